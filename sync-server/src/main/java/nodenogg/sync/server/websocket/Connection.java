@@ -1,0 +1,42 @@
+package nodenogg.sync.server.websocket;
+
+import java.util.Map;
+
+/**
+ * One accepted WebSocket connection, as handlers see it. Implementations are thread-safe: any thread
+ * may send or close. Sends never block; bytes queue in the connection's outgoing buffer, and the
+ * server closes a connection whose backlog passes its limit (a slow consumer).
+ */
+public interface Connection {
+
+  /** Request path without the query string, not URL-decoded (e.g. {@code /sync}, {@code /room-1}). */
+  String path();
+
+  /** Raw query string without '?', or "" when there is none. */
+  String query();
+
+  /** Request headers, names lower-cased. */
+  Map<String, String> headers();
+
+  /** Remote address as {@code host:port}. */
+  String remoteAddress();
+
+  /** Sends one binary message. Ignored when the connection is closed. */
+  void send(byte[] message);
+
+  /** Sends one text message. Ignored when the connection is closed. */
+  void send(String message);
+
+  /** Starts a close handshake with the given code and reason. */
+  void close(int code, String reason);
+
+  boolean isOpen();
+
+  /** Bytes queued for sending and not yet written to the socket. */
+  long bufferedBytes();
+
+  /** Per-connection state a handler keeps with the connection. */
+  Object attachment();
+
+  void attach(Object attachment);
+}

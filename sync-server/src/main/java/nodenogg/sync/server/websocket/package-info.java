@@ -1,0 +1,15 @@
+/**
+ * The one binding to the WebSocket library: {@code WebServer} accepts connections on one port,
+ * answers plain HTTP GETs (status pages), applies the origin allow-list and size limits, and routes
+ * each connection by path to a {@link nodenogg.sync.server.websocket.SocketHandler}. Protocol code
+ * (Hocuspocus, y-websocket, y-webrtc signalling) sees only {@link nodenogg.sync.server.websocket.Connection}.
+ *
+ * <p>Contract for {@code WebServer} (owned by the signalling work; the sync server uses it):
+ * a builder taking the bind address/port, routes {@code socket(pathPredicate, SocketHandler)} and
+ * {@code http(path, HttpHandler)}, an allowed-origins list (empty = allow all; a disallowed Origin
+ * gets 403 on upgrade and on HTTP), max message bytes (1009 close), max outgoing backlog per
+ * connection, WebSocket ping interval (30 s; a connection that misses its pong is closed), idle
+ * timeout; {@code start()}, {@code port()} (the bound port, for port 0), and {@code close()}
+ * (AutoCloseable, graceful).
+ */
+package nodenogg.sync.server.websocket;
