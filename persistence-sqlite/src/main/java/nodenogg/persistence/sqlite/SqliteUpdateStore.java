@@ -18,8 +18,9 @@ import nodenogg.persistence.sqlite.internal.StoreHooks;
  * the update has committed (WAL journal, {@code synchronous=FULL} by default, see {@link Durability}).
  * An acknowledged update therefore survives {@code kill -9} of the process, and with FULL also an OS
  * crash or power loss. Concurrent appends share one transaction and one fsync (group commit). If the
- * commit fails, every future of that batch completes exceptionally with a {@link StoreException} and
- * none of those updates is stored (retrying is safe: Yjs updates are idempotent).
+ * commit fails, every future of that batch completes exceptionally with a {@link StoreException}; the
+ * batch was rolled back (only if COMMIT itself reported the failure can its rows still be there).
+ * Retrying is safe: Yjs updates are idempotent.
  *
  * <h2>Files</h2>
  * {@link #openDirectory(Path)} uses {@code DIR/}{@value #DEFAULT_FILE_NAME}; the sync server and
@@ -86,7 +87,7 @@ public final class SqliteUpdateStore implements AutoCloseable {
    *
    * @return a future completing with the row's sequence number once the update is durable, or
    *     exceptionally with {@link InvalidUpdateException} (malformed bytes; nothing stored) or
-   *     {@link StoreException} (the commit failed or the store is closed; nothing stored)
+   *     {@link StoreException} (the commit failed or the store is closed; not acknowledged, retry is safe)
    */
   public CompletableFuture<Long> append(String doc, byte[] update) {
     return core.append(doc, update);

@@ -552,7 +552,7 @@ public final class StoreCore {
   /** Runs {@code work} in a write transaction; {@code onCommit} updates the cache after COMMIT. */
   private <T> T inTransaction(SqlWork<T> work, Runnable onCommit) throws SQLException {
     try (Statement st = conn.createStatement()) {
-      st.execute("BEGIN IMMEDIATE");
+      begin(st);
       try {
         syncCache();
         T result = work.run();
@@ -563,6 +563,19 @@ public final class StoreCore {
         rollbackAfterFailure();
         throw e;
       }
+    }
+  }
+
+  private void begin(Statement st) throws SQLException {
+    try {
+      st.execute("BEGIN IMMEDIATE");
+    } catch (SQLException e) {
+      if (!String.valueOf(e.getMessage()).contains("within a transaction")) {
+        throw e;
+      }
+      // an earlier ROLLBACK failed and left a transaction open: end it and start afresh
+      rollbackAfterFailure();
+      st.execute("BEGIN IMMEDIATE");
     }
   }
 
@@ -579,10 +592,16 @@ public final class StoreCore {
 
   private void rollbackAfterFailure() {
     cacheValid = false;
-    try (Statement st = conn.createStatement()) {
-      st.execute("ROLLBACK");
-    } catch (SQLException e) {
-      // "no transaction is active" after a failed COMMIT that already ended it; nothing to undo
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try (Statement st = conn.createStatement()) {
+        st.execute("ROLLBACK");
+        return;
+      } catch (SQLException e) {
+        if (String.valueOf(e.getMessage()).contains("no transaction is active")) {
+          return; // a failed COMMIT already ended it; nothing to undo
+        }
+        LOG.warn("ROLLBACK failed on {} (attempt {}): {}", file, attempt + 1, e.getMessage());
+      }
     }
   }
 
@@ -629,7 +648,7 @@ public final class StoreCore {
         // statement is reset on next use anyway
       }
       StoreException err = new StoreException("could not store " + appends.size() + " update(s) in " + file
-          + ", nothing of them was stored (" + e.getMessage() + "); retrying is safe", e);
+          + "; none is acknowledged (" + e.getMessage() + "); retrying is safe, updates are idempotent", e);
       LOG.warn("{}", err.getMessage());
       acks.execute(() -> appends.forEach(a -> a.future.completeExceptionally(err)));
       return;
