@@ -325,7 +325,12 @@ public final class StoreCore {
   }
 
   public CheckReport check() {
-    List<String> integrity = call(() -> Queries.integrityCheck(conn));
+    List<String> integrity;
+    try {
+      integrity = call(() -> Queries.integrityCheck(conn));
+    } catch (StoreException e) {
+      integrity = List.of("integrity_check could not run: " + e.getMessage());
+    }
     List<String> names;
     try {
       names = listDocuments();
