@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** Runs a Node script from {@code js/sync/} with stdin and returns stdout; skips when Node is missing. */
-final class NodeScript {
+public final class NodeScript {
   private NodeScript() {}
 
-  static Path jsDir() {
+  public static Path jsDir() {
     String dir = System.getProperty("nodenogg.js.dir");
     Assumptions.assumeTrue(dir != null, "system property nodenogg.js.dir is not set: run through Maven");
     Path p = Path.of(dir);
@@ -38,7 +38,7 @@ final class NodeScript {
     return false;
   }
 
-  static String run(String script, String stdin) throws IOException, InterruptedException {
+  public static String run(String script, String stdin) throws IOException, InterruptedException {
     Path js = jsDir();
     Process p = new ProcessBuilder("node", js.resolve("sync").resolve(script).toString())
         .directory(js.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
