@@ -61,7 +61,7 @@ class CrashTest {
     StoreHooks.Point[] points = {StoreHooks.Point.BEFORE_BEGIN, StoreHooks.Point.BEFORE_COMMIT,
         StoreHooks.Point.AFTER_COMMIT, StoreHooks.Point.COMPACTION_BETWEEN, StoreHooks.Point.CHECKPOINT};
     List<Ack> allAcks = new ArrayList<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("nodenogg.crash.maxSeconds", 150));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("nodenogg.crash.maxSeconds", 110));
     int done = 0;
     Map<String, Integer> selfHalted = new java.util.TreeMap<>();
     for (int run = 1; run <= kills && System.nanoTime() < deadline; run++) {

@@ -59,6 +59,32 @@ class DocBindingTest {
   }
 
   @Test
+  void failedAppendsAreRetriedSoStoreAndDocDoNotDiverge() {
+    Path db = dir.resolve("f.db");
+    Doc doc = new Doc(new Doc.Options().clientId(31));
+    FaultyConnection faults = FaultyConnection.random(9, 0.3);
+    try (SqliteUpdateStore store = SqliteUpdateStore.open(db, StoreOptions.defaults().withCompactionCount(30), faults);
+        DocBinding binding = store.bind(doc, "doc")) {
+      faults.arm();
+      edit(doc, new Random(2), 200);
+      try {
+        binding.flush().join();
+      } catch (RuntimeException expected) {
+        // some retries may fail again while faults are on
+      }
+      assertTrue(faults.injected.get() > 10, "faults were injected: " + faults.injected.get());
+      faults.disarm();
+      binding.flush().join(); // retries whatever failed; now everything is durable
+      assertEquals(0, binding.pendingRetries());
+    }
+    try (SqliteUpdateStore store = SqliteUpdateStore.open(db)) {
+      Doc back = new Doc();
+      store.load(back, "doc");
+      assertArrayEquals(Updates.encodeStateAsUpdate(doc), Updates.encodeStateAsUpdate(back));
+    }
+  }
+
+  @Test
   void bindingStoresContentTheDocHadBeforeBinding() {
     Doc d = new Doc(new Doc.Options().clientId(5));
     d.getText("t").insert(0, "before");
