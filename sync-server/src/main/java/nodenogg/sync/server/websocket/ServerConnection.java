@@ -144,8 +144,11 @@ final class ServerConnection implements Connection {
     openedNanos = now;
     lastMessageNanos = now;
     lastPingNanos = now;
+    // Queue onOpen before marking the connection opened, so a concurrent close always queues
+    // its onClose behind it.
+    mailbox.add(() -> handler.onOpen(this));
     opened = true;
-    deliver(() -> handler.onOpen(this));
+    drain();
   }
 
   void text(String message) {
