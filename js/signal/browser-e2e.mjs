@@ -3,6 +3,9 @@
 // signalling server, and a note written in one appears in the other over the WebRTC data channel.
 // Usage: node browser-e2e.mjs --signal <ws-url> --chromium <path> --origins <a>,<b> [--password <pw>]
 //        [--denied <origin>]   (a third page from this origin must be refused: status fetch and socket)
+//        [--hocuspocus <ws-url> --doc <name>]   (page B, which got the note over WebRTC, then syncs
+//        the document to this Hocuspocus endpoint with @hocuspocus/provider 2.15 and waits until
+//        the server has acknowledged every change)
 // Each origin (http://127.0.0.1:<port> or http://localhost:<port>) is served by a small loopback
 // HTTP server here, so the pages live in the loopback address space like a locally served app.
 // Prints one JSON line with observations; exits 1 with a message on failure.
@@ -114,6 +117,14 @@ try {
   const seenInB = await poll('the note in page B', () => pageB.evaluate(() => window.e2e.read('note-1')))
   await pageB.evaluate(([id, text]) => window.e2e.write(id, text), ['note-2', 'reply from B'])
   const seenInA = await poll('the reply in page A', () => pageA.evaluate(() => window.e2e.read('note-2')))
+  let hocuspocus = null
+  if (args.hocuspocus) {
+    await pageB.evaluate(o => window.e2e.connectHocuspocus(o), { url: args.hocuspocus, name: args.doc })
+    hocuspocus = await poll('Hocuspocus sync of page B', async () => {
+      const state = await pageB.evaluate(() => window.e2e.hocuspocusState())
+      return state && state.synced && state.unsynced === 0 ? state : null
+    })
+  }
   const peersA = await pageA.evaluate(() => window.e2e.peers())
   const peersB = await pageB.evaluate(() => window.e2e.peers())
   if (seenInB !== note) throw new Error('page B read ' + JSON.stringify(seenInB))
@@ -121,7 +132,7 @@ try {
   await pageA.evaluate(() => window.e2e.stop())
   await pageB.evaluate(() => window.e2e.stop())
   console.log(JSON.stringify({
-    ok: true, room, denied, password: Boolean(args.password), seenInB, seenInA, peersA, peersB,
+    ok: true, room, denied, hocuspocus, note, password: Boolean(args.password), seenInB, seenInA, peersA, peersB,
     connectedMs, totalMs: Date.now() - started, browser: context.browser() ? context.browser().version() : 'persistent', logs
   }))
 } catch (e) {

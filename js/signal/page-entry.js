@@ -2,9 +2,11 @@
 // y-webrtc room and exposes a tiny API to the test driver as window.e2e.
 import * as Y from 'yjs'
 import { WebrtcProvider } from 'y-webrtc'
+import { HocuspocusProvider } from 'hocuspocus-provider-2'
 
 let doc = null
 let provider = null
+let hocuspocus = null
 
 window.e2e = {
   async status (url) {
@@ -35,7 +37,17 @@ window.e2e = {
     room.webrtcConns.forEach(conn => { if (conn.connected) connected++ })
     return { webrtc: connected, bc: room.bcConns.size }
   },
+  // The nodenogg.in web app's sync path (E4/E5): @hocuspocus/provider 2.15 on the same document.
+  connectHocuspocus ({ url, name, token }) {
+    hocuspocus = new HocuspocusProvider({ url, name, document: doc, token: token || 'e2e' })
+    return true
+  },
+  hocuspocusState () {
+    if (!hocuspocus) return null
+    return { synced: hocuspocus.synced, unsynced: hocuspocus.unsyncedChanges, status: hocuspocus.status }
+  },
   stop () {
+    if (hocuspocus) hocuspocus.destroy()
     if (provider) provider.destroy()
   }
 }
