@@ -28,6 +28,7 @@ final class ServerConnection implements Connection {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean closeReported = new AtomicBoolean();
   private final AtomicBoolean slowClosing = new AtomicBoolean();
+  private final java.util.concurrent.CountDownLatch closeDelivered = new java.util.concurrent.CountDownLatch(1);
   private volatile boolean opened;
   private volatile Object attachment;
 
@@ -147,6 +148,7 @@ final class ServerConnection implements Connection {
     // Queue onOpen before marking the connection opened, so a concurrent close always queues
     // its onClose behind it.
     mailbox.add(() -> handler.onOpen(this));
+    engine.remember(this);
     opened = true;
     drain();
   }
@@ -170,8 +172,20 @@ final class ServerConnection implements Connection {
     if (!opened || !closeReported.compareAndSet(false, true)) {
       return;
     }
-    mailbox.add(() -> handler.onClose(this, code, reason == null ? "" : reason, remote));
+    mailbox.add(() -> {
+      try {
+        handler.onClose(this, code, reason == null ? "" : reason, remote);
+      } finally {
+        closeDelivered.countDown();
+        engine.forget(this);
+      }
+    });
     engine.drainLater(this);
+  }
+
+  /** Waits until the handler's onClose has returned (false if it did not within the time). */
+  boolean awaitCloseDelivered(long millis) throws InterruptedException {
+    return closeDelivered.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private void deliver(Runnable callback) {

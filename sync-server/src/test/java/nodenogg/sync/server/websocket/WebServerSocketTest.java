@@ -137,7 +137,7 @@ class WebServerSocketTest {
   void pingsAreSentAndASocketThatMissesThePongIsClosed() throws Exception {
     RecordingHandler handler = new RecordingHandler();
     server = WebServer.builder().socket(p -> true, handler)
-        .pingInterval(Duration.ofMillis(200)).build().start();
+        .pingInterval(Duration.ofMillis(500)).build().start();
     try (RawClient silent = connect("/"); RawClient polite = connect("/")) {
       handler.awaitOpen();
       handler.awaitOpen();
