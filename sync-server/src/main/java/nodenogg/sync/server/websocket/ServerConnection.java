@@ -110,7 +110,30 @@ final class ServerConnection implements Connection {
 
   @Override
   public void close(int code, String reason) {
-    wire.close(code, reason);
+    wire.close(code, fitCloseReason(reason));
+  }
+
+  /** A close frame's reason must fit in 123 UTF-8 bytes (RFC 6455 5.5); longer ones are cut. */
+  static String fitCloseReason(String reason) {
+    if (reason == null) {
+      return "";
+    }
+    if (reason.length() <= 41) {
+      return reason; // 41 chars * 3 bytes < 123
+    }
+    StringBuilder out = new StringBuilder();
+    int bytes = 0;
+    for (int i = 0; i < reason.length(); ) {
+      int cp = reason.codePointAt(i);
+      int n = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes + n > 123) {
+        break;
+      }
+      out.appendCodePoint(cp);
+      bytes += n;
+      i += Character.charCount(cp);
+    }
+    return out.toString();
   }
 
   @Override
