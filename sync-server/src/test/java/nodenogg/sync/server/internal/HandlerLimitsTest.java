@@ -143,6 +143,7 @@ class HandlerLimitsTest {
     nodenogg.crdt.sync.Awareness alice = new nodenogg.crdt.sync.Awareness(100);
     alice.setLocalState(java.util.Map.of("n", "alice"));
     a.receive(YWebsocketProtocol.awareness(alice.encodeUpdate(List.of(100L))));
+    await("alice's entry echoed to her", () -> a.sent.stream().anyMatch(m -> m[0] == YWebsocketProtocol.AWARENESS));
     // b tries to overwrite alice's entry with a higher clock
     nodenogg.crdt.sync.Awareness fake = new nodenogg.crdt.sync.Awareness(100);
     for (int i = 0; i < 5; i++) {
