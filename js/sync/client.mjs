@@ -4,7 +4,8 @@
 // waits until the server acknowledged its changes (Hocuspocus), then prints
 //   RESULT <doc> <JSON of the map, keys sorted>
 // Other lines: "SYNCED <doc>", "DENIED <doc> <reason>", "READONLY <doc>", "UNSYNCED <doc> <n>".
-// Config: {kind, url, docs:[...], token, name, count, expect, timeoutMs, expectDenied, expectReadOnly}
+// Config: {kind, url, docs:[...], token, name, count, expect (number or {doc: n}), timeoutMs,
+//          expectDenied, expectReadOnly, settleMs}
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 
@@ -73,7 +74,8 @@ if (cfg.expectReadOnly) {
   process.exit(0)
 }
 for (const s of sessions) {
-  await until(`expect ${s.name}`, () => s.doc.getMap('notes').size >= (cfg.expect ?? 0))
+  const want = typeof cfg.expect === 'object' ? (cfg.expect[s.name] ?? 0) : (cfg.expect ?? 0)
+  await until(`expect ${s.name} ${want} have ${s.doc.getMap('notes').size}`, () => s.doc.getMap('notes').size >= want)
   await until(`acks ${s.name}`, () => s.unsynced() === 0)
 }
 await sleep(cfg.settleMs ?? 300)

@@ -7,7 +7,7 @@ import nodenogg.persistence.sqlite.SqliteUpdateStore;
 
 /**
  * {@link DocumentStore} on the SQLite update store: appends complete after their group commit,
- * so the server acknowledges only durable updates; loading reads the compacted document state.
+ * so the server acknowledges only durable updates; loading reads the stored log (compacted prefix first).
  * Thread-safe.
  */
 public final class SqliteDocumentStore implements DocumentStore {
@@ -28,7 +28,7 @@ public final class SqliteDocumentStore implements DocumentStore {
 
   @Override
   public List<byte[]> load(String document) {
-    return store.loadState(document).map(List::of).orElse(List.of());
+    return store.loadUpdates(document);
   }
 
   @Override
