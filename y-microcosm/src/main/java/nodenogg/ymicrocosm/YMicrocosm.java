@@ -461,6 +461,25 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     return out;
   }
 
+  /**
+   * Writes complete entities (keeping their ids and timestamps) into the own collection in one
+   * transaction, for restoring or importing. Each entity's {@code identityId} must be the own identity.
+   */
+  public void importEntities(List<Entity> entities) {
+    String me = requireIdentity();
+    for (Entity e : entities) {
+      if (!e.identityId().equals(me)) {
+        throw new IllegalArgumentException("entity " + e.id() + " belongs to " + e.identityId()
+            + ", not to the identified collection " + me + "; a microcosm only writes its own collection");
+      }
+    }
+    edit(me, coll -> {
+      for (Entity e : entities) {
+        coll.set(e.id(), profile.encodeStored(e));
+      }
+    });
+  }
+
   @Override
   public List<Entity> update(List<EntityUpdate> updates) {
     String me = requireIdentity();
