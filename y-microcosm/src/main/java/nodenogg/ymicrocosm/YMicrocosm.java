@@ -20,7 +20,6 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Subscription;
-import nodenogg.crdt.UndoManager;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.YMap;
 import nodenogg.crdt.sync.Awareness;
@@ -43,6 +42,7 @@ import nodenogg.microcosm.MicrocosmState;
 import nodenogg.microcosm.SchemaProfile;
 import nodenogg.microcosm.spi.UpdatePersistence;
 import nodenogg.ymicrocosm.internal.CollectionIndex;
+import nodenogg.ymicrocosm.internal.CollectionUndo;
 import nodenogg.ymicrocosm.internal.Values;
 import nodenogg.ymicrocosm.spi.MicrocosmProvider;
 import nodenogg.ymicrocosm.spi.ProviderConnection;
@@ -96,6 +96,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   private final Origin register = new Origin("microcosm-register");
   private final Origin stored = new Origin("microcosm-persistence");
   private final Origin applied = new Origin("microcosm-applyUpdate");
+  private final Origin undoing = new Origin("microcosm-undo");
 
   private final String id;
   private final SchemaProfile profile;
@@ -117,7 +118,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   private final Awareness.Registration awarenessRegistration;
 
   private volatile String identity;
-  private volatile UndoManager undoManager;
+  private volatile CollectionUndo undoScope;
   private volatile Identity joinedAs;
   private volatile List<IdentityWithStatus> presence = List.of();
   private volatile boolean ready;
@@ -379,10 +380,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     requireOpen();
     synchronized (stateLock) {
       if (!identityId.equals(identity)) {
-        UndoManager.Options o = new UndoManager.Options();
-        o.captureTimeoutMillis = options.captureTimeoutMillis;
-        o.trackedOrigins = java.util.Set.of(local);
-        undoManager = new UndoManager(List.of(doc.getMap(identityId)), o);
+        undoScope = new CollectionUndo(doc.getMap(identityId), options.captureTimeoutMillis, options.clock);
         identity = identityId;
       }
     }
@@ -417,19 +415,22 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     }
   }
 
-  private void edit(String me, Consumer<YMap> body) {
-    UndoManager um = undoManager;
-    if (um != null) {
-      um.stopCapturing();
-    }
+  /** One edit of the own collection: one transaction, one undo step (see {@link CollectionUndo}). */
+  private void edit(String me, Consumer<CollectionUndo> body) {
+    CollectionUndo scope = undoScope;
     doc.transact(tr -> {
       register(me);
-      body.accept(doc.getMap(me));
+      scope.begin();
+      try {
+        body.accept(scope);
+      } finally {
+        scope.end();
+      }
     }, local);
   }
 
-  private Entity readOwn(YMap collection, String entityId) {
-    Object raw = collection.get(entityId);
+  private Entity readOwn(String entityId) {
+    Object raw = doc.getMap(identity).get(entityId);
     if (raw == null) {
       return null;
     }
@@ -488,7 +489,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     edit(me, coll -> {
       Map<String, Entity> next = new LinkedHashMap<>();
       for (EntityUpdate u : updates) {
-        Entity current = next.containsKey(u.entityId()) ? next.get(u.entityId()) : readOwn(coll, u.entityId());
+        Entity current = next.containsKey(u.entityId()) ? next.get(u.entityId()) : readOwn(u.entityId());
         if (current != null) {
           next.put(u.entityId(), Entities.update(current, u.changes(), now));
         }
@@ -511,7 +512,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     long now = options.clock.getAsLong();
     Entity[] result = new Entity[1];
     edit(me, coll -> {
-      Entity current = readOwn(coll, entityId);
+      Entity current = readOwn(entityId);
       if (current != null) {
         Entity next = Entities.replace(current, Objects.requireNonNull(fn.apply(current.data()), "patch result"), now);
         coll.set(entityId, profile.encodeStored(next));
@@ -527,8 +528,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     int[] count = new int[1];
     edit(me, coll -> {
       for (String key : entityIds) {
-        if (key != null && coll.has(key)) {
-          coll.delete(key);
+        if (key != null && coll.delete(key)) {
           count[0]++;
         }
       }
@@ -541,9 +541,10 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     String me = requireIdentity();
     int[] count = new int[1];
     edit(me, coll -> {
-      for (String key : new ArrayList<>(coll.keys())) {
-        coll.delete(key);
-        count[0]++;
+      for (String key : new ArrayList<>(doc.getMap(me).keys())) {
+        if (coll.delete(key)) {
+          count[0]++;
+        }
       }
     });
     return count[0];
@@ -551,34 +552,45 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public boolean undo() {
-    UndoManager um = undoManager;
-    if (um == null || !um.canUndo()) {
-      return false;
-    }
-    um.undo();
-    return true;
+    return step(true);
   }
 
   @Override
   public boolean redo() {
-    UndoManager um = undoManager;
-    if (um == null || !um.canRedo()) {
+    return step(false);
+  }
+
+  private boolean step(boolean back) {
+    requireOpen();
+    CollectionUndo scope = undoScope;
+    if (scope == null) {
       return false;
     }
-    um.redo();
-    return true;
+    boolean[] done = new boolean[1];
+    doc.transact(tr -> done[0] = back ? scope.undo() : scope.redo(), undoing);
+    return done[0];
   }
 
   @Override
   public boolean canUndo() {
-    UndoManager um = undoManager;
-    return um != null && um.canUndo();
+    CollectionUndo scope = undoScope;
+    if (scope == null) {
+      return false;
+    }
+    boolean[] r = new boolean[1];
+    doc.transact(tr -> r[0] = scope.canUndo(), undoing);
+    return r[0];
   }
 
   @Override
   public boolean canRedo() {
-    UndoManager um = undoManager;
-    return um != null && um.canRedo();
+    CollectionUndo scope = undoScope;
+    if (scope == null) {
+      return false;
+    }
+    boolean[] r = new boolean[1];
+    doc.transact(tr -> r[0] = scope.canRedo(), undoing);
+    return r[0];
   }
 
   // ---- presence ------------------------------------------------------------------------------------
@@ -648,7 +660,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
             + e.getMessage(), e);
       }
     }
-    boolean isLocal = origin == local || origin instanceof UndoManager;
+    boolean isLocal = origin == local || origin == undoing;
     CollectionIndex.Changes changes = index.rescan(doc, isLocal);
     if (!changes.events().isEmpty() && !entityListeners.isEmpty()) {
       List<EntityEvent> events = changes.events();
