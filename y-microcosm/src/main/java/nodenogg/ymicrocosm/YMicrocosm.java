@@ -117,6 +117,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   private final Subscription docSubscription;
   private final Awareness.Registration awarenessRegistration;
 
+  private final ThreadLocal<Exception> appendFailure = new ThreadLocal<>();
   private volatile String identity;
   private volatile CollectionUndo undoScope;
   private volatile Identity joinedAs;
@@ -212,6 +213,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   /** Applies a Yjs v1 update from elsewhere (a file, another peer). Throws the engine's error if malformed. */
   public void applyUpdate(byte[] update) {
     Updates.applyUpdate(doc, update, applied);
+    throwIfNotStored();
   }
 
   /** The whole document as one Yjs v1 update. */
@@ -385,6 +387,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
       }
     }
     doc.transact(tr -> register(identityId), register);
+    throwIfNotStored();
   }
 
   private void register(String identityId) {
@@ -427,6 +430,17 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
         scope.end();
       }
     }, local);
+    throwIfNotStored();
+  }
+
+  private void throwIfNotStored() {
+    Exception failure = appendFailure.get();
+    if (failure != null) {
+      appendFailure.remove();
+      throw new UncheckedIOException("microcosm '" + id + "': the change is in the document (and sent to peers)"
+          + " but could not be stored: " + failure.getMessage(),
+          failure instanceof IOException io ? io : new IOException(failure));
+    }
   }
 
   private Entity readOwn(String entityId) {
@@ -568,6 +582,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     }
     boolean[] done = new boolean[1];
     doc.transact(tr -> done[0] = back ? scope.undo() : scope.redo(), undoing);
+    throwIfNotStored();
     return done[0];
   }
 
@@ -651,17 +666,30 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   // ---- internals -------------------------------------------------------------------------------------
 
+  /**
+   * Runs inside the engine's update event, so it must never throw (later listeners, such as a
+   * provider sending the update to peers, would miss it). A failed append is logged, clears
+   * {@code persisted}, and is rethrown to the thread that made the edit once its transaction is over.
+   */
   private void onDocUpdate(byte[] update, Object origin) {
     if (persistence != null && origin != stored) {
       try {
         persistence.append(id, update);
-      } catch (IOException e) {
-        throw new UncheckedIOException("microcosm '" + id + "': change applied in memory but not stored: "
-            + e.getMessage(), e);
+      } catch (IOException | RuntimeException e) {
+        LOG.error("microcosm {}: an update is in the document but could not be stored", id, e);
+        appendFailure.set(e);
+        persisted = false;
+        publishState();
       }
     }
     boolean isLocal = origin == local || origin == undoing;
-    CollectionIndex.Changes changes = index.rescan(doc, isLocal);
+    CollectionIndex.Changes changes;
+    try {
+      changes = index.rescan(doc, isLocal);
+    } catch (RuntimeException e) {
+      LOG.error("microcosm {}: could not index the document after an update", id, e);
+      return;
+    }
     if (!changes.events().isEmpty() && !entityListeners.isEmpty()) {
       List<EntityEvent> events = changes.events();
       post(() -> {

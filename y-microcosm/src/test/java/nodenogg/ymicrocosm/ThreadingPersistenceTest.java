@@ -102,4 +102,36 @@ class ThreadingPersistenceTest {
     assertNotEquals(0, states.size());
     assertFalse(states.get(states.size() - 1).ready(), "close publishes ready = false");
   }
+
+  @Test
+  void aFailedAppendIsReportedToTheEditorWithoutBreakingTheDocument() {
+    java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+    InMemoryPersistence backing = new InMemoryPersistence();
+    nodenogg.microcosm.spi.UpdatePersistence flaky = new nodenogg.microcosm.spi.UpdatePersistence() {
+      @Override
+      public List<byte[]> load(String name) {
+        return backing.load(name);
+      }
+
+      @Override
+      public void append(String name, byte[] update) throws java.io.IOException {
+        if (failing.get()) {
+          throw new java.io.IOException("disk full");
+        }
+        backing.append(name, update);
+      }
+    };
+    try (YMicrocosm a = YMicrocosm.open("flaky", MicrocosmOptions.defaults().persistence(flaky));
+        YMicrocosm b = YMicrocosm.inMemory("flaky"); InMemoryLink link = InMemoryLink.connect(a, b)) {
+      a.identify(ME);
+      failing.set(true);
+      java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+          () -> a.create(HtmlData.note(0, 0, "unstored")));
+      assertTrue(e.getMessage().contains("could not be stored: disk full"), e.getMessage());
+      assertFalse(a.state().persisted());
+      link.flush();
+      assertEquals(1, b.entities().size(), "the peer still received the change");
+      assertEquals(1, a.entities().size());
+    }
+  }
 }
