@@ -1,11 +1,13 @@
 // Builds a microcosm document with the real yjs exactly as the nodenogg.in web app writes it
 // (microcosm-spec.md §3: root map `identities`, one root map per identity, values
 // {content, signature: ''} stored as plain objects). Prints one JSON line:
-//   {update: <base64 v1 update>, expected: {identityId: {entityId: content}}, invalid: [[identity, key], ...]}
+//   {update: <base64 v1 update>, expected: {identityId: {entityId: content}}, invalid: [[identity, key], ...],
+//    awareness: <base64 awareness update>, presence: <the app's awareness `identity` field>}
 // `expected` holds exactly the stored content objects of the valid entities; `invalid` lists stored
 // values the app's own schema would reject (a reader must skip them).
 // Usage: node app-doc.mjs e5|e4
 import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
 
 const era = process.argv[2] || 'e5'
 const doc = new Y.Doc()
@@ -77,5 +79,14 @@ invalid.push([bob, 'bad key'])
 // a map that is not listed in `identities` is invisible to readers
 doc.getMap('@kx3ccccccccccc3').set('eq7cccccccccccc15', { content: entity('eq7cccccccccccc15', '@kx3ccccccccccc3', { type: 'connection' }, t0), signature: '' })
 
+// presence as the app publishes it with join() (spec §4.4)
+const aw = new awarenessProtocol.Awareness(doc)
+const presence = era === 'e5'
+  ? { identity: { id: alice, nickname: 'Alice', version: '1' }, timestamp: t0 + 9, joined: true }
+  : { uuid: alice, nickname: 'Alice', version: '1', timestamp: t0 + 9, joined: true }
+aw.setLocalStateField('identity', presence)
+const awareness = Buffer.from(awarenessProtocol.encodeAwarenessUpdate(aw, [doc.clientID])).toString('base64')
+aw.destroy()
+
 const update = Y.encodeStateAsUpdate(doc)
-process.stdout.write(JSON.stringify({ update: Buffer.from(update).toString('base64'), expected, invalid }) + '\n')
+process.stdout.write(JSON.stringify({ update: Buffer.from(update).toString('base64'), expected, invalid, awareness, presence }) + '\n')

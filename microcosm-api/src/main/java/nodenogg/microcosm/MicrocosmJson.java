@@ -71,8 +71,7 @@ public final class MicrocosmJson {
     if (single) {
       readCollection("", root, profile, out, skipped);
     } else {
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> c = it.next();
+      for (Map.Entry<String, JsonNode> c : root.properties()) {
         if (!IdentityId.isValid(c.getKey()) || !c.getValue().isObject()) {
           skipped.add(new InvalidValue(c.getKey(), "", "not an identity id with an object of entities"));
           continue;
@@ -87,8 +86,7 @@ public final class MicrocosmJson {
       Map<String, Map<String, Entity>> out, List<InvalidValue> skipped) {
     Map<String, Entity> coll = out.computeIfAbsent(identity, k -> new LinkedHashMap<>());
     String owner = IdentityId.isValid(identity) ? identity : null;
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       Object plain = toPlain(e.getValue());
       try {
         Entity entity = decodeEither(plain, owner, profile);
@@ -161,8 +159,7 @@ public final class MicrocosmJson {
     }
     if (n.isObject()) {
       Map<String, Object> m = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
         m.put(e.getKey(), toPlain(e.getValue()));
       }
       return m;

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,10 +43,8 @@ class WebAppInteropTest {
     try (YMicrocosm m = YMicrocosm.open("workshop", MicrocosmOptions.defaults().profile(profile))) {
       m.applyUpdate(Base64.getDecoder().decode(out.get("update").asText()));
       int expectedCount = 0;
-      for (Iterator<Map.Entry<String, JsonNode>> cs = out.get("expected").fields(); cs.hasNext(); ) {
-        Map.Entry<String, JsonNode> c = cs.next();
-        for (Iterator<Map.Entry<String, JsonNode>> es = c.getValue().fields(); es.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = es.next();
+      for (Map.Entry<String, JsonNode> c : out.get("expected").properties()) {
+        for (Map.Entry<String, JsonNode> e : c.getValue().properties()) {
           expectedCount++;
           Entity read = m.getEntity(c.getKey(), e.getKey()).orElseThrow(
               () -> new AssertionError("Java did not read " + c.getKey() + "/" + e.getKey()));
@@ -63,6 +60,13 @@ class WebAppInteropTest {
       Set<String> expectedSkipped = new HashSet<>();
       out.get("invalid").forEach(pair -> expectedSkipped.add(pair.get(0).asText() + "/" + pair.get(1).asText()));
       assertEquals(expectedSkipped, skipped);
+      // presence published by the app's join()
+      m.awareness().applyUpdate(Base64.getDecoder().decode(out.get("awareness").asText()), "js");
+      assertEquals(1, m.state().joinedCount());
+      Identity who = m.state().identities().get(0).identity();
+      assertEquals("@kx3aaaaaaaaaaaa1", who.id());
+      assertEquals("Alice", who.nickname());
+      assertEquals(out.get("presence").get("timestamp").asLong(), m.state().identities().get(0).timestamp());
     }
   }
 
