@@ -1,4 +1,5 @@
-// Reads what a Java microcosm wrote and checks it the way the nodenogg.in web app (E5) reads it.
+// Reads what a Java microcosm wrote and checks it the way the nodenogg.in web app reads it
+// (argument `e5`, the default, or `e4` for alpha-p2p v0.0.11).
 // stdin: line 1 = base64 Yjs v1 update of the document; optional line 2 = base64 y-protocols
 // awareness update. Prints one JSON line:
 //   {errors: [...], collections: {identityId: {entityId: content}}, presence: [identity field, ...]}
@@ -13,6 +14,7 @@ const lines = (await new Promise((resolve) => {
   process.stdin.on('end', () => resolve(s))
 })).split('\n').map((l) => l.trim()).filter((l) => l.length > 0)
 
+const era = process.argv[2] || 'e5'
 const errors = []
 const ENTITY_ID = /^e[0-9A-Za-z]{16}$/
 const IDENTITY_ID = /^@[0-9A-Za-z]{16}$/
@@ -35,8 +37,10 @@ function checkData (where, d) {
     if (!isOptId(d.to)) errors.push(`${where}: connection.to is not an entity id`)
   } else if (d.type === 'emoji') {
     if (typeof d.content !== 'string') errors.push(`${where}: emoji.content is not a string`)
-    if (!isNum(d.x) || !isNum(d.y)) errors.push(`${where}: emoji x/y are not numbers`)
-    if (!isOptId(d.parentNodeId)) errors.push(`${where}: emoji.parentNodeId is not an entity id`)
+    if (era === 'e5') {
+      if (!isNum(d.x) || !isNum(d.y)) errors.push(`${where}: emoji x/y are not numbers`)
+      if (!isOptId(d.parentNodeId)) errors.push(`${where}: emoji.parentNodeId is not an entity id`)
+    } else if (!isOptId(d.entity)) errors.push(`${where}: emoji.entity is not an entity id`)
   } else {
     errors.push(`${where}: unknown data.type ${JSON.stringify(d.type)}`)
   }
@@ -57,8 +61,9 @@ for (const [identityId, flag] of doc.getMap('identities').entries()) {
     if (value.signature !== '') errors.push(`${where}: signature is ${JSON.stringify(value.signature)}, expected ''`)
     const c = value.content
     if (typeof c !== 'object' || c === null) { errors.push(`${where}: content missing`); continue }
-    if (!ENTITY_ID.test(key) || c.id !== key) errors.push(`${where}: id ${c.id} does not match key / regex`)
-    if (c.identity_id !== identityId) errors.push(`${where}: identity_id ${c.identity_id} is not the collection`)
+    const cid = era === 'e5' ? c.id : c.uuid
+    if (!ENTITY_ID.test(key) || cid !== key) errors.push(`${where}: id ${cid} does not match key / regex`)
+    if (era === 'e5' && c.identity_id !== identityId) errors.push(`${where}: identity_id ${c.identity_id} is not the collection`)
     if (c.version !== '1') errors.push(`${where}: version is ${JSON.stringify(c.version)}, expected the string "1"`)
     if (!isNum(c.lastEdited) || !isNum(c.created)) errors.push(`${where}: timestamps are not numbers`)
     checkData(where, c.data)
@@ -74,8 +79,10 @@ if (lines.length > 1) {
     if (clientId === aw.clientID) continue
     const s = state.identity
     if (s === undefined) continue
-    if (typeof s.identity !== 'object' || !IDENTITY_ID.test(s.identity.id) || s.identity.version !== '1') errors.push(`presence: bad identity ${JSON.stringify(s.identity)}`)
-    if (!isOptString(s.identity?.nickname)) errors.push('presence: nickname is not a string')
+    const who = era === 'e5' ? s.identity : s
+    const whoId = era === 'e5' ? who?.id : who?.uuid
+    if (typeof who !== 'object' || !IDENTITY_ID.test(whoId) || who.version !== '1') errors.push(`presence: bad identity ${JSON.stringify(s)}`)
+    if (!isOptString(who?.nickname)) errors.push('presence: nickname is not a string')
     if (!isNum(s.timestamp)) errors.push('presence: timestamp is not a number')
     if (typeof s.joined !== 'boolean') errors.push('presence: joined is not a boolean')
     presence.push(s)
