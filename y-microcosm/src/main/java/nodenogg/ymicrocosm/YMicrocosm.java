@@ -115,6 +115,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object stateLock = new Object();
   private final Subscription docSubscription;
+  private final Subscription indexSubscription;
   private final Awareness.Registration awarenessRegistration;
 
   private final ThreadLocal<Exception> appendFailure = new ThreadLocal<>();
@@ -133,7 +134,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     this.persistence = options.persistence;
     this.doc = options.clientId == null ? new Doc() : new Doc(new Doc.Options().clientId(options.clientId));
     this.awareness = new Awareness(doc.clientId(), options.clock);
-    this.index = new CollectionIndex(profile);
+    this.index = new CollectionIndex(doc, profile);
     this.loop = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "microcosm-" + id);
       t.setDaemon(true);
@@ -144,7 +145,8 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     if (persistence != null) {
       loadStored();
     }
-    doc.transact(tr -> index.rescan(doc, false), register);
+    doc.transact(tr -> index.flush(false), register);
+    this.indexSubscription = doc.onAfterTransaction(tr -> onTransaction(tr.origin()));
     this.docSubscription = doc.onUpdate((update, origin, tr) -> onDocUpdate(update, origin));
     this.awarenessRegistration = awareness.onChange((change, origin) -> onPresenceChange());
   }
@@ -682,10 +684,14 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
         publishState();
       }
     }
+  }
+
+  /** After every transaction (observers have run): update the index and queue the events. Never throws. */
+  private void onTransaction(Object origin) {
     boolean isLocal = origin == local || origin == undoing;
     CollectionIndex.Changes changes;
     try {
-      changes = index.rescan(doc, isLocal);
+      changes = index.flush(isLocal);
     } catch (RuntimeException e) {
       LOG.error("microcosm {}: could not index the document after an update", id, e);
       return;
@@ -763,6 +769,8 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     transports.clear();
     awarenessRegistration.close();
     docSubscription.close();
+    indexSubscription.close();
+    doc.transact(tr -> index.close(), register);
     ready = false;
     publishState();
     loop.shutdown();

@@ -134,4 +134,21 @@ class ThreadingPersistenceTest {
       assertEquals(1, a.entities().size());
     }
   }
+
+  @Test
+  void listenersCanRunOnACallerSuppliedExecutor() throws Exception {
+    ExecutorService ui = Executors.newSingleThreadExecutor(r -> new Thread(r, "app-ui"));
+    try (YMicrocosm m = YMicrocosm.open("threads", MicrocosmOptions.defaults().listenerExecutor(ui))) {
+      Set<String> threads = ConcurrentHashMap.newKeySet();
+      m.subscribe(e -> threads.add(Thread.currentThread().getName()));
+      m.onState(s -> threads.add("state:" + Thread.currentThread().getName()));
+      m.identify(ME);
+      m.create(HtmlData.note(0, 0, "x"));
+      m.join(new nodenogg.microcosm.Identity(ME, null));
+      m.drainEvents();
+      assertEquals(Set.of("app-ui", "state:app-ui"), threads);
+    } finally {
+      ui.shutdown();
+    }
+  }
 }
