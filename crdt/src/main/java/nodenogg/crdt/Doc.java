@@ -1,0 +1,307 @@
+package nodenogg.crdt;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A Yjs-compatible document: named root types, the struct store and transactions (yjs utils/Doc.js).
+ *
+ * <p>Thread-safety: a Doc is guarded by its own lock. Every public method of the Doc and of its shared
+ * types may be called from any thread; calls are serialized. A transaction holds the lock from start to
+ * the end of its cleanup, so observers and update listeners run synchronously on the calling thread,
+ * inside the lock. Do not block in observers waiting for another thread that uses the same Doc.
+ */
+public final class Doc {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Construction options. */
+    public static final class Options {
+        Long clientId;
+        String guid;
+        boolean gc = true;
+
+        public Options clientId(long id) {
+            if (id < 0 || id > 0xFFFFFFFFL) {
+                throw new IllegalArgumentException("client id must be a uint32 (0..4294967295): " + id);
+            }
+            this.clientId = id;
+            return this;
+        }
+
+        public Options guid(String g) {
+            this.guid = g;
+            return this;
+        }
+
+        public Options gc(boolean on) {
+            this.gc = on;
+            return this;
+        }
+    }
+
+    volatile long clientId;
+    final String guid;
+    final boolean gc;
+    final StructStore store = new StructStore();
+    final Map<String, AbstractType<?>> share = new LinkedHashMap<>();
+    final ReentrantLock lock = new ReentrantLock();
+    Transaction transaction;
+    final List<Transaction> transactionCleanups = new ArrayList<>();
+    private final CopyOnWriteArrayList<UpdateListener> updateListeners = new CopyOnWriteArrayList<>();
+    final Listeners<Transaction> afterTransactionListeners = new Listeners<>();
+    final Listeners<Transaction> beforeObserverListeners = new Listeners<>();
+    final Listeners<Transaction> afterCleanupListeners = new Listeners<>();
+
+    public Doc() {
+        this(new Options());
+    }
+
+    public Doc(Options opts) {
+        this.clientId = opts.clientId != null ? opts.clientId : generateClientId();
+        this.guid = opts.guid != null ? opts.guid : UUID.randomUUID().toString();
+        this.gc = opts.gc;
+    }
+
+    static long generateClientId() {
+        return RANDOM.nextInt() & 0xFFFFFFFFL;
+    }
+
+    /** This peer's client id, an unsigned 32-bit value. May change if a remote update reuses it. */
+    public long clientId() {
+        return clientId;
+    }
+
+    public String guid() {
+        return guid;
+    }
+
+    /** Whether deleted content is garbage-collected. */
+    public boolean gc() {
+        return gc;
+    }
+
+    public YMap getMap(String name) {
+        return getRoot(name, YMap.class, YMap::new);
+    }
+
+    public YArray getArray(String name) {
+        return getRoot(name, YArray.class, YArray::new);
+    }
+
+    public YText getText(String name) {
+        return getRoot(name, YText.class, YText::new);
+    }
+
+    public YXmlFragment getXmlFragment(String name) {
+        return getRoot(name, YXmlFragment.class, YXmlFragment::new);
+    }
+
+    private <T extends AbstractType<?>> T getRoot(String name, Class<T> cls, Supplier<T> ctor) {
+        lock.lock();
+        try {
+            AbstractType<?> t = share.get(name);
+            if (t == null) {
+                T n = ctor.get();
+                n.integrate(this, null);
+                share.put(name, n);
+                return n;
+            }
+            if (cls.isInstance(t)) {
+                return cls.cast(t);
+            }
+            if (t.getClass() == UnknownType.class) {
+                T n = ctor.get();
+                n.map = t.map;
+                for (Item it : n.map.values()) {
+                    for (Item i = it; i != null; i = i.left) {
+                        i.parent = n;
+                    }
+                }
+                n.start = t.start;
+                for (Item i = n.start; i != null; i = i.right) {
+                    i.parent = n;
+                }
+                n.length = t.length;
+                n.integrate(this, null);
+                share.put(name, n);
+                return n;
+            }
+            throw new IllegalStateException("Type with the name " + name + " has already been defined as "
+                    + t.getClass().getSimpleName() + "; ask for that type instead");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Root lookup used by decoded items: creates an untyped placeholder like Yjs's doc.get(key). */
+    AbstractType<?> getOrCreateRoot(String name) {
+        AbstractType<?> t = share.get(name);
+        if (t == null) {
+            t = new UnknownType();
+            t.integrate(this, null);
+            share.put(name, t);
+        }
+        return t;
+    }
+
+    String findRootTypeKey(AbstractType<?> type) {
+        for (Map.Entry<String, AbstractType<?>> e : share.entrySet()) {
+            if (e.getValue() == type) {
+                return e.getKey();
+            }
+        }
+        throw new IllegalStateException("root type not found in doc");
+    }
+
+    /** Runs {@code fn} in a local transaction with origin null. */
+    public void transact(Consumer<Transaction> fn) {
+        transact(fn, null, true);
+    }
+
+    /** Runs {@code fn} in a local transaction with the given origin. Nested calls join the outer transaction. */
+    public void transact(Consumer<Transaction> fn, Object origin) {
+        transact(fn, origin, true);
+    }
+
+    void transact(Consumer<Transaction> fn, Object origin, boolean local) {
+        lock.lock();
+        try {
+            boolean initialCall = false;
+            if (transaction == null) {
+                initialCall = true;
+                transaction = new Transaction(this, origin, local);
+                transactionCleanups.add(transaction);
+            }
+            try {
+                fn.accept(transaction);
+            } finally {
+                if (initialCall) {
+                    boolean finishCleanup = transaction == transactionCleanups.get(0);
+                    transaction = null;
+                    if (finishCleanup) {
+                        Transaction.cleanupTransactions(transactionCleanups, 0);
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    <T> T read(Supplier<T> f) {
+        lock.lock();
+        try {
+            return f.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Listen to the v1 update of every transaction that changed something. */
+    public Subscription onUpdate(UpdateListener l) {
+        updateListeners.add(l);
+        return () -> updateListeners.remove(l);
+    }
+
+    /** Called after each transaction's observers, before gc/merging and the update event. */
+    public Subscription onAfterTransaction(Consumer<Transaction> l) {
+        return afterTransactionListeners.add(l);
+    }
+
+    Subscription onAfterTransactionCleanup(Consumer<Transaction> l) {
+        return afterCleanupListeners.add(l);
+    }
+
+    Subscription onBeforeObserverCalls(Consumer<Transaction> l) {
+        return beforeObserverListeners.add(l);
+    }
+
+    /** Every root as plain values (toJSON of each type), in definition order. */
+    public Map<String, Object> toJSON() {
+        return read(() -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (Map.Entry<String, AbstractType<?>> e : share.entrySet()) {
+                m.put(e.getKey(), e.getValue().toJSON());
+            }
+            return m;
+        });
+    }
+
+    /** True when updates are waiting for missing dependencies (pending structs or deletes). */
+    public boolean hasPending() {
+        return read(() -> store.pendingStructs != null || store.pendingDs != null);
+    }
+
+    void callObservers(Transaction tr) {
+        beforeObserverListeners.call(tr);
+        List<Runnable> fs = new ArrayList<>();
+        for (Map.Entry<AbstractType<?>, java.util.Set<String>> e : new ArrayList<>(tr.changed.entrySet())) {
+            AbstractType<?> type = e.getKey();
+            fs.add(() -> {
+                if (type.item == null || !type.item.isDeleted()) {
+                    type.callObserver(tr, e.getValue());
+                }
+            });
+        }
+        fs.add(() -> {
+            for (Map.Entry<AbstractType<?>, List<YEvent>> e : new ArrayList<>(tr.changedParentTypes.entrySet())) {
+                AbstractType<?> type = e.getKey();
+                if (!type.deepListeners.isEmpty() && (type.item == null || !type.item.isDeleted())) {
+                    fs.add(() -> {
+                        List<YEvent> events = new ArrayList<>();
+                        for (YEvent ev : e.getValue()) {
+                            if (ev.target.item == null || !ev.target.item.isDeleted()) {
+                                events.add(ev);
+                            }
+                        }
+                        for (YEvent ev : events) {
+                            ev.currentTarget = type;
+                            ev.path = null;
+                        }
+                        events.sort((a, b) -> a.path().size() - b.path().size());
+                        type.deepListeners.call(events);
+                    });
+                }
+            }
+            fs.add(() -> afterTransactionListeners.call(tr));
+            fs.add(() -> {
+                if (tr.needFormattingCleanup) {
+                    YText.cleanupAfterTransaction(tr);
+                }
+            });
+        });
+        RuntimeException first = null;
+        for (int i = 0; i < fs.size(); i++) {
+            try {
+                fs.get(i).run();
+            } catch (RuntimeException ex) {
+                if (first == null) {
+                    first = ex;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    void emitUpdate(Transaction tr) {
+        afterCleanupListeners.call(tr);
+        if (!updateListeners.isEmpty()) {
+            byte[] u = tr.encodeUpdate(new UpdateEncoderV1());
+            if (u != null) {
+                for (UpdateListener l : updateListeners) {
+                    l.onUpdate(u, tr.origin, tr);
+                }
+            }
+        }
+    }
+}

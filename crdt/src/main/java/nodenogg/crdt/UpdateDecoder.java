@@ -1,0 +1,38 @@
+package nodenogg.crdt;
+
+import nodenogg.crdt.encoding.Lib0Decoder;
+
+/** Struct and delete-set reader (yjs UpdateDecoderV1/V2 + DSDecoderV1/V2). Not thread-safe. */
+interface UpdateDecoder {
+    Lib0Decoder rest();
+
+    ID readLeftID();
+
+    ID readRightID();
+
+    long readClient();
+
+    int readInfo();
+
+    String readString();
+
+    boolean readParentInfo();
+
+    int readTypeRef();
+
+    long readLen();
+
+    Object readAny();
+
+    byte[] readBuf();
+
+    Object readJSON();
+
+    String readKey();
+
+    void resetDsCurVal();
+
+    long readDsClock();
+
+    long readDsLen();
+}

@@ -1,0 +1,182 @@
+package nodenogg.crdt;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import nodenogg.crdt.encoding.DecodingException;
+import nodenogg.crdt.encoding.Lib0Decoder;
+import nodenogg.crdt.encoding.Lib0Encoder;
+
+/**
+ * Encoding and applying updates (yjs utils/encoding.js): update format v1, state vectors.
+ * Thread-safety: every method takes the Doc's lock.
+ */
+public final class Updates {
+    private Updates() {
+    }
+
+    /** The whole document as a v1 update. */
+    public static byte[] encodeStateAsUpdate(Doc doc) {
+        return encodeStateAsUpdate(doc, new byte[] {0});
+    }
+
+    /** Everything the holder of {@code encodedTargetStateVector} is missing, as a v1 update. */
+    public static byte[] encodeStateAsUpdate(Doc doc, byte[] encodedTargetStateVector) {
+        Map<Long, Long> sv = decodeStateVector(encodedTargetStateVector);
+        return doc.read(() -> {
+            UpdateEncoderV1 enc = new UpdateEncoderV1();
+            StructStore store = doc.store;
+            if (store.pendingStructs == null && store.pendingDs == null) {
+                UpdateCodec.writeClientsStructs(enc, store, sv);
+                DeleteSet.fromStructStore(store).write(enc);
+                return enc.toByteArray();
+            }
+            return PendingMerge.encodeWithPending(doc, sv);
+        });
+    }
+
+    public static void applyUpdate(Doc doc, byte[] update) {
+        applyUpdate(doc, update, null);
+    }
+
+    /**
+     * Applies a v1 update. The update is decoded and validated completely first; a malformed update
+     * throws {@link DecodingException} and leaves the document exactly as it was.
+     */
+    public static void applyUpdate(Doc doc, byte[] update, Object origin) {
+        UpdateCodec.DecodedUpdate u = UpdateCodec.decodeV1(update);
+        apply(doc, u, origin);
+    }
+
+    static void apply(Doc doc, UpdateCodec.DecodedUpdate u, Object origin) {
+        doc.transact(tr -> {
+            tr.local = false;
+            integrate(tr, u.clients, u.ds);
+        }, origin, false);
+    }
+
+    /** yjs readUpdateV2 on decoded data. */
+    static void integrate(Transaction transaction, Map<Long, List<AbstractStruct>> clients, DeleteSet ds) {
+        Doc doc = transaction.doc;
+        StructStore store = doc.store;
+        boolean retry = false;
+        StructStore.PendingStructs restStructs = UpdateCodec.integrateStructs(transaction, store, clients);
+        StructStore.PendingStructs pending = store.pendingStructs;
+        if (pending != null) {
+            for (Map.Entry<Long, Long> e : pending.missing.entrySet()) {
+                if (e.getValue() < store.getState(e.getKey())) {
+                    retry = true;
+                    break;
+                }
+            }
+            if (restStructs != null) {
+                for (Map.Entry<Long, Long> e : restStructs.missing.entrySet()) {
+                    Long m = pending.missing.get(e.getKey());
+                    if (m == null || m > e.getValue()) {
+                        pending.missing.put(e.getKey(), e.getValue());
+                    }
+                }
+                PendingMerge.mergeInto(pending.structs, restStructs.structs);
+            }
+        } else {
+            store.pendingStructs = restStructs;
+        }
+        DeleteSet dsRest = applyDeleteSet(transaction, ds, store);
+        if (store.pendingDs != null) {
+            DeleteSet dsRest2 = applyDeleteSet(transaction, store.pendingDs, store);
+            if (dsRest != null && dsRest2 != null) {
+                List<DeleteSet> l = new ArrayList<>();
+                l.add(dsRest);
+                l.add(dsRest2);
+                store.pendingDs = DeleteSet.merge(l);
+            } else {
+                store.pendingDs = dsRest != null ? dsRest : dsRest2;
+            }
+        } else {
+            store.pendingDs = dsRest;
+        }
+        if (retry) {
+            StructStore.PendingStructs p = store.pendingStructs;
+            store.pendingStructs = null;
+            Map<Long, List<AbstractStruct>> again = new LinkedHashMap<>();
+            for (Map.Entry<Long, List<AbstractStruct>> e : p.structs.entrySet()) {
+                again.put(e.getKey(), new ArrayList<>(e.getValue()));
+            }
+            integrate(transaction, again, new DeleteSet());
+        }
+    }
+
+    /** yjs readAndApplyDeleteSet on a decoded delete set; returns the part we cannot apply yet, or null. */
+    static DeleteSet applyDeleteSet(Transaction transaction, DeleteSet ds, StructStore store) {
+        DeleteSet unapplied = new DeleteSet();
+        for (Map.Entry<Long, List<DeleteSet.DeleteItem>> e : ds.clients.entrySet()) {
+            long client = e.getKey();
+            ArrayList<AbstractStruct> structs = store.clients.get(client);
+            long state = store.getState(client);
+            for (DeleteSet.DeleteItem d : e.getValue()) {
+                long clock = d.clock;
+                long clockEnd = clock + d.len;
+                if (clock < state) {
+                    if (state < clockEnd) {
+                        unapplied.add(client, state, clockEnd - state);
+                    }
+                    int index = StructStore.findIndexSS(structs, clock);
+                    AbstractStruct struct = structs.get(index);
+                    if (!struct.isDeleted() && struct.id.clock < clock) {
+                        structs.add(index + 1, Item.split(transaction, (Item) struct, (int) (clock - struct.id.clock)));
+                        index++;
+                    }
+                    while (index < structs.size()) {
+                        struct = structs.get(index++);
+                        if (struct.id.clock < clockEnd) {
+                            if (!struct.isDeleted()) {
+                                if (clockEnd < struct.id.clock + struct.length) {
+                                    structs.add(index, Item.split(transaction, (Item) struct, (int) (clockEnd - struct.id.clock)));
+                                }
+                                ((Item) struct).delete(transaction);
+                            }
+                        } else {
+                            break;
+                        }
+                    }
+                } else {
+                    unapplied.add(client, clock, clockEnd - clock);
+                }
+            }
+        }
+        return unapplied.isEmpty() ? null : unapplied;
+    }
+
+    /** The document's state vector: client -> next expected clock, v1 encoded. */
+    public static byte[] encodeStateVector(Doc doc) {
+        return doc.read(() -> encodeStateVector(doc.store.getStateVector()));
+    }
+
+    static byte[] encodeStateVector(Map<Long, Long> sv) {
+        Lib0Encoder e = new Lib0Encoder();
+        e.writeVarUint(sv.size());
+        List<Long> keys = new ArrayList<>(sv.keySet());
+        keys.sort(Collections.reverseOrder());
+        for (Long k : keys) {
+            e.writeVarUint(k);
+            e.writeVarUint(sv.get(k));
+        }
+        return e.toByteArray();
+    }
+
+    /** Decodes a state vector; never pre-allocates from the untrusted count. */
+    public static Map<Long, Long> decodeStateVector(byte[] sv) {
+        Lib0Decoder d = new Lib0Decoder(sv);
+        long n = d.readVarUint();
+        Map<Long, Long> m = new HashMap<>();
+        for (long i = 0; i < n; i++) {
+            long client = d.readVarUint();
+            long clock = d.readVarUint();
+            m.put(client, clock);
+        }
+        return m;
+    }
+}

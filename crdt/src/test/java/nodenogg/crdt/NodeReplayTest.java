@@ -1,0 +1,250 @@
+package nodenogg.crdt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Quick differential check: random op scripts run on our engine and on real Yjs (js/engine/replay.mjs);
+ * every update event, the final encodeStateAsUpdate bytes and the JSON must be identical.
+ * Skips when node or js/node_modules is missing.
+ */
+class NodeReplayTest {
+    static File jsDir() {
+        String p = System.getProperty("nodenogg.js.dir", "../js");
+        return new File(p);
+    }
+
+    static boolean nodeAvailable() {
+        return new File("/usr/bin/node").canExecute() && new File(jsDir(), "node_modules/yjs").isDirectory();
+    }
+
+    static String runNode(String script, String input) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("node", script).directory(jsDir());
+        File err = File.createTempFile("node-err", ".txt");
+        pb.redirectError(err);
+        Process p = pb.start();
+        try {
+            p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("node timed out");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("node failed: " + Files.readString(err.toPath()));
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } finally {
+            p.destroyForcibly();
+            err.delete();
+        }
+    }
+
+    static final String[] WORDS = {"a", "bc", "😀", "x😀y", "hello ", "\n", "é", "12"};
+    static final Object[] ATTRS_VALUES = {true, null, "red", 1};
+    static final String[] ATTR_KEYS = {"bold", "italic", "color"};
+
+    static Object randomValue(Random r) {
+        switch (r.nextInt(9)) {
+            case 0: return r.nextInt(1000) - 500;
+            case 1: return "s" + r.nextInt(100);
+            case 2: return 0.5;
+            case 3: return 0.1 * r.nextInt(10);
+            case 4: return r.nextBoolean();
+            case 5: return null;
+            case 6: {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("k" + r.nextInt(3), r.nextInt(5));
+                m.put(String.valueOf(r.nextInt(3)), "v");
+                return m;
+            }
+            case 7: return Arrays.asList(1, "two", 3.25);
+            default: return 1e21 * r.nextInt(3);
+        }
+    }
+
+    static Map<String, Object> randomAttrs(Random r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        int n = 1 + r.nextInt(2);
+        for (int i = 0; i < n; i++) {
+            m.put(ATTR_KEYS[r.nextInt(ATTR_KEYS.length)], ATTRS_VALUES[r.nextInt(ATTRS_VALUES.length)]);
+        }
+        return m;
+    }
+
+    /** Runs a random script on our docs, returns the script (for node) and our results. */
+    static Map<String, Object> run(long seed, int nDocs, int nOps, boolean gc, boolean text, List<Object> outOps,
+                                   List<List<String>> updates, List<Doc> docs) {
+        Random r = new Random(seed);
+        for (int i = 0; i < nDocs; i++) {
+            Doc d = new Doc(new Doc.Options().clientId(i + 1 + (i % 2 == 0 ? 0 : 3000000000L)).gc(gc));
+            List<String> ups = new ArrayList<>();
+            d.onUpdate((u, o, t) -> ups.add(Hex.encode(u)));
+            docs.add(d);
+            updates.add(ups);
+        }
+        for (int k = 0; k < nOps; k++) {
+            int di = r.nextInt(nDocs);
+            Doc d = docs.get(di);
+            Map<String, Object> op = new LinkedHashMap<>();
+            op.put("d", di);
+            int kind = r.nextInt(10);
+            YText t = d.getText("t");
+            if (kind < 4 && text) {
+                int len = t.length();
+                int roll = r.nextInt(10);
+                if (roll < 5 || len == 0) {
+                    int idx = r.nextInt(len + 1);
+                    String s = WORDS[r.nextInt(WORDS.length)];
+                    op.put("op", "tins");
+                    op.put("idx", idx);
+                    op.put("s", s);
+                    if (r.nextInt(3) == 0) {
+                        Map<String, Object> a = randomAttrs(r);
+                        op.put("attrs", a);
+                        t.insert(idx, s, new LinkedHashMap<>(a));
+                    } else {
+                        t.insert(idx, s);
+                    }
+                } else if (roll < 8) {
+                    int idx = r.nextInt(len);
+                    int l = 1 + r.nextInt(Math.min(4, len - idx));
+                    op.put("op", "tdel");
+                    op.put("idx", idx);
+                    op.put("len", l);
+                    t.delete(idx, l);
+                } else if (roll < 9) {
+                    int idx = r.nextInt(len);
+                    int l = 1 + r.nextInt(Math.min(5, len - idx));
+                    Map<String, Object> a = randomAttrs(r);
+                    op.put("op", "tfmt");
+                    op.put("idx", idx);
+                    op.put("len", l);
+                    op.put("attrs", a);
+                    t.format(idx, l, new LinkedHashMap<>(a));
+                } else {
+                    int idx = r.nextInt(len + 1);
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("image", "i" + r.nextInt(9));
+                    op.put("op", "tembed");
+                    op.put("idx", idx);
+                    op.put("v", e);
+                    t.insertEmbed(idx, e, null);
+                }
+            } else if (kind < 6) {
+                YMap m = d.getMap("m");
+                String key = "k" + r.nextInt(5);
+                int roll = r.nextInt(6);
+                if (roll < 3) {
+                    Object v = randomValue(r);
+                    op.put("op", "mset");
+                    op.put("k", key);
+                    op.put("v", v);
+                    m.set(key, v);
+                } else if (roll < 4) {
+                    op.put("op", "mdel");
+                    op.put("k", key);
+                    m.delete(key);
+                } else {
+                    Object v = randomValue(r);
+                    op.put("op", "mnest");
+                    op.put("k", key);
+                    op.put("v", v);
+                    YMap nm = new YMap();
+                    nm.set("x", v);
+                    m.set(key, nm);
+                }
+            } else if (kind < 8) {
+                YArray a = d.getArray("a");
+                int len = a.length();
+                if (r.nextInt(3) > 0 || len == 0) {
+                    int idx = r.nextInt(len + 1);
+                    List<Object> vals = new ArrayList<>();
+                    int n = 1 + r.nextInt(3);
+                    for (int i = 0; i < n; i++) {
+                        vals.add(randomValue(r));
+                    }
+                    op.put("op", "ains");
+                    op.put("idx", idx);
+                    op.put("vals", vals);
+                    a.insert(idx, vals);
+                } else {
+                    int idx = r.nextInt(len);
+                    int l = 1 + r.nextInt(Math.min(3, len - idx));
+                    op.put("op", "adel");
+                    op.put("idx", idx);
+                    op.put("len", l);
+                    a.delete(idx, l);
+                }
+            } else {
+                int to = r.nextInt(nDocs);
+                if (to == di) {
+                    continue;
+                }
+                op.put("op", "sync");
+                op.put("from", di);
+                op.put("to", to);
+                Updates.applyUpdate(docs.get(to), Updates.encodeStateAsUpdate(d, Updates.encodeStateVector(docs.get(to))));
+            }
+            outOps.add(op);
+        }
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("gc", gc);
+        List<Object> clients = new ArrayList<>();
+        for (Doc d : docs) {
+            clients.add(d.clientId());
+        }
+        input.put("clients", clients);
+        input.put("ops", outOps);
+        return input;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void check(long seed, int nDocs, int nOps, boolean gc, boolean text) throws Exception {
+        List<Object> ops = new ArrayList<>();
+        List<List<String>> updates = new ArrayList<>();
+        List<Doc> docs = new ArrayList<>();
+        Map<String, Object> input = run(seed, nDocs, nOps, gc, text, ops, updates, docs);
+        Files.writeString(new File("target/replay-last.json").toPath(), Json.stringify(input));
+        Map<String, Object> res = (Map<String, Object>) Json.parse(runNode("engine/replay.mjs", Json.stringify(input)));
+        String ctx = "seed=" + seed + " gc=" + gc;
+        List<Object> nodeUpdates = (List<Object>) res.get("updates");
+        List<Object> states = (List<Object>) res.get("states");
+        List<Object> json = (List<Object>) res.get("json");
+        for (int i = 0; i < nDocs; i++) {
+            List<Object> nu = (List<Object>) nodeUpdates.get(i);
+            for (int u = 0; u < Math.min(nu.size(), updates.get(i).size()); u++) {
+                assertEquals(nu.get(u), updates.get(i).get(u), ctx + " doc " + i + " update #" + u);
+            }
+            assertEquals(nu.size(), updates.get(i).size(), ctx + " doc " + i + " update count");
+            Doc d = docs.get(i);
+            Map<String, Object> mine = new LinkedHashMap<>();
+            mine.put("t", d.getText("t").toDelta());
+            mine.put("m", d.getMap("m").toJSON());
+            mine.put("a", d.getArray("a").toJSON());
+            assertEquals(json.get(i), Json.stringify(mine), ctx + " doc " + i + " json");
+            assertEquals(states.get(i), Hex.encode(Updates.encodeStateAsUpdate(d)), ctx + " doc " + i + " state");
+        }
+    }
+
+    @Test
+    void randomScriptsMatchYjs() throws Exception {
+        Assumptions.assumeTrue(nodeAvailable(), "node or js/node_modules/yjs missing; differential check skipped");
+        long base = Long.getLong("nodenogg.seed", 1L);
+        for (long s = base; s < base + 12; s++) {
+            check(s, 3, 120, s % 2 == 0, true);
+        }
+    }
+}
