@@ -38,7 +38,8 @@ function replayOnce () {
     if (doc.text() !== trace.endContent) throw new Error(`${engineName}: local text differs from endContent`)
     const remote = engine.create({})
     t = now()
-    for (const u of updates) remote.applyUpdate(u)
+    if (engine.batchRemote) remote.applyUpdates(updates)
+    else for (const u of updates) remote.applyUpdate(u)
     remoteApplyMs = now() - t
     if (remote.text() !== trace.endContent) throw new Error(`${engineName}: remote text differs from endContent`)
     t = now()

@@ -5,8 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The {@code trace FILE [--runs N] [--prefix TXNS]} command shared by {@code ./microcosm bench} and
- * {@link BenchMain}: replays the trace N times, one JSON line per run on {@code out}.
+ * The {@code trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]} command shared by {@code ./microcosm bench} and
+ * {@link BenchMain}: replays the trace N times, one JSON line per run on {@code out}; {@code --out} writes
+ * the final document's v1 encoding (for a byte comparison with Yjs's).
  */
 public final class TraceCommandLine {
   private TraceCommandLine() {}
@@ -30,9 +31,15 @@ public final class TraceCommandLine {
     String file = null;
     int runs = 1;
     int prefix = -1;
+    String outFile = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--runs") || a.equals("--prefix")) {
+      if (a.equals("--out")) {
+        if (i + 1 >= args.length) {
+          throw new BadUsage("--out needs a file name");
+        }
+        outFile = args[++i];
+      } else if (a.equals("--runs") || a.equals("--prefix")) {
         if (i + 1 >= args.length) {
           throw new BadUsage(a + " needs a number");
         }
@@ -51,15 +58,15 @@ public final class TraceCommandLine {
           prefix = v;
         }
       } else if (a.startsWith("--")) {
-        throw new BadUsage("unknown option " + a + "; usage: trace FILE [--runs N] [--prefix TXNS]");
+        throw new BadUsage("unknown option " + a + "; usage: trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]");
       } else if (file == null) {
         file = a;
       } else {
-        throw new BadUsage("one trace file only; usage: trace FILE [--runs N] [--prefix TXNS]");
+        throw new BadUsage("one trace file only; usage: trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]");
       }
     }
     if (file == null) {
-      throw new BadUsage("usage: trace FILE [--runs N] [--prefix TXNS]  (FILE: .json or .json.gz editing trace)");
+      throw new BadUsage("usage: trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]  (FILE: .json or .json.gz editing trace)");
     }
     Path path = Path.of(file);
     if (!Files.isReadable(path)) {
@@ -82,6 +89,9 @@ public final class TraceCommandLine {
       }
       out.println(result.toJson());
       out.flush();
+    }
+    if (outFile != null) {
+      Files.write(Path.of(outFile), replay.lastEncoded());
     }
     return 0;
   }

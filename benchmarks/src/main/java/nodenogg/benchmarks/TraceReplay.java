@@ -74,33 +74,12 @@ public final class TraceReplay {
 
   /** One full measured replay (see the class comment). */
   public ReplayResult run(int runNumber) {
-    List<byte[]> updates = new ArrayList<>(trace.txnCount() + 1);
-    double opsMs;
-    double remoteMs;
-    double encodeMs;
-    byte[] v1;
-    byte[] v2;
-    {
-      long t0 = System.nanoTime();
-      Doc doc = replayLocal(updates);
-      opsMs = millisSince(t0);
-      check("local", doc.getText("text").toString());
-
-      Doc remote = new Doc();
-      t0 = System.nanoTime();
-      for (byte[] u : updates) {
-        Updates.applyUpdate(remote, u);
-      }
-      remoteMs = millisSince(t0);
-      check("remote", remote.getText("text").toString());
-
-      t0 = System.nanoTime();
-      v1 = Updates.encodeStateAsUpdate(doc);
-      encodeMs = millisSince(t0);
-      v2 = EngineV2.encode(doc);
-    }
-    updates.clear();
+    double[] times = new double[3];
+    byte[][] encoded = timedPhases(times);
+    byte[] v1 = encoded[0];
+    byte[] v2 = encoded[1];
     lastEncoded = v1;
+    // the local and remote docs died with timedPhases' frame: the heap delta counts the parsed doc only
     long before = HeapMeter.liveHeap();
     long t0 = System.nanoTime();
     Doc loaded = new Doc();
@@ -109,8 +88,30 @@ public final class TraceReplay {
     long heap = HeapMeter.liveHeap() - before;
     String text = loaded.getText("text").toString();
     check("parsed", text);
-    return new ReplayResult(trace.name(), runNumber, trace.txnCount(), opsMs, remoteMs, encodeMs, parseMs,
+    return new ReplayResult(trace.name(), runNumber, trace.txnCount(), times[0], times[1], times[2], parseMs,
         v1.length, v2 == null ? null : v2.length, heap, text.length());
+  }
+
+  /** Local ops, remote apply and encode; fills {@code times} and returns {v1, v2 or null}. */
+  private byte[][] timedPhases(double[] times) {
+    List<byte[]> updates = new ArrayList<>(trace.txnCount() + 1);
+    long t0 = System.nanoTime();
+    Doc doc = replayLocal(updates);
+    times[0] = millisSince(t0);
+    check("local", doc.getText("text").toString());
+
+    Doc remote = new Doc();
+    t0 = System.nanoTime();
+    for (byte[] u : updates) {
+      Updates.applyUpdate(remote, u);
+    }
+    times[1] = millisSince(t0);
+    check("remote", remote.getText("text").toString());
+
+    t0 = System.nanoTime();
+    byte[] v1 = Updates.encodeStateAsUpdate(doc);
+    times[2] = millisSince(t0);
+    return new byte[][] {v1, EngineV2.encode(doc)};
   }
 
   /** The v1 encoding produced by the last {@link #run}. */
