@@ -74,8 +74,8 @@ class CrashTest {
       cmd.add(Boolean.toString(compacting));
       if (halting) {
         cmd.add(point.name());
-        cmd.add(Integer.toString(point == StoreHooks.Point.CHECKPOINT || point == StoreHooks.Point.COMPACTION_BETWEEN
-            ? 1 + rnd.nextInt(3) : 1 + rnd.nextInt(50)));
+        cmd.add(Integer.toString(point == StoreHooks.Point.CHECKPOINT ? 1
+            : point == StoreHooks.Point.COMPACTION_BETWEEN ? 1 + rnd.nextInt(3) : 1 + rnd.nextInt(50)));
       }
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       List<String> lines = new ArrayList<>();

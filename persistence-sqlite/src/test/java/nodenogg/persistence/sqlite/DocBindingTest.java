@@ -66,11 +66,14 @@ class DocBindingTest {
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db, StoreOptions.defaults().withCompactionCount(30), faults);
         DocBinding binding = store.bind(doc, "doc")) {
       faults.arm();
-      edit(doc, new Random(2), 200);
-      try {
-        binding.flush().join();
-      } catch (RuntimeException expected) {
-        // some retries may fail again while faults are on
+      Random r = new Random(2);
+      for (int i = 0; i < 200; i++) {
+        edit(doc, r, 1);
+        try {
+          binding.flush().join(); // one commit per edit, so faults hit many commits
+        } catch (RuntimeException expected) {
+          // that commit (or a retry) failed; the binding keeps the update for the next attempt
+        }
       }
       assertTrue(faults.injected.get() > 10, "faults were injected: " + faults.injected.get());
       faults.disarm();

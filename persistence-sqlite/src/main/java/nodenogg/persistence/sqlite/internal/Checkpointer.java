@@ -18,7 +18,9 @@ import org.sqlite.JDBC;
  * that crosses the threshold and, with {@code synchronous=FULL}, writes and fsyncs the database file
  * there: a stall of tens of milliseconds for every append waiting on that commit. Instead the writer
  * connection runs with {@code wal_autocheckpoint=0} and this thread runs a PASSIVE checkpoint
- * (never waits for, nor blocks, the writer) on its own connection every {@link #PERIOD_MS} ms.
+ * (never waits for, nor blocks, the writer) on its own connection once about {@link #BYTES_PER_CHECKPOINT}
+ * bytes were committed (SQLite's own default is 1000 pages, about 4 MB of WAL), or at most every
+ * {@link #MAX_DELAY_MS} ms when less was written, so that checkpoint fsyncs do not multiply.
  *
  * <p>Both connections live in the same SQLite library, which shares one lock state per file across a
  * process's connections, so closing one does not drop the other's POSIX locks. A checkpoint never
@@ -27,12 +29,15 @@ import org.sqlite.JDBC;
 final class Checkpointer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
-  static final long PERIOD_MS = 200;
+  static final long PERIOD_MS = 100;
+  static final long BYTES_PER_CHECKPOINT = 2L << 20;
+  static final long MAX_DELAY_MS = 5_000;
 
   private final Connection conn;
   private final StoreHooks hooks;
   private final Thread thread;
   private volatile boolean stop;
+  private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
 
   private Checkpointer(Connection conn, StoreHooks hooks, String name) {
     this.conn = conn;
@@ -66,16 +71,27 @@ final class Checkpointer implements AutoCloseable {
     }
   }
 
+  /** Called by the writer after each commit with the bytes it stored. */
+  void committed(long bytes) {
+    written.addAndGet(bytes);
+  }
+
   private void run() {
+    long last = System.nanoTime();
     while (!stop) {
       try {
         TimeUnit.MILLISECONDS.sleep(PERIOD_MS);
       } catch (InterruptedException e) {
         return;
       }
-      if (stop) {
-        return;
+      long pending = written.get();
+      boolean due = pending >= BYTES_PER_CHECKPOINT
+          || (pending > 0 && System.nanoTime() - last > TimeUnit.MILLISECONDS.toNanos(MAX_DELAY_MS));
+      if (stop || !due) {
+        continue;
       }
+      written.addAndGet(-pending);
+      last = System.nanoTime();
       try {
         hooks.at(StoreHooks.Point.CHECKPOINT);
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {

@@ -690,6 +690,13 @@ public final class StoreCore {
       return;
     }
     acks.execute(() -> appends.forEach(a -> a.future.complete(a.seq)));
+    if (checkpointer != null) {
+      long bytes = 0;
+      for (Append a : appends) {
+        bytes += a.data.length + 32; // row and index overhead, roughly
+      }
+      checkpointer.committed(bytes);
+    }
     for (DocState s : touched.values()) {
       if (merger != null && s.count > 1 && !s.compactionFailed && !compacting.contains(s.name)
           && (s.count > satAdd(options.compactionCount(), s.baselineCount)
