@@ -8,7 +8,7 @@ const unhex = h => new Uint8Array(Buffer.from(h, 'hex'))
 
 const replay = (input) => {
   const docs = input.clients.map(() => new Y.Doc({ gc: input.gc }))
-  docs.forEach((d, i) => { d.clientID = input.clients[i] })
+  docs.forEach((d, i) => { d.clientID = input.clients[i]; d.getText('t'); d.getMap('m'); d.getArray('a') })
   const v1 = docs.map(() => [])
   const v2 = docs.map(() => [])
   docs.forEach((d, i) => {

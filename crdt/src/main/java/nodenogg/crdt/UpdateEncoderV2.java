@@ -117,6 +117,10 @@ final class UpdateEncoderV2 implements UpdateEncoder {
     @Override
     public void writeDsClock(long clock) {
         long diff = clock - dsCurrVal;
+        if (diff < 0) {
+            throw new UpdateException("Delete ranges overlap or are unsorted (clock " + clock
+                    + " after range end " + dsCurrVal + "); update format v2 cannot represent them");
+        }
         dsCurrVal = clock;
         rest.writeVarUint(diff);
     }
@@ -124,7 +128,7 @@ final class UpdateEncoderV2 implements UpdateEncoder {
     @Override
     public void writeDsLen(long len) {
         if (len <= 0) {
-            throw new IllegalStateException("delete range of length " + len);
+            throw new UpdateException("A delete range of length " + len + " cannot be written in update format v2");
         }
         rest.writeVarUint(len - 1);
         dsCurrVal += len;
