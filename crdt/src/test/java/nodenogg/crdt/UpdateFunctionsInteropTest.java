@@ -153,6 +153,48 @@ class UpdateFunctionsInteropTest {
         org.junit.jupiter.api.Assertions.assertTrue(skipsSeen > 0, "no merge produced a Skip struct");
     }
 
+    /** Random subsets of update events applied out of order leave pending data; the v2 state merges it in like Yjs. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void pendingStructsAreMergedIntoEncodeStateAsUpdateV2LikeYjs() throws Exception {
+        long base = Long.getLong("nodenogg.seed", 1L);
+        int pendingSeen = 0;
+        for (long seed = base; seed < base + 8; seed++) {
+            UpdateV2InteropTest.Session s = UpdateV2InteropTest.session(seed, 3, 40, seed % 2 == 0);
+            Random r = new Random(seed);
+            for (boolean v2 : new boolean[] {false, true}) {
+                List<String> pool = new ArrayList<>();
+                for (List<String> evs : v2 ? s.v2 : s.v1) {
+                    pool.addAll(evs);
+                }
+                for (int k = 0; k < 4; k++) {
+                    List<String> in = pick(r, pool, 1 + r.nextInt(8));
+                    Doc d = new Doc(new Doc.Options().clientId(99));
+                    for (String h : in) {
+                        if (v2) {
+                            Updates.applyUpdateV2(d, Hex.decode(h));
+                        } else {
+                            Updates.applyUpdate(d, Hex.decode(h));
+                        }
+                    }
+                    Map<String, Object> q = req("applyAll", v2);
+                    q.put("updates", new ArrayList<Object>(in));
+                    q.put("gc", true);
+                    Map<String, Object> y = (Map<String, Object>) oracle.call(q);
+                    String ctx = "seed=" + seed + " v2=" + v2 + " #" + k;
+                    assertEquals(y.get("pending"), d.hasPending(), ctx + " pending");
+                    assertEquals(y.get("sv"), Hex.encode(Updates.encodeStateVector(d)), ctx + " sv");
+                    assertEquals(y.get("v2"), Hex.encode(Updates.encodeStateAsUpdateV2(d)), ctx + " state v2");
+                    assertEquals(y.get("v1"), Hex.encode(Updates.encodeStateAsUpdate(d)), ctx + " state v1");
+                    if (d.hasPending()) {
+                        pendingSeen++;
+                    }
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(pendingSeen > 0, "no case left pending data");
+    }
+
     @Test
     void mergeOfOneUpdateReturnsItUnchanged() {
         byte[] u = {1, 2, 3};
