@@ -25,9 +25,7 @@ final class PendingMerge {
     }
 
     static byte[] encodeWithPending(Doc doc, Map<Long, Long> sv) {
-        UpdateEncoderV1 enc = new UpdateEncoderV1();
-        UpdateCodec.writeClientsStructs(enc, doc.store, sv);
-        DeleteSet.fromStructStore(doc.store).write(enc);
-        return enc.toByteArray();
+        // like Yjs: pending delete set and the diff of the pending structs are merged in (UpdatesV2)
+        return UpdatesV2.encodeStateAsUpdate(doc, Updates.encodeStateVector(sv), false);
     }
 }
