@@ -1,4 +1,5 @@
-// Long-lived Yjs oracle for the crdt module's v2/update-function tests (nodenogg.crdt.*V2*Test).
+// Long-lived Yjs oracle for the crdt module's v2 / update-function / snapshot tests
+// (nodenogg.crdt.UpdateV2InteropTest, UpdateFunctionsInteropTest, SnapshotInteropTest).
 // Reads one JSON request per line on stdin, answers one JSON line on stdout: {ok, result} or {ok:false, error}.
 import * as Y from 'yjs'
 import * as readline from 'node:readline'
@@ -6,7 +7,8 @@ import * as readline from 'node:readline'
 const hex = u => Buffer.from(u).toString('hex')
 const unhex = h => new Uint8Array(Buffer.from(h, 'hex'))
 
-const replay = (input) => {
+// runs the op script (format of js/engine/replay.mjs, plus 'syncV2'); afterOp(docs, opIndex) after each op
+const run = (input, afterOp = () => {}) => {
   const docs = input.clients.map(() => new Y.Doc({ gc: input.gc }))
   docs.forEach((d, i) => { d.clientID = input.clients[i]; d.getText('t'); d.getMap('m'); d.getArray('a') })
   const v1 = docs.map(() => [])
@@ -15,7 +17,7 @@ const replay = (input) => {
     d.on('update', u => v1[i].push(hex(u)))
     d.on('updateV2', u => v2[i].push(hex(u)))
   })
-  for (const o of input.ops) {
+  input.ops.forEach((o, k) => {
     const d = docs[o.d]
     switch (o.op) {
       case 'tins': d.getText('t').insert(o.idx, o.s, o.attrs === undefined ? undefined : o.attrs); break
@@ -30,7 +32,13 @@ const replay = (input) => {
       case 'sync': Y.applyUpdate(docs[o.to], Y.encodeStateAsUpdate(docs[o.from], Y.encodeStateVector(docs[o.to]))); break
       case 'syncV2': Y.applyUpdateV2(docs[o.to], Y.encodeStateAsUpdateV2(docs[o.from], Y.encodeStateVector(docs[o.to]))); break
     }
-  }
+    afterOp(docs, k)
+  })
+  return { docs, v1, v2 }
+}
+
+const replay = (input) => {
+  const { docs, v1, v2 } = run(input)
   return {
     v1,
     v2,
@@ -40,10 +48,37 @@ const replay = (input) => {
   }
 }
 
+// snapshots of every doc after the ops listed in input.snapshotsAt; then, per doc, in this order:
+// toDelta(snap k), toDelta(snap k+1, snap k), the same with computeYChange, createDocFromSnapshot(snap k) state,
+// equalSnapshots(k, k+1), and snapshotContainsUpdate(snap k, every v1 update event of every doc)
+const snapshots = (input) => {
+  const at = new Set(input.snapshotsAt)
+  const snaps = input.clients.map(() => [])
+  const { docs, v1 } = run(input, (ds, k) => { if (at.has(k)) ds.forEach((d, i) => snaps[i].push(Y.snapshot(d))) })
+  const all = v1.flat()
+  const yc = (type, id) => ({ type, user: id.client })
+  return docs.map((d, i) => {
+    const s = snaps[i]
+    const t = d.getText('t')
+    return {
+      v1: s.map(x => hex(Y.encodeSnapshot(x))),
+      v2: s.map(x => hex(Y.encodeSnapshotV2(x))),
+      delta: s.map(x => JSON.stringify(t.toDelta(x))),
+      diff: s.slice(1).map((x, k) => JSON.stringify(t.toDelta(x, s[k]))),
+      diffYChange: s.slice(1).map((x, k) => JSON.stringify(t.toDelta(x, s[k], yc))),
+      docFrom: s.map(x => hex(Y.encodeStateAsUpdate(Y.createDocFromSnapshot(d, x)))),
+      equal: s.slice(1).map((x, k) => Y.equalSnapshots(x, s[k])),
+      contains: s.map(x => all.map(u => Y.snapshotContainsUpdate(x, unhex(u)))),
+      state: hex(Y.encodeStateAsUpdate(d))
+    }
+  })
+}
+
 const metaOut = m => ({ from: [...m.from.entries()], to: [...m.to.entries()] })
 
 const handlers = {
   replay,
+  snapshots,
   merge: r => hex(r.v2 ? Y.mergeUpdatesV2(r.updates.map(unhex)) : Y.mergeUpdates(r.updates.map(unhex))),
   diff: r => hex(r.v2 ? Y.diffUpdateV2(unhex(r.u), unhex(r.sv)) : Y.diffUpdate(unhex(r.u), unhex(r.sv))),
   sv: r => hex(r.v2 ? Y.encodeStateVectorFromUpdateV2(unhex(r.u)) : Y.encodeStateVectorFromUpdate(unhex(r.u))),
