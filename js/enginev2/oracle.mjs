@@ -74,11 +74,35 @@ const snapshots = (input) => {
   })
 }
 
+// relative positions created after ops[0..split) in the listed docs, resolved in every doc at the end
+const relpos = (input) => {
+  const created = []
+  const { docs } = run(input, (ds, k) => {
+    if (k !== input.split) return
+    for (const p of input.positions) {
+      const d = ds[p.d]
+      const type = p.t === 't' ? d.getText('t') : d.getArray('a')
+      const rp = Y.createRelativePositionFromTypeIndex(type, p.index, p.assoc)
+      created.push(rp)
+    }
+  })
+  const rootName = (d, type) => type === d.getText('t') ? 't' : type === d.getArray('a') ? 'a' : type === d.getMap('m') ? 'm' : '?'
+  return created.map(rp => ({
+    hex: hex(Y.encodeRelativePosition(rp)),
+    json: JSON.stringify(Y.relativePositionToJSON(rp)),
+    abs: docs.map(d => {
+      const a = Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(Y.encodeRelativePosition(rp)), d)
+      return a === null ? null : { t: rootName(d, a.type), index: a.index, assoc: a.assoc }
+    })
+  }))
+}
+
 const metaOut = m => ({ from: [...m.from.entries()], to: [...m.to.entries()] })
 
 const handlers = {
   replay,
   snapshots,
+  relpos,
   merge: r => hex(r.v2 ? Y.mergeUpdatesV2(r.updates.map(unhex)) : Y.mergeUpdates(r.updates.map(unhex))),
   diff: r => hex(r.v2 ? Y.diffUpdateV2(unhex(r.u), unhex(r.sv)) : Y.diffUpdate(unhex(r.u), unhex(r.sv))),
   sv: r => hex(r.v2 ? Y.encodeStateVectorFromUpdateV2(unhex(r.u)) : Y.encodeStateVectorFromUpdate(unhex(r.u))),
