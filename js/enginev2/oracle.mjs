@@ -97,12 +97,71 @@ const relpos = (input) => {
   }))
 }
 
+// XML sessions: ops on the root fragment 'x' addressed by child-index paths; reports updates, strings, events
+const buildNode = n => {
+  if (n.text !== undefined) return new Y.XmlText(n.text)
+  if (n.hook !== undefined) { const h = new Y.XmlHook(n.hook); h.set('k', n.hook); return h }
+  const el = new Y.XmlElement(n.el)
+  for (const k in n.attrs) el.setAttribute(k, n.attrs[k])
+  el.insert(0, n.children.map(buildNode))
+  return el
+}
+const xmlPlain = v => v instanceof Y.AbstractType ? v.toJSON() : v
+const xml = (input) => {
+  const docs = input.clients.map(() => new Y.Doc({ gc: input.gc }))
+  docs.forEach((d, i) => { d.clientID = input.clients[i]; d.getXmlFragment('x') })
+  const v1 = docs.map(() => [])
+  const events = docs.map(() => [])
+  docs.forEach((d, i) => {
+    d.on('update', u => v1[i].push(hex(u)))
+    d.getXmlFragment('x').observeDeep(evs => {
+      for (const e of evs) {
+        events[i].push(JSON.stringify({
+          path: e.path,
+          target: e.target.constructor.name,
+          childList: e.childListChanged === undefined ? null : e.childListChanged,
+          attrs: e.attributesChanged === undefined ? null : [...e.attributesChanged].sort(),
+          delta: e.changes.delta.map(op => op.insert !== undefined && Array.isArray(op.insert) ? { insert: op.insert.map(xmlPlain) } : op),
+          keys: [...e.changes.keys.entries()].map(([k, c]) => [k, c.action, xmlPlain(c.oldValue) ?? null])
+        }))
+      }
+    })
+  })
+  const at = (d, path) => { let t = d.getXmlFragment('x'); for (const i of path) t = t.get(i); return t }
+  for (const o of input.ops) {
+    const d = docs[o.d]
+    switch (o.op) {
+      case 'xins': at(d, o.path).insert(o.idx, o.nodes.map(buildNode)); break
+      case 'xdel': at(d, o.path).delete(o.idx, o.len); break
+      case 'xattr': at(d, o.path).setAttribute(o.k, o.v); break
+      case 'xrmattr': at(d, o.path).removeAttribute(o.k); break
+      case 'xtins': at(d, o.path).insert(o.idx, o.s, o.attrs === undefined ? undefined : o.attrs); break
+      case 'xtfmt': at(d, o.path).format(o.idx, o.len, o.attrs); break
+      case 'xtdel': at(d, o.path).delete(o.idx, o.len); break
+      case 'sync': Y.applyUpdate(docs[o.to], Y.encodeStateAsUpdate(docs[o.from], Y.encodeStateVector(docs[o.to]))); break
+    }
+  }
+  return docs.map((d, i) => {
+    const x = d.getXmlFragment('x')
+    return {
+      v1: v1[i],
+      events: events[i],
+      str: x.toString(),
+      json: JSON.stringify(d.toJSON()),
+      walk: Array.from(x.createTreeWalker(() => true)).map(t => t.constructor.name + ':' + t.toString()),
+      ps: x.querySelectorAll('p').length,
+      state: hex(Y.encodeStateAsUpdate(d))
+    }
+  })
+}
+
 const metaOut = m => ({ from: [...m.from.entries()], to: [...m.to.entries()] })
 
 const handlers = {
   replay,
   snapshots,
   relpos,
+  xml,
   merge: r => hex(r.v2 ? Y.mergeUpdatesV2(r.updates.map(unhex)) : Y.mergeUpdates(r.updates.map(unhex))),
   diff: r => hex(r.v2 ? Y.diffUpdateV2(unhex(r.u), unhex(r.sv)) : Y.diffUpdate(unhex(r.u), unhex(r.sv))),
   sv: r => hex(r.v2 ? Y.encodeStateVectorFromUpdateV2(unhex(r.u)) : Y.encodeStateVectorFromUpdate(unhex(r.u))),
