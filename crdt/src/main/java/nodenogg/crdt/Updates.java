@@ -38,6 +38,32 @@ public final class Updates {
         });
     }
 
+    /**
+     * Merges v1 updates into one without a Doc (yjs mergeUpdates). A single update is returned unchanged.
+     * Throws {@link DecodingException} for a malformed input.
+     */
+    public static byte[] mergeUpdates(List<byte[]> updates) {
+        if (updates.size() == 1) {
+            return updates.get(0);
+        }
+        List<UpdateCodec.DecodedUpdate> decoded = new ArrayList<>();
+        for (byte[] u : updates) {
+            decoded.add(UpdateCodec.decodeV1(u));
+        }
+        return UpdateMerge.merge(decoded, UpdateEncoderV1::new);
+    }
+
+    /** The part of a v1 update that the holder of {@code stateVector} is missing (yjs diffUpdate). */
+    public static byte[] diffUpdate(byte[] update, byte[] stateVector) {
+        Map<Long, Long> sv = decodeStateVector(stateVector);
+        return UpdateMerge.diff(UpdateCodec.decodeV1(update), sv, new UpdateEncoderV1());
+    }
+
+    /** The state vector an update would produce on an empty doc (yjs encodeStateVectorFromUpdate). */
+    public static byte[] encodeStateVectorFromUpdate(byte[] update) {
+        return UpdateMerge.stateVectorFromUpdate(UpdateCodec.decodeV1(update));
+    }
+
     public static void applyUpdate(Doc doc, byte[] update) {
         applyUpdate(doc, update, null);
     }
@@ -79,7 +105,10 @@ public final class Updates {
                         pending.missing.put(e.getKey(), e.getValue());
                     }
                 }
-                PendingMerge.mergeInto(pending.structs, restStructs.structs);
+                List<UpdateCodec.DecodedUpdate> two = new ArrayList<>();
+                two.add(UpdateCodec.decodeV1(pending.update));
+                two.add(UpdateCodec.decodeV1(restStructs.update));
+                pending.update = UpdateMerge.merge(two, UpdateEncoderV1::new);
             }
         } else {
             store.pendingStructs = restStructs;
@@ -101,11 +130,8 @@ public final class Updates {
         if (retry) {
             StructStore.PendingStructs p = store.pendingStructs;
             store.pendingStructs = null;
-            Map<Long, List<AbstractStruct>> again = new LinkedHashMap<>();
-            for (Map.Entry<Long, List<AbstractStruct>> e : p.structs.entrySet()) {
-                again.put(e.getKey(), new ArrayList<>(e.getValue()));
-            }
-            integrate(transaction, again, new DeleteSet());
+            UpdateCodec.DecodedUpdate again = UpdateCodec.decodeV1(p.update);
+            integrate(transaction, again.clients, again.ds);
         }
     }
 
