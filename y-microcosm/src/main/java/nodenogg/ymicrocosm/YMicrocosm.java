@@ -119,8 +119,10 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   private final Awareness.Registration awarenessRegistration;
 
   private final ThreadLocal<Exception> appendFailure = new ThreadLocal<>();
-  private volatile String identity;
-  private volatile CollectionUndo undoScope;
+  /** The own collection and its undo scope, replaced together by {@link #identify}. */
+  private record Own(String identity, CollectionUndo undo) {}
+
+  private volatile Own own;
   private volatile Identity joinedAs;
   private volatile List<IdentityWithStatus> presence = List.of();
   private volatile boolean ready;
@@ -383,9 +385,9 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     IdentityId.require(identityId, "identity id");
     requireOpen();
     synchronized (stateLock) {
-      if (!identityId.equals(identity)) {
-        undoScope = new CollectionUndo(doc.getMap(identityId), options.captureTimeoutMillis, options.clock);
-        identity = identityId;
+      if (own == null || !identityId.equals(own.identity())) {
+        own = new Own(identityId,
+            new CollectionUndo(doc.getMap(identityId), options.captureTimeoutMillis, options.clock));
       }
     }
     doc.transact(tr -> register(identityId), register);
@@ -401,12 +403,13 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public Optional<String> identityId() {
-    return Optional.ofNullable(identity);
+    Own o = own;
+    return Optional.ofNullable(o == null ? null : o.identity());
   }
 
-  private String requireIdentity() {
+  private Own requireIdentity() {
     requireOpen();
-    String me = identity;
+    Own me = own;
     if (me == null) {
       throw new IllegalStateException("no identity selected for microcosm '" + id
           + "': call identify(identityId) before creating, updating or deleting");
@@ -421,10 +424,10 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   }
 
   /** One edit of the own collection: one transaction, one undo step (see {@link CollectionUndo}). */
-  private void edit(String me, Consumer<CollectionUndo> body) {
-    CollectionUndo scope = undoScope;
+  private void edit(Own me, Consumer<CollectionUndo> body) {
+    CollectionUndo scope = me.undo();
     doc.transact(tr -> {
-      register(me);
+      register(me.identity());
       scope.begin();
       try {
         body.accept(scope);
@@ -445,13 +448,13 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     }
   }
 
-  private Entity readOwn(String entityId) {
-    Object raw = doc.getMap(identity).get(entityId);
+  private Entity readOwn(Own me, String entityId) {
+    Object raw = doc.getMap(me.identity()).get(entityId);
     if (raw == null) {
       return null;
     }
     try {
-      return profile.decodeStoredLenient(Values.withoutUndefined(raw), identity);
+      return profile.decodeStoredLenient(Values.withoutUndefined(raw), me.identity());
     } catch (InvalidEntityException e) {
       return null;
     }
@@ -464,11 +467,11 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public List<Entity> create(List<? extends EntityData> data) {
-    String me = requireIdentity();
+    Own me = requireIdentity();
     long now = options.clock.getAsLong();
     List<Entity> out = new ArrayList<>(data.size());
     for (EntityData d : data) {
-      out.add(Entities.create(me, Objects.requireNonNull(d, "entity data"), now));
+      out.add(Entities.create(me.identity(), Objects.requireNonNull(d, "entity data"), now));
     }
     edit(me, coll -> {
       for (Entity e : out) {
@@ -483,11 +486,11 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
    * transaction, for restoring or importing. Each entity's {@code identityId} must be the own identity.
    */
   public void importEntities(List<Entity> entities) {
-    String me = requireIdentity();
+    Own me = requireIdentity();
     for (Entity e : entities) {
-      if (!e.identityId().equals(me)) {
+      if (!e.identityId().equals(me.identity())) {
         throw new IllegalArgumentException("entity " + e.id() + " belongs to " + e.identityId()
-            + ", not to the identified collection " + me + "; a microcosm only writes its own collection");
+            + ", not to the identified collection " + me.identity() + "; a microcosm only writes its own collection");
       }
     }
     edit(me, coll -> {
@@ -499,13 +502,13 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public List<Entity> update(List<EntityUpdate> updates) {
-    String me = requireIdentity();
+    Own me = requireIdentity();
     long now = options.clock.getAsLong();
     List<Entity> out = new ArrayList<>();
     edit(me, coll -> {
       Map<String, Entity> next = new LinkedHashMap<>();
       for (EntityUpdate u : updates) {
-        Entity current = next.containsKey(u.entityId()) ? next.get(u.entityId()) : readOwn(u.entityId());
+        Entity current = next.containsKey(u.entityId()) ? next.get(u.entityId()) : readOwn(me, u.entityId());
         if (current != null) {
           next.put(u.entityId(), Entities.update(current, u.changes(), now));
         }
@@ -521,14 +524,14 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   /** {@inheritDoc} {@code fn} runs inside the document transaction: keep it short and side-effect free. */
   @Override
   public Optional<Entity> patch(String entityId, UnaryOperator<EntityData> fn) {
-    String me = requireIdentity();
+    Own me = requireIdentity();
     if (!EntityId.isValid(entityId)) {
       return Optional.empty();
     }
     long now = options.clock.getAsLong();
     Entity[] result = new Entity[1];
     edit(me, coll -> {
-      Entity current = readOwn(entityId);
+      Entity current = readOwn(me, entityId);
       if (current != null) {
         Entity next = Entities.replace(current, Objects.requireNonNull(fn.apply(current.data()), "patch result"), now);
         coll.set(entityId, profile.encodeStored(next));
@@ -540,7 +543,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public int delete(List<String> entityIds) {
-    String me = requireIdentity();
+    Own me = requireIdentity();
     int[] count = new int[1];
     edit(me, coll -> {
       for (String key : entityIds) {
@@ -554,10 +557,10 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public int deleteAll() {
-    String me = requireIdentity();
+    Own me = requireIdentity();
     int[] count = new int[1];
     edit(me, coll -> {
-      for (String key : new ArrayList<>(doc.getMap(me).keys())) {
+      for (String key : new ArrayList<>(doc.getMap(me.identity()).keys())) {
         if (coll.delete(key)) {
           count[0]++;
         }
@@ -578,10 +581,11 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   private boolean step(boolean back) {
     requireOpen();
-    CollectionUndo scope = undoScope;
-    if (scope == null) {
+    Own o = own;
+    if (o == null) {
       return false;
     }
+    CollectionUndo scope = o.undo();
     boolean[] done = new boolean[1];
     doc.transact(tr -> done[0] = back ? scope.undo() : scope.redo(), undoing);
     throwIfNotStored();
@@ -590,23 +594,23 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public boolean canUndo() {
-    CollectionUndo scope = undoScope;
-    if (scope == null) {
+    Own o = own;
+    if (o == null) {
       return false;
     }
     boolean[] r = new boolean[1];
-    doc.transact(tr -> r[0] = scope.canUndo(), undoing);
+    doc.transact(tr -> r[0] = o.undo().canUndo(), undoing);
     return r[0];
   }
 
   @Override
   public boolean canRedo() {
-    CollectionUndo scope = undoScope;
-    if (scope == null) {
+    Own o = own;
+    if (o == null) {
       return false;
     }
     boolean[] r = new boolean[1];
-    doc.transact(tr -> r[0] = scope.canRedo(), undoing);
+    doc.transact(tr -> r[0] = o.undo().canRedo(), undoing);
     return r[0];
   }
 
@@ -771,6 +775,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     docSubscription.close();
     indexSubscription.close();
     doc.transact(tr -> index.close(), register);
+    awareness.close();
     ready = false;
     publishState();
     loop.shutdown();
@@ -794,6 +799,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public String toString() {
-    return "YMicrocosm[" + id + ", " + profile + ", identity=" + identity + "]";
+    Own o = own;
+    return "YMicrocosm[" + id + ", " + profile + ", identity=" + (o == null ? null : o.identity()) + "]";
   }
 }
