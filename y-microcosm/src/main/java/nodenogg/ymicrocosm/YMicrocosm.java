@@ -69,6 +69,13 @@ import org.slf4j.LoggerFactory;
  * A listener may call back into the microcosm. The same thread runs the presence check every 3 s
  * (renewing our own presence after 15 s, dropping peers silent for 30 s).
  *
+ * <h2>Editing</h2>
+ * Edits go only to the collection chosen with {@link #identify}; each call is one transaction (one
+ * update to peers and storage) and one undo step. Undo/redo ({@code CollectionUndo}) is scoped to the
+ * own collection and never reverts what others changed since: a key someone else overwrote keeps
+ * their value. Indexing is incremental: map observers collect the keys a transaction touched and only
+ * those values are decoded again.
+ *
  * <h2>Lifecycle</h2>
  * {@link #open} loads the persisted updates (if a persistence is given), scans the document, connects
  * the providers and is then {@code ready}. {@link #close} leaves presence, disconnects, stops the

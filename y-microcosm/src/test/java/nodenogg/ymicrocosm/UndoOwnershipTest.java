@@ -77,4 +77,28 @@ class UndoOwnershipTest {
       assertEquals(List.of(ALICE, BOB), a.getCollections());
     }
   }
+
+  @Test
+  void undoLeavesAKeyAnotherDeviceChangedSince() {
+    // the same identity on two devices: both write the same collection
+    try (YMicrocosm laptop = YMicrocosm.inMemory("devices"); YMicrocosm phone = YMicrocosm.inMemory("devices");
+        InMemoryLink link = InMemoryLink.connect(laptop, phone)) {
+      laptop.identify(ALICE);
+      phone.identify(ALICE);
+      Entity note = laptop.create(HtmlData.note(0, 0, "laptop"));
+      Entity other = laptop.create(HtmlData.note(9, 9, "untouched"));
+      laptop.update(EntityUpdate.move(other.id(), 50, 50));
+      link.flush();
+      phone.update(EntityUpdate.content(note.id(), "phone"));
+      link.flush();
+      assertTrue(laptop.undo(), "undo the move");
+      assertEquals(9, laptop.getEntity(ALICE, other.id()).orElseThrow().dataAs(HtmlData.class).x());
+      assertTrue(laptop.undo(), "undo creating 'untouched'");
+      assertTrue(laptop.getEntity(ALICE, other.id()).isEmpty());
+      assertTrue(laptop.undo(), "undo creating 'laptop': skipped, the phone changed it since");
+      link.flush();
+      assertEquals("phone", laptop.getEntity(ALICE, note.id()).orElseThrow().dataAs(HtmlData.class).content());
+      assertEquals("phone", phone.getEntity(ALICE, note.id()).orElseThrow().dataAs(HtmlData.class).content());
+    }
+  }
 }
