@@ -11,7 +11,6 @@ import nodenogg.crdt.Doc;
 import nodenogg.crdt.Subscription;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.sync.Awareness;
-import nodenogg.ymicrocosm.spi.MicrocosmProvider;
 import nodenogg.ymicrocosm.spi.ProviderConnection;
 import nodenogg.ymicrocosm.spi.ProviderContext;
 

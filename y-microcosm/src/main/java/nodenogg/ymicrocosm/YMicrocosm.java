@@ -3,7 +3,6 @@ package nodenogg.ymicrocosm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +24,6 @@ import nodenogg.microcosm.EditableMicrocosmAPI;
 import nodenogg.microcosm.Entities;
 import nodenogg.microcosm.Entity;
 import nodenogg.microcosm.EntityData;
-import nodenogg.microcosm.EntityEvent;
 import nodenogg.microcosm.EntityId;
 import nodenogg.microcosm.EntityListener;
 import nodenogg.microcosm.EntityLocation;
@@ -43,6 +39,8 @@ import nodenogg.microcosm.SchemaProfile;
 import nodenogg.microcosm.spi.UpdatePersistence;
 import nodenogg.ymicrocosm.internal.CollectionIndex;
 import nodenogg.ymicrocosm.internal.CollectionUndo;
+import nodenogg.ymicrocosm.internal.ListenerHub;
+import nodenogg.ymicrocosm.internal.PresenceView;
 import nodenogg.ymicrocosm.internal.Values;
 import nodenogg.ymicrocosm.spi.MicrocosmProvider;
 import nodenogg.ymicrocosm.spi.ProviderConnection;
@@ -112,11 +110,8 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   private final Awareness awareness;
   private final CollectionIndex index;
   private final ScheduledThreadPoolExecutor loop;
-  private final Executor listeners;
+  private final ListenerHub hub;
   private final UpdatePersistence persistence;
-  private final List<EntityListener> entityListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<MicrocosmState>> stateListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<InvalidValue>> invalidListeners = new CopyOnWriteArrayList<>();
   private final Map<Object, Boolean> transports = new ConcurrentHashMap<>();
   private final List<ProviderConnection> connections = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -150,7 +145,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
       return t;
     });
     this.loop.setRemoveOnCancelPolicy(true);
-    this.listeners = options.listenerExecutor != null ? options.listenerExecutor : loop;
+    this.hub = new ListenerHub(id, options.listenerExecutor != null ? options.listenerExecutor : loop);
     if (persistence != null) {
       loadStored();
     }
@@ -341,9 +336,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public nodenogg.microcosm.Subscription subscribe(EntityListener listener) {
-    Objects.requireNonNull(listener, "listener");
-    entityListeners.add(listener);
-    return () -> entityListeners.remove(listener);
+    return hub.onEntity(listener);
   }
 
   @Override
@@ -359,14 +352,12 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public nodenogg.microcosm.Subscription onState(Consumer<MicrocosmState> listener) {
-    stateListeners.add(Objects.requireNonNull(listener, "listener"));
-    return () -> stateListeners.remove(listener);
+    return hub.onState(listener);
   }
 
   @Override
   public nodenogg.microcosm.Subscription onInvalidValue(Consumer<InvalidValue> listener) {
-    invalidListeners.add(Objects.requireNonNull(listener, "listener"));
-    return () -> invalidListeners.remove(listener);
+    return hub.onInvalid(listener);
   }
 
   /**
@@ -374,15 +365,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
    * from the listener executor.
    */
   public void drainEvents() {
-    CountDownLatch done = new CountDownLatch(1);
-    listeners.execute(done::countDown);
-    try {
-      if (!done.await(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("listener executor did not run queued events within 30 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    hub.drain();
   }
 
   // ---- edit side -----------------------------------------------------------------------------------
@@ -656,24 +639,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   }
 
   private void onPresenceChange() {
-    Map<String, IdentityWithStatus> byId = new LinkedHashMap<>();
-    for (Object st : awareness.getStates().values()) {
-      if (!(st instanceof Map<?, ?> m) || !m.containsKey("identity")) {
-        continue;
-      }
-      try {
-        IdentityWithStatus s = profile.decodePresenceLenient(m.get("identity"));
-        IdentityWithStatus prev = byId.get(s.identity().id());
-        if (prev == null || prev.timestamp() <= s.timestamp()) {
-          byId.put(s.identity().id(), s);
-        }
-      } catch (InvalidEntityException e) {
-        LOG.debug("ignoring malformed presence in microcosm {}: {}", id, e.getMessage());
-      }
-    }
-    List<IdentityWithStatus> list = new ArrayList<>(byId.values());
-    list.sort(Comparator.comparing(s -> s.identity().id()));
-    presence = List.copyOf(list);
+    presence = PresenceView.of(awareness.getStates(), profile);
     publishState();
   }
 
@@ -707,42 +673,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
       LOG.error("microcosm {}: could not index the document after an update", id, e);
       return;
     }
-    if (!changes.events().isEmpty() && !entityListeners.isEmpty()) {
-      List<EntityEvent> events = changes.events();
-      post(() -> {
-        for (EntityEvent ev : events) {
-          for (EntityListener l : entityListeners) {
-            runListener(() -> l.onEvent(ev));
-          }
-        }
-      });
-    }
-    if (!changes.newlyInvalid().isEmpty() && !invalidListeners.isEmpty()) {
-      List<InvalidValue> bad = changes.newlyInvalid();
-      post(() -> {
-        for (InvalidValue v : bad) {
-          for (Consumer<InvalidValue> l : invalidListeners) {
-            runListener(() -> l.accept(v));
-          }
-        }
-      });
-    }
-  }
-
-  private void post(Runnable task) {
-    try {
-      listeners.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      LOG.debug("microcosm {} is closed; dropping a listener call", id);
-    }
-  }
-
-  private void runListener(Runnable r) {
-    try {
-      r.run();
-    } catch (RuntimeException e) {
-      LOG.warn("listener of microcosm {} failed", id, e);
-    }
+    hub.post(changes.events(), changes.newlyInvalid());
   }
 
   private void publishState() {
@@ -753,13 +684,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
         return;
       }
       state = next;
-      if (!stateListeners.isEmpty()) {
-        post(() -> {
-          for (Consumer<MicrocosmState> l : stateListeners) {
-            runListener(() -> l.accept(next));
-          }
-        });
-      }
+      hub.post(next);
     }
   }
 
