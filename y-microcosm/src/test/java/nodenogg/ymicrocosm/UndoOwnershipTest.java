@@ -101,4 +101,26 @@ class UndoOwnershipTest {
       assertEquals("phone", phone.getEntity(ALICE, note.id()).orElseThrow().dataAs(HtmlData.class).content());
     }
   }
+
+  @Test
+  void editsWithinTheCaptureTimeoutMergeIntoOneStep() {
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(10_000);
+    try (YMicrocosm m = YMicrocosm.open("capture", MicrocosmOptions.defaults().clock(clock::get).captureTimeoutMillis(500))) {
+      m.identify(ALICE);
+      Entity e = m.create(HtmlData.note(0, 0, "a"));
+      clock.addAndGet(1_000);
+      m.update(EntityUpdate.move(e.id(), 1, 1));
+      clock.addAndGet(100);
+      m.update(EntityUpdate.move(e.id(), 2, 2));
+      clock.addAndGet(100);
+      m.update(EntityUpdate.move(e.id(), 3, 3));
+      assertTrue(m.undo(), "the three quick moves are one step");
+      assertEquals(0, m.getEntity(ALICE, e.id()).orElseThrow().dataAs(HtmlData.class).x());
+      assertTrue(m.undo(), "the create, 1 s earlier, is its own step");
+      assertTrue(m.getEntity(ALICE, e.id()).isEmpty());
+      assertTrue(m.redo());
+      assertTrue(m.redo());
+      assertEquals(3, m.getEntity(ALICE, e.id()).orElseThrow().dataAs(HtmlData.class).x());
+    }
+  }
 }
