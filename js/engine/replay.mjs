@@ -6,7 +6,7 @@ const input = JSON.parse(await new Promise(r => { let s = ''; process.stdin.on('
 const hex = u => Buffer.from(u).toString('hex')
 const unhex = h => new Uint8Array(Buffer.from(h, 'hex'))
 const docs = input.clients.map(c => new Y.Doc({ gc: input.gc }))
-docs.forEach((d, i) => { d.clientID = input.clients[i] })
+docs.forEach((d, i) => { d.clientID = input.clients[i]; d.getText('t'); d.getMap('m'); d.getArray('a') })
 const updates = docs.map(() => [])
 docs.forEach((d, i) => d.on('update', u => updates[i].push(hex(u))))
 const val = v => v

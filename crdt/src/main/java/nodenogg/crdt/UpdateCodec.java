@@ -66,7 +66,7 @@ final class UpdateCodec {
             int p = rest.pos();
             long numberOfStructs = rest.readVarUint();
             // every struct takes at least one byte
-            if (numberOfStructs > rest.remaining() + 1L) {
+            if (!decoder.structCountPlausible(numberOfStructs)) {
                 throw new DecodingException(p, "struct count within input", "Struct count too large: " + numberOfStructs);
             }
             int cp = rest.pos();

@@ -179,4 +179,73 @@ public final class Updates {
         }
         return m;
     }
+
+    // ---- update format v2 and update-level functions (yjs updates.js); see UpdatesV2 / UpdateMerging ----
+
+    /** The whole document as a v2 update. */
+    public static byte[] encodeStateAsUpdateV2(Doc doc) {
+        return encodeStateAsUpdateV2(doc, new byte[] {0});
+    }
+
+    /** Everything the holder of {@code encodedTargetStateVector} is missing, as a v2 update (pending data merged in). */
+    public static byte[] encodeStateAsUpdateV2(Doc doc, byte[] encodedTargetStateVector) {
+        return UpdatesV2.encodeStateAsUpdate(doc, encodedTargetStateVector, true);
+    }
+
+    public static void applyUpdateV2(Doc doc, byte[] update) {
+        applyUpdateV2(doc, update, null);
+    }
+
+    /** Applies a v2 update; decoded and validated completely first, a rejected update leaves the doc unchanged. */
+    public static void applyUpdateV2(Doc doc, byte[] update, Object origin) {
+        apply(doc, UpdatesV2.decode(update), origin);
+    }
+
+    /** Merges v1 updates into one (yjs mergeUpdates); a single update is returned unchanged. */
+    public static byte[] mergeUpdates(List<byte[]> updates) {
+        return UpdateMerging.merge(updates, false);
+    }
+
+    /** Merges v2 updates into one (yjs mergeUpdatesV2); a single update is returned unchanged. */
+    public static byte[] mergeUpdatesV2(List<byte[]> updates) {
+        return UpdateMerging.merge(updates, true);
+    }
+
+    /** The part of a v1 update not covered by the encoded state vector (yjs diffUpdate). */
+    public static byte[] diffUpdate(byte[] update, byte[] stateVector) {
+        return UpdateMerging.diff(update, stateVector, false);
+    }
+
+    /** The part of a v2 update not covered by the encoded state vector (yjs diffUpdateV2). */
+    public static byte[] diffUpdateV2(byte[] update, byte[] stateVector) {
+        return UpdateMerging.diff(update, stateVector, true);
+    }
+
+    /** The state vector a doc would have after applying only this v1 update to an empty doc. */
+    public static byte[] encodeStateVectorFromUpdate(byte[] update) {
+        return UpdateMerging.stateVectorFromUpdate(update, false);
+    }
+
+    /** The state vector a doc would have after applying only this v2 update to an empty doc. */
+    public static byte[] encodeStateVectorFromUpdateV2(byte[] update) {
+        return UpdateMerging.stateVectorFromUpdate(update, true);
+    }
+
+    /** First and end clock per client of a v1 update (yjs parseUpdateMeta). */
+    public static UpdateMeta parseUpdateMeta(byte[] update) {
+        return UpdateMerging.meta(update, false);
+    }
+
+    /** First and end clock per client of a v2 update (yjs parseUpdateMetaV2). */
+    public static UpdateMeta parseUpdateMetaV2(byte[] update) {
+        return UpdateMerging.meta(update, true);
+    }
+
+    public static byte[] convertUpdateFormatV1ToV2(byte[] update) {
+        return UpdateMerging.convert(update, false, true);
+    }
+
+    public static byte[] convertUpdateFormatV2ToV1(byte[] update) {
+        return UpdateMerging.convert(update, true, false);
+    }
 }

@@ -173,6 +173,7 @@ public class YText extends AbstractType<YTextEvent> {
 
     void insertNegatedAttributes(Transaction tr, Pos currPos, Map<String, Object> negated) {
         while (currPos.right != null && (currPos.right.isDeleted() || (currPos.right.content instanceof ContentFormat
+                && negated.containsKey(((ContentFormat) currPos.right.content).key)
                 && equalAttrs(negated.get(((ContentFormat) currPos.right.content).key), ((ContentFormat) currPos.right.content).value)))) {
             if (!currPos.right.isDeleted()) {
                 negated.remove(((ContentFormat) currPos.right.content).key);

@@ -92,6 +92,9 @@ class NodeReplayTest {
             Doc d = new Doc(new Doc.Options().clientId(i + 1 + (i % 2 == 0 ? 0 : 3000000000L)).gc(gc));
             List<String> ups = new ArrayList<>();
             d.onUpdate((u, o, t) -> ups.add(Hex.encode(u)));
+            d.getText("t");
+            d.getMap("m");
+            d.getArray("a");
             docs.add(d);
             updates.add(ups);
         }
@@ -243,7 +246,7 @@ class NodeReplayTest {
     void randomScriptsMatchYjs() throws Exception {
         Assumptions.assumeTrue(nodeAvailable(), "node or js/node_modules/yjs missing; differential check skipped");
         long base = Long.getLong("nodenogg.seed", 1L);
-        for (long s = base; s < base + 12; s++) {
+        for (long s = base; s < base + 40; s++) {
             check(s, 3, 120, s % 2 == 0, true);
         }
     }

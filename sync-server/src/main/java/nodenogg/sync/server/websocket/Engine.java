@@ -51,6 +51,8 @@ final class Engine extends WebSocketServer {
 
   private final WebServer.Settings settings;
   private final Set<WireSocket> sockets = ConcurrentHashMap.newKeySet();
+  /** Opened connections whose handler has not yet returned from onClose. */
+  private final Set<ServerConnection> live = ConcurrentHashMap.newKeySet();
   private final CountDownLatch started = new CountDownLatch(1);
   private final AtomicReference<Exception> startFailure = new AtomicReference<>();
   private final ScheduledExecutorService housekeeper;
@@ -142,10 +144,27 @@ final class Engine extends WebSocketServer {
     housekeeper.shutdownNow();
     events.shutdown();
     try {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis + 1000);
       events.awaitTermination(graceMillis + 1000, TimeUnit.MILLISECONDS);
+      // A callback still running on another thread delivers onClose right after it returns.
+      for (ServerConnection c : new ArrayList<>(live)) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (!c.awaitCloseDelivered(Math.max(1, left))) {
+          LOG.warn("handler for {} did not finish onClose in time", c);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    live.clear();
+  }
+
+  void remember(ServerConnection c) {
+    live.add(c);
+  }
+
+  void forget(ServerConnection c) {
+    live.remove(c);
   }
 
   int openConnections() {

@@ -171,6 +171,18 @@ class WebServerHttpTest {
   }
 
   @Test
+  void connectionsOverTheCapGet503() throws Exception {
+    server = WebServer.builder().socket(p -> true, echo).maxConnections(2).build().start();
+    try (RawClient a = new RawClient(server.port()); RawClient b = new RawClient(server.port())) {
+      assertTrue(a.upgrade("/", null).startsWith("HTTP/1.1 101 "));
+      assertTrue(b.upgrade("/", null).startsWith("HTTP/1.1 101 "));
+      try (RawClient c = new RawClient(server.port())) {
+        assertTrue(c.upgrade("/", null).startsWith("HTTP/1.1 503 "));
+      }
+    }
+  }
+
+  @Test
   void portInUseFailsWithAClearErrorAndCloseReleasesThePort() throws Exception {
     start(List.of());
     int port = server.port();

@@ -80,6 +80,29 @@ class WebServerSocketTest {
   }
 
   @Test
+  void longCloseReasonsAreCutToFitTheCloseFrame() throws Exception {
+    SocketHandler closer = new SocketHandler() {
+      @Override
+      public void onOpen(Connection connection) {
+        connection.close(4000, "é".repeat(100));
+      }
+
+      @Override
+      public void onClose(Connection connection, int code, String reason, boolean remote) {}
+    };
+    server = WebServer.builder().socket(p -> true, closer).build().start();
+    try (RawClient a = connect("/")) {
+      RawClient.Frame f;
+      do {
+        f = a.readFrame();
+      } while (f != null && f.opcode() != 8);
+      assertTrue(f != null, "expected a close frame");
+      assertEquals(4000, f.closeCode());
+      assertEquals(2 + 122, f.payload().length, "61 two-byte characters fit in 123 bytes");
+    }
+  }
+
+  @Test
   void defaultHandlerRefusesTextWith1003() throws Exception {
     SocketHandler binaryOnly = new SocketHandler() {
       @Override
@@ -137,7 +160,7 @@ class WebServerSocketTest {
   void pingsAreSentAndASocketThatMissesThePongIsClosed() throws Exception {
     RecordingHandler handler = new RecordingHandler();
     server = WebServer.builder().socket(p -> true, handler)
-        .pingInterval(Duration.ofMillis(200)).build().start();
+        .pingInterval(Duration.ofMillis(500)).build().start();
     try (RawClient silent = connect("/"); RawClient polite = connect("/")) {
       handler.awaitOpen();
       handler.awaitOpen();

@@ -1,0 +1,94 @@
+package nodenogg.crdt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import nodenogg.crdt.encoding.DecodingException;
+import org.junit.jupiter.api.Test;
+
+/** A rejected update throws a typed error and leaves the document exactly as it was. */
+class UpdateRejectionTest {
+    static Doc sample(long client) {
+        Doc d = new Doc(new Doc.Options().clientId(client));
+        d.getText("t").insert(0, "hello 😀 world");
+        d.getText("t").format(2, 3, Map.of("bold", true));
+        d.getMap("m").set("k", Arrays.asList(1, 2.5, "x"));
+        YMap nested = new YMap();
+        nested.set("deep", "v");
+        d.getMap("m").set("n", nested);
+        d.getArray("a").insert(0, Arrays.asList(1, 2, 3));
+        d.getArray("a").delete(1, 1);
+        return d;
+    }
+
+    @Test
+    void everyTruncationIsRejectedWithoutChangingTheDoc() {
+        byte[] update = Updates.encodeStateAsUpdate(sample(7));
+        Doc target = sample(9);
+        byte[] before = Updates.encodeStateAsUpdate(target);
+        List<byte[]> events = new ArrayList<>();
+        target.onUpdate((u, o, t) -> events.add(u));
+        int rejected = 0;
+        for (int cut = 0; cut < update.length; cut++) {
+            byte[] part = Arrays.copyOf(update, cut);
+            try {
+                Updates.applyUpdate(target, part);
+                // a prefix may happen to be a valid update: then undo the experiment with a fresh target
+                target = sample(9);
+                target.onUpdate((u, o, t) -> events.add(u));
+                events.clear();
+            } catch (DecodingException e) {
+                rejected++;
+                assertEquals(Arrays.toString(before), Arrays.toString(Updates.encodeStateAsUpdate(target)), "cut " + cut);
+                assertTrue(events.isEmpty(), "no event for a rejected update");
+                assertTrue(e.offset() >= 0 && e.offset() <= cut);
+            }
+        }
+        assertTrue(rejected > update.length / 2, "most truncations must be rejected: " + rejected);
+    }
+
+    @Test
+    void publishedBadVectorsAreRejectedFast() {
+        String[] vectors = {
+            "ffffff7a",
+            "c8c8c8c8",
+            "e49c100005ffff0500010000000101000000ed0000000101 00feb8c2e9ad87d91200000101ffedf6",
+        };
+        for (String v : vectors) {
+            Doc d = new Doc();
+            long t0 = System.nanoTime();
+            assertThrows(DecodingException.class, () -> Updates.applyUpdate(d, Hex.decode(v)));
+            assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+            assertEquals("0000", Hex.encode(Updates.encodeStateAsUpdate(d)));
+        }
+        Doc d = new Doc();
+        assertThrows(DecodingException.class, () -> Updates.applyUpdate(d, Base64.getDecoder().decode("garbagedoc")));
+    }
+
+    @Test
+    void sameClientForwardReferenceIsRejected() {
+        // client 1, clock 0: String item whose origin is (1, 10): its own client, later clock
+        byte[] bad = Hex.decode("010101 00 84 01 0a 01 61 00".replace(" ", ""));
+        Doc d = new Doc();
+        DecodingException e = assertThrows(DecodingException.class, () -> Updates.applyUpdate(d, bad));
+        assertTrue(e.getMessage().contains("references"));
+    }
+
+    @Test
+    void unknownContentRefIsRejected() {
+        Doc d = new Doc();
+        assertThrows(DecodingException.class, () -> Updates.applyUpdate(d, Hex.decode("01010100" + "0b010174" + "00")));
+        assertThrows(DecodingException.class, () -> Updates.applyUpdate(d, Hex.decode("01010100" + "07010174" + "09" + "00")));
+    }
+
+    @Test
+    void stateVectorWithHugeCountDoesNotAllocate() {
+        assertThrows(DecodingException.class, () -> Updates.decodeStateVector(Hex.decode("ffffff7f")));
+    }
+}
