@@ -33,15 +33,21 @@ public final class DocBinding implements AutoCloseable {
     this.doc = doc;
     this.name = name;
     byte[] before = Updates.encodeStateVector(doc).length > 1 ? Updates.encodeStateAsUpdate(doc) : null;
-    store.load(doc, name);
-    if (before != null) {
-      persist(before); // content the doc had before binding (as y-indexeddb does)
-    }
+    // listen first, so an edit made by another thread while loading is not missed
     this.subscription = doc.onUpdate((update, origin, tr) -> {
       if (origin != store) {
         persist(update);
       }
     });
+    try {
+      store.load(doc, name);
+    } catch (RuntimeException e) {
+      subscription.close();
+      throw e;
+    }
+    if (before != null) {
+      persist(before); // content the doc had before binding (as y-indexeddb does)
+    }
   }
 
   /** The store's name for the document. */

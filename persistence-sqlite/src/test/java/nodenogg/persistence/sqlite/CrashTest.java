@@ -67,7 +67,7 @@ class CrashTest {
     Map<String, Integer> selfHalted = new java.util.TreeMap<>();
     for (int run = 1; run <= kills && System.nanoTime() < deadline; run++) {
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
       // sqlite-jdbc extracts its native library at start and deletes it at exit, which a SIGKILL skips:
       // extract into the test's temp dir, and once one copy exists let every later child load that one
       cmd.add("-Dorg.sqlite.tmpdir=" + nativeDir);

@@ -18,12 +18,6 @@ public final class ClockCoverage implements UpdateScanner.RangeSink {
 
   private final Map<Long, TreeMap<Long, Long>> byClient = new TreeMap<>();
 
-  public ClockCoverage copy() {
-    ClockCoverage c = new ClockCoverage();
-    byClient.forEach((client, ranges) -> c.byClient.put(client, new TreeMap<>(ranges)));
-    return c;
-  }
-
   @Override
   public void range(long client, long clock, long length) {
     add(client, clock, clock + length);

@@ -1,8 +1,8 @@
 package nodenogg.persistence.sqlite.internal;
 
 /**
- * The writer thread's cached copy of one {@code documents} row. Batches work on copies and install
- * them only after COMMIT, so a failed transaction leaves the cache as the database is.
+ * The writer thread's cached copy of one {@code documents} row. Batches change it in place; a failed
+ * transaction marks the whole cache stale and it is reloaded from the database.
  */
 final class DocState {
   final long id;
@@ -21,16 +21,5 @@ final class DocState {
     this.id = id;
     this.name = name;
     this.coverage = coverage;
-  }
-
-  DocState copy() {
-    DocState c = new DocState(id, name, coverage.copy());
-    c.lastSeq = lastSeq;
-    c.count = count;
-    c.bytes = bytes;
-    c.compactionFailed = compactionFailed;
-    c.baselineCount = baselineCount;
-    c.baselineBytes = baselineBytes;
-    return c;
   }
 }

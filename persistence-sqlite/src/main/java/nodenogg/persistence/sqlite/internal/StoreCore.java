@@ -48,7 +48,9 @@ import org.sqlite.JDBC;
  * acknowledged that was not committed.
  *
  * <p>The writer keeps a cache of the {@code documents} rows ({@link DocState}: next seq, counts,
- * clock coverage); batches modify copies that are installed only after COMMIT. {@code PRAGMA
+ * clock coverage); batches change it in place, and any failed transaction marks it stale so that the
+ * next one reloads it from the database (no copying per batch, which matters for documents with many
+ * client ids). {@code PRAGMA
  * data_version} is read inside each write transaction and the cache reloaded if another process
  * (e.g. the CLI) committed in between.
  *
@@ -652,8 +654,10 @@ public final class StoreCore {
         for (Append a : appends) {
           DocState s = touched.get(a.doc);
           if (s == null) {
+            // the cached state is changed in place: if the transaction fails, rollbackAfterFailure
+            // marks the cache stale and the next transaction reloads it from the database
             DocState cached = docs.get(a.doc);
-            s = cached != null ? cached.copy()
+            s = cached != null ? cached
                 : new DocState(Queries.insertDocument(conn, a.doc, now), a.doc, new ClockCoverage());
             touched.put(a.doc, s);
           }
