@@ -11,7 +11,6 @@ import nodenogg.crdt.Doc;
 import nodenogg.crdt.Subscription;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.sync.Awareness;
-import nodenogg.ymicrocosm.spi.MicrocosmProvider;
 import nodenogg.ymicrocosm.spi.ProviderConnection;
 import nodenogg.ymicrocosm.spi.ProviderContext;
 
@@ -69,7 +68,23 @@ public final class InMemoryLink implements AutoCloseable {
     } else {
       sideB = s;
     }
-    return s::stop;
+    return () -> {
+      // one end closing closes the link, as a socket does
+      disconnect();
+      close();
+    };
+  }
+
+  /** Stops both ends (idempotent): no more traffic, both report disconnected, both forget the peer. */
+  private void disconnect() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    Side a = sideA;
+    Side b = sideB;
+    a.stop(b);
+    b.stop(a);
+    wire.shutdown();
   }
 
   /** Blocks until everything sent so far has been delivered to the other side. */
@@ -89,11 +104,9 @@ public final class InMemoryLink implements AutoCloseable {
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      left.close();
-      right.close();
-      wire.shutdown();
-    }
+    disconnect();
+    left.close();
+    right.close();
   }
 
   /** One end: listens to its microcosm and delivers to the peer on the wire thread. */
@@ -147,16 +160,12 @@ public final class InMemoryLink implements AutoCloseable {
       }
     }
 
-    void stop() {
+    void stop(Side other) {
       docSub.close();
       awarenessSub.close();
       ctx.connectionChanged(false);
-      Side other = peer;
-      if (other != null) {
-        // like a transport closing: the peer forgets our presence
-        long ours = ctx.awareness().clientId();
-        other.ctx.awareness().removeStates(List.of(ours), other.inbound);
-      }
+      // like a transport closing: each side forgets the other's presence
+      ctx.awareness().removeStates(List.of(other.ctx.awareness().clientId()), inbound);
     }
   }
 }
