@@ -131,6 +131,11 @@ public final class SyncServer implements AutoCloseable {
     return web.port();
   }
 
+  /** Open WebSocket connections, all paths. */
+  public int connectionCount() {
+    return web.connectionCount();
+  }
+
   /** Names of the documents currently in memory. */
   public List<String> loadedDocuments() {
     return registry.loaded();

@@ -208,12 +208,16 @@ final class Engine extends WebSocketServer {
     }
     HttpHandler handler = settings.httpRoute(request.path);
     if (handler == null) {
-      if (settings.socketRoute(request.path) != null) {
+      SocketHandler socketHandler = settings.socketRoute(request.path);
+      if (socketHandler instanceof HttpHandler) {
+        handler = (HttpHandler) socketHandler;
+      } else if (socketHandler != null) {
         return HttpReply.render(426, "text/plain; charset=utf-8",
             "this path expects a WebSocket upgrade\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
             true, origin, "Upgrade: websocket\r\n");
+      } else {
+        return HttpReply.text(404, "not found: " + request.path, origin);
       }
-      return HttpReply.text(404, "not found: " + request.path, origin);
     }
     HttpHandler.Response response;
     try {

@@ -33,6 +33,10 @@ import java.util.function.Predicate;
  * a deadline for sockets that do not complete their request; a total connection cap; a request
  * head size cap. A handler that throws gets only that connection closed (1011).
  *
+ * <p>A plain request on a path with no {@code http} route but a {@code socket} route is answered by
+ * that socket handler when it also implements {@link HttpHandler} (so one mount serves both, as
+ * the signalling status page needs), else with 426 Upgrade Required.
+ *
  * <p>Plain HTTP responses always close the connection ({@code Connection: close}); a request with an
  * allowed Origin gets it echoed in {@code Access-Control-Allow-Origin}; {@code OPTIONS} preflights
  * are answered 204; {@code HEAD} gets the headers only.
