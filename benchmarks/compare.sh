@@ -3,18 +3,21 @@
 # yjs, ywasm and @automerge/automerge (Node, js/node_modules) in ONE invocation on this machine, then
 # writes docs/BENCHMARKS.md (ratio tables) and docs/benchmarks/chart.svg.
 #
-#   benchmarks/compare.sh [--runs N] [--suite-runs N] [--traces "automerge-paper seph-blog1 ..."]
+#   benchmarks/compare.sh [--runs N] [--rounds R] [--suite-runs N] [--traces "automerge-paper seph-blog1 ..."]
 #                         [--engines "yjs ywasm automerge"] [--prefix TXNS] [--timeout SECONDS]
 #                         [--no-suite] [--no-build]
 #
-# Defaults: 3 runs per trace, 2 passes over the suite (the report takes each engine's best run),
-# all sequential traces in $SHARED/bench-data (SHARED defaults to ../shared next to the repo).
+# Defaults: per trace, R=1 round of one process per engine (engines interleaved round by round, so
+# that drifting machine load hits all of them alike), each process replaying N=2 times; 2 passes over
+# the suite. The report takes each engine's best run (wall and process-CPU time separately).
+# All sequential traces in $SHARED/bench-data (SHARED defaults to ../shared next to the repo).
 # A library that fails or exceeds --timeout on one input is reported as "n/a" for that input.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="${SHARED:-$root/../shared}"
 data="$shared/bench-data"
-runs=3
+runs=2
+rounds=1
 suite_runs=2
 traces="automerge-paper seph-blog1 rustcode sveltecomponent friendsforever_flat clownschool_flat"
 engines="yjs ywasm automerge"
@@ -25,6 +28,7 @@ build=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --suite-runs) suite_runs="$2"; shift 2 ;;
     --traces) traces="$2"; shift 2 ;;
     --engines) engines="$2"; shift 2 ;;
@@ -51,9 +55,9 @@ node_cmd=(node --expose-gc --max-old-space-size=4096)
 
 # meta: what ran where
 {
-  printf '{"meta":true,"date":"%s","host":"%s","cpus":%s,"java":"%s","node":"%s","runs":%s,"suiteRuns":%s,"prefix":"%s"}\n' \
+  printf '{"meta":true,"date":"%s","host":"%s","cpus":%s,"java":"%s","node":"%s","runs":%s,"rounds":%s,"suiteRuns":%s,"prefix":"%s","load":"%s"}\n' \
     "$(date -u +%Y-%m-%dT%H:%MZ)" "$(uname -srm)" "$(nproc)" \
-    "$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')" "$(node --version)" "$runs" "$suite_runs" "${prefix#--prefix }"
+    "$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')" "$(node --version)" "$runs" "$rounds" "$suite_runs" "${prefix#--prefix }" "$(cut -d' ' -f1-3 /proc/loadavg)"
 } >> "$results"
 
 run() { # label, command...: appends JSON lines to results; records a failure line otherwise
@@ -70,9 +74,11 @@ for t in $traces; do
   [[ -f "$f" ]] || { echo "compare.sh: skipping missing trace $f" >&2; continue; }
   extra=()
   [[ $t == automerge-paper ]] && extra=(--out "$out/nodenogg-b4-v1.bin")
-  run "nodenogg trace $t" "${java_cmd[@]}" trace "$f" --runs "$runs" $prefix "${extra[@]}"
-  for e in $engines; do
-    run "$e trace $t" "${node_cmd[@]}" "$root/js/bench/replay.mjs" "$e" "$f" --runs "$runs" $prefix
+  for ((r = 1; r <= rounds; r++)); do
+    run "nodenogg trace $t (round $r)" "${java_cmd[@]}" trace "$f" --runs "$runs" $prefix "${extra[@]}"
+    for e in $engines; do
+      run "$e trace $t (round $r)" "${node_cmd[@]}" "$root/js/bench/replay.mjs" "$e" "$f" --runs "$runs" $prefix
+    done
   done
 done
 
@@ -91,5 +97,6 @@ if [[ $do_suite == 1 ]]; then
   done
 fi
 
+printf '{"metaEnd":true,"load":"%s","date":"%s"}\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(date -u +%Y-%m-%dT%H:%MZ)" >> "$results"
 node "$root/js/bench/report.mjs" "$results" "$root/docs/BENCHMARKS.md" "$root/docs/benchmarks/chart.svg"
 echo "compare.sh: wrote docs/BENCHMARKS.md and docs/benchmarks/chart.svg (raw: $results)" >&2

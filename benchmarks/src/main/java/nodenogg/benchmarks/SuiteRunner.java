@@ -69,6 +69,7 @@ public final class SuiteRunner {
     double opsMs;
     double applyMs;
     double encodeMs;
+    double cpuMs;
     long updateSize;
     byte[] encoded;
     Object reference;
@@ -91,8 +92,9 @@ public final class SuiteRunner {
     return String.format(Locale.ROOT,
         "{\"engine\":\"nodenogg\",\"case\":\"%s\",\"run\":%d,\"timeMs\":%.2f,\"opsMs\":%.2f,"
             + "\"remoteApplyMs\":%.2f,\"encodeMs\":%.2f,\"parseMs\":%.2f,\"docSize\":%d,\"updateSize\":%d,"
-            + "\"heapBytes\":%d}",
-        id, run, p.opsMs + p.applyMs, p.opsMs, p.applyMs, p.encodeMs, parseMs, p.encoded.length, p.updateSize, heap);
+            + "\"heapBytes\":%d,\"timeCpuMs\":%.2f}",
+        id, run, p.opsMs + p.applyMs, p.opsMs, p.applyMs, p.encodeMs, parseMs, p.encoded.length, p.updateSize, heap,
+        p.cpuMs);
   }
 
   private static Produced produce(Map<?, ?> c) {
@@ -101,6 +103,8 @@ public final class SuiteRunner {
     String kind = (String) c.get("kind");
     double opsMs = 0;
     double applyMs = 0;
+    double opsCpu = 0;
+    double applyCpu = 0;
     long updateSize = 0;
     byte[] encoded;
     double encodeMs;
@@ -111,22 +115,24 @@ public final class SuiteRunner {
       Doc doc2 = new Doc();
       doc1.onUpdate((u, origin, tr) -> updates.add(u));
       List<?> ops = (List<?>) c.get("ops");
-      long t = System.nanoTime();
+      Clock k = new Clock();
       for (Object op : ops) {
         doc1.transact(tr -> applyOp(doc1, type, (List<?>) op));
       }
-      opsMs = TraceReplay.millisSince(t);
-      t = System.nanoTime();
+      opsMs = k.wallMs();
+      opsCpu = k.cpuMs();
+      k = new Clock();
       for (byte[] u : updates) {
         Updates.applyUpdate(doc2, u);
       }
-      applyMs = TraceReplay.millisSince(t);
+      applyMs = k.wallMs();
+      applyCpu = k.cpuMs();
       check(id, content(doc1, type), c.get("expect"));
       check(id, content(doc2, type), c.get("expect"));
       updateSize = sum(updates);
-      t = System.nanoTime();
+      k = new Clock();
       encoded = Updates.encodeStateAsUpdate(doc1);
-      encodeMs = TraceReplay.millisSince(t);
+      encodeMs = k.wallMs();
       reference = content(doc1, type);
     } else if (kind.equals("B2")) {
       List<byte[]> u1 = new ArrayList<>();
@@ -139,18 +145,22 @@ public final class SuiteRunner {
       applyAll(doc2, u1);
       u1.clear();
       u2.clear();
-      long t = System.nanoTime();
+      Clock k = new Clock();
       doc1.transact(tr -> ((List<?>) c.get("ops1")).forEach(op -> applyOp(doc1, "text", (List<?>) op)));
-      long t2 = System.nanoTime();
+      opsMs += k.wallMs();
+      opsCpu += k.cpuMs();
+      k = new Clock();
       applyAll(doc2, u1);
-      applyMs += TraceReplay.millisSince(t2);
-      opsMs += (t2 - t) / 1e6;
-      t = System.nanoTime();
+      applyMs += k.wallMs();
+      applyCpu += k.cpuMs();
+      k = new Clock();
       doc2.transact(tr -> ((List<?>) c.get("ops2")).forEach(op -> applyOp(doc2, "text", (List<?>) op)));
-      t2 = System.nanoTime();
+      opsMs += k.wallMs();
+      opsCpu += k.cpuMs();
+      k = new Clock();
       applyAll(doc1, u2);
-      applyMs += TraceReplay.millisSince(t2);
-      opsMs += (t2 - t) / 1e6;
+      applyMs += k.wallMs();
+      applyCpu += k.cpuMs();
       String s1 = doc1.getText("text").toString();
       check(id, s1, doc2.getText("text").toString());
       int expectLength = ((Number) c.get("expectLength")).intValue();
@@ -158,9 +168,9 @@ public final class SuiteRunner {
         check(id, s1.length(), expectLength);
       }
       updateSize = sum(u1) + sum(u2);
-      t = System.nanoTime();
+      k = new Clock();
       encoded = Updates.encodeStateAsUpdate(doc1);
-      encodeMs = TraceReplay.millisSince(t);
+      encodeMs = k.wallMs();
       reference = s1;
     } else {
       int clients = ((Number) c.get("clients")).intValue();
@@ -172,7 +182,7 @@ public final class SuiteRunner {
         d.onUpdate((u, origin, tr) -> updates.add(u));
         docs.add(d);
       }
-      long t = System.nanoTime();
+      Clock k = new Clock();
       for (int i = 0; i < clients; i++) {
         Doc d = docs.get(i);
         Object v = b3Value(op, i, clients);
@@ -186,21 +196,24 @@ public final class SuiteRunner {
           }
         });
       }
-      opsMs = TraceReplay.millisSince(t);
+      opsMs = k.wallMs();
+      opsCpu = k.cpuMs();
       List<byte[]> all = new ArrayList<>(updates);
       docs.get(0).transact(tr -> applyAll(docs.get(0), all));
-      t = System.nanoTime();
+      k = new Clock();
       docs.get(1).transact(tr -> applyAll(docs.get(1), all));
-      applyMs = TraceReplay.millisSince(t);
+      applyMs = k.wallMs();
+      applyCpu = k.cpuMs();
       check(id, content(docs.get(0), type), content(docs.get(1), type));
       updateSize = sum(all);
-      t = System.nanoTime();
+      k = new Clock();
       encoded = Updates.encodeStateAsUpdate(docs.get(0));
-      encodeMs = TraceReplay.millisSince(t);
+      encodeMs = k.wallMs();
       reference = content(docs.get(0), type);
     }
     Produced p = new Produced();
     p.opsMs = opsMs;
+    p.cpuMs = opsCpu + applyCpu;
     p.applyMs = applyMs;
     p.encodeMs = encodeMs;
     p.updateSize = updateSize;

@@ -74,43 +74,47 @@ public final class TraceReplay {
 
   /** One full measured replay (see the class comment). */
   public ReplayResult run(int runNumber) {
-    double[] times = new double[3];
+    double[] times = new double[6];
     byte[][] encoded = timedPhases(times);
     byte[] v1 = encoded[0];
     byte[] v2 = encoded[1];
     lastEncoded = v1;
     // the local and remote docs died with timedPhases' frame: the heap delta counts the parsed doc only
     long before = HeapMeter.liveHeap();
-    long t0 = System.nanoTime();
+    Clock c = new Clock();
     Doc loaded = new Doc();
     Updates.applyUpdate(loaded, v1);
-    double parseMs = millisSince(t0);
+    double parseMs = c.wallMs();
+    double parseCpuMs = c.cpuMs();
     long heap = HeapMeter.liveHeap() - before;
     String text = loaded.getText("text").toString();
     check("parsed", text);
     return new ReplayResult(trace.name(), runNumber, trace.txnCount(), times[0], times[1], times[2], parseMs,
-        v1.length, v2 == null ? null : v2.length, heap, text.length());
+        v1.length, v2 == null ? null : v2.length, heap, text.length(), times[3], times[4], times[5], parseCpuMs);
   }
 
   /** Local ops, remote apply and encode; fills {@code times} and returns {v1, v2 or null}. */
   private byte[][] timedPhases(double[] times) {
     List<byte[]> updates = new ArrayList<>(trace.txnCount() + 1);
-    long t0 = System.nanoTime();
+    Clock c = new Clock();
     Doc doc = replayLocal(updates);
-    times[0] = millisSince(t0);
+    times[0] = c.wallMs();
+    times[3] = c.cpuMs();
     check("local", doc.getText("text").toString());
 
     Doc remote = new Doc();
-    t0 = System.nanoTime();
+    c = new Clock();
     for (byte[] u : updates) {
       Updates.applyUpdate(remote, u);
     }
-    times[1] = millisSince(t0);
+    times[1] = c.wallMs();
+    times[4] = c.cpuMs();
     check("remote", remote.getText("text").toString());
 
-    t0 = System.nanoTime();
+    c = new Clock();
     byte[] v1 = Updates.encodeStateAsUpdate(doc);
-    times[2] = millisSince(t0);
+    times[2] = c.wallMs();
+    times[5] = c.cpuMs();
     return new byte[][] {v1, EngineV2.encode(doc)};
   }
 

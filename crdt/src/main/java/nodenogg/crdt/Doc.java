@@ -105,6 +105,11 @@ public final class Doc {
         return getRoot(name, YXmlFragment.class, YXmlFragment::new);
     }
 
+    /** A root XML element (node name "UNDEFINED", as in Yjs). */
+    public YXmlElement getXmlElement(String name) {
+        return getRoot(name, YXmlElement.class, YXmlElement::new);
+    }
+
     private <T extends AbstractType<?>> T getRoot(String name, Class<T> cls, Supplier<T> ctor) {
         lock.lock();
         try {

@@ -21,6 +21,8 @@ final class UpdateCodec {
     /** Clients of an update in wire order with their structs. */
     static final class DecodedUpdate {
         final Map<Long, List<AbstractStruct>> clients = new LinkedHashMap<>();
+        /** Every struct in wire order (blocks of the same client are all kept here). */
+        final List<AbstractStruct> flat = new ArrayList<>();
         DeleteSet ds;
     }
 
@@ -125,6 +127,7 @@ final class UpdateCodec {
                     }
                 }
                 refs.add(struct);
+                u.flat.add(struct);
                 clock += struct.length;
             }
         }
@@ -183,7 +186,7 @@ final class UpdateCodec {
         }
         List<AbstractStruct> stack = new ArrayList<>();
         Map<Long, List<AbstractStruct>> restStructs = new HashMap<>();
-        Map<Long, Long> missingSV = new HashMap<>();
+        Map<Long, Long> missingSV = new LinkedHashMap<>();
         Map<Long, Long> state = new HashMap<>();
 
         Target cur = nextTarget(ids, targets);
@@ -233,7 +236,15 @@ final class UpdateCodec {
         if (!restStructs.isEmpty()) {
             StructStore.PendingStructs p = new StructStore.PendingStructs();
             p.missing.putAll(missingSV);
-            p.structs.putAll(restStructs);
+            UpdateEncoderV1 enc = new UpdateEncoderV1();
+            enc.rest().writeVarUint(restStructs.size());
+            List<Long> cs = new ArrayList<>(restStructs.keySet());
+            cs.sort(Collections.reverseOrder());
+            for (Long c : cs) {
+                writeStructs(enc, restStructs.get(c), c, 0);
+            }
+            enc.rest().writeVarUint(0);
+            p.update = enc.toByteArray();
             return p;
         }
         return null;
