@@ -140,6 +140,9 @@ public abstract class AbstractType<E extends YEvent> {
         if (c instanceof AbstractType) {
             return new ContentType((AbstractType<?>) c);
         }
+        if (c instanceof Doc) {
+            return new ContentDoc((Doc) c);
+        }
         return null;
     }
 
@@ -331,6 +334,9 @@ public abstract class AbstractType<E extends YEvent> {
     static Object toPlain(Object v) {
         if (v instanceof AbstractType) {
             return ((AbstractType<?>) v).toJSON();
+        }
+        if (v instanceof Doc) {
+            return ((Doc) v).toJSON();
         }
         return v;
     }
