@@ -31,6 +31,42 @@ public final class Snapshot {
         return Collections.unmodifiableMap(sv);
     }
 
+    // ---- instance-style names (the engine branch's API); same behaviour as the Yjs-named statics ----
+
+    /** The current snapshot of a document ({@link #snapshot(Doc)}). */
+    public static Snapshot of(Doc doc) {
+        return snapshot(doc);
+    }
+
+    public byte[] encode() {
+        return encodeSnapshot(this);
+    }
+
+    public byte[] encodeV2() {
+        return encodeSnapshotV2(this);
+    }
+
+    public static Snapshot decode(byte[] buf) {
+        return decodeSnapshot(buf);
+    }
+
+    public static Snapshot decodeV2(byte[] buf) {
+        return decodeSnapshotV2(buf);
+    }
+
+    public boolean containsUpdate(byte[] update) {
+        return snapshotContainsUpdate(this, update);
+    }
+
+    public boolean containsUpdateV2(byte[] update) {
+        return snapshotContainsUpdateV2(this, update);
+    }
+
+    /** {@link #createDocFromSnapshot(Doc, Snapshot, Doc)}. */
+    public Doc toDoc(Doc origin, Doc newDoc) {
+        return createDocFromSnapshot(origin, this, newDoc);
+    }
+
     /** A snapshot with no clients and no deletions (yjs emptySnapshot). */
     public static Snapshot empty() {
         return new Snapshot(new DeleteSet(), new LinkedHashMap<>());
