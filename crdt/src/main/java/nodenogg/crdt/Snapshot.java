@@ -210,8 +210,12 @@ public final class Snapshot {
         for (Map.Entry<Long, List<DeleteSet.DeleteItem>> e : ds.clients.entrySet()) {
             ArrayList<AbstractStruct> structs = tr.doc.store.clients.get(e.getKey());
             if (structs != null) {
+                long state = tr.doc.store.getState(e.getKey());
                 for (DeleteSet.DeleteItem d : e.getValue()) {
-                    StructStore.iterateStructs(tr, structs, d.clock, d.len, f);
+                    // ranges the doc does not have (a snapshot of another doc) are skipped instead of failing
+                    if (d.clock < state) {
+                        StructStore.iterateStructs(tr, structs, d.clock, Math.min(d.len, state - d.clock), f);
+                    }
                 }
             }
         }
@@ -243,6 +247,10 @@ public final class Snapshot {
                 long clock = e.getValue();
                 if (clock == 0) {
                     continue;
+                }
+                if (clock > origin.store.getState(client)) {
+                    throw new CrdtException("The snapshot is ahead of the origin doc (client " + client + " clock " + clock
+                            + " > " + origin.store.getState(client) + "); use the doc the snapshot was taken from");
                 }
                 if (clock < origin.store.getState(client)) {
                     origin.store.getItemCleanStart(tr, new ID(client, clock));
