@@ -309,7 +309,7 @@ class NodeReplayTest {
         Assumptions.assumeTrue(nodeAvailable(), "node or js/node_modules/yjs missing; differential check skipped");
         long base = Long.getLong("nodenogg.seed", 1L);
         List<Case> cases = new ArrayList<>();
-        for (long s = base; s < base + 40; s++) {
+        for (long s = base; s < base + 25; s++) {
             cases.add(prepare(s, 3, 120, s % 2 == 0, true, false));
         }
         checkAll(cases);
@@ -320,7 +320,7 @@ class NodeReplayTest {
         Assumptions.assumeTrue(nodeAvailable(), "node or js/node_modules/yjs missing; differential check skipped");
         long base = Long.getLong("nodenogg.seed", 1L);
         List<Case> cases = new ArrayList<>();
-        for (long s = base; s < base + 30; s++) {
+        for (long s = base; s < base + 20; s++) {
             cases.add(prepare(s, 2, 100, s % 2 == 0, true, true));
         }
         checkAll(cases);
