@@ -111,9 +111,11 @@ const xml = (input) => {
   const docs = input.clients.map(() => new Y.Doc({ gc: input.gc }))
   docs.forEach((d, i) => { d.clientID = input.clients[i]; d.getXmlFragment('x') })
   const v1 = docs.map(() => [])
+  const v2 = docs.map(() => [])
   const events = docs.map(() => [])
   docs.forEach((d, i) => {
     d.on('update', u => v1[i].push(hex(u)))
+    d.on('updateV2', u => v2[i].push(hex(u)))
     d.getXmlFragment('x').observeDeep(evs => {
       for (const e of evs) {
         events[i].push(JSON.stringify({
@@ -145,6 +147,8 @@ const xml = (input) => {
     const x = d.getXmlFragment('x')
     return {
       v1: v1[i],
+      v2: v2[i],
+      stateV2: hex(Y.encodeStateAsUpdateV2(d)),
       events: events[i],
       str: x.toString(),
       json: JSON.stringify(d.toJSON()),
