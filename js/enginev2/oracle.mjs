@@ -69,7 +69,10 @@ const snapshots = (input) => {
       docFrom: s.map(x => hex(Y.encodeStateAsUpdate(Y.createDocFromSnapshot(d, x)))),
       equal: s.slice(1).map((x, k) => Y.equalSnapshots(x, s[k])),
       contains: s.map(x => all.map(u => Y.snapshotContainsUpdate(x, unhex(u)))),
-      state: hex(Y.encodeStateAsUpdate(d))
+      state: hex(Y.encodeStateAsUpdate(d)),
+      arr: s.map(x => JSON.stringify(Y.typeListToArraySnapshot(d.getArray('a'), x))),
+      mapAll: s.map(x => JSON.stringify(Y.typeMapGetAllSnapshot(d.getMap('m'), x))),
+      mapGet: s.map(x => JSON.stringify(['k0', 'k1', 'k2', 'k3', 'k4'].map(k => Y.typeMapGetSnapshot(d.getMap('m'), k, x))))
     }
   })
 }

@@ -182,6 +182,56 @@ public final class Snapshot {
         return equalDeleteSets(s.ds, DeleteSet.merge(l));
     }
 
+    // ---- reading types as they were at a snapshot (yjs typeListToArraySnapshot / typeMap*Snapshot) ----
+
+    /** The list content of {@code type} visible at snapshot {@code s}. */
+    public static List<Object> typeListToArraySnapshot(AbstractType<?> type, Snapshot s) {
+        return type.withLock(() -> {
+            List<Object> cs = new ArrayList<>();
+            for (Item n = type.start; n != null; n = n.right) {
+                if (n.countable() && s.isVisible(n)) {
+                    cs.addAll(n.content.getContent());
+                }
+            }
+            return cs;
+        });
+    }
+
+    /** The value of map key {@code key} at snapshot {@code s}; {@code Undefined.INSTANCE} when it had none. */
+    public static Object typeMapGetSnapshot(AbstractType<?> parent, String key, Snapshot s) {
+        return parent.withLock(() -> {
+            Item v = s.mapItemAt(parent.map.get(key));
+            return v != null ? lastContent(v) : nodenogg.crdt.encoding.Undefined.INSTANCE;
+        });
+    }
+
+    /** Every map entry of {@code parent} visible at snapshot {@code s}, in the type's key order. */
+    public static Map<String, Object> typeMapGetAllSnapshot(AbstractType<?> parent, Snapshot s) {
+        return parent.withLock(() -> {
+            Map<String, Object> res = new LinkedHashMap<>();
+            for (Map.Entry<String, Item> e : parent.map.entrySet()) {
+                Item v = s.mapItemAt(e.getValue());
+                if (v != null) {
+                    res.put(e.getKey(), lastContent(v));
+                }
+            }
+            return res;
+        });
+    }
+
+    private static Object lastContent(Item v) {
+        List<Object> c = v.content.getContent();
+        return v.length - 1 < c.size() ? c.get(v.length - 1) : nodenogg.crdt.encoding.Undefined.INSTANCE;
+    }
+
+    /** The entry of a key's history that the snapshot saw, if it was visible there. */
+    private Item mapItemAt(Item v) {
+        while (v != null && (!sv.containsKey(v.id.client) || v.id.clock >= sv.get(v.id.client))) {
+            v = v.left;
+        }
+        return v != null && isVisible(v) ? v : null;
+    }
+
     /** yjs isVisible: created before the snapshot and not deleted in it. */
     boolean isVisible(Item item) {
         Long clock = sv.get(item.id.client);
