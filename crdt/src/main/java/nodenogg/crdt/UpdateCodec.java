@@ -60,15 +60,21 @@ final class UpdateCodec {
     }
 
     /** Decodes every struct of an update; parents stay unresolved. Validates counts and clocks. */
+    /** Upper bound on structs in one v2 update: RLE columns can claim any count from a few bytes. */
+    static final long MAX_V2_STRUCTS = 1L << 21;
+
     static DecodedUpdate readUpdate(UpdateDecoder decoder) {
         DecodedUpdate u = new DecodedUpdate();
         Lib0Decoder rest = decoder.rest();
+        boolean v2 = decoder instanceof UpdateDecoderV2;
+        long total = 0;
         long numOfStateUpdates = rest.readVarUint();
         for (long i = 0; i < numOfStateUpdates; i++) {
             int p = rest.pos();
             long numberOfStructs = rest.readVarUint();
             // every struct takes at least one byte
-            if (!decoder.structCountPlausible(numberOfStructs)) {
+            total += numberOfStructs;
+            if ((!v2 && numberOfStructs > rest.remaining() + 1L) || (v2 && total > MAX_V2_STRUCTS)) {
                 throw new DecodingException(p, "struct count within input", "Struct count too large: " + numberOfStructs);
             }
             int cp = rest.pos();
@@ -150,6 +156,18 @@ final class UpdateCodec {
         if (ref != null && ref.client > 0xFFFFFFFFL) {
             throw new DecodingException(pos, "uint32 client id", "Client id out of range: " + ref.client);
         }
+    }
+
+    static DecodedUpdate decodeV2(byte[] update) {
+        Lib0Decoder d = new Lib0Decoder(update);
+        UpdateDecoderV2 dec = new UpdateDecoderV2(d);
+        DecodedUpdate u = readUpdate(dec);
+        u.ds = DeleteSet.read(dec);
+        return u;
+    }
+
+    static DecodedUpdate decode(byte[] update, boolean v2) {
+        return v2 ? decodeV2(update) : decodeV1(update);
     }
 
     static DecodedUpdate decodeV1(byte[] update) {
