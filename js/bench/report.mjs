@@ -77,6 +77,7 @@ p('  and Node alike) is much less disturbed, and the ratios and targets below ar
 p('  Java\'s process CPU clock ticks in 10 ms steps, so phases shorter than ~100 ms are compared on wall time only.')
 p(`- traces: ${meta.rounds || 1} round(s) × ${meta.runs || '?'} runs in one process per engine, engines interleaved; the **best** run is reported`)
 p(`  (the first run in each process includes JIT warm-up). B1–B3: ${meta.suiteRuns || '?'} passes, **best** pass reported.`)
+if (process.env.REPORT_NOTE) p(`- **note**: ${process.env.REPORT_NOTE}`)
 if (meta.prefix) p(`- **shortened run**: only the first ${meta.prefix} transactions of each trace were replayed`)
 if (failed.length) p(`- failed or timed out (shown as n/a): ${failed.join('; ')}`)
 p('')
