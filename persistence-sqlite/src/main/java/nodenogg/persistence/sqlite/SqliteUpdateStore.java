@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import nodenogg.crdt.Doc;
+import nodenogg.crdt.Updates;
 import nodenogg.persistence.sqlite.internal.StoreCore;
 import nodenogg.persistence.sqlite.internal.StoreHooks;
 
@@ -107,11 +109,55 @@ public final class SqliteUpdateStore implements AutoCloseable {
   }
 
   /**
-   * The document's whole stored state as one v1 update (like Yjs {@code encodeStateAsUpdate} of a doc
-   * that applied every stored update, pending structs included); empty if the document is unknown.
+   * The document's whole stored state as one v1 update: {@code encodeStateAsUpdate} of an engine Doc
+   * that applied every stored update; empty if the document is unknown. Structs that are still pending
+   * (their dependencies were never stored) are in it only as far as the engine's encoder includes
+   * pending data; {@link #loadUpdates} and {@link #load} always give them back.
    */
   public Optional<byte[]> loadState(String doc) {
     return core.loadState(doc);
+  }
+
+  /**
+   * Applies every stored update of {@code name} to {@code doc} in one transaction whose origin is this
+   * store (so a {@link DocBinding} or any listener that skips {@code origin == store} does not write
+   * them back). The updates are validated first, so a damaged document changes nothing.
+   *
+   * @return false if nothing is stored under {@code name}
+   * @throws CorruptDocumentException if a stored update is damaged
+   */
+  public boolean load(Doc doc, String name) {
+    List<byte[]> rows = core.loadUpdates(name);
+    if (rows.isEmpty()) {
+      return false;
+    }
+    core.validate(name, rows);
+    try {
+      doc.transact(tr -> {
+        for (byte[] u : rows) {
+          Updates.applyUpdate(doc, u, this);
+        }
+      }, this);
+    } catch (RuntimeException e) {
+      throw new CorruptDocumentException(name, "a stored update was rejected by the engine: " + e.getMessage(), e);
+    }
+    return true;
+  }
+
+  /**
+   * Loads {@code name} into {@code doc} (see {@link #load}), stores what the doc already held, and from
+   * then on appends every update of {@code doc} that did not come from this store. The usual way to
+   * give an engine document local persistence:
+   * <pre>{@code
+   * try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dataDir);
+   *      DocBinding binding = store.bind(doc, "my-doc")) {
+   *   doc.getText("t").insert(0, "hello");
+   *   binding.flush().join(); // durable
+   * }
+   * }</pre>
+   */
+  public DocBinding bind(Doc doc, String name) {
+    return new DocBinding(this, doc, name);
   }
 
   /**
@@ -161,7 +207,8 @@ public final class SqliteUpdateStore implements AutoCloseable {
 
   /**
    * Replaces the document's log with one merged update now, atomically (the merged row is inserted and
-   * the rows it covers deleted in one transaction). Appends made meanwhile are kept.
+   * the rows it covers deleted in one transaction). Appends made meanwhile are kept, and so are rows
+   * holding pending data (structs or deletions whose dependencies are not stored yet).
    *
    * @return the log's size afterwards, or empty if the document is unknown
    * @throws CorruptDocumentException if a stored row is damaged (the log is left as it was)

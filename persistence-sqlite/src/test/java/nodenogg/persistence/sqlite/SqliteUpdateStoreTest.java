@@ -34,6 +34,8 @@ class SqliteUpdateStoreTest {
       assertEquals("2", s.get("synchronous"), "FULL is synchronous=2");
       assertEquals("1", s.get("foreign_keys"));
       assertEquals("5000", s.get("busy_timeout"));
+      assertEquals("0", s.get("wal_autocheckpoint"), "checkpoints run off the writer thread");
+      assertEquals("true", s.get("background_checkpoint"));
       assertEquals(dir.resolve("microcosm.db").toAbsolutePath(), store.file());
     }
     try (SqliteUpdateStore store = SqliteUpdateStore.open(dir.resolve("n.db"),

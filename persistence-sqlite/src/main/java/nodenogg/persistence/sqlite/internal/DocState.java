@@ -13,6 +13,9 @@ final class DocState {
   ClockCoverage coverage;
   /** Set when compaction failed on damaged data; no automatic retry until the store is reopened. */
   boolean compactionFailed;
+  /** Rows and bytes left by the last compaction (rows it had to keep raise the next trigger point). */
+  long baselineCount;
+  long baselineBytes;
 
   DocState(long id, String name, ClockCoverage coverage) {
     this.id = id;
@@ -26,6 +29,8 @@ final class DocState {
     c.count = count;
     c.bytes = bytes;
     c.compactionFailed = compactionFailed;
+    c.baselineCount = baselineCount;
+    c.baselineBytes = baselineBytes;
     return c;
   }
 }

@@ -22,6 +22,7 @@ final class Queries {
   /** A document's log as read back, checksums verified. */
   static final class Log {
     final List<byte[]> rows = new ArrayList<>();
+    final List<Long> seqs = new ArrayList<>();
     long maxSeq;
   }
 
@@ -57,6 +58,7 @@ final class Queries {
             throw new CorruptDocumentException(doc, "update row seq " + seq + " fails its CRC-32 check", null);
           }
           log.rows.add(data);
+          log.seqs.add(seq);
           log.maxSeq = seq;
         }
       }

@@ -79,6 +79,7 @@ public final class StoreCore {
   private boolean cacheValid;
   private long dataVersion;
   private PreparedStatement insertUpdate;
+  private Checkpointer checkpointer;
 
   private StoreCore(Path file, StoreOptions options, StoreHooks hooks, UpdateMerger merger, Connection conn) {
     this.file = file;
@@ -123,6 +124,12 @@ public final class StoreCore {
       core.dataVersion = Queries.scalarLong(c, "PRAGMA data_version");
       core.cacheValid = true;
       core.insertUpdate = c.prepareStatement("INSERT INTO updates (doc_id, seq, data, crc32) VALUES (?, ?, ?, ?)");
+      core.checkpointer = Checkpointer.start(abs, options, hooks);
+      if (core.checkpointer != null) {
+        try (Statement st = c.createStatement()) {
+          st.execute("PRAGMA wal_autocheckpoint = 0");
+        }
+      }
       core.writer.start();
       return core;
     } catch (SQLException e) {
@@ -231,9 +238,20 @@ public final class StoreCore {
     UpdateMerger m = requireMerger("loadState");
     List<byte[]> rows = loadUpdates(doc);
     if (rows.isEmpty()) {
-      return info(doc).isPresent() ? Optional.of(m.merge(List.of())) : Optional.empty();
+      return info(doc).isPresent() ? Optional.of(m.merge(List.of()).update()) : Optional.empty();
     }
-    return Optional.of(merge(m, doc, rows));
+    return Optional.of(merge(m, doc, rows).update());
+  }
+
+  /** Checks that every row is a well-formed update; a bad one gives {@link CorruptDocumentException}. */
+  public void validate(String doc, List<byte[]> rows) {
+    for (int i = 0; i < rows.size(); i++) {
+      try {
+        UpdateScanner.scan(rows.get(i), (client, clock, len) -> { });
+      } catch (StoreException e) {
+        throw new CorruptDocumentException(doc, "stored update #" + (i + 1) + " is malformed: " + e.getMessage(), e);
+      }
+    }
   }
 
   public byte[] stateVector(String doc) {
@@ -325,7 +343,12 @@ public final class StoreCore {
   }
 
   public CheckReport check() {
-    List<String> integrity = call(() -> Queries.integrityCheck(conn));
+    List<String> integrity;
+    try {
+      integrity = call(() -> Queries.integrityCheck(conn));
+    } catch (StoreException e) {
+      integrity = List.of("integrity_check could not run: " + e.getMessage());
+    }
     List<String> names;
     try {
       names = listDocuments();
@@ -352,6 +375,8 @@ public final class StoreCore {
       m.put("synchronous", Queries.scalarString(conn, "PRAGMA synchronous"));
       m.put("foreign_keys", Queries.scalarString(conn, "PRAGMA foreign_keys"));
       m.put("busy_timeout", Queries.scalarString(conn, "PRAGMA busy_timeout"));
+      m.put("wal_autocheckpoint", Queries.scalarString(conn, "PRAGMA wal_autocheckpoint"));
+      m.put("background_checkpoint", Boolean.toString(checkpointer != null));
       m.put("schema_version", Integer.toString(Schema.version(conn)));
       return m;
     });
@@ -504,6 +529,9 @@ public final class StoreCore {
     writerDone = true;
     failQueued();
     merges.shutdownNow();
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
     try {
       hooks.at(StoreHooks.Point.CHECKPOINT);
       try (Statement st = conn.createStatement()) {
@@ -662,9 +690,17 @@ public final class StoreCore {
       return;
     }
     acks.execute(() -> appends.forEach(a -> a.future.complete(a.seq)));
+    if (checkpointer != null) {
+      long bytes = 0;
+      for (Append a : appends) {
+        bytes += a.data.length + 32; // row and index overhead, roughly
+      }
+      checkpointer.committed(bytes);
+    }
     for (DocState s : touched.values()) {
       if (merger != null && s.count > 1 && !s.compactionFailed && !compacting.contains(s.name)
-          && (s.count > options.compactionCount() || s.bytes > options.compactionBytes())) {
+          && (s.count > satAdd(options.compactionCount(), s.baselineCount)
+              || s.bytes > satAdd(options.compactionBytes(), s.baselineBytes))) {
         try {
           startCompaction(s.name, null);
         } catch (SQLException e) {
@@ -677,6 +713,11 @@ public final class StoreCore {
   }
 
   // ---------------------------------------------------------------- compaction
+
+  private static long satAdd(long a, long b) {
+    long r = a + b;
+    return r < a ? Long.MAX_VALUE : r;
+  }
 
   /** On the writer: read the log and hand it to the merge thread. {@code done} may be null. */
   private void startCompaction(String doc, CompletableFuture<Optional<DocumentInfo>> done) throws SQLException {
@@ -749,7 +790,7 @@ public final class StoreCore {
 
   /** On the merge thread. */
   private void mergeAndSwap(String doc, long docId, Queries.Log log, CompletableFuture<Optional<DocumentInfo>> done) {
-    byte[] merged;
+    UpdateMerger.Merged merged;
     RuntimeException failure = null;
     try {
       merged = merge(merger, doc, log.rows);
@@ -757,7 +798,7 @@ public final class StoreCore {
       merged = null;
       failure = e;
     }
-    byte[] result = merged;
+    UpdateMerger.Merged result = merged;
     RuntimeException error = failure;
     Op<Optional<DocumentInfo>> swap = new Op<>(() -> {
       compacting.remove(doc);
@@ -783,7 +824,25 @@ public final class StoreCore {
     enqueue(swap, swap.future);
   }
 
-  private Optional<DocumentInfo> swapIn(String doc, long docId, Queries.Log log, byte[] merged) throws SQLException {
+  private Optional<DocumentInfo> swapIn(String doc, long docId, Queries.Log log, UpdateMerger.Merged merged)
+      throws SQLException {
+    long mergedSeq = -1;
+    List<Long> drop = new ArrayList<>();
+    for (int i = 0; i < log.seqs.size(); i++) {
+      if (!merged.keep()[i]) {
+        drop.add(log.seqs.get(i));
+        mergedSeq = mergedSeq < 0 ? log.seqs.get(i) : mergedSeq;
+      }
+    }
+    if (drop.size() <= 1) {
+      DocState s = docs.get(doc);
+      if (s != null) { // (nearly) everything is pending: nothing to gain until more arrives
+        s.baselineCount = s.count;
+        s.baselineBytes = s.bytes;
+      }
+      return Queries.info(conn, doc);
+    }
+    long seqOfMerged = mergedSeq;
     boolean[] applied = {false};
     long[] after = new long[2];
     inTransaction(() -> {
@@ -803,19 +862,25 @@ public final class StoreCore {
       if (present != log.rows.size()) {
         return null; // someone else (another process) changed the log meanwhile; leave it
       }
+      // the merged row takes the place of the first row it replaces; rows holding pending data stay
       try (PreparedStatement ps = conn.prepareStatement(
           "INSERT OR REPLACE INTO updates (doc_id, seq, data, crc32) VALUES (?, ?, ?, ?)")) {
         ps.setLong(1, docId);
-        ps.setLong(2, log.maxSeq);
-        ps.setBytes(3, merged);
-        ps.setLong(4, Queries.crc(merged));
+        ps.setLong(2, seqOfMerged);
+        ps.setBytes(3, merged.update());
+        ps.setLong(4, Queries.crc(merged.update()));
         ps.executeUpdate();
       }
       hooks.at(StoreHooks.Point.COMPACTION_BETWEEN);
-      try (PreparedStatement ps = conn.prepareStatement("DELETE FROM updates WHERE doc_id = ? AND seq < ?")) {
-        ps.setLong(1, docId);
-        ps.setLong(2, log.maxSeq);
-        ps.executeUpdate();
+      try (PreparedStatement ps = conn.prepareStatement("DELETE FROM updates WHERE doc_id = ? AND seq = ?")) {
+        for (Long seq : drop) {
+          if (seq != seqOfMerged) {
+            ps.setLong(1, docId);
+            ps.setLong(2, seq);
+            ps.addBatch();
+          }
+        }
+        ps.executeBatch();
       }
       try (PreparedStatement ps = conn.prepareStatement(
           "SELECT count(*), coalesce(sum(length(data)), 0) FROM updates WHERE doc_id = ?")) {
@@ -841,12 +906,14 @@ public final class StoreCore {
       if (applied[0] && s != null) {
         s.count = after[0];
         s.bytes = after[1];
+        s.baselineCount = after[0];
+        s.baselineBytes = after[1];
       }
     });
     return Queries.info(conn, doc);
   }
 
-  private static byte[] merge(UpdateMerger m, String doc, List<byte[]> rows) {
+  private static UpdateMerger.Merged merge(UpdateMerger m, String doc, List<byte[]> rows) {
     try {
       return m.merge(rows);
     } catch (CompletionException e) {

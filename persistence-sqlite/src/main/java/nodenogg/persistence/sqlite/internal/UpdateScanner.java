@@ -21,6 +21,9 @@ public final class UpdateScanner {
   /** Receives each client's clock ranges as the scan finds them. */
   public interface RangeSink {
     void range(long client, long clock, long length);
+
+    /** A range the update's delete set marks deleted. */
+    default void deleted(long client, long clock, long length) {}
   }
 
   private static final int GC = 0;
@@ -64,11 +67,11 @@ public final class UpdateScanner {
       }
       int dsClients = r.readLength();
       for (int c = 0; c < dsClients; c++) {
-        r.readVarUint();
+        long client = r.readVarUint();
         int n = r.readLength();
         for (int i = 0; i < n; i++) {
-          r.readVarUint();
-          r.readVarUint();
+          long clock = r.readVarUint();
+          sink.deleted(client, clock, r.readVarUint());
         }
       }
       if (r.hasMore()) {

@@ -51,16 +51,23 @@ final class Engine extends WebSocketServer {
 
   private final WebServer.Settings settings;
   private final Set<WireSocket> sockets = ConcurrentHashMap.newKeySet();
+  /** Opened connections whose handler has not yet returned from onClose. */
+  private final Set<ServerConnection> live = ConcurrentHashMap.newKeySet();
   private final CountDownLatch started = new CountDownLatch(1);
   private final AtomicReference<Exception> startFailure = new AtomicReference<>();
   private final ScheduledExecutorService housekeeper;
   private final ExecutorService events;
   private volatile boolean shuttingDown;
+  private final FrameMeter.Budget inFlight;
+
+  /** Frames at least this large are charged to the in-flight budget. */
+  static final long LARGE_FRAME_BYTES = 64 * 1024;
 
   Engine(WebServer.Settings settings) {
     super(new InetSocketAddress(settings.host, settings.port), settings.workerThreads,
         List.of(new CountingDraft(settings.maxMessageBytes)));
     this.settings = settings;
+    this.inFlight = new FrameMeter.Budget(settings.inFlightBudget());
     setReuseAddr(true);
     setTcpNoDelay(true);
     setDaemon(true);
@@ -95,6 +102,15 @@ final class Engine extends WebSocketServer {
     Thread t = new Thread(r, "nodenogg-" + name);
     t.setDaemon(true);
     return t;
+  }
+
+  FrameMeter newFrameMeter() {
+    return new FrameMeter(inFlight, LARGE_FRAME_BYTES);
+  }
+
+  /** Bytes of the large-frame budget not reserved right now. */
+  long inFlightAvailable() {
+    return inFlight.available();
   }
 
   int maxHeadBytes() {
@@ -142,10 +158,27 @@ final class Engine extends WebSocketServer {
     housekeeper.shutdownNow();
     events.shutdown();
     try {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis + 1000);
       events.awaitTermination(graceMillis + 1000, TimeUnit.MILLISECONDS);
+      // A callback still running on another thread delivers onClose right after it returns.
+      for (ServerConnection c : new ArrayList<>(live)) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (!c.awaitCloseDelivered(Math.max(1, left))) {
+          LOG.warn("handler for {} did not finish onClose in time", c);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    live.clear();
+  }
+
+  void remember(ServerConnection c) {
+    live.add(c);
+  }
+
+  void forget(ServerConnection c) {
+    live.remove(c);
   }
 
   int openConnections() {
@@ -189,12 +222,16 @@ final class Engine extends WebSocketServer {
     }
     HttpHandler handler = settings.httpRoute(request.path);
     if (handler == null) {
-      if (settings.socketRoute(request.path) != null) {
+      SocketHandler socketHandler = settings.socketRoute(request.path);
+      if (socketHandler instanceof HttpHandler) {
+        handler = (HttpHandler) socketHandler;
+      } else if (socketHandler != null) {
         return HttpReply.render(426, "text/plain; charset=utf-8",
             "this path expects a WebSocket upgrade\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
             true, origin, "Upgrade: websocket\r\n");
+      } else {
+        return HttpReply.text(404, "not found: " + request.path, origin);
       }
-      return HttpReply.text(404, "not found: " + request.path, origin);
     }
     HttpHandler.Response response;
     try {
@@ -269,6 +306,7 @@ final class Engine extends WebSocketServer {
   @Override
   protected boolean removeConnection(WebSocket ws) {
     sockets.remove(ws);
+    ((WireSocket) ws).meter().close();
     return super.removeConnection(ws);
   }
 

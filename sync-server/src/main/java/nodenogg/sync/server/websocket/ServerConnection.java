@@ -28,6 +28,7 @@ final class ServerConnection implements Connection {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean closeReported = new AtomicBoolean();
   private final AtomicBoolean slowClosing = new AtomicBoolean();
+  private final java.util.concurrent.CountDownLatch closeDelivered = new java.util.concurrent.CountDownLatch(1);
   private volatile boolean opened;
   private volatile Object attachment;
 
@@ -109,7 +110,30 @@ final class ServerConnection implements Connection {
 
   @Override
   public void close(int code, String reason) {
-    wire.close(code, reason);
+    wire.close(code, fitCloseReason(reason));
+  }
+
+  /** A close frame's reason must fit in 123 UTF-8 bytes (RFC 6455 5.5); longer ones are cut. */
+  static String fitCloseReason(String reason) {
+    if (reason == null) {
+      return "";
+    }
+    if (reason.length() <= 41) {
+      return reason; // 41 chars * 3 bytes < 123
+    }
+    StringBuilder out = new StringBuilder();
+    int bytes = 0;
+    for (int i = 0; i < reason.length(); ) {
+      int cp = reason.codePointAt(i);
+      int n = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes + n > 123) {
+        break;
+      }
+      out.appendCodePoint(cp);
+      bytes += n;
+      i += Character.charCount(cp);
+    }
+    return out.toString();
   }
 
   @Override
@@ -144,8 +168,12 @@ final class ServerConnection implements Connection {
     openedNanos = now;
     lastMessageNanos = now;
     lastPingNanos = now;
+    // Queue onOpen before marking the connection opened, so a concurrent close always queues
+    // its onClose behind it.
+    mailbox.add(() -> handler.onOpen(this));
+    engine.remember(this);
     opened = true;
-    deliver(() -> handler.onOpen(this));
+    drain();
   }
 
   void text(String message) {
@@ -167,8 +195,20 @@ final class ServerConnection implements Connection {
     if (!opened || !closeReported.compareAndSet(false, true)) {
       return;
     }
-    mailbox.add(() -> handler.onClose(this, code, reason == null ? "" : reason, remote));
+    mailbox.add(() -> {
+      try {
+        handler.onClose(this, code, reason == null ? "" : reason, remote);
+      } finally {
+        closeDelivered.countDown();
+        engine.forget(this);
+      }
+    });
     engine.drainLater(this);
+  }
+
+  /** Waits until the handler's onClose has returned (false if it did not within the time). */
+  boolean awaitCloseDelivered(long millis) throws InterruptedException {
+    return closeDelivered.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private void deliver(Runnable callback) {

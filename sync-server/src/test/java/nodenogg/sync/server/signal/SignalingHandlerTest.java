@@ -160,6 +160,71 @@ class SignalingHandlerTest {
   }
 
   @Test
+  void concurrentPublishersAllReachEverySubscriberInSenderOrder() throws Exception {
+    server = SignalingServer.start("127.0.0.1", 0, List.of());
+    int clients = 12;
+    int each = 25;
+    List<WsClient> all = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < clients; i++) {
+        WsClient c = new WsClient(url("/"));
+        c.send("{\"type\":\"subscribe\",\"topics\":[\"busy\"]}");
+        all.add(c);
+      }
+      awaitSubscribers("busy", clients);
+      List<Thread> threads = new java.util.ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        WsClient c = all.get(i);
+        int sender = i;
+        Thread t = new Thread(() -> {
+          for (int n = 0; n < each; n++) {
+            c.send("{\"type\":\"publish\",\"topic\":\"busy\",\"data\":{\"s\":" + sender + ",\"n\":" + n + "}}");
+          }
+        });
+        threads.add(t);
+        t.start();
+      }
+      for (Thread t : threads) {
+        t.join(10_000);
+      }
+      for (WsClient c : all) {
+        int[] nextFrom = new int[clients];
+        for (int k = 0; k < clients * each; k++) {
+          String m = c.next();
+          int s = Integer.parseInt(m.replaceAll(".*\"s\":(\\d+).*", "$1"));
+          int n = Integer.parseInt(m.replaceAll(".*\"n\":(\\d+).*", "$1"));
+          assertEquals(nextFrom[s], n, "messages from one sender arrive in order");
+          nextFrom[s]++;
+          assertTrue(m.endsWith(",\"clients\":" + clients + "}"), m);
+        }
+        assertNull(c.poll(20));
+      }
+    } finally {
+      all.forEach(WsClient::close);
+    }
+  }
+
+  @Test
+  void mountedOnlyAsASocketRouteItAlsoAnswersTheStatusPage() throws Exception {
+    SignalingHandler handler = new SignalingHandler();
+    try (nodenogg.sync.server.websocket.WebServer web = nodenogg.sync.server.websocket.WebServer.builder()
+        .socket("/signal"::equals, handler).build().start()) {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> status = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + web.port() + "/signal")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, status.statusCode());
+      assertEquals("{\"status\":\"ok\"}", status.body());
+      assertEquals(404, http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + web.port() + "/other")).build(), HttpResponse.BodyHandlers.ofString())
+          .statusCode());
+      try (WsClient a = new WsClient("ws://127.0.0.1:" + web.port() + "/signal")) {
+        a.send("{\"type\":\"ping\"}");
+        assertEquals("{\"type\":\"pong\"}", a.next());
+      }
+    }
+  }
+
+  @Test
   void statusPageAndOriginAllowList() throws Exception {
     server = SignalingServer.start("127.0.0.1", 0, List.of("https://nodenogg.in"));
     HttpClient http = HttpClient.newHttpClient();

@@ -90,6 +90,22 @@ class WebServerHttpTest {
   }
 
   @Test
+  void manyConcurrentPlainRequestsAreAllAnswered() throws Exception {
+    start(List.of());
+    List<CompletableFuture<HttpResponse<String>>> pending = new java.util.ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      pending.add(http.sendAsync(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + server.port() + "/status?i=" + i)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> f : pending) {
+      HttpResponse<String> r = f.get(15, TimeUnit.SECONDS);
+      assertEquals(200, r.statusCode());
+      assertEquals("{\"status\":\"ok\",\"method\":\"GET\"}", r.body());
+    }
+  }
+
+  @Test
   void curlGetsTheStatusPage() throws Exception {
     Assumptions.assumeTrue(new File("/usr/bin/curl").canExecute(), "curl is not installed at /usr/bin/curl");
     start(List.of());
@@ -167,6 +183,18 @@ class WebServerHttpTest {
       long t0 = System.nanoTime();
       assertEquals("", raw.readAll(), "the server drops a socket that never finishes its request");
       assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(4));
+    }
+  }
+
+  @Test
+  void connectionsOverTheCapGet503() throws Exception {
+    server = WebServer.builder().socket(p -> true, echo).maxConnections(2).build().start();
+    try (RawClient a = new RawClient(server.port()); RawClient b = new RawClient(server.port())) {
+      assertTrue(a.upgrade("/", null).startsWith("HTTP/1.1 101 "));
+      assertTrue(b.upgrade("/", null).startsWith("HTTP/1.1 101 "));
+      try (RawClient c = new RawClient(server.port())) {
+        assertTrue(c.upgrade("/", null).startsWith("HTTP/1.1 503 "));
+      }
     }
   }
 
