@@ -336,7 +336,7 @@ public final class Doc {
         return () -> updateListeners.remove(l);
     }
 
-    /** Listen to the v2 update of every transaction that changed something. */
+    /** Listen to the v2 update of every transaction that changed something (after the v1 listeners). */
     public Subscription onUpdateV2(UpdateListener l) {
         updateV2Listeners.add(l);
         return () -> updateV2Listeners.remove(l);

@@ -6,9 +6,11 @@ import nodenogg.crdt.encoding.DecodingException;
 import nodenogg.crdt.encoding.Lib0Decoder;
 
 /**
- * Structs of an update without a Doc (yjs updates.js LazyStructReader): every struct in wire order
- * (client blocks as they come, duplicates and Skips included); items keep their parent unresolved (a
- * root name or a parent item id). Not thread-safe.
+ * Structs of an update without a Doc (yjs updates.js LazyStructReader / LazyStructWriter). The reader
+ * yields every struct in wire order (client blocks as they come, Skips included); items keep their
+ * parent unresolved (a root name or a parent item id). The writer groups consecutive structs of one
+ * client into blocks and writes, at {@link Writer#finish()}, the block count followed by each block
+ * (struct count, client, start clock, structs) — the byte order Yjs produces. Not thread-safe.
  */
 final class LazyStructs {
     private LazyStructs() {
@@ -18,15 +20,11 @@ final class LazyStructs {
     static List<AbstractStruct> readAll(UpdateDecoder decoder) {
         Lib0Decoder rest = decoder.rest();
         List<AbstractStruct> out = new ArrayList<>();
-        boolean v2 = decoder instanceof UpdateDecoderV2;
-        long total = 0;
         long numOfStateUpdates = rest.readVarUint();
         for (long b = 0; b < numOfStateUpdates; b++) {
             int p = rest.pos();
             long numberOfStructs = rest.readVarUint();
-            total += numberOfStructs;
-            // same bounds as UpdateCodec.readUpdate: v1 structs take a byte each, v2 has a global cap
-            if ((!v2 && numberOfStructs > rest.remaining() + 1L) || (v2 && total > UpdateCodec.MAX_V2_STRUCTS)) {
+            if (!decoder.structCountPlausible(numberOfStructs)) {
                 throw new DecodingException(p, "struct count within input", "Struct count too large: " + numberOfStructs);
             }
             int cp = rest.pos();
@@ -87,5 +85,69 @@ final class LazyStructs {
             throw new DecodingException(pos, "struct length 1..2^31-1 within 2^53 clocks", "Bad struct length " + len);
         }
         return (int) len;
+    }
+
+    /** yjs sliceStruct: the part of {@code left} from {@code diff} on, as a new struct. */
+    static AbstractStruct slice(AbstractStruct left, int diff) {
+        ID id = new ID(left.id.client, left.id.clock + diff);
+        if (left instanceof GC) {
+            return new GC(id, left.length - diff);
+        }
+        if (left instanceof Skip) {
+            return new Skip(id, left.length - diff);
+        }
+        Item l = (Item) left;
+        Item r = new Item(id, null, new ID(id.client, id.clock - 1), null, l.rightOrigin, null, l.parentSub,
+                l.content.splice(diff));
+        r.parentYKey = l.parentYKey;
+        r.parentId = l.parentId;
+        return r;
+    }
+
+    /** yjs LazyStructWriter + writeStructToLazyStructWriter + finishLazyStructWriting. */
+    static final class Writer {
+        private static final class Block {
+            final long client;
+            final long clock;
+            final List<AbstractStruct> structs = new ArrayList<>();
+            final List<Integer> offsets = new ArrayList<>();
+
+            Block(long client, long clock) {
+                this.client = client;
+                this.clock = clock;
+            }
+        }
+
+        final UpdateEncoder encoder;
+        private final List<Block> blocks = new ArrayList<>();
+        private Block current;
+
+        Writer(UpdateEncoder encoder) {
+            this.encoder = encoder;
+        }
+
+        void write(AbstractStruct struct, int offset) {
+            if (current == null || current.client != struct.id.client) {
+                current = new Block(struct.id.client, struct.id.clock + offset);
+                blocks.add(current);
+            }
+            current.structs.add(struct);
+            current.offsets.add(offset);
+        }
+
+        /** Writes every block; the delete set may follow. */
+        void finish() {
+            encoder.rest().writeVarUint(blocks.size());
+            for (Block b : blocks) {
+                encoder.rest().writeVarUint(b.structs.size());
+                encoder.writeClient(b.client);
+                encoder.rest().writeVarUint(b.clock);
+                for (int i = 0; i < b.structs.size(); i++) {
+                    b.structs.get(i).write(encoder, b.offsets.get(i));
+                }
+            }
+            blocks.clear();
+            current = null;
+        }
     }
 }
