@@ -8,6 +8,7 @@ const unhex = h => new Uint8Array(Buffer.from(h, 'hex'))
 const docs = input.clients.map(c => new Y.Doc({ gc: input.gc }))
 docs.forEach((d, i) => { d.clientID = input.clients[i]; d.getText('t'); d.getMap('m'); d.getArray('a') })
 const updates = docs.map(() => [])
+const ums = docs.map(d => new Y.UndoManager([d.getText('t'), d.getMap('m'), d.getArray('a')], { captureTimeout: 1e9 }))
 docs.forEach((d, i) => d.on('update', u => updates[i].push(hex(u))))
 const val = v => v
 for (const o of input.ops) {
@@ -23,6 +24,9 @@ for (const o of input.ops) {
     case 'ains': d.getArray('a').insert(o.idx, o.vals); break
     case 'adel': d.getArray('a').delete(o.idx, o.len); break
     case 'sync': Y.applyUpdate(docs[o.to], Y.encodeStateAsUpdate(docs[o.from], Y.encodeStateVector(docs[o.to]))); break
+    case 'undo': ums[o.d].undo(); break
+    case 'redo': ums[o.d].redo(); break
+    case 'stop': ums[o.d].stopCapturing(); break
     case 'apply': Y.applyUpdate(docs[o.to], unhex(o.u)); break
   }
 }

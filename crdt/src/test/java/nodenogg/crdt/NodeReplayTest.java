@@ -87,6 +87,12 @@ class NodeReplayTest {
     /** Runs a random script on our docs, returns the script (for node) and our results. */
     static Map<String, Object> run(long seed, int nDocs, int nOps, boolean gc, boolean text, List<Object> outOps,
                                    List<List<String>> updates, List<Doc> docs) {
+        return run(seed, nDocs, nOps, gc, text, false, outOps, updates, docs);
+    }
+
+    static Map<String, Object> run(long seed, int nDocs, int nOps, boolean gc, boolean text, boolean undo, List<Object> outOps,
+                                   List<List<String>> updates, List<Doc> docs) {
+        List<UndoManager> ums = new ArrayList<>();
         Random r = new Random(seed);
         for (int i = 0; i < nDocs; i++) {
             Doc d = new Doc(new Doc.Options().clientId(i + 1 + (i % 2 == 0 ? 0 : 3000000000L)).gc(gc));
@@ -96,6 +102,8 @@ class NodeReplayTest {
             d.getMap("m");
             d.getArray("a");
             docs.add(d);
+            ums.add(new UndoManager(Arrays.asList(d.getText("t"), d.getMap("m"), d.getArray("a")),
+                    new UndoManager.Options().captureTimeoutMillis(1_000_000_000L)));
             updates.add(ups);
         }
         for (int k = 0; k < nOps; k++) {
@@ -104,6 +112,19 @@ class NodeReplayTest {
             Map<String, Object> op = new LinkedHashMap<>();
             op.put("d", di);
             int kind = r.nextInt(10);
+            if (undo && r.nextInt(4) == 0) {
+                int u = r.nextInt(3);
+                op.put("op", u == 0 ? "undo" : u == 1 ? "redo" : "stop");
+                if (u == 0) {
+                    ums.get(di).undo();
+                } else if (u == 1) {
+                    ums.get(di).redo();
+                } else {
+                    ums.get(di).stopCapturing();
+                }
+                outOps.add(op);
+                continue;
+            }
             YText t = d.getText("t");
             if (kind < 4 && text) {
                 int len = t.length();
@@ -216,10 +237,14 @@ class NodeReplayTest {
 
     @SuppressWarnings("unchecked")
     static void check(long seed, int nDocs, int nOps, boolean gc, boolean text) throws Exception {
+        check(seed, nDocs, nOps, gc, text, false);
+    }
+
+    static void check(long seed, int nDocs, int nOps, boolean gc, boolean text, boolean undo) throws Exception {
         List<Object> ops = new ArrayList<>();
         List<List<String>> updates = new ArrayList<>();
         List<Doc> docs = new ArrayList<>();
-        Map<String, Object> input = run(seed, nDocs, nOps, gc, text, ops, updates, docs);
+        Map<String, Object> input = run(seed, nDocs, nOps, gc, text, undo, ops, updates, docs);
         Files.writeString(new File("target/replay-last.json").toPath(), Json.stringify(input));
         Map<String, Object> res = (Map<String, Object>) Json.parse(runNode("engine/replay.mjs", Json.stringify(input)));
         String ctx = "seed=" + seed + " gc=" + gc;
@@ -248,6 +273,15 @@ class NodeReplayTest {
         long base = Long.getLong("nodenogg.seed", 1L);
         for (long s = base; s < base + 40; s++) {
             check(s, 3, 120, s % 2 == 0, true);
+        }
+    }
+
+    @Test
+    void randomScriptsWithUndoMatchYjs() throws Exception {
+        Assumptions.assumeTrue(nodeAvailable(), "node or js/node_modules/yjs missing; differential check skipped");
+        long base = Long.getLong("nodenogg.seed", 1L);
+        for (long s = base; s < base + 30; s++) {
+            check(s, 2, 100, s % 2 == 0, true, true);
         }
     }
 }
