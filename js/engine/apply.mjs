@@ -4,6 +4,7 @@ import * as Y from 'yjs'
 
 const input = JSON.parse(await new Promise(r => { let s = ''; process.stdin.on('data', d => { s += d }); process.stdin.on('end', () => r(s)) }))
 const hex = u => Buffer.from(u).toString('hex')
+const run = input => {
 const doc = new Y.Doc({ gc: input.gc })
 doc.clientID = input.client ?? 999
 doc.getText('t'); doc.getMap('m'); doc.getArray('a')
@@ -22,4 +23,6 @@ for (const h of input.updates) {
     error
   })
 }
-console.log(JSON.stringify({ steps, json: JSON.stringify({ t: doc.getText('t').toDelta(), m: doc.getMap('m').toJSON(), a: doc.getArray('a').toJSON() }) }))
+return ({ steps, json: JSON.stringify({ t: doc.getText('t').toDelta(), m: doc.getMap('m').toJSON(), a: doc.getArray('a').toJSON() }) })
+}
+console.log(JSON.stringify(Array.isArray(input) ? input.map(run) : run(input)))

@@ -4,6 +4,7 @@ import * as Y from 'yjs'
 
 const input = JSON.parse(await new Promise(r => { let s = ''; process.stdin.on('data', d => { s += d }); process.stdin.on('end', () => r(s)) }))
 const hex = u => Buffer.from(u).toString('hex')
+const run = input => {
 const unhex = h => new Uint8Array(Buffer.from(h, 'hex'))
 const docs = input.clients.map(c => new Y.Doc({ gc: input.gc }))
 docs.forEach((d, i) => { d.clientID = input.clients[i]; d.getText('t'); d.getMap('m'); d.getArray('a') })
@@ -30,8 +31,10 @@ for (const o of input.ops) {
     case 'apply': Y.applyUpdate(docs[o.to], unhex(o.u)); break
   }
 }
-console.log(JSON.stringify({
+return ({
   updates,
   states: docs.map(d => hex(Y.encodeStateAsUpdate(d))),
   json: docs.map(d => JSON.stringify({ t: d.getText('t').toDelta(), m: d.getMap('m').toJSON(), a: d.getArray('a').toJSON() }))
-}))
+})
+}
+console.log(JSON.stringify(Array.isArray(input) ? input.map(run) : run(input)))

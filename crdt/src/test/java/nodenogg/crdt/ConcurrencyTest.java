@@ -23,7 +23,7 @@ class ConcurrencyTest {
             Updates.applyUpdate(mirror, u);
         });
         int threads = 4;
-        int perThread = 300;
+        int perThread = 150;
         ExecutorService ex = Executors.newFixedThreadPool(threads + 1);
         CountDownLatch start = new CountDownLatch(1);
         Future<?>[] fs = new Future<?>[threads + 1];
@@ -41,7 +41,7 @@ class ConcurrencyTest {
         }
         fs[threads] = ex.submit(() -> {
             start.await();
-            for (int k = 0; k < 500; k++) {
+            for (int k = 0; k < 100; k++) {
                 Updates.encodeStateAsUpdate(d);
                 d.toJSON();
             }

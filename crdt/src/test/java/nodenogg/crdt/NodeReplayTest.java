@@ -235,35 +235,54 @@ class NodeReplayTest {
         return input;
     }
 
-    @SuppressWarnings("unchecked")
-    static void check(long seed, int nDocs, int nOps, boolean gc, boolean text) throws Exception {
-        check(seed, nDocs, nOps, gc, text, false);
+    /** One prepared script: our docs and update events, and the input for node. */
+    static final class Case {
+        final String ctx;
+        final List<List<String>> updates = new ArrayList<>();
+        final List<Doc> docs = new ArrayList<>();
+        Map<String, Object> input;
+
+        Case(String ctx) {
+            this.ctx = ctx;
+        }
     }
 
-    static void check(long seed, int nDocs, int nOps, boolean gc, boolean text, boolean undo) throws Exception {
-        List<Object> ops = new ArrayList<>();
-        List<List<String>> updates = new ArrayList<>();
-        List<Doc> docs = new ArrayList<>();
-        Map<String, Object> input = run(seed, nDocs, nOps, gc, text, undo, ops, updates, docs);
-        Files.writeString(new File("target/replay-last.json").toPath(), Json.stringify(input));
-        Map<String, Object> res = (Map<String, Object>) Json.parse(runNode("engine/replay.mjs", Json.stringify(input)));
-        String ctx = "seed=" + seed + " gc=" + gc;
-        List<Object> nodeUpdates = (List<Object>) res.get("updates");
-        List<Object> states = (List<Object>) res.get("states");
-        List<Object> json = (List<Object>) res.get("json");
-        for (int i = 0; i < nDocs; i++) {
-            List<Object> nu = (List<Object>) nodeUpdates.get(i);
-            for (int u = 0; u < Math.min(nu.size(), updates.get(i).size()); u++) {
-                assertEquals(nu.get(u), updates.get(i).get(u), ctx + " doc " + i + " update #" + u);
+    static Case prepare(long seed, int nDocs, int nOps, boolean gc, boolean text, boolean undo) {
+        Case c = new Case("seed=" + seed + " gc=" + gc + " undo=" + undo);
+        c.input = run(seed, nDocs, nOps, gc, text, undo, new ArrayList<>(), c.updates, c.docs);
+        return c;
+    }
+
+    /** Runs all cases in one node process and compares. */
+    @SuppressWarnings("unchecked")
+    static void checkAll(List<Case> cases) throws Exception {
+        List<Object> inputs = new ArrayList<>();
+        for (Case c : cases) {
+            inputs.add(c.input);
+        }
+        String in = Json.stringify(inputs);
+        Files.writeString(new File("target/replay-last.json").toPath(), in);
+        List<Object> results = (List<Object>) Json.parse(runNode("engine/replay.mjs", in));
+        for (int ci = 0; ci < cases.size(); ci++) {
+            Case c = cases.get(ci);
+            Map<String, Object> res = (Map<String, Object>) results.get(ci);
+            List<Object> nodeUpdates = (List<Object>) res.get("updates");
+            List<Object> states = (List<Object>) res.get("states");
+            List<Object> json = (List<Object>) res.get("json");
+            for (int i = 0; i < c.docs.size(); i++) {
+                List<Object> nu = (List<Object>) nodeUpdates.get(i);
+                for (int u = 0; u < Math.min(nu.size(), c.updates.get(i).size()); u++) {
+                    assertEquals(nu.get(u), c.updates.get(i).get(u), c.ctx + " doc " + i + " update #" + u);
+                }
+                assertEquals(nu.size(), c.updates.get(i).size(), c.ctx + " doc " + i + " update count");
+                Doc d = c.docs.get(i);
+                Map<String, Object> mine = new LinkedHashMap<>();
+                mine.put("t", d.getText("t").toDelta());
+                mine.put("m", d.getMap("m").toJSON());
+                mine.put("a", d.getArray("a").toJSON());
+                assertEquals(json.get(i), Json.stringify(mine), c.ctx + " doc " + i + " json");
+                assertEquals(states.get(i), Hex.encode(Updates.encodeStateAsUpdate(d)), c.ctx + " doc " + i + " state");
             }
-            assertEquals(nu.size(), updates.get(i).size(), ctx + " doc " + i + " update count");
-            Doc d = docs.get(i);
-            Map<String, Object> mine = new LinkedHashMap<>();
-            mine.put("t", d.getText("t").toDelta());
-            mine.put("m", d.getMap("m").toJSON());
-            mine.put("a", d.getArray("a").toJSON());
-            assertEquals(json.get(i), Json.stringify(mine), ctx + " doc " + i + " json");
-            assertEquals(states.get(i), Hex.encode(Updates.encodeStateAsUpdate(d)), ctx + " doc " + i + " state");
         }
     }
 
@@ -271,17 +290,21 @@ class NodeReplayTest {
     void randomScriptsMatchYjs() throws Exception {
         Assumptions.assumeTrue(nodeAvailable(), "node or js/node_modules/yjs missing; differential check skipped");
         long base = Long.getLong("nodenogg.seed", 1L);
+        List<Case> cases = new ArrayList<>();
         for (long s = base; s < base + 40; s++) {
-            check(s, 3, 120, s % 2 == 0, true);
+            cases.add(prepare(s, 3, 120, s % 2 == 0, true, false));
         }
+        checkAll(cases);
     }
 
     @Test
     void randomScriptsWithUndoMatchYjs() throws Exception {
         Assumptions.assumeTrue(nodeAvailable(), "node or js/node_modules/yjs missing; differential check skipped");
         long base = Long.getLong("nodenogg.seed", 1L);
+        List<Case> cases = new ArrayList<>();
         for (long s = base; s < base + 30; s++) {
-            check(s, 2, 100, s % 2 == 0, true, true);
+            cases.add(prepare(s, 2, 100, s % 2 == 0, true, true));
         }
+        checkAll(cases);
     }
 }
