@@ -56,6 +56,7 @@ public final class Doc {
     Transaction transaction;
     final List<Transaction> transactionCleanups = new ArrayList<>();
     private final CopyOnWriteArrayList<UpdateListener> updateListeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<UpdateListener> updateV2Listeners = new CopyOnWriteArrayList<>();
     final Listeners<Transaction> afterTransactionListeners = new Listeners<>();
     final Listeners<Transaction> beforeObserverListeners = new Listeners<>();
     final Listeners<Transaction> afterCleanupListeners = new Listeners<>();
@@ -211,6 +212,12 @@ public final class Doc {
         return () -> updateListeners.remove(l);
     }
 
+    /** Listen to the v2 update of every transaction that changed something. */
+    public Subscription onUpdateV2(UpdateListener l) {
+        updateV2Listeners.add(l);
+        return () -> updateV2Listeners.remove(l);
+    }
+
     /** Called after each transaction's observers, before gc/merging and the update event. */
     public Subscription onAfterTransaction(Consumer<Transaction> l) {
         return afterTransactionListeners.add(l);
@@ -299,6 +306,14 @@ public final class Doc {
             byte[] u = tr.encodeUpdate(new UpdateEncoderV1());
             if (u != null) {
                 for (UpdateListener l : updateListeners) {
+                    l.onUpdate(u, tr.origin, tr);
+                }
+            }
+        }
+        if (!updateV2Listeners.isEmpty()) {
+            byte[] u = tr.encodeUpdate(new UpdateEncoderV2());
+            if (u != null) {
+                for (UpdateListener l : updateV2Listeners) {
                     l.onUpdate(u, tr.origin, tr);
                 }
             }

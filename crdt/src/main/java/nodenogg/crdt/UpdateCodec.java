@@ -21,6 +21,8 @@ final class UpdateCodec {
     /** Clients of an update in wire order with their structs. */
     static final class DecodedUpdate {
         final Map<Long, List<AbstractStruct>> clients = new LinkedHashMap<>();
+        /** Every struct in wire order (blocks of the same client are all kept here). */
+        final List<AbstractStruct> flat = new ArrayList<>();
         DeleteSet ds;
     }
 
@@ -58,15 +60,21 @@ final class UpdateCodec {
     }
 
     /** Decodes every struct of an update; parents stay unresolved. Validates counts and clocks. */
+    /** Upper bound on structs in one v2 update: RLE columns can claim any count from a few bytes. */
+    static final long MAX_V2_STRUCTS = 1L << 21;
+
     static DecodedUpdate readUpdate(UpdateDecoder decoder) {
         DecodedUpdate u = new DecodedUpdate();
         Lib0Decoder rest = decoder.rest();
+        boolean v2 = decoder instanceof UpdateDecoderV2;
+        long total = 0;
         long numOfStateUpdates = rest.readVarUint();
         for (long i = 0; i < numOfStateUpdates; i++) {
             int p = rest.pos();
             long numberOfStructs = rest.readVarUint();
             // every struct takes at least one byte
-            if (numberOfStructs > rest.remaining() + 1L) {
+            total += numberOfStructs;
+            if ((!v2 && numberOfStructs > rest.remaining() + 1L) || (v2 && total > MAX_V2_STRUCTS)) {
                 throw new DecodingException(p, "struct count within input", "Struct count too large: " + numberOfStructs);
             }
             int cp = rest.pos();
@@ -125,6 +133,7 @@ final class UpdateCodec {
                     }
                 }
                 refs.add(struct);
+                u.flat.add(struct);
                 clock += struct.length;
             }
         }
@@ -147,6 +156,18 @@ final class UpdateCodec {
         if (ref != null && ref.client > 0xFFFFFFFFL) {
             throw new DecodingException(pos, "uint32 client id", "Client id out of range: " + ref.client);
         }
+    }
+
+    static DecodedUpdate decodeV2(byte[] update) {
+        Lib0Decoder d = new Lib0Decoder(update);
+        UpdateDecoderV2 dec = new UpdateDecoderV2(d);
+        DecodedUpdate u = readUpdate(dec);
+        u.ds = DeleteSet.read(dec);
+        return u;
+    }
+
+    static DecodedUpdate decode(byte[] update, boolean v2) {
+        return v2 ? decodeV2(update) : decodeV1(update);
     }
 
     static DecodedUpdate decodeV1(byte[] update) {
@@ -183,7 +204,7 @@ final class UpdateCodec {
         }
         List<AbstractStruct> stack = new ArrayList<>();
         Map<Long, List<AbstractStruct>> restStructs = new HashMap<>();
-        Map<Long, Long> missingSV = new HashMap<>();
+        Map<Long, Long> missingSV = new LinkedHashMap<>();
         Map<Long, Long> state = new HashMap<>();
 
         Target cur = nextTarget(ids, targets);
@@ -233,7 +254,15 @@ final class UpdateCodec {
         if (!restStructs.isEmpty()) {
             StructStore.PendingStructs p = new StructStore.PendingStructs();
             p.missing.putAll(missingSV);
-            p.structs.putAll(restStructs);
+            UpdateEncoderV1 enc = new UpdateEncoderV1();
+            enc.rest().writeVarUint(restStructs.size());
+            List<Long> cs = new ArrayList<>(restStructs.keySet());
+            cs.sort(Collections.reverseOrder());
+            for (Long c : cs) {
+                writeStructs(enc, restStructs.get(c), c, 0);
+            }
+            enc.rest().writeVarUint(0);
+            p.update = enc.toByteArray();
             return p;
         }
         return null;

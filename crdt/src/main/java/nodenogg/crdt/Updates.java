@@ -38,6 +38,103 @@ public final class Updates {
         });
     }
 
+    /**
+     * Merges v1 updates into one without a Doc (yjs mergeUpdates). A single update is returned unchanged.
+     * Throws {@link DecodingException} for a malformed input.
+     */
+    public static byte[] mergeUpdates(List<byte[]> updates) {
+        if (updates.size() == 1) {
+            return updates.get(0);
+        }
+        List<UpdateCodec.DecodedUpdate> decoded = new ArrayList<>();
+        for (byte[] u : updates) {
+            decoded.add(UpdateCodec.decodeV1(u));
+        }
+        return UpdateMerge.merge(decoded, UpdateEncoderV1::new);
+    }
+
+    /** The part of a v1 update that the holder of {@code stateVector} is missing (yjs diffUpdate). */
+    public static byte[] diffUpdate(byte[] update, byte[] stateVector) {
+        Map<Long, Long> sv = decodeStateVector(stateVector);
+        return UpdateMerge.diff(UpdateCodec.decodeV1(update), sv, new UpdateEncoderV1());
+    }
+
+    /** The state vector an update would produce on an empty doc (yjs encodeStateVectorFromUpdate). */
+    public static byte[] encodeStateVectorFromUpdate(byte[] update) {
+        return UpdateMerge.stateVectorFromUpdate(UpdateCodec.decodeV1(update));
+    }
+
+    // ------------------------------------------------------------------ update format v2
+
+    /** The whole document as a v2 update. */
+    public static byte[] encodeStateAsUpdateV2(Doc doc) {
+        return encodeStateAsUpdateV2(doc, new byte[] {0});
+    }
+
+    /** Everything the holder of {@code encodedTargetStateVector} is missing, as a v2 update. */
+    public static byte[] encodeStateAsUpdateV2(Doc doc, byte[] encodedTargetStateVector) {
+        Map<Long, Long> sv = decodeStateVector(encodedTargetStateVector);
+        return doc.read(() -> {
+            UpdateEncoderV2 enc = new UpdateEncoderV2();
+            StructStore store = doc.store;
+            UpdateCodec.writeClientsStructs(enc, store, sv);
+            DeleteSet.fromStructStore(store).write(enc);
+            byte[] state = enc.toByteArray();
+            if (store.pendingStructs == null && store.pendingDs == null) {
+                return state;
+            }
+            List<UpdateCodec.DecodedUpdate> updates = new ArrayList<>();
+            updates.add(UpdateCodec.decodeV2(state));
+            if (store.pendingDs != null) {
+                UpdateCodec.DecodedUpdate d = new UpdateCodec.DecodedUpdate();
+                d.ds = store.pendingDs;
+                updates.add(d);
+            }
+            if (store.pendingStructs != null) {
+                byte[] diff = UpdateMerge.diff(UpdateCodec.decodeV1(store.pendingStructs.update), sv, new UpdateEncoderV2());
+                updates.add(UpdateCodec.decodeV2(diff));
+            }
+            return UpdateMerge.merge(updates, UpdateEncoderV2::new);
+        });
+    }
+
+    public static void applyUpdateV2(Doc doc, byte[] update) {
+        applyUpdateV2(doc, update, null);
+    }
+
+    /** Applies a v2 update; decoded and validated completely first, like {@link #applyUpdate(Doc, byte[], Object)}. */
+    public static void applyUpdateV2(Doc doc, byte[] update, Object origin) {
+        apply(doc, UpdateCodec.decodeV2(update), origin);
+    }
+
+    public static byte[] mergeUpdatesV2(List<byte[]> updates) {
+        if (updates.size() == 1) {
+            return updates.get(0);
+        }
+        List<UpdateCodec.DecodedUpdate> decoded = new ArrayList<>();
+        for (byte[] u : updates) {
+            decoded.add(UpdateCodec.decodeV2(u));
+        }
+        return UpdateMerge.merge(decoded, UpdateEncoderV2::new);
+    }
+
+    public static byte[] diffUpdateV2(byte[] update, byte[] stateVector) {
+        return UpdateMerge.diff(UpdateCodec.decodeV2(update), decodeStateVector(stateVector), new UpdateEncoderV2());
+    }
+
+    /** Same plain varUint state vector bytes as {@link #encodeStateVectorFromUpdate}. */
+    public static byte[] encodeStateVectorFromUpdateV2(byte[] update) {
+        return UpdateMerge.stateVectorFromUpdate(UpdateCodec.decodeV2(update));
+    }
+
+    public static byte[] convertUpdateFormatV1ToV2(byte[] update) {
+        return UpdateMerge.convert(UpdateCodec.decodeV1(update), new UpdateEncoderV2());
+    }
+
+    public static byte[] convertUpdateFormatV2ToV1(byte[] update) {
+        return UpdateMerge.convert(UpdateCodec.decodeV2(update), new UpdateEncoderV1());
+    }
+
     public static void applyUpdate(Doc doc, byte[] update) {
         applyUpdate(doc, update, null);
     }
@@ -79,7 +176,10 @@ public final class Updates {
                         pending.missing.put(e.getKey(), e.getValue());
                     }
                 }
-                PendingMerge.mergeInto(pending.structs, restStructs.structs);
+                List<UpdateCodec.DecodedUpdate> two = new ArrayList<>();
+                two.add(UpdateCodec.decodeV1(pending.update));
+                two.add(UpdateCodec.decodeV1(restStructs.update));
+                pending.update = UpdateMerge.merge(two, UpdateEncoderV1::new);
             }
         } else {
             store.pendingStructs = restStructs;
@@ -101,11 +201,8 @@ public final class Updates {
         if (retry) {
             StructStore.PendingStructs p = store.pendingStructs;
             store.pendingStructs = null;
-            Map<Long, List<AbstractStruct>> again = new LinkedHashMap<>();
-            for (Map.Entry<Long, List<AbstractStruct>> e : p.structs.entrySet()) {
-                again.put(e.getKey(), new ArrayList<>(e.getValue()));
-            }
-            integrate(transaction, again, new DeleteSet());
+            UpdateCodec.DecodedUpdate again = UpdateCodec.decodeV1(p.update);
+            integrate(transaction, again.clients, again.ds);
         }
     }
 
