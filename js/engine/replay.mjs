@@ -38,6 +38,9 @@ return ({
   states: docs.map(d => hex(Y.encodeStateAsUpdate(d))),
   updatesV2,
   statesV2: docs.map(d => hex(Y.encodeStateAsUpdateV2(d))),
+  snapshots: docs.map(d => hex(Y.encodeSnapshot(Y.snapshot(d)))),
+  snapshotsV2: docs.map(d => hex(Y.encodeSnapshotV2(Y.snapshot(d)))),
+  contains: docs.map(d => { const s = Y.snapshot(d); return updates.flat().map(u => Y.snapshotContainsUpdate(s, unhex(u))) }),
   json: docs.map(d => JSON.stringify({ t: d.getText('t').toDelta(), m: d.getMap('m').toJSON(), a: d.getArray('a').toJSON() }))
 })
 }

@@ -286,6 +286,18 @@ class NodeReplayTest {
                 mine.put("a", d.getArray("a").toJSON());
                 assertEquals(json.get(i), Json.stringify(mine), c.ctx + " doc " + i + " json");
                 assertEquals(states.get(i), Hex.encode(Updates.encodeStateAsUpdate(d)), c.ctx + " doc " + i + " state");
+                Snapshot snap = Snapshot.of(d);
+                assertEquals(((List<Object>) res.get("snapshots")).get(i), Hex.encode(snap.encode()), c.ctx + " doc " + i + " snapshot");
+                assertEquals(((List<Object>) res.get("snapshotsV2")).get(i), Hex.encode(snap.encodeV2()), c.ctx + " doc " + i + " snapshot v2");
+                assertEquals(snap, Snapshot.decode(snap.encode()));
+                assertEquals(snap, Snapshot.decodeV2(snap.encodeV2()));
+                List<Object> contains = (List<Object>) ((List<Object>) res.get("contains")).get(i);
+                int k = 0;
+                for (List<String> ups : c.updates) {
+                    for (String u : ups) {
+                        assertEquals(contains.get(k++), snap.containsUpdate(Hex.decode(u)), c.ctx + " doc " + i + " containsUpdate " + u);
+                    }
+                }
                 assertEquals(((List<Object>) res.get("statesV2")).get(i), Hex.encode(Updates.encodeStateAsUpdateV2(d)), c.ctx + " doc " + i + " state v2");
                 assertEquals(((List<Object>) res.get("updatesV2")).get(i), new ArrayList<Object>(c.updatesV2.get(i)), c.ctx + " doc " + i + " v2 events");
             }
