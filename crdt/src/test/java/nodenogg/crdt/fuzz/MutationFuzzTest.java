@@ -113,39 +113,98 @@ class MutationFuzzTest {
     return d;
   }
 
-  @Test
-  void mutantsApplyOrAreRejectedCleanly() throws IOException {
-    List<byte[]> corpus = corpus();
-    byte[] base = corpus.get(corpus.size() - 1);
-    Doc target = target(base);
-    Map<String, String> crashers = new LinkedHashMap<>();
-    Random r = new Random(20261126L);
-    int goal = Scale.of(100_000);
-    long start = System.nanoTime();
-    int mutants = 0;
-    int applied = 0;
-    // truncation at every offset of a few corpus entries
-    List<byte[]> inputs = new ArrayList<>();
-    for (int k = 0; k < corpus.size(); k += 9) {
-      byte[] u = corpus.get(k);
-      for (int cut = 0; cut < u.length; cut++) inputs.add(Arrays.copyOf(u, cut));
-    }
-    int next = 0;
-    while (mutants < goal && System.nanoTime() - start < TIME_CAP_NANOS * Math.max(1, Scale.factor())) {
-      byte[] m = next < inputs.size() ? inputs.get(next++) : mutate(corpus.get(r.nextInt(corpus.size())), r);
-      mutants++;
-      try {
-        if (Guarded.apply(target, m) == Guarded.Outcome.APPLIED) {
-          applied++;
-          Updates.encodeStateAsUpdate(target); // a later encode must work
-          target.toJSON();
-          target = target(base);
-        }
-      } catch (Throwable t) {
-        crashers.putIfAbsent(Bytes.toHex(m), t.toString().split("\n")[0]);
-        target = target(base);
+  /** Fuzz state shared between the worker thread and the watchdog in the test thread. */
+  static final class Run {
+    final List<byte[]> corpus;
+    final byte[] base;
+    final List<byte[]> inputs = new ArrayList<>();
+    final Random r = new Random(20261126L);
+    final Map<String, String> crashers = new LinkedHashMap<>();
+    final int goal;
+    final long start = System.nanoTime();
+    volatile int mutants;
+    volatile int applied;
+    volatile byte[] current;
+    volatile boolean stop;
+    int next;
+
+    Run(List<byte[]> corpus, int goal) {
+      this.corpus = corpus;
+      this.base = corpus.get(corpus.size() - 1);
+      this.goal = goal;
+      // truncation at every offset of a few corpus entries
+      for (int k = 0; k < corpus.size(); k += 9) {
+        byte[] u = corpus.get(k);
+        for (int cut = 0; cut < u.length; cut++) inputs.add(Arrays.copyOf(u, cut));
       }
     }
+
+    boolean more() {
+      return !stop && mutants < goal && System.nanoTime() - start < TIME_CAP_NANOS * Math.max(1, Scale.factor());
+    }
+
+    /** Runs mutants until done; a fresh target doc per worker. */
+    void work() {
+      Doc target = target(base);
+      while (more()) {
+        byte[] m;
+        synchronized (this) {
+          m = next < inputs.size() ? inputs.get(next++) : mutate(corpus.get(r.nextInt(corpus.size())), r);
+        }
+        current = m;
+        try {
+          if (Guarded.apply(target, m) == Guarded.Outcome.APPLIED) {
+            applied++;
+            Updates.encodeStateAsUpdate(target); // a later encode must work
+            target.toJSON();
+            target = target(base);
+          }
+        } catch (ThreadDeath d) {
+          throw d;
+        } catch (Throwable t) {
+          synchronized (this) {
+            crashers.putIfAbsent(Bytes.toHex(m), t.toString().split("\n")[0]);
+          }
+          target = target(base);
+        }
+        mutants++;
+      }
+    }
+  }
+
+  @Test
+  @SuppressWarnings({"deprecation", "removal"})
+  void mutantsApplyOrAreRejectedCleanly() throws IOException, InterruptedException {
+    Run run = new Run(corpus(), Scale.of(100_000));
+    long start = run.start;
+    // A watchdog: a mutant that makes the engine loop (no progress for 10 s) is recorded as a hang and its
+    // worker thread is stopped (Thread.stop: test code only, the stuck loop cannot be interrupted otherwise).
+    while (run.more()) {
+      Thread worker = new Thread(run::work, "mutation-fuzz");
+      worker.setDaemon(true);
+      worker.start();
+      int last = -1;
+      long lastProgress = System.nanoTime();
+      while (worker.isAlive()) {
+        worker.join(200);
+        if (run.mutants != last) {
+          last = run.mutants;
+          lastProgress = System.nanoTime();
+        } else if (System.nanoTime() - lastProgress > 10_000_000_000L) {
+          byte[] m = run.current;
+          synchronized (run) {
+            run.crashers.putIfAbsent(Bytes.toHex(m), "hang: no progress for 10 s (engine loops) on this input");
+          }
+          worker.stop();
+          worker.join(5000);
+          run.mutants++;
+          break;
+        }
+      }
+    }
+    int mutants = run.mutants;
+    int applied = run.applied;
+    Map<String, String> crashers = run.crashers;
     long ms = (System.nanoTime() - start) / 1_000_000;
     System.out.println("mutation fuzz: " + mutants + " mutants (" + applied + " applied, " + (mutants - applied - crashers.size())
         + " rejected cleanly, " + crashers.size() + " violations) in " + ms + " ms");
@@ -158,7 +217,7 @@ class MutationFuzzTest {
       }
       crashers.entrySet().stream().limit(5).forEach(e -> System.err.println(e.getValue() + "\n  input " + e.getKey()));
     }
-    assertTrue(mutants >= Math.min(goal, 100_000) || ms >= 60_000, "ran only " + mutants + " mutants");
+    assertTrue(mutants >= Math.min(run.goal, 100_000) || ms >= 60_000, "ran only " + mutants + " mutants");
     List<String> unknown = new ArrayList<>();
     for (String v : crashers.values()) if (KnownOpen.match(v) == null) unknown.add(v);
     assertTrue(unknown.isEmpty(), () -> unknown.size() + " mutants broke the contract; first: " + unknown.get(0));
