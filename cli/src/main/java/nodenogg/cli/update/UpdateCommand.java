@@ -29,14 +29,20 @@ import nodenogg.crdt.encoding.DecodingException;
  *   <li>{@code apply --jsonl}: one job per input line, {@code {"updates": [b64...], "format": "v1", "roots": {NAME: kind}}},
  *       one output line each, or {@code {"error": "<type>: <message>"}}; goes on with the next line.
  *   <li>{@code decode}: per update, its structs and delete set as JSON (like Yjs decodeUpdate).
- *   <li>{@code sv}: the state vector after applying the updates.
+ *   <li>{@code sv [--v2]}: the state vector after applying the updates; {@code sv --from-update [--v2]}: the
+ *       state vector of each update itself (Yjs encodeStateVectorFromUpdate), one line each.
+ *   <li>{@code merge [--v2]}: one base64 update merging all input updates (Yjs mergeUpdates).
+ *   <li>{@code diff --sv <b64> [--v2]}: per input update, the part a holder of that state vector lacks.
+ *   <li>{@code convert --to v1|v2}: per input update, re-encoded in the other format.
  * </ul>
- * Exit codes: 0 ok, 2 bad input or usage (one line on stderr naming the update, byte offset and what was
- * expected), 1 anything else. {@code --v2}, xml roots, merge, diff and convert answer "not supported yet"
- * until the engine has them. Stateless; one instance per run.
+ * {@code --v2} means the input (and output) updates use update format v2. Exit codes: 0 ok, 2 bad input or
+ * usage (one line on stderr naming the update, byte offset and what was expected), 1 anything else. xml roots
+ * answer "not supported yet". Stateless; one instance per run.
  */
 public final class UpdateCommand implements Command {
-  private static final String USAGE = "usage: update apply [--jsonl] [--root NAME=map|array|text]... [--no-gc] | update decode | update sv";
+  private static final String USAGE = "usage: update apply [--v2] [--jsonl] [--root NAME=map|array|text]... [--no-gc]"
+      + " | update decode [--v2] | update sv [--from-update] [--v2] | update merge [--v2] | update diff --sv B64 [--v2]"
+      + " | update convert --to v1|v2";
 
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws IOException {
@@ -46,11 +52,9 @@ public final class UpdateCommand implements Command {
         case "apply": return apply(args, in, out);
         case "decode": return decode(args, in, out);
         case "sv": return sv(args, in, out);
-        case "merge":
-        case "diff":
-        case "convert":
-          throw new UsageException("'update " + args[0] + "' is not supported yet: the engine has no update-level "
-              + args[0] + " function yet");
+        case "merge": return UpdateFunctions.merge(args, in, out);
+        case "diff": return UpdateFunctions.diff(args, in, out);
+        case "convert": return UpdateFunctions.convert(args, in, out);
         default: throw new UsageException("unknown subcommand '" + args[0] + "'; " + USAGE);
       }
     } catch (BadInputException e) {
@@ -59,20 +63,15 @@ public final class UpdateCommand implements Command {
     }
   }
 
-  private static void rejectV2(String arg) {
-    if (arg.equals("--v2")) {
-      throw new UsageException("--v2 is not supported yet: the engine has no update v2 codec yet; use v1 updates");
-    }
-  }
-
   private int apply(String[] args, InputStream in, PrintStream out) throws IOException, BadInputException {
     RootSpec roots = null;
     boolean gc = true;
     boolean jsonl = false;
+    boolean v2 = false;
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
-      rejectV2(a);
-      if (a.equals("--no-gc")) gc = false;
+      if (a.equals("--v2")) v2 = true;
+      else if (a.equals("--no-gc")) gc = false;
       else if (a.equals("--jsonl")) jsonl = true;
       else if (a.equals("--root") && i + 1 < args.length) {
         if (roots == null) roots = new RootSpec();
@@ -83,15 +82,15 @@ public final class UpdateCommand implements Command {
       } else throw new UsageException("unknown option '" + a + "'; " + USAGE);
     }
     if (roots == null) roots = RootSpec.defaults();
-    if (jsonl) return applyJsonl(in, out, roots, gc);
+    if (jsonl) return applyJsonl(in, out, roots, gc, v2);
     List<byte[]> updates = readUpdates(in);
     Doc doc = fresh(gc, roots);
-    for (int i = 0; i < updates.size(); i++) applyOne(doc, updates.get(i), i);
+    for (int i = 0; i < updates.size(); i++) applyOne(doc, updates.get(i), i, v2);
     out.println(DocJson.render(doc, roots));
     return 0;
   }
 
-  private int applyJsonl(InputStream in, PrintStream out, RootSpec defaults, boolean gc) throws IOException {
+  private int applyJsonl(InputStream in, PrintStream out, RootSpec defaults, boolean gc, boolean v2Default) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
     BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     String line;
@@ -104,9 +103,9 @@ public final class UpdateCommand implements Command {
         if (job == null || !job.isObject() || !job.path("updates").isArray()) {
           throw new BadInputException("line " + lineNo + ": expected {\"updates\": [base64...], \"format\": \"v1\", \"roots\": {...}}");
         }
-        String format = job.path("format").asText("v1");
-        if (!format.equals("v1")) {
-          throw new BadInputException("format '" + format + "' is not supported yet (the engine has no update v2 codec yet)");
+        String format = job.path("format").asText(v2Default ? "v2" : "v1");
+        if (!format.equals("v1") && !format.equals("v2")) {
+          throw new BadInputException("line " + lineNo + ": format must be \"v1\" or \"v2\", got '" + format + "'");
         }
         RootSpec roots = defaults;
         if (job.path("roots").isObject()) {
@@ -120,7 +119,7 @@ public final class UpdateCommand implements Command {
         Doc doc = fresh(gc, roots);
         int i = 0;
         for (JsonNode u : job.path("updates")) {
-          applyOne(doc, base64(u.asText(), "update #" + i), i);
+          applyOne(doc, base64(u.asText(), "update #" + i), i, format.equals("v2"));
           i++;
         }
         out.println(DocJson.render(doc, roots));
@@ -139,15 +138,19 @@ public final class UpdateCommand implements Command {
   }
 
   private int decode(String[] args, InputStream in, PrintStream out) throws IOException, BadInputException {
+    boolean v2 = false;
     for (int i = 1; i < args.length; i++) {
-      rejectV2(args[i]);
-      throw new UsageException("unknown option '" + args[i] + "'; " + USAGE);
+      if (args[i].equals("--v2")) v2 = true;
+      else throw new UsageException("unknown option '" + args[i] + "'; " + USAGE);
     }
     List<byte[]> updates = readUpdates(in);
     for (int i = 0; i < updates.size(); i++) {
       try {
-        out.println(DocJson.value(UpdateDump.decode(updates.get(i))));
+        byte[] u = v2 ? Updates.convertUpdateFormatV2ToV1(updates.get(i)) : updates.get(i);
+        out.println(DocJson.value(UpdateDump.decode(u)));
       } catch (DecodingException e) {
+        throw new BadInputException("update #" + i + ": " + describe(e), e);
+      } catch (CrdtException e) {
         throw new BadInputException("update #" + i + ": " + describe(e), e);
       }
     }
@@ -155,19 +158,34 @@ public final class UpdateCommand implements Command {
   }
 
   private int sv(String[] args, InputStream in, PrintStream out) throws IOException, BadInputException {
+    boolean v2 = false;
+    boolean fromUpdate = false;
     for (int i = 1; i < args.length; i++) {
-      rejectV2(args[i]);
-      if (args[i].equals("--from-update")) {
-        throw new UsageException("--from-update is not supported yet: the engine has no encodeStateVectorFromUpdate yet");
-      }
-      throw new UsageException("unknown option '" + args[i] + "'; " + USAGE);
+      if (args[i].equals("--v2")) v2 = true;
+      else if (args[i].equals("--from-update")) fromUpdate = true;
+      else throw new UsageException("unknown option '" + args[i] + "'; " + USAGE);
     }
     List<byte[]> updates = readUpdates(in);
+    if (fromUpdate) {
+      for (int i = 0; i < updates.size(); i++) {
+        byte[] sv;
+        try {
+          sv = v2 ? Updates.encodeStateVectorFromUpdateV2(updates.get(i)) : Updates.encodeStateVectorFromUpdate(updates.get(i));
+        } catch (DecodingException | CrdtException e) {
+          throw new BadInputException("update #" + i + ": " + describe(e), e);
+        }
+        printSv(out, sv);
+      }
+      return 0;
+    }
     Doc doc = new Doc(new Doc.Options().clientId(0).gc(true));
-    for (int i = 0; i < updates.size(); i++) applyOne(doc, updates.get(i), i);
-    byte[] sv = Updates.encodeStateVector(doc);
-    out.println("{\"stateVector\":" + DocJson.stateVector(sv) + ",\"encoded\":\"" + Base64.getEncoder().encodeToString(sv) + "\"}");
+    for (int i = 0; i < updates.size(); i++) applyOne(doc, updates.get(i), i, v2);
+    printSv(out, Updates.encodeStateVector(doc));
     return 0;
+  }
+
+  private static void printSv(PrintStream out, byte[] sv) {
+    out.println("{\"stateVector\":" + DocJson.stateVector(sv) + ",\"encoded\":\"" + Base64.getEncoder().encodeToString(sv) + "\"}");
   }
 
   private static Doc fresh(boolean gc, RootSpec roots) {
@@ -183,9 +201,10 @@ public final class UpdateCommand implements Command {
     return doc;
   }
 
-  private static void applyOne(Doc doc, byte[] update, int index) throws BadInputException {
+  private static void applyOne(Doc doc, byte[] update, int index, boolean v2) throws BadInputException {
     try {
-      Updates.applyUpdate(doc, update);
+      if (v2) Updates.applyUpdateV2(doc, update);
+      else Updates.applyUpdate(doc, update);
     } catch (DecodingException e) {
       throw new BadInputException("update #" + index + ": " + describe(e), e);
     } catch (CrdtException e) {
@@ -203,7 +222,7 @@ public final class UpdateCommand implements Command {
     return e.getCause() instanceof RuntimeException ? e.getCause().getClass().getSimpleName() : "BadInput";
   }
 
-  private static List<byte[]> readUpdates(InputStream in) throws IOException, BadInputException {
+  static List<byte[]> readUpdates(InputStream in) throws IOException, BadInputException {
     BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     List<byte[]> out = new ArrayList<>();
     String line;
