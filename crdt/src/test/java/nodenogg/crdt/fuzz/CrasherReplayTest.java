@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Replays every input the fuzzers ever found breaking the bad-input contract (src/test/resources/crashers/*.hex:
- * first line hex bytes, then '#' comment lines), each against the fuzz target doc, as plain tests.
+ * first line hex bytes, then '#' comment lines; a comment containing "[v2]" marks a v2 update), each against the
+ * fuzz target doc, as plain tests.
  */
 class CrasherReplayTest {
   @SuppressWarnings({"deprecation", "removal"})
@@ -43,12 +44,14 @@ class CrasherReplayTest {
     assertFalse(files.isEmpty(), "no crasher files found in " + p);
     byte[] base = MutationFuzzTest.corpus().get(MutationFuzzTest.corpus().size() - 1);
     return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
-      String hex = Files.readAllLines(f, StandardCharsets.UTF_8).get(0).trim();
+      List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+      String hex = lines.get(0).trim();
+      boolean v2 = lines.stream().anyMatch(l -> l.startsWith("#") && l.contains("[v2]"));
       Throwable[] failure = {null};
       Thread t = new Thread(() -> {
         try {
           Doc target = MutationFuzzTest.target(base);
-          if (Guarded.apply(target, Bytes.hex(hex)) == Guarded.Outcome.APPLIED) {
+          if (Guarded.apply(target, Bytes.hex(hex), v2) == Guarded.Outcome.APPLIED) {
             Updates.encodeStateAsUpdate(target);
             target.toJSON();
           }

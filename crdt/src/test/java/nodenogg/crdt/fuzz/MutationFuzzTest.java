@@ -24,7 +24,7 @@ import nodenogg.crdt.testing.TestNetwork;
 import org.junit.jupiter.api.Test;
 
 /**
- * Mutation fuzzing of valid updates: bit flips, truncation at every offset, inflated counts, byte
+ * Mutation fuzzing of valid updates (v1, and one in four converted to v2): bit flips, truncation at every offset, inflated counts, byte
  * insertions/deletions and splices. Each mutant either applies or is rejected with a typed error that
  * leaves the target doc exactly as it was (see {@link Guarded}). Violations are written to
  * target/fuzz-crashers/ (copy them into src/test/resources/crashers/ to replay them as plain tests).
@@ -116,6 +116,7 @@ class MutationFuzzTest {
   /** Fuzz state shared between the worker thread and the watchdog in the test thread. */
   static final class Run {
     final List<byte[]> corpus;
+    final List<byte[]> corpusV2 = new ArrayList<>();
     final byte[] base;
     final List<byte[]> inputs = new ArrayList<>();
     final Random r = new Random(20261126L);
@@ -132,6 +133,7 @@ class MutationFuzzTest {
       this.corpus = corpus;
       this.base = corpus.get(corpus.size() - 1);
       this.goal = goal;
+      for (byte[] u : corpus) corpusV2.add(Updates.convertUpdateFormatV1ToV2(u));
       // truncation at every offset of a few corpus entries
       for (int k = 0; k < corpus.size(); k += 9) {
         byte[] u = corpus.get(k);
@@ -146,14 +148,20 @@ class MutationFuzzTest {
     /** Runs mutants until done; a fresh target doc per worker. */
     void work() {
       Doc target = target(base);
+      byte[] sv = Updates.encodeStateVector(target);
+      byte[] state = Updates.encodeStateAsUpdate(target);
       while (more()) {
         byte[] m;
+        boolean v2;
         synchronized (this) {
-          m = next < inputs.size() ? inputs.get(next++) : mutate(corpus.get(r.nextInt(corpus.size())), r);
+          // after the truncations: one mutant in four is a mutated v2 update
+          v2 = next >= inputs.size() && r.nextInt(4) == 0;
+          List<byte[]> src = v2 ? corpusV2 : corpus;
+          m = next < inputs.size() ? inputs.get(next++) : mutate(src.get(r.nextInt(src.size())), r);
         }
         current = m;
         try {
-          if (Guarded.apply(target, m) == Guarded.Outcome.APPLIED) {
+          if (Guarded.apply(target, m, v2, sv, state) == Guarded.Outcome.APPLIED) {
             applied++;
             Updates.encodeStateAsUpdate(target); // a later encode must work
             target.toJSON();
@@ -163,7 +171,7 @@ class MutationFuzzTest {
           throw d;
         } catch (Throwable t) {
           synchronized (this) {
-            crashers.putIfAbsent(Bytes.toHex(m), t.toString().split("\n")[0]);
+            crashers.putIfAbsent(Bytes.toHex(m), (v2 ? "[v2] " : "") + t.toString().split("\n")[0]);
           }
           target = target(base);
         }
@@ -177,7 +185,7 @@ class MutationFuzzTest {
   void mutantsApplyOrAreRejectedCleanly() throws IOException, InterruptedException {
     Run run = new Run(corpus(), Scale.of(100_000));
     long start = run.start;
-    // A watchdog: a mutant that makes the engine loop (no progress for 10 s) is recorded as a hang and its
+    // A watchdog: a mutant that makes the engine loop (no progress for 5 s) is recorded as a hang and its
     // worker thread is stopped (Thread.stop: test code only, the stuck loop cannot be interrupted otherwise).
     while (run.more()) {
       Thread worker = new Thread(run::work, "mutation-fuzz");
@@ -190,10 +198,10 @@ class MutationFuzzTest {
         if (run.mutants != last) {
           last = run.mutants;
           lastProgress = System.nanoTime();
-        } else if (System.nanoTime() - lastProgress > 10_000_000_000L) {
+        } else if (System.nanoTime() - lastProgress > 5_000_000_000L) {
           byte[] m = run.current;
           synchronized (run) {
-            run.crashers.putIfAbsent(Bytes.toHex(m), "hang: no progress for 10 s (engine loops) on this input");
+            run.crashers.putIfAbsent(Bytes.toHex(m), "hang: no progress for 5 s (engine loops) on this input");
           }
           worker.stop();
           worker.join(5000);

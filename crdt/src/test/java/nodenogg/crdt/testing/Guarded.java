@@ -34,15 +34,24 @@ public final class Guarded {
   }
 
   public static Outcome apply(Doc doc, byte[] update) {
-    byte[] sv = Updates.encodeStateVector(doc);
-    byte[] state = Updates.encodeStateAsUpdate(doc);
+    return apply(doc, update, false);
+  }
+
+  /** As {@link #apply(Doc, byte[])}, the update in format v2 when {@code v2}. */
+  public static Outcome apply(Doc doc, byte[] update, boolean v2) {
+    return apply(doc, update, v2, Updates.encodeStateVector(doc), Updates.encodeStateAsUpdate(doc));
+  }
+
+  /** As {@link #apply(Doc, byte[], boolean)} with the doc's state vector and state already known (fuzz loops). */
+  public static Outcome apply(Doc doc, byte[] update, boolean v2, byte[] sv, byte[] state) {
     AtomicInteger events = new AtomicInteger();
     Subscription s1 = doc.onUpdate((u, o, t) -> events.incrementAndGet());
     Subscription s2 = doc.getMap("map").observeDeep(e -> events.incrementAndGet());
     Subscription s3 = doc.getArray("array").observeDeep(e -> events.incrementAndGet());
     Subscription s4 = doc.getText("text").observeDeep(e -> events.incrementAndGet());
     try {
-      Updates.applyUpdate(doc, update);
+      if (v2) Updates.applyUpdateV2(doc, update);
+      else Updates.applyUpdate(doc, update);
       return Outcome.APPLIED;
     } catch (Throwable t) {
       if (!typed(t)) throw new Violation("untyped " + t + " for input " + Bytes.toHex(update), t);
