@@ -105,6 +105,11 @@ public final class Doc {
         return getRoot(name, YXmlFragment.class, YXmlFragment::new);
     }
 
+    /** A root XML element (node name "UNDEFINED", as in Yjs). */
+    public YXmlElement getXmlElement(String name) {
+        return getRoot(name, YXmlElement.class, YXmlElement::new);
+    }
+
     private <T extends AbstractType<?>> T getRoot(String name, Class<T> cls, Supplier<T> ctor) {
         lock.lock();
         try {
@@ -212,7 +217,7 @@ public final class Doc {
         return () -> updateListeners.remove(l);
     }
 
-    /** Listen to the v2 update of every transaction that changed something. */
+    /** Listen to the v2 update of every transaction that changed something (after the v1 listeners). */
     public Subscription onUpdateV2(UpdateListener l) {
         updateV2Listeners.add(l);
         return () -> updateV2Listeners.remove(l);

@@ -2,18 +2,23 @@ package nodenogg.crdt;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import nodenogg.crdt.encoding.DecodingException;
 import nodenogg.crdt.encoding.Lib0Decoder;
 import nodenogg.crdt.encoding.Lib0Encoder;
 
 /**
- * A point in a document's history: its delete set and state vector (yjs utils/Snapshot.js).
- * Immutable once created; thread-safe.
+ * A point in a document's history: its delete set plus its state vector (yjs utils/Snapshot.js).
+ * Encodings are byte-identical to Yjs: the delete set (v1 plain or v2 delta-coded) followed by the
+ * state vector as plain varUints. Read a past state with {@link #createDocFromSnapshot} (the origin
+ * doc must have gc off) or {@link YText#toDelta(Snapshot, Snapshot)}.
+ * Thread-safety: immutable once created; the static helpers that take a Doc take its lock.
  */
 public final class Snapshot {
     final DeleteSet ds;
+    /** client -> next clock, in wire / store order. */
     final Map<Long, Long> sv;
 
     Snapshot(DeleteSet ds, Map<Long, Long> sv) {
@@ -21,124 +26,87 @@ public final class Snapshot {
         this.sv = sv;
     }
 
-    /** The current snapshot of a document. */
-    public static Snapshot of(Doc doc) {
-        return doc.read(() -> new Snapshot(DeleteSet.fromStructStore(doc.store), doc.store.getStateVector()));
-    }
-
-    /** State vector of this snapshot (client -> next clock). */
+    /** The state vector of this snapshot (client -> next clock). */
     public Map<Long, Long> stateVector() {
         return Collections.unmodifiableMap(sv);
     }
 
-    /** yjs encodeSnapshot: v1 delete set followed by the state vector. */
-    public byte[] encode() {
-        UpdateEncoderV1 enc = new UpdateEncoderV1();
-        ds.write(enc);
-        writeSv(enc.rest());
-        return enc.toByteArray();
+    /** A snapshot with no clients and no deletions (yjs emptySnapshot). */
+    public static Snapshot empty() {
+        return new Snapshot(new DeleteSet(), new LinkedHashMap<>());
     }
 
-    /** yjs encodeSnapshotV2: v2 delete set (clock deltas, len-1) followed by the plain state vector. */
-    public byte[] encodeV2() {
-        Lib0Encoder e = new Lib0Encoder();
-        e.writeVarUint(ds.clients.size());
-        List<Long> keys = new ArrayList<>(ds.clients.keySet());
-        keys.sort(Collections.reverseOrder());
-        for (Long client : keys) {
-            List<DeleteSet.DeleteItem> items = ds.clients.get(client);
-            e.writeVarUint(client);
-            e.writeVarUint(items.size());
-            long cur = 0;
-            for (DeleteSet.DeleteItem it : items) {
-                e.writeVarUint(it.clock - cur);
-                e.writeVarUint(it.len - 1);
-                cur = it.clock + it.len;
-            }
-        }
-        writeSv(e);
-        return e.toByteArray();
+    /** The current state of {@code doc} (yjs snapshot(doc)). */
+    public static Snapshot snapshot(Doc doc) {
+        return doc.read(() -> new Snapshot(DeleteSet.fromStructStore(doc.store), doc.store.getStateVector()));
     }
 
-    private void writeSv(Lib0Encoder e) {
-        e.writeVarUint(sv.size());
-        List<Long> keys = new ArrayList<>(sv.keySet());
-        keys.sort(Collections.reverseOrder());
-        for (Long k : keys) {
-            e.writeVarUint(k);
-            e.writeVarUint(sv.get(k));
-        }
+    public static byte[] encodeSnapshot(Snapshot s) {
+        return encode(s, new UpdateEncoderV1());
     }
 
-    private static Map<Long, Long> readSv(Lib0Decoder d) {
+    public static byte[] encodeSnapshotV2(Snapshot s) {
+        return encode(s, new UpdateEncoderV2());
+    }
+
+    private static byte[] encode(Snapshot s, UpdateEncoder enc) {
+        s.ds.write(enc);
+        Lib0Encoder rest = enc.rest();
+        rest.writeBytes(Updates.encodeStateVector(s.sv));
+        return rest.toByteArray();
+    }
+
+    public static Snapshot decodeSnapshot(byte[] buf) {
+        Lib0Decoder d = new Lib0Decoder(buf);
+        return decode(d, new UpdateDecoderV1(d));
+    }
+
+    public static Snapshot decodeSnapshotV2(byte[] buf) {
+        Lib0Decoder d = new Lib0Decoder(buf);
+        return decode(d, new DsDecoderV2(d));
+    }
+
+    private static Snapshot decode(Lib0Decoder d, UpdateDecoder dec) {
+        DeleteSet ds = DeleteSet.read(dec);
         long n = d.readVarUint();
-        Map<Long, Long> m = new java.util.LinkedHashMap<>();
+        Map<Long, Long> sv = new LinkedHashMap<>();
         for (long i = 0; i < n; i++) {
-            long c = d.readVarUint();
-            m.put(c, d.readVarUint());
-        }
-        return m;
-    }
-
-    public static Snapshot decode(byte[] buf) {
-        Lib0Decoder d = new Lib0Decoder(buf);
-        DeleteSet ds = DeleteSet.read(new UpdateDecoderV1(d));
-        return new Snapshot(ds, readSv(d));
-    }
-
-    public static Snapshot decodeV2(byte[] buf) {
-        Lib0Decoder d = new Lib0Decoder(buf);
-        DeleteSet ds = new DeleteSet();
-        long numClients = d.readVarUint();
-        for (long i = 0; i < numClients; i++) {
+            int p = d.pos();
             long client = d.readVarUint();
-            long n = d.readVarUint();
-            long cur = 0;
-            for (long j = 0; j < n; j++) {
-                long clock = cur + d.readVarUint();
-                long len = d.readVarUint() + 1;
-                cur = clock + len;
-                ds.add(client, clock, len);
+            long clock = d.readVarUint();
+            if (client > 0xFFFFFFFFL) {
+                throw new DecodingException(p, "uint32 client id", "Client id out of range: " + client);
             }
+            sv.put(client, clock);
         }
-        return new Snapshot(ds, readSv(d));
+        return new Snapshot(ds, sv);
     }
 
-    /** yjs equalSnapshots. */
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Snapshot)) {
+    /** yjs equalSnapshots: same state vector and the same delete ranges per client, in order. */
+    public static boolean equalSnapshots(Snapshot a, Snapshot b) {
+        if (a.sv.size() != b.sv.size() || a.ds.clients.size() != b.ds.clients.size()) {
             return false;
         }
-        Snapshot s2 = (Snapshot) o;
-        if (sv.size() != s2.sv.size() || ds.clients.size() != s2.ds.clients.size()) {
-            return false;
-        }
-        for (Map.Entry<Long, Long> e : sv.entrySet()) {
-            if (!e.getValue().equals(s2.sv.get(e.getKey()))) {
+        for (Map.Entry<Long, Long> e : a.sv.entrySet()) {
+            if (!e.getValue().equals(b.sv.get(e.getKey()))) {
                 return false;
             }
         }
-        return equalDs(ds, s2.ds);
+        return equalDeleteSets(a.ds, b.ds);
     }
 
-    @Override
-    public int hashCode() {
-        return sv.hashCode();
-    }
-
-    static boolean equalDs(DeleteSet a, DeleteSet b) {
+    static boolean equalDeleteSets(DeleteSet a, DeleteSet b) {
         if (a.clients.size() != b.clients.size()) {
             return false;
         }
         for (Map.Entry<Long, List<DeleteSet.DeleteItem>> e : a.clients.entrySet()) {
-            List<DeleteSet.DeleteItem> i2 = b.clients.get(e.getKey());
-            List<DeleteSet.DeleteItem> i1 = e.getValue();
-            if (i2 == null || i1.size() != i2.size()) {
+            List<DeleteSet.DeleteItem> l2 = b.clients.get(e.getKey());
+            List<DeleteSet.DeleteItem> l1 = e.getValue();
+            if (l2 == null || l1.size() != l2.size()) {
                 return false;
             }
-            for (int i = 0; i < i1.size(); i++) {
-                if (i1.get(i).clock != i2.get(i).clock || i1.get(i).len != i2.get(i).len) {
+            for (int i = 0; i < l1.size(); i++) {
+                if (l1.get(i).clock != l2.get(i).clock || l1.get(i).len != l2.get(i).len) {
                     return false;
                 }
             }
@@ -146,64 +114,173 @@ public final class Snapshot {
         return true;
     }
 
-    /** yjs snapshotContainsUpdate: true when everything in the v1 update is already in this snapshot. */
-    public boolean containsUpdate(byte[] update) {
-        return containsDecoded(UpdateCodec.decodeV1(update));
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Snapshot && equalSnapshots(this, (Snapshot) o);
     }
 
-    public boolean containsUpdateV2(byte[] update) {
-        return containsDecoded(UpdateCodec.decodeV2(update));
+    @Override
+    public int hashCode() {
+        return sv.hashCode();
     }
 
-    private boolean containsDecoded(UpdateCodec.DecodedUpdate u) {
-        for (AbstractStruct s : u.flat) {
-            if (sv.getOrDefault(s.id.client, 0L) < s.id.clock + s.length) {
+    /** Whether every struct and deletion of a v1 update is already part of this snapshot. */
+    public static boolean snapshotContainsUpdate(Snapshot s, byte[] update) {
+        return containsUpdate(s, UpdateMerging.decoder(update, false));
+    }
+
+    /** Whether every struct and deletion of a v2 update is already part of this snapshot. */
+    public static boolean snapshotContainsUpdateV2(Snapshot s, byte[] update) {
+        return containsUpdate(s, UpdateMerging.decoder(update, true));
+    }
+
+    private static boolean containsUpdate(Snapshot s, UpdateDecoder dec) {
+        for (AbstractStruct curr : LazyStructs.readAll(dec)) {
+            if (s.sv.getOrDefault(curr.id.client, 0L) < curr.id.clock + curr.length) {
                 return false;
             }
         }
         List<DeleteSet> l = new ArrayList<>();
-        l.add(ds);
-        l.add(u.ds);
-        return equalDs(ds, DeleteSet.merge(l));
+        l.add(s.ds);
+        l.add(DeleteSet.read(dec));
+        return equalDeleteSets(s.ds, DeleteSet.merge(l));
     }
 
-    /** yjs createDocFromSnapshot: a new doc with the state at this snapshot; {@code origin} must have gc off. */
-    public Doc toDoc(Doc origin, Doc newDoc) {
-        if (origin.gc) {
-            throw new IllegalStateException("Garbage-collection must be disabled in the origin doc");
+    /** yjs isVisible: created before the snapshot and not deleted in it. */
+    boolean isVisible(Item item) {
+        Long clock = sv.get(item.id.client);
+        return clock != null && clock > item.id.clock && !ds.isDeleted(item.id);
+    }
+
+    /** Splits the doc's structs at the snapshot's borders (yjs splitSnapshotAffectedStructs). */
+    void splitAffectedStructs(Transaction tr) {
+        @SuppressWarnings("unchecked")
+        java.util.Set<Snapshot> done = (java.util.Set<Snapshot>) tr.meta.computeIfAbsent(Snapshot.class,
+                k -> Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        if (done.contains(this)) {
+            return;
         }
-        byte[][] out = new byte[1][];
-        origin.transact(transaction -> {
-            UpdateEncoderV2 encoder = new UpdateEncoderV2();
+        StructStore store = tr.doc.store;
+        for (Map.Entry<Long, Long> e : sv.entrySet()) {
+            if (e.getValue() < store.getState(e.getKey())) {
+                store.getItemCleanStart(tr, new ID(e.getKey(), e.getValue()));
+            }
+        }
+        iterateDeleted(tr, ds, s -> { });
+        done.add(this);
+    }
+
+    static void iterateDeleted(Transaction tr, DeleteSet ds, java.util.function.Consumer<AbstractStruct> f) {
+        for (Map.Entry<Long, List<DeleteSet.DeleteItem>> e : ds.clients.entrySet()) {
+            ArrayList<AbstractStruct> structs = tr.doc.store.clients.get(e.getKey());
+            if (structs != null) {
+                for (DeleteSet.DeleteItem d : e.getValue()) {
+                    StructStore.iterateStructs(tr, structs, d.clock, d.len, f);
+                }
+            }
+        }
+    }
+
+    /**
+     * A new Doc holding {@code origin}'s content as it was at {@code snapshot} (yjs createDocFromSnapshot).
+     * The origin must have gc off, or the deleted content the snapshot needs may be gone.
+     */
+    public static Doc createDocFromSnapshot(Doc origin, Snapshot snapshot) {
+        return createDocFromSnapshot(origin, snapshot, new Doc());
+    }
+
+    public static Doc createDocFromSnapshot(Doc origin, Snapshot snapshot, Doc newDoc) {
+        if (origin.gc) {
+            throw new CrdtException("Garbage-collection must be disabled in the origin doc (Doc.Options.gc(false))");
+        }
+        UpdateEncoderV2 enc = new UpdateEncoderV2();
+        origin.transact(tr -> {
             int size = 0;
-            for (long clock : sv.values()) {
+            for (long clock : snapshot.sv.values()) {
                 if (clock > 0) {
                     size++;
                 }
             }
-            encoder.rest().writeVarUint(size);
-            for (Map.Entry<Long, Long> e : sv.entrySet()) {
+            enc.rest().writeVarUint(size);
+            for (Map.Entry<Long, Long> e : snapshot.sv.entrySet()) {
                 long client = e.getKey();
                 long clock = e.getValue();
                 if (clock == 0) {
                     continue;
                 }
                 if (clock < origin.store.getState(client)) {
-                    origin.store.getItemCleanStart(transaction, new ID(client, clock));
+                    origin.store.getItemCleanStart(tr, new ID(client, clock));
                 }
                 List<AbstractStruct> structs = origin.store.clients.getOrDefault(client, new ArrayList<>());
-                int last = StructStore.findIndexSS(structs, clock - 1);
-                encoder.rest().writeVarUint(last + 1);
-                encoder.writeClient(client);
-                encoder.rest().writeVarUint(0);
+                int last = structs.isEmpty() ? -1 : StructStore.findIndexSS(structs, clock - 1);
+                enc.rest().writeVarUint(last + 1);
+                enc.writeClient(client);
+                enc.rest().writeVarUint(0);
                 for (int i = 0; i <= last; i++) {
-                    structs.get(i).write(encoder, 0);
+                    structs.get(i).write(enc, 0);
                 }
             }
-            ds.write(encoder);
-            out[0] = encoder.toByteArray();
+            snapshot.ds.write(enc);
         });
-        Updates.applyUpdateV2(newDoc, out[0], "snapshot");
+        Updates.applyUpdateV2(newDoc, enc.toByteArray(), "snapshot");
         return newDoc;
+    }
+
+    /** Delete-set-only v2 reader (yjs DSDecoderV2): no columns, everything in the rest stream. */
+    private static final class DsDecoderV2 implements UpdateDecoder {
+        private final Lib0Decoder rest;
+        private long cur;
+
+        DsDecoderV2(Lib0Decoder rest) {
+            this.rest = rest;
+        }
+
+        @Override
+        public Lib0Decoder rest() {
+            return rest;
+        }
+
+        @Override
+        public void resetDsCurVal() {
+            cur = 0;
+        }
+
+        @Override
+        public long readDsClock() {
+            int p = rest.pos();
+            cur += rest.readVarUint();
+            if (cur > Lib0Decoder.MAX_SAFE_INTEGER) {
+                throw new DecodingException(p, "delete clock <= 2^53-1", "Delete clock out of range");
+            }
+            return cur;
+        }
+
+        @Override
+        public long readDsLen() {
+            int p = rest.pos();
+            long len = rest.readVarUint() + 1;
+            cur += len;
+            if (cur > Lib0Decoder.MAX_SAFE_INTEGER) {
+                throw new DecodingException(p, "delete range end <= 2^53-1", "Delete range out of range");
+            }
+            return len;
+        }
+
+        private static UnsupportedOperationException no() {
+            return new UnsupportedOperationException("delete-set decoder reads no structs");
+        }
+
+        @Override public ID readLeftID() { throw no(); }
+        @Override public ID readRightID() { throw no(); }
+        @Override public long readClient() { throw no(); }
+        @Override public int readInfo() { throw no(); }
+        @Override public String readString() { throw no(); }
+        @Override public boolean readParentInfo() { throw no(); }
+        @Override public int readTypeRef() { throw no(); }
+        @Override public long readLen() { throw no(); }
+        @Override public Object readAny() { throw no(); }
+        @Override public byte[] readBuf() { throw no(); }
+        @Override public Object readJSON() { throw no(); }
+        @Override public String readKey() { throw no(); }
     }
 }

@@ -60,21 +60,15 @@ final class UpdateCodec {
     }
 
     /** Decodes every struct of an update; parents stay unresolved. Validates counts and clocks. */
-    /** Upper bound on structs in one v2 update: RLE columns can claim any count from a few bytes. */
-    static final long MAX_V2_STRUCTS = 1L << 21;
-
     static DecodedUpdate readUpdate(UpdateDecoder decoder) {
         DecodedUpdate u = new DecodedUpdate();
         Lib0Decoder rest = decoder.rest();
-        boolean v2 = decoder instanceof UpdateDecoderV2;
-        long total = 0;
         long numOfStateUpdates = rest.readVarUint();
         for (long i = 0; i < numOfStateUpdates; i++) {
             int p = rest.pos();
             long numberOfStructs = rest.readVarUint();
             // every struct takes at least one byte
-            total += numberOfStructs;
-            if ((!v2 && numberOfStructs > rest.remaining() + 1L) || (v2 && total > MAX_V2_STRUCTS)) {
+            if (!decoder.structCountPlausible(numberOfStructs)) {
                 throw new DecodingException(p, "struct count within input", "Struct count too large: " + numberOfStructs);
             }
             int cp = rest.pos();

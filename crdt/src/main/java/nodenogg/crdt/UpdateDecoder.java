@@ -35,4 +35,9 @@ interface UpdateDecoder {
     long readDsClock();
 
     long readDsLen();
+
+    /** Whether an update may declare {@code count} more structs (v1: each takes at least one byte). */
+    default boolean structCountPlausible(long count) {
+        return count <= rest().remaining() + 1L;
+    }
 }

@@ -1,22 +1,27 @@
 package nodenogg.crdt;
 
+import nodenogg.crdt.encoding.Lib0ColumnEncoders;
 import nodenogg.crdt.encoding.Lib0Encoder;
-import nodenogg.crdt.encoding.RleEncoders;
 
-/** Update format v2 (yjs UpdateEncoderV2 + DSEncoderV2): fields split into RLE columns. Not thread-safe. */
+/**
+ * Update format v2 writer (yjs UpdateEncoderV2 + DSEncoderV2): fields go to RLE columns, the rest to
+ * {@link #rest()}. Keys ({@link #writeKey}) are never deduplicated on write, exactly like Yjs (its key
+ * cache is disabled), so every key costs a fresh keyClock value and a string. Delete-set clocks are
+ * written as the gap from the previous range end, lengths as len − 1. Not thread-safe.
+ */
 final class UpdateEncoderV2 implements UpdateEncoder {
     private Lib0Encoder rest = new Lib0Encoder();
     private long dsCurrVal;
     private long keyClock;
-    private final RleEncoders.IntDiffOptRle keyClockEncoder = new RleEncoders.IntDiffOptRle();
-    private final RleEncoders.UintOptRle clientEncoder = new RleEncoders.UintOptRle();
-    private final RleEncoders.IntDiffOptRle leftClockEncoder = new RleEncoders.IntDiffOptRle();
-    private final RleEncoders.IntDiffOptRle rightClockEncoder = new RleEncoders.IntDiffOptRle();
-    private final RleEncoders.Uint8Rle infoEncoder = new RleEncoders.Uint8Rle();
-    private final RleEncoders.Strings stringEncoder = new RleEncoders.Strings();
-    private final RleEncoders.Uint8Rle parentInfoEncoder = new RleEncoders.Uint8Rle();
-    private final RleEncoders.UintOptRle typeRefEncoder = new RleEncoders.UintOptRle();
-    private final RleEncoders.UintOptRle lenEncoder = new RleEncoders.UintOptRle();
+    private final Lib0ColumnEncoders.IntDiffOptRle keyClockCol = new Lib0ColumnEncoders.IntDiffOptRle();
+    private final Lib0ColumnEncoders.UintOptRle clientCol = new Lib0ColumnEncoders.UintOptRle();
+    private final Lib0ColumnEncoders.IntDiffOptRle leftClockCol = new Lib0ColumnEncoders.IntDiffOptRle();
+    private final Lib0ColumnEncoders.IntDiffOptRle rightClockCol = new Lib0ColumnEncoders.IntDiffOptRle();
+    private final Lib0ColumnEncoders.Rle infoCol = new Lib0ColumnEncoders.Rle();
+    private final Lib0ColumnEncoders.Strings stringCol = new Lib0ColumnEncoders.Strings();
+    private final Lib0ColumnEncoders.Rle parentInfoCol = new Lib0ColumnEncoders.Rle();
+    private final Lib0ColumnEncoders.UintOptRle typeRefCol = new Lib0ColumnEncoders.UintOptRle();
+    private final Lib0ColumnEncoders.UintOptRle lenCol = new Lib0ColumnEncoders.UintOptRle();
 
     @Override
     public Lib0Encoder rest() {
@@ -28,63 +33,64 @@ final class UpdateEncoderV2 implements UpdateEncoder {
         this.rest = r;
     }
 
+    /** Finishes the columns; call once. */
     @Override
     public byte[] toByteArray() {
-        Lib0Encoder e = new Lib0Encoder();
-        e.writeVarUint(0);
-        e.writeVarUint8Array(keyClockEncoder.toByteArray());
-        e.writeVarUint8Array(clientEncoder.toByteArray());
-        e.writeVarUint8Array(leftClockEncoder.toByteArray());
-        e.writeVarUint8Array(rightClockEncoder.toByteArray());
-        e.writeVarUint8Array(infoEncoder.toByteArray());
-        e.writeVarUint8Array(stringEncoder.toByteArray());
-        e.writeVarUint8Array(parentInfoEncoder.toByteArray());
-        e.writeVarUint8Array(typeRefEncoder.toByteArray());
-        e.writeVarUint8Array(lenEncoder.toByteArray());
+        Lib0Encoder e = new Lib0Encoder(rest.length() + 64);
+        e.writeVarUint(0); // feature flag
+        e.writeVarUint8Array(keyClockCol.toByteArray());
+        e.writeVarUint8Array(clientCol.toByteArray());
+        e.writeVarUint8Array(leftClockCol.toByteArray());
+        e.writeVarUint8Array(rightClockCol.toByteArray());
+        e.writeVarUint8Array(infoCol.toByteArray());
+        e.writeVarUint8Array(stringCol.toByteArray());
+        e.writeVarUint8Array(parentInfoCol.toByteArray());
+        e.writeVarUint8Array(typeRefCol.toByteArray());
+        e.writeVarUint8Array(lenCol.toByteArray());
         e.writeBytes(rest.toByteArray());
         return e.toByteArray();
     }
 
     @Override
     public void writeLeftID(ID id) {
-        clientEncoder.write(id.client);
-        leftClockEncoder.write(id.clock);
+        clientCol.write(id.client);
+        leftClockCol.write(id.clock);
     }
 
     @Override
     public void writeRightID(ID id) {
-        clientEncoder.write(id.client);
-        rightClockEncoder.write(id.clock);
+        clientCol.write(id.client);
+        rightClockCol.write(id.clock);
     }
 
     @Override
     public void writeClient(long client) {
-        clientEncoder.write(client);
+        clientCol.write(client);
     }
 
     @Override
     public void writeInfo(int info) {
-        infoEncoder.write(info);
+        infoCol.write(info);
     }
 
     @Override
     public void writeString(String s) {
-        stringEncoder.write(s);
+        stringCol.write(s);
     }
 
     @Override
     public void writeParentInfo(boolean isYKey) {
-        parentInfoEncoder.write(isYKey ? 1 : 0);
+        parentInfoCol.write(isYKey ? 1 : 0);
     }
 
     @Override
     public void writeTypeRef(int ref) {
-        typeRefEncoder.write(ref);
+        typeRefCol.write(ref);
     }
 
     @Override
     public void writeLen(long len) {
-        lenEncoder.write(len);
+        lenCol.write(len);
     }
 
     @Override
@@ -102,11 +108,10 @@ final class UpdateEncoderV2 implements UpdateEncoder {
         rest.writeAny(value);
     }
 
-    /** Yjs never deduplicates keys on write (its keyMap.set is commented out). */
     @Override
     public void writeKey(String key) {
-        keyClockEncoder.write(keyClock++);
-        stringEncoder.write(key);
+        keyClockCol.write(keyClock++);
+        stringCol.write(key);
     }
 
     @Override
@@ -117,14 +122,18 @@ final class UpdateEncoderV2 implements UpdateEncoder {
     @Override
     public void writeDsClock(long clock) {
         long diff = clock - dsCurrVal;
+        if (diff < 0) {
+            throw new UpdateException("Delete ranges overlap or are unsorted (clock " + clock
+                    + " after range end " + dsCurrVal + "); update format v2 cannot represent them");
+        }
         dsCurrVal = clock;
         rest.writeVarUint(diff);
     }
 
     @Override
     public void writeDsLen(long len) {
-        if (len == 0) {
-            throw new IllegalStateException("delete range of length 0");
+        if (len <= 0) {
+            throw new UpdateException("A delete range of length " + len + " cannot be written in update format v2");
         }
         rest.writeVarUint(len - 1);
         dsCurrVal += len;

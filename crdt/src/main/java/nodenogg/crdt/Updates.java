@@ -64,77 +64,6 @@ public final class Updates {
         return UpdateMerge.stateVectorFromUpdate(UpdateCodec.decodeV1(update));
     }
 
-    // ------------------------------------------------------------------ update format v2
-
-    /** The whole document as a v2 update. */
-    public static byte[] encodeStateAsUpdateV2(Doc doc) {
-        return encodeStateAsUpdateV2(doc, new byte[] {0});
-    }
-
-    /** Everything the holder of {@code encodedTargetStateVector} is missing, as a v2 update. */
-    public static byte[] encodeStateAsUpdateV2(Doc doc, byte[] encodedTargetStateVector) {
-        Map<Long, Long> sv = decodeStateVector(encodedTargetStateVector);
-        return doc.read(() -> {
-            UpdateEncoderV2 enc = new UpdateEncoderV2();
-            StructStore store = doc.store;
-            UpdateCodec.writeClientsStructs(enc, store, sv);
-            DeleteSet.fromStructStore(store).write(enc);
-            byte[] state = enc.toByteArray();
-            if (store.pendingStructs == null && store.pendingDs == null) {
-                return state;
-            }
-            List<UpdateCodec.DecodedUpdate> updates = new ArrayList<>();
-            updates.add(UpdateCodec.decodeV2(state));
-            if (store.pendingDs != null) {
-                UpdateCodec.DecodedUpdate d = new UpdateCodec.DecodedUpdate();
-                d.ds = store.pendingDs;
-                updates.add(d);
-            }
-            if (store.pendingStructs != null) {
-                byte[] diff = UpdateMerge.diff(UpdateCodec.decodeV1(store.pendingStructs.update), sv, new UpdateEncoderV2());
-                updates.add(UpdateCodec.decodeV2(diff));
-            }
-            return UpdateMerge.merge(updates, UpdateEncoderV2::new);
-        });
-    }
-
-    public static void applyUpdateV2(Doc doc, byte[] update) {
-        applyUpdateV2(doc, update, null);
-    }
-
-    /** Applies a v2 update; decoded and validated completely first, like {@link #applyUpdate(Doc, byte[], Object)}. */
-    public static void applyUpdateV2(Doc doc, byte[] update, Object origin) {
-        apply(doc, UpdateCodec.decodeV2(update), origin);
-    }
-
-    public static byte[] mergeUpdatesV2(List<byte[]> updates) {
-        if (updates.size() == 1) {
-            return updates.get(0);
-        }
-        List<UpdateCodec.DecodedUpdate> decoded = new ArrayList<>();
-        for (byte[] u : updates) {
-            decoded.add(UpdateCodec.decodeV2(u));
-        }
-        return UpdateMerge.merge(decoded, UpdateEncoderV2::new);
-    }
-
-    public static byte[] diffUpdateV2(byte[] update, byte[] stateVector) {
-        return UpdateMerge.diff(UpdateCodec.decodeV2(update), decodeStateVector(stateVector), new UpdateEncoderV2());
-    }
-
-    /** Same plain varUint state vector bytes as {@link #encodeStateVectorFromUpdate}. */
-    public static byte[] encodeStateVectorFromUpdateV2(byte[] update) {
-        return UpdateMerge.stateVectorFromUpdate(UpdateCodec.decodeV2(update));
-    }
-
-    public static byte[] convertUpdateFormatV1ToV2(byte[] update) {
-        return UpdateMerge.convert(UpdateCodec.decodeV1(update), new UpdateEncoderV2());
-    }
-
-    public static byte[] convertUpdateFormatV2ToV1(byte[] update) {
-        return UpdateMerge.convert(UpdateCodec.decodeV2(update), new UpdateEncoderV1());
-    }
-
     public static void applyUpdate(Doc doc, byte[] update) {
         applyUpdate(doc, update, null);
     }
@@ -275,5 +204,60 @@ public final class Updates {
             m.put(client, clock);
         }
         return m;
+    }
+
+    // ---- update format v2 and update-level functions (yjs updates.js); see UpdatesV2 / UpdateMerging.
+    // (v1 mergeUpdates / diffUpdate / encodeStateVectorFromUpdate are above, on UpdateMerge.)
+
+    /** The whole document as a v2 update. */
+    public static byte[] encodeStateAsUpdateV2(Doc doc) {
+        return encodeStateAsUpdateV2(doc, new byte[] {0});
+    }
+
+    /** Everything the holder of {@code encodedTargetStateVector} is missing, as a v2 update (pending data merged in). */
+    public static byte[] encodeStateAsUpdateV2(Doc doc, byte[] encodedTargetStateVector) {
+        return UpdatesV2.encodeStateAsUpdate(doc, encodedTargetStateVector, true);
+    }
+
+    public static void applyUpdateV2(Doc doc, byte[] update) {
+        applyUpdateV2(doc, update, null);
+    }
+
+    /** Applies a v2 update; decoded and validated completely first, a rejected update leaves the doc unchanged. */
+    public static void applyUpdateV2(Doc doc, byte[] update, Object origin) {
+        apply(doc, UpdatesV2.decode(update), origin);
+    }
+
+    /** Merges v2 updates into one (yjs mergeUpdatesV2); a single update is returned unchanged. */
+    public static byte[] mergeUpdatesV2(List<byte[]> updates) {
+        return UpdateMerging.merge(updates, true);
+    }
+
+    /** The part of a v2 update not covered by the encoded state vector (yjs diffUpdateV2). */
+    public static byte[] diffUpdateV2(byte[] update, byte[] stateVector) {
+        return UpdateMerging.diff(update, stateVector, true);
+    }
+
+    /** The state vector a doc would have after applying only this v2 update to an empty doc. */
+    public static byte[] encodeStateVectorFromUpdateV2(byte[] update) {
+        return UpdateMerging.stateVectorFromUpdate(update, true);
+    }
+
+    /** First and end clock per client of a v1 update (yjs parseUpdateMeta). */
+    public static UpdateMeta parseUpdateMeta(byte[] update) {
+        return UpdateMerging.meta(update, false);
+    }
+
+    /** First and end clock per client of a v2 update (yjs parseUpdateMetaV2). */
+    public static UpdateMeta parseUpdateMetaV2(byte[] update) {
+        return UpdateMerging.meta(update, true);
+    }
+
+    public static byte[] convertUpdateFormatV1ToV2(byte[] update) {
+        return UpdateMerging.convert(update, false, true);
+    }
+
+    public static byte[] convertUpdateFormatV2ToV1(byte[] update) {
+        return UpdateMerging.convert(update, true, false);
     }
 }

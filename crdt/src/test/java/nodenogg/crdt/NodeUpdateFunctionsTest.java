@@ -19,7 +19,7 @@ class NodeUpdateFunctionsTest {
         Assumptions.assumeTrue(NodeReplayTest.nodeAvailable(), "node or js/node_modules/yjs missing; differential check skipped");
         long base = Long.getLong("nodenogg.seed", 1L);
         List<Object> cases = new ArrayList<>();
-        for (long seed = base; seed < base + 20; seed++) {
+        for (long seed = base; seed < base + 12; seed++) {
             List<List<String>> updates = new ArrayList<>();
             List<Doc> docs = new ArrayList<>();
             NodeReplayTest.run(seed, 3, 60, seed % 2 == 0, true, new ArrayList<>(), updates, docs);

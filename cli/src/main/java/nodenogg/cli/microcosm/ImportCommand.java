@@ -1,0 +1,61 @@
+package nodenogg.cli.microcosm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import nodenogg.cli.Command;
+import nodenogg.microcosm.Entity;
+import nodenogg.microcosm.IdentityId;
+import nodenogg.microcosm.InvalidEntityException;
+import nodenogg.microcosm.MicrocosmJson;
+import nodenogg.microcosm.SchemaProfile;
+import nodenogg.ymicrocosm.MicrocosmOptions;
+import nodenogg.ymicrocosm.YMicrocosm;
+
+/**
+ * {@code ./microcosm import --identity ID [--profile e5|e4] < json}: reads entities as JSON (a
+ * SerializedMicrocosm {@code {identityId: {entityId: entity}}} or one collection
+ * {@code {entityId: entity}}) and prints a base64 Yjs v1 update that writes them, owned by {@code ID},
+ * in the web app's layout. Invalid entities are skipped and counted on stderr.
+ */
+public final class ImportCommand implements Command {
+  static final String USAGE = "./microcosm import --identity ID [--profile e5|e4] < entities.json";
+
+  @Override
+  public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws IOException {
+    Args a = new Args("import", args, Set.of("identity", "profile"));
+    String identity = a.require("identity", USAGE);
+    if (!IdentityId.isValid(identity)) {
+      err.println("microcosm import: InvalidIdentity: '" + identity + "' is not an identity id ('@' + 16 letters or digits)");
+      return 2;
+    }
+    SchemaProfile profile = a.profile();
+    MicrocosmJson.Parsed parsed;
+    try {
+      parsed = MicrocosmJson.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), profile);
+    } catch (InvalidEntityException e) {
+      err.println("microcosm import: InvalidJson: " + e.getMessage());
+      return 2;
+    }
+    Map<String, Entity> byId = new LinkedHashMap<>();
+    for (Map<String, Entity> coll : parsed.collections().values()) {
+      for (Entity e : coll.values()) {
+        byId.put(e.id(), new Entity(e.id(), identity, e.created(), e.lastEdited(), e.data()));
+      }
+    }
+    try (YMicrocosm m = YMicrocosm.open("import", MicrocosmOptions.defaults().profile(profile))) {
+      m.identify(identity);
+      m.importEntities(new ArrayList<>(byId.values()));
+      out.println(Base64.getEncoder().encodeToString(m.encodeStateAsUpdate()));
+    }
+    ExportCommand.report(err, "import", List.copyOf(parsed.skipped()));
+    return 0;
+  }
+}

@@ -1,0 +1,90 @@
+package nodenogg.crdt.sync;
+
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import nodenogg.crdt.Doc;
+import nodenogg.crdt.Subscription;
+import nodenogg.crdt.Updates;
+
+/**
+ * {@link SyncDocument} over the engine's {@link Doc}: state vector, diff, apply and update events
+ * as Yjs {@code encodeStateVector}, {@code encodeStateAsUpdate(doc, sv)}, {@code applyUpdate} and
+ * {@code doc.on('update')}, all update format v1.
+ *
+ * <p>{@link #apply} reports a change when the document emitted an update or holds pending structs
+ * afterwards (an update whose dependencies are missing is kept, so a server must still store it).
+ * {@link #containsUpdate} applies the update to a throwaway copy, the check Yjs does with
+ * {@code snapshotContainsUpdate}. Thread-safe (the Doc serializes calls).
+ */
+public final class DocSync implements SyncDocument {
+  private final Doc doc;
+  private final ThreadLocal<boolean[]> applying = new ThreadLocal<>();
+  private final Subscription probe;
+
+  public DocSync(Doc doc) {
+    this.doc = Objects.requireNonNull(doc, "doc");
+    this.probe = doc.onUpdate((u, origin, tr) -> {
+      boolean[] flag = applying.get();
+      if (flag != null) {
+        flag[0] = true;
+      }
+    });
+  }
+
+  /** A new empty document (gc on), as a server holds it. */
+  public static DocSync newDocument() {
+    return new DocSync(new Doc());
+  }
+
+  public Doc doc() {
+    return doc;
+  }
+
+  @Override
+  public byte[] stateVector() {
+    return Updates.encodeStateVector(doc);
+  }
+
+  @Override
+  public byte[] diff(byte[] remoteStateVector) {
+    return Updates.encodeStateAsUpdate(doc, remoteStateVector);
+  }
+
+  @Override
+  public boolean apply(byte[] update, Object origin) {
+    boolean[] fired = {false};
+    applying.set(fired);
+    try {
+      Updates.applyUpdate(doc, update, origin);
+    } finally {
+      applying.remove();
+    }
+    return fired[0] || doc.hasPending();
+  }
+
+  @Override
+  public boolean containsUpdate(byte[] update) {
+    Doc copy = new Doc(new Doc.Options().gc(false));
+    Updates.applyUpdate(copy, Updates.encodeStateAsUpdate(doc));
+    boolean pendingBefore = copy.hasPending();
+    boolean[] fired = {false};
+    Subscription s = copy.onUpdate((u, o, t) -> fired[0] = true);
+    try {
+      Updates.applyUpdate(copy, update);
+    } finally {
+      s.close();
+    }
+    return !fired[0] && (pendingBefore || !copy.hasPending());
+  }
+
+  @Override
+  public Registration onUpdate(BiConsumer<byte[], Object> listener) {
+    Subscription s = doc.onUpdate((u, origin, tr) -> listener.accept(u, origin));
+    return s::close;
+  }
+
+  /** Stops tracking changes made through {@link #apply}; the Doc itself stays usable. */
+  public void detach() {
+    probe.close();
+  }
+}

@@ -1,0 +1,45 @@
+package nodenogg.crdt.sync;
+
+import java.util.function.BiConsumer;
+
+/**
+ * What the sync protocols need from a document: its state vector, a diff against a remote state
+ * vector, applying a remote update, and a feed of the updates it produces. Implemented over the
+ * engine's {@code Doc} by {@code DocSync}; hosts (server, client provider) only see this interface,
+ * so protocol code stays free of engine internals.
+ *
+ * <p>Thread-safety: implementations must be safe to call from any thread (the engine's Doc
+ * serializes calls on its own lock).
+ */
+public interface SyncDocument {
+
+  /** The document's state vector, v1 encoding ({@code Y.encodeStateVector}). */
+  byte[] stateVector();
+
+  /** Everything the holder of {@code remoteStateVector} lacks, as a v1 update ({@code Y.encodeStateAsUpdate(doc, sv)}). */
+  byte[] diff(byte[] remoteStateVector);
+
+  /**
+   * Applies a v1 update with the given transaction origin.
+   *
+   * @return true when the document changed (an update event fired)
+   * @throws RuntimeException (the engine's typed decoding/update errors) when the update is
+   *     malformed; the document is left unchanged
+   */
+  boolean apply(byte[] update, Object origin);
+
+  /**
+   * Whether applying {@code update} would add nothing (every struct and deletion is already in the
+   * document), like Yjs {@code snapshotContainsUpdate(snapshot(doc), update)}. Never modifies the document.
+   */
+  boolean containsUpdate(byte[] update);
+
+  /** Registers a listener for every update the document emits: (v1 update, origin). */
+  Registration onUpdate(BiConsumer<byte[], Object> listener);
+
+  /** Unsubscribes; closing twice is harmless. */
+  interface Registration extends AutoCloseable {
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,46 @@
+package nodenogg.crdt.sync;
+
+/**
+ * The y-websocket outer frame: {@code vu outerType} then a body. 0 Sync (a sync message),
+ * 1 Awareness (vb awareness update), 2 Auth ({@code vu 0 permissionDenied, vs reason}),
+ * 3 QueryAwareness (empty). Stateless and thread-safe.
+ */
+public final class YWebsocketProtocol {
+  public static final int SYNC = 0;
+  public static final int AWARENESS = 1;
+  public static final int AUTH = 2;
+  public static final int QUERY_AWARENESS = 3;
+
+  private YWebsocketProtocol() {}
+
+  public static byte[] step1(byte[] stateVector) {
+    WireWriter w = new WireWriter(stateVector.length + 8).writeVarUint(SYNC);
+    SyncProtocol.writeStep1(w, stateVector);
+    return w.toByteArray();
+  }
+
+  public static byte[] step2(byte[] update) {
+    WireWriter w = new WireWriter(update.length + 8).writeVarUint(SYNC);
+    SyncProtocol.writeStep2(w, update);
+    return w.toByteArray();
+  }
+
+  public static byte[] update(byte[] update) {
+    WireWriter w = new WireWriter(update.length + 8).writeVarUint(SYNC);
+    SyncProtocol.writeUpdate(w, update);
+    return w.toByteArray();
+  }
+
+  public static byte[] awareness(byte[] awarenessUpdate) {
+    return new WireWriter(awarenessUpdate.length + 8).writeVarUint(AWARENESS)
+        .writeVarUint8Array(awarenessUpdate).toByteArray();
+  }
+
+  public static byte[] queryAwareness() {
+    return new byte[] {QUERY_AWARENESS};
+  }
+
+  public static byte[] permissionDenied(String reason) {
+    return new WireWriter().writeVarUint(AUTH).writeVarUint(0).writeVarString(reason).toByteArray();
+  }
+}

@@ -1,0 +1,2 @@
+/** Service-provider interfaces that storage backends implement. */
+package nodenogg.microcosm.spi;

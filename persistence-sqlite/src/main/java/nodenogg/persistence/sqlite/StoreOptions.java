@@ -1,0 +1,117 @@
+package nodenogg.persistence.sqlite;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Knobs of a {@link SqliteUpdateStore}. Immutable; start from {@link #defaults()} and change values
+ * with the {@code with...} methods, e.g.
+ * {@code StoreOptions.defaults().withDurability(Durability.NORMAL).withCompactionCount(1000)}.
+ */
+public final class StoreOptions {
+
+  private final Durability durability;
+  private final int compactionCount;
+  private final long compactionBytes;
+  private final int maxBatch;
+  private final int maxQueued;
+  private final Duration busyTimeout;
+
+  private StoreOptions(Durability durability, int compactionCount, long compactionBytes, int maxBatch,
+      int maxQueued, Duration busyTimeout) {
+    this.durability = Objects.requireNonNull(durability, "durability");
+    if (compactionCount < 2) {
+      throw new IllegalArgumentException("compactionCount must be >= 2 (or Integer.MAX_VALUE to disable), was " + compactionCount);
+    }
+    if (compactionBytes < 1) {
+      throw new IllegalArgumentException("compactionBytes must be >= 1 (or Long.MAX_VALUE to disable), was " + compactionBytes);
+    }
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("maxBatch must be >= 1, was " + maxBatch);
+    }
+    if (maxQueued < 1) {
+      throw new IllegalArgumentException("maxQueued must be >= 1, was " + maxQueued);
+    }
+    if (busyTimeout.isNegative()) {
+      throw new IllegalArgumentException("busyTimeout must not be negative");
+    }
+    this.compactionCount = compactionCount;
+    this.compactionBytes = compactionBytes;
+    this.maxBatch = maxBatch;
+    this.maxQueued = maxQueued;
+    this.busyTimeout = busyTimeout;
+  }
+
+  /**
+   * FULL durability, compaction after 500 rows (as y-indexeddb) or 4 MiB of log, group commits of up to
+   * 1024 appends, at most 65,536 queued appends before {@code append} blocks, 5 s busy timeout.
+   */
+  public static StoreOptions defaults() {
+    return new StoreOptions(Durability.FULL, 500, 4L << 20, 1024, 65_536, Duration.ofSeconds(5));
+  }
+
+  public Durability durability() {
+    return durability;
+  }
+
+  /** A document's log is compacted once it holds more than this many rows. */
+  public int compactionCount() {
+    return compactionCount;
+  }
+
+  /** A document's log is compacted once its rows total more than this many bytes. */
+  public long compactionBytes() {
+    return compactionBytes;
+  }
+
+  /** Most appends committed in one transaction (group commit). */
+  public int maxBatch() {
+    return maxBatch;
+  }
+
+  /** Most appends waiting for the writer; beyond this {@code append} blocks (back-pressure). */
+  public int maxQueued() {
+    return maxQueued;
+  }
+
+  /** How long to wait for a lock held by another process (e.g. the CLI) before failing. */
+  public Duration busyTimeout() {
+    return busyTimeout;
+  }
+
+  public StoreOptions withDurability(Durability d) {
+    return new StoreOptions(d, compactionCount, compactionBytes, maxBatch, maxQueued, busyTimeout);
+  }
+
+  public StoreOptions withCompactionCount(int n) {
+    return new StoreOptions(durability, n, compactionBytes, maxBatch, maxQueued, busyTimeout);
+  }
+
+  public StoreOptions withCompactionBytes(long n) {
+    return new StoreOptions(durability, compactionCount, n, maxBatch, maxQueued, busyTimeout);
+  }
+
+  /** Turns automatic compaction off ({@link SqliteUpdateStore#compact} still works). */
+  public StoreOptions withoutAutoCompaction() {
+    return new StoreOptions(durability, Integer.MAX_VALUE, Long.MAX_VALUE, maxBatch, maxQueued, busyTimeout);
+  }
+
+  public StoreOptions withMaxBatch(int n) {
+    return new StoreOptions(durability, compactionCount, compactionBytes, n, maxQueued, busyTimeout);
+  }
+
+  public StoreOptions withMaxQueued(int n) {
+    return new StoreOptions(durability, compactionCount, compactionBytes, maxBatch, n, busyTimeout);
+  }
+
+  public StoreOptions withBusyTimeout(Duration t) {
+    return new StoreOptions(durability, compactionCount, compactionBytes, maxBatch, maxQueued, Objects.requireNonNull(t));
+  }
+
+  @Override
+  public String toString() {
+    return "StoreOptions{durability=" + durability + ", compactionCount=" + compactionCount
+        + ", compactionBytes=" + compactionBytes + ", maxBatch=" + maxBatch + ", maxQueued=" + maxQueued
+        + ", busyTimeout=" + busyTimeout + "}";
+  }
+}

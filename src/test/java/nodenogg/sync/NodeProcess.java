@@ -1,0 +1,92 @@
+package nodenogg.sync;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A Node process running a script from {@code js/sync/}; stdout lines are collected. Tests skip
+ * when Node or js/node_modules is missing. {@link #close()} kills the process tree.
+ */
+final class NodeProcess implements AutoCloseable {
+  final Process process;
+  final List<String> lines = new CopyOnWriteArrayList<>();
+  private final String script;
+
+  static Path jsDir() {
+    String dir = System.getProperty("nodenogg.js.dir");
+    Assumptions.assumeTrue(dir != null, "nodenogg.js.dir is not set: run through Maven");
+    Path p = Path.of(dir);
+    Assumptions.assumeTrue(Files.isDirectory(p.resolve("node_modules/@hocuspocus/server"))
+        && Files.isDirectory(p.resolve("node_modules/y-websocket")),
+        "js/node_modules lacks the Hocuspocus / y-websocket packages (run npm install in js/): skipping");
+    Assumptions.assumeTrue(new File("/usr/bin/node").canExecute() || new File("/usr/local/bin/node").canExecute(),
+        "node is not installed: skipping the JS interop test");
+    return p;
+  }
+
+  NodeProcess(String script, String... args) throws IOException {
+    this.script = script;
+    Path js = jsDir();
+    List<String> cmd = new ArrayList<>(List.of("node", js.resolve("sync").resolve(script).toString()));
+    cmd.addAll(List.of(args));
+    process = new ProcessBuilder(cmd).directory(js.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (IOException e) {
+        // process ended
+      }
+    }, "node-" + script);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Waits for a "PORT n" line (servers). */
+  int awaitPort() {
+    Await.until(() -> script + " prints its port; got " + lines, 20_000,
+        () -> lines.stream().anyMatch(l -> l.startsWith("PORT ")) || !process.isAlive());
+    return lines.stream().filter(l -> l.startsWith("PORT ")).findFirst()
+        .map(l -> Integer.parseInt(l.substring(5).trim()))
+        .orElseThrow(() -> new AssertionError(script + " exited without printing its port: " + lines));
+  }
+
+  /** Waits for exit (clients) and returns the exit code. */
+  int awaitExit(long timeoutMillis) throws InterruptedException {
+    if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(script + " did not finish in " + timeoutMillis + " ms; output " + lines);
+    }
+    Thread.sleep(50); // let the reader thread take the last lines
+    return process.exitValue();
+  }
+
+  /** The JSON printed on the line {@code RESULT <doc> <json>}. */
+  String result(String doc) {
+    return lines.stream().filter(l -> l.startsWith("RESULT " + doc + " ")).findFirst()
+        .map(l -> l.substring(("RESULT " + doc + " ").length()))
+        .orElseThrow(() -> new AssertionError(script + " printed no RESULT for " + doc + ": " + lines));
+  }
+
+  @Override
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

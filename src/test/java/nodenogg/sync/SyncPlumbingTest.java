@@ -1,0 +1,195 @@
+package nodenogg.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import nodenogg.crdt.sync.Awareness;
+import nodenogg.crdt.sync.ToyDocument;
+import nodenogg.sync.client.ClientOptions;
+import nodenogg.sync.client.HocuspocusClient;
+import nodenogg.sync.client.HocuspocusDocument;
+import nodenogg.sync.client.YWebsocketClient;
+import nodenogg.sync.server.DocumentStore;
+import nodenogg.sync.server.SyncServer;
+import nodenogg.sync.server.TokenAuthHooks;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Server and client plumbing over loopback with a toy grow-only-set document (no CRDT engine):
+ * multiplexing, acknowledgements, auth, read-only, reconnect and offline edits.
+ */
+class SyncPlumbingTest {
+  private static final ClientOptions FAST = ClientOptions.defaults()
+      .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).withSeed(7);
+
+  private static SyncServer server(DocumentStore store, int port) throws Exception {
+    return SyncServer.builder().port(port).store(store).closeStoreOnShutdown(false)
+        .documentFactory(ToyDocument::new).hooks(new TokenAuthHooks("rw", "ro", null)).build().start();
+  }
+
+  @Test
+  void twoDocumentsOnOneSocketConvergeAndAreAcknowledged() throws Exception {
+    DocumentStore store = DocumentStore.inMemory();
+    try (SyncServer s = server(store, 0)) {
+      URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
+      try (HocuspocusClient a = HocuspocusClient.connect(uri, FAST);
+          HocuspocusClient b = HocuspocusClient.connect(uri, FAST)) {
+        ToyDocument a1 = new ToyDocument();
+        ToyDocument a2 = new ToyDocument();
+        ToyDocument b1 = new ToyDocument();
+        ToyDocument b2 = new ToyDocument();
+        a1.add("offline-before-connect");
+        Awareness awA = new Awareness(11);
+        Awareness awB = new Awareness(22);
+        awA.setLocalState(Map.of("user", "a"));
+        awB.setLocalState(Map.of("user", "b"));
+        HocuspocusDocument da1 = a.open("doc-1", a1, awA, "rw");
+        HocuspocusDocument da2 = a.open("doc-2", a2, null, "rw");
+        HocuspocusDocument db1 = b.open("doc-1", b1, awB, "rw");
+        HocuspocusDocument db2 = b.open("doc-2", b2, null, "rw");
+        da1.whenSynced().get(5, TimeUnit.SECONDS);
+        db2.whenSynced().get(5, TimeUnit.SECONDS);
+        a1.add("a-one");
+        b1.add("b-one");
+        a2.add("a-two");
+        Await.until("doc-1 converges", 5000, () -> a1.texts().equals(b1.texts()) && a1.texts().size() == 3);
+        Await.until("doc-2 converges", 5000, () -> b2.texts().equals(Set.of("a-two")));
+        assertTrue(a2.texts().equals(Set.of("a-two")));
+        Await.until("acks", 5000, () -> da1.unsyncedChanges() == 0 && da2.unsyncedChanges() == 0
+            && db1.unsyncedChanges() == 0);
+        assertEquals(3, store.load("doc-1").size(), "every change stored once");
+        Await.until("a's presence reaches b", 5000, () -> Map.of("user", "a").equals(awB.getStates().get(11L)));
+        Await.until("b's presence reaches a", 5000, () -> awA.getStates().containsKey(22L));
+        da1.close();
+        Await.until("a's presence removed at b", 5000, () -> !awB.getStates().containsKey(11L));
+      }
+    }
+  }
+
+  @Test
+  void wrongTokenIsDeniedAndReadOnlyUpdatesAreRefused() throws Exception {
+    DocumentStore store = DocumentStore.inMemory();
+    try (SyncServer s = server(store, 0)) {
+      URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
+      try (HocuspocusClient c = HocuspocusClient.connect(uri, FAST)) {
+        HocuspocusDocument bad = c.open("d", new ToyDocument(), null, "nope");
+        Await.until("denied", 5000, () -> bad.deniedReason() != null);
+        assertEquals("permission-denied", bad.deniedReason());
+        ToyDocument ro = new ToyDocument();
+        HocuspocusDocument r = c.open("d2", ro, null, "ro");
+        r.whenSynced().get(5, TimeUnit.SECONDS);
+        assertTrue(r.isReadOnly());
+        ro.add("should-not-land");
+        Thread.sleep(300);
+        assertEquals(0, store.load("d2").size());
+        assertEquals(1, r.unsyncedChanges(), "refused change stays unacknowledged");
+      }
+    }
+  }
+
+  @Test
+  void clientReconnectsAfterServerRestartAndDeliversOfflineEdits() throws Exception {
+    DocumentStore store = DocumentStore.inMemory();
+    SyncServer s = server(store, 0);
+    int port = s.port();
+    URI uri = URI.create("ws://127.0.0.1:" + port + "/sync");
+    ToyDocument local = new ToyDocument();
+    ToyDocument yws = new ToyDocument();
+    try (HocuspocusClient c = HocuspocusClient.connect(uri, FAST);
+        YWebsocketClient y = YWebsocketClient.connect(URI.create("ws://127.0.0.1:" + port), "room-1", yws,
+            new Awareness(5), "rw", FAST)) {
+      HocuspocusDocument d = c.open("room-1", local, null, "rw");
+      d.whenSynced().get(5, TimeUnit.SECONDS);
+      y.whenSynced().get(5, TimeUnit.SECONDS);
+      local.add("before");
+      Await.until("y-websocket sees hocuspocus edit", 5000, () -> yws.texts().contains("before"));
+      s.close();
+      local.add("while-offline");
+      yws.add("yws-offline");
+      s = server(store, port);
+      Await.until(() -> "offline edits delivered: hocuspocus " + local.texts() + " " + c.state() + " synced "
+          + d.isSynced() + ", y-websocket " + yws.texts() + " " + y.state(), 10000, () -> local.texts().equals(yws.texts())
+          && local.texts().equals(Set.of("before", "while-offline", "yws-offline")));
+      Await.until("stored", 5000, () -> store.load("room-1").size() >= 3);
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
+  void hooksSeeTheLifecycleAndIdleDocumentsUnload() throws Exception {
+    java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    nodenogg.sync.server.SyncServerHooks hooks = new nodenogg.sync.server.SyncServerHooks() {
+      @Override
+      public void onLoad(String doc, int stored) {
+        events.add("load " + doc + " " + stored);
+      }
+
+      @Override
+      public void onChange(String doc, byte[] update) {
+        events.add("change " + doc);
+      }
+
+      @Override
+      public void onStore(String doc, byte[] update) {
+        events.add("store " + doc);
+      }
+
+      @Override
+      public void onConnect(String doc, String remote, boolean readOnly) {
+        events.add("connect " + doc + " " + readOnly);
+      }
+
+      @Override
+      public void onDisconnect(String doc, String remote) {
+        events.add("disconnect " + doc);
+      }
+
+      @Override
+      public void onUnload(String doc) {
+        events.add("unload " + doc);
+      }
+    };
+    DocumentStore store = DocumentStore.inMemory();
+    try (SyncServer s = SyncServer.builder().port(0).store(store).documentFactory(ToyDocument::new).hooks(hooks)
+        .build().start()) {
+      URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
+      ToyDocument d = new ToyDocument();
+      try (HocuspocusClient c = HocuspocusClient.connect(uri, FAST)) {
+        HocuspocusDocument h = c.open("hooked", d, null, "");
+        h.whenSynced().get(5, TimeUnit.SECONDS);
+        d.add("one");
+        d.add("two");
+        Await.until("acks", 5000, () -> h.unsyncedChanges() == 0);
+        assertEquals(List.of("hooked"), s.loadedDocuments());
+      }
+      Await.until(() -> "unloaded when idle: " + events, 5000, () -> s.loadedDocuments().isEmpty()
+          && events.contains("unload hooked"));
+      assertEquals(8, events.size(), String.valueOf(events));
+      assertEquals(List.of("load hooked 0", "connect hooked false"), events.subList(0, 2));
+      assertEquals(List.of("disconnect hooked", "unload hooked"), events.subList(6, 8));
+      // writes are pipelined: each store follows its change, the two may interleave
+      List<String> middle = events.subList(2, 6);
+      assertEquals("change hooked", middle.get(0));
+      assertEquals("store hooked", middle.get(3));
+      assertEquals(2, middle.stream().filter(e -> e.startsWith("store")).count());
+    }
+  }
+
+  @Test
+  void statusPage() throws Exception {
+    try (SyncServer s = server(DocumentStore.inMemory(), 0)) {
+      java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/status")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      assertEquals("{\"status\":\"ok\",\"name\":\"nodenogg-sync\",\"version\":\"0.1.0\"}", r.body());
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package nodenogg.sync.server.internal;
+
+/**
+ * One client connection's membership in one document, as the document sees it; implemented by the
+ * Hocuspocus and y-websocket protocol handlers. Also used as the transaction origin of the peer's
+ * updates. Implementations must be thread-safe (sends come from document and store threads).
+ */
+public interface DocPeer {
+
+  /** Sends a stored update (broadcast). */
+  void sendUpdate(byte[] update);
+
+  /** Sends an awareness update. */
+  void sendAwareness(byte[] awarenessUpdate);
+
+  /** Remote address, for hooks and logs. */
+  String remoteAddress();
+
+  /** The document cannot guarantee durability any more (the store failed): end this membership. */
+  void abort(String reason);
+}

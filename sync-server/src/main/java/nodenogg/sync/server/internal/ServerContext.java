@@ -1,0 +1,17 @@
+package nodenogg.sync.server.internal;
+
+import java.util.concurrent.ExecutorService;
+import nodenogg.sync.server.SyncServerHooks;
+
+/**
+ * What the protocol handlers share: documents, hooks, the worker pool and the limits.
+ *
+ * @param preAuthMaxBytes bytes a connection may queue for documents not yet authenticated
+ * @param preAuthMaxMessages messages a connection may queue before authentication
+ * @param maxPendingDocuments documents a connection may have waiting for authentication
+ * @param authDeadlineMillis a connection with no authenticated document after this long is closed
+ * @param idleTimeoutMillis a connection that sends nothing for this long is closed
+ */
+public record ServerContext(DocumentRegistry registry, SyncServerHooks hooks, ExecutorService pool,
+    long preAuthMaxBytes, int preAuthMaxMessages, int maxPendingDocuments, long authDeadlineMillis,
+    long idleTimeoutMillis) {}

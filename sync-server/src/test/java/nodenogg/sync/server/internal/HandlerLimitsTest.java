@@ -1,0 +1,166 @@
+package nodenogg.sync.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import nodenogg.crdt.sync.Hocuspocus;
+import nodenogg.crdt.sync.ToyDocument;
+import nodenogg.crdt.sync.WireReader;
+import nodenogg.crdt.sync.YWebsocketProtocol;
+import nodenogg.sync.server.DocumentStore;
+import nodenogg.sync.server.TokenAuthHooks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Bad input and limits at the protocol-handler level (no sockets): each case closes only its connection. */
+class HandlerLimitsTest {
+  private ExecutorService pool;
+  private DocumentStore store;
+  private HocuspocusHandler hp;
+  private YWebsocketHandler yws;
+
+  @BeforeEach
+  void setUp() {
+    pool = Executors.newFixedThreadPool(2);
+    store = DocumentStore.inMemory();
+    TokenAuthHooks hooks = new TokenAuthHooks("secret", "read", null);
+    DocumentRegistry registry = new DocumentRegistry(pool, store, hooks, ToyDocument::new);
+    ServerContext ctx = new ServerContext(registry, hooks, pool, 1000, 5, 2, 200, 60_000);
+    hp = new HocuspocusHandler(ctx);
+    yws = new YWebsocketHandler(ctx);
+  }
+
+  @AfterEach
+  void tearDown() {
+    pool.shutdownNow();
+  }
+
+  private static void await(String what, BooleanSupplier c) throws InterruptedException {
+    long end = System.currentTimeMillis() + 5000;
+    while (!c.getAsBoolean()) {
+      if (System.currentTimeMillis() > end) {
+        throw new AssertionError("timed out: " + what);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  private static boolean sentType(FakeConnection c, int type, int sub) {
+    for (byte[] m : c.sent) {
+      Hocuspocus.Frame f = Hocuspocus.decode(m);
+      if (f.type() == type && (sub < 0 || new WireReader(m, m.length - f.body().remaining(), f.body().remaining())
+          .readVarUint() == sub)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private FakeConnection authed(String doc) throws InterruptedException {
+    FakeConnection c = new FakeConnection(hp, "/sync", "");
+    c.receive(Hocuspocus.authToken(doc, "secret", "4.8.0"));
+    await("authenticated", () -> sentType(c, Hocuspocus.AUTH, Hocuspocus.AUTH_AUTHENTICATED));
+    return c;
+  }
+
+  @Test
+  void garbageFrameClosesOnlyThatConnection() throws Exception {
+    FakeConnection good = authed("doc");
+    FakeConnection bad = new FakeConnection(hp, "/sync", "");
+    bad.receive(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+    assertEquals(CloseCodes.PROTOCOL_ERROR, bad.closeCode);
+    FakeConnection bad2 = authed("doc");
+    bad2.receive(new byte[] {3, 'd', 'o', 'c', 0, 2, 5, 1}); // Sync/Update with a truncated payload
+    await("closed", () -> bad2.closeCode == CloseCodes.PROTOCOL_ERROR);
+    good.receive(Hocuspocus.syncUpdate("doc", ToyDocument.encode(List.of("x".getBytes()))));
+    await("good connection still served", () -> sentType(good, Hocuspocus.SYNC_STATUS, 1));
+    assertTrue(good.isOpen());
+    assertEquals(1, store.load("doc").size());
+  }
+
+  @Test
+  void serverOnlyMessageTypesCloseTheConnection() throws Exception {
+    FakeConnection c = authed("doc");
+    c.receive(Hocuspocus.syncStatus("doc", true));
+    assertEquals(CloseCodes.POLICY_VIOLATION, c.closeCode);
+    FakeConnection d = new FakeConnection(hp, "/sync", "");
+    d.receive(new nodenogg.crdt.sync.WireWriter().writeVarString("doc").writeVarUint(Hocuspocus.BROADCAST_STATELESS)
+        .writeVarString("x").toByteArray());
+    assertEquals(CloseCodes.POLICY_VIOLATION, d.closeCode);
+  }
+
+  @Test
+  void junkBeforeAuthIsBoundedInCountBytesDocumentsAndTime() throws Exception {
+    FakeConnection many = new FakeConnection(hp, "/sync", "");
+    for (int i = 0; i < 6; i++) {
+      many.receive(Hocuspocus.queryAwareness("doc"));
+    }
+    assertEquals(CloseCodes.RESET_CONNECTION, many.closeCode, "6 queued messages > limit 5");
+    FakeConnection big = new FakeConnection(hp, "/sync", "");
+    big.receive(Hocuspocus.stateless("doc", "x".repeat(1001)));
+    assertEquals(CloseCodes.RESET_CONNECTION, big.closeCode, "bytes > limit 1000");
+    FakeConnection docs = new FakeConnection(hp, "/sync", "");
+    docs.receive(Hocuspocus.queryAwareness("a"));
+    docs.receive(Hocuspocus.queryAwareness("b"));
+    docs.receive(Hocuspocus.queryAwareness("c"));
+    assertEquals(CloseCodes.RESET_CONNECTION, docs.closeCode, "3 pending documents > limit 2");
+    FakeConnection slow = new FakeConnection(hp, "/sync", "");
+    slow.receive(Hocuspocus.queryAwareness("doc"));
+    Thread.sleep(250);
+    hp.sweep(System.currentTimeMillis());
+    assertEquals(CloseCodes.CONNECTION_TIMEOUT, slow.closeCode, "no auth within the 200 ms deadline");
+  }
+
+  @Test
+  void deniedTokenGetsPermissionDeniedAndQueuedUpdatesAreDropped() throws Exception {
+    FakeConnection c = new FakeConnection(hp, "/sync", "");
+    c.receive(Hocuspocus.authToken("doc", "wrong", null));
+    c.receive(Hocuspocus.syncUpdate("doc", ToyDocument.encode(List.of("evil".getBytes()))));
+    await("denied", () -> sentType(c, Hocuspocus.AUTH, Hocuspocus.AUTH_PERMISSION_DENIED));
+    Thread.sleep(100);
+    assertTrue(c.isOpen(), "the socket stays open, as in Hocuspocus");
+    assertEquals(0, store.load("doc").size());
+  }
+
+  @Test
+  void readOnlyUpdateIsRefusedWithSyncStatusZero() throws Exception {
+    FakeConnection c = new FakeConnection(hp, "/sync", "");
+    c.receive(Hocuspocus.authToken("doc", "read", null));
+    c.receive(Hocuspocus.syncUpdate("doc", ToyDocument.encode(List.of("nope".getBytes()))));
+    await("refused", () -> sentType(c, Hocuspocus.SYNC_STATUS, 0));
+    assertEquals(0, store.load("doc").size());
+  }
+
+  @Test
+  void yWebsocketAwarenessIsBoundToTheConnectionsClientId() throws Exception {
+    FakeConnection a = new FakeConnection(yws, "/room", "token=secret");
+    FakeConnection b = new FakeConnection(yws, "/room", "token=secret");
+    nodenogg.crdt.sync.Awareness alice = new nodenogg.crdt.sync.Awareness(100);
+    alice.setLocalState(java.util.Map.of("n", "alice"));
+    a.receive(YWebsocketProtocol.awareness(alice.encodeUpdate(List.of(100L))));
+    await("alice's entry echoed to her", () -> a.sent.stream().anyMatch(m -> m[0] == YWebsocketProtocol.AWARENESS));
+    // b tries to overwrite alice's entry with a higher clock
+    nodenogg.crdt.sync.Awareness fake = new nodenogg.crdt.sync.Awareness(100);
+    for (int i = 0; i < 5; i++) {
+      fake.setLocalState(java.util.Map.of("n", "mallory"));
+    }
+    b.receive(YWebsocketProtocol.awareness(fake.encodeUpdate(List.of(100L))));
+    FakeConnection watcher = new FakeConnection(yws, "/room", "token=secret");
+    await("watcher got awareness", () -> watcher.sent.size() >= 2);
+    nodenogg.crdt.sync.Awareness seen = new nodenogg.crdt.sync.Awareness(1);
+    for (byte[] m : watcher.sent) {
+      WireReader r = new WireReader(m);
+      if (r.readVarUint() == YWebsocketProtocol.AWARENESS) {
+        seen.applyUpdate(r.readVarUint8Array(), "net");
+      }
+    }
+    assertEquals(java.util.Map.of("n", "alice"), seen.getStates().get(100L));
+    FakeConnection noToken = new FakeConnection(yws, "/room", "");
+    await("unauthorized", () -> noToken.closeCode == CloseCodes.UNAUTHORIZED);
+  }
+}
