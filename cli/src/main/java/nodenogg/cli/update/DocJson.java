@@ -12,7 +12,7 @@ import nodenogg.crdt.Json;
 import nodenogg.crdt.Updates;
 
 /**
- * Renders a doc as the {@code update apply} JSON object: roots (text as its string, maps and arrays as
+ * Renders a doc as the {@code update apply} JSON object: roots (text and xml as their strings, maps and arrays as
  * JSON, numbers as JS prints them), the state vector and the base64 encodeStateAsUpdate (v1). Stateless.
  */
 final class DocJson {
@@ -29,6 +29,7 @@ final class DocJson {
       switch (e.getValue()) {
         case "map": v = doc.getMap(e.getKey()).toJSON(); break;
         case "array": v = doc.getArray(e.getKey()).toJSON(); break;
+        case "xml": v = doc.getXmlFragment(e.getKey()).toString(); break; // Yjs: XmlFragment.toJSON() is its XML string
         default: v = doc.getText(e.getKey()).toString();
       }
       sb.append(value(v));

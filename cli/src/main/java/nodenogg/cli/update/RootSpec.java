@@ -28,10 +28,9 @@ final class RootSpec {
       case "map":
       case "array":
       case "text":
+      case "xml":
         roots.put(name, kind);
         return;
-      case "xml":
-        throw new UsageException("root '" + name + "': xml roots are not supported yet (the engine has no XML rendering yet)");
       default:
         throw new UsageException("root '" + name + "': unknown kind '" + kind + "' (use map, array, text or xml)");
     }

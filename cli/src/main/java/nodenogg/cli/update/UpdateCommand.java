@@ -24,7 +24,7 @@ import nodenogg.crdt.encoding.DecodingException;
 /**
  * {@code ./microcosm update apply|decode|sv}: works on Yjs updates given as base64, one per line on stdin.
  * <ul>
- *   <li>{@code apply [--root NAME=map|array|text]... [--no-gc]}: applies them in order to a fresh doc and
+ *   <li>{@code apply [--root NAME=map|array|text|xml]... [--no-gc]}: applies them in order to a fresh doc and
  *       prints {@code {"roots": {...}, "stateVector": {...}, "update": "<base64 v1>"}}.
  *   <li>{@code apply --jsonl}: one job per input line, {@code {"updates": [b64...], "format": "v1", "roots": {NAME: kind}}},
  *       one output line each, or {@code {"error": "<type>: <message>"}}; goes on with the next line.
@@ -36,11 +36,11 @@ import nodenogg.crdt.encoding.DecodingException;
  *   <li>{@code convert --to v1|v2}: per input update, re-encoded in the other format.
  * </ul>
  * {@code --v2} means the input (and output) updates use update format v2. Exit codes: 0 ok, 2 bad input or
- * usage (one line on stderr naming the update, byte offset and what was expected), 1 anything else. xml roots
- * answer "not supported yet". Stateless; one instance per run.
+ * usage (one line on stderr naming the update, byte offset and what was expected), 1 anything else. An xml root
+ * prints as its XML string (Yjs XmlFragment.toJSON()). Stateless; one instance per run.
  */
 public final class UpdateCommand implements Command {
-  private static final String USAGE = "usage: update apply [--v2] [--jsonl] [--root NAME=map|array|text]... [--no-gc]"
+  private static final String USAGE = "usage: update apply [--v2] [--jsonl] [--root NAME=map|array|text|xml]... [--no-gc]"
       + " | update decode [--v2] | update sv [--from-update] [--v2] | update merge [--v2] | update diff --sv B64 [--v2]"
       + " | update convert --to v1|v2";
 
@@ -195,6 +195,7 @@ public final class UpdateCommand implements Command {
       switch (e.getValue()) {
         case "map": doc.getMap(e.getKey()); break;
         case "array": doc.getArray(e.getKey()); break;
+        case "xml": doc.getXmlFragment(e.getKey()); break;
         default: doc.getText(e.getKey());
       }
     }

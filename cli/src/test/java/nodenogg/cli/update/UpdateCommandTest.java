@@ -76,7 +76,6 @@ class UpdateCommandTest {
 
   @Test
   void usageErrorsAndNotYetSupportedAnswerClearly() throws Exception {
-    assertTrue(assertThrows(UsageException.class, () -> run("", "apply", "--root", "x=xml")).getMessage().contains("not supported yet"));
     assertThrows(UsageException.class, () -> run("", "apply", "--root", "x=tree"));
     assertThrows(UsageException.class, () -> run("", "frobnicate"));
     assertThrows(UsageException.class, () -> run("", "diff"));
@@ -225,6 +224,25 @@ class UpdateCommandTest {
       // decode --v2 lists the same structs as decode of the v1 update
       assertEquals(run(ups.get(0), "decode").out, run(v2.get(0), "decode", "--v2").out, "seed " + seed + " decode --v2");
     }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void xmlRootRendersLikeYjs() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(oracle != null, "Node oracle unavailable (node or js/node_modules missing)");
+    nodenogg.crdt.Doc d = new nodenogg.crdt.Doc(new nodenogg.crdt.Doc.Options().clientId(7));
+    nodenogg.crdt.YXmlElement p = new nodenogg.crdt.YXmlElement("p");
+    d.getXmlFragment("x").insert(0, List.of(p));
+    p.setAttribute("class", "note");
+    p.insert(0, List.of(new nodenogg.crdt.YXmlText("hello <world>")));
+    String u = java.util.Base64.getEncoder().encodeToString(Updates.encodeStateAsUpdate(d));
+    Run r = run(u, "apply", "--root", "x=xml");
+    assertEquals(0, r.code, r.err);
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("updates", List.of(u));
+    a.put("roots", List.of(List.of("x", "xml")));
+    Map<String, Object> y = oracle.callMap("apply", a);
+    assertEquals(M.readTree((String) ((Map<String, Object>) y.get("json")).get("x")), M.readTree(r.out).get("roots").get("x"));
   }
 
   static List<String> lines(String s) {
