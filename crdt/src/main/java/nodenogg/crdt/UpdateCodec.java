@@ -152,6 +152,18 @@ final class UpdateCodec {
         }
     }
 
+    static DecodedUpdate decodeV2(byte[] update) {
+        Lib0Decoder d = new Lib0Decoder(update);
+        UpdateDecoderV2 dec = new UpdateDecoderV2(d);
+        DecodedUpdate u = readUpdate(dec);
+        u.ds = DeleteSet.read(dec);
+        return u;
+    }
+
+    static DecodedUpdate decode(byte[] update, boolean v2) {
+        return v2 ? decodeV2(update) : decodeV1(update);
+    }
+
     static DecodedUpdate decodeV1(byte[] update) {
         Lib0Decoder d = new Lib0Decoder(update);
         UpdateDecoderV1 dec = new UpdateDecoderV1(d);

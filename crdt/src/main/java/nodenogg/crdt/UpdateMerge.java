@@ -271,4 +271,15 @@ final class UpdateMerge {
         out.writeBytes(body.toByteArray());
         return out.toByteArray();
     }
+
+    /** yjs convertUpdateFormat: re-encode struct by struct (order kept), then the delete set. */
+    static byte[] convert(UpdateCodec.DecodedUpdate u, UpdateEncoder encoder) {
+        LazyWriter writer = new LazyWriter(encoder);
+        for (AbstractStruct s : u.flat) {
+            writer.write(s, 0);
+        }
+        writer.finish();
+        u.ds.write(encoder);
+        return encoder.toByteArray();
+    }
 }
