@@ -42,6 +42,7 @@ const html = '<!doctype html><meta charset="utf-8"><title>nodenogg e2e</title><s
 const userDataDir = mkdtempSync(join(tmpdir(), 'nodenogg-chromium-'))
 let context
 const pageServers = []
+const logs = []
 const poll = async (what, fn, ms = 20000) => {
   const deadline = Date.now() + ms
   for (;;) {
@@ -73,10 +74,9 @@ try {
   }
   const pageA = await context.newPage()
   const pageB = await context.newPage()
-  const logs = []
   for (const [name, page] of [['A', pageA], ['B', pageB]]) {
     page.on('pageerror', e => logs.push(name + ' error: ' + e.message))
-    page.on('console', m => { if (m.type() === 'error') logs.push(name + ' console: ' + m.text()) })
+    page.on('console', m => { if (m.type() === 'error' || process.env.E2E_VERBOSE) logs.push(name + ' console: ' + m.text()) })
   }
   await pageA.goto(originA + '/index.html')
   await pageB.goto(originB + '/index.html')
@@ -105,7 +105,11 @@ try {
 
   const room = 'nodenogg-e2e-' + started
   const options = { signal: args.signal, room, password: args.password || null }
+  // B joins once A is in the room (as when one person opens a microcosm after another); starting
+  // both at the same instant makes both sides initiate and exercises y-webrtc's glare handling.
   await pageA.evaluate(o => window.e2e.start(o), options)
+  await poll('page A in the room', () => pageA.evaluate(() => window.e2e.signalingReady()))
+  await new Promise(resolve => setTimeout(resolve, 200))
   await pageB.evaluate(o => window.e2e.start(o), options)
   await poll('a WebRTC data channel between the pages', async () =>
     (await pageA.evaluate(() => window.e2e.peers().webrtc)) > 0 &&
@@ -136,7 +140,7 @@ try {
     connectedMs, totalMs: Date.now() - started, browser: context.browser() ? context.browser().version() : 'persistent', logs
   }))
 } catch (e) {
-  fail(e.stack || String(e))
+  fail((e.stack || String(e)) + '\npage logs: ' + logs.join('\n'))
 } finally {
   if (context) await context.close().catch(() => {})
   for (const server of pageServers) server.close()

@@ -30,6 +30,9 @@ window.e2e = {
     const value = doc.getMap('notes').get(id)
     return value === undefined ? null : value
   },
+  signalingReady () {
+    return Boolean(provider && provider.room && provider.signalingConns.every(c => c.connected))
+  },
   peers () {
     const room = provider && provider.room
     if (!room) return { webrtc: 0, bc: 0 }

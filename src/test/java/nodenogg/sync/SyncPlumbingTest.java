@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -113,12 +114,78 @@ class SyncPlumbingTest {
       yws.add("yws-offline");
       s = server(store, port);
       Await.until(() -> "offline edits delivered: hocuspocus " + local.texts() + " " + c.state() + " synced "
-          + d.isSynced() + ", y-websocket " + yws.texts() + " " + y.state(), 10000, () -> local.texts().equals(yws.texts())
+          + d.isSynced() + ", y-websocket " + yws.texts() + " " + y.state() + ", stored " + stored(store, "room-1"), 10000, () -> local.texts().equals(yws.texts())
           && local.texts().equals(Set.of("before", "while-offline", "yws-offline")));
       Await.until("stored", 5000, () -> store.load("room-1").size() >= 3);
     } finally {
       s.close();
     }
+  }
+
+  @Test
+  void hooksSeeTheLifecycleAndIdleDocumentsUnload() throws Exception {
+    java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    nodenogg.sync.server.SyncServerHooks hooks = new nodenogg.sync.server.SyncServerHooks() {
+      @Override
+      public void onLoad(String doc, int stored) {
+        events.add("load " + doc + " " + stored);
+      }
+
+      @Override
+      public void onChange(String doc, byte[] update) {
+        events.add("change " + doc);
+      }
+
+      @Override
+      public void onStore(String doc, byte[] update) {
+        events.add("store " + doc);
+      }
+
+      @Override
+      public void onConnect(String doc, String remote, boolean readOnly) {
+        events.add("connect " + doc + " " + readOnly);
+      }
+
+      @Override
+      public void onDisconnect(String doc, String remote) {
+        events.add("disconnect " + doc);
+      }
+
+      @Override
+      public void onUnload(String doc) {
+        events.add("unload " + doc);
+      }
+    };
+    DocumentStore store = DocumentStore.inMemory();
+    try (SyncServer s = SyncServer.builder().port(0).store(store).documentFactory(ToyDocument::new).hooks(hooks)
+        .build().start()) {
+      URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
+      ToyDocument d = new ToyDocument();
+      try (HocuspocusClient c = HocuspocusClient.connect(uri, FAST)) {
+        HocuspocusDocument h = c.open("hooked", d, null, "");
+        h.whenSynced().get(5, TimeUnit.SECONDS);
+        d.add("one");
+        d.add("two");
+        Await.until("acks", 5000, () -> h.unsyncedChanges() == 0);
+        assertEquals(List.of("hooked"), s.loadedDocuments());
+      }
+      Await.until(() -> "unloaded when idle: " + events, 5000, () -> s.loadedDocuments().isEmpty()
+          && events.contains("unload hooked"));
+      assertEquals(8, events.size(), String.valueOf(events));
+      assertEquals(List.of("load hooked 0", "connect hooked false"), events.subList(0, 2));
+      assertEquals(List.of("disconnect hooked", "unload hooked"), events.subList(6, 8));
+      // writes are pipelined: each store follows its change, the two may interleave
+      List<String> middle = events.subList(2, 6);
+      assertEquals("change hooked", middle.get(0));
+      assertEquals("store hooked", middle.get(3));
+      assertEquals(2, middle.stream().filter(e -> e.startsWith("store")).count());
+    }
+  }
+
+  private static Set<String> stored(DocumentStore store, String doc) {
+    ToyDocument t = new ToyDocument();
+    store.load(doc).forEach(u -> t.apply(u, null));
+    return t.texts();
   }
 
   @Test

@@ -9,25 +9,22 @@ final class PendingMerge {
     private PendingMerge() {
     }
 
-    /** Adds {@code rest} to {@code target}, per client sorted by clock. */
-    static void mergeInto(Map<Long, List<AbstractStruct>> target, Map<Long, List<AbstractStruct>> rest) {
-        for (Map.Entry<Long, List<AbstractStruct>> e : rest.entrySet()) {
-            List<AbstractStruct> cur = target.get(e.getKey());
-            if (cur == null) {
-                target.put(e.getKey(), new ArrayList<>(e.getValue()));
-            } else {
-                List<AbstractStruct> l = new ArrayList<>(cur);
-                l.addAll(e.getValue());
-                l.sort((a, b) -> Long.compare(a.id.clock, b.id.clock));
-                target.put(e.getKey(), l);
-            }
-        }
-    }
-
+    /** yjs encodeStateAsUpdateV2 with pending data: merge the state, the pending deletes and the pending structs. */
     static byte[] encodeWithPending(Doc doc, Map<Long, Long> sv) {
         UpdateEncoderV1 enc = new UpdateEncoderV1();
         UpdateCodec.writeClientsStructs(enc, doc.store, sv);
         DeleteSet.fromStructStore(doc.store).write(enc);
-        return enc.toByteArray();
+        List<UpdateCodec.DecodedUpdate> updates = new ArrayList<>();
+        updates.add(UpdateCodec.decodeV1(enc.toByteArray()));
+        if (doc.store.pendingDs != null) {
+            UpdateCodec.DecodedUpdate d = new UpdateCodec.DecodedUpdate();
+            d.ds = doc.store.pendingDs;
+            updates.add(d);
+        }
+        if (doc.store.pendingStructs != null) {
+            byte[] diff = UpdateMerge.diff(UpdateCodec.decodeV1(doc.store.pendingStructs.update), sv, new UpdateEncoderV1());
+            updates.add(UpdateCodec.decodeV1(diff));
+        }
+        return UpdateMerge.merge(updates, UpdateEncoderV1::new);
     }
 }

@@ -21,6 +21,8 @@ final class UpdateCodec {
     /** Clients of an update in wire order with their structs. */
     static final class DecodedUpdate {
         final Map<Long, List<AbstractStruct>> clients = new LinkedHashMap<>();
+        /** Every struct in wire order (blocks of the same client are all kept here). */
+        final List<AbstractStruct> flat = new ArrayList<>();
         DeleteSet ds;
     }
 
@@ -125,6 +127,7 @@ final class UpdateCodec {
                     }
                 }
                 refs.add(struct);
+                u.flat.add(struct);
                 clock += struct.length;
             }
         }
@@ -147,6 +150,18 @@ final class UpdateCodec {
         if (ref != null && ref.client > 0xFFFFFFFFL) {
             throw new DecodingException(pos, "uint32 client id", "Client id out of range: " + ref.client);
         }
+    }
+
+    static DecodedUpdate decodeV2(byte[] update) {
+        Lib0Decoder d = new Lib0Decoder(update);
+        UpdateDecoderV2 dec = new UpdateDecoderV2(d);
+        DecodedUpdate u = readUpdate(dec);
+        u.ds = DeleteSet.read(dec);
+        return u;
+    }
+
+    static DecodedUpdate decode(byte[] update, boolean v2) {
+        return v2 ? decodeV2(update) : decodeV1(update);
     }
 
     static DecodedUpdate decodeV1(byte[] update) {
@@ -183,7 +198,7 @@ final class UpdateCodec {
         }
         List<AbstractStruct> stack = new ArrayList<>();
         Map<Long, List<AbstractStruct>> restStructs = new HashMap<>();
-        Map<Long, Long> missingSV = new HashMap<>();
+        Map<Long, Long> missingSV = new LinkedHashMap<>();
         Map<Long, Long> state = new HashMap<>();
 
         Target cur = nextTarget(ids, targets);
@@ -233,7 +248,15 @@ final class UpdateCodec {
         if (!restStructs.isEmpty()) {
             StructStore.PendingStructs p = new StructStore.PendingStructs();
             p.missing.putAll(missingSV);
-            p.structs.putAll(restStructs);
+            UpdateEncoderV1 enc = new UpdateEncoderV1();
+            enc.rest().writeVarUint(restStructs.size());
+            List<Long> cs = new ArrayList<>(restStructs.keySet());
+            cs.sort(Collections.reverseOrder());
+            for (Long c : cs) {
+                writeStructs(enc, restStructs.get(c), c, 0);
+            }
+            enc.rest().writeVarUint(0);
+            p.update = enc.toByteArray();
             return p;
         }
         return null;

@@ -9,6 +9,9 @@ import nodenogg.crdt.encoding.Lib0Encoder;
 interface UpdateEncoder {
     Lib0Encoder rest();
 
+    /** Replace the rest stream (used by the lazy struct writer of mergeUpdates). */
+    void setRest(Lib0Encoder rest);
+
     byte[] toByteArray();
 
     void writeLeftID(ID id);

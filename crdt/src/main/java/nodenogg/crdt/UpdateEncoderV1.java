@@ -4,7 +4,12 @@ import nodenogg.crdt.encoding.Lib0Encoder;
 
 /** Update format v1: every field goes to one lib0 stream. Not thread-safe. */
 final class UpdateEncoderV1 implements UpdateEncoder {
-    private final Lib0Encoder rest = new Lib0Encoder();
+    private Lib0Encoder rest = new Lib0Encoder();
+
+    @Override
+    public void setRest(Lib0Encoder r) {
+        this.rest = r;
+    }
 
     @Override
     public Lib0Encoder rest() {

@@ -10,7 +10,7 @@ import nodenogg.crdt.encoding.Lib0Encoder;
  * written as the gap from the previous range end, lengths as len − 1. Not thread-safe.
  */
 final class UpdateEncoderV2 implements UpdateEncoder {
-    private final Lib0Encoder rest = new Lib0Encoder();
+    private Lib0Encoder rest = new Lib0Encoder();
     private long dsCurrVal;
     private long keyClock;
     private final Lib0ColumnEncoders.IntDiffOptRle keyClockCol = new Lib0ColumnEncoders.IntDiffOptRle();
@@ -26,6 +26,11 @@ final class UpdateEncoderV2 implements UpdateEncoder {
     @Override
     public Lib0Encoder rest() {
         return rest;
+    }
+
+    @Override
+    public void setRest(Lib0Encoder r) {
+        this.rest = r;
     }
 
     /** Finishes the columns; call once. */
@@ -117,6 +122,10 @@ final class UpdateEncoderV2 implements UpdateEncoder {
     @Override
     public void writeDsClock(long clock) {
         long diff = clock - dsCurrVal;
+        if (diff < 0) {
+            throw new UpdateException("Delete ranges overlap or are unsorted (clock " + clock
+                    + " after range end " + dsCurrVal + "); update format v2 cannot represent them");
+        }
         dsCurrVal = clock;
         rest.writeVarUint(diff);
     }
@@ -124,7 +133,7 @@ final class UpdateEncoderV2 implements UpdateEncoder {
     @Override
     public void writeDsLen(long len) {
         if (len <= 0) {
-            throw new IllegalStateException("delete range of length " + len);
+            throw new UpdateException("A delete range of length " + len + " cannot be written in update format v2");
         }
         rest.writeVarUint(len - 1);
         dsCurrVal += len;

@@ -46,6 +46,14 @@ final class UpdateMerging {
         }
     }
 
+    /** Struct lengths are ints here; Yjs has no such limit but no real update comes near it. */
+    private static int len(long l) {
+        if (l < 1 || l > Integer.MAX_VALUE) {
+            throw new UpdateException("Merged struct or gap of length " + l + " is out of range (1..2^31-1)");
+        }
+        return (int) l;
+    }
+
     private static long end(AbstractStruct s) {
         return s.id.clock + s.length;
     }
@@ -106,21 +114,24 @@ final class UpdateMerging {
                     currDecoder.next();
                 } else if (end(currWrite) < curr.id.clock) {
                     if (currWrite instanceof Skip) {
-                        currWrite.length = (int) (end(curr) - currWrite.id.clock);
+                        currWrite.length = len(end(curr) - currWrite.id.clock);
                     } else {
                         writer.write(currWrite, currOffset);
                         long diff = curr.id.clock - end(currWrite);
-                        currWrite = new Skip(new ID(firstClient, end(currWrite)), (int) diff);
+                        currWrite = new Skip(new ID(firstClient, end(currWrite)), len(diff));
                         currOffset = 0;
                     }
                 } else {
                     long diff = end(currWrite) - curr.id.clock;
                     if (diff > 0) {
                         if (currWrite instanceof Skip) {
-                            currWrite.length -= (int) diff;
+                            currWrite.length = len(currWrite.length - diff);
                         } else {
                             curr = LazyStructs.slice(curr, (int) diff);
                         }
+                    }
+                    if (currWrite.getClass() == curr.getClass() && !(curr instanceof Item)) {
+                        len((long) currWrite.length + curr.length);
                     }
                     if (!currWrite.mergeWith(curr)) {
                         writer.write(currWrite, currOffset);

@@ -38,6 +38,32 @@ public final class Updates {
         });
     }
 
+    /**
+     * Merges v1 updates into one without a Doc (yjs mergeUpdates). A single update is returned unchanged.
+     * Throws {@link DecodingException} for a malformed input.
+     */
+    public static byte[] mergeUpdates(List<byte[]> updates) {
+        if (updates.size() == 1) {
+            return updates.get(0);
+        }
+        List<UpdateCodec.DecodedUpdate> decoded = new ArrayList<>();
+        for (byte[] u : updates) {
+            decoded.add(UpdateCodec.decodeV1(u));
+        }
+        return UpdateMerge.merge(decoded, UpdateEncoderV1::new);
+    }
+
+    /** The part of a v1 update that the holder of {@code stateVector} is missing (yjs diffUpdate). */
+    public static byte[] diffUpdate(byte[] update, byte[] stateVector) {
+        Map<Long, Long> sv = decodeStateVector(stateVector);
+        return UpdateMerge.diff(UpdateCodec.decodeV1(update), sv, new UpdateEncoderV1());
+    }
+
+    /** The state vector an update would produce on an empty doc (yjs encodeStateVectorFromUpdate). */
+    public static byte[] encodeStateVectorFromUpdate(byte[] update) {
+        return UpdateMerge.stateVectorFromUpdate(UpdateCodec.decodeV1(update));
+    }
+
     public static void applyUpdate(Doc doc, byte[] update) {
         applyUpdate(doc, update, null);
     }
@@ -79,7 +105,10 @@ public final class Updates {
                         pending.missing.put(e.getKey(), e.getValue());
                     }
                 }
-                PendingMerge.mergeInto(pending.structs, restStructs.structs);
+                List<UpdateCodec.DecodedUpdate> two = new ArrayList<>();
+                two.add(UpdateCodec.decodeV1(pending.update));
+                two.add(UpdateCodec.decodeV1(restStructs.update));
+                pending.update = UpdateMerge.merge(two, UpdateEncoderV1::new);
             }
         } else {
             store.pendingStructs = restStructs;
@@ -101,11 +130,8 @@ public final class Updates {
         if (retry) {
             StructStore.PendingStructs p = store.pendingStructs;
             store.pendingStructs = null;
-            Map<Long, List<AbstractStruct>> again = new LinkedHashMap<>();
-            for (Map.Entry<Long, List<AbstractStruct>> e : p.structs.entrySet()) {
-                again.put(e.getKey(), new ArrayList<>(e.getValue()));
-            }
-            integrate(transaction, again, new DeleteSet());
+            UpdateCodec.DecodedUpdate again = UpdateCodec.decodeV1(p.update);
+            integrate(transaction, again.clients, again.ds);
         }
     }
 
@@ -180,7 +206,8 @@ public final class Updates {
         return m;
     }
 
-    // ---- update format v2 and update-level functions (yjs updates.js); see UpdatesV2 / UpdateMerging ----
+    // ---- update format v2 and update-level functions (yjs updates.js); see UpdatesV2 / UpdateMerging.
+    // (v1 mergeUpdates / diffUpdate / encodeStateVectorFromUpdate are above, on UpdateMerge.)
 
     /** The whole document as a v2 update. */
     public static byte[] encodeStateAsUpdateV2(Doc doc) {
@@ -201,29 +228,14 @@ public final class Updates {
         apply(doc, UpdatesV2.decode(update), origin);
     }
 
-    /** Merges v1 updates into one (yjs mergeUpdates); a single update is returned unchanged. */
-    public static byte[] mergeUpdates(List<byte[]> updates) {
-        return UpdateMerging.merge(updates, false);
-    }
-
     /** Merges v2 updates into one (yjs mergeUpdatesV2); a single update is returned unchanged. */
     public static byte[] mergeUpdatesV2(List<byte[]> updates) {
         return UpdateMerging.merge(updates, true);
     }
 
-    /** The part of a v1 update not covered by the encoded state vector (yjs diffUpdate). */
-    public static byte[] diffUpdate(byte[] update, byte[] stateVector) {
-        return UpdateMerging.diff(update, stateVector, false);
-    }
-
     /** The part of a v2 update not covered by the encoded state vector (yjs diffUpdateV2). */
     public static byte[] diffUpdateV2(byte[] update, byte[] stateVector) {
         return UpdateMerging.diff(update, stateVector, true);
-    }
-
-    /** The state vector a doc would have after applying only this v1 update to an empty doc. */
-    public static byte[] encodeStateVectorFromUpdate(byte[] update) {
-        return UpdateMerging.stateVectorFromUpdate(update, false);
     }
 
     /** The state vector a doc would have after applying only this v2 update to an empty doc. */

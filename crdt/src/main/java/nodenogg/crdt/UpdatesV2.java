@@ -40,45 +40,11 @@ final class UpdatesV2 {
                 updates.add(e.toByteArray());
             }
             if (store.pendingStructs != null) {
-                updates.add(UpdateMerging.diff(pendingUpdate(store.pendingStructs, v2), encodedTargetStateVector, v2));
+                // the engine keeps pending structs as a v1 update
+                byte[] pending = v2 ? UpdateMerging.convert(store.pendingStructs.update, false, true) : store.pendingStructs.update;
+                updates.add(UpdateMerging.diff(pending, encodedTargetStateVector, v2));
             }
             return UpdateMerging.merge(updates, v2);
         });
-    }
-
-    /** The pending structs as one update: contiguous runs per client, merged (gaps become Skips). */
-    static byte[] pendingUpdate(StructStore.PendingStructs pending, boolean v2) {
-        List<byte[]> parts = new ArrayList<>();
-        for (Map.Entry<Long, List<AbstractStruct>> e : pending.structs.entrySet()) {
-            List<AbstractStruct> run = new ArrayList<>();
-            for (AbstractStruct s : e.getValue()) {
-                if (!run.isEmpty() && run.get(run.size() - 1).id.clock + run.get(run.size() - 1).length != s.id.clock) {
-                    parts.add(runUpdate(run, v2));
-                    run.clear();
-                }
-                run.add(s);
-            }
-            if (!run.isEmpty()) {
-                parts.add(runUpdate(run, v2));
-            }
-        }
-        if (parts.isEmpty()) {
-            UpdateEncoder e = UpdateMerging.encoder(v2);
-            e.rest().writeVarUint(0);
-            e.rest().writeVarUint(0);
-            return e.toByteArray();
-        }
-        return parts.size() == 1 ? parts.get(0) : UpdateMerging.merge(parts, v2);
-    }
-
-    private static byte[] runUpdate(List<AbstractStruct> run, boolean v2) {
-        UpdateEncoder e = UpdateMerging.encoder(v2);
-        LazyStructs.Writer w = new LazyStructs.Writer(e);
-        for (AbstractStruct s : run) {
-            w.write(s, 0);
-        }
-        w.finish();
-        e.rest().writeVarUint(0);
-        return e.toByteArray();
     }
 }

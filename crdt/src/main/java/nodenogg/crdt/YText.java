@@ -581,6 +581,17 @@ public class YText extends AbstractType<YTextEvent> {
         });
     }
 
+    /** The text as it was at {@code snapshot}, with {@code ychange} marks against {@code prevSnapshot} (either may be null). */
+    public List<Map<String, Object>> toDelta(Snapshot snapshot, Snapshot prevSnapshot) {
+        return SnapshotDelta.toDelta(this, snapshot, prevSnapshot, null);
+    }
+
+    /** As {@link #toDelta(Snapshot, Snapshot)}; {@code computeYChange(type, id)} builds each ychange value. */
+    public List<Map<String, Object>> toDelta(Snapshot snapshot, Snapshot prevSnapshot,
+                                             java.util.function.BiFunction<String, ID, Object> computeYChange) {
+        return SnapshotDelta.toDelta(this, snapshot, prevSnapshot, computeYChange);
+    }
+
     private static void packStr(List<Map<String, Object>> ops, StringBuilder str, Map<String, Object> attrs) {
         if (str.length() > 0) {
             Map<String, Object> op = new LinkedHashMap<>();

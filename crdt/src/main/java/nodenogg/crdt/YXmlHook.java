@@ -1,6 +1,10 @@
 package nodenogg.crdt;
 
-/** XML hook (type ref 5): a {@link YMap} with a hook name. */
+/**
+ * XML hook (yjs types/YXmlHook.js, type ref 5): a {@link YMap} with a hook name, a placeholder for
+ * custom content in an XML tree. Like Yjs it has no XML form: {@code toString()} is
+ * {@code "[object Object]"}. Thread-safety: see {@link Doc}.
+ */
 public class YXmlHook extends YMap {
     private final String hookName;
 
@@ -21,5 +25,20 @@ public class YXmlHook extends YMap {
     void writeTypeRef(UpdateEncoder encoder) {
         encoder.writeTypeRef(5);
         encoder.writeKey(hookName);
+    }
+
+    /** A copy that is not part of any document. */
+    public YXmlHook copy() {
+        YXmlHook h = new YXmlHook(hookName);
+        for (String k : keys()) {
+            Object v = get(k);
+            h.set(k, v instanceof YXmlFragment ? YXmlFragment.copyChild(v) : v);
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return "[object Object]";
     }
 }

@@ -87,15 +87,26 @@ class NodeReplayTest {
     /** Runs a random script on our docs, returns the script (for node) and our results. */
     static Map<String, Object> run(long seed, int nDocs, int nOps, boolean gc, boolean text, List<Object> outOps,
                                    List<List<String>> updates, List<Doc> docs) {
+        return run(seed, nDocs, nOps, gc, text, false, outOps, updates, docs, new ArrayList<>());
+    }
+
+    static Map<String, Object> run(long seed, int nDocs, int nOps, boolean gc, boolean text, boolean undo, List<Object> outOps,
+                                   List<List<String>> updates, List<Doc> docs, List<List<String>> updatesV2) {
+        List<UndoManager> ums = new ArrayList<>();
         Random r = new Random(seed);
         for (int i = 0; i < nDocs; i++) {
             Doc d = new Doc(new Doc.Options().clientId(i + 1 + (i % 2 == 0 ? 0 : 3000000000L)).gc(gc));
             List<String> ups = new ArrayList<>();
             d.onUpdate((u, o, t) -> ups.add(Hex.encode(u)));
+            List<String> upsV2 = new ArrayList<>();
+            d.onUpdateV2((u, o, t) -> upsV2.add(Hex.encode(u)));
+            updatesV2.add(upsV2);
             d.getText("t");
             d.getMap("m");
             d.getArray("a");
             docs.add(d);
+            ums.add(new UndoManager(Arrays.asList(d.getText("t"), d.getMap("m"), d.getArray("a")),
+                    new UndoManager.Options().captureTimeoutMillis(1_000_000_000L)));
             updates.add(ups);
         }
         for (int k = 0; k < nOps; k++) {
@@ -104,6 +115,19 @@ class NodeReplayTest {
             Map<String, Object> op = new LinkedHashMap<>();
             op.put("d", di);
             int kind = r.nextInt(10);
+            if (undo && r.nextInt(4) == 0) {
+                int u = r.nextInt(3);
+                op.put("op", u == 0 ? "undo" : u == 1 ? "redo" : "stop");
+                if (u == 0) {
+                    ums.get(di).undo();
+                } else if (u == 1) {
+                    ums.get(di).redo();
+                } else {
+                    ums.get(di).stopCapturing();
+                }
+                outOps.add(op);
+                continue;
+            }
             YText t = d.getText("t");
             if (kind < 4 && text) {
                 int len = t.length();
@@ -214,31 +238,69 @@ class NodeReplayTest {
         return input;
     }
 
+    /** One prepared script: our docs and update events, and the input for node. */
+    static final class Case {
+        final String ctx;
+        final List<List<String>> updates = new ArrayList<>();
+        final List<List<String>> updatesV2 = new ArrayList<>();
+        final List<Doc> docs = new ArrayList<>();
+        Map<String, Object> input;
+
+        Case(String ctx) {
+            this.ctx = ctx;
+        }
+    }
+
+    static Case prepare(long seed, int nDocs, int nOps, boolean gc, boolean text, boolean undo) {
+        Case c = new Case("seed=" + seed + " gc=" + gc + " undo=" + undo);
+        c.input = run(seed, nDocs, nOps, gc, text, undo, new ArrayList<>(), c.updates, c.docs, c.updatesV2);
+        return c;
+    }
+
+    /** Runs all cases in one node process and compares. */
     @SuppressWarnings("unchecked")
-    static void check(long seed, int nDocs, int nOps, boolean gc, boolean text) throws Exception {
-        List<Object> ops = new ArrayList<>();
-        List<List<String>> updates = new ArrayList<>();
-        List<Doc> docs = new ArrayList<>();
-        Map<String, Object> input = run(seed, nDocs, nOps, gc, text, ops, updates, docs);
-        Files.writeString(new File("target/replay-last.json").toPath(), Json.stringify(input));
-        Map<String, Object> res = (Map<String, Object>) Json.parse(runNode("engine/replay.mjs", Json.stringify(input)));
-        String ctx = "seed=" + seed + " gc=" + gc;
-        List<Object> nodeUpdates = (List<Object>) res.get("updates");
-        List<Object> states = (List<Object>) res.get("states");
-        List<Object> json = (List<Object>) res.get("json");
-        for (int i = 0; i < nDocs; i++) {
-            List<Object> nu = (List<Object>) nodeUpdates.get(i);
-            for (int u = 0; u < Math.min(nu.size(), updates.get(i).size()); u++) {
-                assertEquals(nu.get(u), updates.get(i).get(u), ctx + " doc " + i + " update #" + u);
+    static void checkAll(List<Case> cases) throws Exception {
+        List<Object> inputs = new ArrayList<>();
+        for (Case c : cases) {
+            inputs.add(c.input);
+        }
+        String in = Json.stringify(inputs);
+        Files.writeString(new File("target/replay-last.json").toPath(), in);
+        List<Object> results = (List<Object>) Json.parse(runNode("engine/replay.mjs", in));
+        for (int ci = 0; ci < cases.size(); ci++) {
+            Case c = cases.get(ci);
+            Map<String, Object> res = (Map<String, Object>) results.get(ci);
+            List<Object> nodeUpdates = (List<Object>) res.get("updates");
+            List<Object> states = (List<Object>) res.get("states");
+            List<Object> json = (List<Object>) res.get("json");
+            for (int i = 0; i < c.docs.size(); i++) {
+                List<Object> nu = (List<Object>) nodeUpdates.get(i);
+                for (int u = 0; u < Math.min(nu.size(), c.updates.get(i).size()); u++) {
+                    assertEquals(nu.get(u), c.updates.get(i).get(u), c.ctx + " doc " + i + " update #" + u);
+                }
+                assertEquals(nu.size(), c.updates.get(i).size(), c.ctx + " doc " + i + " update count");
+                Doc d = c.docs.get(i);
+                Map<String, Object> mine = new LinkedHashMap<>();
+                mine.put("t", d.getText("t").toDelta());
+                mine.put("m", d.getMap("m").toJSON());
+                mine.put("a", d.getArray("a").toJSON());
+                assertEquals(json.get(i), Json.stringify(mine), c.ctx + " doc " + i + " json");
+                assertEquals(states.get(i), Hex.encode(Updates.encodeStateAsUpdate(d)), c.ctx + " doc " + i + " state");
+                Snapshot snap = Snapshot.snapshot(d);
+                assertEquals(((List<Object>) res.get("snapshots")).get(i), Hex.encode(Snapshot.encodeSnapshot(snap)), c.ctx + " doc " + i + " snapshot");
+                assertEquals(((List<Object>) res.get("snapshotsV2")).get(i), Hex.encode(Snapshot.encodeSnapshotV2(snap)), c.ctx + " doc " + i + " snapshot v2");
+                assertEquals(snap, Snapshot.decodeSnapshot(Snapshot.encodeSnapshot(snap)));
+                assertEquals(snap, Snapshot.decodeSnapshotV2(Snapshot.encodeSnapshotV2(snap)));
+                List<Object> contains = (List<Object>) ((List<Object>) res.get("contains")).get(i);
+                int k = 0;
+                for (List<String> ups : c.updates) {
+                    for (String u : ups) {
+                        assertEquals(contains.get(k++), Snapshot.snapshotContainsUpdate(snap, Hex.decode(u)), c.ctx + " doc " + i + " containsUpdate " + u);
+                    }
+                }
+                assertEquals(((List<Object>) res.get("statesV2")).get(i), Hex.encode(Updates.encodeStateAsUpdateV2(d)), c.ctx + " doc " + i + " state v2");
+                assertEquals(((List<Object>) res.get("updatesV2")).get(i), new ArrayList<Object>(c.updatesV2.get(i)), c.ctx + " doc " + i + " v2 events");
             }
-            assertEquals(nu.size(), updates.get(i).size(), ctx + " doc " + i + " update count");
-            Doc d = docs.get(i);
-            Map<String, Object> mine = new LinkedHashMap<>();
-            mine.put("t", d.getText("t").toDelta());
-            mine.put("m", d.getMap("m").toJSON());
-            mine.put("a", d.getArray("a").toJSON());
-            assertEquals(json.get(i), Json.stringify(mine), ctx + " doc " + i + " json");
-            assertEquals(states.get(i), Hex.encode(Updates.encodeStateAsUpdate(d)), ctx + " doc " + i + " state");
         }
     }
 
@@ -246,8 +308,21 @@ class NodeReplayTest {
     void randomScriptsMatchYjs() throws Exception {
         Assumptions.assumeTrue(nodeAvailable(), "node or js/node_modules/yjs missing; differential check skipped");
         long base = Long.getLong("nodenogg.seed", 1L);
-        for (long s = base; s < base + 40; s++) {
-            check(s, 3, 120, s % 2 == 0, true);
+        List<Case> cases = new ArrayList<>();
+        for (long s = base; s < base + 25; s++) {
+            cases.add(prepare(s, 3, 120, s % 2 == 0, true, false));
         }
+        checkAll(cases);
+    }
+
+    @Test
+    void randomScriptsWithUndoMatchYjs() throws Exception {
+        Assumptions.assumeTrue(nodeAvailable(), "node or js/node_modules/yjs missing; differential check skipped");
+        long base = Long.getLong("nodenogg.seed", 1L);
+        List<Case> cases = new ArrayList<>();
+        for (long s = base; s < base + 20; s++) {
+            cases.add(prepare(s, 2, 100, s % 2 == 0, true, true));
+        }
+        checkAll(cases);
     }
 }

@@ -41,6 +41,7 @@ final class ScriptReplay {
                 Updates.applyUpdate(to, Updates.encodeStateAsUpdate(from, Updates.encodeStateVector(to)));
                 break;
             }
+            case "undo": case "redo": case "stop": throw new IllegalArgumentException("undo ops need UndoManagers");
             default: throw new IllegalArgumentException(op);
         }
     }

@@ -65,6 +65,9 @@ class UpdateV2InteropTest {
             List<String> b = new ArrayList<>();
             d.onUpdate((u, origin, tr) -> a.add(Hex.encode(u)));
             d.onUpdateV2((u, origin, tr) -> b.add(Hex.encode(u)));
+            d.getText("t");
+            d.getMap("m");
+            d.getArray("a");
             s.docs.add(d);
             s.v1.add(a);
             s.v2.add(b);
@@ -112,7 +115,7 @@ class UpdateV2InteropTest {
     @Test
     void seededSessionsEmitTheSameV2UpdatesAsYjs() throws Exception {
         long base = Long.getLong("nodenogg.seed", 1L);
-        for (long seed = base; seed < base + 16; seed++) {
+        for (long seed = base; seed < base + 30; seed++) {
             check(seed, 3, 100, seed % 2 == 0);
         }
     }

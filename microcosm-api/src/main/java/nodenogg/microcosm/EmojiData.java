@@ -12,8 +12,8 @@ public record EmojiData(String content, double x, double y, String parentNodeId)
     if (content == null) {
       throw new InvalidEntityException("content must be a string (the emoji), got null");
     }
-    EntityData.number(x, "x");
-    EntityData.number(y, "y");
+    x = EntityData.number(x, "x");
+    y = EntityData.number(y, "y");
     EntityData.optionalEntityId(parentNodeId, "parentNodeId");
   }
 

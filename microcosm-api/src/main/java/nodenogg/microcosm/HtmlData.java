@@ -20,10 +20,10 @@ public record HtmlData(double x, double y, double width, double height, String c
   public static final double DEFAULT_SIZE = 200;
 
   public HtmlData {
-    EntityData.number(x, "x");
-    EntityData.number(y, "y");
-    EntityData.number(width, "width");
-    EntityData.number(height, "height");
+    x = EntityData.number(x, "x");
+    y = EntityData.number(y, "y");
+    width = EntityData.number(width, "width");
+    height = EntityData.number(height, "height");
     if (content == null) {
       throw new InvalidEntityException("content must be a string (use \"\" for an empty note), got null");
     }

@@ -218,4 +218,10 @@ class EntitySchemaTest {
     assertNotEquals(Entities.create(OWNER, HtmlData.note(0, 0, ""), 1).id(),
         Entities.create(OWNER, HtmlData.note(0, 0, ""), 1).id());
   }
+
+  @Test
+  void negativeZeroIsZeroAsOnTheWire() {
+    assertEquals(HtmlData.note(0, 0, ""), HtmlData.note(-0.0, -0.0, ""));
+    assertEquals(new EmojiData("x", 0, 0, null), new EmojiData("x", -0.0, -0.0, null));
+  }
 }

@@ -11,8 +11,9 @@ import nodenogg.crdt.Doc;
 import nodenogg.crdt.Subscription;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.sync.Awareness;
-import nodenogg.ymicrocosm.spi.MicrocosmProvider;
 import nodenogg.ymicrocosm.spi.ProviderConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import nodenogg.ymicrocosm.spi.ProviderContext;
 
 /**
@@ -27,6 +28,7 @@ import nodenogg.ymicrocosm.spi.ProviderContext;
  * Thread-safe. Closing the link disconnects both sides (they keep their documents).
  */
 public final class InMemoryLink implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InMemoryLink.class);
   private final ExecutorService wire = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "microcosm-link");
     t.setDaemon(true);
@@ -69,7 +71,23 @@ public final class InMemoryLink implements AutoCloseable {
     } else {
       sideB = s;
     }
-    return s::stop;
+    return () -> {
+      // one end closing closes the link, as a socket does
+      disconnect();
+      close();
+    };
+  }
+
+  /** Stops both ends (idempotent): no more traffic, both report disconnected, both forget the peer. */
+  private void disconnect() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    Side a = sideA;
+    Side b = sideB;
+    a.stop(b);
+    b.stop(a);
+    wire.shutdown();
   }
 
   /** Blocks until everything sent so far has been delivered to the other side. */
@@ -89,11 +107,9 @@ public final class InMemoryLink implements AutoCloseable {
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      left.close();
-      right.close();
-      wire.shutdown();
-    }
+    disconnect();
+    left.close();
+    right.close();
   }
 
   /** One end: listens to its microcosm and delivers to the peer on the wire thread. */
@@ -139,24 +155,25 @@ public final class InMemoryLink implements AutoCloseable {
         return;
       }
       Doc doc = ctx.doc();
-      if (update != null) {
-        Updates.applyUpdate(doc, update, inbound);
-      }
-      if (presence != null) {
-        ctx.awareness().applyUpdate(presence, inbound);
+      try {
+        if (update != null) {
+          Updates.applyUpdate(doc, update, inbound);
+        }
+        if (presence != null) {
+          ctx.awareness().applyUpdate(presence, inbound);
+        }
+      } catch (RuntimeException e) {
+        // a real transport would drop the connection; here the peer is our own code, so report it
+        LOG.error("in-memory link could not deliver to microcosm {}", ctx.documentName(), e);
       }
     }
 
-    void stop() {
+    void stop(Side other) {
       docSub.close();
       awarenessSub.close();
       ctx.connectionChanged(false);
-      Side other = peer;
-      if (other != null) {
-        // like a transport closing: the peer forgets our presence
-        long ours = ctx.awareness().clientId();
-        other.ctx.awareness().removeStates(List.of(ours), other.inbound);
-      }
+      // like a transport closing: each side forgets the other's presence
+      ctx.awareness().removeStates(List.of(other.ctx.awareness().clientId()), inbound);
     }
   }
 }

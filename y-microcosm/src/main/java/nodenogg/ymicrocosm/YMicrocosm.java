@@ -3,7 +3,6 @@ package nodenogg.ymicrocosm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +24,6 @@ import nodenogg.microcosm.EditableMicrocosmAPI;
 import nodenogg.microcosm.Entities;
 import nodenogg.microcosm.Entity;
 import nodenogg.microcosm.EntityData;
-import nodenogg.microcosm.EntityEvent;
 import nodenogg.microcosm.EntityId;
 import nodenogg.microcosm.EntityListener;
 import nodenogg.microcosm.EntityLocation;
@@ -43,6 +39,8 @@ import nodenogg.microcosm.SchemaProfile;
 import nodenogg.microcosm.spi.UpdatePersistence;
 import nodenogg.ymicrocosm.internal.CollectionIndex;
 import nodenogg.ymicrocosm.internal.CollectionUndo;
+import nodenogg.ymicrocosm.internal.ListenerHub;
+import nodenogg.ymicrocosm.internal.PresenceView;
 import nodenogg.ymicrocosm.internal.Values;
 import nodenogg.ymicrocosm.spi.MicrocosmProvider;
 import nodenogg.ymicrocosm.spi.ProviderConnection;
@@ -68,6 +66,13 @@ import org.slf4j.LoggerFactory;
  * ({@code microcosm-<id>}), or on the executor given with {@link MicrocosmOptions#listenerExecutor}.
  * A listener may call back into the microcosm. The same thread runs the presence check every 3 s
  * (renewing our own presence after 15 s, dropping peers silent for 30 s).
+ *
+ * <h2>Editing</h2>
+ * Edits go only to the collection chosen with {@link #identify}; each call is one transaction (one
+ * update to peers and storage) and one undo step. Undo/redo ({@code CollectionUndo}) is scoped to the
+ * own collection and never reverts what others changed since: a key someone else overwrote keeps
+ * their value. Indexing is incremental: map observers collect the keys a transaction touched and only
+ * those values are decoded again.
  *
  * <h2>Lifecycle</h2>
  * {@link #open} loads the persisted updates (if a persistence is given), scans the document, connects
@@ -105,11 +110,8 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   private final Awareness awareness;
   private final CollectionIndex index;
   private final ScheduledThreadPoolExecutor loop;
-  private final Executor listeners;
+  private final ListenerHub hub;
   private final UpdatePersistence persistence;
-  private final List<EntityListener> entityListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<MicrocosmState>> stateListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<InvalidValue>> invalidListeners = new CopyOnWriteArrayList<>();
   private final Map<Object, Boolean> transports = new ConcurrentHashMap<>();
   private final List<ProviderConnection> connections = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -119,8 +121,10 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   private final Awareness.Registration awarenessRegistration;
 
   private final ThreadLocal<Exception> appendFailure = new ThreadLocal<>();
-  private volatile String identity;
-  private volatile CollectionUndo undoScope;
+  /** The own collection and its undo scope, replaced together by {@link #identify}. */
+  private record Own(String identity, CollectionUndo undo) {}
+
+  private volatile Own own;
   private volatile Identity joinedAs;
   private volatile List<IdentityWithStatus> presence = List.of();
   private volatile boolean ready;
@@ -141,7 +145,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
       return t;
     });
     this.loop.setRemoveOnCancelPolicy(true);
-    this.listeners = options.listenerExecutor != null ? options.listenerExecutor : loop;
+    this.hub = new ListenerHub(id, options.listenerExecutor != null ? options.listenerExecutor : loop);
     if (persistence != null) {
       loadStored();
     }
@@ -332,9 +336,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public nodenogg.microcosm.Subscription subscribe(EntityListener listener) {
-    Objects.requireNonNull(listener, "listener");
-    entityListeners.add(listener);
-    return () -> entityListeners.remove(listener);
+    return hub.onEntity(listener);
   }
 
   @Override
@@ -350,14 +352,12 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public nodenogg.microcosm.Subscription onState(Consumer<MicrocosmState> listener) {
-    stateListeners.add(Objects.requireNonNull(listener, "listener"));
-    return () -> stateListeners.remove(listener);
+    return hub.onState(listener);
   }
 
   @Override
   public nodenogg.microcosm.Subscription onInvalidValue(Consumer<InvalidValue> listener) {
-    invalidListeners.add(Objects.requireNonNull(listener, "listener"));
-    return () -> invalidListeners.remove(listener);
+    return hub.onInvalid(listener);
   }
 
   /**
@@ -365,15 +365,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
    * from the listener executor.
    */
   public void drainEvents() {
-    CountDownLatch done = new CountDownLatch(1);
-    listeners.execute(done::countDown);
-    try {
-      if (!done.await(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("listener executor did not run queued events within 30 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    hub.drain();
   }
 
   // ---- edit side -----------------------------------------------------------------------------------
@@ -383,9 +375,9 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     IdentityId.require(identityId, "identity id");
     requireOpen();
     synchronized (stateLock) {
-      if (!identityId.equals(identity)) {
-        undoScope = new CollectionUndo(doc.getMap(identityId), options.captureTimeoutMillis, options.clock);
-        identity = identityId;
+      if (own == null || !identityId.equals(own.identity())) {
+        own = new Own(identityId,
+            new CollectionUndo(doc.getMap(identityId), options.captureTimeoutMillis, options.clock));
       }
     }
     doc.transact(tr -> register(identityId), register);
@@ -401,12 +393,13 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public Optional<String> identityId() {
-    return Optional.ofNullable(identity);
+    Own o = own;
+    return Optional.ofNullable(o == null ? null : o.identity());
   }
 
-  private String requireIdentity() {
+  private Own requireIdentity() {
     requireOpen();
-    String me = identity;
+    Own me = own;
     if (me == null) {
       throw new IllegalStateException("no identity selected for microcosm '" + id
           + "': call identify(identityId) before creating, updating or deleting");
@@ -421,10 +414,10 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   }
 
   /** One edit of the own collection: one transaction, one undo step (see {@link CollectionUndo}). */
-  private void edit(String me, Consumer<CollectionUndo> body) {
-    CollectionUndo scope = undoScope;
+  private void edit(Own me, Consumer<CollectionUndo> body) {
+    CollectionUndo scope = me.undo();
     doc.transact(tr -> {
-      register(me);
+      register(me.identity());
       scope.begin();
       try {
         body.accept(scope);
@@ -445,13 +438,13 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     }
   }
 
-  private Entity readOwn(String entityId) {
-    Object raw = doc.getMap(identity).get(entityId);
+  private Entity readOwn(Own me, String entityId) {
+    Object raw = doc.getMap(me.identity()).get(entityId);
     if (raw == null) {
       return null;
     }
     try {
-      return profile.decodeStoredLenient(Values.withoutUndefined(raw), identity);
+      return profile.decodeStoredLenient(Values.withoutUndefined(raw), me.identity());
     } catch (InvalidEntityException e) {
       return null;
     }
@@ -464,11 +457,11 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public List<Entity> create(List<? extends EntityData> data) {
-    String me = requireIdentity();
+    Own me = requireIdentity();
     long now = options.clock.getAsLong();
     List<Entity> out = new ArrayList<>(data.size());
     for (EntityData d : data) {
-      out.add(Entities.create(me, Objects.requireNonNull(d, "entity data"), now));
+      out.add(Entities.create(me.identity(), Objects.requireNonNull(d, "entity data"), now));
     }
     edit(me, coll -> {
       for (Entity e : out) {
@@ -483,11 +476,11 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
    * transaction, for restoring or importing. Each entity's {@code identityId} must be the own identity.
    */
   public void importEntities(List<Entity> entities) {
-    String me = requireIdentity();
+    Own me = requireIdentity();
     for (Entity e : entities) {
-      if (!e.identityId().equals(me)) {
+      if (!e.identityId().equals(me.identity())) {
         throw new IllegalArgumentException("entity " + e.id() + " belongs to " + e.identityId()
-            + ", not to the identified collection " + me + "; a microcosm only writes its own collection");
+            + ", not to the identified collection " + me.identity() + "; a microcosm only writes its own collection");
       }
     }
     edit(me, coll -> {
@@ -499,13 +492,13 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public List<Entity> update(List<EntityUpdate> updates) {
-    String me = requireIdentity();
+    Own me = requireIdentity();
     long now = options.clock.getAsLong();
     List<Entity> out = new ArrayList<>();
     edit(me, coll -> {
       Map<String, Entity> next = new LinkedHashMap<>();
       for (EntityUpdate u : updates) {
-        Entity current = next.containsKey(u.entityId()) ? next.get(u.entityId()) : readOwn(u.entityId());
+        Entity current = next.containsKey(u.entityId()) ? next.get(u.entityId()) : readOwn(me, u.entityId());
         if (current != null) {
           next.put(u.entityId(), Entities.update(current, u.changes(), now));
         }
@@ -521,14 +514,14 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   /** {@inheritDoc} {@code fn} runs inside the document transaction: keep it short and side-effect free. */
   @Override
   public Optional<Entity> patch(String entityId, UnaryOperator<EntityData> fn) {
-    String me = requireIdentity();
+    Own me = requireIdentity();
     if (!EntityId.isValid(entityId)) {
       return Optional.empty();
     }
     long now = options.clock.getAsLong();
     Entity[] result = new Entity[1];
     edit(me, coll -> {
-      Entity current = readOwn(entityId);
+      Entity current = readOwn(me, entityId);
       if (current != null) {
         Entity next = Entities.replace(current, Objects.requireNonNull(fn.apply(current.data()), "patch result"), now);
         coll.set(entityId, profile.encodeStored(next));
@@ -540,7 +533,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public int delete(List<String> entityIds) {
-    String me = requireIdentity();
+    Own me = requireIdentity();
     int[] count = new int[1];
     edit(me, coll -> {
       for (String key : entityIds) {
@@ -554,10 +547,10 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public int deleteAll() {
-    String me = requireIdentity();
+    Own me = requireIdentity();
     int[] count = new int[1];
     edit(me, coll -> {
-      for (String key : new ArrayList<>(doc.getMap(me).keys())) {
+      for (String key : new ArrayList<>(doc.getMap(me.identity()).keys())) {
         if (coll.delete(key)) {
           count[0]++;
         }
@@ -578,10 +571,11 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   private boolean step(boolean back) {
     requireOpen();
-    CollectionUndo scope = undoScope;
-    if (scope == null) {
+    Own o = own;
+    if (o == null) {
       return false;
     }
+    CollectionUndo scope = o.undo();
     boolean[] done = new boolean[1];
     doc.transact(tr -> done[0] = back ? scope.undo() : scope.redo(), undoing);
     throwIfNotStored();
@@ -590,23 +584,23 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public boolean canUndo() {
-    CollectionUndo scope = undoScope;
-    if (scope == null) {
+    Own o = own;
+    if (o == null) {
       return false;
     }
     boolean[] r = new boolean[1];
-    doc.transact(tr -> r[0] = scope.canUndo(), undoing);
+    doc.transact(tr -> r[0] = o.undo().canUndo(), undoing);
     return r[0];
   }
 
   @Override
   public boolean canRedo() {
-    CollectionUndo scope = undoScope;
-    if (scope == null) {
+    Own o = own;
+    if (o == null) {
       return false;
     }
     boolean[] r = new boolean[1];
-    doc.transact(tr -> r[0] = scope.canRedo(), undoing);
+    doc.transact(tr -> r[0] = o.undo().canRedo(), undoing);
     return r[0];
   }
 
@@ -645,24 +639,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   }
 
   private void onPresenceChange() {
-    Map<String, IdentityWithStatus> byId = new LinkedHashMap<>();
-    for (Object st : awareness.getStates().values()) {
-      if (!(st instanceof Map<?, ?> m) || !m.containsKey("identity")) {
-        continue;
-      }
-      try {
-        IdentityWithStatus s = profile.decodePresenceLenient(m.get("identity"));
-        IdentityWithStatus prev = byId.get(s.identity().id());
-        if (prev == null || prev.timestamp() <= s.timestamp()) {
-          byId.put(s.identity().id(), s);
-        }
-      } catch (InvalidEntityException e) {
-        LOG.debug("ignoring malformed presence in microcosm {}: {}", id, e.getMessage());
-      }
-    }
-    List<IdentityWithStatus> list = new ArrayList<>(byId.values());
-    list.sort(Comparator.comparing(s -> s.identity().id()));
-    presence = List.copyOf(list);
+    presence = PresenceView.of(awareness.getStates(), profile);
     publishState();
   }
 
@@ -696,42 +673,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
       LOG.error("microcosm {}: could not index the document after an update", id, e);
       return;
     }
-    if (!changes.events().isEmpty() && !entityListeners.isEmpty()) {
-      List<EntityEvent> events = changes.events();
-      post(() -> {
-        for (EntityEvent ev : events) {
-          for (EntityListener l : entityListeners) {
-            runListener(() -> l.onEvent(ev));
-          }
-        }
-      });
-    }
-    if (!changes.newlyInvalid().isEmpty() && !invalidListeners.isEmpty()) {
-      List<InvalidValue> bad = changes.newlyInvalid();
-      post(() -> {
-        for (InvalidValue v : bad) {
-          for (Consumer<InvalidValue> l : invalidListeners) {
-            runListener(() -> l.accept(v));
-          }
-        }
-      });
-    }
-  }
-
-  private void post(Runnable task) {
-    try {
-      listeners.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      LOG.debug("microcosm {} is closed; dropping a listener call", id);
-    }
-  }
-
-  private void runListener(Runnable r) {
-    try {
-      r.run();
-    } catch (RuntimeException e) {
-      LOG.warn("listener of microcosm {} failed", id, e);
-    }
+    hub.post(changes.events(), changes.newlyInvalid());
   }
 
   private void publishState() {
@@ -742,13 +684,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
         return;
       }
       state = next;
-      if (!stateListeners.isEmpty()) {
-        post(() -> {
-          for (Consumer<MicrocosmState> l : stateListeners) {
-            runListener(() -> l.accept(next));
-          }
-        });
-      }
+      hub.post(next);
     }
   }
 
@@ -771,6 +707,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     docSubscription.close();
     indexSubscription.close();
     doc.transact(tr -> index.close(), register);
+    awareness.close();
     ready = false;
     publishState();
     loop.shutdown();
@@ -794,6 +731,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
 
   @Override
   public String toString() {
-    return "YMicrocosm[" + id + ", " + profile + ", identity=" + identity + "]";
+    Own o = own;
+    return "YMicrocosm[" + id + ", " + profile + ", identity=" + (o == null ? null : o.identity()) + "]";
   }
 }

@@ -73,4 +73,23 @@ class PresenceTest {
       assertTrue(b.state().identities().isEmpty());
     }
   }
+
+  @Test
+  void closingOneEndDisconnectsTheOther() {
+    try (YMicrocosm b = YMicrocosm.inMemory("presence")) {
+      YMicrocosm a = YMicrocosm.inMemory("presence");
+      InMemoryLink link = InMemoryLink.connect(a, b);
+      a.join(alice);
+      link.flush();
+      assertEquals(1, b.state().joinedCount());
+      a.close();
+      assertFalse(b.state().connected());
+      assertTrue(b.state().identities().isEmpty());
+      b.identify("@bbbbbbbbbbbbbbb2");
+      b.create(nodenogg.microcosm.HtmlData.note(0, 0, "after"));
+      link.flush();
+      assertTrue(a.entities().isEmpty(), "no traffic after disconnect");
+      link.close();
+    }
+  }
 }

@@ -77,4 +77,50 @@ class UndoOwnershipTest {
       assertEquals(List.of(ALICE, BOB), a.getCollections());
     }
   }
+
+  @Test
+  void undoLeavesAKeyAnotherDeviceChangedSince() {
+    // the same identity on two devices: both write the same collection
+    try (YMicrocosm laptop = YMicrocosm.inMemory("devices"); YMicrocosm phone = YMicrocosm.inMemory("devices");
+        InMemoryLink link = InMemoryLink.connect(laptop, phone)) {
+      laptop.identify(ALICE);
+      phone.identify(ALICE);
+      Entity note = laptop.create(HtmlData.note(0, 0, "laptop"));
+      Entity other = laptop.create(HtmlData.note(9, 9, "untouched"));
+      laptop.update(EntityUpdate.move(other.id(), 50, 50));
+      link.flush();
+      phone.update(EntityUpdate.content(note.id(), "phone"));
+      link.flush();
+      assertTrue(laptop.undo(), "undo the move");
+      assertEquals(9, laptop.getEntity(ALICE, other.id()).orElseThrow().dataAs(HtmlData.class).x());
+      assertTrue(laptop.undo(), "undo creating 'untouched'");
+      assertTrue(laptop.getEntity(ALICE, other.id()).isEmpty());
+      assertTrue(laptop.undo(), "undo creating 'laptop': skipped, the phone changed it since");
+      link.flush();
+      assertEquals("phone", laptop.getEntity(ALICE, note.id()).orElseThrow().dataAs(HtmlData.class).content());
+      assertEquals("phone", phone.getEntity(ALICE, note.id()).orElseThrow().dataAs(HtmlData.class).content());
+    }
+  }
+
+  @Test
+  void editsWithinTheCaptureTimeoutMergeIntoOneStep() {
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(10_000);
+    try (YMicrocosm m = YMicrocosm.open("capture", MicrocosmOptions.defaults().clock(clock::get).captureTimeoutMillis(500))) {
+      m.identify(ALICE);
+      Entity e = m.create(HtmlData.note(0, 0, "a"));
+      clock.addAndGet(1_000);
+      m.update(EntityUpdate.move(e.id(), 1, 1));
+      clock.addAndGet(100);
+      m.update(EntityUpdate.move(e.id(), 2, 2));
+      clock.addAndGet(100);
+      m.update(EntityUpdate.move(e.id(), 3, 3));
+      assertTrue(m.undo(), "the three quick moves are one step");
+      assertEquals(0, m.getEntity(ALICE, e.id()).orElseThrow().dataAs(HtmlData.class).x());
+      assertTrue(m.undo(), "the create, 1 s earlier, is its own step");
+      assertTrue(m.getEntity(ALICE, e.id()).isEmpty());
+      assertTrue(m.redo());
+      assertTrue(m.redo());
+      assertEquals(3, m.getEntity(ALICE, e.id()).orElseThrow().dataAs(HtmlData.class).x());
+    }
+  }
 }

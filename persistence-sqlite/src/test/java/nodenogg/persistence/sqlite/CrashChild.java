@@ -14,7 +14,8 @@ import nodenogg.persistence.sqlite.internal.StoreHooks;
  * With a halt point, calls {@code Runtime.halt} (as abrupt as {@code kill -9}) the N-th time the
  * store passes that point.
  *
- * <p>Args: {@code dbFile run threads [haltPoint haltAfter]}.
+ * <p>Args: {@code dbFile run threads compact(true|false) [haltPoint haltAfter]}; with compact, logs are
+ * compacted every 20 rows (engine merge) while the appends run.
  */
 public final class CrashChild {
 
@@ -22,15 +23,21 @@ public final class CrashChild {
     Path db = Path.of(args[0]);
     int run = Integer.parseInt(args[1]);
     int threads = Integer.parseInt(args[2]);
+    boolean compact = Boolean.parseBoolean(args[3]);
     StoreHooks hooks = StoreHooks.NONE;
-    if (args.length > 3) {
-      StoreHooks.Point point = StoreHooks.Point.valueOf(args[3]);
-      int after = Integer.parseInt(args[4]);
+    if (args.length > 4) {
+      StoreHooks.Point point = StoreHooks.Point.valueOf(args[4]);
+      int after = Integer.parseInt(args[5]);
       hooks = new StoreHooks() {
         private int hits;
 
         @Override
-        public void at(Point p) {
+        public long checkpointEveryBytes() {
+          return point == Point.CHECKPOINT ? 16 << 10 : StoreHooks.super.checkpointEveryBytes();
+        }
+
+        @Override
+        public synchronized void at(Point p) {
           if (p == point && ++hits >= after) {
             Runtime.getRuntime().halt(137);
           }
@@ -38,7 +45,9 @@ public final class CrashChild {
       };
     }
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-    SqliteUpdateStore store = SqliteUpdateStore.open(db, StoreOptions.defaults().withoutAutoCompaction(), hooks);
+    StoreOptions options = compact ? StoreOptions.defaults().withCompactionCount(20)
+        : StoreOptions.defaults().withoutAutoCompaction();
+    SqliteUpdateStore store = SqliteUpdateStore.open(db, options, hooks);
     out.println("READY");
     out.flush();
     for (int t = 0; t < threads; t++) {

@@ -13,11 +13,15 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import nodenogg.crdt.Doc;
+import nodenogg.crdt.Updates;
 import nodenogg.persistence.sqlite.internal.StoreHooks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,18 +58,32 @@ class CrashTest {
     System.out.println("CrashTest seed=" + seed + " kills=" + kills + " (replay with -Dnodenogg.crash.seed=" + seed + ")");
     Random rnd = new Random(seed);
     Path db = dir.resolve("crash.db");
-    StoreHooks.Point[] points = {StoreHooks.Point.BEFORE_BEGIN, StoreHooks.Point.BEFORE_COMMIT, StoreHooks.Point.AFTER_COMMIT};
+    Path nativeDir = java.nio.file.Files.createDirectories(dir.resolve("native"));
+    StoreHooks.Point[] points = {StoreHooks.Point.BEFORE_BEGIN, StoreHooks.Point.BEFORE_COMMIT,
+        StoreHooks.Point.AFTER_COMMIT, StoreHooks.Point.COMPACTION_BETWEEN, StoreHooks.Point.CHECKPOINT};
     List<Ack> allAcks = new ArrayList<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("nodenogg.crash.maxSeconds", 150));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("nodenogg.crash.maxSeconds", 110));
     int done = 0;
+    Map<String, Integer> selfHalted = new java.util.TreeMap<>();
     for (int run = 1; run <= kills && System.nanoTime() < deadline; run++) {
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+          "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+      // sqlite-jdbc extracts its native library at start and deletes it at exit, which a SIGKILL skips:
+      // extract into the test's temp dir, and once one copy exists let every later child load that one
+      cmd.add("-Dorg.sqlite.tmpdir=" + nativeDir);
+      nativeLib(nativeDir).ifPresent(lib -> {
+        cmd.add("-Dorg.sqlite.lib.path=" + nativeDir);
+        cmd.add("-Dorg.sqlite.lib.name=" + lib);
+      });
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
           CrashChild.class.getName(), db.toString(), Integer.toString(run), Integer.toString(1 + rnd.nextInt(3))));
       boolean halting = run % 5 == 0;
+      StoreHooks.Point point = points[(run / 5) % points.length];
+      boolean compacting = run % 3 == 0 || (halting && point == StoreHooks.Point.COMPACTION_BETWEEN);
+      cmd.add(Boolean.toString(compacting));
       if (halting) {
-        cmd.add(points[(run / 5) % points.length].name());
-        cmd.add(Integer.toString(1 + rnd.nextInt(50)));
+        cmd.add(point.name());
+        cmd.add(Integer.toString(point == StoreHooks.Point.COMPACTION_BETWEEN ? 1 + rnd.nextInt(3) : 1 + rnd.nextInt(50)));
       }
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       List<String> lines = new ArrayList<>();
@@ -78,9 +96,11 @@ class CrashTest {
         }
         assertTrue(contains(lines, "READY"), "child did not start (run " + run + ", seed " + seed + ")");
         if (halting) {
-          p.waitFor(10, TimeUnit.SECONDS);
+          if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 137) {
+            selfHalted.merge(point.name(), 1, Integer::sum);
+          }
         } else {
-          Thread.sleep(30 + rnd.nextInt(500));
+          Thread.sleep(20 + rnd.nextInt(300));
         }
       } finally {
         p.destroyForcibly();
@@ -89,16 +109,26 @@ class CrashTest {
       }
       List<Ack> acks = parse(lines);
       allAcks.addAll(acks);
-      verify(db, acks, "run " + run + " (seed " + seed + ", " + acks.size() + " acks"
-          + (halting ? ", halted at " + cmd.get(cmd.size() - 2) : ", SIGKILL") + ")");
+      verify(db, acks, compacting, "run " + run + " (seed " + seed + ", " + acks.size() + " acks"
+          + (compacting ? ", compacting" : "") + (halting ? ", halted at " + point : ", SIGKILL") + ")");
       done++;
     }
     assertTrue(done >= Math.min(kills, 10), "too few kill cycles in the time bound: " + done);
-    verify(db, allAcks, "final check over all " + done + " runs (seed " + seed + ")");
+    verify(db, allAcks, true, "final check over all " + done + " runs (seed " + seed + ")");
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db)) {
       assertTrue(store.check().ok(), store.check().toString());
     }
-    System.out.println("CrashTest: " + done + " kills, " + allAcks.size() + " acknowledged updates, none lost");
+    System.out.println("CrashTest: " + done + " kills, " + allAcks.size() + " acknowledged updates, none lost;"
+        + " halted at named points: " + selfHalted);
+    assertTrue(selfHalted.size() >= 3, "children halted at named points: " + selfHalted);
+  }
+
+  private static java.util.Optional<String> nativeLib(Path nativeDir) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(nativeDir)) {
+      return files.map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith("libsqlitejdbc.so") || n.endsWith("libsqlitejdbc.dylib") || n.endsWith("sqlitejdbc.dll"))
+          .findFirst();
+    }
   }
 
   private static boolean contains(List<String> lines, String s) {
@@ -139,9 +169,14 @@ class CrashTest {
     return acks;
   }
 
-  /** Independent of the store's code: raw JDBC over the file, bytes compared with what the child sent. */
-  private static void verify(Path db, List<Ack> acks, String context) throws Exception {
+  /**
+   * Independent of the store's code: raw JDBC over the file. Without compaction every acknowledged
+   * update's exact bytes must be a row; with compaction (rows merged) the engine, fed every row, must
+   * have integrated each acknowledged clock range.
+   */
+  private static void verify(Path db, List<Ack> acks, boolean merged, String context) throws Exception {
     Set<ByteBuffer> stored = new HashSet<>();
+    Map<String, Map<Long, Long>> svs = new HashMap<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
       try (ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
         rs.next();
@@ -152,19 +187,26 @@ class CrashTest {
         docs.add(a.doc);
       }
       for (String d : docs) {
+        Doc doc = new Doc();
         try (ResultSet rs = st.executeQuery("SELECT u.data FROM updates u JOIN documents d ON d.id = u.doc_id WHERE d.name = '" + d + "'")) {
           while (rs.next()) {
-            stored.add(ByteBuffer.wrap(rs.getBytes(1)));
+            byte[] row = rs.getBytes(1);
+            stored.add(ByteBuffer.wrap(row));
+            if (merged) {
+              Updates.applyUpdate(doc, row);
+            }
           }
         }
+        svs.put(d, Updates.decodeStateVector(Updates.encodeStateVector(doc)));
       }
     }
     for (Ack a : acks) {
       String text = payload(a.client, a.clock);
       assertEquals(text.length(), a.len);
       byte[] expected = TestUpdates.text(a.client, a.clock, text);
-      assertTrue(stored.contains(ByteBuffer.wrap(expected)),
-          "acknowledged update LOST: doc " + a.doc + " client " + a.client + " clock " + a.clock + " in " + context);
+      boolean present = merged ? svs.get(a.doc).getOrDefault(a.client, 0L) >= a.clock + a.len
+          : stored.contains(ByteBuffer.wrap(expected));
+      assertTrue(present, "acknowledged update LOST: doc " + a.doc + " client " + a.client + " clock " + a.clock + " in " + context);
     }
   }
 }

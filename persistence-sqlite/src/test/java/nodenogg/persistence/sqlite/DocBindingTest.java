@@ -59,6 +59,35 @@ class DocBindingTest {
   }
 
   @Test
+  void failedAppendsAreRetriedSoStoreAndDocDoNotDiverge() {
+    Path db = dir.resolve("f.db");
+    Doc doc = new Doc(new Doc.Options().clientId(31));
+    FaultyConnection faults = FaultyConnection.random(9, 0.3);
+    try (SqliteUpdateStore store = SqliteUpdateStore.open(db, StoreOptions.defaults().withCompactionCount(30), faults);
+        DocBinding binding = store.bind(doc, "doc")) {
+      faults.arm();
+      Random r = new Random(2);
+      for (int i = 0; i < 200; i++) {
+        edit(doc, r, 1);
+        try {
+          binding.flush().join(); // one commit per edit, so faults hit many commits
+        } catch (RuntimeException expected) {
+          // that commit (or a retry) failed; the binding keeps the update for the next attempt
+        }
+      }
+      assertTrue(faults.injected.get() > 10, "faults were injected: " + faults.injected.get());
+      faults.disarm();
+      binding.flush().join(); // retries whatever failed; now everything is durable
+      assertEquals(0, binding.pendingRetries());
+    }
+    try (SqliteUpdateStore store = SqliteUpdateStore.open(db)) {
+      Doc back = new Doc();
+      store.load(back, "doc");
+      assertArrayEquals(Updates.encodeStateAsUpdate(doc), Updates.encodeStateAsUpdate(back));
+    }
+  }
+
+  @Test
   void bindingStoresContentTheDocHadBeforeBinding() {
     Doc d = new Doc(new Doc.Options().clientId(5));
     d.getText("t").insert(0, "before");

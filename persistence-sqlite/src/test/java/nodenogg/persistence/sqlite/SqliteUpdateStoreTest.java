@@ -34,6 +34,8 @@ class SqliteUpdateStoreTest {
       assertEquals("2", s.get("synchronous"), "FULL is synchronous=2");
       assertEquals("1", s.get("foreign_keys"));
       assertEquals("5000", s.get("busy_timeout"));
+      assertEquals("0", s.get("wal_autocheckpoint"), "checkpoints run off the writer thread");
+      assertEquals("true", s.get("background_checkpoint"));
       assertEquals(dir.resolve("microcosm.db").toAbsolutePath(), store.file());
     }
     try (SqliteUpdateStore store = SqliteUpdateStore.open(dir.resolve("n.db"),
@@ -145,6 +147,22 @@ class SqliteUpdateStoreTest {
     store.close(); // idempotent
     try (SqliteUpdateStore again = SqliteUpdateStore.openDirectory(dir, noCompaction())) {
       assertEquals(500, again.loadUpdates("d").size());
+    }
+  }
+
+  @Test
+  void closingFromAnAcknowledgementCallbackDoesNotHang() throws Exception {
+    SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, noCompaction());
+    CompletableFuture<Void> closedInCallback = new CompletableFuture<>();
+    store.append("d", TestUpdates.text(1, 0, "x")).thenRun(() -> {
+      store.close();
+      closedInCallback.complete(null);
+    });
+    closedInCallback.get(5, TimeUnit.SECONDS);
+    assertThrows(StoreException.class, () -> store.listDocuments());
+    store.close(); // waits for the close begun in the callback
+    try (SqliteUpdateStore again = SqliteUpdateStore.openDirectory(dir, noCompaction())) {
+      assertEquals(1, again.loadUpdates("d").size());
     }
   }
 

@@ -71,6 +71,7 @@ public final class StoreCore {
   private final ExecutorService merges;
   private volatile boolean closed;
   private volatile boolean writerDone;
+  private volatile Thread ackThread;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
   // Writer-thread state.
@@ -79,6 +80,7 @@ public final class StoreCore {
   private boolean cacheValid;
   private long dataVersion;
   private PreparedStatement insertUpdate;
+  private Checkpointer checkpointer;
 
   private StoreCore(Path file, StoreOptions options, StoreHooks hooks, UpdateMerger merger, Connection conn) {
     this.file = file;
@@ -87,7 +89,11 @@ public final class StoreCore {
     this.merger = merger;
     this.conn = conn;
     this.queue = new LinkedBlockingQueue<>(options.maxQueued());
-    this.acks = Executors.newSingleThreadExecutor(r -> daemon(r, "sqlite-store-acks " + file.getFileName()));
+    this.acks = Executors.newSingleThreadExecutor(r -> {
+      Thread t = daemon(r, "sqlite-store-acks " + file.getFileName());
+      ackThread = t;
+      return t;
+    });
     this.merges = Executors.newSingleThreadExecutor(r -> daemon(r, "sqlite-store-compaction " + file.getFileName()));
     this.writer = daemon(this::runWriter, "sqlite-store-writer " + file.getFileName());
   }
@@ -123,6 +129,12 @@ public final class StoreCore {
       core.dataVersion = Queries.scalarLong(c, "PRAGMA data_version");
       core.cacheValid = true;
       core.insertUpdate = c.prepareStatement("INSERT INTO updates (doc_id, seq, data, crc32) VALUES (?, ?, ?, ?)");
+      core.checkpointer = Checkpointer.start(abs, options, hooks);
+      if (core.checkpointer != null) {
+        try (Statement st = c.createStatement()) {
+          st.execute("PRAGMA wal_autocheckpoint = 0");
+        }
+      }
       core.writer.start();
       return core;
     } catch (SQLException e) {
@@ -368,6 +380,8 @@ public final class StoreCore {
       m.put("synchronous", Queries.scalarString(conn, "PRAGMA synchronous"));
       m.put("foreign_keys", Queries.scalarString(conn, "PRAGMA foreign_keys"));
       m.put("busy_timeout", Queries.scalarString(conn, "PRAGMA busy_timeout"));
+      m.put("wal_autocheckpoint", Queries.scalarString(conn, "PRAGMA wal_autocheckpoint"));
+      m.put("background_checkpoint", Boolean.toString(checkpointer != null));
       m.put("schema_version", Integer.toString(Schema.version(conn)));
       return m;
     });
@@ -398,8 +412,8 @@ public final class StoreCore {
   }
 
   private void awaitTermination() {
-    if (Thread.currentThread() == writer) {
-      return;
+    if (Thread.currentThread() == writer || Thread.currentThread() == ackThread) {
+      return; // closing from an acknowledgement callback: the close completes after the callback returns
     }
     terminated.join();
   }
@@ -520,6 +534,9 @@ public final class StoreCore {
     writerDone = true;
     failQueued();
     merges.shutdownNow();
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
     try {
       hooks.at(StoreHooks.Point.CHECKPOINT);
       try (Statement st = conn.createStatement()) {
@@ -678,6 +695,13 @@ public final class StoreCore {
       return;
     }
     acks.execute(() -> appends.forEach(a -> a.future.complete(a.seq)));
+    if (checkpointer != null) {
+      long bytes = 0;
+      for (Append a : appends) {
+        bytes += a.data.length + 32; // row and index overhead, roughly
+      }
+      checkpointer.committed(bytes);
+    }
     for (DocState s : touched.values()) {
       if (merger != null && s.count > 1 && !s.compactionFailed && !compacting.contains(s.name)
           && (s.count > satAdd(options.compactionCount(), s.baselineCount)

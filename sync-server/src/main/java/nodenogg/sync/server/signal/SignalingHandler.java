@@ -32,14 +32,14 @@ import nodenogg.sync.server.websocket.WebServer;
  * that socket (1007); caps on topics per socket, topic length, message size and message rate
  * (see {@link SignalingLimits}) close only the offending socket.
  *
- * <p>Mount it on a {@link WebServer}, together with the JSON status page that nodenogg.in
- * clients fetch before connecting:
+ * <p>Mount it on a {@link WebServer}; being also an {@link HttpHandler}, the same mount answers
+ * the JSON status page ({@code {"status":"ok"}}) that nodenogg.in clients fetch with a plain GET
+ * on the signalling URL before connecting:
  * <pre>{@code
  * SignalingHandler signaling = new SignalingHandler();
  * WebServer server = WebServer.builder()
  *     .bind("0.0.0.0", 8787)
  *     .socket("/signal"::equals, signaling)
- *     .http("/signal", SignalingHandler.statusPage())
  *     .build()
  *     .start();
  * }</pre>
@@ -47,7 +47,7 @@ import nodenogg.sync.server.websocket.WebServer;
  *
  * <p>Thread-safe: callbacks for different connections may run concurrently.
  */
-public final class SignalingHandler implements SocketHandler {
+public final class SignalingHandler implements SocketHandler, HttpHandler {
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -69,6 +69,16 @@ public final class SignalingHandler implements SocketHandler {
   /** The status page y-microcosm clients check before connecting: JSON {@code {"status":"ok"}}. */
   public static HttpHandler statusPage() {
     return (method, path, headers) -> HttpHandler.Response.json(200, STATUS_JSON);
+  }
+
+  /**
+   * Plain HTTP on the signalling path answers the status JSON, so mounting only the socket route
+   * ({@code socket("/signal"::equals, handler)}) already serves {@code GET /signal} (see
+   * {@link WebServer}).
+   */
+  @Override
+  public Response handle(String method, String path, Map<String, String> headers) {
+    return Response.json(200, STATUS_JSON);
   }
 
   /** Number of topics with at least one subscriber. */

@@ -205,6 +205,26 @@ class SignalingHandlerTest {
   }
 
   @Test
+  void mountedOnlyAsASocketRouteItAlsoAnswersTheStatusPage() throws Exception {
+    SignalingHandler handler = new SignalingHandler();
+    try (nodenogg.sync.server.websocket.WebServer web = nodenogg.sync.server.websocket.WebServer.builder()
+        .socket("/signal"::equals, handler).build().start()) {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> status = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + web.port() + "/signal")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, status.statusCode());
+      assertEquals("{\"status\":\"ok\"}", status.body());
+      assertEquals(404, http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + web.port() + "/other")).build(), HttpResponse.BodyHandlers.ofString())
+          .statusCode());
+      try (WsClient a = new WsClient("ws://127.0.0.1:" + web.port() + "/signal")) {
+        a.send("{\"type\":\"ping\"}");
+        assertEquals("{\"type\":\"pong\"}", a.next());
+      }
+    }
+  }
+
+  @Test
   void statusPageAndOriginAllowList() throws Exception {
     server = SignalingServer.start("127.0.0.1", 0, List.of("https://nodenogg.in"));
     HttpClient http = HttpClient.newHttpClient();

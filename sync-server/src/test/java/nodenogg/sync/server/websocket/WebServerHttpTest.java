@@ -90,6 +90,22 @@ class WebServerHttpTest {
   }
 
   @Test
+  void manyConcurrentPlainRequestsAreAllAnswered() throws Exception {
+    start(List.of());
+    List<CompletableFuture<HttpResponse<String>>> pending = new java.util.ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      pending.add(http.sendAsync(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + server.port() + "/status?i=" + i)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> f : pending) {
+      HttpResponse<String> r = f.get(15, TimeUnit.SECONDS);
+      assertEquals(200, r.statusCode());
+      assertEquals("{\"status\":\"ok\",\"method\":\"GET\"}", r.body());
+    }
+  }
+
+  @Test
   void curlGetsTheStatusPage() throws Exception {
     Assumptions.assumeTrue(new File("/usr/bin/curl").canExecute(), "curl is not installed at /usr/bin/curl");
     start(List.of());

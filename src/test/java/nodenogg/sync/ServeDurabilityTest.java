@@ -1,0 +1,122 @@
+package nodenogg.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import nodenogg.sync.client.ClientOptions;
+import nodenogg.sync.client.HocuspocusClient;
+import nodenogg.sync.client.HocuspocusDocument;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./microcosm serve --data DIR} in a child JVM: every update acknowledged (SyncStatus) before
+ * a SIGKILL or a SIGTERM is there after the restart.
+ */
+class ServeDurabilityTest {
+  private static final ClientOptions FAST = ClientOptions.defaults()
+      .withBackoff(Duration.ofMillis(50), Duration.ofMillis(300)).withSeed(5);
+
+  @TempDir
+  Path dir;
+
+  /** Reads the document from a fresh server process and returns the notes map size and content check. */
+  private JavaPeer readBack(ServeProcess p) throws Exception {
+    int port = p.awaitPort();
+    JavaPeer check = new JavaPeer();
+    try (HocuspocusClient c = HocuspocusClient.connect(URI.create("ws://127.0.0.1:" + port + "/sync"), FAST)) {
+      c.open("durable", check.sync, null, "").whenSynced().get(20, TimeUnit.SECONDS);
+    }
+    return check;
+  }
+
+  /** SIGTERM: the JVM reports 143 (128 + 15) after running the shutdown hook that flushed the store. */
+  private static void assertStopped(int exit, Path log) throws java.io.IOException {
+    String text = java.nio.file.Files.readString(log);
+    assertTrue(exit == 143 || exit == 0, "exit code " + exit);
+    assertTrue(text.endsWith("sync server stopped" + System.lineSeparator()) || text.contains("sync server stopped"),
+        "graceful stop logged: " + text);
+  }
+
+  @Test
+  void acknowledgedUpdatesSurviveKill9AndSigterm() throws Exception {
+    long seed = 42;
+    Random rnd = new Random(seed);
+    Path data = dir.resolve("data");
+    Path log = dir.resolve("serve.log");
+    JavaPeer writer = new JavaPeer();
+    int written = 0;
+    for (int cycle = 0; cycle < 3; cycle++) {
+      ServeProcess p = new ServeProcess(data, log);
+      try {
+        int port = p.awaitPort();
+        AtomicInteger acked = new AtomicInteger(-1);
+        AtomicBoolean stop = new AtomicBoolean();
+        try (HocuspocusClient c = HocuspocusClient.connect(URI.create("ws://127.0.0.1:" + port + "/sync"), FAST)) {
+          HocuspocusDocument d = c.open("durable", writer.sync, null, "");
+          d.whenSynced().get(20, TimeUnit.SECONDS);
+          Await.until("earlier writes re-acknowledged", 10_000, () -> d.unsyncedChanges() == 0);
+          final int start = written;
+          Thread t = new Thread(() -> {
+            int i = start;
+            while (!stop.get()) {
+              for (int b = 0; b < 3; b++) {
+                writer.doc.getMap("notes").set("k" + i, i);
+                i++;
+              }
+              long until = System.currentTimeMillis() + 300;
+              while (!stop.get() && System.currentTimeMillis() < until) {
+                if (d.unsyncedChanges() == 0 && d.isAuthenticated()) {
+                  acked.set(i - 1); // every write so far is acknowledged
+                  break;
+                }
+                Thread.onSpinWait();
+              }
+            }
+          });
+          t.start();
+          Thread.sleep(300 + rnd.nextInt(700));
+          stop.set(true);
+          t.join();
+          written = writer.size();
+          p.kill9();
+        }
+        int ackedUpTo = acked.get();
+        assertTrue(ackedUpTo >= 0, "seed " + seed + ": nothing was acknowledged in cycle " + cycle + "; server log:\n"
+            + java.nio.file.Files.readString(log));
+        JavaPeer back = readBack(p = new ServeProcess(data, log));
+        for (int k = 0; k <= ackedUpTo; k++) {
+          assertTrue(back.doc.getMap("notes").has("k" + k), "seed " + seed + " cycle " + cycle
+              + ": acknowledged k" + k + " lost after kill -9 (acked up to " + ackedUpTo + ")");
+        }
+        assertStopped(p.terminate(), log);
+      } finally {
+        p.close();
+      }
+    }
+    // graceful stop: everything acknowledged is there
+    ServeProcess p = new ServeProcess(data, log);
+    try {
+      int port = p.awaitPort();
+      try (HocuspocusClient c = HocuspocusClient.connect(URI.create("ws://127.0.0.1:" + port + "/sync"), FAST)) {
+        HocuspocusDocument d = c.open("durable", writer.sync, null, "");
+        d.whenSynced().get(20, TimeUnit.SECONDS);
+        writer.write("final", 20);
+        Await.until("final writes acknowledged", 10_000, () -> d.unsyncedChanges() == 0);
+      }
+      assertStopped(p.terminate(), log);
+      JavaPeer back = readBack(p = new ServeProcess(data, log));
+      assertEquals(writer.json(), back.json(), "after SIGTERM and restart the server has every acknowledged write");
+      p.terminate();
+    } finally {
+      p.close();
+    }
+  }
+}

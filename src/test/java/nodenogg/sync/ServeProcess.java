@@ -1,0 +1,71 @@
+package nodenogg.sync;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code ./microcosm serve} in a child JVM (same classpath as the tests), for kill -9 and SIGTERM tests. */
+final class ServeProcess implements AutoCloseable {
+  private static final Pattern READY = Pattern.compile("listening on [^:]+:(\\d+)");
+  final Process process;
+  final List<String> lines = new CopyOnWriteArrayList<>();
+
+  ServeProcess(Path data, Path log, String... extra) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "nodenogg.cli.Main", "serve",
+        "--host", "127.0.0.1", "--port", "0", "--data", data.toString()));
+    cmd.addAll(List.of(extra));
+    process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (IOException e) {
+        // ended
+      }
+    }, "serve-stdout");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  int awaitPort() {
+    Await.until(() -> "serve prints its port; got " + lines, 30_000,
+        () -> lines.stream().anyMatch(l -> READY.matcher(l).find()) || !process.isAlive());
+    for (String l : lines) {
+      Matcher m = READY.matcher(l);
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new AssertionError("serve exited (" + process.exitValue() + ") without a ready line: " + lines);
+  }
+
+  void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM; returns the exit code. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("serve did not stop within 30 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}

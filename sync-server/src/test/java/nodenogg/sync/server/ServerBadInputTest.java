@@ -1,0 +1,108 @@
+package nodenogg.sync.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.List;
+import nodenogg.crdt.sync.Hocuspocus;
+import nodenogg.crdt.sync.ToyDocument;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Over real sockets: malformed frames, oversized messages, junk before auth and a reader that
+ * stops reading each close only that connection; the server and other clients carry on. Also
+ * checks that the y-webrtc signalling relay answers on /signal of the same port.
+ */
+class ServerBadInputTest {
+
+  private static SyncServer server() throws Exception {
+    return SyncServer.builder().port(0).documentFactory(ToyDocument::new).maxMessageBytes(64 * 1024)
+        .maxBufferedBytes(1024 * 1024).preAuthLimits(64 * 1024, 50, 10).build().start();
+  }
+
+  private static void awaitTrue(String what, java.util.function.BooleanSupplier c) throws InterruptedException {
+    long end = System.currentTimeMillis() + 10_000;
+    while (!c.getAsBoolean()) {
+      if (System.currentTimeMillis() > end) {
+        throw new AssertionError("timed out: " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static boolean acked(JdkSocket s) {
+    return s.binary.stream().anyMatch(m -> {
+      Hocuspocus.Frame f = Hocuspocus.decode(m);
+      return f.type() == Hocuspocus.SYNC_STATUS && f.body().readVarUint() == 1;
+    });
+  }
+
+  @Test
+  void eachBadConnectionIsClosedAloneAndTheOthersKeepWorking() throws Exception {
+    try (SyncServer s = server()) {
+      URI sync = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
+      try (JdkSocket good = new JdkSocket(sync, true);
+          JdkSocket garbage = new JdkSocket(sync, true);
+          JdkSocket huge = new JdkSocket(sync, true);
+          JdkSocket junk = new JdkSocket(sync, true)) {
+        good.send(Hocuspocus.authToken("doc", "", null));
+        awaitTrue("authenticated", () -> !good.binary.isEmpty());
+
+        garbage.send(new byte[] {(byte) 0x85, (byte) 0x80, (byte) 0x80});
+        assertEquals(1002, garbage.awaitClose());
+
+        try {
+          huge.send(Hocuspocus.syncUpdate("doc", new byte[100 * 1024]));
+        } catch (java.util.concurrent.ExecutionException e) {
+          // the server may close before the client finishes writing
+        }
+        assertEquals(1009, huge.awaitClose());
+
+        for (int i = 0; i < 60; i++) {
+          junk.send(Hocuspocus.queryAwareness("doc"));
+          if (junk.closed.isDone()) {
+            break;
+          }
+        }
+        assertEquals(4205, junk.awaitClose());
+
+        good.send(Hocuspocus.syncUpdate("doc", ToyDocument.encode(List.of("still-alive".getBytes()))));
+        awaitTrue("the good connection is still served", () -> acked(good));
+        assertTrue(!good.closed.isDone());
+      }
+    }
+  }
+
+  @Test
+  void aReaderThatStopsReadingIsCutAndTheWriterIsNot() throws Exception {
+    try (SyncServer s = server()) {
+      URI sync = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
+      try (JdkSocket writer = new JdkSocket(sync, true); JdkSocket stalled = new JdkSocket(sync, false)) {
+        stalled.send(Hocuspocus.authToken("doc", "", null));
+        writer.send(Hocuspocus.authToken("doc", "", null));
+        awaitTrue("writer authenticated", () -> !writer.binary.isEmpty());
+        byte[] blob = new byte[32 * 1024];
+        assertEquals(2, s.connectionCount());
+        for (int i = 0; i < 1000 && s.connectionCount() == 2; i++) {
+          Thread.sleep(1);
+          blob[0] = (byte) i;
+          blob[1] = (byte) (i >> 8);
+          writer.send(Hocuspocus.syncUpdate("doc", ToyDocument.encode(List.of(blob.clone()))));
+        }
+        // the stalled client does not read, so it never sees the close frame: look from the server side
+        awaitTrue("stalled reader cut", () -> s.connectionCount() == 1);
+        assertTrue(!writer.closed.isDone(), "the writer keeps its connection");
+      }
+    }
+  }
+
+  @Test
+  void signallingIsServedOnTheMainPort() throws Exception {
+    try (SyncServer s = server();
+        JdkSocket sig = new JdkSocket(URI.create("ws://127.0.0.1:" + s.port() + "/signal"), true)) {
+      sig.sendText("{\"type\":\"ping\"}");
+      awaitTrue("pong", () -> sig.text.stream().anyMatch(t -> t.contains("pong")));
+    }
+  }
+}
