@@ -191,7 +191,7 @@ for (const [title, f] of [['Persistence', 'benchmarks/persistence.md'], ['Sync s
   if (existsSync(path)) {
     p(`From [\`docs/${f}\`](${f}) (measured separately by its module's own harness):`)
     p('')
-    p(readFileSync(path, 'utf8').replace(/^# /gm, '### ').trim())
+    p(readFileSync(path, 'utf8').replace(/^(#+) /gm, '##$1 ').trim())
   } else {
     p(`No \`docs/${f}\` in this tree yet.`)
   }
