@@ -184,7 +184,7 @@ p('')
 p(`![nodenogg / yjs CPU time, log scale; left of the 1.0 line = faster than Yjs](${relative(dirname(mdFile), svgFile)})`)
 p('')
 
-for (const [title, f] of [['Persistence', 'benchmarks/persistence.md'], ['Sync server load', 'benchmarks/sync.md']]) {
+for (const [title, f] of [['Profile: where the engine spends its time', 'benchmarks/profile.md'], ['Persistence', 'benchmarks/persistence.md'], ['Sync server load', 'benchmarks/sync.md']]) {
   const path = join(dirname(mdFile), f)
   p(`## ${title}`)
   p('')
