@@ -93,13 +93,11 @@ class YjsDifferentialTest {
   }
 
   @Test
-  @Disabled("engine gap: encodeStateAsUpdate omits pending structs/delete set (engine-bugs.md, oracle #1)")
   void partialDeliveryWithPendingEncodesLikeYjs() {
     pending(true);
   }
 
   @Test
-  @Disabled("engine gap: lone surrogates that pass through the pending buffer stay lone; Yjs gets U+FFFD (engine-bugs.md, oracle #2)")
   void sessionsWithLoneSurrogatesMatchYjs() {
     int n = Scale.of(60);
     List<String> failures = new ArrayList<>();
