@@ -24,6 +24,8 @@ public abstract class AbstractType<E extends YEvent> {
     final Listeners<E> listeners = new Listeners<>();
     final Listeners<List<YEvent>> deepListeners = new Listeners<>();
     List<ArraySearchMarker> searchMarker;
+    /** Set when a ContentFormat item is integrated into this type (yjs sets _hasFormatting on any parent). */
+    boolean hasFormatting;
 
     AbstractType() {
     }

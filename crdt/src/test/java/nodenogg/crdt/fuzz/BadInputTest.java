@@ -192,7 +192,8 @@ class BadInputTest {
   }
   @Test void clockOverflowRejected() { assertRejectedCheaply(new Bytes().u(1).u(1).u(5).u((1L << 53) - 1).raw(0).u(10).u(0).bytes()); }
   @Test void gcLength2pow53Rejected() { assertRejectedCheaply(new Bytes().u(1).u(1).u(5).u(0).raw(0).u((1L << 53) - 1).u(0).bytes()); }
-  @Test void skipLength2pow53Rejected() { assertRejectedCheaply(new Bytes().u(1).u(1).u(5).u(0).raw(10).u((1L << 53) - 1).u(0).bytes()); }
+  // Yjs never integrates Skip structs, so a huge Skip may also be accepted as a no-op (checked: nothing changes).
+  @Test void skipLength2pow53RejectedOrNoOp() { assertRejectedCheaply(new Bytes().u(1).u(1).u(5).u(0).raw(10).u((1L << 53) - 1).u(0).bytes(), true); }
   @Test void deleteSetHugeLengthDoesNotAllocate() {
     Doc d = sample();
     assertTimeoutPreemptively(Duration.ofSeconds(5), () -> Guarded.apply(d, new Bytes().u(0).u(1).u(77).u(1).u(0).u((1L << 53) - 1).bytes()));

@@ -61,10 +61,10 @@ class CrasherReplayTest {
       }, "crasher-replay");
       t.setDaemon(true);
       t.start();
-      t.join(10_000);
+      t.join(5_000);
       if (t.isAlive()) {
         stop(t);
-        failure[0] = new AssertionError("hang: no result after 10 s (engine loops) on this input");
+        failure[0] = new AssertionError("hang: no result after 5 s (engine loops) on this input");
       }
       if (failure[0] != null) {
         String msg = String.valueOf(failure[0].getMessage());

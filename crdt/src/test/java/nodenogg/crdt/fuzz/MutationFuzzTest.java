@@ -229,7 +229,7 @@ class MutationFuzzTest {
     List<String> unknown = new ArrayList<>();
     for (String v : crashers.values()) if (KnownOpen.match(v) == null) unknown.add(v);
     assertTrue(unknown.isEmpty(), () -> unknown.size() + " mutants broke the contract; first: " + unknown.get(0));
-    Assumptions.assumeTrue(crashers.isEmpty(), crashers.size() + " mutants hit known open engine bugs (crashers/KNOWN-OPEN.txt): "
+    Assumptions.assumeTrue(crashers.isEmpty(), () -> crashers.size() + " mutants hit known open engine bugs (crashers/KNOWN-OPEN.txt): "
         + crashers.values().iterator().next().split(" for input")[0]);
   }
 }

@@ -27,6 +27,8 @@ public final class YjsTestEnv {
   private final boolean[] connected;
   /** receiver -> sender -> queued updates. */
   private final List<Map<Integer, List<byte[]>>> buffers = new ArrayList<>();
+  /** Every update each user emitted (local and remote), as Yjs's testHelper keeps them to check mergeUpdates. */
+  private final List<List<byte[]>> emitted = new ArrayList<>();
 
   public YjsTestEnv(int n) {
     this(n, true);
@@ -39,7 +41,10 @@ public final class YjsTestEnv {
       final int from = i;
       connected[i] = true;
       buffers.add(new LinkedHashMap<>());
+      List<byte[]> mine = new ArrayList<>();
+      emitted.add(mine);
       d.onUpdate((u, origin, tr) -> {
+        mine.add(u);
         if (origin == REMOTE || !connected[from]) return;
         broadcast(from, u);
       });
@@ -120,6 +125,12 @@ public final class YjsTestEnv {
       assertEquals(MiniJson.write(Typed.of(first.getText("text"))), MiniJson.write(Typed.of(d.getText("text"))), "text of user " + i);
       assertArrayEquals(Updates.encodeStateVector(first), Updates.encodeStateVector(d), "state vector of user " + i);
       assertArrayEquals(TestNetwork.normalised(first), TestNetwork.normalised(d), "normalised state of user " + i);
+      // as in Yjs's testHelper: the merge of everything a user emitted rebuilds that user's document
+      Doc merged = new Doc(new Doc.Options().clientId(1_000_000 + i).gc(d.gc()));
+      Updates.applyUpdate(merged, Updates.mergeUpdates(emitted.get(i)));
+      assertEquals(MiniJson.write(Typed.of(d.getArray("array"))), MiniJson.write(Typed.of(merged.getArray("array"))), "merged updates of user " + i);
+      assertEquals(MiniJson.write(Typed.of(d.getMap("map"))), MiniJson.write(Typed.of(merged.getMap("map"))), "merged updates of user " + i);
+      assertEquals(MiniJson.write(Typed.of(d.getText("text"))), MiniJson.write(Typed.of(merged.getText("text"))), "merged updates of user " + i);
     }
   }
 }
