@@ -17,9 +17,8 @@ final class ContentString implements Content {
 
     /** The content as one string (joins pending appended parts). */
     String str() {
-        if (tail != null) {
+        if (str == null) {
             str = tail.toString();
-            tail = null;
         }
         return str;
     }
@@ -53,6 +52,7 @@ final class ContentString implements Content {
     @Override
     public Content splice(int offset) {
         String all = str();
+        tail = null;
         ContentString right = new ContentString(all.substring(offset));
         str = all.substring(0, offset);
         char first = offset > 0 ? str.charAt(offset - 1) : 0;
@@ -71,6 +71,7 @@ final class ContentString implements Content {
             tail = new StringBuilder(Math.max(16, (len + r.len) * 2)).append(str);
         }
         tail.append(r.str());
+        str = null;
         len += r.len;
         return true;
     }
@@ -89,8 +90,12 @@ final class ContentString implements Content {
 
     @Override
     public void write(UpdateEncoder encoder, int offset) {
-        String t = str();
-        encoder.writeString(offset == 0 ? t : t.substring(offset));
+        if (offset > 0 && tail != null) {
+            encoder.writeString(tail.substring(offset));
+        } else {
+            String t = str();
+            encoder.writeString(offset == 0 ? t : t.substring(offset));
+        }
     }
 
     @Override
