@@ -41,7 +41,7 @@ class HandlerLimitsTest {
   }
 
   private static void await(String what, BooleanSupplier c) throws InterruptedException {
-    long end = System.currentTimeMillis() + 5000;
+    long end = System.currentTimeMillis() + 20_000;
     while (!c.getAsBoolean()) {
       if (System.currentTimeMillis() > end) {
         throw new AssertionError("timed out: " + what);
