@@ -40,10 +40,9 @@ for (const t of traces) {
       const xs = rs.map(r => r[k]).filter(x => x != null)
       agg[k] = xs.length ? Math.min(...xs) : null
     }
-    for (const k of ['docSizeV1', 'docSizeV2', 'heapBytes']) {
-      const xs = rs.map(r => r[k]).filter(x => x != null)
-      agg[k] = xs.length ? median(xs) : null
-    }
+    for (const k of ['docSizeV1', 'docSizeV2']) agg[k] = rs[0][k] ?? null
+    const heaps = rs.map(r => r.heapBytes).filter(x => x != null)
+    agg.heapBytes = heaps.length ? Math.round(median(heaps)) : null
     traceStats[t][e] = agg
   }
 }
@@ -77,6 +76,7 @@ p('  and Node alike) is much less disturbed, and the ratios and targets below ar
 p('  Java\'s process CPU clock ticks in 10 ms steps, so phases shorter than ~100 ms are compared on wall time only.')
 p(`- traces: ${meta.rounds || 1} round(s) × ${meta.runs || '?'} runs in one process per engine, engines interleaved; the **best** run is reported`)
 p(`  (the first run in each process includes JIT warm-up). B1–B3: ${meta.suiteRuns || '?'} passes, **best** pass reported.`)
+if (process.env.REPORT_NOTE) p(`- **note**: ${process.env.REPORT_NOTE}`)
 if (meta.prefix) p(`- **shortened run**: only the first ${meta.prefix} transactions of each trace were replayed`)
 if (failed.length) p(`- failed or timed out (shown as n/a): ${failed.join('; ')}`)
 p('')
@@ -159,6 +159,8 @@ if (cases.length) {
     p(`| ${c} | ${t(OURS)} | ${t('yjs')} | ${t('ywasm')} | ${t('automerge')} | ${o && y ? rx(ratio(o.timeCpuMs, y.timeCpuMs)) : 'n/a'} | ${o && y ? rx(ratio(o.timeMs, y.timeMs)) : 'n/a'} | ${r == null ? 'n/a' : r <= 1 ? 'met' : 'not met'} | ${o && y ? ms(o.encodeMs) + ' / ' + ms(y.encodeMs) : 'n/a'} | ${o && y ? ms(o.parseMs) + ' / ' + ms(y.parseMs) : 'n/a'} | ${o && y ? o.docSize + ' / ' + y.docSize : 'n/a'} | ${o && y ? kb(o.heapBytes) + ' / ' + kb(y.heapBytes) : 'n/a'} |`)
   }
   p('')
+  p('Cases that take a few milliseconds (B1.2, B1.6, B1.9, B2.1) are judged on wall time and are within timer and scheduling')
+  p('noise on a loaded machine; their verdicts can flip between runs.')
   p('B3 document sizes differ by a few bytes between runs because client ids are random (varint length).')
   p('Heap numbers for small documents are at the noise floor of both GCs (shown as ~0 when negative).')
   p('')

@@ -142,6 +142,9 @@ public abstract class AbstractType<E extends YEvent> {
         if (c instanceof AbstractType) {
             return new ContentType((AbstractType<?>) c);
         }
+        if (c instanceof Doc) {
+            return new ContentDoc((Doc) c);
+        }
         return null;
     }
 
@@ -347,6 +350,9 @@ public abstract class AbstractType<E extends YEvent> {
             } finally {
                 d[0]--;
             }
+        }
+        if (v instanceof Doc) {
+            return ((Doc) v).toJSON();
         }
         return v;
     }

@@ -179,6 +179,17 @@ class YjsDifferentialTest {
         }
       }
     }
+    List<Object> jsEventsV2 = (List<Object>) js.get("eventsV2");
+    for (int c = 0; jsEventsV2 != null && c < jsEventsV2.size(); c++) {
+      List<Object> ev = (List<Object>) jsEventsV2.get(c);
+      List<byte[]> jev = java.eventsV2.get(c);
+      for (int i = 0; i < Math.max(ev.size(), jev.size()); i++) {
+        if (i >= ev.size() || i >= jev.size()) return "client " + c + " updateV2-event count differs: java " + jev.size() + " yjs " + ev.size();
+        if (!Arrays.equals(NodeOracle.unb64(ev.get(i)), jev.get(i))) {
+          return "client " + c + " updateV2 event #" + i + " differs:\n  java " + Observed.b64(jev.get(i)) + "\n  yjs  " + ev.get(i);
+        }
+      }
+    }
     List<Object> jsDocs = (List<Object>) js.get("docs");
     List<Observed> mine = java.observe();
     for (int c = 0; c < jsDocs.size(); c++) {

@@ -35,7 +35,9 @@ import nodenogg.persistence.sqlite.internal.StoreHooks;
  * Thread-safe. All database work runs on one writer thread owned by the store; blocking methods
  * (everything except {@link #append} and {@link #flush}) wait for it. Append futures are completed,
  * in append order, on a separate acknowledgement thread: callbacks attached to them must not block
- * for long, as they delay later acknowledgements.
+ * for long, as they delay later acknowledgements, and must never wait on another append or
+ * {@link #flush()} future (those complete on the same thread). {@link #close()} called from such a
+ * callback returns at once and the store finishes closing after the callback.
  */
 public final class SqliteUpdateStore implements AutoCloseable {
 

@@ -32,6 +32,11 @@ public final class CrashChild {
         private int hits;
 
         @Override
+        public long checkpointEveryBytes() {
+          return point == Point.CHECKPOINT ? 16 << 10 : StoreHooks.super.checkpointEveryBytes();
+        }
+
+        @Override
         public synchronized void at(Point p) {
           if (p == point && ++hits >= after) {
             Runtime.getRuntime().halt(137);

@@ -58,6 +58,7 @@ class CrashTest {
     System.out.println("CrashTest seed=" + seed + " kills=" + kills + " (replay with -Dnodenogg.crash.seed=" + seed + ")");
     Random rnd = new Random(seed);
     Path db = dir.resolve("crash.db");
+    Path nativeDir = java.nio.file.Files.createDirectories(dir.resolve("native"));
     StoreHooks.Point[] points = {StoreHooks.Point.BEFORE_BEGIN, StoreHooks.Point.BEFORE_COMMIT,
         StoreHooks.Point.AFTER_COMMIT, StoreHooks.Point.COMPACTION_BETWEEN, StoreHooks.Point.CHECKPOINT};
     List<Ack> allAcks = new ArrayList<>();
@@ -66,7 +67,15 @@ class CrashTest {
     Map<String, Integer> selfHalted = new java.util.TreeMap<>();
     for (int run = 1; run <= kills && System.nanoTime() < deadline; run++) {
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+          "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+      // sqlite-jdbc extracts its native library at start and deletes it at exit, which a SIGKILL skips:
+      // extract into the test's temp dir, and once one copy exists let every later child load that one
+      cmd.add("-Dorg.sqlite.tmpdir=" + nativeDir);
+      nativeLib(nativeDir).ifPresent(lib -> {
+        cmd.add("-Dorg.sqlite.lib.path=" + nativeDir);
+        cmd.add("-Dorg.sqlite.lib.name=" + lib);
+      });
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
           CrashChild.class.getName(), db.toString(), Integer.toString(run), Integer.toString(1 + rnd.nextInt(3))));
       boolean halting = run % 5 == 0;
       StoreHooks.Point point = points[(run / 5) % points.length];
@@ -74,8 +83,7 @@ class CrashTest {
       cmd.add(Boolean.toString(compacting));
       if (halting) {
         cmd.add(point.name());
-        cmd.add(Integer.toString(point == StoreHooks.Point.CHECKPOINT ? 1
-            : point == StoreHooks.Point.COMPACTION_BETWEEN ? 1 + rnd.nextInt(3) : 1 + rnd.nextInt(50)));
+        cmd.add(Integer.toString(point == StoreHooks.Point.COMPACTION_BETWEEN ? 1 + rnd.nextInt(3) : 1 + rnd.nextInt(50)));
       }
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       List<String> lines = new ArrayList<>();
@@ -92,7 +100,7 @@ class CrashTest {
             selfHalted.merge(point.name(), 1, Integer::sum);
           }
         } else {
-          Thread.sleep(30 + rnd.nextInt(500));
+          Thread.sleep(20 + rnd.nextInt(300));
         }
       } finally {
         p.destroyForcibly();
@@ -113,6 +121,14 @@ class CrashTest {
     System.out.println("CrashTest: " + done + " kills, " + allAcks.size() + " acknowledged updates, none lost;"
         + " halted at named points: " + selfHalted);
     assertTrue(selfHalted.size() >= 3, "children halted at named points: " + selfHalted);
+  }
+
+  private static java.util.Optional<String> nativeLib(Path nativeDir) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(nativeDir)) {
+      return files.map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith("libsqlitejdbc.so") || n.endsWith("libsqlitejdbc.dylib") || n.endsWith("sqlitejdbc.dll"))
+          .findFirst();
+    }
   }
 
   private static boolean contains(List<String> lines, String s) {

@@ -42,6 +42,8 @@ public final class PersistenceBenchmark {
     System.out.printf(Locale.ROOT, "persistence benchmark: %d s per run, %d writers (closed), %d/s (open), %d docs, "
         + "%d cores, java %s%n", seconds, writers, rate, DOCS, Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
+    String diskBefore = fsyncProbe(work.resolve("probe"));
+    System.out.println("disk before: " + diskBefore);
     closed(work.resolve("warmup.db"), Durability.FULL, updates, writers, 3); // JIT warm-up, not reported
     List<String> rows = new ArrayList<>();
     rows.add(report("sqlite FULL, closed, " + writers + " writers", closed(work.resolve("a.db"), Durability.FULL, updates, writers, seconds)));
@@ -51,10 +53,33 @@ public final class PersistenceBenchmark {
     rows.add(report("sqlite FULL, closed, 1 writer (no batching)", closed(work.resolve("d.db"), Durability.FULL, updates, 1, seconds)));
     rows.add(node(jsDir, file, work.resolve("l1"), "closed", writers, seconds, "y-leveldb, closed, " + writers + " writers"));
     rows.add(node(jsDir, file, work.resolve("l2"), "open", rate, seconds, "y-leveldb, open, " + rate + "/s"));
+    String diskAfter = fsyncProbe(work.resolve("probe"));
+    System.out.println("disk after: " + diskAfter);
+    System.out.println();
+    System.out.println("fsync'd 4 KiB writes (FileChannel.force), before: " + diskBefore + "; after: " + diskAfter);
     System.out.println();
     System.out.println("| run | acks/s | p50 ms | p99 ms | max ms |");
     System.out.println("|---|---:|---:|---:|---:|");
     rows.forEach(System.out::println);
+  }
+
+  /** Latency of 300 synchronous 4 KiB writes: what one FULL commit cannot go below on this disk. */
+  static String fsyncProbe(Path file) throws IOException {
+    double[] l = new double[300];
+    java.nio.ByteBuffer page = java.nio.ByteBuffer.allocate(4096);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+      for (int i = 0; i < l.length; i++) {
+        long t0 = System.nanoTime();
+        page.clear();
+        ch.write(page, (long) (i % 64) * 4096);
+        ch.force(false);
+        l[i] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    Files.deleteIfExists(file);
+    Arrays.sort(l);
+    return String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms, max %.2f ms", pct(l, 0.5), pct(l, 0.99), l[l.length - 1]);
   }
 
   /** Per writer, a chain of typing updates (1-8 chars each) by its own client into one of DOCS docs. */

@@ -151,6 +151,22 @@ class SqliteUpdateStoreTest {
   }
 
   @Test
+  void closingFromAnAcknowledgementCallbackDoesNotHang() throws Exception {
+    SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, noCompaction());
+    CompletableFuture<Void> closedInCallback = new CompletableFuture<>();
+    store.append("d", TestUpdates.text(1, 0, "x")).thenRun(() -> {
+      store.close();
+      closedInCallback.complete(null);
+    });
+    closedInCallback.get(5, TimeUnit.SECONDS);
+    assertThrows(StoreException.class, () -> store.listDocuments());
+    store.close(); // waits for the close begun in the callback
+    try (SqliteUpdateStore again = SqliteUpdateStore.openDirectory(dir, noCompaction())) {
+      assertEquals(1, again.loadUpdates("d").size());
+    }
+  }
+
+  @Test
   void concurrentAppendersAreAllAcknowledgedAndStored() throws Exception {
     int threads = 4;
     int perThread = 300;

@@ -18,8 +18,8 @@ import org.sqlite.JDBC;
  * that crosses the threshold and, with {@code synchronous=FULL}, writes and fsyncs the database file
  * there: a stall of tens of milliseconds for every append waiting on that commit. Instead the writer
  * connection runs with {@code wal_autocheckpoint=0} and this thread runs a PASSIVE checkpoint
- * (never waits for, nor blocks, the writer) on its own connection once about {@link #BYTES_PER_CHECKPOINT}
- * bytes were committed (SQLite's own default is 1000 pages, about 4 MB of WAL), or at most every
+ * (never waits for, nor blocks, the writer) on its own connection once about 2 MB
+ * ({@link StoreHooks#checkpointEveryBytes()}) were committed (SQLite's own default is 1000 pages, about 4 MB of WAL), or at most every
  * {@link #MAX_DELAY_MS} ms when less was written, so that checkpoint fsyncs do not multiply.
  *
  * <p>Both connections live in the same SQLite library, which shares one lock state per file across a
@@ -30,7 +30,6 @@ final class Checkpointer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
   static final long PERIOD_MS = 100;
-  static final long BYTES_PER_CHECKPOINT = 2L << 20;
   static final long MAX_DELAY_MS = 5_000;
 
   private final Connection conn;
@@ -85,7 +84,7 @@ final class Checkpointer implements AutoCloseable {
         return;
       }
       long pending = written.get();
-      boolean due = pending >= BYTES_PER_CHECKPOINT
+      boolean due = pending >= hooks.checkpointEveryBytes()
           || (pending > 0 && System.nanoTime() - last > TimeUnit.MILLISECONDS.toNanos(MAX_DELAY_MS));
       if (stop || !due) {
         continue;

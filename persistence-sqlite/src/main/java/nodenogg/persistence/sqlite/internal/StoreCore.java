@@ -71,6 +71,7 @@ public final class StoreCore {
   private final ExecutorService merges;
   private volatile boolean closed;
   private volatile boolean writerDone;
+  private volatile Thread ackThread;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
   // Writer-thread state.
@@ -88,7 +89,11 @@ public final class StoreCore {
     this.merger = merger;
     this.conn = conn;
     this.queue = new LinkedBlockingQueue<>(options.maxQueued());
-    this.acks = Executors.newSingleThreadExecutor(r -> daemon(r, "sqlite-store-acks " + file.getFileName()));
+    this.acks = Executors.newSingleThreadExecutor(r -> {
+      Thread t = daemon(r, "sqlite-store-acks " + file.getFileName());
+      ackThread = t;
+      return t;
+    });
     this.merges = Executors.newSingleThreadExecutor(r -> daemon(r, "sqlite-store-compaction " + file.getFileName()));
     this.writer = daemon(this::runWriter, "sqlite-store-writer " + file.getFileName());
   }
@@ -407,8 +412,8 @@ public final class StoreCore {
   }
 
   private void awaitTermination() {
-    if (Thread.currentThread() == writer) {
-      return;
+    if (Thread.currentThread() == writer || Thread.currentThread() == ackThread) {
+      return; // closing from an acknowledgement callback: the close completes after the callback returns
     }
     terminated.join();
   }

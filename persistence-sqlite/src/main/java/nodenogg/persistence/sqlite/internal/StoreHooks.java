@@ -30,6 +30,11 @@ public interface StoreHooks {
   /** Called at each point; may throw to simulate a failure there or halt the JVM. */
   default void at(Point point) throws SQLException {}
 
+  /** Committed bytes between background checkpoints (tests lower it to reach CHECKPOINT sooner). */
+  default long checkpointEveryBytes() {
+    return 2L << 20;
+  }
+
   /** Wraps the connection the store will use. */
   default Connection wrap(Connection connection) {
     return connection;
