@@ -455,7 +455,7 @@ public class YText extends AbstractType<YTextEvent> {
             StringBuilder sb = new StringBuilder();
             for (Item n = start; n != null; n = n.right) {
                 if (!n.isDeleted() && n.countable() && n.content instanceof ContentString) {
-                    sb.append(((ContentString) n.content).str);
+                    sb.append(((ContentString) n.content).str());
                 }
             }
             return sb.toString();
@@ -562,7 +562,7 @@ public class YText extends AbstractType<YTextEvent> {
                     continue;
                 }
                 if (n.content instanceof ContentString) {
-                    str.append(((ContentString) n.content).str);
+                    str.append(((ContentString) n.content).str());
                 } else if (n.content instanceof ContentType || n.content instanceof ContentEmbed) {
                     packStr(ops, str, currentAttributes);
                     Map<String, Object> op = new LinkedHashMap<>();
