@@ -67,10 +67,10 @@ async function fanout () {
   for (let i = 0; i < n; i++) perRoom[i % rooms]++
   const pending = new Map() // "sender.seq" -> { t, left, measured }
   const latencies = []
-  let received = 0; let dupOrUnknown = 0
+  let received = 0; let dupOrUnknown = 0; let duplicates = 0; let reordered = 0
   const make = (spec, i) => {
     const c = new RawClient(url, `bench-${spec.room}`, newClientId(), { onString, onError })
-    c.index = i; c.room = spec.room; c.seq = 0
+    c.index = i; c.room = spec.room; c.seq = 0; c.lastSeq = new Int32Array(n).fill(-1)
     return c
   }
   function onString (s, c) {
@@ -84,7 +84,13 @@ async function fanout () {
       const sender = Number(rec.slice(0, dot))
       if (sender === c.index) continue // own echo
       received++
-      const key = rec.slice(0, rec.indexOf(':'))
+      const colon = rec.indexOf(':')
+      const seq = Number(rec.slice(dot + 1, colon))
+      const last = c.lastSeq[sender]
+      if (seq <= last) { duplicates++; continue } // one sender's updates arrive in order on one socket
+      if (seq !== last + 1) reordered++
+      c.lastSeq[sender] = seq
+      const key = rec.slice(0, colon)
       const e = pending.get(key)
       if (!e) { dupOrUnknown++; continue }
       if (--e.left === 0) {
@@ -135,10 +141,10 @@ async function fanout () {
   latencies.sort((a, b) => a - b)
   for (const c of clients) c.close()
   done({
-    scenario: 'fanout', ok: lost === 0 && errors.length === 0 && pending.size === 0,
+    scenario: 'fanout', ok: lost === 0 && errors.length === 0 && pending.size === 0 && duplicates === 0 && dupOrUnknown === 0,
     clients: n, rooms, targetRate: rate, window: round(wall),
     sentPerSec: round(sentMeasured / wall, 1), deliveredPerSec: round(delivered / wall, 1),
-    lost: pending.size, receivedMessages: received, unknownRecords: dupOrUnknown,
+    lost: pending.size, receivedRecords: received, duplicates, reordered, unknownRecords: dupOrUnknown,
     p50: round(pct(latencies, 50)), p99: round(pct(latencies, 99)), max: round(latencies.at(-1) ?? NaN),
     serverCpuPct: round(cpu / wall * 100, 1), serverRssMiB: round(rss / 1024, 1),
     loadgenCpuPct: round((own.user + own.system) / 1e4 / wall, 1), joinAllMs: round(joinMs, 0),
