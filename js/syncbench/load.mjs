@@ -142,7 +142,7 @@ async function fanout () {
   for (const c of clients) c.close()
   done({
     scenario: 'fanout', ok: lost === 0 && errors.length === 0 && pending.size === 0 && duplicates === 0 && dupOrUnknown === 0,
-    clients: n, rooms, targetRate: rate, window: round(wall),
+    clients: n, rooms, targetRate: rate, window: round(wall), sent,
     sentPerSec: round(sentMeasured / wall, 1), deliveredPerSec: round(delivered / wall, 1),
     lost: pending.size, receivedRecords: received, duplicates, reordered, unknownRecords: dupOrUnknown,
     p50: round(pct(latencies, 50)), p99: round(pct(latencies, 99)), max: round(latencies.at(-1) ?? NaN),
