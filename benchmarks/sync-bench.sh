@@ -8,22 +8,23 @@
 # in ONE run, servers interleaved per scenario and repetition, then writes docs/benchmarks/sync.md.
 # Each server is started fresh for every scenario and stopped afterwards. Loopback only.
 #
-#   benchmarks/sync-bench.sh [--reps N] [--duration S] [--rate R] [--clients N] [--rooms-clients N]
+#   benchmarks/sync-bench.sh [--reps N] [--duration S] [--rates "R1 R2"] [--clients N] [--rooms-clients N]
 #                            [--idle-clients N] [--doc-kib K] [--servers "ours-mem ours-sqlite hocuspocus"]
 #                            [--scenarios "join fanout rooms idle"] [--no-build] [--out FILE]
-# Defaults: 2 repetitions, fanout 50 clients in one room at 1960 updates/s for 20 s (3 s warm-up),
+# Defaults: 2 repetitions, fanout 50 clients in one room at 1960 and at 400 updates/s (total) for 20 s
+# each (3 s warm-up),
 # rooms 1000 clients over 1000 rooms, idle 10000 clients over 1000 rooms held 10 s, join a 1100 KiB doc.
 # JAVA_OPTS is passed to our server's JVM (default: none, i.e. the JVM's own heap sizing).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-reps=2; duration=20; rate=1960; clients=50; rooms_clients=1000; idle_clients=10000; doc_kib=1100
+reps=2; duration=20; rates="1960 400"; clients=50; rooms_clients=1000; idle_clients=10000; doc_kib=1100
 servers="ours-mem ours-sqlite hocuspocus"; scenarios="join fanout rooms idle"; build=1
 out_md="$root/docs/benchmarks/sync.md"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --reps) reps="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
-    --rate) rate="$2"; shift 2 ;;
+    --rates) rates="$2"; shift 2 ;;
     --clients) clients="$2"; shift 2 ;;
     --rooms-clients) rooms_clients="$2"; shift 2 ;;
     --idle-clients) idle_clients="$2"; shift 2 ;;
@@ -97,7 +98,7 @@ start_server() {
 
 scenario_args() {
   case "$1" in
-    fanout) echo "--clients $clients --rooms 1 --rate $rate --warmup 3 --duration $duration" ;;
+    fanout@*) echo "--clients $clients --rooms 1 --rate ${1#fanout@} --warmup 3 --duration $duration" ;;
     rooms) echo "--clients $rooms_clients --rooms $rooms_clients" ;;
     idle) echo "--clients $idle_clients --rooms 1000 --hold 10 --time-limit 240" ;;
     join) echo "--doc-kib $doc_kib --joins 5" ;;
@@ -108,17 +109,21 @@ printf '{"meta":true,"date":"%s","host":"%s","cpus":%s,"java":"%s","node":"%s","
   "$(date -u +%Y-%m-%dT%H:%MZ)" "$(uname -srm)" "$(nproc)" "$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')" \
   "$(node --version)" "${JAVA_OPTS:-}" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(ulimit -n)" >> "$results"
 
+expanded=""
+for sc in $scenarios; do
+  if [[ $sc == fanout ]]; then for r in $rates; do expanded+=" fanout@$r"; done; else expanded+=" $sc"; fi
+done
 for rep in $(seq "$reps"); do
-  for sc in $scenarios; do
+  for sc in $expanded; do
     for srv in $servers; do
       start_server "$srv"
       # shellcheck disable=SC2046
-      line="$(cd "$js" && node syncbench/load.mjs --url "$url" --scenario "$sc" --pid "$server_pid" --kind "$kind" \
+      line="$(cd "$js" && node syncbench/load.mjs --url "$url" --scenario "${sc%@*}" --pid "$server_pid" --kind "$kind" \
         --seed "$rep" $(scenario_args "$sc") 2> "$work/load.err" | grep '^RESULT ' || true)"
       rss_end=$(awk '/VmRSS/{print $2}' "/proc/$server_pid/status" 2>/dev/null || echo 0)
       cleanup
       if [[ -z "$line" ]]; then
-        line="RESULT {\"scenario\":\"$sc\",\"ok\":false,\"errors\":[\"load client printed no result: $(tr -d '"\\' < "$work/load.err" | tail -c 300 | tr '\n' ' ')\"]}"
+        line="RESULT {\"scenario\":\"${sc%@*}\",\"ok\":false,\"errors\":[\"load client printed no result: $(tr -d '"\\' < "$work/load.err" | tail -c 300 | tr '\n' ' ')\"]}"
       fi
       json="${line#RESULT }"
       echo "{\"server\":\"$srv\",\"rep\":$rep,\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",\"serverRssEndKiB\":${rss_end:-0},\"result\":$json}" >> "$results"

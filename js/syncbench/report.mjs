@@ -63,20 +63,29 @@ const scenarioTables = {
       ['slowest join ms', r => Math.max(...(r.joinMs ?? [NaN]))]]
   }
 }
+// fan-out runs are grouped by target rate: one table per rate
+const rates = [...new Set(runs.filter(r => r.result.scenario === 'fanout').map(r => r.result.targetRate))]
+  .sort((a, b) => (b ?? 0) - (a ?? 0))
+const groups = []
 for (const [sc, spec] of Object.entries(scenarioTables)) {
-  if (!runs.some(r => r.result.scenario === sc)) continue
-  const any = runs.find(r => r.result.scenario === sc).result
+  if (sc === 'fanout') for (const rate of rates) groups.push([sc, spec, r => r.targetRate === rate])
+  else groups.push([sc, spec, () => true])
+}
+for (const [sc, spec, inGroup] of groups) {
+  const pickG = (s, srv) => pick(s, srv).filter(inGroup)
+  if (!runs.some(r => r.result.scenario === sc && inGroup(r.result))) continue
+  const any = runs.find(r => r.result.scenario === sc && inGroup(r.result)).result
   const detail = sc === 'fanout' ? ` (${any.clients} clients, target ${any.targetRate} updates/s, ${any.window} s window)`
     : sc === 'rooms' || sc === 'idle' ? ` (${any.clients} clients, ${any.rooms} rooms)` : ''
   out.push(`## ${spec.title}${detail}`, '')
   out.push('| server | ' + spec.cols.map(c => c[0]).join(' | ') + ' |')
   out.push('|---|' + spec.cols.map(() => '---:').join('|') + '|')
   for (const srv of servers) {
-    const rs = pick(sc, srv)
+    const rs = pickG(sc, srv)
     if (rs.length === 0) continue
     out.push(`| ${srv} | ` + spec.cols.map(([name, f]) => name === 'ok' ? f(rs) : cell(rs, f)).join(' | ') + ' |')
   }
-  const errs = runs.filter(r => r.result.scenario === sc && r.result.errors?.length)
+  const errs = runs.filter(r => r.result.scenario === sc && inGroup(r.result) && r.result.errors?.length)
   for (const r of errs.slice(0, 6)) out.push(``, `- ${r.server} rep ${r.rep}: ${r.result.errors.slice(0, 3).join('; ')}`)
   out.push('')
 }
@@ -84,14 +93,18 @@ for (const [sc, spec] of Object.entries(scenarioTables)) {
 // Targets
 const m = (sc, srv, f) => median(pick(sc, srv).map(f))
 out.push('## Targets', '')
-const fo = pick('fanout', 'ours-mem'); const fh = pick('fanout', 'hocuspocus')
-if (fo.length && fh.length) {
-  const p99o = m('fanout', 'ours-mem', r => r.p99); const p99h = m('fanout', 'hocuspocus', r => r.p99)
-  const cpuo = m('fanout', 'ours-mem', r => r.serverCpuPct); const cpuh = m('fanout', 'hocuspocus', r => r.serverCpuPct)
+for (const rate of rates) {
+  const fo = pick('fanout', 'ours-mem').filter(r => r.targetRate === rate)
+  const fh = pick('fanout', 'hocuspocus').filter(r => r.targetRate === rate)
+  if (!fo.length || !fh.length) continue
+  const med = (rs, f) => median(rs.map(f))
+  const p99o = med(fo, r => r.p99); const p99h = med(fh, r => r.p99)
+  const cpuo = med(fo, r => r.serverCpuPct); const cpuh = med(fh, r => r.serverCpuPct)
   const allOk = [...fo, ...fh].every(r => r.ok)
   const met = p99o <= p99h / 2 && cpuo <= cpuh && allOk
-  out.push(`- Fan-out at ${fo[0].clients} clients / ${fo[0].targetRate} updates/s: ours-mem p99 ${fmt(p99o)} ms vs Hocuspocus ${fmt(p99h)} ms ` +
-    `(target ≤ ${fmt(p99h / 2)}), CPU ${fmt(cpuo)} % vs ${fmt(cpuh)} %${allOk ? '' : '; some runs lost/duplicated updates or did not sustain the rate'}: **${met ? 'met' : 'not met'}**.`)
+  out.push(`- Fan-out at ${fo[0].clients} clients / ${rate} updates/s${rate === 1960 ? ' (the issue-6 target)' : ''}: ours-mem p99 ${fmt(p99o)} ms vs Hocuspocus ${fmt(p99h)} ms ` +
+    `(target ≤ ${fmt(p99h / 2)}), CPU ${fmt(cpuo)} % vs ${fmt(cpuh)} %` +
+    `${allOk ? '' : '; some runs did not deliver every update within the window + 5 s drain (see lost / delivered/s), so the rate was not sustained'}: **${met ? 'met' : 'not met'}**.`)
 }
 if (pick('rooms', 'ours-mem').length) {
   const k = m('rooms', 'ours-mem', r => r.kibPerClient); const ks = m('rooms', 'ours-sqlite', r => r.kibPerClient)
