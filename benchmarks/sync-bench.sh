@@ -11,6 +11,9 @@
 #   benchmarks/sync-bench.sh [--reps N] [--duration S] [--rates "R1 R2"] [--clients N] [--rooms-clients N]
 #                            [--idle-clients N] [--doc-kib K] [--servers "ours-mem ours-sqlite hocuspocus"]
 #                            [--scenarios "join fanout rooms idle"] [--no-build] [--out FILE]
+#                            [--results FILE] [--keep FILE...]
+# --results: where this run's raw results go (default benchmarks/target/sync-bench/results.jsonl);
+# --keep: earlier results files whose scenarios this run does not repeat are kept in the report.
 # Defaults: 2 repetitions, fanout 50 clients in one room at 1960 and at 400 updates/s (total) for 20 s
 # each (3 s warm-up),
 # rooms 1000 clients over 1000 rooms, idle 10000 clients over 1000 rooms held 10 s, join a 1100 KiB doc.
@@ -20,6 +23,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps=2; duration=20; rates="1960 400"; clients=50; rooms_clients=1000; idle_clients=10000; doc_kib=1100
 servers="ours-mem ours-sqlite hocuspocus"; scenarios="join fanout rooms idle"; build=1
 out_md="$root/docs/benchmarks/sync.md"
+results="$root/benchmarks/target/sync-bench/results.jsonl"; keep=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --reps) reps="$2"; shift 2 ;;
@@ -33,6 +37,8 @@ while [[ $# -gt 0 ]]; do
     --scenarios) scenarios="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --out) out_md="$2"; shift 2 ;;
+    --results) results="$2"; shift 2 ;;
+    --keep) keep+=("$2"); shift 2 ;;
     *) echo "sync-bench.sh: unknown option $1 (see the header of this script)" >&2; exit 2 ;;
   esac
 done
@@ -55,7 +61,6 @@ if [[ $build == 1 || ! -f "$jar" ]]; then
   (cd "$root" && mvn -B -q -o -Dnpm.skip=true -DskipTests -pl cli -am package >&2)
 fi
 work="$(mktemp -d /tmp/sync-bench.XXXXXX)"
-results="$root/benchmarks/target/sync-bench/results.jsonl"
 mkdir -p "$(dirname "$results")"; : > "$results"
 server_pid=""
 cleanup() {
@@ -132,5 +137,5 @@ for rep in $(seq "$reps"); do
   done
 done
 
-node "$js/syncbench/report.mjs" "$results" "$out_md" "benchmarks/sync-bench.sh $*"
+node "$js/syncbench/report.mjs" "$out_md" "benchmarks/sync-bench.sh $*" ${keep[@]+"${keep[@]}"} "$results"
 echo "wrote $out_md" >&2

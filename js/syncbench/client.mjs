@@ -2,7 +2,7 @@
 import WebSocket from 'ws'
 import {
   Reader, SYNC, SYNC_REPLY, AUTH, CLOSE, SYNC_STATUS,
-  authMessage, step1Message, emptyStep2Message, updateMessage, textInsertUpdate, forEachString
+  authMessage, awarenessMessage, step1Message, emptyStep2Message, updateMessage, textInsertUpdate, forEachString
 } from './wire.mjs'
 
 export class RawClient {
@@ -76,6 +76,12 @@ export class RawClient {
     } else if (type === CLOSE) {
       throw new Error(`server closed document ${this.doc}`)
     }
+  }
+
+  /** Sends this client's awareness state again with the next clock (what a provider does every 15 s). */
+  renewAwareness () {
+    this.awarenessClock = (this.awarenessClock ?? -1) + 1
+    if (!this.closed) this.ws.send(awarenessMessage(this.doc, this.clientId, this.awarenessClock))
   }
 
   /** Sends one text insert carrying `text`; returns its byte size. */

@@ -183,11 +183,22 @@ async function idle () { // many idle clients held open
   const base = rssKiB(pid)
   const specs = Array.from({ length: n }, (_, i) => ({ room: i % nRooms }))
   const t0 = performance.now()
+  // Like a real provider, every client announces an (empty) awareness state once synced and renews it
+  // every 15 s (y-protocols renews at outdatedTimeout / 2); this is the only traffic of an idle client.
+  const all = []
+  const renew = setInterval(() => {
+    const now = performance.now()
+    for (const c of all) if (c.synced && now - (c.renewedAt ?? 0) >= 15000) { c.renewedAt = now; c.renewAwareness() }
+  }, 500)
   let clients
   try {
-    clients = await openAll(specs, Number(args.parallel ?? 100),
-      (spec) => new RawClient(url, `idle-${spec.room}`, newClientId(), { onError }))
+    clients = await openAll(specs, Number(args.parallel ?? 100), (spec) => {
+      const c = new RawClient(url, `idle-${spec.room}`, newClientId(), { onError })
+      all.push(c)
+      return c
+    })
   } catch (e) {
+    clearInterval(renew)
     done({ scenario: 'idle', ok: false, clients: n, failure: e.message })
     return
   }
@@ -195,6 +206,7 @@ async function idle () { // many idle clients held open
   const cpu0 = cpuSeconds(pid)
   await sleep(hold)
   const idleCpu = cpuSeconds(pid) - cpu0
+  clearInterval(renew)
   const open = clients.filter(c => !c.closed).length
   const rss = rssKiB(pid)
   for (const c of clients) c.close()

@@ -62,6 +62,11 @@ export function step1Message (doc) { // empty state vector
 export function emptyStep2Message (doc) { // update with no structs and an empty delete set
   return new Writer().string(doc).uint(SYNC).uint(1).bytes(Buffer.from([0, 0])).done()
 }
+/** One awareness entry {clientId, clock, state} as y-protocols encodes it. */
+export function awarenessMessage (doc, clientId, clock, stateJson = '{}') {
+  const body = new Writer().uint(1).uint(clientId).uint(clock).string(stateJson).done()
+  return new Writer().string(doc).uint(1).bytes(body).done()
+}
 export function updateMessage (doc, update) {
   return new Writer().string(doc).uint(SYNC).uint(2).bytes(update).done()
 }
