@@ -20,6 +20,7 @@
 # JAVA_OPTS is passed to our server's JVM (default: none, i.e. the JVM's own heap sizing).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cmdline="benchmarks/sync-bench.sh $*"
 reps=2; duration=20; rates="1960 400"; clients=50; rooms_clients=1000; idle_clients=10000; doc_kib=1100
 servers="ours-mem ours-sqlite hocuspocus"; scenarios="join fanout rooms idle"; build=1
 out_md="$root/docs/benchmarks/sync.md"
@@ -137,5 +138,5 @@ for rep in $(seq "$reps"); do
   done
 done
 
-node "$js/syncbench/report.mjs" "$out_md" "benchmarks/sync-bench.sh $*" ${keep[@]+"${keep[@]}"} "$results"
+node "$js/syncbench/report.mjs" "$out_md" "$cmdline" ${keep[@]+"${keep[@]}"} "$results"
 echo "wrote $out_md" >&2
