@@ -14,9 +14,10 @@ const steps = []
 for (const h of input.updates) {
   last = null
   let error = null
-  try { Y.applyUpdate(doc, new Uint8Array(Buffer.from(h, 'hex'))) } catch (e) { error = String(e) }
+  try { if (input.v2) Y.applyUpdateV2(doc, Y.convertUpdateFormatV1ToV2(new Uint8Array(Buffer.from(h, 'hex')))); else Y.applyUpdate(doc, new Uint8Array(Buffer.from(h, 'hex'))) } catch (e) { error = String(e) }
   steps.push({
     state: hex(Y.encodeStateAsUpdate(doc)),
+    stateV2: hex(Y.encodeStateAsUpdateV2(doc)),
     sv: hex(Y.encodeStateVector(doc)),
     pending: doc.store.pendingStructs !== null || doc.store.pendingDs !== null,
     event: last,

@@ -11,6 +11,8 @@ docs.forEach((d, i) => { d.clientID = input.clients[i]; d.getText('t'); d.getMap
 const updates = docs.map(() => [])
 const ums = docs.map(d => new Y.UndoManager([d.getText('t'), d.getMap('m'), d.getArray('a')], { captureTimeout: 1e9 }))
 docs.forEach((d, i) => d.on('update', u => updates[i].push(hex(u))))
+const updatesV2 = docs.map(() => [])
+docs.forEach((d, i) => d.on('updateV2', u => updatesV2[i].push(hex(u))))
 const val = v => v
 for (const o of input.ops) {
   const d = docs[o.d]
@@ -34,6 +36,11 @@ for (const o of input.ops) {
 return ({
   updates,
   states: docs.map(d => hex(Y.encodeStateAsUpdate(d))),
+  updatesV2,
+  statesV2: docs.map(d => hex(Y.encodeStateAsUpdateV2(d))),
+  snapshots: docs.map(d => hex(Y.encodeSnapshot(Y.snapshot(d)))),
+  snapshotsV2: docs.map(d => hex(Y.encodeSnapshotV2(Y.snapshot(d)))),
+  contains: docs.map(d => { const s = Y.snapshot(d); return updates.flat().map(u => Y.snapshotContainsUpdate(s, unhex(u))) }),
   json: docs.map(d => JSON.stringify({ t: d.getText('t').toDelta(), m: d.getMap('m').toJSON(), a: d.getArray('a').toJSON() }))
 })
 }

@@ -10,6 +10,10 @@ console.log(JSON.stringify(input.map(c => {
   return {
     merged: hex(merged),
     diff: hex(Y.diffUpdate(merged, unhex(c.sv))),
-    sv: hex(Y.encodeStateVectorFromUpdate(merged))
+    sv: hex(Y.encodeStateVectorFromUpdate(merged)),
+    v2: hex(Y.convertUpdateFormatV1ToV2(merged)),
+    mergedV2: hex(Y.mergeUpdatesV2(c.updates.map(unhex).map(Y.convertUpdateFormatV1ToV2))),
+    diffV2: hex(Y.diffUpdateV2(Y.convertUpdateFormatV1ToV2(merged), unhex(c.sv))),
+    backToV1: hex(Y.convertUpdateFormatV2ToV1(Y.convertUpdateFormatV1ToV2(merged)))
   }
 })))

@@ -69,7 +69,10 @@ const snapshots = (input) => {
       docFrom: s.map(x => hex(Y.encodeStateAsUpdate(Y.createDocFromSnapshot(d, x)))),
       equal: s.slice(1).map((x, k) => Y.equalSnapshots(x, s[k])),
       contains: s.map(x => all.map(u => Y.snapshotContainsUpdate(x, unhex(u)))),
-      state: hex(Y.encodeStateAsUpdate(d))
+      state: hex(Y.encodeStateAsUpdate(d)),
+      arr: s.map(x => JSON.stringify(Y.typeListToArraySnapshot(d.getArray('a'), x))),
+      mapAll: s.map(x => JSON.stringify(Y.typeMapGetAllSnapshot(d.getMap('m'), x))),
+      mapGet: s.map(x => JSON.stringify(['k0', 'k1', 'k2', 'k3', 'k4'].map(k => Y.typeMapGetSnapshot(d.getMap('m'), k, x))))
     }
   })
 }
@@ -111,9 +114,11 @@ const xml = (input) => {
   const docs = input.clients.map(() => new Y.Doc({ gc: input.gc }))
   docs.forEach((d, i) => { d.clientID = input.clients[i]; d.getXmlFragment('x') })
   const v1 = docs.map(() => [])
+  const v2 = docs.map(() => [])
   const events = docs.map(() => [])
   docs.forEach((d, i) => {
     d.on('update', u => v1[i].push(hex(u)))
+    d.on('updateV2', u => v2[i].push(hex(u)))
     d.getXmlFragment('x').observeDeep(evs => {
       for (const e of evs) {
         events[i].push(JSON.stringify({
@@ -145,6 +150,8 @@ const xml = (input) => {
     const x = d.getXmlFragment('x')
     return {
       v1: v1[i],
+      v2: v2[i],
+      stateV2: hex(Y.encodeStateAsUpdateV2(d)),
       events: events[i],
       str: x.toString(),
       json: JSON.stringify(d.toJSON()),
@@ -155,6 +162,51 @@ const xml = (input) => {
   })
 }
 
+// sub-document scenario: ops on two parent docs P and Q (map 'mysubdocs', array 'arr') and named docs
+const subdocs = (input) => {
+  const parents = { P: new Y.Doc({ gc: input.gc }), Q: new Y.Doc({ gc: input.gc }) }
+  parents.P.clientID = 1
+  parents.Q.clientID = 2
+  // roots created up front: Yjs's doc.toJSON() leaves out roots that were only created by remote updates
+  for (const d of Object.values(parents)) { d.getMap('mysubdocs'); d.getArray('arr') }
+  const named = {}
+  const log = []
+  const guids = set => Array.from(set).map(d => d.guid)
+  for (const [n, d] of Object.entries(parents)) {
+    d.on('subdocs', e => log.push(n + ' subdocs ' + JSON.stringify([guids(e.added), guids(e.removed), guids(e.loaded)])))
+    d.on('update', u => log.push(n + ' update ' + hex(u)))
+  }
+  for (const o of input.ops) {
+    switch (o.op) {
+      case 'new': {
+        const opts = { guid: o.guid }
+        if (o.shouldLoad !== undefined) opts.shouldLoad = o.shouldLoad
+        if (o.autoLoad !== undefined) opts.autoLoad = o.autoLoad
+        if (o.gc !== undefined) opts.gc = o.gc
+        if (o.meta !== undefined) opts.meta = o.meta
+        named[o.name] = new Y.Doc(opts)
+        break
+      }
+      case 'load': named[o.name].load(); break
+      case 'destroy': named[o.name].destroy(); break
+      case 'set': parents[o.doc].getMap('mysubdocs').set(o.key, named[o.name]); break
+      case 'push': parents[o.doc].getArray('arr').push([named[o.name]]); break
+      case 'get': named[o.name] = parents[o.doc].getMap('mysubdocs').get(o.key); break
+      case 'aget': named[o.name] = parents[o.doc].getArray('arr').get(o.index); break
+      case 'del': parents[o.doc].getMap('mysubdocs').delete(o.key); break
+      case 'adel': parents[o.doc].getArray('arr').delete(o.index, 1); break
+      case 'sync': Y.applyUpdate(parents[o.to], Y.encodeStateAsUpdate(parents[o.from], Y.encodeStateVector(parents[o.to]))); break
+    }
+    for (const [n, d] of Object.entries(parents)) log.push(n + ' guids ' + JSON.stringify(Array.from(d.getSubdocGuids())))
+    if (o.name !== undefined && named[o.name] !== undefined) {
+      const x = named[o.name]
+      log.push(o.name + ' state ' + JSON.stringify([x.guid, x.shouldLoad, x.autoLoad, x.meta ?? null, x.gc, x.isDestroyed]))
+    }
+  }
+  for (const [n, d] of Object.entries(parents)) log.push(n + ' final ' + hex(Y.encodeStateAsUpdate(d)) + ' ' + JSON.stringify(d.toJSON()))
+  return log
+}
+
 const metaOut = m => ({ from: [...m.from.entries()], to: [...m.to.entries()] })
 
 const handlers = {
@@ -162,6 +214,7 @@ const handlers = {
   snapshots,
   relpos,
   xml,
+  subdocs,
   merge: r => hex(r.v2 ? Y.mergeUpdatesV2(r.updates.map(unhex)) : Y.mergeUpdates(r.updates.map(unhex))),
   diff: r => hex(r.v2 ? Y.diffUpdateV2(unhex(r.u), unhex(r.sv)) : Y.diffUpdate(unhex(r.u), unhex(r.sv))),
   sv: r => hex(r.v2 ? Y.encodeStateVectorFromUpdateV2(unhex(r.u)) : Y.encodeStateVectorFromUpdate(unhex(r.u))),

@@ -28,7 +28,7 @@ const structToJson = (s) => {
   if (s.origin) o.origin = [s.origin.client, s.origin.clock]
   if (s.rightOrigin) o.rightOrigin = [s.rightOrigin.client, s.rightOrigin.clock]
   if (s.parent !== undefined && s.parent !== null) o.parent = typeof s.parent === 'string' ? s.parent : [s.parent.client, s.parent.clock]
-  if (s.parentSub) o.parentSub = s.parentSub
+  if (s.parentSub != null) o.parentSub = s.parentSub
   if (s.content) {
     o.content = s.content.constructor.name
     try { o.value = typed(s.content.getContent()) } catch (e) { }

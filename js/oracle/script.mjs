@@ -52,6 +52,8 @@ export class ScriptRun {
     this.local = [] // Uint8Array, global emission order
     this.localBy = []
     this.events = this.docs.map(() => [])
+    this.eventsV2 = this.docs.map(() => [])
+    this.docs.forEach((d, i) => d.on('updateV2', (u) => { this.eventsV2[i].push(b64(u)) }))
     this.docs.forEach((d, i) => d.on('update', (u, origin) => {
       this.events[i].push(b64(u))
       if (origin === 'local') { this.local.push(u); this.localBy.push(i) }
@@ -85,6 +87,7 @@ export class ScriptRun {
       stepLocal: this.stepLocal,
       stateSyncs: this.stateSyncs,
       events: this.events,
+      eventsV2: this.eventsV2,
       docs: this.docs.map(d => observe(d, this.roots))
     }
   }

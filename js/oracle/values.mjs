@@ -81,6 +81,7 @@ export const observe = (doc, roots) => {
     deltas,
     sv: b64(Y.encodeStateVector(doc)),
     update: b64(Y.encodeStateAsUpdate(doc)),
+    updateV2: b64(Y.encodeStateAsUpdateV2(doc)),
     pending: store.pendingStructs !== null || store.pendingDs !== null
   }
 }

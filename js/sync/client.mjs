@@ -5,7 +5,7 @@
 //   RESULT <doc> <JSON of the map, keys sorted>
 // Other lines: "SYNCED <doc>", "DENIED <doc> <reason>", "READONLY <doc>", "UNSYNCED <doc> <n>".
 // Config: {kind, url, docs:[...], token, name, count, expect (number or {doc: n}), timeoutMs,
-//          expectDenied, expectReadOnly, settleMs}
+//          expectDenied, expectReadOnly, settleMs, noToken (Hocuspocus: configure no token at all)}
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 
@@ -39,7 +39,7 @@ if (cfg.kind === 'yws') {
     const doc = new Y.Doc()
     const s = { name, doc, denied: null, readOnly: false }
     s.provider = new mod.HocuspocusProvider({
-      websocketProvider: socket, name, document: doc, token: cfg.token ?? 'default',
+      websocketProvider: socket, name, document: doc, token: cfg.noToken ? undefined : (cfg.token ?? 'default'),
       onAuthenticationFailed: ({ reason }) => { s.denied = reason ?? 'denied' },
       onAuthenticated: (data) => { s.readOnly = (data && data.scope === 'readonly') || s.provider.authorizedScope === 'readonly' }
     })

@@ -3,8 +3,14 @@ package nodenogg.sync;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Polls a condition until it holds or a deadline passes (then fails with a description). */
+/**
+ * Polls a condition until it holds or a deadline passes (then fails with a description). Deadlines
+ * are multiplied by {@code -Dnodenogg.timeout.scale} (default 4): they only bound a wait that returns
+ * as soon as the condition holds, and a loaded 2-core machine can be many times slower than a quiet one.
+ */
 final class Await {
+  private static final double SCALE = Double.parseDouble(System.getProperty("nodenogg.timeout.scale", "4"));
+
   private Await() {}
 
   static void until(String what, long timeoutMillis, BooleanSupplier cond) {
@@ -12,6 +18,7 @@ final class Await {
   }
 
   static void until(Supplier<String> what, long timeoutMillis, BooleanSupplier cond) {
+    timeoutMillis = (long) (timeoutMillis * SCALE);
     long end = System.currentTimeMillis() + timeoutMillis;
     while (!cond.getAsBoolean()) {
       if (System.currentTimeMillis() > end) {

@@ -93,6 +93,23 @@ class JsClientsInteropTest {
   }
 
   @Test
+  void providerWithoutTokenIsServedWhenNoTokenIsRequired() throws Exception {
+    NodeProcess.jsDir();
+    try (SyncServer s = SyncServer.builder().port(0).implicitAuthentication(true).build().start()) {
+      String hp = "ws://127.0.0.1:" + s.port() + "/sync";
+      try (NodeProcess two = new NodeProcess("client.mjs", "{\"kind\":\"hp2\",\"url\":\"" + hp
+              + "\",\"docs\":[\"open\"],\"noToken\":true,\"name\":\"two\",\"count\":3,\"expect\":6,\"timeoutMs\":20000}");
+          NodeProcess four = new NodeProcess("client.mjs", "{\"kind\":\"hp4\",\"url\":\"" + hp
+              + "\",\"docs\":[\"open\"],\"name\":\"four\",\"count\":3,\"expect\":6,\"timeoutMs\":20000}")) {
+        assertEquals(0, two.awaitExit(30_000), String.valueOf(two.lines));
+        assertEquals(0, four.awaitExit(30_000), String.valueOf(four.lines));
+        assertEquals(four.result("open"), two.result("open"));
+        assertTrue(two.result("open").contains("\"four-2\":2"));
+      }
+    }
+  }
+
+  @Test
   void rejectedTokenAndReadOnlyTokenWithTheRealProvider() throws Exception {
     NodeProcess.jsDir();
     try (SyncServer s = server()) {

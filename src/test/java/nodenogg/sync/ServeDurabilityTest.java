@@ -71,7 +71,8 @@ class ServeDurabilityTest {
                 writer.doc.getMap("notes").set("k" + i, i);
                 i++;
               }
-              long until = System.currentTimeMillis() + 300;
+              // until the first acknowledgement of the cycle, wait as long as a loaded machine needs
+              long until = System.currentTimeMillis() + (acked.get() < 0 ? 20_000 : 300);
               while (!stop.get() && System.currentTimeMillis() < until) {
                 if (d.unsyncedChanges() == 0 && d.isAuthenticated()) {
                   acked.set(i - 1); // every write so far is acknowledged
@@ -83,6 +84,7 @@ class ServeDurabilityTest {
           });
           t.start();
           Thread.sleep(300 + rnd.nextInt(700));
+          Await.until("a first acknowledgement in this cycle", 20_000, () -> acked.get() >= 0);
           stop.set(true);
           t.join();
           written = writer.size();

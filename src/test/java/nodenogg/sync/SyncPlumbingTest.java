@@ -114,7 +114,7 @@ class SyncPlumbingTest {
       yws.add("yws-offline");
       s = server(store, port);
       Await.until(() -> "offline edits delivered: hocuspocus " + local.texts() + " " + c.state() + " synced "
-          + d.isSynced() + ", y-websocket " + yws.texts() + " " + y.state(), 10000, () -> local.texts().equals(yws.texts())
+          + d.isSynced() + ", y-websocket " + yws.texts() + " " + y.state() + ", stored " + stored(store, "room-1"), 10000, () -> local.texts().equals(yws.texts())
           && local.texts().equals(Set.of("before", "while-offline", "yws-offline")));
       Await.until("stored", 5000, () -> store.load("room-1").size() >= 3);
     } finally {
@@ -180,6 +180,12 @@ class SyncPlumbingTest {
       assertEquals("store hooked", middle.get(3));
       assertEquals(2, middle.stream().filter(e -> e.startsWith("store")).count());
     }
+  }
+
+  private static Set<String> stored(DocumentStore store, String doc) {
+    ToyDocument t = new ToyDocument();
+    store.load(doc).forEach(u -> t.apply(u, null));
+    return t.texts();
   }
 
   @Test

@@ -10,6 +10,11 @@ abstract class AbstractStruct {
         this.length = length;
     }
 
+    /** Length in clock units as a long (a merged Skip can cover more than 2^31 clocks). */
+    long len() {
+        return length;
+    }
+
     abstract boolean isDeleted();
 
     /** Try to append {@code right} to this struct; returns true when merged. */

@@ -24,6 +24,8 @@ public abstract class AbstractType<E extends YEvent> {
     final Listeners<E> listeners = new Listeners<>();
     final Listeners<List<YEvent>> deepListeners = new Listeners<>();
     List<ArraySearchMarker> searchMarker;
+    /** Set when a ContentFormat item is integrated into this type (yjs sets _hasFormatting on any parent). */
+    boolean hasFormatting;
 
     AbstractType() {
     }
@@ -139,6 +141,9 @@ public abstract class AbstractType<E extends YEvent> {
         }
         if (c instanceof AbstractType) {
             return new ContentType((AbstractType<?>) c);
+        }
+        if (c instanceof Doc) {
+            return new ContentDoc((Doc) c);
         }
         return null;
     }
@@ -328,9 +333,26 @@ public abstract class AbstractType<E extends YEvent> {
         return v != null && !v.isDeleted();
     }
 
+    /** Nesting limit for toJSON, so a hostile 10,000-deep chain of types fails cleanly instead of overflowing the stack. */
+    static final int MAX_JSON_DEPTH = 256;
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
     static Object toPlain(Object v) {
         if (v instanceof AbstractType) {
-            return ((AbstractType<?>) v).toJSON();
+            int[] d = DEPTH.get();
+            if (d[0] >= MAX_JSON_DEPTH) {
+                throw new CrdtException("Shared types nested deeper than " + MAX_JSON_DEPTH
+                        + " levels cannot be converted to plain values; read the nested types directly");
+            }
+            d[0]++;
+            try {
+                return ((AbstractType<?>) v).toJSON();
+            } finally {
+                d[0]--;
+            }
+        }
+        if (v instanceof Doc) {
+            return ((Doc) v).toJSON();
         }
         return v;
     }

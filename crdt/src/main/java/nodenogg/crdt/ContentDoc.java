@@ -6,14 +6,47 @@ import java.util.List;
 import java.util.Map;
 import nodenogg.crdt.encoding.DecodingException;
 
-/** A sub-document reference (ref 9): guid plus options ({gc:false}, autoLoad, meta). */
+/**
+ * A sub-document (ref 9, yjs structs/ContentDoc.js): the sub-document's guid plus options
+ * ({@code gc:false}, {@code autoLoad}, {@code meta} when set). Integrating it registers the sub-document
+ * with the transaction (added, and loaded when it should load); deleting it marks it removed.
+ */
 final class ContentDoc implements Content {
-    final String guid;
+    Doc doc;
     final Map<String, Object> opts;
 
-    ContentDoc(String guid, Map<String, Object> opts) {
-        this.guid = guid;
-        this.opts = opts;
+    ContentDoc(Doc doc) {
+        this.doc = doc;
+        Map<String, Object> o = new LinkedHashMap<>();
+        if (!doc.gc) {
+            o.put("gc", false);
+        }
+        if (doc.autoLoad) {
+            o.put("autoLoad", true);
+        }
+        if (doc.meta != null) {
+            o.put("meta", doc.meta);
+        }
+        this.opts = o;
+    }
+
+    /** yjs createDocFromOpts: shouldLoad = opts.shouldLoad || opts.autoLoad. */
+    static Doc docFromOpts(String guid, Map<String, Object> opts) {
+        boolean autoLoad = Boolean.TRUE.equals(opts.get("autoLoad"));
+        return docFromOpts(guid, opts, Boolean.TRUE.equals(opts.get("shouldLoad")) || autoLoad);
+    }
+
+    static Doc docFromOpts(String guid, Map<String, Object> opts, boolean shouldLoad) {
+        Doc.Options o = new Doc.Options().guid(guid);
+        if (Boolean.FALSE.equals(opts.get("gc"))) {
+            o.gc(false);
+        }
+        o.autoLoad(Boolean.TRUE.equals(opts.get("autoLoad")));
+        o.shouldLoad(shouldLoad);
+        if (opts.containsKey("meta")) {
+            o.meta(opts.get("meta"));
+        }
+        return new Doc(o);
     }
 
     @SuppressWarnings("unchecked")
@@ -24,7 +57,7 @@ final class ContentDoc implements Content {
         if (!(o instanceof Map)) {
             throw new DecodingException(p, "sub-document options object", "Sub-document options are not an object");
         }
-        return new ContentDoc(guid, (Map<String, Object>) o);
+        return new ContentDoc(docFromOpts(guid, (Map<String, Object>) o));
     }
 
     @Override
@@ -34,9 +67,7 @@ final class ContentDoc implements Content {
 
     @Override
     public List<Object> getContent() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("guid", guid);
-        return Collections.singletonList(m);
+        return Collections.singletonList(doc);
     }
 
     @Override
@@ -46,7 +77,7 @@ final class ContentDoc implements Content {
 
     @Override
     public Content copy() {
-        return new ContentDoc(guid, opts);
+        return new ContentDoc(docFromOpts(doc.guid, opts));
     }
 
     @Override
@@ -61,10 +92,20 @@ final class ContentDoc implements Content {
 
     @Override
     public void integrate(Transaction transaction, Item item) {
+        doc.item = item;
+        transaction.subdocsAdded.add(doc);
+        if (doc.shouldLoad) {
+            transaction.subdocsLoaded.add(doc);
+        }
     }
 
     @Override
     public void delete(Transaction transaction) {
+        if (transaction.subdocsAdded.contains(doc)) {
+            transaction.subdocsAdded.remove(doc);
+        } else {
+            transaction.subdocsRemoved.add(doc);
+        }
     }
 
     @Override
@@ -73,7 +114,7 @@ final class ContentDoc implements Content {
 
     @Override
     public void write(UpdateEncoder encoder, int offset) {
-        encoder.writeString(guid);
+        encoder.writeString(doc.guid);
         encoder.writeAny(opts);
     }
 

@@ -47,9 +47,7 @@ final class ContentFormat implements Content {
     public void integrate(Transaction transaction, Item item) {
         AbstractType<?> p = item.parent;
         p.searchMarker = null;
-        if (p instanceof YText) {
-            ((YText) p).hasFormatting = true;
-        }
+        p.hasFormatting = true;
     }
 
     @Override

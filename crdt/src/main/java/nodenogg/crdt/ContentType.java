@@ -69,43 +69,86 @@ final class ContentType implements Content {
         type.integrate(transaction.doc, item);
     }
 
+    /** Deletes every child, depth first in Yjs's recursion order, without recursing on the Java stack. */
     @Override
     public void delete(Transaction transaction) {
-        Item item = type.start;
-        while (item != null) {
+        java.util.ArrayDeque<Frame> stack = new java.util.ArrayDeque<>();
+        stack.push(new Frame(type));
+        while (!stack.isEmpty()) {
+            Frame f = stack.peek();
+            Item item = f.next();
+            if (item == null) {
+                transaction.changed.remove(f.type);
+                stack.pop();
+                continue;
+            }
             if (!item.isDeleted()) {
-                item.delete(transaction);
+                item.deleteShallow(transaction);
+                if (item.content instanceof ContentType) {
+                    stack.push(new Frame(((ContentType) item.content).type));
+                } else {
+                    item.content.delete(transaction);
+                }
             } else if (item.id.clock < transaction.beforeState.getOrDefault(item.id.client, 0L)) {
                 transaction.mergeStructs.add(item);
             }
-            item = item.right;
         }
-        for (Item it : type.map.values()) {
-            if (!it.isDeleted()) {
-                it.delete(transaction);
-            } else if (it.id.clock < transaction.beforeState.getOrDefault(it.id.client, 0L)) {
-                transaction.mergeStructs.add(it);
-            }
-        }
-        transaction.changed.remove(type);
     }
 
+    /** Iterates a type's list items, then its current map items (yjs: _start chain, then _map.forEach). */
+    private static final class Frame {
+        final AbstractType<?> type;
+        Item listCursor;
+        java.util.Iterator<Item> mapIter;
+
+        Frame(AbstractType<?> type) {
+            this.type = type;
+            this.listCursor = type.start;
+        }
+
+        Item next() {
+            if (listCursor != null) {
+                Item r = listCursor;
+                listCursor = listCursor.right;
+                return r;
+            }
+            if (mapIter == null) {
+                mapIter = new java.util.ArrayList<>(type.map.values()).iterator();
+            }
+            return mapIter.hasNext() ? mapIter.next() : null;
+        }
+    }
+
+    /** Garbage-collects every child (order does not matter), without recursing on the Java stack. */
     @Override
     public void gc(StructStore store) {
-        Item item = type.start;
-        while (item != null) {
-            item.gc(store, true);
-            item = item.right;
-        }
-        type.start = null;
-        for (Item it : type.map.values()) {
-            Item i = it;
-            while (i != null) {
-                i.gc(store, true);
-                i = i.left;
+        java.util.ArrayDeque<AbstractType<?>> types = new java.util.ArrayDeque<>();
+        types.push(type);
+        while (!types.isEmpty()) {
+            AbstractType<?> t = types.pop();
+            for (Item item = t.start; item != null; item = item.right) {
+                gcChild(store, item, types);
             }
+            t.start = null;
+            for (Item it : t.map.values()) {
+                for (Item i = it; i != null; i = i.left) {
+                    gcChild(store, i, types);
+                }
+            }
+            t.map = new java.util.LinkedHashMap<>();
         }
-        type.map = new java.util.HashMap<>();
+    }
+
+    private static void gcChild(StructStore store, Item item, java.util.ArrayDeque<AbstractType<?>> types) {
+        if (!item.isDeleted()) {
+            throw new IllegalStateException("gc of a live item");
+        }
+        if (item.content instanceof ContentType) {
+            types.push(((ContentType) item.content).type);
+        } else {
+            item.content.gc(store);
+        }
+        store.replaceStruct(item, new GC(item.id, item.length));
     }
 
     @Override

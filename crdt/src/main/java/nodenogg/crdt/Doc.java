@@ -45,6 +45,29 @@ public final class Doc {
             this.gc = on;
             return this;
         }
+
+        // ---- sub-documents (yjs Doc options autoLoad / shouldLoad / meta) ----
+        boolean autoLoad;
+        boolean shouldLoad = true;
+        Object meta;
+
+        /** Load this doc automatically when it is added to a parent as a sub-document. */
+        public Options autoLoad(boolean on) {
+            this.autoLoad = on;
+            return this;
+        }
+
+        /** Whether a sub-document should be loaded (default true for new docs). */
+        public Options shouldLoad(boolean on) {
+            this.shouldLoad = on;
+            return this;
+        }
+
+        /** Free-form metadata stored with a sub-document reference (a JSON value). */
+        public Options meta(Object m) {
+            this.meta = m;
+            return this;
+        }
     }
 
     volatile long clientId;
@@ -69,10 +92,106 @@ public final class Doc {
         this.clientId = opts.clientId != null ? opts.clientId : generateClientId();
         this.guid = opts.guid != null ? opts.guid : UUID.randomUUID().toString();
         this.gc = opts.gc;
+        this.autoLoad = opts.autoLoad;
+        this.shouldLoad = opts.shouldLoad;
+        this.meta = opts.meta;
     }
 
     static long generateClientId() {
         return RANDOM.nextInt() & 0xFFFFFFFFL;
+    }
+
+    // ---- sub-documents (yjs Doc.subdocs / load / destroy / 'subdocs' event); see Subdocs ----
+    /** The item holding this doc when it is a sub-document of another doc, else null. */
+    Item item;
+    boolean autoLoad;
+    boolean shouldLoad;
+    Object meta;
+    boolean destroyed;
+    final java.util.Set<Doc> subdocs = new java.util.LinkedHashSet<>();
+    final Listeners<SubdocsEvent> subdocsListeners = new Listeners<>();
+    final Listeners<Doc> destroyListeners = new Listeners<>();
+
+    public boolean autoLoad() {
+        return autoLoad;
+    }
+
+    /** Whether this (sub-)document should be loaded by providers. */
+    public boolean shouldLoad() {
+        return shouldLoad;
+    }
+
+    public Object meta() {
+        return meta;
+    }
+
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    /** The doc this one is a sub-document of, or null. */
+    public Doc parentDoc() {
+        Item i = item;
+        return i == null || i.parent == null ? null : i.parent.doc;
+    }
+
+    /** Requests loading of this sub-document: the parent emits 'subdocs' with it in {@code loaded()}. */
+    public void load() {
+        Doc parent = parentDoc();
+        if (parent == null) {
+            shouldLoad = true;
+            return;
+        }
+        parent.lock.lock();
+        try {
+            Subdocs.load(this);
+        } finally {
+            parent.lock.unlock();
+        }
+    }
+
+    /** The sub-documents currently held by this doc (insertion order). */
+    public java.util.Set<Doc> getSubdocs() {
+        return read(() -> java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(subdocs)));
+    }
+
+    public java.util.Set<String> getSubdocGuids() {
+        return read(() -> {
+            java.util.Set<String> s = new java.util.LinkedHashSet<>();
+            for (Doc d : subdocs) {
+                s.add(d.guid);
+            }
+            return s;
+        });
+    }
+
+    /** Listen to sub-documents added, removed and loaded (after each transaction's update events). */
+    public Subscription onSubdocs(Consumer<SubdocsEvent> l) {
+        return subdocsListeners.add(l);
+    }
+
+    public Subscription onDestroy(Consumer<Doc> l) {
+        return destroyListeners.add(l);
+    }
+
+    /**
+     * Destroys this doc and its sub-documents; a sub-document is replaced in its parent by a fresh,
+     * unloaded Doc with the same guid (yjs Doc.destroy).
+     */
+    public void destroy() {
+        Doc parent = parentDoc();
+        if (parent != null) {
+            parent.lock.lock();
+        }
+        lock.lock();
+        try {
+            Subdocs.destroy(this);
+        } finally {
+            lock.unlock();
+            if (parent != null) {
+                parent.lock.unlock();
+            }
+        }
     }
 
     /** This peer's client id, an unsigned 32-bit value. May change if a remote update reuses it. */

@@ -288,15 +288,20 @@ final class Item extends AbstractStruct {
 
     void delete(Transaction transaction) {
         if (!isDeleted()) {
-            AbstractType<?> p = parent;
-            if (countable() && parentSub == null) {
-                p.length -= length;
-            }
-            markDeleted();
-            transaction.deleteSet.add(id.client, id.clock, length);
-            transaction.addChangedType(p, parentSub);
+            deleteShallow(transaction);
             content.delete(transaction);
         }
+    }
+
+    /** Item.delete without deleting the content (used by the iterative ContentType.delete). */
+    void deleteShallow(Transaction transaction) {
+        AbstractType<?> p = parent;
+        if (countable() && parentSub == null) {
+            p.length -= length;
+        }
+        markDeleted();
+        transaction.deleteSet.add(id.client, id.clock, length);
+        transaction.addChangedType(p, parentSub);
     }
 
     void gc(StructStore store, boolean parentGCd) {

@@ -22,7 +22,7 @@ final class PendingMerge {
             updates.add(d);
         }
         if (doc.store.pendingStructs != null) {
-            byte[] diff = UpdateMerge.diff(UpdateCodec.decodeV1(doc.store.pendingStructs.update), sv, new UpdateEncoderV1());
+            byte[] diff = UpdateMerge.diff(UpdateCodec.decodeV2(doc.store.pendingStructs.update), sv, new UpdateEncoderV1());
             updates.add(UpdateCodec.decodeV1(diff));
         }
         return UpdateMerge.merge(updates, UpdateEncoderV1::new);

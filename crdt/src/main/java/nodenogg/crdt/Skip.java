@@ -4,8 +4,22 @@ package nodenogg.crdt;
 final class Skip extends AbstractStruct {
     static final int REF = 10;
 
-    Skip(ID id, int length) {
-        super(id, length);
+    /** The real length; {@code length} holds it clamped to int for generic code. */
+    long bigLength;
+
+    Skip(ID id, long length) {
+        super(id, (int) Math.min(length, Integer.MAX_VALUE));
+        this.bigLength = length;
+    }
+
+    @Override
+    long len() {
+        return bigLength;
+    }
+
+    void setLen(long l) {
+        bigLength = l;
+        length = (int) Math.min(l, Integer.MAX_VALUE);
     }
 
     @Override
@@ -18,7 +32,7 @@ final class Skip extends AbstractStruct {
         if (right.getClass() != Skip.class) {
             return false;
         }
-        this.length += right.length;
+        setLen(bigLength + right.len());
         return true;
     }
 
@@ -30,6 +44,6 @@ final class Skip extends AbstractStruct {
     @Override
     void write(UpdateEncoder encoder, int offset) {
         encoder.writeInfo(REF);
-        encoder.rest().writeVarUint(length - offset);
+        encoder.rest().writeVarUint(bigLength - offset);
     }
 }

@@ -31,6 +31,42 @@ public final class Snapshot {
         return Collections.unmodifiableMap(sv);
     }
 
+    // ---- instance-style names (the engine branch's API); same behaviour as the Yjs-named statics ----
+
+    /** The current snapshot of a document ({@link #snapshot(Doc)}). */
+    public static Snapshot of(Doc doc) {
+        return snapshot(doc);
+    }
+
+    public byte[] encode() {
+        return encodeSnapshot(this);
+    }
+
+    public byte[] encodeV2() {
+        return encodeSnapshotV2(this);
+    }
+
+    public static Snapshot decode(byte[] buf) {
+        return decodeSnapshot(buf);
+    }
+
+    public static Snapshot decodeV2(byte[] buf) {
+        return decodeSnapshotV2(buf);
+    }
+
+    public boolean containsUpdate(byte[] update) {
+        return snapshotContainsUpdate(this, update);
+    }
+
+    public boolean containsUpdateV2(byte[] update) {
+        return snapshotContainsUpdateV2(this, update);
+    }
+
+    /** {@link #createDocFromSnapshot(Doc, Snapshot, Doc)}. */
+    public Doc toDoc(Doc origin, Doc newDoc) {
+        return createDocFromSnapshot(origin, this, newDoc);
+    }
+
     /** A snapshot with no clients and no deletions (yjs emptySnapshot). */
     public static Snapshot empty() {
         return new Snapshot(new DeleteSet(), new LinkedHashMap<>());
@@ -146,6 +182,56 @@ public final class Snapshot {
         return equalDeleteSets(s.ds, DeleteSet.merge(l));
     }
 
+    // ---- reading types as they were at a snapshot (yjs typeListToArraySnapshot / typeMap*Snapshot) ----
+
+    /** The list content of {@code type} visible at snapshot {@code s}. */
+    public static List<Object> typeListToArraySnapshot(AbstractType<?> type, Snapshot s) {
+        return type.withLock(() -> {
+            List<Object> cs = new ArrayList<>();
+            for (Item n = type.start; n != null; n = n.right) {
+                if (n.countable() && s.isVisible(n)) {
+                    cs.addAll(n.content.getContent());
+                }
+            }
+            return cs;
+        });
+    }
+
+    /** The value of map key {@code key} at snapshot {@code s}; {@code Undefined.INSTANCE} when it had none. */
+    public static Object typeMapGetSnapshot(AbstractType<?> parent, String key, Snapshot s) {
+        return parent.withLock(() -> {
+            Item v = s.mapItemAt(parent.map.get(key));
+            return v != null ? lastContent(v) : nodenogg.crdt.encoding.Undefined.INSTANCE;
+        });
+    }
+
+    /** Every map entry of {@code parent} visible at snapshot {@code s}, in the type's key order. */
+    public static Map<String, Object> typeMapGetAllSnapshot(AbstractType<?> parent, Snapshot s) {
+        return parent.withLock(() -> {
+            Map<String, Object> res = new LinkedHashMap<>();
+            for (Map.Entry<String, Item> e : parent.map.entrySet()) {
+                Item v = s.mapItemAt(e.getValue());
+                if (v != null) {
+                    res.put(e.getKey(), lastContent(v));
+                }
+            }
+            return res;
+        });
+    }
+
+    private static Object lastContent(Item v) {
+        List<Object> c = v.content.getContent();
+        return v.length - 1 < c.size() ? c.get(v.length - 1) : nodenogg.crdt.encoding.Undefined.INSTANCE;
+    }
+
+    /** The entry of a key's history that the snapshot saw, if it was visible there. */
+    private Item mapItemAt(Item v) {
+        while (v != null && (!sv.containsKey(v.id.client) || v.id.clock >= sv.get(v.id.client))) {
+            v = v.left;
+        }
+        return v != null && isVisible(v) ? v : null;
+    }
+
     /** yjs isVisible: created before the snapshot and not deleted in it. */
     boolean isVisible(Item item) {
         Long clock = sv.get(item.id.client);
@@ -174,8 +260,12 @@ public final class Snapshot {
         for (Map.Entry<Long, List<DeleteSet.DeleteItem>> e : ds.clients.entrySet()) {
             ArrayList<AbstractStruct> structs = tr.doc.store.clients.get(e.getKey());
             if (structs != null) {
+                long state = tr.doc.store.getState(e.getKey());
                 for (DeleteSet.DeleteItem d : e.getValue()) {
-                    StructStore.iterateStructs(tr, structs, d.clock, d.len, f);
+                    // ranges the doc does not have (a snapshot of another doc) are skipped instead of failing
+                    if (d.clock < state) {
+                        StructStore.iterateStructs(tr, structs, d.clock, Math.min(d.len, state - d.clock), f);
+                    }
                 }
             }
         }
@@ -207,6 +297,10 @@ public final class Snapshot {
                 long clock = e.getValue();
                 if (clock == 0) {
                     continue;
+                }
+                if (clock > origin.store.getState(client)) {
+                    throw new CrdtException("The snapshot is ahead of the origin doc (client " + client + " clock " + clock
+                            + " > " + origin.store.getState(client) + "); use the doc the snapshot was taken from");
                 }
                 if (clock < origin.store.getState(client)) {
                     origin.store.getItemCleanStart(tr, new ID(client, clock));

@@ -65,7 +65,7 @@ final class SnapshotDelta {
                     pack(ops, str, attrs);
                     attrs.remove("ychange");
                 }
-                str.append(((ContentString) n.content).str);
+                str.append(((ContentString) n.content).str());
             } else if (n.content instanceof ContentType || n.content instanceof ContentEmbed) {
                 pack(ops, str, attrs);
                 Map<String, Object> op = new LinkedHashMap<>();

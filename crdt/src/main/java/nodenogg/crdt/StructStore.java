@@ -16,7 +16,7 @@ final class StructStore {
     /** Delete ranges that refer to clocks we do not have yet; null when none. */
     DeleteSet pendingDs;
 
-    /** Like Yjs: the structs that wait for missing clocks, kept as an encoded (v1) update. */
+    /** Like Yjs: the structs that wait for missing clocks, kept as an encoded v2 update. */
     static final class PendingStructs {
         final Map<Long, Long> missing = new java.util.LinkedHashMap<>();
         byte[] update;

@@ -28,6 +28,10 @@ public final class Transaction {
     final Map<Object, Object> meta = new HashMap<>();
     boolean local;
     boolean needFormattingCleanup;
+    /** Sub-documents added / removed / loaded in this transaction (insertion-ordered like JS Sets). */
+    final Set<Doc> subdocsAdded = new java.util.LinkedHashSet<>();
+    final Set<Doc> subdocsRemoved = new java.util.LinkedHashSet<>();
+    final Set<Doc> subdocsLoaded = new java.util.LinkedHashSet<>();
 
     Transaction(Doc doc, Object origin, boolean local) {
         this.doc = doc;
@@ -210,6 +214,7 @@ public final class Transaction {
                     doc.clientId = Doc.generateClientId();
                 }
                 doc.emitUpdate(transaction);
+                Subdocs.afterTransaction(transaction);
             }
         }
         cleanups.clear();

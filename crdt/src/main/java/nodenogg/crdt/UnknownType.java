@@ -18,11 +18,6 @@ final class UnknownType extends AbstractType<YEvent> {
         throw new IllegalStateException("untyped root types are never nested");
     }
 
-    @Override
-    void callObserver(Transaction transaction, java.util.Set<String> parentSubs) {
-        super.callObserver(transaction, parentSubs);
-        callTypeObservers(transaction, new YEvent(this, transaction));
-    }
 
     /** Best effort: map content as an object, otherwise list content as an array. */
     @Override

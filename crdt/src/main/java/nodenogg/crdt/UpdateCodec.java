@@ -95,7 +95,10 @@ final class UpdateCodec {
                     }
                     case 10: {
                         long len = rest.readVarUint();
-                        struct = new Skip(new ID(client, clock), checkLen(sp, len, clock));
+                        if (len < 1 || clock + len >= Lib0Decoder.MAX_SAFE_INTEGER) {
+                            throw new DecodingException(sp, "skip length within 2^53 clocks", "Bad skip length " + len);
+                        }
+                        struct = new Skip(new ID(client, clock), len);
                         break;
                     }
                     default: {
@@ -128,7 +131,7 @@ final class UpdateCodec {
                 }
                 refs.add(struct);
                 u.flat.add(struct);
-                clock += struct.length;
+                clock += struct.len();
             }
         }
         return u;
@@ -150,6 +153,18 @@ final class UpdateCodec {
         if (ref != null && ref.client > 0xFFFFFFFFL) {
             throw new DecodingException(pos, "uint32 client id", "Client id out of range: " + ref.client);
         }
+    }
+
+    static DecodedUpdate decodeV2(byte[] update) {
+        Lib0Decoder d = new Lib0Decoder(update);
+        UpdateDecoderV2 dec = new UpdateDecoderV2(d);
+        DecodedUpdate u = readUpdate(dec);
+        u.ds = DeleteSet.read(dec);
+        return u;
+    }
+
+    static DecodedUpdate decode(byte[] update, boolean v2) {
+        return v2 ? decodeV2(update) : decodeV1(update);
     }
 
     static DecodedUpdate decodeV1(byte[] update) {
@@ -236,7 +251,8 @@ final class UpdateCodec {
         if (!restStructs.isEmpty()) {
             StructStore.PendingStructs p = new StructStore.PendingStructs();
             p.missing.putAll(missingSV);
-            UpdateEncoderV1 enc = new UpdateEncoderV1();
+            // like Yjs: the pending structs are kept as a v2 update (so values pass through TextEncoder/writeAny)
+            UpdateEncoderV2 enc = new UpdateEncoderV2();
             enc.rest().writeVarUint(restStructs.size());
             List<Long> cs = new ArrayList<>(restStructs.keySet());
             cs.sort(Collections.reverseOrder());

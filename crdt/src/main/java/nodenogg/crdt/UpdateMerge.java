@@ -88,7 +88,7 @@ final class UpdateMerge {
             return new GC(new ID(left.id.client, left.id.clock + diff), left.length - diff);
         }
         if (left instanceof Skip) {
-            return new Skip(new ID(left.id.client, left.id.clock + diff), left.length - diff);
+            return new Skip(new ID(left.id.client, left.id.clock + diff), left.len() - diff);
         }
         Item li = (Item) left;
         Item r = new Item(new ID(li.id.client, li.id.clock + diff), null, new ID(li.id.client, li.id.clock + diff - 1),
@@ -128,13 +128,13 @@ final class UpdateMerge {
             if (currWrite != null) {
                 AbstractStruct curr = currDecoder.curr;
                 boolean iterated = false;
-                while (curr != null && curr.id.clock + curr.length <= currWrite.id.clock + currWrite.length
+                while (curr != null && curr.id.clock + curr.len() <= currWrite.id.clock + currWrite.len()
                         && curr.id.client >= currWrite.id.client) {
                     curr = currDecoder.next();
                     iterated = true;
                 }
                 if (curr == null || curr.id.client != firstClient
-                        || (iterated && curr.id.clock > currWrite.id.clock + currWrite.length)) {
+                        || (iterated && curr.id.clock > currWrite.id.clock + currWrite.len())) {
                     continue;
                 }
                 if (firstClient != currWrite.id.client) {
@@ -143,20 +143,20 @@ final class UpdateMerge {
                     currOffset = 0;
                     currDecoder.next();
                 } else {
-                    if (currWrite.id.clock + currWrite.length < curr.id.clock) {
+                    if (currWrite.id.clock + currWrite.len() < curr.id.clock) {
                         if (currWrite instanceof Skip) {
-                            currWrite.length = (int) (curr.id.clock + curr.length - currWrite.id.clock);
+                            ((Skip) currWrite).setLen(curr.id.clock + curr.len() - currWrite.id.clock);
                         } else {
                             writer.write(currWrite, currOffset);
-                            long diff = curr.id.clock - currWrite.id.clock - currWrite.length;
-                            currWrite = new Skip(new ID(firstClient, currWrite.id.clock + currWrite.length), (int) diff);
+                            long diff = curr.id.clock - currWrite.id.clock - currWrite.len();
+                            currWrite = new Skip(new ID(firstClient, currWrite.id.clock + currWrite.len()), diff);
                             currOffset = 0;
                         }
                     } else {
-                        long diff = currWrite.id.clock + currWrite.length - curr.id.clock;
+                        long diff = currWrite.id.clock + currWrite.len() - curr.id.clock;
                         if (diff > 0) {
                             if (currWrite instanceof Skip) {
-                                currWrite.length -= (int) diff;
+                                ((Skip) currWrite).setLen(currWrite.len() - diff);
                             } else {
                                 curr = sliceStruct(curr, (int) diff);
                             }
@@ -175,7 +175,7 @@ final class UpdateMerge {
                 currDecoder.next();
             }
             for (AbstractStruct next = currDecoder.curr; next != null && next.id.client == firstClient
-                    && next.id.clock == currWrite.id.clock + currWrite.length && !(next instanceof Skip); next = currDecoder.next()) {
+                    && next.id.clock == currWrite.id.clock + currWrite.len() && !(next instanceof Skip); next = currDecoder.next()) {
                 writer.write(currWrite, currOffset);
                 currWrite = next;
                 currOffset = 0;
@@ -213,7 +213,7 @@ final class UpdateMerge {
                 reader.next();
                 continue;
             }
-            if (curr.id.clock + curr.length > svClock) {
+            if (curr.id.clock + curr.len() > svClock) {
                 writer.write(curr, (int) Math.max(svClock - curr.id.clock, 0));
                 reader.next();
                 while (reader.curr != null && reader.curr.id.client == currClient) {
@@ -221,7 +221,7 @@ final class UpdateMerge {
                     reader.next();
                 }
             } else {
-                while (reader.curr != null && reader.curr.id.client == currClient && reader.curr.id.clock + reader.curr.length <= svClock) {
+                while (reader.curr != null && reader.curr.id.client == currClient && reader.curr.id.clock + reader.curr.len() <= svClock) {
                     reader.next();
                 }
             }
@@ -240,7 +240,7 @@ final class UpdateMerge {
             AbstractStruct curr = all.get(0);
             long currClient = curr.id.client;
             boolean stopCounting = curr.id.clock != 0;
-            long currClock = stopCounting ? 0 : curr.id.clock + curr.length;
+            long currClock = stopCounting ? 0 : curr.id.clock + curr.len();
             for (int i = 0; i < all.size(); i++) {
                 curr = all.get(i);
                 if (currClient != curr.id.client) {
@@ -257,7 +257,7 @@ final class UpdateMerge {
                     stopCounting = true;
                 }
                 if (!stopCounting) {
-                    currClock = curr.id.clock + curr.length;
+                    currClock = curr.id.clock + curr.len();
                 }
             }
             if (currClock != 0) {
@@ -270,5 +270,16 @@ final class UpdateMerge {
         out.writeVarUint(size);
         out.writeBytes(body.toByteArray());
         return out.toByteArray();
+    }
+
+    /** yjs convertUpdateFormat: re-encode struct by struct (order kept), then the delete set. */
+    static byte[] convert(UpdateCodec.DecodedUpdate u, UpdateEncoder encoder) {
+        LazyWriter writer = new LazyWriter(encoder);
+        for (AbstractStruct s : u.flat) {
+            writer.write(s, 0);
+        }
+        writer.finish();
+        u.ds.write(encoder);
+        return encoder.toByteArray();
     }
 }

@@ -106,9 +106,9 @@ public final class Updates {
                     }
                 }
                 List<UpdateCodec.DecodedUpdate> two = new ArrayList<>();
-                two.add(UpdateCodec.decodeV1(pending.update));
-                two.add(UpdateCodec.decodeV1(restStructs.update));
-                pending.update = UpdateMerge.merge(two, UpdateEncoderV1::new);
+                two.add(UpdateCodec.decodeV2(pending.update));
+                two.add(UpdateCodec.decodeV2(restStructs.update));
+                pending.update = UpdateMerge.merge(two, UpdateEncoderV2::new);
             }
         } else {
             store.pendingStructs = restStructs;
@@ -130,7 +130,7 @@ public final class Updates {
         if (retry) {
             StructStore.PendingStructs p = store.pendingStructs;
             store.pendingStructs = null;
-            UpdateCodec.DecodedUpdate again = UpdateCodec.decodeV1(p.update);
+            UpdateCodec.DecodedUpdate again = UpdateCodec.decodeV2(p.update);
             integrate(transaction, again.clients, again.ds);
         }
     }

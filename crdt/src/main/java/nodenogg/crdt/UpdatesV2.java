@@ -40,8 +40,8 @@ final class UpdatesV2 {
                 updates.add(e.toByteArray());
             }
             if (store.pendingStructs != null) {
-                // the engine keeps pending structs as a v1 update
-                byte[] pending = v2 ? UpdateMerging.convert(store.pendingStructs.update, false, true) : store.pendingStructs.update;
+                // the engine keeps pending structs as a v2 update, like Yjs
+                byte[] pending = v2 ? store.pendingStructs.update : UpdateMerging.convert(store.pendingStructs.update, true, false);
                 updates.add(UpdateMerging.diff(pending, encodedTargetStateVector, v2));
             }
             return UpdateMerging.merge(updates, v2);

@@ -15,7 +15,6 @@ import nodenogg.crdt.encoding.JsStrings;
  * Thread-safety: see {@link Doc}.
  */
 public class YText extends AbstractType<YTextEvent> {
-    boolean hasFormatting;
     private List<Consumer<YText>> pending = new ArrayList<>();
 
     public YText() {
@@ -338,11 +337,12 @@ public class YText extends AbstractType<YTextEvent> {
         }
     }
 
-    int cleanupFormatting() {
+    /** yjs cleanupYTextFormatting; works on any type (a hostile update can put formats into any parent). */
+    static int cleanupFormatting(AbstractType<?> type) {
         int[] res = {0};
-        doc.transact(tr -> {
-            Item s = start;
-            Item end = start;
+        type.doc.transact(tr -> {
+            Item s = type.start;
+            Item end = type.start;
             Map<String, Object> startAttributes = new LinkedHashMap<>();
             Map<String, Object> currentAttributes = new LinkedHashMap<>(startAttributes);
             while (end != null) {
@@ -362,7 +362,7 @@ public class YText extends AbstractType<YTextEvent> {
     }
 
     static void cleanupAfterTransaction(Transaction transaction) {
-        Set<YText> needFullCleanup = new java.util.LinkedHashSet<>();
+        Set<AbstractType<?>> needFullCleanup = new java.util.LinkedHashSet<>();
         Doc doc = transaction.doc;
         for (Map.Entry<Long, Long> e : transaction.afterState.entrySet()) {
             long clock = transaction.beforeState.getOrDefault(e.getKey(), 0L);
@@ -373,7 +373,7 @@ public class YText extends AbstractType<YTextEvent> {
             // Yjs passes afterClock as the length, so this runs to the end of the client's structs
             StructStore.iterateStructs(transaction, doc.store.clients.get(e.getKey()), clock, afterClock, s -> {
                 if (s instanceof Item && !s.isDeleted() && ((Item) s).content instanceof ContentFormat) {
-                    needFullCleanup.add((YText) ((Item) s).parent);
+                    needFullCleanup.add(((Item) s).parent);
                 }
             });
         }
@@ -383,18 +383,18 @@ public class YText extends AbstractType<YTextEvent> {
                     return;
                 }
                 Item item = (Item) s;
-                if (!(item.parent instanceof YText) || !((YText) item.parent).hasFormatting || needFullCleanup.contains(item.parent)) {
+                if (item.parent == null || !item.parent.hasFormatting || needFullCleanup.contains(item.parent)) {
                     return;
                 }
-                YText parent = (YText) item.parent;
+                AbstractType<?> parent = item.parent;
                 if (item.content instanceof ContentFormat) {
                     needFullCleanup.add(parent);
                 } else {
                     cleanupContextlessFormattingGap(t, item);
                 }
             });
-            for (YText yText : needFullCleanup) {
-                yText.cleanupFormatting();
+            for (AbstractType<?> type : needFullCleanup) {
+                cleanupFormatting(type);
             }
         });
     }
@@ -455,7 +455,7 @@ public class YText extends AbstractType<YTextEvent> {
             StringBuilder sb = new StringBuilder();
             for (Item n = start; n != null; n = n.right) {
                 if (!n.isDeleted() && n.countable() && n.content instanceof ContentString) {
-                    sb.append(((ContentString) n.content).str);
+                    sb.append(((ContentString) n.content).str());
                 }
             }
             return sb.toString();
@@ -562,7 +562,7 @@ public class YText extends AbstractType<YTextEvent> {
                     continue;
                 }
                 if (n.content instanceof ContentString) {
-                    str.append(((ContentString) n.content).str);
+                    str.append(((ContentString) n.content).str());
                 } else if (n.content instanceof ContentType || n.content instanceof ContentEmbed) {
                     packStr(ops, str, currentAttributes);
                     Map<String, Object> op = new LinkedHashMap<>();

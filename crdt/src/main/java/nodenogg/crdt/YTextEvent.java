@@ -131,7 +131,7 @@ public class YTextEvent extends YEvent {
                                     b.addOp();
                                     b.action = "insert";
                                 }
-                                b.insert = b.insert + ((ContentString) c).str;
+                                b.insert = b.insert + ((ContentString) c).str();
                             }
                         } else if (deletes(item)) {
                             if (!"delete".equals(b.action)) {

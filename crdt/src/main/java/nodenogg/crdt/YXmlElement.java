@@ -115,6 +115,11 @@ public class YXmlElement extends YXmlFragment {
         });
     }
 
+    /** The attributes as they were at {@code snapshot} (yjs getAttributes(snapshot)). */
+    public Map<String, Object> getAttributes(Snapshot snapshot) {
+        return snapshot == null ? getAttributes() : Snapshot.typeMapGetAllSnapshot(this, snapshot);
+    }
+
     @Override
     public YXmlElement copy() {
         YXmlElement el = new YXmlElement(nodeName);

@@ -124,4 +124,42 @@ class BadUpdateV2Test {
             }
         });
     }
+
+    /** Encoded snapshots (v1/v2) and relative positions, truncated and mutated: typed errors only. */
+    @Test
+    void snapshotAndRelativePositionDecodersGiveTypedErrors() {
+        long seed = Long.getLong("nodenogg.seed", 1L);
+        Random r = new Random(seed);
+        Doc d = new Doc(new Doc.Options().clientId(3).gc(false));
+        d.getText("t").insert(0, "hello world");
+        d.getText("t").delete(2, 4);
+        Snapshot s = Snapshot.snapshot(d);
+        byte[] rp = RelativePosition.encodeRelativePosition(RelativePosition.createRelativePositionFromTypeIndex(d.getText("t"), 3, -1));
+        List<byte[]> goods = List.of(Snapshot.encodeSnapshot(s), Snapshot.encodeSnapshotV2(s), rp);
+        for (int g = 0; g < goods.size(); g++) {
+            byte[] good = goods.get(g);
+            for (int k = 0; k < good.length + 200; k++) {
+                byte[] m = k < good.length ? java.util.Arrays.copyOf(good, k) : good.clone();
+                if (k >= good.length) {
+                    m[r.nextInt(m.length)] = (byte) r.nextInt(256);
+                }
+                try {
+                    if (g == 2) {
+                        RelativePosition p = RelativePosition.decodeRelativePosition(m);
+                        RelativePosition.createAbsolutePositionFromRelativePosition(p, d);
+                    } else {
+                        Snapshot x = g == 0 ? Snapshot.decodeSnapshot(m) : Snapshot.decodeSnapshotV2(m);
+                        Snapshot.equalSnapshots(s, x);
+                        d.getText("t").toDelta(x, s);
+                        Snapshot.createDocFromSnapshot(d, x);
+                    }
+                } catch (Throwable t) {
+                    if (!typed(t)) {
+                        t.printStackTrace();
+                        fail("seed=" + seed + " input " + g + " case " + k + " threw untyped " + t);
+                    }
+                }
+            }
+        }
+    }
 }

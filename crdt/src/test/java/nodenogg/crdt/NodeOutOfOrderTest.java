@@ -37,6 +37,7 @@ class NodeOutOfOrderTest {
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("gc", gc);
         input.put("updates", all);
+        input.put("v2", seed % 3 == 0);
         allOut.addAll(all);
         return input;
     }
@@ -52,13 +53,18 @@ class NodeOutOfOrderTest {
         d.onUpdate((u, o, t) -> last[0] = Hex.encode(u));
         for (int i = 0; i < all.size(); i++) {
             last[0] = null;
-            Updates.applyUpdate(d, Hex.decode(all.get(i)));
+            if (seed % 3 == 0) {
+                Updates.applyUpdateV2(d, Updates.convertUpdateFormatV1ToV2(Hex.decode(all.get(i))));
+            } else {
+                Updates.applyUpdate(d, Hex.decode(all.get(i)));
+            }
             Map<String, Object> st = (Map<String, Object>) steps.get(i);
             String ctx = "seed=" + seed + " gc=" + gc + " step " + i;
             assertEquals(st.get("sv"), Hex.encode(Updates.encodeStateVector(d)), ctx + " sv");
             assertEquals(st.get("pending"), d.hasPending(), ctx + " pending");
             assertEquals(st.get("event"), last[0], ctx + " event");
             assertEquals(st.get("state"), Hex.encode(Updates.encodeStateAsUpdate(d)), ctx + " state (pending " + d.hasPending() + ")");
+            assertEquals(st.get("stateV2"), Hex.encode(Updates.encodeStateAsUpdateV2(d)), ctx + " state v2 (pending " + d.hasPending() + ")");
         }
         assertFalse(d.hasPending());
         Map<String, Object> mine = new LinkedHashMap<>();

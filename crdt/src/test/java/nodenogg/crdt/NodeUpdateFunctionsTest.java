@@ -19,7 +19,7 @@ class NodeUpdateFunctionsTest {
         Assumptions.assumeTrue(NodeReplayTest.nodeAvailable(), "node or js/node_modules/yjs missing; differential check skipped");
         long base = Long.getLong("nodenogg.seed", 1L);
         List<Object> cases = new ArrayList<>();
-        for (long seed = base; seed < base + 20; seed++) {
+        for (long seed = base; seed < base + 12; seed++) {
             List<List<String>> updates = new ArrayList<>();
             List<Doc> docs = new ArrayList<>();
             NodeReplayTest.run(seed, 3, 60, seed % 2 == 0, true, new ArrayList<>(), updates, docs);
@@ -48,6 +48,16 @@ class NodeUpdateFunctionsTest {
             assertEquals(exp.get("merged"), Hex.encode(merged), "case " + i + " merge");
             assertEquals(exp.get("diff"), Hex.encode(Updates.diffUpdate(merged, Hex.decode((String) c.get("sv")))), "case " + i + " diff");
             assertEquals(exp.get("sv"), Hex.encode(Updates.encodeStateVectorFromUpdate(merged)), "case " + i + " sv");
+            byte[] v2 = Updates.convertUpdateFormatV1ToV2(merged);
+            assertEquals(exp.get("v2"), Hex.encode(v2), "case " + i + " v1->v2");
+            assertEquals(exp.get("backToV1"), Hex.encode(Updates.convertUpdateFormatV2ToV1(v2)), "case " + i + " v2->v1");
+            List<byte[]> upsV2 = new ArrayList<>();
+            for (byte[] u : ups) {
+                upsV2.add(Updates.convertUpdateFormatV1ToV2(u));
+            }
+            assertEquals(exp.get("mergedV2"), Hex.encode(Updates.mergeUpdatesV2(upsV2)), "case " + i + " mergeV2");
+            assertEquals(exp.get("diffV2"), Hex.encode(Updates.diffUpdateV2(v2, Hex.decode((String) c.get("sv")))), "case " + i + " diffV2");
+            assertEquals(Hex.encode(Updates.encodeStateVectorFromUpdate(merged)), Hex.encode(Updates.encodeStateVectorFromUpdateV2(v2)));
         }
     }
 }

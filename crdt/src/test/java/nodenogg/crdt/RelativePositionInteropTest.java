@@ -119,7 +119,7 @@ class RelativePositionInteropTest {
 
     static void checkRelativePositions(YText ytext) {
         for (int i = 0; i < ytext.length(); i++) {
-            for (int assoc : new int[] {0, -1}) {
+            for (int assoc = -1; assoc < 2; assoc++) {
                 RelativePosition rp = RelativePosition.createRelativePositionFromTypeIndex(ytext, i, assoc);
                 byte[] enc = RelativePosition.encodeRelativePosition(rp);
                 RelativePosition.AbsolutePosition a = RelativePosition.createAbsolutePositionFromRelativePosition(
@@ -169,15 +169,33 @@ class RelativePositionInteropTest {
     }
 
     @Test
+    void testRelativePositionCase4() {
+        Doc d = new Doc();
+        YText ytext = d.getText("t");
+        ytext.insert(0, "1");
+        checkRelativePositions(ytext);
+    }
+
+    @Test
+    void testRelativePositionCase5() {
+        Doc d = new Doc();
+        YText ytext = d.getText("t");
+        ytext.insert(0, "2");
+        ytext.insert(0, "1");
+        checkRelativePositions(ytext);
+    }
+
+    @Test
     void testRelativePositionAssociationDifference() {
         Doc d = new Doc();
         YText ytext = d.getText("t");
         ytext.insert(0, "2");
-        RelativePosition rposRight = RelativePosition.createRelativePositionFromTypeIndex(ytext, 0, 0);
-        RelativePosition rposLeft = RelativePosition.createRelativePositionFromTypeIndex(ytext, 0, -1);
         ytext.insert(0, "1");
-        assertEquals(1, RelativePosition.createAbsolutePositionFromRelativePosition(rposRight, d).index());
-        assertEquals(0, RelativePosition.createAbsolutePositionFromRelativePosition(rposLeft, d).index());
+        RelativePosition rposRight = RelativePosition.createRelativePositionFromTypeIndex(ytext, 1, 0);
+        RelativePosition rposLeft = RelativePosition.createRelativePositionFromTypeIndex(ytext, 1, -1);
+        ytext.insert(1, "x");
+        assertEquals(2, RelativePosition.createAbsolutePositionFromRelativePosition(rposRight, d).index());
+        assertEquals(1, RelativePosition.createAbsolutePositionFromRelativePosition(rposLeft, d).index());
     }
 
     @Test

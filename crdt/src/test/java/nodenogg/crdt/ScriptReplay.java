@@ -57,7 +57,7 @@ final class ScriptReplay {
             if (n.content instanceof ContentFormat) {
                 sb.append("F[").append(((ContentFormat) n.content).key).append('=').append(((ContentFormat) n.content).value).append(']');
             } else if (n.content instanceof ContentString) {
-                sb.append('"').append(((ContentString) n.content).str).append('"');
+                sb.append('"').append(((ContentString) n.content).str()).append('"');
             } else {
                 sb.append(n.content.getClass().getSimpleName()).append(n.length);
             }

@@ -134,6 +134,22 @@ class SnapshotInteropTest {
                 }
             }
             assertEquals(y.get("state"), Hex.encode(Updates.encodeStateAsUpdate(d)), ctx + " state after snapshot queries");
+            for (int k = 0; k < s.size(); k++) {
+                List<Object> arr = new ArrayList<>();
+                for (Object o : Snapshot.typeListToArraySnapshot(d.getArray("a"), s.get(k))) {
+                    arr.add(AbstractType.toPlain(o));
+                }
+                assertEquals(((List<Object>) y.get("arr")).get(k), Json.stringify(arr), ctx + " typeListToArraySnapshot #" + k);
+                Map<String, Object> allAt = new LinkedHashMap<>();
+                Snapshot.typeMapGetAllSnapshot(d.getMap("m"), s.get(k)).forEach((key, v) -> allAt.put(key, AbstractType.toPlain(v)));
+                assertEquals(((List<Object>) y.get("mapAll")).get(k), Json.stringify(allAt), ctx + " typeMapGetAllSnapshot #" + k);
+                List<Object> gets = new ArrayList<>();
+                for (String key : List.of("k0", "k1", "k2", "k3", "k4")) {
+                    Object v = Snapshot.typeMapGetSnapshot(d.getMap("m"), key, s.get(k));
+                    gets.add(v instanceof nodenogg.crdt.encoding.Undefined ? null : AbstractType.toPlain(v));
+                }
+                assertEquals(((List<Object>) y.get("mapGet")).get(k), Json.stringify(gets), ctx + " typeMapGetSnapshot #" + k);
+            }
         }
     }
 

@@ -91,4 +91,50 @@ class UpdateRejectionTest {
     void stateVectorWithHugeCountDoesNotAllocate() {
         assertThrows(DecodingException.class, () -> Updates.decodeStateVector(Hex.decode("ffffff7f")));
     }
+
+    /** The V2 vectors of yjs tests/limits.tests.js@d88422fc (see bad-inputs.md): rejected quickly, doc unchanged. */
+    @Test
+    void publishedV2BombsAreRejectedFast() {
+        String[] vectors = {
+            "00010000000001000100010200001602000001fdffffffff7f0000",
+            "e49500000118000001000100000100 00ed01be82e3c31c0102e4950000011800000118000001000100ed00",
+            "8f0180000000 01aa010001020000160200e5c44314e7a68b93aeb5fd5de8269a8a590031d50f1201300000 00",
+            "00012300000001028100001000c7dc00c47a800041abead600010000010000840000 10ffc7dcff000000",
+        };
+        for (String v : vectors) {
+            Doc d = new Doc();
+            d.getMap("m").set("k", 1);
+            byte[] before = Updates.encodeStateAsUpdateV2(d);
+            long t0 = System.nanoTime();
+            try {
+                Updates.applyUpdateV2(d, Hex.decode(v));
+            } catch (DecodingException expected) {
+                // rejected: fine
+            }
+            try {
+                Updates.mergeUpdatesV2(List.of(Updates.encodeStateAsUpdateV2(new Doc()), Hex.decode(v)));
+            } catch (DecodingException expected) {
+                // rejected: fine
+            }
+            assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "vector " + v + " took too long");
+            if (!Arrays.equals(before, Updates.encodeStateAsUpdateV2(d))) {
+                // an accepted vector must at least leave a consistent, encodable doc
+                Updates.encodeStateAsUpdate(d);
+            }
+        }
+    }
+
+    @Test
+    void wireReferenceV2ExampleDecodes() {
+        Doc d = new Doc(new Doc.Options().clientId(1));
+        d.getText("t").insert(0, "ab\uD83D\uDE00");
+        d.getText("t").insert(1, "X");
+        d.getMap("m").set("k", 1);
+        byte[] v2 = Updates.encodeStateAsUpdateV2(d);
+        Doc e = new Doc();
+        Updates.applyUpdateV2(e, v2);
+        assertEquals("aXb\uD83D\uDE00", e.getText("t").toString());
+        assertEquals(Hex.encode(Updates.encodeStateAsUpdate(d)), Hex.encode(Updates.encodeStateAsUpdate(e)));
+        assertEquals(Hex.encode(Updates.convertUpdateFormatV2ToV1(v2)), Hex.encode(Updates.encodeStateAsUpdate(d)));
+    }
 }

@@ -181,12 +181,16 @@ class XmlInteropTest {
         List<Object> clients = List.of(1L, 3000000002L, 3L);
         List<Doc> docs = new ArrayList<>();
         List<List<String>> v1 = new ArrayList<>();
+        List<List<String>> v2 = new ArrayList<>();
         List<List<String>> events = new ArrayList<>();
         for (Object c : clients) {
             Doc d = new Doc(new Doc.Options().clientId((Long) c).gc(gc));
             List<String> ev = new ArrayList<>();
             List<String> us = new ArrayList<>();
             d.onUpdate((u, o, t) -> us.add(Hex.encode(u)));
+            List<String> us2 = new ArrayList<>();
+            d.onUpdateV2((u, o, t) -> us2.add(Hex.encode(u)));
+            v2.add(us2);
             d.getXmlFragment("x").observeDeep(evs -> {
                 for (YEvent e : evs) {
                     ev.add(eventJson(e));
@@ -317,6 +321,8 @@ class XmlInteropTest {
             Doc d = docs.get(i);
             YXmlFragment x = d.getXmlFragment("x");
             assertEquals(y.get("v1"), new ArrayList<Object>(v1.get(i)), ctx + " update events");
+            assertEquals(y.get("v2"), new ArrayList<Object>(v2.get(i)), ctx + " v2 update events");
+            assertEquals(y.get("stateV2"), Hex.encode(Updates.encodeStateAsUpdateV2(d)), ctx + " state v2");
             assertEquals(y.get("events"), new ArrayList<Object>(events.get(i)), ctx + " observeDeep events");
             assertEquals(y.get("str"), x.toString(), ctx + " toString");
             assertEquals(y.get("json"), Json.stringify(d.toJSON()), ctx + " doc.toJSON");

@@ -12,6 +12,8 @@ import nodenogg.crdt.Subscription;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.sync.Awareness;
 import nodenogg.ymicrocosm.spi.ProviderConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import nodenogg.ymicrocosm.spi.ProviderContext;
 
 /**
@@ -26,6 +28,7 @@ import nodenogg.ymicrocosm.spi.ProviderContext;
  * Thread-safe. Closing the link disconnects both sides (they keep their documents).
  */
 public final class InMemoryLink implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InMemoryLink.class);
   private final ExecutorService wire = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "microcosm-link");
     t.setDaemon(true);
@@ -152,11 +155,16 @@ public final class InMemoryLink implements AutoCloseable {
         return;
       }
       Doc doc = ctx.doc();
-      if (update != null) {
-        Updates.applyUpdate(doc, update, inbound);
-      }
-      if (presence != null) {
-        ctx.awareness().applyUpdate(presence, inbound);
+      try {
+        if (update != null) {
+          Updates.applyUpdate(doc, update, inbound);
+        }
+        if (presence != null) {
+          ctx.awareness().applyUpdate(presence, inbound);
+        }
+      } catch (RuntimeException e) {
+        // a real transport would drop the connection; here the peer is our own code, so report it
+        LOG.error("in-memory link could not deliver to microcosm {}", ctx.documentName(), e);
       }
     }
 

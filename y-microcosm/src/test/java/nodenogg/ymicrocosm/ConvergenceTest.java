@@ -70,4 +70,64 @@ class ConvergenceTest {
       }
     }
   }
+
+  @Test
+  void threePeersInAChainIncludingTwoDevicesOfOneIdentityConverge() throws Exception {
+    long seed = Long.getLong("nodenogg.seed", 7L);
+    try (YMicrocosm laptop = YMicrocosm.inMemory("chain"); YMicrocosm phone = YMicrocosm.inMemory("chain");
+        YMicrocosm bob = YMicrocosm.inMemory("chain");
+        InMemoryLink ab = InMemoryLink.connect(laptop, phone); InMemoryLink bc = InMemoryLink.connect(phone, bob)) {
+      laptop.identify("@aaaaaaaaaaaaaaa1");
+      phone.identify("@aaaaaaaaaaaaaaa1");
+      bob.identify("@bbbbbbbbbbbbbbb2");
+      CountDownLatch start = new CountDownLatch(1);
+      List<Throwable> failures = new ArrayList<>();
+      List<Thread> threads = new ArrayList<>();
+      int i = 0;
+      for (YMicrocosm m : List.of(laptop, phone, bob)) {
+        long s = seed + i++;
+        Thread t = new Thread(() -> editShared(m, new Random(s), start, failures));
+        threads.add(t);
+        t.start();
+      }
+      start.countDown();
+      for (Thread t : threads) {
+        t.join(30_000);
+      }
+      assertEquals(List.of(), failures, "seed " + seed);
+      for (int round = 0; round < 3; round++) {
+        ab.flush();
+        bc.flush();
+      }
+      assertTrue(laptop.entities().equals(phone.entities()), "laptop/phone differ; seed " + seed);
+      assertTrue(phone.entities().equals(bob.entities()), "phone/bob differ; seed " + seed);
+      assertEquals(List.of("@aaaaaaaaaaaaaaa1", "@bbbbbbbbbbbbbbb2"), bob.getCollections());
+    }
+  }
+
+  /** Edits anything in the own collection (including what the other device wrote), with undo/redo. */
+  private static void editShared(YMicrocosm m, Random rnd, CountDownLatch start, List<Throwable> failures) {
+    try {
+      start.await();
+      for (int i = 0; i < 150; i++) {
+        List<String> own = m.getCollection(m.identityId().orElseThrow());
+        int op = rnd.nextInt(12);
+        if (op < 4 || own.isEmpty()) {
+          m.create(HtmlData.note(rnd.nextInt(500), rnd.nextInt(500), "n" + i));
+        } else if (op < 8) {
+          m.update(EntityUpdate.move(own.get(rnd.nextInt(own.size())), rnd.nextInt(1000), rnd.nextInt(1000)));
+        } else if (op < 9) {
+          m.delete(own.get(rnd.nextInt(own.size())));
+        } else if (op < 11) {
+          m.undo();
+        } else {
+          m.redo();
+        }
+      }
+    } catch (Throwable t) {
+      synchronized (failures) {
+        failures.add(t);
+      }
+    }
+  }
 }

@@ -99,4 +99,24 @@ class LenientReadTest {
       assertEquals(OTHER, m.getEntity(OTHER, "eaaaaaaaaaaaaaaa1").orElseThrow().identityId());
     }
   }
+
+  @Test
+  void unlistingACollectionRemovesItsEntities() {
+    try (YMicrocosm m = YMicrocosm.inMemory("lenient")) {
+      List<EntityEvent> events = Collections.synchronizedList(new ArrayList<>());
+      m.subscribe(events::add);
+      m.doc().transact(tr -> {
+        m.doc().getMap("identities").set(OTHER, true);
+        m.doc().getMap(OTHER).set("eaaaaaaaaaaaaaaa1", stored("eaaaaaaaaaaaaaaa1", "1", html()));
+        m.doc().getMap(OTHER).set("bad key", "x");
+      });
+      assertEquals(1, m.entities().size());
+      m.doc().transact(tr -> m.doc().getMap("identities").delete(OTHER));
+      m.drainEvents();
+      assertTrue(m.entities().isEmpty(), "readers see collections only through the identities map");
+      assertTrue(m.getCollections().isEmpty());
+      assertTrue(m.invalidValues().isEmpty());
+      assertEquals(List.of(EntityEvent.Kind.CREATE, EntityEvent.Kind.DELETE), events.stream().map(EntityEvent::kind).toList());
+    }
+  }
 }

@@ -8,7 +8,7 @@ import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
 
 /**
- * {@code ./microcosm bench trace FILE [--runs N] [--prefix TXNS]}: replays an editing trace
+ * {@code ./microcosm bench trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]}: replays an editing trace
  * ({@code .json} / {@code .json.gz}, {@code {startContent, endContent, txns:[{patches:[[pos, del, ins]]}]}})
  * through the engine and prints one JSON line per run with {@code opsMs, remoteApplyMs, encodeMs, parseMs,
  * docSizeV1, docSizeV2, heapBytes, finalLength}. Exits 1 if a replayed text differs from
@@ -19,7 +19,7 @@ public final class BenchCommand implements Command {
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     if (args.length == 0 || !args[0].equals("trace")) {
-      throw new UsageException("usage: bench trace FILE [--runs N] [--prefix TXNS]");
+      throw new UsageException("usage: bench trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]");
     }
     try {
       return TraceCommandLine.run(Arrays.copyOfRange(args, 1, args.length), out, err);

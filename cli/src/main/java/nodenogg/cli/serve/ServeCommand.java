@@ -119,7 +119,7 @@ public final class ServeCommand implements Command {
     SyncServer server;
     try {
       server = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
-          .maxMessageBytes(o.maxMessageBytes)
+          .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
           .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null)).build().start();
     } catch (Exception e) {
       store.close();

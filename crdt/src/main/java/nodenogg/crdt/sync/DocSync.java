@@ -78,6 +78,11 @@ public final class DocSync implements SyncDocument {
   }
 
   @Override
+  public byte[] merge(java.util.List<byte[]> updates) {
+    return Updates.mergeUpdates(updates);
+  }
+
+  @Override
   public Registration onUpdate(BiConsumer<byte[], Object> listener) {
     Subscription s = doc.onUpdate((u, origin, tr) -> listener.accept(u, origin));
     return s::close;

@@ -18,7 +18,9 @@ import java.util.Map;
  * keys ascending, then insertion order; a repeated key keeps its first position and last value);
  * integral numbers in int range become {@link Integer}, other numbers {@link Double}.
  * Stringifying prints numbers as JS does (shortest round-trip digits, {@code 1e+21} style exponents,
- * NaN/Infinity as null) and escapes strings as ES2019 well-formed {@code JSON.stringify}.
+ * NaN/Infinity as null, undefined dropped from objects and null in arrays) and escapes strings as
+ * ES2019 well-formed {@code JSON.stringify}. (The engine's {@code nodenogg.crdt.Json} keeps insertion
+ * order on parse; awareness needs JS key order to re-encode states byte for byte, hence this class.)
  * Stateless and thread-safe.
  */
 final class JsJson {
@@ -48,6 +50,9 @@ final class JsJson {
       sb.append('{');
       boolean first = true;
       for (Map.Entry<String, Object> e : jsOrder((Map<?, ?>) v).entrySet()) {
+        if (e.getValue() instanceof nodenogg.crdt.encoding.Undefined) {
+          continue; // JSON.stringify drops undefined properties
+        }
         if (!first) {
           sb.append(',');
         }
@@ -65,7 +70,7 @@ final class JsJson {
           sb.append(',');
         }
         first = false;
-        write(sb, o, depth + 1);
+        write(sb, o instanceof nodenogg.crdt.encoding.Undefined ? null : o, depth + 1); // undefined -> null in arrays
       }
       sb.append(']');
     } else {

@@ -34,6 +34,14 @@ public interface SyncDocument {
    */
   boolean containsUpdate(byte[] update);
 
+  /**
+   * Merges v1 updates into one ({@code Y.mergeUpdates}), so a host can coalesce broadcasts; null
+   * when this document type cannot merge (the host then sends them one by one).
+   */
+  default byte[] merge(java.util.List<byte[]> updates) {
+    return null;
+  }
+
   /** Registers a listener for every update the document emits: (v1 update, origin). */
   Registration onUpdate(BiConsumer<byte[], Object> listener);
 

@@ -17,7 +17,6 @@ import nodenogg.crdt.testing.Observed;
 import nodenogg.crdt.testing.Scale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,13 +92,11 @@ class YjsDifferentialTest {
   }
 
   @Test
-  @Disabled("engine gap: encodeStateAsUpdate omits pending structs/delete set (engine-bugs.md, oracle #1)")
   void partialDeliveryWithPendingEncodesLikeYjs() {
     pending(true);
   }
 
   @Test
-  @Disabled("engine gap: lone surrogates that pass through the pending buffer stay lone; Yjs gets U+FFFD (engine-bugs.md, oracle #2)")
   void sessionsWithLoneSurrogatesMatchYjs() {
     int n = Scale.of(60);
     List<String> failures = new ArrayList<>();
@@ -129,6 +126,69 @@ class YjsDifferentialTest {
       if (f != null) failures.add("seed " + seed + " " + options(seed) + ": " + f);
     }
     report("(a') half of the updates, shuffled (pending)", n, failures);
+  }
+
+  /** Update-level functions on each session's updates: mergeUpdates(V2), convert, encodeStateVectorFromUpdate, diffUpdate. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void updateFunctionsMatchYjs() {
+    int n = Scale.of(40);
+    List<String> failures = new ArrayList<>();
+    for (long seed = 7001; seed < 7001 + n; seed++) {
+      String f;
+      try {
+        f = functionsOne(seed);
+      } catch (RuntimeException | StackOverflowError e) {
+        f = "threw " + e;
+      }
+      if (f != null) failures.add("seed " + seed + " " + options(seed) + ": " + f);
+    }
+    report("update functions", n, failures);
+  }
+
+  static Map<String, Object> args(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+    return m;
+  }
+
+  static String cmp(String what, byte[] java, Object yjs) {
+    byte[] y = NodeOracle.unb64(yjs);
+    return Arrays.equals(java, y) ? null : what + " differs:\n  java " + Observed.b64(java) + "\n  yjs  " + yjs;
+  }
+
+  @SuppressWarnings("unchecked")
+  static String functionsOne(long seed) {
+    Map<String, Object> s = oracle.session(options(seed));
+    List<Object> b64 = (List<Object>) ((Map<String, Object>) s.get("result")).get("local");
+    List<byte[]> ups = new ArrayList<>();
+    for (Object o : b64) ups.add(NodeOracle.unb64(o));
+    Collections.shuffle(ups, new Random(seed));
+    List<Object> shuffled = Observed.b64(ups);
+    byte[] merged = Updates.mergeUpdates(ups);
+    String d = cmp("mergeUpdates", merged, oracle.call("merge", args("updates", shuffled)));
+    if (d != null) return d;
+    List<byte[]> v2 = new ArrayList<>();
+    for (int i = 0; i < ups.size(); i++) {
+      byte[] c = Updates.convertUpdateFormatV1ToV2(ups.get(i));
+      d = cmp("convertUpdateFormatV1ToV2 #" + i, c, oracle.call("convert", args("update", shuffled.get(i), "to", "v2")));
+      if (d != null) return d;
+      v2.add(c);
+    }
+    d = cmp("mergeUpdatesV2", Updates.mergeUpdatesV2(v2), oracle.call("merge", args("updates", Observed.b64(v2), "v2", true)));
+    if (d != null) return d;
+    d = cmp("convertUpdateFormatV2ToV1(merged v2)", Updates.convertUpdateFormatV2ToV1(Updates.mergeUpdatesV2(v2)),
+        oracle.call("convert", args("update", oracle.call("merge", args("updates", Observed.b64(v2), "v2", true)), "to", "v1")));
+    if (d != null) return d;
+    d = cmp("encodeStateVectorFromUpdate", Updates.encodeStateVectorFromUpdate(merged),
+        oracle.call("svFromUpdate", args("update", Observed.b64(merged))));
+    if (d != null) return d;
+    Object halfSv = oracle.apply(ups.subList(0, ups.size() / 2), true, null).get("sv");
+    d = cmp("diffUpdate", Updates.diffUpdate(merged, NodeOracle.unb64(halfSv)),
+        oracle.call("diff", args("update", Observed.b64(merged), "sv", halfSv)));
+    if (d != null) return d;
+    // the merged update applied to a fresh doc gives what all the updates give
+    return crossApply(List.of(merged), false, Observed.DEFAULT_ROOTS);
   }
 
   static void report(String what, int n, List<String> failures) {
@@ -178,6 +238,17 @@ class YjsDifferentialTest {
         if (i >= ev.size() || i >= jev.size()) return "client " + c + " update-event count differs: java " + jev.size() + " yjs " + ev.size();
         if (!Arrays.equals(NodeOracle.unb64(ev.get(i)), jev.get(i))) {
           return "client " + c + " update event #" + i + " differs:\n  java " + Observed.b64(jev.get(i)) + "\n  yjs  " + ev.get(i);
+        }
+      }
+    }
+    List<Object> jsEventsV2 = (List<Object>) js.get("eventsV2");
+    for (int c = 0; jsEventsV2 != null && c < jsEventsV2.size(); c++) {
+      List<Object> ev = (List<Object>) jsEventsV2.get(c);
+      List<byte[]> jev = java.eventsV2.get(c);
+      for (int i = 0; i < Math.max(ev.size(), jev.size()); i++) {
+        if (i >= ev.size() || i >= jev.size()) return "client " + c + " updateV2-event count differs: java " + jev.size() + " yjs " + ev.size();
+        if (!Arrays.equals(NodeOracle.unb64(ev.get(i)), jev.get(i))) {
+          return "client " + c + " updateV2 event #" + i + " differs:\n  java " + Observed.b64(jev.get(i)) + "\n  yjs  " + ev.get(i);
         }
       }
     }

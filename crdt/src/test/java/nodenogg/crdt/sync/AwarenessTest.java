@@ -62,6 +62,15 @@ class AwarenessTest {
   }
 
   @Test
+  void undefinedFollowsJsonStringify() {
+    java.util.Map<String, Object> state = new java.util.LinkedHashMap<>();
+    state.put("a", nodenogg.crdt.encoding.Undefined.INSTANCE);
+    state.put("b", java.util.Arrays.asList(nodenogg.crdt.encoding.Undefined.INSTANCE, 1));
+    // JSON.stringify({a: undefined, b: [undefined, 1]}) === '{"b":[null,1]}'
+    assertEquals("{\"b\":[null,1]}", Awareness.stringifyJson(state));
+  }
+
+  @Test
   void closeAnnouncesRemoval() {
     Awareness a = new Awareness(9, () -> 0L);
     List<Long> removed = new ArrayList<>();

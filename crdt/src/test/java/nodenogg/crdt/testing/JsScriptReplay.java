@@ -20,6 +20,7 @@ public final class JsScriptReplay {
   public final List<byte[]> local = new ArrayList<>();
   public final List<Integer> localBy = new ArrayList<>();
   public final List<List<byte[]>> events = new ArrayList<>();
+  public final List<List<byte[]>> eventsV2 = new ArrayList<>();
   public final List<byte[]> stateSyncs = new ArrayList<>();
   public final List<List<String>> roots;
 
@@ -42,6 +43,9 @@ public final class JsScriptReplay {
           localBy.add(idx);
         }
       });
+      List<byte[]> ev2 = new ArrayList<>();
+      eventsV2.add(ev2);
+      d.onUpdateV2((u, origin, tr) -> ev2.add(u));
       docs.add(d);
     }
   }

@@ -23,6 +23,8 @@ public final class Observed {
   public final Map<String, Object> deltas = new LinkedHashMap<>();
   public byte[] sv;
   public byte[] update;
+  /** encodeStateAsUpdateV2, or null when the other side did not report it. */
+  public byte[] updateV2;
   public boolean pending;
 
   public static final List<List<String>> DEFAULT_ROOTS =
@@ -49,6 +51,7 @@ public final class Observed {
     }
     o.sv = Updates.encodeStateVector(d);
     o.update = Updates.encodeStateAsUpdate(d);
+    o.updateV2 = Updates.encodeStateAsUpdateV2(d);
     o.pending = d.hasPending();
     return o;
   }
@@ -71,6 +74,7 @@ public final class Observed {
     o.deltas.putAll((Map<String, Object>) Typed.canon(m.get("deltas")));
     o.sv = NodeOracle.unb64(m.get("sv"));
     o.update = NodeOracle.unb64(m.get("update"));
+    o.updateV2 = m.get("updateV2") == null ? null : NodeOracle.unb64(m.get("updateV2"));
     o.pending = Boolean.TRUE.equals(m.get("pending"));
     return o;
   }
@@ -91,6 +95,9 @@ public final class Observed {
     if (!Arrays.equals(sv, js.sv)) return "state vector differs: java " + b64(sv) + " yjs " + b64(js.sv);
     if (pending != js.pending) return "pending differs: java " + pending + " yjs " + js.pending;
     if (exactBytes && !Arrays.equals(update, js.update)) return "encodeStateAsUpdate differs:\n  java " + b64(update) + "\n  yjs  " + b64(js.update);
+    if (exactBytes && js.updateV2 != null && !Arrays.equals(updateV2, js.updateV2)) {
+      return "encodeStateAsUpdateV2 differs:\n  java " + b64(updateV2) + "\n  yjs  " + b64(js.updateV2);
+    }
     return null;
   }
 

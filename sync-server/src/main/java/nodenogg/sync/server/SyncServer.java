@@ -65,7 +65,7 @@ public final class SyncServer implements AutoCloseable {
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("sync-timer"));
     this.registry = new DocumentRegistry(pool, b.store, b.hooks, b.documentFactory);
     ServerContext ctx = new ServerContext(registry, b.hooks, pool, b.preAuthMaxBytes, b.preAuthMaxMessages,
-        b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis());
+        b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth);
     this.hocuspocus = new HocuspocusHandler(ctx);
     this.ywebsocket = new YWebsocketHandler(ctx);
   }
@@ -197,6 +197,7 @@ public final class SyncServer implements AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private SocketHandler signalHandler;
+    private boolean implicitAuth;
 
     /** Interface to bind; default 127.0.0.1 (use 0.0.0.0 to serve the network). */
     public Builder host(String host) {
@@ -278,6 +279,17 @@ public final class SyncServer implements AutoCloseable {
 
     public Builder workerThreads(int n) {
       this.workerThreads = Math.max(1, n);
+      return this;
+    }
+
+    /**
+     * Whether a Hocuspocus document whose first message is not Auth is authenticated at once with
+     * token "" (default false). Hocuspocus 2.x servers without an auth hook accept providers configured
+     * without a token, which send no Auth; turn this on to accept them too (./microcosm serve does when
+     * no --token is given).
+     */
+    public Builder implicitAuthentication(boolean on) {
+      this.implicitAuth = on;
       return this;
     }
 

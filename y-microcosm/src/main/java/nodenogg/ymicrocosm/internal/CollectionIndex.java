@@ -105,6 +105,9 @@ public final class CollectionIndex implements AutoCloseable {
   private final SchemaProfile profile;
   private final Subscription identitiesObserver;
   private final Map<String, Map<String, Slot>> slots = new HashMap<>();
+  /** Sorted views kept in step with {@link #slots}, so publishing copies instead of re-sorting. */
+  private final Map<String, TreeMap<String, Entity>> valid = new HashMap<>();
+  private final Map<String, TreeMap<String, InvalidValue>> invalidKeys = new HashMap<>();
   private final Map<String, Subscription> observers = new HashMap<>();
   private final Map<String, Set<String>> pending = new HashMap<>();
   private boolean identitiesDirty = true;
@@ -174,8 +177,12 @@ public final class CollectionIndex implements AutoCloseable {
     for (String gone : new ArrayList<>(slots.keySet())) {
       if (!listed.contains(gone)) {
         for (Map.Entry<String, Slot> s : slots.remove(gone).entrySet()) {
-          diff(events, new EntityLocation(gone, s.getKey()), s.getValue().entity, null, local);
+          if (EntityId.isValid(s.getKey())) {
+            diff(events, new EntityLocation(gone, s.getKey()), s.getValue().entity, null, local);
+          }
         }
+        valid.remove(gone);
+        invalidKeys.remove(gone);
         observers.remove(gone).close();
         pending.remove(gone);
         touched.add(gone);
@@ -186,6 +193,8 @@ public final class CollectionIndex implements AutoCloseable {
         YMap map = doc.getMap(identity);
         Map<String, Slot> coll = new HashMap<>();
         slots.put(identity, coll);
+        valid.put(identity, new TreeMap<>());
+        invalidKeys.put(identity, new TreeMap<>());
         observers.put(identity, map.observe(e -> pending.computeIfAbsent(identity, k -> new HashSet<>())
             .addAll(e.keysChanged())));
         for (String key : map.keys()) {
@@ -203,6 +212,8 @@ public final class CollectionIndex implements AutoCloseable {
     if (!map.has(key)) {
       if (before != null) {
         coll.remove(key);
+        valid.get(identity).remove(key);
+        invalidKeys.get(identity).remove(key);
         if (EntityId.isValid(key)) {
           diff(events, new EntityLocation(identity, key), before.entity, null, local);
         }
@@ -221,7 +232,13 @@ public final class CollectionIndex implements AutoCloseable {
     }
     coll.put(key, slot);
     if (slot.error != null) {
-      newlyInvalid.add(new InvalidValue(identity, key, slot.error));
+      InvalidValue bad = new InvalidValue(identity, key, slot.error);
+      newlyInvalid.add(bad);
+      valid.get(identity).remove(key);
+      invalidKeys.get(identity).put(key, bad);
+    } else {
+      valid.get(identity).put(key, slot.entity);
+      invalidKeys.get(identity).remove(key);
     }
     if (EntityId.isValid(key)) {
       diff(events, new EntityLocation(identity, key), before == null ? null : before.entity, slot.entity, local);
@@ -257,17 +274,8 @@ public final class CollectionIndex implements AutoCloseable {
         invalid.put(identity, old.invalidByCollection.getOrDefault(identity, List.of()));
         continue;
       }
-      TreeMap<String, Entity> coll = new TreeMap<>();
-      List<InvalidValue> bad = new ArrayList<>();
-      for (Map.Entry<String, Slot> s : new TreeMap<>(slots.get(identity)).entrySet()) {
-        if (s.getValue().entity != null) {
-          coll.put(s.getKey(), s.getValue().entity);
-        } else {
-          bad.add(new InvalidValue(identity, s.getKey(), s.getValue().error));
-        }
-      }
-      by.put(identity, Collections.unmodifiableMap(coll));
-      invalid.put(identity, List.copyOf(bad));
+      by.put(identity, Collections.unmodifiableMap(new TreeMap<>(valid.get(identity))));
+      invalid.put(identity, List.copyOf(invalidKeys.get(identity).values()));
     }
     snapshot = new Snapshot(List.copyOf(by.keySet()), Collections.unmodifiableMap(by),
         Collections.unmodifiableMap(invalid), invalidIdentities);

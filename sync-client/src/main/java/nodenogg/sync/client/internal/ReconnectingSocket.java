@@ -129,25 +129,28 @@ public final class ReconnectingSocket implements AutoCloseable {
       if (err != null) {
         LOG.debug("connecting to {} failed: {}", uri, err.toString());
         dropped(-1, String.valueOf(err.getMessage()));
-        return;
-      }
-      boolean abort;
-      synchronized (this) {
-        abort = closed;
-        if (!abort) {
-          ws = socket;
-          sendChain = CompletableFuture.completedFuture(null);
-        }
-      }
-      if (abort) {
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "closed");
-        return;
-      }
-      lastMessageAt = System.currentTimeMillis();
-      synchronized (serial) {
-        listener.onOpen();
       }
     });
+  }
+
+  /** The socket is open: runs before any message of this socket is delivered. */
+  private void opened(WebSocket socket) {
+    boolean abort;
+    synchronized (this) {
+      abort = closed;
+      if (!abort) {
+        ws = socket;
+        sendChain = CompletableFuture.completedFuture(null);
+      }
+    }
+    if (abort) {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "closed");
+      return;
+    }
+    lastMessageAt = System.currentTimeMillis();
+    synchronized (serial) {
+      listener.onOpen();
+    }
   }
 
   /** Marks the connection as really working (the server answered). */
@@ -257,6 +260,13 @@ public final class ReconnectingSocket implements AutoCloseable {
 
   private final class Receiver implements WebSocket.Listener {
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+      // set the socket before the first message can arrive, so replies to it are not dropped
+      opened(webSocket);
+      webSocket.request(1);
+    }
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {

@@ -193,6 +193,7 @@ public final class HocuspocusHandler implements SocketHandler {
     }
     Session s;
     boolean startAuth = false;
+    boolean implicit = false;
     synchronized (c) {
       s = c.sessions.get(frame.address());
       if (s == null) {
@@ -220,9 +221,17 @@ public final class HocuspocusHandler implements SocketHandler {
           s.queue.add(bytes);
           c.queuedBytes += bytes.length;
           c.queuedMessages++;
-          return;
+          if (s.state != State.PENDING || !ctx.implicitAuth()) {
+            return;
+          }
+          s.state = State.AUTHENTICATING;
+          implicit = true;
         }
       }
+    }
+    if (implicit) {
+      authorize(s, "");
+      return;
     }
     if (startAuth) {
       authenticate(s, frame);
@@ -250,6 +259,11 @@ public final class HocuspocusHandler implements SocketHandler {
       s.client.fatal(CloseCodes.PROTOCOL_ERROR, "malformed auth message: " + e.getMessage());
       return;
     }
+    authorize(s, token);
+  }
+
+  /** Runs the authenticate hook for a session's token on the pool, then opens or refuses the document. */
+  private void authorize(Session s, String token) {
     Connection conn = s.client.conn;
     AuthRequest req = new AuthRequest(s.documentName, token, conn.headers(), conn.query(), conn.remoteAddress(),
         AuthRequest.Protocol.HOCUSPOCUS);

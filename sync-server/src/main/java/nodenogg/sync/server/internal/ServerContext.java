@@ -11,7 +11,9 @@ import nodenogg.sync.server.SyncServerHooks;
  * @param maxPendingDocuments documents a connection may have waiting for authentication
  * @param authDeadlineMillis a connection with no authenticated document after this long is closed
  * @param idleTimeoutMillis a connection that sends nothing for this long is closed
+ * @param implicitAuth a Hocuspocus document whose first message is not Auth is authenticated with
+ *     token "" at once (Hocuspocus 2.x servers without an auth hook accept providers that send no token)
  */
 public record ServerContext(DocumentRegistry registry, SyncServerHooks hooks, ExecutorService pool,
     long preAuthMaxBytes, int preAuthMaxMessages, int maxPendingDocuments, long authDeadlineMillis,
-    long idleTimeoutMillis) {}
+    long idleTimeoutMillis, boolean implicitAuth) {}

@@ -40,6 +40,7 @@ public final class ServerDocument {
   private volatile int peerCount;
   private volatile boolean failed;
   private byte[] emitted; // the update the document emitted during the current apply
+  private List<byte[]> outbox = new ArrayList<>(); // stored updates waiting for the next broadcast
 
   ServerDocument(String name, SyncDocument doc, SerialExecutor exec, DocumentStore store, SyncServerHooks hooks,
       long awarenessClientId, Runnable onIdle) {
@@ -186,12 +187,47 @@ public final class ServerDocument {
       } else if (!failed) {
         safe(() -> hooks.onStore(name, update));
         ack.accept(true);
-        for (DocPeer p : new ArrayList<>(peers.keySet())) {
-          p.sendUpdate(effective);
-        }
+        queueBroadcast(effective);
       }
       onIdle.run();
     }));
+  }
+
+  /**
+   * Broadcasts stored updates to every peer. Updates stored while earlier tasks run are merged into
+   * one message (as Hocuspocus does within an event-loop turn): the flush runs after the tasks
+   * already queued on the executor.
+   */
+  private void queueBroadcast(byte[] update) {
+    outbox.add(update);
+    if (outbox.size() == 1) {
+      exec.execute(this::flushBroadcast);
+    }
+  }
+
+  private void flushBroadcast() {
+    List<byte[]> batch = outbox;
+    outbox = new ArrayList<>();
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<byte[]> messages = batch;
+    if (batch.size() > 1) {
+      try {
+        byte[] merged = doc.merge(batch);
+        if (merged != null) {
+          messages = List.of(merged);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("merging {} updates of '{}' failed; sending them one by one", batch.size(), name, e);
+      }
+    }
+    List<DocPeer> targets = new ArrayList<>(peers.keySet());
+    for (byte[] m : messages) {
+      for (DocPeer p : targets) {
+        p.sendUpdate(m);
+      }
+    }
   }
 
   private void fail(Throwable e) {

@@ -58,11 +58,16 @@ final class Engine extends WebSocketServer {
   private final ScheduledExecutorService housekeeper;
   private final ExecutorService events;
   private volatile boolean shuttingDown;
+  private final FrameMeter.Budget inFlight;
+
+  /** Frames at least this large are charged to the in-flight budget. */
+  static final long LARGE_FRAME_BYTES = 64 * 1024;
 
   Engine(WebServer.Settings settings) {
     super(new InetSocketAddress(settings.host, settings.port), settings.workerThreads,
         List.of(new CountingDraft(settings.maxMessageBytes)));
     this.settings = settings;
+    this.inFlight = new FrameMeter.Budget(settings.inFlightBudget());
     setReuseAddr(true);
     setTcpNoDelay(true);
     setDaemon(true);
@@ -97,6 +102,15 @@ final class Engine extends WebSocketServer {
     Thread t = new Thread(r, "nodenogg-" + name);
     t.setDaemon(true);
     return t;
+  }
+
+  FrameMeter newFrameMeter() {
+    return new FrameMeter(inFlight, LARGE_FRAME_BYTES);
+  }
+
+  /** Bytes of the large-frame budget not reserved right now. */
+  long inFlightAvailable() {
+    return inFlight.available();
   }
 
   int maxHeadBytes() {
@@ -292,6 +306,7 @@ final class Engine extends WebSocketServer {
   @Override
   protected boolean removeConnection(WebSocket ws) {
     sockets.remove(ws);
+    ((WireSocket) ws).meter().close();
     return super.removeConnection(ws);
   }
 

@@ -28,7 +28,8 @@ import java.util.function.Predicate;
  * <p>Protections: the origin allow-list (a browser request whose Origin is not listed gets 403,
  * upgrade or not; requests without Origin are allowed); a message size cap (close 1009); an
  * outgoing backlog cap per connection (a reader that falls behind is disconnected with 1013 and its
- * queue dropped); WebSocket pings every {@code pingInterval}, a connection that has not answered
+ * queue dropped); a server-wide budget for large messages being received (1013 past it);
+ * WebSocket pings every {@code pingInterval}, a connection that has not answered
  * the previous ping by the next one is closed; an optional idle timeout (no message received);
  * a deadline for sockets that do not complete their request; a total connection cap; a request
  * head size cap. A handler that throws gets only that connection closed (1011).
@@ -95,6 +96,11 @@ public final class WebServer implements AutoCloseable {
     return settings.host;
   }
 
+  /** Bytes of the large-message budget not reserved right now (for tests). */
+  long inFlightAvailable() {
+    return engine.inFlightAvailable();
+  }
+
   /** Number of open WebSocket connections. */
   public int connectionCount() {
     return engine.openConnections();
@@ -132,6 +138,7 @@ public final class WebServer implements AutoCloseable {
     Duration handshakeTimeout = Duration.ofSeconds(10);
     Duration closeGrace = Duration.ofSeconds(2);
     int maxConnections = 10_000;
+    long maxInFlightBytes = 0; // 0 = derived from the heap, see inFlightBudget()
     int maxHeadBytes = 16 * 1024;
     int workerThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -151,6 +158,14 @@ public final class WebServer implements AutoCloseable {
         }
       }
       return null;
+    }
+
+    long inFlightBudget() {
+      if (maxInFlightBytes > 0) {
+        return Math.max(maxInFlightBytes, maxMessageBytes);
+      }
+      long heapQuarter = Runtime.getRuntime().maxMemory() / 4;
+      return Math.max(maxMessageBytes, Math.min(256L * 1024 * 1024, heapQuarter));
     }
 
     long tickMillis() {
@@ -259,6 +274,20 @@ public final class WebServer implements AutoCloseable {
     /** How long {@link WebServer#close()} waits for close handshakes. Default 2 s. */
     public Builder closeGrace(Duration grace) {
       s.closeGrace = positive(grace, "closeGrace");
+      return this;
+    }
+
+    /**
+     * Server-wide budget for large incoming messages still being received (frames of 64 KiB or
+     * more reserve their declared size from the first header byte to the last payload byte); a
+     * socket whose frame does not fit is closed with 1013. It bounds the memory that slow senders
+     * of large frames can pin. At least maxMessageBytes. Default min(256 MiB, heap / 4).
+     */
+    public Builder maxInFlightBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxInFlightBytes must be positive, got " + bytes);
+      }
+      s.maxInFlightBytes = bytes;
       return this;
     }
 

@@ -31,12 +31,19 @@ final class WireSocket extends WebSocketImpl {
   private volatile Phase phase = Phase.HEAD;
   private byte[] head = new byte[512];
   private int headLength;
+  private final FrameMeter meter;
+  private boolean refused;
   /** Set when the request head routed this socket to a {@link SocketHandler}. */
   volatile ServerConnection connection;
 
   WireSocket(Engine engine, List<Draft> drafts) {
     super(engine, drafts);
     this.engine = engine;
+    this.meter = engine.newFrameMeter();
+  }
+
+  FrameMeter meter() {
+    return meter;
   }
 
   private volatile long stalledSinceNanos;
@@ -73,7 +80,9 @@ final class WireSocket extends WebSocketImpl {
   public void decode(ByteBuffer socketBuffer) {
     Phase p = phase;
     if (p == Phase.WEBSOCKET) {
-      super.decode(socketBuffer);
+      if (admit(socketBuffer)) {
+        super.decode(socketBuffer);
+      }
       return;
     }
     if (p == Phase.ANSWERED) {
@@ -108,8 +117,26 @@ final class WireSocket extends WebSocketImpl {
     }
     phase = Phase.WEBSOCKET;
     ByteBuffer all = ByteBuffer.wrap(head, 0, headLength);
+    ByteBuffer frames = ByteBuffer.wrap(head, end, headLength - end);
     head = null;
-    super.decode(all);
+    if (admit(frames)) {
+      super.decode(all);
+    }
+  }
+
+  /** Charges large incoming frames to the server-wide budget; refuses the socket past it. */
+  private boolean admit(ByteBuffer bytes) {
+    if (refused) {
+      bytes.position(bytes.limit());
+      return false;
+    }
+    if (meter.scan(bytes)) {
+      return true;
+    }
+    refused = true;
+    bytes.position(bytes.limit());
+    close(1013, "server busy: too many large messages in flight; retry later");
+    return false;
   }
 
   /** Queues a complete HTTP response and closes the socket once it is flushed. */

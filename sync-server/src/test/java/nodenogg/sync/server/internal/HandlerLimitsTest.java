@@ -30,7 +30,7 @@ class HandlerLimitsTest {
     store = DocumentStore.inMemory();
     TokenAuthHooks hooks = new TokenAuthHooks("secret", "read", null);
     DocumentRegistry registry = new DocumentRegistry(pool, store, hooks, ToyDocument::new);
-    ServerContext ctx = new ServerContext(registry, hooks, pool, 1000, 5, 2, 200, 60_000);
+    ServerContext ctx = new ServerContext(registry, hooks, pool, 1000, 5, 2, 200, 60_000, false);
     hp = new HocuspocusHandler(ctx);
     yws = new YWebsocketHandler(ctx);
   }
@@ -41,7 +41,7 @@ class HandlerLimitsTest {
   }
 
   private static void await(String what, BooleanSupplier c) throws InterruptedException {
-    long end = System.currentTimeMillis() + 5000;
+    long end = System.currentTimeMillis() + 20_000;
     while (!c.getAsBoolean()) {
       if (System.currentTimeMillis() > end) {
         throw new AssertionError("timed out: " + what);
@@ -81,6 +81,22 @@ class HandlerLimitsTest {
     await("good connection still served", () -> sentType(good, Hocuspocus.SYNC_STATUS, 1));
     assertTrue(good.isOpen());
     assertEquals(1, store.load("doc").size());
+  }
+
+  @Test
+  void implicitAuthenticationServesProvidersThatSendNoToken() throws Exception {
+    DocumentRegistry registry = new DocumentRegistry(pool, store, nodenogg.sync.server.SyncServerHooks.NONE,
+        ToyDocument::new);
+    HocuspocusHandler lenient = new HocuspocusHandler(
+        new ServerContext(registry, nodenogg.sync.server.SyncServerHooks.NONE, pool, 1000, 5, 2, 200, 60_000, true));
+    FakeConnection c = new FakeConnection(lenient, "/sync", "");
+    c.receive(Hocuspocus.syncStep1("doc", ToyDocument.encode(List.of()))); // no Auth first, as a 2.x provider without token
+    await("authenticated and answered", () -> sentType(c, Hocuspocus.AUTH, Hocuspocus.AUTH_AUTHENTICATED)
+        && sentType(c, Hocuspocus.SYNC, -1));
+    FakeConnection strict = new FakeConnection(hp, "/sync", "");
+    strict.receive(Hocuspocus.syncStep1("doc", ToyDocument.encode(List.of())));
+    Thread.sleep(100);
+    assertTrue(strict.sent.isEmpty(), "without implicit authentication the message waits for Auth");
   }
 
   @Test

@@ -59,6 +59,12 @@ final class RawClient implements AutoCloseable {
 
   /** Sends one masked frame with the given opcode and payload. */
   void sendFrame(int opcode, byte[] payload) throws IOException {
+    out.write(frame(opcode, payload));
+    out.flush();
+  }
+
+  /** The bytes of one masked frame (to send in parts). */
+  byte[] frame(int opcode, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write(0x80 | opcode);
     int n = payload.length;
@@ -80,8 +86,7 @@ final class RawClient implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       frame.write(payload[i] ^ mask[i % 4]);
     }
-    out.write(frame.toByteArray());
-    out.flush();
+    return frame.toByteArray();
   }
 
   /** One received frame: opcode and payload. */

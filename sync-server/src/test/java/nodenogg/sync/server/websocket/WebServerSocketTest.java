@@ -58,6 +58,60 @@ class WebServerSocketTest {
     }
   }
 
+  private void awaitBudget(long available) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (server.inFlightAvailable() != available && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(available, server.inFlightAvailable(), "in-flight budget");
+  }
+
+  @Test
+  void largeFramesBeingReceivedShareAServerWideBudget() throws Exception {
+    RecordingHandler echo = new RecordingHandler();
+    int mib = 1024 * 1024;
+    server = WebServer.builder().socket(p -> true, echo)
+        .maxMessageBytes(mib).maxInFlightBytes(2L * mib + 100).build().start();
+    byte[] payload = new byte[mib];
+    new java.util.Random(1).nextBytes(payload);
+    try (RawClient a = connect("/"); RawClient b = connect("/"); RawClient c = connect("/")) {
+      byte[] fa = a.frame(2, payload);
+      byte[] fb = b.frame(2, payload);
+      // a and b announce 1 MiB each and stall mid-frame: together they hold the budget.
+      a.out.write(fa, 0, 1000);
+      a.out.flush();
+      b.out.write(fb, 0, 1000);
+      b.out.flush();
+      awaitBudget(100);
+      // c's large frame does not fit: c is closed with 1013, the others are untouched.
+      c.out.write(c.frame(2, payload), 0, 1000);
+      c.out.flush();
+      assertEquals(1013, c.awaitClose());
+      // small messages need no budget
+      try (RawClient d = connect("/")) {
+        d.sendFrame(1, "small".getBytes(StandardCharsets.UTF_8));
+        assertEquals("echo:small", d.readFrame().text());
+      }
+      // a finishes its frame: the message arrives whole and its reservation returns.
+      a.out.write(fa, 1000, fa.length - 1000);
+      a.out.flush();
+      RawClient.Frame echoed = a.readFrame();
+      assertArrayEquals(payload, echoed.payload());
+      try (RawClient e = connect("/")) {
+        e.sendFrame(2, payload);
+        assertArrayEquals(payload, e.readFrame().payload());
+      }
+      b.socket.close(); // a socket closing mid-frame also returns its reservation
+      awaitBudget(2L * mib + 100);
+      try (RawClient f = connect("/"); RawClient g = connect("/")) {
+        f.sendFrame(2, payload);
+        g.sendFrame(2, payload);
+        assertArrayEquals(payload, f.readFrame().payload());
+        assertArrayEquals(payload, g.readFrame().payload());
+      }
+    }
+  }
+
   @Test
   void aThrowingHandlerClosesOnlyItsConnectionWith1011() throws Exception {
     RecordingHandler handler = new RecordingHandler() {
