@@ -378,7 +378,14 @@ public final class Doc {
             AbstractType<?> type = e.getKey();
             fs.add(() -> {
                 if (type.item == null || !type.item.isDeleted()) {
-                    type.callObserver(tr, e.getValue());
+                    // Events are only needed by the type's observers, deep observers of it or an ancestor,
+                    // and afterTransaction listeners (the UndoManager reads changedParentTypes). Checked
+                    // when this entry runs, so listeners added by earlier observers still get their event.
+                    if (afterTransactionListeners.isEmpty() && !type.hasEventConsumers()) {
+                        type.observerSideEffects(tr);
+                    } else {
+                        type.callObserver(tr, e.getValue());
+                    }
                 }
             });
         }
