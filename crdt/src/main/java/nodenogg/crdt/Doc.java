@@ -373,6 +373,19 @@ public final class Doc {
 
     void callObservers(Transaction tr) {
         beforeObserverListeners.call(tr);
+        if (afterTransactionListeners.isEmpty() && !anyEventConsumer(tr)) {
+            // Nobody receives an event (no observers, deep observers or afterTransaction listeners), so
+            // no user code runs below: only the per-type side effects and the formatting cleanup remain.
+            for (AbstractType<?> type : tr.changed.keySet()) {
+                if (type.item == null || !type.item.isDeleted()) {
+                    type.observerSideEffects(tr);
+                }
+            }
+            if (tr.needFormattingCleanup) {
+                YText.cleanupAfterTransaction(tr);
+            }
+            return;
+        }
         List<Runnable> fs = new ArrayList<>();
         for (Map.Entry<AbstractType<?>, java.util.Set<String>> e : new ArrayList<>(tr.changed.entrySet())) {
             AbstractType<?> type = e.getKey();
@@ -429,6 +442,15 @@ public final class Doc {
         if (first != null) {
             throw first;
         }
+    }
+
+    private static boolean anyEventConsumer(Transaction tr) {
+        for (AbstractType<?> type : tr.changed.keySet()) {
+            if (type.hasEventConsumers()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void emitUpdate(Transaction tr) {
