@@ -59,6 +59,33 @@ public abstract class AbstractType<E extends YEvent> {
         }
     }
 
+    /**
+     * What {@link #callObserver} does besides building and delivering the event; used when nobody
+     * would receive the event (see {@link #hasEventConsumers}).
+     */
+    void observerSideEffects(Transaction transaction) {
+        if (!transaction.local && searchMarker != null) {
+            searchMarker.clear();
+        }
+    }
+
+    /** True when this type has observers or it or an ancestor has deep observers. */
+    boolean hasEventConsumers() {
+        if (!listeners.isEmpty()) {
+            return true;
+        }
+        AbstractType<?> type = this;
+        while (true) {
+            if (!type.deepListeners.isEmpty()) {
+                return true;
+            }
+            if (type.item == null) {
+                return false;
+            }
+            type = type.item.parent;
+        }
+    }
+
     /** Calls {@code f} for each change of this type (after each transaction that changed it). */
     public Subscription observe(Consumer<E> f) {
         return listeners.add(f);

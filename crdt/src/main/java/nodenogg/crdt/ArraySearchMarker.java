@@ -98,7 +98,9 @@ final class ArraySearchMarker {
     static void updateChanges(List<ArraySearchMarker> markers, int index, int len) {
         for (int i = markers.size() - 1; i >= 0; i--) {
             ArraySearchMarker m = markers.get(i);
-            if (len > 0) {
+            // A marker on a live countable item stays where it is (the walk below would not move it and
+            // clearing then setting its marker bit is a no-op), so only displaced markers are re-homed.
+            if (len > 0 && (m.p.isDeleted() || !m.p.countable())) {
                 Item p = m.p;
                 p.setMarker(false);
                 while (p != null && (p.isDeleted() || !p.countable())) {

@@ -373,12 +373,32 @@ public final class Doc {
 
     void callObservers(Transaction tr) {
         beforeObserverListeners.call(tr);
+        if (afterTransactionListeners.isEmpty() && !anyEventConsumer(tr)) {
+            // Nobody receives an event (no observers, deep observers or afterTransaction listeners), so
+            // no user code runs below: only the per-type side effects and the formatting cleanup remain.
+            for (AbstractType<?> type : tr.changed.keySet()) {
+                if (type.item == null || !type.item.isDeleted()) {
+                    type.observerSideEffects(tr);
+                }
+            }
+            if (tr.needFormattingCleanup) {
+                YText.cleanupAfterTransaction(tr);
+            }
+            return;
+        }
         List<Runnable> fs = new ArrayList<>();
         for (Map.Entry<AbstractType<?>, java.util.Set<String>> e : new ArrayList<>(tr.changed.entrySet())) {
             AbstractType<?> type = e.getKey();
             fs.add(() -> {
                 if (type.item == null || !type.item.isDeleted()) {
-                    type.callObserver(tr, e.getValue());
+                    // Events are only needed by the type's observers, deep observers of it or an ancestor,
+                    // and afterTransaction listeners (the UndoManager reads changedParentTypes). Checked
+                    // when this entry runs, so listeners added by earlier observers still get their event.
+                    if (afterTransactionListeners.isEmpty() && !type.hasEventConsumers()) {
+                        type.observerSideEffects(tr);
+                    } else {
+                        type.callObserver(tr, e.getValue());
+                    }
                 }
             });
         }
@@ -422,6 +442,15 @@ public final class Doc {
         if (first != null) {
             throw first;
         }
+    }
+
+    private static boolean anyEventConsumer(Transaction tr) {
+        for (AbstractType<?> type : tr.changed.keySet()) {
+            if (type.hasEventConsumers()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void emitUpdate(Transaction tr) {

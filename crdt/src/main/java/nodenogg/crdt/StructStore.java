@@ -40,7 +40,24 @@ final class StructStore {
         return sm;
     }
 
+    /**
+     * The state vector as a shared read-only map, rebuilt only after {@link #addStruct} (the only way a
+     * client's next clock changes: splits, merges and gc keep each client's end). Transactions take it
+     * as beforeState and afterState, so a transaction's afterState serves the next one's beforeState.
+     */
+    Map<Long, Long> stateVectorSnapshot() {
+        Map<Long, Long> sv = stateVectorCache;
+        if (sv == null) {
+            sv = java.util.Collections.unmodifiableMap(getStateVector());
+            stateVectorCache = sv;
+        }
+        return sv;
+    }
+
+    private Map<Long, Long> stateVectorCache;
+
     void addStruct(AbstractStruct struct) {
+        stateVectorCache = null;
         ArrayList<AbstractStruct> structs = clients.get(struct.id.client);
         if (structs == null) {
             structs = new ArrayList<>();

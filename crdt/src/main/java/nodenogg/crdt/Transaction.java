@@ -19,7 +19,7 @@ public final class Transaction {
     final Doc doc;
     final DeleteSet deleteSet = new DeleteSet();
     final Map<Long, Long> beforeState;
-    Map<Long, Long> afterState = new HashMap<>();
+    Map<Long, Long> afterState = Collections.emptyMap();
     /** Changed types and the changed keys (null = list content). Insertion-ordered like JS Map. */
     final Map<AbstractType<?>, Set<String>> changed = new LinkedHashMap<>();
     final Map<AbstractType<?>, List<YEvent>> changedParentTypes = new LinkedHashMap<>();
@@ -37,7 +37,7 @@ public final class Transaction {
         this.doc = doc;
         this.origin = origin;
         this.local = local;
-        this.beforeState = doc.store.getStateVector();
+        this.beforeState = doc.store.stateVectorSnapshot();
     }
 
     public Doc doc() {
@@ -178,7 +178,7 @@ public final class Transaction {
             DeleteSet ds = transaction.deleteSet;
             try {
                 ds.sortAndMerge();
-                transaction.afterState = store.getStateVector();
+                transaction.afterState = store.stateVectorSnapshot();
                 doc.callObservers(transaction);
             } finally {
                 if (doc.gc) {

@@ -40,6 +40,34 @@ final class UpdateCodec {
     }
 
     static void writeClientsStructs(UpdateEncoder encoder, StructStore store, Map<Long, Long> targetSv) {
+        // Fast path (every local transaction, most remote ones): at most one client has structs beyond
+        // targetSv, so no map and no sort are needed. A client is written iff its state > targetSv's clock
+        // (missing = 0), exactly the set the general path below computes.
+        int count = 0;
+        long onlyClient = 0;
+        long onlyClock = 0;
+        ArrayList<AbstractStruct> onlyStructs = null;
+        for (Map.Entry<Long, ArrayList<AbstractStruct>> e : store.clients.entrySet()) {
+            ArrayList<AbstractStruct> structs = e.getValue();
+            AbstractStruct last = structs.get(structs.size() - 1);
+            Long known = targetSv.get(e.getKey());
+            long clock = known == null ? 0L : known;
+            if (last.id.clock + last.length > clock) {
+                if (++count > 1) {
+                    break;
+                }
+                onlyClient = e.getKey();
+                onlyClock = clock;
+                onlyStructs = structs;
+            }
+        }
+        if (count <= 1) {
+            encoder.rest().writeVarUint(count);
+            if (count == 1) {
+                writeStructs(encoder, onlyStructs, onlyClient, onlyClock);
+            }
+            return;
+        }
         Map<Long, Long> sm = new HashMap<>();
         for (Map.Entry<Long, Long> e : targetSv.entrySet()) {
             if (store.getState(e.getKey()) > e.getValue()) {

@@ -40,6 +40,11 @@ public class YMap extends AbstractType<YMapEvent> {
     }
 
     @Override
+    void observerSideEffects(Transaction transaction) {
+        // like callObserver below: no search-marker reset for maps
+    }
+
+    @Override
     void callObserver(Transaction transaction, Set<String> parentSubs) {
         callTypeObservers(transaction, new YMapEvent(this, transaction, parentSubs));
     }

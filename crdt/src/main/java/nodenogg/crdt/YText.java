@@ -59,6 +59,14 @@ public class YText extends AbstractType<YTextEvent> {
         }
     }
 
+    @Override
+    void observerSideEffects(Transaction transaction) {
+        super.observerSideEffects(transaction);
+        if (!transaction.local && hasFormatting) {
+            transaction.needFormattingCleanup = true;
+        }
+    }
+
     // ------------------------------------------------------------------ position helpers
 
     static final class Pos {
