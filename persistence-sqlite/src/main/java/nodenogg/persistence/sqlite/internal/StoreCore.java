@@ -852,6 +852,18 @@ public final class StoreCore {
       return Queries.info(conn, doc);
     }
     long seqOfMerged = mergedSeq;
+    // What the compacted log leaves behind: the merged row plus rows kept for their pending data.
+    // Rows appended while the merge ran are not part of this baseline: they count toward the next compaction.
+    long keptRows = 1;
+    long keptBytes = merged.update().length;
+    for (int i = 0; i < log.seqs.size(); i++) {
+      if (merged.keep()[i]) {
+        keptRows++;
+        keptBytes += log.rows.get(i).length;
+      }
+    }
+    long baselineRows = keptRows;
+    long baselineBytes = keptBytes;
     boolean[] applied = {false};
     long[] after = new long[2];
     inTransaction(() -> {
@@ -915,8 +927,21 @@ public final class StoreCore {
       if (applied[0] && s != null) {
         s.count = after[0];
         s.bytes = after[1];
-        s.baselineCount = after[0];
-        s.baselineBytes = after[1];
+        s.baselineCount = baselineRows;
+        s.baselineBytes = baselineBytes;
+        // appends that arrived while this compaction ran may already be past the threshold again, and
+        // no further append may come to notice it: check now
+        if (merger != null && s.count > 1 && !s.compactionFailed && !compacting.contains(doc)
+            && (s.count > satAdd(options.compactionCount(), s.baselineCount)
+                || s.bytes > satAdd(options.compactionBytes(), s.baselineBytes))) {
+          try {
+            startCompaction(doc, null);
+          } catch (SQLException | RuntimeException e) {
+            compacting.remove(doc);
+            cacheValid = false;
+            LOG.warn("could not start compaction of '{}' (will retry after a later append): {}", doc, e.getMessage());
+          }
+        }
       }
     });
     return Queries.info(conn, doc);
