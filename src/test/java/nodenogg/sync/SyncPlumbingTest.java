@@ -73,9 +73,11 @@ class SyncPlumbingTest {
   }
 
   /**
-   * Regression: the client counted a change as unacknowledged only after {@code send} returned, so
-   * an acknowledgement read on the socket thread in between was lost and the count never returned
-   * to zero. A burst from two threads makes that interleaving likely on any machine.
+   * Acknowledgement accounting under concurrent writers: every change sent is counted once and
+   * uncounted by its SyncStatus, so the count returns to zero. (The client used to count a change only
+   * after {@code send} returned, so an acknowledgement read on the socket thread in between was lost;
+   * that interleaving needs a writer preempted at exactly that point, which this burst makes possible
+   * but could not be made to happen on demand.)
    */
   @Test
   void everyChangeOfABurstIsAcknowledged() throws Exception {
@@ -86,12 +88,15 @@ class SyncPlumbingTest {
         ToyDocument t = new ToyDocument();
         HocuspocusDocument d = c.open("burst", t, null, "rw");
         Await.get(d.whenSynced(), 5000);
-        Thread[] writers = new Thread[2];
+        Thread[] writers = new Thread[4];
         for (int w = 0; w < writers.length; w++) {
           int id = w;
           writers[w] = new Thread(() -> {
-            for (int i = 0; i < 1000; i++) {
+            for (int i = 0; i < 500; i++) {
               t.add("w" + id + "-" + i);
+              if (i % 4 == 0) {
+                Thread.yield(); // give the socket threads a chance to run right after a send
+              }
             }
           });
           writers[w].start();
