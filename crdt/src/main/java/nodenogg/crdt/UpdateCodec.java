@@ -95,7 +95,7 @@ final class UpdateCodec {
                     }
                     case 10: {
                         long len = rest.readVarUint();
-                        if (len < 1 || clock + len > Lib0Decoder.MAX_SAFE_INTEGER) {
+                        if (len < 1 || clock + len >= Lib0Decoder.MAX_SAFE_INTEGER) {
                             throw new DecodingException(sp, "skip length within 2^53 clocks", "Bad skip length " + len);
                         }
                         struct = new Skip(new ID(client, clock), len);

@@ -171,7 +171,7 @@ public final class UpdateCommand implements Command {
         byte[] sv;
         try {
           sv = v2 ? Updates.encodeStateVectorFromUpdateV2(updates.get(i)) : Updates.encodeStateVectorFromUpdate(updates.get(i));
-        } catch (DecodingException | CrdtException e) {
+        } catch (CrdtException e) {
           throw new BadInputException("update #" + i + ": " + describe(e), e);
         }
         printSv(out, sv);

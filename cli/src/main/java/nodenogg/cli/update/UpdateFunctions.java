@@ -26,7 +26,7 @@ final class UpdateFunctions {
     byte[] merged;
     try {
       merged = v2 ? Updates.mergeUpdatesV2(updates) : Updates.mergeUpdates(updates);
-    } catch (DecodingException | CrdtException e) {
+    } catch (CrdtException e) {
       throw new BadInputException("merging " + updates.size() + " updates: " + e.getMessage(), e);
     }
     out.println(Base64.getEncoder().encodeToString(merged));
@@ -49,7 +49,7 @@ final class UpdateFunctions {
       try {
         byte[] d = v2 ? Updates.diffUpdateV2(updates.get(i), sv) : Updates.diffUpdate(updates.get(i), sv);
         out.println(Base64.getEncoder().encodeToString(d));
-      } catch (DecodingException | CrdtException e) {
+      } catch (CrdtException e) {
         throw new BadInputException("update #" + i + ": " + e.getMessage(), e);
       }
     }
@@ -61,7 +61,7 @@ final class UpdateFunctions {
       byte[] sv = Base64.getDecoder().decode(b64.trim());
       Updates.decodeStateVector(sv);
       return sv;
-    } catch (IllegalArgumentException | DecodingException | CrdtException e) {
+    } catch (IllegalArgumentException | CrdtException e) {
       throw new UsageException("--sv is not a base64 state vector: " + e.getMessage());
     }
   }
@@ -80,7 +80,7 @@ final class UpdateFunctions {
       try {
         byte[] c = to.equals("v2") ? Updates.convertUpdateFormatV1ToV2(updates.get(i)) : Updates.convertUpdateFormatV2ToV1(updates.get(i));
         out.println(Base64.getEncoder().encodeToString(c));
-      } catch (DecodingException | CrdtException e) {
+      } catch (CrdtException e) {
         throw new BadInputException("update #" + i + ": " + e.getMessage(), e);
       }
     }

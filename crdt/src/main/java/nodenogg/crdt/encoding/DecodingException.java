@@ -5,8 +5,12 @@ package nodenogg.crdt.encoding;
  * an unknown tag, or a count that the remaining input cannot possibly hold.
  * Unchecked; carries the byte offset at which decoding failed and what was expected there.
  * Thread-safety: immutable.
+ *
+ * <p>It extends {@link nodenogg.crdt.CrdtException} so that every rejection of an update has one
+ * exception root, as the engine's API promises; that is the only reference from this leaf package
+ * into the engine.
  */
-public class DecodingException extends RuntimeException {
+public class DecodingException extends nodenogg.crdt.CrdtException {
     private static final long serialVersionUID = 1L;
     private final int offset;
     private final String expected;
