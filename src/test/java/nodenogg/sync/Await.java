@@ -13,6 +13,16 @@ final class Await {
 
   private Await() {}
 
+  /** Waits for a future with a scaled deadline; returns its value. */
+  static <T> T get(java.util.concurrent.Future<T> f, long timeoutMillis) throws Exception {
+    return f.get((long) (timeoutMillis * SCALE), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** The deadline after scaling, for waits that are not a polled condition (e.g. a child process). */
+  static long scaled(long timeoutMillis) {
+    return (long) (timeoutMillis * SCALE);
+  }
+
   static void until(String what, long timeoutMillis, BooleanSupplier cond) {
     until(() -> what, timeoutMillis, cond);
   }

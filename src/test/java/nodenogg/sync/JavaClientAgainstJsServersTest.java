@@ -25,7 +25,7 @@ class JavaClientAgainstJsServersTest {
 
   private static String cfg(String kind, String url, String name, int count, int expect) {
     return "{\"kind\":\"" + kind + "\",\"url\":\"" + url + "\",\"docs\":[\"doc\"],\"token\":\"t\",\"name\":\""
-        + name + "\",\"count\":" + count + ",\"expect\":" + expect + ",\"timeoutMs\":20000}";
+        + name + "\",\"count\":" + count + ",\"expect\":" + expect + ",\"timeoutMs\":" + Await.scaled(20000) + "}";
   }
 
   @Test
@@ -40,8 +40,8 @@ class JavaClientAgainstJsServersTest {
           HocuspocusClient cb = HocuspocusClient.connect(URI.create(url), FAST)) {
         HocuspocusDocument da = ca.open("doc", a.sync, new Awareness(a.doc.clientId()), "t");
         HocuspocusDocument db = cb.open("doc", b.sync, null, "t");
-        da.whenSynced().get(10, TimeUnit.SECONDS);
-        db.whenSynced().get(10, TimeUnit.SECONDS);
+        Await.get(da.whenSynced(), 10000);
+        Await.get(db.whenSynced(), 10000);
         try (NodeProcess js = new NodeProcess("client.mjs", cfg("hp4", url, "js", 3, 13))) {
           a.write("ja", 5);
           b.write("jb", 5);
@@ -79,7 +79,7 @@ class JavaClientAgainstJsServersTest {
       Awareness aw = new Awareness(a.doc.clientId());
       aw.setLocalState(java.util.Map.of("user", "java"));
       try (YWebsocketClient ca = YWebsocketClient.connect(URI.create(url), "doc", a.sync, aw, null, FAST)) {
-        ca.whenSynced().get(10, TimeUnit.SECONDS);
+        Await.get(ca.whenSynced(), 10000);
         try (NodeProcess js = new NodeProcess("client.mjs", cfg("yws", url, "js", 3, 8))) {
           a.write("ja", 5);
           assertEquals(0, js.awaitExit(30_000), String.valueOf(js.lines));

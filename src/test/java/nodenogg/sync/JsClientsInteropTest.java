@@ -41,7 +41,7 @@ class JsClientsInteropTest {
       String expect) {
     return "{\"kind\":\"" + kind + "\",\"url\":\"" + url + "\",\"docs\":[\"" + String.join("\",\"", docs)
         + "\"],\"token\":\"" + token + "\",\"name\":\"" + name + "\",\"count\":" + count + ",\"expect\":" + expect
-        + ",\"timeoutMs\":30000}";
+        + ",\"timeoutMs\":" + Await.scaled(30000) + "}";
   }
 
   @Test
@@ -64,9 +64,9 @@ class JsClientsInteropTest {
                 "secret", FAST)) {
           HocuspocusDocument da = c.open("a", ja.sync, new Awareness(ja.doc.clientId()), "secret");
           HocuspocusDocument db = c.open("b", jb.sync, null, "secret");
-          da.whenSynced().get(10, TimeUnit.SECONDS);
-          db.whenSynced().get(10, TimeUnit.SECONDS);
-          y.whenSynced().get(10, TimeUnit.SECONDS);
+          Await.get(da.whenSynced(), 10000);
+          Await.get(db.whenSynced(), 10000);
+          Await.get(y.whenSynced(), 10000);
           ja.write("jhp", 5);
           jb.write("jhp", 5);
           jy.write("jyw", 5);
@@ -98,9 +98,9 @@ class JsClientsInteropTest {
     try (SyncServer s = SyncServer.builder().port(0).implicitAuthentication(true).build().start()) {
       String hp = "ws://127.0.0.1:" + s.port() + "/sync";
       try (NodeProcess two = new NodeProcess("client.mjs", "{\"kind\":\"hp2\",\"url\":\"" + hp
-              + "\",\"docs\":[\"open\"],\"noToken\":true,\"name\":\"two\",\"count\":3,\"expect\":6,\"timeoutMs\":20000}");
+              + "\",\"docs\":[\"open\"],\"noToken\":true,\"name\":\"two\",\"count\":3,\"expect\":6,\"timeoutMs\":" + Await.scaled(20000) + "}");
           NodeProcess four = new NodeProcess("client.mjs", "{\"kind\":\"hp4\",\"url\":\"" + hp
-              + "\",\"docs\":[\"open\"],\"name\":\"four\",\"count\":3,\"expect\":6,\"timeoutMs\":20000}")) {
+              + "\",\"docs\":[\"open\"],\"name\":\"four\",\"count\":3,\"expect\":6,\"timeoutMs\":" + Await.scaled(20000) + "}")) {
         assertEquals(0, two.awaitExit(30_000), String.valueOf(two.lines));
         assertEquals(0, four.awaitExit(30_000), String.valueOf(four.lines));
         assertEquals(four.result("open"), two.result("open"));
@@ -116,13 +116,13 @@ class JsClientsInteropTest {
       String hp = "ws://127.0.0.1:" + s.port() + "/sync";
       try (NodeProcess denied = new NodeProcess("client.mjs",
               "{\"kind\":\"hp4\",\"url\":\"" + hp + "\",\"docs\":[\"a\"],\"token\":\"wrong\",\"name\":\"x\","
-                  + "\"expectDenied\":true,\"timeoutMs\":15000}");
+                  + "\"expectDenied\":true,\"timeoutMs\":" + Await.scaled(15000) + "}");
           NodeProcess denied2 = new NodeProcess("client.mjs",
               "{\"kind\":\"hp2\",\"url\":\"" + hp + "\",\"docs\":[\"a\"],\"token\":\"wrong\",\"name\":\"x\","
-                  + "\"expectDenied\":true,\"timeoutMs\":15000}");
+                  + "\"expectDenied\":true,\"timeoutMs\":" + Await.scaled(15000) + "}");
           NodeProcess ro = new NodeProcess("client.mjs",
               "{\"kind\":\"hp4\",\"url\":\"" + hp + "\",\"docs\":[\"a\"],\"token\":\"viewer\",\"name\":\"ro\","
-                  + "\"count\":3,\"expectReadOnly\":true,\"timeoutMs\":15000}")) {
+                  + "\"count\":3,\"expectReadOnly\":true,\"timeoutMs\":" + Await.scaled(15000) + "}")) {
         assertEquals(0, denied.awaitExit(20_000), String.valueOf(denied.lines));
         assertTrue(denied.lines.contains("DENIED a permission-denied"), String.valueOf(denied.lines));
         assertEquals(0, denied2.awaitExit(20_000), String.valueOf(denied2.lines));
@@ -134,7 +134,7 @@ class JsClientsInteropTest {
       // the read-only writes did not reach the document
       JavaPeer check = new JavaPeer();
       try (HocuspocusClient c = HocuspocusClient.connect(URI.create(hp), FAST)) {
-        c.open("a", check.sync, null, "secret").whenSynced().get(10, TimeUnit.SECONDS);
+        Await.get(c.open("a", check.sync, null, "secret").whenSynced(), 10000);
         assertEquals(0, check.size(), check.json());
       }
     }

@@ -21,6 +21,7 @@ final class NodeProcess implements AutoCloseable {
   final Process process;
   final List<String> lines = new CopyOnWriteArrayList<>();
   private final String script;
+  private final Thread reader;
 
   static Path jsDir() {
     String dir = System.getProperty("nodenogg.js.dir");
@@ -40,7 +41,7 @@ final class NodeProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of("node", js.resolve("sync").resolve(script).toString()));
     cmd.addAll(List.of(args));
     process = new ProcessBuilder(cmd).directory(js.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    Thread t = new Thread(() -> {
+    reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
@@ -50,8 +51,8 @@ final class NodeProcess implements AutoCloseable {
         // process ended
       }
     }, "node-" + script);
-    t.setDaemon(true);
-    t.start();
+    reader.setDaemon(true);
+    reader.start();
   }
 
   /** Waits for a "PORT n" line (servers). */
@@ -65,10 +66,11 @@ final class NodeProcess implements AutoCloseable {
 
   /** Waits for exit (clients) and returns the exit code. */
   int awaitExit(long timeoutMillis) throws InterruptedException {
+    timeoutMillis = Await.scaled(timeoutMillis);
     if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
       throw new AssertionError(script + " did not finish in " + timeoutMillis + " ms; output " + lines);
     }
-    Thread.sleep(50); // let the reader thread take the last lines
+    reader.join(timeoutMillis); // the reader ends at end of stream: then it has taken the last lines
     return process.exitValue();
   }
 

@@ -37,9 +37,9 @@ class ServeCommandProcessTest {
         w.request(1);
         return null;
       }
-    }).get(10, TimeUnit.SECONDS);
-    ws.sendText("{\"type\":\"ping\"}", true).get(10, TimeUnit.SECONDS);
-    pong.get(10, TimeUnit.SECONDS);
+    }).get(Await.scaled(10_000), TimeUnit.MILLISECONDS);
+    ws.sendText("{\"type\":\"ping\"}", true).get(Await.scaled(10_000), TimeUnit.MILLISECONDS);
+    pong.get(Await.scaled(10_000), TimeUnit.MILLISECONDS);
     ws.abort();
     return got.stream().anyMatch(t -> t.contains("pong"));
   }

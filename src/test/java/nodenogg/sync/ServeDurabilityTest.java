@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import nodenogg.sync.client.ClientOptions;
@@ -21,18 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
  * a SIGKILL or a SIGTERM is there after the restart.
  */
 class ServeDurabilityTest {
+  private static final int CYCLES = 10;
   private static final ClientOptions FAST = ClientOptions.defaults()
       .withBackoff(Duration.ofMillis(50), Duration.ofMillis(300)).withSeed(5);
 
   @TempDir
   Path dir;
 
-  /** Reads the document from a fresh server process and returns the notes map size and content check. */
-  private JavaPeer readBack(ServeProcess p) throws Exception {
-    int port = p.awaitPort();
+  /** Reads the document from the server on {@code port} with a fresh peer. */
+  private JavaPeer readBack(int port) throws Exception {
     JavaPeer check = new JavaPeer();
     try (HocuspocusClient c = HocuspocusClient.connect(URI.create("ws://127.0.0.1:" + port + "/sync"), FAST)) {
-      c.open("durable", check.sync, null, "").whenSynced().get(20, TimeUnit.SECONDS);
+      Await.get(c.open("durable", check.sync, null, "").whenSynced(), 20000);
     }
     return check;
   }
@@ -45,6 +44,11 @@ class ServeDurabilityTest {
         "graceful stop logged: " + text);
   }
 
+  /**
+   * Ten cycles of: start the server, check that everything acknowledged before the previous kill -9
+   * is there, write in a background thread while recording how far acknowledgements reach, kill -9 at
+   * a random moment. Then a last run: write, SIGTERM, restart and compare everything.
+   */
   @Test
   void acknowledgedUpdatesSurviveKill9AndSigterm() throws Exception {
     long seed = 42;
@@ -52,18 +56,19 @@ class ServeDurabilityTest {
     Path data = dir.resolve("data");
     Path log = dir.resolve("serve.log");
     JavaPeer writer = new JavaPeer();
-    int written = 0;
-    for (int cycle = 0; cycle < 3; cycle++) {
-      ServeProcess p = new ServeProcess(data, log);
-      try {
+    int ackedUpTo = -1;
+    ServeProcess p = new ServeProcess(data, log);
+    try {
+      for (int cycle = 0; cycle < CYCLES; cycle++) {
         int port = p.awaitPort();
+        assertAllThere(readBack(port), ackedUpTo, "seed " + seed + " cycle " + cycle);
         AtomicInteger acked = new AtomicInteger(-1);
         AtomicBoolean stop = new AtomicBoolean();
         try (HocuspocusClient c = HocuspocusClient.connect(URI.create("ws://127.0.0.1:" + port + "/sync"), FAST)) {
           HocuspocusDocument d = c.open("durable", writer.sync, null, "");
-          d.whenSynced().get(20, TimeUnit.SECONDS);
+          Await.get(d.whenSynced(), 20000);
           Await.until("earlier writes re-acknowledged", 10_000, () -> d.unsyncedChanges() == 0);
-          final int start = written;
+          final int start = writer.size();
           Thread t = new Thread(() -> {
             int i = start;
             while (!stop.get()) {
@@ -83,42 +88,40 @@ class ServeDurabilityTest {
             }
           });
           t.start();
-          Thread.sleep(300 + rnd.nextInt(700));
+          Thread.sleep(200 + rnd.nextInt(500));
           Await.until("a first acknowledgement in this cycle", 20_000, () -> acked.get() >= 0);
           stop.set(true);
           t.join();
-          written = writer.size();
           p.kill9();
         }
-        int ackedUpTo = acked.get();
-        assertTrue(ackedUpTo >= 0, "seed " + seed + ": nothing was acknowledged in cycle " + cycle + "; server log:\n"
-            + java.nio.file.Files.readString(log));
-        JavaPeer back = readBack(p = new ServeProcess(data, log));
-        for (int k = 0; k <= ackedUpTo; k++) {
-          assertTrue(back.doc.getMap("notes").has("k" + k), "seed " + seed + " cycle " + cycle
-              + ": acknowledged k" + k + " lost after kill -9 (acked up to " + ackedUpTo + ")");
-        }
-        assertStopped(p.terminate(), log);
-      } finally {
-        p.close();
+        assertTrue(acked.get() >= 0, "seed " + seed + ": nothing was acknowledged in cycle " + cycle
+            + "; server log:\n" + java.nio.file.Files.readString(log));
+        ackedUpTo = acked.get();
+        p = new ServeProcess(data, log);
       }
-    }
-    // graceful stop: everything acknowledged is there
-    ServeProcess p = new ServeProcess(data, log);
-    try {
+      // graceful stop: everything acknowledged is there
       int port = p.awaitPort();
+      assertAllThere(readBack(port), ackedUpTo, "seed " + seed + " after the last kill -9");
       try (HocuspocusClient c = HocuspocusClient.connect(URI.create("ws://127.0.0.1:" + port + "/sync"), FAST)) {
         HocuspocusDocument d = c.open("durable", writer.sync, null, "");
-        d.whenSynced().get(20, TimeUnit.SECONDS);
+        Await.get(d.whenSynced(), 20000);
         writer.write("final", 20);
         Await.until("final writes acknowledged", 10_000, () -> d.unsyncedChanges() == 0);
       }
       assertStopped(p.terminate(), log);
-      JavaPeer back = readBack(p = new ServeProcess(data, log));
+      p = new ServeProcess(data, log);
+      JavaPeer back = readBack(p.awaitPort());
       assertEquals(writer.json(), back.json(), "after SIGTERM and restart the server has every acknowledged write");
-      p.terminate();
+      assertStopped(p.terminate(), log);
     } finally {
       p.close();
+    }
+  }
+
+  private static void assertAllThere(JavaPeer back, int ackedUpTo, String where) {
+    for (int k = 0; k <= ackedUpTo; k++) {
+      assertTrue(back.doc.getMap("notes").has("k" + k), where
+          + ": acknowledged k" + k + " lost after kill -9 (acked up to " + ackedUpTo + ")");
     }
   }
 }

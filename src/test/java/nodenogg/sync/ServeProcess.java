@@ -52,14 +52,16 @@ final class ServeProcess implements AutoCloseable {
 
   void kill9() throws InterruptedException {
     process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
+    if (!process.waitFor(Await.scaled(10_000), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("serve did not die after SIGKILL");
+    }
   }
 
   /** SIGTERM; returns the exit code. */
   int terminate() throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      throw new AssertionError("serve did not stop within 30 s of SIGTERM");
+    if (!process.waitFor(Await.scaled(30_000), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("serve did not stop within " + Await.scaled(30_000) + " ms of SIGTERM");
     }
     return process.exitValue();
   }

@@ -53,8 +53,8 @@ class SyncPlumbingTest {
         HocuspocusDocument da2 = a.open("doc-2", a2, null, "rw");
         HocuspocusDocument db1 = b.open("doc-1", b1, awB, "rw");
         HocuspocusDocument db2 = b.open("doc-2", b2, null, "rw");
-        da1.whenSynced().get(5, TimeUnit.SECONDS);
-        db2.whenSynced().get(5, TimeUnit.SECONDS);
+        Await.get(da1.whenSynced(), 5000);
+        Await.get(db2.whenSynced(), 5000);
         a1.add("a-one");
         b1.add("b-one");
         a2.add("a-two");
@@ -72,6 +72,46 @@ class SyncPlumbingTest {
     }
   }
 
+  /**
+   * Acknowledgement accounting under concurrent writers: every change sent is counted once and
+   * uncounted by its SyncStatus, so the count returns to zero. (The client used to count a change only
+   * after {@code send} returned, so an acknowledgement read on the socket thread in between was lost;
+   * that interleaving needs a writer preempted at exactly that point, which this burst makes possible
+   * but could not be made to happen on demand.)
+   */
+  @Test
+  void everyChangeOfABurstIsAcknowledged() throws Exception {
+    DocumentStore store = DocumentStore.inMemory();
+    try (SyncServer s = server(store, 0)) {
+      URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
+      try (HocuspocusClient c = HocuspocusClient.connect(uri, FAST)) {
+        ToyDocument t = new ToyDocument();
+        HocuspocusDocument d = c.open("burst", t, null, "rw");
+        Await.get(d.whenSynced(), 5000);
+        Thread[] writers = new Thread[4];
+        for (int w = 0; w < writers.length; w++) {
+          int id = w;
+          writers[w] = new Thread(() -> {
+            for (int i = 0; i < 500; i++) {
+              t.add("w" + id + "-" + i);
+              if (i % 4 == 0) {
+                Thread.yield(); // give the socket threads a chance to run right after a send
+              }
+            }
+          });
+          writers[w].start();
+        }
+        for (Thread w : writers) {
+          w.join();
+        }
+        Await.until(() -> "all 2000 stored, " + store.load("burst").size() + " so far", 10000,
+            () -> store.load("burst").size() >= 2000);
+        Await.until(() -> "every change acknowledged, " + d.unsyncedChanges() + " still counted", 5000,
+            () -> d.unsyncedChanges() == 0);
+      }
+    }
+  }
+
   @Test
   void wrongTokenIsDeniedAndReadOnlyUpdatesAreRefused() throws Exception {
     DocumentStore store = DocumentStore.inMemory();
@@ -83,7 +123,7 @@ class SyncPlumbingTest {
         assertEquals("permission-denied", bad.deniedReason());
         ToyDocument ro = new ToyDocument();
         HocuspocusDocument r = c.open("d2", ro, null, "ro");
-        r.whenSynced().get(5, TimeUnit.SECONDS);
+        Await.get(r.whenSynced(), 5000);
         assertTrue(r.isReadOnly());
         ro.add("should-not-land");
         Thread.sleep(300);
@@ -105,8 +145,8 @@ class SyncPlumbingTest {
         YWebsocketClient y = YWebsocketClient.connect(URI.create("ws://127.0.0.1:" + port), "room-1", yws,
             new Awareness(5), "rw", FAST)) {
       HocuspocusDocument d = c.open("room-1", local, null, "rw");
-      d.whenSynced().get(5, TimeUnit.SECONDS);
-      y.whenSynced().get(5, TimeUnit.SECONDS);
+      Await.get(d.whenSynced(), 5000);
+      Await.get(y.whenSynced(), 5000);
       local.add("before");
       Await.until("y-websocket sees hocuspocus edit", 5000, () -> yws.texts().contains("before"));
       s.close();
@@ -163,7 +203,7 @@ class SyncPlumbingTest {
       ToyDocument d = new ToyDocument();
       try (HocuspocusClient c = HocuspocusClient.connect(uri, FAST)) {
         HocuspocusDocument h = c.open("hooked", d, null, "");
-        h.whenSynced().get(5, TimeUnit.SECONDS);
+        Await.get(h.whenSynced(), 5000);
         d.add("one");
         d.add("two");
         Await.until("acks", 5000, () -> h.unsyncedChanges() == 0);

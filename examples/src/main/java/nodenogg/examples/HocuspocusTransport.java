@@ -2,6 +2,7 @@ package nodenogg.examples;
 
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import nodenogg.crdt.sync.DocSync;
 import nodenogg.sync.client.ConnectionState;
 import nodenogg.sync.client.HocuspocusClient;
@@ -22,6 +23,15 @@ public final class HocuspocusTransport {
 
   /** A provider that attaches microcosms to {@code client} (one socket can carry many microcosms). */
   public static MicrocosmProvider over(HocuspocusClient client, String token) {
+    return over(client, token, d -> { });
+  }
+
+  /**
+   * Like {@link #over(HocuspocusClient, String)}, and hands each attached microcosm's
+   * {@link HocuspocusDocument} to {@code opened} (to await the first sync or count unacknowledged
+   * changes). {@code opened} runs on the thread that attaches the microcosm.
+   */
+  public static MicrocosmProvider over(HocuspocusClient client, String token, Consumer<HocuspocusDocument> opened) {
     return ctx -> {
       AtomicBoolean attached = new AtomicBoolean(true);
       client.onStateChange(s -> {
@@ -30,6 +40,7 @@ public final class HocuspocusTransport {
         }
       });
       HocuspocusDocument d = client.open(ctx.documentName(), new DocSync(ctx.doc()), ctx.awareness(), token);
+      opened.accept(d);
       ctx.connectionChanged(client.state() == ConnectionState.CONNECTED);
       return () -> {
         attached.set(false);

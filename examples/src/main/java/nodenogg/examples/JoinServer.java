@@ -3,12 +3,10 @@ package nodenogg.examples;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
-import nodenogg.crdt.sync.DocSync;
 import nodenogg.microcosm.Entity;
 import nodenogg.microcosm.HtmlData;
 import nodenogg.microcosm.Identity;
 import nodenogg.microcosm.Subscription;
-import nodenogg.sync.client.ConnectionState;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
 import nodenogg.ymicrocosm.YMicrocosm;
@@ -36,13 +34,8 @@ public final class JoinServer implements AutoCloseable {
     microcosm.subscribe(e -> out.println("change: " + e.kind() + " " + e.location()
         + (e.local() ? " (mine)" : " (remote)") + (e.entity() != null ? " " + describe(e.entity()) : "")));
     client = HocuspocusClient.connect(url);
-    // a MicrocosmProvider: connect the microcosm's Doc and awareness through the Hocuspocus client
-    attachment = microcosm.attach(ctx -> {
-      document = client.open(ctx.documentName(), new DocSync(ctx.doc()), ctx.awareness(), token);
-      client.onStateChange(s -> ctx.connectionChanged(s == ConnectionState.CONNECTED));
-      ctx.connectionChanged(client.state() == ConnectionState.CONNECTED);
-      return () -> document.close();
-    });
+    // the microcosm's Doc and awareness travel through the Hocuspocus client
+    attachment = microcosm.attach(HocuspocusTransport.over(client, token, d -> document = d));
     microcosm.identify(me.id());
     microcosm.join(me);
   }

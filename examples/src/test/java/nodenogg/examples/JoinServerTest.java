@@ -22,10 +22,7 @@ class JoinServerTest {
       try (JoinServer a = JoinServer.join(url, "smoke", "default", "A", new PrintStream(bufA, true, StandardCharsets.UTF_8));
           JoinServer b = JoinServer.join(url, "smoke", "default", "B", new PrintStream(bufB, true, StandardCharsets.UTF_8))) {
         Entity note = a.addNote("<p>from A</p>");
-        long end = System.currentTimeMillis() + 10_000;
-        while (!bufB.toString(StandardCharsets.UTF_8).contains("CREATE") && System.currentTimeMillis() < end) {
-          Thread.sleep(20);
-        }
+        LiveMicrocosmTest.await("B sees A's note", () -> bufB.toString(StandardCharsets.UTF_8).contains("CREATE"));
         String seenByB = bufB.toString(StandardCharsets.UTF_8);
         assertTrue(seenByB.contains("(remote) note <p>from A</p>"), seenByB);
         assertTrue(seenByB.contains(note.id()), seenByB);

@@ -27,6 +27,7 @@ import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.ymicrocosm.YMicrocosm;
+import nodenogg.ymicrocosm.testing.NodeSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,8 +37,10 @@ import org.junit.jupiter.api.Test;
 class LiveMicrocosmTest {
   static final String APP = "@browserlive00001";
 
+  /** Polls {@code cond} for up to 30 s times {@code -Dnodenogg.timeout.scale} (default 4). */
   static void await(String what, BooleanSupplier cond) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    double scale = Double.parseDouble(System.getProperty("nodenogg.timeout.scale", "4"));
+    long end = System.nanoTime() + (long) (TimeUnit.SECONDS.toNanos(30) * scale);
     while (!cond.getAsBoolean()) {
       if (System.nanoTime() > end) {
         throw new AssertionError("timed out waiting for " + what);

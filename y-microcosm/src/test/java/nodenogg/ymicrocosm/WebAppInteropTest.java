@@ -19,6 +19,7 @@ import nodenogg.microcosm.Identity;
 import nodenogg.microcosm.InvalidValue;
 import nodenogg.microcosm.MicrocosmJson;
 import nodenogg.microcosm.SchemaProfile;
+import nodenogg.ymicrocosm.testing.NodeSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;

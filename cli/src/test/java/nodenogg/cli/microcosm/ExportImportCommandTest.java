@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
 import nodenogg.microcosm.MicrocosmJson;
+import nodenogg.ymicrocosm.testing.NodeSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

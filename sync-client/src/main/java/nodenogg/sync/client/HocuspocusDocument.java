@@ -43,8 +43,8 @@ public final class HocuspocusDocument implements AutoCloseable {
 
   void start() {
     docSub = doc.onUpdate((update, origin) -> {
-      if (origin != this && !closed && authenticated && client.send(Hocuspocus.syncUpdate(name, update))) {
-        unsynced.incrementAndGet();
+      if (origin != this && !closed && authenticated) {
+        sendCounted(Hocuspocus.syncUpdate(name, update));
       }
     });
     if (awareness != null) {
@@ -65,6 +65,18 @@ public final class HocuspocusDocument implements AutoCloseable {
     client.send(Hocuspocus.syncStep1(name, doc.stateVector()));
     if (awareness != null && awareness.getLocalState() != null) {
       client.send(Hocuspocus.awareness(name, awareness.encodeUpdate(List.of(awareness.clientId()))));
+    }
+  }
+
+  /**
+   * Sends a change the server will acknowledge. The count goes up before the send: the server's
+   * SyncStatus is read on another thread and can arrive before {@code send} returns, and counting
+   * afterwards would then leave the change counted as unacknowledged forever.
+   */
+  private void sendCounted(byte[] message) {
+    unsynced.incrementAndGet();
+    if (!client.send(message)) {
+      unsynced.updateAndGet(n -> Math.max(0, n - 1));
     }
   }
 
@@ -109,10 +121,7 @@ public final class HocuspocusDocument implements AutoCloseable {
       case Hocuspocus.SYNC_REPLY: {
         SyncProtocol.Message m = SyncProtocol.read(body);
         if (m.isStep1()) {
-          byte[] diff = doc.diff(m.payload());
-          if (client.send(Hocuspocus.syncStep2(name, diff))) {
-            unsynced.incrementAndGet();
-          }
+          sendCounted(Hocuspocus.syncStep2(name, doc.diff(m.payload())));
         } else {
           doc.apply(m.payload(), this);
           if (m.type() == SyncProtocol.STEP2) {

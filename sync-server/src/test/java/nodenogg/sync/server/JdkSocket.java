@@ -61,19 +61,19 @@ final class JdkSocket implements AutoCloseable {
       public void onError(WebSocket webSocket, Throwable error) {
         closed.complete(-1);
       }
-    }).get(10, TimeUnit.SECONDS);
+    }).get(TestTime.seconds(10), TimeUnit.SECONDS);
   }
 
   void send(byte[] m) throws Exception {
-    ws.sendBinary(ByteBuffer.wrap(m), true).get(10, TimeUnit.SECONDS);
+    ws.sendBinary(ByteBuffer.wrap(m), true).get(TestTime.seconds(10), TimeUnit.SECONDS);
   }
 
   void sendText(String s) throws Exception {
-    ws.sendText(s, true).get(10, TimeUnit.SECONDS);
+    ws.sendText(s, true).get(TestTime.seconds(10), TimeUnit.SECONDS);
   }
 
   int awaitClose() throws Exception {
-    return closed.get(10, TimeUnit.SECONDS);
+    return closed.get(TestTime.seconds(10), TimeUnit.SECONDS);
   }
 
   @Override

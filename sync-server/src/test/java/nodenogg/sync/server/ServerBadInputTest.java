@@ -57,7 +57,12 @@ class ServerBadInputTest {
         } catch (java.util.concurrent.ExecutionException e) {
           // the server may close before the client finishes writing
         }
-        assertEquals(1009, huge.awaitClose());
+        // The server closes with 1009 as soon as it has read past the limit. When the client is still
+        // writing the rest, TCP may reset the connection before the JDK client reads the close frame
+        // (seen under load): then the client reports a transport error (-1). Either way the server cut it.
+        int hugeCode = huge.awaitClose();
+        assertTrue(hugeCode == 1009 || hugeCode == -1, "oversized message: close code " + hugeCode);
+        awaitTrue("the server dropped the oversized and the garbage connection", () -> s.connectionCount() == 2);
 
         for (int i = 0; i < 60; i++) {
           junk.send(Hocuspocus.queryAwareness("doc"));

@@ -1,5 +1,7 @@
 package nodenogg.sync.server.signal;
 
+import nodenogg.sync.server.TestTime;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +33,7 @@ class SignalingHandlerTest {
   }
 
   private void awaitSubscribers(String topic, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestTime.seconds(5));
     while (server.handler().subscriberCount(topic) != n && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
@@ -245,7 +247,7 @@ class SignalingHandlerTest {
     try {
       http.newWebSocketBuilder().header("Origin", "https://evil.example")
           .buildAsync(URI.create(url("/")), new java.net.http.WebSocket.Listener() {})
-          .get(5, TimeUnit.SECONDS);
+          .get(TestTime.seconds(5), TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       refused = e;
     }

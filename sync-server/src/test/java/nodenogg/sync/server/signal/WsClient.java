@@ -1,5 +1,7 @@
 package nodenogg.sync.server.signal;
 
+import nodenogg.sync.server.TestTime;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -43,7 +45,7 @@ final class WsClient implements AutoCloseable {
       public void onError(WebSocket ws, Throwable error) {
         closed.complete(-1);
       }
-    }).get(5, TimeUnit.SECONDS);
+    }).get(TestTime.seconds(5), TimeUnit.SECONDS);
   }
 
   void send(String text) {
@@ -55,7 +57,7 @@ final class WsClient implements AutoCloseable {
   }
 
   String next() throws InterruptedException {
-    String m = received.poll(5, TimeUnit.SECONDS);
+    String m = received.poll(TestTime.seconds(5), TimeUnit.SECONDS);
     if (m == null) {
       throw new AssertionError("no message within 5 s");
     }
@@ -68,7 +70,7 @@ final class WsClient implements AutoCloseable {
   }
 
   int awaitClose() throws Exception {
-    return closed.get(5, TimeUnit.SECONDS);
+    return closed.get(TestTime.seconds(5), TimeUnit.SECONDS);
   }
 
   @Override

@@ -16,35 +16,9 @@ class FrameMeterTest {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     java.util.Random random = new java.util.Random(3);
     for (int size : payloadSizes) {
-      out.write(frame(random, 2, new byte[size]));
+      out.write(RawClient.maskedFrame(random, 2, new byte[size]));
     }
     return out.toByteArray();
-  }
-
-  /** One masked client frame, encoded by hand per RFC 6455 section 5.2. */
-  private static byte[] frame(java.util.Random random, int opcode, byte[] payload) {
-    java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
-    frame.write(0x80 | opcode);
-    int n = payload.length;
-    if (n < 126) {
-      frame.write(0x80 | n);
-    } else if (n < 65536) {
-      frame.write(0x80 | 126);
-      frame.write(n >>> 8);
-      frame.write(n);
-    } else {
-      frame.write(0x80 | 127);
-      for (int shift = 56; shift >= 0; shift -= 8) {
-        frame.write((int) ((long) n >>> shift));
-      }
-    }
-    byte[] mask = new byte[4];
-    random.nextBytes(mask);
-    frame.write(mask, 0, 4);
-    for (int i = 0; i < n; i++) {
-      frame.write(payload[i] ^ mask[i % 4]);
-    }
-    return frame.toByteArray();
   }
 
   @Test

@@ -65,6 +65,11 @@ final class RawClient implements AutoCloseable {
 
   /** The bytes of one masked frame (to send in parts). */
   byte[] frame(int opcode, byte[] payload) {
+    return maskedFrame(random, opcode, payload);
+  }
+
+  /** One masked client frame with a mask from {@code random}, encoded by hand per RFC 6455 section 5.2. */
+  static byte[] maskedFrame(java.util.Random random, int opcode, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write(0x80 | opcode);
     int n = payload.length;

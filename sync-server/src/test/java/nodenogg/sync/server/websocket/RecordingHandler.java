@@ -1,5 +1,7 @@
 package nodenogg.sync.server.websocket;
 
+import nodenogg.sync.server.TestTime;
+
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,7 +38,7 @@ class RecordingHandler implements SocketHandler {
   }
 
   Connection awaitOpen() throws InterruptedException {
-    Connection c = opened.poll(5, TimeUnit.SECONDS);
+    Connection c = opened.poll(TestTime.seconds(5), TimeUnit.SECONDS);
     if (c == null) {
       throw new AssertionError("no connection opened within 5 s");
     }
@@ -44,7 +46,7 @@ class RecordingHandler implements SocketHandler {
   }
 
   Closed awaitClose() throws InterruptedException {
-    Closed c = closed.poll(5, TimeUnit.SECONDS);
+    Closed c = closed.poll(TestTime.seconds(5), TimeUnit.SECONDS);
     if (c == null) {
       throw new AssertionError("no connection closed within 5 s");
     }

@@ -1,5 +1,7 @@
 package nodenogg.sync.server.websocket;
 
+import nodenogg.sync.server.TestTime;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -80,9 +82,9 @@ class WebServerHttpTest {
             reply.complete(data.toString());
             return null;
           }
-        }).get(5, TimeUnit.SECONDS);
+        }).get(TestTime.seconds(5), TimeUnit.SECONDS);
     ws.sendText("hello", true);
-    assertEquals("echo:hello", reply.get(5, TimeUnit.SECONDS));
+    assertEquals("echo:hello", reply.get(TestTime.seconds(5), TimeUnit.SECONDS));
     ws.abort();
 
     // And plain HTTP keeps working afterwards.
@@ -99,7 +101,7 @@ class WebServerHttpTest {
           HttpResponse.BodyHandlers.ofString()));
     }
     for (CompletableFuture<HttpResponse<String>> f : pending) {
-      HttpResponse<String> r = f.get(15, TimeUnit.SECONDS);
+      HttpResponse<String> r = f.get(TestTime.seconds(15), TimeUnit.SECONDS);
       assertEquals(200, r.statusCode());
       assertEquals("{\"status\":\"ok\",\"method\":\"GET\"}", r.body());
     }
@@ -112,7 +114,7 @@ class WebServerHttpTest {
     Process curl = new ProcessBuilder("/usr/bin/curl", "-s", "-i", "--max-time", "5",
         "http://127.0.0.1:" + server.port() + "/status?x=1").redirectErrorStream(true).start();
     String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(curl.waitFor(10, TimeUnit.SECONDS));
+    assertTrue(curl.waitFor(TestTime.seconds(10), TimeUnit.SECONDS));
     assertEquals(0, curl.exitValue(), out);
     assertTrue(out.startsWith("HTTP/1.1 200 OK\r\n"), out);
     assertTrue(out.contains("Content-Type: application/json\r\n"), out);
@@ -182,7 +184,7 @@ class WebServerHttpTest {
       raw.write("GET / HTTP/1.1\r\nHost: x\r\n");
       long t0 = System.nanoTime();
       assertEquals("", raw.readAll(), "the server drops a socket that never finishes its request");
-      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(4));
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(TestTime.seconds(4)));
     }
   }
 
@@ -215,7 +217,7 @@ class WebServerHttpTest {
             clientClose.complete(statusCode);
             return null;
           }
-        }).get(5, TimeUnit.SECONDS);
+        }).get(TestTime.seconds(5), TimeUnit.SECONDS);
     seen[0] = echo.awaitOpen();
     assertEquals("/echo", seen[0].path());
     assertTrue(seen[0].headers().containsKey("sec-websocket-key"));
@@ -225,7 +227,7 @@ class WebServerHttpTest {
     RecordingHandler.Closed closed = echo.closed.poll();
     assertTrue(closed != null, "onClose must run before close() returns");
     assertEquals(1001, closed.code());
-    assertEquals(1001, clientClose.get(5, TimeUnit.SECONDS));
+    assertEquals(1001, clientClose.get(TestTime.seconds(5), TimeUnit.SECONDS));
     try (WebServer again = WebServer.builder().bind("127.0.0.1", port)
         .http("/status", (m, p, h) -> HttpHandler.Response.json(200, "{}")).build().start()) {
       assertEquals(port, again.port());

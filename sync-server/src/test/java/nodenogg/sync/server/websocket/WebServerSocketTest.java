@@ -1,5 +1,7 @@
 package nodenogg.sync.server.websocket;
 
+import nodenogg.sync.server.TestTime;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,8 +37,10 @@ class WebServerSocketTest {
   void echoesTextAndBinaryAndClosesOversizedMessagesWith1009() throws Exception {
     RecordingHandler echo = new RecordingHandler();
     server = WebServer.builder().socket(p -> true, echo).maxMessageBytes(1000).build().start();
-    try (RawClient a = connect("/room?x=1"); RawClient b = connect("/other")) {
+    try (RawClient a = connect("/room?x=1")) {
+      // the server reports an open after answering the upgrade, so connect b only once a's open is seen
       Connection ca = echo.awaitOpen();
+      RawClient b = connect("/other");
       assertEquals("/room", ca.path());
       assertEquals("x=1", ca.query());
       a.sendFrame(1, "hi".getBytes(StandardCharsets.UTF_8));
@@ -55,11 +59,12 @@ class WebServerSocketTest {
 
       b.sendFrame(1, "still here".getBytes(StandardCharsets.UTF_8));
       assertEquals("echo:still here", b.readFrame().text());
+      b.close();
     }
   }
 
   private void awaitBudget(long available) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestTime.seconds(5));
     while (server.inFlightAvailable() != available && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
@@ -199,7 +204,7 @@ class WebServerSocketTest {
       assertTrue(maxSeen <= cap + chunk.length + 64, "backlog grew to " + maxSeen);
       RecordingHandler.Closed closed = handler.awaitClose();
       assertEquals(1013, closed.code());
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestTime.seconds(5));
       while (c.bufferedBytes() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
@@ -288,7 +293,7 @@ class WebServerSocketTest {
       a.sendFrame(8, new byte[] {0x03, (byte) 0xe8});
       assertEquals(1000, a.awaitClose());
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestTime.seconds(5));
     while (log.indexOf("c") < 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }

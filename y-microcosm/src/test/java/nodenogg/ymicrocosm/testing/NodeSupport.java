@@ -1,4 +1,4 @@
-package nodenogg.examples;
+package nodenogg.ymicrocosm.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,11 +12,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
-/** Runs the Node scripts in {@code js/microcosm/} against the pinned npm packages; skips when absent. */
-final class NodeSupport {
+/**
+ * Runs the Node scripts in {@code js/microcosm/} against the pinned npm packages; skips when absent.
+ * Shared with the examples and cli tests through this module's test-jar.
+ */
+public final class NodeSupport {
   private NodeSupport() {}
 
-  static Path jsDir() {
+  public static Path jsDir() {
     String prop = System.getProperty("nodenogg.js.dir");
     Path dir = prop != null ? Paths.get(prop) : Paths.get("..", "js");
     Assumptions.assumeTrue(Files.isDirectory(dir.resolve("node_modules").resolve("yjs")),
@@ -24,7 +27,7 @@ final class NodeSupport {
     return dir;
   }
 
-  static String node() {
+  public static String node() {
     for (String candidate : new String[] {System.getProperty("nodenogg.node", ""), "/usr/bin/node", "/usr/local/bin/node"}) {
       if (!candidate.isEmpty() && new File(candidate).canExecute()) {
         return candidate;
@@ -43,18 +46,8 @@ final class NodeSupport {
     return null;
   }
 
-  /** Starts {@code node js/microcosm/<script> args...} without waiting; stderr goes to {@code err}. */
-  static Process start(String script, Path err, String... args) throws IOException {
-    Path dir = jsDir();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(node());
-    cmd.add(dir.resolve("microcosm").resolve(script).toString());
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(err.toFile()).start();
-  }
-
   /** Runs {@code node js/microcosm/<script> args...} with {@code stdin}; returns stdout, fails on non-zero exit. */
-  static String run(String script, String stdin, String... args) throws IOException, InterruptedException {
+  public static String run(String script, String stdin, String... args) throws IOException, InterruptedException {
     Path dir = jsDir();
     List<String> cmd = new ArrayList<>();
     cmd.add(node());
@@ -78,5 +71,15 @@ final class NodeSupport {
       p.destroyForcibly();
       Files.deleteIfExists(err);
     }
+  }
+
+  /** Starts {@code node js/microcosm/<script> args...} without waiting; stderr goes to {@code err}. */
+  public static Process start(String script, Path err, String... args) throws IOException {
+    Path dir = jsDir();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(node());
+    cmd.add(dir.resolve("microcosm").resolve(script).toString());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(err.toFile()).start();
   }
 }
