@@ -83,11 +83,22 @@ public final class InMemoryLink implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    wire.shutdown();
+    if (!Thread.currentThread().getName().equals("microcosm-link")) {
+      // a delivery already past its closed check must finish before the sides forget each other,
+      // or it could bring back the presence that stop() removes (queued ones see closed and do nothing)
+      try {
+        if (!wire.awaitTermination(10, TimeUnit.SECONDS)) {
+          LOG.warn("in-memory link: a delivery did not finish within 10 s of closing");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     Side a = sideA;
     Side b = sideB;
     a.stop(b);
     b.stop(a);
-    wire.shutdown();
   }
 
   /** Blocks until everything sent so far has been delivered to the other side. */

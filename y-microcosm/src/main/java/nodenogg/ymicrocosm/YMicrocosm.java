@@ -639,8 +639,12 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   }
 
   private void onPresenceChange() {
-    presence = PresenceView.of(awareness.getStates(), profile);
-    publishState();
+    // Read and publish under one lock: presence changes arrive on several threads (a transport's I/O
+    // thread, the thread closing a transport), and a view read earlier must not overwrite a later one.
+    synchronized (stateLock) {
+      presence = PresenceView.of(awareness.getStates(), profile);
+      publishState();
+    }
   }
 
   // ---- internals -------------------------------------------------------------------------------------

@@ -75,6 +75,23 @@ class PresenceTest {
   }
 
   @Test
+  void closingOneEndForgetsItsPresenceEvenWithDeliveriesInFlight() {
+    // closing publishes a last presence (joined = false) on the link thread; the other side must still
+    // end without that identity, however the delivery and the disconnect interleave
+    for (int round = 0; round < 300; round++) {
+      try (YMicrocosm b = YMicrocosm.inMemory("presence")) {
+        YMicrocosm a = YMicrocosm.inMemory("presence");
+        InMemoryLink link = InMemoryLink.connect(a, b);
+        a.join(alice);
+        link.flush();
+        a.close();
+        assertTrue(b.state().identities().isEmpty(), "round " + round + ": " + b.state().identities());
+        link.close();
+      }
+    }
+  }
+
+  @Test
   void closingOneEndDisconnectsTheOther() {
     try (YMicrocosm b = YMicrocosm.inMemory("presence")) {
       YMicrocosm a = YMicrocosm.inMemory("presence");
