@@ -7,8 +7,8 @@ package nodenogg.sync.server.internal;
  */
 public interface DocPeer {
 
-  /** Sends a stored update (broadcast). */
-  void sendUpdate(byte[] update);
+  /** Sends a stored update (broadcast); encode it through {@link Broadcast#message} to share bytes. */
+  void sendUpdate(Broadcast update);
 
   /** Sends an awareness update. */
   void sendAwareness(byte[] awarenessUpdate);

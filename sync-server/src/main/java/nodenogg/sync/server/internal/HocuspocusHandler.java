@@ -77,8 +77,8 @@ public final class HocuspocusHandler implements SocketHandler {
     }
 
     @Override
-    public void sendUpdate(byte[] update) {
-      client.conn.send(Hocuspocus.syncUpdate(address, update));
+    public void sendUpdate(Broadcast update) {
+      client.conn.send(update.message(address, u -> Hocuspocus.syncUpdate(address, u)));
     }
 
     @Override

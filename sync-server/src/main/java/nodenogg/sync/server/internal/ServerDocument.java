@@ -224,8 +224,9 @@ public final class ServerDocument {
     }
     List<DocPeer> targets = new ArrayList<>(peers.keySet());
     for (byte[] m : messages) {
+      Broadcast b = new Broadcast(m);
       for (DocPeer p : targets) {
-        p.sendUpdate(m);
+        p.sendUpdate(b);
       }
     }
   }

@@ -54,8 +54,8 @@ public final class YWebsocketHandler implements SocketHandler {
     }
 
     @Override
-    public void sendUpdate(byte[] update) {
-      conn.send(YWebsocketProtocol.update(update));
+    public void sendUpdate(Broadcast update) {
+      conn.send(update.message(YWebsocketHandler.class, YWebsocketProtocol::update));
     }
 
     @Override

@@ -24,6 +24,14 @@ public interface Connection {
   /** Sends one binary message. Ignored when the connection is closed. */
   void send(byte[] message);
 
+  /**
+   * Sends one binary message encoded once for many connections (a broadcast); the receiver sees
+   * exactly what {@link #send(byte[])} of its payload would give. Ignored when closed.
+   */
+  default void send(SharedMessage message) {
+    send(message.payload());
+  }
+
   /** Sends one text message. Ignored when the connection is closed. */
   void send(String message);
 

@@ -29,7 +29,9 @@ final class CountingDraft extends Draft_6455 {
 
   @Override
   public ByteBuffer createBinaryFrame(Framedata framedata) {
-    ByteBuffer frame = super.createBinaryFrame(framedata);
+    ByteBuffer frame = framedata instanceof SharedFrame
+        ? ((SharedFrame) framedata).message.frameView() // encoded once for every receiver
+        : super.createBinaryFrame(framedata);
     produced.addAndGet(frame.remaining());
     return frame;
   }

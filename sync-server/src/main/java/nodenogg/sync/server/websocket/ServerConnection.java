@@ -87,6 +87,19 @@ final class ServerConnection implements Connection {
   }
 
   @Override
+  public void send(SharedMessage message) {
+    if (!isOpen()) {
+      return;
+    }
+    try {
+      wire.sendFrame(new SharedFrame(message));
+    } catch (WebsocketNotConnectedException e) {
+      return;
+    }
+    checkBacklog();
+  }
+
+  @Override
   public void send(String message) {
     if (!isOpen()) {
       return;
