@@ -87,18 +87,18 @@ final class LazyStructs {
         return (int) len;
     }
 
-    /** yjs sliceStruct: the part of {@code left} from {@code diff} on, as a new struct. */
+    /** yjs sliceStruct: the part of {@code left} from {@code diff} on, as a new struct ({@code left} is unchanged). */
     static AbstractStruct slice(AbstractStruct left, int diff) {
         ID id = new ID(left.id.client, left.id.clock + diff);
         if (left instanceof GC) {
             return new GC(id, left.length - diff);
         }
         if (left instanceof Skip) {
-            return new Skip(id, left.length - diff);
+            return new Skip(id, left.len() - diff);
         }
         Item l = (Item) left;
         Item r = new Item(id, null, new ID(id.client, id.clock - 1), null, l.rightOrigin, null, l.parentSub,
-                l.content.splice(diff));
+                l.content.copy().splice(diff));
         r.parentYKey = l.parentYKey;
         r.parentId = l.parentId;
         return r;

@@ -10,7 +10,12 @@ import nodenogg.crdt.encoding.Lib0Encoder;
 /**
  * Update-level functions that need no Doc (yjs utils/updates.js): merge, diff against a state vector,
  * state vector and clock ranges of an update, and v1/v2 conversion. Outputs are byte-identical to
- * Yjs 13.6. Both formats share one implementation parameterised by {@code v2}. Stateless; thread-safe.
+ * Yjs 13.6. Both formats share one implementation parameterised by {@code v2}; the Doc's pending
+ * structs (kept as a v2 update) are merged here too. Stateless; thread-safe.
+ *
+ * <p>Inputs of merge, diff and state vector are read by {@link #parse}: v1 updates through the full
+ * validating decoder ({@link UpdateCodec}), v2 updates through {@link LazyStructs} — as each format's
+ * entry points always did.
  */
 final class UpdateMerging {
     private UpdateMerging() {
@@ -23,6 +28,22 @@ final class UpdateMerging {
 
     static UpdateEncoder encoder(boolean v2) {
         return v2 ? new UpdateEncoderV2() : new UpdateEncoderV1();
+    }
+
+    /** Structs (wire order, in {@code flat}) and delete set of an update. */
+    static UpdateCodec.DecodedUpdate parse(byte[] update, boolean v2) {
+        if (!v2) {
+            return UpdateCodec.decodeV1(update);
+        }
+        return lenient(update, true);
+    }
+
+    private static UpdateCodec.DecodedUpdate lenient(byte[] update, boolean v2) {
+        UpdateDecoder dec = decoder(update, v2);
+        UpdateCodec.DecodedUpdate u = new UpdateCodec.DecodedUpdate();
+        u.flat.addAll(LazyStructs.readAll(dec));
+        u.ds = DeleteSet.read(dec);
+        return u;
     }
 
     /** A cursor over one update's structs (yjs LazyStructReader). */
@@ -46,33 +67,37 @@ final class UpdateMerging {
         }
     }
 
-    /** Struct lengths are ints here; Yjs has no such limit but no real update comes near it. */
+    /** Item and GC lengths are ints here (a Skip holds a long); no real update comes near the limit. */
     private static int len(long l) {
         if (l < 1 || l > Integer.MAX_VALUE) {
-            throw new UpdateException("Merged struct or gap of length " + l + " is out of range (1..2^31-1)");
+            throw new UpdateException("Merged struct of length " + l + " is out of range (1..2^31-1)");
         }
         return (int) l;
     }
 
     private static long end(AbstractStruct s) {
-        return s.id.clock + s.length;
+        return s.id.clock + s.len();
     }
 
+    /** yjs mergeUpdatesV2; a single update is returned unchanged. */
     static byte[] merge(List<byte[]> updates, boolean v2) {
         if (updates.size() == 1) {
             return updates.get(0);
         }
-        List<UpdateDecoder> decoders = new ArrayList<>();
-        List<Cursor> cursors = new ArrayList<>();
+        // every update (delete set included) is read before anything is written, so a bad input fails early
+        List<UpdateCodec.DecodedUpdate> decoded = new ArrayList<>();
         for (byte[] u : updates) {
-            UpdateDecoder d = decoder(u, v2);
-            decoders.add(d);
-            cursors.add(new Cursor(LazyStructs.readAll(d), true));
+            decoded.add(parse(u, v2));
         }
-        // every delete set is read before anything is written, so a bad input fails early
+        return mergeDecoded(decoded, v2);
+    }
+
+    private static byte[] mergeDecoded(List<UpdateCodec.DecodedUpdate> updates, boolean v2) {
+        List<Cursor> cursors = new ArrayList<>();
         List<DeleteSet> dss = new ArrayList<>();
-        for (UpdateDecoder d : decoders) {
-            dss.add(DeleteSet.read(d));
+        for (UpdateCodec.DecodedUpdate u : updates) {
+            cursors.add(new Cursor(u.flat, true));
+            dss.add(u.ds);
         }
         UpdateEncoder enc = encoder(v2);
         LazyStructs.Writer writer = new LazyStructs.Writer(enc);
@@ -80,13 +105,12 @@ final class UpdateMerging {
         int currOffset = 0;
         while (true) {
             cursors.removeIf(c -> c.curr == null);
+            // as Yjs: equal clocks order a Skip last, other differing kinds compare "less" either way
             cursors.sort((a, b) -> {
                 if (a.curr.id.client == b.curr.id.client) {
                     long clockDiff = a.curr.id.clock - b.curr.id.clock;
                     if (clockDiff == 0) {
-                        boolean as = a.curr instanceof Skip;
-                        boolean bs = b.curr instanceof Skip;
-                        return as == bs ? 0 : as ? 1 : -1;
+                        return a.curr.getClass() == b.curr.getClass() ? 0 : a.curr instanceof Skip ? 1 : -1;
                     }
                     return clockDiff < 0 ? -1 : 1;
                 }
@@ -114,26 +138,31 @@ final class UpdateMerging {
                     currDecoder.next();
                 } else if (end(currWrite) < curr.id.clock) {
                     if (currWrite instanceof Skip) {
-                        currWrite.length = len(end(curr) - currWrite.id.clock);
+                        ((Skip) currWrite).setLen(end(curr) - currWrite.id.clock);
                     } else {
                         writer.write(currWrite, currOffset);
                         long diff = curr.id.clock - end(currWrite);
-                        currWrite = new Skip(new ID(firstClient, end(currWrite)), len(diff));
+                        currWrite = new Skip(new ID(firstClient, end(currWrite)), diff);
                         currOffset = 0;
                     }
                 } else {
                     long diff = end(currWrite) - curr.id.clock;
                     if (diff > 0) {
                         if (currWrite instanceof Skip) {
-                            currWrite.length = len(currWrite.length - diff);
+                            ((Skip) currWrite).setLen(currWrite.len() - diff);
                         } else {
                             curr = LazyStructs.slice(curr, (int) diff);
                         }
                     }
-                    if (currWrite.getClass() == curr.getClass() && !(curr instanceof Item)) {
-                        len((long) currWrite.length + curr.length);
+                    // decoded items never merge (their `right` is unset); GC and Skip do
+                    boolean merged = false;
+                    if (!(currWrite instanceof Item)) {
+                        if (currWrite instanceof GC && curr instanceof GC) {
+                            len((long) currWrite.length + curr.length);
+                        }
+                        merged = currWrite.mergeWith(curr);
                     }
-                    if (!currWrite.mergeWith(curr)) {
+                    if (!merged) {
                         writer.write(currWrite, currOffset);
                         currWrite = curr;
                         currOffset = 0;
@@ -161,11 +190,11 @@ final class UpdateMerging {
         return enc.toByteArray();
     }
 
+    /** yjs diffUpdateV2: the part of {@code update} the holder of state vector {@code sv} is missing. */
     static byte[] diff(byte[] update, byte[] sv, boolean v2) {
         Map<Long, Long> state = Updates.decodeStateVector(sv);
-        UpdateDecoder dec = decoder(update, v2);
-        Cursor reader = new Cursor(LazyStructs.readAll(dec), false);
-        DeleteSet ds = DeleteSet.read(dec);
+        UpdateCodec.DecodedUpdate u = parse(update, v2);
+        Cursor reader = new Cursor(u.flat, false);
         UpdateEncoder enc = encoder(v2);
         LazyStructs.Writer writer = new LazyStructs.Writer(enc);
         while (reader.curr != null) {
@@ -190,12 +219,13 @@ final class UpdateMerging {
             }
         }
         writer.finish();
-        ds.write(enc);
+        u.ds.write(enc);
         return enc.toByteArray();
     }
 
+    /** yjs encodeStateVectorFromUpdate: plain varUint state vector bytes, clients in update order. */
     static byte[] stateVectorFromUpdate(byte[] update, boolean v2) {
-        List<AbstractStruct> structs = LazyStructs.readAll(decoder(update, v2));
+        List<AbstractStruct> structs = parse(update, v2).flat;
         Lib0Encoder body = new Lib0Encoder();
         int size = 0;
         if (!structs.isEmpty()) {
@@ -233,6 +263,7 @@ final class UpdateMerging {
         return out.toByteArray();
     }
 
+    /** yjs parseUpdateMeta(V2): first and end clock per client. */
     static UpdateMeta meta(byte[] update, boolean v2) {
         List<AbstractStruct> structs = LazyStructs.readAll(decoder(update, v2));
         Map<Long, Long> from = new LinkedHashMap<>();
@@ -254,17 +285,16 @@ final class UpdateMerging {
         return new UpdateMeta(from, to);
     }
 
+    /** yjs convertUpdateFormat: re-encode struct by struct (order kept), then the delete set. */
     static byte[] convert(byte[] update, boolean fromV2, boolean toV2) {
-        UpdateDecoder dec = decoder(update, fromV2);
-        List<AbstractStruct> structs = LazyStructs.readAll(dec);
-        DeleteSet ds = DeleteSet.read(dec);
+        UpdateCodec.DecodedUpdate u = lenient(update, fromV2);
         UpdateEncoder enc = encoder(toV2);
         LazyStructs.Writer writer = new LazyStructs.Writer(enc);
-        for (AbstractStruct s : structs) {
+        for (AbstractStruct s : u.flat) {
             writer.write(s, 0);
         }
         writer.finish();
-        ds.write(enc);
+        u.ds.write(enc);
         return enc.toByteArray();
     }
 }

@@ -25,17 +25,7 @@ public final class Updates {
 
     /** Everything the holder of {@code encodedTargetStateVector} is missing, as a v1 update. */
     public static byte[] encodeStateAsUpdate(Doc doc, byte[] encodedTargetStateVector) {
-        Map<Long, Long> sv = decodeStateVector(encodedTargetStateVector);
-        return doc.read(() -> {
-            UpdateEncoderV1 enc = new UpdateEncoderV1();
-            StructStore store = doc.store;
-            if (store.pendingStructs == null && store.pendingDs == null) {
-                UpdateCodec.writeClientsStructs(enc, store, sv);
-                DeleteSet.fromStructStore(store).write(enc);
-                return enc.toByteArray();
-            }
-            return PendingMerge.encodeWithPending(doc, sv);
-        });
+        return UpdatesV2.encodeStateAsUpdate(doc, encodedTargetStateVector, false);
     }
 
     /**
@@ -43,25 +33,17 @@ public final class Updates {
      * Throws {@link DecodingException} for a malformed input.
      */
     public static byte[] mergeUpdates(List<byte[]> updates) {
-        if (updates.size() == 1) {
-            return updates.get(0);
-        }
-        List<UpdateCodec.DecodedUpdate> decoded = new ArrayList<>();
-        for (byte[] u : updates) {
-            decoded.add(UpdateCodec.decodeV1(u));
-        }
-        return UpdateMerge.merge(decoded, UpdateEncoderV1::new);
+        return UpdateMerging.merge(updates, false);
     }
 
     /** The part of a v1 update that the holder of {@code stateVector} is missing (yjs diffUpdate). */
     public static byte[] diffUpdate(byte[] update, byte[] stateVector) {
-        Map<Long, Long> sv = decodeStateVector(stateVector);
-        return UpdateMerge.diff(UpdateCodec.decodeV1(update), sv, new UpdateEncoderV1());
+        return UpdateMerging.diff(update, stateVector, false);
     }
 
     /** The state vector an update would produce on an empty doc (yjs encodeStateVectorFromUpdate). */
     public static byte[] encodeStateVectorFromUpdate(byte[] update) {
-        return UpdateMerge.stateVectorFromUpdate(UpdateCodec.decodeV1(update));
+        return UpdateMerging.stateVectorFromUpdate(update, false);
     }
 
     public static void applyUpdate(Doc doc, byte[] update) {
@@ -105,10 +87,7 @@ public final class Updates {
                         pending.missing.put(e.getKey(), e.getValue());
                     }
                 }
-                List<UpdateCodec.DecodedUpdate> two = new ArrayList<>();
-                two.add(UpdateCodec.decodeV2(pending.update));
-                two.add(UpdateCodec.decodeV2(restStructs.update));
-                pending.update = UpdateMerge.merge(two, UpdateEncoderV2::new);
+                pending.update = UpdateMerging.merge(List.of(pending.update, restStructs.update), true);
             }
         } else {
             store.pendingStructs = restStructs;
@@ -207,7 +186,6 @@ public final class Updates {
     }
 
     // ---- update format v2 and update-level functions (yjs updates.js); see UpdatesV2 / UpdateMerging.
-    // (v1 mergeUpdates / diffUpdate / encodeStateVectorFromUpdate are above, on UpdateMerge.)
 
     /** The whole document as a v2 update. */
     public static byte[] encodeStateAsUpdateV2(Doc doc) {

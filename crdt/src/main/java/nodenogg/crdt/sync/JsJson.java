@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import nodenogg.crdt.encoding.JsStrings;
 
 /**
  * JSON as JavaScript's {@code JSON.parse} / {@code JSON.stringify} see it, over the engine's plain
@@ -81,47 +82,16 @@ final class JsJson {
 
   /** Keys in JS Object.keys order: canonical array-index keys ascending first, then the rest. */
   static Map<String, Object> jsOrder(Map<?, ?> m) {
-    List<String> ints = new ArrayList<>();
-    boolean needsSort = false;
     for (Object k : m.keySet()) {
       if (!(k instanceof String)) {
         throw new IllegalArgumentException("object keys must be strings, got " + k);
       }
-      if (arrayIndex((String) k) >= 0) {
-        ints.add((String) k);
-      }
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    if (!ints.isEmpty()) {
-      ints.sort((a, b) -> Long.compare(arrayIndex(a), arrayIndex(b)));
-      for (String k : ints) {
-        out.put(k, m.get(k));
-      }
-      needsSort = true;
-    }
-    for (Map.Entry<?, ?> e : m.entrySet()) {
-      if (!needsSort || arrayIndex((String) e.getKey()) < 0) {
-        out.put((String) e.getKey(), e.getValue());
-      }
+    for (String k : JsStrings.objectKeys(m)) {
+      out.put(k, m.get(k));
     }
     return out;
-  }
-
-  /** The array index a key denotes in JS (0..2^32-2 in canonical form), or -1. */
-  static long arrayIndex(String k) {
-    int n = k.length();
-    if (n == 0 || n > 10 || (n > 1 && k.charAt(0) == '0')) {
-      return -1;
-    }
-    long v = 0;
-    for (int i = 0; i < n; i++) {
-      char c = k.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v <= 4294967294L ? v : -1;
   }
 
   private static void quote(StringBuilder sb, String s) {
