@@ -18,13 +18,22 @@ interface Content {
     /** Split at {@code offset}: this keeps [0, offset), the returned content holds the rest. */
     Content splice(int offset);
 
-    boolean mergeWith(Content right);
+    /** Appends {@code right} to this content when both can form one item; by default contents never merge. */
+    default boolean mergeWith(Content right) {
+        return false;
+    }
 
-    void integrate(Transaction transaction, Item item);
+    /** Hook run when the owning item is integrated; most contents need nothing. */
+    default void integrate(Transaction transaction, Item item) {
+    }
 
-    void delete(Transaction transaction);
+    /** Hook run when the owning item is deleted; most contents need nothing. */
+    default void delete(Transaction transaction) {
+    }
 
-    void gc(StructStore store);
+    /** Hook run when the owning item is garbage-collected; most contents need nothing. */
+    default void gc(StructStore store) {
+    }
 
     void write(UpdateEncoder encoder, int offset);
 

@@ -62,18 +62,6 @@ final class ContentAny implements Content {
     }
 
     @Override
-    public void integrate(Transaction transaction, Item item) {
-    }
-
-    @Override
-    public void delete(Transaction transaction) {
-    }
-
-    @Override
-    public void gc(StructStore store) {
-    }
-
-    @Override
     public void write(UpdateEncoder encoder, int offset) {
         int len = arr.size();
         encoder.writeLen(len - offset);

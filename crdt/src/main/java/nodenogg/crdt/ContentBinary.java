@@ -37,23 +37,6 @@ final class ContentBinary implements Content {
     }
 
     @Override
-    public boolean mergeWith(Content right) {
-        return false;
-    }
-
-    @Override
-    public void integrate(Transaction transaction, Item item) {
-    }
-
-    @Override
-    public void delete(Transaction transaction) {
-    }
-
-    @Override
-    public void gc(StructStore store) {
-    }
-
-    @Override
     public void write(UpdateEncoder encoder, int offset) {
         encoder.writeBuf(content);
     }

@@ -61,14 +61,6 @@ final class ContentDeleted implements Content {
     }
 
     @Override
-    public void delete(Transaction transaction) {
-    }
-
-    @Override
-    public void gc(StructStore store) {
-    }
-
-    @Override
     public void write(UpdateEncoder encoder, int offset) {
         encoder.writeLen(len - offset);
     }

@@ -86,11 +86,6 @@ final class ContentDoc implements Content {
     }
 
     @Override
-    public boolean mergeWith(Content right) {
-        return false;
-    }
-
-    @Override
     public void integrate(Transaction transaction, Item item) {
         doc.item = item;
         transaction.subdocsAdded.add(doc);
@@ -106,10 +101,6 @@ final class ContentDoc implements Content {
         } else {
             transaction.subdocsRemoved.add(doc);
         }
-    }
-
-    @Override
-    public void gc(StructStore store) {
     }
 
     @Override

@@ -39,23 +39,10 @@ final class ContentFormat implements Content {
     }
 
     @Override
-    public boolean mergeWith(Content right) {
-        return false;
-    }
-
-    @Override
     public void integrate(Transaction transaction, Item item) {
         AbstractType<?> p = item.parent;
         p.searchMarker = null;
         p.hasFormatting = true;
-    }
-
-    @Override
-    public void delete(Transaction transaction) {
-    }
-
-    @Override
-    public void gc(StructStore store) {
     }
 
     @Override

@@ -77,18 +77,6 @@ final class ContentString implements Content {
     }
 
     @Override
-    public void integrate(Transaction transaction, Item item) {
-    }
-
-    @Override
-    public void delete(Transaction transaction) {
-    }
-
-    @Override
-    public void gc(StructStore store) {
-    }
-
-    @Override
     public void write(UpdateEncoder encoder, int offset) {
         if (offset > 0 && tail != null) {
             encoder.writeString(tail.substring(offset));

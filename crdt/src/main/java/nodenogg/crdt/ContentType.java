@@ -60,11 +60,6 @@ final class ContentType implements Content {
     }
 
     @Override
-    public boolean mergeWith(Content right) {
-        return false;
-    }
-
-    @Override
     public void integrate(Transaction transaction, Item item) {
         type.integrate(transaction.doc, item);
     }
