@@ -2,214 +2,324 @@ package nodenogg.sync.server.websocket;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.java_websocket.WebSocket;
-import org.java_websocket.WebSocketAdapter;
-import org.java_websocket.WebSocketImpl;
-import org.java_websocket.WebSocketServerFactory;
-import org.java_websocket.drafts.Draft;
-import org.java_websocket.framing.Framedata;
-import org.java_websocket.handshake.ClientHandshake;
-import org.java_websocket.server.WebSocketServer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * Design. Java-WebSocket 1.6.0 gives one selector thread and N decoder workers; each socket is
- * pinned to one worker. We plug in at three points and keep everything else stock:
+ * Design. Our own non-blocking WebSocket server on java.nio, shaped like Node's: a few event loops
+ * (IoLoop), each owning a share of the sockets; the first also accepts and deals new sockets out
+ * round-robin. A socket (Wire) is read, decoded and handed to its handler on its loop's thread;
+ * sends write straight to the socket from whichever thread sends (under the socket's lock) and
+ * queue only what the kernel does not take, so a broadcast from a document thread reaches the
+ * network without a thread hop. Each loop's tick runs housekeeping for its own sockets: pings,
+ * idle timeouts and deadlines for request heads and closing handshakes.
  *
- *  1. WireSocket.decode intercepts the request head before the library's handshake parser:
- *     plain HTTP requests (status pages) are answered there, on the same port; upgrades are checked
- *     against the origin allow-list and the routes, then replayed into the library.
- *  2. CountingDraft (per socket) counts bytes queued, CountingChannel counts bytes written; the
- *     difference is the outgoing backlog the library does not expose. Past the cap the socket is
- *     closed hard (1013) and its queue dropped, so a stalled reader cannot grow the heap.
- *  3. A housekeeping thread replaces the library's lost-connection timer: WebSocket pings at a
- *     fixed interval (a socket that has not answered the previous ping is closed), the idle
- *     timeout, and a deadline for sockets that never finish their request head or handshake.
- *
- * Handler callbacks run through ServerConnection's mailbox; onClose is handed to a separate
- * "events" thread so that it never runs inside the library's per-socket monitor (closeConnection
- * is synchronized), which keeps handlers free to close or send to other connections.
+ * Routing happens here, once a request head is complete: plain HTTP requests are answered on the
+ * same port (status pages), upgrades are checked (origin allow-list, route, RFC 6455 headers)
+ * and answered with 101, everything else gets a 4xx/5xx and the socket closes.
  */
-final class Engine extends WebSocketServer {
+final class Engine {
 
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
-  private final WebServer.Settings settings;
-  private final Set<WireSocket> sockets = ConcurrentHashMap.newKeySet();
-  /** Opened connections whose handler has not yet returned from onClose. */
-  private final Set<ServerConnection> live = ConcurrentHashMap.newKeySet();
-  private final CountDownLatch started = new CountDownLatch(1);
-  private final AtomicReference<Exception> startFailure = new AtomicReference<>();
-  private final ScheduledExecutorService housekeeper;
-  private final ExecutorService events;
-  private volatile boolean shuttingDown;
-  private final FrameMeter.Budget inFlight;
-
-  /** Frames at least this large are charged to the in-flight budget. */
+  /** Frames at least this large are charged to the in-flight budget while being received. */
   static final long LARGE_FRAME_BYTES = 64 * 1024;
 
+  /** The outcome of routing a request head: an HTTP reply, or an upgrade to a handler. */
+  static final class Route {
+    final ByteBuffer reply;
+    final SocketHandler handler;
+    final ByteBuffer upgrade;
+
+    private Route(ByteBuffer reply, SocketHandler handler, ByteBuffer upgrade) {
+      this.reply = reply;
+      this.handler = handler;
+      this.upgrade = upgrade;
+    }
+
+    static Route answer(ByteBuffer reply) {
+      return new Route(reply, null, null);
+    }
+  }
+
+  /** The server-wide budget for large frames being received. Thread-safe. */
+  static final class Budget {
+    private final AtomicLong available;
+
+    Budget(long bytes) {
+      available = new AtomicLong(bytes);
+    }
+
+    boolean tryReserve(long bytes) {
+      while (true) {
+        long now = available.get();
+        if (now < bytes) {
+          return false;
+        }
+        if (available.compareAndSet(now, now - bytes)) {
+          return true;
+        }
+      }
+    }
+
+    void release(long bytes) {
+      available.addAndGet(bytes);
+    }
+
+    long available() {
+      return available.get();
+    }
+  }
+
+  private final WebServer.Settings settings;
+  private final Budget budget;
+  private final List<IoLoop> loops = new ArrayList<>();
+  private final AtomicInteger sockets = new AtomicInteger();
+  private final AtomicInteger open = new AtomicInteger();
+  /** Opened connections whose handler has not yet had onClose. */
+  private final AtomicInteger unreported = new AtomicInteger();
+  private ServerSocketChannel server;
+  private int nextLoop;
+  private volatile boolean shuttingDown;
+  private volatile int port;
+
   Engine(WebServer.Settings settings) {
-    super(new InetSocketAddress(settings.host, settings.port), settings.workerThreads,
-        List.of(new CountingDraft(settings.maxMessageBytes)));
     this.settings = settings;
-    this.inFlight = new FrameMeter.Budget(settings.inFlightBudget());
-    setReuseAddr(true);
-    setTcpNoDelay(true);
-    setDaemon(true);
-    setConnectionLostTimeout(0);
-    housekeeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "websocket-housekeeper"));
-    events = Executors.newSingleThreadExecutor(r -> daemon(r, "websocket-events"));
-    Engine self = this;
-    setWebSocketFactory(new WebSocketServerFactory() {
-      @Override
-      public WebSocketImpl createWebSocket(WebSocketAdapter a, Draft d) {
-        return createWebSocket(a, List.of(d));
-      }
-
-      @Override
-      public WebSocketImpl createWebSocket(WebSocketAdapter a, List<Draft> drafts) {
-        WireSocket socket = new WireSocket(self, drafts);
-        sockets.add(socket);
-        return socket;
-      }
-
-      @Override
-      public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) {
-        return new CountingChannel(channel, (WireSocket) key.attachment());
-      }
-
-      @Override
-      public void close() {}
-    });
+    this.budget = new Budget(settings.inFlightBudget());
   }
 
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, "nodenogg-" + name);
-    t.setDaemon(true);
-    return t;
+  Budget budget() {
+    return budget;
   }
 
-  FrameMeter newFrameMeter() {
-    return new FrameMeter(inFlight, LARGE_FRAME_BYTES);
-  }
-
-  /** Bytes of the large-frame budget not reserved right now. */
   long inFlightAvailable() {
-    return inFlight.available();
+    return budget.available();
   }
 
   int maxHeadBytes() {
     return settings.maxHeadBytes;
   }
 
+  int maxMessageBytes() {
+    return settings.maxMessageBytes;
+  }
+
   long maxBufferedBytes() {
     return settings.maxBufferedBytes;
+  }
+
+  int getPort() {
+    return port;
+  }
+
+  int openConnections() {
+    return open.get();
   }
 
   // ---- lifecycle ----
 
   void startAndAwait() throws IOException {
-    start();
     try {
-      if (!started.await(10, TimeUnit.SECONDS)) {
-        throw new IOException("WebSocket server did not start within 10 s");
+      server = ServerSocketChannel.open();
+      server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      server.bind(new InetSocketAddress(settings.host, settings.port), 1024);
+      server.configureBlocking(false);
+    } catch (IOException | RuntimeException e) {
+      if (server != null) {
+        server.close();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while starting the WebSocket server", e);
-    }
-    Exception failure = startFailure.get();
-    if (failure != null) {
       throw new IOException("cannot listen on " + settings.host + ":" + settings.port + ": "
-          + failure.getMessage() + " (is the port in use? choose another port, or 0 for any free one)",
-          failure);
+          + e.getMessage() + " (is the port in use? choose another port, or 0 for any free one)", e);
     }
+    port = ((InetSocketAddress) server.getLocalAddress()).getPort();
     long tick = settings.tickMillis();
-    housekeeper.scheduleWithFixedDelay(this::housekeep, tick, tick, TimeUnit.MILLISECONDS);
+    for (int i = 0; i < settings.workerThreads; i++) {
+      loops.add(new IoLoop("nodenogg-websocket-" + (i + 1), tick, this::housekeep));
+    }
+    IoLoop first = loops.get(0);
+    server.register(first.selector, SelectionKey.OP_ACCEPT, (IoLoop.Ready) k -> accept());
+    for (IoLoop loop : loops) {
+      loop.thread.start();
+    }
+  }
+
+  private void accept() {
+    while (true) {
+      SocketChannel channel;
+      try {
+        channel = server.accept();
+      } catch (IOException e) {
+        LOG.warn("accepting a connection failed: {}", e.toString());
+        return;
+      }
+      if (channel == null) {
+        return;
+      }
+      try {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      } catch (IOException e) {
+        closeQuietly(channel);
+        continue;
+      }
+      sockets.incrementAndGet();
+      IoLoop loop = loops.get(nextLoop);
+      nextLoop = (nextLoop + 1) % loops.size();
+      Wire wire = new Wire(this, loop, channel);
+      if (loop.inLoop()) {
+        register(wire);
+      } else {
+        loop.execute(() -> register(wire));
+      }
+    }
+  }
+
+  private void register(Wire wire) {
+    try {
+      wire.key = wire.channel.register(wire.loop.selector, SelectionKey.OP_READ, wire);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(wire.channel);
+      released(wire);
+      return;
+    }
+    if (shuttingDown) {
+      wire.finish();
+    }
   }
 
   void shutdown(long graceMillis) {
     shuttingDown = true;
-    try {
-      stop((int) Math.max(1, graceMillis), "server shutting down");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (loops.isEmpty()) {
+      closeQuietly(server);
+      return;
     }
-    for (WireSocket socket : new ArrayList<>(sockets)) {
-      socket.closeConnection(1001, "server shut down");
-      socket.outQueue.clear();
-    }
-    sockets.clear();
-    housekeeper.shutdownNow();
-    events.shutdown();
-    try {
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis + 1000);
-      events.awaitTermination(graceMillis + 1000, TimeUnit.MILLISECONDS);
-      // A callback still running on another thread delivers onClose right after it returns.
-      for (ServerConnection c : new ArrayList<>(live)) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (!c.awaitCloseDelivered(Math.max(1, left))) {
-          LOG.warn("handler for {} did not finish onClose in time", c);
+    CountDownLatch stoppedAccepting = new CountDownLatch(1);
+    loops.get(0).execute(() -> {
+      closeQuietly(server);
+      stoppedAccepting.countDown();
+    });
+    for (IoLoop loop : loops) {
+      runOn(loop, () -> forEachWire(loop, w -> {
+        if (w.state() == Wire.OPEN) {
+          w.close(1001, "server shutting down");
+        } else if (w.state() == Wire.HEAD) {
+          w.abort(1001, "server shutting down");
         }
+      }));
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+    try {
+      stoppedAccepting.await(graceMillis + 1000, TimeUnit.MILLISECONDS);
+      while ((unreported.get() > 0 || sockets.get() > 0) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    live.clear();
-  }
-
-  void remember(ServerConnection c) {
-    live.add(c);
-  }
-
-  void forget(ServerConnection c) {
-    live.remove(c);
-  }
-
-  int openConnections() {
-    return getConnections().size();
-  }
-
-  // ---- routing (called from WireSocket.decode on a worker thread) ----
-
-  /** Returns a complete HTTP response to send, or null to let the upgrade proceed. */
-  ByteBuffer route(WireSocket socket, HttpHead request) {
-    if (shuttingDown) {
-      return HttpReply.text(503, "server shutting down", null);
+    for (IoLoop loop : loops) {
+      runOn(loop, () -> {
+        forEachWire(loop, w -> {
+          w.abort(1001, "server shut down");
+          w.finish();
+        });
+        loop.stop();
+      });
     }
-    if (sockets.size() > settings.maxConnections) {
-      return HttpReply.text(503, "too many connections; try again later", null);
+    for (IoLoop loop : loops) {
+      if (loop.inLoop()) {
+        continue;
+      }
+      try {
+        loop.thread.join(graceMillis + 2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (loop.thread.isAlive()) {
+        LOG.warn("{} did not stop in time (a handler may be blocking it)", loop.thread.getName());
+      }
+    }
+  }
+
+  /** Runs the task on the loop: inline when called from that loop (e.g. a handler closing the server). */
+  private static void runOn(IoLoop loop, Runnable task) {
+    if (loop.inLoop()) {
+      task.run();
+    } else {
+      loop.execute(task);
+    }
+  }
+
+  private static void forEachWire(IoLoop loop, java.util.function.Consumer<Wire> action) {
+    List<Wire> wires = new ArrayList<>();
+    try {
+      for (SelectionKey k : loop.selector.keys()) {
+        if (k.attachment() instanceof Wire) {
+          wires.add((Wire) k.attachment());
+        }
+      }
+    } catch (java.nio.channels.ClosedSelectorException e) {
+      return;
+    }
+    for (Wire w : wires) {
+      action.accept(w);
+    }
+  }
+
+  private void housekeep(IoLoop loop) {
+    long now = System.nanoTime();
+    long handshakeNanos = settings.handshakeTimeout.toNanos();
+    long pingNanos = settings.pingInterval.toNanos();
+    long idleNanos = settings.idleTimeout.toNanos();
+    long pingMillis = settings.pingInterval.toMillis();
+    forEachWire(loop, w -> w.tick(now, handshakeNanos, pingNanos, idleNanos, pingMillis));
+  }
+
+  // ---- bookkeeping from wires ----
+
+  void opened(Wire wire) {
+    open.incrementAndGet();
+    unreported.incrementAndGet();
+  }
+
+  void closed(Wire wire) {
+    open.decrementAndGet();
+    unreported.decrementAndGet();
+  }
+
+  void released(Wire wire) {
+    sockets.decrementAndGet();
+  }
+
+  // ---- routing (loop thread) ----
+
+  Route route(HttpHead request) {
+    if (shuttingDown) {
+      return Route.answer(HttpReply.text(503, "server shutting down", null));
+    }
+    if (sockets.get() > settings.maxConnections) {
+      return Route.answer(HttpReply.text(503, "too many connections; try again later", null));
     }
     String origin = request.origin();
     if (!settings.origins.allows(origin)) {
       LOG.debug("refused {} {} from origin {}", request.method, request.path, origin);
-      return HttpReply.text(403, "Origin denied", null);
+      return Route.answer(HttpReply.text(403, "Origin denied", null));
     }
     if (request.isUpgrade()) {
-      if (!"GET".equals(request.method)) {
-        return HttpReply.text(400, "WebSocket upgrades must use GET", null);
-      }
-      SocketHandler handler = settings.socketRoute(request.path);
-      if (handler == null) {
-        return HttpReply.text(404, "no WebSocket endpoint at " + request.path, null);
-      }
-      socket.connection = new ServerConnection(socket, this, handler, request, remote(socket));
-      return null;
+      return upgrade(request);
     }
     if ("OPTIONS".equals(request.method)) {
       String extra = "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
@@ -218,7 +328,7 @@ final class Engine extends WebSocketServer {
               ? "Access-Control-Allow-Headers: "
                   + request.headers.get("access-control-request-headers") + "\r\n"
               : "");
-      return HttpReply.render(204, "text/plain", new byte[0], false, origin, extra);
+      return Route.answer(HttpReply.render(204, "text/plain", new byte[0], false, origin, extra));
     }
     HttpHandler handler = settings.httpRoute(request.path);
     if (handler == null) {
@@ -226,11 +336,11 @@ final class Engine extends WebSocketServer {
       if (socketHandler instanceof HttpHandler) {
         handler = (HttpHandler) socketHandler;
       } else if (socketHandler != null) {
-        return HttpReply.render(426, "text/plain; charset=utf-8",
-            "this path expects a WebSocket upgrade\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            true, origin, "Upgrade: websocket\r\n");
+        return Route.answer(HttpReply.render(426, "text/plain; charset=utf-8",
+            "this path expects a WebSocket upgrade\n".getBytes(StandardCharsets.UTF_8),
+            true, origin, "Upgrade: websocket\r\n"));
       } else {
-        return HttpReply.text(404, "not found: " + request.path, origin);
+        return Route.answer(HttpReply.text(404, "not found: " + request.path, origin));
       }
     }
     HttpHandler.Response response;
@@ -238,152 +348,49 @@ final class Engine extends WebSocketServer {
       response = handler.handle(request.method, request.path, request.headers);
     } catch (RuntimeException e) {
       LOG.warn("HTTP handler failed for {} {}", request.method, request.path, e);
-      return HttpReply.text(500, "internal server error", origin);
+      return Route.answer(HttpReply.text(500, "internal server error", origin));
     }
     if (response == null) {
-      return HttpReply.text(500, "internal server error: handler returned no response", origin);
+      return Route.answer(HttpReply.text(500, "internal server error: handler returned no response", origin));
     }
     byte[] body = response.body() == null ? new byte[0] : response.body();
-    return HttpReply.render(response.status(), response.contentType(), body,
-        !"HEAD".equals(request.method), origin, null);
+    return Route.answer(HttpReply.render(response.status(), response.contentType(), body,
+        !"HEAD".equals(request.method), origin, null));
   }
 
-  private static String remote(WireSocket socket) {
-    InetSocketAddress address = socket.getRemoteSocketAddress();
-    if (address == null) {
-      return "unknown";
+  private Route upgrade(HttpHead request) {
+    if (!"GET".equals(request.method)) {
+      return Route.answer(HttpReply.text(400, "WebSocket upgrades must use GET", null));
     }
-    return address.getAddress().getHostAddress() + ":" + address.getPort();
-  }
-
-  // ---- library callbacks ----
-
-  @Override
-  public void onStart() {
-    started.countDown();
-  }
-
-  @Override
-  public void onOpen(WebSocket conn, ClientHandshake handshake) {
-    ServerConnection c = ((WireSocket) conn).connection;
-    if (c != null) {
-      c.opened();
+    SocketHandler handler = settings.socketRoute(request.path);
+    if (handler == null) {
+      return Route.answer(HttpReply.text(404, "no WebSocket endpoint at " + request.path, null));
     }
-  }
-
-  @Override
-  public void onMessage(WebSocket conn, String message) {
-    ServerConnection c = ((WireSocket) conn).connection;
-    if (c != null) {
-      c.text(message);
+    String version = request.headers.get("sec-websocket-version");
+    if (version == null || !version.trim().equals("13")) {
+      return Route.answer(HttpReply.render(426, "text/plain; charset=utf-8",
+          "only WebSocket version 13 (RFC 6455) is supported\n".getBytes(StandardCharsets.UTF_8),
+          true, null, "Sec-WebSocket-Version: 13\r\n"));
     }
-  }
-
-  @Override
-  public void onMessage(WebSocket conn, ByteBuffer message) {
-    ServerConnection c = ((WireSocket) conn).connection;
-    if (c != null) {
-      c.binary(message);
+    String connection = request.headers.get("connection");
+    if (connection == null || !connection.toLowerCase(Locale.ROOT).contains("upgrade")) {
+      return Route.answer(HttpReply.text(400, "a WebSocket upgrade needs 'Connection: Upgrade'", null));
     }
-  }
-
-  @Override
-  public void onWebsocketPong(WebSocket conn, Framedata f) {
-    ServerConnection c = ((WireSocket) conn).connection;
-    if (c != null) {
-      c.pong();
+    String key = request.headers.get("sec-websocket-key");
+    if (!Frames.validKey(key == null ? null : key.trim())) {
+      return Route.answer(HttpReply.text(400, "missing or malformed Sec-WebSocket-Key", null));
     }
+    return new Route(null, handler, Frames.switchingProtocols(key.trim()));
   }
 
-  @Override
-  public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-    ServerConnection c = ((WireSocket) conn).connection;
-    if (c != null) {
-      c.closed(code, reason, remote);
-    }
-  }
-
-  @Override
-  protected boolean removeConnection(WebSocket ws) {
-    sockets.remove(ws);
-    ((WireSocket) ws).meter().close();
-    return super.removeConnection(ws);
-  }
-
-  @Override
-  public void onError(WebSocket conn, Exception ex) {
-    if (conn == null && started.getCount() > 0) {
-      startFailure.compareAndSet(null, ex);
-      started.countDown();
+  private static void closeQuietly(java.io.Closeable c) {
+    if (c == null) {
       return;
     }
-    LOG.debug("WebSocket error on {}", conn, ex);
-  }
-
-  // ---- deferred work ----
-
-  void drainLater(ServerConnection connection) {
     try {
-      events.execute(connection::drain);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      connection.drain();
-    }
-  }
-
-  void closeAbruptlyLater(WireSocket socket, int code, String reason) {
-    Runnable close = () -> {
-      socket.closeConnection(code, reason);
-      socket.outQueue.clear();
-    };
-    try {
-      housekeeper.execute(close);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      close.run();
-    }
-  }
-
-  private void housekeep() {
-    try {
-      long now = System.nanoTime();
-      long handshakeNanos = settings.handshakeTimeout.toNanos();
-      long pingNanos = settings.pingInterval.toNanos();
-      long idleNanos = settings.idleTimeout.toNanos();
-      for (WireSocket socket : sockets) {
-        if (socket.isClosed()) {
-          sockets.remove(socket);
-          continue;
-        }
-        ServerConnection c = socket.connection;
-        if (!socket.isOpen() || c == null) {
-          // Request head, handshake, HTTP answer or closing handshake still pending.
-          long since = socket.stalledSince(now);
-          if (now - since > handshakeNanos) {
-            socket.closeConnection(1006, "request or close not completed in time");
-            socket.outQueue.clear();
-          }
-          continue;
-        }
-        if (idleNanos > 0 && now - c.lastMessageNanos > idleNanos) {
-          socket.close(1000, "idle timeout");
-          continue;
-        }
-        if (pingNanos > 0 && now - c.lastPingNanos >= pingNanos) {
-          if (c.awaitingPong) {
-            socket.closeConnection(1006, "no pong within " + settings.pingInterval.toMillis() + " ms");
-            socket.outQueue.clear();
-            continue;
-          }
-          c.awaitingPong = true;
-          c.lastPingNanos = now;
-          try {
-            socket.sendPing();
-          } catch (RuntimeException e) {
-            // closed concurrently
-          }
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("WebSocket housekeeping failed", e);
+      c.close();
+    } catch (IOException e) {
+      LOG.debug("close failed", e);
     }
   }
 }

@@ -11,7 +11,9 @@ import java.util.function.Predicate;
 /**
  * A WebSocket server on one port that also answers plain HTTP requests (status pages, health
  * checks) on the same port. Connections are routed by request path to a {@link SocketHandler}
- * (upgrades) or an {@link HttpHandler} (everything else). Built on Java-WebSocket.
+ * (upgrades) or an {@link HttpHandler} (everything else). Our own RFC 6455 implementation on
+ * java.nio: a few event-loop threads read and decode, handlers run on them, and sends from any
+ * thread go straight to the socket (only what the kernel does not take is queued).
  *
  * <pre>{@code
  * try (WebServer server = WebServer.builder()
@@ -300,7 +302,10 @@ public final class WebServer implements AutoCloseable {
       return this;
     }
 
-    /** Decoder threads; callbacks run on them, so handlers must not block. Default: CPU count. */
+    /**
+     * Event-loop threads; sockets are spread over them and every handler callback runs on its
+     * socket's loop, so handlers must not block. Default: CPU count.
+     */
     public Builder workerThreads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("workerThreads must be positive, got " + threads);

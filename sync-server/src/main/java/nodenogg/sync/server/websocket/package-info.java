@@ -1,5 +1,5 @@
 /**
- * The one binding to the WebSocket library: {@code WebServer} accepts connections on one port,
+ * Our WebSocket server (RFC 6455 on java.nio, no library): {@code WebServer} accepts connections on one port,
  * answers plain HTTP GETs (status pages), applies the origin allow-list and size limits, and routes
  * each connection by path to a {@link nodenogg.sync.server.websocket.SocketHandler}. Protocol code
  * (Hocuspocus, y-websocket, y-webrtc signalling) sees only {@link nodenogg.sync.server.websocket.Connection}.
