@@ -5,12 +5,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import nodenogg.crdt.sync.SyncDocument;
 import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.SyncServerHooks;
+import nodenogg.sync.server.websocket.LoopExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ public final class DocumentRegistry {
   };
 
   private final ExecutorService pool;
+  /** Document tasks stay on the WebSocket loop that read the message; from other threads, the pool. */
+  private final Executor documentThreads;
   private final DocumentStore store;
   private final SyncServerHooks hooks;
   private final Supplier<SyncDocument> factory;
@@ -42,6 +46,7 @@ public final class DocumentRegistry {
 
   public DocumentRegistry(ExecutorService pool, DocumentStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
     this.pool = pool;
+    this.documentThreads = Boolean.getBoolean("nodenogg.docs.pool") ? pool : new LoopExecutor(pool);
     this.store = store;
     this.hooks = hooks;
     this.factory = factory;
@@ -79,7 +84,7 @@ public final class DocumentRegistry {
       for (byte[] u : updates) {
         doc.apply(u, STORE_ORIGIN);
       }
-      ServerDocument sd = new ServerDocument(name, doc, new SerialExecutor(pool), store, hooks,
+      ServerDocument sd = new ServerDocument(name, doc, new SerialExecutor(documentThreads), store, hooks,
           ThreadLocalRandom.current().nextLong(1L << 32), () -> maybeUnload(name));
       LOG.debug("loaded document '{}' ({} stored updates)", name, updates.size());
       try {

@@ -41,8 +41,22 @@ final class IoLoop implements Runnable {
     this.selector = Selector.open();
     this.tickNanos = tickMillis * 1_000_000L;
     this.onTick = onTick;
-    this.thread = new Thread(this, name);
+    this.thread = new LoopThread(this, name);
     thread.setDaemon(true);
+  }
+
+  /** The thread of an event loop, so code running on it can find its loop. */
+  static final class LoopThread extends Thread {
+    final IoLoop loop;
+
+    LoopThread(IoLoop loop, String name) {
+      super(loop, name);
+      this.loop = loop;
+    }
+  }
+
+  boolean stopping() {
+    return stopping;
   }
 
   boolean inLoop() {
@@ -103,7 +117,9 @@ final class IoLoop implements Runnable {
           }
         }
       }
-      runTasks();
+      while (!tasks.isEmpty()) {
+        runTasks();
+      }
     } catch (IOException | RuntimeException | Error e) {
       if (!stopping) {
         LOG.error("event loop {} failed", thread.getName(), e);

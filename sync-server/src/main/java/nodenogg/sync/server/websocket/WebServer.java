@@ -142,7 +142,7 @@ public final class WebServer implements AutoCloseable {
     int maxConnections = 10_000;
     long maxInFlightBytes = 0; // 0 = derived from the heap, see inFlightBudget()
     int maxHeadBytes = 16 * 1024;
-    int workerThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int workerThreads = Integer.getInteger("nodenogg.ws.loops", Math.max(1, Runtime.getRuntime().availableProcessors()));
 
     SocketHandler socketRoute(String path) {
       for (int i = 0; i < socketPaths.size(); i++) {

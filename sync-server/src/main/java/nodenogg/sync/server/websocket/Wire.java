@@ -501,6 +501,11 @@ final class Wire implements Connection, IoLoop.Ready {
       }
       frameHead[frameHeadLength++] = b[off++];
       if (frameHeadLength == 2) {
+        if ((frameHead[1] & 0x80) == 0) {
+          frameHeadLength = 0;
+          protocolError(1002, "client frames must be masked");
+          return;
+        }
         int len7 = frameHead[1] & 0x7f;
         frameHeadNeeded = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
       }
@@ -536,9 +541,6 @@ final class Wire implements Connection, IoLoop.Ready {
     opcode = b0 & 0x0f;
     if ((b0 & 0x70) != 0) {
       return protocolError(1002, "reserved bits set without a negotiated extension");
-    }
-    if ((b1 & 0x80) == 0) {
-      return protocolError(1002, "client frames must be masked");
     }
     int len7 = b1 & 0x7f;
     long length;
