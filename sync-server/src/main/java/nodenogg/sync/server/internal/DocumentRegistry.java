@@ -46,7 +46,7 @@ public final class DocumentRegistry {
 
   public DocumentRegistry(ExecutorService pool, DocumentStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
     this.pool = pool;
-    this.documentThreads = Boolean.getBoolean("nodenogg.docs.pool") ? pool : new LoopExecutor(pool);
+    this.documentThreads = new LoopExecutor(pool);
     this.store = store;
     this.hooks = hooks;
     this.factory = factory;

@@ -142,7 +142,7 @@ public final class WebServer implements AutoCloseable {
     int maxConnections = 10_000;
     long maxInFlightBytes = 0; // 0 = derived from the heap, see inFlightBudget()
     int maxHeadBytes = 16 * 1024;
-    int workerThreads = Integer.getInteger("nodenogg.ws.loops", Math.max(1, Runtime.getRuntime().availableProcessors()));
+    int workerThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
     SocketHandler socketRoute(String path) {
       for (int i = 0; i < socketPaths.size(); i++) {
@@ -304,7 +304,9 @@ public final class WebServer implements AutoCloseable {
 
     /**
      * Event-loop threads; sockets are spread over them and every handler callback runs on its
-     * socket's loop, so handlers must not block. Default: CPU count.
+     * socket's loop, so handlers must not block. Default: half the CPU count, at least one (work
+     * that starts from a message runs on the loop that read it, and sends go straight to the
+     * socket, so one loop per two cores leaves room for storage, GC and the other threads).
      */
     public Builder workerThreads(int threads) {
       if (threads < 1) {
