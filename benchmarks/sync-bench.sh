@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sync-server load benchmark (issue 6): the same load, from js/syncbench/load.mjs (raw Hocuspocus
 # protocol client, one Node process), against
-#   ours-mem     java -jar cli/target/microcosm.jar serve --memory        (documents in memory)
-#   ours-sqlite  java -jar cli/target/microcosm.jar serve --data <tmpdir> (SQLite, every update durable)
+#   ours-mem     ./microcosm serve --memory        (documents in memory)
+#   ours-sqlite  ./microcosm serve --data <tmpdir> (SQLite, every update durable)
 #   hocuspocus   node js/syncbench/hocuspocus-ref.mjs                     (@hocuspocus/server 4.7.0, defaults,
 #                                                                           no extension = memory only)
 # in ONE run, servers interleaved per scenario and repetition, then writes docs/benchmarks/sync.md.
@@ -17,7 +17,7 @@
 # Defaults: 2 repetitions, fanout 50 clients in one room at 1960 and at 400 updates/s (total) for 20 s
 # each (3 s warm-up),
 # rooms 1000 clients over 1000 rooms, idle 10000 clients over 1000 rooms held 10 s, join a 1100 KiB doc.
-# JAVA_OPTS is passed to our server's JVM (default: none, i.e. the JVM's own heap sizing).
+# JAVA_OPTS, when set, replaces the JVM options ./microcosm serve uses by default (see that script).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cmdline="benchmarks/sync-bench.sh $*"
@@ -82,8 +82,13 @@ start_server() {
     ours-mem|ours-sqlite)
       local store=(--memory)
       if [[ $1 == ours-sqlite ]]; then rm -rf "$work/data"; mkdir -p "$work/data"; store=(--data "$work/data"); fi
-      # shellcheck disable=SC2086
-      java ${JAVA_OPTS:-} -jar "$jar" serve --host 127.0.0.1 --port 0 "${store[@]}" > "$log" 2>&1 &
+      # Started the way users start it: ./microcosm serve, with its default JVM options unless
+      # JAVA_OPTS is set (then exactly those).
+      if [[ -n "${JAVA_OPTS+set}" ]]; then
+        MICROCOSM_JAVA_OPTS="$JAVA_OPTS" "$root/microcosm" serve --host 127.0.0.1 --port 0 "${store[@]}" > "$log" 2>&1 &
+      else
+        "$root/microcosm" serve --host 127.0.0.1 --port 0 "${store[@]}" > "$log" 2>&1 &
+      fi
       server_pid=$!; kind=java ;;
     hocuspocus)
       (cd "$js" && exec node --expose-gc syncbench/hocuspocus-ref.mjs 0) > "$log" 2>&1 &
@@ -113,7 +118,7 @@ scenario_args() {
 
 printf '{"meta":true,"date":"%s","host":"%s","cpus":%s,"java":"%s","node":"%s","javaOpts":"%s","load":"%s","ulimit":%s}\n' \
   "$(date -u +%Y-%m-%dT%H:%MZ)" "$(uname -srm)" "$(nproc)" "$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')" \
-  "$(node --version)" "${JAVA_OPTS:-}" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(ulimit -n)" >> "$results"
+  "$(node --version)" "${JAVA_OPTS-(./microcosm serve defaults)}" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(ulimit -n)" >> "$results"
 
 expanded=""
 for sc in $scenarios; do
