@@ -5,6 +5,8 @@
 #   ours-sqlite  ./microcosm serve --data <tmpdir> (SQLite, every update durable)
 #   hocuspocus   node js/syncbench/hocuspocus-ref.mjs                     (@hocuspocus/server 4.7.0, defaults,
 #                                                                           no extension = memory only)
+#   relay-java   ./microcosm bench relay     floor: our WebSocket transport forwarding each update unchanged
+#   relay-node   node js/syncbench/relay-floor.mjs  floor: the ws library doing the same (fanout only)
 # in ONE run, servers interleaved per scenario and repetition, then writes docs/benchmarks/sync.md.
 # Each server is started fresh for every scenario and stopped afterwards. Loopback only.
 #
@@ -92,6 +94,16 @@ start_server() {
       server_pid=$!; kind=java ;;
     hocuspocus)
       (cd "$js" && exec node --expose-gc syncbench/hocuspocus-ref.mjs 0) > "$log" 2>&1 &
+      server_pid=$!; kind=node ;;
+    relay-java) # floor: our transport forwarding updates, no CRDT (./microcosm bench relay)
+      if [[ -n "${JAVA_OPTS+set}" ]]; then
+        MICROCOSM_JAVA_OPTS="$JAVA_OPTS" "$root/microcosm" bench relay --port 0 > "$log" 2>&1 &
+      else
+        "$root/microcosm" bench relay --port 0 > "$log" 2>&1 &
+      fi
+      server_pid=$!; kind=java ;;
+    relay-node) # floor: the ws library forwarding updates, no CRDT
+      (cd "$js" && exec node syncbench/relay-floor.mjs 0) > "$log" 2>&1 &
       server_pid=$!; kind=node ;;
     *) echo "sync-bench.sh: unknown server $1" >&2; exit 2 ;;
   esac
