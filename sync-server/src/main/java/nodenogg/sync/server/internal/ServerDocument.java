@@ -228,7 +228,8 @@ public final class ServerDocument {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    lastWrite = f;
+    // a completed write is remembered as the shared DONE: a quiet document keeps no future of its own
+    lastWrite = f.isDone() && !f.isCompletedExceptionally() ? DONE : f;
     if (f.isDone() && !earlierPending) {
       // the in-memory store (and a failing one) complete at once: no executor hop, and no earlier
       // completion can still be queued, so acks stay in order
