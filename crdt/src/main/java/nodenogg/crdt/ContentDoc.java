@@ -77,7 +77,7 @@ final class ContentDoc implements Content {
 
     @Override
     public Content copy() {
-        return new ContentDoc(docFromOpts(doc.guid, opts));
+        return new ContentDoc(docFromOpts(doc.guid(), opts));
     }
 
     @Override
@@ -105,7 +105,7 @@ final class ContentDoc implements Content {
 
     @Override
     public void write(UpdateEncoder encoder, int offset) {
-        encoder.writeString(doc.guid);
+        encoder.writeString(doc.guid());
         encoder.writeAny(opts);
     }
 

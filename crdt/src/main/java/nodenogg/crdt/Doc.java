@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -71,15 +70,17 @@ public final class Doc {
     }
 
     volatile long clientId;
-    final String guid;
+    private volatile String guid; // generated on first use: a server never asks for most documents' guid
     final boolean gc;
     final StructStore store = new StructStore();
-    final Map<String, AbstractType<?>> share = new LinkedHashMap<>();
+    final Map<String, AbstractType<?>> share = new LinkedHashMap<>(4);
     final ReentrantLock lock = new ReentrantLock();
     Transaction transaction;
-    final List<Transaction> transactionCleanups = new ArrayList<>();
-    private final CopyOnWriteArrayList<UpdateListener> updateListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<UpdateListener> updateV2Listeners = new CopyOnWriteArrayList<>();
+    final List<Transaction> transactionCleanups = new ArrayList<>(2);
+    // A server keeps thousands of documents with few or no listeners: each Listeners is one reference
+    // to a shared empty array until something subscribes.
+    private final Listeners<Object> updateListeners = new Listeners<>();
+    private final Listeners<Object> updateV2Listeners = new Listeners<>();
     final Listeners<Transaction> afterTransactionListeners = new Listeners<>();
     final Listeners<Transaction> beforeObserverListeners = new Listeners<>();
     final Listeners<Transaction> afterCleanupListeners = new Listeners<>();
@@ -90,7 +91,7 @@ public final class Doc {
 
     public Doc(Options opts) {
         this.clientId = opts.clientId != null ? opts.clientId : generateClientId();
-        this.guid = opts.guid != null ? opts.guid : UUID.randomUUID().toString();
+        this.guid = opts.guid;
         this.gc = opts.gc;
         this.autoLoad = opts.autoLoad;
         this.shouldLoad = opts.shouldLoad;
@@ -108,7 +109,8 @@ public final class Doc {
     boolean shouldLoad;
     Object meta;
     boolean destroyed;
-    final java.util.Set<Doc> subdocs = new java.util.LinkedHashSet<>();
+    /** Sub-documents held by this doc; null until the first one is added. Guarded by the lock. */
+    java.util.Set<Doc> subdocs;
     final Listeners<SubdocsEvent> subdocsListeners = new Listeners<>();
     final Listeners<Doc> destroyListeners = new Listeners<>();
 
@@ -152,14 +154,17 @@ public final class Doc {
 
     /** The sub-documents currently held by this doc (insertion order). */
     public java.util.Set<Doc> getSubdocs() {
-        return read(() -> java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(subdocs)));
+        return read(() -> subdocs == null ? java.util.Collections.emptySet()
+                : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(subdocs)));
     }
 
     public java.util.Set<String> getSubdocGuids() {
         return read(() -> {
             java.util.Set<String> s = new java.util.LinkedHashSet<>();
-            for (Doc d : subdocs) {
-                s.add(d.guid);
+            if (subdocs != null) {
+                for (Doc d : subdocs) {
+                    s.add(d.guid());
+                }
             }
             return s;
         });
@@ -199,8 +204,19 @@ public final class Doc {
         return clientId;
     }
 
+    /** The document's guid: the one given in the options, else a random UUID fixed on first call. */
     public String guid() {
-        return guid;
+        String g = guid;
+        if (g == null) {
+            synchronized (this) {
+                g = guid;
+                if (g == null) {
+                    g = UUID.randomUUID().toString();
+                    guid = g;
+                }
+            }
+        }
+        return g;
     }
 
     /** Whether deleted content is garbage-collected. */
@@ -332,14 +348,12 @@ public final class Doc {
 
     /** Listen to the v1 update of every transaction that changed something. */
     public Subscription onUpdate(UpdateListener l) {
-        updateListeners.add(l);
-        return () -> updateListeners.remove(l);
+        return updateListeners.addListener(l);
     }
 
     /** Listen to the v2 update of every transaction that changed something (after the v1 listeners). */
     public Subscription onUpdateV2(UpdateListener l) {
-        updateV2Listeners.add(l);
-        return () -> updateV2Listeners.remove(l);
+        return updateV2Listeners.addListener(l);
     }
 
     /** Called after each transaction's observers, before gc/merging and the update event. */
@@ -455,19 +469,21 @@ public final class Doc {
 
     void emitUpdate(Transaction tr) {
         afterCleanupListeners.call(tr);
-        if (!updateListeners.isEmpty()) {
+        Object[] v1 = updateListeners.snapshot();
+        if (v1.length > 0) {
             byte[] u = tr.encodeUpdate(new UpdateEncoderV1());
             if (u != null) {
-                for (UpdateListener l : updateListeners) {
-                    l.onUpdate(u, tr.origin, tr);
+                for (Object l : v1) {
+                    ((UpdateListener) l).onUpdate(u, tr.origin, tr);
                 }
             }
         }
-        if (!updateV2Listeners.isEmpty()) {
+        Object[] v2 = updateV2Listeners.snapshot();
+        if (v2.length > 0) {
             byte[] u = tr.encodeUpdate(new UpdateEncoderV2());
             if (u != null) {
-                for (UpdateListener l : updateV2Listeners) {
-                    l.onUpdate(u, tr.origin, tr);
+                for (Object l : v2) {
+                    ((UpdateListener) l).onUpdate(u, tr.origin, tr);
                 }
             }
         }

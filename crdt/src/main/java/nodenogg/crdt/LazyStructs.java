@@ -63,7 +63,7 @@ final class LazyStructs {
         ID parentId = null;
         if (cantCopyParentInfo) {
             if (decoder.readParentInfo()) {
-                ykey = decoder.readString();
+                ykey = decoder.readString().intern(); // root names repeat: share one copy
             } else {
                 parentId = decoder.readLeftID();
             }

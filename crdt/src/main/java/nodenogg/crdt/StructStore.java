@@ -10,7 +10,8 @@ import java.util.Map;
  * structs and pending delete set of out-of-order updates. Guarded by the owning Doc's lock.
  */
 final class StructStore {
-    final Map<Long, ArrayList<AbstractStruct>> clients = new java.util.LinkedHashMap<>();
+    // small first table: most documents a server holds have a few writers (the map grows as needed)
+    final Map<Long, ArrayList<AbstractStruct>> clients = new java.util.LinkedHashMap<>(4);
     /** Structs that could not be integrated yet, per client in clock order; null when none. */
     PendingStructs pendingStructs;
     /** Delete ranges that refer to clocks we do not have yet; null when none. */
@@ -32,7 +33,8 @@ final class StructStore {
     }
 
     Map<Long, Long> getStateVector() {
-        Map<Long, Long> sm = new java.util.LinkedHashMap<>();
+        // sized for its entries: a cached snapshot lives as long as the document does not change
+        Map<Long, Long> sm = new java.util.LinkedHashMap<>(Math.max(2, (int) (clients.size() / 0.75f) + 1));
         for (Map.Entry<Long, ArrayList<AbstractStruct>> e : clients.entrySet()) {
             AbstractStruct last = e.getValue().get(e.getValue().size() - 1);
             sm.put(e.getKey(), last.id.clock + last.length);
@@ -60,7 +62,7 @@ final class StructStore {
         stateVectorCache = null;
         ArrayList<AbstractStruct> structs = clients.get(struct.id.client);
         if (structs == null) {
-            structs = new ArrayList<>();
+            structs = new ArrayList<>(4); // many clients write a few structs each
             clients.put(struct.id.client, structs);
         } else {
             AbstractStruct last = structs.get(structs.size() - 1);

@@ -19,10 +19,15 @@ final class Subdocs {
         Doc doc = tr.doc;
         for (Doc sub : tr.subdocsAdded) {
             sub.clientId = doc.clientId;
+            if (doc.subdocs == null) {
+                doc.subdocs = new LinkedHashSet<>();
+            }
             doc.subdocs.add(sub);
         }
         for (Doc sub : tr.subdocsRemoved) {
-            doc.subdocs.remove(sub);
+            if (doc.subdocs != null) {
+                doc.subdocs.remove(sub);
+            }
         }
         SubdocsEvent ev = new SubdocsEvent(new LinkedHashSet<>(tr.subdocsLoaded), new LinkedHashSet<>(tr.subdocsAdded),
                 new LinkedHashSet<>(tr.subdocsRemoved), tr);
@@ -42,15 +47,17 @@ final class Subdocs {
 
     static void destroy(Doc d) {
         d.destroyed = true;
-        for (Doc sub : new ArrayList<>(d.subdocs)) {
-            sub.destroy();
+        if (d.subdocs != null) {
+            for (Doc sub : new ArrayList<>(d.subdocs)) {
+                sub.destroy();
+            }
         }
         Item item = d.item;
         if (item != null) {
             d.item = null;
             // the item may already be garbage-collected (ContentDeleted); Yjs then builds a throw-away doc
             ContentDoc content = item.content instanceof ContentDoc ? (ContentDoc) item.content : null;
-            Doc replacement = ContentDoc.docFromOpts(d.guid, content == null ? new java.util.HashMap<>() : content.opts, false);
+            Doc replacement = ContentDoc.docFromOpts(d.guid(), content == null ? new java.util.HashMap<>() : content.opts, false);
             if (content != null) {
                 content.doc = replacement;
             }

@@ -137,7 +137,7 @@ final class UpdateCodec {
                         ID parentId = null;
                         if (cantCopyParentInfo) {
                             if (decoder.readParentInfo()) {
-                                ykey = decoder.readString();
+                                ykey = decoder.readString().intern(); // root names repeat: share one copy
                             } else {
                                 parentId = decoder.readLeftID();
                             }

@@ -1,13 +1,15 @@
 package nodenogg.crdt.sync;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 
 /**
@@ -77,11 +79,28 @@ public final class Awareness implements AutoCloseable {
 
   private final long clientId;
   private final LongSupplier clock;
-  private final Map<Long, Object> states = new LinkedHashMap<>();
-  private final Map<Long, Meta> meta = new LinkedHashMap<>();
-  private final List<Listener> changeListeners = new CopyOnWriteArrayList<>();
-  private final List<Listener> updateListeners = new CopyOnWriteArrayList<>();
+  // small tables: a server keeps one Awareness per loaded document, most with a handful of clients
+  private final Map<Long, Object> states = new LinkedHashMap<>(4);
+  private final Map<Long, Meta> meta = new LinkedHashMap<>(4);
+  // copy-on-write arrays (all empty ones share NO_LISTENERS), swapped with compare-and-set so that
+  // registering never waits for this object's lock
+  private volatile Listener[] changeListeners = NO_LISTENERS;
+  private volatile Listener[] updateListeners = NO_LISTENERS;
   private boolean closed;
+
+  private static final Listener[] NO_LISTENERS = {};
+  private static final VarHandle CHANGE;
+  private static final VarHandle UPDATE;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      CHANGE = l.findVarHandle(Awareness.class, "changeListeners", Listener[].class);
+      UPDATE = l.findVarHandle(Awareness.class, "updateListeners", Listener[].class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** An awareness for {@code clientId} on the system clock, local state {@code {}} (clock 0). */
   public Awareness(long clientId) {
@@ -174,21 +193,51 @@ public final class Awareness implements AutoCloseable {
 
   /** Listener for changes that add, remove or alter a state (y-protocols 'change'). */
   public Registration onChange(Listener l) {
-    return register(changeListeners, l);
+    return register(CHANGE, l);
   }
 
   /** Listener for every accepted entry, including renewals with an equal state (y-protocols 'update'). */
   public Registration onUpdate(Listener l) {
-    return register(updateListeners, l);
+    return register(UPDATE, l);
   }
 
-  private static Registration register(List<Listener> list, Listener l) {
+  private Registration register(VarHandle field, Listener l) {
     Objects.requireNonNull(l, "listener");
-    list.add(l);
-    return () -> list.remove(l);
+    while (true) {
+      Listener[] cur = (Listener[]) field.getVolatile(this);
+      Listener[] next = Arrays.copyOf(cur, cur.length + 1);
+      next[cur.length] = l;
+      if (field.compareAndSet(this, cur, next)) {
+        break;
+      }
+    }
+    return () -> unregister(field, l);
   }
 
-  private static void emit(List<Listener> list, Change c, Object origin) {
+  /** Removes the first registration of {@code l}. */
+  private void unregister(VarHandle field, Listener l) {
+    while (true) {
+      Listener[] cur = (Listener[]) field.getVolatile(this);
+      int i = 0;
+      while (i < cur.length && cur[i] != l) {
+        i++;
+      }
+      if (i == cur.length) {
+        return;
+      }
+      Listener[] next = NO_LISTENERS;
+      if (cur.length > 1) {
+        next = new Listener[cur.length - 1];
+        System.arraycopy(cur, 0, next, 0, i);
+        System.arraycopy(cur, i + 1, next, i, cur.length - i - 1);
+      }
+      if (field.compareAndSet(this, cur, next)) {
+        return;
+      }
+    }
+  }
+
+  private static void emit(Listener[] list, Change c, Object origin) {
     for (Listener l : list) {
       l.onChange(c, origin);
     }
@@ -388,7 +437,7 @@ public final class Awareness implements AutoCloseable {
     }
     closed = true;
     setLocalState(null);
-    changeListeners.clear();
-    updateListeners.clear();
+    changeListeners = NO_LISTENERS;
+    updateListeners = NO_LISTENERS;
   }
 }

@@ -5,7 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Where the server keeps document updates. The server appends every update that changed a document
- * and acknowledges it to clients only when {@link #append}'s future completes, so an implementation
+ * (broadcasting it to the document's other clients meanwhile) and acknowledges it to its sender only
+ * when {@link #append}'s future completes, so an implementation
  * must complete it only once the update is durable (or, for {@link #inMemory()}, kept).
  *
  * <p>Thread-safety: implementations must be thread-safe; futures should complete in append order.

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Yjs sync server on one port: the Hocuspocus protocol on {@code /sync} (what the nodenogg.in web
  * app speaks), the y-webrtc signalling relay on {@code /signal}, {@code GET /status},
- * and the y-websocket protocol on every other path ({@code /<room>}). Updates are stored in a
- * {@link DocumentStore} before they are acknowledged or broadcast.
+ * and the y-websocket protocol on every other path ({@code /<room>}). Updates are broadcast to a
+ * document's connections as soon as they are applied and acknowledged to their sender only once the
+ * {@link DocumentStore} holds them durably.
  *
  * <pre>{@code
  * try (SyncServer server = SyncServer.builder().port(8787).store(DocumentStore.inMemory()).build().start()) {

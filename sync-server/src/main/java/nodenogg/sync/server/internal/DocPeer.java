@@ -7,7 +7,7 @@ package nodenogg.sync.server.internal;
  */
 public interface DocPeer {
 
-  /** Sends a stored update (broadcast); encode it through {@link Broadcast#message} to share bytes. */
+  /** Sends an applied update (broadcast); encode it through {@link Broadcast#message} to share bytes. */
   void sendUpdate(Broadcast update);
 
   /** Sends an awareness update. */

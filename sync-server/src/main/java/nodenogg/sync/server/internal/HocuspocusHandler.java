@@ -45,7 +45,7 @@ public final class HocuspocusHandler implements SocketHandler {
     final long openedAt = System.currentTimeMillis();
     volatile long lastMessageAt = openedAt;
     volatile boolean everAuthenticated;
-    final Map<String, Session> sessions = new LinkedHashMap<>();
+    final Map<String, Session> sessions = new LinkedHashMap<>(2); // usually one document per socket
     long queuedBytes;
     int queuedMessages;
 
@@ -65,7 +65,7 @@ public final class HocuspocusHandler implements SocketHandler {
     final String address;
     final String documentName;
     State state = State.PENDING; // guarded by client
-    List<byte[]> queue = new ArrayList<>(); // guarded by client
+    List<byte[]> queue; // messages waiting for READY; null when none. Guarded by client
     boolean readOnly;
     boolean acquired;
     volatile ServerDocument doc;
@@ -111,11 +111,14 @@ public final class HocuspocusHandler implements SocketHandler {
     }
 
     void dropQueue() {
+      if (queue == null) {
+        return;
+      }
       for (byte[] m : queue) {
         client.queuedBytes -= m.length;
         client.queuedMessages--;
       }
-      queue = new ArrayList<>();
+      queue = null;
     }
 
     /** Leaves the document and drops the registry reference, if taken. */
@@ -217,6 +220,9 @@ public final class HocuspocusHandler implements SocketHandler {
               || c.queuedMessages + 1 > ctx.preAuthMaxMessages()) {
             c.fatal(CloseCodes.RESET_CONNECTION, "too much sent before authentication");
             return;
+          }
+          if (s.queue == null) {
+            s.queue = new ArrayList<>(4);
           }
           s.queue.add(bytes);
           c.queuedBytes += bytes.length;
@@ -331,7 +337,7 @@ public final class HocuspocusHandler implements SocketHandler {
           return;
         }
         batch = s.queue;
-        if (batch.isEmpty()) {
+        if (batch == null) {
           s.state = State.READY;
           return;
         }

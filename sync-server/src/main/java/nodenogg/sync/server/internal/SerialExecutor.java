@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 public final class SerialExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
   private final Executor pool;
-  private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+  // small at first: most documents are quiet, and the deque grows under load (it never shrinks)
+  private final ArrayDeque<Runnable> tasks = new ArrayDeque<>(3);
   private boolean running;
 
   public SerialExecutor(Executor pool) {

@@ -1,10 +1,10 @@
 package nodenogg.sync.server.internal;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import nodenogg.crdt.sync.Awareness;
 import nodenogg.crdt.sync.SyncDocument;
@@ -18,14 +18,22 @@ import org.slf4j.LoggerFactory;
  * durability bookkeeping. Every method runs its work on the document's {@link SerialExecutor};
  * public methods may be called from any thread.
  *
- * <p>Durability: an update that changes the document is appended to the store and only after the
- * append completes is it acknowledged to the sender and broadcast to every peer (the sender
- * included, as Hocuspocus and y-websocket do). An update that changes nothing is acknowledged once
- * every earlier write is durable. If an append fails the document is marked failed, all peers are
- * aborted (clients keep their edits and resync), and the registry unloads it.
+ * <p>Durability: an update that changes the document is broadcast to every peer (the sender
+ * included, as Hocuspocus and y-websocket do) as soon as it is applied, and appended to the store;
+ * it is acknowledged to the sender only once the append completes. An update that changes nothing is
+ * acknowledged once every earlier write is durable. A broadcast update whose append later fails
+ * loses nothing acknowledged: the sender still holds it unacknowledged, and the document is marked
+ * failed, all peers are aborted (clients keep their edits and resync against the durable state),
+ * and the registry unloads it.
+ *
+ * <p>Memory: a server keeps one of these per loaded document, so the peers are a copy-on-write
+ * array (joins and leaves are rare, broadcasts frequent) and nothing is allocated before it is used.
  */
 public final class ServerDocument {
   private static final Logger LOG = LoggerFactory.getLogger(ServerDocument.class);
+  private static final CompletableFuture<?> DONE = CompletableFuture.completedFuture(null);
+  private static final DocPeer[] NO_PEERS = {};
+  private static final long[] NO_IDS = {};
 
   private final String name;
   private final SyncDocument doc;
@@ -34,13 +42,15 @@ public final class ServerDocument {
   private final DocumentStore store;
   private final SyncServerHooks hooks;
   private final Runnable onIdle;
-  private final Map<DocPeer, Long> peers = new LinkedHashMap<>(); // peer -> bound awareness id (-1 none)
-  private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
+  // peers[i] is bound to awareness client id bound[i] (-1 none); both replaced on join/leave, executor only
+  private DocPeer[] peers = NO_PEERS;
+  private long[] bound = NO_IDS;
+  private CompletableFuture<?> lastWrite = DONE;
   private volatile int inFlight;
   private volatile int peerCount;
   private volatile boolean failed;
   private byte[] emitted; // the update the document emitted during the current apply
-  private List<byte[]> outbox = new ArrayList<>(); // stored updates waiting for the next broadcast
+  private List<byte[]> outbox; // applied updates waiting for the next broadcast; null when none
 
   ServerDocument(String name, SyncDocument doc, SerialExecutor exec, DocumentStore store, SyncServerHooks hooks,
       long awarenessClientId, Runnable onIdle) {
@@ -55,7 +65,7 @@ public final class ServerDocument {
     awareness.setLocalState(null); // the server has no presence of its own
     awareness.onUpdate((change, origin) -> {
       byte[] msg = awareness.encodeUpdate(change.all());
-      for (DocPeer p : new ArrayList<>(peers.keySet())) {
+      for (DocPeer p : peers) {
         p.sendAwareness(msg);
       }
     });
@@ -82,8 +92,16 @@ public final class ServerDocument {
   /** Adds a peer; {@code then} runs on the document executor after the peer is registered. */
   public void join(DocPeer peer, boolean readOnly, Runnable then) {
     exec.execute(() -> {
-      peers.put(peer, -1L);
-      peerCount = peers.size();
+      if (indexOf(peer) < 0) {
+        int n = peers.length;
+        DocPeer[] p = Arrays.copyOf(peers, n + 1);
+        long[] b = Arrays.copyOf(bound, n + 1);
+        p[n] = peer;
+        b[n] = -1;
+        peers = p;
+        bound = b;
+        peerCount = n + 1;
+      }
       safe(() -> hooks.onConnect(name, peer.remoteAddress(), readOnly));
       then.run();
     });
@@ -92,13 +110,23 @@ public final class ServerDocument {
   /** Removes a peer and the awareness states it controlled. */
   public void leave(DocPeer peer) {
     exec.execute(() -> {
-      Long bound = peers.remove(peer);
-      peerCount = peers.size();
-      if (bound == null) {
+      int i = indexOf(peer);
+      if (i < 0) {
         return;
       }
-      if (bound >= 0) {
-        awareness.removeStates(List.of(bound), peer);
+      long id = bound[i];
+      int n = peers.length - 1;
+      DocPeer[] p = n == 0 ? NO_PEERS : new DocPeer[n];
+      long[] b = n == 0 ? NO_IDS : new long[n];
+      System.arraycopy(peers, 0, p, 0, i);
+      System.arraycopy(peers, i + 1, p, i, n - i);
+      System.arraycopy(bound, 0, b, 0, i);
+      System.arraycopy(bound, i + 1, b, i, n - i);
+      peers = p;
+      bound = b;
+      peerCount = n;
+      if (id >= 0) {
+        awareness.removeStates(List.of(id), peer);
       }
       safe(() -> hooks.onDisconnect(name, peer.remoteAddress()));
       onIdle.run();
@@ -116,23 +144,41 @@ public final class ServerDocument {
    */
   public void applyAwareness(DocPeer peer, byte[] update) {
     List<Awareness.Entry> entries = Awareness.decodeUpdate(update);
-    Long bound = peers.get(peer);
-    if (bound == null) {
+    int i = indexOf(peer);
+    if (i < 0) {
       return;
     }
-    List<Awareness.Entry> keep = new ArrayList<>();
+    List<Awareness.Entry> keep = new ArrayList<>(entries.size());
     for (Awareness.Entry e : entries) {
-      if (bound < 0 && !peers.containsValue(e.clientId())) {
-        bound = e.clientId();
-        peers.put(peer, bound);
+      if (bound[i] < 0 && !isBound(e.clientId())) {
+        bound[i] = e.clientId();
       }
-      if (e.clientId() == bound) {
+      if (e.clientId() == bound[i]) {
         keep.add(e);
       }
     }
     if (!keep.isEmpty()) {
       awareness.applyEntries(keep, peer);
     }
+  }
+
+  private int indexOf(DocPeer peer) {
+    DocPeer[] p = peers;
+    for (int i = 0; i < p.length; i++) {
+      if (p[i] == peer) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private boolean isBound(long clientId) {
+    for (long b : bound) {
+      if (b == clientId) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Expires outdated awareness states (call about every 3 s, on the executor). */
@@ -154,8 +200,9 @@ public final class ServerDocument {
   }
 
   /**
-   * Applies a peer's update (on the executor). {@code ack} runs with true once the update is durable
-   * (or changed nothing and every earlier write is durable); it is not run if storing fails.
+   * Applies a peer's update (on the executor) and queues its broadcast to every peer. {@code ack}
+   * runs with true once the update is durable (or changed nothing and every earlier write is
+   * durable); it is not run if storing fails.
    *
    * @throws RuntimeException for a malformed update (nothing applied)
    */
@@ -172,6 +219,8 @@ public final class ServerDocument {
       return;
     }
     safe(() -> hooks.onChange(name, update));
+    queueBroadcast(effective); // peers see it now; the sender's ack waits for the store
+    boolean earlierPending = inFlight > 0;
     inFlight++;
     CompletableFuture<?> f;
     try {
@@ -179,55 +228,87 @@ public final class ServerDocument {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    lastWrite = f;
-    f.whenComplete((r, e) -> exec.execute(() -> {
-      inFlight--;
-      if (e != null) {
-        fail(e);
-      } else if (!failed) {
-        safe(() -> hooks.onStore(name, update));
-        ack.accept(true);
-        queueBroadcast(effective);
-      }
+    // a completed write is remembered as the shared DONE: a quiet document keeps no future of its own
+    lastWrite = f.isDone() && !f.isCompletedExceptionally() ? DONE : f;
+    if (f.isDone() && !earlierPending) {
+      // the in-memory store (and a failing one) complete at once: no executor hop, and no earlier
+      // completion can still be queued, so acks stay in order
+      stored(update, ack, errorOf(f));
+    } else {
+      f.whenComplete((r, e) -> exec.execute(() -> stored(update, ack, e)));
+    }
+  }
+
+  private static Throwable errorOf(CompletableFuture<?> done) {
+    if (!done.isCompletedExceptionally()) {
+      return null;
+    }
+    try {
+      done.join();
+      return null;
+    } catch (CompletionException e) {
+      return e.getCause() != null ? e.getCause() : e;
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+
+  /** On the executor, once the append of {@code update} completed ({@code error} null) or failed. */
+  private void stored(byte[] update, Consumer<Boolean> ack, Throwable error) {
+    inFlight--;
+    if (error != null) {
+      fail(error);
+    } else if (!failed) {
+      safe(() -> hooks.onStore(name, update));
+      ack.accept(true);
+    }
+    if (idle()) {
       onIdle.run();
-    }));
+    }
   }
 
   /**
-   * Broadcasts stored updates to every peer. Updates stored while earlier tasks run are merged into
+   * Broadcasts applied updates to every peer. Updates applied while earlier tasks run are merged into
    * one message (as Hocuspocus does within an event-loop turn): the flush runs after the tasks
    * already queued on the executor.
    */
   private void queueBroadcast(byte[] update) {
-    outbox.add(update);
-    if (outbox.size() == 1) {
+    List<byte[]> box = outbox;
+    if (box == null) {
+      box = new ArrayList<>(4);
+      outbox = box;
       exec.execute(this::flushBroadcast);
     }
+    box.add(update);
   }
 
   private void flushBroadcast() {
     List<byte[]> batch = outbox;
-    outbox = new ArrayList<>();
-    if (batch.isEmpty()) {
-      return;
+    outbox = null;
+    if (batch == null || failed) {
+      return; // a failed document's peers are being aborted; they resync
     }
-    List<byte[]> messages = batch;
+    DocPeer[] targets = peers;
     if (batch.size() > 1) {
       try {
         byte[] merged = doc.merge(batch);
         if (merged != null) {
-          messages = List.of(merged);
+          send(targets, merged);
+          return;
         }
       } catch (RuntimeException e) {
         LOG.warn("merging {} updates of '{}' failed; sending them one by one", batch.size(), name, e);
       }
     }
-    List<DocPeer> targets = new ArrayList<>(peers.keySet());
-    for (byte[] m : messages) {
-      Broadcast b = new Broadcast(m);
-      for (DocPeer p : targets) {
-        p.sendUpdate(b);
-      }
+    for (byte[] m : batch) {
+      send(targets, m);
+    }
+  }
+
+  private static void send(DocPeer[] targets, byte[] update) {
+    Broadcast b = new Broadcast(update);
+    for (DocPeer p : targets) {
+      p.sendUpdate(b);
     }
   }
 
@@ -237,7 +318,7 @@ public final class ServerDocument {
     }
     failed = true;
     LOG.error("storing an update of document '{}' failed; closing its connections so clients resync", name, e);
-    for (DocPeer p : new ArrayList<>(peers.keySet())) {
+    for (DocPeer p : peers) {
       p.abort("storage failed");
     }
   }

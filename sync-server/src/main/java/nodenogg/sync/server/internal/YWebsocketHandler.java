@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The y-websocket protocol ({@code @y/websocket-server} behaviour): one document per socket, named
  * by the path without its leading '/' (not URL-decoded). On join the server sends SyncStep1 and the
- * known awareness states; updates are stored, then broadcast to every socket of the document (the
- * sender included). The token, if the server requires one, comes in the {@code token} query
+ * known awareness states; updates are broadcast to every socket of the document (the sender
+ * included) and stored; a SyncStep1 is answered once the socket's earlier updates are durable. The token, if the server requires one, comes in the {@code token} query
  * parameter; a denied socket gets an Auth PermissionDenied message and close code 4401 (the
  * y-websocket client does not reconnect on 44xx). Read-only sockets' updates are dropped.
  */

@@ -1,0 +1,219 @@
+package nodenogg.sync.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import nodenogg.crdt.Doc;
+import nodenogg.crdt.Updates;
+import nodenogg.crdt.sync.DocSync;
+import nodenogg.sync.server.DocumentStore;
+import nodenogg.sync.server.SyncServerHooks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The order of broadcast and acknowledgement in {@link ServerDocument}: peers get an update as soon
+ * as it is applied, the sender's acknowledgement (and the Step1 barrier) waits for the store, and a
+ * failed append acknowledges nothing and aborts every peer. The store's futures are completed by hand.
+ */
+class ServerDocumentOrderTest {
+  private ExecutorService pool;
+  private ManualStore store;
+  private ServerDocument doc;
+
+  /** A store whose appends complete only when the test says so. */
+  static final class ManualStore implements DocumentStore {
+    final LinkedBlockingQueue<CompletableFuture<Object>> pending = new LinkedBlockingQueue<>();
+    final List<byte[]> appended = new CopyOnWriteArrayList<>();
+
+    @Override
+    public List<byte[]> load(String document) {
+      return List.of();
+    }
+
+    @Override
+    public CompletableFuture<?> append(String document, byte[] update) {
+      appended.add(update);
+      CompletableFuture<Object> f = new CompletableFuture<>();
+      pending.add(f);
+      return f;
+    }
+
+    @Override
+    public CompletableFuture<?> flush() {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  static final class Peer implements DocPeer {
+    final List<byte[]> updates = new CopyOnWriteArrayList<>();
+    volatile String aborted;
+
+    @Override
+    public void sendUpdate(Broadcast update) {
+      updates.add(update.update());
+    }
+
+    @Override
+    public void sendAwareness(byte[] awarenessUpdate) {}
+
+    @Override
+    public String remoteAddress() {
+      return "test";
+    }
+
+    @Override
+    public void abort(String reason) {
+      aborted = reason;
+    }
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    pool = Executors.newFixedThreadPool(2);
+    store = new ManualStore();
+    doc = new ServerDocument("d", DocSync.newDocument(), new SerialExecutor(pool), store, SyncServerHooks.NONE,
+        7, () -> { });
+  }
+
+  @AfterEach
+  void tearDown() {
+    pool.shutdownNow();
+  }
+
+  private static void await(String what, BooleanSupplier c) throws InterruptedException {
+    long end = System.currentTimeMillis() + 20_000;
+    while (!c.getAsBoolean()) {
+      if (System.currentTimeMillis() > end) {
+        throw new AssertionError("timed out: " + what);
+      }
+      Thread.sleep(2);
+    }
+  }
+
+  /** Runs {@code r} on the document executor and waits for it. */
+  private void onExec(Runnable r) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    doc.executor().execute(() -> {
+      try {
+        r.run();
+        done.complete(null);
+      } catch (Throwable t) {
+        done.completeExceptionally(t);
+      }
+    });
+    done.get(20, TimeUnit.SECONDS);
+  }
+
+  private static byte[] textInsert(long client, String text) {
+    Doc d = new Doc(new Doc.Options().clientId(client));
+    d.getText("t").insert(0, text);
+    return Updates.encodeStateAsUpdate(d);
+  }
+
+  private Peer join() throws Exception {
+    Peer p = new Peer();
+    CompletableFuture<Void> joined = new CompletableFuture<>();
+    doc.join(p, false, () -> joined.complete(null));
+    joined.get(20, TimeUnit.SECONDS);
+    return p;
+  }
+
+  @Test
+  void peersGetTheUpdateBeforeItIsDurableAndTheSenderIsAckedAfter() throws Exception {
+    Peer sender = join();
+    Peer other = join();
+    AtomicInteger acks = new AtomicInteger();
+    byte[] u = textInsert(1, "hello");
+    onExec(() -> doc.applyUpdate(sender, u, ok -> acks.incrementAndGet()));
+    await("broadcast", () -> other.updates.size() == 1 && sender.updates.size() == 1);
+    CompletableFuture<Object> append = store.pending.poll(20, TimeUnit.SECONDS);
+    assertFalse(append.isDone(), "the append must still be pending");
+    assertEquals(0, acks.get(), "no ack before the store completes");
+
+    // a Step1 answered now would claim the update is there: the barrier waits for the store too
+    AtomicInteger barrier = new AtomicInteger();
+    onExec(() -> doc.afterWrites(barrier::incrementAndGet));
+    onExec(() -> { });
+    assertEquals(0, barrier.get(), "afterWrites ran before the write was durable");
+
+    append.complete(null);
+    await("ack", () -> acks.get() == 1 && barrier.get() == 1);
+    assertEquals(1, other.updates.size(), "a durable update is not broadcast twice");
+    Doc check = new Doc();
+    Updates.applyUpdate(check, other.updates.get(0));
+    assertEquals("hello", check.getText("t").toString());
+    assertEquals(1, store.appended.size());
+    assertArrayEquals(u, store.appended.get(0));
+  }
+
+  @Test
+  void updatesAppliedInOneTurnAreMergedIntoOneBroadcast() throws Exception {
+    Peer sender = join();
+    Peer other = join();
+    AtomicInteger acks = new AtomicInteger();
+    onExec(() -> {
+      doc.applyUpdate(sender, textInsert(1, "a"), ok -> acks.incrementAndGet());
+      doc.applyUpdate(sender, textInsert(2, "b"), ok -> acks.incrementAndGet());
+    });
+    await("broadcast", () -> other.updates.size() == 1);
+    Doc check = new Doc();
+    Updates.applyUpdate(check, other.updates.get(0));
+    assertEquals(2, check.getText("t").length(), "one merged message with both inserts");
+    assertEquals(0, acks.get());
+    store.pending.take().complete(null);
+    await("first ack", () -> acks.get() == 1);
+    store.pending.take().complete(null);
+    await("second ack", () -> acks.get() == 2);
+  }
+
+  @Test
+  void aFailedAppendAcknowledgesNothingAndAbortsEveryPeer() throws Exception {
+    Peer sender = join();
+    Peer other = join();
+    AtomicInteger acks = new AtomicInteger();
+    onExec(() -> doc.applyUpdate(sender, textInsert(1, "lost"), ok -> acks.incrementAndGet()));
+    await("broadcast", () -> other.updates.size() == 1);
+    store.pending.take().completeExceptionally(new java.io.UncheckedIOException(new java.io.IOException("disk full")));
+    await("aborted", () -> sender.aborted != null && other.aborted != null);
+    assertTrue(doc.failed());
+    onExec(() -> { });
+    assertEquals(0, acks.get(), "a failed update must not be acknowledged");
+    // later updates are refused: neither applied nor broadcast
+    onExec(() -> doc.applyUpdate(sender, textInsert(3, "late"), ok -> acks.incrementAndGet()));
+    onExec(() -> { });
+    assertEquals(1, other.updates.size());
+    assertEquals(0, acks.get());
+  }
+
+  @Test
+  void theInMemoryStoreAcknowledgesAtOnceAndStillBroadcasts() throws Exception {
+    doc = new ServerDocument("m", DocSync.newDocument(), new SerialExecutor(pool), DocumentStore.inMemory(),
+        SyncServerHooks.NONE, 7, () -> { });
+    Peer sender = join();
+    Peer other = join();
+    List<Boolean> acks = new ArrayList<>();
+    onExec(() -> {
+      doc.applyUpdate(sender, textInsert(1, "x"), acks::add);
+      assertEquals(List.of(true), acks, "acknowledged within the same task");
+      assertEquals(0, other.updates.size(), "the broadcast waits for the end of the turn, to merge");
+    });
+    await("broadcast", () -> other.updates.size() == 1);
+  }
+}
