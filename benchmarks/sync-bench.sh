@@ -11,7 +11,7 @@
 # Each server is started fresh for every scenario and stopped afterwards. Loopback only.
 #
 #   benchmarks/sync-bench.sh [--reps N] [--duration S] [--rates "R1 R2"] [--clients N] [--rooms-clients N]
-#                            [--idle-clients N] [--doc-kib K] [--servers "ours-mem ours-sqlite hocuspocus"]
+#                            [--idle-clients N] [--doc-kib K] [--servers "ours-mem ours-sqlite hocuspocus relay-java relay-node"]
 #                            [--scenarios "join fanout rooms idle"] [--no-build] [--out FILE]
 #                            [--results FILE] [--keep FILE...]
 # --results: where this run's raw results go (default benchmarks/target/sync-bench/results.jsonl);
@@ -24,7 +24,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cmdline="benchmarks/sync-bench.sh $*"
 reps=2; duration=20; rates="1960 400"; clients=50; rooms_clients=1000; idle_clients=10000; doc_kib=1100
-servers="ours-mem ours-sqlite hocuspocus"; scenarios="join fanout rooms idle"; build=1
+servers="ours-mem ours-sqlite hocuspocus relay-java relay-node"; scenarios="join fanout rooms idle"; build=1
 out_md="$root/docs/benchmarks/sync.md"
 results="$root/benchmarks/target/sync-bench/results.jsonl"; keep=()
 while [[ $# -gt 0 ]]; do
@@ -139,6 +139,7 @@ done
 for rep in $(seq "$reps"); do
   for sc in $expanded; do
     for srv in $servers; do
+      [[ $srv == relay-* && $sc != fanout@* ]] && continue # the floors only speak enough for fan-out
       start_server "$srv"
       # shellcheck disable=SC2046
       line="$(cd "$js" && node syncbench/load.mjs --url "$url" --scenario "${sc%@*}" --pid "$server_pid" --kind "$kind" \

@@ -40,10 +40,12 @@ out.push(`JAVA_OPTS=\`${meta.javaOpts || ''}\`, open-file limit ${meta.ulimit}. 
   runs.map(r => r.load).join(', ') + '.', '')
 out.push('Each cell: median [min–max] over the repetitions. Servers run one after another per scenario and repetition,',
   'each started fresh, so machine load drifts hit all alike; compare ratios within this run, not across runs.', '')
-out.push('Servers: **ours-mem** = `java -jar cli/target/microcosm.jar serve --memory`; **ours-sqlite** = the same with',
-  '`--data <tmpdir>` (every update appended to SQLite before it is acknowledged and broadcast);',
+out.push('Servers: **ours-mem** = `./microcosm serve --memory` (its default JVM options unless JAVA_OPTS is shown above);',
+  '**ours-sqlite** = the same with `--data <tmpdir>` (every update appended to SQLite and acknowledged once durable);',
   '**hocuspocus** = `@hocuspocus/server` 4.7.0 with its defaults and no extension (documents in memory only,',
-  'nothing persisted) — so *ours-mem* vs *hocuspocus* is the like-for-like pair.', '')
+  'nothing persisted) — so *ours-mem* vs *hocuspocus* is the like-for-like pair. Floors (fan-out only):',
+  '**relay-java** = `./microcosm bench relay`, **relay-node** = `js/syncbench/relay-floor.mjs`: no CRDT, no storage,',
+  'each update forwarded unchanged — what the machine and the load generator cost with no server work at all.', '')
 
 const scenarioTables = {
   fanout: {
@@ -114,6 +116,13 @@ for (const rate of rates) {
   out.push(`- Fan-out at ${fo[0].clients} clients / ${rate} updates/s${rate === 1960 ? ' (the issue-6 target)' : ''}: ours-mem p99 ${fmt(p99o)} ms vs Hocuspocus ${fmt(p99h)} ms ` +
     `(target ≤ ${fmt(p99h / 2)}), CPU ${fmt(cpuo)} % vs ${fmt(cpuh)} %` +
     `${allOk ? '' : '; some runs did not deliver every update within the window + 5 s drain (see lost / delivered/s), so the rate was not sustained'}: **${met ? 'met' : 'not met'}**.`)
+  const floors = ['relay-java', 'relay-node'].map(srv => [srv, pick('fanout', srv).filter(r => r.targetRate === rate)])
+    .filter(([, rs]) => rs.length)
+  if (floors.length) {
+    const best = Math.min(...floors.map(([, rs]) => med(rs, r => r.p99)))
+    out.push(`  Floor at this rate: ${floors.map(([srv, rs]) => `${srv} p99 ${fmt(med(rs, r => r.p99))} ms`).join(', ')}` +
+      (best > p99h / 2 ? ` — a relay doing no CRDT work at all does not reach ${fmt(p99h / 2)} ms on this machine, so the ratio target cannot be shown here.` : '.'))
+  }
 }
 if (pick('rooms', 'ours-mem').length) {
   const k = m('rooms', 'ours-mem', r => r.kibPerClient); const ks = m('rooms', 'ours-sqlite', r => r.kibPerClient)

@@ -24,9 +24,13 @@ final class RelayFloor implements SocketHandler {
 
   private final Map<String, List<Connection>> rooms = new ConcurrentHashMap<>();
 
+  /** Starts a relay; close the returned server to stop it. */
+  static WebServer start(String host, int port) throws java.io.IOException {
+    return WebServer.builder().bind(host, port).socket(p -> true, new RelayFloor()).build().start();
+  }
+
   static int run(String host, int port) throws Exception {
-    RelayFloor relay = new RelayFloor();
-    try (WebServer server = WebServer.builder().bind(host, port).socket(p -> true, relay).build().start()) {
+    try (WebServer server = start(host, port)) {
       System.out.println("PORT " + server.port());
       System.out.flush();
       Thread.currentThread().join();
