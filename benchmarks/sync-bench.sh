@@ -20,6 +20,8 @@
 # each (3 s warm-up),
 # rooms 1000 clients over 1000 rooms, idle 10000 clients over 1000 rooms held 10 s, join a 1100 KiB doc.
 # JAVA_OPTS, when set, replaces the JVM options ./microcosm serve uses by default (see that script).
+# SERVER_PREFIX / LOADGEN_PREFIX: command prefixes for the servers and the load generator, e.g.
+# "taskset -c 2-3" and "taskset -c 0-1" to keep them on separate cores on a larger machine.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cmdline="benchmarks/sync-bench.sh $*"
@@ -89,11 +91,11 @@ start_server() {
       if [[ -n "${JAVA_OPTS+set}" ]]; then
         MICROCOSM_JAVA_OPTS="$JAVA_OPTS" "$root/microcosm" serve --host 127.0.0.1 --port 0 "${store[@]}" > "$log" 2>&1 &
       else
-        "$root/microcosm" serve --host 127.0.0.1 --port 0 "${store[@]}" > "$log" 2>&1 &
+        ${SERVER_PREFIX:-} "$root/microcosm" serve --host 127.0.0.1 --port 0 "${store[@]}" > "$log" 2>&1 &
       fi
       server_pid=$!; kind=java ;;
     hocuspocus)
-      (cd "$js" && exec node --expose-gc syncbench/hocuspocus-ref.mjs 0) > "$log" 2>&1 &
+      (cd "$js" && exec ${SERVER_PREFIX:-} node --expose-gc syncbench/hocuspocus-ref.mjs 0) > "$log" 2>&1 &
       server_pid=$!; kind=node ;;
     relay-java) # floor: our transport forwarding updates, no CRDT (./microcosm bench relay)
       if [[ -n "${JAVA_OPTS+set}" ]]; then
@@ -142,7 +144,7 @@ for rep in $(seq "$reps"); do
       [[ $srv == relay-* && $sc != fanout@* ]] && continue # the floors only speak enough for fan-out
       start_server "$srv"
       # shellcheck disable=SC2046
-      line="$(cd "$js" && node syncbench/load.mjs --url "$url" --scenario "${sc%@*}" --pid "$server_pid" --kind "$kind" \
+      line="$(cd "$js" && ${LOADGEN_PREFIX:-} node syncbench/load.mjs --url "$url" --scenario "${sc%@*}" --pid "$server_pid" --kind "$kind" \
         --seed "$rep" $(scenario_args "$sc") 2> "$work/load.err" | grep '^RESULT ' || true)"
       rss_end=$(awk '/VmRSS/{print $2}' "/proc/$server_pid/status" 2>/dev/null || echo 0)
       cleanup

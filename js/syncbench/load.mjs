@@ -146,6 +146,7 @@ async function fanout () {
     sentPerSec: round(sentMeasured / wall, 1), deliveredPerSec: round(delivered / wall, 1),
     lost: pending.size, receivedRecords: received, duplicates, reordered, unknownRecords: dupOrUnknown,
     p50: round(pct(latencies, 50)), p99: round(pct(latencies, 99)), max: round(latencies.at(-1) ?? NaN),
+    p90: round(pct(latencies, 90)), p95: round(pct(latencies, 95)), p999: round(pct(latencies, 99.9)),
     serverCpuPct: round(cpu / wall * 100, 1), serverRssMiB: round(rss / 1024, 1),
     loadgenCpuPct: round((own.user + own.system) / 1e4 / wall, 1), joinAllMs: round(joinMs, 0),
     bytesSent

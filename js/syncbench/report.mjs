@@ -53,7 +53,7 @@ const scenarioTables = {
     cols: [
       ['ok', okCell],
       ['sent/s', r => r.sentPerSec], ['delivered/s', r => r.deliveredPerSec],
-      ['p50 ms', r => r.p50], ['p99 ms', r => r.p99], ['max ms', r => r.max],
+      ['p50 ms', r => r.p50], ['p90 ms', r => r.p90], ['p99 ms', r => r.p99], ['p99.9 ms', r => r.p999], ['max ms', r => r.max],
       ['server CPU %', r => r.serverCpuPct], ['server RSS MiB', r => r.serverRssMiB],
       ['load-gen CPU %', r => r.loadgenCpuPct], ['lost', r => r.lost], ['dup', r => r.duplicates]
     ]
