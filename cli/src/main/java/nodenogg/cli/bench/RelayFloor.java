@@ -1,13 +1,17 @@
 package nodenogg.cli.bench;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import nodenogg.crdt.Updates;
 import nodenogg.crdt.encoding.Lib0Decoder;
 import nodenogg.crdt.encoding.Lib0Encoder;
 import nodenogg.sync.server.websocket.Connection;
+import nodenogg.sync.server.websocket.LoopExecutor;
 import nodenogg.sync.server.websocket.SharedMessage;
 import nodenogg.sync.server.websocket.SocketHandler;
 import nodenogg.sync.server.websocket.WebServer;
@@ -15,14 +19,23 @@ import nodenogg.sync.server.websocket.WebServer;
 /**
  * {@code ./microcosm bench relay [--host H] [--port N]}: the floor of the sync benchmark, not a server
  * anyone should run. It speaks just enough of the Hocuspocus protocol for the load generator
- * ({@code js/syncbench/load.mjs}): SyncStep1 is answered with an empty SyncStep2, and every Update
- * message is forwarded, bytes unchanged, to every connection of the same document. No CRDT, no
- * storage, no acknowledgements, no auth. Whatever latency the load generator measures against it is
- * what the machine, the kernel, our WebSocket transport and the load generator cost by themselves.
+ * ({@code js/syncbench/load.mjs}): SyncStep1 is answered with an empty SyncStep2, and the updates
+ * that arrive for a document in one event-loop turn are merged at the update level (no document,
+ * {@link Updates#mergeUpdates}) and sent as one Update message to every connection of that document
+ * — the same batching our server and Hocuspocus do. No CRDT document, no storage, no
+ * acknowledgements, no auth. Whatever latency the load generator measures against it is what the
+ * machine, the kernel, our WebSocket transport and the load generator cost by themselves.
  */
 final class RelayFloor implements SocketHandler {
 
-  private final Map<String, List<Connection>> rooms = new ConcurrentHashMap<>();
+  /** One document's connections and the updates waiting for the end of the loop turn. */
+  private static final class Room {
+    final List<Connection> connections = new CopyOnWriteArrayList<>();
+    final List<byte[]> pending = new ArrayList<>();
+  }
+
+  private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+  private final Executor endOfTurn = new LoopExecutor(Runnable::run);
 
   /** Starts a relay; close the returned server to stop it. */
   static WebServer start(String host, int port) throws java.io.IOException {
@@ -51,34 +64,56 @@ final class RelayFloor implements SocketHandler {
     if (type != 0) {
       return; // auth, awareness, ...: ignored
     }
-    List<Connection> room = rooms.computeIfAbsent(doc, d -> new CopyOnWriteArrayList<>());
+    Room room = rooms.computeIfAbsent(doc, d -> new Room());
     if (connection.attachment() == null) {
       connection.attach(doc);
-      room.add(connection);
+      room.connections.add(connection);
     }
     int sub = (int) in.readVarUint();
     if (sub == 0) { // SyncStep1 -> empty SyncStep2
-      Lib0Encoder out = new Lib0Encoder();
-      out.writeVarString(doc);
-      out.writeVarUint(0);
-      out.writeVarUint(1);
-      out.writeVarUint8Array(new byte[] {0, 0});
-      connection.send(out.toByteArray());
-    } else if (sub == 2) { // Update -> everyone in the room, as received
-      SharedMessage shared = new SharedMessage(bytes);
-      for (Connection c : room) {
-        c.send(shared);
+      connection.send(syncMessage(doc, 1, new byte[] {0, 0}));
+    } else if (sub == 2) { // Update -> merged with this turn's others, then to everyone in the room
+      byte[] update = in.readVarUint8Array();
+      boolean first;
+      synchronized (room) {
+        room.pending.add(update);
+        first = room.pending.size() == 1;
+      }
+      if (first) {
+        endOfTurn.execute(() -> flush(doc, room));
       }
     }
+  }
+
+  private static void flush(String doc, Room room) {
+    List<byte[]> batch;
+    synchronized (room) {
+      batch = new ArrayList<>(room.pending);
+      room.pending.clear();
+    }
+    byte[] update = batch.size() == 1 ? batch.get(0) : Updates.mergeUpdates(batch);
+    SharedMessage shared = new SharedMessage(syncMessage(doc, 2, update));
+    for (Connection c : room.connections) {
+      c.send(shared);
+    }
+  }
+
+  private static byte[] syncMessage(String doc, int sub, byte[] payload) {
+    Lib0Encoder out = new Lib0Encoder();
+    out.writeVarString(doc);
+    out.writeVarUint(0);
+    out.writeVarUint(sub);
+    out.writeVarUint8Array(payload);
+    return out.toByteArray();
   }
 
   @Override
   public void onClose(Connection connection, int code, String reason, boolean remote) {
     Object doc = connection.attachment();
     if (doc != null) {
-      List<Connection> room = rooms.get(doc);
+      Room room = rooms.get(doc);
       if (room != null) {
-        room.remove(connection);
+        room.connections.remove(connection);
       }
     }
   }
