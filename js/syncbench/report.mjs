@@ -44,8 +44,10 @@ out.push('Servers: **ours-mem** = `./microcosm serve --memory` (its default JVM 
   '**ours-sqlite** = the same with `--data <tmpdir>` (every update appended to SQLite and acknowledged once durable);',
   '**hocuspocus** = `@hocuspocus/server` 4.7.0 with its defaults and no extension (documents in memory only,',
   'nothing persisted) — so *ours-mem* vs *hocuspocus* is the like-for-like pair. Floors (fan-out only):',
-  '**relay-java** = `./microcosm bench relay`, **relay-node** = `js/syncbench/relay-floor.mjs`: no CRDT, no storage,',
-  'each update forwarded unchanged — what the machine and the load generator cost with no server work at all.', '')
+  '**relay-java** = `./microcosm bench relay` (our transport; the updates of one loop turn merged at the update level and',
+  'sent as one message, as both servers batch; no document), **relay-node** = `js/syncbench/relay-floor.mjs` (`ws`, each',
+  'update forwarded unchanged): no CRDT document, no storage, no acknowledgements — what the machine and the load',
+  'generator cost with no server work at all.', '')
 
 const scenarioTables = {
   fanout: {
@@ -121,7 +123,7 @@ for (const rate of rates) {
   if (floors.length) {
     const best = Math.min(...floors.map(([, rs]) => med(rs, r => r.p99)))
     out.push(`  Floor at this rate: ${floors.map(([srv, rs]) => `${srv} p99 ${fmt(med(rs, r => r.p99))} ms`).join(', ')}` +
-      (best > p99h / 2 ? ` — a relay doing no CRDT work at all does not reach ${fmt(p99h / 2)} ms on this machine, so the ratio target cannot be shown here.` : '.'))
+      (best > p99h / 2 ? ` — even a relay that does no CRDT work does not reach ${fmt(p99h / 2)} ms on this machine (the load generator shares its 2 cores), so the ratio target cannot be shown here.` : '.'))
   }
 }
 if (pick('rooms', 'ours-mem').length) {
