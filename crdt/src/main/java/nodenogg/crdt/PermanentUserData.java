@@ -129,6 +129,11 @@ public final class PermanentUserData implements AutoCloseable {
         }
     }
 
+    /** A client id as the number type a decoder reads back (Integer up to 2^31-1, else Double). */
+    private static Object idValue(long clientId) {
+        return clientId <= Integer.MAX_VALUE ? (Object) (int) clientId : (Object) (double) clientId;
+    }
+
     private static DeleteSet decode(Object value) {
         if (!(value instanceof byte[])) {
             return null;
@@ -180,7 +185,7 @@ public final class PermanentUserData implements AutoCloseable {
                 users.set(userDescription, created); // one transaction, as in Yjs
             }
             YMap[] user = {created};
-            ((YArray) created.get("ids")).push(List.of(clientId)); // a second transaction, as in Yjs
+            ((YArray) created.get("ids")).push(List.of(idValue(clientId))); // a second transaction, as in Yjs
             subscriptions.add(users.observe(event -> {
                 Object now = users.get(userDescription);
                 if (now != user[0] && now instanceof YMap) {
@@ -193,7 +198,7 @@ public final class PermanentUserData implements AutoCloseable {
                     }
                     for (Map.Entry<Long, String> e : new ArrayList<>(clients.entrySet())) {
                         if (userDescription.equals(e.getValue())) {
-                            ((YArray) ids).push(List.of(e.getKey()));
+                            ((YArray) ids).push(List.of(idValue(e.getKey())));
                         }
                     }
                     DeleteSet known = deletions.get(userDescription);
