@@ -161,7 +161,8 @@ public final class PermanentUserData implements AutoCloseable {
      * on appends the delete set of every local transaction on {@code doc} that deleted something and
      * passes {@code filter} to that user's {@code ds}. Usually {@code doc} is this instance's doc and
      * {@code clientId} its {@link Doc#clientId()}. The filter gets the transaction and its delete set,
-     * both valid only during the call.
+     * both valid only during the call. When {@code doc} is not this instance's doc, both locks are taken
+     * (this instance's first), and the deletions are appended to this instance's table.
      */
     public void setUserMapping(Doc doc, long clientId, String userDescription,
             BiPredicate<Transaction, DeleteSet> filter) {

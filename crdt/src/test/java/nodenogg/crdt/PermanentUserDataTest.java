@@ -100,4 +100,61 @@ class PermanentUserDataTest {
         assertEquals("odd", pud.getUserByClientId(4));
         assertNull(pud.getUserByDeletedId(new ID(4, 0)));
     }
+
+    @Test
+    void concurrentWritersAndReaders() throws Exception {
+        Doc doc = new Doc(new Doc.Options().clientId(8));
+        PermanentUserData pud = new PermanentUserData(doc);
+        pud.setUserMapping(doc, 8, "u");
+        YText t = doc.getText("t");
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            long seed = w;
+            threads.add(new Thread(() -> {
+                java.util.Random r = new java.util.Random(seed);
+                try {
+                    for (int i = 0; i < 200; i++) {
+                        doc.transact(tr -> {
+                            int len = t.length();
+                            if (len > 3 && r.nextBoolean()) {
+                                t.delete(r.nextInt(len - 2), 2);
+                            } else {
+                                t.insert(r.nextInt(len + 1), "ab");
+                            }
+                        });
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        threads.add(new Thread(() -> {
+            try {
+                for (int i = 0; i < 2000; i++) {
+                    pud.getUserByDeletedId(new ID(8, i % 500));
+                    pud.getUserByClientId(8);
+                }
+            } catch (Throwable e) {
+                errors.add(e);
+            }
+        }));
+        for (Thread th : threads) {
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join(30_000);
+        }
+        assertEquals(List.of(), errors);
+        // every deleted id in the store (all deleted locally by "u") is attributed to "u"
+        DeleteSet deleted = doc.read(() -> DeleteSet.fromStructStore(doc.store));
+        int checked = 0;
+        for (long[] range : deleted.ranges(8)) {
+            for (long c = range[0]; c < range[0] + range[1]; c++) {
+                assertEquals("u", pud.getUserByDeletedId(new ID(8, c)), "clock " + c);
+                checked++;
+            }
+        }
+        assertEquals(true, checked > 0);
+    }
 }
