@@ -482,7 +482,42 @@ public class YText extends AbstractType<YTextEvent> {
 
     /** Inserts text with exactly these attributes (others present at the position are turned off). */
     public void insert(int index, String text, Map<String, Object> attrs) {
+        requireJsonAttributes(attrs);
         insertInternal(index, text, attrs == null ? new LinkedHashMap<>() : attrs);
+    }
+
+    /**
+     * Formatting values and embeds are stored as JSON (as Yjs does), so a value JSON cannot hold is
+     * refused here, before anything changes, not later when the update is encoded.
+     */
+    private static void requireJsonAttributes(Map<String, Object> attrs) {
+        if (attrs != null) {
+            for (Map.Entry<String, Object> e : attrs.entrySet()) {
+                requireJson(e.getValue(), "formatting attribute '" + e.getKey() + "'");
+            }
+        }
+    }
+
+    private static void requireJson(Object value, String what) {
+        try {
+            Json.stringify(value);
+        } catch (JsonException e) {
+            throw new IllegalArgumentException(what + " cannot be stored as JSON: " + e.getMessage()
+                + " (use null, Boolean, Number, String, List or Map with String keys)", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void requireJsonDelta(List<Map<String, Object>> delta) {
+        for (Map<String, Object> op : delta) {
+            if (op.get("attributes") instanceof Map) {
+                requireJsonAttributes((Map<String, Object>) op.get("attributes"));
+            }
+            Object ins = op.get("insert");
+            if (ins != null && !(ins instanceof String) && !(ins instanceof AbstractType)) {
+                requireJson(ins, "embed");
+            }
+        }
     }
 
     private void insertInternal(int index, String text, Map<String, Object> attrs) {
@@ -514,6 +549,10 @@ public class YText extends AbstractType<YTextEvent> {
 
     /** Inserts an embed (a plain object value or a shared type) of length 1. */
     public void insertEmbed(int index, Object embed, Map<String, Object> attrs) {
+        if (!(embed instanceof AbstractType)) {
+            requireJson(embed, "embed");
+        }
+        requireJsonAttributes(attrs);
         if (doc == null) {
             pending.add(t -> t.insertEmbed(index, embed, attrs));
             return;
@@ -543,6 +582,7 @@ public class YText extends AbstractType<YTextEvent> {
 
     /** Sets attributes on a range; a null value removes the attribute. */
     public void format(int index, int len, Map<String, Object> attrs) {
+        requireJsonAttributes(attrs);
         if (len == 0) {
             return;
         }
@@ -615,6 +655,7 @@ public class YText extends AbstractType<YTextEvent> {
     /** Applies a Quill-style delta ("insert" / "retain" / "delete", optional "attributes"). */
     @SuppressWarnings("unchecked")
     public void applyDelta(List<Map<String, Object>> delta) {
+        requireJsonDelta(delta);
         if (doc == null) {
             pending.add(t -> t.applyDelta(delta));
             return;
