@@ -36,6 +36,9 @@ public final class E3Import {
   /** Name of the root map listing the collections (same in E3, E4 and E5). */
   public static final String IDENTITIES = "identities";
 
+  /** Collection name used in {@link Snapshot#invalid()} for bad top-level keys of a SerializedMicrocosm. */
+  public static final String TOP_LEVEL = "(top level)";
+
   /**
    * What an E3 document holds.
    *
@@ -114,6 +117,54 @@ public final class E3Import {
       collections.put(identity, coll);
     }
     return new Snapshot(identities, collections, invalid);
+  }
+
+  /**
+   * Reads the E3 export shape {@code SerializedMicrocosm = {identityId: {entityId: entity}}} (plain
+   * values, for example {@code MicrocosmJson.toPlain} of parsed JSON; entities are not wrapped in
+   * {@code {data, signature}}). Lenient like {@link #read(Doc)}: bad identity keys are reported with
+   * collection {@value #TOP_LEVEL}, bad entity keys and values under their identity.
+   *
+   * @throws InvalidEntityException when {@code json} is not an object
+   */
+  public static Snapshot readSerialized(Object json) {
+    if (!(json instanceof Map<?, ?> root)) {
+      throw new InvalidEntityException("an E3 SerializedMicrocosm must be an object {identityId: {entityId: entity}}");
+    }
+    List<String> identities = new ArrayList<>();
+    Map<String, Map<String, E3Entity>> collections = new LinkedHashMap<>();
+    List<InvalidValue> invalid = new ArrayList<>();
+    for (String identity : new TreeSet<>(stringKeys(root))) {
+      Object c = root.get(identity);
+      if (!LegacyIds.isReadableE3IdentityId(identity) || !(c instanceof Map<?, ?> coll)) {
+        invalid.add(new InvalidValue(TOP_LEVEL, identity, LegacyIds.isReadableE3IdentityId(identity)
+            ? "collection must be an object {entityId: entity}" : "not an E3 identity id ('@' + 35 letters or digits)"));
+        continue;
+      }
+      identities.add(identity);
+      Map<String, E3Entity> entities = new LinkedHashMap<>();
+      for (String key : new TreeSet<>(stringKeys(coll))) {
+        if (!LegacyIds.isValidE3EntityId(key)) {
+          invalid.add(new InvalidValue(identity, key, "key is not an E3 entity id ('e' + 8 letters or digits)"));
+          continue;
+        }
+        try {
+          entities.put(key, E3Entities.parseEntity(Values.withoutUndefined(coll.get(key))));
+        } catch (InvalidEntityException e) {
+          invalid.add(new InvalidValue(identity, key, e.getMessage()));
+        }
+      }
+      collections.put(identity, entities);
+    }
+    return new Snapshot(identities, collections, invalid);
+  }
+
+  private static List<String> stringKeys(Map<?, ?> m) {
+    List<String> out = new ArrayList<>();
+    for (Object k : m.keySet()) {
+      out.add(String.valueOf(k));
+    }
+    return out;
   }
 
   /**

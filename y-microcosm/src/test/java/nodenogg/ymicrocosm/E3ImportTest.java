@@ -155,6 +155,35 @@ class E3ImportTest {
   }
 
   @Test
+  void readsTheSerializedExportShapeLikeTheDocument() throws Exception {
+    JsonNode app = JSON.readTree(NodeSupport.run("e3-doc.mjs", ""));
+    E3Import.Snapshot fromDoc = E3Import.read(Base64.getDecoder().decode(app.get("update").asText()));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json = (Map<String, Object>) MicrocosmJson.toPlain(app.get("expected"));
+    String first = fromDoc.identities().get(0);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> coll = (Map<String, Object>) json.get(first);
+    coll.put("not-an-id", coll.values().iterator().next());
+    coll.put("eUnknown1", Map.of("id", "eUnknown1", "type", "svg", "schema", 1, "created", 1, "lastEdited", 1));
+    json.put("@teststring", Map.of());
+    E3Import.Snapshot fromJson = E3Import.readSerialized(json);
+    assertEquals(fromDoc.identities(), fromJson.identities());
+    for (String identity : fromDoc.identities()) {
+      Map<String, E3Entity> a = fromDoc.collections().get(identity);
+      Map<String, E3Entity> b = fromJson.collections().get(identity);
+      assertEquals(a.keySet(), b.keySet(), identity);
+      for (String key : a.keySet()) {
+        assertEquals(normal(asData(a.get(key))), normal(asData(b.get(key))), key);
+      }
+    }
+    Set<List<String>> invalid = new HashSet<>();
+    fromJson.invalid().forEach(v -> invalid.add(List.of(v.collection(), v.key())));
+    assertEquals(Set.of(List.of(first, "not-an-id"), List.of(first, "eUnknown1"), List.of(E3Import.TOP_LEVEL, "@teststring")),
+        invalid);
+    assertThrows(nodenogg.microcosm.InvalidEntityException.class, () -> E3Import.readSerialized(List.of()));
+  }
+
+  @Test
   void unreadableUpdatesThrowTypedErrors() {
     UnreadableUpdateException bad = assertThrows(UnreadableUpdateException.class,
         () -> E3Import.read(new byte[] {1, 5, 7}));

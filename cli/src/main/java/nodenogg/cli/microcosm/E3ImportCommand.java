@@ -1,5 +1,6 @@
 package nodenogg.cli.microcosm;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -11,7 +12,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import nodenogg.microcosm.IdentityId;
+import nodenogg.microcosm.InvalidEntityException;
 import nodenogg.microcosm.InvalidValue;
+import nodenogg.microcosm.MicrocosmJson;
 import nodenogg.microcosm.SchemaProfile;
 import nodenogg.microcosm.legacy.E3ToE5;
 import nodenogg.ymicrocosm.E3Import;
@@ -19,14 +22,15 @@ import nodenogg.ymicrocosm.UnreadableUpdateException;
 
 /**
  * {@code ./microcosm import --from e3 [--identity ID] [--profile e5|e4] [--update FILE]}: reads a
- * document of the E3 web app (2024-05 .. 2025-05) as a Yjs v1 update, raw bytes or base64, from FILE
- * or stdin, and prints a base64 Yjs v1 update holding its entities in the current layout. Without
+ * document of the E3 web app (2024-05 .. 2025-05) as a Yjs v1 update (raw bytes or base64) or as the
+ * E3 export JSON {@code {identityId: {entityId: entity}}}, from FILE or stdin, and prints a base64 Yjs v1 update holding its entities in the current layout. Without
  * {@code --identity} every E3 identity becomes a new identity; with it, everything is owned by ID.
  * The summary (what was read, imported, skipped and why, the id mapping) goes to stderr.
  */
 final class E3ImportCommand {
-  static final String USAGE = "./microcosm import --from e3 [--identity ID] [--profile e5|e4] [--update FILE] < e3-update";
+  static final String USAGE = "./microcosm import --from e3 [--identity ID] [--profile e5|e4] [--update FILE] < e3-update|e3.json";
   private static final int MAX_LINES = 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private E3ImportCommand() {}
 
@@ -45,24 +49,43 @@ final class E3ImportCommand {
       err.println("microcosm import: NoSuchFile: " + file);
       return 2;
     }
-    byte[] update;
-    try {
-      update = updateBytes(input);
-    } catch (IllegalArgumentException e) {
-      err.println("microcosm import: InvalidBase64: " + e.getMessage());
-      return 2;
-    }
     E3Import.Snapshot doc;
-    try {
-      doc = E3Import.read(update);
-    } catch (UnreadableUpdateException e) {
-      err.println("microcosm import: InvalidUpdate: " + e.getMessage());
-      return 2;
+    if (isJson(input)) {
+      try {
+        doc = E3Import.readSerialized(MicrocosmJson.toPlain(JSON.readTree(input)));
+      } catch (IOException | InvalidEntityException e) {
+        err.println("microcosm import: InvalidJson: " + e.getMessage());
+        return 2;
+      }
+    } else {
+      byte[] update;
+      try {
+        update = updateBytes(input);
+      } catch (IllegalArgumentException e) {
+        err.println("microcosm import: InvalidBase64: " + e.getMessage());
+        return 2;
+      }
+      try {
+        doc = E3Import.read(update);
+      } catch (UnreadableUpdateException e) {
+        err.println("microcosm import: InvalidUpdate: " + e.getMessage());
+        return 2;
+      }
     }
     E3ToE5.Result r = E3ToE5.map(doc.collections(), owner);
     out.println(Base64.getEncoder().encodeToString(E3Import.toUpdate(r, profile)));
     summary(err, doc, r);
     return 0;
+  }
+
+  /** Whether the input is JSON text (its first non-blank character is '{'), the E3 export shape. */
+  static boolean isJson(byte[] input) {
+    for (byte b : input) {
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return b == '{';
+      }
+    }
+    return false;
   }
 
   /**

@@ -95,6 +95,24 @@ class E3ImportCommandTest {
   }
 
   @Test
+  void e3ExportJsonOnStdin() throws Exception {
+    JsonNode app = JSON.readTree(NodeSupport.run("e3-doc.mjs", ""));
+    Result r = run(("  " + app.get("expected").toString()).getBytes(StandardCharsets.UTF_8), "--from", "e3");
+    assertEquals(0, r.code(), r.err());
+    JsonNode check = JSON.readTree(NodeSupport.run("check-doc.mjs", r.out()));
+    assertEquals(0, check.get("errors").size(), check.get("errors").toString());
+    int total = 0;
+    for (JsonNode c : check.get("collections")) {
+      total += c.size();
+    }
+    assertEquals(app.get("mapping").size(), total);
+    assertTrue(r.err().contains(" 0 invalid values skipped\n"), r.err());
+    r = run("{\"@x\": [".getBytes(StandardCharsets.UTF_8), "--from", "e3");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("microcosm import: InvalidJson"), r.err());
+  }
+
+  @Test
   void badInputGivesExitTwoAndUsageErrors() throws Exception {
     Result r = run(new byte[] {1, 2, 3, (byte) 0xff}, "--from", "e3");
     assertEquals(2, r.code());

@@ -61,6 +61,39 @@ public final class E3Entities {
   }
 
   /**
+   * E3 {@code isSerializedCollection} (the export shape {@code Record<EntityID, Entity>}): an object
+   * whose every key is an E3 entity id and every value passes {@link #isEntity}. One bad member fails
+   * the whole collection, as in E3.
+   */
+  public static boolean isSerializedCollection(Object value) {
+    if (!(value instanceof Map<?, ?> m)) {
+      return false;
+    }
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (!(e.getKey() instanceof String k) || !LegacyIds.isValidE3EntityId(k) || !isEntity(e.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * E3 {@code isSerializedMicrocosm} ({@code Record<IdentityID, SerializedCollection>}): every key an
+   * E3 identity id ({@code @} + 35), every value a {@linkplain #isSerializedCollection serialized collection}.
+   */
+  public static boolean isSerializedMicrocosm(Object value) {
+    if (!(value instanceof Map<?, ?> m)) {
+      return false;
+    }
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (!(e.getKey() instanceof String k) || !LegacyIds.isValidE3IdentityId(k) || !isSerializedCollection(e.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Parses one stored value {@code {data, signature}}.
    *
    * @throws InvalidEntityException saying what is wrong, when E3's reader would have skipped it

@@ -59,6 +59,26 @@ class E3EntitiesTest {
   }
 
   @Test
+  void serializedValidatorsRejectMixedOrInvalidMembersAndNonIdentityKeys() {
+    String identity = "@" + "a1B2c3D4e5".repeat(3) + "f6G7h";
+    Map<String, Object> coll = new LinkedHashMap<>();
+    coll.put("efs0s9fd0", entity("html", 1));
+    coll.put("eabcdefgh", entity("emoji", 2, "id", "eabcdefgh"));
+    assertTrue(E3Entities.isSerializedCollection(coll));
+    assertTrue(E3Entities.isSerializedCollection(Map.of()));
+    assertTrue(E3Entities.isSerializedMicrocosm(Map.of(identity, coll)));
+    Map<String, Object> mixed = new LinkedHashMap<>(coll);
+    mixed.put("e12345678", entity("svg", 1, "id", "e12345678"));
+    assertFalse(E3Entities.isSerializedCollection(mixed));
+    assertFalse(E3Entities.isSerializedMicrocosm(Map.of(identity, mixed)));
+    assertFalse(E3Entities.isSerializedCollection(Map.of("not-an-id", entity("html", 1))));
+    assertFalse(E3Entities.isSerializedCollection(Map.of("efs0s9fd0", "text")));
+    assertFalse(E3Entities.isSerializedMicrocosm(Map.of("@teststring", coll)));
+    assertFalse(E3Entities.isSerializedMicrocosm(Map.of("efs0s9fd0", coll)));
+    assertFalse(E3Entities.isSerializedMicrocosm(List.of()));
+  }
+
+  @Test
   void parseStoredReadsTheWrapperShallowly() {
     Map<String, Object> data = entity("html", 1, "x", 1, "y", 2, "width", 3, "height", 4, "z", 5, "body", "<p>b</p>");
     E3Entity e = E3Entities.parseStored(Map.of("signature", "", "data", data));
