@@ -30,8 +30,8 @@ import nodenogg.ymicrocosm.YMicrocosm;
  * document of the E3 web app instead (see {@link E3ImportCommand}).
  */
 public final class ImportCommand implements Command {
-  static final String USAGE = "./microcosm import --identity ID [--profile e5|e4] < entities.json\n"
-      + "   or: " + E3ImportCommand.USAGE;
+  static final String USAGE = "./microcosm import --identity ID [--profile e5|e4] < entities.json, or "
+      + E3ImportCommand.USAGE;
 
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws IOException {
