@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import nodenogg.cli.Command;
+import nodenogg.cli.UsageException;
 import nodenogg.microcosm.Entity;
 import nodenogg.microcosm.IdentityId;
 import nodenogg.microcosm.InvalidEntityException;
@@ -24,13 +25,27 @@ import nodenogg.ymicrocosm.YMicrocosm;
  * SerializedMicrocosm {@code {identityId: {entityId: entity}}} or one collection
  * {@code {entityId: entity}}) and prints a base64 Yjs v1 update that writes them, owned by {@code ID},
  * in the web app's layout. Invalid entities are skipped and counted on stderr.
+ *
+ * <p>{@code ./microcosm import --from e3 [--identity ID] [--profile e5|e4] [--update FILE]} imports a
+ * document of the E3 web app instead (see {@link E3ImportCommand}).
  */
 public final class ImportCommand implements Command {
-  static final String USAGE = "./microcosm import --identity ID [--profile e5|e4] < entities.json";
+  static final String USAGE = "./microcosm import --identity ID [--profile e5|e4] < entities.json, or "
+      + E3ImportCommand.USAGE;
 
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws IOException {
-    Args a = new Args("import", args, Set.of("identity", "profile"));
+    Args a = new Args("import", args, Set.of("identity", "profile", "from", "update"));
+    String from = a.get("from");
+    if (from != null) {
+      if (!from.equals("e3")) {
+        throw new UsageException("--from must be e3 (the only older era with an importer), got '" + from + "'");
+      }
+      return E3ImportCommand.run(a, in, out, err);
+    }
+    if (a.get("update") != null) {
+      throw new UsageException("--update is for --from e3; JSON entities are read from stdin; usage: " + USAGE);
+    }
     String identity = a.require("identity", USAGE);
     if (!IdentityId.isValid(identity)) {
       err.println("microcosm import: InvalidIdentity: '" + identity + "' is not an identity id ('@' + 16 letters or digits)");

@@ -13,8 +13,9 @@ import java.util.Locale;
  *   <li>E2 (the seed's era): MicrocosmID {@code title_random}, letters/digits on both sides, length
  *       16..60; IdentityID {@code identity_} + 36 nanoid characters (length 45, no charset check);
  *       NodeID {@code node_} + 36 (length 41).</li>
- *   <li>E3: identity {@code @} + 35 letters/digits; entity {@code e} + 8 letters/digits; MicrocosmID as
- *       E2.</li>
+ *   <li>E3: identity {@code @} + 35 letters/digits ({@code @} + 36 in builds before {@code 45500b38},
+ *       2024-06-01); entity {@code e} + 8 letters/digits; MicrocosmID as E2 but with an 18-character
+ *       random part. {@link E3Entities} reads E3 entities.</li>
  * </ul>
  */
 public final class LegacyIds {
@@ -106,6 +107,20 @@ public final class LegacyIds {
   /** E3 identity id: {@code @} + 35 letters or digits. */
   public static boolean isValidE3IdentityId(String id) {
     return id != null && id.matches("@[0-9A-Za-z]{35}");
+  }
+
+  /**
+   * An identity id written by the first E3 builds ({@code 9d7c9211} .. {@code 45500b38}, May 2024):
+   * {@code @} + 36 letters or digits. The later E3 guard rejects it, but such collections exist in
+   * documents of that week, so an importer accepts both ({@link #isReadableE3IdentityId}).
+   */
+  public static boolean isValidEarlyE3IdentityId(String id) {
+    return id != null && id.matches("@[0-9A-Za-z]{36}");
+  }
+
+  /** Either E3 identity id form: {@code @} + 35 (current) or {@code @} + 36 (before {@code 45500b38}). */
+  public static boolean isReadableE3IdentityId(String id) {
+    return isValidE3IdentityId(id) || isValidEarlyE3IdentityId(id);
   }
 
   /** A fresh E3 identity id. */

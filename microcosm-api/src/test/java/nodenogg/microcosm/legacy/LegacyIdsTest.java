@@ -19,6 +19,16 @@ class LegacyIdsTest {
       assertFalse(LegacyIds.isValidE3EntityId(bad), bad);
     }
     assertTrue(LegacyIds.isValidE3IdentityId(LegacyIds.createE3IdentityId()));
+    // before 45500b38 identity ids had 36 characters after '@'; readable, but not the later guard
+    String early = "@" + "a1B2c3D4e5".repeat(3) + "f6G7h8";
+    assertFalse(LegacyIds.isValidE3IdentityId(early));
+    assertTrue(LegacyIds.isValidEarlyE3IdentityId(early));
+    assertTrue(LegacyIds.isReadableE3IdentityId(early));
+    assertTrue(LegacyIds.isReadableE3IdentityId(LegacyIds.createE3IdentityId()));
+    for (String bad : new String[] {"@teststring", "@" + "a".repeat(37), "@" + "a".repeat(34) + "!", null,
+        "@bt4nhr27z8198jp6"}) {
+      assertFalse(LegacyIds.isReadableE3IdentityId(bad), String.valueOf(bad));
+    }
     assertTrue(LegacyIds.isValidE3EntityId(LegacyIds.createE3EntityId()));
   }
 
