@@ -20,7 +20,7 @@ public final class Main {
     COMMANDS.put("export", new String[] {"nodenogg.cli.microcosm.ExportCommand",
         "print a microcosm document (--update FILE) as JSON"});
     COMMANDS.put("import", new String[] {"nodenogg.cli.microcosm.ImportCommand",
-        "turn JSON entities (stdin) into a base64 Yjs update for --identity ID"});
+        "turn JSON entities (stdin) into a base64 Yjs update for --identity ID, or import an E3 document (--from e3)"});
     COMMANDS.put("store", new String[] {"nodenogg.cli.store.StoreCommand",
         "administer a SQLite update store: list|dump|compact|check|import --data DIR"});
     COMMANDS.put("bench", new String[] {"nodenogg.cli.bench.BenchCommand",
