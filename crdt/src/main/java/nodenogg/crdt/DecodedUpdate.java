@@ -75,7 +75,7 @@ public final class DecodedUpdate {
         return deleteSet;
     }
 
-    /** A multi-line listing: one line per struct, then one line per delete-set client. */
+    /** A multi-line listing: one line per struct, then one line per delete-set client with its clock ranges [from,to). */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
@@ -92,7 +92,7 @@ public final class DecodedUpdate {
         byClient.forEach((client, rs) -> {
             sb.append("  client ").append(client).append(':');
             for (DeleteRange r : rs) {
-                sb.append(" [").append(r.clock()).append("+").append(r.length()).append(')');
+                sb.append(" [").append(r.clock()).append(',').append(r.clock() + r.length()).append(')');
             }
             sb.append('\n');
         });

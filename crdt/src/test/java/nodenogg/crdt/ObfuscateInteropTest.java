@@ -131,7 +131,8 @@ class ObfuscateInteropTest {
                 List<?> entry = (List<?>) ds.get(i);
                 StringBuilder want = new StringBuilder("  client " + entry.get(0) + ":");
                 for (Object r : (List<?>) entry.get(1)) {
-                    want.append(" [").append(((List<?>) r).get(0)).append('+').append(((List<?>) r).get(1)).append(')');
+                    long from = ((Number) ((List<?>) r).get(0)).longValue();
+                    want.append(" [").append(from).append(',').append(from + ((Number) ((List<?>) r).get(1)).longValue()).append(')');
                 }
                 assertEquals(want.toString(), lines[structs.size() + 2 + i], ctx(c));
             }
