@@ -6,10 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Deleted clock ranges per client (yjs utils/DeleteSet.js). Ranges are kept as parallel long pairs;
- * call {@link #sortAndMerge()} before binary searches. Not thread-safe.
+ * Deleted clock ranges per client (yjs utils/DeleteSet.js). Ranges are kept as (clock, length) pairs;
+ * the engine sorts and merges them before binary searches.
+ *
+ * <p>Public only as a read-only view ({@link #isDeleted}, {@link #isEmpty}, {@link #clientIds},
+ * {@link #ranges}): a transaction's delete set is handed to {@link PermanentUserData} filters. Not
+ * thread-safe: read a transaction's delete set only inside that transaction's callbacks.
  */
-final class DeleteSet {
+public final class DeleteSet {
     static final class DeleteItem {
         final long clock;
         final long len;
@@ -22,12 +26,33 @@ final class DeleteSet {
 
     final Map<Long, List<DeleteItem>> clients = new java.util.LinkedHashMap<>();
 
+    DeleteSet() {
+    }
+
     void add(long client, long clock, long len) {
         clients.computeIfAbsent(client, k -> new ArrayList<>()).add(new DeleteItem(clock, len));
     }
 
-    boolean isEmpty() {
+    /** True when no client has a deleted range. */
+    public boolean isEmpty() {
         return clients.isEmpty();
+    }
+
+    /** The clients that have deleted ranges, in insertion order. */
+    public java.util.Set<Long> clientIds() {
+        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(clients.keySet()));
+    }
+
+    /** Copies of {@code client}'s deleted ranges as {clock, length} pairs (empty when none). */
+    public List<long[]> ranges(long client) {
+        List<DeleteItem> dis = clients.get(client);
+        List<long[]> out = new ArrayList<>();
+        if (dis != null) {
+            for (DeleteItem d : dis) {
+                out.add(new long[] {d.clock, d.len});
+            }
+        }
+        return out;
     }
 
     static int findIndexDS(List<DeleteItem> dis, long clock) {
@@ -48,7 +73,8 @@ final class DeleteSet {
         return -1;
     }
 
-    boolean isDeleted(ID id) {
+    /** Whether {@code id} lies in a deleted range (the ranges must be sorted, as the engine leaves them). */
+    public boolean isDeleted(ID id) {
         List<DeleteItem> dis = clients.get(id.client);
         return dis != null && findIndexDS(dis, id.clock) >= 0;
     }

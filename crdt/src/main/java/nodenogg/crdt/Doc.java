@@ -369,12 +369,19 @@ public final class Doc {
         return beforeObserverListeners.add(l);
     }
 
-    /** Every root as plain values (toJSON of each type), in definition order. */
+    /**
+     * Every root defined on this Doc (through {@code getMap}, {@code getArray}, ...) as plain values
+     * (toJSON of each type), in definition order. A root that so far only arrived in remote updates and
+     * was never asked for here is left out, as in Yjs (its untyped placeholder's toJSON is undefined,
+     * so {@code JSON.stringify(doc.toJSON())} omits it); ask for it with its type to include it.
+     */
     public Map<String, Object> toJSON() {
         return read(() -> {
             Map<String, Object> m = new LinkedHashMap<>();
             for (Map.Entry<String, AbstractType<?>> e : share.entrySet()) {
-                m.put(e.getKey(), e.getValue().toJSON());
+                if (!(e.getValue() instanceof UnknownType)) {
+                    m.put(e.getKey(), e.getValue().toJSON());
+                }
             }
             return m;
         });

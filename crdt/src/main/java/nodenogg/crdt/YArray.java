@@ -9,20 +9,15 @@ import java.util.Set;
  * shared when inserted into a document. Thread-safety: see {@link Doc}.
  */
 public class YArray extends AbstractType<YArrayEvent> {
-    private List<Object> prelim = new ArrayList<>();
+    private final SharedList list = new SharedList(this);
 
     public YArray() {
-        searchMarker = new ArrayList<>();
     }
 
     @Override
     void integrate(Doc y, Item it) {
         super.integrate(y, it);
-        List<Object> p = prelim;
-        prelim = null;
-        if (p != null && !p.isEmpty()) {
-            y.transact(tr -> listInsertGenerics(tr, 0, p));
-        }
+        list.integrate(y);
     }
 
     @Override
@@ -42,24 +37,17 @@ public class YArray extends AbstractType<YArrayEvent> {
     }
 
     public int length() {
-        if (doc == null) {
-            return prelim.size();
-        }
-        return withLock(() -> length);
+        return list.length();
     }
 
     /** Inserts plain values, {@code byte[]} or (preliminary) shared types at {@code index}. */
     public void insert(int index, List<?> values) {
-        if (doc == null) {
-            prelim.addAll(index, values);
-            return;
-        }
-        transact(tr -> listInsertGenerics(tr, index, values));
+        list.insert(index, values);
     }
 
     public void push(List<?> values) {
-        if (doc == null) {
-            prelim.addAll(values);
+        if (list.preliminary()) {
+            list.prelim().addAll(values);
             return;
         }
         transact(tr -> listPushGenerics(tr, values));
@@ -70,26 +58,16 @@ public class YArray extends AbstractType<YArrayEvent> {
     }
 
     public void delete(int index, int length) {
-        if (doc == null) {
-            prelim.subList(index, index + length).clear();
-            return;
-        }
-        transact(tr -> listDelete(tr, index, length));
+        list.delete(index, length);
     }
 
     public Object get(int index) {
-        if (doc == null) {
-            return prelim.get(index);
-        }
-        return withLock(() -> listGet(index));
+        return list.get(index);
     }
 
     /** Current values (nested types as handles). */
     public List<Object> toArray() {
-        if (doc == null) {
-            return new ArrayList<>(prelim);
-        }
-        return withLock(this::listToArray);
+        return list.toArray();
     }
 
     @Override

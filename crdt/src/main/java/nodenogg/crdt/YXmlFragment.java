@@ -16,20 +16,15 @@ import java.util.function.Predicate;
  * Thread-safety: see {@link Doc}.
  */
 public class YXmlFragment extends AbstractType<YXmlEvent> {
-    private List<Object> prelim = new ArrayList<>();
+    private final SharedList list = new SharedList(this);
 
     public YXmlFragment() {
-        searchMarker = new ArrayList<>();
     }
 
     @Override
     void integrate(Doc y, Item it) {
         super.integrate(y, it);
-        List<Object> p = prelim;
-        prelim = null;
-        if (p != null && !p.isEmpty()) {
-            y.transact(tr -> listInsertGenerics(tr, 0, p));
-        }
+        list.integrate(y);
     }
 
     @Override
@@ -49,21 +44,18 @@ public class YXmlFragment extends AbstractType<YXmlEvent> {
     }
 
     boolean preliminary() {
-        return doc == null;
+        return list.preliminary();
     }
 
     public int length() {
-        if (preliminary()) {
-            return prelim.size();
-        }
-        return withLock(() -> length);
+        return list.length();
     }
 
     /** First child, or null. */
     public Object firstChild() {
         return withLock(() -> {
             if (preliminary()) {
-                return prelim.isEmpty() ? null : prelim.get(0);
+                return list.prelim().isEmpty() ? null : list.prelim().get(0);
             }
             Item f = first();
             return f == null ? null : f.content.getContent().get(0);
@@ -71,21 +63,17 @@ public class YXmlFragment extends AbstractType<YXmlEvent> {
     }
 
     public void insert(int index, List<?> children) {
-        if (preliminary()) {
-            prelim.addAll(index, children);
-            return;
-        }
-        transact(tr -> listInsertGenerics(tr, index, children));
+        list.insert(index, children);
     }
 
     /** Inserts after {@code ref} (a child type of this fragment), or at the start when {@code ref} is null. */
     public void insertAfter(AbstractType<?> ref, List<?> children) {
         if (preliminary()) {
-            int index = ref == null ? 0 : prelim.indexOf(ref) + 1;
+            int index = ref == null ? 0 : list.prelim().indexOf(ref) + 1;
             if (index == 0 && ref != null) {
                 throw new CrdtException("Reference item not found");
             }
-            prelim.addAll(index, children);
+            list.prelim().addAll(index, children);
             return;
         }
         transact(tr -> listInsertGenericsAfter(tr, ref == null ? null : ref.item, children));
@@ -104,25 +92,15 @@ public class YXmlFragment extends AbstractType<YXmlEvent> {
     }
 
     public void delete(int index, int len) {
-        if (preliminary()) {
-            prelim.subList(index, index + len).clear();
-            return;
-        }
-        transact(tr -> listDelete(tr, index, len));
+        list.delete(index, len);
     }
 
     public Object get(int index) {
-        if (preliminary()) {
-            return prelim.get(index);
-        }
-        return withLock(() -> listGet(index));
+        return list.get(index);
     }
 
     public List<Object> toArray() {
-        if (preliminary()) {
-            return new ArrayList<>(prelim);
-        }
-        return withLock(this::listToArray);
+        return list.toArray();
     }
 
     public List<Object> slice(int start, int end) {

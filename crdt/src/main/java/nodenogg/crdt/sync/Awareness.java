@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import nodenogg.crdt.Json;
+import nodenogg.crdt.encoding.Undefined;
 
 /**
  * The y-protocols awareness state of one peer: every known client's JSON state with its clock,
@@ -135,7 +137,10 @@ public final class Awareness implements AutoCloseable {
    */
   public void setLocalState(Object state) {
     if (state != null) {
-      JsJson.stringify(state); // fail fast on values JSON cannot carry
+      if (state instanceof Undefined) {
+        throw new IllegalArgumentException("an awareness state cannot be undefined; use null to go offline");
+      }
+      Json.stringify(state); // fail fast on values JSON cannot carry (a JsonException)
     }
     synchronized (this) {
       Meta cur = meta.get(clientId);
@@ -157,7 +162,7 @@ public final class Awareness implements AutoCloseable {
         added.add(clientId);
       } else {
         updated.add(clientId);
-        if (!JsJson.deepEquals(prev, state)) {
+        if (!deepEquals(prev, state)) {
           filtered.add(clientId);
         }
       }
@@ -309,7 +314,7 @@ public final class Awareness implements AutoCloseable {
       }
       w.writeVarUint(id);
       w.writeVarUint(m.clock);
-      w.writeVarString(JsJson.stringify(states.get(id)));
+      w.writeVarString(Json.stringify(states.get(id)));
     }
     return w.toByteArray();
   }
@@ -338,7 +343,7 @@ public final class Awareness implements AutoCloseable {
       String json = r.readVarString();
       Object state;
       try {
-        state = JsJson.parse(json);
+        state = Json.parse(json);
       } catch (IllegalArgumentException e) {
         throw new ProtocolException("awareness state is not valid JSON: " + e.getMessage(), at, e);
       }
@@ -354,7 +359,7 @@ public final class Awareness implements AutoCloseable {
     for (Entry e : entries) {
       w.writeVarUint(e.clientId);
       w.writeVarUint(e.clock);
-      w.writeVarString(JsJson.stringify(e.state));
+      w.writeVarString(Json.stringify(e.state));
     }
     return w.toByteArray();
   }
@@ -399,7 +404,7 @@ public final class Awareness implements AutoCloseable {
         } else if (m != null && state == null) {
           removed.add(id);
         } else if (state != null) {
-          if (!JsJson.deepEquals(state, prev)) {
+          if (!deepEquals(state, prev)) {
             filtered.add(id);
           }
           updated.add(id);
@@ -418,12 +423,12 @@ public final class Awareness implements AutoCloseable {
 
   /** Parses JSON text into the value model used for states (JS JSON.parse semantics). */
   public static Object parseJson(String json) {
-    return JsJson.parse(json);
+    return Json.parse(json);
   }
 
   /** JS JSON.stringify of a state value. */
   public static String stringifyJson(Object value) {
-    return JsJson.stringify(value);
+    return Json.stringify(value);
   }
 
   /**
@@ -439,5 +444,45 @@ public final class Awareness implements AutoCloseable {
     setLocalState(null);
     changeListeners = NO_LISTENERS;
     updateListeners = NO_LISTENERS;
+  }
+
+  /** Deep equality of two states with JS semantics (lib0 equalityDeep over our value model; numbers compare by value). */
+  private static boolean deepEquals(Object a, Object b) {
+    if (a == b) {
+      return true;
+    }
+    if (a == null || b == null) {
+      return false;
+    }
+    if (a instanceof Number && b instanceof Number) {
+      return ((Number) a).doubleValue() == ((Number) b).doubleValue();
+    }
+    if (a instanceof Map && b instanceof Map) {
+      Map<?, ?> x = (Map<?, ?>) a;
+      Map<?, ?> y = (Map<?, ?>) b;
+      if (x.size() != y.size()) {
+        return false;
+      }
+      for (Map.Entry<?, ?> e : x.entrySet()) {
+        if (!y.containsKey(e.getKey()) || !deepEquals(e.getValue(), y.get(e.getKey()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a instanceof List && b instanceof List) {
+      List<?> x = (List<?>) a;
+      List<?> y = (List<?>) b;
+      if (x.size() != y.size()) {
+        return false;
+      }
+      for (int k = 0; k < x.size(); k++) {
+        if (!deepEquals(x.get(k), y.get(k))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return a.equals(b);
   }
 }

@@ -35,7 +35,11 @@ public interface Connection {
   /** Sends one text message. Ignored when the connection is closed. */
   void send(String message);
 
-  /** Starts a close handshake with the given code and reason. */
+  /**
+   * Starts a close handshake with the given code and a reason (cut to the 123 UTF-8 bytes a close frame
+   * holds). Codes a close frame may not carry are replaced: 1006 drops the socket without a frame,
+   * other codes outside 1000–1003, 1007–1014 and 3000–4999 are sent as 1011.
+   */
   void close(int code, String reason);
 
   boolean isOpen();

@@ -184,7 +184,11 @@ final class Wire implements Connection, IoLoop.Ready {
 
   @Override
   public void close(int code, String reason) {
-    closeWith(code, Frames.fitCloseReason(reason), false);
+    if (code == 1006) {
+      abort(1006, reason); // "abnormal closure" is never sent in a frame: drop the socket
+      return;
+    }
+    closeWith(Frames.validCloseCode(code) ? code : 1011, Frames.fitCloseReason(reason), false);
   }
 
   @Override

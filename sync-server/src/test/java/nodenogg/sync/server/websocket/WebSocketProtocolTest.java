@@ -207,6 +207,22 @@ class WebSocketProtocolTest {
   }
 
   @Test
+  void codesACloseFrameMayNotCarryAreReplaced() throws Exception {
+    try (RawClient c = open()) {
+      echo.awaitOpen().close(1005, "no status is not sendable");
+      assertEquals(1011, c.awaitClose());
+    }
+    try (RawClient c = open()) {
+      echo.awaitOpen().close(1006, "abnormal");
+      assertEquals(-1, c.awaitClose(), "1006 drops the socket without a close frame");
+    }
+    try (RawClient c = open()) {
+      echo.awaitOpen().close(4000, "application code");
+      assertEquals(4000, c.awaitClose());
+    }
+  }
+
+  @Test
   void messagesSplitAtEveryByteBoundaryArriveIntact() throws Exception {
     long seed = 6455;
     Random random = new Random(seed);
