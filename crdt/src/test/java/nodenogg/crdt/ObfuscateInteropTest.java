@@ -103,39 +103,42 @@ class ObfuscateInteropTest {
     void logListsEveryStructAndDeleteRange() {
         for (Object o : cases) {
             Map<String, Object> c = obj(o);
-            byte[] v1 = Hex.decode((String) c.get("v1"));
-            String log = Updates.logUpdate(v1);
-            assertEquals(log, Updates.logUpdateV2(Hex.decode((String) c.get("v2"))), ctx(c));
-            String[] lines = log.split("\n");
-            List<Object> structs = (List<Object>) obj(c.get("decoded")).get("structs");
-            List<Object> ds = (List<Object>) obj(c.get("decoded")).get("ds");
-            assertEquals(structs.size() + ds.size() + 2, lines.length, ctx(c) + "\n" + log);
-            assertEquals("Structs (" + structs.size() + "):", lines[0], ctx(c));
-            for (int i = 0; i < structs.size(); i++) {
-                Map<String, Object> s = obj(structs.get(i));
-                List<?> id = (List<?>) s.get("id");
-                String line = lines[i + 1];
-                String head = "  " + s.get("kind") + " (" + id.get(0) + "," + id.get(1) + ") len=" + s.get("length");
-                assertTrue(line.startsWith(head), ctx(c) + ": " + line + " should start with " + head);
-                if (s.get("content") != null) {
-                    Map<String, Object> content = obj(s.get("content"));
-                    assertTrue(line.contains(" " + content.get("kind").toString().toUpperCase() + " "), line);
-                    if ("String".equals(content.get("kind")) && ((String) content.get("text")).length() < 40) {
-                        assertTrue(line.endsWith(Json.stringify(content.get("text"))), line);
-                    }
-                    assertTrue(line.contains(s.get("parentSub") == null ? "" : " key=" + Json.stringify(s.get("parentSub"))), line);
+            checkLog(Updates.logUpdate(Hex.decode((String) c.get("v1"))), obj(c.get("decoded")), ctx(c) + " v1");
+            checkLog(Updates.logUpdateV2(Hex.decode((String) c.get("v2"))), obj(c.get("decodedV2")), ctx(c) + " v2");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static void checkLog(String log, Map<String, Object> decoded, String ctx) {
+        String[] lines = log.split("\n");
+        List<Object> structs = (List<Object>) decoded.get("structs");
+        List<Object> ds = (List<Object>) decoded.get("ds");
+        assertEquals(structs.size() + ds.size() + 2, lines.length, ctx + "\n" + log);
+        assertEquals("Structs (" + structs.size() + "):", lines[0], ctx);
+        for (int i = 0; i < structs.size(); i++) {
+            Map<String, Object> s = obj(structs.get(i));
+            List<?> id = (List<?>) s.get("id");
+            String line = lines[i + 1];
+            String head = "  " + s.get("kind") + " (" + id.get(0) + "," + id.get(1) + ") len=" + s.get("length");
+            assertTrue(line.startsWith(head), ctx + ": " + line + " should start with " + head);
+            if (s.get("content") != null) {
+                Map<String, Object> content = obj(s.get("content"));
+                assertTrue(line.contains(" " + content.get("kind").toString().toUpperCase() + " "), line);
+                if ("String".equals(content.get("kind")) && ((String) content.get("text")).length() < 40) {
+                    assertTrue(line.endsWith(Json.stringify(content.get("text"))), line);
                 }
+                assertTrue(line.contains(s.get("parentSub") == null ? "" : " key=" + Json.stringify(s.get("parentSub"))), line);
             }
-            assertTrue(lines[structs.size() + 1].startsWith("DeleteSet (" + ds.size() + " client"), ctx(c));
-            for (int i = 0; i < ds.size(); i++) {
-                List<?> entry = (List<?>) ds.get(i);
-                StringBuilder want = new StringBuilder("  client " + entry.get(0) + ":");
-                for (Object r : (List<?>) entry.get(1)) {
-                    long from = ((Number) ((List<?>) r).get(0)).longValue();
-                    want.append(" [").append(from).append(',').append(from + ((Number) ((List<?>) r).get(1)).longValue()).append(')');
-                }
-                assertEquals(want.toString(), lines[structs.size() + 2 + i], ctx(c));
+        }
+        assertTrue(lines[structs.size() + 1].startsWith("DeleteSet (" + ds.size() + " client"), ctx);
+        for (int i = 0; i < ds.size(); i++) {
+            List<?> entry = (List<?>) ds.get(i);
+            StringBuilder want = new StringBuilder("  client " + entry.get(0) + ":");
+            for (Object r : (List<?>) entry.get(1)) {
+                long from = ((Number) ((List<?>) r).get(0)).longValue();
+                want.append(" [").append(from).append(',').append(from + ((Number) ((List<?>) r).get(1)).longValue()).append(')');
             }
+            assertEquals(want.toString(), lines[structs.size() + 2 + i], ctx);
         }
     }
 
