@@ -238,4 +238,52 @@ public final class Updates {
     public static byte[] convertUpdateFormatV2ToV1(byte[] update) {
         return UpdateMerging.convert(update, true, false);
     }
+
+    // ---- obfuscation and inspection (yjs obfuscateUpdate / decodeUpdate / logUpdate); see UpdateObfuscation.
+
+    /** {@link #obfuscateUpdate(byte[], ObfuscateOptions)} with every option on. */
+    public static byte[] obfuscateUpdate(byte[] update) {
+        return obfuscateUpdate(update, ObfuscateOptions.DEFAULTS);
+    }
+
+    /**
+     * The v1 update with its content replaced by placeholders (yjs obfuscateUpdate, byte-identical):
+     * texts, values, map keys and, per {@code opts}, formatting, sub-document guids and XML names. Clocks,
+     * origins, parents and the delete set are kept, so the result can reproduce a bug without revealing
+     * what users wrote. {@code opts} null means {@link ObfuscateOptions#DEFAULTS}. Throws
+     * {@link DecodingException} for a malformed input.
+     */
+    public static byte[] obfuscateUpdate(byte[] update, ObfuscateOptions opts) {
+        return UpdateObfuscation.obfuscate(update, opts, false);
+    }
+
+    /** {@link #obfuscateUpdateV2(byte[], ObfuscateOptions)} with every option on. */
+    public static byte[] obfuscateUpdateV2(byte[] update) {
+        return obfuscateUpdateV2(update, ObfuscateOptions.DEFAULTS);
+    }
+
+    /** As {@link #obfuscateUpdate(byte[], ObfuscateOptions)} for a v2 update (yjs obfuscateUpdateV2). */
+    public static byte[] obfuscateUpdateV2(byte[] update, ObfuscateOptions opts) {
+        return UpdateObfuscation.obfuscate(update, opts, true);
+    }
+
+    /** The structs and delete set of a v1 update (yjs decodeUpdate); throws {@link DecodingException} when malformed. */
+    public static DecodedUpdate decodeUpdate(byte[] update) {
+        return DecodedUpdate.read(update, false);
+    }
+
+    /** The structs and delete set of a v2 update (yjs decodeUpdateV2). */
+    public static DecodedUpdate decodeUpdateV2(byte[] update) {
+        return DecodedUpdate.read(update, true);
+    }
+
+    /** A human-readable listing of a v1 update (yjs logUpdate prints it; this returns the text). */
+    public static String logUpdate(byte[] update) {
+        return decodeUpdate(update).toString();
+    }
+
+    /** A human-readable listing of a v2 update (yjs logUpdateV2). */
+    public static String logUpdateV2(byte[] update) {
+        return decodeUpdateV2(update).toString();
+    }
 }

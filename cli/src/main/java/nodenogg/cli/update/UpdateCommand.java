@@ -22,7 +22,7 @@ import nodenogg.crdt.Updates;
 import nodenogg.crdt.encoding.DecodingException;
 
 /**
- * {@code ./microcosm update apply|decode|sv}: works on Yjs updates given as base64, one per line on stdin.
+ * {@code ./microcosm update apply|decode|sv|merge|diff|convert|obfuscate|log}: works on Yjs updates given as base64, one per line on stdin.
  * <ul>
  *   <li>{@code apply [--root NAME=map|array|text|xml]... [--no-gc]}: applies them in order to a fresh doc and
  *       prints {@code {"roots": {...}, "stateVector": {...}, "update": "<base64 v1>"}}.
@@ -34,6 +34,9 @@ import nodenogg.crdt.encoding.DecodingException;
  *   <li>{@code merge [--v2]}: one base64 update merging all input updates (Yjs mergeUpdates).
  *   <li>{@code diff --sv <b64> [--v2]}: per input update, the part a holder of that state vector lacks.
  *   <li>{@code convert --to v1|v2}: per input update, re-encoded in the other format.
+ *   <li>{@code obfuscate [--v2] [--no-formatting] [--no-subdocs] [--no-yxml]}: per input update, the same update
+ *       with its content replaced by placeholders (Yjs obfuscateUpdate), to share a failing document safely.
+ *   <li>{@code log [--v2]}: per input update, a readable listing of its structs and delete set (Yjs logUpdate).
  * </ul>
  * {@code --v2} means the input (and output) updates use update format v2. Exit codes: 0 ok, 2 bad input or
  * usage (one line on stderr naming the update, byte offset and what was expected), 1 anything else. An xml root
@@ -42,7 +45,8 @@ import nodenogg.crdt.encoding.DecodingException;
 public final class UpdateCommand implements Command {
   private static final String USAGE = "usage: update apply [--v2] [--jsonl] [--root NAME=map|array|text|xml]... [--no-gc]"
       + " | update decode [--v2] | update sv [--from-update] [--v2] | update merge [--v2] | update diff --sv B64 [--v2]"
-      + " | update convert --to v1|v2";
+      + " | update convert --to v1|v2 | update obfuscate [--v2] [--no-formatting] [--no-subdocs] [--no-yxml]"
+      + " | update log [--v2]";
 
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws IOException {
@@ -55,6 +59,8 @@ public final class UpdateCommand implements Command {
         case "merge": return UpdateFunctions.merge(args, in, out);
         case "diff": return UpdateFunctions.diff(args, in, out);
         case "convert": return UpdateFunctions.convert(args, in, out);
+        case "obfuscate": return UpdateFunctions.obfuscate(args, in, out);
+        case "log": return UpdateFunctions.log(args, in, out);
         default: throw new UsageException("unknown subcommand '" + args[0] + "'; " + USAGE);
       }
     } catch (BadInputException e) {

@@ -7,10 +7,11 @@ import java.util.Base64;
 import java.util.List;
 import nodenogg.cli.UsageException;
 import nodenogg.crdt.CrdtException;
+import nodenogg.crdt.ObfuscateOptions;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.encoding.DecodingException;
 
-/** {@code update merge | diff | convert}: update-level functions (no document), base64 updates one per line. Stateless. */
+/** {@code update merge | diff | convert | obfuscate | log}: update-level functions (no document), base64 updates one per line. Stateless. */
 final class UpdateFunctions {
   private UpdateFunctions() {}
 
@@ -80,6 +81,55 @@ final class UpdateFunctions {
       try {
         byte[] c = to.equals("v2") ? Updates.convertUpdateFormatV1ToV2(updates.get(i)) : Updates.convertUpdateFormatV2ToV1(updates.get(i));
         out.println(Base64.getEncoder().encodeToString(c));
+      } catch (CrdtException e) {
+        throw new BadInputException("update #" + i + ": " + e.getMessage(), e);
+      }
+    }
+    return 0;
+  }
+
+  static final String OBFUSCATE_USAGE = "usage: update obfuscate [--v2] [--no-formatting] [--no-subdocs] [--no-yxml]";
+
+  /**
+   * obfuscate [--v2] [--no-formatting] [--no-subdocs] [--no-yxml]: per input update, the same update with
+   * texts, values and keys replaced (Yjs obfuscateUpdate), to share a failing document without its content.
+   */
+  static int obfuscate(String[] args, InputStream in, PrintStream out) throws IOException, BadInputException {
+    boolean v2 = false;
+    ObfuscateOptions opts = ObfuscateOptions.DEFAULTS;
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--v2": v2 = true; break;
+        case "--no-formatting": opts = opts.withFormatting(false); break;
+        case "--no-subdocs": opts = opts.withSubdocs(false); break;
+        case "--no-yxml": opts = opts.withYxml(false); break;
+        default: throw new UsageException("unknown option '" + args[i] + "'; " + OBFUSCATE_USAGE);
+      }
+    }
+    List<byte[]> updates = UpdateCommand.readUpdates(in);
+    for (int i = 0; i < updates.size(); i++) {
+      try {
+        byte[] o = v2 ? Updates.obfuscateUpdateV2(updates.get(i), opts) : Updates.obfuscateUpdate(updates.get(i), opts);
+        out.println(Base64.getEncoder().encodeToString(o));
+      } catch (CrdtException e) {
+        throw new BadInputException("update #" + i + ": " + e.getMessage(), e);
+      }
+    }
+    return 0;
+  }
+
+  /** log [--v2]: per input update, a readable listing of its structs and delete set (Yjs logUpdate). */
+  static int log(String[] args, InputStream in, PrintStream out) throws IOException, BadInputException {
+    boolean v2 = false;
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--v2")) v2 = true;
+      else throw new UsageException("unknown option '" + args[i] + "'; usage: update log [--v2]");
+    }
+    List<byte[]> updates = UpdateCommand.readUpdates(in);
+    for (int i = 0; i < updates.size(); i++) {
+      try {
+        String text = v2 ? Updates.logUpdateV2(updates.get(i)) : Updates.logUpdate(updates.get(i));
+        out.print("Update #" + i + "\n" + text);
       } catch (CrdtException e) {
         throw new BadInputException("update #" + i + ": " + e.getMessage(), e);
       }
