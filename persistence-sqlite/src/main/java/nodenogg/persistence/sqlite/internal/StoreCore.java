@@ -503,6 +503,23 @@ public final class StoreCore {
         batch.clear();
         batch.add(queue.take());
         queue.drainTo(batch, options.maxBatch() - 1);
+        long window = options.commitWindow().toNanos();
+        if (window > 0 && allAppends(batch)) {
+          // group-commit window: gather more appends before committing (nothing is acknowledged sooner)
+          long deadline = System.nanoTime() + window;
+          long left;
+          while (batch.size() < options.maxBatch() && (left = deadline - System.nanoTime()) > 0) {
+            Task more = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (more == null) {
+              break;
+            }
+            batch.add(more);
+            if (!(more instanceof Append)) {
+              break; // an operation (flush, compaction, close) is not kept waiting
+            }
+            queue.drainTo(batch, options.maxBatch() - batch.size());
+          }
+        }
         for (Task t : batch) {
           if (stop) {
             failTask(t, closedError());
@@ -529,6 +546,15 @@ public final class StoreCore {
     } finally {
       finishWriter();
     }
+  }
+
+  private static boolean allAppends(List<Task> batch) {
+    for (Task t : batch) {
+      if (!(t instanceof Append)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void finishWriter() {
