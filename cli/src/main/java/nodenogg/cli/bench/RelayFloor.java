@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import nodenogg.crdt.Updates;
-import nodenogg.crdt.encoding.Lib0Decoder;
-import nodenogg.crdt.encoding.Lib0Encoder;
+import nodenogg.crdt.sync.Hocuspocus;
+import nodenogg.crdt.sync.SyncProtocol;
 import nodenogg.sync.server.websocket.Connection;
 import nodenogg.sync.server.websocket.LoopExecutor;
 import nodenogg.sync.server.websocket.SharedMessage;
@@ -58,25 +58,23 @@ final class RelayFloor implements SocketHandler {
   public void onBinary(Connection connection, ByteBuffer message) {
     byte[] bytes = new byte[message.remaining()];
     message.get(bytes);
-    Lib0Decoder in = new Lib0Decoder(bytes);
-    String doc = in.readVarString();
-    int type = (int) in.readVarUint();
-    if (type != 0) {
+    Hocuspocus.Frame frame = Hocuspocus.decode(bytes);
+    if (frame.type() != Hocuspocus.SYNC) {
       return; // auth, awareness, ...: ignored
     }
+    String doc = frame.address();
     Room room = rooms.computeIfAbsent(doc, d -> new Room());
     if (connection.attachment() == null) {
       connection.attach(doc);
       room.connections.add(connection);
     }
-    int sub = (int) in.readVarUint();
-    if (sub == 0) { // SyncStep1 -> empty SyncStep2
-      connection.send(syncMessage(doc, 1, new byte[] {0, 0}));
-    } else if (sub == 2) { // Update -> merged with this turn's others, then to everyone in the room
-      byte[] update = in.readVarUint8Array();
+    SyncProtocol.Message sync = SyncProtocol.read(frame.body());
+    if (sync.isStep1()) { // -> an empty Step2
+      connection.send(Hocuspocus.syncStep2(doc, new byte[] {0, 0}));
+    } else if (sync.type() == SyncProtocol.UPDATE) { // merged with this turn's others, then to everyone in the room
       boolean first;
       synchronized (room) {
-        room.pending.add(update);
+        room.pending.add(sync.payload());
         first = room.pending.size() == 1;
       }
       if (first) {
@@ -92,19 +90,10 @@ final class RelayFloor implements SocketHandler {
       room.pending.clear();
     }
     byte[] update = batch.size() == 1 ? batch.get(0) : Updates.mergeUpdates(batch);
-    SharedMessage shared = new SharedMessage(syncMessage(doc, 2, update));
+    SharedMessage shared = new SharedMessage(Hocuspocus.syncUpdate(doc, update));
     for (Connection c : room.connections) {
       c.send(shared);
     }
-  }
-
-  private static byte[] syncMessage(String doc, int sub, byte[] payload) {
-    Lib0Encoder out = new Lib0Encoder();
-    out.writeVarString(doc);
-    out.writeVarUint(0);
-    out.writeVarUint(sub);
-    out.writeVarUint8Array(payload);
-    return out.toByteArray();
   }
 
   @Override
