@@ -192,7 +192,7 @@ final class Engine {
       wire.key = wire.channel.register(wire.loop.selector, SelectionKey.OP_READ, wire);
     } catch (IOException | RuntimeException e) {
       closeQuietly(wire.channel);
-      released(wire);
+      released();
       return;
     }
     if (shuttingDown) {
@@ -290,17 +290,17 @@ final class Engine {
 
   // ---- bookkeeping from wires ----
 
-  void opened(Wire wire) {
+  void opened() {
     open.incrementAndGet();
     unreported.incrementAndGet();
   }
 
-  void closed(Wire wire) {
+  void closed() {
     open.decrementAndGet();
     unreported.decrementAndGet();
   }
 
-  void released(Wire wire) {
+  void released() {
     sockets.decrementAndGet();
   }
 

@@ -97,10 +97,10 @@ final class Wire implements Connection, IoLoop.Ready {
   private String closeReason;
   private boolean closeRemote;
 
-  // ---- liveness, read by the loop's tick ----
-  volatile long lastMessageNanos = acceptedNanos;
-  volatile long lastPingNanos = acceptedNanos;
-  volatile boolean awaitingPong;
+  // ---- liveness: loop thread only (received frames and the loop's tick) ----
+  private long lastMessageNanos = acceptedNanos;
+  private long lastPingNanos = acceptedNanos;
+  private boolean awaitingPong;
   private volatile Object attachment;
 
   Wire(Engine engine, IoLoop loop, SocketChannel channel) {
@@ -111,10 +111,6 @@ final class Wire implements Connection, IoLoop.Ready {
 
   int state() {
     return state;
-  }
-
-  long closingSince() {
-    return closingSinceNanos;
   }
 
   // =====================================================================================
@@ -372,7 +368,7 @@ final class Wire implements Connection, IoLoop.Ready {
   }
 
   private void brokenLocked(IOException e) {
-    LOG.debug("write to {} failed: {}", remote, e.toString());
+    LOG.debug("write to {} failed: {}", this, e.toString());
     abortLocked(1006, "");
   }
 
@@ -462,7 +458,7 @@ final class Wire implements Connection, IoLoop.Ready {
       return; // the 101 could not be written
     }
     opened = true;
-    engine.opened(this);
+    engine.opened();
     frameHead = new byte[14];
     deliver(CALLBACK_OPEN, null, 0, 0);
     if (rest.length > 0 && state == OPEN) {
@@ -707,7 +703,7 @@ final class Wire implements Connection, IoLoop.Ready {
 
   /** Refuses what the peer sent: close frame with the code, then the socket closes. */
   private boolean protocolError(int code, String reason) {
-    LOG.debug("closing {} with {}: {}", remote, code, reason);
+    LOG.debug("closing {} with {}: {}", this, code, reason);
     refused = true;
     if (reserved > 0) {
       engine.budget().release(reserved);
@@ -795,7 +791,7 @@ final class Wire implements Connection, IoLoop.Ready {
     } catch (RuntimeException | AssertionError e) {
       LOG.warn("handler failed in onClose on {}", this, e);
     } finally {
-      engine.closed(this);
+      engine.closed();
     }
   }
 
@@ -826,7 +822,7 @@ final class Wire implements Connection, IoLoop.Ready {
     } catch (IOException e) {
       LOG.debug("closing a socket failed", e);
     }
-    engine.released(this);
+    engine.released();
     report();
   }
 
