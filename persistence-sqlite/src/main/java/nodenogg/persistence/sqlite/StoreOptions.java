@@ -19,11 +19,6 @@ public final class StoreOptions {
   private final Duration commitWindow;
 
   private StoreOptions(Durability durability, int compactionCount, long compactionBytes, int maxBatch,
-      int maxQueued, Duration busyTimeout) {
-    this(durability, compactionCount, compactionBytes, maxBatch, maxQueued, busyTimeout, Duration.ZERO);
-  }
-
-  private StoreOptions(Durability durability, int compactionCount, long compactionBytes, int maxBatch,
       int maxQueued, Duration busyTimeout, Duration commitWindow) {
     this.durability = Objects.requireNonNull(durability, "durability");
     if (compactionCount < 2) {
@@ -54,10 +49,11 @@ public final class StoreOptions {
 
   /**
    * FULL durability, compaction after 500 rows (as y-indexeddb) or 4 MiB of log, group commits of up to
-   * 1024 appends, at most 65,536 queued appends before {@code append} blocks, 5 s busy timeout.
+   * 1024 appends, at most 65,536 queued appends before {@code append} blocks, 5 s busy timeout, no
+   * group-commit window.
    */
   public static StoreOptions defaults() {
-    return new StoreOptions(Durability.FULL, 500, 4L << 20, 1024, 65_536, Duration.ofSeconds(5));
+    return new StoreOptions(Durability.FULL, 500, 4L << 20, 1024, 65_536, Duration.ofSeconds(5), Duration.ZERO);
   }
 
   public Durability durability() {
