@@ -10,6 +10,17 @@ public final class TestTime {
 
   private TestTime() {}
 
+  /** Polls {@code condition} until it holds; fails with {@code what} after 20 s. */
+  public static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long end = System.currentTimeMillis() + 20_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > end) {
+        throw new AssertionError("timed out: " + what);
+      }
+      Thread.sleep(2);
+    }
+  }
+
   /** {@code seconds} scaled, in seconds. */
   public static long seconds(long seconds) {
     return (long) Math.ceil(seconds * SCALE);

@@ -1,12 +1,12 @@
 package nodenogg.sync.server.internal;
 
+import static nodenogg.sync.server.TestTime.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
 import nodenogg.crdt.sync.Hocuspocus;
 import nodenogg.crdt.sync.ToyDocument;
 import nodenogg.crdt.sync.WireReader;
@@ -38,16 +38,6 @@ class HandlerLimitsTest {
   @AfterEach
   void tearDown() {
     pool.shutdownNow();
-  }
-
-  private static void await(String what, BooleanSupplier c) throws InterruptedException {
-    long end = System.currentTimeMillis() + 20_000;
-    while (!c.getAsBoolean()) {
-      if (System.currentTimeMillis() > end) {
-        throw new AssertionError("timed out: " + what);
-      }
-      Thread.sleep(5);
-    }
   }
 
   private static boolean sentType(FakeConnection c, int type, int sub) {

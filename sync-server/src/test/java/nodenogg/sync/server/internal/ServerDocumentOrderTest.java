@@ -1,5 +1,6 @@
 package nodenogg.sync.server.internal;
 
+import static nodenogg.sync.server.TestTime.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.sync.DocSync;
@@ -95,16 +95,6 @@ class ServerDocumentOrderTest {
   @AfterEach
   void tearDown() {
     pool.shutdownNow();
-  }
-
-  private static void await(String what, BooleanSupplier c) throws InterruptedException {
-    long end = System.currentTimeMillis() + 20_000;
-    while (!c.getAsBoolean()) {
-      if (System.currentTimeMillis() > end) {
-        throw new AssertionError("timed out: " + what);
-      }
-      Thread.sleep(2);
-    }
   }
 
   /** Runs {@code r} on the document executor and waits for it. */
