@@ -61,6 +61,9 @@ if (( $(ulimit -n) < need )); then
   echo "sync-bench.sh: open-file limit $(ulimit -n) (hard $(ulimit -Hn)) is below $need; the idle scenario will fail" >&2
 fi
 
+# Our JVMs get exactly JAVA_OPTS when it is set, else ./microcosm's own defaults (whatever the caller's
+# MICROCOSM_JAVA_OPTS says), so the report's JAVA_OPTS line is true.
+if [[ -n "${JAVA_OPTS+set}" ]]; then export MICROCOSM_JAVA_OPTS="$JAVA_OPTS"; else unset MICROCOSM_JAVA_OPTS; fi
 jar="$root/cli/target/microcosm.jar"
 if [[ $build == 1 || ! -f "$jar" ]]; then
   (cd "$root" && mvn -B -q -o -Dnpm.skip=true -DskipTests -pl cli -am package >&2)
@@ -86,26 +89,19 @@ start_server() {
     ours-mem|ours-sqlite)
       local store=(--memory)
       if [[ $1 == ours-sqlite ]]; then rm -rf "$work/data"; mkdir -p "$work/data"; store=(--data "$work/data"); fi
-      # Started the way users start it: ./microcosm serve, with its default JVM options unless
-      # JAVA_OPTS is set (then exactly those).
-      if [[ -n "${JAVA_OPTS+set}" ]]; then
-        MICROCOSM_JAVA_OPTS="$JAVA_OPTS" "$root/microcosm" serve --host 127.0.0.1 --port 0 "${store[@]}" > "$log" 2>&1 &
-      else
-        ${SERVER_PREFIX:-} "$root/microcosm" serve --host 127.0.0.1 --port 0 "${store[@]}" > "$log" 2>&1 &
-      fi
+      # Started the way users start it: ./microcosm serve (JVM options: see MICROCOSM_JAVA_OPTS above).
+      # shellcheck disable=SC2086
+      ${SERVER_PREFIX:-} "$root/microcosm" serve --host 127.0.0.1 --port 0 "${store[@]}" > "$log" 2>&1 &
       server_pid=$!; kind=java ;;
     hocuspocus)
       (cd "$js" && exec ${SERVER_PREFIX:-} node --expose-gc syncbench/hocuspocus-ref.mjs 0) > "$log" 2>&1 &
       server_pid=$!; kind=node ;;
     relay-java) # floor: our transport forwarding updates, no CRDT (./microcosm bench relay)
-      if [[ -n "${JAVA_OPTS+set}" ]]; then
-        MICROCOSM_JAVA_OPTS="$JAVA_OPTS" "$root/microcosm" bench relay --port 0 > "$log" 2>&1 &
-      else
-        "$root/microcosm" bench relay --port 0 > "$log" 2>&1 &
-      fi
+      # shellcheck disable=SC2086
+      ${SERVER_PREFIX:-} "$root/microcosm" bench relay --port 0 > "$log" 2>&1 &
       server_pid=$!; kind=java ;;
     relay-node) # floor: the ws library forwarding updates, no CRDT
-      (cd "$js" && exec node syncbench/relay-floor.mjs 0) > "$log" 2>&1 &
+      (cd "$js" && exec ${SERVER_PREFIX:-} node syncbench/relay-floor.mjs 0) > "$log" 2>&1 &
       server_pid=$!; kind=node ;;
     *) echo "sync-bench.sh: unknown server $1" >&2; exit 2 ;;
   esac
