@@ -3,11 +3,11 @@ package nodenogg.sync.client;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.SyncDocument;
-import nodenogg.crdt.sync.SyncProtocol;
-import nodenogg.crdt.sync.WireReader;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.SyncDocument;
+import nodenogg.sync.protocol.SyncProtocol;
+import nodenogg.sync.protocol.WireReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

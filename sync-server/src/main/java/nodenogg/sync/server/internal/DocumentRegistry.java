@@ -9,7 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
-import nodenogg.crdt.sync.SyncDocument;
+import nodenogg.sync.protocol.SyncDocument;
 import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.SyncServerHooks;
 import nodenogg.sync.server.websocket.LoopExecutor;

@@ -1,15 +1,15 @@
 package nodenogg.sync.server.internal;
 
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.net.URLDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import nodenogg.crdt.sync.SyncProtocol;
-import nodenogg.crdt.sync.WireReader;
-import nodenogg.crdt.sync.YWebsocketProtocol;
+import nodenogg.sync.protocol.SyncProtocol;
+import nodenogg.sync.protocol.WireReader;
+import nodenogg.sync.protocol.YWebsocketProtocol;
 import nodenogg.sync.server.AuthRequest;
 import nodenogg.sync.server.AuthResult;
 import nodenogg.sync.server.websocket.Connection;

@@ -4,9 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import nodenogg.crdt.sync.DocSync;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.WireWriter;
+import nodenogg.sync.protocol.DocSync;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.WireWriter;
 import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.SyncServerHooks;
 

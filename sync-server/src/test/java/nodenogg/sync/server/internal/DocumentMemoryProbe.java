@@ -6,8 +6,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
-import nodenogg.crdt.sync.DocSync;
-import nodenogg.crdt.sync.Hocuspocus;
+import nodenogg.sync.protocol.DocSync;
+import nodenogg.sync.protocol.Hocuspocus;
 import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.SyncServerHooks;
 

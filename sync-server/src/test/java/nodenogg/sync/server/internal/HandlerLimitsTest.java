@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.ToyDocument;
-import nodenogg.crdt.sync.WireReader;
-import nodenogg.crdt.sync.YWebsocketProtocol;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.ToyDocument;
+import nodenogg.sync.protocol.WireReader;
+import nodenogg.sync.protocol.YWebsocketProtocol;
 import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.TokenAuthHooks;
 import org.junit.jupiter.api.AfterEach;
@@ -95,7 +95,7 @@ class HandlerLimitsTest {
     c.receive(Hocuspocus.syncStatus("doc", true));
     assertEquals(CloseCodes.POLICY_VIOLATION, c.closeCode);
     FakeConnection d = new FakeConnection(hp, "/sync", "");
-    d.receive(new nodenogg.crdt.sync.WireWriter().writeVarString("doc").writeVarUint(Hocuspocus.BROADCAST_STATELESS)
+    d.receive(new nodenogg.sync.protocol.WireWriter().writeVarString("doc").writeVarUint(Hocuspocus.BROADCAST_STATELESS)
         .writeVarString("x").toByteArray());
     assertEquals(CloseCodes.POLICY_VIOLATION, d.closeCode);
   }
@@ -146,19 +146,19 @@ class HandlerLimitsTest {
   void yWebsocketAwarenessIsBoundToTheConnectionsClientId() throws Exception {
     FakeConnection a = new FakeConnection(yws, "/room", "token=secret");
     FakeConnection b = new FakeConnection(yws, "/room", "token=secret");
-    nodenogg.crdt.sync.Awareness alice = new nodenogg.crdt.sync.Awareness(100);
+    nodenogg.sync.protocol.Awareness alice = new nodenogg.sync.protocol.Awareness(100);
     alice.setLocalState(java.util.Map.of("n", "alice"));
     a.receive(YWebsocketProtocol.awareness(alice.encodeUpdate(List.of(100L))));
     await("alice's entry echoed to her", () -> a.sent.stream().anyMatch(m -> m[0] == YWebsocketProtocol.AWARENESS));
     // b tries to overwrite alice's entry with a higher clock
-    nodenogg.crdt.sync.Awareness fake = new nodenogg.crdt.sync.Awareness(100);
+    nodenogg.sync.protocol.Awareness fake = new nodenogg.sync.protocol.Awareness(100);
     for (int i = 0; i < 5; i++) {
       fake.setLocalState(java.util.Map.of("n", "mallory"));
     }
     b.receive(YWebsocketProtocol.awareness(fake.encodeUpdate(List.of(100L))));
     FakeConnection watcher = new FakeConnection(yws, "/room", "token=secret");
     await("watcher got awareness", () -> watcher.sent.size() >= 2);
-    nodenogg.crdt.sync.Awareness seen = new nodenogg.crdt.sync.Awareness(1);
+    nodenogg.sync.protocol.Awareness seen = new nodenogg.sync.protocol.Awareness(1);
     for (byte[] m : watcher.sent) {
       WireReader r = new WireReader(m);
       if (r.readVarUint() == YWebsocketProtocol.AWARENESS) {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
-import nodenogg.crdt.sync.DocSync;
+import nodenogg.sync.protocol.DocSync;
 import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.SyncServerHooks;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
 
 /**
  * The y-protocols sync messages (sync.js, update format v1): {@code vu type, vb payload} with type

@@ -1,4 +1,4 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
 
 /**
  * The y-websocket outer frame: {@code vu outerType} then a body. 0 Sync (a sync message),

@@ -1,4 +1,4 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
 
 /**
  * Hocuspocus framing (server 4.7, provider 2.15/4.8): every message is {@code vs address, vu type,

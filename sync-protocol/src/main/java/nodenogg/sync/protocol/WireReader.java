@@ -1,4 +1,4 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,4 +1,4 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
 
 /**
  * A sync, awareness or Hocuspocus message could not be decoded (truncated, bad varint, invalid
