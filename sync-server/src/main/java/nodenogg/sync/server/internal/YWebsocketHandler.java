@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import nodenogg.crdt.encoding.Lib0Decoder;
 import nodenogg.sync.protocol.SyncProtocol;
-import nodenogg.sync.protocol.WireReader;
 import nodenogg.sync.protocol.YWebsocketProtocol;
 import nodenogg.sync.server.AuthRequest;
 import nodenogg.sync.server.AuthResult;
@@ -186,7 +186,7 @@ public final class YWebsocketHandler implements SocketHandler {
   private void handle(Peer p, byte[] bytes) {
     ServerDocument d = p.doc;
     try {
-      WireReader r = new WireReader(bytes);
+      Lib0Decoder r = new Lib0Decoder(bytes);
       long type = r.readVarUint();
       if (type == YWebsocketProtocol.SYNC) {
         SyncProtocol.Message m = SyncProtocol.read(r);

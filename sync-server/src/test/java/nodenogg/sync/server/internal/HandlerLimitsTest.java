@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import nodenogg.crdt.encoding.Lib0Decoder;
 import nodenogg.sync.protocol.Hocuspocus;
 import nodenogg.sync.protocol.ToyDocument;
-import nodenogg.sync.protocol.WireReader;
 import nodenogg.sync.protocol.YWebsocketProtocol;
 import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.TokenAuthHooks;
@@ -43,7 +43,7 @@ class HandlerLimitsTest {
   private static boolean sentType(FakeConnection c, int type, int sub) {
     for (byte[] m : c.sent) {
       Hocuspocus.Frame f = Hocuspocus.decode(m);
-      if (f.type() == type && (sub < 0 || new WireReader(m, m.length - f.body().remaining(), f.body().remaining())
+      if (f.type() == type && (sub < 0 || new Lib0Decoder(m, m.length - f.body().remaining(), m.length)
           .readVarUint() == sub)) {
         return true;
       }
@@ -95,7 +95,7 @@ class HandlerLimitsTest {
     c.receive(Hocuspocus.syncStatus("doc", true));
     assertEquals(CloseCodes.POLICY_VIOLATION, c.closeCode);
     FakeConnection d = new FakeConnection(hp, "/sync", "");
-    d.receive(new nodenogg.sync.protocol.WireWriter().writeVarString("doc").writeVarUint(Hocuspocus.BROADCAST_STATELESS)
+    d.receive(new nodenogg.crdt.encoding.Lib0Encoder().writeVarString("doc").writeVarUint(Hocuspocus.BROADCAST_STATELESS)
         .writeVarString("x").toByteArray());
     assertEquals(CloseCodes.POLICY_VIOLATION, d.closeCode);
   }
@@ -160,7 +160,7 @@ class HandlerLimitsTest {
     await("watcher got awareness", () -> watcher.sent.size() >= 2);
     nodenogg.sync.protocol.Awareness seen = new nodenogg.sync.protocol.Awareness(1);
     for (byte[] m : watcher.sent) {
-      WireReader r = new WireReader(m);
+      Lib0Decoder r = new Lib0Decoder(m);
       if (r.readVarUint() == YWebsocketProtocol.AWARENESS) {
         seen.applyUpdate(r.readVarUint8Array(), "net");
       }
