@@ -2,6 +2,7 @@ package nodenogg.sync.protocol;
 
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import nodenogg.crdt.ApplyResult;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Subscription;
 import nodenogg.crdt.Updates;
@@ -11,24 +12,17 @@ import nodenogg.crdt.Updates;
  * as Yjs {@code encodeStateVector}, {@code encodeStateAsUpdate(doc, sv)}, {@code applyUpdate} and
  * {@code doc.on('update')}, all update format v1.
  *
- * <p>{@link #apply} reports a change when the document emitted an update or holds pending structs
- * afterwards (an update whose dependencies are missing is kept, so a server must still store it).
+ * <p>{@link #apply} returns the update the Doc emitted and whether it holds pending structs or
+ * deletions afterwards (an update whose dependencies are missing is kept, so a server must still
+ * store it); it must not be called from inside a transaction or observer of the same Doc.
  * {@link #containsUpdate} applies the update to a throwaway copy, the check Yjs does with
  * {@code snapshotContainsUpdate}. Thread-safe (the Doc serializes calls).
  */
 public final class DocSync implements SyncDocument {
   private final Doc doc;
-  private final ThreadLocal<boolean[]> applying = new ThreadLocal<>();
-  private final Subscription probe;
 
   public DocSync(Doc doc) {
     this.doc = Objects.requireNonNull(doc, "doc");
-    this.probe = doc.onUpdate((u, origin, tr) -> {
-      boolean[] flag = applying.get();
-      if (flag != null) {
-        flag[0] = true;
-      }
-    });
   }
 
   /** A new empty document (gc on), as a server holds it. */
@@ -51,15 +45,9 @@ public final class DocSync implements SyncDocument {
   }
 
   @Override
-  public boolean apply(byte[] update, Object origin) {
-    boolean[] fired = {false};
-    applying.set(fired);
-    try {
-      Updates.applyUpdate(doc, update, origin);
-    } finally {
-      applying.remove();
-    }
-    return fired[0] || doc.hasPending();
+  public Applied apply(byte[] update, Object origin) {
+    ApplyResult r = doc.applyUpdate(update, origin);
+    return new Applied(r.update(), r.hasPending());
   }
 
   @Override
@@ -67,14 +55,8 @@ public final class DocSync implements SyncDocument {
     Doc copy = new Doc(new Doc.Options().gc(false));
     Updates.applyUpdate(copy, Updates.encodeStateAsUpdate(doc));
     boolean pendingBefore = copy.hasPending();
-    boolean[] fired = {false};
-    Subscription s = copy.onUpdate((u, o, t) -> fired[0] = true);
-    try {
-      Updates.applyUpdate(copy, update);
-    } finally {
-      s.close();
-    }
-    return !fired[0] && (pendingBefore || !copy.hasPending());
+    ApplyResult r = copy.applyUpdate(update, null);
+    return !r.changed() && (pendingBefore || !r.hasPending());
   }
 
   @Override
@@ -86,10 +68,5 @@ public final class DocSync implements SyncDocument {
   public Registration onUpdate(BiConsumer<byte[], Object> listener) {
     Subscription s = doc.onUpdate((u, origin, tr) -> listener.accept(u, origin));
     return s::close;
-  }
-
-  /** Stops tracking changes made through {@link #apply}; the Doc itself stays usable. */
-  public void detach() {
-    probe.close();
   }
 }

@@ -99,7 +99,7 @@ public final class ToyDocument implements SyncDocument {
   }
 
   @Override
-  public synchronized boolean apply(byte[] update, Object origin) {
+  public synchronized Applied apply(byte[] update, Object origin) {
     List<byte[]> added = new ArrayList<>();
     for (byte[] e : decode(update)) {
       if (entries.putIfAbsent(id(e), e) == null) {
@@ -107,13 +107,13 @@ public final class ToyDocument implements SyncDocument {
       }
     }
     if (added.isEmpty()) {
-      return false;
+      return Applied.NOTHING;
     }
     byte[] u = encode(added);
     for (BiConsumer<byte[], Object> l : listeners) {
       l.accept(u, origin);
     }
-    return true;
+    return new Applied(u, false);
   }
 
   @Override

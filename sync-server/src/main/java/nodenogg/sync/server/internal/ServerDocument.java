@@ -49,7 +49,6 @@ public final class ServerDocument {
   private volatile int inFlight;
   private volatile int peerCount;
   private volatile boolean failed;
-  private byte[] emitted; // the update the document emitted during the current apply
   private List<byte[]> outbox; // applied updates waiting for the next broadcast; null when none
 
   ServerDocument(String name, SyncDocument doc, SerialExecutor exec, DocumentStore store, SyncServerHooks hooks,
@@ -60,7 +59,6 @@ public final class ServerDocument {
     this.store = store;
     this.hooks = hooks;
     this.onIdle = onIdle;
-    doc.onUpdate((u, origin) -> emitted = u);
     this.awareness = new Awareness(awarenessClientId);
     awareness.setLocalState(null); // the server has no presence of its own
     awareness.onUpdate((change, origin) -> {
@@ -210,16 +208,15 @@ public final class ServerDocument {
     if (failed) {
       return;
     }
-    emitted = null;
-    boolean changed = doc.apply(update, from);
-    byte[] effective = emitted != null ? emitted : update;
-    emitted = null;
-    if (!changed) {
+    SyncDocument.Applied applied = doc.apply(update, from);
+    if (!applied.changedOrPending()) {
       afterWrites(() -> ack.accept(true));
       return;
     }
     safe(() -> hooks.onChange(name, update));
-    queueBroadcast(effective); // peers see it now; the sender's ack waits for the store
+    // peers see what was new to the document now (the update itself when it is only pending); the
+    // sender's ack waits for the store
+    queueBroadcast(applied.changed() ? applied.update() : update);
     boolean earlierPending = inFlight > 0;
     inFlight++;
     CompletableFuture<?> f;
