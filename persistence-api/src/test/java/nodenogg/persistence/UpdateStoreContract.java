@@ -210,6 +210,7 @@ public abstract class UpdateStoreContract {
     assertEquals(List.of(), store.load("a"));
     assertEquals(List.of("b", "c"), store.list());
     assertThrows(IllegalArgumentException.class, () -> store.putMetadata("b", "", "x"));
+    assertEquals(1L, store.append("a", typing(1, 1).get(0)).get(10, TimeUnit.SECONDS), "a deleted document starts afresh");
   }
 
   @Test
