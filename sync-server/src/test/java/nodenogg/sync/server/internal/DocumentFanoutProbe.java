@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import nodenogg.crdt.encoding.Lib0Encoder;
+import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.sync.protocol.DocSync;
 import nodenogg.sync.protocol.Hocuspocus;
-import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.SyncServerHooks;
 
 /**
@@ -49,7 +49,7 @@ public final class DocumentFanoutProbe {
     int peersN = 50;
     int perTurn = Integer.parseInt(a.length > 0 ? a[0] : "1");
     SerialExecutor exec = new SerialExecutor(Runnable::run);
-    ServerDocument doc = new ServerDocument("fanout", DocSync.newDocument(), exec, DocumentStore.inMemory(),
+    ServerDocument doc = new ServerDocument("fanout", DocSync.newDocument(), exec, new InMemoryUpdateStore(),
         SyncServerHooks.NONE, 7, () -> { });
     List<Peer> peers = new ArrayList<>();
     for (int i = 0; i < peersN; i++) {

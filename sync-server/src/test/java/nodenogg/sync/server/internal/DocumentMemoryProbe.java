@@ -6,9 +6,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
+import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.persistence.UpdateStore;
 import nodenogg.sync.protocol.DocSync;
 import nodenogg.sync.protocol.Hocuspocus;
-import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.SyncServerHooks;
 
 /**
@@ -26,7 +27,7 @@ public final class DocumentMemoryProbe {
   public static void main(String[] a) throws Exception {
     int n = Integer.parseInt(a[0]);
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    DocumentStore store = DocumentStore.inMemory();
+    UpdateStore store = new InMemoryUpdateStore();
     DocumentRegistry registry = new DocumentRegistry(pool, store, SyncServerHooks.NONE, DocSync::newDocument);
     ServerContext ctx = new ServerContext(registry, SyncServerHooks.NONE, pool, 1 << 20, 1000, 100, 60_000, 600_000, false);
     HocuspocusHandler hp = new HocuspocusHandler(ctx);
