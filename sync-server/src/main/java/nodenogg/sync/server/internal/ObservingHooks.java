@@ -7,7 +7,8 @@ import nodenogg.sync.server.SyncServerHooks;
 /**
  * The embedder's hooks with the server's own observation around them: authentication outcomes
  * (logged; refusals counted and logged at WARN without the token), documents loaded and unloaded,
- * and which documents each connection joined (for the close line). Delegates every call first and
+ * and which documents each connection used (for its close line; a document stays listed after the
+ * connection leaves it). Delegates every call first and
  * observes after, so a hook that throws still throws to the caller (which then denies). Thread-safe
  * as the delegate.
  */
@@ -73,7 +74,6 @@ public final class ObservingHooks implements SyncServerHooks {
 
   @Override
   public void onDisconnect(String documentName, String remoteAddress) {
-    telemetry.left(documentName, remoteAddress);
     delegate.onDisconnect(documentName, remoteAddress);
   }
 

@@ -102,6 +102,7 @@ public final class Telemetry {
     Traffic t = traffic(p);
     t.open.incrementAndGet();
     t.opened.increment();
+    documentsOf.put(remote, new LinkedHashSet<>());
     ACTIVITY.atInfo().addKeyValue("protocol", p.label).addKeyValue("remote", remote).addKeyValue("path", path)
         .log("connection opened");
   }
@@ -173,30 +174,21 @@ public final class Telemetry {
   // ---- documents and authentication (from the hooks) ----
 
   void authenticated(String protocol, String document, String remote, boolean readOnly) {
+    joined(document, remote);
     ACTIVITY.atInfo().addKeyValue("protocol", protocol).addKeyValue("remote", remote)
         .addKeyValue("document", document).addKeyValue("access", readOnly ? "read-only" : "read-write")
         .log("connection authenticated");
   }
 
+  /**
+   * Notes that the open connection at {@code remote} uses {@code document} (authenticated or joined);
+   * ignored when that connection is gone (only open connections have an entry, so nothing leaks).
+   */
   void joined(String document, String remote) {
-    documentsOf.computeIfAbsent(remote, r -> new LinkedHashSet<>());
     Set<String> docs = documentsOf.get(remote);
     if (docs != null) {
       synchronized (docs) {
         docs.add(document);
-      }
-    }
-  }
-
-  void left(String document, String remote) {
-    Set<String> docs = documentsOf.get(remote);
-    if (docs == null) {
-      return;
-    }
-    synchronized (docs) {
-      docs.remove(document);
-      if (docs.isEmpty()) {
-        documentsOf.remove(remote, docs);
       }
     }
   }
