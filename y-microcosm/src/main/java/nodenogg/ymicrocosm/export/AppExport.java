@@ -250,6 +250,71 @@ public final class AppExport {
     return new ArrayList<>(byName.values());
   }
 
+  /**
+   * A JSON export read back ({@link #readJson}).
+   *
+   * @param microcosmId {@code microcosm_id}
+   * @param identityId {@code identity_id}
+   * @param generatedAt {@code generated_at} as written
+   * @param entities the valid entities, in file order
+   * @param skipped {@code entityId: reason} for entries that are not valid E5 entities
+   */
+  public record JsonExport(String microcosmId, String identityId, String generatedAt, List<Entity> entities,
+      Map<String, String> skipped) {
+    public JsonExport {
+      entities = List.copyOf(entities);
+      skipped = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(skipped));
+    }
+  }
+
+  /**
+   * Reads an "Export as JSON" file (ours or the app's). Entries that are not valid E5 entities, or whose
+   * key is not their id, are skipped with a reason.
+   *
+   * @throws IllegalArgumentException when the text is not such an export (not JSON, or a required
+   *     field missing), saying what is wrong
+   */
+  public static JsonExport readJson(String text) {
+    Object root;
+    try {
+      root = nodenogg.crdt.Json.parse(text);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+    }
+    if (!(root instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException("a JSON export is an object {microcosm_id, generated_at, app_version,"
+          + " identity_id, entities}");
+    }
+    for (String k : List.of("microcosm_id", "identity_id", "entities")) {
+      if (!m.containsKey(k)) {
+        throw new IllegalArgumentException("not a web app JSON export: '" + k + "' is missing");
+      }
+    }
+    if (!(m.get("identity_id") instanceof String identity) || !nodenogg.microcosm.IdentityId.isValid(identity)) {
+      throw new IllegalArgumentException("identity_id must be an identity id ('@' + 16 letters or digits), got "
+          + m.get("identity_id"));
+    }
+    if (!(m.get("entities") instanceof Map<?, ?> entries)) {
+      throw new IllegalArgumentException("entities must be an object {entityId: entity}");
+    }
+    List<Entity> entities = new ArrayList<>();
+    Map<String, String> skipped = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : entries.entrySet()) {
+      String key = String.valueOf(e.getKey());
+      try {
+        Entity x = SchemaProfile.E5.decodeEntity(e.getValue(), identity);
+        if (!x.id().equals(key)) {
+          throw new nodenogg.microcosm.InvalidEntityException("the key is not the entity's id " + x.id());
+        }
+        entities.add(x);
+      } catch (nodenogg.microcosm.InvalidEntityException ex) {
+        skipped.put(key, ex.getMessage());
+      }
+    }
+    return new JsonExport(String.valueOf(m.get("microcosm_id")), identity, String.valueOf(m.get("generated_at")),
+        entities, skipped);
+  }
+
   /** The app's emoji list: contents joined with ", ", empty ones left out. */
   static String emojiList(List<Entity> emoji) {
     List<String> parts = new ArrayList<>();
