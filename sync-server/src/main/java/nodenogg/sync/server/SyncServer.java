@@ -23,6 +23,7 @@ import nodenogg.crdt.sync.SyncDocument;
 import nodenogg.sync.server.internal.ConnectionThrottle;
 import nodenogg.sync.server.internal.DocumentRegistry;
 import nodenogg.sync.server.internal.HocuspocusHandler;
+import nodenogg.sync.server.internal.Inspector;
 import nodenogg.sync.server.internal.MeteredHandler;
 import nodenogg.sync.server.internal.MeteredStore;
 import nodenogg.sync.server.internal.ObservingHooks;
@@ -48,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>Operators: connections (opened, authenticated, closed), documents (loaded, unloaded) are logged
  * at INFO on {@value Telemetry#ACTIVITY_LOGGER}; refusals (origin, token, throttle, bad input, limits)
  * at WARN on {@value Telemetry#REFUSAL_LOGGER}, rate-limited, with the remote address and document and
- * never the token. With {@link Builder#adminToken} set, {@code /metrics} and the details of
- * {@code /status} need {@code Authorization: Bearer <admin token>}.
+ * never the token. With {@link Builder#adminToken} set, {@code /metrics}, the details of
+ * {@code /status} and the live inspector ({@code /inspect}) need the admin token
+ * ({@code Authorization: Bearer <admin token>}; the inspector page asks for it).
  *
  * <pre>{@code
  * try (SyncServer server = SyncServer.builder().port(8787).store(DocumentStore.inMemory()).build().start()) {
@@ -79,6 +81,7 @@ public final class SyncServer implements AutoCloseable {
   private final MeteredStore store;
   private final SyncServerHooks hooks;
   private final ConnectionThrottle throttle;
+  private final Inspector inspector;
   private SocketHandler signal;
   private WebServer web;
   private volatile boolean closed;
@@ -97,11 +100,14 @@ public final class SyncServer implements AutoCloseable {
     this.ywebsocket = new YWebsocketHandler(ctx);
     this.throttle = b.throttleLimit <= 0 ? null : new ConnectionThrottle(b.throttleLimit, b.throttleBanMinutes,
         SyncServer::isDocumentPath, System::currentTimeMillis);
+    this.inspector = b.inspector ? new Inspector(registry, b.store, telemetry, pool, timers, b.adminToken,
+        this::isAdmin) : null;
   }
 
   /** Paths whose upgrades are document connections (Hocuspocus and y-websocket), as routed in {@link #start()}. */
   static boolean isDocumentPath(String p) {
-    return !p.equals("/signal") && !p.equals("/status") && !p.equals("/metrics");
+    return !p.equals("/signal") && !p.equals("/status") && !p.equals("/metrics") && !p.equals("/inspect")
+        && !p.startsWith("/inspect/");
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -123,6 +129,12 @@ public final class SyncServer implements AutoCloseable {
         .http("/status", page(this::statusPage))
         .http("/metrics", page(this::metricsPage))
         .socket(p -> p.equals("/sync"), new MeteredHandler(hocuspocus, telemetry, Telemetry.Protocol.HOCUSPOCUS));
+    if (inspector != null) {
+      wb.http(p -> p.equals("/inspect") || p.equals("/inspect/"), inspector.page())
+          .http(p -> p.startsWith("/inspect/api/"), page(inspector::api))
+          .socket(p -> p.equals("/inspect/live"),
+              new MeteredHandler(inspector.live(), telemetry, Telemetry.Protocol.INSPECTOR));
+    }
     signal = b.signalHandler != null ? b.signalHandler : defaultSignalHandler();
     if (signal != null) {
       if (signal instanceof HttpHandler) {
@@ -150,6 +162,9 @@ public final class SyncServer implements AutoCloseable {
         Awareness.CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     if (throttle != null) {
       timers.scheduleWithFixedDelay(throttle::cleanup, 90, 90, TimeUnit.SECONDS);
+    }
+    if (inspector != null) {
+      timers.scheduleWithFixedDelay(inspector::refreshLists, 2, 2, TimeUnit.SECONDS);
     }
     LOG.info("sync server listening on {}:{}", b.host, web.port());
     return this;
@@ -373,6 +388,7 @@ public final class SyncServer implements AutoCloseable {
     private int throttleLimit;
     private long throttleBanMinutes = 5;
     private String adminToken;
+    private boolean inspector = true;
 
     /** Interface to bind; default 127.0.0.1 (use 0.0.0.0 to serve the network). */
     public Builder host(String host) {
@@ -501,6 +517,16 @@ public final class SyncServer implements AutoCloseable {
      */
     public Builder adminToken(String token) {
       this.adminToken = token == null || token.isEmpty() ? null : token;
+      return this;
+    }
+
+    /**
+     * Whether {@code /inspect} (the live inspector page, its socket and export downloads) is served
+     * (default true). It shows every document's contents: with document tokens in use, set an
+     * {@link #adminToken} or turn it off.
+     */
+    public Builder inspector(boolean on) {
+      this.inspector = on;
       return this;
     }
 

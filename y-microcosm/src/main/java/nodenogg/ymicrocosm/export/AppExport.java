@@ -145,6 +145,11 @@ public final class AppExport {
     return Source.of(m).collections();
   }
 
+  /** Every valid entity of {@code m}, collection by collection, in the order the app lists them. */
+  public static List<Entity> entities(MicrocosmAPI m) {
+    return new Gathered(m).all;
+  }
+
   /** The app's "Export as JSON" of {@code identityId}'s collection. */
   public static String json(MicrocosmAPI api, String microcosmId, String identityId, Instant generatedAt) {
     Source m = Source.of(api);

@@ -58,6 +58,7 @@ public final class ObservingHooks implements SyncServerHooks {
 
   @Override
   public void onChange(String documentName, byte[] update) {
+    telemetry.documentChanged(documentName, update.length);
     delegate.onChange(documentName, update);
   }
 

@@ -74,6 +74,13 @@ public final class Telemetry {
   /** Remote address of an open connection → the documents it joined. */
   private final Map<String, Set<String>> documentsOf = new ConcurrentHashMap<>();
   private final RateLimitedLog refusalLog;
+  /** Remote addresses of open inspector pages (not counted as a document's connections). */
+  private final Set<String> inspectors = ConcurrentHashMap.newKeySet();
+  /** Updates applied per document since start (for the inspector). */
+  private final Map<String, DocumentActivity> activity = new ConcurrentHashMap<>();
+
+  /** What changed a document since the server started. */
+  public record DocumentActivity(long updates, long bytes, long lastChangeMillis) {}
 
   public Telemetry(LongSupplier wallClock) {
     this.wallClock = wallClock;
@@ -103,12 +110,16 @@ public final class Telemetry {
     t.open.incrementAndGet();
     t.opened.increment();
     documentsOf.put(remote, new LinkedHashSet<>());
+    if (p == Protocol.INSPECTOR) {
+      inspectors.add(remote);
+    }
     ACTIVITY.atInfo().addKeyValue("protocol", p.label).addKeyValue("remote", remote).addKeyValue("path", path)
         .log("connection opened");
   }
 
   void connectionClosed(Protocol p, String remote, int code, String reason, boolean byClient, long openMillis) {
     traffic(p).open.decrementAndGet();
+    inspectors.remove(remote);
     Set<String> docs = documentsOf.remove(remote);
     List<String> documents = docs == null ? List.of() : snapshot(docs);
     ACTIVITY.atInfo().addKeyValue("protocol", p.label).addKeyValue("remote", remote)
@@ -202,6 +213,39 @@ public final class Telemetry {
   void documentUnloaded(String document) {
     documentsUnloaded.increment();
     ACTIVITY.atInfo().addKeyValue("document", document).log("document unloaded");
+  }
+
+  /** A client's update changed {@code document}. */
+  void documentChanged(String document, int bytes) {
+    long now = wallClock.getAsLong();
+    activity.merge(document, new DocumentActivity(1, bytes, now),
+        (a, b) -> new DocumentActivity(a.updates() + 1, a.bytes() + b.bytes(), now));
+  }
+
+  public DocumentActivity activity(String document) {
+    return activity.get(document);
+  }
+
+  /** Documents changed since start. */
+  public java.util.Set<String> changedDocuments() {
+    return java.util.Set.copyOf(activity.keySet());
+  }
+
+  /** Open connections that use {@code document}. */
+  public int connectionsTo(String document) {
+    int n = 0;
+    for (Map.Entry<String, Set<String>> c : documentsOf.entrySet()) {
+      if (inspectors.contains(c.getKey())) {
+        continue;
+      }
+      Set<String> docs = c.getValue();
+      synchronized (docs) {
+        if (docs.contains(document)) {
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   // ---- refusals ----
