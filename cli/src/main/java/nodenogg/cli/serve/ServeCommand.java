@@ -219,7 +219,8 @@ public final class ServeCommand implements Command {
     try {
       server = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
           .corsOrigins(o.corsOrigins).throttle(o.throttleConnections, o.throttleBanMinutes)
-          .adminToken(o.adminToken).maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
+          .adminToken(o.adminToken).inspector(inspectorOn(o))
+          .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
           .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null)).build().start();
     } catch (Exception e) {
       store.close();
@@ -245,7 +246,8 @@ public final class ServeCommand implements Command {
     String where = o.memory ? "in memory" : "data in " + SqliteDocumentStore.class.getSimpleName() + " "
         + o.data.toAbsolutePath().resolve("microcosm.db");
     out.println("microcosm serve: listening on " + o.host + ":" + server.port()
-        + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, GET /status, GET /metrics; " + where + ")"
+        + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, GET /status, GET /metrics"
+        + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
         + (signal != null ? "; signalling also on port " + signal.port() : ""));
     out.flush();
     summary(o, server, signal, handled);
@@ -260,6 +262,14 @@ public final class ServeCommand implements Command {
     return 0;
   }
 
+  /**
+   * The inspector shows every document: served when documents are open to all (no --token) or when an
+   * admin token guards it; off when documents need a token but no admin token is set.
+   */
+  static boolean inspectorOn(Options o) {
+    return o.token == null || o.adminToken != null;
+  }
+
   /** The start-up summary: ports, data, store, limits, what is protected (never a token's value). */
   private static void summary(Options o, SyncServer server, SignalingServer signal, boolean signals) {
     LOG.atInfo()
@@ -271,6 +281,7 @@ public final class ServeCommand implements Command {
         .addKeyValue("token", o.token == null ? "none (every client read-write)" : "set")
         .addKeyValue("readonly_token", o.readOnlyToken == null ? "none" : "set")
         .addKeyValue("admin_token", o.adminToken == null ? "none (/metrics and /status open)" : "set")
+        .addKeyValue("inspector", inspectorOn(o) ? "/inspect" : "off (--token is set: give --admin-token to use /inspect)")
         .addKeyValue("allowed_origins", o.origins.isEmpty() ? List.of("*") : o.origins)
         .addKeyValue("cors_origins", o.corsOrigins)
         .addKeyValue("throttle", o.throttleConnections == 0 ? "off"

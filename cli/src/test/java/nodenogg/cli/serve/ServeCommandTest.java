@@ -121,6 +121,13 @@ class ServeCommandTest {
   }
 
   @Test
+  void inspectorIsOffWhenDocumentsNeedATokenButNoAdminTokenGuardsIt() {
+    assertTrue(ServeCommand.inspectorOn(ServeCommand.parse(new String[0], Map.of())));
+    assertTrue(!ServeCommand.inspectorOn(ServeCommand.parse(new String[] {"--token", "t"}, Map.of())));
+    assertTrue(ServeCommand.inspectorOn(ServeCommand.parse(new String[] {"--token", "t", "--admin-token", "a"}, Map.of())));
+  }
+
+  @Test
   void badUsageIsAUsageError() {
     assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--port", "99999"}, Map.of()));
     assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--port"}, Map.of()));

@@ -131,6 +131,7 @@ public final class SyncServer implements AutoCloseable {
         .socket(p -> p.equals("/sync"), new MeteredHandler(hocuspocus, telemetry, Telemetry.Protocol.HOCUSPOCUS));
     if (inspector != null) {
       wb.http(p -> p.equals("/inspect") || p.equals("/inspect/"), inspector.page())
+          .http("/favicon.ico", (method, path, headers) -> new HttpHandler.Response(204, "image/x-icon", new byte[0]))
           .http(p -> p.startsWith("/inspect/api/"), page(inspector::api))
           .socket(p -> p.equals("/inspect/live"),
               new MeteredHandler(inspector.live(), telemetry, Telemetry.Protocol.INSPECTOR));

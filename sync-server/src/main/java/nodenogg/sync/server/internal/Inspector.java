@@ -146,17 +146,15 @@ public final class Inspector {
     return id.isEmpty() ? "untitled" : id;
   }
 
-  /** The document's whole state as one update: from memory when loaded, else from the store; null when unknown. */
+  /**
+   * The document's whole state as one update: from memory when loaded, else from the store; null when
+   * unknown. Runs on the calling (event-loop) thread without waiting for the document's executor: a
+   * {@code SyncDocument} serializes calls itself, and a diff only reads.
+   */
   private byte[] fullState(String name) {
     for (ServerDocument d : registry.loadedDocuments()) {
       if (d.name().equals(name)) {
-        java.util.concurrent.CompletableFuture<byte[]> f = new java.util.concurrent.CompletableFuture<>();
-        d.executor().execute(() -> f.complete(d.doc().diff(EMPTY_STATE_VECTOR)));
-        try {
-          return f.get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          throw new IllegalStateException("could not read document " + name, e);
-        }
+        return d.doc().diff(EMPTY_STATE_VECTOR);
       }
     }
     List<byte[]> stored = store.load(name);
