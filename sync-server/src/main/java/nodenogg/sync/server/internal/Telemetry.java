@@ -268,7 +268,7 @@ public final class Telemetry {
     if (held > 0) {
       line = line.addKeyValue("suppressed", held);
     }
-    line.log("refused: " + what + (held > 0 ? " (" + held + " similar lines held back)" : ""));
+    line.log(what + (held > 0 ? " (" + held + " similar lines held back)" : ""));
   }
 
   public long refusalCount(String reason) {
