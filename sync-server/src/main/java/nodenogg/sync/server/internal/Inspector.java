@@ -272,7 +272,7 @@ public final class Inspector {
         }
         switch (type) {
           case "list":
-            pool.execute(() -> sendList(p));
+            later(() -> sendList(p));
             break;
           case "watch":
             watch(p, m.path("document").asText());
@@ -297,7 +297,16 @@ public final class Inspector {
 
   private void ready(Page p) {
     send(p, obj("ready"));
-    pool.execute(() -> sendList(p));
+    later(() -> sendList(p));
+  }
+
+  /** Runs on the worker pool (listing may read the store); dropped when the server is closing. */
+  private void later(Runnable r) {
+    try {
+      pool.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      // closing
+    }
   }
 
   private void sendList(Page p) {
@@ -378,7 +387,11 @@ public final class Inspector {
     /** Schedules a snapshot (at most one pending). */
     void changed() {
       if (pending.compareAndSet(false, true)) {
-        timers.schedule(this::capture, SNAPSHOT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        try {
+          timers.schedule(this::capture, SNAPSHOT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+          // the server is closing: no more snapshots (and never an exception into a broadcast)
+        }
       }
     }
 
@@ -394,7 +407,11 @@ public final class Inspector {
         pending.set(false);
         byte[] update = d.doc().diff(EMPTY_STATE_VECTOR);
         byte[] awareness = d.awarenessSnapshot();
-        pool.execute(() -> sendSnapshot(this, update, awareness));
+        try {
+          pool.execute(() -> sendSnapshot(this, update, awareness));
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+          // the server is closing
+        }
       });
     }
 
