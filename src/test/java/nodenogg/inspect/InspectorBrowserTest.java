@@ -29,7 +29,6 @@ import nodenogg.microcosm.ConnectionData;
 import nodenogg.microcosm.EmojiData;
 import nodenogg.microcosm.Entity;
 import nodenogg.microcosm.HtmlData;
-import nodenogg.sync.server.SqliteDocumentStore;
 import nodenogg.sync.server.SyncServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -122,7 +121,7 @@ class InspectorBrowserTest {
     Files.deleteIfExists(screenshot);
 
     try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0)
-        .store(SqliteDocumentStore.openDirectory(dir)).adminToken(ADMIN).implicitAuthentication(true).build().start();
+        .dataDirectory(dir).adminToken(ADMIN).implicitAuthentication(true).build().start();
         JoinServer peer = JoinServer.join(URI.create("ws://127.0.0.1:" + server.port() + "/sync"), "workshop",
             "default", "Java peer", new PrintStream(new java.io.ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
       Entity first = peer.addNote("<p>First note from Java</p>");

@@ -13,8 +13,9 @@ import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
 import nodenogg.cli.log.CliLogging;
 import nodenogg.cli.log.LogConfig;
-import nodenogg.sync.server.DocumentStore;
-import nodenogg.sync.server.SqliteDocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
 import nodenogg.sync.server.internal.Telemetry;
@@ -214,7 +215,8 @@ public final class ServeCommand implements Command {
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     Options o = parse(args, System.getenv());
     CliLogging.configure(logConfig(o, err));
-    DocumentStore store = o.memory ? DocumentStore.inMemory() : SqliteDocumentStore.openDirectory(o.data);
+    UpdateStore store = o.memory ? new InMemoryUpdateStore()
+        : SqliteUpdateStore.openDirectory(o.data, SyncServer.defaultStoreOptions());
     SyncServer server;
     try {
       server = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
@@ -243,7 +245,7 @@ public final class ServeCommand implements Command {
     // any other way out (SIGHUP, System.exit elsewhere) still flushes the store
     Thread hook = new Thread(shutdown, "microcosm-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    String where = o.memory ? "in memory" : "data in " + SqliteDocumentStore.class.getSimpleName() + " "
+    String where = o.memory ? "in memory" : "data in " + SqliteUpdateStore.class.getSimpleName() + " "
         + o.data.toAbsolutePath().resolve("microcosm.db");
     out.println("microcosm serve: listening on " + o.host + ":" + server.port()
         + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, GET /status, GET /metrics"

@@ -92,7 +92,7 @@ class ServerMetricsTest {
     }
     assertEquals(30, updates.size());
 
-    try (SyncServer s = SyncServer.builder().port(0).store(SqliteDocumentStore.openDirectory(dir))
+    try (SyncServer s = SyncServer.builder().port(0).dataDirectory(dir)
         .hooks(new TokenAuthHooks("doc-token", null, null)).allowedOrigins(List.of("https://ok.example"))
         .adminToken(ADMIN).build().start()) {
       URI sync = URI.create("ws://127.0.0.1:" + s.port() + "/sync");

@@ -24,9 +24,8 @@ import nodenogg.microcosm.EmojiData;
 import nodenogg.microcosm.Entity;
 import nodenogg.microcosm.HtmlData;
 import nodenogg.microcosm.IdentityWithStatus;
-import nodenogg.persistence.sqlite.DocumentInfo;
-import nodenogg.sync.server.DocumentStore;
-import nodenogg.sync.server.SqliteDocumentStore;
+import nodenogg.persistence.DocumentInfo;
+import nodenogg.persistence.UpdateStore;
 import nodenogg.sync.server.websocket.Connection;
 import nodenogg.sync.server.websocket.HttpHandler;
 import nodenogg.sync.server.websocket.SocketHandler;
@@ -63,7 +62,7 @@ public final class Inspector {
   private static final String PAGE_RESOURCE = "/nodenogg/sync/server/inspect/index.html";
 
   private final DocumentRegistry registry;
-  private final DocumentStore store;
+  private final UpdateStore store;
   private final Telemetry telemetry;
   private final ExecutorService pool;
   private final ScheduledExecutorService timers;
@@ -72,7 +71,7 @@ public final class Inspector {
   private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
   private final Set<Page> pages = ConcurrentHashMap.newKeySet();
 
-  public Inspector(DocumentRegistry registry, DocumentStore store, Telemetry telemetry, ExecutorService pool,
+  public Inspector(DocumentRegistry registry, UpdateStore store, Telemetry telemetry, ExecutorService pool,
       ScheduledExecutorService timers, String adminToken, Predicate<Map<String, String>> isAdmin) {
     this.registry = registry;
     this.store = store;
@@ -184,15 +183,7 @@ public final class Inspector {
   /** Stored and loaded documents with their sizes, connections and last change since start. */
   ArrayNode list() {
     Set<String> names = new TreeSet<>(registry.loaded());
-    Map<String, DocumentInfo> infos = new java.util.HashMap<>();
-    if (store instanceof SqliteDocumentStore sql) {
-      for (String n : sql.store().listDocuments()) {
-        names.add(n);
-        sql.store().info(n).ifPresent(i -> infos.put(n, i));
-      }
-    } else {
-      names.addAll(telemetry.changedDocuments());
-    }
+    names.addAll(store.list());
     Set<String> loaded = Set.copyOf(registry.loaded());
     ArrayNode out = JSON.createArrayNode();
     for (String n : names) {
@@ -200,15 +191,9 @@ public final class Inspector {
       o.put("name", n);
       o.put("loaded", loaded.contains(n));
       o.put("connections", telemetry.connectionsTo(n));
-      DocumentInfo info = infos.get(n);
-      if (info != null) {
-        o.put("stored_updates", info.updateCount());
-        o.put("stored_bytes", info.updateBytes());
-      } else {
-        List<byte[]> updates = store.load(n);
-        o.put("stored_updates", updates.size());
-        o.put("stored_bytes", updates.stream().mapToLong(u -> u.length).sum());
-      }
+      DocumentInfo info = store.info(n).orElse(null);
+      o.put("stored_updates", info == null ? 0 : info.updateCount());
+      o.put("stored_bytes", info == null ? 0 : info.updateBytes());
       Telemetry.DocumentActivity a = telemetry.activity(n);
       o.put("updates_since_start", a == null ? 0 : a.updates());
       o.put("bytes_since_start", a == null ? 0 : a.bytes());
@@ -468,16 +453,10 @@ public final class Inspector {
       Telemetry.DocumentActivity a = telemetry.activity(w.name);
       history.put("updates_since_start", a == null ? 0 : a.updates());
       history.put("bytes_since_start", a == null ? 0 : a.bytes());
-      if (store instanceof SqliteDocumentStore sql) {
-        sql.store().info(w.name).ifPresent(i -> {
-          history.put("stored_updates", i.updateCount());
-          history.put("stored_bytes", i.updateBytes());
-        });
-      } else {
-        List<byte[]> stored = store.load(w.name);
-        history.put("stored_updates", stored.size());
-        history.put("stored_bytes", stored.stream().mapToLong(u -> u.length).sum());
-      }
+      store.info(w.name).ifPresent(i -> {
+        history.put("stored_updates", i.updateCount());
+        history.put("stored_bytes", i.updateBytes());
+      });
       send(w.page, o);
     } catch (RuntimeException e) {
       LOG.warn("inspector: reading document {} failed", w.name, e);

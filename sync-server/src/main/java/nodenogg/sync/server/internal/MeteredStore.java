@@ -1,38 +1,29 @@
 package nodenogg.sync.server.internal;
 
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.ForwardingUpdateStore;
+import nodenogg.persistence.UpdateStore;
 
 /**
- * A {@link DocumentStore} that times each append until it is durable and keeps the queue depth and
- * the time of the last commit for {@code /status} and {@code /metrics}. Thread-safe as the delegate.
+ * An {@link UpdateStore} that times each append until it is durable and keeps the queue depth and the
+ * time of the last commit for {@code /status} and {@code /metrics}. Everything else is forwarded.
+ * Thread-safe as the delegate.
  */
-public final class MeteredStore implements DocumentStore {
-  private final DocumentStore delegate;
+public final class MeteredStore extends ForwardingUpdateStore {
   private final Telemetry telemetry;
 
-  public MeteredStore(DocumentStore delegate, Telemetry telemetry) {
-    this.delegate = delegate;
+  public MeteredStore(UpdateStore delegate, Telemetry telemetry) {
+    super(delegate);
     this.telemetry = telemetry;
   }
 
-  public DocumentStore delegate() {
-    return delegate;
-  }
-
   @Override
-  public List<byte[]> load(String document) {
-    return delegate.load(document);
-  }
-
-  @Override
-  public CompletableFuture<?> append(String document, byte[] update) {
+  public CompletableFuture<Long> append(String document, byte[] update) {
     long t0 = System.nanoTime();
     telemetry.storeAppendStarted();
-    CompletableFuture<?> f;
+    CompletableFuture<Long> f;
     try {
-      f = delegate.append(document, update);
+      f = delegate().append(document, update);
     } catch (RuntimeException e) {
       telemetry.storeAppendFinished(System.nanoTime() - t0, false);
       throw e;
@@ -43,15 +34,5 @@ public final class MeteredStore implements DocumentStore {
     }
     f.whenComplete((r, e) -> telemetry.storeAppendFinished(System.nanoTime() - t0, e == null));
     return f;
-  }
-
-  @Override
-  public CompletableFuture<?> flush() {
-    return delegate.flush();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

@@ -226,11 +226,6 @@ public final class Telemetry {
     return activity.get(document);
   }
 
-  /** Documents changed since start. */
-  public java.util.Set<String> changedDocuments() {
-    return java.util.Set.copyOf(activity.keySet());
-  }
-
   /** Open connections that use {@code document}. */
   public int connectionsTo(String document) {
     int n = 0;
