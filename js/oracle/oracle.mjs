@@ -5,6 +5,7 @@
 //   ping                                   -> {yjs: version}
 //   session {seed, clients, steps, gc, syncRate, roots}
 //                                          -> {script, result, converged}   (see session.mjs / script.mjs)
+//   formatSession {seed, gc, steps?}    -> formatting-heavy session, delivery orders, snapshots (format-session.mjs)
 //   script  {clients, roots, steps}        -> result of running a given script
 //   apply   {updates: [b64], gc, roots, v2, clientId}
 //                                          -> observables of a fresh doc after applying the updates in order
@@ -16,6 +17,7 @@ import * as Y from 'yjs'
 import { b64, unb64, typed } from './values.mjs'
 import { runScript, applyUpdates } from './script.mjs'
 import { generateSession } from './session.mjs'
+import { formatSession } from './format-session.mjs'
 
 const yjsVersion = (() => {
   try {
@@ -39,6 +41,7 @@ const structToJson = (s) => {
 const handlers = {
   ping: () => ({ yjs: yjsVersion }),
   session: (a) => generateSession(a),
+  formatSession: (a) => formatSession(a),
   script: (a) => runScript(a),
   apply: (a) => applyUpdates(a),
   merge: (a) => b64((a.v2 ? Y.mergeUpdatesV2 : Y.mergeUpdates)(a.updates.map(unb64))),
