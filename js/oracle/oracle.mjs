@@ -7,8 +7,9 @@
 //                                          -> {script, result, converged}   (see session.mjs / script.mjs)
 //   formatSession {seed, gc, steps?}    -> formatting-heavy session, delivery orders, snapshots (format-session.mjs)
 //   script  {clients, roots, steps}        -> result of running a given script
-//   apply   {updates: [b64], gc, roots, v2, clientId}
+//   apply   {updates: [b64], gc, roots, v2, clientId, declare}
 //                                          -> observables of a fresh doc after applying the updates in order
+//                                             (roots declared first, or after the updates with declare: 'after')
 //   merge {updates, v2} | diff {update, sv, v2} | svFromUpdate {update, v2} | convert {update, to}
 //   decode {update, v2}                    -> Y.decodeUpdate(V2) rendered in tagged JSON
 import { createInterface } from 'node:readline'
