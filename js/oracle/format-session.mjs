@@ -199,8 +199,10 @@ export class FormatPeers {
         if (origin !== 'remote') { this.broadcast.push(b64(u)); this.broadcastBy.push(i) }
       })
       if (script.undo) {
+        // captureTimeout 0 (never merge) or huge (always merge: no clock involved either way); tracking null
+        // also records the formatting cleanups the engine runs after remote changes
         rec.um = new Y.UndoManager([rec.doc.getText('text'), rec.doc.getMap('map'), rec.doc.getXmlFragment('xml')],
-          { trackedOrigins: new Set(['local']), captureTimeout: 0 })
+          { trackedOrigins: new Set(script.undo.trackNull ? ['local', null] : ['local']), captureTimeout: script.undo.captureTimeout })
       }
       return rec
     })
@@ -245,7 +247,8 @@ export const generatePeers = (o) => {
   const n = 2 + r.int(3)
   const ids = new Set()
   while (ids.size < n) ids.add(r.bool(0.15) ? 1 + r.int(50) : r.uint32())
-  const script = { clients: [...ids], gc: o.gc !== false, undo: r.bool(0.5), steps: [] }
+  const undo = r.bool(0.5) ? { captureTimeout: r.bool(0.7) ? 0 : 2147483647, trackNull: r.bool(0.5) } : false
+  const script = { clients: [...ids], gc: o.gc !== false, undo, steps: [] }
   const peers = new FormatPeers(script)
   // setup: client 0 builds the structure; everyone receives it
   const setup = { c: 0, setup: true }
@@ -326,13 +329,18 @@ const shuffle = (r, a) => {
  * A receiver: a fresh doc with client id `clientId` that applies `order` (indices into the broadcast list),
  * each in its own transaction; declare = 'before' | 'mid' | 'after' says when the roots are declared.
  */
-const receive = (broadcast, order, declare, clientId, gc, snapshots) => {
+const receive = (broadcast, order, declare, clientId, gc, snapshots, observe) => {
   const rec = recordingDoc(clientId, gc)
   const d = rec.doc
-  if (declare === 'before') declareRoots(d)
+  rec.textEvents = []
+  const declare0 = () => {
+    declareRoots(d)
+    if (observe) observeTexts(d, rec.textEvents)
+  }
+  if (declare === 'before') declare0()
   const snaps = []
   order.forEach((i, k) => {
-    if (declare === 'mid' && k === Math.floor(order.length / 2)) declareRoots(d)
+    if (declare === 'mid' && k === Math.floor(order.length / 2)) declare0()
     Y.applyUpdate(d, Buffer.from(broadcast[i], 'base64'))
     if (snapshots && snapshots.includes(k)) snaps.push(Y.snapshot(d))
   })
@@ -357,6 +365,20 @@ const snapshotDeltas = (doc, snaps) => {
   return out
 }
 
+/**
+ * Deep observers on the three roots (so the engine computes events while the formatting cleanup is pending);
+ * records every text event's path and delta as the observer sees it.
+ */
+const observeTexts = (d, out) => {
+  for (const [name, t] of [['text', d.getText('text')], ['map', d.getMap('map')], ['xml', d.getXmlFragment('xml')]]) {
+    t.observeDeep((events) => {
+      for (const e of events) {
+        if (e.target instanceof Y.Text) out.push({ root: name, path: e.path, delta: e.delta.map(typedDeltaOp) })
+      }
+    })
+  }
+}
+
 /** The whole Yjs side of one formatting session. */
 export const formatSession = (o) => {
   const { r, script, peers } = generatePeers(o)
@@ -378,8 +400,9 @@ export const formatSession = (o) => {
   const snapAt = [...new Set([0, Math.floor(m / 3), Math.floor((2 * m) / 3), m - 1].filter(k => k >= 0))]
   const results = []
   for (const ord of orders) {
-    const { rec, snaps } = receive(peers.broadcast, ord.list, ord.declare, 1000 + results.length, gc, ord === emission ? snapAt : null)
-    const res = { name: ord.name, events: rec.events, eventsV2: rec.eventsV2, state: observeFormat(rec.doc) }
+    ord.observe = r.bool(0.5)
+    const { rec, snaps } = receive(peers.broadcast, ord.list, ord.declare, 1000 + results.length, gc, ord === emission ? snapAt : null, ord.observe)
+    const res = { name: ord.name, events: rec.events, eventsV2: rec.eventsV2, textEvents: rec.textEvents, state: observeFormat(rec.doc) }
     if (ord === emission) {
       res.snapshots = snaps.map(s => b64(Y.encodeSnapshot(s)))
       res.snapshotDeltas = snapshotDeltas(rec.doc, snaps)
@@ -404,7 +427,7 @@ export const formatSession = (o) => {
     broadcast: peers.broadcast,
     broadcastBy: peers.broadcastBy,
     peers: peers.peers.map(p => ({ events: p.events, eventsV2: p.eventsV2, state: observeFormat(p.doc) })),
-    orders: [...orders.map(o => ({ name: o.name, list: o.list, declare: o.declare })), { name: 'split', a: splitOrder.a, b: splitOrder.b, declare: splitOrder.declare }],
+    orders: [...orders.map(o => ({ name: o.name, list: o.list, declare: o.declare, observe: o.observe })), { name: 'split', a: splitOrder.a, b: splitOrder.b, declare: splitOrder.declare }],
     snapAt,
     results
   }

@@ -28,21 +28,22 @@ import org.junit.jupiter.api.Test;
  * <ol>
  *   <li>peers: 2-4 clients edit a root Y.Text, a Y.Text nested in a map and two Y.XmlText concurrently
  *       (overlapping and adjacent {@code format}, {@code null} removal, inserts at and inside run edges,
- *       embeds with attributes, deletes of whole runs, {@code applyDelta} with retain+attributes, on half of
- *       the sessions UndoManager undo/redo) and exchange what they broadcast — local edits and the formatting
- *       cleanup transactions run on receipt — each update in its own transaction. Java replays the script with
- *       the same client ids: every broadcast update, every v1 and v2 update event of every peer (cleanups
- *       included), and each peer's final state must be Yjs's.
+ *       embeds with attributes, deletes of whole runs, {@code applyDelta} with retain+attributes / insert /
+ *       delete, and on half of the sessions UndoManager undo/redo, capturing or merging, tracking the cleanup
+ *       transactions or not) and exchange what they broadcast — local edits and the formatting cleanup
+ *       transactions run on receipt — each update in its own transaction. Java replays the script with the same
+ *       client ids: every broadcast update, every v1 and v2 update event of every peer, and each peer's final
+ *       state must be Yjs's.
  *   <li>receivers: the broadcast list applied to fresh docs in emission order, shuffled, with duplicates, and
- *       split into two halves with state syncs in between, roots declared before, half-way or after: v1 and v2
- *       events (each cleanup transaction's update), the sync messages, {@code encodeStateAsUpdate} (v1, v2),
- *       state vector, {@code toDelta()} of every text and the XML string must be what Yjs gives for the same
- *       order.
+ *       split into two halves with state syncs in between; roots declared before, half-way or after the
+ *       updates; half of them with deep observers (the text events they see are compared too). v1 and v2 events
+ *       (each cleanup transaction's update), the sync messages, {@code encodeStateAsUpdate} (v1, v2), state
+ *       vector, {@code toDelta()} of every text and the XML string must be what Yjs gives for the same order.
  *   <li>snapshots: on the emission-order receiver, {@code toDelta(snapshot, prevSnapshot)} with the default and
  *       a per-user {@code ychange}, for every text; the document bytes and events must not change.
  * </ol>
- * {@code -Dnodenogg.sessions=N} runs N sessions (default 3,000); {@code -Dnodenogg.seed=S} runs one seed. A
- * failing seed prints a one-line replay command.
+ * {@code -Dnodenogg.sessions=N} runs N sessions (default 3,000) from seed {@code -Dnodenogg.seed=S} (default 1).
+ * A failing seed prints a one-line replay command.
  */
 class YjsFormattingDifferentialTest {
   private static NodeOracle oracle;
@@ -64,7 +65,7 @@ class YjsFormattingDifferentialTest {
 
   static String replayCommand(long seed) {
     return "mvn -B -q -pl crdt -am verify -Dnpm.skip=true -Dtest=YjsFormattingDifferentialTest"
-        + " -Dsurefire.failIfNoSpecifiedTests=false -Dnodenogg.seed=" + seed;
+        + " -Dsurefire.failIfNoSpecifiedTests=false -Dnodenogg.seed=" + seed + " -Dnodenogg.sessions=1";
   }
 
   /** Counts of what was compared, printed at the end. */
@@ -80,6 +81,7 @@ class YjsFormattingDifferentialTest {
     long xmlTextDeltas;
     long snapshotDeltas;
     long cleanupEvents;
+    long textEvents;
   }
 
   /** The first difference of a session; stops the comparison of that session. */
@@ -93,9 +95,8 @@ class YjsFormattingDifferentialTest {
 
   @Test
   void formattingSessionsMatchYjs() {
-    String one = prop("nodenogg.seed");
-    long first = one != null ? Long.parseLong(one) : 1;
-    int n = one != null ? 1 : Integer.parseInt(prop("nodenogg.sessions") != null ? prop("nodenogg.sessions") : "3000");
+    long first = prop("nodenogg.seed") != null ? Long.parseLong(prop("nodenogg.seed")) : 1;
+    int n = prop("nodenogg.sessions") != null ? Integer.parseInt(prop("nodenogg.sessions")) : 3000;
     Counts c = new Counts();
     List<String> failures = new ArrayList<>();
     for (long seed = first; seed < first + n; seed++) {
@@ -123,9 +124,10 @@ class YjsFormattingDifferentialTest {
     System.out.printf("formatting differential vs yjs: %d sessions (%d gc on, %d gc off, %d with undo/redo),"
             + " %d broadcast updates, %d formatting-cleanup transactions (peers and receivers), %d delivery orders on %d receivers,"
             + " %d exact byte comparisons, %d toDelta comparisons (%d of Y.XmlText), %d snapshot toDelta"
-            + " comparisons; %d sessions differ%n",
+            + " comparisons, %d text events seen by deep observers; %d sessions differ%n",
         c.sessions, c.gcOn, c.sessions - c.gcOn, c.undoSessions, c.broadcastUpdates, c.cleanupEvents, c.orders,
-        c.receivers, c.exactByteComparisons, c.deltaComparisons, c.xmlTextDeltas, c.snapshotDeltas, failures.size());
+        c.receivers, c.exactByteComparisons, c.deltaComparisons, c.xmlTextDeltas, c.snapshotDeltas, c.textEvents,
+        failures.size());
     assertTrue(failures.isEmpty(), () -> failures.size() + "/" + n + " formatting sessions differ from Yjs; first: "
         + failures.get(0) + "\n  replay: " + replayCommand(Long.parseLong(failures.get(0).split("[ :]")[1])));
   }
@@ -198,7 +200,7 @@ class YjsFormattingDifferentialTest {
     boolean gc = Boolean.TRUE.equals(script.get("gc"));
     c.sessions++;
     if (gc) c.gcOn++;
-    if (Boolean.TRUE.equals(script.get("undo"))) c.undoSessions++;
+    if (script.get("undo") instanceof Map) c.undoSessions++;
 
     // 1. peers: the same script on Java docs with the same client ids
     FormatSession.Peers peers = new FormatSession.Peers(script);
@@ -260,9 +262,21 @@ class YjsFormattingDifferentialTest {
       c.receivers++;
       boolean emission = name.equals("emission");
       List<Snapshot> snaps = new ArrayList<>();
+      boolean observe = Boolean.TRUE.equals(get(ord, "observe"));
+      if (observe) what += " with deep observers";
       FormatSession.Recorder r = FormatSession.receive(updates, get(ord, "list"), declare, 1000 + i, gc,
-          emission ? get(js, "snapAt") : null, snaps);
+          emission ? get(js, "snapAt") : null, snaps, observe);
       receiver(c, what, r, res);
+      List<Object> jsTextEvents = get(res, "textEvents");
+      for (int e = 0; e < Math.max(jsTextEvents.size(), r.textEvents.size()); e++) {
+        if (e >= jsTextEvents.size() || e >= r.textEvents.size()) {
+          throw new Diff(what + ": text event count differs: java " + r.textEvents.size() + " yjs " + jsTextEvents.size());
+        }
+        String j = MiniJson.write(r.textEvents.get(e));
+        String y = MiniJson.write(Typed.canon(jsTextEvents.get(e)));
+        c.textEvents++;
+        if (!j.equals(y)) throw new Diff(what + ": text event #" + e + " differs:\n  java " + clip(j) + "\n  yjs  " + clip(y));
+      }
       c.cleanupEvents += r.localEvents;
       if (emission) snapshots(c, what, r, snaps, res);
     }
@@ -271,8 +285,8 @@ class YjsFormattingDifferentialTest {
   @SuppressWarnings("unchecked")
   static void splitReceivers(Counts c, String what, List<byte[]> updates, Object ord, Object res, boolean gc) {
     String declare = get(ord, "declare");
-    FormatSession.Recorder a = FormatSession.receive(updates, get(ord, "a"), declare, 2001, gc, null, null);
-    FormatSession.Recorder b = FormatSession.receive(updates, get(ord, "b"), declare, 2002, gc, null, null);
+    FormatSession.Recorder a = FormatSession.receive(updates, get(ord, "a"), declare, 2001, gc, null, null, false);
+    FormatSession.Recorder b = FormatSession.receive(updates, get(ord, "b"), declare, 2002, gc, null, null, false);
     c.receivers += 2;
     List<String> syncs = new ArrayList<>();
     FormatSession.Recorder[][] pairs = {{a, b}, {b, a}, {a, b}};

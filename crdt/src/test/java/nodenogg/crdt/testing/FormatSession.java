@@ -1,14 +1,17 @@
 package nodenogg.crdt.testing;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import nodenogg.crdt.AbstractType;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Snapshot;
 import nodenogg.crdt.UndoManager;
 import nodenogg.crdt.Updates;
+import nodenogg.crdt.YEvent;
 import nodenogg.crdt.YMap;
 import nodenogg.crdt.YText;
 import nodenogg.crdt.YXmlElement;
@@ -140,6 +143,8 @@ public final class FormatSession {
     public final List<String> eventsV2 = new ArrayList<>();
     /** Update events of local transactions (on a receiver: the formatting cleanups it ran). */
     public int localEvents;
+    /** With observers: every text event a deep observer on a root saw ({root, path, delta}, typed form). */
+    public final List<Object> textEvents = new ArrayList<>();
     public UndoManager undoManager;
 
     public Recorder(long clientId, boolean gc) {
@@ -162,7 +167,7 @@ public final class FormatSession {
     @SuppressWarnings("unchecked")
     public Peers(Map<String, Object> script) {
       boolean gc = !Boolean.FALSE.equals(script.get("gc"));
-      boolean undo = Boolean.TRUE.equals(script.get("undo"));
+      Object undo = script.get("undo");
       for (Object id : (List<Object>) script.get("clients")) {
         Recorder r = new Recorder(((Number) id).longValue(), gc);
         declareRoots(r.doc);
@@ -170,10 +175,14 @@ public final class FormatSession {
           if (!"remote".equals(origin)) broadcast.add(u);
           if (origin == null) cleanupBroadcasts++;
         });
-        if (undo) {
+        if (undo instanceof Map) {
+          Set<Object> tracked = new HashSet<>();
+          tracked.add("local");
+          if (Boolean.TRUE.equals(((Map<?, ?>) undo).get("trackNull"))) tracked.add(null);
+          long timeout = ((Number) ((Map<?, ?>) undo).get("captureTimeout")).longValue();
           r.undoManager = new UndoManager(
               List.of(r.doc.getText("text"), r.doc.getMap("map"), r.doc.getXmlFragment("xml")),
-              new UndoManager.Options().trackedOrigins(Set.of("local")).captureTimeoutMillis(0));
+              new UndoManager.Options().trackedOrigins(tracked).captureTimeoutMillis(timeout));
         }
         peers.add(r);
       }
@@ -205,15 +214,38 @@ public final class FormatSession {
    * {@code snapAt} is given, a snapshot is taken after each of those positions into {@code snaps}.
    */
   public static Recorder receive(List<byte[]> broadcast, List<?> order, String declare, long clientId, boolean gc,
-                                 List<?> snapAt, List<Snapshot> snaps) {
+                                 List<?> snapAt, List<Snapshot> snaps, boolean observe) {
     Recorder r = new Recorder(clientId, gc);
-    if (declare.equals("before")) declareRoots(r.doc);
+    Runnable declare0 = () -> {
+      declareRoots(r.doc);
+      if (observe) observeTexts(r.doc, r.textEvents);
+    };
+    if (declare.equals("before")) declare0.run();
     for (int k = 0; k < order.size(); k++) {
-      if (declare.equals("mid") && k == order.size() / 2) declareRoots(r.doc);
+      if (declare.equals("mid") && k == order.size() / 2) declare0.run();
       Updates.applyUpdate(r.doc, broadcast.get(num(order.get(k))));
       if (snapAt != null && containsNum(snapAt, k)) snaps.add(Snapshot.snapshot(r.doc));
     }
     return r;
+  }
+
+  /** Deep observers on the three roots, recording text events as format-session.mjs observeTexts does. */
+  static void observeTexts(Doc d, List<Object> out) {
+    Map<String, AbstractType<?>> roots = new LinkedHashMap<>();
+    roots.put("text", d.getText("text"));
+    roots.put("map", d.getMap("map"));
+    roots.put("xml", d.getXmlFragment("xml"));
+    roots.forEach((name, t) -> t.observeDeep(events -> {
+      for (YEvent e : events) {
+        if (e.target() instanceof YText) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("root", name);
+          m.put("path", Typed.of(e.path()));
+          m.put("delta", Typed.delta(e.delta()));
+          out.add(m);
+        }
+      }
+    }));
   }
 
   private static boolean containsNum(List<?> l, int k) {
