@@ -183,9 +183,10 @@ const recordingDoc = (clientId, gc) => {
 }
 
 /**
- * Replays the peers' script. script = { clients: [id...], gc, undo, steps } with
- * step = { c, ops } (one transaction, origin 'local') | { c, um: 'undo'|'redo' } | { to, updates: [i...] }
- * (broadcast updates #i applied to client `to`, each in its own transaction, origin 'remote').
+ * Replays the peers' script. script = { clients: [id...], gc, undo: false | { captureTimeout, trackNull }, steps }
+ * with step = { c: 0, setup: true } (runSetup, done by generatePeers) | { c, ops } (one transaction, origin
+ * 'local') | { c, um: 'undo'|'redo' } | { to, updates: [i...] } (broadcast updates #i applied to client `to`,
+ * each in its own transaction, origin 'remote').
  */
 export class FormatPeers {
   constructor (script) {
