@@ -1,0 +1,83 @@
+package nodenogg.webrtc.internal;
+
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import nodenogg.webrtc.WebrtcNative;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process's one {@link PeerConnectionFactory} (three native threads), shared by every open room and
+ * reference counted: created by the first {@link #acquire}, disposed when the last lease closes. It is
+ * created with a {@link HeadlessAudioDeviceModule}: without an audio device module libwebrtc probes the
+ * sound system, and on a headless Linux machine that aborts the JVM. Thread-safe.
+ */
+public final class NativeRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
+  private static final Object LOCK = new Object();
+  private static int leases;
+  private static HeadlessAudioDeviceModule audio;
+  private static PeerConnectionFactory factory;
+
+  private NativeRuntime() {}
+
+  /** A use of the shared factory; close it exactly once, after closing every connection made with it. */
+  public interface Lease extends AutoCloseable {
+    PeerConnectionFactory factory();
+
+    @Override
+    void close();
+  }
+
+  /** @throws nodenogg.webrtc.WebrtcUnavailableException when the native library cannot run here */
+  public static Lease acquire() {
+    WebrtcNative.require();
+    synchronized (LOCK) {
+      if (leases == 0) {
+        audio = new HeadlessAudioDeviceModule();
+        try {
+          factory = new PeerConnectionFactory(audio);
+        } catch (RuntimeException e) {
+          audio.dispose();
+          audio = null;
+          throw e;
+        }
+        LOG.debug("native WebRTC factory created");
+      }
+      leases++;
+      PeerConnectionFactory f = factory;
+      return new Lease() {
+        private boolean closed;
+
+        @Override
+        public PeerConnectionFactory factory() {
+          return f;
+        }
+
+        @Override
+        public void close() {
+          synchronized (LOCK) {
+            if (closed) {
+              return;
+            }
+            closed = true;
+            if (--leases == 0) {
+              factory.dispose();
+              audio.dispose();
+              factory = null;
+              audio = null;
+              LOG.debug("native WebRTC factory disposed");
+            }
+          }
+        }
+      };
+    }
+  }
+
+  /** Open leases (for tests). */
+  public static int leases() {
+    synchronized (LOCK) {
+      return leases;
+    }
+  }
+}
