@@ -154,6 +154,9 @@ public final class Room {
         conns.remove(remotePeerId);
         listener.peers(List.of(), List.of(remotePeerId), List.copyOf(conns.keySet()), List.copyOf(bcConns));
       }
+      if (closing) {
+        return;
+      }
       if (reason != null) {
         LOG.info("room {}: connection to peer {} ended: {}", name, remotePeerId, reason);
       } else if (wasConnected) {
@@ -162,9 +165,7 @@ public final class Room {
       listener.disconnected(remotePeerId, reason);
       listener.openConnections(openCount());
       checkIsSynced();
-      if (!closing) {
-        announceSignalingInfo();
-      }
+      announceSignalingInfo();
     }
   }
 
