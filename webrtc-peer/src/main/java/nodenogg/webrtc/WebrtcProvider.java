@@ -163,6 +163,14 @@ public final class WebrtcProvider implements AutoCloseable {
     return openConnections;
   }
 
+  /**
+   * Signalling messages of this room dropped because they do not open with our password (a peer with
+   * another password is in the room; the first one is logged).
+   */
+  public long undecryptableSignals() {
+    return room.undecryptableSignals();
+  }
+
   /** Signalling servers connected now. */
   public int signalingConnected() {
     return room.signalingConnected();

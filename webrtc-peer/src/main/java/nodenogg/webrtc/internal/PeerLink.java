@@ -66,6 +66,9 @@ public final class PeerLink {
   private boolean iceReady;
   private boolean connected;
   private boolean destroyed;
+  private ScheduledFuture<?> disconnectTimer;
+  /** How long ICE may stay disconnected before the connection is given up. */
+  static final long DISCONNECT_GRACE_MILLIS = 10_000;
 
   /**
    * @param connectTimeoutMillis the link closes when not connected after this long (0 = never, as simple-peer)
@@ -86,7 +89,14 @@ public final class PeerLink {
     }, connectTimeoutMillis);
     if (initiator) {
       RTCDataChannelInit init = new RTCDataChannelInit();
-      adopt(pc.createDataChannel(randomLabel(), init));
+      RTCDataChannel c;
+      try {
+        c = pc.createDataChannel(randomLabel(), init);
+      } catch (RuntimeException | Error e) {
+        pc.close();
+        throw new IllegalStateException("libwebrtc refused to create a data channel: " + e.getMessage(), e);
+      }
+      adopt(c);
       createOffer();
     }
   }
@@ -151,7 +161,7 @@ public final class PeerLink {
         destroy("signal with an unknown description type " + data.get("type"));
         return;
       }
-      pc.setRemoteDescription(new RTCSessionDescription(type, s), new SetObserver(() -> {
+      native_(() -> pc.setRemoteDescription(new RTCSessionDescription(type, s), new SetObserver(() -> {
         remoteDescriptionSet = true;
         List<Map<String, Object>> pending = new ArrayList<>(pendingCandidates);
         pendingCandidates.clear();
@@ -159,7 +169,7 @@ public final class PeerLink {
         if (type == RTCSdpType.OFFER) {
           createAnswer();
         }
-      }, "set remote description"));
+      }, "set remote description")), "set remote description");
     }
     if (!understood) {
       destroy("signal() called with invalid signal data");
@@ -189,19 +199,33 @@ public final class PeerLink {
     int mLine = index instanceof Number n ? n.intValue() : 0;
     try {
       pc.addIceCandidate(new RTCIceCandidate(mid instanceof String m ? m : null, mLine, s));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // simple-peer ignores candidates it cannot use (mDNS names, other generations)
     }
   }
 
   private void createOffer() {
-    pc.createOffer(new RTCOfferOptions(), new CreateObserver(d -> pc.setLocalDescription(d,
-        new SetObserver(() -> emitDescription("offer", d), "set local offer")), "create offer"));
+    native_(() -> pc.createOffer(new RTCOfferOptions(), new CreateObserver(d -> native_(() -> pc.setLocalDescription(d,
+        new SetObserver(() -> emitDescription("offer", d), "set local offer")), "set local offer"), "create offer")),
+        "create offer");
   }
 
   private void createAnswer() {
-    pc.createAnswer(new RTCAnswerOptions(), new CreateObserver(d -> pc.setLocalDescription(d,
-        new SetObserver(() -> emitDescription("answer", d), "set local answer")), "create answer"));
+    native_(() -> pc.createAnswer(new RTCAnswerOptions(), new CreateObserver(d -> native_(() -> pc.setLocalDescription(d,
+        new SetObserver(() -> emitDescription("answer", d), "set local answer")), "set local answer"), "create answer")),
+        "create answer");
+  }
+
+  /**
+   * Runs a libwebrtc call; webrtc-java reports some failures by throwing (even {@code java.lang.Error}
+   * for SDP it cannot parse): the connection is then given up, the room goes on.
+   */
+  private void native_(Runnable call, String what) {
+    try {
+      call.run();
+    } catch (RuntimeException | Error e) {
+      destroy("could not " + what + ": " + e.getMessage());
+    }
   }
 
   private void emitDescription(String type, RTCSessionDescription d) {
@@ -236,6 +260,9 @@ public final class PeerLink {
     destroyed = true;
     if (connectTimeout != null) {
       connectTimeout.cancel(false);
+    }
+    if (disconnectTimer != null) {
+      disconnectTimer.cancel(false);
     }
     for (RTCDataChannel c : channels) {
       releaseChannel(c);
@@ -349,8 +376,23 @@ public final class PeerLink {
         }
         switch (state) {
           case CONNECTED, COMPLETED -> {
+            if (disconnectTimer != null) {
+              disconnectTimer.cancel(false);
+              disconnectTimer = null;
+            }
             iceReady = true;
             maybeReady();
+          }
+          case DISCONNECTED -> {
+            // a peer that vanished (process killed, network gone) leaves ICE disconnected; libwebrtc only
+            // calls it failed after ~30 s of consent checks, so give it DISCONNECT_GRACE_MILLIS to recover
+            if (disconnectTimer == null) {
+              disconnectTimer = loop.schedule(() -> {
+                if (!destroyed) {
+                  destroy("ICE disconnected for " + DISCONNECT_GRACE_MILLIS + " ms");
+                }
+              }, DISCONNECT_GRACE_MILLIS);
+            }
           }
           case FAILED -> destroy("ICE connection failed");
           case CLOSED -> destroy("ICE connection closed");

@@ -198,6 +198,7 @@ public final class Room {
   private boolean closing;
   private boolean closed;
   private boolean wrongPasswordLogged;
+  private final java.util.concurrent.atomic.AtomicLong undecryptable = new java.util.concurrent.atomic.AtomicLong();
 
   public Room(String name, SyncDocument doc, Awareness awareness, List<URI> signaling, String password,
       int maxConns, List<String> iceServers, long connectTimeoutMillis, Listener listener) {
@@ -289,6 +290,11 @@ public final class Room {
       }
     }
     return n;
+  }
+
+  /** Test hook: sends raw bytes to every connected peer (to prove peers survive malformed messages). */
+  void broadcastRaw(byte[] message) {
+    loop.post(() -> broadcast(message));
   }
 
   private void broadcast(byte[] message) {
@@ -421,6 +427,7 @@ public final class Room {
         try {
           data = key.openJson(sealed);
         } catch (RoomCrypto.SealException e) {
+          undecryptable.incrementAndGet();
           if (!wrongPasswordLogged) {
             wrongPasswordLogged = true;
             LOG.warn("room {}: dropped a signalling message that does not open with this room's password "
@@ -570,6 +577,11 @@ public final class Room {
       s.close();
     }
     closed = true;
+  }
+
+  /** Signalling messages dropped because they did not open with the room password. */
+  public long undecryptableSignals() {
+    return undecryptable.get();
   }
 
   /** Remote peer ids with an open data channel (a snapshot; call from any thread). */
