@@ -7,10 +7,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's one {@link PeerConnectionFactory} (three native threads), shared by every open room and
- * reference counted: created by the first {@link #acquire}, disposed when the last lease closes. It is
- * created with a {@link HeadlessAudioDeviceModule}: without an audio device module libwebrtc probes the
- * sound system, and on a headless Linux machine that aborts the JVM. Thread-safe.
+ * The process's one {@link PeerConnectionFactory} (three native threads), created with the first room and
+ * kept for the life of the process: webrtc-java 0.14.0 leaves two native threads ({@code AudioDeviceBuff},
+ * {@code rtc-low-prio}) behind for every factory it disposes, so one factory for all rooms is what keeps
+ * the thread count flat. Rooms take a {@link Lease} (counted, for diagnostics) and release everything
+ * else they create (peer connections, data channels) themselves.
+ *
+ * <p>The factory is created with a {@link HeadlessAudioDeviceModule}: without an audio device module
+ * libwebrtc probes the sound system, and on a headless Linux machine that aborts the JVM. Thread-safe.
  */
 public final class NativeRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
@@ -33,14 +37,14 @@ public final class NativeRuntime {
   public static Lease acquire() {
     WebrtcNative.require();
     synchronized (LOCK) {
-      if (leases == 0) {
+      if (factory == null) {
         audio = new HeadlessAudioDeviceModule();
         try {
           factory = new PeerConnectionFactory(audio);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
           audio.dispose();
           audio = null;
-          throw e;
+          throw new nodenogg.webrtc.WebrtcUnavailableException("the native WebRTC factory could not be created: " + e, e);
         }
         LOG.debug("native WebRTC factory created");
       }
@@ -57,16 +61,9 @@ public final class NativeRuntime {
         @Override
         public void close() {
           synchronized (LOCK) {
-            if (closed) {
-              return;
-            }
-            closed = true;
-            if (--leases == 0) {
-              factory.dispose();
-              audio.dispose();
-              factory = null;
-              audio = null;
-              LOG.debug("native WebRTC factory disposed");
+            if (!closed) {
+              closed = true;
+              leases--;
             }
           }
         }
