@@ -70,8 +70,14 @@ class BrowserInteropTest {
 
   /** Runs y-webrtc's own signalling server (node_modules/y-webrtc/bin/server.js) on a free port. */
   static void withYWebrtcServer(Scenario s) throws Exception {
+    JsEnv.browserJsDir();
+    withYWebrtcServerOnly(s);
+  }
+
+  /** y-webrtc's bin/server.js without the browser requirement. */
+  static void withYWebrtcServerOnly(Scenario s) throws Exception {
     NativeWebrtc.assumeAvailable();
-    File js = JsEnv.browserJsDir();
+    File js = JsEnv.jsDir();
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();

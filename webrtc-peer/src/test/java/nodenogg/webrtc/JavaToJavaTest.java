@@ -10,6 +10,7 @@ import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.DocumentStore;
 import org.junit.jupiter.api.Test;
 
+/** Java ↔ Java over WebRTC (no browser): through our /signal, and across two signalling servers. */
 class JavaToJavaTest {
 
   @Test
@@ -34,5 +35,35 @@ class JavaToJavaTest {
         assertEquals("from B", a.getMap("notes").get("n2"));
       }
     }
+  }
+
+  /**
+   * Several signalling URLs: A only knows our server, B only y-webrtc's bin/server.js, C knows both. A and B
+   * never meet; C connects to each, and y-webrtc's flooding (every update goes to every connected peer)
+   * carries A's edit to B and B's to A through C.
+   */
+  @Test
+  void severalSignallingServersAndRelayingThroughAPeerInBoth() throws Exception {
+    BrowserInteropTest.withYWebrtcServerOnly(binUrl -> {
+      try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(DocumentStore.inMemory()).build().start()) {
+        String ourUrl = "ws://127.0.0.1:" + server.port() + "/signal";
+        Doc a = new Doc();
+        Doc b = new Doc();
+        Doc c = new Doc();
+        try (WebrtcProvider pa = WebrtcProvider.open("two-servers", a, new Awareness(a.clientId()), WebrtcOptions.signaling(ourUrl));
+             WebrtcProvider pb = WebrtcProvider.open("two-servers", b, new Awareness(b.clientId()), WebrtcOptions.signaling(binUrl));
+             WebrtcProvider pc = WebrtcProvider.open("two-servers", c, new Awareness(c.clientId()),
+                 WebrtcOptions.signaling(ourUrl, binUrl))) {
+          Await.until("C connected to A and B", 30_000, () -> pc.openConnections() == 2);
+          assertEquals(2, pc.signalingConnected());
+          a.getMap("m").set("from", "a");
+          b.getMap("m").set("also", "b");
+          Await.until("A's edit in B (through C)", 20_000, () -> "a".equals(b.getMap("m").get("from")));
+          Await.until("B's edit in A (through C)", 20_000, () -> "b".equals(a.getMap("m").get("also")));
+          assertEquals(1, pa.openConnections(), "A only reaches C");
+          assertEquals(1, pb.openConnections(), "B only reaches C");
+        }
+      }
+    });
   }
 }

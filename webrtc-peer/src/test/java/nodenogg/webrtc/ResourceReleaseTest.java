@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.sync.Awareness;
@@ -14,11 +17,13 @@ import nodenogg.webrtc.internal.NativeRuntime;
 import org.junit.jupiter.api.Test;
 
 /**
- * Native resources are released on close: after a warm-up (the process's one native factory and its
+ * Native resources are released on close. In a child JVM with a fixed, pre-touched heap (so resident
+ * memory moves only with native allocations): after a warm-up (the process's one native factory and its
  * threads exist from the first peer on), 2 × 50 peers are opened, each connects over WebRTC to a resident
- * peer and syncs, and is closed again. Afterwards the process has exactly the Java and OS threads it had
- * before, every lease is returned, and memory outside the Java heap did not grow with the number of
- * peers (a leaked peer connection holds ICE/DTLS/SCTP state and buffers: megabytes). Numbers are printed.
+ * peer and syncs, and is closed again. Afterwards the process has no more Java or OS threads than before,
+ * every lease is returned and every native peer connection closed. Resident memory is measured and
+ * bounded coarsely: webrtc-java 0.14.0 keeps about 240 KiB of every closed peer connection (its JNI
+ * {@code close()} never releases the native object; see docs/webrtc.md). Numbers are printed.
  */
 class ResourceReleaseTest {
   private static final int PEERS = 50;
@@ -32,30 +37,10 @@ class ResourceReleaseTest {
     return -1;
   }
 
-  static int threads() {
-    return Thread.getAllStackTraces().size();
-  }
-
-  /** Native threads too: every task of the process (Linux). */
   static int osThreads() throws Exception {
     try (var s = Files.list(Path.of("/proc/self/task"))) {
       return (int) s.count();
     }
-  }
-
-  static java.util.List<String> osThreadNames() throws Exception {
-    java.util.List<String> names = new java.util.ArrayList<>();
-    try (var s = Files.list(Path.of("/proc/self/task"))) {
-      for (Path t : (Iterable<Path>) s::iterator) {
-        try {
-          names.add(Files.readString(t.resolve("comm")).trim());
-        } catch (java.io.IOException e) {
-          // ended meanwhile
-        }
-      }
-    }
-    java.util.Collections.sort(names);
-    return names;
   }
 
   static void cycle(String url, int i) throws Exception {
@@ -67,66 +52,84 @@ class ResourceReleaseTest {
     }
   }
 
-  /** Resident memory outside the committed Java heap, KiB (native allocations, metaspace, thread stacks). */
-  static long nonHeapRssKib() throws Exception {
+  static void settle() throws Exception {
     System.gc();
-    Thread.sleep(300);
-    long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
-    return rssKib() - heap;
+    Thread.sleep(500);
+  }
+
+  /** Runs in the child JVM: prints one line {@code RESULT key=value ...}. */
+  public static final class Probe {
+    public static void main(String[] args) throws Exception {
+      String url = args[0];
+      Doc residentDoc = new Doc();
+      WebrtcProvider resident = WebrtcProvider.open("resources", residentDoc, new Awareness(residentDoc.clientId()),
+          WebrtcOptions.signaling(url));
+      for (int i = 0; i < 10; i++) {
+        cycle(url, i);
+      }
+      Await.until("warm-up connections to close", 30_000, () -> resident.openConnections() == 0);
+      settle();
+      int threads0 = Thread.getAllStackTraces().size();
+      int os0 = osThreads();
+      long rss0 = rssKib();
+      for (int i = 10; i < 10 + PEERS; i++) {
+        cycle(url, i);
+      }
+      settle();
+      long rss1 = rssKib();
+      for (int i = 10 + PEERS; i < 10 + 2 * PEERS; i++) {
+        cycle(url, i);
+      }
+      Await.until("every connection to close", 30_000, () -> resident.openConnections() == 0);
+      settle();
+      long rss2 = rssKib();
+      Object last = residentDoc.getMap("m").get("k" + (10 + 2 * PEERS - 1));
+      resident.close();
+      long deadline = System.currentTimeMillis() + 20_000;
+      while ((Thread.getAllStackTraces().size() > threads0 || osThreads() > os0) && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      System.out.println("RESULT threads0=" + threads0 + " threads1=" + Thread.getAllStackTraces().size() + " os0=" + os0
+          + " os1=" + osThreads() + " rss0=" + rss0 + " rss1=" + rss1 + " rss2=" + rss2 + " leases=" + NativeRuntime.leases()
+          + " liveConnections=" + nodenogg.webrtc.internal.PeerLink.live()
+          + " last=" + last);
+      System.exit(0);
+    }
   }
 
   @Test
   void fiftyPeersOpenAndCloseAndLeaveNothingBehind() throws Exception {
     NativeWebrtc.assumeAvailable();
-    boolean linux = Files.isDirectory(Path.of("/proc/self/task"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")),
+        "needs Linux /proc to count threads and resident memory");
     try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(DocumentStore.inMemory()).build().start()) {
       String url = "ws://127.0.0.1:" + server.port() + "/signal";
-      Doc residentDoc = new Doc();
-      WebrtcProvider resident = WebrtcProvider.open("resources", residentDoc, new Awareness(residentDoc.clientId()),
-          WebrtcOptions.signaling(url));
-      int threadsBefore;
-      int osThreadsBefore;
-      try {
-        // warm up: class loading, JIT, the native library and factory, the allocator's arenas
-        for (int i = 0; i < 10; i++) {
-          cycle(url, i);
+      try (ChildJvm probe = new ChildJvm(List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC"),
+          System.getProperty("java.class.path"), Probe.class.getName(), url)) {
+        assertEquals(0, probe.waitFor(300), probe.log());
+        String line = probe.out.stream().filter(l -> l.startsWith("RESULT ")).findFirst()
+            .orElseThrow(() -> new AssertionError("no result: " + probe.log()));
+        Map<String, String> r = new HashMap<>();
+        for (String kv : line.substring(7).split(" ")) {
+          r.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         }
-        Await.until("the warm-up connections to close", 30_000, () -> resident.openConnections() == 0);
-        Thread.sleep(500);
-        threadsBefore = threads();
-        osThreadsBefore = linux ? osThreads() : 0;
-        long m0 = linux ? nonHeapRssKib() : 0;
-        for (int i = 10; i < 10 + PEERS; i++) {
-          cycle(url, i);
-        }
-        long m1 = linux ? nonHeapRssKib() : 0;
-        for (int i = 10 + PEERS; i < 10 + 2 * PEERS; i++) {
-          cycle(url, i);
-        }
-        long m2 = linux ? nonHeapRssKib() : 0;
-        Await.until("the resident peer to see every connection closed", 30_000, () -> resident.openConnections() == 0);
-        assertEquals(10 + 2 * PEERS - 1, ((Number) residentDoc.getMap("m").get("k" + (10 + 2 * PEERS - 1))).intValue(),
-            "every peer synced its update to the resident peer");
-        System.out.printf("ResourceReleaseTest: RSS outside the Java heap %d KiB after warm-up, %d after %d peers (%+.1f KiB/peer), "
-            + "%d after %d more (%+.1f KiB/peer)%n", m0, m1, PEERS, (m1 - m0) / (double) PEERS, m2, PEERS, (m2 - m1) / (double) PEERS);
-        // 16 MiB over 50 peers: a leaked peer connection (megabytes each) cannot hide under it
-        assertTrue(!linux || m2 - m1 < 16 * 1024, "memory outside the heap grew by " + (m2 - m1) + " KiB over " + PEERS + " peers");
-      } finally {
-        resident.close();
+        long rss0 = Long.parseLong(r.get("rss0"));
+        long rss1 = Long.parseLong(r.get("rss1"));
+        long rss2 = Long.parseLong(r.get("rss2"));
+        System.out.printf("ResourceReleaseTest: Java threads %s before, %s after; OS threads %s before, %s after; resident memory "
+            + "%d KiB after warm-up, %d after %d peers (%+.1f KiB/peer), %d after %d more (%+.1f KiB/peer)%n",
+            r.get("threads0"), r.get("threads1"), r.get("os0"), r.get("os1"), rss0, rss1, PEERS, (rss1 - rss0) / (double) PEERS,
+            rss2, PEERS, (rss2 - rss1) / (double) PEERS);
+        assertEquals(String.valueOf(10 + 2 * PEERS - 1), r.get("last"), "every peer synced with the resident peer");
+        assertEquals("0", r.get("leases"), "every lease on the native factory is returned");
+        assertEquals("0", r.get("liveConnections"), "every native peer connection is closed");
+        // after: the resident peer's room thread has ended too
+        assertTrue(Integer.parseInt(r.get("threads1")) <= Integer.parseInt(r.get("threads0")), "Java threads: " + line);
+        assertTrue(Integer.parseInt(r.get("os1")) <= Integer.parseInt(r.get("os0")), "OS threads (native ones included): " + line);
+        // Coarse: webrtc-java 0.14.0's RTCPeerConnection.close() closes the native connection but never releases
+        // the object (~240 KiB each stays, docs/webrtc.md); growth beyond 512 KiB per peer means something else leaks.
+        assertTrue(rss2 - rss1 < PEERS * 512, "resident memory grew by " + (rss2 - rss1) + " KiB over " + PEERS + " peers");
       }
-      assertEquals(0, NativeRuntime.leases(), "every lease on the native factory is returned");
-      Await.until("Java threads to return to " + threadsBefore, 20_000, () -> threads() <= threadsBefore);
-      if (linux) {
-        Await.until("OS threads to return to " + osThreadsBefore, 20_000, () -> {
-          try {
-            return osThreads() <= osThreadsBefore;
-          } catch (Exception e) {
-            return false;
-          }
-        });
-      }
-      System.out.printf("ResourceReleaseTest: Java threads %d before, %d after; OS threads %d before, %d after%n",
-          threadsBefore, threads(), osThreadsBefore, linux ? osThreads() : 0);
     }
   }
 }

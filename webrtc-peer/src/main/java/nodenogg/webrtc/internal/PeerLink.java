@@ -53,6 +53,7 @@ public final class PeerLink {
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final java.util.concurrent.atomic.AtomicInteger LIVE = new java.util.concurrent.atomic.AtomicInteger();
 
   private final Loop loop;
   private final Events events;
@@ -82,6 +83,7 @@ public final class PeerLink {
     if (pc == null) {
       throw new IllegalStateException("libwebrtc refused to create a peer connection");
     }
+    LIVE.incrementAndGet();
     this.connectTimeout = connectTimeoutMillis <= 0 ? null : loop.schedule(() -> {
       if (!connected && !destroyed) {
         destroy("not connected within " + connectTimeoutMillis + " ms");
@@ -94,11 +96,17 @@ public final class PeerLink {
         c = pc.createDataChannel(randomLabel(), init);
       } catch (RuntimeException | Error e) {
         pc.close();
+        LIVE.decrementAndGet();
         throw new IllegalStateException("libwebrtc refused to create a data channel: " + e.getMessage(), e);
       }
       adopt(c);
       createOffer();
     }
+  }
+
+  /** Peer connections created and not yet closed, in this process (for tests and diagnostics). */
+  public static int live() {
+    return LIVE.get();
   }
 
   public boolean isInitiator() {
@@ -271,9 +279,10 @@ public final class PeerLink {
     channel = null;
     try {
       pc.close();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // already closed
     }
+    LIVE.decrementAndGet();
     events.closed(reason);
   }
 
