@@ -66,4 +66,38 @@ class JavaToJavaTest {
       }
     });
   }
+
+  /**
+   * maxConns as y-webrtc: a peer at its limit ignores announces (it still answers offers it gets), and
+   * the default is 20 + floor(random × 15).
+   */
+  @Test
+  void maxConnsStopsAnsweringAnnounces() throws Exception {
+    java.util.Set<Integer> defaults = new java.util.HashSet<>();
+    for (int i = 0; i < 500; i++) {
+      int n = WebrtcOptions.signaling("ws://localhost/signal").maxConns();
+      org.junit.jupiter.api.Assertions.assertTrue(n >= 20 && n <= 34, "default maxConns " + n);
+      defaults.add(n);
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(defaults.size() > 5, "the default is random: " + defaults);
+    NativeWebrtc.assumeAvailable();
+    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(DocumentStore.inMemory()).build().start()) {
+      String url = "ws://127.0.0.1:" + server.port() + "/signal";
+      Doc a = new Doc();
+      Doc b = new Doc();
+      Doc c = new Doc();
+      try (WebrtcProvider pa = WebrtcProvider.open("limited", a, new Awareness(a.clientId()), WebrtcOptions.signaling(url).withMaxConns(1));
+           WebrtcProvider pb = WebrtcProvider.open("limited", b, new Awareness(b.clientId()), WebrtcOptions.signaling(url))) {
+        Await.until("A and B connected", 30_000, () -> pa.openConnections() == 1 && pb.openConnections() == 1);
+        try (WebrtcProvider pc = WebrtcProvider.open("limited", c, new Awareness(c.clientId()), WebrtcOptions.signaling(url))) {
+          Await.until("C connected to B", 30_000, () -> pb.openConnections() == 2);
+          c.getMap("m").set("from", "c");
+          Await.until("C's edit in A (through B)", 20_000, () -> "c".equals(a.getMap("m").get("from")));
+          Thread.sleep(1000);
+          assertEquals(1, pa.openConnections(), "A, at maxConns 1, ignored C's announce");
+          assertEquals(1, pc.openConnections());
+        }
+      }
+    }
+  }
 }
