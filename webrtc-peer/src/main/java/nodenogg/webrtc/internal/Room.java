@@ -237,7 +237,12 @@ public final class Room {
    * when the room is running.
    */
   public void start() {
-    lease = NativeRuntime.acquire(); // throws WebrtcUnavailableException here, on the caller's thread
+    try {
+      lease = NativeRuntime.acquire(); // throws WebrtcUnavailableException here, on the caller's thread
+    } catch (RuntimeException e) {
+      loop.shutdown(0);
+      throw e;
+    }
     loop.post(() -> {
       try {
         if (password != null) {
