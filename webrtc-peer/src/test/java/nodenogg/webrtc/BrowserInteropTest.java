@@ -20,7 +20,7 @@ import nodenogg.microcosm.Identity;
 import nodenogg.microcosm.IdentityId;
 import nodenogg.microcosm.IdentityWithStatus;
 import nodenogg.microcosm.MicrocosmId;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.ymicrocosm.YMicrocosm;
 import org.junit.jupiter.api.Test;
@@ -63,7 +63,7 @@ class BrowserInteropTest {
   static void withOurServer(Scenario s) throws Exception {
     NativeWebrtc.assumeAvailable();
     JsEnv.browserJsDir();
-    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(DocumentStore.inMemory()).build().start()) {
+    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(new InMemoryUpdateStore()).build().start()) {
       s.run("ws://127.0.0.1:" + server.port() + "/signal");
     }
   }

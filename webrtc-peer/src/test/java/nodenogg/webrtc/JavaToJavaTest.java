@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.sync.Awareness;
 import nodenogg.sync.server.SyncServer;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
 import org.junit.jupiter.api.Test;
 
 /** Java ↔ Java over WebRTC (no browser): through our /signal, and across two signalling servers. */
@@ -16,7 +16,7 @@ class JavaToJavaTest {
   @Test
   void twoJavaPeersSyncThroughOurSignal() throws Exception {
     NativeWebrtc.assumeAvailable();
-    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(DocumentStore.inMemory()).build().start()) {
+    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(new InMemoryUpdateStore()).build().start()) {
       String url = "ws://127.0.0.1:" + server.port() + "/signal";
       Doc a = new Doc();
       Doc b = new Doc();
@@ -45,7 +45,7 @@ class JavaToJavaTest {
   @Test
   void severalSignallingServersAndRelayingThroughAPeerInBoth() throws Exception {
     BrowserInteropTest.withYWebrtcServerOnly(binUrl -> {
-      try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(DocumentStore.inMemory()).build().start()) {
+      try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(new InMemoryUpdateStore()).build().start()) {
         String ourUrl = "ws://127.0.0.1:" + server.port() + "/signal";
         Doc a = new Doc();
         Doc b = new Doc();
@@ -81,7 +81,7 @@ class JavaToJavaTest {
     }
     org.junit.jupiter.api.Assertions.assertTrue(defaults.size() > 5, "the default is random: " + defaults);
     NativeWebrtc.assumeAvailable();
-    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(DocumentStore.inMemory()).build().start()) {
+    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(new InMemoryUpdateStore()).build().start()) {
       String url = "ws://127.0.0.1:" + server.port() + "/signal";
       Doc a = new Doc();
       Doc b = new Doc();

@@ -13,7 +13,7 @@ import nodenogg.microcosm.Entity;
 import nodenogg.microcosm.HtmlData;
 import nodenogg.microcosm.IdentityId;
 import nodenogg.microcosm.MicrocosmId;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.ymicrocosm.YMicrocosm;
 import org.junit.jupiter.api.Test;
@@ -89,7 +89,7 @@ class PeerCommandTest {
   @Test
   void javaToJavaAcrossProcesses() throws Exception {
     NativeWebrtc.assumeAvailable();
-    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(DocumentStore.inMemory()).build().start()) {
+    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(new InMemoryUpdateStore()).build().start()) {
       String url = "ws://127.0.0.1:" + server.port() + "/signal";
       String room = MicrocosmId.create();
       AtomicReference<WebrtcProvider> provider = new AtomicReference<>();

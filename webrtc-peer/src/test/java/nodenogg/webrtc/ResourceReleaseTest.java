@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.sync.Awareness;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.webrtc.internal.NativeRuntime;
 import org.junit.jupiter.api.Test;
@@ -102,7 +102,7 @@ class ResourceReleaseTest {
     NativeWebrtc.assumeAvailable();
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")),
         "needs Linux /proc to count threads and resident memory");
-    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(DocumentStore.inMemory()).build().start()) {
+    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(new InMemoryUpdateStore()).build().start()) {
       String url = "ws://127.0.0.1:" + server.port() + "/signal";
       try (ChildJvm probe = new ChildJvm(List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC"),
           System.getProperty("java.class.path"), Probe.class.getName(), url)) {

@@ -24,7 +24,7 @@ import nodenogg.crdt.Json;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.sync.Awareness;
 import nodenogg.crdt.sync.DocSync;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.webrtc.WebrtcNative;
 import org.junit.jupiter.api.Assumptions;
@@ -46,7 +46,7 @@ class RoomFailureTest {
   }
 
   static SyncServer server(int port) throws Exception {
-    return SyncServer.builder().host("127.0.0.1").port(port).store(DocumentStore.inMemory()).build().start();
+    return SyncServer.builder().host("127.0.0.1").port(port).store(new InMemoryUpdateStore()).build().start();
   }
 
   /** A room over a fresh Doc, recording what it reports. */
