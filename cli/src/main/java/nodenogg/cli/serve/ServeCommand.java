@@ -15,6 +15,7 @@ import nodenogg.sync.server.SqliteDocumentStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
 import nodenogg.sync.server.signal.SignalingServer;
+import nodenogg.sync.server.tracker.TrackerServer;
 
 /**
  * {@code ./microcosm serve}: the sync server. Prints one line with the bound port when ready and
@@ -22,7 +23,7 @@ import nodenogg.sync.server.signal.SignalingServer;
  */
 public final class ServeCommand implements Command {
   static final String USAGE = "usage: microcosm serve [--port N] [--host H] [--data DIR | --memory] [--token T]"
-      + " [--readonly-token T] [--allowed-origins O1,O2] [--signal-port N] [--max-message-bytes N]";
+      + " [--readonly-token T] [--allowed-origins O1,O2] [--signal-port N] [--tracker-port N] [--max-message-bytes N]";
 
   /** Parsed options (package-private for tests). */
   static final class Options {
@@ -34,6 +35,7 @@ public final class ServeCommand implements Command {
     String readOnlyToken;
     List<String> origins = List.of();
     Integer signalPort;
+    Integer trackerPort;
     int maxMessageBytes = 16 * 1024 * 1024;
   }
 
@@ -69,6 +71,7 @@ public final class ServeCommand implements Command {
         case "--readonly-token": o.readOnlyToken = v; break;
         case "--allowed-origins": o.origins = origins(v); break;
         case "--signal-port": o.signalPort = port(v, a); break;
+        case "--tracker-port": o.trackerPort = port(v, a); break;
         case "--max-message-bytes":
           try {
             o.maxMessageBytes = Integer.parseInt(v);
@@ -125,21 +128,40 @@ public final class ServeCommand implements Command {
       store.close();
       throw e;
     }
-    SignalingServer signal = o.signalPort == null ? null : SignalingServer.start(o.host, o.signalPort, o.origins);
+    SignalingServer signal;
+    TrackerServer tracker;
+    try {
+      signal = o.signalPort == null ? null : SignalingServer.start(o.host, o.signalPort, o.origins);
+      try {
+        tracker = o.trackerPort == null ? null : TrackerServer.start(o.host, o.trackerPort, o.origins);
+      } catch (Exception e) {
+        if (signal != null) {
+          signal.close();
+        }
+        throw e;
+      }
+    } catch (Exception e) {
+      server.close();
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       if (signal != null) {
         signal.close();
+      }
+      if (tracker != null) {
+        tracker.close();
       }
       server.close();
       stopped.countDown();
     }, "microcosm-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("microcosm serve: listening on " + o.host + ":" + server.port()
-        + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, GET /status; "
+        + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, WebTorrent tracker /announce, GET /status; "
         + (o.memory ? "in memory" : "data in " + SqliteDocumentStore.class.getSimpleName() + " "
             + o.data.toAbsolutePath().resolve("microcosm.db")) + ")"
-        + (signal != null ? "; signalling also on port " + signal.port() : ""));
+        + (signal != null ? "; signalling also on port " + signal.port() : "")
+        + (tracker != null ? "; tracker also on port " + tracker.port() : ""));
     out.flush();
     stopped.await();
     return 0;

@@ -21,6 +21,8 @@ import nodenogg.sync.server.internal.ServerContext;
 import nodenogg.sync.server.internal.ServerDocument;
 import nodenogg.sync.server.internal.YWebsocketHandler;
 import nodenogg.sync.server.signal.SignalingHandler;
+import nodenogg.sync.server.tracker.TrackerHandler;
+import nodenogg.sync.server.tracker.TrackerLimits;
 import nodenogg.sync.server.websocket.HttpHandler;
 import nodenogg.sync.server.websocket.SocketHandler;
 import nodenogg.sync.server.websocket.WebServer;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Yjs sync server on one port: the Hocuspocus protocol on {@code /sync} (what the nodenogg.in web
- * app speaks), the y-webrtc signalling relay on {@code /signal}, {@code GET /status},
+ * app speaks), the y-webrtc signalling relay on {@code /signal}, a WebTorrent tracker on
+ * {@code /announce} (trystero's torrent strategy; docs/torrent.md), {@code GET /status},
  * and the y-websocket protocol on every other path ({@code /<room>}). Updates are broadcast to a
  * document's connections as soon as they are applied and acknowledged to their sender only once the
  * {@link DocumentStore} holds them durably.
@@ -57,6 +60,7 @@ public final class SyncServer implements AutoCloseable {
   private final DocumentRegistry registry;
   private final HocuspocusHandler hocuspocus;
   private final YWebsocketHandler ywebsocket;
+  private final TrackerHandler tracker;
   private WebServer web;
   private volatile boolean closed;
 
@@ -69,6 +73,7 @@ public final class SyncServer implements AutoCloseable {
         b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth);
     this.hocuspocus = new HocuspocusHandler(ctx);
     this.ywebsocket = new YWebsocketHandler(ctx);
+    this.tracker = b.trackerLimits == null ? null : new TrackerHandler(b.trackerLimits);
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -88,13 +93,18 @@ public final class SyncServer implements AutoCloseable {
   public synchronized SyncServer start() throws IOException {
     WebServer.Builder wb = WebServer.builder().bind(b.host, b.port)
         .http("/status", (method, path, headers) -> HttpHandler.Response.json(200,
-            "{\"status\":\"ok\",\"name\":\"" + NAME + "\",\"version\":\"" + VERSION + "\"}"))
+            "{\"status\":\"ok\",\"name\":\"" + NAME + "\",\"version\":\"" + VERSION + "\""
+                + (tracker != null ? ",\"tracker\":" + tracker.stats().toJson() : "") + "}"))
         .socket(p -> p.equals("/sync"), hocuspocus);
     SocketHandler signal = b.signalHandler != null ? b.signalHandler : defaultSignalHandler();
     if (signal != null) {
       wb.socket(p -> p.equals("/signal"), signal);
     }
-    wb.socket(p -> !p.equals("/sync") && !p.equals("/signal") && !p.equals("/status"), ywebsocket)
+    if (tracker != null) {
+      wb.socket(p -> p.equals("/announce"), tracker);
+    }
+    wb.socket(p -> !p.equals("/sync") && !p.equals("/signal") && !p.equals("/status")
+            && !(tracker != null && p.equals("/announce")), ywebsocket)
         .allowedOrigins(b.allowedOrigins)
         .maxMessageBytes(b.maxMessageBytes)
         .maxBufferedBytes(b.maxBufferedBytes);
@@ -119,6 +129,9 @@ public final class SyncServer implements AutoCloseable {
     long now = System.currentTimeMillis();
     hocuspocus.sweep(now);
     ywebsocket.sweep(now);
+    if (tracker != null) {
+      tracker.sweep();
+    }
   }
 
   private void expireAwareness() {
@@ -135,6 +148,11 @@ public final class SyncServer implements AutoCloseable {
   /** Open WebSocket connections, all paths. */
   public int connectionCount() {
     return web.connectionCount();
+  }
+
+  /** The WebTorrent tracker on {@code /announce}, for its counters; null when turned off. */
+  public TrackerHandler tracker() {
+    return tracker;
   }
 
   /** Names of the documents currently in memory. */
@@ -198,6 +216,7 @@ public final class SyncServer implements AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private SocketHandler signalHandler;
+    private TrackerLimits trackerLimits = TrackerLimits.DEFAULT;
     private boolean implicitAuth;
 
     /** Interface to bind; default 127.0.0.1 (use 0.0.0.0 to serve the network). */
@@ -297,6 +316,15 @@ public final class SyncServer implements AutoCloseable {
     /** Handler for {@code /signal}; default: the y-webrtc signalling relay. */
     public Builder signalHandler(SocketHandler handler) {
       this.signalHandler = handler;
+      return this;
+    }
+
+    /**
+     * Limits of the WebTorrent tracker on {@code /announce} (default {@link TrackerLimits#DEFAULT});
+     * null turns the tracker off ({@code /announce} is then a y-websocket room like any other path).
+     */
+    public Builder tracker(TrackerLimits limits) {
+      this.trackerLimits = limits;
       return this;
     }
 
