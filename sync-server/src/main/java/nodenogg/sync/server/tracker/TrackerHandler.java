@@ -198,6 +198,10 @@ public final class TrackerHandler implements SocketHandler {
       } catch (JsonException e) {
         throw new Refusal("invalid JSON: " + e.getMessage(), null);
       }
+      if (parsed instanceof List) {
+        // an array is a JS object without an action, as bittorrent-tracker reads it
+        throw new Refusal("invalid action in WS request: undefined", null);
+      }
       if (!(parsed instanceof Map)) {
         throw new Refusal("tracker messages are JSON objects", null);
       }
