@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import nodenogg.crdt.Json;
-import nodenogg.crdt.JsonException;
 import nodenogg.sync.server.websocket.Connection;
 import nodenogg.sync.server.websocket.SocketHandler;
 import nodenogg.sync.server.websocket.WebServer;
@@ -194,9 +193,9 @@ public final class TrackerHandler implements SocketHandler {
     try {
       Object parsed;
       try {
-        parsed = Json.parse(text);
-      } catch (JsonException e) {
-        throw new Refusal("invalid JSON: " + e.getMessage(), null);
+        parsed = TrackerJson.parse(text);
+      } catch (TrackerJson.Malformed e) {
+        throw new Refusal("invalid JSON " + e.getMessage(), null);
       }
       if (parsed instanceof List) {
         // an array is a JS object without an action, as bittorrent-tracker reads it
@@ -238,10 +237,10 @@ public final class TrackerHandler implements SocketHandler {
   private void fail(Connection connection, String infoHash, String reason) {
     failures.increment();
     if (infoHash == null) {
-      connection.send("{\"failure reason\":" + Json.stringify(reason) + "}");
+      connection.send("{\"failure reason\":" + TrackerJson.stringify(reason) + "}");
     } else {
-      connection.send("{\"action\":\"announce\",\"failure reason\":" + Json.stringify(reason)
-          + ",\"info_hash\":" + Json.stringify(infoHash) + "}");
+      connection.send("{\"action\":\"announce\",\"failure reason\":" + TrackerJson.stringify(reason)
+          + ",\"info_hash\":" + TrackerJson.stringify(infoHash) + "}");
     }
   }
 
@@ -269,8 +268,8 @@ public final class TrackerHandler implements SocketHandler {
     int want = Math.min(offers.size(), MAX_OFFERS_FORWARDED);
 
     List<Outgoing> out = new ArrayList<>(want + 1);
-    String hashJson = Json.stringify(infoHash);
-    String peerJson = Json.stringify(peerId);
+    String hashJson = TrackerJson.stringify(infoHash);
+    String peerJson = TrackerJson.stringify(peerId);
     for (;;) {
       Swarm swarm = swarms.get(infoHash);
       if (swarm == null) {
@@ -295,9 +294,8 @@ public final class TrackerHandler implements SocketHandler {
             List<Swarm.Member> targets = swarm.pick(want, peerId);
             for (int i = 0; i < targets.size(); i++) {
               Map<String, Object> offer = offers.get(i);
-              out.add(new Outgoing(targets.get(i).owner.connection, "{\"action\":\"announce\",\"offer\":"
-                  + Json.stringify(offer.get("offer")) + ",\"offer_id\":" + Json.stringify(offer.get("offer_id"))
-                  + ",\"peer_id\":" + peerJson + ",\"info_hash\":" + hashJson + "}"));
+              out.add(new Outgoing(targets.get(i).owner.connection,
+                  relay("offer", offer.get("offer"), offer.get("offer_id"), peerJson, hashJson)));
             }
           }
           if (answering) {
@@ -305,9 +303,7 @@ public final class TrackerHandler implements SocketHandler {
             if (target == null || expiredNow(target, now)) {
               throw new Refusal("no peer with that `to_peer_id` in this swarm", infoHash);
             }
-            out.add(new Outgoing(target.owner.connection, "{\"action\":\"announce\",\"answer\":"
-                + Json.stringify(answer) + ",\"offer_id\":" + Json.stringify(offerId)
-                + ",\"peer_id\":" + peerJson + ",\"info_hash\":" + hashJson + "}"));
+            out.add(new Outgoing(target.owner.connection, relay("answer", answer, offerId, peerJson, hashJson)));
           }
         } finally {
           dropIfEmpty(swarm);
@@ -445,12 +441,24 @@ public final class TrackerHandler implements SocketHandler {
       }
       first = false;
       int[] c = e.getValue();
-      sb.append(Json.stringify(e.getKey())).append(":{\"complete\":").append(c[0])
+      TrackerJson.quote(sb, e.getKey());
+      sb.append(":{\"complete\":").append(c[0])
           .append(",\"incomplete\":").append(c[1]).append(",\"downloaded\":").append(c[0]).append('}');
     }
     sb.append("},\"flags\":{\"min_request_interval\":").append(5L * limits.announceIntervalSeconds()).append("}}");
     scrapes.increment();
     client.connection.send(sb.toString());
+  }
+
+  /** {@code {"action":"announce","offer"|"answer":sdp,"offer_id":i,"peer_id":p,"info_hash":h}}. */
+  private static String relay(String kind, Object sdp, Object offerId, String peerJson, String hashJson) {
+    StringBuilder sb = new StringBuilder(2048);
+    sb.append("{\"action\":\"announce\",\"").append(kind).append("\":");
+    TrackerJson.write(sb, sdp);
+    sb.append(",\"offer_id\":");
+    TrackerJson.write(sb, offerId);
+    return sb.append(",\"peer_id\":").append(peerJson).append(",\"info_hash\":").append(hashJson).append('}')
+        .toString();
   }
 
   private String reply(int complete, int incomplete, String hashJson) {

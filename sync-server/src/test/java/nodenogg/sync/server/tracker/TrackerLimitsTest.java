@@ -54,8 +54,8 @@ class TrackerLimitsTest {
   void badInputGetsAFailureReasonAndTheConnectionStaysUp() throws Exception {
     server = TrackerServer.start("127.0.0.1", 0, List.of(), limits(8, 100, 1000, 1000, 100, 1000));
     String[][] cases = {
-        {"not json", "{\"failure reason\":\"invalid JSON: Invalid JSON at position 0: expected null\"}"},
-        {"{\"action\":\"announce\"", "{\"failure reason\":\"invalid JSON: Invalid JSON at position 20: expected '}'\"}"},
+        {"not json", "{\"failure reason\":\"invalid JSON at position 0: expected a JSON value\"}"},
+        {"{\"action\":\"announce\"", "{\"failure reason\":\"invalid JSON at position 20: expected '}'\"}"},
         {"\"announce\"", "{\"failure reason\":\"tracker messages are JSON objects\"}"},
         {"{}", "{\"failure reason\":\"invalid action in WS request: undefined\"}"},
         {"{\"action\":\"connect\"}", "{\"failure reason\":\"invalid action in WS request: connect\"}"},
