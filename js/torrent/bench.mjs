@@ -10,7 +10,8 @@
 // re-announcing every --warm-period-ms (100) for --warm-s (10) seconds, all closed again, then settled RSS (GC requested) as the baseline; then the measured join phase (all peers open at once):
 // time until every peer has received an offer, and until every peer has an answer to one of its own
 // offers; then --steady seconds of re-announcing; server CPU (utime+stime from /proc) per phase; settled
-// RSS with every peer still connected, minus the baseline, per peer.
+// RSS with every peer still connected, minus the baseline, per peer. Sockets are opened first (connect CPU),
+// then every peer announces at once (t0 of the join timings).
 // ours = ./microcosm serve --memory (its default JVM options), tracker on /announce;
 // reference = node --expose-gc tracker-ref.mjs (bittorrent-tracker 11.2.3 Server, WebSocket only).
 import { spawn } from 'node:child_process'
@@ -20,7 +21,15 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { WebSocket } from 'ws'
+import { readFileSync } from 'node:fs'
 import { cpuSeconds, settledRss, sleep } from '../syncbench/proc.mjs'
+
+/** [user, system] CPU seconds of a process (/proc/PID/stat fields 14 and 15, 100 ticks a second). */
+const cpuSplit = pid => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return [Number(f[11]) / 100, Number(f[12]) / 100]
+}
 
 const { values: opts } = parseArgs({
   options: {
@@ -164,19 +173,24 @@ class Peer {
 /** Join phase (+ optional steady phase) with fresh peers; returns the peers (still connected) and timings. */
 async function load (server, steadyS, periodMs) {
   const peers = Array.from({ length: PEERS }, (_, i) => new Peer(server.url, 'room-' + (i % ROOMS), i))
+  const cpuConnect = cpuSeconds(server.pid)
+  await Promise.all(peers.map(p => p.open()))
+  await sleep(200)
+  // every peer joins its room at once: trystero's first announce and its warm-up schedule
   const cpu0 = cpuSeconds(server.pid)
   const t0 = performance.now()
-  await Promise.all(peers.map(async p => {
-    await p.open()
+  for (const p of peers) {
     p.announce()
     p.warmupSchedule()
-  }))
+  }
   const deadline = t0 + 20000
   while (peers.some(p => !p.gotOffer || !p.gotAnswer) && performance.now() < deadline) await sleep(2)
   const allOffers = Math.max(...peers.map(p => (p.firstOfferAt ?? NaN) - t0))
   const allAnswers = Math.max(...peers.map(p => (p.firstAnswerAt ?? NaN) - t0))
   await sleep(Math.max(0, t0 + 1500 - performance.now())) // the warm-up announces are done
   const cpu1 = cpuSeconds(server.pid)
+  const split1 = cpuSplit(server.pid)
+  let split2 = split1
   let cpu2 = cpu1
   let steadyMessages = 0
   if (steadyS > 0) {
@@ -186,6 +200,7 @@ async function load (server, steadyS, periodMs) {
     for (const p of peers) p.stop()
     await sleep(200)
     cpu2 = cpuSeconds(server.pid)
+    split2 = cpuSplit(server.pid)
     steadyMessages = peers.reduce((n, p) => n + p.sent, 0) - sent0
   }
   const failures = peers.reduce((n, p) => n + (p.failures || 0), 0)
@@ -193,8 +208,10 @@ async function load (server, steadyS, periodMs) {
     peers,
     allOffersMs: allOffers,
     allAnswersMs: allAnswers,
+    connectCpuS: cpu0 - cpuConnect,
     joinCpuS: cpu1 - cpu0,
     steadyCpuS: cpu2 - cpu1,
+    steadySysS: split2[1] - split1[1],
     steadyMessages,
     failures,
     lastFailure: peers.find(p => p.lastFailure)?.lastFailure
@@ -222,11 +239,13 @@ for (let rep = 1; rep <= REPS; rep++) {
         rooms: ROOMS,
         allOffersMs: Math.round(run.allOffersMs * 10) / 10,
         allAnswersMs: Math.round(run.allAnswersMs * 10) / 10,
+        connectCpuMsPerPeer: Math.round(run.connectCpuS * 1e6 / PEERS) / 1000,
         joinCpuMsPerPeer: Math.round(run.joinCpuS * 1e6 / PEERS) / 1000,
         steadyS: STEADY_S,
         steadyMessagesPerS: Math.round(run.steadyMessages / STEADY_S),
         steadyCpuPercent: Math.round(run.steadyCpuS / STEADY_S * 1000) / 10,
         steadyCpuMsPerPeerPerS: Math.round(run.steadyCpuS * 1e6 / PEERS / STEADY_S) / 1000,
+        steadySysPercent: Math.round(run.steadySysS / STEADY_S * 1000) / 10,
         baseRssMiB: Math.round(baseKiB / 102.4) / 10,
         loadedRssMiB: Math.round(loadedKiB / 102.4) / 10,
         rssKiBPerPeer: Math.round((loadedKiB - baseKiB) / PEERS * 10) / 10,
@@ -253,12 +272,12 @@ const lines = [
   `${PEERS} simulated trystero peers in ${ROOMS} rooms, ${REPS} repetitions (median [min–max]); warm-up ${WARM_S} s ` +
     `(announces every ${WARM_PERIOD_MS} ms), steady phase ${STEADY_S} s (announces every ${PERIOD_MS} ms)`,
   '',
-  '| server | all have an offer ms | all have an answer ms | join CPU ms / peer | steady msgs/s | steady CPU % | steady CPU ms / peer / s | base RSS MiB | RSS KiB / peer | failures |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+  '| server | all have an offer ms | all have an answer ms | connect CPU ms / peer | join CPU ms / peer | steady msgs/s | steady CPU % (of it kernel) | steady CPU ms / peer / s | base RSS MiB | RSS KiB / peer | failures |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
 ]
 for (const kind of opts.servers.split(/\s+/).filter(Boolean)) {
   const rows = results.filter(r => r.server === kind)
-  lines.push(`| ${kind} | ${cell(rows, 'allOffersMs')} | ${cell(rows, 'allAnswersMs')} | ${cell(rows, 'joinCpuMsPerPeer')} | ${cell(rows, 'steadyMessagesPerS')} | ${cell(rows, 'steadyCpuPercent')} | ${cell(rows, 'steadyCpuMsPerPeerPerS')} | ${cell(rows, 'baseRssMiB')} | ${cell(rows, 'rssKiBPerPeer')} | ${cell(rows, 'failures')} |`)
+  lines.push(`| ${kind} | ${cell(rows, 'allOffersMs')} | ${cell(rows, 'allAnswersMs')} | ${cell(rows, 'connectCpuMsPerPeer')} | ${cell(rows, 'joinCpuMsPerPeer')} | ${cell(rows, 'steadyMessagesPerS')} | ${cell(rows, 'steadyCpuPercent')} (${cell(rows, 'steadySysPercent')}) | ${cell(rows, 'steadyCpuMsPerPeerPerS')} | ${cell(rows, 'baseRssMiB')} | ${cell(rows, 'rssKiBPerPeer')} | ${cell(rows, 'failures')} |`)
 }
 const ours = results.filter(r => r.server === 'ours')
 const ref = results.filter(r => r.server === 'reference')

@@ -452,7 +452,9 @@ public final class TrackerHandler implements SocketHandler {
 
   /** {@code {"action":"announce","offer"|"answer":sdp,"offer_id":i,"peer_id":p,"info_hash":h}}. */
   private static String relay(String kind, Object sdp, Object offerId, String peerJson, String hashJson) {
-    StringBuilder sb = new StringBuilder(2048);
+    int size = sdp instanceof TrackerJson.Spanned
+        ? ((TrackerJson.Spanned) sdp).end() - ((TrackerJson.Spanned) sdp).start() + 160 : 2048;
+    StringBuilder sb = new StringBuilder(size);
     sb.append("{\"action\":\"announce\",\"").append(kind).append("\":");
     TrackerJson.write(sb, sdp);
     sb.append(",\"offer_id\":");

@@ -15,6 +15,11 @@ import nodenogg.crdt.Json;
  * Double; a repeated key keeps its first place and takes the last value; array-index keys come
  * first, ascending; strings are escaped as ES2019 well-formed {@code JSON.stringify} escapes them.
  * Nesting deeper than {@link #MAX_DEPTH} is refused (tracker messages are three levels deep).
+ *
+ * <p>Objects and arrays are read as {@link Spanned} maps and lists that remember their place in the
+ * text and whether that text is already exactly what {@code JSON.stringify} writes for them (no
+ * spacing, canonical escapes and numbers, no repeated or array-index keys); such a value is written
+ * back by copying its text, which is what browsers send (their SDP offers are JSON.stringify output).
  * Stateless, thread-safe.
  */
 final class TrackerJson {
@@ -23,6 +28,63 @@ final class TrackerJson {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private TrackerJson() {}
+
+  /** Where a parsed object or array stands in its text; {@code canonical} when that text is its JSON.stringify. */
+  interface Spanned {
+    String source();
+
+    int start();
+
+    int end();
+
+    boolean canonical();
+  }
+
+  static final class SpannedMap extends LinkedHashMap<String, Object> implements Spanned {
+    private String source;
+    private int start;
+    private int end;
+    private boolean canonical;
+
+    @Override public String source() {
+      return source;
+    }
+
+    @Override public int start() {
+      return start;
+    }
+
+    @Override public int end() {
+      return end;
+    }
+
+    @Override public boolean canonical() {
+      return canonical;
+    }
+  }
+
+  static final class SpannedList extends ArrayList<Object> implements Spanned {
+    private String source;
+    private int start;
+    private int end;
+    private boolean canonical;
+
+    @Override public String source() {
+      return source;
+    }
+
+    @Override public int start() {
+      return start;
+    }
+
+    @Override public int end() {
+      return end;
+    }
+
+    @Override public boolean canonical() {
+      return canonical;
+    }
+  }
 
   /** A text that is not JSON (or nests too deeply); the message says where. */
   static final class Malformed extends Exception {
@@ -44,6 +106,15 @@ final class TrackerJson {
 
   /** Appends {@code JSON.stringify(value)} of a parsed value. */
   static void write(StringBuilder sb, Object v) {
+    if (v instanceof Spanned && ((Spanned) v).canonical()) {
+      Spanned span = (Spanned) v;
+      sb.append(span.source(), span.start(), span.end());
+    } else {
+      writeValue(sb, v);
+    }
+  }
+
+  private static void writeValue(StringBuilder sb, Object v) {
     if (v == null) {
       sb.append("null");
     } else if (v instanceof String) {
@@ -133,6 +204,8 @@ final class TrackerJson {
   private static final class Reader {
     final String s;
     int i;
+    /** Things seen so far that JSON.stringify would write differently; a span is canonical when none fell in it. */
+    int deviations;
 
     Reader(String s) {
       this.s = s;
@@ -143,13 +216,17 @@ final class TrackerJson {
     }
 
     void ws() {
+      int start = i;
       while (i < s.length()) {
         char c = s.charAt(i);
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
           i++;
         } else {
-          return;
+          break;
         }
+      }
+      if (i > start) {
+        deviations++;
       }
     }
 
@@ -189,12 +266,14 @@ final class TrackerJson {
     }
 
     private Map<String, Object> object(int depth) throws Malformed {
+      int start = i;
+      int before = deviations;
       enter(depth);
-      Map<String, Object> m = new LinkedHashMap<>();
+      SpannedMap m = new SpannedMap();
       ws();
       if (i < s.length() && s.charAt(i) == '}') {
         i++;
-        return m;
+        return span(m, start, before);
       }
       boolean indexKeys = false;
       for (;;) {
@@ -207,36 +286,59 @@ final class TrackerJson {
         ws();
         expect(':');
         ws();
+        boolean repeated = m.containsKey(k);
         m.put(k, value(depth));
+        if (repeated) {
+          deviations++; // a repeated key keeps its first place and takes the last value
+        }
         ws();
         if (i < s.length() && s.charAt(i) == ',') {
           i++;
           continue;
         }
         expect('}');
-        return indexKeys ? jsKeyOrder(m) : m;
+        if (indexKeys) {
+          deviations++;
+          return jsKeyOrder(m);
+        }
+        return span(m, start, before);
       }
     }
 
+    private SpannedMap span(SpannedMap m, int start, int before) {
+      m.source = s;
+      m.start = start;
+      m.end = i;
+      m.canonical = deviations == before;
+      return m;
+    }
+
     private List<Object> array(int depth) throws Malformed {
+      int start = i;
+      int before = deviations;
       enter(depth);
-      List<Object> l = new ArrayList<>();
+      SpannedList l = new SpannedList();
       ws();
       if (i < s.length() && s.charAt(i) == ']') {
         i++;
-        return l;
-      }
-      for (;;) {
-        ws();
-        l.add(value(depth));
-        ws();
-        if (i < s.length() && s.charAt(i) == ',') {
-          i++;
-          continue;
+      } else {
+        for (;;) {
+          ws();
+          l.add(value(depth));
+          ws();
+          if (i < s.length() && s.charAt(i) == ',') {
+            i++;
+            continue;
+          }
+          expect(']');
+          break;
         }
-        expect(']');
-        return l;
       }
+      l.source = s;
+      l.start = start;
+      l.end = i;
+      l.canonical = deviations == before;
+      return l;
     }
 
     private void expect(char c) throws Malformed {
@@ -260,6 +362,9 @@ final class TrackerJson {
         if (c < 0x20) {
           throw err("no control character in a string");
         }
+        if (c >= 0xD800 && c <= 0xDFFF) {
+          deviations++; // JSON.stringify escapes lone surrogates; pairs are rare enough to take the slow path
+        }
         i++;
       }
       StringBuilder sb = new StringBuilder(i - start + 16).append(s, start, i);
@@ -273,6 +378,9 @@ final class TrackerJson {
           throw err("no control character in a string");
         }
         if (c != '\\') {
+          if (c >= 0xD800 && c <= 0xDFFF) {
+            deviations++;
+          }
           sb.append(c);
           continue;
         }
@@ -280,13 +388,25 @@ final class TrackerJson {
         switch (e) {
           case '"': sb.append('"'); break;
           case '\\': sb.append('\\'); break;
-          case '/': sb.append('/'); break;
+          case '/': sb.append('/'); deviations++; break;
           case 'b': sb.append('\b'); break;
           case 'f': sb.append('\f'); break;
           case 'n': sb.append('\n'); break;
           case 'r': sb.append('\r'); break;
           case 't': sb.append('\t'); break;
-          case 'u': sb.append(hex4()); break;
+          case 'u': {
+            int at = i;
+            char u = hex4();
+            // JSON.stringify writes a 00xx escape (lowercase) only for the control characters without a short escape
+            boolean canonical = u < 0x20 && "\b\f\n\r\t".indexOf(u) < 0
+                && s.regionMatches(at, "00", 0, 2) && Character.digit(s.charAt(at + 3), 16) == (u & 15)
+                && (s.charAt(at + 3) < 'A' || s.charAt(at + 3) > 'F');
+            if (!canonical) {
+              deviations++;
+            }
+            sb.append(u);
+            break;
+          }
           default:
             i--;
             throw err("a valid escape");
@@ -343,9 +463,16 @@ final class TrackerJson {
           return (int) v;
         }
       }
-      double d = Double.parseDouble(s.substring(start, i));
+      String text = s.substring(start, i);
+      double d = Double.parseDouble(text);
       if (d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE && !(d == 0 && 1 / d < 0)) {
+        if (!text.equals(Integer.toString((int) d))) {
+          deviations++;
+        }
         return (int) d;
+      }
+      if (Double.isInfinite(d) || !text.equals(Json.numberToString(d))) {
+        deviations++;
       }
       return d;
     }

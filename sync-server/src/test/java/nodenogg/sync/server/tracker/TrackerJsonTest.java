@@ -115,6 +115,44 @@ class TrackerJsonTest {
     assertEquals(true, valid > 10_000 && broken > 2_000, valid + " valid, " + broken + " broken");
   }
 
+  /** What browsers send is JSON.stringify output: it is written back by copying, and that copy is exact. */
+  @Test
+  void canonicalTextIsCopiedAndEverythingElseRewritten() throws Exception {
+    Random r = new Random(1616);
+    int copied = 0;
+    int rewritten = 0;
+    for (int i = 0; i < 20_000; i++) {
+      String text = randomText(r, 0);
+      Object parsed;
+      try {
+        parsed = Json.parse(text);
+      } catch (JsonException e) {
+        continue;
+      }
+      String canonical = Json.stringify(parsed);
+      for (String t : new String[] {text, canonical}) {
+        Object got = TrackerJson.parse(t);
+        assertEquals(canonical, TrackerJson.stringify(got), t);
+        if (got instanceof TrackerJson.Spanned) {
+          boolean fast = ((TrackerJson.Spanned) got).canonical();
+          if (fast) {
+            assertEquals(canonical, t, "copied only when the text is canonical");
+          } else if (t.equals(canonical)) {
+            // canonical text takes the slow path only for surrogates and array-index keys
+            assertEquals(true, t.chars().anyMatch(c -> c >= 0xD800 && c <= 0xDFFF) || t.contains("\\ud")
+                || t.matches("(?s).*\"(0|[1-9][0-9]*)\":.*"), "canonical, so copied: " + t);
+          }
+          if (fast) {
+            copied++;
+          } else {
+            rewritten++;
+          }
+        }
+      }
+    }
+    assertEquals(true, copied > 5_000 && rewritten > 1_000, copied + " copied, " + rewritten + " rewritten");
+  }
+
   @Test
   void refusesDeepNesting() {
     String deep = "[".repeat(TrackerJson.MAX_DEPTH + 1) + "]".repeat(TrackerJson.MAX_DEPTH + 1);
