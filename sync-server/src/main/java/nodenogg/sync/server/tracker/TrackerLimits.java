@@ -35,10 +35,11 @@ public record TrackerLimits(int maxMessageBytes, int maxSwarmsPerConnection, int
    * WebTorrent client shares one socket between its torrents), 1,000 peers per swarm (as
    * bittorrent-tracker), 20 messages/s with a burst of 200, 30 s to the first announce, a 20
    * minute peer TTL, a 120 s announce interval (as bittorrent-tracker's WebSocket tracker), and
-   * server-wide 100,000 swarms and 200,000 memberships (about 40 MB of tracker state at most).
+   * server-wide 50,000 swarms and 100,000 memberships (at most about 45 MB of tracker state, at the
+   * ~440 bytes a membership measured in TrackerMemoryTest).
    */
   public static final TrackerLimits DEFAULT = new TrackerLimits(64 * 1024, 256, 1000, 20, 200,
-      Duration.ofSeconds(30), Duration.ofMinutes(20), 120, 100_000, 200_000, 82);
+      Duration.ofSeconds(30), Duration.ofMinutes(20), 120, 50_000, 100_000, 82);
 
   public TrackerLimits {
     Objects.requireNonNull(firstAnnounceDeadline, "firstAnnounceDeadline");
