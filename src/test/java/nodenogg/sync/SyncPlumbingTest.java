@@ -235,7 +235,9 @@ class SyncPlumbingTest {
           java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/status")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
-      assertEquals("{\"status\":\"ok\",\"name\":\"nodenogg-sync\",\"version\":\"0.1.0\"}", r.body());
+      assertEquals("{\"status\":\"ok\",\"name\":\"nodenogg-sync\",\"version\":\"0.1.0\",\"tracker\":"
+          + "{\"connections\":0,\"swarms\":0,\"peers\":0,\"announces\":0,\"offersRelayed\":0,\"answersRelayed\":0,"
+          + "\"scrapes\":0,\"failures\":0,\"closedByLimit\":0,\"expired\":0}}", r.body());
     }
   }
 }
