@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
-import nodenogg.sync.server.DocumentStore;
-import nodenogg.sync.server.SqliteDocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
 import nodenogg.sync.server.signal.SignalingServer;
@@ -118,7 +119,8 @@ public final class ServeCommand implements Command {
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     Options o = parse(args, System.getenv());
-    DocumentStore store = o.memory ? DocumentStore.inMemory() : SqliteDocumentStore.openDirectory(o.data);
+    UpdateStore store = o.memory ? new InMemoryUpdateStore()
+        : SqliteUpdateStore.openDirectory(o.data, SyncServer.defaultStoreOptions());
     SyncServer server;
     try {
       server = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
@@ -158,7 +160,7 @@ public final class ServeCommand implements Command {
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("microcosm serve: listening on " + o.host + ":" + server.port()
         + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, WebTorrent tracker /announce, GET /status; "
-        + (o.memory ? "in memory" : "data in " + SqliteDocumentStore.class.getSimpleName() + " "
+        + (o.memory ? "in memory" : "data in " + SqliteUpdateStore.class.getSimpleName() + " "
             + o.data.toAbsolutePath().resolve("microcosm.db")) + ")"
         + (signal != null ? "; signalling also on port " + signal.port() : "")
         + (tracker != null ? "; tracker also on port " + tracker.port() : ""));
