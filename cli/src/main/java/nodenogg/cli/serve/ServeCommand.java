@@ -15,6 +15,7 @@ import nodenogg.sync.server.SqliteDocumentStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
 import nodenogg.sync.server.signal.SignalingServer;
+import nodenogg.sync.server.websocket.OriginPolicy;
 
 /**
  * {@code ./microcosm serve}: the sync server. Prints one line with the bound port when ready and
@@ -42,8 +43,13 @@ public final class ServeCommand implements Command {
     if (env.get("PORT") != null && !env.get("PORT").isBlank()) {
       o.port = port(env.get("PORT").trim(), "PORT");
     }
-    if (env.get("ALLOWED_DOMAINS") != null) {
+    if (env.get("ALLOWED_DOMAINS") != null && !env.get("ALLOWED_DOMAINS").isBlank()) {
       o.origins = origins(env.get("ALLOWED_DOMAINS"));
+      if (o.origins.isEmpty()) {
+        throw new UsageException("ALLOWED_DOMAINS holds no origin ('" + env.get("ALLOWED_DOMAINS").trim()
+            + "'): write each as scheme://host, e.g. https://nodenogg.in (wildcards are not supported),"
+            + " or unset it to allow every origin");
+      }
     }
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -65,9 +71,15 @@ public final class ServeCommand implements Command {
         case "--port": o.port = port(v, a); break;
         case "--host": o.host = v; break;
         case "--data": o.data = Path.of(v); break;
-        case "--token": o.token = v; break;
-        case "--readonly-token": o.readOnlyToken = v; break;
-        case "--allowed-origins": o.origins = origins(v); break;
+        case "--token": o.token = token(v, a); break;
+        case "--readonly-token": o.readOnlyToken = token(v, a); break;
+        case "--allowed-origins":
+          try {
+            o.origins = OriginPolicy.parseList(v, a);
+          } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+          }
+          break;
         case "--signal-port": o.signalPort = port(v, a); break;
         case "--max-message-bytes":
           try {
@@ -80,7 +92,21 @@ public final class ServeCommand implements Command {
           throw new UsageException("unknown option " + a + "; " + USAGE);
       }
     }
+    if (o.token != null && o.token.equals(o.readOnlyToken)) {
+      throw new UsageException("--token and --readonly-token are the same: the read-only token must differ"
+          + " from the read-write one");
+    }
     return o;
+  }
+
+  /** A token option's value; an empty one (an unset variable) is refused instead of meaning "no token". */
+  private static String token(String v, String option) {
+    if (v.isBlank()) {
+      throw new UsageException(option + " is empty (is the variable unset?): give the token clients must"
+          + " present, or leave " + option + " out" + (option.equals("--token")
+              ? " to let every client write" : ""));
+    }
+    return v;
   }
 
   private static int port(String v, String what) {
@@ -95,7 +121,10 @@ public final class ServeCommand implements Command {
     }
   }
 
-  /** Comma-separated origins; entries that are not http(s) URLs are dropped, as the nodenogg.in server does. */
+  /**
+   * ALLOWED_DOMAINS (the nodenogg.in server's variable): comma-separated; entries that are not http(s)
+   * URLs are dropped, as the nodenogg.in server does (a list left with none is refused by the caller).
+   */
   static List<String> origins(String list) {
     List<String> out = new ArrayList<>();
     for (String s : list.split(",")) {

@@ -22,6 +22,7 @@ import nodenogg.sync.server.internal.ServerDocument;
 import nodenogg.sync.server.internal.YWebsocketHandler;
 import nodenogg.sync.server.signal.SignalingHandler;
 import nodenogg.sync.server.websocket.HttpHandler;
+import nodenogg.sync.server.websocket.OriginPolicy;
 import nodenogg.sync.server.websocket.SocketHandler;
 import nodenogg.sync.server.websocket.WebServer;
 import org.slf4j.Logger;
@@ -240,8 +241,15 @@ public final class SyncServer implements AutoCloseable {
       return this;
     }
 
-    /** Browser origins allowed to connect; empty (default) allows all. Requests without Origin are always allowed. */
+    /**
+     * Browser origins allowed to connect ({@code scheme://host[:port]}); empty (default) allows all.
+     * Requests without Origin are always allowed.
+     *
+     * @throws IllegalArgumentException when an entry is not an origin (blank, no scheme, a path, a
+     *     wildcard): the message says what to write instead
+     */
     public Builder allowedOrigins(List<String> origins) {
+      new OriginPolicy(origins); // fails now, not at start()
       this.allowedOrigins = List.copyOf(origins);
       return this;
     }

@@ -79,6 +79,11 @@ public final class YWebsocketHandler implements SocketHandler {
     }
   }
 
+  /**
+   * The URL-decoded {@code token} query parameter, "" when absent.
+   *
+   * @throws IllegalArgumentException when its percent-encoding is malformed (e.g. {@code %zz})
+   */
   static String tokenFromQuery(String query) {
     for (String part : query.split("&")) {
       int eq = part.indexOf('=');
@@ -95,7 +100,17 @@ public final class YWebsocketHandler implements SocketHandler {
     Peer p = new Peer(connection, path.startsWith("/") ? path.substring(1) : path);
     connection.attach(p);
     peers.add(p);
-    AuthRequest req = new AuthRequest(p.documentName, tokenFromQuery(connection.query()), connection.headers(),
+    String token;
+    try {
+      token = tokenFromQuery(connection.query());
+    } catch (IllegalArgumentException e) {
+      // a malformed token is a failed authentication, not a server error
+      LOG.debug("refusing {}: malformed token in the query string ({})", connection.remoteAddress(), e.getMessage());
+      connection.send(YWebsocketProtocol.permissionDenied("malformed token: percent-encode it"));
+      connection.close(CloseCodes.UNAUTHORIZED, "permission-denied");
+      return;
+    }
+    AuthRequest req = new AuthRequest(p.documentName, token, connection.headers(),
         connection.query(), connection.remoteAddress(), AuthRequest.Protocol.Y_WEBSOCKET);
     ctx.pool().execute(() -> {
       AuthResult r;

@@ -231,6 +231,9 @@ public final class WebServer implements AutoCloseable {
     /**
      * Origins allowed to connect, e.g. {@code https://nodenogg.in} (trailing slashes and case are
      * ignored). Empty (the default) allows all.
+     *
+     * @throws IllegalArgumentException when an entry is not an origin ({@code scheme://host[:port]}):
+     *     blank, no scheme, a path, a wildcard; the message says what to write instead
      */
     public Builder allowedOrigins(Collection<String> origins) {
       s.origins = new OriginPolicy(Objects.requireNonNull(origins, "origins"));
