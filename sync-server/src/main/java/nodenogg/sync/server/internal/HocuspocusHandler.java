@@ -67,7 +67,7 @@ public final class HocuspocusHandler implements SocketHandler {
     State state = State.PENDING; // guarded by client
     List<byte[]> queue; // messages waiting for READY; null when none. Guarded by client
     boolean readOnly;
-    boolean acquired;
+    DocumentRegistry.Lease lease; // guarded by client
     volatile ServerDocument doc;
 
     Session(Client client, String address, String documentName) {
@@ -91,9 +91,14 @@ public final class HocuspocusHandler implements SocketHandler {
       return client.conn.remoteAddress();
     }
 
+    /**
+     * The document failed (its store): the whole socket is closed with 1013, since a Hocuspocus CLOSE
+     * message would leave provider 4.x waiting for ever (it does not re-authenticate) and provider 2.x
+     * does not know that message; both reconnect after a 1013 close and resync every document.
+     */
     @Override
     public void abort(String reason) {
-      end(reason);
+      client.fatal(CloseCodes.TRY_AGAIN, reason);
     }
 
     /** Ends this document session (the socket stays open), telling the client with CLOSE(reason). */
@@ -127,13 +132,13 @@ public final class HocuspocusHandler implements SocketHandler {
       if (d != null) {
         d.leave(this);
       }
-      boolean release;
+      DocumentRegistry.Lease release;
       synchronized (client) {
-        release = acquired;
-        acquired = false;
+        release = lease;
+        lease = null;
       }
-      if (release) {
-        ctx.registry().release(documentName);
+      if (release != null) {
+        release.release();
       }
     }
 
@@ -297,18 +302,21 @@ public final class HocuspocusHandler implements SocketHandler {
         return;
       }
       s.readOnly = result.readOnly();
+      DocumentRegistry.Lease lease;
       synchronized (s.client) {
         if (s.state == State.CLOSED) {
           return;
         }
         s.state = State.JOINING;
-        s.acquired = true;
+        lease = ctx.registry().acquire(s.documentName);
+        s.lease = lease;
         s.client.everAuthenticated = true;
       }
       conn.send(Hocuspocus.authenticated(s.address, s.readOnly));
-      ctx.registry().acquire(s.documentName).whenComplete((doc, err) -> {
+      lease.document().whenComplete((doc, err) -> {
         if (err != null) {
-          s.end("document could not be loaded");
+          // as for a failed store: close the socket with 1013 so the provider reconnects and retries
+          s.abort("document could not be loaded; retry");
           return;
         }
         synchronized (s.client) {

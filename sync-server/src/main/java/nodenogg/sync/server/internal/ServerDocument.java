@@ -21,10 +21,15 @@ import org.slf4j.LoggerFactory;
  * <p>Durability: an update that changes the document is broadcast to every peer (the sender
  * included, as Hocuspocus and y-websocket do) as soon as it is applied, and appended to the store;
  * it is acknowledged to the sender only once the append completes. An update that changes nothing is
- * acknowledged once every earlier write is durable. A broadcast update whose append later fails
- * loses nothing acknowledged: the sender still holds it unacknowledged, and the document is marked
- * failed, all peers are aborted (clients keep their edits and resync against the durable state),
- * and the registry unloads it.
+ * acknowledged once every earlier write is durable.
+ *
+ * <p>Store errors come in two kinds. A <em>rejection</em> (the store refuses those bytes as an
+ * update) is the sender's problem only: the update is not acknowledged (the sender's ack gets
+ * false), and what the engine integrated from it, which peers have already seen, is stored in the
+ * engine's own encoding instead; the document and its peers go on. A <em>failure</em> (I/O, disk
+ * full) means the document can no longer be kept durable: nothing is acknowledged from then on, it is
+ * marked failed, every peer is aborted (clients keep their edits, reconnect and resync), the registry
+ * evicts it so the next client loads a fresh copy, and nobody joins it any more.
  *
  * <p>Memory: a server keeps one of these per loaded document, so the peers are a copy-on-write
  * array (joins and leaves are rare, broadcasts frequent) and nothing is allocated before it is used.
@@ -42,6 +47,7 @@ public final class ServerDocument {
   private final DocumentStore store;
   private final SyncServerHooks hooks;
   private final Runnable onIdle;
+  private Runnable onFailure = () -> { };
   // peers[i] is bound to awareness client id bound[i] (-1 none); both replaced on join/leave, executor only
   private DocPeer[] peers = NO_PEERS;
   private long[] bound = NO_IDS;
@@ -89,9 +95,21 @@ public final class ServerDocument {
     return peerCount == 0 && inFlight == 0;
   }
 
-  /** Adds a peer; {@code then} runs on the document executor after the peer is registered. */
+  /** Runs once when the document fails (on its executor, after its peers were aborted). Set before use. */
+  void onFailure(Runnable r) {
+    onFailure = r;
+  }
+
+  /**
+   * Adds a peer; {@code then} runs on the document executor after the peer is registered. A failed
+   * document takes no peers: the peer is aborted instead (it reconnects and gets a fresh copy).
+   */
   public void join(DocPeer peer, boolean readOnly, Runnable then) {
     exec.execute(() -> {
+      if (failed) {
+        peer.abort("document failed to store; reconnect");
+        return;
+      }
       if (indexOf(peer) < 0) {
         int n = peers.length;
         DocPeer[] p = Arrays.copyOf(peers, n + 1);
@@ -202,7 +220,8 @@ public final class ServerDocument {
   /**
    * Applies a peer's update (on the executor) and queues its broadcast to every peer. {@code ack}
    * runs with true once the update is durable (or changed nothing and every earlier write is
-   * durable); it is not run if storing fails.
+   * durable), with false when the store rejected it (see the class comment); it is not run if the
+   * store fails.
    *
    * @throws RuntimeException for a malformed update (nothing applied)
    */
@@ -220,11 +239,19 @@ public final class ServerDocument {
     }
     safe(() -> hooks.onChange(name, update));
     queueBroadcast(effective); // peers see it now; the sender's ack waits for the store
+    append(update, (error) -> stored(from, update, effective, ack, error));
+  }
+
+  /**
+   * Appends to the store and runs {@code done} on the executor with the error (null when durable).
+   * Appends complete in order; one that completes at once with nothing earlier pending runs inline.
+   */
+  private void append(byte[] bytes, Consumer<Throwable> done) {
     boolean earlierPending = inFlight > 0;
     inFlight++;
     CompletableFuture<?> f;
     try {
-      f = store.append(name, update);
+      f = store.append(name, bytes);
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -233,9 +260,14 @@ public final class ServerDocument {
     if (f.isDone() && !earlierPending) {
       // the in-memory store (and a failing one) complete at once: no executor hop, and no earlier
       // completion can still be queued, so acks stay in order
-      stored(update, ack, errorOf(f));
+      Throwable e = errorOf(f);
+      inFlight--;
+      done.accept(e);
     } else {
-      f.whenComplete((r, e) -> exec.execute(() -> stored(update, ack, e)));
+      f.whenComplete((r, e) -> exec.execute(() -> {
+        inFlight--;
+        done.accept(e);
+      }));
     }
   }
 
@@ -254,16 +286,41 @@ public final class ServerDocument {
   }
 
   /** On the executor, once the append of {@code update} completed ({@code error} null) or failed. */
-  private void stored(byte[] update, Consumer<Boolean> ack, Throwable error) {
-    inFlight--;
-    if (error != null) {
+  private void stored(DocPeer from, byte[] update, byte[] effective, Consumer<Boolean> ack, Throwable error) {
+    if (error == null) {
+      if (!failed) {
+        safe(() -> hooks.onStore(name, update));
+        ack.accept(true);
+      }
+    } else if (!failed && StoreErrors.isRejection(error)) {
+      rejected(from, update, effective, ack, StoreErrors.unwrap(error));
+    } else {
       fail(error);
-    } else if (!failed) {
-      safe(() -> hooks.onStore(name, update));
-      ack.accept(true);
     }
     if (idle()) {
       onIdle.run();
+    }
+  }
+
+  /**
+   * The store refused an update the engine applied (and peers already have): not acknowledged to the
+   * sender; what the engine integrated is stored in the engine's own encoding, so nothing peers saw is
+   * lost. If the store refuses even that, the document cannot be kept durable: it fails.
+   */
+  private void rejected(DocPeer from, byte[] update, byte[] effective, Consumer<Boolean> ack, Throwable why) {
+    LOG.warn("the store refused an update of '{}' from {} that the engine applied ({}); not acknowledged to"
+        + " that client{}", name, from.remoteAddress(), why.getMessage(),
+        effective != update ? "; storing what the engine integrated instead" : "");
+    ack.accept(false);
+    if (effective != update) {
+      append(effective, error -> {
+        if (error != null) {
+          fail(error);
+        }
+        if (idle()) {
+          onIdle.run();
+        }
+      });
     }
   }
 
@@ -317,10 +374,12 @@ public final class ServerDocument {
       return;
     }
     failed = true;
-    LOG.error("storing an update of document '{}' failed; closing its connections so clients resync", name, e);
+    LOG.error("storing an update of document '{}' failed; closing its connections so clients reconnect and"
+        + " resync (the document is loaded again from the store when they do)", name, e);
     for (DocPeer p : peers) {
-      p.abort("storage failed");
+      p.abort("storage failed; reconnect");
     }
+    onFailure.run();
   }
 
   public boolean failed() {

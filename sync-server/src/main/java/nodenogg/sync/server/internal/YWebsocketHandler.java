@@ -41,7 +41,7 @@ public final class YWebsocketHandler implements SocketHandler {
     volatile long lastMessageAt = openedAt;
     boolean ready; // guarded by this
     boolean closed; // guarded by this
-    boolean acquired; // guarded by this
+    DocumentRegistry.Lease lease; // guarded by this
     volatile boolean readOnly;
     volatile boolean authenticated;
     volatile ServerDocument doc;
@@ -127,13 +127,15 @@ public final class YWebsocketHandler implements SocketHandler {
       }
       p.readOnly = r.readOnly();
       p.authenticated = true;
+      DocumentRegistry.Lease lease;
       synchronized (p) {
         if (p.closed) {
           return;
         }
-        p.acquired = true;
+        lease = ctx.registry().acquire(p.documentName);
+        p.lease = lease;
       }
-      ctx.registry().acquire(p.documentName).whenComplete((doc, err) -> {
+      lease.document().whenComplete((doc, err) -> {
         if (err != null) {
           connection.close(CloseCodes.TRY_AGAIN, "document could not be loaded");
           return;
@@ -229,20 +231,20 @@ public final class YWebsocketHandler implements SocketHandler {
       return;
     }
     peers.remove(p);
-    boolean release;
+    DocumentRegistry.Lease release;
     ServerDocument d;
     synchronized (p) {
       p.closed = true;
       p.queue = new ArrayList<>();
-      release = p.acquired;
-      p.acquired = false;
+      release = p.lease;
+      p.lease = null;
       d = p.doc;
     }
     if (d != null) {
       d.leave(p);
     }
-    if (release) {
-      ctx.registry().release(p.documentName);
+    if (release != null) {
+      release.release();
     }
   }
 
