@@ -3,7 +3,10 @@
 // doc, token, name}. Provider: @hocuspocus/provider 4.8.0 ("hp4"), 2.15.3 ("hp2") or y-websocket.
 // stdin commands:
 //   write <key> <int>   sets notes[key] = int in the Y.Map "notes"
-//   dump                prints "DUMP <synced 0|1> <unsynced> <socket closes> <JSON of notes, keys sorted>"
+//   big <key> <n>       sets notes[key] = a string of n characters (large messages)
+//   aware <n>           sets the local awareness field "blob" to a string of n characters
+//   dump                prints "DUMP <synced 0|1> <unsynced> <socket closes> <bytes of the other clients'
+//                       awareness states> <JSON of notes, keys sorted; strings over 64 chars as "<len:n>">"
 //   exit                destroys the provider and exits 0
 // stdout events: "SYNCED" (each time the provider reports synced), "SOCKETCLOSE <code> <reason>" (the
 // WebSocket closed), "DOCCLOSE <reason>" (Hocuspocus CLOSE message for the document), "DENIED <reason>".
@@ -48,12 +51,21 @@ if (cfg.kind === 'yws') {
 }
 provider.awareness?.setLocalStateField('user', cfg.name)
 
-const sorted = () => JSON.stringify(Object.fromEntries(Object.entries(notes.toJSON()).sort()))
+const short = (v) => (typeof v === 'string' && v.length > 64 ? `<len:${v.length}>` : v)
+const sorted = () => JSON.stringify(Object.fromEntries(Object.entries(notes.toJSON()).sort().map(([k, v]) => [k, short(v)])))
+const awarenessBytes = () => {
+  if (!provider.awareness) return 0
+  let n = 0
+  for (const [id, st] of provider.awareness.getStates()) if (id !== doc.clientID) n += JSON.stringify(st).length
+  return n
+}
 const rl = readline.createInterface({ input: process.stdin })
 rl.on('line', (line) => {
   const [cmd, key, value] = line.trim().split(' ')
   if (cmd === 'write') notes.set(key, parseInt(value, 10))
-  else if (cmd === 'dump') out(`DUMP ${isSynced() ? 1 : 0} ${unsynced()} ${closes} ${sorted()}`)
+  else if (cmd === 'big') notes.set(key, 'x'.repeat(parseInt(value, 10)))
+  else if (cmd === 'aware') provider.awareness.setLocalStateField('blob', 'a'.repeat(parseInt(key, 10)))
+  else if (cmd === 'dump') out(`DUMP ${isSynced() ? 1 : 0} ${unsynced()} ${closes} ${awarenessBytes()} ${sorted()}`)
   else if (cmd === 'exit') { provider.destroy(); setTimeout(() => process.exit(0), 50) }
 })
 rl.on('close', () => process.exit(0))

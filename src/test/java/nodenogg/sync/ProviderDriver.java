@@ -12,7 +12,7 @@ final class ProviderDriver implements AutoCloseable {
   final NodeProcess node;
 
   /** What {@code dump} reports. */
-  record State(boolean synced, int unsynced, int socketCloses, String json) {}
+  record State(boolean synced, int unsynced, int socketCloses, long awarenessBytes, String json) {}
 
   ProviderDriver(String kind, String url, String doc, String token, String name) throws IOException {
     this.kind = kind;
@@ -22,6 +22,16 @@ final class ProviderDriver implements AutoCloseable {
 
   void write(String key, int value) throws IOException {
     node.send("write " + key + " " + value);
+  }
+
+  /** Sets notes[key] to a string of {@code length} characters (dump shows it as "<len:n>"). */
+  void writeLarge(String key, int length) throws IOException {
+    node.send("big " + key + " " + length);
+  }
+
+  /** Sets the local awareness field "blob" to a string of {@code length} characters. */
+  void awareness(int length) throws IOException {
+    node.send("aware " + length);
   }
 
   State state() {
@@ -37,8 +47,8 @@ final class ProviderDriver implements AutoCloseable {
     if (dumps.size() <= before) {
       throw new AssertionError(kind + " exited: " + node.lines);
     }
-    String[] p = dumps.get(dumps.size() - 1).split(" ", 5);
-    return new State(p[1].equals("1"), Integer.parseInt(p[2]), Integer.parseInt(p[3]), p[4]);
+    String[] p = dumps.get(dumps.size() - 1).split(" ", 6);
+    return new State(p[1].equals("1"), Integer.parseInt(p[2]), Integer.parseInt(p[3]), Long.parseLong(p[4]), p[5]);
   }
 
   /** Close codes of the WebSocket closes this provider saw. */

@@ -38,6 +38,48 @@ public final class ServeCommand implements Command {
     int maxMessageBytes = 16 * 1024 * 1024;
   }
 
+  /** Exit status when the server cannot recover (e.g. out of memory again right after shedding). */
+  static final int FATAL_EXIT = 70;
+
+  /**
+   * Threads started now, while memory is plentiful, that end the process with {@link #FATAL_EXIT}
+   * once the returned latch is counted down: one exits normally (shutdown hooks flush the store),
+   * the other halts after 15 s if that hangs. Nothing needs to be allocated when it happens.
+   */
+  private static CountDownLatch fatalExit(PrintStream err) {
+    CountDownLatch fatal = new CountDownLatch(1);
+    Thread exit = new Thread(() -> {
+      awaitQuietly(fatal);
+      System.exit(FATAL_EXIT);
+    }, "microcosm-serve-fatal-exit");
+    Thread halt = new Thread(() -> {
+      awaitQuietly(fatal);
+      try {
+        Thread.sleep(15_000);
+      } catch (InterruptedException e) {
+        // halt now
+      }
+      err.println("microcosm serve: shutdown hung; halting");
+      Runtime.getRuntime().halt(FATAL_EXIT);
+    }, "microcosm-serve-fatal-halt");
+    exit.setDaemon(true);
+    halt.setDaemon(true);
+    exit.start();
+    halt.start();
+    return fatal;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    while (true) {
+      try {
+        latch.await();
+        return;
+      } catch (InterruptedException e) {
+        // keep waiting
+      }
+    }
+  }
+
   static Options parse(String[] args, Map<String, String> env) {
     Options o = new Options();
     if (env.get("PORT") != null && !env.get("PORT").isBlank()) {
@@ -145,10 +187,16 @@ public final class ServeCommand implements Command {
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     Options o = parse(args, System.getenv());
     DocumentStore store = o.memory ? DocumentStore.inMemory() : SqliteDocumentStore.openDirectory(o.data);
+    CountDownLatch fatal = fatalExit(err);
     SyncServer server;
     try {
       server = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
           .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
+          .onFatalError(e -> {
+            err.println("microcosm serve: the server cannot recover (" + e + "); exiting with "
+                + FATAL_EXIT + " so that a supervisor restarts it");
+            fatal.countDown();
+          })
           .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null)).build().start();
     } catch (Exception e) {
       store.close();

@@ -22,6 +22,7 @@ import nodenogg.sync.server.internal.ServerDocument;
 import nodenogg.sync.server.internal.YWebsocketHandler;
 import nodenogg.sync.server.signal.SignalingHandler;
 import nodenogg.sync.server.websocket.HttpHandler;
+import nodenogg.sync.server.websocket.MemoryBudget;
 import nodenogg.sync.server.websocket.OriginPolicy;
 import nodenogg.sync.server.websocket.SocketHandler;
 import nodenogg.sync.server.websocket.WebServer;
@@ -58,16 +59,21 @@ public final class SyncServer implements AutoCloseable {
   private final DocumentRegistry registry;
   private final HocuspocusHandler hocuspocus;
   private final YWebsocketHandler ywebsocket;
-  private WebServer web;
+  private final MemoryBudget budget;
+  private volatile WebServer web;
   private volatile boolean closed;
 
   private SyncServer(Builder b) {
     this.b = b;
     this.pool = Executors.newFixedThreadPool(b.workerThreads, daemon("sync-worker"));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("sync-timer"));
+    this.budget = new MemoryBudget(b.memoryBudget);
     this.registry = new DocumentRegistry(pool, b.store, b.hooks, b.documentFactory);
+    registry.onOutOfMemory(this::outOfMemory);
+    // unauthenticated clients together may hold at most a quarter of the budget
     ServerContext ctx = new ServerContext(registry, b.hooks, pool, b.preAuthMaxBytes, b.preAuthMaxMessages,
-        b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth);
+        b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth,
+        budget.child(Math.max(b.preAuthMaxBytes, b.memoryBudget / 4)));
     this.hocuspocus = new HocuspocusHandler(ctx);
     this.ywebsocket = new YWebsocketHandler(ctx);
   }
@@ -98,10 +104,12 @@ public final class SyncServer implements AutoCloseable {
     wb.socket(p -> !p.equals("/sync") && !p.equals("/signal") && !p.equals("/status"), ywebsocket)
         .allowedOrigins(b.allowedOrigins)
         .maxMessageBytes(b.maxMessageBytes)
-        .maxBufferedBytes(b.maxBufferedBytes);
+        .maxBufferedBytes(b.maxBufferedBytes)
+        .memoryBudget(budget)
+        .onFatalError(b.onFatal);
     web = wb.build().start();
-    timers.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
-    timers.scheduleWithFixedDelay(this::expireAwareness, Awareness.CHECK_INTERVAL_MILLIS,
+    timers.scheduleWithFixedDelay(guarded(this::tick), 1, 1, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(guarded(this::expireAwareness), Awareness.CHECK_INTERVAL_MILLIS,
         Awareness.CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     LOG.info("sync server listening on {}:{}", b.host, web.port());
     return this;
@@ -114,6 +122,32 @@ public final class SyncServer implements AutoCloseable {
     } catch (ReflectiveOperationException | LinkageError e) {
       return null;
     }
+  }
+
+  /** A timer task that survives whatever it throws (a periodic task that throws is never run again). */
+  private Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (OutOfMemoryError e) {
+        outOfMemory(e);
+      } catch (Throwable t) {
+        LOG.error("periodic server task failed", t);
+      }
+    };
+  }
+
+  /** An OutOfMemoryError on a server thread outside the event loops: shed connections (see WebServer). */
+  void outOfMemory(OutOfMemoryError e) {
+    WebServer w = web;
+    if (w != null) {
+      w.outOfMemory(e);
+    }
+  }
+
+  /** Bytes held on behalf of clients now (heads, frames, backlogs, pre-auth queues), of the budget. */
+  public long memoryHeld() {
+    return budget.used();
   }
 
   private void tick() {
@@ -191,7 +225,10 @@ public final class SyncServer implements AutoCloseable {
     private Supplier<SyncDocument> documentFactory;
     private List<String> allowedOrigins = List.of();
     private int maxMessageBytes = 16 * 1024 * 1024;
-    private long maxBufferedBytes = 8L * 1024 * 1024;
+    private long maxBufferedBytes = -1; // default: maxMessageBytes
+    private long memoryBudget = -1; // default: MemoryBudget.defaultLimit
+    private java.util.function.Consumer<Throwable> onFatal =
+        e -> LOG.error("the sync server failed and stopped serving; restart it", e);
     private long preAuthMaxBytes = 5L * 1024 * 1024;
     private int preAuthMaxMessages = 1000;
     private int maxPendingDocuments = 100;
@@ -260,9 +297,37 @@ public final class SyncServer implements AutoCloseable {
       return this;
     }
 
-    /** Outgoing backlog per connection before it is cut as a slow consumer (default 8 MiB). */
+    /**
+     * Outgoing backlog per connection, behind the message being written, before the connection is cut
+     * as a slow consumer (1013; the client resyncs). At least {@link #maxMessageBytes}, so a largest
+     * message can always wait behind another; default maxMessageBytes (16 MiB).
+     */
     public Builder maxBufferedBytes(long bytes) {
       this.maxBufferedBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Server-wide budget for memory held on behalf of clients: request heads, incoming messages,
+     * outgoing backlogs and messages queued before authentication (those at most a quarter of it).
+     * Charged before allocation; a connection whose need does not fit is closed with 1013. Default
+     * min(256 MiB, heap / 4), at least maxMessageBytes.
+     */
+    public Builder memoryBudget(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("memoryBudget must be positive, got " + bytes);
+      }
+      this.memoryBudget = bytes;
+      return this;
+    }
+
+    /**
+     * Called when the server cannot go on (an OutOfMemoryError again within 10 s of shedding
+     * connections for the previous one, or a broken event loop); the server has stopped serving.
+     * Default: log it. {@code ./microcosm serve} exits non-zero so its supervisor restarts it.
+     */
+    public Builder onFatalError(java.util.function.Consumer<Throwable> handler) {
+      this.onFatal = Objects.requireNonNull(handler);
       return this;
     }
 
@@ -309,6 +374,18 @@ public final class SyncServer implements AutoCloseable {
     }
 
     public SyncServer build() {
+      if (maxBufferedBytes < 0) {
+        maxBufferedBytes = maxMessageBytes;
+      } else if (maxBufferedBytes < maxMessageBytes) {
+        throw new IllegalArgumentException("maxBufferedBytes (" + maxBufferedBytes + ") must be at least"
+            + " maxMessageBytes (" + maxMessageBytes + "), or a large message could not wait behind another");
+      }
+      if (memoryBudget < 0) {
+        memoryBudget = MemoryBudget.defaultLimit(maxMessageBytes);
+      } else if (memoryBudget < maxMessageBytes) {
+        throw new IllegalArgumentException("memoryBudget (" + memoryBudget + ") must be at least maxMessageBytes ("
+            + maxMessageBytes + "), or the largest message could never be received");
+      }
       if (store == null) {
         store = DocumentStore.inMemory();
       }

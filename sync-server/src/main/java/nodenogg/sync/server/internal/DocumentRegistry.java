@@ -43,6 +43,7 @@ public final class DocumentRegistry {
   private final DocumentStore store;
   private final SyncServerHooks hooks;
   private final Supplier<SyncDocument> factory;
+  private volatile java.util.function.Consumer<OutOfMemoryError> outOfMemory = e -> { };
   /** The current copy of each loaded (or loading) document; guarded by itself. */
   private final Map<String, Slot> docs = new HashMap<>();
   /** Writes of evicted (failed) copies still in flight, by name; a reload waits for them. Guarded by docs. */
@@ -97,6 +98,11 @@ public final class DocumentRegistry {
     this.factory = factory;
   }
 
+  /** Where an OutOfMemoryError on a document thread is reported (the server sheds connections). */
+  public void onOutOfMemory(java.util.function.Consumer<OutOfMemoryError> handler) {
+    this.outOfMemory = handler;
+  }
+
   /** Takes a reference to the named document, loading it if needed. Release it with {@link Lease#release()}. */
   public Lease acquire(String name) {
     Slot slot;
@@ -125,7 +131,8 @@ public final class DocumentRegistry {
       for (byte[] u : updates) {
         doc.apply(u, STORE_ORIGIN);
       }
-      ServerDocument sd = new ServerDocument(name, doc, new SerialExecutor(documentThreads), store, hooks,
+      ServerDocument sd = new ServerDocument(name, doc, new SerialExecutor(documentThreads, e -> outOfMemory.accept(e)),
+          store, hooks,
           ThreadLocalRandom.current().nextLong(1L << 32), () -> maybeUnload(slot));
       sd.onFailure(() -> evict(slot, sd));
       LOG.debug("loaded document '{}' ({} stored updates)", name, updates.size());
@@ -136,7 +143,10 @@ public final class DocumentRegistry {
       }
       slot.ready.complete(sd);
       maybeUnload(slot); // every user may have left while it loaded
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
+      if (e instanceof OutOfMemoryError) {
+        outOfMemory.accept((OutOfMemoryError) e);
+      }
       LOG.error("loading document '{}' failed; its clients are told to retry", name, e);
       synchronized (docs) {
         slot.evicted = true;

@@ -119,10 +119,13 @@ public final class HocuspocusHandler implements SocketHandler {
       if (queue == null) {
         return;
       }
+      long bytes = 0;
       for (byte[] m : queue) {
-        client.queuedBytes -= m.length;
+        bytes += m.length;
         client.queuedMessages--;
       }
+      client.queuedBytes -= bytes;
+      ctx.preAuthBudget().release(bytes);
       queue = null;
     }
 
@@ -224,6 +227,11 @@ public final class HocuspocusHandler implements SocketHandler {
           if (c.queuedBytes + bytes.length > ctx.preAuthMaxBytes()
               || c.queuedMessages + 1 > ctx.preAuthMaxMessages()) {
             c.fatal(CloseCodes.RESET_CONNECTION, "too much sent before authentication");
+            return;
+          }
+          if (!ctx.preAuthBudget().tryCharge(bytes.length)) {
+            // server-wide: unauthenticated clients together hold their share of the memory budget
+            c.fatal(CloseCodes.TRY_AGAIN, "server busy: too much unauthenticated data; retry later");
             return;
           }
           if (s.queue == null) {

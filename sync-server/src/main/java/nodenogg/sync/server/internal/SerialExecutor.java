@@ -13,12 +13,19 @@ import org.slf4j.LoggerFactory;
 public final class SerialExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
   private final Executor pool;
+  private final java.util.function.Consumer<OutOfMemoryError> outOfMemory;
   // small at first: most documents are quiet, and the deque grows under load (it never shrinks)
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>(3);
   private boolean running;
 
   public SerialExecutor(Executor pool) {
+    this(pool, e -> { });
+  }
+
+  /** @param outOfMemory told about an OutOfMemoryError from a task (the server sheds connections) */
+  public SerialExecutor(Executor pool, java.util.function.Consumer<OutOfMemoryError> outOfMemory) {
     this.pool = pool;
+    this.outOfMemory = outOfMemory;
   }
 
   @Override
@@ -46,7 +53,9 @@ public final class SerialExecutor implements Executor {
       }
       try {
         next.run();
-      } catch (RuntimeException | Error e) {
+      } catch (OutOfMemoryError e) {
+        outOfMemory.accept(e);
+      } catch (Throwable e) {
         LOG.error("document task failed", e);
       }
       if (--budget == 0) {

@@ -171,6 +171,7 @@ public final class YWebsocketHandler implements SocketHandler {
           return;
         }
         p.queue = new ArrayList<>();
+        ctx.preAuthBudget().release(p.queuedBytes);
         p.queuedBytes = 0;
       }
       for (byte[] m : batch) {
@@ -189,6 +190,10 @@ public final class YWebsocketHandler implements SocketHandler {
       if (!p.ready) {
         if (p.queuedBytes + bytes.length > ctx.preAuthMaxBytes() || p.queue.size() + 1 > ctx.preAuthMaxMessages()) {
           connection.close(CloseCodes.RESET_CONNECTION, "too much sent before the document was ready");
+          return;
+        }
+        if (!ctx.preAuthBudget().tryCharge(bytes.length)) {
+          connection.close(CloseCodes.TRY_AGAIN, "server busy: too much unauthenticated data; retry later");
           return;
         }
         p.queue.add(bytes);
@@ -236,6 +241,8 @@ public final class YWebsocketHandler implements SocketHandler {
     synchronized (p) {
       p.closed = true;
       p.queue = new ArrayList<>();
+      ctx.preAuthBudget().release(p.queuedBytes);
+      p.queuedBytes = 0;
       release = p.lease;
       p.lease = null;
       d = p.doc;

@@ -31,12 +31,9 @@ import org.slf4j.LoggerFactory;
  * same port (status pages), upgrades are checked (origin allow-list, route, RFC 6455 headers)
  * and answered with 101, everything else gets a 4xx/5xx and the socket closes.
  */
-final class Engine {
+final class Engine implements IoLoop.Failures {
 
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-
-  /** Frames at least this large are charged to the in-flight budget while being received. */
-  static final long LARGE_FRAME_BYTES = 64 * 1024;
 
   /** The outcome of routing a request head: an HTTP reply, or an upgrade to a handler. */
   static final class Route {
@@ -55,38 +52,14 @@ final class Engine {
     }
   }
 
-  /** The server-wide budget for large frames being received. Thread-safe. */
-  static final class Budget {
-    private final AtomicLong available;
-
-    Budget(long bytes) {
-      available = new AtomicLong(bytes);
-    }
-
-    boolean tryReserve(long bytes) {
-      while (true) {
-        long now = available.get();
-        if (now < bytes) {
-          return false;
-        }
-        if (available.compareAndSet(now, now - bytes)) {
-          return true;
-        }
-      }
-    }
-
-    void release(long bytes) {
-      available.addAndGet(bytes);
-    }
-
-    long available() {
-      return available.get();
-    }
-  }
-
   private final WebServer.Settings settings;
-  private final Budget budget;
+  private final MemoryBudget budget;
   private final List<IoLoop> loops = new ArrayList<>();
+  /** Every accepted socket not yet finished (for shedding from any thread). */
+  private final java.util.Set<Wire> wires = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Object oomLock = new Object();
+  private long lastShedNanos; // guarded by oomLock
+  private volatile boolean fatal;
   private final AtomicInteger sockets = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
   /** Opened connections whose handler has not yet had onClose. */
@@ -98,10 +71,10 @@ final class Engine {
 
   Engine(WebServer.Settings settings) {
     this.settings = settings;
-    this.budget = new Budget(settings.inFlightBudget());
+    this.budget = settings.budget();
   }
 
-  Budget budget() {
+  MemoryBudget budget() {
     return budget;
   }
 
@@ -147,7 +120,7 @@ final class Engine {
     port = ((InetSocketAddress) server.getLocalAddress()).getPort();
     long tick = settings.tickMillis();
     for (int i = 0; i < settings.workerThreads; i++) {
-      loops.add(new IoLoop("nodenogg-websocket-" + (i + 1), tick, this::housekeep));
+      loops.add(new IoLoop("nodenogg-websocket-" + (i + 1), tick, this::housekeep, this));
     }
     IoLoop first = loops.get(0);
     server.register(first.selector, SelectionKey.OP_ACCEPT, (IoLoop.Ready) k -> accept());
@@ -179,6 +152,7 @@ final class Engine {
       IoLoop loop = loops.get(nextLoop);
       nextLoop = (nextLoop + 1) % loops.size();
       Wire wire = new Wire(this, loop, channel);
+      wires.add(wire);
       if (loop.inLoop()) {
         register(wire);
       } else {
@@ -192,7 +166,7 @@ final class Engine {
       wire.key = wire.channel.register(wire.loop.selector, SelectionKey.OP_READ, wire);
     } catch (IOException | RuntimeException e) {
       closeQuietly(wire.channel);
-      released();
+      released(wire);
       return;
     }
     if (shuttingDown) {
@@ -300,8 +274,124 @@ final class Engine {
     unreported.decrementAndGet();
   }
 
-  void released() {
-    sockets.decrementAndGet();
+  void released(Wire wire) {
+    if (wire == null || wires.remove(wire)) {
+      sockets.decrementAndGet();
+    }
+  }
+
+  // ---- failures escaping an event loop (IoLoop.Failures): they never end a loop ----
+
+  @Override
+  public void failed(Object source, Throwable t) {
+    try {
+      LOG.error("WebSocket event handling failed{}", source instanceof Wire ? " on " + source + "; closing it" : "", t);
+    } catch (Throwable ignored) {
+      // logging itself failed; carry on
+    }
+    if (source instanceof Wire) {
+      ((Wire) source).abort(1011, "internal server error");
+    }
+  }
+
+  /**
+   * An OutOfMemoryError: the socket being handled (if any) is dropped and the newest connections
+   * holding memory are shed (1013) so the heap recovers. A second one within 10 s of shedding means
+   * the process cannot recover: the server stops and the fatal-error handler runs (./microcosm serve
+   * then exits non-zero, so a supervisor restarts it instead of it living on as a zombie).
+   */
+  @Override
+  public void outOfMemory(Object source, OutOfMemoryError e) {
+    if (source instanceof Wire) {
+      ((Wire) source).abort(1013, "server out of memory");
+    }
+    long now = System.nanoTime();
+    boolean again;
+    synchronized (oomLock) {
+      again = lastShedNanos != 0 && now - lastShedNanos < TimeUnit.SECONDS.toNanos(10);
+      lastShedNanos = now;
+    }
+    if (again) {
+      fatal(e);
+      return;
+    }
+    int shed = shed();
+    try {
+      LOG.error("out of memory ({}); shed {} connections to recover (memory held for clients now {} of {} bytes)",
+          e.getMessage(), shed, budget.used(), budget.limit());
+    } catch (Throwable ignored) {
+      // nothing more we can do about it here
+    }
+  }
+
+  @Override
+  public void loopBroken(IoLoop loop, Throwable t) {
+    fatal(t);
+  }
+
+  /**
+   * Closes (1013) the newest connections that hold charged memory until half of it is released, or,
+   * when clients hold little, the newest tenth of all connections. Returns how many were shed.
+   */
+  int shed() {
+    List<Wire> all = new ArrayList<>(wires);
+    all.sort((a, b) -> Long.compare(b.acceptedNanos, a.acceptedNanos));
+    long target = budget.used() / 2;
+    long freed = 0;
+    int count = 0;
+    if (target > 0) {
+      for (Wire w : all) {
+        if (freed >= target) {
+          break;
+        }
+        long held = w.heldBytes();
+        if (held > 0 && w.state() != Wire.DONE && w.state() != Wire.CLOSING) {
+          freed += held;
+          count++;
+          w.shed(1013, "server out of memory; retry later");
+        }
+      }
+    }
+    if (freed < target || target == 0) {
+      int tenth = Math.max(1, all.size() / 10);
+      for (int i = 0; i < all.size() && tenth > 0; i++) {
+        int st = all.get(i).state();
+        if (st != Wire.DONE && st != Wire.CLOSING) {
+          all.get(i).shed(1013, "server out of memory; retry later");
+          count++;
+          tenth--;
+        }
+      }
+    }
+    return count;
+  }
+
+  /** The server cannot go on: stop accepting, drop every connection, and tell the owner. Once. */
+  private void fatal(Throwable cause) {
+    synchronized (oomLock) {
+      if (fatal) {
+        return;
+      }
+      fatal = true;
+    }
+    shuttingDown = true;
+    try {
+      LOG.error("the WebSocket server cannot recover ({}); stopping it", cause.toString(), cause);
+    } catch (Throwable ignored) {
+      // logging failed
+    }
+    closeQuietly(server);
+    for (Wire w : new ArrayList<>(wires)) {
+      w.abort(1011, "server failed");
+    }
+    java.util.function.Consumer<Throwable> handler = settings.onFatal;
+    if (handler != null) {
+      handler.accept(cause);
+    }
+  }
+
+  boolean failedFatally() {
+    return fatal;
   }
 
   // ---- routing (loop thread) ----

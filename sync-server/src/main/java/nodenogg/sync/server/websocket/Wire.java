@@ -37,8 +37,15 @@ import org.slf4j.LoggerFactory;
  *
  * Memory per open socket: this object, its channel and key, lazily a send queue and a frame
  * header buffer; the request head is kept as raw bytes and parsed again only if a handler asks
- * for the headers. Large incoming frames (>= 64 KiB) reserve their size from a server-wide
- * budget while they are being received.
+ * for the headers. Everything else held for the client is charged to the server-wide MemoryBudget
+ * before it is allocated: the request head while it is read (and the raw head kept afterwards),
+ * every incoming data frame's payload and a fragmented message's reassembly buffer, and every frame
+ * waiting in the send queue (a broadcast frame shared by many sockets is charged once). A charge
+ * that does not fit closes this socket with 1013 (before the upgrade: HTTP 503).
+ *
+ * Slow consumers: a socket is cut when more than maxBufferedBytes wait behind the frame being
+ * written, so one message of any size (a large update, a large initial sync) always goes out; the
+ * cut drops the backlog and still sends a 1013 close frame after the partly written frame.
  */
 final class Wire implements Connection, IoLoop.Ready {
 
@@ -81,15 +88,16 @@ final class Wire implements Connection, IoLoop.Ready {
   private long payloadLeft;
   private byte[] payload;
   private int payloadPos;
-  private long reserved;
+  private long inCharged; // budget bytes held by head, payload and message buffers
+  private long headCharged; // budget bytes held by rawHead (for the connection's life)
   private int messageOpcode; // opcode of the fragmented message being assembled, 0 = none
   private byte[] message;
   private int messageLength;
   private boolean refused; // a protocol error was answered: further input is dropped
 
   // ---- guarded by this ----
-  private ArrayDeque<ByteBuffer> out;
-  private long queued;
+  private ArrayDeque<Out> out;
+  private long queued; // bytes in out not yet written
   private boolean outputClosed;
   private boolean writeInterest;
   private boolean shutdownAfterFlush;
@@ -103,6 +111,25 @@ final class Wire implements Connection, IoLoop.Ready {
   private boolean awaitingPong;
   private volatile Object attachment;
 
+  /** One queued frame: its bytes, and what to return to the budget once it is written or dropped. */
+  private static final class Out {
+    final ByteBuffer buf;
+    final int start;
+    final SharedMessage shared; // charged through the message (once for all sockets), or null
+    final long charged; // bytes this socket charged for it (own frames)
+
+    Out(ByteBuffer buf, int start, SharedMessage shared, long charged) {
+      this.buf = buf;
+      this.start = start;
+      this.shared = shared;
+      this.charged = charged;
+    }
+
+    boolean started() {
+      return buf.position() != start;
+    }
+  }
+
   Wire(Engine engine, IoLoop loop, SocketChannel channel) {
     this.engine = engine;
     this.loop = loop;
@@ -111,6 +138,15 @@ final class Wire implements Connection, IoLoop.Ready {
 
   int state() {
     return state;
+  }
+
+  /** Bytes this socket holds charged to the budget (approximate when read from another thread). */
+  long heldBytes() {
+    long q;
+    synchronized (this) {
+      q = queued;
+    }
+    return q + inCharged + headCharged;
   }
 
   // =====================================================================================
@@ -159,14 +195,14 @@ final class Wire implements Connection, IoLoop.Ready {
   @Override
   public void send(byte[] message) {
     if (state == OPEN) {
-      enqueue(Frames.data(2, message, 0, message.length), false);
+      enqueue(Frames.data(2, message, 0, message.length), null, false);
     }
   }
 
   @Override
   public void send(SharedMessage message) {
     if (state == OPEN) {
-      enqueue(message.frameView(), false);
+      enqueue(message.frameView(), message, false);
     }
   }
 
@@ -174,7 +210,7 @@ final class Wire implements Connection, IoLoop.Ready {
   public void send(String message) {
     if (state == OPEN) {
       byte[] utf8 = message.getBytes(StandardCharsets.UTF_8);
-      enqueue(Frames.data(1, utf8, 0, utf8.length), false);
+      enqueue(Frames.data(1, utf8, 0, utf8.length), null, false);
     }
   }
 
@@ -217,16 +253,18 @@ final class Wire implements Connection, IoLoop.Ready {
   // =====================================================================================
 
   /**
-   * Writes the frame now if nothing is queued, else queues it. Returns false when output is
-   * closed. Past the backlog cap the connection is dropped as a slow consumer.
+   * Writes the frame now if nothing is queued, else queues it (charging the budget). Returns false
+   * when output is closed. A socket with more than maxBufferedBytes behind the frame being written is
+   * cut as a slow consumer (1013), and so is one whose backlog does not fit in the budget.
    */
-  private synchronized boolean enqueue(ByteBuffer frame, boolean last) {
+  private synchronized boolean enqueue(ByteBuffer frame, SharedMessage shared, boolean last) {
     if (outputClosed) {
       return false;
     }
     if (last) {
       outputClosed = true;
     }
+    int start = frame.position(); // a frame partly written now must still be finished after a cut
     if (out == null || out.isEmpty()) {
       try {
         channel.write(frame);
@@ -244,19 +282,95 @@ final class Wire implements Connection, IoLoop.Ready {
     if (out == null) {
       out = new ArrayDeque<>(4);
     }
-    out.add(frame);
+    long charge = 0;
+    if (last) {
+      // a close frame or an HTTP answer: small, and it must go out; not charged
+    } else if (shared != null) {
+      if (!shared.hold(engine.budget())) {
+        overBudgetLocked(frame.remaining());
+        return false;
+      }
+    } else {
+      charge = frame.remaining();
+      if (!engine.budget().tryCharge(charge)) {
+        overBudgetLocked(charge);
+        return false;
+      }
+    }
+    out.add(new Out(frame, start, last ? null : shared, charge));
     queued += frame.remaining();
-    if (queued > engine.maxBufferedBytes() && !last) {
-      long backlog = queued;
-      LOG.info("closing slow consumer {} on {}: {} bytes queued", remoteAddress(), path, backlog);
-      abortLocked(1013, "slow consumer: more than " + engine.maxBufferedBytes() + " bytes queued");
-      return false;
+    if (!last) {
+      long behind = queued - out.peek().buf.remaining();
+      if (behind > engine.maxBufferedBytes()) {
+        LOG.info("closing slow consumer {} on {}: {} bytes queued behind the frame being written", remoteAddress(),
+            path, behind);
+        cutLocked(1013, "slow consumer: more than " + engine.maxBufferedBytes() + " bytes queued");
+        return false;
+      }
     }
     if (last) {
       shutdownAfterFlush = true;
     }
     wantWrite(true);
     return true;
+  }
+
+  private void overBudgetLocked(long bytes) {
+    LOG.info("closing {} on {}: {} more bytes of backlog do not fit in the server's memory budget", remoteAddress(),
+        path, bytes);
+    cutLocked(1013, "server busy: memory budget exhausted; try again later");
+  }
+
+  /** Returns a queued frame's charge. */
+  private void releaseLocked(Out o) {
+    if (o.shared != null) {
+      o.shared.unhold();
+    } else if (o.charged > 0) {
+      engine.budget().release(o.charged);
+    }
+  }
+
+  /** Drops every queued frame (returning their charges); keeps a partly written head if asked. */
+  private void dropQueueLocked(boolean keepStartedHead) {
+    if (out == null) {
+      queued = 0;
+      return;
+    }
+    Out head = out.peek();
+    boolean keep = keepStartedHead && head != null && head.started();
+    for (Out o : out) {
+      if (!(keep && o == head)) {
+        releaseLocked(o);
+      }
+    }
+    out.clear();
+    queued = 0;
+    if (keep) {
+      out.add(head);
+      queued = head.buf.remaining();
+    } else {
+      out = null;
+    }
+  }
+
+  /**
+   * Cuts a connection whose output cannot keep up or does not fit: drops the backlog (the rest of a
+   * partly written frame must still go out, or the stream would be corrupt), then sends the close
+   * frame; the socket closes once it is flushed, or at the closing deadline if the peer never reads.
+   */
+  private void cutLocked(int code, String reason) {
+    if (state != OPEN) {
+      abortLocked(code, reason);
+      return;
+    }
+    dropQueueLocked(true);
+    causeLocked(code, reason, false);
+    state = CLOSING;
+    closingSinceNanos = System.nanoTime();
+    outputClosed = false; // enqueue takes the close frame as the last one
+    enqueue(Frames.close(code, reason), null, true);
+    // the handler hears of it now, not once a reader that may never read again took the close frame
+    loop.execute(this::report);
   }
 
   private void wantWrite(boolean on) {
@@ -280,20 +394,21 @@ final class Wire implements Connection, IoLoop.Ready {
       wantWrite(false);
       return;
     }
-    ByteBuffer next;
+    Out next;
     while ((next = out.peek()) != null) {
-      int before = next.remaining();
+      int before = next.buf.remaining();
       try {
-        channel.write(next);
+        channel.write(next.buf);
       } catch (IOException e) {
         brokenLocked(e);
         return;
       }
-      queued -= before - next.remaining();
-      if (next.hasRemaining()) {
+      queued -= before - next.buf.remaining();
+      if (next.buf.hasRemaining()) {
         return;
       }
       out.poll();
+      releaseLocked(next);
     }
     out = null;
     wantWrite(false);
@@ -325,7 +440,7 @@ final class Wire implements Connection, IoLoop.Ready {
       }
       state = CLOSING;
       closingSinceNanos = System.nanoTime();
-      enqueue(Frames.close(remote && code == 1005 ? -1 : code, reason), true);
+      enqueue(Frames.close(remote && code == 1005 ? -1 : code, reason), null, true);
     }
   }
 
@@ -349,8 +464,7 @@ final class Wire implements Connection, IoLoop.Ready {
   private void abortLocked(int code, String reason) {
     causeLocked(code, reason, false);
     outputClosed = true;
-    out = null;
-    queued = 0;
+    dropQueueLocked(false);
     if (state != DONE) {
       state = CLOSING;
       if (closingSinceNanos == 0) {
@@ -358,6 +472,30 @@ final class Wire implements Connection, IoLoop.Ready {
       }
     }
     loop.execute(this::finish);
+  }
+
+  /**
+   * Any thread: closes the connection to free memory: the backlog is dropped and a close frame with
+   * {@code code} sent (as for a slow consumer), and its incoming buffers are dropped on its loop.
+   */
+  void shed(int code, String reason) {
+    synchronized (this) {
+      if (state == DONE) {
+        return;
+      }
+      cutLocked(code, reason);
+    }
+    loop.execute(this::dropIncoming);
+  }
+
+  /** Loop thread: drops a half-received frame or message; further input is ignored. */
+  private void dropIncoming() {
+    refused = true;
+    releaseIn();
+    payload = null;
+    payloadLeft = 0;
+    message = null;
+    messageOpcode = 0;
   }
 
   /** Any thread: drops the connection now (no close frame). */
@@ -416,15 +554,25 @@ final class Wire implements Connection, IoLoop.Ready {
   }
 
   private void readHead(byte[] bytes, int n) {
-    if (head == null) {
-      head = new byte[Math.max(512, n)];
-    }
     if (headLength + n > engine.maxHeadBytes()) {
       answer(HttpReply.text(431, "request head too large", null));
       return;
     }
+    if (head == null) {
+      int capacity = Math.max(512, n);
+      if (!chargeIn(capacity)) {
+        answer(HttpReply.text(503, "server busy; try again later", null));
+        return;
+      }
+      head = new byte[capacity];
+    }
     if (headLength + n > head.length) {
-      head = Arrays.copyOf(head, Math.max(head.length * 2, headLength + n));
+      int capacity = Math.min(engine.maxHeadBytes(), Math.max(head.length * 2, headLength + n));
+      if (!chargeIn(capacity - head.length)) {
+        answer(HttpReply.text(503, "server busy; try again later", null));
+        return;
+      }
+      head = Arrays.copyOf(head, capacity);
     }
     System.arraycopy(bytes, 0, head, headLength, n);
     headLength += n;
@@ -447,12 +595,15 @@ final class Wire implements Connection, IoLoop.Ready {
     byte[] rest = Arrays.copyOfRange(head, end, headLength);
     rawHead = Arrays.copyOf(head, end);
     head = null;
+    headCharged = end; // the head's charge covers the raw head kept for headers(); the rest returns
+    inCharged -= end;
+    releaseIn();
     path = request.path;
     query = request.query;
     handler = route.handler;
     synchronized (this) {
       state = OPEN;
-      enqueue(route.upgrade, false);
+      enqueue(route.upgrade, null, false);
     }
     if (state != OPEN) {
       return; // the 101 could not be written
@@ -469,10 +620,28 @@ final class Wire implements Connection, IoLoop.Ready {
   /** Answers a plain HTTP request (or refuses an upgrade) and closes after the response. */
   private void answer(ByteBuffer reply) {
     head = null;
+    releaseIn();
     synchronized (this) {
       state = ANSWERED;
       closingSinceNanos = System.nanoTime();
-      enqueue(reply, true);
+      enqueue(reply, null, true);
+    }
+  }
+
+  /** Charges incoming-buffer bytes to the budget before they are allocated; false if they do not fit. */
+  private boolean chargeIn(long bytes) {
+    if (!engine.budget().tryCharge(bytes)) {
+      return false;
+    }
+    inCharged += bytes;
+    return true;
+  }
+
+  /** Returns every incoming-buffer charge (the buffers are dropped or handed over). */
+  private void releaseIn() {
+    if (inCharged > 0) {
+      engine.budget().release(inCharged);
+      inCharged = 0;
     }
   }
 
@@ -590,23 +759,27 @@ final class Wire implements Connection, IoLoop.Ready {
     if (total > engine.maxMessageBytes()) {
       return protocolError(1009, "message too big: limit is " + engine.maxMessageBytes() + " bytes");
     }
-    if (length >= Engine.LARGE_FRAME_BYTES) {
-      if (!engine.budget().tryReserve(length)) {
-        return protocolError(1013, "server busy: too many large messages in flight; retry later");
-      }
-      reserved = length;
-    }
     if (opcode != 0 && fin) {
+      if (!chargeIn(length)) {
+        return overBudget(length);
+      }
       payload = length == 0 ? EMPTY : new byte[(int) length]; // a whole message in one frame
       payloadPos = 0;
     } else {
       if (opcode != 0) {
+        int capacity = (int) Math.max(256, length);
+        if (!chargeIn(capacity)) {
+          return overBudget(capacity);
+        }
         messageOpcode = opcode;
         messageLength = 0;
-        message = new byte[(int) Math.max(256, length)];
+        message = new byte[capacity];
       } else if (message.length < total) {
-        message = Arrays.copyOf(message, (int) Math.min(engine.maxMessageBytes(),
-            Math.max(total, 2L * message.length)));
+        int capacity = (int) Math.min(engine.maxMessageBytes(), Math.max(total, 2L * message.length));
+        if (!chargeIn(capacity - message.length)) {
+          return overBudget(capacity - message.length);
+        }
+        message = Arrays.copyOf(message, capacity);
       }
       payload = message;
       payloadPos = messageLength;
@@ -616,11 +789,13 @@ final class Wire implements Connection, IoLoop.Ready {
     return true;
   }
 
+  /** An incoming frame or message does not fit in the server's memory budget: 1013, retry later. */
+  private boolean overBudget(long bytes) {
+    LOG.info("closing {}: {} bytes of incoming message do not fit in the server's memory budget", this, bytes);
+    return protocolError(1013, "server busy: memory budget exhausted; retry later");
+  }
+
   private void frameComplete() {
-    if (reserved > 0) {
-      engine.budget().release(reserved);
-      reserved = 0;
-    }
     int op = opcode;
     if (op >= 8) {
       control(op, payload, payloadPos);
@@ -652,13 +827,18 @@ final class Wire implements Connection, IoLoop.Ready {
     }
     payload = null;
     if (state != OPEN) {
+      releaseIn();
       return; // after our close frame, data is dropped
     }
     lastMessageNanos = System.nanoTime();
-    if (messageOp == 1) {
-      deliver(CALLBACK_TEXT, data, 0, length);
-    } else {
-      deliver(CALLBACK_BINARY, data, 0, length);
+    try {
+      if (messageOp == 1) {
+        deliver(CALLBACK_TEXT, data, 0, length);
+      } else {
+        deliver(CALLBACK_BINARY, data, 0, length);
+      }
+    } finally {
+      releaseIn(); // the handler has taken what it keeps (and charges it itself)
     }
   }
 
@@ -669,7 +849,7 @@ final class Wire implements Connection, IoLoop.Ready {
     }
     if (op == 9) {
       if (state == OPEN) {
-        enqueue(Frames.data(10, data, 0, length), false);
+        enqueue(Frames.data(10, data, 0, length), null, false);
       }
       return;
     }
@@ -705,10 +885,7 @@ final class Wire implements Connection, IoLoop.Ready {
   private boolean protocolError(int code, String reason) {
     LOG.debug("closing {} with {}: {}", this, code, reason);
     refused = true;
-    if (reserved > 0) {
-      engine.budget().release(reserved);
-      reserved = 0;
-    }
+    releaseIn();
     payload = null;
     payloadLeft = 0;
     message = null;
@@ -803,13 +980,13 @@ final class Wire implements Connection, IoLoop.Ready {
       }
       state = DONE;
       outputClosed = true;
-      out = null;
-      queued = 0;
+      dropQueueLocked(false);
       causeLocked(1006, "", false);
     }
-    if (reserved > 0) {
-      engine.budget().release(reserved);
-      reserved = 0;
+    releaseIn();
+    if (headCharged > 0) {
+      engine.budget().release(headCharged);
+      headCharged = 0;
     }
     payload = null;
     message = null;
@@ -822,7 +999,7 @@ final class Wire implements Connection, IoLoop.Ready {
     } catch (IOException e) {
       LOG.debug("closing a socket failed", e);
     }
-    engine.released();
+    engine.released(this);
     report();
   }
 
@@ -853,7 +1030,7 @@ final class Wire implements Connection, IoLoop.Ready {
       }
       awaitingPong = true;
       lastPingNanos = now;
-      enqueue(Frames.data(9, EMPTY, 0, 0), false);
+      enqueue(Frames.data(9, EMPTY, 0, 0), null, false);
     }
   }
 }

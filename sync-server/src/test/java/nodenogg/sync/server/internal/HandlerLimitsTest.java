@@ -169,4 +169,58 @@ class HandlerLimitsTest {
     FakeConnection noToken = new FakeConnection(yws, "/room", "");
     await("unauthorized", () -> noToken.closeCode == CloseCodes.UNAUTHORIZED);
   }
+
+  @Test
+  void unauthenticatedQueuesShareOneServerWideBudget() throws Exception {
+    // issue 12 finding 1: pre-auth queues were capped per connection only, so many sockets exhausted the heap
+    java.util.concurrent.CountDownLatch slowAuth = new java.util.concurrent.CountDownLatch(1);
+    TokenAuthHooks tokens = new TokenAuthHooks("secret", null, null);
+    nodenogg.sync.server.SyncServerHooks hooks = new nodenogg.sync.server.SyncServerHooks() {
+      @Override
+      public nodenogg.sync.server.AuthResult authenticate(nodenogg.sync.server.AuthRequest r) {
+        if (r.protocol() == nodenogg.sync.server.AuthRequest.Protocol.Y_WEBSOCKET) {
+          try {
+            slowAuth.await(); // keeps the y-websocket socket unauthenticated while it sends
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return tokens.authenticate(r);
+      }
+    };
+    nodenogg.sync.server.websocket.MemoryBudget server = new nodenogg.sync.server.websocket.MemoryBudget(1 << 20);
+    nodenogg.sync.server.websocket.MemoryBudget preAuth = server.child(10_000);
+    DocumentRegistry registry = new DocumentRegistry(pool, store, hooks, ToyDocument::new);
+    ServerContext ctx = new ServerContext(registry, hooks, pool, 4000, 100, 10, 60_000, 60_000, false, preAuth);
+    HocuspocusHandler h = new HocuspocusHandler(ctx);
+    YWebsocketHandler y = new YWebsocketHandler(ctx);
+    List<FakeConnection> attackers = new java.util.ArrayList<>();
+    String junk = "x".repeat(900);
+    // each connection stays under its own 4000-byte limit; together they pass the 10,000-byte share
+    for (int i = 0; i < 4; i++) {
+      FakeConnection c = new FakeConnection(h, "/sync", "");
+      attackers.add(c);
+      for (int k = 0; k < 4; k++) {
+        c.receive(Hocuspocus.stateless("doc", junk));
+      }
+    }
+    assertEquals(-1, attackers.get(0).closeCode);
+    assertEquals(-1, attackers.get(1).closeCode);
+    assertEquals(CloseCodes.TRY_AGAIN, attackers.get(2).closeCode, "the newest demand that does not fit: 1013");
+    assertTrue(preAuth.used() <= 10_000 && server.used() == preAuth.used());
+    // a y-websocket socket that is not authenticated yet queues into the same share
+    FakeConnection yw = new FakeConnection(y, "/room", "token=secret");
+    yw.receive(new byte[3000]);
+    assertEquals(CloseCodes.TRY_AGAIN, yw.closeCode);
+    slowAuth.countDown();
+    // closing frees the share: a newcomer fits again
+    attackers.forEach(c -> c.close(1000, "bye"));
+    assertEquals(0, preAuth.used());
+    assertEquals(0, server.used());
+    FakeConnection honest = new FakeConnection(h, "/sync", "");
+    honest.receive(Hocuspocus.stateless("doc", junk));
+    honest.receive(Hocuspocus.authToken("doc", "secret", null));
+    await("authenticated", () -> sentType(honest, Hocuspocus.AUTH, Hocuspocus.AUTH_AUTHENTICATED));
+    await("queue drained and released", () -> preAuth.used() == 0);
+  }
 }
