@@ -55,6 +55,7 @@ public final class SyncServer implements AutoCloseable {
 
   private final Builder b;
   private final ExecutorService pool;
+  private final ExecutorService heavy;
   private final ScheduledExecutorService timers;
   private final DocumentRegistry registry;
   private final HocuspocusHandler hocuspocus;
@@ -66,14 +67,17 @@ public final class SyncServer implements AutoCloseable {
   private SyncServer(Builder b) {
     this.b = b;
     this.pool = Executors.newFixedThreadPool(b.workerThreads, daemon("sync-worker"));
+    // large messages and large documents are handled here, never on the WebSocket event loops
+    this.heavy = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+        daemon("sync-heavy"));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("sync-timer"));
     this.budget = new MemoryBudget(b.memoryBudget);
-    this.registry = new DocumentRegistry(pool, b.store, b.hooks, b.documentFactory);
+    this.registry = new DocumentRegistry(pool, heavy, b.store, b.hooks, b.documentFactory);
     registry.onOutOfMemory(this::outOfMemory);
     // unauthenticated clients together may hold at most a quarter of the budget
     ServerContext ctx = new ServerContext(registry, b.hooks, pool, b.preAuthMaxBytes, b.preAuthMaxMessages,
         b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth,
-        budget.child(Math.max(b.preAuthMaxBytes, b.memoryBudget / 4)));
+        budget.child(Math.max(b.preAuthMaxBytes, b.memoryBudget / 4)), budget);
     this.hocuspocus = new HocuspocusHandler(ctx);
     this.ywebsocket = new YWebsocketHandler(ctx);
   }
@@ -107,6 +111,9 @@ public final class SyncServer implements AutoCloseable {
         .maxBufferedBytes(b.maxBufferedBytes)
         .memoryBudget(budget)
         .onFatalError(b.onFatal);
+    if (b.eventLoops > 0) {
+      wb.workerThreads(b.eventLoops);
+    }
     web = wb.build().start();
     timers.scheduleWithFixedDelay(guarded(this::tick), 1, 1, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(guarded(this::expireAwareness), Awareness.CHECK_INTERVAL_MILLIS,
@@ -203,8 +210,10 @@ public final class SyncServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("flushing the store at shutdown failed", e);
     }
+    heavy.shutdown();
     pool.shutdown();
     try {
+      heavy.awaitTermination(5, TimeUnit.SECONDS);
       pool.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -235,6 +244,7 @@ public final class SyncServer implements AutoCloseable {
     private Duration authDeadline = Duration.ofSeconds(10);
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private int eventLoops; // 0: the WebServer default (one per two cores)
     private SocketHandler signalHandler;
     private boolean implicitAuth;
 
@@ -353,6 +363,18 @@ public final class SyncServer implements AutoCloseable {
 
     public Builder workerThreads(int n) {
       this.workerThreads = Math.max(1, n);
+      return this;
+    }
+
+    /**
+     * WebSocket event-loop threads (they read, decode and do light document work; heavy work runs on
+     * worker threads). Default: one per two cores, at least one.
+     */
+    public Builder eventLoops(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("eventLoops must be positive, got " + n);
+      }
+      this.eventLoops = n;
       return this;
     }
 

@@ -40,6 +40,8 @@ public final class DocumentRegistry {
   private final ExecutorService pool;
   /** Document tasks stay on the WebSocket loop that read the message; from other threads, the pool. */
   private final Executor documentThreads;
+  /** Heavy document work (large messages, large documents): never an event loop. */
+  private final Executor heavyThreads;
   private final DocumentStore store;
   private final SyncServerHooks hooks;
   private final Supplier<SyncDocument> factory;
@@ -91,7 +93,17 @@ public final class DocumentRegistry {
   }
 
   public DocumentRegistry(ExecutorService pool, DocumentStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
+    this(pool, pool, store, hooks, factory);
+  }
+
+  /**
+   * @param pool workers for loads, hooks and document work that starts off the event loops
+   * @param heavyThreads workers for heavy document work (never an event loop)
+   */
+  public DocumentRegistry(ExecutorService pool, Executor heavyThreads, DocumentStore store, SyncServerHooks hooks,
+      Supplier<SyncDocument> factory) {
     this.pool = pool;
+    this.heavyThreads = heavyThreads;
     this.documentThreads = new LoopExecutor(pool);
     this.store = store;
     this.hooks = hooks;
@@ -128,12 +140,15 @@ public final class DocumentRegistry {
     try {
       SyncDocument doc = factory.get();
       List<byte[]> updates = store.load(name);
+      long bytes = 0;
       for (byte[] u : updates) {
         doc.apply(u, STORE_ORIGIN);
+        bytes += u.length;
       }
-      ServerDocument sd = new ServerDocument(name, doc, new SerialExecutor(documentThreads, e -> outOfMemory.accept(e)),
-          store, hooks,
+      SerialExecutor exec = new SerialExecutor(documentThreads, heavyThreads, e -> outOfMemory.accept(e));
+      ServerDocument sd = new ServerDocument(name, doc, exec, store, hooks,
           ThreadLocalRandom.current().nextLong(1L << 32), () -> maybeUnload(slot));
+      sd.loaded(bytes);
       sd.onFailure(() -> evict(slot, sd));
       LOG.debug("loaded document '{}' ({} stored updates)", name, updates.size());
       try {

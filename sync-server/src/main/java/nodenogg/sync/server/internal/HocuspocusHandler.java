@@ -48,9 +48,11 @@ public final class HocuspocusHandler implements SocketHandler {
     final Map<String, Session> sessions = new LinkedHashMap<>(2); // usually one document per socket
     long queuedBytes;
     int queuedMessages;
+    final Intake intake;
 
     Client(Connection conn) {
       this.conn = conn;
+      this.intake = new Intake(conn, ctx.budget());
     }
 
     void fatal(int code, String reason) {
@@ -258,7 +260,23 @@ public final class HocuspocusHandler implements SocketHandler {
     }
     Session ready = s;
     ServerDocument d = s.doc;
-    d.executor().execute(() -> handle(ready, frame));
+    int size = bytes.length;
+    if (!c.intake.admit(size)) {
+      c.fatal(CloseCodes.TRY_AGAIN, "server busy: memory budget exhausted; retry later");
+      return;
+    }
+    Runnable task = () -> {
+      try {
+        handle(ready, frame);
+      } finally {
+        c.intake.done(size);
+      }
+    };
+    if (size >= ServerDocument.HEAVY_MESSAGE_BYTES) {
+      d.executor().executeHeavy(task);
+    } else {
+      d.executor().execute(task);
+    }
   }
 
   private void authenticate(Session s, Hocuspocus.Frame frame) {

@@ -39,6 +39,10 @@ public final class ServerDocument {
   private static final CompletableFuture<?> DONE = CompletableFuture.completedFuture(null);
   private static final DocPeer[] NO_PEERS = {};
   private static final long[] NO_IDS = {};
+  /** Messages at least this large are handled off the event loops. */
+  public static final int HEAVY_MESSAGE_BYTES = 64 * 1024;
+  /** Documents whose updates add up to at least this much do all their work off the event loops. */
+  public static final long LARGE_DOCUMENT_BYTES = 256 * 1024;
 
   private final String name;
   private final SyncDocument doc;
@@ -55,6 +59,7 @@ public final class ServerDocument {
   private volatile int inFlight;
   private volatile int peerCount;
   private volatile boolean failed;
+  private volatile long approxBytes; // sum of the update bytes loaded and applied: the document's weight
   private byte[] emitted; // the update the document emitted during the current apply
   private List<byte[]> outbox; // applied updates waiting for the next broadcast; null when none
 
@@ -66,6 +71,7 @@ public final class ServerDocument {
     this.store = store;
     this.hooks = hooks;
     this.onIdle = onIdle;
+    exec.heavyWhen(this::isLarge);
     doc.onUpdate((u, origin) -> emitted = u);
     this.awareness = new Awareness(awarenessClientId);
     awareness.setLocalState(null); // the server has no presence of its own
@@ -93,6 +99,19 @@ public final class ServerDocument {
   /** No peers and no write in flight; safe to read from any thread. */
   boolean idle() {
     return peerCount == 0 && inFlight == 0;
+  }
+
+  /** Counts bytes loaded from the store towards the document's weight (before it is published). */
+  void loaded(long bytes) {
+    approxBytes += bytes;
+  }
+
+  /**
+   * Whether the document is large (its updates add up to {@link #LARGE_DOCUMENT_BYTES} or more): then
+   * all its work (applying, diffs for initial syncs, read-only checks) runs off the event loops.
+   */
+  public boolean isLarge() {
+    return approxBytes >= LARGE_DOCUMENT_BYTES;
   }
 
   /** Runs once when the document fails (on its executor, after its peers were aborted). Set before use. */
@@ -237,6 +256,7 @@ public final class ServerDocument {
       afterWrites(() -> ack.accept(true));
       return;
     }
+    approxBytes += update.length;
     safe(() -> hooks.onChange(name, update));
     queueBroadcast(effective); // peers see it now; the sender's ack waits for the store
     append(update, (error) -> stored(from, update, effective, ack, error));

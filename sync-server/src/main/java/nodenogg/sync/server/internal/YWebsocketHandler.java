@@ -47,10 +47,12 @@ public final class YWebsocketHandler implements SocketHandler {
     volatile ServerDocument doc;
     List<byte[]> queue = new ArrayList<>();
     long queuedBytes;
+    final Intake intake;
 
     Peer(Connection conn, String documentName) {
       this.conn = conn;
       this.documentName = documentName;
+      this.intake = new Intake(conn, ctx.budget());
     }
 
     @Override
@@ -201,7 +203,23 @@ public final class YWebsocketHandler implements SocketHandler {
         return;
       }
     }
-    p.doc.executor().execute(() -> handle(p, bytes));
+    int size = bytes.length;
+    if (!p.intake.admit(size)) {
+      connection.close(CloseCodes.TRY_AGAIN, "server busy: memory budget exhausted; retry later");
+      return;
+    }
+    Runnable task = () -> {
+      try {
+        handle(p, bytes);
+      } finally {
+        p.intake.done(size);
+      }
+    };
+    if (size >= ServerDocument.HEAVY_MESSAGE_BYTES) {
+      p.doc.executor().executeHeavy(task);
+    } else {
+      p.doc.executor().execute(task);
+    }
   }
 
   /** On the document executor. */

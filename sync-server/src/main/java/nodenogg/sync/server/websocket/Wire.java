@@ -100,6 +100,7 @@ final class Wire implements Connection, IoLoop.Ready {
   private long queued; // bytes in out not yet written
   private boolean outputClosed;
   private boolean writeInterest;
+  private boolean readPaused;
   private boolean shutdownAfterFlush;
   private int closeCode;
   private String closeReason;
@@ -378,13 +379,37 @@ final class Wire implements Connection, IoLoop.Ready {
       return;
     }
     writeInterest = on;
+    updateInterestLocked(on);
+  }
+
+  /** Applies the read and write interest to the selection key (wakes the loop when adding interest). */
+  private void updateInterestLocked(boolean wake) {
+    if (key == null) {
+      return;
+    }
     try {
-      key.interestOps(on ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+      key.interestOps((readPaused ? 0 : SelectionKey.OP_READ) | (writeInterest ? SelectionKey.OP_WRITE : 0));
     } catch (CancelledKeyException e) {
       return;
     }
-    if (on) {
+    if (wake) {
       loop.wakeup();
+    }
+  }
+
+  @Override
+  public synchronized void pauseReading() {
+    if (!readPaused) {
+      readPaused = true;
+      updateInterestLocked(false);
+    }
+  }
+
+  @Override
+  public synchronized void resumeReading() {
+    if (readPaused) {
+      readPaused = false;
+      updateInterestLocked(true);
     }
   }
 

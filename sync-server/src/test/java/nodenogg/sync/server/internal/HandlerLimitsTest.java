@@ -191,7 +191,7 @@ class HandlerLimitsTest {
     nodenogg.sync.server.websocket.MemoryBudget server = new nodenogg.sync.server.websocket.MemoryBudget(1 << 20);
     nodenogg.sync.server.websocket.MemoryBudget preAuth = server.child(10_000);
     DocumentRegistry registry = new DocumentRegistry(pool, store, hooks, ToyDocument::new);
-    ServerContext ctx = new ServerContext(registry, hooks, pool, 4000, 100, 10, 60_000, 60_000, false, preAuth);
+    ServerContext ctx = new ServerContext(registry, hooks, pool, 4000, 100, 10, 60_000, 60_000, false, preAuth, server);
     HocuspocusHandler h = new HocuspocusHandler(ctx);
     YWebsocketHandler y = new YWebsocketHandler(ctx);
     List<FakeConnection> attackers = new java.util.ArrayList<>();
