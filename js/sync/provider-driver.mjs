@@ -5,10 +5,12 @@
 //   write <key> <int>   sets notes[key] = int in the Y.Map "notes"
 //   big <key> <n>       sets notes[key] = a string of n characters (large messages)
 //   aware <n>           sets the local awareness field "blob" to a string of n characters
+//   aw                  prints "AW <JSON of the other clients' awareness states by client id>"
 //   dump                prints "DUMP <synced 0|1> <unsynced> <socket closes> <bytes of the other clients'
 //                       awareness states> <JSON of notes, keys sorted; strings over 64 chars as "<len:n>">"
 //   exit                destroys the provider and exits 0
-// stdout events: "SYNCED" (each time the provider reports synced), "SOCKETCLOSE <code> <reason>" (the
+// stdout events: "AWCHANGE <client id> <JSON state>" (another client's awareness added or changed),
+// "SYNCED" (each time the provider reports synced), "SOCKETCLOSE <code> <reason>" (the
 // WebSocket closed), "DOCCLOSE <reason>" (Hocuspocus CLOSE message for the document), "DENIED <reason>".
 import * as Y from 'yjs'
 import WebSocket from 'ws'
@@ -50,6 +52,11 @@ if (cfg.kind === 'yws') {
   unsynced = () => provider.unsyncedChanges ?? 0
 }
 provider.awareness?.setLocalStateField('user', cfg.name)
+provider.awareness?.on('change', ({ added, updated }) => {
+  for (const id of [...added, ...updated]) {
+    if (id !== doc.clientID) out(`AWCHANGE ${id} ${JSON.stringify(provider.awareness.getStates().get(id) ?? null)}`)
+  }
+})
 
 const short = (v) => (typeof v === 'string' && v.length > 64 ? `<len:${v.length}>` : v)
 const sorted = () => JSON.stringify(Object.fromEntries(Object.entries(notes.toJSON()).sort().map(([k, v]) => [k, short(v)])))
@@ -65,7 +72,11 @@ rl.on('line', (line) => {
   if (cmd === 'write') notes.set(key, parseInt(value, 10))
   else if (cmd === 'big') notes.set(key, 'x'.repeat(parseInt(value, 10)))
   else if (cmd === 'aware') provider.awareness.setLocalStateField('blob', 'a'.repeat(parseInt(key, 10)))
-  else if (cmd === 'dump') out(`DUMP ${isSynced() ? 1 : 0} ${unsynced()} ${closes} ${awarenessBytes()} ${sorted()}`)
+  else if (cmd === 'aw') {
+    const o = {}
+    for (const [id, st] of provider.awareness.getStates()) if (id !== doc.clientID) o[id] = st
+    out(`AW ${JSON.stringify(o)}`)
+  } else if (cmd === 'dump') out(`DUMP ${isSynced() ? 1 : 0} ${unsynced()} ${closes} ${awarenessBytes()} ${sorted()}`)
   else if (cmd === 'exit') { provider.destroy(); setTimeout(() => process.exit(0), 50) }
 })
 rl.on('close', () => process.exit(0))

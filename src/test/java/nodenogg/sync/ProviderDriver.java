@@ -51,6 +51,20 @@ final class ProviderDriver implements AutoCloseable {
     return new State(p[1].equals("1"), Integer.parseInt(p[2]), Integer.parseInt(p[3]), Long.parseLong(p[4]), p[5]);
   }
 
+  /** The other clients' awareness states, as JSON by client id. */
+  String awareness() {
+    long before = node.lines.stream().filter(l -> l.startsWith("AW ")).count();
+    try {
+      node.send("aw");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(kind + " is gone: " + node.lines, e);
+    }
+    Await.until(() -> kind + " answers aw", 10_000,
+        () -> node.lines.stream().filter(l -> l.startsWith("AW ")).count() > before || !node.process.isAlive());
+    List<String> aws = node.lines.stream().filter(l -> l.startsWith("AW ")).toList();
+    return aws.get(aws.size() - 1).substring(3);
+  }
+
   /** Close codes of the WebSocket closes this provider saw. */
   List<Integer> closeCodes() {
     return node.lines.stream().filter(l -> l.startsWith("SOCKETCLOSE ")).map(l -> {

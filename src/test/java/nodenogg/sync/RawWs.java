@@ -20,7 +20,16 @@ final class RawWs implements AutoCloseable {
   final DataInputStream in;
 
   RawWs(int port, String path) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(port, path, null);
+  }
+
+  /** From a given local address, e.g. 127.0.0.2 to look like another host on a Linux loopback. */
+  RawWs(int port, String path, String localAddress) throws IOException {
+    socket = new Socket();
+    if (localAddress != null) {
+      socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+    }
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
     socket.setSoTimeout(10_000);
     out = socket.getOutputStream();
     InputStream raw = socket.getInputStream();
@@ -71,6 +80,32 @@ final class RawWs implements AutoCloseable {
   void send(int opcode, boolean fin, byte[] payload) throws IOException {
     out.write(frame(opcode, fin, payload));
     out.flush();
+  }
+
+  /** Reads the next data message's payload (skipping control frames); null at end of stream. */
+  byte[] readMessage() throws IOException {
+    while (true) {
+      int b0 = in.read();
+      if (b0 < 0) {
+        return null;
+      }
+      int b1 = in.readUnsignedByte();
+      long len = b1 & 0x7f;
+      if (len == 126) {
+        len = in.readUnsignedShort();
+      } else if (len == 127) {
+        len = in.readLong();
+      }
+      byte[] p = new byte[(int) len];
+      in.readFully(p);
+      int op = b0 & 0x0f;
+      if (op == 1 || op == 2) {
+        return p;
+      }
+      if (op == 8) {
+        return null;
+      }
+    }
   }
 
   /** Reads frames until a close frame (its code), end of stream (-1), or the timeout (0). */

@@ -72,7 +72,7 @@ public final class SyncServer implements AutoCloseable {
         daemon("sync-heavy"));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("sync-timer"));
     this.budget = new MemoryBudget(b.memoryBudget);
-    this.registry = new DocumentRegistry(pool, heavy, b.store, b.hooks, b.documentFactory);
+    this.registry = new DocumentRegistry(pool, heavy, timers, b.store, b.hooks, b.documentFactory);
     registry.onOutOfMemory(this::outOfMemory);
     // unauthenticated clients together may hold at most a quarter of the budget
     ServerContext ctx = new ServerContext(registry, b.hooks, pool, b.preAuthMaxBytes, b.preAuthMaxMessages,

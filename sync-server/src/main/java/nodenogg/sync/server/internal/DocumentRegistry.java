@@ -42,6 +42,8 @@ public final class DocumentRegistry {
   private final Executor documentThreads;
   /** Heavy document work (large messages, large documents): never an event loop. */
   private final Executor heavyThreads;
+  /** For awareness updates held back by the rate limit; null: a shared daemon timer. */
+  private final java.util.concurrent.ScheduledExecutorService timers;
   private final DocumentStore store;
   private final SyncServerHooks hooks;
   private final Supplier<SyncDocument> factory;
@@ -93,17 +95,19 @@ public final class DocumentRegistry {
   }
 
   public DocumentRegistry(ExecutorService pool, DocumentStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
-    this(pool, pool, store, hooks, factory);
+    this(pool, pool, null, store, hooks, factory);
   }
 
   /**
    * @param pool workers for loads, hooks and document work that starts off the event loops
    * @param heavyThreads workers for heavy document work (never an event loop)
+   * @param timers for awareness updates held back by the rate limit (null: a shared daemon timer)
    */
-  public DocumentRegistry(ExecutorService pool, Executor heavyThreads, DocumentStore store, SyncServerHooks hooks,
-      Supplier<SyncDocument> factory) {
+  public DocumentRegistry(ExecutorService pool, Executor heavyThreads, java.util.concurrent.ScheduledExecutorService timers,
+      DocumentStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
     this.pool = pool;
     this.heavyThreads = heavyThreads;
+    this.timers = timers;
     this.documentThreads = new LoopExecutor(pool);
     this.store = store;
     this.hooks = hooks;
@@ -147,7 +151,7 @@ public final class DocumentRegistry {
       }
       SerialExecutor exec = new SerialExecutor(documentThreads, heavyThreads, e -> outOfMemory.accept(e));
       ServerDocument sd = new ServerDocument(name, doc, exec, store, hooks,
-          ThreadLocalRandom.current().nextLong(1L << 32), () -> maybeUnload(slot));
+          ThreadLocalRandom.current().nextLong(1L << 32), () -> maybeUnload(slot), timers);
       sd.loaded(bytes);
       sd.onFailure(() -> evict(slot, sd));
       LOG.debug("loaded document '{}' ({} stored updates)", name, updates.size());

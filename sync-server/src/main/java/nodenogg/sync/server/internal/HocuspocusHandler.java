@@ -93,6 +93,11 @@ public final class HocuspocusHandler implements SocketHandler {
       return client.conn.remoteAddress();
     }
 
+    @Override
+    public long connectedAtMillis() {
+      return client.openedAt;
+    }
+
     /**
      * The document failed (its store): the whole socket is closed with 1013, since a Hocuspocus CLOSE
      * message would leave provider 4.x waiting for ever (it does not re-authenticate) and provider 2.x

@@ -71,6 +71,11 @@ public final class YWebsocketHandler implements SocketHandler {
     }
 
     @Override
+    public long connectedAtMillis() {
+      return openedAt;
+    }
+
+    @Override
     public void abort(String reason) {
       conn.close(CloseCodes.TRY_AGAIN, reason);
     }
