@@ -81,7 +81,9 @@ final class ProviderDriver implements AutoCloseable {
   void awaitState(String json) {
     Await.until(() -> kind + " reaches " + json + "; last " + lastDump(), 30_000, () -> {
       State s = state();
-      return s.synced() && s.unsynced() == 0 && s.json().equals(json);
+      // provider 2.15.3 resets its count to 1 when it resyncs and does not stop at 0: an edit sent just
+      // before that reset is acknowledged once more than it counts, leaving -1 (its race, seen in CI runs)
+      return s.synced() && (s.unsynced() == 0 || (kind.equals("hp2") && s.unsynced() < 0)) && s.json().equals(json);
     });
   }
 

@@ -20,7 +20,12 @@ final class ServeProcess implements AutoCloseable {
 
   ServeProcess(Path data, Path log, String... extra) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "nodenogg.cli.Main", "serve",
+        "-Xmx256m"));
+    String extraJvm = System.getProperty("nodenogg.serve.jvmopts"); // e.g. GC logging, for diagnosis
+    if (extraJvm != null && !extraJvm.isBlank()) {
+      cmd.addAll(List.of(extraJvm.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "nodenogg.cli.Main", "serve",
         "--host", "127.0.0.1", "--port", "0", "--data", data.toString()));
     cmd.addAll(List.of(extra));
     process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

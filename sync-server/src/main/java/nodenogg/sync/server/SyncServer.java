@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,6 +63,7 @@ public final class SyncServer implements AutoCloseable {
   private final YWebsocketHandler ywebsocket;
   private final MemoryBudget budget;
   private volatile WebServer web;
+  private volatile Executor eventLoops; // posts to the WebSocket event loops once started
   private volatile boolean closed;
 
   private SyncServer(Builder b) {
@@ -72,7 +74,12 @@ public final class SyncServer implements AutoCloseable {
         daemon("sync-heavy"));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("sync-timer"));
     this.budget = new MemoryBudget(b.memoryBudget);
-    this.registry = new DocumentRegistry(pool, heavy, timers, b.store, b.hooks, b.documentFactory);
+    // document work that starts off the event loops (store completions, timers) is posted to a loop
+    Executor offLoop = task -> {
+      Executor loops = eventLoops;
+      (loops != null ? loops : pool).execute(task);
+    };
+    this.registry = new DocumentRegistry(pool, offLoop, heavy, timers, b.store, b.hooks, b.documentFactory);
     registry.onOutOfMemory(this::outOfMemory);
     // unauthenticated clients together may hold at most a quarter of the budget
     ServerContext ctx = new ServerContext(registry, b.hooks, pool, b.preAuthMaxBytes, b.preAuthMaxMessages,
@@ -115,6 +122,7 @@ public final class SyncServer implements AutoCloseable {
       wb.workerThreads(b.eventLoops);
     }
     web = wb.build().start();
+    eventLoops = web.eventLoops(pool);
     timers.scheduleWithFixedDelay(guarded(this::tick), 1, 1, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(guarded(this::expireAwareness), Awareness.CHECK_INTERVAL_MILLIS,
         Awareness.CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);

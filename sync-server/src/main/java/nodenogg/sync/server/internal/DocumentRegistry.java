@@ -105,10 +105,24 @@ public final class DocumentRegistry {
    */
   public DocumentRegistry(ExecutorService pool, Executor heavyThreads, java.util.concurrent.ScheduledExecutorService timers,
       DocumentStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
+    this(pool, pool, heavyThreads, timers, store, hooks, factory);
+  }
+
+  /**
+   * @param pool workers for loads and hooks (they may block)
+   * @param documentFallback where document work that starts off the event loops runs (store
+   *     completions, timers): the server posts it to an event loop, so an acknowledgement never waits
+   *     behind a blocking load on the pool
+   * @param heavyThreads workers for heavy document work (never an event loop)
+   * @param timers for awareness updates held back by the rate limit (null: a shared daemon timer)
+   */
+  public DocumentRegistry(ExecutorService pool, Executor documentFallback, Executor heavyThreads,
+      java.util.concurrent.ScheduledExecutorService timers, DocumentStore store, SyncServerHooks hooks,
+      Supplier<SyncDocument> factory) {
     this.pool = pool;
     this.heavyThreads = heavyThreads;
     this.timers = timers;
-    this.documentThreads = new LoopExecutor(pool);
+    this.documentThreads = new LoopExecutor(documentFallback);
     this.store = store;
     this.hooks = hooks;
     this.factory = factory;

@@ -476,7 +476,7 @@ public final class ServerDocument {
    * lost. If the store refuses even that, the document cannot be kept durable: it fails.
    */
   private void rejected(DocPeer from, byte[] update, byte[] effective, Consumer<Boolean> ack, Throwable why) {
-    LOG.warn("the store refused an update of '{}' from {} that the engine applied ({}); not acknowledged to"
+    LOG.info("the store refused an update of '{}' from {} that the engine applied ({}); not acknowledged to"
         + " that client{}", name, from.remoteAddress(), why.getMessage(),
         effective != update ? "; storing what the engine integrated instead" : "");
     ack.accept(false);

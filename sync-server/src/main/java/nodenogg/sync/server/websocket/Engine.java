@@ -262,6 +262,25 @@ final class Engine implements IoLoop.Failures {
     forEachWire(loop, w -> w.tick(now, handshakeNanos, pingNanos, idleNanos, pingMillis));
   }
 
+  private final AtomicInteger nextPost = new AtomicInteger();
+
+  /**
+   * Runs a short task on one of the event loops (round robin), or returns false when they are not
+   * running (not started, or shutting down). For continuations that start on other threads (a store
+   * completing a write), so they do not wait behind blocking work on a worker pool.
+   */
+  boolean post(Runnable task) {
+    if (shuttingDown || loops.isEmpty()) {
+      return false;
+    }
+    IoLoop loop = loops.get(Math.floorMod(nextPost.getAndIncrement(), loops.size()));
+    if (loop.stopping() || !loop.thread.isAlive()) {
+      return false;
+    }
+    loop.execute(task);
+    return true;
+  }
+
   // ---- bookkeeping from wires ----
 
   void opened() {

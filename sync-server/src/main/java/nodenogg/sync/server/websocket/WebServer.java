@@ -117,6 +117,19 @@ public final class WebServer implements AutoCloseable {
     engine.outOfMemory(null, e);
   }
 
+  /**
+   * An executor for short, non-blocking tasks submitted from other threads: they run on one of the
+   * event loops (round robin) while the server runs, else on {@code fallback}. Thread-safe.
+   */
+  public java.util.concurrent.Executor eventLoops(java.util.concurrent.Executor fallback) {
+    Objects.requireNonNull(fallback, "fallback");
+    return task -> {
+      if (!started || closed || !engine.post(task)) {
+        fallback.execute(task);
+      }
+    };
+  }
+
   /** Number of open WebSocket connections. */
   public int connectionCount() {
     return engine.openConnections();
