@@ -202,6 +202,19 @@ public final class ServeCommand implements Command {
       store.close();
       throw e;
     }
+    // an OutOfMemoryError on any thread (a store or library thread too) sheds connections like one on ours
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+      if (e instanceof OutOfMemoryError) {
+        server.outOfMemory((OutOfMemoryError) e);
+      }
+      if (previous != null) {
+        previous.uncaughtException(thread, e);
+      } else {
+        err.println("Exception in thread \"" + thread.getName() + "\" " + e);
+        e.printStackTrace(err);
+      }
+    });
     SignalingServer signal = o.signalPort == null ? null : SignalingServer.start(o.host, o.signalPort, o.origins);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {

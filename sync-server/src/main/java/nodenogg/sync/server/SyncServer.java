@@ -152,8 +152,12 @@ public final class SyncServer implements AutoCloseable {
     };
   }
 
-  /** An OutOfMemoryError on a server thread outside the event loops: shed connections (see WebServer). */
-  void outOfMemory(OutOfMemoryError e) {
+  /**
+   * Reports an OutOfMemoryError from any thread of the process (e.g. from a default uncaught-exception
+   * handler): the server sheds connections, and stops and calls {@code onFatalError} if another comes
+   * within 10 s. Thread-safe.
+   */
+  public void outOfMemory(OutOfMemoryError e) {
     WebServer w = web;
     if (w != null) {
       w.outOfMemory(e);
