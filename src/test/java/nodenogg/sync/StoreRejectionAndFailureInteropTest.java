@@ -3,8 +3,6 @@ package nodenogg.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -24,8 +22,9 @@ import nodenogg.crdt.Updates;
 import nodenogg.crdt.sync.Hocuspocus;
 import nodenogg.sync.client.ClientOptions;
 import nodenogg.sync.client.HocuspocusClient;
-import nodenogg.sync.server.DocumentStore;
-import nodenogg.sync.server.SqliteDocumentStore;
+import nodenogg.persistence.ForwardingUpdateStore;
+import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.persistence.StoreException;
 import nodenogg.sync.server.SyncServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,7 +104,7 @@ class StoreRejectionAndFailureInteropTest {
     NodeProcess.jsDir();
     Map<String, Object> expected = new TreeMap<>();
     List<ProviderDriver> drivers = new ArrayList<>();
-    try (SyncServer s = SyncServer.builder().port(0).store(SqliteDocumentStore.openDirectory(data))
+    try (SyncServer s = SyncServer.builder().port(0).dataDirectory(data)
         .implicitAuthentication(true).build().start()) {
       try {
         for (String k : KINDS) {
@@ -150,7 +149,7 @@ class StoreRejectionAndFailureInteropTest {
       }
     }
     // what every peer saw is durable: a fresh server on the same data has all of it
-    try (SyncServer s = SyncServer.builder().port(0).store(SqliteDocumentStore.openDirectory(data)).build().start();
+    try (SyncServer s = SyncServer.builder().port(0).dataDirectory(data).build().start();
         HocuspocusClient c = HocuspocusClient.connect(URI.create(url(s, "hp4")), ClientOptions.defaults())) {
       JavaPeer check = new JavaPeer();
       Await.get(c.open("trail", check.sync, null, "default").whenSynced(), 10_000);
@@ -159,28 +158,20 @@ class StoreRejectionAndFailureInteropTest {
   }
 
   /** An in-memory store whose appends fail while {@code failing} is set (a full disk). */
-  static final class FlakyStore implements DocumentStore {
-    final DocumentStore inner = DocumentStore.inMemory();
+  static final class FlakyStore extends ForwardingUpdateStore {
     volatile boolean failing;
 
-    @Override
-    public List<byte[]> load(String document) {
-      return inner.load(document);
+    FlakyStore() {
+      super(new InMemoryUpdateStore());
     }
 
     @Override
-    public CompletableFuture<?> append(String document, byte[] update) {
-      return failing ? CompletableFuture.failedFuture(new UncheckedIOException(new IOException("disk full")))
-          : inner.append(document, update);
+    public CompletableFuture<Long> append(String document, byte[] update) {
+      if (failing) {
+        return CompletableFuture.failedFuture(new StoreException("disk full"));
+      }
+      return super.append(document, update);
     }
-
-    @Override
-    public CompletableFuture<?> flush() {
-      return inner.flush();
-    }
-
-    @Override
-    public void close() {}
   }
 
   @Test

@@ -84,7 +84,7 @@ class ReadOnlyViewerTest {
 
   @Test
   void aReadOnlyViewerOnALargeDocumentDoesNotStallOtherDocuments() throws Exception {
-    DocumentStore store = DocumentStore.inMemory();
+    nodenogg.persistence.UpdateStore store = new nodenogg.persistence.InMemoryUpdateStore();
     byte[] big = largeDocument();
     assertTrue(big.length > 1_600_000);
     store.append("big", big).join();

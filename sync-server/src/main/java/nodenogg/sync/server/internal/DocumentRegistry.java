@@ -10,7 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import nodenogg.crdt.sync.SyncDocument;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.UpdateStore;
 import nodenogg.sync.server.SyncServerHooks;
 import nodenogg.sync.server.websocket.LoopExecutor;
 import org.slf4j.Logger;
@@ -44,7 +44,7 @@ public final class DocumentRegistry {
   private final Executor heavyThreads;
   /** For awareness updates held back by the rate limit; null: a shared daemon timer. */
   private final java.util.concurrent.ScheduledExecutorService timers;
-  private final DocumentStore store;
+  private final UpdateStore store;
   private final SyncServerHooks hooks;
   private final Supplier<SyncDocument> factory;
   private volatile java.util.function.Consumer<OutOfMemoryError> outOfMemory = e -> { };
@@ -94,7 +94,7 @@ public final class DocumentRegistry {
     }
   }
 
-  public DocumentRegistry(ExecutorService pool, DocumentStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
+  public DocumentRegistry(ExecutorService pool, UpdateStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
     this(pool, pool, null, store, hooks, factory);
   }
 
@@ -104,7 +104,7 @@ public final class DocumentRegistry {
    * @param timers for awareness updates held back by the rate limit (null: a shared daemon timer)
    */
   public DocumentRegistry(ExecutorService pool, Executor heavyThreads, java.util.concurrent.ScheduledExecutorService timers,
-      DocumentStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
+      UpdateStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
     this(pool, pool, heavyThreads, timers, store, hooks, factory);
   }
 
@@ -117,7 +117,7 @@ public final class DocumentRegistry {
    * @param timers for awareness updates held back by the rate limit (null: a shared daemon timer)
    */
   public DocumentRegistry(ExecutorService pool, Executor documentFallback, Executor heavyThreads,
-      java.util.concurrent.ScheduledExecutorService timers, DocumentStore store, SyncServerHooks hooks,
+      java.util.concurrent.ScheduledExecutorService timers, UpdateStore store, SyncServerHooks hooks,
       Supplier<SyncDocument> factory) {
     this.pool = pool;
     this.heavyThreads = heavyThreads;

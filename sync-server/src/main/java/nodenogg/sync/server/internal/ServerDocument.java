@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import nodenogg.crdt.sync.Awareness;
 import nodenogg.crdt.sync.SyncDocument;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.UpdateStore;
 import nodenogg.sync.server.SyncServerHooks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +60,7 @@ public final class ServerDocument {
   private final SyncDocument doc;
   private final Awareness awareness;
   private final SerialExecutor exec;
-  private final DocumentStore store;
+  private final UpdateStore store;
   private final SyncServerHooks hooks;
   private final Runnable onIdle;
   private Runnable onFailure = () -> { };
@@ -111,13 +111,13 @@ public final class ServerDocument {
   /** An awareness id whose connection left: who held it and when it was freed. */
   private record Released(String host, long atMillis) {}
 
-  ServerDocument(String name, SyncDocument doc, SerialExecutor exec, DocumentStore store, SyncServerHooks hooks,
+  ServerDocument(String name, SyncDocument doc, SerialExecutor exec, UpdateStore store, SyncServerHooks hooks,
       long awarenessClientId, Runnable onIdle) {
     this(name, doc, exec, store, hooks, awarenessClientId, onIdle, null);
   }
 
   /** @param timers for awareness updates held back by the rate limit (null: a shared daemon timer) */
-  ServerDocument(String name, SyncDocument doc, SerialExecutor exec, DocumentStore store, SyncServerHooks hooks,
+  ServerDocument(String name, SyncDocument doc, SerialExecutor exec, UpdateStore store, SyncServerHooks hooks,
       long awarenessClientId, Runnable onIdle, ScheduledExecutorService timers) {
     this.timers = timers != null ? timers : sharedTimer();
     this.name = name;

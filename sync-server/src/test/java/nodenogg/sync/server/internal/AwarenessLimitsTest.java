@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import nodenogg.crdt.sync.Awareness;
 import nodenogg.crdt.sync.DocSync;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.sync.server.SyncServerHooks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,7 +72,7 @@ class AwarenessLimitsTest {
   @BeforeEach
   void setUp() {
     pool = Executors.newFixedThreadPool(2);
-    doc = new ServerDocument("d", DocSync.newDocument(), new SerialExecutor(pool), DocumentStore.inMemory(),
+    doc = new ServerDocument("d", DocSync.newDocument(), new SerialExecutor(pool), new InMemoryUpdateStore(),
         SyncServerHooks.NONE, 7, () -> { });
   }
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -18,7 +16,9 @@ import nodenogg.crdt.Updates;
 import nodenogg.crdt.sync.DocSync;
 import nodenogg.crdt.sync.Hocuspocus;
 import nodenogg.crdt.sync.WireReader;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.ForwardingUpdateStore;
+import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.persistence.StoreException;
 import nodenogg.sync.server.SyncServerHooks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,30 +36,20 @@ class DocumentFailureTest {
   private HocuspocusHandler hp;
 
   /** An in-memory store whose appends fail while {@code failing} is set (a full disk). */
-  static final class FlakyStore implements DocumentStore {
-    final DocumentStore inner = DocumentStore.inMemory();
+  static final class FlakyStore extends ForwardingUpdateStore {
     volatile boolean failing;
 
-    @Override
-    public List<byte[]> load(String document) {
-      return inner.load(document);
+    FlakyStore() {
+      super(new InMemoryUpdateStore());
     }
 
     @Override
-    public CompletableFuture<?> append(String document, byte[] update) {
+    public CompletableFuture<Long> append(String document, byte[] update) {
       if (failing) {
-        return CompletableFuture.failedFuture(new UncheckedIOException(new IOException("disk full")));
+        return CompletableFuture.failedFuture(new StoreException("disk full"));
       }
-      return inner.append(document, update);
+      return super.append(document, update);
     }
-
-    @Override
-    public CompletableFuture<?> flush() {
-      return inner.flush();
-    }
-
-    @Override
-    public void close() {}
   }
 
   @BeforeEach
