@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import nodenogg.sync.server.websocket.WebSocketCodes;
 import nodenogg.crdt.sync.Hocuspocus;
 import nodenogg.crdt.sync.ProtocolException;
 import nodenogg.crdt.sync.SyncProtocol;
@@ -105,7 +106,7 @@ public final class HocuspocusHandler implements SocketHandler {
      */
     @Override
     public void abort(String reason) {
-      client.fatal(CloseCodes.TRY_AGAIN, reason);
+      client.fatal(WebSocketCodes.TRY_AGAIN_LATER, reason);
     }
 
     /** Ends this document session (the socket stays open), telling the client with CLOSE(reason). */
@@ -196,7 +197,7 @@ public final class HocuspocusHandler implements SocketHandler {
     try {
       frame = Hocuspocus.decode(bytes);
     } catch (ProtocolException e) {
-      c.fatal(CloseCodes.PROTOCOL_ERROR, "malformed message: " + e.getMessage());
+      c.fatal(WebSocketCodes.PROTOCOL_ERROR, "malformed message: " + e.getMessage());
       return;
     }
     if (frame.isConnectionLevel()) {
@@ -206,7 +207,7 @@ public final class HocuspocusHandler implements SocketHandler {
       return;
     }
     if (frame.type() == Hocuspocus.BROADCAST_STATELESS || frame.type() == Hocuspocus.SYNC_STATUS) {
-      c.fatal(CloseCodes.POLICY_VIOLATION, "message type " + frame.type() + " is server-only");
+      c.fatal(WebSocketCodes.POLICY_VIOLATION, "message type " + frame.type() + " is server-only");
       return;
     }
     Session s;
@@ -220,7 +221,7 @@ public final class HocuspocusHandler implements SocketHandler {
       if (s == null) {
         long pending = c.sessions.values().stream().filter(x -> x.state != State.READY).count();
         if (pending >= ctx.maxPendingDocuments()) {
-          c.fatal(CloseCodes.RESET_CONNECTION, "too many documents waiting for authentication");
+          c.fatal(WebSocketCodes.RESET_CONNECTION, "too many documents waiting for authentication");
           return;
         }
         s = new Session(c, frame.address(), frame.documentName());
@@ -233,12 +234,12 @@ public final class HocuspocusHandler implements SocketHandler {
         } else {
           if (c.queuedBytes + bytes.length > ctx.preAuthMaxBytes()
               || c.queuedMessages + 1 > ctx.preAuthMaxMessages()) {
-            c.fatal(CloseCodes.RESET_CONNECTION, "too much sent before authentication");
+            c.fatal(WebSocketCodes.RESET_CONNECTION, "too much sent before authentication");
             return;
           }
           if (!ctx.preAuthBudget().tryCharge(bytes.length)) {
             // server-wide: unauthenticated clients together hold their share of the memory budget
-            c.fatal(CloseCodes.TRY_AGAIN, "server busy: too much unauthenticated data; retry later");
+            c.fatal(WebSocketCodes.TRY_AGAIN_LATER, "server busy: too much unauthenticated data; retry later");
             return;
           }
           if (s.queue == null) {
@@ -267,7 +268,7 @@ public final class HocuspocusHandler implements SocketHandler {
     ServerDocument d = s.doc;
     int size = bytes.length;
     if (!c.intake.admit(size)) {
-      c.fatal(CloseCodes.TRY_AGAIN, "server busy: memory budget exhausted; retry later");
+      c.fatal(WebSocketCodes.TRY_AGAIN_LATER, "server busy: memory budget exhausted; retry later");
       return;
     }
     Runnable task = () -> {
@@ -290,7 +291,7 @@ public final class HocuspocusHandler implements SocketHandler {
       WireReader r = frame.body();
       long sub = r.readVarUint();
       if (sub != Hocuspocus.AUTH_TOKEN) {
-        s.client.fatal(CloseCodes.POLICY_VIOLATION, "expected an Auth token, got auth subtype " + sub);
+        s.client.fatal(WebSocketCodes.POLICY_VIOLATION, "expected an Auth token, got auth subtype " + sub);
         return;
       }
       token = r.readVarString();
@@ -298,7 +299,7 @@ public final class HocuspocusHandler implements SocketHandler {
         r.readVarString(); // provider version (4.x)
       }
     } catch (ProtocolException e) {
-      s.client.fatal(CloseCodes.PROTOCOL_ERROR, "malformed auth message: " + e.getMessage());
+      s.client.fatal(WebSocketCodes.PROTOCOL_ERROR, "malformed auth message: " + e.getMessage());
       return;
     }
     authorize(s, token);
@@ -428,7 +429,7 @@ public final class HocuspocusHandler implements SocketHandler {
           LOG.debug("ignoring Hocuspocus message type {} from {}", frame.type(), s.remoteAddress());
       }
     } catch (RuntimeException e) {
-      s.client.fatal(CloseCodes.PROTOCOL_ERROR, "malformed message: " + e.getMessage());
+      s.client.fatal(WebSocketCodes.PROTOCOL_ERROR, "malformed message: " + e.getMessage());
     }
   }
 
@@ -481,9 +482,9 @@ public final class HocuspocusHandler implements SocketHandler {
   public void sweep(long now) {
     for (Client c : clients) {
       if (!c.everAuthenticated && now - c.openedAt > ctx.authDeadlineMillis()) {
-        c.fatal(CloseCodes.CONNECTION_TIMEOUT, "no authentication in time");
+        c.fatal(WebSocketCodes.CONNECTION_TIMEOUT, "no authentication in time");
       } else if (now - c.lastMessageAt > ctx.idleTimeoutMillis()) {
-        c.fatal(CloseCodes.CONNECTION_TIMEOUT, "connection idle");
+        c.fatal(WebSocketCodes.CONNECTION_TIMEOUT, "connection idle");
       }
     }
   }
@@ -498,7 +499,7 @@ public final class HocuspocusHandler implements SocketHandler {
       for (Session s : all) {
         c.conn.send(Hocuspocus.close(s.address, "server shutting down"));
       }
-      c.conn.close(CloseCodes.GOING_AWAY, "server shutting down");
+      c.conn.close(WebSocketCodes.GOING_AWAY, "server shutting down");
     }
   }
 

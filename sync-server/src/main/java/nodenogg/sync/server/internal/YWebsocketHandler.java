@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import nodenogg.sync.server.websocket.WebSocketCodes;
 import nodenogg.crdt.sync.SyncProtocol;
 import nodenogg.crdt.sync.WireReader;
 import nodenogg.crdt.sync.YWebsocketProtocol;
@@ -77,7 +78,7 @@ public final class YWebsocketHandler implements SocketHandler {
 
     @Override
     public void abort(String reason) {
-      conn.close(CloseCodes.TRY_AGAIN, reason);
+      conn.close(WebSocketCodes.TRY_AGAIN_LATER, reason);
     }
 
     @Override
@@ -114,7 +115,7 @@ public final class YWebsocketHandler implements SocketHandler {
       // a malformed token is a failed authentication, not a server error
       LOG.debug("refusing {}: malformed token in the query string ({})", connection.remoteAddress(), e.getMessage());
       connection.send(YWebsocketProtocol.permissionDenied("malformed token: percent-encode it"));
-      connection.close(CloseCodes.UNAUTHORIZED, "permission-denied");
+      connection.close(WebSocketCodes.UNAUTHORIZED, "permission-denied");
       return;
     }
     AuthRequest req = new AuthRequest(p.documentName, token, connection.headers(),
@@ -129,7 +130,7 @@ public final class YWebsocketHandler implements SocketHandler {
       }
       if (r == null || !r.allowed()) {
         connection.send(YWebsocketProtocol.permissionDenied(r == null ? "permission-denied" : r.reason()));
-        connection.close(CloseCodes.UNAUTHORIZED, "permission-denied");
+        connection.close(WebSocketCodes.UNAUTHORIZED, "permission-denied");
         return;
       }
       p.readOnly = r.readOnly();
@@ -144,7 +145,7 @@ public final class YWebsocketHandler implements SocketHandler {
       }
       lease.document().whenComplete((doc, err) -> {
         if (err != null) {
-          connection.close(CloseCodes.TRY_AGAIN, "document could not be loaded");
+          connection.close(WebSocketCodes.TRY_AGAIN_LATER, "document could not be loaded");
           return;
         }
         synchronized (p) {
@@ -196,11 +197,11 @@ public final class YWebsocketHandler implements SocketHandler {
     synchronized (p) {
       if (!p.ready) {
         if (p.queuedBytes + bytes.length > ctx.preAuthMaxBytes() || p.queue.size() + 1 > ctx.preAuthMaxMessages()) {
-          connection.close(CloseCodes.RESET_CONNECTION, "too much sent before the document was ready");
+          connection.close(WebSocketCodes.RESET_CONNECTION, "too much sent before the document was ready");
           return;
         }
         if (!ctx.preAuthBudget().tryCharge(bytes.length)) {
-          connection.close(CloseCodes.TRY_AGAIN, "server busy: too much unauthenticated data; retry later");
+          connection.close(WebSocketCodes.TRY_AGAIN_LATER, "server busy: too much unauthenticated data; retry later");
           return;
         }
         p.queue.add(bytes);
@@ -210,7 +211,7 @@ public final class YWebsocketHandler implements SocketHandler {
     }
     int size = bytes.length;
     if (!p.intake.admit(size)) {
-      connection.close(CloseCodes.TRY_AGAIN, "server busy: memory budget exhausted; retry later");
+      connection.close(WebSocketCodes.TRY_AGAIN_LATER, "server busy: memory budget exhausted; retry later");
       return;
     }
     Runnable task = () -> {
@@ -245,10 +246,10 @@ public final class YWebsocketHandler implements SocketHandler {
       } else if (type == YWebsocketProtocol.AUTH || type == YWebsocketProtocol.QUERY_AWARENESS) {
         LOG.trace("ignoring y-websocket message type {} from a client", type);
       } else {
-        p.conn.close(CloseCodes.PROTOCOL_ERROR, "unknown y-websocket message type " + type);
+        p.conn.close(WebSocketCodes.PROTOCOL_ERROR, "unknown y-websocket message type " + type);
       }
     } catch (RuntimeException e) {
-      p.conn.close(CloseCodes.PROTOCOL_ERROR, "malformed message: " + e.getMessage());
+      p.conn.close(WebSocketCodes.PROTOCOL_ERROR, "malformed message: " + e.getMessage());
     }
   }
 
@@ -282,16 +283,16 @@ public final class YWebsocketHandler implements SocketHandler {
   public void sweep(long now) {
     for (Peer p : peers) {
       if (!p.authenticated && now - p.openedAt > ctx.authDeadlineMillis()) {
-        p.conn.close(CloseCodes.CONNECTION_TIMEOUT, "no authentication in time");
+        p.conn.close(WebSocketCodes.CONNECTION_TIMEOUT, "no authentication in time");
       } else if (now - p.lastMessageAt > ctx.idleTimeoutMillis()) {
-        p.conn.close(CloseCodes.CONNECTION_TIMEOUT, "connection idle");
+        p.conn.close(WebSocketCodes.CONNECTION_TIMEOUT, "connection idle");
       }
     }
   }
 
   public void shutdown() {
     for (Peer p : peers) {
-      p.conn.close(CloseCodes.GOING_AWAY, "server shutting down");
+      p.conn.close(WebSocketCodes.GOING_AWAY, "server shutting down");
     }
   }
 }

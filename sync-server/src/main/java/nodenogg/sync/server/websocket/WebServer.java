@@ -56,13 +56,13 @@ import java.util.function.Predicate;
 public final class WebServer implements AutoCloseable {
 
   private final Settings settings;
-  private final Engine engine;
+  private final SocketServer engine;
   private volatile boolean started;
   private volatile boolean closed;
 
   private WebServer(Settings settings) {
     this.settings = settings;
-    this.engine = new Engine(settings);
+    this.engine = new SocketServer(settings);
   }
 
   public static Builder builder() {

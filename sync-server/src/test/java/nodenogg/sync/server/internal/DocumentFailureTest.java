@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import nodenogg.sync.server.websocket.WebSocketCodes;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.sync.DocSync;
@@ -108,7 +109,7 @@ class DocumentFailureTest {
 
     store.failing = true;
     a.receive(Hocuspocus.syncUpdate("d", insert(2, "lost")));
-    await("both closed with 1013", () -> a.closeCode == CloseCodes.TRY_AGAIN && b.closeCode == CloseCodes.TRY_AGAIN);
+    await("both closed with 1013", () -> a.closeCode == WebSocketCodes.TRY_AGAIN_LATER && b.closeCode == WebSocketCodes.TRY_AGAIN_LATER);
     assertTrue(first.failed());
 
     // a newcomer while the failed copy is still held: it gets a fresh copy, not the failed one
@@ -122,7 +123,7 @@ class DocumentFailureTest {
     // the store is still full: the new copy fails too, and its clients are told to retry again
     FakeConnection c = joined("d");
     c.receive(Hocuspocus.syncUpdate("d", insert(3, "again")));
-    await("closed", () -> c.closeCode == CloseCodes.TRY_AGAIN);
+    await("closed", () -> c.closeCode == WebSocketCodes.TRY_AGAIN_LATER);
     fresh.release();
 
     // the store works again: the document comes back, with what was durable, and takes writes
@@ -153,7 +154,7 @@ class DocumentFailureTest {
     a.receive(Hocuspocus.syncUpdate("j", insert(1, "x")));
     Thread.sleep(100); // let the joiner's auth and acquire reach the executor queue (either order is fine)
     gate.complete(null);
-    await("the joiner is told to retry", () -> joiner.closeCode == CloseCodes.TRY_AGAIN);
+    await("the joiner is told to retry", () -> joiner.closeCode == WebSocketCodes.TRY_AGAIN_LATER);
     joiner.receive(Hocuspocus.syncUpdate("j", insert(5, "y")));
     assertFalse(hasStatus(joiner, 1), "nothing acknowledged on a failed document");
     held.release();

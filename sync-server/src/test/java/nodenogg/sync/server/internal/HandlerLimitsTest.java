@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import nodenogg.sync.server.websocket.WebSocketCodes;
 import nodenogg.crdt.sync.Hocuspocus;
 import nodenogg.crdt.sync.ToyDocument;
 import nodenogg.crdt.sync.WireReader;
@@ -65,10 +66,10 @@ class HandlerLimitsTest {
     FakeConnection good = authed("doc");
     FakeConnection bad = new FakeConnection(hp, "/sync", "");
     bad.receive(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
-    assertEquals(CloseCodes.PROTOCOL_ERROR, bad.closeCode);
+    assertEquals(WebSocketCodes.PROTOCOL_ERROR, bad.closeCode);
     FakeConnection bad2 = authed("doc");
     bad2.receive(new byte[] {3, 'd', 'o', 'c', 0, 2, 5, 1}); // Sync/Update with a truncated payload
-    await("closed", () -> bad2.closeCode == CloseCodes.PROTOCOL_ERROR);
+    await("closed", () -> bad2.closeCode == WebSocketCodes.PROTOCOL_ERROR);
     good.receive(Hocuspocus.syncUpdate("doc", ToyDocument.encode(List.of("x".getBytes()))));
     await("good connection still served", () -> sentType(good, Hocuspocus.SYNC_STATUS, 1));
     assertTrue(good.isOpen());
@@ -95,11 +96,11 @@ class HandlerLimitsTest {
   void serverOnlyMessageTypesCloseTheConnection() throws Exception {
     FakeConnection c = authed("doc");
     c.receive(Hocuspocus.syncStatus("doc", true));
-    assertEquals(CloseCodes.POLICY_VIOLATION, c.closeCode);
+    assertEquals(WebSocketCodes.POLICY_VIOLATION, c.closeCode);
     FakeConnection d = new FakeConnection(hp, "/sync", "");
     d.receive(new nodenogg.crdt.sync.WireWriter().writeVarString("doc").writeVarUint(Hocuspocus.BROADCAST_STATELESS)
         .writeVarString("x").toByteArray());
-    assertEquals(CloseCodes.POLICY_VIOLATION, d.closeCode);
+    assertEquals(WebSocketCodes.POLICY_VIOLATION, d.closeCode);
   }
 
   @Test
@@ -108,20 +109,20 @@ class HandlerLimitsTest {
     for (int i = 0; i < 6; i++) {
       many.receive(Hocuspocus.queryAwareness("doc"));
     }
-    assertEquals(CloseCodes.RESET_CONNECTION, many.closeCode, "6 queued messages > limit 5");
+    assertEquals(WebSocketCodes.RESET_CONNECTION, many.closeCode, "6 queued messages > limit 5");
     FakeConnection big = new FakeConnection(hp, "/sync", "");
     big.receive(Hocuspocus.stateless("doc", "x".repeat(1001)));
-    assertEquals(CloseCodes.RESET_CONNECTION, big.closeCode, "bytes > limit 1000");
+    assertEquals(WebSocketCodes.RESET_CONNECTION, big.closeCode, "bytes > limit 1000");
     FakeConnection docs = new FakeConnection(hp, "/sync", "");
     docs.receive(Hocuspocus.queryAwareness("a"));
     docs.receive(Hocuspocus.queryAwareness("b"));
     docs.receive(Hocuspocus.queryAwareness("c"));
-    assertEquals(CloseCodes.RESET_CONNECTION, docs.closeCode, "3 pending documents > limit 2");
+    assertEquals(WebSocketCodes.RESET_CONNECTION, docs.closeCode, "3 pending documents > limit 2");
     FakeConnection slow = new FakeConnection(hp, "/sync", "");
     slow.receive(Hocuspocus.queryAwareness("doc"));
     Thread.sleep(250);
     hp.sweep(System.currentTimeMillis());
-    assertEquals(CloseCodes.CONNECTION_TIMEOUT, slow.closeCode, "no auth within the 200 ms deadline");
+    assertEquals(WebSocketCodes.CONNECTION_TIMEOUT, slow.closeCode, "no auth within the 200 ms deadline");
   }
 
   @Test
@@ -169,7 +170,7 @@ class HandlerLimitsTest {
     }
     assertEquals(java.util.Map.of("n", "alice"), seen.getStates().get(100L));
     FakeConnection noToken = new FakeConnection(yws, "/room", "");
-    await("unauthorized", () -> noToken.closeCode == CloseCodes.UNAUTHORIZED);
+    await("unauthorized", () -> noToken.closeCode == WebSocketCodes.UNAUTHORIZED);
   }
 
   @Test
@@ -208,12 +209,12 @@ class HandlerLimitsTest {
     }
     assertEquals(-1, attackers.get(0).closeCode);
     assertEquals(-1, attackers.get(1).closeCode);
-    assertEquals(CloseCodes.TRY_AGAIN, attackers.get(2).closeCode, "the newest demand that does not fit: 1013");
+    assertEquals(WebSocketCodes.TRY_AGAIN_LATER, attackers.get(2).closeCode, "the newest demand that does not fit: 1013");
     assertTrue(preAuth.used() <= 10_000 && server.used() == preAuth.used());
     // a y-websocket socket that is not authenticated yet queues into the same share
     FakeConnection yw = new FakeConnection(y, "/room", "token=secret");
     yw.receive(new byte[3000]);
-    assertEquals(CloseCodes.TRY_AGAIN, yw.closeCode);
+    assertEquals(WebSocketCodes.TRY_AGAIN_LATER, yw.closeCode);
     slowAuth.countDown();
     // closing frees the share: a newcomer fits again
     attackers.forEach(c -> c.close(1000, "bye"));

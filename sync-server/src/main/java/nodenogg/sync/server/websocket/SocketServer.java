@@ -19,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * Design. Our own non-blocking WebSocket server on java.nio, shaped like Node's: a few event loops
- * (IoLoop), each owning a share of the sockets; the first also accepts and deals new sockets out
- * round-robin. A socket (Wire) is read, decoded and handed to its handler on its loop's thread;
+ * Design. The core behind WebServer: it listens, accepts and deals sockets out, routes request heads,
+ * keeps the memory budget and the OutOfMemoryError policy, and shuts down. Our own non-blocking
+ * WebSocket server on java.nio, shaped like Node's: a few event loops (IoLoop), each owning a share
+ * of the sockets; the first also accepts and deals new sockets out round-robin. An AcceptedSocket is
+ * read, decoded (FrameReader) and handed to its handler on its loop's thread;
  * sends write straight to the socket from whichever thread sends (under the socket's lock) and
  * queue only what the kernel does not take, so a broadcast from a document thread reaches the
  * network without a thread hop. Each loop's tick runs housekeeping for its own sockets: pings,
@@ -31,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * same port (status pages), upgrades are checked (origin allow-list, route, RFC 6455 headers)
  * and answered with 101, everything else gets a 4xx/5xx and the socket closes.
  */
-final class Engine implements IoLoop.Failures {
+final class SocketServer implements IoLoop.Failures {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
 
   /** The outcome of routing a request head: an HTTP reply, or an upgrade to a handler. */
   static final class Route {
@@ -56,7 +58,7 @@ final class Engine implements IoLoop.Failures {
   private final MemoryBudget budget;
   private final List<IoLoop> loops = new ArrayList<>();
   /** Every accepted socket not yet finished (for shedding from any thread). */
-  private final java.util.Set<Wire> wires = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<AcceptedSocket> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Object oomLock = new Object();
   private long lastShedNanos; // guarded by oomLock
   private volatile boolean fatal;
@@ -69,7 +71,7 @@ final class Engine implements IoLoop.Failures {
   private volatile boolean shuttingDown;
   private volatile int port;
 
-  Engine(WebServer.Settings settings) {
+  SocketServer(WebServer.Settings settings) {
     this.settings = settings;
     this.budget = settings.budget();
   }
@@ -151,8 +153,8 @@ final class Engine implements IoLoop.Failures {
       sockets.incrementAndGet();
       IoLoop loop = loops.get(nextLoop);
       nextLoop = (nextLoop + 1) % loops.size();
-      Wire wire = new Wire(this, loop, channel);
-      wires.add(wire);
+      AcceptedSocket wire = new AcceptedSocket(this, loop, channel);
+      accepted.add(wire);
       if (loop.inLoop()) {
         register(wire);
       } else {
@@ -161,7 +163,7 @@ final class Engine implements IoLoop.Failures {
     }
   }
 
-  private void register(Wire wire) {
+  private void register(AcceptedSocket wire) {
     try {
       wire.key = wire.channel.register(wire.loop.selector, SelectionKey.OP_READ, wire);
     } catch (IOException | RuntimeException e) {
@@ -208,10 +210,10 @@ final class Engine implements IoLoop.Failures {
       stoppedAccepting.countDown();
     });
     for (IoLoop loop : loops) {
-      runOn(loop, () -> forEachWire(loop, w -> {
-        if (w.state() == Wire.OPEN) {
+      runOn(loop, () -> forEachSocket(loop, w -> {
+        if (w.state() == SocketState.OPEN) {
           w.close(1001, "server shutting down");
-        } else if (w.state() == Wire.HEAD) {
+        } else if (w.state() == SocketState.HEAD) {
           w.abort(1001, "server shutting down");
         }
       }));
@@ -227,7 +229,7 @@ final class Engine implements IoLoop.Failures {
     }
     for (IoLoop loop : loops) {
       runOn(loop, () -> {
-        forEachWire(loop, w -> {
+        forEachSocket(loop, w -> {
           w.abort(1001, "server shut down");
           w.finish();
         });
@@ -259,18 +261,18 @@ final class Engine implements IoLoop.Failures {
     }
   }
 
-  private static void forEachWire(IoLoop loop, java.util.function.Consumer<Wire> action) {
-    List<Wire> wires = new ArrayList<>();
+  private static void forEachSocket(IoLoop loop, java.util.function.Consumer<AcceptedSocket> action) {
+    List<AcceptedSocket> found = new ArrayList<>();
     try {
       for (SelectionKey k : loop.selector.keys()) {
-        if (k.attachment() instanceof Wire) {
-          wires.add((Wire) k.attachment());
+        if (k.attachment() instanceof AcceptedSocket) {
+          found.add((AcceptedSocket) k.attachment());
         }
       }
     } catch (java.nio.channels.ClosedSelectorException e) {
       return;
     }
-    for (Wire w : wires) {
+    for (AcceptedSocket w : found) {
       action.accept(w);
     }
   }
@@ -281,7 +283,7 @@ final class Engine implements IoLoop.Failures {
     long pingNanos = settings.pingInterval.toNanos();
     long idleNanos = settings.idleTimeout.toNanos();
     long pingMillis = settings.pingInterval.toMillis();
-    forEachWire(loop, w -> w.tick(now, handshakeNanos, pingNanos, idleNanos, pingMillis));
+    forEachSocket(loop, w -> w.tick(now, handshakeNanos, pingNanos, idleNanos, pingMillis));
   }
 
   private final AtomicInteger nextPost = new AtomicInteger();
@@ -303,7 +305,7 @@ final class Engine implements IoLoop.Failures {
     return true;
   }
 
-  // ---- bookkeeping from wires ----
+  // ---- bookkeeping from sockets ----
 
   void opened() {
     open.incrementAndGet();
@@ -315,8 +317,8 @@ final class Engine implements IoLoop.Failures {
     unreported.decrementAndGet();
   }
 
-  void released(Wire wire) {
-    if (wire == null || wires.remove(wire)) {
+  void released(AcceptedSocket wire) {
+    if (wire == null || accepted.remove(wire)) {
       sockets.decrementAndGet();
     }
   }
@@ -326,12 +328,12 @@ final class Engine implements IoLoop.Failures {
   @Override
   public void failed(Object source, Throwable t) {
     try {
-      LOG.error("WebSocket event handling failed{}", source instanceof Wire ? " on " + source + "; closing it" : "", t);
+      LOG.error("WebSocket event handling failed{}", source instanceof AcceptedSocket ? " on " + source + "; closing it" : "", t);
     } catch (Throwable ignored) {
       // logging itself failed; carry on
     }
-    if (source instanceof Wire) {
-      ((Wire) source).abort(1011, "internal server error");
+    if (source instanceof AcceptedSocket) {
+      ((AcceptedSocket) source).abort(WebSocketCodes.INTERNAL_ERROR, "internal server error");
     }
   }
 
@@ -343,8 +345,8 @@ final class Engine implements IoLoop.Failures {
    */
   @Override
   public void outOfMemory(Object source, OutOfMemoryError e) {
-    if (source instanceof Wire) {
-      ((Wire) source).abort(1013, "server out of memory");
+    if (source instanceof AcceptedSocket) {
+      ((AcceptedSocket) source).abort(WebSocketCodes.TRY_AGAIN_LATER, "server out of memory");
     }
     long now = System.nanoTime();
     boolean again;
@@ -375,18 +377,18 @@ final class Engine implements IoLoop.Failures {
    * when clients hold little, the newest tenth of all connections. Returns how many were shed.
    */
   int shed() {
-    List<Wire> all = new ArrayList<>(wires);
+    List<AcceptedSocket> all = new ArrayList<>(accepted);
     all.sort((a, b) -> Long.compare(b.acceptedNanos, a.acceptedNanos));
     long target = budget.used() / 2;
     long freed = 0;
     int count = 0;
     if (target > 0) {
-      for (Wire w : all) {
+      for (AcceptedSocket w : all) {
         if (freed >= target) {
           break;
         }
         long held = w.heldBytes();
-        if (held > 0 && w.state() != Wire.DONE && w.state() != Wire.CLOSING) {
+        if (held > 0 && w.state() != SocketState.DONE && w.state() != SocketState.CLOSING) {
           freed += held;
           count++;
           w.shed(1013, "server out of memory; retry later");
@@ -396,8 +398,8 @@ final class Engine implements IoLoop.Failures {
     if (freed < target || target == 0) {
       int tenth = Math.max(1, all.size() / 10);
       for (int i = 0; i < all.size() && tenth > 0; i++) {
-        int st = all.get(i).state();
-        if (st != Wire.DONE && st != Wire.CLOSING) {
+        SocketState st = all.get(i).state();
+        if (st != SocketState.DONE && st != SocketState.CLOSING) {
           all.get(i).shed(1013, "server out of memory; retry later");
           count++;
           tenth--;
@@ -422,7 +424,7 @@ final class Engine implements IoLoop.Failures {
       // logging failed
     }
     closeQuietly(server);
-    for (Wire w : new ArrayList<>(wires)) {
+    for (AcceptedSocket w : new ArrayList<>(accepted)) {
       w.abort(1011, "server failed");
     }
     java.util.function.Consumer<Throwable> handler = settings.onFatal;
