@@ -5,6 +5,7 @@ import java.util.function.BiConsumer;
 import nodenogg.crdt.ApplyResult;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Subscription;
+import nodenogg.crdt.UpdateContainment;
 import nodenogg.crdt.Updates;
 
 /**
@@ -15,8 +16,8 @@ import nodenogg.crdt.Updates;
  * <p>{@link #apply} returns the update the Doc emitted and whether it holds pending structs or
  * deletions afterwards (an update whose dependencies are missing is kept, so a server must still
  * store it); it must not be called from inside a transaction or observer of the same Doc.
- * {@link #containsUpdate} applies the update to a throwaway copy, the check Yjs does with
- * {@code snapshotContainsUpdate}. Thread-safe (the Doc serializes calls).
+ * {@link #containsUpdate} is the check Yjs does with {@code snapshotContainsUpdate}, answered from the
+ * document itself without copying it ({@link UpdateContainment}). Thread-safe (the Doc serializes calls).
  */
 public final class DocSync implements SyncDocument {
   private final Doc doc;
@@ -50,13 +51,10 @@ public final class DocSync implements SyncDocument {
     return new Applied(r.update(), r.hasPending());
   }
 
+  /** Costs what the update costs to decode, not what the document weighs (no copy; issue 12 finding 5). */
   @Override
   public boolean containsUpdate(byte[] update) {
-    Doc copy = new Doc(new Doc.Options().gc(false));
-    Updates.applyUpdate(copy, Updates.encodeStateAsUpdate(doc));
-    boolean pendingBefore = copy.hasPending();
-    ApplyResult r = copy.applyUpdate(update, null);
-    return !r.changed() && (pendingBefore || !r.hasPending());
+    return UpdateContainment.contains(doc, update);
   }
 
   @Override
