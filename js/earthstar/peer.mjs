@@ -7,6 +7,7 @@
 //           {"cmd":"seed","n","prefix"}  {"cmd":"dump"}  {"cmd":"sync","url","continuous"?}  {"cmd":"exit"}
 //           {"cmd":"ingest","doc"} (a raw document, as a third party would send it)
 import * as E from "earthstar";
+import * as N from "earthstar/node";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
@@ -34,15 +35,15 @@ if (role === "server") {
   const known = path.join(dir, "known_shares.json");
   fs.writeFileSync(known, JSON.stringify([share.shareAddress]));
   const httpServer = http.createServer();
-  server = new E.Server([
-    new E.ExtensionKnownShares({
+  server = new N.Server([
+    new N.ExtensionKnownShares({
       knownSharesPath: known,
       onCreateReplica: (address) => {
         replica = new E.Replica({ driver: new E.ReplicaDriverMemory(address), shareSecret: share.secret });
         return replica;
       },
     }),
-    new E.ExtensionSyncWeb({ server: httpServer }),
+    new N.ExtensionSyncWeb({ server: httpServer }),
   ], { server: httpServer, port });
   await server.core.isReady;
   await new Promise((res) => httpServer.listening ? res() : httpServer.on("listening", res));
