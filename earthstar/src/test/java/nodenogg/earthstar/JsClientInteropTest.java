@@ -104,6 +104,53 @@ class JsClientInteropTest {
   }
 
   @Test
+  void thousandAgainstEightHundred() throws Exception {
+    run(800, 1000, false, "0");
+  }
+
+  @Test
+  void continuousCarriesNewDocumentsBothWaysWithinThreeSeconds() throws Exception {
+    ShareKeypair share = ShareKeypair.generate("test");
+    AuthorKeypair author = AuthorKeypair.generate("java");
+    try (EarthstarStorage storage = EarthstarStorage.inMemory();
+         EarthstarPeer peer = new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults());
+         TestServer server = new TestServer(peer);
+         JsPeer js = JsPeer.client(share, null)) {
+      Replica r = peer.replica(share.shareAddress());
+      seedJava(r, author, share, 20, false);
+      seedJs(js, 10, false);
+      js.syncContinuous(server.url());
+      awaitTrue(() -> r.size() == 30, "the initial documents arrive");
+      js.write("/js/live", "written after the sync started");
+      long t0 = System.nanoTime();
+      awaitTrue(() -> r.get("/js/live", js.author).isPresent(), "a new JS document arrives");
+      assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "within 3 s");
+      r.set(author, share.secret(), "/java/live", "written by Java", null, null);
+      t0 = System.nanoTime();
+      awaitTrue(() -> keys(js.dump()).equals(keys(r)), "the new Java document reaches the JS peer");
+      assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "within 3 s");
+      Thread.sleep(12_000); // longer than the 10 s silence timeout: heartbeats keep the sync open
+      r.set(author, share.secret(), "/java/later", "still connected", null, null);
+      awaitTrue(() -> keys(js.dump()).equals(keys(r)), "the sync survives idle time");
+      assertEquals(1, peer.activeSyncs());
+    }
+  }
+
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  static void awaitTrue(Check c, String what) throws Exception {
+    long end = System.nanoTime() + 20_000_000_000L;
+    while (!c.ok()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out waiting: " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
   void emptyAndOneSided() throws Exception {
     run(0, 0, false, "0");
     run(0, 0, false, "9999999");

@@ -34,6 +34,41 @@ class JsServerInteropTest {
   }
 
   @Test
+  void thousandAgainstEightHundred() throws Exception {
+    run(1000, 800, false, "9999999", "/");
+  }
+
+  @Test
+  void continuousCarriesNewDocumentsBothWaysWithinThreeSeconds() throws Exception {
+    ShareKeypair share = ShareKeypair.generate("test");
+    AuthorKeypair author = AuthorKeypair.generate("java");
+    try (EarthstarStorage storage = EarthstarStorage.inMemory();
+         EarthstarPeer peer = new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults());
+         JsPeer js = JsPeer.server(share, 0)) {
+      Replica r = peer.replica(share.shareAddress());
+      JsClientInteropTest.seedJava(r, author, share, 20, false);
+      JsClientInteropTest.seedJs(js, 10, false);
+      SyncHandle h = peer.sync("http://127.0.0.1:" + js.port + "/", SyncMode.CONTINUOUS);
+      JsClientInteropTest.awaitTrue(() -> r.size() == 30 && JsClientInteropTest.keys(js.dump()).size() == 30,
+          "the initial documents cross");
+      js.write("/js/live", "written after the sync started");
+      long t0 = System.nanoTime();
+      JsClientInteropTest.awaitTrue(() -> r.get("/js/live", js.author).isPresent(), "a new JS document arrives");
+      org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "within 3 s");
+      r.set(author, share.secret(), "/java/live", "written by Java", null, null);
+      t0 = System.nanoTime();
+      JsClientInteropTest.awaitTrue(() -> JsClientInteropTest.keys(js.dump()).equals(JsClientInteropTest.keys(r)),
+          "the new Java document reaches the JS server");
+      org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "within 3 s");
+      Thread.sleep(12_000);
+      js.write("/js/later", "still connected");
+      JsClientInteropTest.awaitTrue(() -> r.get("/js/later", js.author).isPresent(), "the sync survives idle time");
+      org.junit.jupiter.api.Assertions.assertFalse(h.done().isDone());
+      h.cancel();
+    }
+  }
+
+  @Test
   void emptyAndOneSided() throws Exception {
     run(0, 0, false, "0", "/");
     run(0, 0, false, "9999999", "/");
