@@ -136,7 +136,15 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
   public void sessionEnded(SyncSession session) {
     live.remove(session);
     // attachment uploads of a finished sync may still arrive for a while
-    timers.schedule(() -> sessions.remove(session.syncerId(), session), GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    if (closed) {
+      sessions.remove(session.syncerId(), session);
+      return;
+    }
+    try {
+      timers.schedule(() -> sessions.remove(session.syncerId(), session), GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      sessions.remove(session.syncerId(), session);
+    }
   }
 
   private void prune() {

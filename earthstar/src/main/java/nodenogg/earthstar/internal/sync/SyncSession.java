@@ -123,7 +123,11 @@ public final class SyncSession {
     host.sessionStarted(this);
     exec.execute(() -> {
       sendDisclose(false);
-      ticker = host.timers().scheduleAtFixedRate(() -> exec.execute(this::tick), 1, 1, TimeUnit.SECONDS);
+      try {
+        ticker = host.timers().scheduleAtFixedRate(() -> exec.execute(this::tick), 1, 1, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        end("peer closing");
+      }
     });
   }
 
@@ -678,7 +682,11 @@ public final class SyncSession {
           expectedUploads.put(key, 1);
           transfersPending++;
           long deadline = host.limits().silenceTimeoutMillis() * 3;
-          host.timers().schedule(() -> uploadFailed(share, doc.attachmentHash()), deadline, TimeUnit.MILLISECONDS);
+          try {
+            host.timers().schedule(() -> uploadFailed(share, doc.attachmentHash()), deadline, TimeUnit.MILLISECONDS);
+          } catch (java.util.concurrent.RejectedExecutionException e) {
+            return; // the peer is closing
+          }
         }
         ObjectNode w = toShare("WANT_ATTACHMENT");
         StringWriter sw = new StringWriter();
