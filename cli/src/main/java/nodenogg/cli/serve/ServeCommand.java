@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
+import nodenogg.earthstar.EarthstarPeer;
+import nodenogg.earthstar.EarthstarStorage;
+import nodenogg.earthstar.SyncLimits;
 import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.SqliteDocumentStore;
 import nodenogg.sync.server.SyncServer;
@@ -22,7 +25,13 @@ import nodenogg.sync.server.signal.SignalingServer;
  */
 public final class ServeCommand implements Command {
   static final String USAGE = "usage: microcosm serve [--port N] [--host H] [--data DIR | --memory] [--token T]"
-      + " [--readonly-token T] [--allowed-origins O1,O2] [--signal-port N] [--max-message-bytes N]";
+      + " [--readonly-token T] [--allowed-origins O1,O2] [--signal-port N] [--max-message-bytes N]"
+      + " [--earthstar-shares FILE]\n"
+      + "  --earthstar-shares FILE  also serve Earthstar (es.5, v10 sync) on /earthstar/ for the shares listed in FILE,\n"
+      + "                           a JSON array of share addresses (earthstar's known_shares.json); documents are kept\n"
+      + "                           in --data (earthstar.db) or in memory with --memory. Earthstar has no read access\n"
+      + "                           control: anyone who knows a share's address can read it (writing needs its secret).\n"
+      + "                           The server only ever answers for the shares in FILE.";
 
   /** Parsed options (package-private for tests). */
   static final class Options {
@@ -35,6 +44,7 @@ public final class ServeCommand implements Command {
     List<String> origins = List.of();
     Integer signalPort;
     int maxMessageBytes = 16 * 1024 * 1024;
+    Path earthstarShares;
   }
 
   static Options parse(String[] args, Map<String, String> env) {
@@ -69,6 +79,7 @@ public final class ServeCommand implements Command {
         case "--readonly-token": o.readOnlyToken = v; break;
         case "--allowed-origins": o.origins = origins(v); break;
         case "--signal-port": o.signalPort = port(v, a); break;
+        case "--earthstar-shares": o.earthstarShares = Path.of(v); break;
         case "--max-message-bytes":
           try {
             o.maxMessageBytes = Integer.parseInt(v);
@@ -115,16 +126,33 @@ public final class ServeCommand implements Command {
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     Options o = parse(args, System.getenv());
+    List<String> shares = o.earthstarShares == null ? null : EarthstarShares.read(o.earthstarShares);
     DocumentStore store = o.memory ? DocumentStore.inMemory() : SqliteDocumentStore.openDirectory(o.data);
+    EarthstarStorage esStorage = null;
+    EarthstarPeer esPeer = null;
     SyncServer server;
     try {
-      server = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
+      SyncServer.Builder sb = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
           .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
-          .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null)).build().start();
+          .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null));
+      if (shares != null) {
+        esStorage = o.memory ? EarthstarStorage.inMemory() : EarthstarStorage.open(o.data);
+        esPeer = new EarthstarPeer(esStorage, shares, SyncLimits.defaults());
+        sb.earthstar(esPeer);
+      }
+      server = sb.build().start();
     } catch (Exception e) {
       store.close();
+      if (esPeer != null) {
+        esPeer.close();
+      }
+      if (esStorage != null) {
+        esStorage.close();
+      }
       throw e;
     }
+    EarthstarPeer peer = esPeer;
+    EarthstarStorage peerStorage = esStorage;
     SignalingServer signal = o.signalPort == null ? null : SignalingServer.start(o.host, o.signalPort, o.origins);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -132,6 +160,10 @@ public final class ServeCommand implements Command {
         signal.close();
       }
       server.close();
+      if (peer != null) {
+        peer.close();
+        peerStorage.close();
+      }
       stopped.countDown();
     }, "microcosm-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -139,7 +171,9 @@ public final class ServeCommand implements Command {
         + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, GET /status; "
         + (o.memory ? "in memory" : "data in " + SqliteDocumentStore.class.getSimpleName() + " "
             + o.data.toAbsolutePath().resolve("microcosm.db")) + ")"
-        + (signal != null ? "; signalling also on port " + signal.port() : ""));
+        + (signal != null ? "; signalling also on port " + signal.port() : "")
+        + (peer != null ? "; Earthstar /earthstar/ for " + shares.size() + " share(s)"
+            + (o.memory ? " in memory" : " in " + o.data.toAbsolutePath().resolve("earthstar.db")) : ""));
     out.flush();
     stopped.await();
     return 0;

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import nodenogg.crdt.sync.Awareness;
 import nodenogg.crdt.sync.DocSync;
 import nodenogg.crdt.sync.SyncDocument;
+import nodenogg.sync.server.earthstar.EarthstarSocketHandler;
 import nodenogg.sync.server.internal.DocumentRegistry;
 import nodenogg.sync.server.internal.HocuspocusHandler;
 import nodenogg.sync.server.internal.ServerContext;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Yjs sync server on one port: the Hocuspocus protocol on {@code /sync} (what the nodenogg.in web
- * app speaks), the y-webrtc signalling relay on {@code /signal}, {@code GET /status},
+ * app speaks), the y-webrtc signalling relay on {@code /signal}, {@code GET /status}, optionally
+ * Earthstar sync on {@code /earthstar/} ({@link Builder#earthstar}),
  * and the y-websocket protocol on every other path ({@code /<room>}). Updates are broadcast to a
  * document's connections as soon as they are applied and acknowledged to their sender only once the
  * {@link DocumentStore} holds them durably.
@@ -87,9 +89,12 @@ public final class SyncServer implements AutoCloseable {
   /** Binds the port and starts serving. */
   public synchronized SyncServer start() throws IOException {
     WebServer.Builder wb = WebServer.builder().bind(b.host, b.port)
-        .http("/status", (method, path, headers) -> HttpHandler.Response.json(200,
-            "{\"status\":\"ok\",\"name\":\"" + NAME + "\",\"version\":\"" + VERSION + "\"}"))
+        .http("/status", (method, path, headers) -> HttpHandler.Response.json(200, statusJson()))
         .socket(p -> p.equals("/sync"), hocuspocus);
+    EarthstarSocketHandler es = b.earthstar;
+    if (es != null) {
+      wb.socket(es::matches, es);
+    }
     SocketHandler signal = b.signalHandler != null ? b.signalHandler : defaultSignalHandler();
     if (signal != null) {
       wb.socket(p -> p.equals("/signal"), signal);
@@ -105,6 +110,21 @@ public final class SyncServer implements AutoCloseable {
     LOG.info("sync server listening on {}:{}", b.host, web.port());
     return this;
   }
+
+  private String statusJson() {
+    String base = "{\"status\":\"ok\",\"name\":\"" + NAME + "\",\"version\":\"" + VERSION + "\"";
+    if (b.earthstar == null) {
+      return base + "}";
+    }
+    try {
+      return base + ",\"earthstar\":" + STATUS_JSON.writeValueAsString(b.earthstar.status()) + "}";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return base + "}";
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper STATUS_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static SocketHandler defaultSignalHandler() {
     try {
@@ -199,6 +219,7 @@ public final class SyncServer implements AutoCloseable {
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private SocketHandler signalHandler;
     private boolean implicitAuth;
+    private EarthstarSocketHandler earthstar;
 
     /** Interface to bind; default 127.0.0.1 (use 0.0.0.0 to serve the network). */
     public Builder host(String host) {
@@ -297,6 +318,15 @@ public final class SyncServer implements AutoCloseable {
     /** Handler for {@code /signal}; default: the y-webrtc signalling relay. */
     public Builder signalHandler(SocketHandler handler) {
       this.signalHandler = handler;
+      return this;
+    }
+
+    /**
+     * Serves Earthstar sync for {@code peer}'s shares at {@code /earthstar/} (and counts it in
+     * {@code GET /status}); the caller owns and closes the peer.
+     */
+    public Builder earthstar(nodenogg.earthstar.EarthstarPeer peer) {
+      this.earthstar = new EarthstarSocketHandler(peer, "/earthstar");
       return this;
     }
 
