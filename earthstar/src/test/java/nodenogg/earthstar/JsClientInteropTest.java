@@ -124,16 +124,27 @@ class JsClientInteropTest {
       js.write("/js/live", "written after the sync started");
       long t0 = System.nanoTime();
       awaitTrue(() -> r.get("/js/live", js.author).isPresent(), "a new JS document arrives");
-      assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "within 3 s");
+      assertTrue(JsClientInteropTest.withinSeconds(t0, 3));
       r.set(author, share.secret(), "/java/live", "written by Java", null, null);
       t0 = System.nanoTime();
       awaitTrue(() -> keys(js.dump()).equals(keys(r)), "the new Java document reaches the JS peer");
-      assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "within 3 s");
+      assertTrue(JsClientInteropTest.withinSeconds(t0, 3));
       Thread.sleep(12_000); // longer than the 10 s silence timeout: heartbeats keep the sync open
       r.set(author, share.secret(), "/java/later", "still connected", null, null);
       awaitTrue(() -> keys(js.dump()).equals(keys(r)), "the sync survives idle time");
       assertEquals(1, peer.activeSyncs());
     }
+  }
+
+  /**
+   * Whether {@code 3 s} (scaled by {@code -Dnodenogg.timeout.scale}, default 4, for loaded CI machines:
+   * no bare wall-clock thresholds in tests) have not passed since {@code t0}; prints the measured latency.
+   */
+  static boolean withinSeconds(long t0, int seconds) {
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    double scale = Double.parseDouble(System.getProperty("nodenogg.timeout.scale", "4"));
+    System.out.println("earthstar continuous latency: " + millis + " ms (bound " + seconds + " s x " + scale + ")");
+    return millis <= seconds * 1000 * scale;
   }
 
   interface Check {
