@@ -89,6 +89,53 @@ async function write(c) {
   return E.FormatEs5.removeExtraFields(r.doc).doc;
 }
 
+// The microcosm layout of docs/earthstar-layout.md, written and read by JS code of its own.
+const ROOT = "/microcosm/v1/";
+const identityIdOf = (address) => "@" + address.split(".")[1].slice(1, 17);
+const base = (address) => `${ROOT}~${address}/`;
+
+async function writeNote(c) {
+  const a = author.address;
+  const me = identityIdOf(a);
+  if (!(await replica.getLatestDocAtPath(base(a) + "identity"))) {
+    await write({ path: base(a) + "identity", text: JSON.stringify({ id: me }) });
+  }
+  const now = Date.now();
+  await write({ path: `${base(a)}${c.id}/entity`, text: JSON.stringify({ id: c.id, identity_id: me, created: now,
+    version: "1", data: { type: "html" } }) });
+  await write({ path: `${base(a)}${c.id}/position`, text: JSON.stringify({ x: c.x, y: c.y, width: 200, height: 200 }) });
+  await write({ path: `${base(a)}${c.id}/html`, text: JSON.stringify({ content: c.content }) });
+}
+
+async function microcosm() {
+  const docs = await replica.queryDocs({ historyMode: "all", filter: { pathStartsWith: ROOT } });
+  const parts = {};
+  for (const d of docs) {
+    const m = d.path.match(/^\/microcosm\/v1\/~(@[a-z0-9]{4}\.b[a-z2-7]{52})\/(e[a-z0-9]{16})\/(entity|position|html|html\.html)$/);
+    if (!m || m[1] !== d.author) continue;
+    const key = `${m[1]} ${m[2]}`;
+    (parts[key] ||= {})[m[3]] = d;
+  }
+  const out = [];
+  for (const [key, p] of Object.entries(parts)) {
+    if (!p.entity || p.entity.text === "") continue;
+    const meta = JSON.parse(p.entity.text);
+    const data = { ...meta.data };
+    if (p.position && p.position.text) Object.assign(data, JSON.parse(p.position.text));
+    if (p.html && p.html.text) {
+      const h = JSON.parse(p.html.text);
+      if (typeof h.content === "string") data.content = h.content;
+      else {
+        const att = await replica.getAttachment(p["html.html"]);
+        data.content = new TextDecoder().decode(await att.bytes());
+      }
+    }
+    out.push({ identityId: identityIdOf(key.split(" ")[0]), id: meta.id, data });
+  }
+  out.sort((x, y) => (x.identityId + x.id).localeCompare(y.identityId + y.id));
+  return out;
+}
+
 const rl = readline.createInterface({ input: process.stdin });
 for await (const line of rl) {
   if (!line.trim()) continue;
@@ -107,6 +154,14 @@ for await (const line of rl) {
         break;
       }
       case "dump": out({ docs: await dump() }); break;
+      case "note": await writeNote(c); out({ written: c.id, identityId: identityIdOf(author.address) }); break;
+      case "move": {
+        const a = author.address;
+        await write({ path: `${base(a)}${c.id}/position`, text: JSON.stringify({ x: c.x, y: c.y, width: 200, height: 200 }) });
+        out({ moved: c.id });
+        break;
+      }
+      case "microcosm": out({ entities: await microcosm() }); break;
       case "sync": {
         const syncer = peer.sync(c.url, !!c.continuous);
         if (c.continuous) {
