@@ -343,6 +343,7 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
           socket.sendBinary(java.util.Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + 64 * 1024)));
         }
         stats.attachmentsSent.incrementAndGet();
+        stats.bytesOut.addAndGet(bytes.length);
       }
       socket.close(1000, bytes == null ? "no such attachment" : "done");
       return NOOP;
@@ -380,6 +381,7 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
         }
         byte[] b = new byte[bytes.remaining()];
         bytes.get(b);
+        stats.bytesIn.addAndGet(b.length);
         buf.write(b, 0, b.length);
         if (buf.size() > size) {
           stats.rejected(Rejection.ATTACHMENT_MISMATCH);

@@ -18,6 +18,9 @@ public final class SyncStats {
   public final AtomicLong attachmentsSent = new AtomicLong();
   public final AtomicLong reconcileItems = new AtomicLong();
   public final AtomicLong transferBytesInFlight = new AtomicLong();
+  /** Sync message bytes (UTF-8) and attachment bytes received and sent. */
+  public final AtomicLong bytesIn = new AtomicLong();
+  public final AtomicLong bytesOut = new AtomicLong();
   private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> closed = new ConcurrentHashMap<>();
 
@@ -80,6 +83,8 @@ public final class SyncStats {
     m.put("attachmentsSent", attachmentsSent.get());
     m.put("reconcileItems", reconcileItems.get());
     m.put("transferBytesInFlight", transferBytesInFlight.get());
+    m.put("bytesIn", bytesIn.get());
+    m.put("bytesOut", bytesOut.get());
     m.put("docsRejected", rejected());
     m.put("connectionsClosed", connectionsClosed());
     return m;

@@ -138,6 +138,7 @@ public final class SyncSession {
         return;
       }
       lastHeard = System.nanoTime();
+      host.stats().bytesIn.addAndGet(nodenogg.earthstar.internal.Utf8.length(text));
       try {
         if (text.length() > host.limits().maxFrameBytes()) {
           throw new ProtocolException("oversized_frame", "a message of " + text.length() + " characters");
@@ -400,7 +401,9 @@ public final class SyncSession {
       return;
     }
     try {
-      link.sendText(Json.MAPPER.writeValueAsString(msg));
+      String text = Json.MAPPER.writeValueAsString(msg);
+      host.stats().bytesOut.addAndGet(nodenogg.earthstar.internal.Utf8.length(text));
+      link.sendText(text);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -575,7 +578,9 @@ public final class SyncSession {
         throw new IllegalStateException(e);
       }
       if (!closed) {
-        link.sendText(sw.toString());
+        String text = sw.toString();
+        host.stats().bytesOut.addAndGet(nodenogg.earthstar.internal.Utf8.length(text));
+        link.sendText(text);
         host.stats().docsSent.incrementAndGet();
       }
     }
@@ -657,6 +662,9 @@ public final class SyncSession {
         attachments.download(partnerId, share, doc, host.limits().maxAttachmentBytes()).whenComplete((bytes, t) ->
             exec.execute(() -> {
               CompletableFuture<Void> commit = CompletableFuture.completedFuture(null);
+              if (t == null && bytes != null) {
+                host.stats().bytesIn.addAndGet(bytes.length);
+              }
               if (t == null && bytes != null && bytes.length > 0) {
                 try {
                   commit = replica.ingestAttachment(doc, bytes, SyncSession.this);
@@ -732,6 +740,7 @@ public final class SyncSession {
       replica.get(doc.path(), doc.author()).filter(d -> d.hasAttachment()).ifPresent(d ->
           replica.attachment(d).ifPresent(bytes -> {
             host.stats().attachmentsSent.incrementAndGet();
+            host.stats().bytesOut.addAndGet(bytes.length);
             attachments.upload(partnerId, share, d, bytes);
           }));
     }
