@@ -53,58 +53,6 @@ class ServeEarthstarTest {
   private final ShareKeypair share = ShareKeypair.generate("microcosm");
   private final AuthorKeypair author = AuthorKeypair.generate("java");
 
-  /** The serve child process. */
-  private static final class Serve implements AutoCloseable {
-    final Process process;
-    final List<String> lines = new CopyOnWriteArrayList<>();
-
-    Serve(Path data, Path shares, Path log) throws IOException {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-cp", System.getProperty("java.class.path"), "nodenogg.cli.Main", "serve",
-          "--host", "127.0.0.1", "--port", "0", "--data", data.toString(), "--earthstar-shares", shares.toString()));
-      process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-      Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            lines.add(line);
-          }
-        } catch (IOException e) {
-          // ended
-        }
-      });
-      t.setDaemon(true);
-      t.start();
-    }
-
-    int port() throws InterruptedException {
-      long end = System.currentTimeMillis() + (long) (30_000 * SCALE);
-      while (System.currentTimeMillis() < end) {
-        for (String l : lines) {
-          Matcher m = READY.matcher(l);
-          if (m.find()) {
-            return Integer.parseInt(m.group(1));
-          }
-        }
-        if (!process.isAlive()) {
-          break;
-        }
-        Thread.sleep(20);
-      }
-      throw new AssertionError("serve did not print its port: " + lines);
-    }
-
-    void kill9() throws InterruptedException {
-      process.destroyForcibly();
-      assertTrue(process.waitFor(30, TimeUnit.SECONDS), "serve dies after SIGKILL");
-    }
-
-    @Override
-    public void close() {
-      process.destroyForcibly();
-    }
-  }
-
   private Path sharesFile() throws IOException {
     Path f = dir.resolve("known_shares.json");
     Files.writeString(f, "[\"" + share.shareAddress() + "\"]");
@@ -137,7 +85,7 @@ class ServeEarthstarTest {
 
   @Test
   void jsPeerSyncsWithServeAndStatusCountsIt() throws Exception {
-    try (Serve serve = new Serve(dir.resolve("data"), sharesFile(), dir.resolve("serve.log"));
+    try (ServeChild serve = new ServeChild(dir.resolve("data"), sharesFile(), dir.resolve("serve.log"));
          JsPeer js = JsPeer.client(share, null)) {
       int port = serve.port();
       // 100 documents reach the server from a Java client first
@@ -177,7 +125,7 @@ class ServeEarthstarTest {
     Set<String> acknowledged = java.util.Collections.synchronizedSet(new TreeSet<>());
     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     for (int cycle = 0; cycle < 4; cycle++) {
-      try (Serve serve = new Serve(data, shares, dir.resolve("serve.log"))) {
+      try (ServeChild serve = new ServeChild(data, shares, dir.resolve("serve.log"))) {
         int port = serve.port();
         Set<String> there = serverContent(port);
         synchronized (acknowledged) {
@@ -213,7 +161,7 @@ class ServeEarthstarTest {
         pusher.join(120_000);
       }
     }
-    try (Serve serve = new Serve(data, shares, dir.resolve("serve.log"))) {
+    try (ServeChild serve = new ServeChild(data, shares, dir.resolve("serve.log"))) {
       Set<String> there = serverContent(serve.port());
       assertTrue(there.containsAll(acknowledged), "after the last kill: all " + acknowledged.size() + " acknowledged documents");
       assertTrue(acknowledged.size() >= 200, "the test acknowledged enough documents: " + acknowledged.size());

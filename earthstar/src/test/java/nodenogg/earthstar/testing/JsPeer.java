@@ -116,6 +116,11 @@ public final class JsPeer implements AutoCloseable {
     return call(cmd("sync").put("url", url).put("continuous", true), 30);
   }
 
+  /** The Node process id (benchmarks read its CPU time and memory). */
+  public long pid() {
+    return process.pid();
+  }
+
   public String stderrTail() {
     try {
       String s = Files.readString(err);
