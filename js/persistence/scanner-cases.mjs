@@ -1,4 +1,4 @@
-// Oracle for persistence-sqlite's UpdateScanner (which keeps state vectors without the engine):
+// Oracle for the update stores' stored versions (YjsFormat keeps state vectors without building a Doc; YjsVersionOracleTest):
 // real Yjs updates covering every content type, with what Yjs itself says about them.
 // Prints JSON lines: {"name":..., "update":b64, "sv":b64 of Y.encodeStateVectorFromUpdate(update)}
 // and, per editing session, {"session":..., "updates":[b64...], "finalSv": b64 of Y.encodeStateVector(doc)}.

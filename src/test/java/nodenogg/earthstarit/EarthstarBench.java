@@ -28,7 +28,7 @@ import nodenogg.microcosm.HtmlData;
 import nodenogg.sync.client.ClientOptions;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.ymicrocosm.YMicrocosm;
 import org.junit.jupiter.api.Assumptions;
@@ -202,7 +202,7 @@ class EarthstarBench {
       apply(m, "@aaaaaaaaaaaaaaa1");
       long workMs = (System.nanoTime() - t0) / 1_000_000;
       byte[] state = m.encodeStateAsUpdate();
-      try (SyncServer server = SyncServer.builder().port(0).store(DocumentStore.inMemory()).build().start()) {
+      try (SyncServer server = SyncServer.builder().port(0).store(new InMemoryUpdateStore()).build().start()) {
         URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/sync");
         ClientOptions opts = ClientOptions.defaults().withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         Doc a = new Doc();
@@ -230,7 +230,7 @@ class EarthstarBench {
     // Earthstar
     try (EarthstarStorage sa = EarthstarStorage.inMemory();
          EarthstarPeer pa = new EarthstarPeer(sa, List.of(share.shareAddress()), SyncLimits.defaults());
-         SyncServer server = SyncServer.builder().port(0).store(DocumentStore.inMemory()).earthstar(pa).build().start();
+         SyncServer server = SyncServer.builder().port(0).store(new InMemoryUpdateStore()).earthstar(pa).build().start();
          EarthstarMicrocosm m = new EarthstarMicrocosm(pa.replica(share.shareAddress()), author, share.secret())) {
       m.identify(m.authorIdentityId().orElseThrow());
       long t0 = System.nanoTime();

@@ -11,11 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import nodenogg.crdt.sync.Awareness;
+import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.sync.client.ClientOptions;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
 import nodenogg.sync.client.YWebsocketClient;
-import nodenogg.sync.server.SqliteDocumentStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class JsClientsInteropTest {
   Path data;
 
   private SyncServer server() throws Exception {
-    return SyncServer.builder().port(0).store(SqliteDocumentStore.openDirectory(data))
+    return SyncServer.builder().port(0).store(SqliteUpdateStore.openDirectory(data, SyncServer.defaultStoreOptions()))
         .hooks(new TokenAuthHooks("secret", "viewer", null)).build().start();
   }
 

@@ -11,11 +11,13 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import nodenogg.crdt.sync.Awareness;
 import nodenogg.crdt.sync.ToyDocument;
+import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.persistence.UpdateFormat;
+import nodenogg.persistence.UpdateStore;
 import nodenogg.sync.client.ClientOptions;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
 import nodenogg.sync.client.YWebsocketClient;
-import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
 import org.junit.jupiter.api.Test;
@@ -28,14 +30,14 @@ class SyncPlumbingTest {
   private static final ClientOptions FAST = ClientOptions.defaults()
       .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).withSeed(7);
 
-  private static SyncServer server(DocumentStore store, int port) throws Exception {
+  private static SyncServer server(UpdateStore store, int port) throws Exception {
     return SyncServer.builder().port(port).store(store).closeStoreOnShutdown(false)
         .documentFactory(ToyDocument::new).hooks(new TokenAuthHooks("rw", "ro", null)).build().start();
   }
 
   @Test
   void twoDocumentsOnOneSocketConvergeAndAreAcknowledged() throws Exception {
-    DocumentStore store = DocumentStore.inMemory();
+    UpdateStore store = new InMemoryUpdateStore(UpdateFormat.opaque());
     try (SyncServer s = server(store, 0)) {
       URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
       try (HocuspocusClient a = HocuspocusClient.connect(uri, FAST);
@@ -81,7 +83,7 @@ class SyncPlumbingTest {
    */
   @Test
   void everyChangeOfABurstIsAcknowledged() throws Exception {
-    DocumentStore store = DocumentStore.inMemory();
+    UpdateStore store = new InMemoryUpdateStore(UpdateFormat.opaque());
     try (SyncServer s = server(store, 0)) {
       URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
       try (HocuspocusClient c = HocuspocusClient.connect(uri, FAST)) {
@@ -114,7 +116,7 @@ class SyncPlumbingTest {
 
   @Test
   void wrongTokenIsDeniedAndReadOnlyUpdatesAreRefused() throws Exception {
-    DocumentStore store = DocumentStore.inMemory();
+    UpdateStore store = new InMemoryUpdateStore(UpdateFormat.opaque());
     try (SyncServer s = server(store, 0)) {
       URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
       try (HocuspocusClient c = HocuspocusClient.connect(uri, FAST)) {
@@ -135,7 +137,7 @@ class SyncPlumbingTest {
 
   @Test
   void clientReconnectsAfterServerRestartAndDeliversOfflineEdits() throws Exception {
-    DocumentStore store = DocumentStore.inMemory();
+    UpdateStore store = new InMemoryUpdateStore(UpdateFormat.opaque());
     SyncServer s = server(store, 0);
     int port = s.port();
     URI uri = URI.create("ws://127.0.0.1:" + port + "/sync");
@@ -196,7 +198,7 @@ class SyncPlumbingTest {
         events.add("unload " + doc);
       }
     };
-    DocumentStore store = DocumentStore.inMemory();
+    UpdateStore store = new InMemoryUpdateStore(UpdateFormat.opaque());
     try (SyncServer s = SyncServer.builder().port(0).store(store).documentFactory(ToyDocument::new).hooks(hooks)
         .build().start()) {
       URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
@@ -222,7 +224,7 @@ class SyncPlumbingTest {
     }
   }
 
-  private static Set<String> stored(DocumentStore store, String doc) {
+  private static Set<String> stored(UpdateStore store, String doc) {
     ToyDocument t = new ToyDocument();
     store.load(doc).forEach(u -> t.apply(u, null));
     return t.texts();
@@ -230,7 +232,7 @@ class SyncPlumbingTest {
 
   @Test
   void statusPage() throws Exception {
-    try (SyncServer s = server(DocumentStore.inMemory(), 0)) {
+    try (SyncServer s = server(new InMemoryUpdateStore(UpdateFormat.opaque()), 0)) {
       java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
           java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/status")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());

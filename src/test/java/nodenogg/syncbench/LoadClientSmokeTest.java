@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -92,7 +92,7 @@ class LoadClientSmokeTest {
   @Test
   void everyUpdateReachesEveryOtherClientOnOurServer() throws Exception {
     Path js = jsDir();
-    try (SyncServer server = SyncServer.builder().port(0).store(DocumentStore.inMemory()).build().start()) {
+    try (SyncServer server = SyncServer.builder().port(0).store(new InMemoryUpdateStore()).build().start()) {
       String url = "ws://127.0.0.1:" + server.port() + "/sync";
       checkFanout(js, url);
       checkJoin(js, url);

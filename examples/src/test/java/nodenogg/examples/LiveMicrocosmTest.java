@@ -23,8 +23,8 @@ import nodenogg.microcosm.HtmlData;
 import nodenogg.microcosm.Identity;
 import nodenogg.microcosm.MicrocosmJson;
 import nodenogg.microcosm.SchemaProfile;
+import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.sync.client.HocuspocusClient;
-import nodenogg.sync.server.DocumentStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.ymicrocosm.YMicrocosm;
 import nodenogg.ymicrocosm.testing.NodeSupport;
@@ -53,7 +53,7 @@ class LiveMicrocosmTest {
   void javaAndTheWebAppShareAMicrocosmThroughTheServer() throws Exception {
     String javaId = "@javalive00000001";
     Path err = Files.createTempFile("app-peer", ".err");
-    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(DocumentStore.inMemory()).build().start()) {
+    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(new InMemoryUpdateStore()).build().start()) {
       String url = "ws://127.0.0.1:" + server.port() + "/sync";
       HocuspocusClient client = HocuspocusTransport.connect(url);
       try (YMicrocosm m = LiveMicrocosm.open(client, "workshop", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.sync.DocSync;
+import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.sync.client.ClientOptions;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
-import nodenogg.sync.server.DocumentStore;
-import nodenogg.sync.server.SqliteDocumentStore;
 import nodenogg.sync.server.SyncServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -37,11 +37,11 @@ class SyncLoadBench {
     Assumptions.assumeTrue(Boolean.getBoolean("sync.bench"), "benchmark: run with -Dsync.bench=true");
     List<String> rows = new ArrayList<>();
     for (int round = 0; round < 2; round++) { // first round warms the JVM
-      try (SyncServer s = SyncServer.builder().port(0).store(DocumentStore.inMemory()).build().start()) {
+      try (SyncServer s = SyncServer.builder().port(0).store(new InMemoryUpdateStore()).build().start()) {
         rows.add(measure("ours, in memory", "ws://127.0.0.1:" + s.port() + "/sync"));
       }
       Path dir = Files.createTempDirectory("sync-bench");
-      try (SyncServer s = SyncServer.builder().port(0).store(SqliteDocumentStore.openDirectory(dir)).build().start()) {
+      try (SyncServer s = SyncServer.builder().port(0).store(SqliteUpdateStore.openDirectory(dir, SyncServer.defaultStoreOptions())).build().start()) {
         rows.add(measure("ours, SQLite (FULL fsync)", "ws://127.0.0.1:" + s.port() + "/sync"));
       }
       Process node = new ProcessBuilder("node", "sync/hocuspocus-server.mjs")

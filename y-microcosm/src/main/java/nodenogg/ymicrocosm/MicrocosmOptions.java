@@ -6,7 +6,8 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import nodenogg.microcosm.SchemaProfile;
-import nodenogg.microcosm.spi.UpdatePersistence;
+import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.yjs.YjsFormat;
 import nodenogg.ymicrocosm.spi.MicrocosmProvider;
 
 /**
@@ -15,7 +16,7 @@ import nodenogg.ymicrocosm.spi.MicrocosmProvider;
  */
 public final class MicrocosmOptions {
   SchemaProfile profile = SchemaProfile.E5;
-  UpdatePersistence persistence;
+  UpdateStore persistence;
   final List<MicrocosmProvider> providers = new ArrayList<>();
   LongSupplier clock = System::currentTimeMillis;
   Executor listenerExecutor;
@@ -33,9 +34,21 @@ public final class MicrocosmOptions {
     return this;
   }
 
-  /** Where to keep the document; its stored updates are loaded on open. Default none. */
-  public MicrocosmOptions persistence(UpdatePersistence p) {
-    this.persistence = p;
+  /**
+   * Where to keep the document: a store of Yjs updates, e.g. {@code SqliteUpdateStore.openDirectory(dir)}
+   * (persistence-sqlite) or {@code new InMemoryUpdateStore()}. Its stored updates are loaded on open and
+   * every later change is appended without waiting ({@link YMicrocosm#flush()} waits). Several microcosms
+   * may share one store (each is one document, named by its id); the microcosm does not close it. Default
+   * none; {@code null} removes it.
+   *
+   * @throws IllegalArgumentException if the store does not hold Yjs updates ({@link YjsFormat})
+   */
+  public MicrocosmOptions persistence(UpdateStore store) {
+    if (store != null && !(store.format() instanceof YjsFormat)) {
+      throw new IllegalArgumentException("a microcosm needs a store of Yjs updates (" + YjsFormat.NAME + "), not "
+          + store.format().name());
+    }
+    this.persistence = store;
     return this;
   }
 

@@ -1,13 +1,13 @@
 package nodenogg.ymicrocosm;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -36,7 +36,10 @@ import nodenogg.microcosm.InvalidValue;
 import nodenogg.microcosm.MicrocosmId;
 import nodenogg.microcosm.MicrocosmState;
 import nodenogg.microcosm.SchemaProfile;
-import nodenogg.microcosm.spi.UpdatePersistence;
+import nodenogg.persistence.StoreException;
+import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.yjs.DocBinding;
+import nodenogg.persistence.yjs.YjsStorage;
 import nodenogg.ymicrocosm.internal.CollectionIndex;
 import nodenogg.ymicrocosm.internal.CollectionUndo;
 import nodenogg.ymicrocosm.internal.ListenerHub;
@@ -74,10 +77,20 @@ import org.slf4j.LoggerFactory;
  * their value. Indexing is incremental: map observers collect the keys a transaction touched and only
  * those values are decoded again.
  *
+ * <h2>Storage</h2>
+ * With an {@link UpdateStore} ({@link MicrocosmOptions#persistence}), {@link #open} loads the stored
+ * updates and every later change is appended to the store. Storage never holds up an edit: the append is
+ * queued from the document's update event and the edit call returns without waiting for the disk (the
+ * document's lock is never held during an fsync). {@link #flush()} is how to wait: it completes once every
+ * change so far is durable, or fails with the store's error. A failed append is kept and retried (before
+ * the next one and on {@code flush}); meanwhile {@link MicrocosmState#persisted()} is false, and true again
+ * once everything is stored. The document is never rolled back for a storage failure: peers have the change.
+ *
  * <h2>Lifecycle</h2>
- * {@link #open} loads the persisted updates (if a persistence is given), scans the document, connects
- * the providers and is then {@code ready}. {@link #close} leaves presence, disconnects, stops the
- * event thread. The persistence passed in is not closed (its owner closes it).
+ * {@link #open} loads the persisted updates (if a store is given), scans the document, connects
+ * the providers and is then {@code ready}. {@link #close} leaves presence, disconnects, waits until the
+ * store has every change ({@link #flush()}), stops the event thread. The store passed in is not closed
+ * (its owner closes it).
  */
 public final class YMicrocosm implements EditableMicrocosmAPI {
   private static final Logger LOG = LoggerFactory.getLogger(YMicrocosm.class);
@@ -111,16 +124,14 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   private final CollectionIndex index;
   private final ScheduledThreadPoolExecutor loop;
   private final ListenerHub hub;
-  private final UpdatePersistence persistence;
+  private final DocBinding binding;
   private final Map<Object, Boolean> transports = new ConcurrentHashMap<>();
   private final List<ProviderConnection> connections = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object stateLock = new Object();
-  private final Subscription docSubscription;
   private final Subscription indexSubscription;
   private final Awareness.Registration awarenessRegistration;
 
-  private final ThreadLocal<Exception> appendFailure = new ThreadLocal<>();
   /** The own collection and its undo scope, replaced together by {@link #identify}. */
   private record Own(String identity, CollectionUndo undo) {}
 
@@ -135,7 +146,6 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     this.id = id;
     this.options = options;
     this.profile = options.profile;
-    this.persistence = options.persistence;
     this.doc = options.clientId == null ? new Doc() : new Doc(new Doc.Options().clientId(options.clientId));
     this.awareness = new Awareness(doc.clientId(), options.clock);
     this.index = new CollectionIndex(doc, profile);
@@ -146,12 +156,15 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     });
     this.loop.setRemoveOnCancelPolicy(true);
     this.hub = new ListenerHub(id, options.listenerExecutor != null ? options.listenerExecutor : loop);
-    if (persistence != null) {
-      loadStored();
+    if (options.persistence != null) {
+      // loads the stored updates (origin `stored`, not written back), then appends every later update
+      this.binding = YjsStorage.bind(options.persistence, doc, id, stored, this::onStoreStatus);
+      persisted = true;
+    } else {
+      this.binding = null;
     }
     doc.transact(tr -> index.flush(false), register);
     this.indexSubscription = doc.onAfterTransaction(tr -> onTransaction(tr.origin()));
-    this.docSubscription = doc.onUpdate((update, origin, tr) -> onDocUpdate(update, origin));
     this.awarenessRegistration = awareness.onChange((change, origin) -> onPresenceChange());
   }
 
@@ -164,7 +177,8 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
    * Opens a microcosm: loads persisted updates, connects providers.
    *
    * @throws IllegalArgumentException for an invalid microcosm id
-   * @throws UncheckedIOException when the persistence cannot be read
+   * @throws StoreException when the store cannot be read ({@link nodenogg.persistence.CorruptDocumentException}
+   *     naming the microcosm when its stored updates are damaged)
    */
   public static YMicrocosm open(String microcosmId, MicrocosmOptions options) {
     MicrocosmId.require(microcosmId);
@@ -175,24 +189,6 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     YMicrocosm m = new YMicrocosm(microcosmId, options);
     m.start();
     return m;
-  }
-
-  private void loadStored() {
-    List<byte[]> updates;
-    try {
-      updates = persistence.load(id);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot load microcosm '" + id + "' from its persistence: " + e.getMessage(), e);
-    }
-    for (int i = 0; i < updates.size(); i++) {
-      try {
-        Updates.applyUpdate(doc, updates.get(i), stored);
-      } catch (RuntimeException e) {
-        throw new IllegalStateException("stored update " + i + " of microcosm '" + id
-            + "' is not a valid Yjs update (" + e.getMessage() + "); the store may be damaged", e);
-      }
-    }
-    persisted = true;
   }
 
   private void start() {
@@ -219,7 +215,23 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   /** Applies a Yjs v1 update from elsewhere (a file, another peer). Throws the engine's error if malformed. */
   public void applyUpdate(byte[] update) {
     Updates.applyUpdate(doc, update, applied);
-    throwIfNotStored();
+  }
+
+  /**
+   * Completes once every change made so far is durable in the store given with
+   * {@link MicrocosmOptions#persistence} (at once when there is none). Changes whose append failed are
+   * retried first. Completes exceptionally with a {@link StoreException} that says what could not be
+   * stored while some change still is not (the document keeps it, and peers have it).
+   */
+  public CompletableFuture<Void> flush() {
+    if (binding == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return binding.flush().exceptionallyCompose(e -> {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      return CompletableFuture.failedFuture(new StoreException("microcosm '" + id + "': a change is in the document"
+          + " (and sent to peers) but could not be stored: " + cause.getMessage(), cause));
+    });
   }
 
   /** The whole document as one Yjs v1 update. */
@@ -381,7 +393,6 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
       }
     }
     doc.transact(tr -> register(identityId), register);
-    throwIfNotStored();
   }
 
   private void register(String identityId) {
@@ -425,17 +436,6 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
         scope.end();
       }
     }, local);
-    throwIfNotStored();
-  }
-
-  private void throwIfNotStored() {
-    Exception failure = appendFailure.get();
-    if (failure != null) {
-      appendFailure.remove();
-      throw new UncheckedIOException("microcosm '" + id + "': the change is in the document (and sent to peers)"
-          + " but could not be stored: " + failure.getMessage(),
-          failure instanceof IOException io ? io : new IOException(failure));
-    }
   }
 
   private Entity readOwn(Own me, String entityId) {
@@ -578,7 +578,6 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     CollectionUndo scope = o.undo();
     boolean[] done = new boolean[1];
     doc.transact(tr -> done[0] = back ? scope.undo() : scope.redo(), undoing);
-    throwIfNotStored();
     return done[0];
   }
 
@@ -650,21 +649,18 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   // ---- internals -------------------------------------------------------------------------------------
 
   /**
-   * Runs inside the engine's update event, so it must never throw (later listeners, such as a
-   * provider sending the update to peers, would miss it). A failed append is logged, clears
-   * {@code persisted}, and is rethrown to the thread that made the edit once its transaction is over.
+   * The store binding fell behind (an append failed: {@code error}) or caught up ({@code null}). Runs on
+   * the store's acknowledgement thread or the editing thread; never throws.
    */
-  private void onDocUpdate(byte[] update, Object origin) {
-    if (persistence != null && origin != stored) {
-      try {
-        persistence.append(id, update);
-      } catch (IOException | RuntimeException e) {
-        LOG.error("microcosm {}: an update is in the document but could not be stored", id, e);
-        appendFailure.set(e);
-        persisted = false;
-        publishState();
-      }
+  private void onStoreStatus(StoreException error) {
+    if (error != null) {
+      LOG.error("microcosm {}: a change is in the document but could not be stored (kept for a retry): {}", id,
+          error.getMessage());
+    } else {
+      LOG.info("microcosm {}: every change is stored again", id);
     }
+    persisted = error == null;
+    publishState();
   }
 
   /** After every transaction (observers have run): update the index and queue the events. Never throws. */
@@ -708,9 +704,11 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     connections.clear();
     transports.clear();
     awarenessRegistration.close();
-    docSubscription.close();
     indexSubscription.close();
     doc.transact(tr -> index.close(), register);
+    if (binding != null) {
+      binding.close(); // waits until the store has every change (or failed to take it)
+    }
     awareness.close();
     ready = false;
     publishState();

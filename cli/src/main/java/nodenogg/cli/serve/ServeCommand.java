@@ -13,8 +13,9 @@ import nodenogg.cli.UsageException;
 import nodenogg.earthstar.EarthstarPeer;
 import nodenogg.earthstar.EarthstarStorage;
 import nodenogg.earthstar.SyncLimits;
-import nodenogg.sync.server.DocumentStore;
-import nodenogg.sync.server.SqliteDocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
 import nodenogg.sync.server.signal.SignalingServer;
@@ -127,7 +128,8 @@ public final class ServeCommand implements Command {
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     Options o = parse(args, System.getenv());
     List<String> shares = o.earthstarShares == null ? null : EarthstarShares.read(o.earthstarShares);
-    DocumentStore store = o.memory ? DocumentStore.inMemory() : SqliteDocumentStore.openDirectory(o.data);
+    UpdateStore store = o.memory ? new InMemoryUpdateStore()
+        : SqliteUpdateStore.openDirectory(o.data, SyncServer.defaultStoreOptions());
     EarthstarStorage esStorage = null;
     EarthstarPeer esPeer = null;
     SyncServer server;
@@ -169,7 +171,7 @@ public final class ServeCommand implements Command {
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("microcosm serve: listening on " + o.host + ":" + server.port()
         + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, GET /status; "
-        + (o.memory ? "in memory" : "data in " + SqliteDocumentStore.class.getSimpleName() + " "
+        + (o.memory ? "in memory" : "data in " + SqliteUpdateStore.class.getSimpleName() + " "
             + o.data.toAbsolutePath().resolve("microcosm.db")) + ")"
         + (signal != null ? "; signalling also on port " + signal.port() : "")
         + (peer != null ? "; Earthstar /earthstar/ for " + shares.size() + " share(s)"

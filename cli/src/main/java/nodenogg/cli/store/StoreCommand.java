@@ -18,11 +18,12 @@ import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
-import nodenogg.persistence.sqlite.CheckReport;
-import nodenogg.persistence.sqlite.DocumentInfo;
-import nodenogg.persistence.sqlite.InvalidUpdateException;
+import nodenogg.persistence.CheckReport;
+import nodenogg.persistence.DocumentInfo;
+import nodenogg.persistence.InvalidUpdateException;
+import nodenogg.persistence.StoreException;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
-import nodenogg.persistence.sqlite.StoreException;
+import nodenogg.persistence.yjs.YjsStorage;
 
 /**
  * {@code ./microcosm store list|dump|compact|check|import --data DIR [--doc NAME]}: administers the
@@ -128,7 +129,7 @@ public final class StoreCommand implements Command {
   }
 
   private static int list(SqliteUpdateStore store, PrintStream out) {
-    for (String name : store.listDocuments()) {
+    for (String name : store.list()) {
       Optional<DocumentInfo> info = store.info(name);
       info.ifPresent(i -> out.println(i.name() + "\t" + i.updateCount() + " updates\t" + i.updateBytes() + " bytes"));
     }
@@ -137,7 +138,7 @@ public final class StoreCommand implements Command {
 
   private static int dump(SqliteUpdateStore store, String name, PrintStream out, PrintStream err) {
     Doc doc = new Doc();
-    if (!store.load(doc, name)) {
+    if (!YjsStorage.load(store, doc, name)) {
       err.println("store dump: NoSuchDocument: no document '" + name + "' in " + store.file());
       return 2;
     }
@@ -154,7 +155,7 @@ public final class StoreCommand implements Command {
   }
 
   private static int compact(SqliteUpdateStore store, String only, PrintStream out, PrintStream err) {
-    List<String> names = only == null ? store.listDocuments() : List.of(only);
+    List<String> names = only == null ? store.list() : List.of(only);
     int status = 0;
     for (String name : names) {
       long before = store.info(name).map(DocumentInfo::updateCount).orElse(-1L);
@@ -177,7 +178,7 @@ public final class StoreCommand implements Command {
     CheckReport report = store.check();
     out.println("integrity_check: " + String.join("; ", report.integrity()));
     Map<String, String> damaged = report.damagedDocuments();
-    List<String> names = only == null ? store.listDocuments() : List.of(only);
+    List<String> names = only == null ? store.list() : List.of(only);
     boolean bad = !report.integrity().equals(List.of("ok"));
     for (String name : names) {
       String why = damaged.get(name);

@@ -93,7 +93,7 @@ class StoreCommandTest {
     assertEquals(2, badUpdate.code);
     assertTrue(badUpdate.err.startsWith("store import: InvalidUpdate: update 1"), badUpdate.err);
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir)) {
-      assertEquals(1, store.loadUpdates("d").size());
+      assertEquals(1, store.load("d").size());
     }
   }
 

@@ -29,12 +29,13 @@ import org.junit.jupiter.api.Test;
  * leaves the target doc exactly as it was (see {@link Guarded}). Violations are written to
  * target/fuzz-crashers/ (copy them into src/test/resources/crashers/ to replay them as plain tests).
  * CI runs >= 100,000 mutants, stopping early after 60 s; -Dnodenogg.fuzz.scale multiplies the count.
+ * {@link #corpus()} and {@link #mutate} are public for other modules' differentials (the test-jar).
  */
-class MutationFuzzTest {
+public class MutationFuzzTest {
   static final long TIME_CAP_NANOS = 60_000_000_000L;
 
   /** Valid updates from seeded Java sessions: incremental updates plus full states. */
-  static List<byte[]> corpus() {
+  public static List<byte[]> corpus() {
     List<byte[]> out = new ArrayList<>();
     for (long seed = 1; seed <= 12; seed++) {
       TestNetwork net = new TestNetwork(seed, 2, seed % 2 == 0);
@@ -55,7 +56,7 @@ class MutationFuzzTest {
     return out;
   }
 
-  static byte[] mutate(byte[] in, Random r) {
+  public static byte[] mutate(byte[] in, Random r) {
     byte[] b = in.clone();
     switch (r.nextInt(7)) {
       case 0: { // bit flips

@@ -3,17 +3,23 @@ package nodenogg.persistence.sqlite;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import nodenogg.crdt.Doc;
-import nodenogg.crdt.Updates;
+import nodenogg.persistence.CheckReport;
+import nodenogg.persistence.CorruptDocumentException;
+import nodenogg.persistence.DocumentInfo;
+import nodenogg.persistence.InvalidUpdateException;
+import nodenogg.persistence.StoreException;
+import nodenogg.persistence.UpdateFormat;
+import nodenogg.persistence.UpdateStore;
 import nodenogg.persistence.sqlite.internal.StoreCore;
 import nodenogg.persistence.sqlite.internal.StoreHooks;
 
 /**
- * A crash-safe store of Yjs document updates in one SQLite file. One file holds many documents
- * (e.g. microcosms), each an append-only log of v1 updates that is compacted into one merged update
- * when it grows past {@link StoreOptions#compactionCount()} rows or {@link StoreOptions#compactionBytes()}.
+ * A crash-safe {@link UpdateStore} in one SQLite file. One file holds many documents (e.g. microcosms),
+ * each an append-only log of updates that is compacted into one merged update when it grows past
+ * {@link StoreOptions#compactionCount()} rows or {@link StoreOptions#compactionBytes()}.
  *
  * <h2>Guarantee</h2>
  * The future returned by {@link #append} completes normally only after the SQLite transaction holding
@@ -22,32 +28,42 @@ import nodenogg.persistence.sqlite.internal.StoreHooks;
  * crash or power loss. Concurrent appends share one transaction and one fsync (group commit). If the
  * commit fails, every future of that batch completes exceptionally with a {@link StoreException}; the
  * batch was rolled back (only if COMMIT itself reported the failure can its rows still be there).
- * Retrying is safe: Yjs updates are idempotent.
+ * Retrying is safe: updates are idempotent. An update its format refuses fails with
+ * {@link InvalidUpdateException} before anything is queued.
+ *
+ * <h2>Formats</h2>
+ * The store writes updates of {@link StoreOptions#format()} (Yjs by default). Documents of another format
+ * can live in the same file: {@link #withFormat} gives a view of the same store (same writer, same group
+ * commits) for that format. Each document records its format; a name belongs to one format, and a view
+ * refuses to touch a document of another one.
  *
  * <h2>Files</h2>
  * {@link #openDirectory(Path)} uses {@code DIR/}{@value #DEFAULT_FILE_NAME}; the sync server and
  * {@code ./microcosm store --data DIR} use the same file. Next to it SQLite keeps {@code -wal} and
  * {@code -shm} files: never delete or copy them separately (copy a live store with {@code VACUUM INTO}
- * or stop the process first). One process should own a file; the CLI may open it briefly while a server
- * runs (it waits up to {@link StoreOptions#busyTimeout()} for the lock).
+ * or stop it first). Another process may open the same file (the CLI next to a running server): SQLite
+ * serialises their writes, each waiting up to {@link StoreOptions#busyTimeout()}.
  *
  * <h2>Threads</h2>
- * Thread-safe. All database work runs on one writer thread owned by the store; blocking methods
- * (everything except {@link #append} and {@link #flush}) wait for it. Append futures are completed,
+ * Thread-safe. All database work runs on one writer thread per store; the append futures are completed,
  * in append order, on a separate acknowledgement thread: callbacks attached to them must not block
  * for long, as they delay later acknowledgements, and must never wait on another append or
  * {@link #flush()} future (those complete on the same thread). {@link #close()} called from such a
  * callback returns at once and the store finishes closing after the callback.
  */
-public final class SqliteUpdateStore implements AutoCloseable {
+public final class SqliteUpdateStore implements UpdateStore {
 
   /** File name used inside a data directory by {@link #openDirectory(Path)}: {@value}. */
   public static final String DEFAULT_FILE_NAME = "microcosm.db";
 
   private final StoreCore core;
+  private final UpdateFormat format;
+  private final boolean owner;
 
-  private SqliteUpdateStore(StoreCore core) {
+  private SqliteUpdateStore(StoreCore core, UpdateFormat format, boolean owner) {
     this.core = core;
+    this.format = format;
+    this.owner = owner;
   }
 
   /** Opens (creating if needed) the store in {@code file} with {@link StoreOptions#defaults()}. */
@@ -62,12 +78,12 @@ public final class SqliteUpdateStore implements AutoCloseable {
    *     a newer version of this library
    */
   public static SqliteUpdateStore open(Path file, StoreOptions options) {
-    return new SqliteUpdateStore(StoreCore.open(file, options, StoreHooks.NONE));
+    return open(file, options, StoreHooks.NONE);
   }
 
   /** Test seam: opens with fault-injection hooks. */
   static SqliteUpdateStore open(Path file, StoreOptions options, StoreHooks hooks) {
-    return new SqliteUpdateStore(StoreCore.open(file, options, hooks));
+    return new SqliteUpdateStore(StoreCore.open(file, options, hooks), options.format(), true);
   }
 
   /** Opens {@code dataDir/}{@value #DEFAULT_FILE_NAME}, creating the directory if needed. */
@@ -86,125 +102,114 @@ public final class SqliteUpdateStore implements AutoCloseable {
   }
 
   /**
-   * Appends one v1 update to {@code doc}'s log (creating the document if new). Does not block unless
-   * {@link StoreOptions#maxQueued()} appends are already waiting.
+   * A view of this store for documents of another format, sharing its file, writer thread and group
+   * commits (e.g. Automerge documents next to Yjs ones). Closing a view does nothing; closing the store
+   * it came from closes every view.
+   *
+   * @throws IllegalArgumentException if a different format with the same name is already in use
+   */
+  public SqliteUpdateStore withFormat(UpdateFormat other) {
+    Objects.requireNonNull(other, "format");
+    if (other == format) {
+      return this;
+    }
+    core.register(other);
+    return new SqliteUpdateStore(core, other, false);
+  }
+
+  @Override
+  public UpdateFormat format() {
+    return format;
+  }
+
+  /**
+   * Appends one update to {@code doc}'s log (creating the document if new). Does not block unless
+   * {@link StoreOptions#maxQueued()} appends are already waiting (back-pressure).
    *
    * @return a future completing with the row's sequence number once the update is durable, or
-   *     exceptionally with {@link InvalidUpdateException} (malformed bytes; nothing stored) or
-   *     {@link StoreException} (the commit failed or the store is closed; not acknowledged, retry is safe)
+   *     exceptionally with {@link InvalidUpdateException} (refused by the format, or the document holds
+   *     another format; nothing stored) or {@link StoreException} (the commit failed or the store is
+   *     closed; not acknowledged, retry is safe)
    */
+  @Override
   public CompletableFuture<Long> append(String doc, byte[] update) {
-    return core.append(doc, update);
+    return core.append(format, doc, update);
   }
 
   /**
    * A barrier: completes once every append accepted before this call has been committed or has
    * failed. Useful to answer "is everything so far durable" without tracking each future.
    */
+  @Override
   public CompletableFuture<Void> flush() {
     return core.flush();
   }
 
-  /** The document's stored updates in log order (a compacted prefix appears as one merged update); empty if unknown. */
-  public List<byte[]> loadUpdates(String doc) {
-    return core.loadUpdates(doc);
-  }
-
   /**
-   * The document's whole stored state as one v1 update: {@code encodeStateAsUpdate} of an engine Doc
-   * that applied every stored update; empty if the document is unknown. Structs that are still pending
-   * (their dependencies were never stored) are in it only as far as the engine's encoder includes
-   * pending data; {@link #loadUpdates} and {@link #load} always give them back.
-   */
-  public Optional<byte[]> loadState(String doc) {
-    return core.loadState(doc);
-  }
-
-  /**
-   * Applies every stored update of {@code name} to {@code doc} in one transaction whose origin is this
-   * store (so a {@link DocBinding} or any listener that skips {@code origin == store} does not write
-   * them back). The updates are validated first, so a damaged document changes nothing.
+   * The document's stored updates in log order (a compacted prefix appears as one merged update); empty if unknown.
    *
-   * @return false if nothing is stored under {@code name}
-   * @throws CorruptDocumentException if a stored update is damaged
+   * @throws CorruptDocumentException if a row fails its checksum or SQLite reports the pages damaged
    */
-  public boolean load(Doc doc, String name) {
-    List<byte[]> rows = core.loadUpdates(name);
-    if (rows.isEmpty()) {
-      return false;
-    }
-    core.validate(name, rows);
-    try {
-      doc.transact(tr -> {
-        for (byte[] u : rows) {
-          Updates.applyUpdate(doc, u, this);
-        }
-      }, this);
-    } catch (RuntimeException e) {
-      throw new CorruptDocumentException(name, "a stored update was rejected by the engine: " + e.getMessage(), e);
-    }
-    return true;
+  @Override
+  public List<byte[]> load(String doc) {
+    return core.load(format, doc);
   }
 
   /**
-   * Loads {@code name} into {@code doc} (see {@link #load}), stores what the doc already held, and from
-   * then on appends every update of {@code doc} that did not come from this store. The usual way to
-   * give an engine document local persistence:
-   * <pre>{@code
-   * try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dataDir);
-   *      DocBinding binding = store.bind(doc, "my-doc")) {
-   *   doc.getText("t").insert(0, "hello");
-   *   binding.flush().join(); // durable
-   * }
-   * }</pre>
+   * The document's whole stored state as one update (for Yjs: {@code encodeStateAsUpdate} of an engine Doc
+   * that applied every stored update); empty if the document is unknown. Structs that are still pending
+   * (their dependencies were never stored) are in it only as far as the engine's encoder includes pending
+   * data; {@link #load} always gives them back.
    */
-  public DocBinding bind(Doc doc, String name) {
-    return new DocBinding(this, doc, name);
+  @Override
+  public Optional<byte[]> loadState(String doc) {
+    return core.loadState(format, doc);
   }
 
   /**
-   * The document's state vector in Yjs v1 encoding, kept up to date on every append so this is a
-   * single-row read. It counts, per client, the clock range stored contiguously from 0 (like Yjs
-   * {@code encodeStateVectorFromUpdate} over the merged log), so it can run ahead of a Doc's own state
-   * vector while some stored structs are still pending. An unknown document gives the empty vector.
+   * The document's version (for Yjs its state vector, v1 encoding), kept up to date on every append so this
+   * is a single-row read. For Yjs it counts, per client, the clock range stored contiguously from 0 (like
+   * {@code encodeStateVectorFromUpdate} over the merged log), so it can run ahead of a Doc's own state vector
+   * while some stored structs are still pending. An unknown document gives the empty version.
    */
-  public byte[] stateVector(String doc) {
-    return core.stateVector(doc);
+  @Override
+  public byte[] version(String doc) {
+    return core.version(format, doc);
   }
 
-  /** {@link #stateVector} decoded: client id to next expected clock. */
-  public Map<Long, Long> stateVectorMap(String doc) {
-    return core.stateVectorMap(doc);
-  }
-
-  /** Row count and size of a document's log, or empty if unknown. */
+  @Override
   public Optional<DocumentInfo> info(String doc) {
-    return core.info(doc);
+    return core.info(format, doc);
   }
 
-  /** Names of all stored documents, sorted. */
-  public List<String> listDocuments() {
-    return core.listDocuments();
+  @Override
+  public List<String> list() {
+    return core.list(format);
   }
 
-  /** Deletes a document with its updates and metadata, durably. @return false if it did not exist */
-  public boolean deleteDocument(String doc) {
-    return core.deleteDocument(doc);
+  /** Every document in the file, of any format: name to {@link UpdateFormat#name()}, sorted by name. */
+  public Map<String, String> documentFormats() {
+    return core.formats();
   }
 
-  /** Deletes every document, durably. */
+  @Override
+  public boolean delete(String doc) {
+    return core.delete(format, doc);
+  }
+
+  /** Deletes every document of this store's format, durably. */
   public void clear() {
-    core.clear();
+    core.clear(format);
   }
 
-  /** The document's metadata (small string key/value pairs); empty if none or unknown. */
+  @Override
   public Map<String, String> metadata(String doc) {
-    return core.metadata(doc);
+    return core.metadata(format, doc);
   }
 
-  /** Sets ({@code value != null}) or removes ({@code value == null}) one metadata entry, durably; creates the document if needed. */
+  @Override
   public void putMetadata(String doc, String key, String value) {
-    core.putMetadata(doc, key, value);
+    core.putMetadata(format, doc, key, value);
   }
 
   /**
@@ -215,13 +220,18 @@ public final class SqliteUpdateStore implements AutoCloseable {
    * @return the log's size afterwards, or empty if the document is unknown
    * @throws CorruptDocumentException if a stored row is damaged (the log is left as it was)
    */
+  @Override
   public Optional<DocumentInfo> compact(String doc) {
-    return core.compact(doc);
+    return core.compact(format, doc);
   }
 
-  /** Runs SQLite's {@code integrity_check} and reads every document back; never throws for damage, reports it. */
+  /**
+   * Runs SQLite's {@code integrity_check} and reads every document of this format back, checking each row;
+   * never throws for damage, reports it.
+   */
+  @Override
   public CheckReport check() {
-    return core.check();
+    return core.check(format);
   }
 
   /** The database file. */
@@ -241,10 +251,17 @@ public final class SqliteUpdateStore implements AutoCloseable {
 
   /**
    * Commits every queued append (their futures complete), then closes the database. Later calls fail
-   * with {@link StoreException}. Idempotent.
+   * with {@link StoreException}. Idempotent. Does nothing on a view made by {@link #withFormat}.
    */
   @Override
   public void close() {
-    core.close();
+    if (owner) {
+      core.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SqliteUpdateStore[" + core.file() + ", " + format.name() + "]";
   }
 }

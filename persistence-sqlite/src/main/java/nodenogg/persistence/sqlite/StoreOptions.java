@@ -2,6 +2,8 @@ package nodenogg.persistence.sqlite;
 
 import java.time.Duration;
 import java.util.Objects;
+import nodenogg.persistence.UpdateFormat;
+import nodenogg.persistence.yjs.YjsFormat;
 
 /**
  * Knobs of a {@link SqliteUpdateStore}. Immutable; start from {@link #defaults()} and change values
@@ -17,10 +19,12 @@ public final class StoreOptions {
   private final int maxQueued;
   private final Duration busyTimeout;
   private final Duration commitWindow;
+  private final UpdateFormat format;
 
   private StoreOptions(Durability durability, int compactionCount, long compactionBytes, int maxBatch,
-      int maxQueued, Duration busyTimeout, Duration commitWindow) {
+      int maxQueued, Duration busyTimeout, Duration commitWindow, UpdateFormat format) {
     this.durability = Objects.requireNonNull(durability, "durability");
+    this.format = Objects.requireNonNull(format, "format");
     if (compactionCount < 2) {
       throw new IllegalArgumentException("compactionCount must be >= 2 (or Integer.MAX_VALUE to disable), was " + compactionCount);
     }
@@ -50,10 +54,11 @@ public final class StoreOptions {
   /**
    * FULL durability, compaction after 500 rows (as y-indexeddb) or 4 MiB of log, group commits of up to
    * 1024 appends, at most 65,536 queued appends before {@code append} blocks, 5 s busy timeout, no
-   * group-commit window.
+   * group-commit window, Yjs updates ({@link YjsFormat}).
    */
   public static StoreOptions defaults() {
-    return new StoreOptions(Durability.FULL, 500, 4L << 20, 1024, 65_536, Duration.ofSeconds(5), Duration.ZERO);
+    return new StoreOptions(Durability.FULL, 500, 4L << 20, 1024, 65_536, Duration.ofSeconds(5), Duration.ZERO,
+        YjsFormat.INSTANCE);
   }
 
   public Durability durability() {
@@ -86,33 +91,33 @@ public final class StoreOptions {
   }
 
   public StoreOptions withDurability(Durability d) {
-    return new StoreOptions(d, compactionCount, compactionBytes, maxBatch, maxQueued, busyTimeout, commitWindow);
+    return new StoreOptions(d, compactionCount, compactionBytes, maxBatch, maxQueued, busyTimeout, commitWindow, format);
   }
 
   public StoreOptions withCompactionCount(int n) {
-    return new StoreOptions(durability, n, compactionBytes, maxBatch, maxQueued, busyTimeout, commitWindow);
+    return new StoreOptions(durability, n, compactionBytes, maxBatch, maxQueued, busyTimeout, commitWindow, format);
   }
 
   public StoreOptions withCompactionBytes(long n) {
-    return new StoreOptions(durability, compactionCount, n, maxBatch, maxQueued, busyTimeout, commitWindow);
+    return new StoreOptions(durability, compactionCount, n, maxBatch, maxQueued, busyTimeout, commitWindow, format);
   }
 
   /** Turns automatic compaction off ({@link SqliteUpdateStore#compact} still works). */
   public StoreOptions withoutAutoCompaction() {
-    return new StoreOptions(durability, Integer.MAX_VALUE, Long.MAX_VALUE, maxBatch, maxQueued, busyTimeout, commitWindow);
+    return new StoreOptions(durability, Integer.MAX_VALUE, Long.MAX_VALUE, maxBatch, maxQueued, busyTimeout, commitWindow, format);
   }
 
   public StoreOptions withMaxBatch(int n) {
-    return new StoreOptions(durability, compactionCount, compactionBytes, n, maxQueued, busyTimeout, commitWindow);
+    return new StoreOptions(durability, compactionCount, compactionBytes, n, maxQueued, busyTimeout, commitWindow, format);
   }
 
   public StoreOptions withMaxQueued(int n) {
-    return new StoreOptions(durability, compactionCount, compactionBytes, maxBatch, n, busyTimeout, commitWindow);
+    return new StoreOptions(durability, compactionCount, compactionBytes, maxBatch, n, busyTimeout, commitWindow, format);
   }
 
   public StoreOptions withBusyTimeout(Duration t) {
     return new StoreOptions(durability, compactionCount, compactionBytes, maxBatch, maxQueued, Objects.requireNonNull(t),
-        commitWindow);
+        commitWindow, format);
   }
 
   /**
@@ -127,7 +132,20 @@ public final class StoreOptions {
   }
 
   public StoreOptions withCommitWindow(Duration window) {
-    return new StoreOptions(durability, compactionCount, compactionBytes, maxBatch, maxQueued, busyTimeout, window);
+    return new StoreOptions(durability, compactionCount, compactionBytes, maxBatch, maxQueued, busyTimeout, window, format);
+  }
+
+  /**
+   * The format of the updates the opened store holds (default {@link YjsFormat}). Other formats can share
+   * the same file through {@code SqliteUpdateStore.withFormat}.
+   */
+  public UpdateFormat format() {
+    return format;
+  }
+
+  public StoreOptions withFormat(UpdateFormat f) {
+    return new StoreOptions(durability, compactionCount, compactionBytes, maxBatch, maxQueued, busyTimeout, commitWindow,
+        Objects.requireNonNull(f, "format"));
   }
 
   @Override
@@ -135,6 +153,6 @@ public final class StoreOptions {
     return "StoreOptions{durability=" + durability + ", compactionCount=" + compactionCount
         + ", compactionBytes=" + compactionBytes + ", maxBatch=" + maxBatch + ", maxQueued=" + maxQueued
         + ", commitWindow=" + commitWindow
-        + ", busyTimeout=" + busyTimeout + "}";
+        + ", busyTimeout=" + busyTimeout + ", format=" + format.name() + "}";
   }
 }

@@ -60,7 +60,7 @@ class CommitWindowTest {
       }
       assertEquals(1, commits.count.get(), "five appends, one commit");
       Doc back = new Doc();
-      for (byte[] u : store.loadUpdates("doc")) {
+      for (byte[] u : store.load("doc")) {
         Updates.applyUpdate(back, u);
       }
       assertEquals(5, back.getMap("m").size());

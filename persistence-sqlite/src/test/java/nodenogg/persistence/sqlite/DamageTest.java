@@ -14,6 +14,9 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import nodenogg.persistence.CheckReport;
+import nodenogg.persistence.CorruptDocumentException;
+import nodenogg.persistence.StoreException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,10 +86,10 @@ class DamageTest {
 
   private static void assertOnlyBadIsDamaged(Path db, String detail) {
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db, OPTS)) {
-      CorruptDocumentException e = assertThrows(CorruptDocumentException.class, () -> store.loadUpdates("bad"));
+      CorruptDocumentException e = assertThrows(CorruptDocumentException.class, () -> store.load("bad"));
       assertEquals("bad", e.documentName());
       assertTrue(e.getMessage().contains("'bad'") && e.getMessage().contains(detail), e.getMessage());
-      assertEquals(5, store.loadUpdates("good").size(), "the other document still loads");
+      assertEquals(5, store.load("good").size(), "the other document still loads");
       CheckReport report = store.check();
       assertFalse(report.ok());
       assertEquals(List.of("bad"), List.copyOf(report.damagedDocuments().keySet()), report.toString());

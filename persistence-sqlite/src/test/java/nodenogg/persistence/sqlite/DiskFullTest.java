@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
+import nodenogg.persistence.StoreException;
 import nodenogg.persistence.sqlite.internal.StoreHooks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,13 +79,13 @@ class DiskFullTest {
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db)) {
       assertTrue(store.check().ok(), store.check().toString());
       Set<ByteBuffer> stored = new HashSet<>();
-      store.loadUpdates("big").forEach(b -> stored.add(ByteBuffer.wrap(b)));
+      store.load("big").forEach(b -> stored.add(ByteBuffer.wrap(b)));
       for (int i = 0; i < sent.size(); i++) {
         if (!acks.get(i).isCompletedExceptionally()) {
           assertTrue(stored.contains(ByteBuffer.wrap(sent.get(i))), "FALSE ACK for update " + i);
         }
       }
-      assertTrue(store.loadUpdates("small").size() == 2);
+      assertTrue(store.load("small").size() == 2);
     }
   }
 

@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Random;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
+import nodenogg.persistence.CorruptDocumentException;
+import nodenogg.persistence.yjs.DocBinding;
+import nodenogg.persistence.yjs.YjsStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,13 +42,13 @@ class DocBindingTest {
   void reopenedDocumentEqualsTheOneBeforeCloseByteForByte() {
     Doc original = new Doc(new Doc.Options().clientId(77));
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, StoreOptions.defaults().withCompactionCount(40));
-        DocBinding binding = store.bind(original, "doc")) {
+        DocBinding binding = YjsStorage.bind(store, original, "doc")) {
       edit(original, new Random(5), 300);
       binding.flush().join();
     }
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir)) {
       Doc reopened = new Doc();
-      try (DocBinding b = store.bind(reopened, "doc")) {
+      try (DocBinding b = YjsStorage.bind(store, reopened, "doc")) {
         assertArrayEquals(Updates.encodeStateAsUpdate(original), Updates.encodeStateAsUpdate(reopened));
         assertEquals(CompactionTest.json(original), CompactionTest.json(reopened));
         long rows = store.info("doc").orElseThrow().updateCount();
@@ -64,7 +67,7 @@ class DocBindingTest {
     Doc doc = new Doc(new Doc.Options().clientId(31));
     FaultyConnection faults = FaultyConnection.random(9, 0.3);
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db, StoreOptions.defaults().withCompactionCount(30), faults);
-        DocBinding binding = store.bind(doc, "doc")) {
+        DocBinding binding = YjsStorage.bind(store, doc, "doc")) {
       faults.arm();
       Random r = new Random(2);
       for (int i = 0; i < 200; i++) {
@@ -82,7 +85,7 @@ class DocBindingTest {
     }
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db)) {
       Doc back = new Doc();
-      store.load(back, "doc");
+      YjsStorage.load(store, back, "doc");
       assertArrayEquals(Updates.encodeStateAsUpdate(doc), Updates.encodeStateAsUpdate(back));
     }
   }
@@ -92,10 +95,10 @@ class DocBindingTest {
     Doc d = new Doc(new Doc.Options().clientId(5));
     d.getText("t").insert(0, "before");
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir);
-        DocBinding b = store.bind(d, "x")) {
+        DocBinding b = YjsStorage.bind(store, d, "x")) {
       b.flush().join();
       Doc back = new Doc();
-      store.load(back, "x");
+      YjsStorage.load(store, back, "x");
       assertEquals("before", back.getText("t").toString());
     }
   }
@@ -105,7 +108,7 @@ class DocBindingTest {
     Path db = dir.resolve("d.db");
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db)) {
       Doc d = new Doc();
-      try (DocBinding b = store.bind(d, "x")) {
+      try (DocBinding b = YjsStorage.bind(store, d, "x")) {
         edit(d, new Random(1), 10);
       }
     }
@@ -115,7 +118,7 @@ class DocBindingTest {
     }
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db)) {
       Doc d = new Doc();
-      CorruptDocumentException e = assertThrows(CorruptDocumentException.class, () -> store.load(d, "x"));
+      CorruptDocumentException e = assertThrows(CorruptDocumentException.class, () -> YjsStorage.load(store, d, "x"));
       assertEquals("x", e.documentName());
       assertEquals(Map.of(), d.toJSON());
       assertTrue(e.getMessage().contains("#4"), e.getMessage());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import nodenogg.persistence.StoreException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,7 +115,7 @@ class FaultInjectionTest {
       sent.forEach(s -> docs.add(s.doc));
       Set<ByteBuffer> stored = new HashSet<>();
       for (String d : docs) {
-        store.loadUpdates(d).forEach(b -> stored.add(ByteBuffer.wrap(b)));
+        store.load(d).forEach(b -> stored.add(ByteBuffer.wrap(b)));
       }
       int acked = 0;
       for (Sent s : sent) {

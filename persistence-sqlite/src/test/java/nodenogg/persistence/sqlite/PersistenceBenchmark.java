@@ -58,8 +58,8 @@ public final class PersistenceBenchmark {
     System.out.println();
     System.out.println("fsync'd 4 KiB writes (FileChannel.force), before: " + diskBefore + "; after: " + diskAfter);
     System.out.println();
-    System.out.println("| run | acks/s | p50 ms | p99 ms | max ms |");
-    System.out.println("|---|---:|---:|---:|---:|");
+    System.out.println("| run | acks/s | p50 ms | p99 ms | max ms | JVM CPU us/ack |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
     rows.forEach(System.out::println);
   }
 
@@ -115,14 +115,21 @@ public final class PersistenceBenchmark {
     }
   }
 
-  /** Result: acks, elapsed seconds, sorted latencies in ms. */
-  record Result(int acks, double seconds, double[] latenciesMs) {}
+  /** Result: acks, elapsed seconds, sorted latencies in ms, CPU time of the whole JVM during the run (ns). */
+  record Result(int acks, double seconds, double[] latenciesMs, long cpuNanos) {}
+
+  /** CPU time of this JVM so far (all threads: writers, store writer, acknowledgements, GC). */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
 
   static Result closed(Path db, Durability d, List<List<byte[]>> updates, int writers, int seconds) throws Exception {
     StoreOptions opts = StoreOptions.defaults().withDurability(d);
     double[][] lat = new double[writers][];
     int[] counts = new int[writers];
     long start = System.nanoTime();
+    long cpu0 = cpuNanos();
     long end = start + TimeUnit.SECONDS.toNanos(seconds);
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db, opts)) {
       List<Thread> threads = new ArrayList<>();
@@ -156,7 +163,7 @@ public final class PersistenceBenchmark {
       k += counts[w];
     }
     Arrays.sort(all);
-    return new Result(total, elapsed, all);
+    return new Result(total, elapsed, all, cpuNanos() - cpu0);
   }
 
   static Result open(Path db, Durability d, List<List<byte[]>> updates, int rate, int seconds) throws Exception {
@@ -167,6 +174,7 @@ public final class PersistenceBenchmark {
     int[] next = new int[updates.size()];
     List<CompletableFuture<Long>> acks = new ArrayList<>(total);
     long start;
+    long cpu0 = cpuNanos();
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db, StoreOptions.defaults().withDurability(d))) {
       start = System.nanoTime();
       for (int i = 0; i < total; i++) {
@@ -190,13 +198,13 @@ public final class PersistenceBenchmark {
     Arrays.sort(lag);
     System.out.printf(Locale.ROOT, "  (open loop: sender behind schedule p50 %.2f ms, p99 %.2f ms, max %.2f ms)%n",
         pct(lag, 0.5), pct(lag, 0.99), lag[lag.length - 1]);
-    return new Result(done.get(), elapsed, lat);
+    return new Result(done.get(), elapsed, lat, cpuNanos() - cpu0);
   }
 
   private static String report(String name, Result r) {
     double[] l = r.latenciesMs;
-    String row = String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f |", name, r.acks / r.seconds,
-        pct(l, 0.5), pct(l, 0.99), l.length == 0 ? Double.NaN : l[l.length - 1]);
+    String row = String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.1f |", name, r.acks / r.seconds,
+        pct(l, 0.5), pct(l, 0.99), l.length == 0 ? Double.NaN : l[l.length - 1], r.cpuNanos / 1e3 / Math.max(1, r.acks));
     System.out.println(row);
     return row;
   }
@@ -209,7 +217,7 @@ public final class PersistenceBenchmark {
       throws Exception {
     Path script = jsDir.resolve("persistence/leveldb-bench.mjs");
     if (!Files.isDirectory(jsDir.resolve("node_modules/y-leveldb"))) {
-      String row = "| " + name + " | skipped: js/node_modules/y-leveldb missing (run js/install.sh) | | | |";
+      String row = "| " + name + " | skipped: js/node_modules/y-leveldb missing (run js/install.sh) | | | | |";
       System.out.println(row);
       return row;
     }
@@ -220,7 +228,7 @@ public final class PersistenceBenchmark {
     p.waitFor();
     String json = out.substring(out.lastIndexOf('\n') + 1);
     double perSecond = field(json, "perSecond");
-    String row = String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f |", name, perSecond,
+    String row = String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | (Node) |", name, perSecond,
         field(json, "p50Ms"), field(json, "p99Ms"), field(json, "maxMs"));
     System.out.println(row);
     return row;

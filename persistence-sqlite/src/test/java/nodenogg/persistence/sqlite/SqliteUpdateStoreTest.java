@@ -2,7 +2,6 @@ package nodenogg.persistence.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +14,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import nodenogg.crdt.Updates;
+import nodenogg.persistence.DocumentInfo;
+import nodenogg.persistence.InvalidUpdateException;
+import nodenogg.persistence.StoreException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,13 +64,13 @@ class SqliteUpdateStoreTest {
           store.info("doc-a"));
     }
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, noCompaction())) {
-      List<byte[]> back = store.loadUpdates("doc-a");
+      List<byte[]> back = store.load("doc-a");
       assertEquals(sent.size(), back.size());
       for (int i = 0; i < sent.size(); i++) {
         assertArrayEquals(sent.get(i), back.get(i));
       }
-      assertEquals(List.of("doc-a"), store.listDocuments());
-      assertEquals(List.of(), store.loadUpdates("unknown"));
+      assertEquals(List.of("doc-a"), store.list());
+      assertEquals(List.of(), store.load("unknown"));
       assertEquals(Optional.empty(), store.info("unknown"));
     }
   }
@@ -78,17 +81,17 @@ class SqliteUpdateStoreTest {
       store.append("d", TestUpdates.text(5, 0, "abc")).join();
       store.append("d", TestUpdates.text(9, 0, "é😀")).join(); // JS length 3: 1 + surrogate pair
       store.append("d", TestUpdates.text(5, 5, "zz")).join(); // gap 3..5 missing: not counted yet
-      assertEquals(Map.of(5L, 3L, 9L, 3L), store.stateVectorMap("d"));
+      assertEquals(Map.of(5L, 3L, 9L, 3L), sv(store, "d"));
       // Yjs writes the entries by client id, descending: [2, 9, 3, 5, 3]
-      assertArrayEquals(new byte[] {2, 9, 3, 5, 3}, store.stateVector("d"));
+      assertArrayEquals(new byte[] {2, 9, 3, 5, 3}, store.version("d"));
       store.append("d", TestUpdates.text(5, 3, "yy")).join();
-      assertEquals(Map.of(5L, 7L, 9L, 3L), store.stateVectorMap("d"));
-      assertArrayEquals(new byte[] {0}, store.stateVector("nothing"));
+      assertEquals(Map.of(5L, 7L, 9L, 3L), sv(store, "d"));
+      assertArrayEquals(new byte[] {0}, store.version("nothing"));
     }
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, noCompaction())) {
-      assertEquals(Map.of(5L, 7L, 9L, 3L), store.stateVectorMap("d"), "state vector survives reopen");
+      assertEquals(Map.of(5L, 7L, 9L, 3L), sv(store, "d"), "state vector survives reopen");
       store.append("d", TestUpdates.text(5, 7, "q")).join();
-      assertEquals(Map.of(5L, 8L, 9L, 3L), store.stateVectorMap("d"), "coverage survives reopen");
+      assertEquals(Map.of(5L, 8L, 9L, 3L), sv(store, "d"), "coverage survives reopen");
     }
   }
 
@@ -99,33 +102,26 @@ class SqliteUpdateStoreTest {
       byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
       ExecutionException e = assertThrows(ExecutionException.class, () -> store.append("d", truncated).get());
       assertInstanceOf(InvalidUpdateException.class, e.getCause());
-      assertEquals(List.of(), store.listDocuments());
+      assertEquals(List.of(), store.list());
       assertThrows(IllegalArgumentException.class, () -> store.append("", good));
     }
   }
 
+  /** Metadata and delete are covered for every store by UpdateStoreContract (SqliteUpdateStoreContractTest). */
   @Test
   void deleteClearAndMetadata() {
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, noCompaction())) {
       store.append("a", TestUpdates.text(1, 0, "a")).join();
       store.append("b", TestUpdates.text(1, 0, "b")).join();
-      store.putMetadata("a", "owner", "alice");
-      store.putMetadata("a", "title", "A");
       store.putMetadata("c", "only", "meta");
-      assertEquals(Map.of("owner", "alice", "title", "A"), store.metadata("a"));
-      store.putMetadata("a", "title", null);
-      assertEquals(Map.of("owner", "alice"), store.metadata("a"));
-      assertEquals(List.of("a", "b", "c"), store.listDocuments());
-      assertTrue(store.deleteDocument("a"));
-      assertFalse(store.deleteDocument("a"));
-      assertEquals(Map.of(), store.metadata("a"));
-      assertEquals(List.of(), store.loadUpdates("a"));
+      assertTrue(store.delete("a"));
       // a deleted document starts afresh
       assertEquals(1L, store.append("a", TestUpdates.text(1, 0, "again")).join());
       store.clear();
-      assertEquals(List.of(), store.listDocuments());
+      assertEquals(List.of(), store.list());
+      assertEquals(Map.of(), store.metadata("c"));
       store.append("b", TestUpdates.text(2, 0, "b")).join();
-      assertEquals(1, store.loadUpdates("b").size());
+      assertEquals(1, store.load("b").size());
     }
   }
 
@@ -143,10 +139,10 @@ class SqliteUpdateStoreTest {
     }
     ExecutionException e = assertThrows(ExecutionException.class, () -> store.append("d", TestUpdates.text(3, 500, "x")).get());
     assertTrue(e.getCause().getMessage().contains("closed"), e.getCause().getMessage());
-    assertThrows(StoreException.class, () -> store.loadUpdates("d"));
+    assertThrows(StoreException.class, () -> store.load("d"));
     store.close(); // idempotent
     try (SqliteUpdateStore again = SqliteUpdateStore.openDirectory(dir, noCompaction())) {
-      assertEquals(500, again.loadUpdates("d").size());
+      assertEquals(500, again.load("d").size());
     }
   }
 
@@ -159,10 +155,10 @@ class SqliteUpdateStoreTest {
       closedInCallback.complete(null);
     });
     closedInCallback.get(5, TimeUnit.SECONDS);
-    assertThrows(StoreException.class, () -> store.listDocuments());
+    assertThrows(StoreException.class, () -> store.list());
     store.close(); // waits for the close begun in the callback
     try (SqliteUpdateStore again = SqliteUpdateStore.openDirectory(dir, noCompaction())) {
-      assertEquals(1, again.loadUpdates("d").size());
+      assertEquals(1, again.load("d").size());
     }
   }
 
@@ -191,8 +187,12 @@ class SqliteUpdateStoreTest {
         assertTrue(f.isDone(), "flush completes after every earlier append");
         f.get();
       }
-      assertEquals(threads * perThread, store.loadUpdates("doc0").size() + store.loadUpdates("doc1").size());
-      assertEquals(Map.of(100L, (long) perThread, 102L, (long) perThread), store.stateVectorMap("doc0"));
+      assertEquals(threads * perThread, store.load("doc0").size() + store.load("doc1").size());
+      assertEquals(Map.of(100L, (long) perThread, 102L, (long) perThread), sv(store, "doc0"));
     }
+  }
+
+  private static Map<Long, Long> sv(SqliteUpdateStore store, String doc) {
+    return Updates.decodeStateVector(store.version(doc));
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Transport SPI of the y-microcosm implementation. The storage SPI, which needs no CRDT types, is
- * {@link nodenogg.microcosm.spi.UpdatePersistence} in microcosm-api.
+ * Transport SPI of the y-microcosm implementation. Storage is not an SPI of its own: a microcosm takes any
+ * {@link nodenogg.persistence.UpdateStore} (persistence-api).
  */
 package nodenogg.ymicrocosm.spi;

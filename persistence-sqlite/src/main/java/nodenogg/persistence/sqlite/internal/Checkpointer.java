@@ -2,12 +2,9 @@ package nodenogg.persistence.sqlite.internal;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import nodenogg.persistence.sqlite.Durability;
 import nodenogg.persistence.sqlite.StoreOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,10 +47,7 @@ final class Checkpointer implements AutoCloseable {
     Connection c = null;
     try {
       c = JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
-      try (Statement st = c.createStatement()) {
-        st.execute("PRAGMA busy_timeout = " + options.busyTimeout().toMillis());
-        st.execute("PRAGMA synchronous = " + (options.durability() == Durability.FULL ? 2 : 1));
-      }
+      Queries.configureCheckpointer(c, options);
       Checkpointer cp = new Checkpointer(c, hooks, String.valueOf(file.getFileName()));
       cp.thread.start();
       return cp;
@@ -93,9 +87,7 @@ final class Checkpointer implements AutoCloseable {
       last = System.nanoTime();
       try {
         hooks.at(StoreHooks.Point.CHECKPOINT);
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-          rs.next();
-        }
+        Queries.checkpointPassive(conn);
       } catch (SQLException e) {
         LOG.debug("passive checkpoint skipped: {}", e.getMessage());
       }

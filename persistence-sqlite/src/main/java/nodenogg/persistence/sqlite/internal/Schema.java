@@ -5,7 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import nodenogg.persistence.sqlite.StoreException;
+import nodenogg.persistence.StoreException;
 
 /**
  * The database schema and its forward migrations. {@code schema_version} holds one row with the
@@ -27,13 +27,13 @@ public final class Schema {
               + " last_seq INTEGER NOT NULL DEFAULT 0,"      // highest seq ever used (survives compaction)
               + " update_count INTEGER NOT NULL DEFAULT 0,"
               + " update_bytes INTEGER NOT NULL DEFAULT 0,"
-              + " state_vector BLOB NOT NULL,"              // Yjs v1 state vector of the stored log
-              + " coverage BLOB NOT NULL,"                  // per-client stored clock ranges (ClockCoverage)
+              + " state_vector BLOB NOT NULL,"              // the format's version of the stored log (Yjs: v1 state vector)
+              + " coverage BLOB NOT NULL,"                  // what the log covers (UpdateFormat.Coverage; Yjs: clock ranges)
               + " updated_at INTEGER NOT NULL)",            // epoch millis of the last write
           "CREATE TABLE updates ("
               + " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
               + " seq INTEGER NOT NULL,"
-              + " data BLOB NOT NULL,"                      // one Yjs v1 update
+              + " data BLOB NOT NULL,"                      // one update in the document's format
               + " crc32 INTEGER NOT NULL,"                  // CRC-32 of data: detects damaged rows
               + " PRIMARY KEY (doc_id, seq))"),
       // v2: small per-document key/value metadata
@@ -42,7 +42,10 @@ public final class Schema {
               + " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
               + " key TEXT NOT NULL,"
               + " value TEXT NOT NULL,"
-              + " PRIMARY KEY (doc_id, key)) WITHOUT ROWID"));
+              + " PRIMARY KEY (doc_id, key)) WITHOUT ROWID"),
+      // v3: the format of each document's updates (UpdateFormat.name()); every earlier document holds Yjs v1 updates
+      List.of(
+          "ALTER TABLE documents ADD COLUMN format TEXT NOT NULL DEFAULT 'yjs-update-v1'"));
 
   /** The schema version this library writes. */
   public static final int CURRENT = MIGRATIONS.size();

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import nodenogg.crdt.Updates;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,12 +34,17 @@ class SchemaTest {
     }
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db)) {
       assertEquals(Integer.toString(Schema.CURRENT), store.settings().get("schema_version"));
-      assertEquals(1, store.loadUpdates("old").size());
-      assertEquals(Map.of(7L, 1L), store.stateVectorMap("old"));
+      assertEquals(1, store.load("old").size());
+      assertEquals(Map.of(7L, 1L), sv(store, "old"));
       store.putMetadata("old", "k", "v"); // table added by migration 2
       assertEquals(Map.of("k", "v"), store.metadata("old"));
       assertEquals(2L, store.append("old", new byte[] {1, 1, 7, 1, (byte) 0x84, 7, 0, 1, 'y', 0}).join());
-      assertEquals(List.of("old"), store.listDocuments());
+      assertEquals(List.of("old"), store.list());
+      assertEquals(Map.of("old", "yjs-update-v1"), store.documentFormats(), "migration 3: earlier documents hold Yjs updates");
     }
+  }
+
+  private static Map<Long, Long> sv(SqliteUpdateStore store, String doc) {
+    return Updates.decodeStateVector(store.version(doc));
   }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import nodenogg.crdt.sync.SyncDocument;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.UpdateStore;
 import nodenogg.sync.server.SyncServerHooks;
 import nodenogg.sync.server.websocket.LoopExecutor;
 import org.slf4j.Logger;
@@ -34,7 +34,7 @@ public final class DocumentRegistry {
   private final ExecutorService pool;
   /** Document tasks stay on the WebSocket loop that read the message; from other threads, the pool. */
   private final Executor documentThreads;
-  private final DocumentStore store;
+  private final UpdateStore store;
   private final SyncServerHooks hooks;
   private final Supplier<SyncDocument> factory;
   private final Map<String, Slot> docs = new HashMap<>();
@@ -44,7 +44,7 @@ public final class DocumentRegistry {
     int refs;
   }
 
-  public DocumentRegistry(ExecutorService pool, DocumentStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
+  public DocumentRegistry(ExecutorService pool, UpdateStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
     this.pool = pool;
     this.documentThreads = new LoopExecutor(pool);
     this.store = store;

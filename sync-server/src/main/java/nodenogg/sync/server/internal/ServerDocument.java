@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import nodenogg.crdt.sync.Awareness;
 import nodenogg.crdt.sync.SyncDocument;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.UpdateStore;
 import nodenogg.sync.server.SyncServerHooks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +39,7 @@ public final class ServerDocument {
   private final SyncDocument doc;
   private final Awareness awareness;
   private final SerialExecutor exec;
-  private final DocumentStore store;
+  private final UpdateStore store;
   private final SyncServerHooks hooks;
   private final Runnable onIdle;
   // peers[i] is bound to awareness client id bound[i] (-1 none); both replaced on join/leave, executor only
@@ -52,7 +52,7 @@ public final class ServerDocument {
   private byte[] emitted; // the update the document emitted during the current apply
   private List<byte[]> outbox; // applied updates waiting for the next broadcast; null when none
 
-  ServerDocument(String name, SyncDocument doc, SerialExecutor exec, DocumentStore store, SyncServerHooks hooks,
+  ServerDocument(String name, SyncDocument doc, SerialExecutor exec, UpdateStore store, SyncServerHooks hooks,
       long awarenessClientId, Runnable onIdle) {
     this.name = name;
     this.doc = doc;

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import nodenogg.crdt.sync.DocSync;
 import nodenogg.crdt.sync.Hocuspocus;
 import nodenogg.crdt.sync.WireWriter;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.sync.server.SyncServerHooks;
 
 /**
@@ -49,7 +49,7 @@ public final class DocumentFanoutProbe {
     int peersN = 50;
     int perTurn = Integer.parseInt(a.length > 0 ? a[0] : "1");
     SerialExecutor exec = new SerialExecutor(Runnable::run);
-    ServerDocument doc = new ServerDocument("fanout", DocSync.newDocument(), exec, DocumentStore.inMemory(),
+    ServerDocument doc = new ServerDocument("fanout", DocSync.newDocument(), exec, new InMemoryUpdateStore(),
         SyncServerHooks.NONE, 7, () -> { });
     List<Peer> peers = new ArrayList<>();
     for (int i = 0; i < peersN; i++) {

@@ -8,7 +8,8 @@ import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.sync.DocSync;
 import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.persistence.UpdateStore;
 import nodenogg.sync.server.SyncServerHooks;
 
 /**
@@ -26,7 +27,7 @@ public final class DocumentMemoryProbe {
   public static void main(String[] a) throws Exception {
     int n = Integer.parseInt(a[0]);
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    DocumentStore store = DocumentStore.inMemory();
+    UpdateStore store = new InMemoryUpdateStore();
     DocumentRegistry registry = new DocumentRegistry(pool, store, SyncServerHooks.NONE, DocSync::newDocument);
     ServerContext ctx = new ServerContext(registry, SyncServerHooks.NONE, pool, 1 << 20, 1000, 100, 60_000, 600_000, false);
     HocuspocusHandler hp = new HocuspocusHandler(ctx);

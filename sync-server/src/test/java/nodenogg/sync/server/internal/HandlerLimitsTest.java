@@ -11,7 +11,9 @@ import nodenogg.crdt.sync.Hocuspocus;
 import nodenogg.crdt.sync.ToyDocument;
 import nodenogg.crdt.sync.WireReader;
 import nodenogg.crdt.sync.YWebsocketProtocol;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.persistence.UpdateFormat;
+import nodenogg.persistence.UpdateStore;
 import nodenogg.sync.server.TokenAuthHooks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,14 +22,14 @@ import org.junit.jupiter.api.Test;
 /** Bad input and limits at the protocol-handler level (no sockets): each case closes only its connection. */
 class HandlerLimitsTest {
   private ExecutorService pool;
-  private DocumentStore store;
+  private UpdateStore store;
   private HocuspocusHandler hp;
   private YWebsocketHandler yws;
 
   @BeforeEach
   void setUp() {
     pool = Executors.newFixedThreadPool(2);
-    store = DocumentStore.inMemory();
+    store = new InMemoryUpdateStore(UpdateFormat.opaque()); // toy documents: bytes the store does not interpret
     TokenAuthHooks hooks = new TokenAuthHooks("secret", "read", null);
     DocumentRegistry registry = new DocumentRegistry(pool, store, hooks, ToyDocument::new);
     ServerContext ctx = new ServerContext(registry, hooks, pool, 1000, 5, 2, 200, 60_000, false);

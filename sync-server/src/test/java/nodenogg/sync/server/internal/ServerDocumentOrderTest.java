@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.sync.DocSync;
-import nodenogg.sync.server.DocumentStore;
+import nodenogg.persistence.ForwardingUpdateStore;
+import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.sync.server.SyncServerHooks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,30 +36,21 @@ class ServerDocumentOrderTest {
   private ServerDocument doc;
 
   /** A store whose appends complete only when the test says so. */
-  static final class ManualStore implements DocumentStore {
-    final LinkedBlockingQueue<CompletableFuture<Object>> pending = new LinkedBlockingQueue<>();
+  static final class ManualStore extends ForwardingUpdateStore {
+    final LinkedBlockingQueue<CompletableFuture<Long>> pending = new LinkedBlockingQueue<>();
     final List<byte[]> appended = new CopyOnWriteArrayList<>();
 
-    @Override
-    public List<byte[]> load(String document) {
-      return List.of();
+    ManualStore() {
+      super(new InMemoryUpdateStore());
     }
 
     @Override
-    public CompletableFuture<?> append(String document, byte[] update) {
+    public CompletableFuture<Long> append(String document, byte[] update) {
       appended.add(update);
-      CompletableFuture<Object> f = new CompletableFuture<>();
+      CompletableFuture<Long> f = new CompletableFuture<>();
       pending.add(f);
       return f;
     }
-
-    @Override
-    public CompletableFuture<?> flush() {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void close() {}
   }
 
   static final class Peer implements DocPeer {
@@ -133,7 +125,7 @@ class ServerDocumentOrderTest {
     byte[] u = textInsert(1, "hello");
     onExec(() -> doc.applyUpdate(sender, u, ok -> acks.incrementAndGet()));
     await("broadcast", () -> other.updates.size() == 1 && sender.updates.size() == 1);
-    CompletableFuture<Object> append = store.pending.poll(20, TimeUnit.SECONDS);
+    CompletableFuture<Long> append = store.pending.poll(20, TimeUnit.SECONDS);
     assertFalse(append.isDone(), "the append must still be pending");
     assertEquals(0, acks.get(), "no ack before the store completes");
 
@@ -194,7 +186,7 @@ class ServerDocumentOrderTest {
 
   @Test
   void theInMemoryStoreAcknowledgesAtOnceAndStillBroadcasts() throws Exception {
-    doc = new ServerDocument("m", DocSync.newDocument(), new SerialExecutor(pool), DocumentStore.inMemory(),
+    doc = new ServerDocument("m", DocSync.newDocument(), new SerialExecutor(pool), new InMemoryUpdateStore(),
         SyncServerHooks.NONE, 7, () -> { });
     Peer sender = join();
     Peer other = join();

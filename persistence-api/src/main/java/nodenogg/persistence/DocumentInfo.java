@@ -1,4 +1,4 @@
-package nodenogg.persistence.sqlite;
+package nodenogg.persistence;
 
 /**
  * What the store knows about one document without reading its updates.

@@ -1,12 +1,13 @@
-package nodenogg.persistence.sqlite;
+package nodenogg.persistence;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * Result of {@link SqliteUpdateStore#check()}.
+ * Result of {@link UpdateStore#check()}.
  *
- * @param integrity         the lines printed by SQLite's {@code PRAGMA integrity_check}; {@code ["ok"]} when the file is sound
+ * @param integrity         what the backend's own check of its storage printed (SQLite: the lines of
+ *                          {@code PRAGMA integrity_check}); {@code ["ok"]} when the storage is sound
  * @param documentsChecked  how many documents were read back in full
  * @param damagedDocuments  document name to the reason it could not be read (empty when all are readable)
  */
@@ -17,7 +18,7 @@ public record CheckReport(List<String> integrity, int documentsChecked, Map<Stri
     damagedDocuments = Map.copyOf(damagedDocuments);
   }
 
-  /** True when SQLite reports the file sound and every document reads back. */
+  /** True when the storage is sound and every document reads back. */
   public boolean ok() {
     return integrity.equals(List.of("ok")) && damagedDocuments.isEmpty();
   }

@@ -1,8 +1,8 @@
-package nodenogg.persistence.sqlite;
+package nodenogg.persistence;
 
 /**
  * The stored data of one document is damaged: a row whose checksum does not match, bytes that are
- * not a valid update, or SQLite reporting corruption while reading that document. Only the named
+ * not a valid update, or the database reporting corruption while reading that document. Only the named
  * document is affected; other documents of the same store still load.
  *
  * <p>What to do: run {@code ./microcosm store check --data DIR}; restore the document from a backup

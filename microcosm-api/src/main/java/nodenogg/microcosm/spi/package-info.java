@@ -1,2 +1,0 @@
-/** Service-provider interfaces that storage backends implement. */
-package nodenogg.microcosm.spi;
