@@ -54,7 +54,35 @@ class EarthstarBench {
     Assumptions.assumeTrue(Boolean.getBoolean("earthstar.bench"), "benchmark: run with -Dearthstar.bench=true");
     Path dir = Files.createTempDirectory("earthstar-bench");
     Path shares = Files.writeString(dir.resolve("known_shares.json"), "[\"" + share.shareAddress() + "\"]");
-    List<String> out = new ArrayList<>();
+    String parts = System.getProperty("earthstar.bench.parts", "ABC");
+    Path results = Path.of(System.getProperty("earthstar.bench.out", dir.resolve("results.md").toString()));
+    Files.deleteIfExists(results);
+    List<String> out = new java.util.AbstractList<String>() {
+      private final List<String> lines = new ArrayList<>();
+
+      @Override
+      public boolean add(String line) { // printed and saved as soon as measured
+        System.out.println(line);
+        try {
+          Files.writeString(results, line + System.lineSeparator(), java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return lines.add(line);
+      }
+
+      @Override
+      public String get(int i) {
+        return lines.get(i);
+      }
+
+      @Override
+      public int size() {
+        return lines.size();
+      }
+    };
+    if (parts.contains("A")) {
     out.add("A. N documents into an empty peer (once sync); the empty peer is our Java client for both servers");
     out.add("| server | documents | sync ms | server CPU ms | server RSS MiB after |");
     out.add("| --- | --- | --- | --- | --- |");
@@ -85,6 +113,8 @@ class EarthstarBench {
             + (res.path("synced").asBoolean() ? "" : " (failed: " + res.path("error").asText() + ")") + " | | |");
       }
     }
+    }
+    if (parts.contains("B")) {
     out.add("");
     out.add("B. 20 continuous peers (Java clients), 50 documents/s in total, " + SECONDS + " s");
     out.add("| server | server CPU % of one core | server RSS MiB after | documents everywhere |");
@@ -97,10 +127,11 @@ class EarthstarBench {
     try (JsPeer server = JsPeer.server(share, 0)) {
       out.add(continuous("earthstar 10.2.2 Server (Node, memory)", "http://127.0.0.1:" + server.port + "/", server.pid()));
     }
-    out.add("");
-    out.addAll(workload(dir));
-    out.forEach(System.out::println);
-    Files.write(Path.of(System.getProperty("earthstar.bench.out", dir.resolve("results.md").toString())), out);
+    }
+    if (parts.contains("C")) {
+      out.add("");
+      workload(dir, out);
+    }
   }
 
   private String syncInto(String label, int n, String url, long serverPid) throws Exception {
@@ -189,8 +220,7 @@ class EarthstarBench {
   }
 
   /** The microcosm workload on both backends; a second peer's first full sync. */
-  private List<String> workload(Path dir) throws Exception {
-    List<String> out = new ArrayList<>();
+  private void workload(Path dir, List<String> out) throws Exception {
     out.add("C. Microcosm workload: 1,000 notes, 10,000 moves, 1,000 HTML edits by one peer; then a second, empty peer syncs");
     out.add("| backend | workload ms | first full sync ms | bytes on the wire | bytes stored |");
     out.add("| --- | --- | --- | --- | --- |");
@@ -266,7 +296,6 @@ class EarthstarBench {
       out.add(String.format("| Earthstar (earthstar-microcosm, es.5) | %d | %d | %d | %d (earthstar.db, %d documents) |",
           workMs, best, bytes, size, pa.replica(share.shareAddress()).size()));
     }
-    return out;
   }
 
   private static void apply(nodenogg.microcosm.EditableMicrocosmAPI m, String identity) {

@@ -115,19 +115,17 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     this.listener = new ReplicaListener() {
       @Override
       public void onDocument(EsDocument doc, Object source) {
-        if (doc.path().startsWith(Layout.ROOT)) {
-          events.execute(() -> refresh(source == Replica.LOCAL));
-        }
+        changed(doc, source == Replica.LOCAL);
       }
 
       @Override
       public void onAttachment(EsDocument doc, Object source) {
-        onDocument(doc, source);
+        changed(doc, source == Replica.LOCAL);
       }
 
       @Override
       public void onExpired(EsDocument doc) {
-        onDocument(doc, null);
+        changed(doc, false);
       }
     };
     replica.addListener(listener);
@@ -266,39 +264,74 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  private synchronized void refresh(boolean local) {
-    if (closed) {
+  /** A document of the layout changed (any thread): update that one entity, then tell listeners. */
+  private void changed(EsDocument doc, boolean local) {
+    Layout.Parsed p = Layout.parse(doc.path());
+    if (p == null || closed) {
       return;
     }
-    Map<EntityLocation, Entity> now = read(true);
-    Map<EntityLocation, Entity> before = known;
-    known = now;
-    List<EntityEvent> evs = new ArrayList<>();
-    for (Map.Entry<EntityLocation, Entity> e : now.entrySet()) {
-      Entity old = before.get(e.getKey());
-      if (old == null) {
-        evs.add(new EntityEvent(EntityEvent.Kind.CREATE, e.getKey(), e.getValue(), null, local));
-      } else if (!old.equals(e.getValue())) {
-        evs.add(new EntityEvent(EntityEvent.Kind.UPDATE, e.getKey(), e.getValue(), old, local));
+    events.execute(() -> {
+      if (p.entityId() != null) {
+        fire(reload(p.author(), p.entityId(), local, true));
       }
+      MicrocosmState st = state();
+      stateListeners.forEach(l -> l.accept(st));
+    });
+  }
+
+  /** Re-reads one entity from its documents and updates the view; the resulting event, or null. */
+  private synchronized EntityEvent reload(String auth, String id, boolean local, boolean report) {
+    if (closed) {
+      return null;
     }
-    for (Map.Entry<EntityLocation, Entity> e : before.entrySet()) {
-      if (!now.containsKey(e.getKey())) {
-        evs.add(new EntityEvent(EntityEvent.Kind.DELETE, e.getKey(), null, e.getValue(), local));
-      }
-    }
-    for (EntityEvent ev : evs) {
-      for (EntityListener l : entityListeners) {
-        l.onEvent(ev);
-      }
-      for (Map.Entry<EntityLocation, Consumer<Optional<Entity>>> l : locationListeners) {
-        if (l.getKey().equals(ev.location())) {
-          l.getValue().accept(Optional.ofNullable(ev.entity()));
+    EsDocument[] slots = {
+        replica.get(Layout.entity(auth, id), auth).orElse(null),
+        replica.get(Layout.position(auth, id), auth).orElse(null),
+        replica.get(Layout.html(auth, id), auth).orElse(null),
+        replica.get(Layout.htmlAttachment(auth, id), auth).orElse(null)};
+    EntityLocation loc = new EntityLocation(Layout.identityId(auth), id);
+    Entity now = null;
+    if (slots[0] != null && !slots[0].text().isEmpty()) {
+      try {
+        now = assemble(auth, id, slots);
+      } catch (RuntimeException ex) {
+        if (report) {
+          invalid(new InvalidValue(loc.identityId(), id, ex.getMessage()));
         }
       }
     }
-    MicrocosmState s = state();
-    stateListeners.forEach(l -> l.accept(s));
+    Entity old = known.get(loc);
+    if (now == null && old == null || now != null && now.equals(old)) {
+      return null;
+    }
+    if (now == null) {
+      known.remove(loc);
+      return new EntityEvent(EntityEvent.Kind.DELETE, loc, null, old, local);
+    }
+    known.put(loc, now);
+    return new EntityEvent(old == null ? EntityEvent.Kind.CREATE : EntityEvent.Kind.UPDATE, loc, now, old, local);
+  }
+
+  private void fire(EntityEvent ev) {
+    if (ev == null) {
+      return;
+    }
+    for (EntityListener l : entityListeners) {
+      l.onEvent(ev);
+    }
+    for (Map.Entry<EntityLocation, Consumer<Optional<Entity>>> l : locationListeners) {
+      if (l.getKey().equals(ev.location())) {
+        l.getValue().accept(Optional.ofNullable(ev.entity()));
+      }
+    }
+  }
+
+  /** After a local write: update the view now, tell listeners on the event thread. */
+  private void local(String entityId) {
+    EntityEvent ev = reload(author.address(), entityId, true, false);
+    if (ev != null) {
+      events.execute(() -> fire(ev));
+    }
   }
 
   private void invalid(InvalidValue v) {
@@ -306,13 +339,12 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
   }
 
   private synchronized Map<EntityLocation, Entity> current() {
-    known = read(false);
-    return known;
+    return new TreeMap<>(known);
   }
 
   @Override
-  public Optional<Entity> getEntity(EntityLocation location) {
-    return Optional.ofNullable(current().get(location));
+  public synchronized Optional<Entity> getEntity(EntityLocation location) {
+    return Optional.ofNullable(known.get(location));
   }
 
   @Override
@@ -490,19 +522,21 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     for (EntityData d : data) {
       made.add(Entities.create(me, d, now()));
     }
+    List<Entity> stored = new ArrayList<>();
     for (Entity e : made) {
       store(e, null);
+      local(e.id());
+      stored.add(known.getOrDefault(e.location(), e));
     }
-    return made;
+    return stored;
   }
 
   @Override
   public synchronized List<Entity> update(List<EntityUpdate> updates) {
     String me = requireIdentity();
-    Map<EntityLocation, Entity> cur = current();
     List<Entity[]> pairs = new ArrayList<>();
     for (EntityUpdate u : updates) {
-      Entity old = cur.get(new EntityLocation(me, u.entityId()));
+      Entity old = known.get(new EntityLocation(me, u.entityId()));
       if (old != null) {
         pairs.add(new Entity[] {old, Entities.update(old, u.changes(), now())});
       }
@@ -510,7 +544,8 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     List<Entity> out = new ArrayList<>();
     for (Entity[] p : pairs) {
       store(p[1], p[0]);
-      out.add(p[1]);
+      local(p[1].id());
+      out.add(known.getOrDefault(p[1].location(), p[1]));
     }
     return out;
   }
@@ -518,23 +553,24 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
   @Override
   public synchronized Optional<Entity> patch(String entityId, UnaryOperator<EntityData> fn) {
     String me = requireIdentity();
-    Entity old = current().get(new EntityLocation(me, entityId));
+    Entity old = known.get(new EntityLocation(me, entityId));
     if (old == null) {
       return Optional.empty();
     }
     Entity next = Entities.replace(old, fn.apply(old.data()), now());
     store(next, old);
-    return Optional.of(next);
+    local(entityId);
+    return Optional.of(known.getOrDefault(next.location(), next));
   }
 
   @Override
   public synchronized int delete(List<String> entityIds) {
     String me = requireIdentity();
-    Map<EntityLocation, Entity> cur = current();
     int n = 0;
     for (String id : entityIds) {
-      if (cur.containsKey(new EntityLocation(me, id))) {
+      if (known.containsKey(new EntityLocation(me, id))) {
         write(Layout.entity(author.address(), id), "", null, null);
+        local(id);
         n++;
       }
     }
