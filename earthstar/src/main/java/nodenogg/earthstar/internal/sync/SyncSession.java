@@ -73,8 +73,9 @@ public final class SyncSession {
   private boolean partnerSyncerFulfilled;
   private int transfersPending;
   private int commitsPending;
-  private long lastHeard = System.nanoTime();
-  private boolean closed;
+  /** Written when a message arrives (before it is processed), read by the timer. */
+  private volatile long lastHeard = System.nanoTime();
+  private volatile boolean closed;
   private int rejectionsLogged;
   private int rejectionsTotal;
   private ScheduledFuture<?> ticker;
@@ -124,7 +125,7 @@ public final class SyncSession {
     exec.execute(() -> {
       sendDisclose(false);
       try {
-        ticker = host.timers().scheduleAtFixedRate(() -> exec.execute(this::tick), 1, 1, TimeUnit.SECONDS);
+        ticker = host.timers().scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
       } catch (java.util.concurrent.RejectedExecutionException e) {
         end("peer closing");
       }
@@ -133,12 +134,12 @@ public final class SyncSession {
 
   /** A text message from the other peer. */
   public void onText(String text) {
+    lastHeard = System.nanoTime();
+    host.stats().bytesIn.addAndGet(nodenogg.earthstar.internal.Utf8.length(text));
     exec.execute(() -> {
       if (closed) {
         return;
       }
-      lastHeard = System.nanoTime();
-      host.stats().bytesIn.addAndGet(nodenogg.earthstar.internal.Utf8.length(text));
       try {
         if (text.length() > host.limits().maxFrameBytes()) {
           throw new ProtocolException("oversized_frame", "a message of " + text.length() + " characters");
@@ -161,21 +162,27 @@ public final class SyncSession {
     exec.execute(() -> end(null));
   }
 
+  /**
+   * Runs on the timer thread, not the session's executor: heartbeats go out and silence is judged
+   * even while the session is busy processing a long backlog of messages.
+   */
   private void tick() {
     if (closed) {
       return;
     }
     long silentMillis = (System.nanoTime() - lastHeard) / 1_000_000;
     if (silentMillis > host.limits().silenceTimeoutMillis()) {
-      fail("silence", "nothing heard for " + silentMillis + " ms");
+      exec.execute(() -> fail("silence", "nothing heard for " + silentMillis + " ms"));
       return;
     }
     if (mode == SyncMode.ONCE
         && (System.nanoTime() - startedNanos) / 1_000_000 > host.limits().onceSyncDeadlineMillis()) {
-      fail("deadline", "the sync did not finish within " + host.limits().onceSyncDeadlineMillis() + " ms");
+      exec.execute(() -> fail("deadline", "the sync did not finish within " + host.limits().onceSyncDeadlineMillis() + " ms"));
       return;
     }
-    send(event("HEARTBEAT"));
+    String hb = "{\"kind\":\"HEARTBEAT\"}";
+    host.stats().bytesOut.addAndGet(hb.length());
+    link.sendText(hb);
   }
 
   // ---- incoming ----------------------------------------------------------------------------------
