@@ -157,8 +157,12 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
 
   private List<IdentityWithStatus> presence() {
     List<IdentityWithStatus> out = new ArrayList<>();
-    for (EsDocument d : replica.query(Query.pathPrefix(Layout.ROOT))) {
-      Layout.Parsed p = Layout.parse(d.path());
+    for (Replica.Entry entry : replica.entries(Query.pathPrefix(Layout.ROOT))) {
+      if (!entry.path().endsWith("/presence!")) {
+        continue;
+      }
+      EsDocument d = replica.get(entry.path(), entry.author()).orElse(null);
+      Layout.Parsed p = d == null ? null : Layout.parse(d.path());
       if (p != null && p.entityId() == null && p.part().equals("presence!") && !d.text().isEmpty()) {
         try {
           JsonNode n = JSON.readTree(d.text());
@@ -264,18 +268,23 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  /** A document of the layout changed (any thread): update that one entity, then tell listeners. */
+  /**
+   * A document of the layout changed (on the thread that stored it): update that one entity now, so
+   * reads see it at once, then tell listeners on the event thread.
+   */
   private void changed(EsDocument doc, boolean local) {
     Layout.Parsed p = Layout.parse(doc.path());
     if (p == null || closed) {
       return;
     }
+    EntityEvent ev = p.entityId() == null ? null : reload(p.author(), p.entityId(), local, true);
     events.execute(() -> {
-      if (p.entityId() != null) {
-        fire(reload(p.author(), p.entityId(), local, true));
+      if (ev != null) {
+        fire(ev);
+      } else if (p.entityId() == null && !stateListeners.isEmpty()) { // identity or presence: the state changed
+        MicrocosmState st = state();
+        stateListeners.forEach(l -> l.accept(st));
       }
-      MicrocosmState st = state();
-      stateListeners.forEach(l -> l.accept(st));
     });
   }
 
@@ -350,8 +359,8 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
   @Override
   public List<String> getCollections() {
     TreeSet<String> ids = new TreeSet<>();
-    for (EsDocument d : replica.query(Query.pathPrefix(Layout.ROOT))) {
-      Layout.Parsed p = Layout.parse(d.path());
+    for (Replica.Entry d : replica.entries(Query.pathPrefix(Layout.ROOT))) {
+      Layout.Parsed p = d.path().endsWith("/identity") ? Layout.parse(d.path()) : null;
       if (p != null && p.entityId() == null && p.part().equals("identity") && d.author().equals(p.author())) {
         ids.add(Layout.identityId(p.author()));
       }
