@@ -356,11 +356,17 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
       return NOOP;
     }
     long size = doc.attachmentSize();
-    if (size > limits.maxAttachmentBytes() || transfers.get() >= limits.maxTransfersPerConnection() * 64
-        || stats.transferBytesInFlight.addAndGet(size) > limits.maxTransferBytesTotal()) {
-      stats.transferBytesInFlight.addAndGet(-Math.min(size, limits.maxTransferBytesTotal()));
+    if (size > limits.maxAttachmentBytes() || !session.tryStartUpload()) {
       stats.closedFor("transfer_limit");
-      socket.close(1013, "attachment transfer limit reached; try again later");
+      socket.close(1013, "attachment transfer limit reached for this sync; try again later");
+      session.uploadFailed(share, doc.attachmentHash());
+      return NOOP;
+    }
+    if (stats.transferBytesInFlight.addAndGet(size) > limits.maxTransferBytesTotal()) {
+      stats.transferBytesInFlight.addAndGet(-size);
+      session.endUpload();
+      stats.closedFor("transfer_limit");
+      socket.close(1013, "server-wide attachment transfer budget reached; try again later");
       session.uploadFailed(share, doc.attachmentHash());
       return NOOP;
     }
@@ -414,6 +420,7 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
 
       private void release() {
         transfers.decrementAndGet();
+        session.endUpload();
         stats.transferBytesInFlight.addAndGet(-size);
       }
     };

@@ -341,6 +341,25 @@ public final class SyncSession {
 
   // ---- attachments (server side: uploads arriving on their own sockets) ---------------------------
 
+  private final java.util.concurrent.atomic.AtomicInteger uploadsActive = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Reserves one of this sync's attachment-upload slots (any thread); false when all are in use. */
+  public boolean tryStartUpload() {
+    while (true) {
+      int n = uploadsActive.get();
+      if (n >= host.limits().maxTransfersPerConnection()) {
+        return false;
+      }
+      if (uploadsActive.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  public void endUpload() {
+    uploadsActive.decrementAndGet();
+  }
+
   /** The replica of a share synced in this session, or null. */
   public Replica replicaFor(String share) {
     return host.shares().contains(share) ? host.replica(share) : null;
