@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code ./microcosm serve --earthstar-shares FILE} in a child JVM (the tests' classpath). */
+/**
+ * {@code ./microcosm serve --earthstar-shares FILE} in a child JVM (the tests' classpath), with the JVM
+ * options the {@code ./microcosm} launcher gives {@code serve}.
+ */
 final class ServeChild implements AutoCloseable {
   private static final Pattern READY = Pattern.compile("listening on [^:]+:(\\d+)");
   private static final double SCALE = Double.parseDouble(System.getProperty("nodenogg.timeout.scale", "4"));
@@ -25,7 +28,7 @@ final class ServeChild implements AutoCloseable {
 
   ServeChild(Path data, Path shares, Path log, String... extra) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "nodenogg.cli.Main", "serve",
+        "-Xmx256m", "-XX:+UseG1GC", "-XX:MaxNewSize=32m", "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=20", "-cp", System.getProperty("java.class.path"), "nodenogg.cli.Main", "serve",
         "--host", "127.0.0.1", "--port", "0", "--data", data.toString(), "--earthstar-shares", shares.toString()));
     cmd.addAll(List.of(extra));
     process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
