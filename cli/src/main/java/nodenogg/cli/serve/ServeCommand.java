@@ -23,6 +23,7 @@ import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
 import nodenogg.sync.server.internal.Telemetry;
 import nodenogg.sync.server.signal.SignalingServer;
+import nodenogg.sync.server.websocket.OriginPolicy;
 import nodenogg.sync.server.tracker.TrackerServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +81,48 @@ public final class ServeCommand implements Command {
     Path earthstarShares;
   }
 
+  /** Exit status when the server cannot recover (e.g. out of memory again right after shedding). */
+  static final int FATAL_EXIT = 70;
+
+  /**
+   * Threads started now, while memory is plentiful, that end the process with {@link #FATAL_EXIT}
+   * once the returned latch is counted down: one exits normally (shutdown hooks flush the store),
+   * the other halts after 15 s if that hangs. Nothing needs to be allocated when it happens.
+   */
+  private static CountDownLatch fatalExit(PrintStream err) {
+    CountDownLatch fatal = new CountDownLatch(1);
+    Thread exit = new Thread(() -> {
+      awaitQuietly(fatal);
+      System.exit(FATAL_EXIT);
+    }, "microcosm-serve-fatal-exit");
+    Thread halt = new Thread(() -> {
+      awaitQuietly(fatal);
+      try {
+        Thread.sleep(15_000);
+      } catch (InterruptedException e) {
+        // halt now
+      }
+      err.println("microcosm serve: shutdown hung; halting");
+      Runtime.getRuntime().halt(FATAL_EXIT);
+    }, "microcosm-serve-fatal-halt");
+    exit.setDaemon(true);
+    halt.setDaemon(true);
+    exit.start();
+    halt.start();
+    return fatal;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    while (true) {
+      try {
+        latch.await();
+        return;
+      } catch (InterruptedException e) {
+        // keep waiting
+      }
+    }
+  }
+
   static Options parse(String[] args, Map<String, String> env) {
     Options o = new Options();
     // the nodenogg.in server's environment: an empty value means unset, as `process.env.X || default` does
@@ -127,10 +170,16 @@ public final class ServeCommand implements Command {
         case "--port": o.port = port(v, a); break;
         case "--host": o.host = v; break;
         case "--data": o.data = Path.of(v); break;
-        case "--token": o.token = v; break;
-        case "--readonly-token": o.readOnlyToken = v; break;
-        case "--admin-token": o.adminToken = v; break;
-        case "--allowed-origins": o.origins = origins(v); break;
+        case "--token": o.token = token(v, a); break;
+        case "--readonly-token": o.readOnlyToken = token(v, a); break;
+        case "--admin-token": o.adminToken = token(v, a); break;
+        case "--allowed-origins":
+          try {
+            o.origins = OriginPolicy.parseList(v, a);
+          } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+          }
+          break;
         case "--cors-origins": o.corsOrigins = urls(v); break;
         case "--throttle-connections": o.throttleConnections = count(v, a); break;
         case "--throttle-ban-time": o.throttleBanMinutes = count(v, a); break;
@@ -162,7 +211,21 @@ public final class ServeCommand implements Command {
           throw new UsageException("unknown option " + a + "; " + USAGE);
       }
     }
+    if (o.token != null && o.token.equals(o.readOnlyToken)) {
+      throw new UsageException("--token and --readonly-token are the same: the read-only token must differ"
+          + " from the read-write one");
+    }
     return o;
+  }
+
+  /** A token option's value; an empty one (an unset variable) is refused instead of meaning "no token". */
+  private static String token(String v, String option) {
+    if (v.isBlank()) {
+      throw new UsageException(option + " is empty (is the variable unset?): give the token clients must"
+          + " present, or leave " + option + " out" + (option.equals("--token")
+              ? " to let every client write" : ""));
+    }
+    return v;
   }
 
   private static int port(String v, String what) {
@@ -234,12 +297,18 @@ public final class ServeCommand implements Command {
         : SqliteUpdateStore.openDirectory(o.data, SyncServer.defaultStoreOptions());
     EarthstarStorage esStorage = null;
     EarthstarPeer esPeer = null;
+    CountDownLatch fatal = fatalExit(err);
     SyncServer server;
     try {
       SyncServer.Builder sb = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
           .corsOrigins(o.corsOrigins).throttle(o.throttleConnections, o.throttleBanMinutes)
           .adminToken(o.adminToken).inspector(inspectorOn(o))
           .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
+          .onFatalError(e -> {
+            err.println("microcosm serve: the server cannot recover (" + e + "); exiting with "
+                + FATAL_EXIT + " so that a supervisor restarts it");
+            fatal.countDown();
+          })
           .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null));
       if (shares != null) {
         esStorage = o.memory ? EarthstarStorage.inMemory() : EarthstarStorage.open(o.data);
@@ -259,6 +328,19 @@ public final class ServeCommand implements Command {
     }
     EarthstarPeer peer = esPeer;
     EarthstarStorage peerStorage = esStorage;
+    // an OutOfMemoryError on any thread (a store or library thread too) sheds connections like one on ours
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+      if (e instanceof OutOfMemoryError) {
+        server.outOfMemory((OutOfMemoryError) e);
+      }
+      if (previous != null) {
+        previous.uncaughtException(thread, e);
+      } else {
+        err.println("Exception in thread \"" + thread.getName() + "\" " + e);
+        e.printStackTrace(err);
+      }
+    });
     SignalingServer signal;
     TrackerServer tracker;
     try {
