@@ -11,6 +11,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
+import nodenogg.earthstar.EarthstarPeer;
+import nodenogg.earthstar.EarthstarStorage;
+import nodenogg.earthstar.SyncLimits;
 import nodenogg.cli.log.CliLogging;
 import nodenogg.cli.log.LogConfig;
 import nodenogg.persistence.InMemoryUpdateStore;
@@ -40,7 +43,13 @@ public final class ServeCommand implements Command {
   static final String USAGE = "usage: microcosm serve [--port N] [--host H] [--data DIR | --memory] [--token T]"
       + " [--readonly-token T] [--admin-token T] [--allowed-origins O1,O2] [--cors-origins O1,O2]"
       + " [--throttle-connections N] [--throttle-ban-time MINUTES] [--log-level error|warn|info|debug|trace]"
-      + " [--log-format text|json] [--signal-port N] [--tracker-port N] [--max-message-bytes N]";
+      + " [--log-format text|json] [--signal-port N] [--tracker-port N] [--max-message-bytes N]"
+      + " [--earthstar-shares FILE]\n"
+      + "  --earthstar-shares FILE  also serve Earthstar (es.5, v10 sync) on /earthstar/ for the shares listed in FILE,\n"
+      + "                           a JSON array of share addresses (earthstar's known_shares.json); documents are kept\n"
+      + "                           in --data (earthstar.db) or in memory with --memory. Earthstar has no read access\n"
+      + "                           control: anyone who knows a share's address can read it (writing needs its secret).\n"
+      + "                           The server only ever answers for the shares in FILE.";
 
   /** The nodenogg.in server's CORS default when {@code ALLOWED_DOMAINS} is unset. */
   static final List<String> DEFAULT_CORS_ORIGINS = List.of("https://nodenogg.in");
@@ -69,6 +78,7 @@ public final class ServeCommand implements Command {
     Integer signalPort;
     Integer trackerPort;
     int maxMessageBytes = 16 * 1024 * 1024;
+    Path earthstarShares;
   }
 
   /** Exit status when the server cannot recover (e.g. out of memory again right after shedding). */
@@ -189,6 +199,7 @@ public final class ServeCommand implements Command {
           break;
         case "--signal-port": o.signalPort = port(v, a); break;
         case "--tracker-port": o.trackerPort = port(v, a); break;
+        case "--earthstar-shares": o.earthstarShares = Path.of(v); break;
         case "--max-message-bytes":
           try {
             o.maxMessageBytes = Integer.parseInt(v);
@@ -281,12 +292,15 @@ public final class ServeCommand implements Command {
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     Options o = parse(args, System.getenv());
     CliLogging.configure(logConfig(o, err));
+    List<String> shares = o.earthstarShares == null ? null : EarthstarShares.read(o.earthstarShares);
     UpdateStore store = o.memory ? new InMemoryUpdateStore()
         : SqliteUpdateStore.openDirectory(o.data, SyncServer.defaultStoreOptions());
+    EarthstarStorage esStorage = null;
+    EarthstarPeer esPeer = null;
     CountDownLatch fatal = fatalExit(err);
     SyncServer server;
     try {
-      server = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
+      SyncServer.Builder sb = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
           .corsOrigins(o.corsOrigins).throttle(o.throttleConnections, o.throttleBanMinutes)
           .adminToken(o.adminToken).inspector(inspectorOn(o))
           .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
@@ -295,11 +309,25 @@ public final class ServeCommand implements Command {
                 + FATAL_EXIT + " so that a supervisor restarts it");
             fatal.countDown();
           })
-          .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null)).build().start();
+          .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null));
+      if (shares != null) {
+        esStorage = o.memory ? EarthstarStorage.inMemory() : EarthstarStorage.open(o.data);
+        esPeer = new EarthstarPeer(esStorage, shares, SyncLimits.defaults());
+        sb.earthstar(esPeer);
+      }
+      server = sb.build().start();
     } catch (Exception e) {
       store.close();
+      if (esPeer != null) {
+        esPeer.close();
+      }
+      if (esStorage != null) {
+        esStorage.close();
+      }
       throw e;
     }
+    EarthstarPeer peer = esPeer;
+    EarthstarStorage peerStorage = esStorage;
     // an OutOfMemoryError on any thread (a store or library thread too) sheds connections like one on ours
     Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
@@ -339,6 +367,10 @@ public final class ServeCommand implements Command {
         tracker.close();
       }
       server.close();
+      if (peer != null) {
+        peer.close();
+        peerStorage.close();
+      }
     };
     // SIGTERM / SIGINT: a graceful stop and exit 0 (the JVM's own handler would exit 143 / 130)
     boolean handled = ShutdownSignals.install(name -> {
@@ -354,7 +386,9 @@ public final class ServeCommand implements Command {
         + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, WebTorrent tracker /announce, GET /status,"
         + " GET /metrics" + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
         + (signal != null ? "; signalling also on port " + signal.port() : "")
-        + (tracker != null ? "; tracker also on port " + tracker.port() : ""));
+        + (tracker != null ? "; tracker also on port " + tracker.port() : "")
+        + (peer != null ? "; Earthstar /earthstar/ for " + shares.size() + " share(s)"
+            + (o.memory ? " in memory" : " in " + o.data.toAbsolutePath().resolve("earthstar.db")) : ""));
     out.flush();
     summary(o, server, signal, tracker, handled);
     stopRequested.await();
