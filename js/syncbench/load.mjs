@@ -104,6 +104,7 @@ async function fanout () {
   const clients = await openAll(specs, Number(args.parallel ?? 50), make)
   const joinMs = performance.now() - t0
   let sent = 0; let sentMeasured = 0; let bytesSent = 0
+  const ackLatencies = [] // SyncStatus after each insert sent in the window (FIFO per client)
   const begin = performance.now()
   let cpu0 = NaN; let wall0 = 0; let own0 = null; let measuring = false
   let cursor = 0
@@ -113,6 +114,7 @@ async function fanout () {
       const elapsed = now - begin
       if (!measuring && elapsed >= warmup) {
         measuring = true; cpu0 = cpuSeconds(pid); wall0 = now; own0 = process.cpuUsage()
+        for (const c of clients) { c.updateMessages0 = c.updateMessages; c.ackLatencies = ackLatencies }
       }
       if (elapsed >= warmup + duration) { resolve(); return }
       const due = Math.floor(elapsed / 1000 * rate) - sent
@@ -131,6 +133,8 @@ async function fanout () {
   })
   const wall = (performance.now() - wall0) / 1000
   const cpu = cpuSeconds(pid) - cpu0
+  let updateMessages = 0
+  for (const c of clients) updateMessages += c.updateMessages - c.updateMessages0
   const own = process.cpuUsage(own0)
   const rss = rssKiB(pid)
   // drain: let in-flight updates arrive (bounded)
@@ -139,6 +143,9 @@ async function fanout () {
   const lost = [...pending.values()].filter(e => e.measured).length
   const delivered = sentMeasured - lost
   latencies.sort((a, b) => a - b)
+  ackLatencies.sort((a, b) => a - b)
+  // deliveries in the window: every record reaches every other client of its room
+  const deliveriesInWindow = sentMeasured * (n / rooms - 1)
   for (const c of clients) c.close()
   done({
     scenario: 'fanout', ok: lost === 0 && errors.length === 0 && pending.size === 0 && duplicates === 0 && dupOrUnknown === 0,
@@ -149,7 +156,11 @@ async function fanout () {
     p90: round(pct(latencies, 90)), p95: round(pct(latencies, 95)), p999: round(pct(latencies, 99.9)),
     serverCpuPct: round(cpu / wall * 100, 1), serverRssMiB: round(rss / 1024, 1),
     loadgenCpuPct: round((own.user + own.system) / 1e4 / wall, 1), joinAllMs: round(joinMs, 0),
-    bytesSent
+    bytesSent,
+    // update messages received by all clients in the measured window per delivered update (lower =
+    // more merged); the window's messages include a few deliveries of warm-up records (small bias)
+    updateMessages, updateMsgsPerDelivery: round(updateMessages / deliveriesInWindow, 4),
+    ackP50: round(pct(ackLatencies, 50)), ackP99: round(pct(ackLatencies, 99)), acks: ackLatencies.length
   })
 }
 
