@@ -76,6 +76,10 @@ public final class ServerDocument {
   private volatile boolean failed;
   private volatile long approxBytes; // sum of the update bytes loaded and applied: the document's weight
   private List<byte[]> outbox; // applied updates waiting for the next broadcast; null when none
+  private long outboxBytes; // their total size
+  private int outboxDeferrals; // times the flush let newer queued tasks run first
+  private static final int MAX_FLUSH_DEFERRALS = 4;
+  private static final long MAX_MERGED_BYTES = 1 << 20; // as Hocuspocus's flushMaxBytes
 
   /** Per-peer awareness state: the client id it is bound to, and its rate limit. Executor only. */
   private static final class Member {
@@ -500,17 +504,29 @@ public final class ServerDocument {
     if (box == null) {
       box = new ArrayList<>(4);
       outbox = box;
+      outboxBytes = 0;
+      outboxDeferrals = 0;
       exec.execute(this::flushBroadcast);
     }
     box.add(update);
+    outboxBytes += update.length;
   }
 
   private void flushBroadcast() {
     List<byte[]> batch = outbox;
-    outbox = null;
     if (batch == null || failed) {
+      outbox = null;
       return; // a failed document's peers are being aborted; they resync
     }
+    // Tasks that arrived after this flush was queued (another event loop's reads of the same turn,
+    // usually more updates) run first, a few times at most and up to a byte cap: their updates join
+    // this message instead of making their own. Nothing waits for time, only for work already queued.
+    if (outboxDeferrals < MAX_FLUSH_DEFERRALS && outboxBytes < MAX_MERGED_BYTES && exec.hasQueued()) {
+      outboxDeferrals++;
+      exec.execute(this::flushBroadcast);
+      return;
+    }
+    outbox = null;
     DocPeer[] targets = peers;
     if (batch.size() > 1) {
       try {

@@ -166,6 +166,29 @@ class ServerDocumentOrderTest {
   }
 
   @Test
+  void updatesQueuedBehindThePendingFlushJoinItsMessage() throws Exception {
+    // another event loop's reads land on the executor after the flush was queued: they are merged too
+    Peer sender = join();
+    Peer other = join();
+    byte[] a = textInsert(1, "a");
+    byte[] b = textInsert(2, "b");
+    byte[] c = textInsert(3, "c");
+    onExec(() -> {
+      doc.applyUpdate(sender, a, ok -> { });
+      doc.executor().execute(() -> doc.applyUpdate(sender, b, ok -> { }));
+      doc.executor().execute(() -> doc.applyUpdate(sender, c, ok -> { }));
+    });
+    await("broadcast", () -> other.updates.size() >= 1);
+    onExec(() -> { });
+    assertEquals(1, other.updates.size(), "one message for the three updates");
+    // the engine's mergeUpdates (byte-identical to Yjs's: crdt UpdateFunctionsInteropTest)
+    assertArrayEquals(Updates.mergeUpdates(List.of(a, b, c)), other.updates.get(0));
+    Doc check = new Doc();
+    Updates.applyUpdate(check, other.updates.get(0));
+    assertEquals(3, check.getText("t").length());
+  }
+
+  @Test
   void aFailedAppendAcknowledgesNothingAndAbortsEveryPeer() throws Exception {
     Peer sender = join();
     Peer other = join();
@@ -252,7 +275,9 @@ class ServerDocumentOrderTest {
     Peer sender = join();
     onExec(() -> doc.applyUpdate(sender, textInsert(1, "x"), ok -> { }));
     store.pending.take().completeExceptionally(new java.io.UncheckedIOException(new java.io.IOException("disk full")));
-    await("failed", doc::failed);
+    // fail() sets the flag before it tells the registry: wait for both (the assertion raced before)
+    await("failed", () -> doc.failed() && failures.get() > 0);
+    onExec(() -> { });
     assertEquals(1, failures.get(), "the registry is told once");
     Peer late = new Peer();
     AtomicInteger joined = new AtomicInteger();
