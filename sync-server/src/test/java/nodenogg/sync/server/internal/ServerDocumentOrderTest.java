@@ -304,15 +304,15 @@ class ServerDocumentOrderTest {
     Peer sender = join();
     onExec(() -> doc.applyUpdate(sender, textInsert(1, "x"), ok -> { }));
     store.pending.take().completeExceptionally(new java.io.UncheckedIOException(new java.io.IOException("disk full")));
-    // fail() sets the flag before it tells the registry: wait for both (the assertion raced before)
-    await("failed", () -> doc.failed() && failures.get() > 0);
-    onExec(() -> { });
-    assertEquals(1, failures.get(), "the registry is told once");
+    await("failed", doc::failed);
+    // fail() sets the flag, logs, aborts the peers, then tells the registry: wait for the callback
+    await("the registry is told", () -> failures.get() > 0);
     Peer late = new Peer();
     AtomicInteger joined = new AtomicInteger();
     doc.join(late, false, joined::incrementAndGet);
     await("the late peer is aborted", () -> late.aborted != null);
     onExec(() -> { });
     assertEquals(0, joined.get(), "it never joined");
+    assertEquals(1, failures.get(), "the registry is told once");
   }
 }
