@@ -58,7 +58,9 @@ public final class Schema {
   /** The database's schema version; 0 when the store's tables do not exist yet. */
   public static int version(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT to_regclass('nodenogg_schema_version') IS NOT NULL")) {
+        // an MVCC read of the catalog (not to_regclass, whose cache may predate a concurrent migration)
+        ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+            + " ON n.oid = c.relnamespace WHERE c.relname = 'nodenogg_schema_version' AND n.nspname = current_schema())")) {
       rs.next();
       if (!rs.getBoolean(1)) {
         return 0;
