@@ -22,7 +22,7 @@ public final class Main {
     COMMANDS.put("import", new String[] {"nodenogg.cli.microcosm.ImportCommand",
         "turn JSON entities or the web app's JSON export (--format app-json) into a base64 Yjs update, or import an E3 document (--from e3)"});
     COMMANDS.put("store", new String[] {"nodenogg.cli.store.StoreCommand",
-        "administer a SQLite update store: list|dump|compact|check|import --data DIR"});
+        "administer an update store: list|dump|compact|check|import --data DIR | --postgres JDBC_URL"});
     COMMANDS.put("example", new String[] {"nodenogg.cli.ExampleCommand",
         "run a program from examples/: example NAME [args] (example alone lists them)"});
     COMMANDS.put("bench", new String[] {"nodenogg.cli.bench.BenchCommand",

@@ -15,6 +15,7 @@ import nodenogg.cli.log.CliLogging;
 import nodenogg.cli.log.LogConfig;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.postgres.PostgresUpdateStore;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
@@ -38,7 +39,8 @@ public final class ServeCommand implements Command {
   static final String USAGE = "usage: microcosm serve [--port N] [--host H] [--data DIR | --memory] [--token T]"
       + " [--readonly-token T] [--admin-token T] [--allowed-origins O1,O2] [--cors-origins O1,O2]"
       + " [--throttle-connections N] [--throttle-ban-time MINUTES] [--log-level error|warn|info|debug|trace]"
-      + " [--log-format text|json] [--signal-port N] [--max-message-bytes N]";
+      + " [--log-format text|json] [--signal-port N] [--max-message-bytes N]"
+      + " [--postgres jdbc:postgresql://HOST:PORT/DB] [--instance-id ID]";
 
   /** The nodenogg.in server's CORS default when {@code ALLOWED_DOMAINS} is unset. */
   static final List<String> DEFAULT_CORS_ORIGINS = List.of("https://nodenogg.in");
@@ -66,6 +68,10 @@ public final class ServeCommand implements Command {
     LogConfig.Format logFormat = LogConfig.Format.TEXT;
     Integer signalPort;
     int maxMessageBytes = 16 * 1024 * 1024;
+    /** --postgres: the shared PostgreSQL update store (instead of SQLite under --data). */
+    String postgres;
+    /** --instance-id: this instance's name in a cluster (default: generated). */
+    String instanceId;
   }
 
   static Options parse(String[] args, Map<String, String> env) {
@@ -137,6 +143,19 @@ public final class ServeCommand implements Command {
           }
           break;
         case "--signal-port": o.signalPort = port(v, a); break;
+        case "--postgres":
+          if (!v.startsWith("jdbc:postgresql:")) {
+            throw new UsageException("--postgres needs a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE"
+                + "[?user=U&password=P]), got '" + v + "'");
+          }
+          o.postgres = v;
+          break;
+        case "--instance-id":
+          if (v.isEmpty() || v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+            throw new UsageException("--instance-id must be 1 to 255 bytes of UTF-8, got '" + v + "'");
+          }
+          o.instanceId = v;
+          break;
         case "--max-message-bytes":
           try {
             o.maxMessageBytes = Integer.parseInt(v);
@@ -147,6 +166,9 @@ public final class ServeCommand implements Command {
         default:
           throw new UsageException("unknown option " + a + "; " + USAGE);
       }
+    }
+    if (o.memory && o.postgres != null) {
+      throw new UsageException("--memory and --postgres exclude each other; " + USAGE);
     }
     return o;
   }
@@ -216,6 +238,7 @@ public final class ServeCommand implements Command {
     Options o = parse(args, System.getenv());
     CliLogging.configure(logConfig(o, err));
     UpdateStore store = o.memory ? new InMemoryUpdateStore()
+        : o.postgres != null ? PostgresUpdateStore.open(o.postgres, SyncServer.defaultPostgresOptions(o.instanceId))
         : SqliteUpdateStore.openDirectory(o.data, SyncServer.defaultStoreOptions());
     SyncServer server;
     try {
@@ -245,8 +268,8 @@ public final class ServeCommand implements Command {
     // any other way out (SIGHUP, System.exit elsewhere) still flushes the store
     Thread hook = new Thread(shutdown, "microcosm-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    String where = o.memory ? "in memory" : "data in " + SqliteUpdateStore.class.getSimpleName() + " "
-        + o.data.toAbsolutePath().resolve("microcosm.db");
+    String where = o.memory ? "in memory" : o.postgres != null ? "data in PostgreSQL " + ((PostgresUpdateStore) store).url()
+        : "data in " + SqliteUpdateStore.class.getSimpleName() + " " + o.data.toAbsolutePath().resolve("microcosm.db");
     out.println("microcosm serve: listening on " + o.host + ":" + server.port()
         + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, GET /status, GET /metrics"
         + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
@@ -278,8 +301,9 @@ public final class ServeCommand implements Command {
         .addKeyValue("host", o.host)
         .addKeyValue("port", server.port())
         .addKeyValue("signal_port", signal == null ? "-" : String.valueOf(signal.port()))
-        .addKeyValue("store", o.memory ? "memory" : "sqlite")
-        .addKeyValue("data", o.memory ? "-" : o.data.toAbsolutePath().resolve("microcosm.db").toString())
+        .addKeyValue("store", o.memory ? "memory" : o.postgres != null ? "postgresql" : "sqlite")
+        .addKeyValue("data", o.memory ? "-" : o.postgres != null ? "(PostgreSQL)"
+            : o.data.toAbsolutePath().resolve("microcosm.db").toString())
         .addKeyValue("token", o.token == null ? "none (every client read-write)" : "set")
         .addKeyValue("readonly_token", o.readOnlyToken == null ? "none" : "set")
         .addKeyValue("admin_token", o.adminToken == null ? "none (/metrics and /status open)" : "set")

@@ -24,6 +24,8 @@ import nodenogg.crdt.sync.SyncDocument;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.UpdateFormat;
 import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.postgres.PostgresStoreOptions;
+import nodenogg.persistence.postgres.PostgresUpdateStore;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.persistence.sqlite.StoreOptions;
 import nodenogg.sync.server.internal.ConnectionThrottle;
@@ -273,6 +275,9 @@ public final class SyncServer implements AutoCloseable {
     if (s instanceof InMemoryUpdateStore) {
       return "memory";
     }
+    if (s instanceof PostgresUpdateStore) {
+      return "postgresql";
+    }
     return s.getClass().getSimpleName();
   }
 
@@ -380,6 +385,15 @@ public final class SyncServer implements AutoCloseable {
    */
   public static StoreOptions defaultStoreOptions() {
     return StoreOptions.defaults().withCommitWindow(Duration.ofMillis(2));
+  }
+
+  /**
+   * The PostgreSQL store options {@code ./microcosm serve --postgres} uses: {@link PostgresStoreOptions#defaults()}
+   * (appends wait up to 60 s, unacknowledged, while the database is unreachable) with a 2 ms group-commit
+   * window, each row marked with the instance that received it.
+   */
+  public static PostgresStoreOptions defaultPostgresOptions(String instanceId) {
+    return PostgresStoreOptions.defaults().withCommitWindow(Duration.ofMillis(2)).withInstanceId(instanceId);
   }
 
   /** Configuration; every setting has a safe default. Not thread-safe. */
