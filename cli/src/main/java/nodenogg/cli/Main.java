@@ -27,6 +27,10 @@ public final class Main {
         "run a program from examples/: example NAME [args] (example alone lists them)"});
     COMMANDS.put("bench", new String[] {"nodenogg.cli.bench.BenchCommand",
         "replay editing traces: bench trace FILE [--runs N]"});
+    // in the optional webrtc-peer module (native WebRTC): on the class path when ./microcosm runs it
+    COMMANDS.put("peer", new String[] {"nodenogg.webrtc.cli.PeerCommand",
+        "join a y-webrtc room as a peer: --signal ws://HOST:PORT/signal --room ROOM [--password P] [--print] [--note TEXT] [--seconds N]",
+        "it is in the optional webrtc-peer module; ./microcosm puts webrtc-peer/target/microcosm-peer.jar on the class path"});
   }
 
   private Main() {}
@@ -60,7 +64,8 @@ public final class Main {
     try {
       command = (Command) Class.forName(entry[0]).getDeclaredConstructor().newInstance();
     } catch (ClassNotFoundException e) {
-      err.println("microcosm: '" + args[0] + "' is not available in this build");
+      err.println("microcosm: '" + args[0] + "' is not available in this build"
+          + (entry.length > 2 ? ": " + entry[2] : ""));
       return 1;
     } catch (ReflectiveOperationException e) {
       err.println("microcosm: cannot start '" + args[0] + "': " + e);
