@@ -28,6 +28,7 @@ import nodenogg.persistence.postgres.PostgresStoreOptions;
 import nodenogg.persistence.postgres.PostgresUpdateStore;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.persistence.sqlite.StoreOptions;
+import nodenogg.sync.server.cluster.RedisCluster;
 import nodenogg.sync.server.internal.ConnectionThrottle;
 import nodenogg.sync.server.internal.DocumentRegistry;
 import nodenogg.sync.server.internal.HocuspocusHandler;
@@ -102,6 +103,9 @@ public final class SyncServer implements AutoCloseable {
     this.hooks = new ObservingHooks(b.hooks, telemetry);
     Supplier<SyncDocument> factory = b.documentFactory;
     this.registry = new DocumentRegistry(pool, store, hooks, () -> new TimedDocument(factory.get(), telemetry));
+    if (b.cluster != null) {
+      registry.cluster(b.cluster.fanout());
+    }
     ServerContext ctx = new ServerContext(registry, hooks, pool, b.preAuthMaxBytes, b.preAuthMaxMessages,
         b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth);
     this.hocuspocus = new HocuspocusHandler(ctx);
@@ -251,11 +255,23 @@ public final class SyncServer implements AutoCloseable {
       connections.put(p.label, telemetry.openConnections(p));
     }
     long last = telemetry.lastCommitMillis();
+    ServerStatus.Database db = null;
+    if (b.store instanceof PostgresUpdateStore) {
+      PostgresUpdateStore.Health h = ((PostgresUpdateStore) b.store).health();
+      db = new ServerStatus.Database(h.ok(), h.problem(), h.ok() ? null : Instant.ofEpochMilli(h.sinceMillis()), h.queued());
+    }
     ServerStatus.Store st = new ServerStatus.Store(storeKind(), telemetry.storeHealthy(),
         last == 0 ? null : Instant.ofEpochMilli(last), telemetry.storeQueueDepth(), telemetry.storeCommits(),
-        telemetry.storeFailures());
+        telemetry.storeFailures(), db);
+    ServerStatus.Cluster cl = null;
+    if (b.cluster != null) {
+      RedisCluster.Status c = b.cluster.status();
+      cl = new ServerStatus.Cluster(c.instanceId(), c.redis(), c.redisConnected(), c.redisProblem(),
+          c.redisConnected() ? null : Instant.ofEpochMilli(c.redisDownSince()), c.documentsOpenHere(), c.published(),
+          c.received(), c.dropped(), c.resyncs());
+    }
     return new ServerStatus(NAME, VERSION, Instant.ofEpochMilli(telemetry.startedMillis()),
-        telemetry.uptimeSeconds(), connections, registry.loaded().size(), st, signallingRooms());
+        telemetry.uptimeSeconds(), connections, registry.loaded().size(), st, signallingRooms(), cl);
   }
 
   /** The {@code GET /metrics} body (Prometheus text format 0.0.4). */
@@ -358,6 +374,9 @@ public final class SyncServer implements AutoCloseable {
     if (b.closeStore) {
       b.store.close();
     }
+    if (b.cluster != null) {
+      b.cluster.close();
+    }
     LOG.info("sync server stopped: store flushed ({} durable updates since start, {} failed)",
         telemetry.storeCommits(), telemetry.storeFailures());
   }
@@ -420,6 +439,7 @@ public final class SyncServer implements AutoCloseable {
     private long throttleBanMinutes = 5;
     private String adminToken;
     private boolean inspector = true;
+    private RedisCluster cluster;
 
     /** Interface to bind; default 127.0.0.1 (use 0.0.0.0 to serve the network). */
     public Builder host(String host) {
@@ -562,6 +582,15 @@ public final class SyncServer implements AutoCloseable {
      */
     public Builder inspector(boolean on) {
       this.inspector = on;
+      return this;
+    }
+
+    /**
+     * Makes this server one instance of a cluster: documents, y-websocket rooms and signalling topics fan out
+     * to the other instances on the cluster's Redis (see {@code docs/scale-out.md}). The server closes it.
+     */
+    public Builder cluster(RedisCluster cluster) {
+      this.cluster = Objects.requireNonNull(cluster);
       return this;
     }
 

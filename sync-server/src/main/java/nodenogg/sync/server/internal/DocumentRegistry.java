@@ -38,6 +38,7 @@ public final class DocumentRegistry {
   private final SyncServerHooks hooks;
   private final Supplier<SyncDocument> factory;
   private final Map<String, Slot> docs = new HashMap<>();
+  private volatile ClusterHooks cluster = ClusterHooks.NONE;
 
   private static final class Slot {
     final CompletableFuture<ServerDocument> ready = new CompletableFuture<>();
@@ -50,6 +51,11 @@ public final class DocumentRegistry {
     this.store = store;
     this.hooks = hooks;
     this.factory = factory;
+  }
+
+  /** Connects every document loaded from now on to the other instances of a cluster. */
+  public void cluster(ClusterHooks hooks) {
+    this.cluster = hooks;
   }
 
   /** Takes a reference to the named document, loading it if needed. Pair with {@link #release}. */
@@ -92,8 +98,15 @@ public final class DocumentRegistry {
       } catch (RuntimeException e) {
         LOG.warn("onLoad hook threw", e);
       }
-      slot.ready.complete(sd);
-      maybeUnload(name); // every user may have left while it loaded
+      sd.cluster(cluster);
+      // in a cluster, clients get the document once the instances that have it open sent their state
+      cluster.opened(sd).whenComplete((v, e) -> {
+        if (e != null) {
+          LOG.warn("initial sync of '{}' with other instances failed ({}); serving the stored state", name, e.toString());
+        }
+        slot.ready.complete(sd);
+        maybeUnload(name); // every user may have left while it loaded
+      });
     } catch (RuntimeException e) {
       LOG.error("loading document '{}' failed", name, e);
       synchronized (docs) {
@@ -136,6 +149,7 @@ public final class DocumentRegistry {
       unloaded = d;
     }
     LOG.debug("unloaded document '{}'", name);
+    cluster.closed(unloaded);
     try {
       hooks.onUnload(unloaded.name());
     } catch (RuntimeException e) {

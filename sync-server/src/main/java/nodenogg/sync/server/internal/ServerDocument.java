@@ -34,6 +34,13 @@ public final class ServerDocument {
   private static final CompletableFuture<?> DONE = CompletableFuture.completedFuture(null);
   private static final DocPeer[] NO_PEERS = {};
   private static final long[] NO_IDS = {};
+  /** Transaction and awareness origin of what other instances sent over Redis: broadcast here, never stored or re-published. */
+  public static final Object REMOTE = new Object() {
+    @Override
+    public String toString() {
+      return "redis";
+    }
+  };
 
   private final String name;
   private final SyncDocument doc;
@@ -51,6 +58,7 @@ public final class ServerDocument {
   private volatile boolean failed;
   private byte[] emitted; // the update the document emitted during the current apply
   private List<byte[]> outbox; // applied updates waiting for the next broadcast; null when none
+  private volatile ClusterHooks cluster = ClusterHooks.NONE;
 
   ServerDocument(String name, SyncDocument doc, SerialExecutor exec, UpdateStore store, SyncServerHooks hooks,
       long awarenessClientId, Runnable onIdle) {
@@ -68,7 +76,15 @@ public final class ServerDocument {
       for (DocPeer p : peers) {
         p.sendAwareness(msg);
       }
+      if (origin != REMOTE) {
+        cluster.localAwareness(this, msg);
+      }
     });
+  }
+
+  /** Connects this document to the other instances of a cluster (set once, before clients join). */
+  void cluster(ClusterHooks hooks) {
+    this.cluster = hooks;
   }
 
   public String name() {
@@ -215,11 +231,16 @@ public final class ServerDocument {
     byte[] effective = emitted != null ? emitted : update;
     emitted = null;
     if (!changed) {
-      afterWrites(() -> ack.accept(true));
+      if (cluster.sharesStore() && update.length > 2) {
+        afterWrites(() -> makeDurable(ack));
+      } else {
+        afterWrites(() -> ack.accept(true));
+      }
       return;
     }
     safe(() -> hooks.onChange(name, update));
     queueBroadcast(effective); // peers see it now; the sender's ack waits for the store
+    cluster.localUpdate(this, effective);
     boolean earlierPending = inFlight > 0;
     inFlight++;
     CompletableFuture<?> f;
@@ -237,6 +258,81 @@ public final class ServerDocument {
     } else {
       f.whenComplete((r, e) -> exec.execute(() -> stored(update, ack, e)));
     }
+  }
+
+  /**
+   * In a cluster, a client's update that changed nothing here may carry changes this instance got from
+   * another instance over Redis and that instance never stored (it died before its commit) — e.g. the
+   * resync of a client that wrote them there and failed over to here. Before acknowledging, whatever
+   * this document holds beyond the store's version (and its delete set) is appended, unless the store
+   * already covers it, so an acknowledgement always means "durable", whichever instance stored it.
+   */
+  private void makeDurable(Consumer<Boolean> ack) {
+    inFlight++;
+    cluster.blocking().execute(() -> {
+      byte[] stored = null;
+      Throwable error = null;
+      try {
+        stored = store.version(name);
+      } catch (RuntimeException e) {
+        error = e;
+      }
+      byte[] version = stored;
+      Throwable err = error;
+      exec.execute(() -> {
+        if (err != null || failed) {
+          inFlight--;
+          if (err != null) {
+            LOG.warn("cannot read the stored version of '{}' ({}); the change stays unacknowledged", name, err.toString());
+          }
+          if (idle()) {
+            onIdle.run();
+          }
+          return;
+        }
+        byte[] missing = doc.diff(version);
+        if (missing.length <= 2) { // [0 structs, 0 deletions]: the store has everything
+          inFlight--;
+          ack.accept(true);
+          if (idle()) {
+            onIdle.run();
+          }
+          return;
+        }
+        CompletableFuture<?> f;
+        try {
+          f = store.append(name, missing);
+        } catch (RuntimeException e) {
+          f = CompletableFuture.failedFuture(e);
+        }
+        lastWrite = f;
+        f.whenComplete((r, e) -> exec.execute(() -> stored(missing, ack, e)));
+      });
+    });
+  }
+
+  /**
+   * Applies an update another instance published (on the executor): broadcast to this instance's
+   * peers, never stored here (the instance its client sent it to stores it) nor published again.
+   *
+   * @throws RuntimeException for a malformed update (nothing applied)
+   */
+  public void applyRemote(byte[] update) {
+    if (failed) {
+      return;
+    }
+    emitted = null;
+    boolean changed = doc.apply(update, REMOTE);
+    byte[] effective = emitted != null ? emitted : update;
+    emitted = null;
+    if (changed) {
+      queueBroadcast(effective);
+    }
+  }
+
+  /** Applies awareness states of another instance's clients (on the executor); throws on malformed bytes. */
+  public void applyRemoteAwareness(byte[] update) {
+    awareness.applyUpdate(update, REMOTE);
   }
 
   private static Throwable errorOf(CompletableFuture<?> done) {
