@@ -15,7 +15,9 @@ import nodenogg.cli.log.CliLogging;
 import nodenogg.cli.log.LogConfig;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.postgres.CompactionLock;
 import nodenogg.persistence.postgres.PostgresUpdateStore;
+import nodenogg.sync.server.cluster.RedisCluster;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
@@ -40,7 +42,7 @@ public final class ServeCommand implements Command {
       + " [--readonly-token T] [--admin-token T] [--allowed-origins O1,O2] [--cors-origins O1,O2]"
       + " [--throttle-connections N] [--throttle-ban-time MINUTES] [--log-level error|warn|info|debug|trace]"
       + " [--log-format text|json] [--signal-port N] [--max-message-bytes N]"
-      + " [--postgres jdbc:postgresql://HOST:PORT/DB] [--instance-id ID]";
+      + " [--redis redis://HOST:PORT [--postgres jdbc:postgresql://HOST:PORT/DB] [--instance-id ID]]";
 
   /** The nodenogg.in server's CORS default when {@code ALLOWED_DOMAINS} is unset. */
   static final List<String> DEFAULT_CORS_ORIGINS = List.of("https://nodenogg.in");
@@ -72,6 +74,8 @@ public final class ServeCommand implements Command {
     String postgres;
     /** --instance-id: this instance's name in a cluster (default: generated). */
     String instanceId;
+    /** --redis: join the cluster on this Redis (fan-out to the other instances). */
+    URI redis;
   }
 
   static Options parse(String[] args, Map<String, String> env) {
@@ -149,6 +153,16 @@ public final class ServeCommand implements Command {
                 + "[?user=U&password=P]), got '" + v + "'");
           }
           o.postgres = v;
+          break;
+        case "--redis":
+          try {
+            o.redis = new URI(v);
+          } catch (java.net.URISyntaxException e) {
+            throw new UsageException("--redis needs a URL redis://HOST:PORT, got '" + v + "'");
+          }
+          if (!"redis".equals(o.redis.getScheme()) || o.redis.getHost() == null) {
+            throw new UsageException("--redis needs a URL redis://HOST:PORT, got '" + v + "'");
+          }
           break;
         case "--instance-id":
           if (v.isEmpty() || v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
@@ -237,18 +251,43 @@ public final class ServeCommand implements Command {
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     Options o = parse(args, System.getenv());
     CliLogging.configure(logConfig(o, err));
-    UpdateStore store = o.memory ? new InMemoryUpdateStore()
-        : o.postgres != null ? PostgresUpdateStore.open(o.postgres, SyncServer.defaultPostgresOptions(o.instanceId))
-        : SqliteUpdateStore.openDirectory(o.data, SyncServer.defaultStoreOptions());
+    RedisCluster cluster = null;
+    if (o.redis != null) {
+      RedisCluster.Builder cb = RedisCluster.builder(o.redis).sharedStore(o.postgres != null);
+      if (o.instanceId != null) {
+        cb.instanceId(o.instanceId);
+      }
+      cluster = cb.connect();
+    }
+    UpdateStore store;
+    try {
+      String id = cluster != null ? cluster.instanceId() : o.instanceId;
+      store = o.memory ? new InMemoryUpdateStore()
+          : o.postgres != null ? PostgresUpdateStore.open(o.postgres, SyncServer.defaultPostgresOptions(id)
+              .withCompactionLock(cluster != null ? cluster.compactionLock() : CompactionLock.NONE))
+          : SqliteUpdateStore.openDirectory(o.data, SyncServer.defaultStoreOptions());
+    } catch (RuntimeException e) {
+      if (cluster != null) {
+        cluster.close();
+      }
+      throw e;
+    }
     SyncServer server;
     try {
-      server = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
+      SyncServer.Builder sb = SyncServer.builder();
+      if (cluster != null) {
+        sb.cluster(cluster);
+      }
+      server = sb.host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
           .corsOrigins(o.corsOrigins).throttle(o.throttleConnections, o.throttleBanMinutes)
           .adminToken(o.adminToken).inspector(inspectorOn(o))
           .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
           .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null)).build().start();
     } catch (Exception e) {
       store.close();
+      if (cluster != null) {
+        cluster.close();
+      }
       throw e;
     }
     SignalingServer signal = o.signalPort == null ? null : SignalingServer.start(o.host, o.signalPort, o.origins);
@@ -273,7 +312,8 @@ public final class ServeCommand implements Command {
     out.println("microcosm serve: listening on " + o.host + ":" + server.port()
         + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, GET /status, GET /metrics"
         + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
-        + (signal != null ? "; signalling also on port " + signal.port() : ""));
+        + (signal != null ? "; signalling also on port " + signal.port() : "")
+        + (cluster != null ? "; instance " + cluster.instanceId() + " of the cluster on " + cluster.status().redis() : ""));
     out.flush();
     summary(o, server, signal, handled);
     stopRequested.await();

@@ -110,6 +110,10 @@ class ServeCommandTest {
     assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--postgres", "jdbc:postgresql://db/nn",
         "--memory"}, Map.of()));
     assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--instance-id", ""}, Map.of()));
+    assertEquals("redis://10.0.0.5:6380", ServeCommand.parse(new String[] {"--redis", "redis://10.0.0.5:6380"}, Map.of())
+        .redis.toString());
+    assertEquals(null, ServeCommand.parse(new String[0], Map.of()).redis, "without --redis nothing changes");
+    assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--redis", "10.0.0.5:6380"}, Map.of()));
   }
 
   @Test
