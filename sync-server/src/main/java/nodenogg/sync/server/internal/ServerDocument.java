@@ -231,11 +231,7 @@ public final class ServerDocument {
     byte[] effective = emitted != null ? emitted : update;
     emitted = null;
     if (!changed) {
-      if (cluster.sharesStore() && update.length > 2) {
-        afterWrites(() -> makeDurable(ack));
-      } else {
-        afterWrites(() -> ack.accept(true));
-      }
+      afterWrites(() -> ack.accept(true));
       return;
     }
     safe(() -> hooks.onChange(name, update));
@@ -258,6 +254,21 @@ public final class ServerDocument {
     } else {
       f.whenComplete((r, e) -> exec.execute(() -> stored(update, ack, e)));
     }
+  }
+
+  /**
+   * A client's SyncStep2 (its answer to our SyncStep1 when it connects): applied as {@link #applyUpdate}; in a
+   * cluster sharing one store it is acknowledged only once the store holds everything this document holds
+   * (see {@link #makeDurable}). After failing over, a client's SyncStep2 lacks whatever of its changes this
+   * instance already got over Redis — possibly from an instance that died before storing them; once this
+   * acknowledgement arrives the client counts them as acknowledged, so they are stored first.
+   */
+  public void applyResync(DocPeer from, byte[] update, Consumer<Boolean> ack) {
+    if (!cluster.sharesStore()) {
+      applyUpdate(from, update, ack);
+      return;
+    }
+    applyUpdate(from, update, ok -> makeDurable(ack));
   }
 
   /**
