@@ -149,6 +149,9 @@ public final class SyncServer implements AutoCloseable {
               new MeteredHandler(inspector.live(), telemetry, Telemetry.Protocol.INSPECTOR));
     }
     signal = b.signalHandler != null ? b.signalHandler : defaultSignalHandler();
+    if (b.cluster != null && signal instanceof SignalingHandler) {
+      b.cluster.fanOutSignalling((SignalingHandler) signal);
+    }
     if (signal != null) {
       if (signal instanceof HttpHandler) {
         wb.http("/signal", (HttpHandler) signal); // its status page, as when mounted unwrapped

@@ -115,6 +115,42 @@ public final class RedisCluster implements AutoCloseable {
     return v;
   }
 
+  /**
+   * Fans the y-webrtc signalling topics of {@code handler} out to the other instances: channel
+   * {@code <prefix>#signal:<topic>} (subscribed while the topic has a local subscriber), the instance-id
+   * framing of the documents, then the JSON text as the client published it. Node Hocuspocus instances have no
+   * signalling and ignore these channels. Called by the server.
+   */
+  public void fanOutSignalling(nodenogg.sync.server.signal.SignalingHandler handler) {
+    String channelPrefix = b.prefix + "#signal:";
+    handler.relay(new nodenogg.sync.server.signal.SignalingHandler.Relay() {
+      @Override
+      public void subscribed(String topic) {
+        link.subscribe(channelPrefix + topic);
+      }
+
+      @Override
+      public void unsubscribed(String topic) {
+        link.unsubscribe(channelPrefix + topic);
+      }
+
+      @Override
+      public void published(String topic, String text) {
+        link.publish(channelPrefix + topic, fanout.frame(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+    });
+    fanout.extraChannels((channel, payload) -> {
+      if (!channel.startsWith(channelPrefix)) {
+        return;
+      }
+      int n = payload[0] & 0xff;
+      String text = new String(payload, 1 + n, payload.length - 1 - n, java.nio.charset.StandardCharsets.UTF_8);
+      if (!handler.deliverRemote(channel.substring(channelPrefix.length()), text)) {
+        LOG.warn("dropped a signalling message on {}: not a JSON object", channel);
+      }
+    });
+  }
+
   /** The fan-out itself (the server wires it into its documents). Internal. */
   public Fanout fanout() {
     return fanout;
