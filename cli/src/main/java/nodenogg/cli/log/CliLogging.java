@@ -41,7 +41,7 @@ public final class CliLogging {
     String line = c.format() == LogConfig.Format.JSON
         ? json(millis, level, logger, thread, message, pairs, error)
         : text(millis, level, logger, message, pairs, error);
-    c.out().println(line);
+    (c.out() != null ? c.out() : System.err).println(line);
   }
 
   static String text(long millis, Level level, String logger, String message, List<KeyValuePair> pairs,

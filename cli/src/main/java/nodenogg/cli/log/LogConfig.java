@@ -9,7 +9,8 @@ import org.slf4j.event.Level;
 /**
  * How {@code ./microcosm} writes its logs: the lowest level written (per logger name prefix, the
  * longest prefix wins, else the root level), the format ({@code text} or {@code json} lines) and the
- * stream (stderr). Immutable; {@link CliLogging#configure} swaps the whole configuration at once.
+ * stream ({@code null}: the process's current {@code System.err}, looked up for every line as slf4j-simple
+ * does, so a redirected stderr gets the lines). Immutable; {@link CliLogging#configure} swaps the whole configuration at once.
  */
 public record LogConfig(Level root, Format format, PrintStream out, Map<String, Level> levels) {
 
@@ -33,9 +34,9 @@ public record LogConfig(Level root, Format format, PrintStream out, Map<String, 
     levels = Map.copyOf(levels);
   }
 
-  /** INFO, text, stderr. */
+  /** INFO, text, the current stderr. */
   public static LogConfig defaults() {
-    return new LogConfig(Level.INFO, Format.TEXT, System.err, Map.of());
+    return new LogConfig(Level.INFO, Format.TEXT, null, Map.of());
   }
 
   /** Parses {@code error|warn|info|debug|trace} (any case). */
