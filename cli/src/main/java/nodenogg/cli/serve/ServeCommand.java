@@ -23,6 +23,8 @@ import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
 import nodenogg.sync.server.internal.Telemetry;
 import nodenogg.sync.server.signal.SignalingServer;
+import nodenogg.sync.server.websocket.OriginPolicy;
+import nodenogg.sync.server.tracker.TrackerServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -41,7 +43,7 @@ public final class ServeCommand implements Command {
   static final String USAGE = "usage: microcosm serve [--port N] [--host H] [--data DIR | --memory] [--token T]"
       + " [--readonly-token T] [--admin-token T] [--allowed-origins O1,O2] [--cors-origins O1,O2]"
       + " [--throttle-connections N] [--throttle-ban-time MINUTES] [--log-level error|warn|info|debug|trace]"
-      + " [--log-format text|json] [--signal-port N] [--max-message-bytes N]"
+      + " [--log-format text|json] [--signal-port N] [--tracker-port N] [--max-message-bytes N]"
       + " [--redis redis://HOST:PORT [--postgres jdbc:postgresql://HOST:PORT/DB] [--instance-id ID]]";
 
   /** The nodenogg.in server's CORS default when {@code ALLOWED_DOMAINS} is unset. */
@@ -69,6 +71,7 @@ public final class ServeCommand implements Command {
     Level logLevel = Level.INFO;
     LogConfig.Format logFormat = LogConfig.Format.TEXT;
     Integer signalPort;
+    Integer trackerPort;
     int maxMessageBytes = 16 * 1024 * 1024;
     /** --postgres: the shared PostgreSQL update store (instead of SQLite under --data). */
     String postgres;
@@ -76,6 +79,48 @@ public final class ServeCommand implements Command {
     String instanceId;
     /** --redis: join the cluster on this Redis (fan-out to the other instances). */
     URI redis;
+  }
+
+  /** Exit status when the server cannot recover (e.g. out of memory again right after shedding). */
+  static final int FATAL_EXIT = 70;
+
+  /**
+   * Threads started now, while memory is plentiful, that end the process with {@link #FATAL_EXIT}
+   * once the returned latch is counted down: one exits normally (shutdown hooks flush the store),
+   * the other halts after 15 s if that hangs. Nothing needs to be allocated when it happens.
+   */
+  private static CountDownLatch fatalExit(PrintStream err) {
+    CountDownLatch fatal = new CountDownLatch(1);
+    Thread exit = new Thread(() -> {
+      awaitQuietly(fatal);
+      System.exit(FATAL_EXIT);
+    }, "microcosm-serve-fatal-exit");
+    Thread halt = new Thread(() -> {
+      awaitQuietly(fatal);
+      try {
+        Thread.sleep(15_000);
+      } catch (InterruptedException e) {
+        // halt now
+      }
+      err.println("microcosm serve: shutdown hung; halting");
+      Runtime.getRuntime().halt(FATAL_EXIT);
+    }, "microcosm-serve-fatal-halt");
+    exit.setDaemon(true);
+    halt.setDaemon(true);
+    exit.start();
+    halt.start();
+    return fatal;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    while (true) {
+      try {
+        latch.await();
+        return;
+      } catch (InterruptedException e) {
+        // keep waiting
+      }
+    }
   }
 
   static Options parse(String[] args, Map<String, String> env) {
@@ -125,10 +170,16 @@ public final class ServeCommand implements Command {
         case "--port": o.port = port(v, a); break;
         case "--host": o.host = v; break;
         case "--data": o.data = Path.of(v); break;
-        case "--token": o.token = v; break;
-        case "--readonly-token": o.readOnlyToken = v; break;
-        case "--admin-token": o.adminToken = v; break;
-        case "--allowed-origins": o.origins = origins(v); break;
+        case "--token": o.token = token(v, a); break;
+        case "--readonly-token": o.readOnlyToken = token(v, a); break;
+        case "--admin-token": o.adminToken = token(v, a); break;
+        case "--allowed-origins":
+          try {
+            o.origins = OriginPolicy.parseList(v, a);
+          } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+          }
+          break;
         case "--cors-origins": o.corsOrigins = urls(v); break;
         case "--throttle-connections": o.throttleConnections = count(v, a); break;
         case "--throttle-ban-time": o.throttleBanMinutes = count(v, a); break;
@@ -147,6 +198,7 @@ public final class ServeCommand implements Command {
           }
           break;
         case "--signal-port": o.signalPort = port(v, a); break;
+        case "--tracker-port": o.trackerPort = port(v, a); break;
         case "--postgres":
           if (!v.startsWith("jdbc:postgresql:")) {
             throw new UsageException("--postgres needs a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE"
@@ -181,10 +233,24 @@ public final class ServeCommand implements Command {
           throw new UsageException("unknown option " + a + "; " + USAGE);
       }
     }
+    if (o.token != null && o.token.equals(o.readOnlyToken)) {
+      throw new UsageException("--token and --readonly-token are the same: the read-only token must differ"
+          + " from the read-write one");
+    }
     if (o.memory && o.postgres != null) {
       throw new UsageException("--memory and --postgres exclude each other; " + USAGE);
     }
     return o;
+  }
+
+  /** A token option's value; an empty one (an unset variable) is refused instead of meaning "no token". */
+  private static String token(String v, String option) {
+    if (v.isBlank()) {
+      throw new UsageException(option + " is empty (is the variable unset?): give the token clients must"
+          + " present, or leave " + option + " out" + (option.equals("--token")
+              ? " to let every client write" : ""));
+    }
+    return v;
   }
 
   private static int port(String v, String what) {
@@ -272,6 +338,7 @@ public final class ServeCommand implements Command {
       }
       throw e;
     }
+    CountDownLatch fatal = fatalExit(err);
     SyncServer server;
     try {
       SyncServer.Builder sb = SyncServer.builder();
@@ -282,6 +349,11 @@ public final class ServeCommand implements Command {
           .corsOrigins(o.corsOrigins).throttle(o.throttleConnections, o.throttleBanMinutes)
           .adminToken(o.adminToken).inspector(inspectorOn(o))
           .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
+          .onFatalError(e -> {
+            err.println("microcosm serve: the server cannot recover (" + e + "); exiting with "
+                + FATAL_EXIT + " so that a supervisor restarts it");
+            fatal.countDown();
+          })
           .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null)).build().start();
     } catch (Exception e) {
       store.close();
@@ -290,12 +362,43 @@ public final class ServeCommand implements Command {
       }
       throw e;
     }
-    SignalingServer signal = o.signalPort == null ? null : SignalingServer.start(o.host, o.signalPort, o.origins);
+    // an OutOfMemoryError on any thread (a store or library thread too) sheds connections like one on ours
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+      if (e instanceof OutOfMemoryError) {
+        server.outOfMemory((OutOfMemoryError) e);
+      }
+      if (previous != null) {
+        previous.uncaughtException(thread, e);
+      } else {
+        err.println("Exception in thread \"" + thread.getName() + "\" " + e);
+        e.printStackTrace(err);
+      }
+    });
+    SignalingServer signal;
+    TrackerServer tracker;
+    try {
+      signal = o.signalPort == null ? null : SignalingServer.start(o.host, o.signalPort, o.origins);
+      try {
+        tracker = o.trackerPort == null ? null : TrackerServer.start(o.host, o.trackerPort, o.origins);
+      } catch (Exception e) {
+        if (signal != null) {
+          signal.close();
+        }
+        throw e;
+      }
+    } catch (Exception e) {
+      server.close();
+      throw e;
+    }
     CountDownLatch stopRequested = new CountDownLatch(1);
     AtomicReference<String> why = new AtomicReference<>();
     Runnable shutdown = () -> {
       if (signal != null) {
         signal.close();
+      }
+      if (tracker != null) {
+        tracker.close();
       }
       server.close();
     };
@@ -310,12 +413,13 @@ public final class ServeCommand implements Command {
     String where = o.memory ? "in memory" : o.postgres != null ? "data in PostgreSQL " + ((PostgresUpdateStore) store).url()
         : "data in " + SqliteUpdateStore.class.getSimpleName() + " " + o.data.toAbsolutePath().resolve("microcosm.db");
     out.println("microcosm serve: listening on " + o.host + ":" + server.port()
-        + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, GET /status, GET /metrics"
-        + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
+        + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, WebTorrent tracker /announce, GET /status,"
+        + " GET /metrics" + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
         + (signal != null ? "; signalling also on port " + signal.port() : "")
+        + (tracker != null ? "; tracker also on port " + tracker.port() : "")
         + (cluster != null ? "; instance " + cluster.instanceId() + " of the cluster on " + cluster.status().redis() : ""));
     out.flush();
-    summary(o, server, signal, handled);
+    summary(o, server, signal, tracker, handled);
     stopRequested.await();
     LOG.atInfo().addKeyValue("signal", why.get()).log("stop requested: shutting down gracefully");
     shutdown.run();
@@ -336,11 +440,13 @@ public final class ServeCommand implements Command {
   }
 
   /** The start-up summary: ports, data, store, limits, what is protected (never a token's value). */
-  private static void summary(Options o, SyncServer server, SignalingServer signal, boolean signals) {
+  private static void summary(Options o, SyncServer server, SignalingServer signal, TrackerServer tracker,
+      boolean signals) {
     LOG.atInfo()
         .addKeyValue("host", o.host)
         .addKeyValue("port", server.port())
         .addKeyValue("signal_port", signal == null ? "-" : String.valueOf(signal.port()))
+        .addKeyValue("tracker_port", tracker == null ? "-" : String.valueOf(tracker.port()))
         .addKeyValue("store", o.memory ? "memory" : o.postgres != null ? "postgresql" : "sqlite")
         .addKeyValue("data", o.memory ? "-" : o.postgres != null ? "(PostgreSQL)"
             : o.data.toAbsolutePath().resolve("microcosm.db").toString())

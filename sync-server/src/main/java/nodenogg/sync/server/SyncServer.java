@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,7 +43,11 @@ import nodenogg.sync.server.internal.Telemetry;
 import nodenogg.sync.server.internal.TimedDocument;
 import nodenogg.sync.server.internal.YWebsocketHandler;
 import nodenogg.sync.server.signal.SignalingHandler;
+import nodenogg.sync.server.tracker.TrackerHandler;
+import nodenogg.sync.server.tracker.TrackerLimits;
 import nodenogg.sync.server.websocket.HttpHandler;
+import nodenogg.sync.server.websocket.MemoryBudget;
+import nodenogg.sync.server.websocket.OriginPolicy;
 import nodenogg.sync.server.websocket.SocketHandler;
 import nodenogg.sync.server.websocket.WebServer;
 import org.slf4j.Logger;
@@ -50,7 +55,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Yjs sync server on one port: the Hocuspocus protocol on {@code /sync} (what the nodenogg.in web
- * app speaks), the y-webrtc signalling relay on {@code /signal}, {@code GET /status} and
+ * app speaks), the y-webrtc signalling relay on {@code /signal}, a WebTorrent tracker on {@code /announce}
+ * (trystero's torrent strategy; docs/torrent.md), {@code GET /status} and
  * {@code GET /metrics} (Prometheus), and the y-websocket protocol on every other path
  * ({@code /<room>}). Updates are broadcast to a document's connections as soon as they are applied
  * and acknowledged to their sender only once the {@link UpdateStore} holds them durably (the store's {@code append} future completed).
@@ -82,44 +88,62 @@ public final class SyncServer implements AutoCloseable {
 
   private final Builder b;
   private final ExecutorService pool;
+  private final ExecutorService heavy;
   private final ScheduledExecutorService timers;
   private final DocumentRegistry registry;
   private final HocuspocusHandler hocuspocus;
   private final YWebsocketHandler ywebsocket;
+  private final MemoryBudget budget;
+  private volatile Executor eventLoops; // posts to the WebSocket event loops once started
   private final Telemetry telemetry = new Telemetry(System::currentTimeMillis);
   private final MeteredStore store;
   private final SyncServerHooks hooks;
   private final ConnectionThrottle throttle;
   private final Inspector inspector;
   private SocketHandler signal;
-  private WebServer web;
+  private final TrackerHandler tracker;
+  private volatile WebServer web;
   private volatile boolean closed;
 
   private SyncServer(Builder b) {
     this.b = b;
     this.pool = Executors.newFixedThreadPool(b.workerThreads, daemon("sync-worker"));
+    // large messages and large documents are handled here, never on the WebSocket event loops
+    this.heavy = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+        daemon("sync-heavy"));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("sync-timer"));
+    this.budget = new MemoryBudget(b.memoryBudget);
     this.store = new MeteredStore(b.store, telemetry);
     this.hooks = new ObservingHooks(b.hooks, telemetry);
     Supplier<SyncDocument> factory = b.documentFactory;
-    this.registry = new DocumentRegistry(pool, store, hooks, () -> new TimedDocument(factory.get(), telemetry));
+    // document work that starts off the event loops (store completions, timers) is posted to a loop
+    Executor offLoop = task -> {
+      Executor loops = eventLoops;
+      (loops != null ? loops : pool).execute(task);
+    };
+    this.registry = new DocumentRegistry(pool, offLoop, heavy, timers, store, hooks,
+        () -> new TimedDocument(factory.get(), telemetry));
+    registry.onOutOfMemory(this::outOfMemory);
     if (b.cluster != null) {
       registry.cluster(b.cluster.fanout());
     }
+    // unauthenticated clients together may hold at most a quarter of the budget
     ServerContext ctx = new ServerContext(registry, hooks, pool, b.preAuthMaxBytes, b.preAuthMaxMessages,
-        b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth);
+        b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth,
+        budget.child(Math.max(b.preAuthMaxBytes, b.memoryBudget / 4)), budget);
     this.hocuspocus = new HocuspocusHandler(ctx);
     this.ywebsocket = new YWebsocketHandler(ctx);
+    this.tracker = b.trackerLimits == null ? null : new TrackerHandler(b.trackerLimits);
     this.throttle = b.throttleLimit <= 0 ? null : new ConnectionThrottle(b.throttleLimit, b.throttleBanMinutes,
-        SyncServer::isDocumentPath, System::currentTimeMillis);
+        this::isDocumentPath, System::currentTimeMillis);
     this.inspector = b.inspector ? new Inspector(registry, b.store, telemetry, pool, timers, b.adminToken,
         this::isAdmin) : null;
   }
 
   /** Paths whose upgrades are document connections (Hocuspocus and y-websocket), as routed in {@link #start()}. */
-  static boolean isDocumentPath(String p) {
+  boolean isDocumentPath(String p) {
     return !p.equals("/signal") && !p.equals("/status") && !p.equals("/metrics") && !p.equals("/inspect")
-        && !p.startsWith("/inspect/");
+        && !p.startsWith("/inspect/") && !(tracker != null && p.equals("/announce"));
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -158,14 +182,22 @@ public final class SyncServer implements AutoCloseable {
       }
       wb.socket(p -> p.equals("/signal"), new MeteredHandler(signal, telemetry, Telemetry.Protocol.SIGNALLING));
     }
+    if (tracker != null) {
+      wb.socket(p -> p.equals("/announce"), new MeteredHandler(tracker, telemetry, Telemetry.Protocol.TRACKER));
+    }
     wb.socket(p -> !p.equals("/sync") && isDocumentPath(p),
             new MeteredHandler(ywebsocket, telemetry, Telemetry.Protocol.Y_WEBSOCKET))
         .allowedOrigins(b.allowedOrigins)
         .maxMessageBytes(b.maxMessageBytes)
         .maxBufferedBytes(b.maxBufferedBytes)
+        .memoryBudget(budget)
+        .onFatalError(b.onFatal)
         .onRefused((reason, method, path, remote, origin) -> telemetry.refused(reason, remote,
             path.equals("/sync") || !isDocumentPath(path) ? null : path.substring(1),
             refusalText(reason, method, path, origin)));
+    if (b.eventLoops > 0) {
+      wb.workerThreads(b.eventLoops);
+    }
     if (b.corsOrigins != null) {
       wb.corsOrigins(b.corsOrigins);
     }
@@ -173,14 +205,15 @@ public final class SyncServer implements AutoCloseable {
       wb.upgradeGate(throttle);
     }
     web = wb.build().start();
-    timers.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
-    timers.scheduleWithFixedDelay(this::expireAwareness, Awareness.CHECK_INTERVAL_MILLIS,
+    eventLoops = web.eventLoops(pool);
+    timers.scheduleWithFixedDelay(guarded(this::tick), 1, 1, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(guarded(this::expireAwareness), Awareness.CHECK_INTERVAL_MILLIS,
         Awareness.CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     if (throttle != null) {
-      timers.scheduleWithFixedDelay(throttle::cleanup, 90, 90, TimeUnit.SECONDS);
+      timers.scheduleWithFixedDelay(guarded(throttle::cleanup), 90, 90, TimeUnit.SECONDS);
     }
     if (inspector != null) {
-      timers.scheduleWithFixedDelay(inspector::refreshLists, 2, 2, TimeUnit.SECONDS);
+      timers.scheduleWithFixedDelay(guarded(inspector::refreshLists), 2, 2, TimeUnit.SECONDS);
     }
     LOG.info("sync server listening on {}:{}", b.host, web.port());
     return this;
@@ -274,7 +307,8 @@ public final class SyncServer implements AutoCloseable {
           c.received(), c.dropped(), c.resyncs());
     }
     return new ServerStatus(NAME, VERSION, Instant.ofEpochMilli(telemetry.startedMillis()),
-        telemetry.uptimeSeconds(), connections, registry.loaded().size(), st, signallingRooms(), cl);
+        telemetry.uptimeSeconds(), connections, registry.loaded().size(), st, signallingRooms(),
+        tracker == null ? null : tracker.stats(), cl);
   }
 
   /** The {@code GET /metrics} body (Prometheus text format 0.0.4). */
@@ -314,10 +348,43 @@ public final class SyncServer implements AutoCloseable {
     }
   }
 
+  /** A timer task that survives whatever it throws (a periodic task that throws is never run again). */
+  private Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (OutOfMemoryError e) {
+        outOfMemory(e);
+      } catch (Throwable t) {
+        LOG.error("periodic server task failed", t);
+      }
+    };
+  }
+
+  /**
+   * Reports an OutOfMemoryError from any thread of the process (e.g. from a default uncaught-exception
+   * handler): the server sheds connections, and stops and calls {@code onFatalError} if another comes
+   * within 10 s. Thread-safe.
+   */
+  public void outOfMemory(OutOfMemoryError e) {
+    WebServer w = web;
+    if (w != null) {
+      w.outOfMemory(e);
+    }
+  }
+
+  /** Bytes held on behalf of clients now (heads, frames, backlogs, pre-auth queues), of the budget. */
+  public long memoryHeld() {
+    return budget.used();
+  }
+
   private void tick() {
     long now = System.currentTimeMillis();
     hocuspocus.sweep(now);
     ywebsocket.sweep(now);
+    if (tracker != null) {
+      tracker.sweep();
+    }
   }
 
   private void expireAwareness() {
@@ -334,6 +401,11 @@ public final class SyncServer implements AutoCloseable {
   /** Open WebSocket connections, all paths. */
   public int connectionCount() {
     return web.connectionCount();
+  }
+
+  /** The WebTorrent tracker on {@code /announce}, for its counters; null when turned off. */
+  public TrackerHandler tracker() {
+    return tracker;
   }
 
   /** Names of the documents currently in memory. */
@@ -368,8 +440,10 @@ public final class SyncServer implements AutoCloseable {
     timers.shutdownNow();
     // every write accepted so far completes (or fails) before the store closes
     awaitWrites();
+    heavy.shutdown();
     pool.shutdown();
     try {
+      heavy.awaitTermination(5, TimeUnit.SECONDS);
       pool.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -428,14 +502,19 @@ public final class SyncServer implements AutoCloseable {
     private Supplier<SyncDocument> documentFactory;
     private List<String> allowedOrigins = List.of();
     private int maxMessageBytes = 16 * 1024 * 1024;
-    private long maxBufferedBytes = 8L * 1024 * 1024;
+    private long maxBufferedBytes = -1; // default: maxMessageBytes
+    private long memoryBudget = -1; // default: MemoryBudget.defaultLimit
+    private java.util.function.Consumer<Throwable> onFatal =
+        e -> LOG.error("the sync server failed and stopped serving; restart it", e);
     private long preAuthMaxBytes = 5L * 1024 * 1024;
     private int preAuthMaxMessages = 1000;
     private int maxPendingDocuments = 100;
     private Duration authDeadline = Duration.ofSeconds(10);
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private int eventLoops; // 0: the WebServer default (one per two cores)
     private SocketHandler signalHandler;
+    private TrackerLimits trackerLimits = TrackerLimits.DEFAULT;
     private boolean implicitAuth;
     private List<String> corsOrigins;
     private int throttleLimit;
@@ -488,8 +567,15 @@ public final class SyncServer implements AutoCloseable {
       return this;
     }
 
-    /** Browser origins allowed to connect; empty (default) allows all. Requests without Origin are always allowed. */
+    /**
+     * Browser origins allowed to connect ({@code scheme://host[:port]}); empty (default) allows all.
+     * Requests without Origin are always allowed.
+     *
+     * @throws IllegalArgumentException when an entry is not an origin (blank, no scheme, a path, a
+     *     wildcard): the message says what to write instead
+     */
     public Builder allowedOrigins(List<String> origins) {
+      new OriginPolicy(origins); // fails now, not at start()
       this.allowedOrigins = List.copyOf(origins);
       return this;
     }
@@ -500,9 +586,37 @@ public final class SyncServer implements AutoCloseable {
       return this;
     }
 
-    /** Outgoing backlog per connection before it is cut as a slow consumer (default 8 MiB). */
+    /**
+     * Outgoing backlog per connection, behind the message being written, before the connection is cut
+     * as a slow consumer (1013; the client resyncs). At least {@link #maxMessageBytes}, so a largest
+     * message can always wait behind another; default maxMessageBytes (16 MiB).
+     */
     public Builder maxBufferedBytes(long bytes) {
       this.maxBufferedBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Server-wide budget for memory held on behalf of clients: request heads, incoming messages,
+     * outgoing backlogs and messages queued before authentication (those at most a quarter of it).
+     * Charged before allocation; a connection whose need does not fit is closed with 1013. Default
+     * min(256 MiB, heap / 4), at least maxMessageBytes.
+     */
+    public Builder memoryBudget(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("memoryBudget must be positive, got " + bytes);
+      }
+      this.memoryBudget = bytes;
+      return this;
+    }
+
+    /**
+     * Called when the server cannot go on (an OutOfMemoryError again within 10 s of shedding
+     * connections for the previous one, or a broken event loop); the server has stopped serving.
+     * Default: log it. {@code ./microcosm serve} exits non-zero so its supervisor restarts it.
+     */
+    public Builder onFatalError(java.util.function.Consumer<Throwable> handler) {
+      this.onFatal = Objects.requireNonNull(handler);
       return this;
     }
 
@@ -528,6 +642,18 @@ public final class SyncServer implements AutoCloseable {
 
     public Builder workerThreads(int n) {
       this.workerThreads = Math.max(1, n);
+      return this;
+    }
+
+    /**
+     * WebSocket event-loop threads (they read, decode and do light document work; heavy work runs on
+     * worker threads). Default: one per two cores, at least one.
+     */
+    public Builder eventLoops(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("eventLoops must be positive, got " + n);
+      }
+      this.eventLoops = n;
       return this;
     }
 
@@ -603,7 +729,28 @@ public final class SyncServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Limits of the WebTorrent tracker on {@code /announce} (default {@link TrackerLimits#DEFAULT});
+     * null turns the tracker off ({@code /announce} is then a y-websocket room like any other path).
+     */
+    public Builder tracker(TrackerLimits limits) {
+      this.trackerLimits = limits;
+      return this;
+    }
+
     public SyncServer build() {
+      if (maxBufferedBytes < 0) {
+        maxBufferedBytes = maxMessageBytes;
+      } else if (maxBufferedBytes < maxMessageBytes) {
+        throw new IllegalArgumentException("maxBufferedBytes (" + maxBufferedBytes + ") must be at least"
+            + " maxMessageBytes (" + maxMessageBytes + "), or a large message could not wait behind another");
+      }
+      if (memoryBudget < 0) {
+        memoryBudget = MemoryBudget.defaultLimit(maxMessageBytes);
+      } else if (memoryBudget < maxMessageBytes) {
+        throw new IllegalArgumentException("memoryBudget (" + memoryBudget + ") must be at least maxMessageBytes ("
+            + maxMessageBytes + "), or the largest message could never be received");
+      }
       if (store == null) {
         store = documentFactory == null ? new InMemoryUpdateStore() : new InMemoryUpdateStore(UpdateFormat.opaque());
       }
