@@ -253,6 +253,9 @@ class ServerDocumentOrderTest {
     onExec(() -> doc.applyUpdate(sender, textInsert(1, "x"), ok -> { }));
     store.pending.take().completeExceptionally(new java.io.UncheckedIOException(new java.io.IOException("disk full")));
     await("failed", doc::failed);
+    // failed() turns true before the failure callback runs on the document's executor: wait for it
+    await("the registry is told", () -> failures.get() > 0);
+    onExec(() -> { });
     assertEquals(1, failures.get(), "the registry is told once");
     Peer late = new Peer();
     AtomicInteger joined = new AtomicInteger();
