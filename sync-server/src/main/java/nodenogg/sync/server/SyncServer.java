@@ -182,6 +182,9 @@ public final class SyncServer implements AutoCloseable {
       }
       wb.socket(p -> p.equals("/signal"), new MeteredHandler(signal, telemetry, Telemetry.Protocol.SIGNALLING));
     }
+    if (tracker != null && b.cluster != null) {
+      b.cluster.fanOutTracker(tracker); // swarms span the instances
+    }
     if (tracker != null) {
       wb.socket(p -> p.equals("/announce"), new MeteredHandler(tracker, telemetry, Telemetry.Protocol.TRACKER));
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import nodenogg.persistence.postgres.CompactionLock;
 import nodenogg.sync.server.cluster.internal.Fanout;
 import nodenogg.sync.server.cluster.internal.RedisLink;
+import nodenogg.sync.server.cluster.internal.TrackerFanout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,16 +140,28 @@ public final class RedisCluster implements AutoCloseable {
         link.publish(channelPrefix + topic, fanout.frame(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       }
     });
-    fanout.extraChannels((channel, payload) -> {
-      if (!channel.startsWith(channelPrefix)) {
-        return;
-      }
+    fanout.extraChannels(channelPrefix, (channel, payload) -> {
       int n = payload[0] & 0xff;
       String text = new String(payload, 1 + n, payload.length - 1 - n, java.nio.charset.StandardCharsets.UTF_8);
       if (!handler.deliverRemote(channel.substring(channelPrefix.length()), text)) {
-        LOG.warn("dropped a signalling message on {}: not a JSON object", channel);
+        fanout.drop(channel, "a signalling message that is not a JSON object");
       }
     });
+  }
+
+  /**
+   * Makes the swarms of the WebTorrent tracker {@code handler} span the instances (see {@link TrackerFanout}):
+   * channels {@code <prefix>#tracker:<info hash in hex>} (membership, subscribed while the swarm has a local
+   * peer) and {@code <prefix>#tracker-to:<instance id>} (offers and answers forwarded to this instance's
+   * peers). Node Hocuspocus instances have no tracker and never subscribe these. Called by the server.
+   */
+  public void fanOutTracker(nodenogg.sync.server.tracker.TrackerHandler handler) {
+    TrackerFanout t = new TrackerFanout(fanout, link, timer, b.prefix, handler);
+    try {
+      t.start();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The fan-out itself (the server wires it into its documents). Internal. */

@@ -66,7 +66,9 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong resyncs = new AtomicLong();
   private volatile long lastDropLog;
-  private volatile BiConsumer<String, byte[]> extraChannels = (c, p) -> { };
+  /** Handlers of channels other than documents and replies (signalling, tracker), by channel prefix. */
+  private final Map<String, BiConsumer<String, byte[]>> extraChannels = new ConcurrentHashMap<>();
+  private final List<Runnable> onResubscribed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A document open here. */
   private static final class Open {
@@ -111,9 +113,28 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     }
   }
 
-  /** Messages on channels other than documents and replies (signalling) go to {@code handler}. */
-  public void extraChannels(BiConsumer<String, byte[]> handler) {
-    this.extraChannels = handler;
+  /**
+   * Messages (sender checked, not our own) on channels starting with {@code channelPrefix} go to
+   * {@code handler} with the whole payload, instance-id prefix included; on the subscriber thread.
+   */
+  public void extraChannels(String channelPrefix, BiConsumer<String, byte[]> handler) {
+    extraChannels.put(channelPrefix, handler);
+  }
+
+  /** Runs {@code r} after the Redis link came back and every channel was subscribed again. */
+  public void onResubscribed(Runnable r) {
+    onResubscribed.add(r);
+  }
+
+  /** The instance id in a payload's prefix (the payload passed the checks of {@link #onMessage}). */
+  public static String sender(byte[] payload) {
+    return new String(payload, 1, payload[0] & 0xff, StandardCharsets.UTF_8);
+  }
+
+  /** The payload after the instance-id prefix. */
+  public static byte[] body(byte[] payload) {
+    int n = 1 + (payload[0] & 0xff);
+    return java.util.Arrays.copyOfRange(payload, n, payload.length);
   }
 
   public String id() {
@@ -227,6 +248,13 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
       resyncs.incrementAndGet();
       o.doc.executor().execute(() -> announce(o));
     }
+    for (Runnable r : onResubscribed) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        LOG.warn("repair after reconnecting to Redis failed", e);
+      }
+    }
   }
 
   private void resyncChanged() {
@@ -273,7 +301,13 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
       return; // our own message: Redis delivers to every subscriber, the publisher included
     }
     if (!channel.startsWith(prefix + ":") && !channel.equals(replyChannel)) {
-      extraChannels.accept(channel, payload);
+      for (Map.Entry<String, BiConsumer<String, byte[]>> e : extraChannels.entrySet()) {
+        if (channel.startsWith(e.getKey())) {
+          e.getValue().accept(channel, payload);
+          return;
+        }
+      }
+      drop(channel, "a channel this instance has no use for (from " + sender + ")");
       return;
     }
     byte[] body = new byte[payload.length - 1 - n];
@@ -358,7 +392,8 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     }
   }
 
-  private void drop(String channel, String why) {
+  /** Counts a dropped message and logs why (at most one line a second). */
+  public void drop(String channel, String why) {
     dropped.incrementAndGet();
     long now = System.currentTimeMillis();
     if (now - lastDropLog > 1000) { // at most one line a second
