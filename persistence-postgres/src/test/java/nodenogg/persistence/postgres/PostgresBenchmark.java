@@ -18,7 +18,9 @@ import nodenogg.crdt.Doc;
  * own PostgreSQL ({@link PostgresServer}, fsync on, synchronous_commit on).
  *
  * <p>Run: {@code mvn -q -pl persistence-postgres -am test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=nodenogg.persistence.postgres.PostgresBenchmark -Dexec.args="10 2000 64"}.
+ * -Dexec.mainClass=nodenogg.persistence.postgres.PostgresBenchmark -Dexec.args="10 2000 64 3"} (seconds per
+ * run, open rate, closed writers, repetitions; the open load also runs at twice the rate). Every line carries
+ * the 1-minute load average before and after it: the machine may be shared.
  */
 public final class PostgresBenchmark {
 
@@ -28,6 +30,7 @@ public final class PostgresBenchmark {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     int writers = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+    int reps = args.length > 3 ? Integer.parseInt(args[3]) : 1;
     List<byte[]> updates = new ArrayList<>();
     Doc d = new Doc(new Doc.Options().clientId(7));
     d.onUpdate((u, o, t) -> updates.add(u));
@@ -41,11 +44,17 @@ public final class PostgresBenchmark {
       try (PostgresUpdateStore warm = PostgresUpdateStore.open(pg.createDatabase(), o)) {
         open(warm, updates, rate, 3);
       }
-      try (PostgresUpdateStore s = PostgresUpdateStore.open(pg.createDatabase(), o)) {
-        report("open " + rate + "/s", open(s, updates, rate, seconds));
-      }
-      try (PostgresUpdateStore s = PostgresUpdateStore.open(pg.createDatabase(), o)) {
-        report("closed " + writers + " writers", closed(s, updates, writers, seconds));
+      for (int r = 1; r <= reps; r++) {
+        for (int k : new int[] {1, 2}) {
+          String load = load();
+          try (PostgresUpdateStore s = PostgresUpdateStore.open(pg.createDatabase(), o)) {
+            report("rep " + r + " open " + k * rate + "/s", open(s, updates, k * rate, seconds), load);
+          }
+        }
+        String load = load();
+        try (PostgresUpdateStore s = PostgresUpdateStore.open(pg.createDatabase(), o)) {
+          report("rep " + r + " closed " + writers + " writers", closed(s, updates, writers, seconds), load);
+        }
       }
     }
   }
@@ -116,8 +125,23 @@ public final class PostgresBenchmark {
     return new long[] {n, (long) (secs * 1000), sorted[n / 2], sorted[(int) (n * 0.99)], sorted[n - 1]};
   }
 
-  private static void report(String what, long[] r) {
-    System.out.printf(Locale.ROOT, "%-22s %8d acks in %6.1f s = %8.0f acks/s; ack latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-        what, r[0], r[1] / 1000.0, r[0] / (r[1] / 1000.0), r[2] / 1e6, r[3] / 1e6, r[4] / 1e6);
+  private static void report(String what, long[] r, String loadBefore) {
+    System.out.printf(Locale.ROOT, "%-28s %8d acks in %6.1f s = %8.0f acks/s; ack latency p50 %.1f ms, p99 %.1f ms,"
+        + " max %.1f ms; load %s -> %s%n",
+        what, r[0], r[1] / 1000.0, r[0] / (r[1] / 1000.0), r[2] / 1e6, r[3] / 1e6, r[4] / 1e6, loadBefore, load());
+  }
+
+  /** The 1-minute load average and the CPU pressure (share of the last 10 s that tasks waited for a CPU), Linux. */
+  private static String load() {
+    String load = "?";
+    String pressure = "?";
+    try {
+      load = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+      String psi = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/pressure/cpu"));
+      pressure = psi.replaceAll("(?s)^some avg10=([0-9.]+).*", "$1") + "%";
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux, or no PSI
+    }
+    return load + " (cpu pressure " + pressure + ")";
   }
 }

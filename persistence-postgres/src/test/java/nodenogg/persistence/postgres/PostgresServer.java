@@ -67,7 +67,11 @@ public final class PostgresServer implements AutoCloseable {
         + " or set NODENOGG_PG_BIN to the directory holding initdb and pg_ctl)");
     boolean root = "root".equals(System.getProperty("user.name"));
     try {
-      Path dir = Files.createTempDirectory("nodenogg-pg");
+      // NODENOGG_PG_PARENT: where its data directory goes (default: java.io.tmpdir); benchmarks use it to
+      // tell the disk's share of latency (e.g. /dev/shm, where fsync costs nothing: not durable)
+      String parent = System.getenv("NODENOGG_PG_PARENT");
+      Path dir = parent == null ? Files.createTempDirectory("nodenogg-pg")
+          : Files.createTempDirectory(Path.of(parent), "nodenogg-pg");
       if (root) {
         run(List.of("chown", "postgres", dir.toString()), 30);
       }

@@ -368,11 +368,13 @@ final class Writer {
 
   /** One transaction for {@code appends}; returns the touched rows (coverage set) once committed. */
   private Map<String, Row> commitOnce(List<Append> appends) throws SQLException {
+    long t0 = System.nanoTime();
     Map<String, UpdateFormat> names = new LinkedHashMap<>();
     for (Append a : appends) {
       names.putIfAbsent(a.doc, a.format);
     }
     Map<String, Row> rows = lock(new TreeSet<>(names.keySet()));
+    long tLocked = System.nanoTime();
     if (rows.size() < names.size()) {
       long now = System.currentTimeMillis();
       try (PreparedStatement ins = conn.prepareStatement("INSERT INTO nodenogg_documents"
@@ -425,6 +427,7 @@ final class Writer {
         ins.executeBatch();
       }
     }
+    long tInserted = System.nanoTime();
     long now = System.currentTimeMillis();
     try (PreparedStatement up = conn.prepareStatement("UPDATE nodenogg_documents SET last_seq = ?, update_count = ?,"
         + " update_bytes = ?, state_vector = ?, coverage = ?, updated_at = ? WHERE id = ?")) {
@@ -443,7 +446,14 @@ final class Writer {
       }
       up.executeBatch();
     }
+    long tUpdated = System.nanoTime();
     conn.commit();
+    long tCommitted = System.nanoTime();
+    if (LOG.isDebugEnabled() && tCommitted - t0 > 20_000_000) {
+      LOG.debug("slow transaction: {} appends to {} documents in {} ms (lock {}, insert {}, update {}, commit {})",
+          appends.size(), rows.size(), (tCommitted - t0) / 1_000_000, (tLocked - t0) / 1_000_000,
+          (tInserted - tLocked) / 1_000_000, (tUpdated - tInserted) / 1_000_000, (tCommitted - tUpdated) / 1_000_000);
+    }
     for (Row r : rows.values()) {
       if (r.coverage != null) {
         cache.put(r.name, new Cached(r.id, r.lastSeq, r.coverage));
