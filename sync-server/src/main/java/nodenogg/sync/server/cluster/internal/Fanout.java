@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  *       only the SyncStep2; QueryAwareness gets every awareness state we know.</li>
  * </ul>
  * A change one of our clients sends is published as a Sync/Update message (one hop; Node instances apply
- * it as they apply a SyncStep2), where the Node extension publishes a SyncStep1 and lets peers pull.
+ * it as they apply a SyncStep2), where the Node extension publishes a SyncStep1 and lets peers pull. Both
+ * directions coalesce bursts, as the extension does per event-loop turn: local changes applied while the
+ * document's executor is busy are merged into one Update, and messages that arrive from Redis meanwhile are
+ * applied in one task, so their broadcast to this instance's clients is one merged message.
  * Pub/sub is at-most-once: a missed message is repaired by state-vector sync — SyncStep1 for every open
  * document after the Redis link comes back, and every {@code resyncInterval} for documents that changed.
  * Messages that are malformed, carry an identifier that is not a plausible instance id, or a type that
@@ -75,11 +78,19 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     final ServerDocument doc;
     volatile CompletableFuture<Void> initialSync;
     volatile boolean changed;
+    /** Local changes not yet published (executor only); null when none is waiting. */
+    List<byte[]> outgoing;
+    /** Messages from Redis waiting for the executor, handled in one task per burst. */
+    final java.util.concurrent.ConcurrentLinkedQueue<Runnable> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
 
     Open(ServerDocument doc) {
       this.doc = doc;
     }
   }
+
+  /** At most this many Redis messages are handled in one executor task (then the task yields). */
+  private static final int DRAIN_BATCH = 512;
 
   public Fanout(String id, String prefix, long initialSyncMillis, long resyncMillis, ScheduledExecutorService timer,
       Executor blocking, boolean sharesStore) {
@@ -219,10 +230,41 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
   @Override
   public void localUpdate(ServerDocument doc, byte[] update) {
     Open o = docs.get(doc.name());
-    if (o != null) {
-      o.changed = true;
+    if (o == null || o.doc != doc) {
+      publish(docChannel(doc.name()), Hocuspocus.syncUpdate(doc.name(), update));
+      return;
     }
-    publish(docChannel(doc.name()), Hocuspocus.syncUpdate(doc.name(), update));
+    o.changed = true;
+    if (o.outgoing == null) {
+      o.outgoing = new ArrayList<>(4);
+      doc.executor().execute(() -> publishOutgoing(o)); // after the tasks already queued: a burst is one message
+    }
+    o.outgoing.add(update);
+  }
+
+  /** Publishes the local changes gathered since the last call, merged into one update (on the executor). */
+  private void publishOutgoing(Open o) {
+    List<byte[]> batch = o.outgoing;
+    o.outgoing = null;
+    if (batch == null || batch.isEmpty()) {
+      return;
+    }
+    String name = o.doc.name();
+    byte[] merged = null;
+    if (batch.size() > 1) {
+      try {
+        merged = o.doc.doc().merge(batch);
+      } catch (RuntimeException e) {
+        LOG.warn("merging {} updates of '{}' for Redis failed; publishing them one by one", batch.size(), name, e);
+      }
+    }
+    if (merged != null || batch.size() == 1) {
+      publish(docChannel(name), Hocuspocus.syncUpdate(name, merged != null ? merged : batch.get(0)));
+    } else {
+      for (byte[] u : batch) {
+        publish(docChannel(name), Hocuspocus.syncUpdate(name, u));
+      }
+    }
   }
 
   @Override
@@ -333,7 +375,24 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     if (o == null) {
       return; // not open here (any more)
     }
-    o.doc.executor().execute(() -> handle(o, channel, sender, frame, toUs));
+    o.inbox.add(() -> handle(o, channel, sender, frame, toUs));
+    if (o.draining.compareAndSet(false, true)) {
+      o.doc.executor().execute(() -> drain(o));
+    }
+  }
+
+  /** Handles the messages waiting for a document (on its executor); their broadcasts merge into one. */
+  private void drain(Open o) {
+    Runnable r;
+    int n = 0;
+    while (n < DRAIN_BATCH && (r = o.inbox.poll()) != null) {
+      r.run();
+      n++;
+    }
+    o.draining.set(false);
+    if (!o.inbox.isEmpty() && o.draining.compareAndSet(false, true)) {
+      o.doc.executor().execute(() -> drain(o));
+    }
   }
 
   private static boolean plausibleId(String s) {
