@@ -119,6 +119,7 @@ for rep in $(seq "$reps"); do
     for cfg in $configs; do
       start_config "$cfg"
       load_before="$(cut -d' ' -f1 /proc/loadavg)"
+      psi_before="$(sed -n 's/^some avg10=\([0-9.]*\).*/\1/p' /proc/pressure/cpu 2>/dev/null || true)"
       pid_list="$(IFS=,; echo "${pids[*]}")"; url_list="$(IFS=,; echo "${urls[*]}")"
       line="$(cd "$js" && node syncbench/load.mjs --url "$url_list" --scenario fanout --pid "$pid_list" --kind "$kind" \
         --redis-pid "${redis_pid:-0}" --seed "$rep" --clients "$clients" --rooms 1 --rate "$rate" --warmup 3 \
@@ -129,11 +130,12 @@ for rep in $(seq "$reps"); do
         line="RESULT {\"scenario\":\"fanout\",\"ok\":false,\"errors\":[\"load client printed no result: $(tr -d '"\\' < "$work/load.err" | tail -c 300 | tr '\n' ' ')\"]}"
       fi
       json="${line#RESULT }"
-      echo "{\"config\":\"$cfg\",\"rep\":$rep,\"rate\":$rate,\"loadBefore\":\"$load_before\",\"loadAfter\":\"$load_after\",\"result\":$json}" >> "$results"
+      echo "{\"config\":\"$cfg\",\"rep\":$rep,\"rate\":$rate,\"loadBefore\":\"$load_before\",\"loadAfter\":\"$load_after\",\"cpuPressure\":\"${psi_before:-}\",\"result\":$json}" >> "$results"
       echo "rep $rep rate $rate $cfg (load $load_before): $json" >&2
     done
   done
 done
 
 node "$js/syncbench/scale-report.mjs" "$out_md" "$cmdline" "$results"
-echo "wrote $out_md" >&2
+cp "$results" "$(dirname "$out_md")/scale-out-results.jsonl"
+echo "wrote $out_md and $(dirname "$out_md")/scale-out-results.jsonl" >&2
