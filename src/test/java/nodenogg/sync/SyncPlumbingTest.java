@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.ToyDocument;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.UpdateFormat;
 import nodenogg.persistence.UpdateStore;
@@ -18,6 +16,8 @@ import nodenogg.sync.client.ClientOptions;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
 import nodenogg.sync.client.YWebsocketClient;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.ToyDocument;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
 import org.junit.jupiter.api.Test;
@@ -243,6 +243,42 @@ class SyncPlumbingTest {
       assertTrue(r.body().contains("\"tracker\":{\"connections\":0,\"swarms\":0,\"peers\":0,\"announces\":0,"
           + "\"offersRelayed\":0,\"answersRelayed\":0,\"scrapes\":0,\"failures\":0,\"closedByLimit\":0,\"expired\":0}"),
           r.body());
+    }
+  }
+
+  /**
+   * A presence set after the socket opened but before the server authenticated the document reaches
+   * the other peers at once (the client announces it when authenticated), not only at its renewal 15 s
+   * later. The server's authenticate hook sets the state, so it always falls in that window.
+   */
+  @Test
+  void presenceSetWhileAuthenticatingIsAnnounced() throws Exception {
+    Awareness late = new Awareness(33);
+    nodenogg.sync.server.SyncServerHooks hooks = new nodenogg.sync.server.SyncServerHooks() {
+      @Override
+      public nodenogg.sync.server.AuthResult authenticate(nodenogg.sync.server.AuthRequest request) {
+        if ("late".equals(request.token())) {
+          late.setLocalState(Map.of("user", "late"));
+        }
+        return nodenogg.sync.server.AuthResult.readWrite();
+      }
+    };
+    try (SyncServer s = SyncServer.builder().port(0).store(new InMemoryUpdateStore(UpdateFormat.opaque()))
+        .documentFactory(ToyDocument::new).hooks(hooks).build().start()) {
+      URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
+      try (HocuspocusClient watcher = HocuspocusClient.connect(uri, FAST);
+          HocuspocusClient latecomer = HocuspocusClient.connect(uri, FAST)) {
+        Awareness seen = new Awareness(44);
+        seen.setLocalState(Map.of("user", "watcher"));
+        Await.get(watcher.open("room", new ToyDocument(), seen, "w").whenSynced(), 5000);
+        Await.get(latecomer.open("room", new ToyDocument(), late, "late").whenSynced(), 5000);
+        // not scaled: a renewal (RENEW_AFTER_MILLIS after the state was set) would also deliver it
+        long end = System.currentTimeMillis() + Awareness.RENEW_AFTER_MILLIS - 3000;
+        while (!Map.of("user", "late").equals(seen.getStates().get(33L))) {
+          assertTrue(System.currentTimeMillis() < end, "the late presence did not reach the watcher before its renewal");
+          Thread.sleep(10);
+        }
+      }
     }
   }
 }

@@ -11,6 +11,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
+import nodenogg.earthstar.EarthstarPeer;
+import nodenogg.earthstar.EarthstarStorage;
+import nodenogg.earthstar.SyncLimits;
 import nodenogg.cli.log.CliLogging;
 import nodenogg.cli.log.LogConfig;
 import nodenogg.persistence.InMemoryUpdateStore;
@@ -44,7 +47,13 @@ public final class ServeCommand implements Command {
       + " [--readonly-token T] [--admin-token T] [--allowed-origins O1,O2] [--cors-origins O1,O2]"
       + " [--throttle-connections N] [--throttle-ban-time MINUTES] [--log-level error|warn|info|debug|trace]"
       + " [--log-format text|json] [--signal-port N] [--tracker-port N] [--max-message-bytes N]"
-      + " [--redis redis://HOST:PORT [--postgres jdbc:postgresql://HOST:PORT/DB] [--instance-id ID]]";
+      + " [--redis redis://HOST:PORT [--postgres jdbc:postgresql://HOST:PORT/DB] [--instance-id ID]]"
+      + " [--earthstar-shares FILE]\n"
+      + "  --earthstar-shares FILE  also serve Earthstar (es.5, v10 sync) on /earthstar/ for the shares listed in FILE,\n"
+      + "                           a JSON array of share addresses (earthstar's known_shares.json); documents are kept\n"
+      + "                           in --data (earthstar.db) or in memory with --memory. Earthstar has no read access\n"
+      + "                           control: anyone who knows a share's address can read it (writing needs its secret).\n"
+      + "                           The server only ever answers for the shares in FILE.";
 
   /** The nodenogg.in server's CORS default when {@code ALLOWED_DOMAINS} is unset. */
   static final List<String> DEFAULT_CORS_ORIGINS = List.of("https://nodenogg.in");
@@ -79,6 +88,7 @@ public final class ServeCommand implements Command {
     String instanceId;
     /** --redis: join the cluster on this Redis (fan-out to the other instances). */
     URI redis;
+    Path earthstarShares;
   }
 
   /** Exit status when the server cannot recover (e.g. out of memory again right after shedding). */
@@ -222,6 +232,7 @@ public final class ServeCommand implements Command {
           }
           o.instanceId = v;
           break;
+        case "--earthstar-shares": o.earthstarShares = Path.of(v); break;
         case "--max-message-bytes":
           try {
             o.maxMessageBytes = Integer.parseInt(v);
@@ -317,6 +328,7 @@ public final class ServeCommand implements Command {
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     Options o = parse(args, System.getenv());
     CliLogging.configure(logConfig(o, err));
+    List<String> shares = o.earthstarShares == null ? null : EarthstarShares.read(o.earthstarShares);
     RedisCluster cluster = null;
     if (o.redis != null) {
       RedisCluster.Builder cb = RedisCluster.builder(o.redis).sharedStore(o.postgres != null);
@@ -338,6 +350,8 @@ public final class ServeCommand implements Command {
       }
       throw e;
     }
+    EarthstarStorage esStorage = null;
+    EarthstarPeer esPeer = null;
     CountDownLatch fatal = fatalExit(err);
     SyncServer server;
     try {
@@ -345,7 +359,7 @@ public final class ServeCommand implements Command {
       if (cluster != null) {
         sb.cluster(cluster);
       }
-      server = sb.host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
+      sb.host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
           .corsOrigins(o.corsOrigins).throttle(o.throttleConnections, o.throttleBanMinutes)
           .adminToken(o.adminToken).inspector(inspectorOn(o))
           .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
@@ -354,14 +368,28 @@ public final class ServeCommand implements Command {
                 + FATAL_EXIT + " so that a supervisor restarts it");
             fatal.countDown();
           })
-          .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null)).build().start();
+          .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null));
+      if (shares != null) {
+        esStorage = o.memory ? EarthstarStorage.inMemory() : EarthstarStorage.open(o.data);
+        esPeer = new EarthstarPeer(esStorage, shares, SyncLimits.defaults());
+        sb.earthstar(esPeer);
+      }
+      server = sb.build().start();
     } catch (Exception e) {
       store.close();
       if (cluster != null) {
         cluster.close();
       }
+      if (esPeer != null) {
+        esPeer.close();
+      }
+      if (esStorage != null) {
+        esStorage.close();
+      }
       throw e;
     }
+    EarthstarPeer peer = esPeer;
+    EarthstarStorage peerStorage = esStorage;
     // an OutOfMemoryError on any thread (a store or library thread too) sheds connections like one on ours
     Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
@@ -401,6 +429,10 @@ public final class ServeCommand implements Command {
         tracker.close();
       }
       server.close();
+      if (peer != null) {
+        peer.close();
+        peerStorage.close();
+      }
     };
     // SIGTERM / SIGINT: a graceful stop and exit 0 (the JVM's own handler would exit 143 / 130)
     boolean handled = ShutdownSignals.install(name -> {
@@ -417,7 +449,9 @@ public final class ServeCommand implements Command {
         + " GET /metrics" + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
         + (signal != null ? "; signalling also on port " + signal.port() : "")
         + (tracker != null ? "; tracker also on port " + tracker.port() : "")
-        + (cluster != null ? "; instance " + cluster.instanceId() + " of the cluster on " + cluster.status().redis() : ""));
+        + (cluster != null ? "; instance " + cluster.instanceId() + " of the cluster on " + cluster.status().redis() : "")
+        + (peer != null ? "; Earthstar /earthstar/ for " + shares.size() + " share(s)"
+            + (o.memory ? " in memory" : " in " + o.data.toAbsolutePath().resolve("earthstar.db")) : ""));
     out.flush();
     summary(o, server, signal, tracker, handled);
     stopRequested.await();

@@ -3,11 +3,11 @@ package nodenogg.sync.client;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.SyncDocument;
-import nodenogg.crdt.sync.SyncProtocol;
-import nodenogg.crdt.sync.WireReader;
+import nodenogg.crdt.encoding.Lib0Decoder;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.SyncDocument;
+import nodenogg.sync.protocol.SyncProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,13 +62,18 @@ public final class HocuspocusDocument implements AutoCloseable {
     }
   }
 
-  /** Auth, SyncStep1 and awareness, sent when the socket opens. */
+  /** Auth and SyncStep1, sent when the socket opens (awareness follows the authentication). */
   void handshake() {
     if (closed || deniedReason != null) {
       return;
     }
     client.send(Hocuspocus.authToken(name, token, HocuspocusClient.PROVIDER_VERSION));
     client.send(Hocuspocus.syncStep1(name, doc.stateVector()));
+    // our awareness goes out once the server has authenticated us (see AUTH below): a state set
+    // between the socket opening and the answer would otherwise reach the server only at its renewal
+  }
+
+  private void announceLocalAwareness() {
     if (awareness != null && awareness.getLocalState() != null) {
       client.send(Hocuspocus.awareness(name, awareness.encodeUpdate(List.of(awareness.clientId()))));
     }
@@ -107,7 +112,7 @@ public final class HocuspocusDocument implements AutoCloseable {
   }
 
   void receive(Hocuspocus.Frame f) {
-    WireReader body = f.body();
+    Lib0Decoder body = f.body();
     switch (f.type()) {
       case Hocuspocus.AUTH: {
         long sub = body.readVarUint();
@@ -115,8 +120,9 @@ public final class HocuspocusDocument implements AutoCloseable {
           readOnly = Hocuspocus.SCOPE_READ_ONLY.equals(body.readVarString());
           authenticated = true;
           client.markConnected();
+          announceLocalAwareness();
         } else if (sub == Hocuspocus.AUTH_PERMISSION_DENIED) {
-          deniedReason = body.hasRemaining() ? body.readVarString() : "permission-denied";
+          deniedReason = body.hasContent() ? body.readVarString() : "permission-denied";
           LOG.warn("access to '{}' denied: {}", name, deniedReason);
           synced.completeExceptionally(new PermissionDeniedException(name, deniedReason));
         } else if (sub == Hocuspocus.AUTH_TOKEN) {
@@ -159,7 +165,7 @@ public final class HocuspocusDocument implements AutoCloseable {
         }
         break;
       case Hocuspocus.CLOSE:
-        LOG.debug("server closed document '{}': {}", name, body.hasRemaining() ? body.readVarString() : "");
+        LOG.debug("server closed document '{}': {}", name, body.hasContent() ? body.readVarString() : "");
         authenticated = false;
         break;
       default:

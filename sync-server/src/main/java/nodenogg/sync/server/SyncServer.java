@@ -19,9 +19,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.DocSync;
-import nodenogg.crdt.sync.SyncDocument;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.UpdateFormat;
 import nodenogg.persistence.UpdateStore;
@@ -30,6 +27,10 @@ import nodenogg.persistence.postgres.PostgresUpdateStore;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.persistence.sqlite.StoreOptions;
 import nodenogg.sync.server.cluster.RedisCluster;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.DocSync;
+import nodenogg.sync.protocol.SyncDocument;
+import nodenogg.sync.server.earthstar.EarthstarSocketHandler;
 import nodenogg.sync.server.internal.ConnectionThrottle;
 import nodenogg.sync.server.internal.DocumentRegistry;
 import nodenogg.sync.server.internal.HocuspocusHandler;
@@ -55,7 +56,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Yjs sync server on one port: the Hocuspocus protocol on {@code /sync} (what the nodenogg.in web
- * app speaks), the y-webrtc signalling relay on {@code /signal}, a WebTorrent tracker on {@code /announce}
+ * app speaks), the y-webrtc signalling relay on {@code /signal}, optionally Earthstar sync on
+ * {@code /earthstar/} ({@link Builder#earthstar}), a WebTorrent tracker on {@code /announce}
  * (trystero's torrent strategy; docs/torrent.md), {@code GET /status} and
  * {@code GET /metrics} (Prometheus), and the y-websocket protocol on every other path
  * ({@code /<room>}). Updates are broadcast to a document's connections as soon as they are applied
@@ -143,6 +145,7 @@ public final class SyncServer implements AutoCloseable {
   /** Paths whose upgrades are document connections (Hocuspocus and y-websocket), as routed in {@link #start()}. */
   boolean isDocumentPath(String p) {
     return !p.equals("/signal") && !p.equals("/status") && !p.equals("/metrics") && !p.equals("/inspect")
+        && !(b.earthstar != null && b.earthstar.matches(p))
         && !p.startsWith("/inspect/") && !(tracker != null && p.equals("/announce"));
   }
 
@@ -184,6 +187,10 @@ public final class SyncServer implements AutoCloseable {
     }
     if (tracker != null && b.cluster != null) {
       b.cluster.fanOutTracker(tracker); // swarms span the instances
+    }
+    EarthstarSocketHandler es = b.earthstar;
+    if (es != null) {
+      wb.socket(es::matches, es);
     }
     if (tracker != null) {
       wb.socket(p -> p.equals("/announce"), new MeteredHandler(tracker, telemetry, Telemetry.Protocol.TRACKER));
@@ -276,8 +283,20 @@ public final class SyncServer implements AutoCloseable {
       return HttpHandler.Response.json(200,
           "{\"status\":\"ok\",\"name\":\"" + NAME + "\",\"version\":\"" + VERSION + "\"}");
     }
-    return HttpHandler.Response.json(200, status().toJson());
+    String json = status().toJson();
+    if (b.earthstar != null) {
+      try {
+        json = json.substring(0, json.lastIndexOf('}')) + ",\"earthstar\":"
+            + STATUS_JSON.writeValueAsString(b.earthstar.status()) + "}";
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        LOG.warn("the earthstar status could not be written: {}", e.getMessage());
+      }
+    }
+    return HttpHandler.Response.json(200, json);
   }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper STATUS_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private HttpHandler.Response metricsPage(HttpHandler.Request request) {
     if (!isAdmin(request.headers())) {
@@ -519,6 +538,7 @@ public final class SyncServer implements AutoCloseable {
     private SocketHandler signalHandler;
     private TrackerLimits trackerLimits = TrackerLimits.DEFAULT;
     private boolean implicitAuth;
+    private EarthstarSocketHandler earthstar;
     private List<String> corsOrigins;
     private int throttleLimit;
     private long throttleBanMinutes = 5;
@@ -738,6 +758,15 @@ public final class SyncServer implements AutoCloseable {
      */
     public Builder tracker(TrackerLimits limits) {
       this.trackerLimits = limits;
+      return this;
+    }
+
+    /**
+     * Serves Earthstar sync for {@code peer}'s shares at {@code /earthstar/} (and counts it in
+     * {@code GET /status}); the caller owns and closes the peer.
+     */
+    public Builder earthstar(nodenogg.earthstar.EarthstarPeer peer) {
+      this.earthstar = new EarthstarSocketHandler(peer, "/earthstar");
       return this;
     }
 

@@ -14,10 +14,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.ProtocolException;
-import nodenogg.crdt.sync.SyncProtocol;
-import nodenogg.crdt.sync.WireWriter;
+import nodenogg.crdt.encoding.Lib0Encoder;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.ProtocolException;
+import nodenogg.sync.protocol.SyncProtocol;
 import nodenogg.sync.server.internal.ClusterHooks;
 import nodenogg.sync.server.internal.ServerDocument;
 import org.slf4j.Logger;
@@ -416,7 +416,7 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
           if (m.isStep1()) {
             String reply = replyChannelOf(prefix, sender);
             if (frame.type() == Hocuspocus.SYNC) {
-              WireWriter w = new WireWriter().writeVarString(name).writeVarUint(Hocuspocus.SYNC_REPLY);
+              Lib0Encoder w = new Lib0Encoder().writeVarString(name).writeVarUint(Hocuspocus.SYNC_REPLY);
               SyncProtocol.writeStep1(w, d.doc().stateVector());
               publish(reply, w.toByteArray());
             }
