@@ -17,9 +17,8 @@ import nodenogg.crdt.Doc;
  * <em>closed</em> (W writers, each sending its next update when the previous one is acknowledged). Starts its
  * own PostgreSQL ({@link PostgresServer}, fsync on, synchronous_commit on).
  *
- * <p>Run: {@code mvn -q -pl persistence-postgres -am test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=nodenogg.persistence.postgres.PostgresBenchmark -Dexec.args="10 2000 64 3"} (seconds per
- * run, open rate, closed writers, repetitions; the open load also runs at twice the rate). Every line carries
+ * <p>Run: {@code benchmarks/postgres-bench.sh 10 2000 64 3} (seconds per run, open rate, closed writers,
+ * repetitions; the open load also runs at twice the rate). Results: {@code docs/benchmarks/postgres.md}. Every line carries
  * the 1-minute load average before and after it: the machine may be shared.
  */
 public final class PostgresBenchmark {
