@@ -120,12 +120,8 @@ async function fanout () {
       const now = performance.now()
       const elapsed = now - begin
       if (!measuring && elapsed >= warmup) {
-<<<<<<< HEAD
-        measuring = true; cpu0 = cpuSeconds(pid); wall0 = now; own0 = process.cpuUsage()
-        for (const c of clients) { c.updateMessages0 = c.updateMessages; c.ackLatencies = ackLatencies }
-=======
         measuring = true; cpu0 = cpuAll(); redis0 = cpuSeconds(redisPid); wall0 = now; own0 = process.cpuUsage()
->>>>>>> main
+        for (const c of clients) { c.updateMessages0 = c.updateMessages; c.ackLatencies = ackLatencies }
       }
       if (elapsed >= warmup + duration) { resolve(); return }
       const due = Math.floor(elapsed / 1000 * rate) - sent
@@ -143,14 +139,10 @@ async function fanout () {
     tick()
   })
   const wall = (performance.now() - wall0) / 1000
-<<<<<<< HEAD
-  const cpu = cpuSeconds(pid) - cpu0
-  let updateMessages = 0
-  for (const c of clients) updateMessages += c.updateMessages - c.updateMessages0
-=======
   const cpu = cpuAll() - cpu0
   const redisCpu = cpuSeconds(redisPid) - redis0
->>>>>>> main
+  let updateMessages = 0
+  for (const c of clients) updateMessages += c.updateMessages - c.updateMessages0
   const own = process.cpuUsage(own0)
   const rss = rssAll()
   // drain: let in-flight updates arrive (bounded)

@@ -93,14 +93,11 @@ public final class ServerDocument {
   private Object fullStateKey;
   private long fullStateVersion;
   private List<byte[]> outbox; // applied updates waiting for the next broadcast; null when none
-<<<<<<< HEAD
   private long outboxBytes; // their total size
   private int outboxDeferrals; // times the flush let newer queued tasks run first
   private static final int MAX_FLUSH_DEFERRALS = 4;
   private static final long MAX_MERGED_BYTES = 1 << 20; // as Hocuspocus's flushMaxBytes
-=======
   private volatile ClusterHooks cluster = ClusterHooks.NONE;
->>>>>>> main
 
   /** Per-peer awareness state: the client id it is bound to, and its rate limit. Executor only. */
   private static final class Member {
