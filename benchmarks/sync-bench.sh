@@ -18,7 +18,8 @@
 # --keep: earlier results files whose scenarios this run does not repeat are kept in the report.
 # Defaults: 2 repetitions, fanout 50 clients in one room at 1960 and at 400 updates/s (total) for 20 s
 # each (3 s warm-up),
-# rooms 1000 clients over 1000 rooms, idle 10000 clients over 1000 rooms held 10 s, join a 1100 KiB doc.
+# rooms 1000 clients over 1000 rooms, idle 10000 clients over 1000 rooms held 10 s, join a 1100 KiB doc 70 times
+# (--joins; clients stay connected; RSS read before and after the joins, and after a requested GC).
 # JAVA_OPTS, when set, replaces the JVM options ./microcosm serve uses by default (see that script).
 # SERVER_PREFIX / LOADGEN_PREFIX: command prefixes for the servers and the load generator, e.g.
 # "taskset -c 2-3" and "taskset -c 0-1" to keep them on separate cores on a larger machine.
@@ -26,6 +27,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cmdline="benchmarks/sync-bench.sh $*"
 reps=2; duration=20; rates="1960 400"; clients=50; rooms_clients=1000; idle_clients=10000; doc_kib=1100
+joins=70; join_gap_ms=50
 servers="ours-mem ours-sqlite hocuspocus relay-java relay-node"; scenarios="join fanout rooms idle"; build=1
 out_md="$root/docs/benchmarks/sync.md"
 results="$root/benchmarks/target/sync-bench/results.jsonl"; keep=()
@@ -38,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --rooms-clients) rooms_clients="$2"; shift 2 ;;
     --idle-clients) idle_clients="$2"; shift 2 ;;
     --doc-kib) doc_kib="$2"; shift 2 ;;
+    --joins) joins="$2"; shift 2 ;;
     --servers) servers="$2"; shift 2 ;;
     --scenarios) scenarios="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
@@ -122,7 +125,7 @@ scenario_args() {
     fanout@*) echo "--clients $clients --rooms 1 --rate ${1#fanout@} --warmup 3 --duration $duration" ;;
     rooms) echo "--clients $rooms_clients --rooms $rooms_clients" ;;
     idle) echo "--clients $idle_clients --rooms 1000 --hold 10 --time-limit 240" ;;
-    join) echo "--doc-kib $doc_kib --joins 5" ;;
+    join) echo "--doc-kib $doc_kib --joins $joins --join-gap-ms $join_gap_ms" ;;
   esac
 }
 

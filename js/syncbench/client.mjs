@@ -16,6 +16,9 @@ export class RawClient {
     this.url = url; this.doc = doc; this.clientId = clientId; this.hooks = hooks
     this.clock = 0; this.synced = false; this.closed = false; this.acks = 0; this.acksRefused = 0
     this.connectStart = 0; this.syncedAt = 0; this.step2Bytes = 0
+    this.updateMessages = 0 // Sync Update messages received (sub-type 2)
+    this.unacked = [] // send times of inserts not yet acknowledged (SyncStatus), oldest first
+    this.ackLatencies = null // when an array, acknowledgement latencies (ms) are recorded into it
   }
 
   open () {
@@ -65,11 +68,14 @@ export class RawClient {
           this._synced(this)
         }
       } else if (sub === 2) {
+        this.updateMessages++
         const update = r.bytes()
         if (this.hooks.onString) forEachString(update, s => this.hooks.onString(s, this))
       }
     } else if (type === SYNC_STATUS) {
       if (r.uint() === 1) this.acks++; else this.acksRefused++
+      const sentAt = this.unacked.shift()
+      if (sentAt !== undefined && this.ackLatencies) this.ackLatencies.push(performance.now() - sentAt)
     } else if (type === AUTH) {
       const sub = r.uint()
       if (sub === 1) throw new Error(`permission denied for ${this.doc}: ${r.string()}`)
@@ -88,6 +94,7 @@ export class RawClient {
   insert (text) {
     const msg = updateMessage(this.doc, textInsertUpdate(this.clientId, this.clock, text))
     this.clock += text.length
+    if (this.ackLatencies) this.unacked.push(performance.now())
     this.ws.send(msg)
     return msg.length
   }

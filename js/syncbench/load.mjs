@@ -111,6 +111,7 @@ async function fanout () {
   const clients = await openAll(specs, Number(args.parallel ?? 50), make)
   const joinMs = performance.now() - t0
   let sent = 0; let sentMeasured = 0; let bytesSent = 0
+  const ackLatencies = [] // SyncStatus after each insert sent in the window (FIFO per client)
   const begin = performance.now()
   let cpu0 = NaN; let redis0 = NaN; let wall0 = 0; let own0 = null; let measuring = false
   let cursor = 0
@@ -120,6 +121,7 @@ async function fanout () {
       const elapsed = now - begin
       if (!measuring && elapsed >= warmup) {
         measuring = true; cpu0 = cpuAll(); redis0 = cpuSeconds(redisPid); wall0 = now; own0 = process.cpuUsage()
+        for (const c of clients) { c.updateMessages0 = c.updateMessages; c.ackLatencies = ackLatencies }
       }
       if (elapsed >= warmup + duration) { resolve(); return }
       const due = Math.floor(elapsed / 1000 * rate) - sent
@@ -139,6 +141,8 @@ async function fanout () {
   const wall = (performance.now() - wall0) / 1000
   const cpu = cpuAll() - cpu0
   const redisCpu = cpuSeconds(redisPid) - redis0
+  let updateMessages = 0
+  for (const c of clients) updateMessages += c.updateMessages - c.updateMessages0
   const own = process.cpuUsage(own0)
   const rss = rssAll()
   // drain: let in-flight updates arrive (bounded)
@@ -147,6 +151,9 @@ async function fanout () {
   const lost = [...pending.values()].filter(e => e.measured).length
   const delivered = sentMeasured - lost
   latencies.sort((a, b) => a - b)
+  ackLatencies.sort((a, b) => a - b)
+  // deliveries in the window: every record reaches every other client of its room
+  const deliveriesInWindow = sentMeasured * (n / rooms - 1)
   for (const c of clients) c.close()
   done({
     scenario: 'fanout', ok: lost === 0 && errors.length === 0 && pending.size === 0 && duplicates === 0 && dupOrUnknown === 0,
@@ -158,7 +165,11 @@ async function fanout () {
     serverCpuPct: round(cpu / wall * 100, 1), serverRssMiB: round(rss / 1024, 1), instances: urls.length,
     redisCpuPct: redisPid ? round(redisCpu / wall * 100, 1) : null,
     loadgenCpuPct: round((own.user + own.system) / 1e4 / wall, 1), joinAllMs: round(joinMs, 0),
-    bytesSent
+    bytesSent,
+    // update messages received by all clients in the measured window per delivered update (lower =
+    // more merged); the window's messages include a few deliveries of warm-up records (small bias)
+    updateMessages, updateMsgsPerDelivery: round(updateMessages / deliveriesInWindow, 4),
+    ackP50: round(pct(ackLatencies, 50)), ackP99: round(pct(ackLatencies, 99)), acks: ackLatencies.length
   })
 }
 
@@ -245,21 +256,27 @@ async function join () { // a fresh client joining a large text document
   const ackUntil = performance.now() + 60000
   while (writer.acks - acks0 < updates && performance.now() < ackUntil) await sleep(20)
   const expected = updates * chunk.length
-  const times = []; const sizes = []; const chars = []
+  const rssBeforeJoins = rssKiB(pid)
+  const times = []; const sizes = []; const chars = []; const joined = []
   for (let j = 0; j < joins; j++) {
     let got = 0
     const c = new RawClient(url, doc, newClientId(), { onError, onString: (s) => { got += s.length } })
     await c.open(); await c.syncedPromise
     times.push(c.syncedAt - c.connectStart); sizes.push(c.step2Bytes); chars.push(got)
-    c.close()
+    joined.push(c) // stays connected until RSS is read: memory held per joined client counts
     await sleep(200)
   }
+  const rssAfterJoins = rssKiB(pid) // as a user's monitoring sees it: no GC requested
+  const rssAfterJoinsGc = await settledRss(pid, kind) // after a requested GC
+  for (const c of joined) c.close()
   writer.close()
   const sorted = [...times].sort((a, b) => a - b)
   done({
     scenario: 'join', ok: writer.acks - acks0 === updates && chars.every(g => g === expected) && errors.length === 0,
     docKiB: round(expected / 1024, 0), writes: updates, acked: writer.acks - acks0, step2Bytes: sizes[0], charsSeen: chars,
-    joinMs: times.map(t => round(t, 1)), medianMs: round(sorted[Math.floor(sorted.length / 2)], 1)
+    joinMs: times.length <= 10 ? times.map(t => round(t, 1)) : undefined, medianMs: round(sorted[Math.floor(sorted.length / 2)], 1),
+    joins, rssBeforeJoinsMiB: round(rssBeforeJoins / 1024, 1), rssAfterJoinsMiB: round(rssAfterJoins / 1024, 1),
+    rssAfterJoinsGcMiB: round(rssAfterJoinsGc / 1024, 1)
   })
 }
 

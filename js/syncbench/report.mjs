@@ -57,7 +57,9 @@ const scenarioTables = {
       ['sent/s', r => r.sentPerSec], ['delivered/s', r => r.deliveredPerSec],
       ['p50 ms', r => r.p50], ['p90 ms', r => r.p90], ['p99 ms', r => r.p99], ['p99.9 ms', r => r.p999], ['max ms', r => r.max],
       ['server CPU %', r => r.serverCpuPct], ['server RSS MiB', r => r.serverRssMiB],
-      ['load-gen CPU %', r => r.loadgenCpuPct], ['lost', r => r.lost], ['dup', r => r.duplicates]
+      ['load-gen CPU %', r => r.loadgenCpuPct], ['lost', r => r.lost], ['dup', r => r.duplicates],
+      ['update msgs / 100 deliveries', r => r.updateMsgsPerDelivery === undefined ? NaN : r.updateMsgsPerDelivery * 100],
+      ['ack p50 ms', r => r.ackP50], ['ack p99 ms', r => r.ackP99]
     ]
   },
   rooms: {
@@ -73,7 +75,9 @@ const scenarioTables = {
   join: {
     title: 'Join a large text document (connect → Step2 received)',
     cols: [['ok', okCell], ['doc KiB', r => r.docKiB], ['Step2 bytes', r => r.step2Bytes], ['median join ms', r => r.medianMs],
-      ['slowest join ms', r => Math.max(...(r.joinMs ?? [NaN]))]]
+      ['slowest join ms', r => Math.max(...(r.joinMs ?? [NaN]))], ['joins', r => r.joins],
+      ['RSS before joins MiB', r => r.rssBeforeJoinsMiB], ['RSS after joins MiB', r => r.rssAfterJoinsMiB],
+      ['same, after a GC MiB', r => r.rssAfterJoinsGcMiB]]
   }
 }
 // fan-out runs are grouped by target rate: one table per rate
@@ -124,6 +128,31 @@ for (const rate of rates) {
     const best = Math.min(...floors.map(([, rs]) => med(rs, r => r.p99)))
     out.push(`  Floor at this rate: ${floors.map(([srv, rs]) => `${srv} p99 ${fmt(med(rs, r => r.p99))} ms`).join(', ')}` +
       (best > p99h / 2 ? ` — even a relay that does no CRDT work does not reach ${fmt(p99h / 2)} ms on this machine (the load generator shares its 2 cores), so the ratio target cannot be shown here.` : '.'))
+  }
+}
+for (const rate of rates) { // issue 23: messages per delivery, durable ack vs Hocuspocus's non-durable ack
+  const at = (srv) => pick('fanout', srv).filter(r => r.targetRate === rate && r.updateMsgsPerDelivery !== undefined)
+  const h = at('hocuspocus')
+  if (!h.length) continue
+  const mh = median(h.map(r => r.updateMsgsPerDelivery)); const ah = median(h.map(r => r.ackP50))
+  for (const srv of ['ours-mem', 'ours-sqlite']) {
+    const o = at(srv)
+    if (!o.length) continue
+    const mo = median(o.map(r => r.updateMsgsPerDelivery)); const ao = median(o.map(r => r.ackP50))
+    out.push(`- ${rate} updates/s, ${srv}: update messages per delivered update ${mo.toFixed(3)} vs Hocuspocus ${mh.toFixed(3)} ` +
+      `(${(mo / mh).toFixed(2)}x; target ≤ 1: **${mo <= mh ? 'met' : 'not met'}**); acknowledgement p50 ${fmt(ao)} ms vs ` +
+      `Hocuspocus's (not durable) ${fmt(ah)} ms (${(ao / ah).toFixed(2)}x${srv === 'ours-sqlite' ? `; durable-ack target ≤ 1: **${ao <= ah ? 'met' : 'not met'}**` : ''}).`)
+  }
+}
+if (pick('join', 'hocuspocus').some(r => r.rssAfterJoinsMiB !== undefined)) {
+  const h = pick('join', 'hocuspocus')
+  for (const srv of ['ours-mem', 'ours-sqlite']) {
+    const o = pick('join', srv).filter(r => r.rssAfterJoinsMiB !== undefined)
+    if (!o.length) continue
+    const ro = median(o.map(r => r.rssAfterJoinsMiB)); const rh = median(h.map(r => r.rssAfterJoinsMiB))
+    const go = median(o.map(r => r.rssAfterJoinsGcMiB)); const gh = median(h.map(r => r.rssAfterJoinsGcMiB))
+    out.push(`- RSS after ${o[0].joins} joins of the ${o[0].docKiB} KiB document, ${srv}: ${fmt(ro)} MiB vs Hocuspocus ${fmt(rh)} MiB ` +
+      `(${(ro / rh).toFixed(2)}x; target ≤ 1: **${ro <= rh ? 'met' : 'not met'}**); after a requested GC ${fmt(go)} vs ${fmt(gh)} MiB.`)
   }
 }
 if (pick('rooms', 'ours-mem').length) {

@@ -439,7 +439,11 @@ public final class HocuspocusHandler implements SocketHandler {
       case SyncProtocol.STEP1:
         d.afterWrites(() -> {
           s.client.conn.send(Hocuspocus.syncStep1(s.address, d.doc().stateVector()));
-          s.client.conn.send(Hocuspocus.syncStep2(s.address, d.doc().diff(m.payload())));
+          if (ServerDocument.isEmptyStateVector(m.payload())) { // a join: one shared encoding for all
+            s.client.conn.send(d.fullStateMessage(s.address, u -> Hocuspocus.syncStep2(s.address, u)));
+          } else {
+            s.client.conn.send(Hocuspocus.syncStep2(s.address, d.doc().diff(m.payload())));
+          }
         });
         break;
       case SyncProtocol.STEP2:

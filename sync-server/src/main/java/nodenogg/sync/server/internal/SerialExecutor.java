@@ -68,6 +68,13 @@ public final class SerialExecutor implements Executor {
     submit(new Heavy(task), true);
   }
 
+  /** True when tasks wait behind the one running now (a hint: another thread may add more at any time). */
+  public boolean hasQueued() {
+    synchronized (tasks) {
+      return !tasks.isEmpty();
+    }
+  }
+
   private void submit(Object task, boolean heavy) {
     synchronized (tasks) {
       tasks.add(task);

@@ -1,5 +1,6 @@
 package nodenogg.sync.server.internal;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,10 +11,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import nodenogg.persistence.UpdateStore;
 import nodenogg.sync.protocol.Awareness;
 import nodenogg.sync.protocol.SyncDocument;
 import nodenogg.sync.server.SyncServerHooks;
+import nodenogg.sync.server.websocket.SharedMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +85,18 @@ public final class ServerDocument {
   private volatile int peerCount;
   private volatile boolean failed;
   private volatile long approxBytes; // sum of the update bytes loaded and applied: the document's weight
+  private static final byte[] EMPTY_STATE_VECTOR = {0};
+  // Bumped (on the executor) by every change of the document's content, in queueBroadcast (a change that
+  // is not broadcast must bump it too, or a joiner could be given an outdated fullStateMessage).
+  private long version;
+  private SoftReference<SharedMessage> fullState; // see fullStateMessage
+  private Object fullStateKey;
+  private long fullStateVersion;
   private List<byte[]> outbox; // applied updates waiting for the next broadcast; null when none
+  private long outboxBytes; // their total size
+  private int outboxDeferrals; // times the flush let newer queued tasks run first
+  private static final int MAX_FLUSH_DEFERRALS = 4;
+  private static final long MAX_MERGED_BYTES = 1 << 20; // as Hocuspocus's flushMaxBytes
   private volatile ClusterHooks cluster = ClusterHooks.NONE;
 
   /** Per-peer awareness state: the client id it is bound to, and its rate limit. Executor only. */
@@ -163,6 +177,31 @@ public final class ServerDocument {
   /** The CRDT document; touch it only from {@link #executor()}. */
   public SyncDocument doc() {
     return doc;
+  }
+
+  /**
+   * On the executor: the Step2 message answering an empty state vector (a client that has nothing: a
+   * join), for {@code key} (protocol and address), built with {@code encoder} from the whole document.
+   * Every joiner of an unchanged document gets the same encoded frame (one copy of the state, not one
+   * per joiner); the first change drops it. Held softly: the collector may take it back under memory
+   * pressure (it is rebuilt on the next join), and sockets that queued it keep it charged to the
+   * memory budget as any broadcast.
+   */
+  public SharedMessage fullStateMessage(Object key, Function<byte[], byte[]> encoder) {
+    SoftReference<SharedMessage> ref = fullState;
+    SharedMessage m = ref == null || fullStateVersion != version || !fullStateKey.equals(key) ? null : ref.get();
+    if (m == null) {
+      m = new SharedMessage(encoder.apply(doc.diff(EMPTY_STATE_VECTOR)));
+      fullState = new SoftReference<>(m);
+      fullStateKey = key;
+      fullStateVersion = version;
+    }
+    return m;
+  }
+
+  /** True for the state vector of an empty document (what a client without local state sends). */
+  public static boolean isEmptyStateVector(byte[] stateVector) {
+    return stateVector.length == 1 && stateVector[0] == 0;
   }
 
   /** No peers and no write in flight; safe to read from any thread. */
@@ -636,21 +675,35 @@ public final class ServerDocument {
    * already queued on the executor.
    */
   private void queueBroadcast(byte[] update) {
+    version++; // every change of the document is broadcast, so this is where a shared join state expires
+    fullState = null;
     List<byte[]> box = outbox;
     if (box == null) {
       box = new ArrayList<>(4);
       outbox = box;
+      outboxBytes = 0;
+      outboxDeferrals = 0;
       exec.execute(this::flushBroadcast);
     }
     box.add(update);
+    outboxBytes += update.length;
   }
 
   private void flushBroadcast() {
     List<byte[]> batch = outbox;
-    outbox = null;
     if (batch == null || failed) {
+      outbox = null;
       return; // a failed document's peers are being aborted; they resync
     }
+    // Tasks that arrived after this flush was queued (another event loop's reads of the same turn,
+    // usually more updates) run first, a few times at most and up to a byte cap: their updates join
+    // this message instead of making their own. Nothing waits for time, only for work already queued.
+    if (outboxDeferrals < MAX_FLUSH_DEFERRALS && outboxBytes < MAX_MERGED_BYTES && exec.hasQueued()) {
+      outboxDeferrals++;
+      exec.execute(this::flushBroadcast);
+      return;
+    }
+    outbox = null;
     DocPeer[] targets = peers;
     if (batch.size() > 1) {
       try {

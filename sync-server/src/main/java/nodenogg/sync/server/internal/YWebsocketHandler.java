@@ -237,7 +237,11 @@ public final class YWebsocketHandler implements SocketHandler {
       if (type == YWebsocketProtocol.SYNC) {
         SyncProtocol.Message m = SyncProtocol.read(r);
         if (m.isStep1()) {
-          d.afterWrites(() -> p.conn.send(YWebsocketProtocol.step2(d.doc().diff(m.payload()))));
+          if (ServerDocument.isEmptyStateVector(m.payload())) { // a join: one shared encoding for all
+            d.afterWrites(() -> p.conn.send(d.fullStateMessage(YWebsocketProtocol.class, YWebsocketProtocol::step2)));
+          } else {
+            d.afterWrites(() -> p.conn.send(YWebsocketProtocol.step2(d.doc().diff(m.payload()))));
+          }
         } else if (!p.readOnly && m.type() == SyncProtocol.STEP2) {
           d.applyResync(p, m.payload(), ok -> { }); // in a cluster: stores what failed-over clients assume stored
         } else if (!p.readOnly) {

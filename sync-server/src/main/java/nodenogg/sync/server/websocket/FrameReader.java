@@ -1,6 +1,9 @@
 package nodenogg.sync.server.websocket;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -104,12 +107,7 @@ final class FrameReader {
         int take = (int) Math.min(payloadLeft, end - off);
         byte[] dst = payload;
         int pos = payloadPos;
-        int m = mask;
-        int phase = payloadPos - frameStart;
-        for (int i = 0; i < take; i++) {
-          int shift = 24 - (((phase + i) & 3) << 3);
-          dst[pos + i] = (byte) (b[off + i] ^ (m >>> shift));
-        }
+        unmask(b, off, dst, pos, take, mask, payloadPos - frameStart);
         off += take;
         payloadPos = pos + take;
         payloadLeft -= take;
@@ -315,6 +313,28 @@ final class FrameReader {
       }
     }
     callbacks.onClose(code, reason);
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  /**
+   * {@code dst[pos..pos+n) = src[off..off+n) ^ mask}, where the first byte is at {@code phase} bytes into the
+   * frame's payload (the mask repeats every 4 bytes, its first byte the most significant). Eight bytes at a time.
+   */
+  static void unmask(byte[] src, int off, byte[] dst, int pos, int n, int mask, int phase) {
+    int m = Integer.rotateLeft(mask, (phase & 3) << 3); // the mask as seen from src[off]
+    int i = 0;
+    if (n >= 16) {
+      long m8 = ((long) m << 32) | (m & 0xffffffffL);
+      int words = n & ~7;
+      for (; i < words; i += 8) {
+        LONGS.set(dst, pos + i, (long) LONGS.get(src, off + i) ^ m8);
+      }
+    }
+    for (; i < n; i++) {
+      dst[pos + i] = (byte) (src[off + i] ^ (m >>> (24 - ((i & 3) << 3))));
+    }
   }
 
   private boolean charge(long bytes) {

@@ -166,6 +166,58 @@ class ServerDocumentOrderTest {
   }
 
   @Test
+  void updatesQueuedBehindThePendingFlushJoinItsMessage() throws Exception {
+    // another event loop's reads land on the executor after the flush was queued: they are merged too
+    Peer sender = join();
+    Peer other = join();
+    byte[] a = textInsert(1, "a");
+    byte[] b = textInsert(2, "b");
+    byte[] c = textInsert(3, "c");
+    onExec(() -> {
+      doc.applyUpdate(sender, a, ok -> { });
+      doc.executor().execute(() -> doc.applyUpdate(sender, b, ok -> { }));
+      doc.executor().execute(() -> doc.applyUpdate(sender, c, ok -> { }));
+    });
+    await("broadcast", () -> other.updates.size() >= 1);
+    onExec(() -> { });
+    assertEquals(1, other.updates.size(), "one message for the three updates");
+    // the engine's mergeUpdates (byte-identical to Yjs's: crdt UpdateFunctionsInteropTest)
+    assertArrayEquals(Updates.mergeUpdates(List.of(a, b, c)), other.updates.get(0));
+    Doc check = new Doc();
+    Updates.applyUpdate(check, other.updates.get(0));
+    assertEquals(3, check.getText("t").length());
+  }
+
+  @Test
+  void joinersOfAnUnchangedDocumentShareOneEncodedStateAndAChangeRenewsIt() throws Exception {
+    Peer sender = join();
+    onExec(() -> doc.applyUpdate(sender, textInsert(1, "ab"), ok -> { }));
+    store.pending.take().complete(null);
+    java.util.concurrent.atomic.AtomicReference<Object[]> got = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicInteger encodes = new AtomicInteger();
+    java.util.function.Function<byte[], byte[]> enc = u -> {
+      encodes.incrementAndGet();
+      return u.clone();
+    };
+    onExec(() -> got.set(new Object[] {doc.fullStateMessage("a", enc), doc.fullStateMessage("a", enc),
+        doc.fullStateMessage("b", enc)}));
+    Object[] m = got.get();
+    assertTrue(m[0] == m[1], "the second joiner reuses the first joiner's message");
+    assertTrue(m[2] != m[0], "another address gets its own");
+    Doc check = new Doc();
+    Updates.applyUpdate(check, ((nodenogg.sync.server.websocket.SharedMessage) m[0]).payload());
+    assertEquals("ab", check.getText("t").toString());
+    onExec(() -> doc.applyUpdate(sender, textInsert(2, "c"), ok -> { }));
+    store.pending.take().complete(null);
+    onExec(() -> got.set(new Object[] {doc.fullStateMessage("b", enc)}));
+    assertTrue(got.get()[0] != m[2], "a change drops the shared message");
+    Doc after = new Doc();
+    Updates.applyUpdate(after, ((nodenogg.sync.server.websocket.SharedMessage) got.get()[0]).payload());
+    assertEquals(3, after.getText("t").length());
+    assertEquals(3, encodes.get());
+  }
+
+  @Test
   void aFailedAppendAcknowledgesNothingAndAbortsEveryPeer() throws Exception {
     Peer sender = join();
     Peer other = join();

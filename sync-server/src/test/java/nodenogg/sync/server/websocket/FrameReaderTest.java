@@ -276,4 +276,27 @@ class FrameReaderTest {
     second.read(two, 0, two.length);
     assertEquals(List.of("text first"), gone.events, "the rest of the input is dropped");
   }
+
+  @Test
+  void wordAtATimeUnmaskingEqualsTheRfcDefinitionAtEveryOffsetLengthAndPhase() {
+    Random random = new Random(23);
+    for (int round = 0; round < 3000; round++) {
+      int n = random.nextInt(round < 1000 ? 40 : 300);
+      int off = random.nextInt(9);
+      int pos = random.nextInt(9);
+      int phase = random.nextInt(1000);
+      int mask = random.nextInt();
+      byte[] src = new byte[off + n + random.nextInt(9)];
+      random.nextBytes(src);
+      byte[] dst = new byte[pos + n + random.nextInt(9)];
+      random.nextBytes(dst);
+      byte[] expected = dst.clone();
+      byte[] maskBytes = {(byte) (mask >>> 24), (byte) (mask >>> 16), (byte) (mask >>> 8), (byte) mask};
+      for (int i = 0; i < n; i++) { // RFC 6455 5.3: j = i MOD 4 of the position in the payload
+        expected[pos + i] = (byte) (src[off + i] ^ maskBytes[(phase + i) % 4]);
+      }
+      FrameReader.unmask(src, off, dst, pos, n, mask, phase);
+      assertArrayEquals(expected, dst, "n=" + n + " off=" + off + " pos=" + pos + " phase=" + phase);
+    }
+  }
 }
