@@ -75,6 +75,14 @@ class ClusterKillTest {
             peers.get(k).doc.getMap("notes").set("c" + k + "-" + r, r);
           }
           Thread.sleep(30);
+          if (r < KILL_AT) {
+            // before the kill, give the acknowledgements time to arrive (a loaded machine takes longer than
+            // 30 ms), so the check below has acknowledged updates to check; the deadline only bounds the wait
+            long end = System.currentTimeMillis() + Await.scaled(500);
+            while (docs.stream().anyMatch(d -> d.unsyncedChanges() > 0) && System.currentTimeMillis() < end) {
+              Thread.sleep(5);
+            }
+          }
           for (int k = 0; k < CLIENTS; k++) {
             if (docs.get(k).unsyncedChanges() == 0) {
               ackedUpTo[k] = r; // everything written so far is acknowledged
