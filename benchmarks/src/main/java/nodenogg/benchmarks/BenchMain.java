@@ -33,6 +33,8 @@ public final class BenchMain {
           return TraceCommandLine.run(rest, out, err);
         case "suite":
           return SuiteRunner.main(rest, out, err);
+        case "loop":
+          return PhaseLoop.run(rest, out, err);
         default:
           err.println("unknown command " + args[0] + "; use trace or suite");
           return 2;

@@ -188,42 +188,51 @@ public final class Transaction {
                 transaction.afterState = store.stateVectorSnapshot();
                 doc.callObservers(transaction);
             } finally {
-                if (doc.gc) {
-                    tryGcDeleteSet(ds, store);
-                }
-                tryMergeDeleteSet(ds, store);
-                for (Map.Entry<Long, Long> e : transaction.afterState.entrySet()) {
-                    long client = e.getKey();
-                    long beforeClock = transaction.beforeState.getOrDefault(client, 0L);
-                    if (beforeClock != e.getValue()) {
-                        List<AbstractStruct> structs = store.clients.get(client);
-                        int firstChangePos = Math.max(StructStore.findIndexSS(structs, beforeClock), 1);
-                        for (int k = structs.size() - 1; k >= firstChangePos; ) {
-                            k -= 1 + tryToMergeWithLefts(structs, k);
-                        }
-                    }
-                }
-                for (int k = transaction.mergeStructs.size() - 1; k >= 0; k--) {
-                    ID id = transaction.mergeStructs.get(k).id;
-                    List<AbstractStruct> structs = store.clients.get(id.client);
-                    int replacedStructPos = StructStore.findIndexSS(structs, id.clock);
-                    if (replacedStructPos + 1 < structs.size()) {
-                        if (tryToMergeWithLefts(structs, replacedStructPos + 1) > 1) {
-                            continue;
-                        }
-                    }
-                    if (replacedStructPos > 0) {
-                        tryToMergeWithLefts(structs, replacedStructPos);
-                    }
-                }
-                if (!transaction.local && !java.util.Objects.equals(transaction.afterState.get(doc.clientId),
-                        transaction.beforeState.get(doc.clientId))) {
-                    doc.clientId = Doc.generateClientId();
-                }
-                doc.emitUpdate(transaction);
-                Subdocs.afterTransaction(transaction);
+                afterObservers(transaction, doc, store, ds);
             }
         }
         cleanups.clear();
+    }
+
+    /**
+     * The part of a transaction's cleanup that runs whether or not an observer threw: gc, merging, the
+     * client id check, update events. A method of its own so that the JIT compiles it once (a try/finally
+     * body is duplicated in the bytecode, and the larger method was recompiled again and again).
+     */
+    private static void afterObservers(Transaction transaction, Doc doc, StructStore store, DeleteSet ds) {
+        if (doc.gc) {
+            tryGcDeleteSet(ds, store);
+        }
+        tryMergeDeleteSet(ds, store);
+        for (Map.Entry<Long, Long> e : transaction.afterState.entrySet()) {
+            long client = e.getKey();
+            long beforeClock = transaction.beforeState.getOrDefault(client, 0L);
+            if (beforeClock != e.getValue()) {
+                List<AbstractStruct> structs = store.clients.get(client);
+                int firstChangePos = Math.max(StructStore.findIndexSS(structs, beforeClock), 1);
+                for (int k = structs.size() - 1; k >= firstChangePos; ) {
+                    k -= 1 + tryToMergeWithLefts(structs, k);
+                }
+            }
+        }
+        for (int k = transaction.mergeStructs.size() - 1; k >= 0; k--) {
+            ID id = transaction.mergeStructs.get(k).id;
+            List<AbstractStruct> structs = store.clients.get(id.client);
+            int replacedStructPos = StructStore.findIndexSS(structs, id.clock);
+            if (replacedStructPos + 1 < structs.size()) {
+                if (tryToMergeWithLefts(structs, replacedStructPos + 1) > 1) {
+                    continue;
+                }
+            }
+            if (replacedStructPos > 0) {
+                tryToMergeWithLefts(structs, replacedStructPos);
+            }
+        }
+        if (!transaction.local && !java.util.Objects.equals(transaction.afterState.get(doc.clientId),
+                transaction.beforeState.get(doc.clientId))) {
+            doc.clientId = Doc.generateClientId();
+        }
+        doc.emitUpdate(transaction);
+        Subdocs.afterTransaction(transaction);
     }
 }
