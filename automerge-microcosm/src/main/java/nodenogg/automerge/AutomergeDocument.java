@@ -8,6 +8,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import nodenogg.automerge.internal.ChunkValidator;
+import nodenogg.automerge.internal.Chunks;
+import nodenogg.automerge.internal.SyncMessages;
 import nodenogg.automerge.store.AutomergeFormat;
 import nodenogg.microcosm.Subscription;
 import nodenogg.persistence.InvalidUpdateException;
@@ -61,6 +64,8 @@ public final class AutomergeDocument implements AutoCloseable {
   }
 
   private final ReentrantLock lock = new ReentrantLock();
+  /** Kind of every object this document's changes created (checks incoming operations address them rightly). */
+  private final java.util.Map<String, ChunkValidator.Kind> kinds = new java.util.HashMap<>();
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
   private final Document doc;
   private boolean closed;
@@ -131,6 +136,7 @@ public final class AutomergeDocument implements AutoCloseable {
         return Optional.empty();
       }
       Change c = new Change(this, origin, true, before, doc.getHeads());
+      learnKinds(c.bytes());
       notifyListeners(c);
       return Optional.of(c);
     } finally {
@@ -142,16 +148,38 @@ public final class AutomergeDocument implements AutoCloseable {
    * Applies encoded changes or a saved document from elsewhere (a file, a store).
    *
    * @return the change, or empty if the bytes held nothing new
-   * @throws InvalidUpdateException if the library refuses the bytes ({@link AutomergeFormat#check}); the document
-   *     is unchanged then
+   * @throws InvalidUpdateException if the bytes are not Automerge data ({@link AutomergeFormat#check}; the document
+   *     is unchanged then) or contradict this document (another change with the same actor and sequence number;
+   *     of several chunks, those before the contradiction may have been applied)
    */
   public Optional<Change> applyChanges(byte[] bytes, Object origin) {
     AutomergeFormat.INSTANCE.check(bytes);
     lock.lock();
     try {
       requireOpen();
+      java.util.Map<String, ChunkValidator.Kind> made = new java.util.HashMap<>();
+      boolean document = false;
+      for (Chunks.Chunk chunk : Chunks.read(bytes)) {
+        try {
+          made.putAll(ChunkValidator.validate(chunk, id -> made.containsKey(id) ? made.get(id) : kinds.get(id)));
+        } catch (IllegalArgumentException e) {
+          throw new InvalidUpdateException("these Automerge changes do not fit this document: " + e.getMessage(), e);
+        }
+        document |= chunk.kind() == Chunks.Kind.DOCUMENT;
+      }
       ChangeHash[] before = doc.getHeads();
-      doc.applyEncodedChanges(bytes);
+      try {
+        doc.applyEncodedChanges(bytes);
+      } catch (RuntimeException e) {
+        // well-formed changes that contradict this document (e.g. another change with the same actor and sequence
+        // number): refused; what the library applied before the contradiction, if anything, is reported as usual
+        finish(origin, before);
+        throw new InvalidUpdateException("these Automerge changes do not fit this document: " + e.getMessage(), e);
+      }
+      learn(made);
+      if (document) {
+        learnVisibleKinds();
+      }
       return finish(origin, before);
     } finally {
       lock.unlock();
@@ -180,6 +208,7 @@ public final class AutomergeDocument implements AutoCloseable {
     lock.lock();
     try {
       requireOpen();
+      java.util.Map<String, ChunkValidator.Kind> made = checkSyncMessage(message);
       ChangeHash[] before = doc.getHeads();
       try {
         doc.receiveSyncMessage(state, message);
@@ -187,9 +216,84 @@ public final class AutomergeDocument implements AutoCloseable {
         throw new IllegalArgumentException("not an Automerge sync message (or a change in it is corrupt): "
             + e.getMessage(), e);
       }
+      learn(made);
       return finish(origin, before);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Checks every change in a sync message as {@link #applyChanges} checks bytes (the library panics, aborting the
+   * JVM, on some malformed changes it would otherwise apply), and returns the objects they create.
+   */
+  private java.util.Map<String, ChunkValidator.Kind> checkSyncMessage(byte[] message) {
+    java.util.Map<String, ChunkValidator.Kind> made = new java.util.HashMap<>();
+    try {
+      for (byte[] change : SyncMessages.changes(message)) {
+        AutomergeFormat.INSTANCE.check(change);
+        for (Chunks.Chunk chunk : Chunks.read(change)) {
+          if (chunk.kind() == Chunks.Kind.DOCUMENT) {
+            throw new IllegalArgumentException("a sync message carrying a whole document is not accepted");
+          }
+          made.putAll(ChunkValidator.validate(chunk, id -> made.containsKey(id) ? made.get(id) : kinds.get(id)));
+        }
+      }
+    } catch (InvalidUpdateException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("refused a sync message: " + e.getMessage(), e);
+    }
+    return made;
+  }
+
+  /**
+   * Registers objects that applied changes created. Never overwrites: a refused change (e.g. another change with
+   * the same actor and sequence number) may claim an object id that exists with another kind.
+   */
+  private void learn(java.util.Map<String, ChunkValidator.Kind> made) {
+    made.forEach(kinds::putIfAbsent);
+  }
+
+  /** Registers the objects that local changes create. */
+  private void learnKinds(byte[] changes) {
+    try {
+      for (Chunks.Chunk chunk : Chunks.read(changes)) {
+        learn(ChunkValidator.validate(chunk, kinds::get));
+      }
+    } catch (IllegalArgumentException e) {
+      // our own library's output: cannot happen; the kinds stay as they were
+    }
+  }
+
+  /** After loading a saved document: registers every object reachable from the root. */
+  private void learnVisibleKinds() {
+    java.util.ArrayDeque<org.automerge.ObjectId> todo = new java.util.ArrayDeque<>();
+    todo.add(org.automerge.ObjectId.ROOT);
+    int seen = 0;
+    while (!todo.isEmpty() && seen++ < 10_000_000) {
+      org.automerge.ObjectId o = todo.poll();
+      org.automerge.AmValue[] values;
+      if (doc.getObjectType(o).orElse(null) == org.automerge.ObjectType.MAP) {
+        org.automerge.MapEntry[] es = doc.mapEntries(o).orElse(new org.automerge.MapEntry[0]);
+        values = new org.automerge.AmValue[es.length];
+        for (int i = 0; i < es.length; i++) {
+          values[i] = es[i].getValue();
+        }
+      } else if (doc.getObjectType(o).orElse(null) == org.automerge.ObjectType.LIST) {
+        values = doc.listItems(o).orElse(new org.automerge.AmValue[0]);
+      } else {
+        continue;
+      }
+      for (org.automerge.AmValue v : values) {
+        if (v instanceof org.automerge.AmValue.Map m) {
+          kinds.putIfAbsent(m.getId().toString(), ChunkValidator.Kind.MAP);
+          todo.add(m.getId());
+        } else if (v instanceof org.automerge.AmValue.List l) {
+          kinds.putIfAbsent(l.getId().toString(), ChunkValidator.Kind.LIST);
+          todo.add(l.getId());
+        } else if (v instanceof org.automerge.AmValue.Text t) {
+          kinds.putIfAbsent(t.getId().toString(), ChunkValidator.Kind.TEXT);
+        }
+      }
     }
   }
 

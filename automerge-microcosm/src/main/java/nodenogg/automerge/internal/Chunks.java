@@ -34,8 +34,13 @@ public final class Chunks {
 
   /**
    * One chunk: for a change its hash and dependencies; for a document its heads (as {@code deps}, no hash).
+   *
+   * @param bytes the chunk as it appears in the input
+   * @param body for a change the uncompressed body; for a document the body
+   * @param checksumOk whether the header's checksum is the first 4 bytes of the chunk's hash (always true for a
+   *     document, whose checksum the library checks when it loads it)
    */
-  public record Chunk(Kind kind, byte[] hash, List<byte[]> deps) {}
+  public record Chunk(Kind kind, byte[] hash, List<byte[]> deps, byte[] bytes, byte[] body, boolean checksumOk) {}
 
   /**
    * The chunks of {@code bytes}, in order.
@@ -61,15 +66,22 @@ public final class Chunks {
         throw new IllegalArgumentException("chunk at byte " + pos[0] + " claims " + len + " bytes, "
             + (bytes.length - pos[0]) + " left");
       }
+      int chunkStart = pos[0] - 8 - 1 - lebBytes(len).length;
       int start = pos[0];
       int end = start + (int) len;
       pos[0] = end;
+      byte[] raw = Arrays.copyOfRange(bytes, chunkStart, end);
       switch (type) {
-        case 0 -> out.add(new Chunk(Kind.DOCUMENT, null, documentHeads(bytes, start, end)));
-        case 1 -> out.add(new Chunk(Kind.CHANGE, changeHash(bytes, start, end), deps(bytes, start, end)));
-        case 2 -> {
-          byte[] body = inflate(bytes, start, end);
-          out.add(new Chunk(Kind.CHANGE, changeHash(body, 0, body.length), deps(body, 0, body.length)));
+        case 0 -> out.add(new Chunk(Kind.DOCUMENT, null, documentHeads(bytes, start, end), raw,
+            Arrays.copyOfRange(bytes, start, end), true));
+        case 1, 2 -> {
+          byte[] body = type == 1 ? Arrays.copyOfRange(bytes, start, end) : inflate(bytes, start, end);
+          byte[] hash = changeHash(body, 0, body.length);
+          boolean ok = true;
+          for (int i = 0; i < 4; i++) {
+            ok &= raw[4 + i] == hash[i];
+          }
+          out.add(new Chunk(Kind.CHANGE, hash, deps(body, 0, body.length), raw, body, ok));
         }
         default -> throw new IllegalArgumentException("unknown chunk type " + type);
       }
@@ -143,6 +155,30 @@ public final class Chunks {
     } finally {
       inf.end();
     }
+  }
+
+  /**
+   * The change chunk with the same body but no dependencies (uncompressed, checksum recomputed), so that the
+   * library can decode it on its own: {@code Document.load} refuses a change whose dependencies it does not hold
+   * before it decodes the operations.
+   */
+  public static byte[] withoutDependencies(Chunk change) {
+    byte[] body = change.body();
+    int[] pos = {0};
+    long n = uleb(body, pos);
+    int rest = pos[0] + (int) n * HASH_BYTES;
+    byte[] newBody = new byte[1 + body.length - rest];
+    System.arraycopy(body, rest, newBody, 1, body.length - rest);
+    byte[] len = lebBytes(newBody.length);
+    byte[] out = new byte[9 + len.length + newBody.length];
+    System.arraycopy(MAGIC, 0, out, 0, 4);
+    out[8] = 1;
+    System.arraycopy(len, 0, out, 9, len.length);
+    System.arraycopy(newBody, 0, out, 9 + len.length, newBody.length);
+    MessageDigest sha = sha256();
+    sha.update(out, 8, out.length - 8);
+    System.arraycopy(sha.digest(), 0, out, 4, 4);
+    return out;
   }
 
   /** Reads an unsigned LEB128 of at most 64 bits at {@code pos[0]}, advancing it. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import nodenogg.automerge.AutomergeNative;
+import nodenogg.automerge.internal.ChunkValidator;
 import nodenogg.automerge.internal.Chunks;
 import nodenogg.persistence.InvalidUpdateException;
 import nodenogg.persistence.UpdateFormat;
@@ -17,11 +18,11 @@ import org.automerge.Document;
  *
  * <ul>
  *   <li>{@link #check}: every chunk must be complete (no truncation, no trailing bytes: the library's incremental
- *       loader silently drops such a tail, we refuse it) and the library must decode it in full ({@code
- *       Document.load}: checksums, columns, operations), except that changes may depend on changes stored
- *       earlier. {@link nodenogg.automerge.AutomergeDocument#applyChanges} runs the same check first, so a store
- *       and a document accept exactly the same bytes. The coverage comes from the chunk headers
- *       ({@link AutomergeHeads}).</li>
+ *       loader silently drops such a tail, we refuse it), its checksum right, and the library must decode it in
+ *       full ({@code Document.load}: columns, operations) — a change on its own, without the changes it depends
+ *       on, which may be stored earlier or arrive later. {@link nodenogg.automerge.AutomergeDocument#applyChanges}
+ *       runs the same check first, so a store and a document accept exactly the same bytes. The coverage comes
+ *       from the chunk headers ({@link AutomergeHeads}).</li>
  *   <li>{@link #merge}: loads the whole log into one document and saves it. A change whose dependencies were never
  *       stored stays in the saved bytes (Automerge keeps such changes queued and {@code save()} writes them), so
  *       nothing is flagged {@code keep}.</li>
@@ -57,7 +58,7 @@ public final class AutomergeFormat implements UpdateFormat {
       throw new InvalidUpdateException("not Automerge changes or a saved Automerge document: " + e.getMessage(), e);
     }
     AutomergeNative.require();
-    String refusal = refusal(update);
+    String refusal = refusal(chunks);
     if (refusal != null) {
       throw new InvalidUpdateException("not Automerge changes or a saved Automerge document: " + refusal);
     }
@@ -65,30 +66,40 @@ public final class AutomergeFormat implements UpdateFormat {
   }
 
   /**
-   * Why the library refuses {@code update}, or null if it takes it. {@code Document.load} decodes every chunk in
-   * full (columns, operations, checksums) and is the strict test; it also refuses changes whose dependencies are
-   * not in the bytes, which an incremental update legitimately has, so for that one reason the incremental loader
-   * decides instead (it queues such changes).
+   * Why the library refuses {@code chunks}, or null if it decodes every one in full. A document is loaded as it
+   * is. A change is loaded without its dependencies (uncompressed, checksum recomputed after ours was verified):
+   * {@code Document.load} refuses a change whose dependencies it does not hold before decoding its operations, and
+   * the incremental loader queues such a change undecoded (and silently drops a broken one), so this is the only
+   * way to have the library decode a change that depends on earlier ones.
    */
-  private static String refusal(byte[] update) {
-    try {
-      Document.load(update).free();
-      return null;
-    } catch (RuntimeException loadError) {
-      String m = String.valueOf(loadError.getMessage());
-      if (!m.contains("deps should already be in the document")) {
-        return m;
+  private static String refusal(List<Chunks.Chunk> chunks) {
+    for (Chunks.Chunk c : chunks) {
+      if (c.kind() == Chunks.Kind.CHANGE && !c.checksumOk()) {
+        return "bad checksum";
+      }
+      try {
+        ChunkValidator.validate(c); // before the library sees it: it panics (aborting the JVM) on bad actor indices
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
       }
     }
-    Document d = new Document();
-    try {
-      d.applyEncodedChanges(update);
-      return null;
-    } catch (RuntimeException e) {
-      return String.valueOf(e.getMessage());
-    } finally {
-      d.free();
+    for (Chunks.Chunk c : chunks) {
+      byte[] whole;
+      if (c.kind() == Chunks.Kind.DOCUMENT) {
+        whole = c.bytes();
+      } else {
+        if (!c.checksumOk()) {
+          return "bad checksum";
+        }
+        whole = c.deps().isEmpty() && c.bytes()[8] == 1 ? c.bytes() : Chunks.withoutDependencies(c);
+      }
+      try {
+        Document.load(whole).free();
+      } catch (RuntimeException e) {
+        return String.valueOf(e.getMessage());
+      }
     }
+    return null;
   }
 
   @Override
