@@ -61,9 +61,10 @@ mapping[loc(bob, 'eConn0001')] = { type: 'connection', from: loc(bob, 'eHtml0002
 put(bob, entity('eRelV2002', 'relation', 2, { from: 'eGhost001', to: 'not an id' }))
 skipped.push(loc(bob, 'eRelV2002'))
 
-// emoji v2 pointing at an html entity: placed at the note's position
+// emoji v2 pointing at an html entity: E5 x/y is an offset from the parent note (the app draws it at
+// note.x + x, note.y + y); E3 emoji have no position, so the first sits just above the note's corner
 put(bob, entity('eEmoji001', 'emoji', 2, { entity_id: 'eHtml0001', body: '❤️' }, t0 + 9))
-mapping[loc(bob, 'eEmoji001')] = { type: 'emoji', content: '❤️', x: 120, y: -40.5, parentNodeId: loc(alice, 'eHtml0001') }
+mapping[loc(bob, 'eEmoji001')] = { type: 'emoji', content: '❤️', x: 0, y: -50, parentNodeId: loc(alice, 'eHtml0001') }
 // emoji v2 on a relation: no position to take, 0/0
 put(alice, entity('eEmoji002', 'emoji', 2, { entity_id: 'eRelV2001', body: '👍' }))
 mapping[loc(alice, 'eEmoji002')] = { type: 'emoji', content: '👍', x: 0, y: 0, parentNodeId: loc(alice, 'eRelV2001') }

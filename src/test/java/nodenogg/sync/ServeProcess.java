@@ -19,11 +19,26 @@ final class ServeProcess implements AutoCloseable {
   final List<String> lines = new CopyOnWriteArrayList<>();
 
   ServeProcess(Path data, Path log, String... extra) throws IOException {
+    this(java.util.Map.of(), log, withDefaults(data, extra));
+  }
+
+  private static List<String> withDefaults(Path data, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--data", data.toString()));
+    args.addAll(List.of(extra));
+    return args;
+  }
+
+  /** {@code serve} with exactly these arguments and these environment variables added (stderr to {@code log}). */
+  ServeProcess(java.util.Map<String, String> env, Path log, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "nodenogg.cli.Main", "serve",
-        "--host", "127.0.0.1", "--port", "0", "--data", data.toString()));
-    cmd.addAll(List.of(extra));
-    process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "nodenogg.cli.Main", "serve"));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    for (String v : List.of("PORT", "HOST", "ALLOWED_DOMAINS", "THROTTLE_CONNECTIONS", "THROTTLE_BAN_TIME", "LOG")) {
+      pb.environment().remove(v); // only what the test sets
+    }
+    pb.environment().putAll(env);
+    process = pb.start();
     Thread t = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;

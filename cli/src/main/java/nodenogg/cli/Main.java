@@ -18,13 +18,19 @@ public final class Main {
     COMMANDS.put("update", new String[] {"nodenogg.cli.update.UpdateCommand",
         "apply / decode / merge / diff / convert / obfuscate / log Yjs updates (base64 on stdin)"});
     COMMANDS.put("export", new String[] {"nodenogg.cli.microcosm.ExportCommand",
-        "print a microcosm document (--update FILE) as JSON"});
+        "write a microcosm document (--update FILE) as JSON, or as the web app's exports (--format app-json|markdown|rtf)"});
     COMMANDS.put("import", new String[] {"nodenogg.cli.microcosm.ImportCommand",
-        "turn JSON entities (stdin) into a base64 Yjs update for --identity ID, or import an E3 document (--from e3)"});
+        "turn JSON entities or the web app's JSON export (--format app-json) into a base64 Yjs update, or import an E3 document (--from e3)"});
     COMMANDS.put("store", new String[] {"nodenogg.cli.store.StoreCommand",
         "administer a SQLite update store: list|dump|compact|check|import --data DIR"});
+    COMMANDS.put("example", new String[] {"nodenogg.cli.ExampleCommand",
+        "run a program from examples/: example NAME [args] (example alone lists them)"});
     COMMANDS.put("bench", new String[] {"nodenogg.cli.bench.BenchCommand",
         "replay editing traces: bench trace FILE [--runs N]"});
+    // in the optional webrtc-peer module (native WebRTC): on the class path when ./microcosm runs it
+    COMMANDS.put("peer", new String[] {"nodenogg.webrtc.cli.PeerCommand",
+        "join a y-webrtc room as a peer: --signal ws://HOST:PORT/signal --room ROOM [--password P] [--print] [--note TEXT] [--seconds N]",
+        "it is in the optional webrtc-peer module; ./microcosm puts webrtc-peer/target/microcosm-peer.jar on the class path"});
   }
 
   private Main() {}
@@ -58,7 +64,8 @@ public final class Main {
     try {
       command = (Command) Class.forName(entry[0]).getDeclaredConstructor().newInstance();
     } catch (ClassNotFoundException e) {
-      err.println("microcosm: '" + args[0] + "' is not available in this build");
+      err.println("microcosm: '" + args[0] + "' is not available in this build"
+          + (entry.length > 2 ? ": " + entry[2] : ""));
       return 1;
     } catch (ReflectiveOperationException e) {
       err.println("microcosm: cannot start '" + args[0] + "': " + e);

@@ -19,9 +19,14 @@ import nodenogg.microcosm.MicrocosmJson;
 import nodenogg.microcosm.SchemaProfile;
 import nodenogg.ymicrocosm.MicrocosmOptions;
 import nodenogg.ymicrocosm.YMicrocosm;
+import nodenogg.ymicrocosm.export.AppExport;
 
 /**
- * {@code ./microcosm import --identity ID [--profile e5|e4] < json}: reads entities as JSON (a
+ * {@code ./microcosm import --format app-json [--identity ID] < export.json}: reads the web app's "Export
+ * as JSON" file (or ours, {@code export --format app-json}) and prints a base64 Yjs v1 update that writes
+ * its entities, owned by {@code --identity} (default: the export's {@code identity_id}).
+ *
+ * <p>{@code ./microcosm import --identity ID [--profile e5|e4] < json}: reads entities as JSON (a
  * SerializedMicrocosm {@code {identityId: {entityId: entity}}} or one collection
  * {@code {entityId: entity}}) and prints a base64 Yjs v1 update that writes them, owned by {@code ID},
  * in the web app's layout. Invalid entities are skipped and counted on stderr.
@@ -30,12 +35,19 @@ import nodenogg.ymicrocosm.YMicrocosm;
  * document of the E3 web app instead (see {@link E3ImportCommand}).
  */
 public final class ImportCommand implements Command {
-  static final String USAGE = "./microcosm import --identity ID [--profile e5|e4] < entities.json, or "
-      + E3ImportCommand.USAGE;
+  static final String USAGE = "./microcosm import --identity ID [--profile e5|e4] < entities.json, or"
+      + " ./microcosm import --format app-json [--identity ID] < export.json, or " + E3ImportCommand.USAGE;
 
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws IOException {
-    Args a = new Args("import", args, Set.of("identity", "profile", "from", "update"));
+    Args a = new Args("import", args, Set.of("identity", "profile", "from", "update", "format"));
+    String format = a.get("format");
+    if (format != null) {
+      if (!format.equals("app-json")) {
+        throw new UsageException("--format must be app-json (the web app's JSON export), got '" + format + "'");
+      }
+      return importAppJson(a, in, out, err);
+    }
     String from = a.get("from");
     if (from != null) {
       if (!from.equals("e3")) {
@@ -71,6 +83,36 @@ public final class ImportCommand implements Command {
       out.println(Base64.getEncoder().encodeToString(m.encodeStateAsUpdate()));
     }
     ExportCommand.report(err, "import", List.copyOf(parsed.skipped()));
+    return 0;
+  }
+
+  private static int importAppJson(Args a, InputStream in, PrintStream out, PrintStream err) throws IOException {
+    AppExport.JsonExport export;
+    try {
+      export = AppExport.readJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      err.println("microcosm import: InvalidExport: " + e.getMessage());
+      return 2;
+    }
+    String identity = a.get("identity") == null ? export.identityId() : a.get("identity");
+    if (!IdentityId.isValid(identity)) {
+      err.println("microcosm import: InvalidIdentity: '" + identity + "' is not an identity id ('@' + 16 letters or digits)");
+      return 2;
+    }
+    List<Entity> mine = new ArrayList<>();
+    for (Entity e : export.entities()) {
+      mine.add(new Entity(e.id(), identity, e.created(), e.lastEdited(), e.data()));
+    }
+    try (YMicrocosm m = YMicrocosm.open("import", MicrocosmOptions.defaults())) {
+      m.identify(identity);
+      m.importEntities(mine);
+      out.println(Base64.getEncoder().encodeToString(m.encodeStateAsUpdate()));
+    }
+    err.println("import: " + mine.size() + " entities of microcosm " + export.microcosmId() + " for " + identity);
+    if (!export.skipped().isEmpty()) {
+      err.println("import: skipped " + export.skipped().size() + " invalid value" + (export.skipped().size() == 1 ? "" : "s"));
+      export.skipped().forEach((k, v) -> err.println("  " + k + ": " + v));
+    }
     return 0;
   }
 }

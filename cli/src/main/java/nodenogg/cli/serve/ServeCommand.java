@@ -8,22 +8,44 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
+import nodenogg.cli.log.CliLogging;
+import nodenogg.cli.log.LogConfig;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.UpdateStore;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
+import nodenogg.sync.server.internal.Telemetry;
 import nodenogg.sync.server.signal.SignalingServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
- * {@code ./microcosm serve}: the sync server. Prints one line with the bound port when ready and
- * runs until SIGTERM / Ctrl-C, then closes connections and flushes every acknowledged update.
+ * {@code ./microcosm serve}: the sync server. Prints one line with the bound port when ready, logs a
+ * start-up summary, and runs until SIGTERM / Ctrl-C; then it shuts down gracefully (stops accepting,
+ * makes every received update durable, closes connections with 1001, flushes the store) and exits 0.
+ *
+ * <p>The nodenogg.in sync server's environment (v0.3.40, {@code products/yjs-sync-server}) is read with
+ * the same meaning; flags win over it: {@code PORT}, {@code HOST}, {@code ALLOWED_DOMAINS} (CORS
+ * headers on HTTP, not an allow-list: that is {@code --allowed-origins}), {@code THROTTLE_CONNECTIONS}
+ * and {@code THROTTLE_BAN_TIME} (per-address connection throttle), {@code LOG} (per-connection log lines).
  */
 public final class ServeCommand implements Command {
   static final String USAGE = "usage: microcosm serve [--port N] [--host H] [--data DIR | --memory] [--token T]"
-      + " [--readonly-token T] [--allowed-origins O1,O2] [--signal-port N] [--max-message-bytes N]";
+      + " [--readonly-token T] [--admin-token T] [--allowed-origins O1,O2] [--cors-origins O1,O2]"
+      + " [--throttle-connections N] [--throttle-ban-time MINUTES] [--log-level error|warn|info|debug|trace]"
+      + " [--log-format text|json] [--signal-port N] [--max-message-bytes N]";
+
+  /** The nodenogg.in server's CORS default when {@code ALLOWED_DOMAINS} is unset. */
+  static final List<String> DEFAULT_CORS_ORIGINS = List.of("https://nodenogg.in");
+  /** The nodenogg.in server's default ban time, minutes. */
+  static final int DEFAULT_BAN_MINUTES = 5;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
   /** Parsed options (package-private for tests). */
   static final class Options {
@@ -33,18 +55,45 @@ public final class ServeCommand implements Command {
     boolean memory;
     String token;
     String readOnlyToken;
+    String adminToken;
     List<String> origins = List.of();
+    List<String> corsOrigins = DEFAULT_CORS_ORIGINS;
+    int throttleConnections; // 0 = off
+    int throttleBanMinutes = DEFAULT_BAN_MINUTES;
+    /** LOG: null unset (per-connection lines on), true "true", false any other value (off). */
+    Boolean activityLog;
+    Level logLevel = Level.INFO;
+    LogConfig.Format logFormat = LogConfig.Format.TEXT;
     Integer signalPort;
     int maxMessageBytes = 16 * 1024 * 1024;
   }
 
   static Options parse(String[] args, Map<String, String> env) {
     Options o = new Options();
-    if (env.get("PORT") != null && !env.get("PORT").isBlank()) {
-      o.port = port(env.get("PORT").trim(), "PORT");
+    // the nodenogg.in server's environment: an empty value means unset, as `process.env.X || default` does
+    String port = env.get("PORT");
+    if (port != null && !port.isBlank()) {
+      o.port = port(port.trim(), "PORT");
     }
-    if (env.get("ALLOWED_DOMAINS") != null) {
-      o.origins = origins(env.get("ALLOWED_DOMAINS"));
+    String host = env.get("HOST");
+    if (host != null && !host.isBlank()) {
+      o.host = host.trim();
+    }
+    String domains = env.get("ALLOWED_DOMAINS");
+    if (domains != null && !domains.isEmpty()) {
+      o.corsOrigins = urls(domains);
+    }
+    String throttle = env.get("THROTTLE_CONNECTIONS");
+    if (throttle != null && !throttle.isBlank()) {
+      o.throttleConnections = count(throttle.trim(), "THROTTLE_CONNECTIONS");
+    }
+    String ban = env.get("THROTTLE_BAN_TIME");
+    if (ban != null && !ban.isBlank()) {
+      o.throttleBanMinutes = count(ban.trim(), "THROTTLE_BAN_TIME");
+    }
+    String log = env.get("LOG");
+    if (log != null) {
+      o.activityLog = log.equals("true");
     }
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -68,7 +117,25 @@ public final class ServeCommand implements Command {
         case "--data": o.data = Path.of(v); break;
         case "--token": o.token = v; break;
         case "--readonly-token": o.readOnlyToken = v; break;
+        case "--admin-token": o.adminToken = v; break;
         case "--allowed-origins": o.origins = origins(v); break;
+        case "--cors-origins": o.corsOrigins = urls(v); break;
+        case "--throttle-connections": o.throttleConnections = count(v, a); break;
+        case "--throttle-ban-time": o.throttleBanMinutes = count(v, a); break;
+        case "--log-level":
+          try {
+            o.logLevel = LogConfig.parseLevel(v);
+          } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + e.getMessage());
+          }
+          break;
+        case "--log-format":
+          try {
+            o.logFormat = LogConfig.Format.parse(v);
+          } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + e.getMessage());
+          }
+          break;
         case "--signal-port": o.signalPort = port(v, a); break;
         case "--max-message-bytes":
           try {
@@ -96,8 +163,28 @@ public final class ServeCommand implements Command {
     }
   }
 
-  /** Comma-separated origins; entries that are not http(s) URLs are dropped, as the nodenogg.in server does. */
+  private static int count(String v, String what) {
+    try {
+      int n = Integer.parseInt(v);
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException(what + " must be a whole number, 0 or more, got '" + v + "'");
+    }
+  }
+
+  /** {@code --allowed-origins}: comma-separated origins; entries that are not http(s) URLs are dropped. */
   static List<String> origins(String list) {
+    return urls(list);
+  }
+
+  /**
+   * {@code ALLOWED_DOMAINS}: comma-separated, entries that are not URLs dropped (the nodenogg.in server
+   * filters with {@code new URL()}); surrounding spaces are ignored. Matched exactly against Origin.
+   */
+  static List<String> urls(String list) {
     List<String> out = new ArrayList<>();
     for (String s : list.split(",")) {
       String t = s.trim();
@@ -107,20 +194,34 @@ public final class ServeCommand implements Command {
           out.add(t);
         }
       } catch (Exception e) {
-        // dropped
+        // dropped, as isValidURL does
       }
     }
     return out;
   }
 
+  /** The log configuration the options ask for, writing to {@code err}. */
+  static LogConfig logConfig(Options o, PrintStream err) {
+    LogConfig c = LogConfig.defaults().withOut(err).withRoot(o.logLevel).withFormat(o.logFormat);
+    if (Boolean.FALSE.equals(o.activityLog)) {
+      c = c.withLevel(Telemetry.ACTIVITY_LOGGER, Level.WARN);
+    } else if (Boolean.TRUE.equals(o.activityLog) && o.logLevel.toInt() > Level.INFO.toInt()) {
+      c = c.withLevel(Telemetry.ACTIVITY_LOGGER, Level.INFO); // LOG=true asks for the connection lines
+    }
+    return c;
+  }
+
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     Options o = parse(args, System.getenv());
+    CliLogging.configure(logConfig(o, err));
     UpdateStore store = o.memory ? new InMemoryUpdateStore()
         : SqliteUpdateStore.openDirectory(o.data, SyncServer.defaultStoreOptions());
     SyncServer server;
     try {
       server = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
+          .corsOrigins(o.corsOrigins).throttle(o.throttleConnections, o.throttleBanMinutes)
+          .adminToken(o.adminToken).inspector(inspectorOn(o))
           .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
           .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null)).build().start();
     } catch (Exception e) {
@@ -128,22 +229,68 @@ public final class ServeCommand implements Command {
       throw e;
     }
     SignalingServer signal = o.signalPort == null ? null : SignalingServer.start(o.host, o.signalPort, o.origins);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    AtomicReference<String> why = new AtomicReference<>();
+    Runnable shutdown = () -> {
       if (signal != null) {
         signal.close();
       }
       server.close();
-      stopped.countDown();
-    }, "microcosm-serve-shutdown");
+    };
+    // SIGTERM / SIGINT: a graceful stop and exit 0 (the JVM's own handler would exit 143 / 130)
+    boolean handled = ShutdownSignals.install(name -> {
+      why.compareAndSet(null, "SIG" + name);
+      stopRequested.countDown();
+    });
+    // any other way out (SIGHUP, System.exit elsewhere) still flushes the store
+    Thread hook = new Thread(shutdown, "microcosm-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    String where = o.memory ? "in memory" : "data in " + SqliteUpdateStore.class.getSimpleName() + " "
+        + o.data.toAbsolutePath().resolve("microcosm.db");
     out.println("microcosm serve: listening on " + o.host + ":" + server.port()
-        + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, GET /status; "
-        + (o.memory ? "in memory" : "data in " + SqliteUpdateStore.class.getSimpleName() + " "
-            + o.data.toAbsolutePath().resolve("microcosm.db")) + ")"
+        + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, GET /status, GET /metrics"
+        + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
         + (signal != null ? "; signalling also on port " + signal.port() : ""));
     out.flush();
-    stopped.await();
+    summary(o, server, signal, handled);
+    stopRequested.await();
+    LOG.atInfo().addKeyValue("signal", why.get()).log("stop requested: shutting down gracefully");
+    shutdown.run();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down
+    }
     return 0;
+  }
+
+  /**
+   * The inspector shows every document: served when documents are open to all (no --token) or when an
+   * admin token guards it; off when documents need a token but no admin token is set.
+   */
+  static boolean inspectorOn(Options o) {
+    return o.token == null || o.adminToken != null;
+  }
+
+  /** The start-up summary: ports, data, store, limits, what is protected (never a token's value). */
+  private static void summary(Options o, SyncServer server, SignalingServer signal, boolean signals) {
+    LOG.atInfo()
+        .addKeyValue("host", o.host)
+        .addKeyValue("port", server.port())
+        .addKeyValue("signal_port", signal == null ? "-" : String.valueOf(signal.port()))
+        .addKeyValue("store", o.memory ? "memory" : "sqlite")
+        .addKeyValue("data", o.memory ? "-" : o.data.toAbsolutePath().resolve("microcosm.db").toString())
+        .addKeyValue("token", o.token == null ? "none (every client read-write)" : "set")
+        .addKeyValue("readonly_token", o.readOnlyToken == null ? "none" : "set")
+        .addKeyValue("admin_token", o.adminToken == null ? "none (/metrics and /status open)" : "set")
+        .addKeyValue("inspector", inspectorOn(o) ? "/inspect" : "off (--token is set: give --admin-token to use /inspect)")
+        .addKeyValue("allowed_origins", o.origins.isEmpty() ? List.of("*") : o.origins)
+        .addKeyValue("cors_origins", o.corsOrigins)
+        .addKeyValue("throttle", o.throttleConnections == 0 ? "off"
+            : o.throttleConnections + " connections/min per address, ban " + o.throttleBanMinutes + " min")
+        .addKeyValue("max_message_bytes", o.maxMessageBytes)
+        .addKeyValue("connection_log", Boolean.FALSE.equals(o.activityLog) ? "off (LOG)" : "on")
+        .addKeyValue("graceful_sigterm", signals)
+        .log("microcosm serve started");
   }
 }

@@ -31,8 +31,10 @@ import nodenogg.microcosm.InvalidEntityException;
  *       <td>connection, ends remapped; an end whose target is not imported is left open (noted);
  *           {@code body} (a label) is dropped (noted)</td></tr>
  *   <tr><td>emoji with {@code entity_id}</td>
- *       <td>emoji {@code content = body}, {@code parentNodeId} = remapped target, {@code x, y} = the
- *           target's position when it is a note, else 0, 0 (E3 emoji have no position)</td></tr>
+ *       <td>emoji {@code content = body}, {@code parentNodeId} = remapped target; {@code x, y} is an
+ *           offset from the parent note, as the web app reads it (E3 emoji have no position): the
+ *           emoji of one note sit in a row just above its top-left corner, {@code (50·k, -50)} for
+ *           the k-th (from 0; 50 px is the app's emoji size); 0, 0 when the target is not a note</td></tr>
  *   <tr><td>region, ghost, relation without ends, emoji without target</td>
  *       <td>skipped with the reason (E5 has no regions, ghosts mark deleted entities, the other two
  *           have nothing to attach to)</td></tr>
@@ -70,6 +72,9 @@ public final class E3ToE5 {
     }
   }
 
+  /** The web app's emoji box (50 × 50 px); imported emoji are laid out on this grid. */
+  static final double EMOJI_SIZE = 50;
+
   private E3ToE5() {}
 
   /**
@@ -102,6 +107,8 @@ public final class E3ToE5 {
     private final Map<String, String> ownerOf = new LinkedHashMap<>();
     private final List<Skipped> skipped = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** Emoji placed so far on each target location (their row position). */
+    private final Map<String, Integer> emojiOnTarget = new LinkedHashMap<>();
 
     Mapping(Map<String, Map<String, E3Entity>> collections, String owner, Supplier<String> newEntityId,
         Supplier<String> newIdentityId) {
@@ -216,7 +223,10 @@ public final class E3ToE5 {
         String target = resolve(loc, e.field("entity_id"));
         E3Entity t = byLocation.get(target);
         boolean note = t.type().equals("html");
-        data = new EmojiData((String) e.field("body"), note ? num(t, "x") : 0, note ? num(t, "y") : 0, ids.get(target));
+        // x, y are an offset from the parent note (the app draws the emoji at note.x + x, note.y + y)
+        int k = emojiOnTarget.merge(target, 1, Integer::sum) - 1;
+        data = new EmojiData((String) e.field("body"), note ? EMOJI_SIZE * k : 0, note ? -EMOJI_SIZE : 0,
+            ids.get(target));
         extra(e, dropped, "body", "entity_id");
       } else {
         String from = end(loc, e, "from", ids);

@@ -106,12 +106,40 @@ class E3ToE5Test {
     assertEquals("@importeraaaaaaa1", html.identityId());
     assertEquals(100, html.created());
     assertEquals(200, html.lastEdited());
-    assertEquals(new EmojiData("❤️", -1.5, 2, html.id()), byOld(r, A + "/eEmoji001").data());
+    // x, y are an offset from the parent note, not the note's own position (that doubled it in the app)
+    assertEquals(new EmojiData("❤️", 0, -50, html.id()), byOld(r, A + "/eEmoji001").data());
     assertEquals(2, r.skipped().size());
     assertTrue(r.skipped().get(0).reason().startsWith("html.x must be a number"), r.skipped().get(0).reason());
     assertTrue(r.skipped().get(1).reason().startsWith("html.body must be a string"), r.skipped().get(1).reason());
     assertTrue(r.notes().contains(A + "/eHtml0001: dropped background_color (not a string), z (no E5 field)"), r.notes().toString());
     assertTrue(r.notes().contains(A + "/eEmoji001: dropped background_color (no E5 field)"), r.notes().toString());
+  }
+
+  @Test
+  void emojiPositionsAreOffsetsFromTheirNoteAsTheWebAppDrawsThem() {
+    var d = doc(A, note("eHtml0001", 300, 400),
+        A, e("eEmoji001", "emoji", 2, "entity_id", "eHtml0001", "body", "a"),
+        A, e("eEmoji002", "emoji", 2, "entity_id", "eHtml0001", "body", "b"),
+        A, note("eHtml0002", -70, 10),
+        A, e("eEmoji003", "emoji", 2, "entity_id", "eHtml0002", "body", "c"),
+        A, e("eRel00001", "relation", 2, "from", "eHtml0001", "to", "eHtml0002"),
+        A, e("eEmoji004", "emoji", 2, "entity_id", "eRel00001", "body", "d"));
+    E3ToE5.Result r = E3ToE5.map(d, null, seq("e"), seq("@"));
+    // MicrocosmSpatialView (v0.3.40) draws an emoji whose parent is a note at (note.x + x, note.y + y)
+    Map<String, double[]> drawn = new LinkedHashMap<>();
+    for (String old : List.of("eEmoji001", "eEmoji002", "eEmoji003", "eEmoji004")) {
+      EmojiData em = (EmojiData) byOld(r, A + "/" + old).data();
+      Entity parent = r.entities().stream().filter(x -> x.id().equals(em.parentNodeId())).findFirst().orElseThrow();
+      double[] at = parent.data() instanceof HtmlData h
+          ? new double[] {h.x() + em.x(), h.y() + em.y()} : new double[] {em.x(), em.y()};
+      drawn.put(old, at);
+    }
+    // a row just above each note's top-left corner, one 50 px emoji box apart
+    assertEquals(List.of(300.0, 350.0), List.of(drawn.get("eEmoji001")[0], drawn.get("eEmoji001")[1]));
+    assertEquals(List.of(350.0, 350.0), List.of(drawn.get("eEmoji002")[0], drawn.get("eEmoji002")[1]));
+    assertEquals(List.of(-70.0, -40.0), List.of(drawn.get("eEmoji003")[0], drawn.get("eEmoji003")[1]));
+    // on a connection the app has no parent box: x, y are absolute, and stay 0, 0
+    assertEquals(List.of(0.0, 0.0), List.of(drawn.get("eEmoji004")[0], drawn.get("eEmoji004")[1]));
   }
 
   @Test

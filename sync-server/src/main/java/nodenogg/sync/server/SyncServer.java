@@ -1,10 +1,15 @@
 package nodenogg.sync.server;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,10 +26,17 @@ import nodenogg.persistence.UpdateFormat;
 import nodenogg.persistence.UpdateStore;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.persistence.sqlite.StoreOptions;
+import nodenogg.sync.server.internal.ConnectionThrottle;
 import nodenogg.sync.server.internal.DocumentRegistry;
 import nodenogg.sync.server.internal.HocuspocusHandler;
+import nodenogg.sync.server.internal.Inspector;
+import nodenogg.sync.server.internal.MeteredHandler;
+import nodenogg.sync.server.internal.MeteredStore;
+import nodenogg.sync.server.internal.ObservingHooks;
 import nodenogg.sync.server.internal.ServerContext;
 import nodenogg.sync.server.internal.ServerDocument;
+import nodenogg.sync.server.internal.Telemetry;
+import nodenogg.sync.server.internal.TimedDocument;
 import nodenogg.sync.server.internal.YWebsocketHandler;
 import nodenogg.sync.server.signal.SignalingHandler;
 import nodenogg.sync.server.websocket.HttpHandler;
@@ -35,10 +47,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Yjs sync server on one port: the Hocuspocus protocol on {@code /sync} (what the nodenogg.in web
- * app speaks), the y-webrtc signalling relay on {@code /signal}, {@code GET /status},
- * and the y-websocket protocol on every other path ({@code /<room>}). Updates are broadcast to a
- * document's connections as soon as they are applied and acknowledged to their sender only once the
- * {@link UpdateStore} holds them durably (the store's {@code append} future completed).
+ * app speaks), the y-webrtc signalling relay on {@code /signal}, {@code GET /status} and
+ * {@code GET /metrics} (Prometheus), and the y-websocket protocol on every other path
+ * ({@code /<room>}). Updates are broadcast to a document's connections as soon as they are applied
+ * and acknowledged to their sender only once the {@link UpdateStore} holds them durably (the store's {@code append} future completed).
+ *
+ * <p>Operators: connections (opened, authenticated, closed), documents (loaded, unloaded) are logged
+ * at INFO on {@value Telemetry#ACTIVITY_LOGGER}; refusals (origin, token, throttle, bad input, limits)
+ * at WARN on {@value Telemetry#REFUSAL_LOGGER}, rate-limited, with the remote address and document and
+ * never the token. With {@link Builder#adminToken} set, {@code /metrics}, the details of
+ * {@code /status} and the live inspector ({@code /inspect}) need the admin token
+ * ({@code Authorization: Bearer <admin token>}; the inspector page asks for it).
  *
  * <pre>{@code
  * try (SyncServer server = SyncServer.builder().port(8787).store(new InMemoryUpdateStore()).build().start()) {
@@ -47,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * Thread-safe. {@link #close()} stops accepting, closes connections, waits for in-flight writes and
+ * Thread-safe. {@link #close()} shuts down gracefully: stops accepting, lets every update already
+ * received become durable (and be acknowledged), closes the connections with 1001, flushes and
  * closes the store.
  */
 public final class SyncServer implements AutoCloseable {
@@ -63,6 +83,12 @@ public final class SyncServer implements AutoCloseable {
   private final DocumentRegistry registry;
   private final HocuspocusHandler hocuspocus;
   private final YWebsocketHandler ywebsocket;
+  private final Telemetry telemetry = new Telemetry(System::currentTimeMillis);
+  private final MeteredStore store;
+  private final SyncServerHooks hooks;
+  private final ConnectionThrottle throttle;
+  private final Inspector inspector;
+  private SocketHandler signal;
   private WebServer web;
   private volatile boolean closed;
 
@@ -70,11 +96,24 @@ public final class SyncServer implements AutoCloseable {
     this.b = b;
     this.pool = Executors.newFixedThreadPool(b.workerThreads, daemon("sync-worker"));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("sync-timer"));
-    this.registry = new DocumentRegistry(pool, b.store, b.hooks, b.documentFactory);
-    ServerContext ctx = new ServerContext(registry, b.hooks, pool, b.preAuthMaxBytes, b.preAuthMaxMessages,
+    this.store = new MeteredStore(b.store, telemetry);
+    this.hooks = new ObservingHooks(b.hooks, telemetry);
+    Supplier<SyncDocument> factory = b.documentFactory;
+    this.registry = new DocumentRegistry(pool, store, hooks, () -> new TimedDocument(factory.get(), telemetry));
+    ServerContext ctx = new ServerContext(registry, hooks, pool, b.preAuthMaxBytes, b.preAuthMaxMessages,
         b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth);
     this.hocuspocus = new HocuspocusHandler(ctx);
     this.ywebsocket = new YWebsocketHandler(ctx);
+    this.throttle = b.throttleLimit <= 0 ? null : new ConnectionThrottle(b.throttleLimit, b.throttleBanMinutes,
+        SyncServer::isDocumentPath, System::currentTimeMillis);
+    this.inspector = b.inspector ? new Inspector(registry, b.store, telemetry, pool, timers, b.adminToken,
+        this::isAdmin) : null;
+  }
+
+  /** Paths whose upgrades are document connections (Hocuspocus and y-websocket), as routed in {@link #start()}. */
+  static boolean isDocumentPath(String p) {
+    return !p.equals("/signal") && !p.equals("/status") && !p.equals("/metrics") && !p.equals("/inspect")
+        && !p.startsWith("/inspect/");
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -93,23 +132,153 @@ public final class SyncServer implements AutoCloseable {
   /** Binds the port and starts serving. */
   public synchronized SyncServer start() throws IOException {
     WebServer.Builder wb = WebServer.builder().bind(b.host, b.port)
-        .http("/status", (method, path, headers) -> HttpHandler.Response.json(200,
-            "{\"status\":\"ok\",\"name\":\"" + NAME + "\",\"version\":\"" + VERSION + "\"}"))
-        .socket(p -> p.equals("/sync"), hocuspocus);
-    SocketHandler signal = b.signalHandler != null ? b.signalHandler : defaultSignalHandler();
-    if (signal != null) {
-      wb.socket(p -> p.equals("/signal"), signal);
+        .http("/status", page(this::statusPage))
+        .http("/metrics", page(this::metricsPage))
+        .socket(p -> p.equals("/sync"), new MeteredHandler(hocuspocus, telemetry, Telemetry.Protocol.HOCUSPOCUS));
+    if (inspector != null) {
+      wb.http(p -> p.equals("/inspect") || p.equals("/inspect/"), inspector.page())
+          .http("/favicon.ico", (method, path, headers) -> new HttpHandler.Response(204, "image/x-icon", new byte[0]))
+          .http(p -> p.startsWith("/inspect/api/"), page(inspector::api))
+          .socket(p -> p.equals("/inspect/live"),
+              new MeteredHandler(inspector.live(), telemetry, Telemetry.Protocol.INSPECTOR));
     }
-    wb.socket(p -> !p.equals("/sync") && !p.equals("/signal") && !p.equals("/status"), ywebsocket)
+    signal = b.signalHandler != null ? b.signalHandler : defaultSignalHandler();
+    if (signal != null) {
+      if (signal instanceof HttpHandler) {
+        wb.http("/signal", (HttpHandler) signal); // its status page, as when mounted unwrapped
+      }
+      wb.socket(p -> p.equals("/signal"), new MeteredHandler(signal, telemetry, Telemetry.Protocol.SIGNALLING));
+    }
+    wb.socket(p -> !p.equals("/sync") && isDocumentPath(p),
+            new MeteredHandler(ywebsocket, telemetry, Telemetry.Protocol.Y_WEBSOCKET))
         .allowedOrigins(b.allowedOrigins)
         .maxMessageBytes(b.maxMessageBytes)
-        .maxBufferedBytes(b.maxBufferedBytes);
+        .maxBufferedBytes(b.maxBufferedBytes)
+        .onRefused((reason, method, path, remote, origin) -> telemetry.refused(reason, remote,
+            path.equals("/sync") || !isDocumentPath(path) ? null : path.substring(1),
+            refusalText(reason, method, path, origin)));
+    if (b.corsOrigins != null) {
+      wb.corsOrigins(b.corsOrigins);
+    }
+    if (throttle != null) {
+      wb.upgradeGate(throttle);
+    }
     web = wb.build().start();
     timers.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(this::expireAwareness, Awareness.CHECK_INTERVAL_MILLIS,
         Awareness.CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    if (throttle != null) {
+      timers.scheduleWithFixedDelay(throttle::cleanup, 90, 90, TimeUnit.SECONDS);
+    }
+    if (inspector != null) {
+      timers.scheduleWithFixedDelay(inspector::refreshLists, 2, 2, TimeUnit.SECONDS);
+    }
     LOG.info("sync server listening on {}:{}", b.host, web.port());
     return this;
+  }
+
+  private static String refusalText(String reason, String method, String path, String origin) {
+    switch (reason) {
+      case "origin":
+        return "origin " + origin + " is not allowed (" + method + " " + path + ")";
+      case "server_full":
+        return "connection cap reached (" + method + " " + path + ")";
+      case "throttled":
+        return "too many connections from this address (" + path + ")";
+      default:
+        return reason + " (" + method + " " + path + ")";
+    }
+  }
+
+  /** Whether the request carries the admin token (always true when none is configured). */
+  boolean isAdmin(Map<String, String> headers) {
+    if (b.adminToken == null) {
+      return true;
+    }
+    String auth = headers.get("authorization");
+    if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    return MessageDigest.isEqual(auth.substring(7).trim().getBytes(StandardCharsets.UTF_8),
+        b.adminToken.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** An HTTP handler that sees the whole request. */
+  private static HttpHandler page(java.util.function.Function<HttpHandler.Request, HttpHandler.Response> f) {
+    return new HttpHandler() {
+      @Override
+      public Response handle(String method, String path, Map<String, String> headers) {
+        return f.apply(new Request(method, path, "", headers, "unknown"));
+      }
+
+      @Override
+      public Response handle(Request request) {
+        return f.apply(request);
+      }
+    };
+  }
+
+  private HttpHandler.Response unauthorized(String what, HttpHandler.Request request) {
+    telemetry.refused("admin_token", request.remoteAddress(), null, what + " without the admin token");
+    return HttpHandler.Response.json(401, "{\"error\":\"unauthorized\",\"message\":\"" + what
+        + " needs the admin token: send 'Authorization: Bearer <admin token>'\"}")
+        .withHeader("WWW-Authenticate", "Bearer realm=\"" + NAME + "\"");
+  }
+
+  private HttpHandler.Response statusPage(HttpHandler.Request request) {
+    if (!isAdmin(request.headers())) {
+      // the liveness answer of the nodenogg.in server stays public (health checks); the details do not
+      return HttpHandler.Response.json(200,
+          "{\"status\":\"ok\",\"name\":\"" + NAME + "\",\"version\":\"" + VERSION + "\"}");
+    }
+    return HttpHandler.Response.json(200, status().toJson());
+  }
+
+  private HttpHandler.Response metricsPage(HttpHandler.Request request) {
+    if (!isAdmin(request.headers())) {
+      return unauthorized("GET /metrics", request);
+    }
+    return new HttpHandler.Response(200, Telemetry.prometheusContentType(),
+        metrics().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A snapshot of what {@code GET /status} reports. */
+  public ServerStatus status() {
+    Map<String, Integer> connections = new LinkedHashMap<>();
+    for (Telemetry.Protocol p : Telemetry.Protocol.values()) {
+      connections.put(p.label, telemetry.openConnections(p));
+    }
+    long last = telemetry.lastCommitMillis();
+    ServerStatus.Store st = new ServerStatus.Store(storeKind(), telemetry.storeHealthy(),
+        last == 0 ? null : Instant.ofEpochMilli(last), telemetry.storeQueueDepth(), telemetry.storeCommits(),
+        telemetry.storeFailures());
+    return new ServerStatus(NAME, VERSION, Instant.ofEpochMilli(telemetry.startedMillis()),
+        telemetry.uptimeSeconds(), connections, registry.loaded().size(), st, signallingRooms());
+  }
+
+  /** The {@code GET /metrics} body (Prometheus text format 0.0.4). */
+  public String metrics() {
+    return telemetry.prometheus(registry.loaded().size(), signallingRooms());
+  }
+
+  private int signallingRooms() {
+    return signal instanceof SignalingHandler ? ((SignalingHandler) signal).topicCount() : -1;
+  }
+
+  private String storeKind() {
+    UpdateStore s = b.store;
+    if (s instanceof SqliteUpdateStore) {
+      return "sqlite";
+    }
+    if (s instanceof InMemoryUpdateStore) {
+      return "memory";
+    }
+    return s.getClass().getSimpleName();
+  }
+
+  /** Counters and logs (for the inspector and tests in this module). */
+  Telemetry telemetry() {
+    return telemetry;
   }
 
   private static SocketHandler defaultSignalHandler() {
@@ -148,12 +317,25 @@ public final class SyncServer implements AutoCloseable {
     return registry.loaded();
   }
 
+  /**
+   * Graceful shutdown: (1) stops accepting connections; (2) waits until every update received so far
+   * is durable, so its sender still gets the acknowledgement; (3) tells Hocuspocus clients the server
+   * is going away and closes every connection with 1001; (4) waits for writes that arrived meanwhile,
+   * flushes and closes the store. Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    int open = web == null ? 0 : web.connectionCount();
+    LOG.info("sync server shutting down: no new connections; flushing the store, then closing {} connection{}"
+        + " with 1001", open, open == 1 ? "" : "s");
+    if (web != null) {
+      web.stopAccepting();
+    }
+    awaitWrites();
     hocuspocus.shutdown();
     ywebsocket.shutdown();
     if (web != null) {
@@ -161,8 +343,22 @@ public final class SyncServer implements AutoCloseable {
     }
     timers.shutdownNow();
     // every write accepted so far completes (or fails) before the store closes
-    List<ServerDocument> docs = new ArrayList<>(registry.loadedDocuments());
-    for (ServerDocument d : docs) {
+    awaitWrites();
+    pool.shutdown();
+    try {
+      pool.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (b.closeStore) {
+      b.store.close();
+    }
+    LOG.info("sync server stopped: store flushed ({} durable updates since start, {} failed)",
+        telemetry.storeCommits(), telemetry.storeFailures());
+  }
+
+  private void awaitWrites() {
+    for (ServerDocument d : new ArrayList<>(registry.loadedDocuments())) {
       try {
         d.lastWrite().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -174,16 +370,6 @@ public final class SyncServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("flushing the store at shutdown failed", e);
     }
-    pool.shutdown();
-    try {
-      pool.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (b.closeStore) {
-      b.store.close();
-    }
-    LOG.info("sync server stopped");
   }
 
   /**
@@ -215,6 +401,11 @@ public final class SyncServer implements AutoCloseable {
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private SocketHandler signalHandler;
     private boolean implicitAuth;
+    private List<String> corsOrigins;
+    private int throttleLimit;
+    private long throttleBanMinutes = 5;
+    private String adminToken;
+    private boolean inspector = true;
 
     /** Interface to bind; default 127.0.0.1 (use 0.0.0.0 to serve the network). */
     public Builder host(String host) {
@@ -311,6 +502,52 @@ public final class SyncServer implements AutoCloseable {
      */
     public Builder implicitAuthentication(boolean on) {
       this.implicitAuth = on;
+      return this;
+    }
+
+    /**
+     * CORS for plain HTTP responses, with the meaning of the nodenogg.in server's
+     * {@code ALLOWED_DOMAINS}: only these origins (compared exactly) get
+     * {@code Access-Control-Allow-Origin}, with credentials. Adds headers, refuses nothing; the
+     * refusing list is {@link #allowedOrigins}. Default: unset (an allowed Origin is echoed).
+     */
+    public Builder corsOrigins(List<String> origins) {
+      this.corsOrigins = List.copyOf(origins);
+      return this;
+    }
+
+    /**
+     * Per-address connection throttle with the meaning of the nodenogg.in server's
+     * {@code THROTTLE_CONNECTIONS} / {@code THROTTLE_BAN_TIME} (Hocuspocus' throttle extension): an
+     * address opening more than {@code connectionsPerMinute} document connections within 60 s is
+     * refused (HTTP 429) for {@code banMinutes} minutes. 0 connections turns it off (the default).
+     */
+    public Builder throttle(int connectionsPerMinute, long banMinutes) {
+      if (connectionsPerMinute < 0 || banMinutes < 0) {
+        throw new IllegalArgumentException("throttle values must be 0 or more, got " + connectionsPerMinute
+            + " connections per minute, " + banMinutes + " minutes");
+      }
+      this.throttleLimit = connectionsPerMinute;
+      this.throttleBanMinutes = banMinutes;
+      return this;
+    }
+
+    /**
+     * Token that {@code GET /metrics} and the details of {@code GET /status} require
+     * ({@code Authorization: Bearer <token>}); null or empty (default): open.
+     */
+    public Builder adminToken(String token) {
+      this.adminToken = token == null || token.isEmpty() ? null : token;
+      return this;
+    }
+
+    /**
+     * Whether {@code /inspect} (the live inspector page, its socket and export downloads) is served
+     * (default true). It shows every document's contents: with document tokens in use, set an
+     * {@link #adminToken} or turn it off.
+     */
+    public Builder inspector(boolean on) {
+      this.inspector = on;
       return this;
     }
 

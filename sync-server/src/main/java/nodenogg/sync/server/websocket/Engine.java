@@ -200,6 +200,28 @@ final class Engine {
     }
   }
 
+  /**
+   * Closes the listening socket (new connections are refused by the OS) and answers requests still
+   * in their head with 503; open connections carry on. Waits until the socket is closed.
+   */
+  void stopAccepting() {
+    shuttingDown = true;
+    if (loops.isEmpty()) {
+      closeQuietly(server);
+      return;
+    }
+    CountDownLatch done = new CountDownLatch(1);
+    runOn(loops.get(0), () -> {
+      closeQuietly(server);
+      done.countDown();
+    });
+    try {
+      done.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   void shutdown(long graceMillis) {
     shuttingDown = true;
     if (loops.isEmpty()) {
@@ -306,30 +328,44 @@ final class Engine {
 
   // ---- routing (loop thread) ----
 
-  Route route(HttpHead request) {
+  Route route(HttpHead request, Connection socket) {
     if (shuttingDown) {
       return Route.answer(HttpReply.text(503, "server shutting down", null));
     }
+    String origin = request.origin();
     if (sockets.get() > settings.maxConnections) {
+      refused("server_full", request, socket, origin);
       return Route.answer(HttpReply.text(503, "too many connections; try again later", null));
     }
-    String origin = request.origin();
     if (!settings.origins.allows(origin)) {
-      LOG.debug("refused {} {} from origin {}", request.method, request.path, origin);
+      refused("origin", request, socket, origin);
       return Route.answer(HttpReply.text(403, "Origin denied", null));
     }
     if (request.isUpgrade()) {
+      RequestGate gate = settings.gate;
+      RequestGate.Refusal no = gate == null ? null : gate.check(request.path, request.headers, socket.remoteAddress());
+      if (no != null) {
+        refused(no.reason(), request, socket, origin);
+        return Route.answer(HttpReply.render(no.status(), "text/plain; charset=utf-8",
+            (no.message() + "\n").getBytes(StandardCharsets.UTF_8), true, null,
+            no.retryAfterSeconds() > 0 ? "Retry-After: " + no.retryAfterSeconds() + "\r\n" : null));
+      }
       return upgrade(request);
     }
+    CorsPolicy cors = settings.cors;
+    String allowOrigin = cors == null ? origin : cors.allowOrigin(origin);
+    String corsHeaders = cors == null ? null : cors.responseHeaders();
     if ("OPTIONS".equals(request.method)) {
-      String extra = "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
+      String extra = cors != null ? corsHeaders + cors.preflightHeaders()
+          : "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
           + "Access-Control-Max-Age: 600\r\n"
           + (request.headers.containsKey("access-control-request-headers")
               ? "Access-Control-Allow-Headers: "
                   + request.headers.get("access-control-request-headers") + "\r\n"
               : "");
-      return Route.answer(HttpReply.render(204, "text/plain", new byte[0], false, origin, extra));
+      return Route.answer(HttpReply.render(204, "text/plain", new byte[0], false, allowOrigin, extra));
     }
+    origin = allowOrigin;
     HttpHandler handler = settings.httpRoute(request.path);
     if (handler == null) {
       SocketHandler socketHandler = settings.socketRoute(request.path);
@@ -345,7 +381,8 @@ final class Engine {
     }
     HttpHandler.Response response;
     try {
-      response = handler.handle(request.method, request.path, request.headers);
+      response = handler.handle(new HttpHandler.Request(request.method, request.path, request.query,
+          request.headers, socket.remoteAddress()));
     } catch (RuntimeException e) {
       LOG.warn("HTTP handler failed for {} {}", request.method, request.path, e);
       return Route.answer(HttpReply.text(500, "internal server error", origin));
@@ -354,8 +391,20 @@ final class Engine {
       return Route.answer(HttpReply.text(500, "internal server error: handler returned no response", origin));
     }
     byte[] body = response.body() == null ? new byte[0] : response.body();
+    StringBuilder extra = new StringBuilder(corsHeaders == null ? "" : corsHeaders);
+    for (java.util.Map.Entry<String, String> h : response.headers().entrySet()) {
+      extra.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+    }
     return Route.answer(HttpReply.render(response.status(), response.contentType(), body,
-        !"HEAD".equals(request.method), origin, null));
+        !"HEAD".equals(request.method), origin, extra.length() == 0 ? null : extra.toString()));
+  }
+
+  private void refused(String reason, HttpHead request, Connection socket, String origin) {
+    try {
+      settings.refusals.refused(reason, request.method, request.path, socket.remoteAddress(), origin);
+    } catch (RuntimeException e) {
+      LOG.warn("refusal listener failed", e);
+    }
   }
 
   private Route upgrade(HttpHead request) {

@@ -45,10 +45,12 @@ final class HttpReply {
       case 200: return "OK";
       case 204: return "No Content";
       case 400: return "Bad Request";
+      case 401: return "Unauthorized";
       case 403: return "Forbidden";
       case 404: return "Not Found";
       case 405: return "Method Not Allowed";
       case 426: return "Upgrade Required";
+      case 429: return "Too Many Requests";
       case 431: return "Request Header Fields Too Large";
       case 500: return "Internal Server Error";
       case 503: return "Service Unavailable";

@@ -109,6 +109,16 @@ public final class WebServer implements AutoCloseable {
   }
 
   /**
+   * Stops accepting connections (the listening socket closes; requests not yet answered get 503);
+   * open connections carry on until {@link #close()}. The first step of a graceful shutdown.
+   */
+  public synchronized void stopAccepting() {
+    if (started && !closed) {
+      engine.stopAccepting();
+    }
+  }
+
+  /**
    * Closes every connection with 1001 (going away), waits up to the builder's grace period for
    * close handshakes, then drops what remains and stops all threads. Every opened connection's
    * handler gets {@code onClose} before this returns. Idempotent.
@@ -133,6 +143,9 @@ public final class WebServer implements AutoCloseable {
     final List<Predicate<String>> httpPaths = new ArrayList<>();
     final List<HttpHandler> httpHandlers = new ArrayList<>();
     OriginPolicy origins = new OriginPolicy(List.of());
+    CorsPolicy cors; // null: echo an allowed Origin (no credentials)
+    RequestGate gate;
+    RefusalListener refusals = (reason, method, path, remote, origin) -> { };
     int maxMessageBytes = 16 * 1024 * 1024;
     long maxBufferedBytes = 8L * 1024 * 1024;
     Duration pingInterval = Duration.ofSeconds(30);
@@ -234,6 +247,30 @@ public final class WebServer implements AutoCloseable {
      */
     public Builder allowedOrigins(Collection<String> origins) {
       s.origins = new OriginPolicy(Objects.requireNonNull(origins, "origins"));
+      return this;
+    }
+
+    /**
+     * CORS for plain HTTP responses, as the nodenogg.in server's {@code ALLOWED_DOMAINS}: only these
+     * origins (compared exactly) get {@code Access-Control-Allow-Origin}, with credentials allowed;
+     * preflights get {@code POST,GET,OPTIONS}. It refuses nothing (that is
+     * {@link #allowedOrigins}). Unset (the default): a request whose Origin passed the allow-list
+     * gets it echoed, without credentials.
+     */
+    public Builder corsOrigins(Collection<String> origins) {
+      s.cors = new CorsPolicy(Objects.requireNonNull(origins, "origins"));
+      return this;
+    }
+
+    /** Checks each WebSocket upgrade before it is answered (see {@link RequestGate}). Default: none. */
+    public Builder upgradeGate(RequestGate gate) {
+      s.gate = gate;
+      return this;
+    }
+
+    /** Told about each request refused before a handler saw it (see {@link RefusalListener}). */
+    public Builder onRefused(RefusalListener listener) {
+      s.refusals = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

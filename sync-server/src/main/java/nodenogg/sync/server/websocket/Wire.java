@@ -439,7 +439,7 @@ final class Wire implements Connection, IoLoop.Ready {
       answer(HttpReply.text(400, "bad request: " + e.getMessage(), null));
       return;
     }
-    Engine.Route route = engine.route(request);
+    Engine.Route route = engine.route(request, this);
     if (route.reply != null) {
       answer(route.reply);
       return;
