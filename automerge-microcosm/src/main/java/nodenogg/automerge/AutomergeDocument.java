@@ -66,6 +66,8 @@ public final class AutomergeDocument implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   /** Kind of every object this document's changes created (checks incoming operations address them rightly). */
   private final java.util.Map<String, ChunkValidator.Kind> kinds = new java.util.HashMap<>();
+  /** Set while checking a sync message: it carries a whole document. */
+  private boolean syncedDocument;
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
   private final Document doc;
   private boolean closed;
@@ -208,6 +210,7 @@ public final class AutomergeDocument implements AutoCloseable {
     lock.lock();
     try {
       requireOpen();
+      syncedDocument = false;
       java.util.Map<String, ChunkValidator.Kind> made = checkSyncMessage(message);
       ChangeHash[] before = doc.getHeads();
       try {
@@ -217,6 +220,9 @@ public final class AutomergeDocument implements AutoCloseable {
             + e.getMessage(), e);
       }
       learn(made);
+      if (syncedDocument) {
+        learnVisibleKinds();
+      }
       return finish(origin, before);
     } finally {
       lock.unlock();
@@ -231,12 +237,10 @@ public final class AutomergeDocument implements AutoCloseable {
     java.util.Map<String, ChunkValidator.Kind> made = new java.util.HashMap<>();
     try {
       for (byte[] change : SyncMessages.changes(message)) {
-        AutomergeFormat.INSTANCE.check(change);
+        AutomergeFormat.INSTANCE.check(change); // a change, or (sync v2, to a peer that has nothing) a whole document
         for (Chunks.Chunk chunk : Chunks.read(change)) {
-          if (chunk.kind() == Chunks.Kind.DOCUMENT) {
-            throw new IllegalArgumentException("a sync message carrying a whole document is not accepted");
-          }
           made.putAll(ChunkValidator.validate(chunk, id -> made.containsKey(id) ? made.get(id) : kinds.get(id)));
+          syncedDocument |= chunk.kind() == Chunks.Kind.DOCUMENT;
         }
       }
     } catch (InvalidUpdateException | IllegalArgumentException e) {

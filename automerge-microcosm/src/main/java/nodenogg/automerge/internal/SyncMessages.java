@@ -43,6 +43,23 @@ public final class SyncMessages {
     return out;
   }
 
+  /**
+   * The heads in {@code message} (what the sender holds), 32 bytes each.
+   *
+   * @throws IllegalArgumentException if the bytes are not a sync message
+   */
+  public static List<byte[]> heads(byte[] message) {
+    changes(message); // validates the whole structure
+    int[] pos = {1};
+    long n = count(message, pos);
+    List<byte[]> out = new ArrayList<>((int) n);
+    for (long i = 0; i < n; i++) {
+      out.add(Arrays.copyOfRange(message, pos[0], pos[0] + Chunks.HASH_BYTES));
+      pos[0] += Chunks.HASH_BYTES;
+    }
+    return out;
+  }
+
   private static long count(byte[] b, int[] pos) {
     long n = Chunks.uleb(b, pos);
     if (n > MAX_ITEMS || n > b.length - pos[0]) {

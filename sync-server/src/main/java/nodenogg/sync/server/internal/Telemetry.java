@@ -36,7 +36,8 @@ public final class Telemetry {
 
   /** Connection kinds, one per socket route. */
   public enum Protocol {
-    HOCUSPOCUS("hocuspocus"), Y_WEBSOCKET("y-websocket"), SIGNALLING("signalling"), INSPECTOR("inspector");
+    HOCUSPOCUS("hocuspocus"), Y_WEBSOCKET("y-websocket"), SIGNALLING("signalling"), INSPECTOR("inspector"),
+    AUTOMERGE("automerge-repo");
 
     public final String label;
 
