@@ -169,6 +169,8 @@ export function deleteEntity(d, location) {
 /** The automerge-repo document id of a microcosm (docs/automerge-layout.md, "Finding the document"). */
 export async function documentIdOf(microcosmId, binaryToDocumentId) {
   const bytes = new TextEncoder().encode("nodenogg.in/microcosm/" + microcosmId);
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return binaryToDocumentId(hash.slice(0, 16));
+  const id = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)).slice(0, 16);
+  id[6] = (id[6] & 0x0f) | 0x80; // a version 8 (custom) UUID, as automerge-repo 1.x requires UUIDs
+  id[8] = (id[8] & 0x3f) | 0x80;
+  return binaryToDocumentId(id);
 }

@@ -31,7 +31,9 @@ public final class AutomergeLayout {
 
   /**
    * The automerge-repo document id of microcosm {@code microcosmId}: the first 16 bytes of
-   * SHA-256({@value #DOCUMENT_ID_SEED} + id, UTF-8), base58check-encoded as automerge-repo encodes document ids.
+   * SHA-256({@value #DOCUMENT_ID_SEED} + id, UTF-8) marked as a version 8 (custom) UUID (byte 6 high nibble 8,
+   * byte 8 top bits 10, so automerge-repo 1.x accepts it too), base58check-encoded as automerge-repo encodes
+   * document ids.
    * Every peer that knows the microcosm id finds the same document ({@code automerge:<id>}).
    */
   public static String documentId(String microcosmId) {
@@ -39,7 +41,7 @@ public final class AutomergeLayout {
     try {
       byte[] h = MessageDigest.getInstance("SHA-256")
           .digest((DOCUMENT_ID_SEED + microcosmId).getBytes(StandardCharsets.UTF_8));
-      return DocumentIds.encode(Arrays.copyOf(h, 16));
+      return DocumentIds.encode(DocumentIds.asUuid(Arrays.copyOf(h, 16), 8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JVM has no SHA-256", e);
     }

@@ -20,11 +20,21 @@ public final class DocumentIds {
   private static final BigInteger FIFTY_EIGHT = BigInteger.valueOf(58);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** A new random document id. */
+  /** A new random document id: a version 4 UUID's 16 bytes (automerge-repo 1.x accepts only UUIDs). */
   public static String random() {
     byte[] b = new byte[16];
     RANDOM.nextBytes(b);
-    return encode(b);
+    return encode(asUuid(b, 4));
+  }
+
+  /**
+   * {@code b} (16 bytes) with the UUID version nibble set to {@code version} and the RFC 9562 variant bits, as
+   * automerge-repo 1.x requires of document ids (2.x accepts any 16 bytes). Returns {@code b}.
+   */
+  public static byte[] asUuid(byte[] b, int version) {
+    b[6] = (byte) ((b[6] & 0x0f) | (version << 4));
+    b[8] = (byte) ((b[8] & 0x3f) | 0x80);
+    return b;
   }
 
   /** base58check of {@code payload}. */
