@@ -14,7 +14,7 @@ import java.util.Map;
  * @param startedAt when the server started
  * @param uptimeSeconds seconds since then
  * @param connections open WebSocket connections by protocol ({@code hocuspocus}, {@code y-websocket},
- *     {@code signalling}, {@code inspector})
+ *     {@code signalling}, {@code inspector}, {@code automerge-repo})
  * @param documentsOpen documents in memory
  * @param store the store's health
  * @param signallingRooms signalling topics with subscribers on {@code /signal}; -1 when not mounted
@@ -55,7 +55,7 @@ public record ServerStatus(String name, String version, Instant startedAt, doubl
     o.put("uptime_seconds", Math.round(uptimeSeconds * 1000) / 1000.0);
     ObjectNode c = o.putObject("connections");
     c.put("total", connectionCount());
-    for (String p : new String[] {"hocuspocus", "y-websocket", "signalling", "inspector"}) {
+    for (String p : new String[] {"hocuspocus", "y-websocket", "signalling", "inspector", "automerge-repo"}) {
       c.put(p, connections.getOrDefault(p, 0));
     }
     o.put("documents_open", documentsOpen);
