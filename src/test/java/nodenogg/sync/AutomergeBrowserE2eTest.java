@@ -70,8 +70,10 @@ class AutomergeBrowserE2eTest {
             && System.currentTimeMillis() < end) {
           Thread.sleep(20);
         }
-        assertEquals(note, String.valueOf(h.document().read(d -> EntityCodec.readRoot(d, "note", null))));
-        assertEquals("reply from page B", String.valueOf(h.document().read(d -> EntityCodec.readRoot(d, "reply", null))));
+        Object seenNote = h.document().read(d -> EntityCodec.readRoot(d, "note", null));
+        Object seenReply = h.document().read(d -> EntityCodec.readRoot(d, "reply", null));
+        assertEquals(note, seenNote);
+        assertEquals("reply from page B", seenReply);
       }
     }
   }
