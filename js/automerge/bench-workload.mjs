@@ -1,6 +1,7 @@
 // The microcosm workload of `./microcosm bench backends` in JS automerge 3.5, writing the layout of
 // docs/automerge-layout.md with layout.mjs: node --expose-gc bench-workload.mjs notes moves edits
-// Peer A makes every edit as one change (A.change); peer B applies A's changes one by one (A.loadIncremental).
+// Peer A makes every edit as one change (A.change, kept with A.getLastLocalChange); peer B applies A's changes one
+// by one (A.applyChanges).
 // Prints {localMs, remoteMs, encodedBytes, heapBytes, nativeBytes} (heap = V8 heap growth; native = growth of
 // arrayBuffers + external, where the wasm memory lives).
 import * as A from "@automerge/automerge";
@@ -22,9 +23,8 @@ const me = "@benchbenchbench1";
 const changes = [];
 let doc = A.init();
 const step = fn => {
-  const heads = A.getHeads(doc);
   doc = A.change(doc, fn);
-  changes.push(A.saveSince(doc, heads));
+  changes.push(A.getLastLocalChange(doc)); // the change just made, as a peer receives it
 };
 const t0 = performance.now();
 const ids = [];
@@ -53,7 +53,7 @@ gc();
 const m1 = mem();
 let b = A.init();
 const r0 = performance.now();
-for (const c of changes) b = A.loadIncremental(b, c);
+for (const c of changes) [b] = A.applyChanges(b, [c]);
 const remoteMs = performance.now() - r0;
 const same = JSON.stringify(readMicrocosm(b).entities) === JSON.stringify(readMicrocosm(doc).entities);
 if (!same) throw new Error("peer B does not hold what peer A holds");

@@ -102,6 +102,7 @@ final class BackendBench {
   private static Result java(String backend, int notes, int moves, int edits) {
     gc();
     long heap0 = usedHeap();
+    long committed0 = Runtime.getRuntime().totalMemory();
     long rss0 = rss();
     List<byte[]> updates = new ArrayList<>(notes + moves + edits);
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
@@ -144,7 +145,8 @@ final class BackendBench {
       }
       gc();
       long heap = usedHeap() - heap0;
-      long nat = Math.max(0, rss() - rss0 - Math.max(0, heap));
+      // native memory (Automerge's Rust heap): growth of the resident set beyond the growth of the Java heap's pages
+      long nat = Math.max(0, rss() - rss0 - (Runtime.getRuntime().totalMemory() - committed0));
       // remote: peer B applies every update as A made it
       long r0;
       double remoteMs;
@@ -182,7 +184,7 @@ final class BackendBench {
   /** The same workload in JS automerge 3.5 ({@code bench-workload.mjs}); null (with a message) without Node. */
   private static Result node(Path js, int notes, int moves, int edits, PrintStream err) throws IOException,
       InterruptedException {
-    Path script = js.resolve("automerge").resolve("bench-workload.mjs");
+    Path script = js.resolve("automerge").resolve("bench-workload.mjs").toAbsolutePath();
     if (!Files.isRegularFile(script) || !Files.isDirectory(js.resolve("automerge").resolve("node_modules"))) {
       err.println("bench backends: " + script + " or its node_modules missing (bash js/install.sh); JS automerge skipped");
       return null;
