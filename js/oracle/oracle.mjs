@@ -5,9 +5,11 @@
 //   ping                                   -> {yjs: version}
 //   session {seed, clients, steps, gc, syncRate, roots}
 //                                          -> {script, result, converged}   (see session.mjs / script.mjs)
+//   formatSession {seed, gc, steps?}    -> formatting-heavy session, delivery orders, snapshots (format-session.mjs)
 //   script  {clients, roots, steps}        -> result of running a given script
-//   apply   {updates: [b64], gc, roots, v2, clientId}
+//   apply   {updates: [b64], gc, roots, v2, clientId, declare}
 //                                          -> observables of a fresh doc after applying the updates in order
+//                                             (roots declared first, or after the updates with declare: 'after')
 //   merge {updates, v2} | diff {update, sv, v2} | svFromUpdate {update, v2} | convert {update, to}
 //   decode {update, v2}                    -> Y.decodeUpdate(V2) rendered in tagged JSON
 import { createInterface } from 'node:readline'
@@ -16,6 +18,7 @@ import * as Y from 'yjs'
 import { b64, unb64, typed } from './values.mjs'
 import { runScript, applyUpdates } from './script.mjs'
 import { generateSession } from './session.mjs'
+import { formatSession } from './format-session.mjs'
 
 const yjsVersion = (() => {
   try {
@@ -39,6 +42,7 @@ const structToJson = (s) => {
 const handlers = {
   ping: () => ({ yjs: yjsVersion }),
   session: (a) => generateSession(a),
+  formatSession: (a) => formatSession(a),
   script: (a) => runScript(a),
   apply: (a) => applyUpdates(a),
   merge: (a) => b64((a.v2 ? Y.mergeUpdatesV2 : Y.mergeUpdates)(a.updates.map(unb64))),

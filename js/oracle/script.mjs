@@ -99,14 +99,19 @@ export const runScript = (script) => {
   return run.result()
 }
 
-/** Applies updates (base64) in order to one fresh doc and reports what it holds. */
-export const applyUpdates = ({ updates, gc, roots, v2, clientId }) => {
+/** Applies updates (base64) in order to one fresh doc and reports what it holds, its update events (in the
+ * update format given) and its v2 update events. */
+export const applyUpdates = ({ updates, gc, roots, v2, clientId, declare }) => {
   const d = new Y.Doc({ gc: gc !== false })
   if (clientId != null) d.clientID = clientId
   const r = roots || DEFAULT_ROOTS
-  for (const [n, k] of r) getRoot(d, n, k)
+  // declare: 'after' asks for the roots only once the updates are in (Yjs cleans up formatting on receipt only
+  // in texts already declared)
+  if (declare !== 'after') for (const [n, k] of r) getRoot(d, n, k)
   const events = []
+  const eventsV2 = []
   d.on(v2 ? 'updateV2' : 'update', (u) => events.push(b64(u)))
+  d.on('updateV2', (u) => eventsV2.push(b64(u)))
   for (const u of updates) (v2 ? Y.applyUpdateV2 : Y.applyUpdate)(d, unb64(u))
-  return { ...observe(d, r), events }
+  return { ...observe(d, r), events, eventsV2 }
 }

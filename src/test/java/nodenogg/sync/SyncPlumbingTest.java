@@ -240,6 +240,9 @@ class SyncPlumbingTest {
       // the nodenogg.in server's reply first, then the details (no admin token configured: open)
       assertTrue(r.body().startsWith("{\"status\":\"ok\",\"name\":\"nodenogg-sync\",\"version\":\"0.1.0\","), r.body());
       assertTrue(r.body().contains("\"documents_open\":0"), r.body());
+      assertTrue(r.body().contains("\"tracker\":{\"connections\":0,\"swarms\":0,\"peers\":0,\"announces\":0,"
+          + "\"offersRelayed\":0,\"answersRelayed\":0,\"scrapes\":0,\"failures\":0,\"closedByLimit\":0,\"expired\":0}"),
+          r.body());
     }
   }
 }

@@ -16,7 +16,7 @@ public final class Main {
     COMMANDS.put("serve", new String[] {"nodenogg.cli.serve.ServeCommand",
         "run the sync server (Hocuspocus + y-websocket + y-webrtc signalling) on SQLite"});
     COMMANDS.put("update", new String[] {"nodenogg.cli.update.UpdateCommand",
-        "apply / decode / merge / diff / convert / obfuscate / log Yjs updates (base64 on stdin)"});
+        "apply / decode / sv / merge / diff / convert / obfuscate / log Yjs updates (base64 on stdin)"});
     COMMANDS.put("export", new String[] {"nodenogg.cli.microcosm.ExportCommand",
         "write a microcosm document (--update FILE; --backend automerge for an Automerge one) as JSON, or as the web app's exports (--format app-json|markdown|rtf)"});
     COMMANDS.put("import", new String[] {"nodenogg.cli.microcosm.ImportCommand",

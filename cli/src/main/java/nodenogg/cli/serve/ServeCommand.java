@@ -20,6 +20,7 @@ import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
 import nodenogg.sync.server.internal.Telemetry;
 import nodenogg.sync.server.signal.SignalingServer;
+import nodenogg.sync.server.tracker.TrackerServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -38,7 +39,7 @@ public final class ServeCommand implements Command {
   static final String USAGE = "usage: microcosm serve [--port N] [--host H] [--data DIR | --memory] [--token T]"
       + " [--readonly-token T] [--admin-token T] [--allowed-origins O1,O2] [--cors-origins O1,O2]"
       + " [--throttle-connections N] [--throttle-ban-time MINUTES] [--log-level error|warn|info|debug|trace]"
-      + " [--log-format text|json] [--signal-port N] [--max-message-bytes N]";
+      + " [--log-format text|json] [--signal-port N] [--tracker-port N] [--max-message-bytes N]";
 
   /** The nodenogg.in server's CORS default when {@code ALLOWED_DOMAINS} is unset. */
   static final List<String> DEFAULT_CORS_ORIGINS = List.of("https://nodenogg.in");
@@ -65,6 +66,7 @@ public final class ServeCommand implements Command {
     Level logLevel = Level.INFO;
     LogConfig.Format logFormat = LogConfig.Format.TEXT;
     Integer signalPort;
+    Integer trackerPort;
     int maxMessageBytes = 16 * 1024 * 1024;
   }
 
@@ -137,6 +139,7 @@ public final class ServeCommand implements Command {
           }
           break;
         case "--signal-port": o.signalPort = port(v, a); break;
+        case "--tracker-port": o.trackerPort = port(v, a); break;
         case "--max-message-bytes":
           try {
             o.maxMessageBytes = Integer.parseInt(v);
@@ -229,12 +232,30 @@ public final class ServeCommand implements Command {
       store.close();
       throw e;
     }
-    SignalingServer signal = o.signalPort == null ? null : SignalingServer.start(o.host, o.signalPort, o.origins);
+    SignalingServer signal;
+    TrackerServer tracker;
+    try {
+      signal = o.signalPort == null ? null : SignalingServer.start(o.host, o.signalPort, o.origins);
+      try {
+        tracker = o.trackerPort == null ? null : TrackerServer.start(o.host, o.trackerPort, o.origins);
+      } catch (Exception e) {
+        if (signal != null) {
+          signal.close();
+        }
+        throw e;
+      }
+    } catch (Exception e) {
+      server.close();
+      throw e;
+    }
     CountDownLatch stopRequested = new CountDownLatch(1);
     AtomicReference<String> why = new AtomicReference<>();
     Runnable shutdown = () -> {
       if (signal != null) {
         signal.close();
+      }
+      if (tracker != null) {
+        tracker.close();
       }
       server.close();
     };
@@ -249,13 +270,13 @@ public final class ServeCommand implements Command {
     String where = o.memory ? "in memory" : "data in " + SqliteUpdateStore.class.getSimpleName() + " "
         + o.data.toAbsolutePath().resolve("microcosm.db");
     out.println("microcosm serve: listening on " + o.host + ":" + server.port()
-        + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal"
+        + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, WebTorrent tracker /announce"
         + (server.automergeHandler() != null ? ", automerge-repo " + SyncServer.AUTOMERGE_PATH : "")
-        + ", GET /status, GET /metrics"
-        + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
-        + (signal != null ? "; signalling also on port " + signal.port() : ""));
+        + ", GET /status, GET /metrics" + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
+        + (signal != null ? "; signalling also on port " + signal.port() : "")
+        + (tracker != null ? "; tracker also on port " + tracker.port() : ""));
     out.flush();
-    summary(o, server, signal, handled);
+    summary(o, server, signal, tracker, handled);
     stopRequested.await();
     LOG.atInfo().addKeyValue("signal", why.get()).log("stop requested: shutting down gracefully");
     shutdown.run();
@@ -294,11 +315,13 @@ public final class ServeCommand implements Command {
   }
 
   /** The start-up summary: ports, data, store, limits, what is protected (never a token's value). */
-  private static void summary(Options o, SyncServer server, SignalingServer signal, boolean signals) {
+  private static void summary(Options o, SyncServer server, SignalingServer signal, TrackerServer tracker,
+      boolean signals) {
     LOG.atInfo()
         .addKeyValue("host", o.host)
         .addKeyValue("port", server.port())
         .addKeyValue("signal_port", signal == null ? "-" : String.valueOf(signal.port()))
+        .addKeyValue("tracker_port", tracker == null ? "-" : String.valueOf(tracker.port()))
         .addKeyValue("store", o.memory ? "memory" : "sqlite")
         .addKeyValue("data", o.memory ? "-" : o.data.toAbsolutePath().resolve("microcosm.db").toString())
         .addKeyValue("token", o.token == null ? "none (every client read-write)" : "set")

@@ -24,13 +24,17 @@ import nodenogg.crdt.encoding.DecodingException;
 /**
  * {@code ./microcosm update apply|decode|sv|merge|diff|convert|obfuscate|log}: works on Yjs updates given as base64, one per line on stdin.
  * <ul>
- *   <li>{@code apply [--root NAME=map|array|text|xml]... [--no-gc]}: applies them in order to a fresh doc and
- *       prints {@code {"roots": {...}, "stateVector": {...}, "update": "<base64 v1>"}}.
+ *   <li>{@code apply [--root NAME=map|array|text|xml]... [--no-gc]}: applies them in order to a fresh doc, each in
+ *       its own transaction, and prints {@code {"roots": {...}, "stateVector": {...}, "update": "<base64 v1>"}}.
+ *       The roots are asked for after the updates are applied, as {@code Y.applyUpdate} on a new {@code Y.Doc}
+ *       followed by {@code doc.getText(name)} does: Yjs cleans up rich-text formatting after a remote update only
+ *       in texts already declared, so declaring them first could give other bytes than Yjs gives.
  *   <li>{@code apply --jsonl}: one job per input line, {@code {"updates": [b64...], "format": "v1", "roots": {NAME: kind}}},
  *       one output line each, or {@code {"error": "<type>: <message>"}}; goes on with the next line.
  *   <li>{@code decode}: per update, its structs and delete set as JSON (like Yjs decodeUpdate).
- *   <li>{@code sv [--v2]}: the state vector after applying the updates; {@code sv --from-update [--v2]}: the
- *       state vector of each update itself (Yjs encodeStateVectorFromUpdate), one line each.
+ *   <li>{@code sv [--v2]}: the state vector after applying the updates, as {@code {"stateVector": {...},
+ *       "encoded": "<base64>"}}; {@code sv --from-update [--v2]}: the state vector of each update itself (Yjs
+ *       encodeStateVectorFromUpdate) as base64, one line each; {@code --json} prints that JSON view instead.
  *   <li>{@code merge [--v2]}: one base64 update merging all input updates (Yjs mergeUpdates).
  *   <li>{@code diff --sv <b64> [--v2]}: per input update, the part a holder of that state vector lacks.
  *   <li>{@code convert --to v1|v2}: per input update, re-encoded in the other format.
@@ -44,7 +48,7 @@ import nodenogg.crdt.encoding.DecodingException;
  */
 public final class UpdateCommand implements Command {
   private static final String USAGE = "usage: update apply [--v2] [--jsonl] [--root NAME=map|array|text|xml]... [--no-gc]"
-      + " | update decode [--v2] | update sv [--from-update] [--v2] | update merge [--v2] | update diff --sv B64 [--v2]"
+      + " | update decode [--v2] | update sv [--from-update] [--json] [--v2] | update merge [--v2] | update diff --sv B64 [--v2]"
       + " | update convert --to v1|v2 | update obfuscate [--v2] [--no-formatting] [--no-subdocs] [--no-yxml]"
       + " | update log [--v2]";
 
@@ -90,7 +94,7 @@ public final class UpdateCommand implements Command {
     if (roots == null) roots = RootSpec.defaults();
     if (jsonl) return applyJsonl(in, out, roots, gc, v2);
     List<byte[]> updates = readUpdates(in);
-    Doc doc = fresh(gc, roots);
+    Doc doc = fresh(gc);
     for (int i = 0; i < updates.size(); i++) applyOne(doc, updates.get(i), i, v2);
     out.println(DocJson.render(doc, roots));
     return 0;
@@ -122,7 +126,7 @@ public final class UpdateCommand implements Command {
             roots.put(e.getKey(), e.getValue().asText());
           }
         }
-        Doc doc = fresh(gc, roots);
+        Doc doc = fresh(gc);
         int i = 0;
         for (JsonNode u : job.path("updates")) {
           applyOne(doc, base64(u.asText(), "update #" + i), i, format.equals("v2"));
@@ -166,9 +170,11 @@ public final class UpdateCommand implements Command {
   private int sv(String[] args, InputStream in, PrintStream out) throws IOException, BadInputException {
     boolean v2 = false;
     boolean fromUpdate = false;
+    boolean json = false;
     for (int i = 1; i < args.length; i++) {
       if (args[i].equals("--v2")) v2 = true;
       else if (args[i].equals("--from-update")) fromUpdate = true;
+      else if (args[i].equals("--json")) json = true;
       else throw new UsageException("unknown option '" + args[i] + "'; " + USAGE);
     }
     List<byte[]> updates = readUpdates(in);
@@ -180,7 +186,8 @@ public final class UpdateCommand implements Command {
         } catch (CrdtException e) {
           throw new BadInputException("update #" + i + ": " + describe(e), e);
         }
-        printSv(out, sv);
+        if (json) printSv(out, sv);
+        else out.println(Base64.getEncoder().encodeToString(sv));
       }
       return 0;
     }
@@ -194,18 +201,10 @@ public final class UpdateCommand implements Command {
     out.println("{\"stateVector\":" + DocJson.stateVector(sv) + ",\"encoded\":\"" + Base64.getEncoder().encodeToString(sv) + "\"}");
   }
 
-  private static Doc fresh(boolean gc, RootSpec roots) {
+  /** A doc with no root declared yet: {@link DocJson#render} asks for the roots once the updates are in. */
+  private static Doc fresh(boolean gc) {
     // client id 0: never used for writing, so the output does not depend on a random id
-    Doc doc = new Doc(new Doc.Options().clientId(0).gc(gc));
-    for (Map.Entry<String, String> e : roots.roots.entrySet()) {
-      switch (e.getValue()) {
-        case "map": doc.getMap(e.getKey()); break;
-        case "array": doc.getArray(e.getKey()); break;
-        case "xml": doc.getXmlFragment(e.getKey()); break;
-        default: doc.getText(e.getKey());
-      }
-    }
-    return doc;
+    return new Doc(new Doc.Options().clientId(0).gc(gc));
   }
 
   private static void applyOne(Doc doc, byte[] update, int index, boolean v2) throws BadInputException {

@@ -111,12 +111,13 @@ class ServeCommandTest {
   @Test
   void otherFlags() {
     ServeCommand.Options o = ServeCommand.parse(new String[] {"--data", "/tmp/x", "--token", "t",
-        "--readonly-token", "r", "--admin-token", "a", "--signal-port", "4444"}, Map.of());
+        "--readonly-token", "r", "--admin-token", "a", "--signal-port", "4444", "--tracker-port", "8000"}, Map.of());
     assertEquals(Path.of("/tmp/x"), o.data);
     assertEquals("t", o.token);
     assertEquals("r", o.readOnlyToken);
     assertEquals("a", o.adminToken);
     assertEquals(4444, o.signalPort);
+    assertEquals(8000, o.trackerPort);
     assertTrue(ServeCommand.parse(new String[] {"--memory"}, Map.of()).memory);
   }
 
@@ -131,6 +132,7 @@ class ServeCommandTest {
   void badUsageIsAUsageError() {
     assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--port", "99999"}, Map.of()));
     assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--port"}, Map.of()));
+    assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--tracker-port", "x"}, Map.of()));
     assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--frobnicate", "1"}, Map.of()));
   }
 }

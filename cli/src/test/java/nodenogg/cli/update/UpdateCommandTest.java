@@ -111,6 +111,20 @@ class UpdateCommandTest {
     assertEquals("{\"stateVector\":{\"1\":4},\"encoded\":\"AQEE\"}\n", r.out);
   }
 
+  @Test
+  void svFromUpdatePrintsBase64PerUpdateAndJsonOnRequest() throws Exception {
+    // one line per input update: HELLO (client 1 up to clock 4), then the empty update
+    Run r = run(HELLO + "\nAAA=\n", "sv", "--from-update");
+    assertEquals(0, r.code, r.err);
+    assertEquals("AQEE\nAA==\n", r.out);
+    Run j = run(HELLO + "\n", "sv", "--from-update", "--json");
+    assertEquals(0, j.code, j.err);
+    assertEquals("{\"stateVector\":{\"1\":4},\"encoded\":\"AQEE\"}\n", j.out);
+    Run v2 = run(run(HELLO + "\n", "convert", "--to", "v2").out, "sv", "--from-update", "--v2");
+    assertEquals("AQEE\n", v2.out);
+    assertTrue(assertThrows(UsageException.class, () -> run("", "sv", "--base64")).getMessage().contains("--json"));
+  }
+
   @SuppressWarnings("unchecked")
   static List<String> sessionUpdates(long seed, boolean gc) {
     Map<String, Object> o = new LinkedHashMap<>();
@@ -135,7 +149,9 @@ class UpdateCommandTest {
       Map<String, Object> a = new LinkedHashMap<>();
       a.put("updates", ups);
       a.put("gc", gc);
+      a.put("declare", "after");
       Map<String, Object> y = oracle.callMap("apply", a);
+      assertEquals(y.get("update"), mine.get("update").asText(), "seed " + seed + " update");
       Map<String, Object> json = (Map<String, Object>) y.get("json");
       for (String root : List.of("map", "array", "text")) {
         if (json.get(root) == null) continue; // a bigint: JSON.stringify refuses it
@@ -209,8 +225,9 @@ class UpdateCommandTest {
       assertEquals(call("merge", args("updates", v2, "v2", true)), m2.out.strip(), "seed " + seed + " merge --v2");
       // state vector of an update, and diff against the state after half the updates
       Run s = run(merged, "sv", "--from-update");
-      String sv = M.readTree(s.out).get("encoded").asText();
-      assertEquals(call("svFromUpdate", args("update", merged)), sv, "seed " + seed + " sv --from-update");
+      assertEquals(call("svFromUpdate", args("update", merged)) + "\n", s.out, "seed " + seed + " sv --from-update");
+      String sv = M.readTree(run(merged, "sv", "--from-update", "--json").out).get("encoded").asText();
+      assertEquals(call("svFromUpdate", args("update", merged)), sv, "seed " + seed + " sv --from-update --json");
       Map<String, Object> a = new LinkedHashMap<>();
       a.put("updates", ups.subList(0, ups.size() / 2));
       String halfSv = (String) oracle.callMap("apply", a).get("sv");
@@ -223,6 +240,41 @@ class UpdateCommandTest {
       assertEquals(a1.out, a2.out, "seed " + seed + " apply --v2");
       // decode --v2 lists the same structs as decode of the v1 update
       assertEquals(run(ups.get(0), "decode").out, run(v2.get(0), "decode", "--v2").out, "seed " + seed + " decode --v2");
+    }
+  }
+
+  /**
+   * Issue 13's cases (../shared/regressions/ytext-format-cleanup.jsonl, one {"updates", "format", "gc", "expect"}
+   * object a line, which is also an {@code apply --jsonl} job): the printed update, state vector and root text are
+   * what Yjs gives when it applies the updates to a new Y.Doc. Declaring the roots before the updates (as apply
+   * did until then) made Yjs's formatting cleanup run on root "text" and gave other bytes.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void applyJsonlGivesYjsBytesForTheFormattingCleanupCases() throws Exception {
+    String dir = System.getProperty("nodenogg.shared.dir");
+    if (dir == null || dir.isBlank() || dir.contains("${")) dir = "../shared";
+    java.nio.file.Path p = java.nio.file.Paths.get(dir, "regressions", "ytext-format-cleanup.jsonl");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(p), "regression cases missing at "
+        + p.toAbsolutePath() + " (set -Dnodenogg.shared.dir to the shared folder)");
+    List<String> jobs = java.nio.file.Files.readAllLines(p);
+    Run r = run(String.join("\n", jobs) + "\n", "apply", "--jsonl");
+    assertEquals(0, r.code, r.err);
+    List<String> out = lines(r.out);
+    assertEquals(jobs.size(), out.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      JsonNode job = M.readTree(jobs.get(i));
+      JsonNode mine = M.readTree(out.get(i));
+      String name = job.get("case").asText();
+      assertTrue(job.get("gc").asBoolean(), name + ": apply --jsonl runs with gc on");
+      assertEquals(job.get("expect").get("update").asText(), mine.get("update").asText(), name + " update");
+      Map<String, Object> sv = new TreeMap<>();
+      Updates.decodeStateVector(java.util.Base64.getDecoder().decode(job.get("expect").get("stateVector").asText()))
+          .forEach((k, v) -> sv.put(String.valueOf(k), v));
+      assertEquals(M.readTree(M.writeValueAsString(sv)), mine.get("stateVector"), name + " state vector");
+      StringBuilder text = new StringBuilder();
+      for (JsonNode op : job.get("expect").get("textDelta")) if (op.get("insert").isTextual()) text.append(op.get("insert").asText());
+      assertEquals(text.toString(), mine.get("roots").get("text").asText(), name + " text");
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Map;
+import nodenogg.sync.server.tracker.TrackerStats;
 
 /**
  * What {@code GET /status} reports: version, uptime, open connections by protocol, documents in
@@ -18,9 +19,10 @@ import java.util.Map;
  * @param documentsOpen documents in memory
  * @param store the store's health
  * @param signallingRooms signalling topics with subscribers on {@code /signal}; -1 when not mounted
+ * @param tracker the WebTorrent tracker's counters on {@code /announce}; null when not mounted
  */
 public record ServerStatus(String name, String version, Instant startedAt, double uptimeSeconds,
-    Map<String, Integer> connections, int documentsOpen, Store store, int signallingRooms) {
+    Map<String, Integer> connections, int documentsOpen, Store store, int signallingRooms, TrackerStats tracker) {
 
   public ServerStatus {
     connections = Map.copyOf(connections);
@@ -55,8 +57,10 @@ public record ServerStatus(String name, String version, Instant startedAt, doubl
     o.put("uptime_seconds", Math.round(uptimeSeconds * 1000) / 1000.0);
     ObjectNode c = o.putObject("connections");
     c.put("total", connectionCount());
-    for (String p : new String[] {"hocuspocus", "y-websocket", "signalling", "inspector", "automerge-repo"}) {
-      c.put(p, connections.getOrDefault(p, 0));
+    for (String p : new String[] {"hocuspocus", "y-websocket", "signalling", "tracker", "inspector", "automerge-repo"}) {
+      if (!p.equals("tracker") || tracker != null) { // no tracker entries at all when it is not mounted
+        c.put(p, connections.getOrDefault(p, 0));
+      }
     }
     o.put("documents_open", documentsOpen);
     ObjectNode s = o.putObject("store");
@@ -73,6 +77,13 @@ public record ServerStatus(String name, String version, Instant startedAt, doubl
     ObjectNode sig = o.putObject("signalling");
     sig.put("mounted", signallingRooms >= 0);
     sig.put("rooms", Math.max(0, signallingRooms));
+    if (tracker != null) {
+      try {
+        o.set("tracker", JSON.readTree(tracker.toJson()));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("tracker counters are not JSON: " + tracker.toJson(), e);
+      }
+    }
     return o.toString();
   }
 }

@@ -39,6 +39,8 @@ import nodenogg.sync.server.internal.Telemetry;
 import nodenogg.sync.server.internal.TimedDocument;
 import nodenogg.sync.server.internal.YWebsocketHandler;
 import nodenogg.sync.server.signal.SignalingHandler;
+import nodenogg.sync.server.tracker.TrackerHandler;
+import nodenogg.sync.server.tracker.TrackerLimits;
 import nodenogg.sync.server.websocket.HttpHandler;
 import nodenogg.sync.server.websocket.SocketHandler;
 import nodenogg.sync.server.websocket.WebServer;
@@ -47,7 +49,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Yjs sync server on one port: the Hocuspocus protocol on {@code /sync} (what the nodenogg.in web
- * app speaks), the y-webrtc signalling relay on {@code /signal}, {@code GET /status} and
+ * app speaks), the y-webrtc signalling relay on {@code /signal}, a WebTorrent tracker on {@code /announce}
+ * (trystero's torrent strategy; docs/torrent.md), {@code GET /status} and
  * {@code GET /metrics} (Prometheus), and the y-websocket protocol on every other path
  * ({@code /<room>}). Updates are broadcast to a document's connections as soon as they are applied
  * and acknowledged to their sender only once the {@link UpdateStore} holds them durably (the store's {@code append} future completed).
@@ -89,6 +92,7 @@ public final class SyncServer implements AutoCloseable {
   private final ConnectionThrottle throttle;
   private final Inspector inspector;
   private SocketHandler signal;
+  private final TrackerHandler tracker;
   private SocketHandler automerge;
   private WebServer web;
   private volatile boolean closed;
@@ -105,16 +109,17 @@ public final class SyncServer implements AutoCloseable {
         b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth);
     this.hocuspocus = new HocuspocusHandler(ctx);
     this.ywebsocket = new YWebsocketHandler(ctx);
+    this.tracker = b.trackerLimits == null ? null : new TrackerHandler(b.trackerLimits);
     this.throttle = b.throttleLimit <= 0 ? null : new ConnectionThrottle(b.throttleLimit, b.throttleBanMinutes,
-        SyncServer::isDocumentPath, System::currentTimeMillis);
+        this::isDocumentPath, System::currentTimeMillis);
     this.inspector = b.inspector ? new Inspector(registry, b.store, telemetry, pool, timers, b.adminToken,
         this::isAdmin) : null;
   }
 
   /** Paths whose upgrades are document connections (Hocuspocus and y-websocket), as routed in {@link #start()}. */
-  static boolean isDocumentPath(String p) {
+  boolean isDocumentPath(String p) {
     return !p.equals("/signal") && !p.equals("/status") && !p.equals("/metrics") && !p.equals("/inspect")
-        && !p.startsWith("/inspect/") && !p.equals(AUTOMERGE_PATH);
+        && !p.startsWith("/inspect/") && !(tracker != null && p.equals("/announce")) && !p.equals(AUTOMERGE_PATH);
   }
 
   /** Where the automerge-repo service is mounted (when the optional automerge-microcosm module is present). */
@@ -152,6 +157,9 @@ public final class SyncServer implements AutoCloseable {
         wb.http("/signal", (HttpHandler) signal); // its status page, as when mounted unwrapped
       }
       wb.socket(p -> p.equals("/signal"), new MeteredHandler(signal, telemetry, Telemetry.Protocol.SIGNALLING));
+    }
+    if (tracker != null) {
+      wb.socket(p -> p.equals("/announce"), new MeteredHandler(tracker, telemetry, Telemetry.Protocol.TRACKER));
     }
     automerge = b.automergeHandler != null ? b.automergeHandler : b.automerge ? defaultAutomergeHandler() : null;
     if (automerge != null) {
@@ -261,7 +269,8 @@ public final class SyncServer implements AutoCloseable {
         last == 0 ? null : Instant.ofEpochMilli(last), telemetry.storeQueueDepth(), telemetry.storeCommits(),
         telemetry.storeFailures());
     return new ServerStatus(NAME, VERSION, Instant.ofEpochMilli(telemetry.startedMillis()),
-        telemetry.uptimeSeconds(), connections, registry.loaded().size(), st, signallingRooms());
+        telemetry.uptimeSeconds(), connections, registry.loaded().size(), st, signallingRooms(),
+        tracker == null ? null : tracker.stats());
   }
 
   /** The {@code GET /metrics} body (Prometheus text format 0.0.4). */
@@ -331,6 +340,9 @@ public final class SyncServer implements AutoCloseable {
     long now = System.currentTimeMillis();
     hocuspocus.sweep(now);
     ywebsocket.sweep(now);
+    if (tracker != null) {
+      tracker.sweep();
+    }
   }
 
   private void expireAwareness() {
@@ -347,6 +359,11 @@ public final class SyncServer implements AutoCloseable {
   /** Open WebSocket connections, all paths. */
   public int connectionCount() {
     return web.connectionCount();
+  }
+
+  /** The WebTorrent tracker on {@code /announce}, for its counters; null when turned off. */
+  public TrackerHandler tracker() {
+    return tracker;
   }
 
   /** Names of the documents currently in memory. */
@@ -444,6 +461,7 @@ public final class SyncServer implements AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private SocketHandler signalHandler;
+    private TrackerLimits trackerLimits = TrackerLimits.DEFAULT;
     private boolean automerge = true;
     private SocketHandler automergeHandler;
     private String automergeStorageId;
@@ -623,6 +641,15 @@ public final class SyncServer implements AutoCloseable {
     /** Handler for {@code /signal}; default: the y-webrtc signalling relay. */
     public Builder signalHandler(SocketHandler handler) {
       this.signalHandler = handler;
+      return this;
+    }
+
+    /**
+     * Limits of the WebTorrent tracker on {@code /announce} (default {@link TrackerLimits#DEFAULT});
+     * null turns the tracker off ({@code /announce} is then a y-websocket room like any other path).
+     */
+    public Builder tracker(TrackerLimits limits) {
+      this.trackerLimits = limits;
       return this;
     }
 

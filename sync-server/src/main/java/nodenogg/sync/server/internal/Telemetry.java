@@ -37,7 +37,7 @@ public final class Telemetry {
   /** Connection kinds, one per socket route. */
   public enum Protocol {
     HOCUSPOCUS("hocuspocus"), Y_WEBSOCKET("y-websocket"), SIGNALLING("signalling"), INSPECTOR("inspector"),
-    AUTOMERGE("automerge-repo");
+    TRACKER("tracker"), AUTOMERGE("automerge-repo");
 
     public final String label;
 
