@@ -55,6 +55,12 @@ final class NodeProcess implements AutoCloseable {
     reader.start();
   }
 
+  /** Writes one line to the script's stdin (scripts driven by commands, e.g. provider-driver.mjs). */
+  void send(String line) throws IOException {
+    process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
+  }
+
   /** Waits for a "PORT n" line (servers). */
   int awaitPort() {
     Await.until(() -> script + " prints its port; got " + lines, 20_000,

@@ -31,7 +31,12 @@ final class ServeProcess implements AutoCloseable {
   /** {@code serve} with exactly these arguments and these environment variables added (stderr to {@code log}). */
   ServeProcess(java.util.Map<String, String> env, Path log, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "nodenogg.cli.Main", "serve"));
+        "-Xmx256m"));
+    String extraJvm = System.getProperty("nodenogg.serve.jvmopts"); // e.g. GC logging, for diagnosis
+    if (extraJvm != null && !extraJvm.isBlank()) {
+      cmd.addAll(List.of(extraJvm.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "nodenogg.cli.Main", "serve"));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     for (String v : List.of("PORT", "HOST", "ALLOWED_DOMAINS", "THROTTLE_CONNECTIONS", "THROTTLE_BAN_TIME", "LOG")) {

@@ -26,11 +26,6 @@ class AutomergeMicrocosmConformanceTest extends MicrocosmConformance {
     }
   }
 
-  @Override
-  protected void settle(Peer p) {
-    ((AutomergeMicrocosm) p.api()).drainEvents();
-  }
-
   /**
    * None: every field of an entity is its own key (a concurrent move and edit both survive), note HTML is
    * Automerge text (concurrent edits merge character by character), each edit call is one Automerge change, and

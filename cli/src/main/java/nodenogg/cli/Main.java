@@ -23,6 +23,8 @@ public final class Main {
         "turn JSON entities or the web app's JSON export (--format app-json) into a base64 Yjs update (--backend automerge: an Automerge document), or import an E3 document (--from e3)"});
     COMMANDS.put("store", new String[] {"nodenogg.cli.store.StoreCommand",
         "administer a SQLite update store: list|dump|compact|check|import --data DIR"});
+    COMMANDS.put("earthstar", new String[] {"nodenogg.cli.earthstar.EarthstarCommand",
+        "Earthstar (es.5): keygen --author NAME | --share NAME; sync URL --share FILE ...; ls --data DIR --share ADDRESS"});
     COMMANDS.put("example", new String[] {"nodenogg.cli.ExampleCommand",
         "run a program from examples/: example NAME [args] (example alone lists them)"});
     COMMANDS.put("bench", new String[] {"nodenogg.cli.bench.BenchCommand",

@@ -11,6 +11,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
+import nodenogg.earthstar.EarthstarPeer;
+import nodenogg.earthstar.EarthstarStorage;
+import nodenogg.earthstar.SyncLimits;
 import nodenogg.cli.log.CliLogging;
 import nodenogg.cli.log.LogConfig;
 import nodenogg.persistence.InMemoryUpdateStore;
@@ -20,6 +23,7 @@ import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
 import nodenogg.sync.server.internal.Telemetry;
 import nodenogg.sync.server.signal.SignalingServer;
+import nodenogg.sync.server.websocket.OriginPolicy;
 import nodenogg.sync.server.tracker.TrackerServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +43,13 @@ public final class ServeCommand implements Command {
   static final String USAGE = "usage: microcosm serve [--port N] [--host H] [--data DIR | --memory] [--token T]"
       + " [--readonly-token T] [--admin-token T] [--allowed-origins O1,O2] [--cors-origins O1,O2]"
       + " [--throttle-connections N] [--throttle-ban-time MINUTES] [--log-level error|warn|info|debug|trace]"
-      + " [--log-format text|json] [--signal-port N] [--tracker-port N] [--max-message-bytes N]";
+      + " [--log-format text|json] [--signal-port N] [--tracker-port N] [--max-message-bytes N]"
+      + " [--earthstar-shares FILE]\n"
+      + "  --earthstar-shares FILE  also serve Earthstar (es.5, v10 sync) on /earthstar/ for the shares listed in FILE,\n"
+      + "                           a JSON array of share addresses (earthstar's known_shares.json); documents are kept\n"
+      + "                           in --data (earthstar.db) or in memory with --memory. Earthstar has no read access\n"
+      + "                           control: anyone who knows a share's address can read it (writing needs its secret).\n"
+      + "                           The server only ever answers for the shares in FILE.";
 
   /** The nodenogg.in server's CORS default when {@code ALLOWED_DOMAINS} is unset. */
   static final List<String> DEFAULT_CORS_ORIGINS = List.of("https://nodenogg.in");
@@ -68,6 +78,49 @@ public final class ServeCommand implements Command {
     Integer signalPort;
     Integer trackerPort;
     int maxMessageBytes = 16 * 1024 * 1024;
+    Path earthstarShares;
+  }
+
+  /** Exit status when the server cannot recover (e.g. out of memory again right after shedding). */
+  static final int FATAL_EXIT = 70;
+
+  /**
+   * Threads started now, while memory is plentiful, that end the process with {@link #FATAL_EXIT}
+   * once the returned latch is counted down: one exits normally (shutdown hooks flush the store),
+   * the other halts after 15 s if that hangs. Nothing needs to be allocated when it happens.
+   */
+  private static CountDownLatch fatalExit(PrintStream err) {
+    CountDownLatch fatal = new CountDownLatch(1);
+    Thread exit = new Thread(() -> {
+      awaitQuietly(fatal);
+      System.exit(FATAL_EXIT);
+    }, "microcosm-serve-fatal-exit");
+    Thread halt = new Thread(() -> {
+      awaitQuietly(fatal);
+      try {
+        Thread.sleep(15_000);
+      } catch (InterruptedException e) {
+        // halt now
+      }
+      err.println("microcosm serve: shutdown hung; halting");
+      Runtime.getRuntime().halt(FATAL_EXIT);
+    }, "microcosm-serve-fatal-halt");
+    exit.setDaemon(true);
+    halt.setDaemon(true);
+    exit.start();
+    halt.start();
+    return fatal;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    while (true) {
+      try {
+        latch.await();
+        return;
+      } catch (InterruptedException e) {
+        // keep waiting
+      }
+    }
   }
 
   static Options parse(String[] args, Map<String, String> env) {
@@ -117,10 +170,16 @@ public final class ServeCommand implements Command {
         case "--port": o.port = port(v, a); break;
         case "--host": o.host = v; break;
         case "--data": o.data = Path.of(v); break;
-        case "--token": o.token = v; break;
-        case "--readonly-token": o.readOnlyToken = v; break;
-        case "--admin-token": o.adminToken = v; break;
-        case "--allowed-origins": o.origins = origins(v); break;
+        case "--token": o.token = token(v, a); break;
+        case "--readonly-token": o.readOnlyToken = token(v, a); break;
+        case "--admin-token": o.adminToken = token(v, a); break;
+        case "--allowed-origins":
+          try {
+            o.origins = OriginPolicy.parseList(v, a);
+          } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+          }
+          break;
         case "--cors-origins": o.corsOrigins = urls(v); break;
         case "--throttle-connections": o.throttleConnections = count(v, a); break;
         case "--throttle-ban-time": o.throttleBanMinutes = count(v, a); break;
@@ -140,6 +199,7 @@ public final class ServeCommand implements Command {
           break;
         case "--signal-port": o.signalPort = port(v, a); break;
         case "--tracker-port": o.trackerPort = port(v, a); break;
+        case "--earthstar-shares": o.earthstarShares = Path.of(v); break;
         case "--max-message-bytes":
           try {
             o.maxMessageBytes = Integer.parseInt(v);
@@ -151,7 +211,21 @@ public final class ServeCommand implements Command {
           throw new UsageException("unknown option " + a + "; " + USAGE);
       }
     }
+    if (o.token != null && o.token.equals(o.readOnlyToken)) {
+      throw new UsageException("--token and --readonly-token are the same: the read-only token must differ"
+          + " from the read-write one");
+    }
     return o;
+  }
+
+  /** A token option's value; an empty one (an unset variable) is refused instead of meaning "no token". */
+  private static String token(String v, String option) {
+    if (v.isBlank()) {
+      throw new UsageException(option + " is empty (is the variable unset?): give the token clients must"
+          + " present, or leave " + option + " out" + (option.equals("--token")
+              ? " to let every client write" : ""));
+    }
+    return v;
   }
 
   private static int port(String v, String what) {
@@ -218,20 +292,56 @@ public final class ServeCommand implements Command {
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
     Options o = parse(args, System.getenv());
     CliLogging.configure(logConfig(o, err));
+    List<String> shares = o.earthstarShares == null ? null : EarthstarShares.read(o.earthstarShares);
     UpdateStore store = o.memory ? new InMemoryUpdateStore()
         : SqliteUpdateStore.openDirectory(o.data, SyncServer.defaultStoreOptions());
+    EarthstarStorage esStorage = null;
+    EarthstarPeer esPeer = null;
+    CountDownLatch fatal = fatalExit(err);
     SyncServer server;
     try {
-      server = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
+      SyncServer.Builder sb = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
           .corsOrigins(o.corsOrigins).throttle(o.throttleConnections, o.throttleBanMinutes)
           .adminToken(o.adminToken).inspector(inspectorOn(o))
           .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
           .automergeStorageId(o.memory ? null : automergeStorageId(o.data))
-          .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null)).build().start();
+          .onFatalError(e -> {
+            err.println("microcosm serve: the server cannot recover (" + e + "); exiting with "
+                + FATAL_EXIT + " so that a supervisor restarts it");
+            fatal.countDown();
+          })
+          .hooks(new TokenAuthHooks(o.token, o.readOnlyToken, null));
+      if (shares != null) {
+        esStorage = o.memory ? EarthstarStorage.inMemory() : EarthstarStorage.open(o.data);
+        esPeer = new EarthstarPeer(esStorage, shares, SyncLimits.defaults());
+        sb.earthstar(esPeer);
+      }
+      server = sb.build().start();
     } catch (Exception e) {
       store.close();
+      if (esPeer != null) {
+        esPeer.close();
+      }
+      if (esStorage != null) {
+        esStorage.close();
+      }
       throw e;
     }
+    EarthstarPeer peer = esPeer;
+    EarthstarStorage peerStorage = esStorage;
+    // an OutOfMemoryError on any thread (a store or library thread too) sheds connections like one on ours
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+      if (e instanceof OutOfMemoryError) {
+        server.outOfMemory((OutOfMemoryError) e);
+      }
+      if (previous != null) {
+        previous.uncaughtException(thread, e);
+      } else {
+        err.println("Exception in thread \"" + thread.getName() + "\" " + e);
+        e.printStackTrace(err);
+      }
+    });
     SignalingServer signal;
     TrackerServer tracker;
     try {
@@ -258,6 +368,10 @@ public final class ServeCommand implements Command {
         tracker.close();
       }
       server.close();
+      if (peer != null) {
+        peer.close();
+        peerStorage.close();
+      }
     };
     // SIGTERM / SIGINT: a graceful stop and exit 0 (the JVM's own handler would exit 143 / 130)
     boolean handled = ShutdownSignals.install(name -> {
@@ -274,7 +388,9 @@ public final class ServeCommand implements Command {
         + (server.automergeHandler() != null ? ", automerge-repo " + SyncServer.AUTOMERGE_PATH : "")
         + ", GET /status, GET /metrics" + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
         + (signal != null ? "; signalling also on port " + signal.port() : "")
-        + (tracker != null ? "; tracker also on port " + tracker.port() : ""));
+        + (tracker != null ? "; tracker also on port " + tracker.port() : "")
+        + (peer != null ? "; Earthstar /earthstar/ for " + shares.size() + " share(s)"
+            + (o.memory ? " in memory" : " in " + o.data.toAbsolutePath().resolve("earthstar.db")) : ""));
     out.flush();
     summary(o, server, signal, tracker, handled);
     stopRequested.await();

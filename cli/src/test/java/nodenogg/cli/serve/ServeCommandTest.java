@@ -135,4 +135,34 @@ class ServeCommandTest {
     assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--tracker-port", "x"}, Map.of()));
     assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--frobnicate", "1"}, Map.of()));
   }
+
+  private static String refused(String[] args, Map<String, String> env) {
+    return assertThrows(UsageException.class, () -> ServeCommand.parse(args, env)).getMessage();
+  }
+
+  @Test
+  void configurationMistakesRefuseToStartAndSayWhatToWrite() {
+    // issue 12 finding 6: an unset variable, an origin without scheme, a wildcard, an empty list
+    String emptyToken = refused(new String[] {"--token", ""}, Map.of());
+    assertTrue(emptyToken.contains("--token is empty") && emptyToken.contains("leave --token out"), emptyToken);
+    assertTrue(refused(new String[] {"--readonly-token", " "}, Map.of()).contains("--readonly-token is empty"));
+    assertTrue(refused(new String[] {"--token", "t", "--readonly-token", "t"}, Map.of()).contains("must differ"));
+    String noScheme = refused(new String[] {"--allowed-origins", "nodenogg.in"}, Map.of());
+    assertTrue(noScheme.contains("'nodenogg.in' is not an origin") && noScheme.contains("https://nodenogg.in"),
+        noScheme);
+    String wildcard = refused(new String[] {"--allowed-origins", "https://nodenogg.in,https://*.nodenogg.in"},
+        Map.of());
+    assertTrue(wildcard.contains("wildcards are not supported"), wildcard);
+    assertTrue(refused(new String[] {"--allowed-origins", "*"}, Map.of()).contains("wildcards"));
+    String empty = refused(new String[] {"--allowed-origins", " , "}, Map.of());
+    assertTrue(empty.contains("--allowed-origins is empty") && empty.contains("leave it out"), empty);
+    String path = refused(new String[] {"--allowed-origins", "https://nodenogg.in/app"}, Map.of());
+    assertTrue(path.contains("write https://nodenogg.in"), path);
+    assertTrue(refused(new String[] {"--admin-token", ""}, Map.of()).contains("--admin-token is empty"));
+
+    ServeCommand.Options ok = ServeCommand.parse(new String[] {"--allowed-origins",
+        "https://nodenogg.in, http://localhost:5173/", "--token", "t"}, Map.of());
+    assertEquals(List.of("https://nodenogg.in", "http://localhost:5173/"), ok.origins);
+    assertEquals(null, ServeCommand.parse(new String[0], Map.of()).token, "no --token: no token, as before");
+  }
 }

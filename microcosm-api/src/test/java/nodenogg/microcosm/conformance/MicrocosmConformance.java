@@ -69,9 +69,15 @@ public abstract class MicrocosmConformance {
   /** What this backend cannot do (declared once, with the reasons in {@link Limitation}). */
   protected abstract Set<Limitation> limitations();
 
-  /** Waits until listeners have seen everything written so far (backends with an event thread). */
-  protected void settle(Peer p) throws Exception {
-    Thread.sleep(200);
+  /** Waits (polling, up to 20 s) until {@code events} holds an event of {@code kind}: listeners may run on an event thread. */
+  private static void awaitKind(List<EntityEvent> events, EntityEvent.Kind kind) throws InterruptedException {
+    long end = System.nanoTime() + 20_000_000_000L;
+    while (events.stream().noneMatch(e -> e.kind() == kind)) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("no " + kind + " event within 20 s; got " + events);
+      }
+      Thread.sleep(5);
+    }
   }
 
   private Peer peer(String who) throws Exception {
@@ -167,11 +173,11 @@ public abstract class MicrocosmConformance {
     List<EntityEvent> events = new CopyOnWriteArrayList<>();
     p.api.subscribe(events::add);
     Entity e = p.api.create(HtmlData.note(0, 0, "x"));
-    settle(p);
+    awaitKind(events, EntityEvent.Kind.CREATE);
     p.api.update(EntityUpdate.move(e.id(), 3, 3));
-    settle(p);
+    awaitKind(events, EntityEvent.Kind.UPDATE);
     p.api.delete(e.id());
-    settle(p);
+    awaitKind(events, EntityEvent.Kind.DELETE);
     List<EntityEvent.Kind> kinds = events.stream().map(EntityEvent::kind).distinct().toList();
     assertEquals(List.of(EntityEvent.Kind.CREATE, EntityEvent.Kind.UPDATE, EntityEvent.Kind.DELETE), kinds);
     assertEquals(e.id(), events.get(events.size() - 1).previous().id());

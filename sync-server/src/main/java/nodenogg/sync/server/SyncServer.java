@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,7 @@ import nodenogg.persistence.UpdateFormat;
 import nodenogg.persistence.UpdateStore;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.persistence.sqlite.StoreOptions;
+import nodenogg.sync.server.earthstar.EarthstarSocketHandler;
 import nodenogg.sync.server.internal.ConnectionThrottle;
 import nodenogg.sync.server.internal.DocumentRegistry;
 import nodenogg.sync.server.internal.HocuspocusHandler;
@@ -42,6 +44,8 @@ import nodenogg.sync.server.signal.SignalingHandler;
 import nodenogg.sync.server.tracker.TrackerHandler;
 import nodenogg.sync.server.tracker.TrackerLimits;
 import nodenogg.sync.server.websocket.HttpHandler;
+import nodenogg.sync.server.websocket.MemoryBudget;
+import nodenogg.sync.server.websocket.OriginPolicy;
 import nodenogg.sync.server.websocket.SocketHandler;
 import nodenogg.sync.server.websocket.WebServer;
 import org.slf4j.Logger;
@@ -49,7 +53,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Yjs sync server on one port: the Hocuspocus protocol on {@code /sync} (what the nodenogg.in web
- * app speaks), the y-webrtc signalling relay on {@code /signal}, a WebTorrent tracker on {@code /announce}
+ * app speaks), the y-webrtc signalling relay on {@code /signal}, optionally Earthstar sync on
+ * {@code /earthstar/} ({@link Builder#earthstar}), a WebTorrent tracker on {@code /announce}
  * (trystero's torrent strategy; docs/torrent.md), {@code GET /status} and
  * {@code GET /metrics} (Prometheus), and the y-websocket protocol on every other path
  * ({@code /<room>}). Updates are broadcast to a document's connections as soon as they are applied
@@ -82,10 +87,13 @@ public final class SyncServer implements AutoCloseable {
 
   private final Builder b;
   private final ExecutorService pool;
+  private final ExecutorService heavy;
   private final ScheduledExecutorService timers;
   private final DocumentRegistry registry;
   private final HocuspocusHandler hocuspocus;
   private final YWebsocketHandler ywebsocket;
+  private final MemoryBudget budget;
+  private volatile Executor eventLoops; // posts to the WebSocket event loops once started
   private final Telemetry telemetry = new Telemetry(System::currentTimeMillis);
   private final MeteredStore store;
   private final SyncServerHooks hooks;
@@ -94,19 +102,32 @@ public final class SyncServer implements AutoCloseable {
   private SocketHandler signal;
   private final TrackerHandler tracker;
   private SocketHandler automerge;
-  private WebServer web;
+  private volatile WebServer web;
   private volatile boolean closed;
 
   private SyncServer(Builder b) {
     this.b = b;
     this.pool = Executors.newFixedThreadPool(b.workerThreads, daemon("sync-worker"));
+    // large messages and large documents are handled here, never on the WebSocket event loops
+    this.heavy = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+        daemon("sync-heavy"));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("sync-timer"));
+    this.budget = new MemoryBudget(b.memoryBudget);
     this.store = new MeteredStore(b.store, telemetry);
     this.hooks = new ObservingHooks(b.hooks, telemetry);
     Supplier<SyncDocument> factory = b.documentFactory;
-    this.registry = new DocumentRegistry(pool, store, hooks, () -> new TimedDocument(factory.get(), telemetry));
+    // document work that starts off the event loops (store completions, timers) is posted to a loop
+    Executor offLoop = task -> {
+      Executor loops = eventLoops;
+      (loops != null ? loops : pool).execute(task);
+    };
+    this.registry = new DocumentRegistry(pool, offLoop, heavy, timers, store, hooks,
+        () -> new TimedDocument(factory.get(), telemetry));
+    registry.onOutOfMemory(this::outOfMemory);
+    // unauthenticated clients together may hold at most a quarter of the budget
     ServerContext ctx = new ServerContext(registry, hooks, pool, b.preAuthMaxBytes, b.preAuthMaxMessages,
-        b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth);
+        b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth,
+        budget.child(Math.max(b.preAuthMaxBytes, b.memoryBudget / 4)), budget);
     this.hocuspocus = new HocuspocusHandler(ctx);
     this.ywebsocket = new YWebsocketHandler(ctx);
     this.tracker = b.trackerLimits == null ? null : new TrackerHandler(b.trackerLimits);
@@ -119,7 +140,9 @@ public final class SyncServer implements AutoCloseable {
   /** Paths whose upgrades are document connections (Hocuspocus and y-websocket), as routed in {@link #start()}. */
   boolean isDocumentPath(String p) {
     return !p.equals("/signal") && !p.equals("/status") && !p.equals("/metrics") && !p.equals("/inspect")
-        && !p.startsWith("/inspect/") && !(tracker != null && p.equals("/announce")) && !p.equals(AUTOMERGE_PATH);
+        && !(b.earthstar != null && b.earthstar.matches(p))
+        && !p.startsWith("/inspect/") && !(tracker != null && p.equals("/announce"))
+        && !p.equals(AUTOMERGE_PATH);
   }
 
   /** Where the automerge-repo service is mounted (when the optional automerge-microcosm module is present). */
@@ -158,6 +181,10 @@ public final class SyncServer implements AutoCloseable {
       }
       wb.socket(p -> p.equals("/signal"), new MeteredHandler(signal, telemetry, Telemetry.Protocol.SIGNALLING));
     }
+    EarthstarSocketHandler es = b.earthstar;
+    if (es != null) {
+      wb.socket(es::matches, es);
+    }
     if (tracker != null) {
       wb.socket(p -> p.equals("/announce"), new MeteredHandler(tracker, telemetry, Telemetry.Protocol.TRACKER));
     }
@@ -170,9 +197,14 @@ public final class SyncServer implements AutoCloseable {
         .allowedOrigins(b.allowedOrigins)
         .maxMessageBytes(b.maxMessageBytes)
         .maxBufferedBytes(b.maxBufferedBytes)
+        .memoryBudget(budget)
+        .onFatalError(b.onFatal)
         .onRefused((reason, method, path, remote, origin) -> telemetry.refused(reason, remote,
             path.equals("/sync") || !isDocumentPath(path) ? null : path.substring(1),
             refusalText(reason, method, path, origin)));
+    if (b.eventLoops > 0) {
+      wb.workerThreads(b.eventLoops);
+    }
     if (b.corsOrigins != null) {
       wb.corsOrigins(b.corsOrigins);
     }
@@ -180,14 +212,15 @@ public final class SyncServer implements AutoCloseable {
       wb.upgradeGate(throttle);
     }
     web = wb.build().start();
-    timers.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
-    timers.scheduleWithFixedDelay(this::expireAwareness, Awareness.CHECK_INTERVAL_MILLIS,
+    eventLoops = web.eventLoops(pool);
+    timers.scheduleWithFixedDelay(guarded(this::tick), 1, 1, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(guarded(this::expireAwareness), Awareness.CHECK_INTERVAL_MILLIS,
         Awareness.CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     if (throttle != null) {
-      timers.scheduleWithFixedDelay(throttle::cleanup, 90, 90, TimeUnit.SECONDS);
+      timers.scheduleWithFixedDelay(guarded(throttle::cleanup), 90, 90, TimeUnit.SECONDS);
     }
     if (inspector != null) {
-      timers.scheduleWithFixedDelay(inspector::refreshLists, 2, 2, TimeUnit.SECONDS);
+      timers.scheduleWithFixedDelay(guarded(inspector::refreshLists), 2, 2, TimeUnit.SECONDS);
     }
     LOG.info("sync server listening on {}:{}", b.host, web.port());
     return this;
@@ -247,8 +280,20 @@ public final class SyncServer implements AutoCloseable {
       return HttpHandler.Response.json(200,
           "{\"status\":\"ok\",\"name\":\"" + NAME + "\",\"version\":\"" + VERSION + "\"}");
     }
-    return HttpHandler.Response.json(200, status().toJson());
+    String json = status().toJson();
+    if (b.earthstar != null) {
+      try {
+        json = json.substring(0, json.lastIndexOf('}')) + ",\"earthstar\":"
+            + STATUS_JSON.writeValueAsString(b.earthstar.status()) + "}";
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        LOG.warn("the earthstar status could not be written: {}", e.getMessage());
+      }
+    }
+    return HttpHandler.Response.json(200, json);
   }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper STATUS_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private HttpHandler.Response metricsPage(HttpHandler.Request request) {
     if (!isAdmin(request.headers())) {
@@ -336,6 +381,36 @@ public final class SyncServer implements AutoCloseable {
     return automerge;
   }
 
+  /** A timer task that survives whatever it throws (a periodic task that throws is never run again). */
+  private Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (OutOfMemoryError e) {
+        outOfMemory(e);
+      } catch (Throwable t) {
+        LOG.error("periodic server task failed", t);
+      }
+    };
+  }
+
+  /**
+   * Reports an OutOfMemoryError from any thread of the process (e.g. from a default uncaught-exception
+   * handler): the server sheds connections, and stops and calls {@code onFatalError} if another comes
+   * within 10 s. Thread-safe.
+   */
+  public void outOfMemory(OutOfMemoryError e) {
+    WebServer w = web;
+    if (w != null) {
+      w.outOfMemory(e);
+    }
+  }
+
+  /** Bytes held on behalf of clients now (heads, frames, backlogs, pre-auth queues), of the budget. */
+  public long memoryHeld() {
+    return budget.used();
+  }
+
   private void tick() {
     long now = System.currentTimeMillis();
     hocuspocus.sweep(now);
@@ -405,8 +480,10 @@ public final class SyncServer implements AutoCloseable {
     timers.shutdownNow();
     // every write accepted so far completes (or fails) before the store closes
     awaitWrites();
+    heavy.shutdown();
     pool.shutdown();
     try {
+      heavy.awaitTermination(5, TimeUnit.SECONDS);
       pool.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -453,19 +530,24 @@ public final class SyncServer implements AutoCloseable {
     private Supplier<SyncDocument> documentFactory;
     private List<String> allowedOrigins = List.of();
     private int maxMessageBytes = 16 * 1024 * 1024;
-    private long maxBufferedBytes = 8L * 1024 * 1024;
+    private long maxBufferedBytes = -1; // default: maxMessageBytes
+    private long memoryBudget = -1; // default: MemoryBudget.defaultLimit
+    private java.util.function.Consumer<Throwable> onFatal =
+        e -> LOG.error("the sync server failed and stopped serving; restart it", e);
     private long preAuthMaxBytes = 5L * 1024 * 1024;
     private int preAuthMaxMessages = 1000;
     private int maxPendingDocuments = 100;
     private Duration authDeadline = Duration.ofSeconds(10);
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private int eventLoops; // 0: the WebServer default (one per two cores)
     private SocketHandler signalHandler;
     private TrackerLimits trackerLimits = TrackerLimits.DEFAULT;
     private boolean automerge = true;
     private SocketHandler automergeHandler;
     private String automergeStorageId;
     private boolean implicitAuth;
+    private EarthstarSocketHandler earthstar;
     private List<String> corsOrigins;
     private int throttleLimit;
     private long throttleBanMinutes = 5;
@@ -516,8 +598,15 @@ public final class SyncServer implements AutoCloseable {
       return this;
     }
 
-    /** Browser origins allowed to connect; empty (default) allows all. Requests without Origin are always allowed. */
+    /**
+     * Browser origins allowed to connect ({@code scheme://host[:port]}); empty (default) allows all.
+     * Requests without Origin are always allowed.
+     *
+     * @throws IllegalArgumentException when an entry is not an origin (blank, no scheme, a path, a
+     *     wildcard): the message says what to write instead
+     */
     public Builder allowedOrigins(List<String> origins) {
+      new OriginPolicy(origins); // fails now, not at start()
       this.allowedOrigins = List.copyOf(origins);
       return this;
     }
@@ -528,9 +617,37 @@ public final class SyncServer implements AutoCloseable {
       return this;
     }
 
-    /** Outgoing backlog per connection before it is cut as a slow consumer (default 8 MiB). */
+    /**
+     * Outgoing backlog per connection, behind the message being written, before the connection is cut
+     * as a slow consumer (1013; the client resyncs). At least {@link #maxMessageBytes}, so a largest
+     * message can always wait behind another; default maxMessageBytes (16 MiB).
+     */
     public Builder maxBufferedBytes(long bytes) {
       this.maxBufferedBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Server-wide budget for memory held on behalf of clients: request heads, incoming messages,
+     * outgoing backlogs and messages queued before authentication (those at most a quarter of it).
+     * Charged before allocation; a connection whose need does not fit is closed with 1013. Default
+     * min(256 MiB, heap / 4), at least maxMessageBytes.
+     */
+    public Builder memoryBudget(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("memoryBudget must be positive, got " + bytes);
+      }
+      this.memoryBudget = bytes;
+      return this;
+    }
+
+    /**
+     * Called when the server cannot go on (an OutOfMemoryError again within 10 s of shedding
+     * connections for the previous one, or a broken event loop); the server has stopped serving.
+     * Default: log it. {@code ./microcosm serve} exits non-zero so its supervisor restarts it.
+     */
+    public Builder onFatalError(java.util.function.Consumer<Throwable> handler) {
+      this.onFatal = Objects.requireNonNull(handler);
       return this;
     }
 
@@ -556,6 +673,18 @@ public final class SyncServer implements AutoCloseable {
 
     public Builder workerThreads(int n) {
       this.workerThreads = Math.max(1, n);
+      return this;
+    }
+
+    /**
+     * WebSocket event-loop threads (they read, decode and do light document work; heavy work runs on
+     * worker threads). Default: one per two cores, at least one.
+     */
+    public Builder eventLoops(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("eventLoops must be positive, got " + n);
+      }
+      this.eventLoops = n;
       return this;
     }
 
@@ -653,7 +782,28 @@ public final class SyncServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves Earthstar sync for {@code peer}'s shares at {@code /earthstar/} (and counts it in
+     * {@code GET /status}); the caller owns and closes the peer.
+     */
+    public Builder earthstar(nodenogg.earthstar.EarthstarPeer peer) {
+      this.earthstar = new EarthstarSocketHandler(peer, "/earthstar");
+      return this;
+    }
+
     public SyncServer build() {
+      if (maxBufferedBytes < 0) {
+        maxBufferedBytes = maxMessageBytes;
+      } else if (maxBufferedBytes < maxMessageBytes) {
+        throw new IllegalArgumentException("maxBufferedBytes (" + maxBufferedBytes + ") must be at least"
+            + " maxMessageBytes (" + maxMessageBytes + "), or a large message could not wait behind another");
+      }
+      if (memoryBudget < 0) {
+        memoryBudget = MemoryBudget.defaultLimit(maxMessageBytes);
+      } else if (memoryBudget < maxMessageBytes) {
+        throw new IllegalArgumentException("memoryBudget (" + memoryBudget + ") must be at least maxMessageBytes ("
+            + maxMessageBytes + "), or the largest message could never be received");
+      }
       if (store == null) {
         store = documentFactory == null ? new InMemoryUpdateStore() : new InMemoryUpdateStore(UpdateFormat.opaque());
       }

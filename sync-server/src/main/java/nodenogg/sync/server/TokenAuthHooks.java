@@ -14,14 +14,28 @@ public final class TokenAuthHooks implements SyncServerHooks {
   private final String readOnlyToken;
   private final SyncServerHooks delegate;
 
+  /**
+   * @param token the read-write token, or null for none (every client may write)
+   * @param readOnlyToken the read-only token, or null for none
+   * @throws IllegalArgumentException when a token is empty or blank (an unset variable would otherwise
+   *     let every client in as a writer) or both tokens are the same
+   */
   public TokenAuthHooks(String token, String readOnlyToken, SyncServerHooks delegate) {
-    this.token = emptyToNull(token);
-    this.readOnlyToken = emptyToNull(readOnlyToken);
+    this.token = checked(token, "the read-write token");
+    this.readOnlyToken = checked(readOnlyToken, "the read-only token");
+    if (this.token != null && this.token.equals(this.readOnlyToken)) {
+      throw new IllegalArgumentException("the read-write and the read-only token are the same: give them"
+          + " different values");
+    }
     this.delegate = delegate == null ? SyncServerHooks.NONE : delegate;
   }
 
-  private static String emptyToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
+  private static String checked(String s, String what) {
+    if (s != null && s.isBlank()) {
+      throw new IllegalArgumentException(what + " is empty (an unset variable?): give a token, or pass"
+          + " none (null) to go without one");
+    }
+    return s;
   }
 
   private static boolean same(String a, String b) {

@@ -65,7 +65,11 @@ class ServerBadInputTest {
         awaitTrue("the server dropped the oversized and the garbage connection", () -> s.connectionCount() == 2);
 
         for (int i = 0; i < 60; i++) {
-          junk.send(Hocuspocus.queryAwareness("doc"));
+          try {
+            junk.send(Hocuspocus.queryAwareness("doc"));
+          } catch (java.util.concurrent.ExecutionException e) {
+            break; // the server's close frame arrived while this message was being sent
+          }
           if (junk.closed.isDone()) {
             break;
           }
@@ -108,6 +112,53 @@ class ServerBadInputTest {
         JdkSocket sig = new JdkSocket(URI.create("ws://127.0.0.1:" + s.port() + "/signal"), true)) {
       sig.sendText("{\"type\":\"ping\"}");
       awaitTrue("pong", () -> sig.text.stream().anyMatch(t -> t.contains("pong")));
+    }
+  }
+
+  /** Reads one server frame (unmasked) from a raw socket: {opcode, payload}. */
+  static Object[] readFrame(java.io.DataInputStream in) throws java.io.IOException {
+    int b0 = in.readUnsignedByte();
+    int b1 = in.readUnsignedByte();
+    long len = b1 & 0x7f;
+    if (len == 126) {
+      len = in.readUnsignedShort();
+    } else if (len == 127) {
+      len = in.readLong();
+    }
+    byte[] payload = new byte[(int) len];
+    in.readFully(payload);
+    return new Object[] {b0 & 0x0f, payload};
+  }
+
+  @Test
+  void aMalformedTokenEncodingIsUnauthorizedNotAServerError() throws Exception {
+    // issue 12 finding 7: /<room>?token=%zz gave 1011 and a stack trace
+    try (SyncServer s = SyncServer.builder().port(0).hooks(new TokenAuthHooks("secret", null, null)).build().start();
+        java.net.Socket raw = new java.net.Socket("127.0.0.1", s.port())) {
+      raw.setSoTimeout((int) TestTime.seconds(10) * 1000);
+      raw.getOutputStream().write(("GET /room?token=%zz HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      java.io.DataInputStream in = new java.io.DataInputStream(raw.getInputStream());
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        head.append((char) in.readUnsignedByte());
+      }
+      assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+      int closeCode = -1;
+      boolean denied = false;
+      while (closeCode < 0) {
+        Object[] f = readFrame(in);
+        byte[] p = (byte[]) f[1];
+        if ((int) f[0] == 2) {
+          // y-websocket Auth message (2), PermissionDenied (0)
+          denied |= p.length >= 2 && p[0] == 2 && p[1] == 0;
+        } else if ((int) f[0] == 8) {
+          closeCode = ((p[0] & 0xff) << 8) | (p[1] & 0xff);
+        }
+      }
+      assertTrue(denied, "a PermissionDenied message comes first");
+      assertEquals(4401, closeCode);
     }
   }
 }

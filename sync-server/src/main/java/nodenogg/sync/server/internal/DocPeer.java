@@ -13,8 +13,13 @@ public interface DocPeer {
   /** Sends an awareness update. */
   void sendAwareness(byte[] awarenessUpdate);
 
-  /** Remote address, for hooks and logs. */
+  /** Remote address ({@code host:port}), for hooks, logs and awareness id reservations. */
   String remoteAddress();
+
+  /** When the client's connection opened (epoch millis); a reconnection is newer than the connection it replaces. */
+  default long connectedAtMillis() {
+    return 0;
+  }
 
   /** The document cannot guarantee durability any more (the store failed): end this membership. */
   void abort(String reason);

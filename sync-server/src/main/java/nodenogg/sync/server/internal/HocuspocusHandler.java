@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import nodenogg.sync.server.websocket.WebSocketCodes;
 import nodenogg.crdt.sync.Hocuspocus;
 import nodenogg.crdt.sync.ProtocolException;
 import nodenogg.crdt.sync.SyncProtocol;
@@ -48,9 +49,11 @@ public final class HocuspocusHandler implements SocketHandler {
     final Map<String, Session> sessions = new LinkedHashMap<>(2); // usually one document per socket
     long queuedBytes;
     int queuedMessages;
+    final Intake intake;
 
     Client(Connection conn) {
       this.conn = conn;
+      this.intake = new Intake(conn, ctx.budget());
     }
 
     void fatal(int code, String reason) {
@@ -67,7 +70,7 @@ public final class HocuspocusHandler implements SocketHandler {
     State state = State.PENDING; // guarded by client
     List<byte[]> queue; // messages waiting for READY; null when none. Guarded by client
     boolean readOnly;
-    boolean acquired;
+    DocumentRegistry.Lease lease; // guarded by client
     volatile ServerDocument doc;
 
     Session(Client client, String address, String documentName) {
@@ -92,8 +95,18 @@ public final class HocuspocusHandler implements SocketHandler {
     }
 
     @Override
+    public long connectedAtMillis() {
+      return client.openedAt;
+    }
+
+    /**
+     * The document failed (its store): the whole socket is closed with 1013, since a Hocuspocus CLOSE
+     * message would leave provider 4.x waiting for ever (it does not re-authenticate) and provider 2.x
+     * does not know that message; both reconnect after a 1013 close and resync every document.
+     */
+    @Override
     public void abort(String reason) {
-      end(reason);
+      client.fatal(WebSocketCodes.TRY_AGAIN_LATER, reason);
     }
 
     /** Ends this document session (the socket stays open), telling the client with CLOSE(reason). */
@@ -114,10 +127,13 @@ public final class HocuspocusHandler implements SocketHandler {
       if (queue == null) {
         return;
       }
+      long bytes = 0;
       for (byte[] m : queue) {
-        client.queuedBytes -= m.length;
+        bytes += m.length;
         client.queuedMessages--;
       }
+      client.queuedBytes -= bytes;
+      ctx.preAuthBudget().release(bytes);
       queue = null;
     }
 
@@ -127,13 +143,13 @@ public final class HocuspocusHandler implements SocketHandler {
       if (d != null) {
         d.leave(this);
       }
-      boolean release;
+      DocumentRegistry.Lease release;
       synchronized (client) {
-        release = acquired;
-        acquired = false;
+        release = lease;
+        lease = null;
       }
-      if (release) {
-        ctx.registry().release(documentName);
+      if (release != null) {
+        release.release();
       }
     }
 
@@ -181,7 +197,7 @@ public final class HocuspocusHandler implements SocketHandler {
     try {
       frame = Hocuspocus.decode(bytes);
     } catch (ProtocolException e) {
-      c.fatal(CloseCodes.PROTOCOL_ERROR, "malformed message: " + e.getMessage());
+      c.fatal(WebSocketCodes.PROTOCOL_ERROR, "malformed message: " + e.getMessage());
       return;
     }
     if (frame.isConnectionLevel()) {
@@ -191,7 +207,7 @@ public final class HocuspocusHandler implements SocketHandler {
       return;
     }
     if (frame.type() == Hocuspocus.BROADCAST_STATELESS || frame.type() == Hocuspocus.SYNC_STATUS) {
-      c.fatal(CloseCodes.POLICY_VIOLATION, "message type " + frame.type() + " is server-only");
+      c.fatal(WebSocketCodes.POLICY_VIOLATION, "message type " + frame.type() + " is server-only");
       return;
     }
     Session s;
@@ -205,7 +221,7 @@ public final class HocuspocusHandler implements SocketHandler {
       if (s == null) {
         long pending = c.sessions.values().stream().filter(x -> x.state != State.READY).count();
         if (pending >= ctx.maxPendingDocuments()) {
-          c.fatal(CloseCodes.RESET_CONNECTION, "too many documents waiting for authentication");
+          c.fatal(WebSocketCodes.RESET_CONNECTION, "too many documents waiting for authentication");
           return;
         }
         s = new Session(c, frame.address(), frame.documentName());
@@ -218,7 +234,12 @@ public final class HocuspocusHandler implements SocketHandler {
         } else {
           if (c.queuedBytes + bytes.length > ctx.preAuthMaxBytes()
               || c.queuedMessages + 1 > ctx.preAuthMaxMessages()) {
-            c.fatal(CloseCodes.RESET_CONNECTION, "too much sent before authentication");
+            c.fatal(WebSocketCodes.RESET_CONNECTION, "too much sent before authentication");
+            return;
+          }
+          if (!ctx.preAuthBudget().tryCharge(bytes.length)) {
+            // server-wide: unauthenticated clients together hold their share of the memory budget
+            c.fatal(WebSocketCodes.TRY_AGAIN_LATER, "server busy: too much unauthenticated data; retry later");
             return;
           }
           if (s.queue == null) {
@@ -245,7 +266,23 @@ public final class HocuspocusHandler implements SocketHandler {
     }
     Session ready = s;
     ServerDocument d = s.doc;
-    d.executor().execute(() -> handle(ready, frame));
+    int size = bytes.length;
+    if (!c.intake.admit(size)) {
+      c.fatal(WebSocketCodes.TRY_AGAIN_LATER, "server busy: memory budget exhausted; retry later");
+      return;
+    }
+    Runnable task = () -> {
+      try {
+        handle(ready, frame);
+      } finally {
+        c.intake.done(size);
+      }
+    };
+    if (size >= ServerDocument.HEAVY_MESSAGE_BYTES) {
+      d.executor().executeHeavy(task);
+    } else {
+      d.executor().execute(task);
+    }
   }
 
   private void authenticate(Session s, Hocuspocus.Frame frame) {
@@ -254,7 +291,7 @@ public final class HocuspocusHandler implements SocketHandler {
       WireReader r = frame.body();
       long sub = r.readVarUint();
       if (sub != Hocuspocus.AUTH_TOKEN) {
-        s.client.fatal(CloseCodes.POLICY_VIOLATION, "expected an Auth token, got auth subtype " + sub);
+        s.client.fatal(WebSocketCodes.POLICY_VIOLATION, "expected an Auth token, got auth subtype " + sub);
         return;
       }
       token = r.readVarString();
@@ -262,7 +299,7 @@ public final class HocuspocusHandler implements SocketHandler {
         r.readVarString(); // provider version (4.x)
       }
     } catch (ProtocolException e) {
-      s.client.fatal(CloseCodes.PROTOCOL_ERROR, "malformed auth message: " + e.getMessage());
+      s.client.fatal(WebSocketCodes.PROTOCOL_ERROR, "malformed auth message: " + e.getMessage());
       return;
     }
     authorize(s, token);
@@ -297,18 +334,21 @@ public final class HocuspocusHandler implements SocketHandler {
         return;
       }
       s.readOnly = result.readOnly();
+      DocumentRegistry.Lease lease;
       synchronized (s.client) {
         if (s.state == State.CLOSED) {
           return;
         }
         s.state = State.JOINING;
-        s.acquired = true;
+        lease = ctx.registry().acquire(s.documentName);
+        s.lease = lease;
         s.client.everAuthenticated = true;
       }
       conn.send(Hocuspocus.authenticated(s.address, s.readOnly));
-      ctx.registry().acquire(s.documentName).whenComplete((doc, err) -> {
+      lease.document().whenComplete((doc, err) -> {
         if (err != null) {
-          s.end("document could not be loaded");
+          // as for a failed store: close the socket with 1013 so the provider reconnects and retries
+          s.abort("document could not be loaded; retry");
           return;
         }
         synchronized (s.client) {
@@ -389,7 +429,7 @@ public final class HocuspocusHandler implements SocketHandler {
           LOG.debug("ignoring Hocuspocus message type {} from {}", frame.type(), s.remoteAddress());
       }
     } catch (RuntimeException e) {
-      s.client.fatal(CloseCodes.PROTOCOL_ERROR, "malformed message: " + e.getMessage());
+      s.client.fatal(WebSocketCodes.PROTOCOL_ERROR, "malformed message: " + e.getMessage());
     }
   }
 
@@ -442,9 +482,9 @@ public final class HocuspocusHandler implements SocketHandler {
   public void sweep(long now) {
     for (Client c : clients) {
       if (!c.everAuthenticated && now - c.openedAt > ctx.authDeadlineMillis()) {
-        c.fatal(CloseCodes.CONNECTION_TIMEOUT, "no authentication in time");
+        c.fatal(WebSocketCodes.CONNECTION_TIMEOUT, "no authentication in time");
       } else if (now - c.lastMessageAt > ctx.idleTimeoutMillis()) {
-        c.fatal(CloseCodes.CONNECTION_TIMEOUT, "connection idle");
+        c.fatal(WebSocketCodes.CONNECTION_TIMEOUT, "connection idle");
       }
     }
   }
@@ -459,7 +499,7 @@ public final class HocuspocusHandler implements SocketHandler {
       for (Session s : all) {
         c.conn.send(Hocuspocus.close(s.address, "server shutting down"));
       }
-      c.conn.close(CloseCodes.GOING_AWAY, "server shutting down");
+      c.conn.close(WebSocketCodes.GOING_AWAY, "server shutting down");
     }
   }
 

@@ -313,14 +313,17 @@ public final class Inspector {
     Watcher w = new Watcher(p, name);
     p.watching = w;
     watchers.add(w);
-    registry.acquire(name).whenComplete((doc, err) -> {
+    DocumentRegistry.Lease lease = registry.acquire(name);
+    w.lease = lease;
+    lease.document().whenComplete((doc, err) -> {
       if (err != null) {
+        lease.release();
         send(p, obj("error").put("message", "document " + name + " could not be loaded: " + err.getMessage()));
         return;
       }
       synchronized (w) {
         if (w.closed) {
-          registry.release(name);
+          lease.release();
           return;
         }
         w.doc = doc;
@@ -343,7 +346,7 @@ public final class Inspector {
     }
     if (d != null) {
       d.leave(w);
-      registry.release(w.name);
+      w.lease.release();
     }
   }
 
@@ -363,6 +366,7 @@ public final class Inspector {
     final AtomicBoolean pending = new AtomicBoolean();
     ServerDocument doc; // guarded by this
     boolean closed; // guarded by this
+    volatile DocumentRegistry.Lease lease;
 
     Watcher(Page page, String name) {
       this.page = page;

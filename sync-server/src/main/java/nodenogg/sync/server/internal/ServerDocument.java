@@ -2,7 +2,11 @@ package nodenogg.sync.server.internal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -21,10 +25,15 @@ import org.slf4j.LoggerFactory;
  * <p>Durability: an update that changes the document is broadcast to every peer (the sender
  * included, as Hocuspocus and y-websocket do) as soon as it is applied, and appended to the store;
  * it is acknowledged to the sender only once the append completes. An update that changes nothing is
- * acknowledged once every earlier write is durable. A broadcast update whose append later fails
- * loses nothing acknowledged: the sender still holds it unacknowledged, and the document is marked
- * failed, all peers are aborted (clients keep their edits and resync against the durable state),
- * and the registry unloads it.
+ * acknowledged once every earlier write is durable.
+ *
+ * <p>Store errors come in two kinds. A <em>rejection</em> (the store refuses those bytes as an
+ * update) is the sender's problem only: the update is not acknowledged (the sender's ack gets
+ * false), and what the engine integrated from it, which peers have already seen, is stored in the
+ * engine's own encoding instead; the document and its peers go on. A <em>failure</em> (I/O, disk
+ * full) means the document can no longer be kept durable: nothing is acknowledged from then on, it is
+ * marked failed, every peer is aborted (clients keep their edits, reconnect and resync), the registry
+ * evicts it so the next client loads a fresh copy, and nobody joins it any more.
  *
  * <p>Memory: a server keeps one of these per loaded document, so the peers are a copy-on-write
  * array (joins and leaves are rare, broadcasts frequent) and nothing is allocated before it is used.
@@ -33,7 +42,19 @@ public final class ServerDocument {
   private static final Logger LOG = LoggerFactory.getLogger(ServerDocument.class);
   private static final CompletableFuture<?> DONE = CompletableFuture.completedFuture(null);
   private static final DocPeer[] NO_PEERS = {};
-  private static final long[] NO_IDS = {};
+  private static final Member[] NO_MEMBERS = {};
+  /** Awareness updates a connection may have relayed at once, and per second after that (latest wins). */
+  static final int AWARENESS_BURST = 20;
+  static final double AWARENESS_PER_SECOND = 10;
+  /** How long an awareness id stays reserved for the connection that held it, after it leaves. */
+  static final long AWARENESS_RESERVATION_MILLIS = Awareness.OUTDATED_TIMEOUT_MILLIS;
+  /** A provider announces its awareness right after connecting; a connection idle longer is not a reconnection. */
+  static final long AWARENESS_EARLY_MILLIS = 5_000;
+  private static volatile ScheduledExecutorService sharedTimer;
+  /** Messages at least this large are handled off the event loops. */
+  public static final int HEAVY_MESSAGE_BYTES = 64 * 1024;
+  /** Documents whose updates add up to at least this much do all their work off the event loops. */
+  public static final long LARGE_DOCUMENT_BYTES = 256 * 1024;
 
   private final String name;
   private final SyncDocument doc;
@@ -42,24 +63,70 @@ public final class ServerDocument {
   private final UpdateStore store;
   private final SyncServerHooks hooks;
   private final Runnable onIdle;
-  // peers[i] is bound to awareness client id bound[i] (-1 none); both replaced on join/leave, executor only
+  private Runnable onFailure = () -> { };
+  // peers[i]'s awareness bookkeeping is members[i]; both replaced on join/leave, executor only
   private DocPeer[] peers = NO_PEERS;
-  private long[] bound = NO_IDS;
+  private Member[] members = NO_MEMBERS;
+  /** Awareness ids whose connection left recently, reserved for its reconnection; executor only. */
+  private final Map<Long, Released> released = new HashMap<>(2);
+  private final ScheduledExecutorService timers;
   private CompletableFuture<?> lastWrite = DONE;
   private volatile int inFlight;
   private volatile int peerCount;
   private volatile boolean failed;
+  private volatile long approxBytes; // sum of the update bytes loaded and applied: the document's weight
   private byte[] emitted; // the update the document emitted during the current apply
   private List<byte[]> outbox; // applied updates waiting for the next broadcast; null when none
 
+  /** Per-peer awareness state: the client id it is bound to, and its rate limit. Executor only. */
+  private static final class Member {
+    final DocPeer peer;
+    long bound = -1;
+    long firstAwarenessMillis = -1; // when its first awareness message arrived
+    double tokens = AWARENESS_BURST;
+    long refilledNanos = System.nanoTime();
+    List<Awareness.Entry> pending; // the latest update held back by the rate limit
+    boolean flushScheduled;
+
+    Member(DocPeer peer) {
+      this.peer = peer;
+    }
+
+    /** Takes one token of the awareness rate limit if there is one. */
+    boolean allow(long now) {
+      tokens = Math.min(AWARENESS_BURST, tokens + (now - refilledNanos) * AWARENESS_PER_SECOND / 1e9);
+      refilledNanos = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return true;
+      }
+      return false;
+    }
+
+    long nanosUntilToken() {
+      return (long) Math.ceil((1 - tokens) / AWARENESS_PER_SECOND * 1e9);
+    }
+  }
+
+  /** An awareness id whose connection left: who held it and when it was freed. */
+  private record Released(String host, long atMillis) {}
+
   ServerDocument(String name, SyncDocument doc, SerialExecutor exec, UpdateStore store, SyncServerHooks hooks,
       long awarenessClientId, Runnable onIdle) {
+    this(name, doc, exec, store, hooks, awarenessClientId, onIdle, null);
+  }
+
+  /** @param timers for awareness updates held back by the rate limit (null: a shared daemon timer) */
+  ServerDocument(String name, SyncDocument doc, SerialExecutor exec, UpdateStore store, SyncServerHooks hooks,
+      long awarenessClientId, Runnable onIdle, ScheduledExecutorService timers) {
+    this.timers = timers != null ? timers : sharedTimer();
     this.name = name;
     this.doc = doc;
     this.exec = exec;
     this.store = store;
     this.hooks = hooks;
     this.onIdle = onIdle;
+    exec.heavyWhen(this::isLarge);
     doc.onUpdate((u, origin) -> emitted = u);
     this.awareness = new Awareness(awarenessClientId);
     awareness.setLocalState(null); // the server has no presence of its own
@@ -89,17 +156,42 @@ public final class ServerDocument {
     return peerCount == 0 && inFlight == 0;
   }
 
-  /** Adds a peer; {@code then} runs on the document executor after the peer is registered. */
+  /** Counts bytes loaded from the store towards the document's weight (before it is published). */
+  void loaded(long bytes) {
+    approxBytes += bytes;
+  }
+
+  /**
+   * Whether the document is large (its updates add up to {@link #LARGE_DOCUMENT_BYTES} or more): then
+   * all its work (applying, diffs for initial syncs, read-only checks) runs off the event loops.
+   */
+  public boolean isLarge() {
+    return approxBytes >= LARGE_DOCUMENT_BYTES;
+  }
+
+  /** Runs once when the document fails (on its executor, after its peers were aborted). Set before use. */
+  void onFailure(Runnable r) {
+    onFailure = r;
+  }
+
+  /**
+   * Adds a peer; {@code then} runs on the document executor after the peer is registered. A failed
+   * document takes no peers: the peer is aborted instead (it reconnects and gets a fresh copy).
+   */
   public void join(DocPeer peer, boolean readOnly, Runnable then) {
     exec.execute(() -> {
+      if (failed) {
+        peer.abort("document failed to store; reconnect");
+        return;
+      }
       if (indexOf(peer) < 0) {
         int n = peers.length;
         DocPeer[] p = Arrays.copyOf(peers, n + 1);
-        long[] b = Arrays.copyOf(bound, n + 1);
+        Member[] m = Arrays.copyOf(members, n + 1);
         p[n] = peer;
-        b[n] = -1;
+        m[n] = new Member(peer);
         peers = p;
-        bound = b;
+        members = m;
         peerCount = n + 1;
       }
       safe(() -> hooks.onConnect(name, peer.remoteAddress(), readOnly));
@@ -114,19 +206,21 @@ public final class ServerDocument {
       if (i < 0) {
         return;
       }
-      long id = bound[i];
+      long id = members[i].bound;
       int n = peers.length - 1;
       DocPeer[] p = n == 0 ? NO_PEERS : new DocPeer[n];
-      long[] b = n == 0 ? NO_IDS : new long[n];
+      Member[] m = n == 0 ? NO_MEMBERS : new Member[n];
       System.arraycopy(peers, 0, p, 0, i);
       System.arraycopy(peers, i + 1, p, i, n - i);
-      System.arraycopy(bound, 0, b, 0, i);
-      System.arraycopy(bound, i + 1, b, i, n - i);
+      System.arraycopy(members, 0, m, 0, i);
+      System.arraycopy(members, i + 1, m, i, n - i);
       peers = p;
-      bound = b;
+      members = m;
       peerCount = n;
       if (id >= 0) {
         awareness.removeStates(List.of(id), peer);
+        // the id stays reserved for this client's reconnection (same host, a connection opened later)
+        released.put(id, new Released(host(peer), System.currentTimeMillis()));
       }
       safe(() -> hooks.onDisconnect(name, peer.remoteAddress()));
       onIdle.run();
@@ -139,8 +233,13 @@ public final class ServerDocument {
   }
 
   /**
-   * Applies a peer's awareness update, keeping only entries for the client id the peer is bound to
-   * (the first id it sent that no other peer holds). Runs on the executor; throws on malformed bytes.
+   * Applies a peer's awareness update, keeping only entries for the client id the peer is bound to: the
+   * first id it sent that no other peer holds and that is not reserved for someone else (an id whose
+   * connection left stays reserved for {@link #AWARENESS_RESERVATION_MILLIS} to its reconnection: a
+   * connection from the same host that announced its awareness right after connecting). At most {@link #AWARENESS_BURST} updates at
+   * once and {@link #AWARENESS_PER_SECOND} per second are relayed per peer; beyond that the latest
+   * update waits for the next slot and replaces any it finds waiting (latest state wins). Runs on the
+   * executor; throws on malformed bytes.
    */
   public void applyAwareness(DocPeer peer, byte[] update) {
     List<Awareness.Entry> entries = Awareness.decodeUpdate(update);
@@ -148,18 +247,93 @@ public final class ServerDocument {
     if (i < 0) {
       return;
     }
+    Member m = members[i];
+    if (m.firstAwarenessMillis < 0) {
+      m.firstAwarenessMillis = System.currentTimeMillis();
+    }
     List<Awareness.Entry> keep = new ArrayList<>(entries.size());
     for (Awareness.Entry e : entries) {
-      if (bound[i] < 0 && !isBound(e.clientId())) {
-        bound[i] = e.clientId();
+      if (m.bound < 0 && claimable(e.clientId(), m)) {
+        m.bound = e.clientId();
+        released.remove(m.bound);
       }
-      if (e.clientId() == bound[i]) {
+      if (e.clientId() == m.bound) {
         keep.add(e);
       }
     }
-    if (!keep.isEmpty()) {
-      awareness.applyEntries(keep, peer);
+    if (keep.isEmpty()) {
+      return;
     }
+    if (m.pending == null && m.allow(System.nanoTime())) {
+      awareness.applyEntries(keep, peer);
+      return;
+    }
+    m.pending = keep; // latest wins
+    scheduleAwarenessFlush(m);
+  }
+
+  private void scheduleAwarenessFlush(Member m) {
+    if (m.flushScheduled) {
+      return;
+    }
+    m.flushScheduled = true;
+    try {
+      timers.schedule(() -> exec.execute(() -> flushAwareness(m)), Math.max(1, m.nanosUntilToken()),
+          TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      m.flushScheduled = false; // the server is shutting down: the held-back update is dropped
+      m.pending = null;
+    }
+  }
+
+  /** Relays a member's held-back awareness update once the rate limit allows (executor). */
+  private void flushAwareness(Member m) {
+    m.flushScheduled = false;
+    if (m.pending == null || indexOf(m.peer) < 0) {
+      m.pending = null;
+      return;
+    }
+    if (m.allow(System.nanoTime())) {
+      List<Awareness.Entry> p = m.pending;
+      m.pending = null;
+      awareness.applyEntries(p, m.peer);
+    } else {
+      scheduleAwarenessFlush(m);
+    }
+  }
+
+  /**
+   * Whether {@code claimant} may bind {@code clientId}: no live peer holds it, and it is not reserved for
+   * the connection that held it. While reserved, only a reconnection may take it: a connection from the
+   * same host that announced its awareness right after connecting, as providers do (an idle connection
+   * that waits for an id to be freed cannot).
+   */
+  private boolean claimable(long clientId, Member claimant) {
+    for (Member m : members) {
+      if (m.bound == clientId) {
+        return false;
+      }
+    }
+    Released r = released.get(clientId);
+    if (r == null) {
+      return true;
+    }
+    if (System.currentTimeMillis() - r.atMillis() >= AWARENESS_RESERVATION_MILLIS) {
+      released.remove(clientId);
+      return true;
+    }
+    DocPeer peer = claimant.peer;
+    boolean early = claimant.firstAwarenessMillis - peer.connectedAtMillis() <= AWARENESS_EARLY_MILLIS;
+    return early && host(peer).equals(r.host());
+  }
+
+  private static String host(DocPeer peer) {
+    String a = peer.remoteAddress();
+    if (a == null) {
+      return "";
+    }
+    int colon = a.lastIndexOf(':');
+    return colon > 0 ? a.substring(0, colon) : a;
   }
 
   private int indexOf(DocPeer peer) {
@@ -172,18 +346,29 @@ public final class ServerDocument {
     return -1;
   }
 
-  private boolean isBound(long clientId) {
-    for (long b : bound) {
-      if (b == clientId) {
-        return true;
+  private static ScheduledExecutorService sharedTimer() {
+    ScheduledExecutorService t = sharedTimer;
+    if (t == null) {
+      synchronized (ServerDocument.class) {
+        t = sharedTimer;
+        if (t == null) {
+          t = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "sync-awareness-timer");
+            th.setDaemon(true);
+            return th;
+          });
+          sharedTimer = t;
+        }
       }
     }
-    return false;
+    return t;
   }
 
-  /** Expires outdated awareness states (call about every 3 s, on the executor). */
+  /** Expires outdated awareness states and id reservations (call about every 3 s, on the executor). */
   public void checkAwareness() {
     awareness.check();
+    long now = System.currentTimeMillis();
+    released.values().removeIf(r -> now - r.atMillis() >= AWARENESS_RESERVATION_MILLIS);
   }
 
   /**
@@ -202,7 +387,8 @@ public final class ServerDocument {
   /**
    * Applies a peer's update (on the executor) and queues its broadcast to every peer. {@code ack}
    * runs with true once the update is durable (or changed nothing and every earlier write is
-   * durable); it is not run if storing fails.
+   * durable), with false when the store rejected it (see the class comment); it is not run if the
+   * store fails.
    *
    * @throws RuntimeException for a malformed update (nothing applied)
    */
@@ -218,13 +404,22 @@ public final class ServerDocument {
       afterWrites(() -> ack.accept(true));
       return;
     }
+    approxBytes += update.length;
     safe(() -> hooks.onChange(name, update));
     queueBroadcast(effective); // peers see it now; the sender's ack waits for the store
+    append(update, (error) -> stored(from, update, effective, ack, error));
+  }
+
+  /**
+   * Appends to the store and runs {@code done} on the executor with the error (null when durable).
+   * Appends complete in order; one that completes at once with nothing earlier pending runs inline.
+   */
+  private void append(byte[] bytes, Consumer<Throwable> done) {
     boolean earlierPending = inFlight > 0;
     inFlight++;
     CompletableFuture<?> f;
     try {
-      f = store.append(name, update);
+      f = store.append(name, bytes);
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -233,9 +428,14 @@ public final class ServerDocument {
     if (f.isDone() && !earlierPending) {
       // the in-memory store (and a failing one) complete at once: no executor hop, and no earlier
       // completion can still be queued, so acks stay in order
-      stored(update, ack, errorOf(f));
+      Throwable e = errorOf(f);
+      inFlight--;
+      done.accept(e);
     } else {
-      f.whenComplete((r, e) -> exec.execute(() -> stored(update, ack, e)));
+      f.whenComplete((r, e) -> exec.execute(() -> {
+        inFlight--;
+        done.accept(e);
+      }));
     }
   }
 
@@ -254,16 +454,41 @@ public final class ServerDocument {
   }
 
   /** On the executor, once the append of {@code update} completed ({@code error} null) or failed. */
-  private void stored(byte[] update, Consumer<Boolean> ack, Throwable error) {
-    inFlight--;
-    if (error != null) {
+  private void stored(DocPeer from, byte[] update, byte[] effective, Consumer<Boolean> ack, Throwable error) {
+    if (error == null) {
+      if (!failed) {
+        safe(() -> hooks.onStore(name, update));
+        ack.accept(true);
+      }
+    } else if (!failed && StoreErrors.isRejection(error)) {
+      rejected(from, update, effective, ack, StoreErrors.unwrap(error));
+    } else {
       fail(error);
-    } else if (!failed) {
-      safe(() -> hooks.onStore(name, update));
-      ack.accept(true);
     }
     if (idle()) {
       onIdle.run();
+    }
+  }
+
+  /**
+   * The store refused an update the engine applied (and peers already have): not acknowledged to the
+   * sender; what the engine integrated is stored in the engine's own encoding, so nothing peers saw is
+   * lost. If the store refuses even that, the document cannot be kept durable: it fails.
+   */
+  private void rejected(DocPeer from, byte[] update, byte[] effective, Consumer<Boolean> ack, Throwable why) {
+    LOG.info("the store refused an update of '{}' from {} that the engine applied ({}); not acknowledged to"
+        + " that client{}", name, from.remoteAddress(), why.getMessage(),
+        effective != update ? "; storing what the engine integrated instead" : "");
+    ack.accept(false);
+    if (effective != update) {
+      append(effective, error -> {
+        if (error != null) {
+          fail(error);
+        }
+        if (idle()) {
+          onIdle.run();
+        }
+      });
     }
   }
 
@@ -317,10 +542,12 @@ public final class ServerDocument {
       return;
     }
     failed = true;
-    LOG.error("storing an update of document '{}' failed; closing its connections so clients resync", name, e);
+    LOG.error("storing an update of document '{}' failed; closing its connections so clients reconnect and"
+        + " resync (the document is loaded again from the store when they do)", name, e);
     for (DocPeer p : peers) {
-      p.abort("storage failed");
+      p.abort("storage failed; reconnect");
     }
+    onFailure.run();
   }
 
   public boolean failed() {

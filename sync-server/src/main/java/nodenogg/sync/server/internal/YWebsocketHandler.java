@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import nodenogg.sync.server.websocket.WebSocketCodes;
 import nodenogg.crdt.sync.SyncProtocol;
 import nodenogg.crdt.sync.WireReader;
 import nodenogg.crdt.sync.YWebsocketProtocol;
@@ -41,16 +42,18 @@ public final class YWebsocketHandler implements SocketHandler {
     volatile long lastMessageAt = openedAt;
     boolean ready; // guarded by this
     boolean closed; // guarded by this
-    boolean acquired; // guarded by this
+    DocumentRegistry.Lease lease; // guarded by this
     volatile boolean readOnly;
     volatile boolean authenticated;
     volatile ServerDocument doc;
     List<byte[]> queue = new ArrayList<>();
     long queuedBytes;
+    final Intake intake;
 
     Peer(Connection conn, String documentName) {
       this.conn = conn;
       this.documentName = documentName;
+      this.intake = new Intake(conn, ctx.budget());
     }
 
     @Override
@@ -69,8 +72,13 @@ public final class YWebsocketHandler implements SocketHandler {
     }
 
     @Override
+    public long connectedAtMillis() {
+      return openedAt;
+    }
+
+    @Override
     public void abort(String reason) {
-      conn.close(CloseCodes.TRY_AGAIN, reason);
+      conn.close(WebSocketCodes.TRY_AGAIN_LATER, reason);
     }
 
     @Override
@@ -79,6 +87,11 @@ public final class YWebsocketHandler implements SocketHandler {
     }
   }
 
+  /**
+   * The URL-decoded {@code token} query parameter, "" when absent.
+   *
+   * @throws IllegalArgumentException when its percent-encoding is malformed (e.g. {@code %zz})
+   */
   static String tokenFromQuery(String query) {
     for (String part : query.split("&")) {
       int eq = part.indexOf('=');
@@ -95,7 +108,17 @@ public final class YWebsocketHandler implements SocketHandler {
     Peer p = new Peer(connection, path.startsWith("/") ? path.substring(1) : path);
     connection.attach(p);
     peers.add(p);
-    AuthRequest req = new AuthRequest(p.documentName, tokenFromQuery(connection.query()), connection.headers(),
+    String token;
+    try {
+      token = tokenFromQuery(connection.query());
+    } catch (IllegalArgumentException e) {
+      // a malformed token is a failed authentication, not a server error
+      LOG.debug("refusing {}: malformed token in the query string ({})", connection.remoteAddress(), e.getMessage());
+      connection.send(YWebsocketProtocol.permissionDenied("malformed token: percent-encode it"));
+      connection.close(WebSocketCodes.UNAUTHORIZED, "permission-denied");
+      return;
+    }
+    AuthRequest req = new AuthRequest(p.documentName, token, connection.headers(),
         connection.query(), connection.remoteAddress(), AuthRequest.Protocol.Y_WEBSOCKET);
     ctx.pool().execute(() -> {
       AuthResult r;
@@ -107,20 +130,22 @@ public final class YWebsocketHandler implements SocketHandler {
       }
       if (r == null || !r.allowed()) {
         connection.send(YWebsocketProtocol.permissionDenied(r == null ? "permission-denied" : r.reason()));
-        connection.close(CloseCodes.UNAUTHORIZED, "permission-denied");
+        connection.close(WebSocketCodes.UNAUTHORIZED, "permission-denied");
         return;
       }
       p.readOnly = r.readOnly();
       p.authenticated = true;
+      DocumentRegistry.Lease lease;
       synchronized (p) {
         if (p.closed) {
           return;
         }
-        p.acquired = true;
+        lease = ctx.registry().acquire(p.documentName);
+        p.lease = lease;
       }
-      ctx.registry().acquire(p.documentName).whenComplete((doc, err) -> {
+      lease.document().whenComplete((doc, err) -> {
         if (err != null) {
-          connection.close(CloseCodes.TRY_AGAIN, "document could not be loaded");
+          connection.close(WebSocketCodes.TRY_AGAIN_LATER, "document could not be loaded");
           return;
         }
         synchronized (p) {
@@ -154,6 +179,7 @@ public final class YWebsocketHandler implements SocketHandler {
           return;
         }
         p.queue = new ArrayList<>();
+        ctx.preAuthBudget().release(p.queuedBytes);
         p.queuedBytes = 0;
       }
       for (byte[] m : batch) {
@@ -171,7 +197,11 @@ public final class YWebsocketHandler implements SocketHandler {
     synchronized (p) {
       if (!p.ready) {
         if (p.queuedBytes + bytes.length > ctx.preAuthMaxBytes() || p.queue.size() + 1 > ctx.preAuthMaxMessages()) {
-          connection.close(CloseCodes.RESET_CONNECTION, "too much sent before the document was ready");
+          connection.close(WebSocketCodes.RESET_CONNECTION, "too much sent before the document was ready");
+          return;
+        }
+        if (!ctx.preAuthBudget().tryCharge(bytes.length)) {
+          connection.close(WebSocketCodes.TRY_AGAIN_LATER, "server busy: too much unauthenticated data; retry later");
           return;
         }
         p.queue.add(bytes);
@@ -179,7 +209,23 @@ public final class YWebsocketHandler implements SocketHandler {
         return;
       }
     }
-    p.doc.executor().execute(() -> handle(p, bytes));
+    int size = bytes.length;
+    if (!p.intake.admit(size)) {
+      connection.close(WebSocketCodes.TRY_AGAIN_LATER, "server busy: memory budget exhausted; retry later");
+      return;
+    }
+    Runnable task = () -> {
+      try {
+        handle(p, bytes);
+      } finally {
+        p.intake.done(size);
+      }
+    };
+    if (size >= ServerDocument.HEAVY_MESSAGE_BYTES) {
+      p.doc.executor().executeHeavy(task);
+    } else {
+      p.doc.executor().execute(task);
+    }
   }
 
   /** On the document executor. */
@@ -200,10 +246,10 @@ public final class YWebsocketHandler implements SocketHandler {
       } else if (type == YWebsocketProtocol.AUTH || type == YWebsocketProtocol.QUERY_AWARENESS) {
         LOG.trace("ignoring y-websocket message type {} from a client", type);
       } else {
-        p.conn.close(CloseCodes.PROTOCOL_ERROR, "unknown y-websocket message type " + type);
+        p.conn.close(WebSocketCodes.PROTOCOL_ERROR, "unknown y-websocket message type " + type);
       }
     } catch (RuntimeException e) {
-      p.conn.close(CloseCodes.PROTOCOL_ERROR, "malformed message: " + e.getMessage());
+      p.conn.close(WebSocketCodes.PROTOCOL_ERROR, "malformed message: " + e.getMessage());
     }
   }
 
@@ -214,20 +260,22 @@ public final class YWebsocketHandler implements SocketHandler {
       return;
     }
     peers.remove(p);
-    boolean release;
+    DocumentRegistry.Lease release;
     ServerDocument d;
     synchronized (p) {
       p.closed = true;
       p.queue = new ArrayList<>();
-      release = p.acquired;
-      p.acquired = false;
+      ctx.preAuthBudget().release(p.queuedBytes);
+      p.queuedBytes = 0;
+      release = p.lease;
+      p.lease = null;
       d = p.doc;
     }
     if (d != null) {
       d.leave(p);
     }
-    if (release) {
-      ctx.registry().release(p.documentName);
+    if (release != null) {
+      release.release();
     }
   }
 
@@ -235,16 +283,16 @@ public final class YWebsocketHandler implements SocketHandler {
   public void sweep(long now) {
     for (Peer p : peers) {
       if (!p.authenticated && now - p.openedAt > ctx.authDeadlineMillis()) {
-        p.conn.close(CloseCodes.CONNECTION_TIMEOUT, "no authentication in time");
+        p.conn.close(WebSocketCodes.CONNECTION_TIMEOUT, "no authentication in time");
       } else if (now - p.lastMessageAt > ctx.idleTimeoutMillis()) {
-        p.conn.close(CloseCodes.CONNECTION_TIMEOUT, "connection idle");
+        p.conn.close(WebSocketCodes.CONNECTION_TIMEOUT, "connection idle");
       }
     }
   }
 
   public void shutdown() {
     for (Peer p : peers) {
-      p.conn.close(CloseCodes.GOING_AWAY, "server shutting down");
+      p.conn.close(WebSocketCodes.GOING_AWAY, "server shutting down");
     }
   }
 }

@@ -44,6 +44,16 @@ public interface Connection {
 
   boolean isOpen();
 
+  /**
+   * Stops reading this connection's input until {@link #resumeReading()}: backpressure for a handler
+   * whose work for this connection has fallen behind (TCP then slows the client down). Idempotent;
+   * any thread. By default nothing happens.
+   */
+  default void pauseReading() {}
+
+  /** Reads this connection's input again after {@link #pauseReading()}. Idempotent; any thread. */
+  default void resumeReading() {}
+
   /** Bytes queued for sending and not yet written to the socket. */
   long bufferedBytes();
 

@@ -48,14 +48,6 @@ final class Frames {
     return data(8, body, 0, body.length);
   }
 
-  /** Close codes a peer may send (RFC 6455 7.4): 1000-1003, 1007-1014, 3000-4999. */
-  static boolean validCloseCode(int code) {
-    if (code >= 3000 && code <= 4999) {
-      return true;
-    }
-    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014);
-  }
-
   /** A close frame's reason must fit in 123 UTF-8 bytes (RFC 6455 5.5); longer ones are cut. */
   static String fitCloseReason(String reason) {
     if (reason == null) {

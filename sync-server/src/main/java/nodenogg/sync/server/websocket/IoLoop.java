@@ -27,6 +27,19 @@ final class IoLoop implements Runnable {
     void ready(SelectionKey key);
   }
 
+  /**
+   * What the loop does with a throwable that escaped a socket's event handling or a task: it never
+   * ends the loop. {@code source} is the key's attachment (null for tasks and ticks).
+   */
+  interface Failures {
+    void outOfMemory(Object source, OutOfMemoryError e);
+
+    void failed(Object source, Throwable t);
+
+    /** The selector itself is unusable (closed or broken): this loop cannot go on. */
+    void loopBroken(IoLoop loop, Throwable t);
+  }
+
   final Selector selector;
   final Thread thread;
   /** Shared by every socket of this loop: bytes are consumed before the next read. */
@@ -35,12 +48,14 @@ final class IoLoop implements Runnable {
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private final long tickNanos;
   private final Consumer<IoLoop> onTick;
+  private final Failures failures;
   private volatile boolean stopping;
 
-  IoLoop(String name, long tickMillis, Consumer<IoLoop> onTick) throws IOException {
+  IoLoop(String name, long tickMillis, Consumer<IoLoop> onTick, Failures failures) throws IOException {
     this.selector = Selector.open();
     this.tickNanos = tickMillis * 1_000_000L;
     this.onTick = onTick;
+    this.failures = failures;
     this.thread = new LoopThread(this, name);
     thread.setDaemon(true);
   }
@@ -82,47 +97,31 @@ final class IoLoop implements Runnable {
     selector.wakeup();
   }
 
+  /**
+   * The loop. Nothing ends it but {@link #stop()}: a throwable from one socket's events, a task or the
+   * tick goes to {@link Failures} (an OutOfMemoryError included, which sheds connections), and the
+   * loop carries on with the next event. Only a broken selector ends it, reported as such.
+   */
   @Override
   public void run() {
     long nextTick = System.nanoTime() + tickNanos;
     try {
       while (!stopping) {
-        long wait = Math.max(1, (nextTick - System.nanoTime()) / 1_000_000L);
-        if (tasks.isEmpty()) {
-          selector.select(wait);
-        } else {
-          selector.selectNow();
-        }
-        wakeupPending.set(false);
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-          SelectionKey key = it.next();
-          it.remove();
-          try {
-            ((Ready) key.attachment()).ready(key);
-          } catch (CancelledKeyException e) {
-            // closed while its events were being handled
-          } catch (RuntimeException | Error e) {
-            LOG.error("socket event handling failed", e);
+        try {
+          nextTick = turn(nextTick);
+        } catch (OutOfMemoryError e) {
+          failures.outOfMemory(null, e);
+        } catch (java.nio.channels.ClosedSelectorException | IOException e) {
+          if (!stopping) {
+            failures.loopBroken(this, e);
           }
-        }
-        runTasks();
-        long now = System.nanoTime();
-        if (now - nextTick >= 0) {
-          nextTick = now + tickNanos;
-          try {
-            onTick.accept(this);
-          } catch (RuntimeException e) {
-            LOG.warn("WebSocket housekeeping failed", e);
-          }
+          return;
+        } catch (Throwable t) {
+          failures.failed(null, t);
         }
       }
       while (!tasks.isEmpty()) {
         runTasks();
-      }
-    } catch (IOException | RuntimeException | Error e) {
-      if (!stopping) {
-        LOG.error("event loop {} failed", thread.getName(), e);
       }
     } finally {
       try {
@@ -133,14 +132,55 @@ final class IoLoop implements Runnable {
     }
   }
 
+  /** One turn: socket events, then tasks, then the tick when due. Returns the next tick time. */
+  private long turn(long nextTick) throws IOException {
+    long wait = Math.max(1, (nextTick - System.nanoTime()) / 1_000_000L);
+    if (tasks.isEmpty()) {
+      selector.select(wait);
+    } else {
+      selector.selectNow();
+    }
+    wakeupPending.set(false);
+    Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+    while (it.hasNext()) {
+      SelectionKey key = it.next();
+      it.remove();
+      Object source = key.attachment();
+      try {
+        ((Ready) source).ready(key);
+      } catch (CancelledKeyException e) {
+        // closed while its events were being handled
+      } catch (OutOfMemoryError e) {
+        failures.outOfMemory(source, e);
+      } catch (Throwable t) {
+        failures.failed(source, t);
+      }
+    }
+    runTasks();
+    long now = System.nanoTime();
+    if (now - nextTick >= 0) {
+      nextTick = now + tickNanos;
+      try {
+        onTick.accept(this);
+      } catch (OutOfMemoryError e) {
+        failures.outOfMemory(null, e);
+      } catch (Throwable t) {
+        failures.failed(null, t);
+      }
+    }
+    return nextTick;
+  }
+
   private void runTasks() {
     Runnable task;
     int budget = 4096; // bounded, so sockets are not starved by a flood of tasks
     while (budget-- > 0 && (task = tasks.poll()) != null) {
       try {
         task.run();
-      } catch (RuntimeException | Error e) {
-        LOG.error("event loop task failed", e);
+      } catch (OutOfMemoryError e) {
+        failures.outOfMemory(null, e);
+      } catch (Throwable t) {
+        failures.failed(null, t);
       }
     }
   }

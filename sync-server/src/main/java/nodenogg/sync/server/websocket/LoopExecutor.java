@@ -18,6 +18,11 @@ public final class LoopExecutor implements Executor {
     this.fallback = Objects.requireNonNull(fallback, "fallback");
   }
 
+  /** True when the calling thread is a WebSocket event loop (where nothing slow may run). */
+  public static boolean onEventLoop() {
+    return Thread.currentThread() instanceof IoLoop.LoopThread;
+  }
+
   @Override
   public void execute(Runnable task) {
     Thread t = Thread.currentThread();

@@ -11,6 +11,9 @@ import java.nio.ByteBuffer;
 public final class SharedMessage {
   private final byte[] payload;
   private final ByteBuffer frame;
+  // connections that queued a view (the frame's memory is charged once, while any of them holds it)
+  private int holders; // guarded by this
+  private MemoryBudget chargedTo; // guarded by this
 
   /** Wraps {@code payload} (not copied: the caller must not change it afterwards). */
   public SharedMessage(byte[] payload) {
@@ -30,5 +33,28 @@ public final class SharedMessage {
 
   int frameLength() {
     return frame.capacity();
+  }
+
+  /**
+   * A connection queues a view: the first holder charges the frame's bytes to {@code budget}.
+   * Returns false (holding nothing) when they do not fit.
+   */
+  synchronized boolean hold(MemoryBudget budget) {
+    if (holders == 0) {
+      if (!budget.tryCharge(frameLength())) {
+        return false;
+      }
+      chargedTo = budget;
+    }
+    holders++;
+    return true;
+  }
+
+  /** A holder wrote or dropped its view; the last one returns the charge. */
+  synchronized void unhold() {
+    if (holders > 0 && --holders == 0) {
+      chargedTo.release(frameLength());
+      chargedTo = null;
+    }
   }
 }

@@ -29,8 +29,13 @@ import java.util.function.Predicate;
  *
  * <p>Protections: the origin allow-list (a browser request whose Origin is not listed gets 403,
  * upgrade or not; requests without Origin are allowed); a message size cap (close 1009); an
- * outgoing backlog cap per connection (a reader that falls behind is disconnected with 1013 and its
- * queue dropped); a server-wide budget for large messages being received (1013 past it);
+ * outgoing backlog cap per connection (a reader with more than {@code maxBufferedBytes} waiting behind
+ * the frame being written is closed with 1013 and its queue dropped; one message of any size always
+ * goes out); one server-wide {@link MemoryBudget} for everything held on behalf of clients (request
+ * heads, incoming frames and messages, outgoing backlogs), charged before allocation, the socket
+ * whose need does not fit closed with 1013; no throwable ends an event loop (an
+ * {@link OutOfMemoryError} sheds connections, a second one within 10 s stops the server and calls
+ * the fatal-error handler);
  * WebSocket pings every {@code pingInterval}, a connection that has not answered
  * the previous ping by the next one is closed; an optional idle timeout (no message received);
  * a deadline for sockets that do not complete their request; a total connection cap; a request
@@ -51,13 +56,13 @@ import java.util.function.Predicate;
 public final class WebServer implements AutoCloseable {
 
   private final Settings settings;
-  private final Engine engine;
+  private final SocketServer engine;
   private volatile boolean started;
   private volatile boolean closed;
 
   private WebServer(Settings settings) {
     this.settings = settings;
-    this.engine = new Engine(settings);
+    this.engine = new SocketServer(settings);
   }
 
   public static Builder builder() {
@@ -98,9 +103,31 @@ public final class WebServer implements AutoCloseable {
     return settings.host;
   }
 
-  /** Bytes of the large-message budget not reserved right now (for tests). */
+  /** Bytes of the memory budget not charged right now (for tests). */
   long inFlightAvailable() {
     return engine.inFlightAvailable();
+  }
+
+  /**
+   * Sheds connections after an {@link OutOfMemoryError} that happened outside the event loops (for
+   * example on a document thread): the newest connections holding memory are closed with 1013. If
+   * this happens again within 10 s, the server is stopped and the fatal-error handler runs.
+   */
+  public void outOfMemory(OutOfMemoryError e) {
+    engine.outOfMemory(null, e);
+  }
+
+  /**
+   * An executor for short, non-blocking tasks submitted from other threads: they run on one of the
+   * event loops (round robin) while the server runs, else on {@code fallback}. Thread-safe.
+   */
+  public java.util.concurrent.Executor eventLoops(java.util.concurrent.Executor fallback) {
+    Objects.requireNonNull(fallback, "fallback");
+    return task -> {
+      if (!started || closed || !engine.post(task)) {
+        fallback.execute(task);
+      }
+    };
   }
 
   /** Number of open WebSocket connections. */
@@ -153,7 +180,9 @@ public final class WebServer implements AutoCloseable {
     Duration handshakeTimeout = Duration.ofSeconds(10);
     Duration closeGrace = Duration.ofSeconds(2);
     int maxConnections = 10_000;
-    long maxInFlightBytes = 0; // 0 = derived from the heap, see inFlightBudget()
+    long maxInFlightBytes = 0; // 0 = derived from the heap, see budget()
+    MemoryBudget budget; // shared with the caller (e.g. the sync server's handlers), or null
+    java.util.function.Consumer<Throwable> onFatal;
     int maxHeadBytes = 16 * 1024;
     int workerThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
@@ -175,12 +204,15 @@ public final class WebServer implements AutoCloseable {
       return null;
     }
 
-    long inFlightBudget() {
-      if (maxInFlightBytes > 0) {
-        return Math.max(maxInFlightBytes, maxMessageBytes);
+    /** The budget given to the builder, else one of maxInFlightBytes, else derived from the heap. */
+    MemoryBudget budget() {
+      if (budget != null) {
+        return budget;
       }
-      long heapQuarter = Runtime.getRuntime().maxMemory() / 4;
-      return Math.max(maxMessageBytes, Math.min(256L * 1024 * 1024, heapQuarter));
+      if (maxInFlightBytes > 0) {
+        return new MemoryBudget(Math.max(maxInFlightBytes, maxMessageBytes));
+      }
+      return new MemoryBudget(MemoryBudget.defaultLimit(maxMessageBytes));
     }
 
     long tickMillis() {
@@ -244,6 +276,9 @@ public final class WebServer implements AutoCloseable {
     /**
      * Origins allowed to connect, e.g. {@code https://nodenogg.in} (trailing slashes and case are
      * ignored). Empty (the default) allows all.
+     *
+     * @throws IllegalArgumentException when an entry is not an origin ({@code scheme://host[:port]}):
+     *     blank, no scheme, a path, a wildcard; the message says what to write instead
      */
     public Builder allowedOrigins(Collection<String> origins) {
       s.origins = new OriginPolicy(Objects.requireNonNull(origins, "origins"));
@@ -317,16 +352,37 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * Server-wide budget for large incoming messages still being received (frames of 64 KiB or
-     * more reserve their declared size from the first header byte to the last payload byte); a
-     * socket whose frame does not fit is closed with 1013. It bounds the memory that slow senders
-     * of large frames can pin. At least maxMessageBytes. Default min(256 MiB, heap / 4).
+     * Server-wide budget for memory held on behalf of clients: request heads, incoming frames and
+     * messages being reassembled (charged at their declared size, from the frame header to the
+     * delivery), and outgoing backlogs. A socket whose need does not fit is closed with 1013 (HTTP 503
+     * before the upgrade). At least maxMessageBytes. Default min(256 MiB, heap / 4).
      */
     public Builder maxInFlightBytes(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("maxInFlightBytes must be positive, got " + bytes);
       }
       s.maxInFlightBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Shares a budget for memory held on behalf of clients with other parts of the program (the sync
+     * server charges its pre-authentication queues to a child of the same budget); replaces
+     * {@link #maxInFlightBytes}.
+     */
+    public Builder memoryBudget(MemoryBudget budget) {
+      s.budget = Objects.requireNonNull(budget, "budget");
+      return this;
+    }
+
+    /**
+     * Called (once, on the thread that found it) when the server cannot go on: an
+     * {@link OutOfMemoryError} came back within 10 s of shedding connections for the previous one.
+     * The server has stopped serving by then; a program that only serves should exit non-zero so
+     * that its supervisor restarts it. Default: log it.
+     */
+    public Builder onFatalError(java.util.function.Consumer<Throwable> handler) {
+      s.onFatal = Objects.requireNonNull(handler, "handler");
       return this;
     }
 

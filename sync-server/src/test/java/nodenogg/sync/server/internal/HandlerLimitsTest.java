@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import nodenogg.sync.server.websocket.WebSocketCodes;
 import nodenogg.crdt.sync.Hocuspocus;
 import nodenogg.crdt.sync.ToyDocument;
 import nodenogg.crdt.sync.WireReader;
@@ -65,10 +66,10 @@ class HandlerLimitsTest {
     FakeConnection good = authed("doc");
     FakeConnection bad = new FakeConnection(hp, "/sync", "");
     bad.receive(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
-    assertEquals(CloseCodes.PROTOCOL_ERROR, bad.closeCode);
+    assertEquals(WebSocketCodes.PROTOCOL_ERROR, bad.closeCode);
     FakeConnection bad2 = authed("doc");
     bad2.receive(new byte[] {3, 'd', 'o', 'c', 0, 2, 5, 1}); // Sync/Update with a truncated payload
-    await("closed", () -> bad2.closeCode == CloseCodes.PROTOCOL_ERROR);
+    await("closed", () -> bad2.closeCode == WebSocketCodes.PROTOCOL_ERROR);
     good.receive(Hocuspocus.syncUpdate("doc", ToyDocument.encode(List.of("x".getBytes()))));
     await("good connection still served", () -> sentType(good, Hocuspocus.SYNC_STATUS, 1));
     assertTrue(good.isOpen());
@@ -95,11 +96,11 @@ class HandlerLimitsTest {
   void serverOnlyMessageTypesCloseTheConnection() throws Exception {
     FakeConnection c = authed("doc");
     c.receive(Hocuspocus.syncStatus("doc", true));
-    assertEquals(CloseCodes.POLICY_VIOLATION, c.closeCode);
+    assertEquals(WebSocketCodes.POLICY_VIOLATION, c.closeCode);
     FakeConnection d = new FakeConnection(hp, "/sync", "");
     d.receive(new nodenogg.crdt.sync.WireWriter().writeVarString("doc").writeVarUint(Hocuspocus.BROADCAST_STATELESS)
         .writeVarString("x").toByteArray());
-    assertEquals(CloseCodes.POLICY_VIOLATION, d.closeCode);
+    assertEquals(WebSocketCodes.POLICY_VIOLATION, d.closeCode);
   }
 
   @Test
@@ -108,20 +109,20 @@ class HandlerLimitsTest {
     for (int i = 0; i < 6; i++) {
       many.receive(Hocuspocus.queryAwareness("doc"));
     }
-    assertEquals(CloseCodes.RESET_CONNECTION, many.closeCode, "6 queued messages > limit 5");
+    assertEquals(WebSocketCodes.RESET_CONNECTION, many.closeCode, "6 queued messages > limit 5");
     FakeConnection big = new FakeConnection(hp, "/sync", "");
     big.receive(Hocuspocus.stateless("doc", "x".repeat(1001)));
-    assertEquals(CloseCodes.RESET_CONNECTION, big.closeCode, "bytes > limit 1000");
+    assertEquals(WebSocketCodes.RESET_CONNECTION, big.closeCode, "bytes > limit 1000");
     FakeConnection docs = new FakeConnection(hp, "/sync", "");
     docs.receive(Hocuspocus.queryAwareness("a"));
     docs.receive(Hocuspocus.queryAwareness("b"));
     docs.receive(Hocuspocus.queryAwareness("c"));
-    assertEquals(CloseCodes.RESET_CONNECTION, docs.closeCode, "3 pending documents > limit 2");
+    assertEquals(WebSocketCodes.RESET_CONNECTION, docs.closeCode, "3 pending documents > limit 2");
     FakeConnection slow = new FakeConnection(hp, "/sync", "");
     slow.receive(Hocuspocus.queryAwareness("doc"));
     Thread.sleep(250);
     hp.sweep(System.currentTimeMillis());
-    assertEquals(CloseCodes.CONNECTION_TIMEOUT, slow.closeCode, "no auth within the 200 ms deadline");
+    assertEquals(WebSocketCodes.CONNECTION_TIMEOUT, slow.closeCode, "no auth within the 200 ms deadline");
   }
 
   @Test
@@ -169,6 +170,60 @@ class HandlerLimitsTest {
     }
     assertEquals(java.util.Map.of("n", "alice"), seen.getStates().get(100L));
     FakeConnection noToken = new FakeConnection(yws, "/room", "");
-    await("unauthorized", () -> noToken.closeCode == CloseCodes.UNAUTHORIZED);
+    await("unauthorized", () -> noToken.closeCode == WebSocketCodes.UNAUTHORIZED);
+  }
+
+  @Test
+  void unauthenticatedQueuesShareOneServerWideBudget() throws Exception {
+    // issue 12 finding 1: pre-auth queues were capped per connection only, so many sockets exhausted the heap
+    java.util.concurrent.CountDownLatch slowAuth = new java.util.concurrent.CountDownLatch(1);
+    TokenAuthHooks tokens = new TokenAuthHooks("secret", null, null);
+    nodenogg.sync.server.SyncServerHooks hooks = new nodenogg.sync.server.SyncServerHooks() {
+      @Override
+      public nodenogg.sync.server.AuthResult authenticate(nodenogg.sync.server.AuthRequest r) {
+        if (r.protocol() == nodenogg.sync.server.AuthRequest.Protocol.Y_WEBSOCKET) {
+          try {
+            slowAuth.await(); // keeps the y-websocket socket unauthenticated while it sends
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return tokens.authenticate(r);
+      }
+    };
+    nodenogg.sync.server.websocket.MemoryBudget server = new nodenogg.sync.server.websocket.MemoryBudget(1 << 20);
+    nodenogg.sync.server.websocket.MemoryBudget preAuth = server.child(10_000);
+    DocumentRegistry registry = new DocumentRegistry(pool, store, hooks, ToyDocument::new);
+    ServerContext ctx = new ServerContext(registry, hooks, pool, 4000, 100, 10, 60_000, 60_000, false, preAuth, server);
+    HocuspocusHandler h = new HocuspocusHandler(ctx);
+    YWebsocketHandler y = new YWebsocketHandler(ctx);
+    List<FakeConnection> attackers = new java.util.ArrayList<>();
+    String junk = "x".repeat(900);
+    // each connection stays under its own 4000-byte limit; together they pass the 10,000-byte share
+    for (int i = 0; i < 4; i++) {
+      FakeConnection c = new FakeConnection(h, "/sync", "");
+      attackers.add(c);
+      for (int k = 0; k < 4; k++) {
+        c.receive(Hocuspocus.stateless("doc", junk));
+      }
+    }
+    assertEquals(-1, attackers.get(0).closeCode);
+    assertEquals(-1, attackers.get(1).closeCode);
+    assertEquals(WebSocketCodes.TRY_AGAIN_LATER, attackers.get(2).closeCode, "the newest demand that does not fit: 1013");
+    assertTrue(preAuth.used() <= 10_000 && server.used() == preAuth.used());
+    // a y-websocket socket that is not authenticated yet queues into the same share
+    FakeConnection yw = new FakeConnection(y, "/room", "token=secret");
+    yw.receive(new byte[3000]);
+    assertEquals(WebSocketCodes.TRY_AGAIN_LATER, yw.closeCode);
+    slowAuth.countDown();
+    // closing frees the share: a newcomer fits again
+    attackers.forEach(c -> c.close(1000, "bye"));
+    assertEquals(0, preAuth.used());
+    assertEquals(0, server.used());
+    FakeConnection honest = new FakeConnection(h, "/sync", "");
+    honest.receive(Hocuspocus.stateless("doc", junk));
+    honest.receive(Hocuspocus.authToken("doc", "secret", null));
+    await("authenticated", () -> sentType(honest, Hocuspocus.AUTH, Hocuspocus.AUTH_AUTHENTICATED));
+    await("queue drained and released", () -> preAuth.used() == 0);
   }
 }

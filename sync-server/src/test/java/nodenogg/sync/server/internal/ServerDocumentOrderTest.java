@@ -198,4 +198,67 @@ class ServerDocumentOrderTest {
     });
     await("broadcast", () -> other.updates.size() == 1);
   }
+
+  @Test
+  void anUpdateTheStoreRejectsIsRefusedForItsSenderOnlyAndWhatPeersSawIsStored() throws Exception {
+    // issue 12 finding 2: a store rejection is the sender's problem, not the document's
+    Peer sender = join();
+    Peer other = join();
+    List<Boolean> acks = new CopyOnWriteArrayList<>();
+    byte[] u = textInsert(1, "odd");
+    byte[] withTrailingByte = java.util.Arrays.copyOf(u, u.length + 1);
+    onExec(() -> doc.applyUpdate(sender, withTrailingByte, acks::add));
+    await("broadcast", () -> other.updates.size() == 1);
+    store.pending.take().completeExceptionally(
+        new nodenogg.persistence.InvalidUpdateException("trailing byte"));
+    await("refused to the sender", () -> acks.equals(List.of(false)));
+    // what the engine integrated (and peers already have) is stored in the engine's encoding instead
+    CompletableFuture<Long> canonical = store.pending.poll(20, TimeUnit.SECONDS);
+    assertEquals(2, store.appended.size());
+    assertArrayEquals(other.updates.get(0), store.appended.get(1), "the update the document emitted");
+    AtomicInteger barrier = new AtomicInteger();
+    onExec(() -> doc.afterWrites(barrier::incrementAndGet));
+    assertEquals(0, barrier.get(), "a Step1 answer waits for the stored replacement too");
+    canonical.complete(null);
+    await("barrier", () -> barrier.get() == 1);
+    assertFalse(doc.failed());
+    assertEquals(null, sender.aborted);
+    assertEquals(null, other.aborted);
+    // the document and its peers go on: the other peer's next update is applied and acknowledged
+    onExec(() -> doc.applyUpdate(other, textInsert(2, "next"), acks::add));
+    store.pending.take().complete(null);
+    await("next acknowledged", () -> acks.equals(List.of(false, true)));
+    assertEquals(2, sender.updates.size());
+  }
+
+  @Test
+  void aStoreThatRefusesTheEnginesOwnEncodingFailsTheDocument() throws Exception {
+    Peer sender = join();
+    Peer other = join();
+    List<Boolean> acks = new CopyOnWriteArrayList<>();
+    onExec(() -> doc.applyUpdate(sender, textInsert(1, "x"), acks::add));
+    store.pending.take().completeExceptionally(new nodenogg.persistence.InvalidUpdateException("no"));
+    store.pending.take().completeExceptionally(new nodenogg.persistence.InvalidUpdateException("no"));
+    await("aborted", () -> sender.aborted != null && other.aborted != null);
+    assertTrue(doc.failed());
+    assertEquals(List.of(false), acks);
+  }
+
+  @Test
+  void aFailedDocumentTakesNoNewPeers() throws Exception {
+    // issue 12 finding 3: a client joining while the document fails must not join the failed copy
+    AtomicInteger failures = new AtomicInteger();
+    doc.onFailure(failures::incrementAndGet);
+    Peer sender = join();
+    onExec(() -> doc.applyUpdate(sender, textInsert(1, "x"), ok -> { }));
+    store.pending.take().completeExceptionally(new java.io.UncheckedIOException(new java.io.IOException("disk full")));
+    await("failed", doc::failed);
+    assertEquals(1, failures.get(), "the registry is told once");
+    Peer late = new Peer();
+    AtomicInteger joined = new AtomicInteger();
+    doc.join(late, false, joined::incrementAndGet);
+    await("the late peer is aborted", () -> late.aborted != null);
+    onExec(() -> { });
+    assertEquals(0, joined.get(), "it never joined");
+  }
 }

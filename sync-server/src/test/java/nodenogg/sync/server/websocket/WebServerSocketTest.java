@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -75,11 +76,14 @@ class WebServerSocketTest {
   void largeFramesBeingReceivedShareAServerWideBudget() throws Exception {
     RecordingHandler echo = new RecordingHandler();
     int mib = 1024 * 1024;
+    long limit = 2L * mib + 4096; // two 1 MiB frames, plus room for the request heads and small messages
     server = WebServer.builder().socket(p -> true, echo)
-        .maxMessageBytes(mib).maxInFlightBytes(2L * mib + 100).build().start();
+        .maxMessageBytes(mib).maxInFlightBytes(limit).build().start();
     byte[] payload = new byte[mib];
     new java.util.Random(1).nextBytes(payload);
     try (RawClient a = connect("/"); RawClient b = connect("/"); RawClient c = connect("/")) {
+      long idle = server.inFlightAvailable(); // the three request heads are charged while their sockets live
+      assertTrue(idle < limit && idle > limit - 3 * 1024, "request heads are charged: " + idle);
       byte[] fa = a.frame(2, payload);
       byte[] fb = b.frame(2, payload);
       // a and b announce 1 MiB each and stall mid-frame: together they hold the budget.
@@ -87,12 +91,12 @@ class WebServerSocketTest {
       a.out.flush();
       b.out.write(fb, 0, 1000);
       b.out.flush();
-      awaitBudget(100);
+      awaitBudget(idle - 2L * mib);
       // c's large frame does not fit: c is closed with 1013, the others are untouched.
       c.out.write(c.frame(2, payload), 0, 1000);
       c.out.flush();
       assertEquals(1013, c.awaitClose());
-      // small messages need no budget
+      // small messages still fit
       try (RawClient d = connect("/")) {
         d.sendFrame(1, "small".getBytes(StandardCharsets.UTF_8));
         assertEquals("echo:small", d.readFrame().text());
@@ -107,13 +111,106 @@ class WebServerSocketTest {
         assertArrayEquals(payload, e.readFrame().payload());
       }
       b.socket.close(); // a socket closing mid-frame also returns its reservation
-      awaitBudget(2L * mib + 100);
       try (RawClient f = connect("/"); RawClient g = connect("/")) {
         f.sendFrame(2, payload);
         g.sendFrame(2, payload);
         assertArrayEquals(payload, f.readFrame().payload());
         assertArrayEquals(payload, g.readFrame().payload());
       }
+    }
+    awaitBudget(limit); // every socket closed: everything is returned
+  }
+
+  @Test
+  void fragmentedMessagesOfSmallFramesAreChargedToo() throws Exception {
+    // issue 12 finding 1: a message made of frames under the old large-frame size was never charged
+    RecordingHandler echo = new RecordingHandler();
+    int mib = 1024 * 1024;
+    long limit = 2L * mib;
+    server = WebServer.builder().socket(p -> true, echo)
+        .maxMessageBytes(mib).maxInFlightBytes(limit).build().start();
+    byte[] chunk = new byte[1000];
+    List<RawClient> holders = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        RawClient r = connect("/");
+        holders.add(r);
+        // 700 frames of 1000 bytes, no FIN: a 700 KB message being reassembled, then a stall
+        java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
+        for (int k = 0; k < 700; k++) {
+          byte[] f = r.frame(k == 0 ? 2 : 0, chunk);
+          f[0] &= 0x7f; // clear FIN
+          frames.write(f);
+        }
+        r.out.write(frames.toByteArray());
+        r.out.flush();
+      }
+      // 2 MiB hold two such messages (their buffers grow to 1,024,000 bytes); the others are refused
+      int refused = 0;
+      int open = 0;
+      for (RawClient r : holders) {
+        r.socket.setSoTimeout((int) TestTime.seconds(2) * 1000);
+        try {
+          RawClient.Frame f = r.readFrame();
+          assertEquals(8, f.opcode());
+          assertEquals(1013, f.closeCode());
+          refused++;
+        } catch (java.net.SocketTimeoutException e) {
+          open++;
+        }
+      }
+      assertTrue(refused >= 2 && open <= 2, "refused " + refused + ", still open " + open);
+      assertTrue(server.inFlightAvailable() >= 0);
+    } finally {
+      for (RawClient r : holders) {
+        r.close();
+      }
+    }
+    awaitBudget(limit);
+  }
+
+  @Test
+  void anOutOfMemoryErrorShedsConnectionsAndASecondOneStopsTheServer() throws Exception {
+    // issue 12 finding 1: an Error used to end the event loop, leaving a process that never answered again
+    java.util.concurrent.CompletableFuture<Throwable> fatal = new java.util.concurrent.CompletableFuture<>();
+    RecordingHandler echo = new RecordingHandler() {
+      @Override
+      public void onText(Connection connection, String message) {
+        if (message.equals("oom")) {
+          throw new OutOfMemoryError("simulated");
+        }
+        super.onText(connection, message);
+      }
+    };
+    server = WebServer.builder().socket(p -> true, echo).onFatalError(fatal::complete).build().start();
+    try (RawClient victim = connect("/"); RawClient other = connect("/")) {
+      victim.sendFrame(1, "oom".getBytes(StandardCharsets.UTF_8));
+      victim.awaitClose(); // the socket whose event ran out of memory is dropped
+      // the loop lives on: other connections and new ones are served
+      other.sendFrame(1, "still there?".getBytes(StandardCharsets.UTF_8));
+      RawClient.Frame f = other.readFrame();
+      if (f.opcode() == 8) {
+        assertEquals(1013, f.closeCode(), "shed with 1013");
+      } else {
+        assertEquals("echo:still there?", f.text());
+      }
+      try (RawClient fresh = connect("/")) {
+        fresh.sendFrame(1, "hello".getBytes(StandardCharsets.UTF_8));
+        assertEquals("echo:hello", fresh.readFrame().text());
+        assertFalse(fatal.isDone());
+        // a second OutOfMemoryError within 10 s: the process cannot recover; the owner is told
+        fresh.sendFrame(1, "oom".getBytes(StandardCharsets.UTF_8));
+        assertTrue(fatal.get(TestTime.seconds(10), TimeUnit.SECONDS) instanceof OutOfMemoryError);
+      }
+      // and the server no longer accepts connections
+      boolean refused;
+      try (RawClient late = new RawClient(server.port())) {
+        String head = late.upgrade("/", null);
+        refused = !head.startsWith("HTTP/1.1 101");
+      } catch (java.io.IOException e) {
+        refused = true;
+      }
+      assertTrue(refused, "a server that failed fatally must not accept connections");
     }
   }
 
@@ -212,6 +309,64 @@ class WebServerSocketTest {
       assertTrue(other.isOpen());
       healthy.sendFrame(1, "ping?".getBytes(StandardCharsets.UTF_8));
       assertEquals("echo:ping?", healthy.readFrame().text());
+    }
+  }
+
+  @Test
+  void aSlowConsumerCutGetsA1013CloseFrameAfterTheFrameInProgress() throws Exception {
+    // issue 12 finding 4: the cut sent no close frame (clients saw 1006)
+    RecordingHandler handler = new RecordingHandler();
+    server = WebServer.builder().socket(p -> true, handler).maxMessageBytes(64 * 1024)
+        .maxBufferedBytes(256 * 1024).build().start();
+    try (RawClient stalled = connect("/")) {
+      Connection c = handler.awaitOpen();
+      byte[] chunk = new byte[16 * 1024];
+      int sent = 0;
+      // the client does not read until the kernel buffers are full and the backlog passes the cap
+      while (c.isOpen() && sent < 100_000) {
+        chunk[0] = (byte) sent;
+        chunk[1] = (byte) (sent >> 8);
+        c.send(chunk.clone());
+        sent++;
+      }
+      assertFalse(c.isOpen());
+      // the client reads again: whole frames (the one in progress completed), then the close frame
+      int frames = 0;
+      while (true) {
+        RawClient.Frame f = stalled.readFrame();
+        assertTrue(f != null, "the stream must end with a close frame, after " + frames + " frames");
+        if (f.opcode() == 8) {
+          assertEquals(1013, f.closeCode());
+          break;
+        }
+        assertEquals(2, f.opcode());
+        assertEquals(chunk.length, f.payload().length, "frame " + frames + " is whole");
+        assertEquals(frames, (f.payload()[0] & 0xff) | ((f.payload()[1] & 0xff) << 8),
+            "frames arrive in order, none torn");
+        frames++;
+      }
+      assertTrue(frames > 0 && frames < sent, frames + " of " + sent);
+      assertEquals(1013, handler.awaitClose().code());
+    }
+  }
+
+  @Test
+  void oneMessageLargerThanTheBacklogCapIsDeliveredWhole() throws Exception {
+    // issue 12 finding 4: the backlog cap counted a single frame, so large messages were undeliverable
+    RecordingHandler echo = new RecordingHandler();
+    int size = 6 * 1024 * 1024;
+    server = WebServer.builder().socket(p -> true, echo).maxMessageBytes(8 * 1024 * 1024)
+        .maxBufferedBytes(64 * 1024).build().start();
+    byte[] payload = new byte[size];
+    new java.util.Random(7).nextBytes(payload);
+    try (RawClient a = connect("/")) {
+      a.socket.setSoTimeout((int) TestTime.seconds(30) * 1000);
+      a.sendFrame(2, payload);
+      RawClient.Frame f = a.readFrame();
+      assertEquals(2, f.opcode());
+      assertArrayEquals(payload, f.payload());
+      a.sendFrame(1, "after".getBytes(StandardCharsets.UTF_8));
+      assertEquals("echo:after", a.readFrame().text());
     }
   }
 

@@ -19,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * Design. Our own non-blocking WebSocket server on java.nio, shaped like Node's: a few event loops
- * (IoLoop), each owning a share of the sockets; the first also accepts and deals new sockets out
- * round-robin. A socket (Wire) is read, decoded and handed to its handler on its loop's thread;
+ * Design. The core behind WebServer: it listens, accepts and deals sockets out, routes request heads,
+ * keeps the memory budget and the OutOfMemoryError policy, and shuts down. Our own non-blocking
+ * WebSocket server on java.nio, shaped like Node's: a few event loops (IoLoop), each owning a share
+ * of the sockets; the first also accepts and deals new sockets out round-robin. An AcceptedSocket is
+ * read, decoded (FrameReader) and handed to its handler on its loop's thread;
  * sends write straight to the socket from whichever thread sends (under the socket's lock) and
  * queue only what the kernel does not take, so a broadcast from a document thread reaches the
  * network without a thread hop. Each loop's tick runs housekeeping for its own sockets: pings,
@@ -31,12 +33,9 @@ import org.slf4j.LoggerFactory;
  * same port (status pages), upgrades are checked (origin allow-list, route, RFC 6455 headers)
  * and answered with 101, everything else gets a 4xx/5xx and the socket closes.
  */
-final class Engine {
+final class SocketServer implements IoLoop.Failures {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-
-  /** Frames at least this large are charged to the in-flight budget while being received. */
-  static final long LARGE_FRAME_BYTES = 64 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
 
   /** The outcome of routing a request head: an HTTP reply, or an upgrade to a handler. */
   static final class Route {
@@ -55,38 +54,14 @@ final class Engine {
     }
   }
 
-  /** The server-wide budget for large frames being received. Thread-safe. */
-  static final class Budget {
-    private final AtomicLong available;
-
-    Budget(long bytes) {
-      available = new AtomicLong(bytes);
-    }
-
-    boolean tryReserve(long bytes) {
-      while (true) {
-        long now = available.get();
-        if (now < bytes) {
-          return false;
-        }
-        if (available.compareAndSet(now, now - bytes)) {
-          return true;
-        }
-      }
-    }
-
-    void release(long bytes) {
-      available.addAndGet(bytes);
-    }
-
-    long available() {
-      return available.get();
-    }
-  }
-
   private final WebServer.Settings settings;
-  private final Budget budget;
+  private final MemoryBudget budget;
   private final List<IoLoop> loops = new ArrayList<>();
+  /** Every accepted socket not yet finished (for shedding from any thread). */
+  private final java.util.Set<AcceptedSocket> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Object oomLock = new Object();
+  private long lastShedNanos; // guarded by oomLock
+  private volatile boolean fatal;
   private final AtomicInteger sockets = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
   /** Opened connections whose handler has not yet had onClose. */
@@ -96,12 +71,12 @@ final class Engine {
   private volatile boolean shuttingDown;
   private volatile int port;
 
-  Engine(WebServer.Settings settings) {
+  SocketServer(WebServer.Settings settings) {
     this.settings = settings;
-    this.budget = new Budget(settings.inFlightBudget());
+    this.budget = settings.budget();
   }
 
-  Budget budget() {
+  MemoryBudget budget() {
     return budget;
   }
 
@@ -147,7 +122,7 @@ final class Engine {
     port = ((InetSocketAddress) server.getLocalAddress()).getPort();
     long tick = settings.tickMillis();
     for (int i = 0; i < settings.workerThreads; i++) {
-      loops.add(new IoLoop("nodenogg-websocket-" + (i + 1), tick, this::housekeep));
+      loops.add(new IoLoop("nodenogg-websocket-" + (i + 1), tick, this::housekeep, this));
     }
     IoLoop first = loops.get(0);
     server.register(first.selector, SelectionKey.OP_ACCEPT, (IoLoop.Ready) k -> accept());
@@ -178,7 +153,8 @@ final class Engine {
       sockets.incrementAndGet();
       IoLoop loop = loops.get(nextLoop);
       nextLoop = (nextLoop + 1) % loops.size();
-      Wire wire = new Wire(this, loop, channel);
+      AcceptedSocket wire = new AcceptedSocket(this, loop, channel);
+      accepted.add(wire);
       if (loop.inLoop()) {
         register(wire);
       } else {
@@ -187,12 +163,12 @@ final class Engine {
     }
   }
 
-  private void register(Wire wire) {
+  private void register(AcceptedSocket wire) {
     try {
       wire.key = wire.channel.register(wire.loop.selector, SelectionKey.OP_READ, wire);
     } catch (IOException | RuntimeException e) {
       closeQuietly(wire.channel);
-      released();
+      released(wire);
       return;
     }
     if (shuttingDown) {
@@ -234,10 +210,10 @@ final class Engine {
       stoppedAccepting.countDown();
     });
     for (IoLoop loop : loops) {
-      runOn(loop, () -> forEachWire(loop, w -> {
-        if (w.state() == Wire.OPEN) {
+      runOn(loop, () -> forEachSocket(loop, w -> {
+        if (w.state() == SocketState.OPEN) {
           w.close(1001, "server shutting down");
-        } else if (w.state() == Wire.HEAD) {
+        } else if (w.state() == SocketState.HEAD) {
           w.abort(1001, "server shutting down");
         }
       }));
@@ -253,7 +229,7 @@ final class Engine {
     }
     for (IoLoop loop : loops) {
       runOn(loop, () -> {
-        forEachWire(loop, w -> {
+        forEachSocket(loop, w -> {
           w.abort(1001, "server shut down");
           w.finish();
         });
@@ -285,18 +261,18 @@ final class Engine {
     }
   }
 
-  private static void forEachWire(IoLoop loop, java.util.function.Consumer<Wire> action) {
-    List<Wire> wires = new ArrayList<>();
+  private static void forEachSocket(IoLoop loop, java.util.function.Consumer<AcceptedSocket> action) {
+    List<AcceptedSocket> found = new ArrayList<>();
     try {
       for (SelectionKey k : loop.selector.keys()) {
-        if (k.attachment() instanceof Wire) {
-          wires.add((Wire) k.attachment());
+        if (k.attachment() instanceof AcceptedSocket) {
+          found.add((AcceptedSocket) k.attachment());
         }
       }
     } catch (java.nio.channels.ClosedSelectorException e) {
       return;
     }
-    for (Wire w : wires) {
+    for (AcceptedSocket w : found) {
       action.accept(w);
     }
   }
@@ -307,10 +283,29 @@ final class Engine {
     long pingNanos = settings.pingInterval.toNanos();
     long idleNanos = settings.idleTimeout.toNanos();
     long pingMillis = settings.pingInterval.toMillis();
-    forEachWire(loop, w -> w.tick(now, handshakeNanos, pingNanos, idleNanos, pingMillis));
+    forEachSocket(loop, w -> w.tick(now, handshakeNanos, pingNanos, idleNanos, pingMillis));
   }
 
-  // ---- bookkeeping from wires ----
+  private final AtomicInteger nextPost = new AtomicInteger();
+
+  /**
+   * Runs a short task on one of the event loops (round robin), or returns false when they are not
+   * running (not started, or shutting down). For continuations that start on other threads (a store
+   * completing a write), so they do not wait behind blocking work on a worker pool.
+   */
+  boolean post(Runnable task) {
+    if (shuttingDown || loops.isEmpty()) {
+      return false;
+    }
+    IoLoop loop = loops.get(Math.floorMod(nextPost.getAndIncrement(), loops.size()));
+    if (loop.stopping() || !loop.thread.isAlive()) {
+      return false;
+    }
+    loop.execute(task);
+    return true;
+  }
+
+  // ---- bookkeeping from sockets ----
 
   void opened() {
     open.incrementAndGet();
@@ -322,8 +317,124 @@ final class Engine {
     unreported.decrementAndGet();
   }
 
-  void released() {
-    sockets.decrementAndGet();
+  void released(AcceptedSocket wire) {
+    if (wire == null || accepted.remove(wire)) {
+      sockets.decrementAndGet();
+    }
+  }
+
+  // ---- failures escaping an event loop (IoLoop.Failures): they never end a loop ----
+
+  @Override
+  public void failed(Object source, Throwable t) {
+    try {
+      LOG.error("WebSocket event handling failed{}", source instanceof AcceptedSocket ? " on " + source + "; closing it" : "", t);
+    } catch (Throwable ignored) {
+      // logging itself failed; carry on
+    }
+    if (source instanceof AcceptedSocket) {
+      ((AcceptedSocket) source).abort(WebSocketCodes.INTERNAL_ERROR, "internal server error");
+    }
+  }
+
+  /**
+   * An OutOfMemoryError: the socket being handled (if any) is dropped and the newest connections
+   * holding memory are shed (1013) so the heap recovers. A second one within 10 s of shedding means
+   * the process cannot recover: the server stops and the fatal-error handler runs (./microcosm serve
+   * then exits non-zero, so a supervisor restarts it instead of it living on as a zombie).
+   */
+  @Override
+  public void outOfMemory(Object source, OutOfMemoryError e) {
+    if (source instanceof AcceptedSocket) {
+      ((AcceptedSocket) source).abort(WebSocketCodes.TRY_AGAIN_LATER, "server out of memory");
+    }
+    long now = System.nanoTime();
+    boolean again;
+    synchronized (oomLock) {
+      again = lastShedNanos != 0 && now - lastShedNanos < TimeUnit.SECONDS.toNanos(10);
+      lastShedNanos = now;
+    }
+    if (again) {
+      fatal(e);
+      return;
+    }
+    int shed = shed();
+    try {
+      LOG.error("out of memory ({}); shed {} connections to recover (memory held for clients now {} of {} bytes)",
+          e.getMessage(), shed, budget.used(), budget.limit());
+    } catch (Throwable ignored) {
+      // nothing more we can do about it here
+    }
+  }
+
+  @Override
+  public void loopBroken(IoLoop loop, Throwable t) {
+    fatal(t);
+  }
+
+  /**
+   * Closes (1013) the newest connections that hold charged memory until half of it is released, or,
+   * when clients hold little, the newest tenth of all connections. Returns how many were shed.
+   */
+  int shed() {
+    List<AcceptedSocket> all = new ArrayList<>(accepted);
+    all.sort((a, b) -> Long.compare(b.acceptedNanos, a.acceptedNanos));
+    long target = budget.used() / 2;
+    long freed = 0;
+    int count = 0;
+    if (target > 0) {
+      for (AcceptedSocket w : all) {
+        if (freed >= target) {
+          break;
+        }
+        long held = w.heldBytes();
+        if (held > 0 && w.state() != SocketState.DONE && w.state() != SocketState.CLOSING) {
+          freed += held;
+          count++;
+          w.shed(1013, "server out of memory; retry later");
+        }
+      }
+    }
+    if (freed < target || target == 0) {
+      int tenth = Math.max(1, all.size() / 10);
+      for (int i = 0; i < all.size() && tenth > 0; i++) {
+        SocketState st = all.get(i).state();
+        if (st != SocketState.DONE && st != SocketState.CLOSING) {
+          all.get(i).shed(1013, "server out of memory; retry later");
+          count++;
+          tenth--;
+        }
+      }
+    }
+    return count;
+  }
+
+  /** The server cannot go on: stop accepting, drop every connection, and tell the owner. Once. */
+  private void fatal(Throwable cause) {
+    synchronized (oomLock) {
+      if (fatal) {
+        return;
+      }
+      fatal = true;
+    }
+    shuttingDown = true;
+    try {
+      LOG.error("the WebSocket server cannot recover ({}); stopping it", cause.toString(), cause);
+    } catch (Throwable ignored) {
+      // logging failed
+    }
+    closeQuietly(server);
+    for (AcceptedSocket w : new ArrayList<>(accepted)) {
+      w.abort(1011, "server failed");
+    }
+    java.util.function.Consumer<Throwable> handler = settings.onFatal;
+    if (handler != null) {
+      handler.accept(cause);
+    }
+  }
+
+  boolean failedFatally() {
+    return fatal;
   }
 
   // ---- routing (loop thread) ----
