@@ -1,5 +1,6 @@
 // Applies a list of v1 updates (hex, stdin JSON {gc, updates:[...]}) to one fresh Yjs doc, in order.
-// Prints, after each update, the doc's encodeStateAsUpdate, whether anything is pending, and the update event.
+// Prints, after each update, the doc's encodeStateAsUpdate, whether anything is pending (structs, deletions),
+// and the update events (v1 and v2).
 import * as Y from 'yjs'
 
 const input = JSON.parse(await new Promise(r => { let s = ''; process.stdin.on('data', d => { s += d }); process.stdin.on('end', () => r(s)) }))
@@ -9,10 +10,13 @@ const doc = new Y.Doc({ gc: input.gc })
 doc.clientID = input.client ?? 999
 doc.getText('t'); doc.getMap('m'); doc.getArray('a')
 let last = null
+let lastV2 = null
 doc.on('update', u => { last = hex(u) })
+doc.on('updateV2', u => { lastV2 = hex(u) })
 const steps = []
 for (const h of input.updates) {
   last = null
+  lastV2 = null
   let error = null
   try { if (input.v2) Y.applyUpdateV2(doc, Y.convertUpdateFormatV1ToV2(new Uint8Array(Buffer.from(h, 'hex')))); else Y.applyUpdate(doc, new Uint8Array(Buffer.from(h, 'hex'))) } catch (e) { error = String(e) }
   steps.push({
@@ -20,7 +24,10 @@ for (const h of input.updates) {
     stateV2: hex(Y.encodeStateAsUpdateV2(doc)),
     sv: hex(Y.encodeStateVector(doc)),
     pending: doc.store.pendingStructs !== null || doc.store.pendingDs !== null,
+    pendingStructs: doc.store.pendingStructs !== null,
+    pendingDs: doc.store.pendingDs !== null,
     event: last,
+    eventV2: lastV2,
     error
   })
 }

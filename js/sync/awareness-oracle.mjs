@@ -1,5 +1,5 @@
 // Runs an awareness scenario on the real y-protocols Awareness and prints one line per observable
-// result. The Java test runs the same scenario on nodenogg.crdt.sync.Awareness and compares lines.
+// result. The Java test runs the same scenario on nodenogg.sync.protocol.Awareness and compares lines.
 // Input (stdin): JSON array of ops:
 //   {op:'new', name, id}                 create (local state {} at clock 0)
 //   {op:'set', name, state}              setLocalState(state)

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.Hocuspocus;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.Hocuspocus;
 import nodenogg.sync.server.SyncServer;
 import org.junit.jupiter.api.Test;
 

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import nodenogg.crdt.sync.Awareness;
 import nodenogg.sync.client.ClientOptions;
 import nodenogg.sync.client.ConnectionState;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
 import nodenogg.sync.client.YWebsocketClient;
+import nodenogg.sync.protocol.Awareness;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Json;
-import nodenogg.crdt.sync.DocSync;
+import nodenogg.sync.protocol.DocSync;
 
 /** A Java document for interop tests: writes "<name>-<i>" = i into the map "notes", like client.mjs. */
 final class JavaPeer {

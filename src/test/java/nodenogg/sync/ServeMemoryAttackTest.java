@@ -20,10 +20,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import nodenogg.crdt.sync.Hocuspocus;
 import nodenogg.sync.client.ClientOptions;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
+import nodenogg.sync.protocol.Hocuspocus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

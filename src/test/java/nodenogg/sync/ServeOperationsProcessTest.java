@@ -25,8 +25,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import nodenogg.crdt.Doc;
-import nodenogg.crdt.sync.Hocuspocus;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
+import nodenogg.sync.protocol.Hocuspocus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

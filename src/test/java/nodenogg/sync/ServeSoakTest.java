@@ -31,12 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.YMap;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.WireReader;
+import nodenogg.crdt.encoding.Lib0Decoder;
 import nodenogg.sync.client.ClientOptions;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.Hocuspocus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,7 +151,7 @@ class ServeSoakTest {
 
     private void handle(byte[] m) {
       Hocuspocus.Frame f = Hocuspocus.decode(m);
-      WireReader r = f.body();
+      Lib0Decoder r = f.body();
       if (f.type() == Hocuspocus.SYNC || f.type() == Hocuspocus.SYNC_REPLY) {
         long sub = r.readVarUint();
         byte[] payload = r.readVarUint8Array();

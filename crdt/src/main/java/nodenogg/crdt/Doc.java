@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -312,7 +313,33 @@ public final class Doc {
         transact(fn, origin, true);
     }
 
+    /**
+     * Runs {@code fn} in a local transaction with origin null and returns what it returns (as Yjs's
+     * {@code doc.transact} does), e.g. {@code int n = doc.transact(() -> { text.insert(0, "a"); return
+     * text.length(); })}. The value is returned after the transaction's observers and update listeners
+     * have run.
+     */
+    public <T> T transact(Supplier<T> fn) {
+        return transact(fn, null);
+    }
+
+    /** As {@link #transact(Supplier)}, with the given origin. Nested calls join the outer transaction. */
+    public <T> T transact(Supplier<T> fn, Object origin) {
+        return transaction(tr -> fn.get(), origin, true);
+    }
+
     void transact(Consumer<Transaction> fn, Object origin, boolean local) {
+        transaction(tr -> {
+            fn.accept(tr);
+            return null;
+        }, origin, local);
+    }
+
+    /**
+     * yjs transact: runs {@code fn} in the current transaction, or in a new one that is cleaned up
+     * (observers, gc, merging, update events) before this returns, and returns what {@code fn} returned.
+     */
+    <T> T transaction(Function<Transaction, T> fn, Object origin, boolean local) {
         lock.lock();
         try {
             boolean initialCall = false;
@@ -322,7 +349,7 @@ public final class Doc {
                 transactionCleanups.add(transaction);
             }
             try {
-                fn.accept(transaction);
+                return fn.apply(transaction);
             } finally {
                 if (initialCall) {
                     boolean finishCleanup = transaction == transactionCleanups.get(0);
@@ -335,6 +362,28 @@ public final class Doc {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Applies a v1 update like {@link Updates#applyUpdate(Doc, byte[], Object)} and says what happened:
+     * whether the document changed, the v1 update it emitted for the change (what its update listeners
+     * received: only what was new to this document), and whether structs or deletions are left pending
+     * for missing dependencies. Encoding the emitted update costs about as much as one update listener;
+     * use {@code Updates.applyUpdate} when nothing needs the result.
+     *
+     * @throws nodenogg.crdt.encoding.DecodingException or {@link UpdateException} for a malformed update
+     *     (the document is left exactly as it was)
+     * @throws IllegalStateException when called inside a transaction or an observer of this Doc: the
+     *     update would join that transaction, whose outcome is known only when it ends (use
+     *     {@code Updates.applyUpdate} there)
+     */
+    public ApplyResult applyUpdate(byte[] update, Object origin) {
+        return Updates.applyWithResult(this, UpdateCodec.decodeV1(update), origin, false);
+    }
+
+    /** As {@link #applyUpdate(byte[], Object)} for a v2 update; the result's update is in format v2. */
+    public ApplyResult applyUpdateV2(byte[] update, Object origin) {
+        return Updates.applyWithResult(this, UpdateCodec.decodeV2(update), origin, true);
     }
 
     <T> T read(Supplier<T> f) {
@@ -477,18 +526,24 @@ public final class Doc {
     void emitUpdate(Transaction tr) {
         afterCleanupListeners.call(tr);
         Object[] v1 = updateListeners.snapshot();
-        if (v1.length > 0) {
+        if (v1.length > 0 || tr.keepUpdate == Transaction.KEEP_V1) {
             byte[] u = tr.encodeUpdate(new UpdateEncoderV1());
             if (u != null) {
+                if (tr.keepUpdate == Transaction.KEEP_V1) {
+                    tr.emitted = u;
+                }
                 for (Object l : v1) {
                     ((UpdateListener) l).onUpdate(u, tr.origin, tr);
                 }
             }
         }
         Object[] v2 = updateV2Listeners.snapshot();
-        if (v2.length > 0) {
+        if (v2.length > 0 || tr.keepUpdate == Transaction.KEEP_V2) {
             byte[] u = tr.encodeUpdate(new UpdateEncoderV2());
             if (u != null) {
+                if (tr.keepUpdate == Transaction.KEEP_V2) {
+                    tr.emitted = u;
+                }
                 for (Object l : v2) {
                     ((UpdateListener) l).onUpdate(u, tr.origin, tr);
                 }

@@ -22,16 +22,8 @@ final class LazyStructs {
         List<AbstractStruct> out = new ArrayList<>();
         long numOfStateUpdates = rest.readVarUint();
         for (long b = 0; b < numOfStateUpdates; b++) {
-            int p = rest.pos();
-            long numberOfStructs = rest.readVarUint();
-            if (!decoder.structCountPlausible(numberOfStructs)) {
-                throw new DecodingException(p, "struct count within input", "Struct count too large: " + numberOfStructs);
-            }
-            int cp = rest.pos();
-            long client = decoder.readClient();
-            if (client < 0 || client > 0xFFFFFFFFL) {
-                throw new DecodingException(cp, "uint32 client id", "Client id out of range: " + client);
-            }
+            long numberOfStructs = UpdateCodec.readStructCount(decoder);
+            long client = UpdateCodec.readBlockClient(decoder);
             long clock = rest.readVarUint();
             for (long s = 0; s < numberOfStructs; s++) {
                 AbstractStruct struct = readStruct(decoder, client, clock);
@@ -48,43 +40,17 @@ final class LazyStructs {
         int info = decoder.readInfo();
         ID id = new ID(client, clock);
         if (info == Skip.REF) {
-            return new Skip(id, checkLen(sp, rest.readVarUint(), clock));
+            return new Skip(id, UpdateCodec.checkLen(sp, rest.readVarUint(), clock));
         }
         if ((info & 0x1F) == 0) {
-            return new GC(id, checkLen(sp, decoder.readLen(), clock));
+            return new GC(id, UpdateCodec.checkLen(sp, decoder.readLen(), clock));
         }
         if ((info & 0x1F) == Skip.REF) {
             throw new DecodingException(sp, "content ref 1..9", "Skip with flags " + info);
         }
-        boolean cantCopyParentInfo = (info & (0x40 | 0x80)) == 0;
-        ID origin = (info & 0x80) != 0 ? decoder.readLeftID() : null;
-        ID rightOrigin = (info & 0x40) != 0 ? decoder.readRightID() : null;
-        String ykey = null;
-        ID parentId = null;
-        if (cantCopyParentInfo) {
-            if (decoder.readParentInfo()) {
-                ykey = decoder.readString().intern(); // root names repeat: share one copy
-            } else {
-                parentId = decoder.readLeftID();
-            }
-        }
-        String parentSub = cantCopyParentInfo && (info & 0x20) != 0 ? decoder.readString() : null;
-        Content content = Content.read(decoder, info, sp);
-        if (content.getLength() < 1) {
-            throw new DecodingException(sp, "content of length >= 1", "Empty item content");
-        }
-        checkLen(sp, content.getLength(), clock);
-        Item item = new Item(id, null, origin, null, rightOrigin, null, parentSub, content);
-        item.parentYKey = ykey;
-        item.parentId = parentId;
+        Item item = UpdateCodec.readItem(decoder, id, info, sp);
+        UpdateCodec.checkLen(sp, item.content.getLength(), clock);
         return item;
-    }
-
-    private static int checkLen(int pos, long len, long clock) {
-        if (len < 1 || len > Integer.MAX_VALUE || clock + len > Lib0Decoder.MAX_SAFE_INTEGER) {
-            throw new DecodingException(pos, "struct length 1..2^31-1 within 2^53 clocks", "Bad struct length " + len);
-        }
-        return (int) len;
     }
 
     /** yjs sliceStruct: the part of {@code left} from {@code diff} on, as a new struct ({@code left} is unchanged). */

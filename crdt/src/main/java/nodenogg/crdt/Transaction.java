@@ -32,6 +32,13 @@ public final class Transaction {
     final Set<Doc> subdocsAdded = new java.util.LinkedHashSet<>();
     final Set<Doc> subdocsRemoved = new java.util.LinkedHashSet<>();
     final Set<Doc> subdocsLoaded = new java.util.LinkedHashSet<>();
+    static final int KEEP_NONE = 0;
+    static final int KEEP_V1 = 1;
+    static final int KEEP_V2 = 2;
+    /** Which update (v1/v2) {@link Doc#emitUpdate} keeps in {@link #emitted} for {@link Doc#applyUpdate}. */
+    int keepUpdate = KEEP_NONE;
+    /** The update this transaction emitted in the {@link #keepUpdate} format; null when it changed nothing. */
+    byte[] emitted;
 
     Transaction(Doc doc, Object origin, boolean local) {
         this.doc = doc;

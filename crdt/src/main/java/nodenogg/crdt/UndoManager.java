@@ -326,14 +326,13 @@ public final class UndoManager implements AutoCloseable {
     }
 
     private StackItem popStackItem(List<StackItem> stack, String eventType) {
-        Transaction[] trHolder = new Transaction[1];
         StructStore store = doc.store;
-        doc.transact(transaction -> {
+        Transaction done = doc.transaction(transaction -> {
             while (!stack.isEmpty() && currStackItem == null) {
                 StackItem stackItem = stack.remove(stack.size() - 1);
                 Set<Item> itemsToRedo = new LinkedHashSet<>();
                 List<Item> itemsToDelete = new ArrayList<>();
-                boolean[] performedChange = {false};
+                boolean performedChange = false;
                 YText.iterateDeletedStructs(transaction, stackItem.insertions, s -> {
                     if (s instanceof Item) {
                         Item struct = (Item) s;
@@ -357,27 +356,27 @@ public final class UndoManager implements AutoCloseable {
                     }
                 });
                 for (Item struct : itemsToRedo) {
-                    performedChange[0] = redoItem(transaction, struct, itemsToRedo, stackItem.insertions) != null || performedChange[0];
+                    performedChange = redoItem(transaction, struct, itemsToRedo, stackItem.insertions) != null || performedChange;
                 }
                 for (int i = itemsToDelete.size() - 1; i >= 0; i--) {
                     Item item = itemsToDelete.get(i);
                     if (opts.deleteFilter.test(item.content.getContent())) {
                         item.delete(transaction);
-                        performedChange[0] = true;
+                        performedChange = true;
                     }
                 }
-                currStackItem = performedChange[0] ? stackItem : null;
+                currStackItem = performedChange ? stackItem : null;
             }
             for (Map.Entry<AbstractType<?>, Set<String>> e : transaction.changed.entrySet()) {
                 if (e.getValue().contains(null) && e.getKey().searchMarker != null) {
                     e.getKey().searchMarker.clear();
                 }
             }
-            trHolder[0] = transaction;
+            return transaction;
         }, this, true);
         StackItem res = currStackItem;
         if (res != null) {
-            popped.call(new StackItemEvent(res, this, eventType, trHolder[0].changedParentTypes));
+            popped.call(new StackItemEvent(res, this, eventType, done.changedParentTypes));
             currStackItem = null;
         }
         return res;

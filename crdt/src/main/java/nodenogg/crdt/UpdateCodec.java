@@ -93,17 +93,8 @@ final class UpdateCodec {
         Lib0Decoder rest = decoder.rest();
         long numOfStateUpdates = rest.readVarUint();
         for (long i = 0; i < numOfStateUpdates; i++) {
-            int p = rest.pos();
-            long numberOfStructs = rest.readVarUint();
-            // every struct takes at least one byte
-            if (!decoder.structCountPlausible(numberOfStructs)) {
-                throw new DecodingException(p, "struct count within input", "Struct count too large: " + numberOfStructs);
-            }
-            int cp = rest.pos();
-            long client = decoder.readClient();
-            if (client > 0xFFFFFFFFL) {
-                throw new DecodingException(cp, "uint32 client id", "Client id out of range: " + client);
-            }
+            long numberOfStructs = readStructCount(decoder);
+            long client = readBlockClient(decoder);
             long clock = rest.readVarUint();
             List<AbstractStruct> refs = new ArrayList<>((int) Math.min(numberOfStructs, 1024));
             if (u.clients.containsKey(client)) {
@@ -130,30 +121,11 @@ final class UpdateCodec {
                         break;
                     }
                     default: {
-                        boolean cantCopyParentInfo = (info & (0x40 | 0x80)) == 0;
-                        ID origin = (info & 0x80) != 0 ? decoder.readLeftID() : null;
-                        ID rightOrigin = (info & 0x40) != 0 ? decoder.readRightID() : null;
-                        String ykey = null;
-                        ID parentId = null;
-                        if (cantCopyParentInfo) {
-                            if (decoder.readParentInfo()) {
-                                ykey = decoder.readString().intern(); // root names repeat: share one copy
-                            } else {
-                                parentId = decoder.readLeftID();
-                            }
-                        }
-                        String parentSub = cantCopyParentInfo && (info & 0x20) != 0 ? decoder.readString() : null;
-                        Content content = Content.read(decoder, info, sp);
-                        if (content.getLength() < 1) {
-                            throw new DecodingException(sp, "content of length >= 1", "Empty item content");
-                        }
-                        Item item = new Item(new ID(client, clock), null, origin, null, rightOrigin, null, parentSub, content);
-                        item.parentYKey = ykey;
-                        item.parentId = parentId;
-                        checkRef(sp, item, origin);
-                        checkRef(sp, item, rightOrigin);
-                        checkRef(sp, item, parentId);
-                        checkLen(sp, content.getLength(), clock);
+                        Item item = readItem(decoder, new ID(client, clock), info, sp);
+                        checkRef(sp, item, item.origin);
+                        checkRef(sp, item, item.rightOrigin);
+                        checkRef(sp, item, item.parentId);
+                        checkLen(sp, item.content.getLength(), clock);
                         struct = item;
                     }
                 }
@@ -165,7 +137,57 @@ final class UpdateCodec {
         return u;
     }
 
-    private static int checkLen(int pos, long len, long clock) {
+    /** The struct count that opens a client block; refused when the rest of the input cannot hold that many. */
+    static long readStructCount(UpdateDecoder decoder) {
+        int p = decoder.rest().pos();
+        long numberOfStructs = decoder.rest().readVarUint();
+        // every struct takes at least one byte
+        if (!decoder.structCountPlausible(numberOfStructs)) {
+            throw new DecodingException(p, "struct count within input", "Struct count too large: " + numberOfStructs);
+        }
+        return numberOfStructs;
+    }
+
+    /** The client id of a client block (a uint32). */
+    static long readBlockClient(UpdateDecoder decoder) {
+        int cp = decoder.rest().pos();
+        long client = decoder.readClient();
+        if (client > 0xFFFFFFFFL) {
+            throw new DecodingException(cp, "uint32 client id", "Client id out of range: " + client);
+        }
+        return client;
+    }
+
+    /**
+     * The rest of an item after its info byte (yjs readStructs, the Item case): origins, parent (root
+     * name or parent item id, left unresolved) and parent key when they are on the wire, then the content,
+     * which must not be empty. {@code sp} is the item's offset, for errors.
+     */
+    static Item readItem(UpdateDecoder decoder, ID id, int info, int sp) {
+        boolean cantCopyParentInfo = (info & (0x40 | 0x80)) == 0;
+        ID origin = (info & 0x80) != 0 ? decoder.readLeftID() : null;
+        ID rightOrigin = (info & 0x40) != 0 ? decoder.readRightID() : null;
+        String ykey = null;
+        ID parentId = null;
+        if (cantCopyParentInfo) {
+            if (decoder.readParentInfo()) {
+                ykey = decoder.readString().intern(); // root names repeat: share one copy
+            } else {
+                parentId = decoder.readLeftID();
+            }
+        }
+        String parentSub = cantCopyParentInfo && (info & 0x20) != 0 ? decoder.readString() : null;
+        Content content = Content.read(decoder, info, sp);
+        if (content.getLength() < 1) {
+            throw new DecodingException(sp, "content of length >= 1", "Empty item content");
+        }
+        Item item = new Item(id, null, origin, null, rightOrigin, null, parentSub, content);
+        item.parentYKey = ykey;
+        item.parentId = parentId;
+        return item;
+    }
+
+    static int checkLen(int pos, long len, long clock) {
         if (len < 1 || len > Integer.MAX_VALUE || clock + len > Lib0Decoder.MAX_SAFE_INTEGER) {
             throw new DecodingException(pos, "struct length 1..2^31-1 within 2^53 clocks", "Bad struct length " + len);
         }

@@ -66,6 +66,27 @@ public final class Updates {
         }, origin, false);
     }
 
+    /** {@link #apply} in a transaction of its own that keeps the update it emits (v1 or v2), for {@link Doc#applyUpdate}. */
+    static ApplyResult applyWithResult(Doc doc, UpdateCodec.DecodedUpdate u, Object origin, boolean v2) {
+        doc.lock.lock();
+        try {
+            if (doc.transaction != null || !doc.transactionCleanups.isEmpty()) {
+                throw new IllegalStateException("Doc.applyUpdate reports what its own transaction did, but it was"
+                        + " called inside a transaction or an observer of the same Doc; use Updates.applyUpdate there");
+            }
+            Transaction done = doc.transaction(tr -> {
+                tr.local = false;
+                tr.keepUpdate = v2 ? Transaction.KEEP_V2 : Transaction.KEEP_V1;
+                integrate(tr, u.clients, u.ds);
+                return tr;
+            }, origin, false);
+            StructStore store = doc.store;
+            return new ApplyResult(done.emitted, store.pendingStructs != null, store.pendingDs != null);
+        } finally {
+            doc.lock.unlock();
+        }
+    }
+
     /** yjs readUpdateV2 on decoded data. */
     static void integrate(Transaction transaction, Map<Long, List<AbstractStruct>> clients, DeleteSet ds) {
         Doc doc = transaction.doc;

@@ -347,8 +347,8 @@ public class YText extends AbstractType<YTextEvent> {
 
     /** yjs cleanupYTextFormatting; works on any type (a hostile update can put formats into any parent). */
     static int cleanupFormatting(AbstractType<?> type) {
-        int[] res = {0};
-        type.doc.transact(tr -> {
+        return type.doc.transaction(tr -> {
+            int res = 0;
             Item s = type.start;
             Item end = type.start;
             Map<String, Object> startAttributes = new LinkedHashMap<>();
@@ -358,15 +358,15 @@ public class YText extends AbstractType<YTextEvent> {
                     if (end.content instanceof ContentFormat) {
                         updateCurrentAttributes(currentAttributes, (ContentFormat) end.content);
                     } else {
-                        res[0] += cleanupFormattingGap(tr, s, end, startAttributes, currentAttributes);
+                        res += cleanupFormattingGap(tr, s, end, startAttributes, currentAttributes);
                         startAttributes = new LinkedHashMap<>(currentAttributes);
                         s = end;
                     }
                 }
                 end = end.right;
             }
-        });
-        return res[0];
+            return res;
+        }, null, true);
     }
 
     static void cleanupAfterTransaction(Transaction transaction) {

@@ -3,10 +3,10 @@ package nodenogg.examples;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import nodenogg.crdt.sync.DocSync;
 import nodenogg.sync.client.ConnectionState;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
+import nodenogg.sync.protocol.DocSync;
 import nodenogg.ymicrocosm.spi.MicrocosmProvider;
 
 /**

@@ -6,9 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import nodenogg.crdt.Doc;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.DocSync;
-import nodenogg.crdt.sync.SyncDocument;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.DocSync;
+import nodenogg.sync.protocol.SyncDocument;
 import nodenogg.webrtc.internal.Room;
 
 /**
@@ -52,7 +52,6 @@ public final class WebrtcProvider implements AutoCloseable {
   private volatile boolean synced;
   private volatile int openConnections;
   private volatile boolean closed;
-  private volatile Runnable afterClose = () -> { };
 
   private WebrtcProvider(String roomName, SyncDocument doc, Awareness awareness, WebrtcOptions options) {
     this.options = options;
@@ -106,15 +105,7 @@ public final class WebrtcProvider implements AutoCloseable {
 
   /** {@link #open(String, SyncDocument, Awareness, WebrtcOptions)} for an engine {@link Doc}. */
   public static WebrtcProvider open(String roomName, Doc doc, Awareness awareness, WebrtcOptions options) {
-    DocSync sync = new DocSync(doc);
-    try {
-      WebrtcProvider p = open(roomName, sync, awareness, options);
-      p.afterClose = sync::detach;
-      return p;
-    } catch (RuntimeException e) {
-      sync.detach();
-      throw e;
-    }
+    return open(roomName, new DocSync(doc), awareness, options); // DocSync holds nothing to release
   }
 
   public String roomName() {
@@ -201,10 +192,6 @@ public final class WebrtcProvider implements AutoCloseable {
       return;
     }
     closed = true;
-    try {
-      room.close();
-    } finally {
-      afterClose.run();
-    }
+    room.close();
   }
 }

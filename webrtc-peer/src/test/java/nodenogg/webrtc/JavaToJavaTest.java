@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import nodenogg.crdt.Doc;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.sync.server.SyncServer;
 import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.server.SyncServer;
 import org.junit.jupiter.api.Test;
 
 /** Java ↔ Java over WebRTC (no browser): through our /signal, and across two signalling servers. */

@@ -24,7 +24,7 @@ class NoNativeLibraryTest {
       System.out.println("reason: " + WebrtcNative.unavailableReason().orElse("(available)"));
       try {
         nodenogg.crdt.Doc doc = new nodenogg.crdt.Doc();
-        WebrtcProvider.open("room", doc, new nodenogg.crdt.sync.Awareness(doc.clientId()),
+        WebrtcProvider.open("room", doc, new nodenogg.sync.protocol.Awareness(doc.clientId()),
             WebrtcOptions.signaling("ws://127.0.0.1:1/signal")).close();
         System.out.println("opened");
       } catch (WebrtcUnavailableException e) {

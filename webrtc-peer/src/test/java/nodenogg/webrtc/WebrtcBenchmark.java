@@ -10,9 +10,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.YMap;
-import nodenogg.crdt.sync.Awareness;
 import nodenogg.microcosm.IdentityId;
 import nodenogg.microcosm.MicrocosmId;
+import nodenogg.sync.protocol.Awareness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 

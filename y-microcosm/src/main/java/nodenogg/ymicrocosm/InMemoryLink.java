@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Subscription;
 import nodenogg.crdt.Updates;
-import nodenogg.crdt.sync.Awareness;
+import nodenogg.sync.protocol.Awareness;
 import nodenogg.ymicrocosm.spi.ProviderConnection;
+import nodenogg.ymicrocosm.spi.ProviderContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import nodenogg.ymicrocosm.spi.ProviderContext;
 
 /**
  * Connects two microcosms in one process, as if by a network: document updates and presence flow both

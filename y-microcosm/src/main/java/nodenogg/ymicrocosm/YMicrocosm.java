@@ -14,12 +14,12 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Subscription;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.YMap;
-import nodenogg.crdt.sync.Awareness;
 import nodenogg.microcosm.EditableMicrocosmAPI;
 import nodenogg.microcosm.Entities;
 import nodenogg.microcosm.Entity;
@@ -40,6 +40,7 @@ import nodenogg.persistence.StoreException;
 import nodenogg.persistence.UpdateStore;
 import nodenogg.persistence.yjs.DocBinding;
 import nodenogg.persistence.yjs.YjsStorage;
+import nodenogg.sync.protocol.Awareness;
 import nodenogg.ymicrocosm.internal.CollectionIndex;
 import nodenogg.ymicrocosm.internal.CollectionUndo;
 import nodenogg.ymicrocosm.internal.ListenerHub;
@@ -424,14 +425,14 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     }
   }
 
-  /** One edit of the own collection: one transaction, one undo step (see {@link CollectionUndo}). */
-  private void edit(Own me, Consumer<CollectionUndo> body) {
+  /** One edit of the own collection: one transaction, one undo step (see {@link CollectionUndo}); returns what {@code body} returns. */
+  private <T> T edit(Own me, Function<CollectionUndo, T> body) {
     CollectionUndo scope = me.undo();
-    doc.transact(tr -> {
+    return doc.transact(() -> {
       register(me.identity());
       scope.begin();
       try {
-        body.accept(scope);
+        return body.apply(scope);
       } finally {
         scope.end();
       }
@@ -463,12 +464,12 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     for (EntityData d : data) {
       out.add(Entities.create(me.identity(), Objects.requireNonNull(d, "entity data"), now));
     }
-    edit(me, coll -> {
+    return edit(me, coll -> {
       for (Entity e : out) {
         coll.set(e.id(), profile.encodeStored(e));
       }
+      return out;
     });
-    return out;
   }
 
   /**
@@ -487,6 +488,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
       for (Entity e : entities) {
         coll.set(e.id(), profile.encodeStored(e));
       }
+      return null;
     });
   }
 
@@ -494,8 +496,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   public List<Entity> update(List<EntityUpdate> updates) {
     Own me = requireIdentity();
     long now = options.clock.getAsLong();
-    List<Entity> out = new ArrayList<>();
-    edit(me, coll -> {
+    return edit(me, coll -> {
       Map<String, Entity> next = new LinkedHashMap<>();
       for (EntityUpdate u : updates) {
         Entity current = next.containsKey(u.entityId()) ? next.get(u.entityId()) : readOwn(me, u.entityId());
@@ -506,9 +507,8 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
       for (Entity e : next.values()) {
         coll.set(e.id(), profile.encodeStored(e));
       }
-      out.addAll(next.values());
+      return new ArrayList<>(next.values());
     });
-    return out;
   }
 
   /** {@inheritDoc} {@code fn} runs inside the document transaction: keep it short and side-effect free. */
@@ -519,44 +519,43 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
       return Optional.empty();
     }
     long now = options.clock.getAsLong();
-    Entity[] result = new Entity[1];
-    edit(me, coll -> {
+    return edit(me, coll -> {
       Entity current = readOwn(me, entityId);
-      if (current != null) {
-        Entity next = Entities.replace(current, Objects.requireNonNull(fn.apply(current.data()), "patch result"), now);
-        coll.set(entityId, profile.encodeStored(next));
-        result[0] = next;
+      if (current == null) {
+        return Optional.empty();
       }
+      Entity next = Entities.replace(current, Objects.requireNonNull(fn.apply(current.data()), "patch result"), now);
+      coll.set(entityId, profile.encodeStored(next));
+      return Optional.of(next);
     });
-    return Optional.ofNullable(result[0]);
   }
 
   @Override
   public int delete(List<String> entityIds) {
     Own me = requireIdentity();
-    int[] count = new int[1];
-    edit(me, coll -> {
+    return edit(me, coll -> {
+      int count = 0;
       for (String key : entityIds) {
         if (key != null && coll.delete(key)) {
-          count[0]++;
+          count++;
         }
       }
+      return count;
     });
-    return count[0];
   }
 
   @Override
   public int deleteAll() {
     Own me = requireIdentity();
-    int[] count = new int[1];
-    edit(me, coll -> {
+    return edit(me, coll -> {
+      int count = 0;
       for (String key : new ArrayList<>(doc.getMap(me.identity()).keys())) {
         if (coll.delete(key)) {
-          count[0]++;
+          count++;
         }
       }
+      return count;
     });
-    return count[0];
   }
 
   @Override
@@ -576,9 +575,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
       return false;
     }
     CollectionUndo scope = o.undo();
-    boolean[] done = new boolean[1];
-    doc.transact(tr -> done[0] = back ? scope.undo() : scope.redo(), undoing);
-    return done[0];
+    return doc.transact(() -> back ? scope.undo() : scope.redo(), undoing);
   }
 
   @Override
@@ -587,9 +584,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     if (o == null) {
       return false;
     }
-    boolean[] r = new boolean[1];
-    doc.transact(tr -> r[0] = o.undo().canUndo(), undoing);
-    return r[0];
+    return doc.transact(() -> o.undo().canUndo(), undoing);
   }
 
   @Override
@@ -598,9 +593,7 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     if (o == null) {
       return false;
     }
-    boolean[] r = new boolean[1];
-    doc.transact(tr -> r[0] = o.undo().canRedo(), undoing);
-    return r[0];
+    return doc.transact(() -> o.undo().canRedo(), undoing);
   }
 
   // ---- presence ------------------------------------------------------------------------------------

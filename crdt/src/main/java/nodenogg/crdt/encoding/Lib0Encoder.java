@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Growable byte writer with the lib0 {@code encoding.js} primitives (varUint, sign-magnitude varInt,
- * UTF-8 varString with JS {@code TextEncoder} semantics, big-endian floats, lib0 Any).
+ * UTF-8 varString with JS {@code TextEncoder} semantics, big-endian floats, lib0 Any). The byte, varUint,
+ * varString and byte-array writers return this encoder, so a message can be written in one expression.
  * Thread-safety: not thread-safe; confine an instance to one thread.
  */
 public final class Lib0Encoder {
@@ -39,23 +40,25 @@ public final class Lib0Encoder {
         return Arrays.copyOf(buf, pos);
     }
 
-    public void writeUint8(int b) {
+    public Lib0Encoder writeUint8(int b) {
         ensure(1);
         buf[pos++] = (byte) b;
+        return this;
     }
 
-    public void writeBytes(byte[] bytes) {
-        writeBytes(bytes, 0, bytes.length);
+    public Lib0Encoder writeBytes(byte[] bytes) {
+        return writeBytes(bytes, 0, bytes.length);
     }
 
-    public void writeBytes(byte[] bytes, int off, int len) {
+    public Lib0Encoder writeBytes(byte[] bytes, int off, int len) {
         ensure(len);
         System.arraycopy(bytes, off, buf, pos, len);
         pos += len;
+        return this;
     }
 
     /** Unsigned LEB128-style varUint; values up to 2^53 (lib0 divides instead of shifting). */
-    public void writeVarUint(long num) {
+    public Lib0Encoder writeVarUint(long num) {
         if (num < 0) {
             throw new IllegalArgumentException("varUint must not be negative: " + num);
         }
@@ -65,6 +68,7 @@ public final class Lib0Encoder {
             num >>>= 7;
         }
         buf[pos++] = (byte) num;
+        return this;
     }
 
     /** Sign-magnitude varInt. */
@@ -114,16 +118,16 @@ public final class Lib0Encoder {
         }
     }
 
-    public void writeVarUint8Array(byte[] data) {
+    public Lib0Encoder writeVarUint8Array(byte[] data) {
         writeVarUint(data.length);
-        writeBytes(data);
+        return writeBytes(data);
     }
 
     /** varUint UTF-8 byte length then the bytes; lone surrogates become U+FFFD like JS TextEncoder. */
-    public void writeVarString(String s) {
+    public Lib0Encoder writeVarString(String s) {
         byte[] utf8 = utf8(s);
         writeVarUint(utf8.length);
-        writeBytes(utf8);
+        return writeBytes(utf8);
     }
 
     /** UTF-8 bytes of a JS string: lone surrogates are encoded as EF BF BD. */

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.SyncDocument;
 import nodenogg.sync.client.internal.ReconnectingSocket;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.SyncDocument;
 
 /**
  * One WebSocket to a Hocuspocus server (ours, {@code @hocuspocus/server}, or the nodenogg.in server)

@@ -3,11 +3,11 @@ package nodenogg.sync.client;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.SyncDocument;
-import nodenogg.crdt.sync.SyncProtocol;
-import nodenogg.crdt.sync.WireReader;
+import nodenogg.crdt.encoding.Lib0Decoder;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.SyncDocument;
+import nodenogg.sync.protocol.SyncProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +100,7 @@ public final class HocuspocusDocument implements AutoCloseable {
   }
 
   void receive(Hocuspocus.Frame f) {
-    WireReader body = f.body();
+    Lib0Decoder body = f.body();
     switch (f.type()) {
       case Hocuspocus.AUTH: {
         long sub = body.readVarUint();
@@ -109,7 +109,7 @@ public final class HocuspocusDocument implements AutoCloseable {
           authenticated = true;
           client.markConnected();
         } else if (sub == Hocuspocus.AUTH_PERMISSION_DENIED) {
-          deniedReason = body.hasRemaining() ? body.readVarString() : "permission-denied";
+          deniedReason = body.hasContent() ? body.readVarString() : "permission-denied";
           LOG.warn("access to '{}' denied: {}", name, deniedReason);
           synced.completeExceptionally(new PermissionDeniedException(name, deniedReason));
         } else if (sub == Hocuspocus.AUTH_TOKEN) {
@@ -146,7 +146,7 @@ public final class HocuspocusDocument implements AutoCloseable {
         }
         break;
       case Hocuspocus.CLOSE:
-        LOG.debug("server closed document '{}': {}", name, body.hasRemaining() ? body.readVarString() : "");
+        LOG.debug("server closed document '{}': {}", name, body.hasContent() ? body.readVarString() : "");
         authenticated = false;
         break;
       default:

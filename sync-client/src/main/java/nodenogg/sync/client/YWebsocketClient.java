@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.SyncDocument;
-import nodenogg.crdt.sync.SyncProtocol;
-import nodenogg.crdt.sync.WireReader;
-import nodenogg.crdt.sync.YWebsocketProtocol;
+import nodenogg.crdt.encoding.Lib0Decoder;
 import nodenogg.sync.client.internal.ReconnectingSocket;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.SyncDocument;
+import nodenogg.sync.protocol.SyncProtocol;
+import nodenogg.sync.protocol.YWebsocketProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +105,7 @@ public final class YWebsocketClient implements AutoCloseable {
   }
 
   private void receive(byte[] message) {
-    WireReader r = new WireReader(message);
+    Lib0Decoder r = new Lib0Decoder(message);
     long type = r.readVarUint();
     if (type == YWebsocketProtocol.SYNC) {
       SyncProtocol.Message m = SyncProtocol.read(r);

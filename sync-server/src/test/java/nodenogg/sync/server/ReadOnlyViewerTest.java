@@ -10,9 +10,9 @@ import java.util.function.BiConsumer;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
 import nodenogg.crdt.YText;
-import nodenogg.crdt.sync.DocSync;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.SyncDocument;
+import nodenogg.sync.protocol.DocSync;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.SyncDocument;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +40,7 @@ class ReadOnlyViewerTest {
     }
 
     @Override
-    public boolean apply(byte[] update, Object origin) {
+    public Applied apply(byte[] update, Object origin) {
       return inner.apply(update, origin);
     }
 

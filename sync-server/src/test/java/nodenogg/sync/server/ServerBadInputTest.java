@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.util.List;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.ToyDocument;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.ToyDocument;
 import org.junit.jupiter.api.Test;
 
 /**

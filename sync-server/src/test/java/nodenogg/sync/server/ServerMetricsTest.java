@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import nodenogg.crdt.Doc;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.YWebsocketProtocol;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.YWebsocketProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

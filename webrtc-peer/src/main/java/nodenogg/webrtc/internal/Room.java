@@ -17,11 +17,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.SyncDocument;
-import nodenogg.crdt.sync.SyncProtocol;
-import nodenogg.crdt.sync.WireReader;
-import nodenogg.crdt.sync.WireWriter;
+import nodenogg.crdt.encoding.Lib0Decoder;
+import nodenogg.crdt.encoding.Lib0Encoder;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.SyncDocument;
+import nodenogg.sync.protocol.SyncProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,13 +108,13 @@ public final class Room {
       LOG.info("room {}: connected to peer {}", name, remotePeerId);
       listener.connected(remotePeerId);
       listener.openConnections(openCount());
-      WireWriter step1 = new WireWriter();
+      Lib0Encoder step1 = new Lib0Encoder();
       step1.writeVarUint(MESSAGE_SYNC);
       SyncProtocol.writeStep1(step1, doc);
       link.send(step1.toByteArray());
       Map<Long, Object> states = awareness.getStates();
       if (!states.isEmpty()) {
-        WireWriter w = new WireWriter();
+        Lib0Encoder w = new Lib0Encoder();
         w.writeVarUint(MESSAGE_AWARENESS);
         w.writeVarUint8Array(awareness.encodeUpdate(new ArrayList<>(states.keySet())));
         link.send(w.toByteArray());
@@ -249,7 +249,7 @@ public final class Room {
           key = RoomCrypto.derive(password, name);
         }
         docRegistration = doc.onUpdate((update, o) -> {
-          WireWriter w = new WireWriter(update.length + 8);
+          Lib0Encoder w = new Lib0Encoder(update.length + 8);
           w.writeVarUint(MESSAGE_SYNC);
           SyncProtocol.writeUpdate(w, update);
           byte[] m = w.toByteArray();
@@ -257,7 +257,7 @@ public final class Room {
         });
         awarenessRegistration = awareness.onUpdate((change, o) -> {
           byte[] update = awareness.encodeUpdate(change.all());
-          WireWriter w = new WireWriter(update.length + 8);
+          Lib0Encoder w = new Lib0Encoder(update.length + 8);
           w.writeVarUint(MESSAGE_AWARENESS);
           w.writeVarUint8Array(update);
           byte[] m = w.toByteArray();
@@ -313,11 +313,11 @@ public final class Room {
   // ---- data channel messages (y-webrtc readMessage) ------------------------------------------------
 
   private byte[] readMessage(byte[] message, Conn from) {
-    WireReader r = new WireReader(message);
+    Lib0Decoder r = new Lib0Decoder(message);
     long type = r.readVarUint();
     switch ((int) Math.min(type, Integer.MAX_VALUE)) {
       case MESSAGE_SYNC -> {
-        WireWriter reply = new WireWriter();
+        Lib0Encoder reply = new Lib0Encoder();
         reply.writeVarUint(MESSAGE_SYNC);
         SyncProtocol.Message m = SyncProtocol.handle(r, reply, doc, origin);
         // y-webrtc marks a peer synced on its step 2 only while the room is not synced; we mark it on its
@@ -331,7 +331,7 @@ public final class Room {
         return m.isStep1() ? reply.toByteArray() : null;
       }
       case MESSAGE_QUERY_AWARENESS -> {
-        WireWriter reply = new WireWriter();
+        Lib0Encoder reply = new Lib0Encoder();
         reply.writeVarUint(MESSAGE_AWARENESS);
         reply.writeVarUint8Array(awareness.encodeUpdate(new ArrayList<>(awareness.getStates().keySet())));
         return reply.toByteArray();

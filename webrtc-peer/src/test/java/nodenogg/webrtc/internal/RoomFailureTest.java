@@ -22,9 +22,9 @@ import java.util.function.BooleanSupplier;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Json;
 import nodenogg.crdt.Updates;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.DocSync;
 import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.DocSync;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.webrtc.WebrtcNative;
 import org.junit.jupiter.api.Assumptions;
@@ -87,7 +87,6 @@ class RoomFailureTest {
     @Override
     public void close() {
       room.close();
-      sync.detach();
     }
   }
 

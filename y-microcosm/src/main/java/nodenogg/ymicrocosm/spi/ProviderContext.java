@@ -1,7 +1,7 @@
 package nodenogg.ymicrocosm.spi;
 
 import nodenogg.crdt.Doc;
-import nodenogg.crdt.sync.Awareness;
+import nodenogg.sync.protocol.Awareness;
 
 /** What a {@link MicrocosmProvider} gets to work with. Thread-safe. */
 public interface ProviderContext {

@@ -7,15 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import nodenogg.sync.server.websocket.WebSocketCodes;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.ProtocolException;
-import nodenogg.crdt.sync.SyncProtocol;
-import nodenogg.crdt.sync.WireReader;
+import nodenogg.crdt.encoding.DecodingException;
+import nodenogg.crdt.encoding.Lib0Decoder;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.ProtocolException;
+import nodenogg.sync.protocol.SyncProtocol;
 import nodenogg.sync.server.AuthRequest;
 import nodenogg.sync.server.AuthResult;
 import nodenogg.sync.server.websocket.Connection;
 import nodenogg.sync.server.websocket.SocketHandler;
+import nodenogg.sync.server.websocket.WebSocketCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -288,17 +289,17 @@ public final class HocuspocusHandler implements SocketHandler {
   private void authenticate(Session s, Hocuspocus.Frame frame) {
     String token;
     try {
-      WireReader r = frame.body();
+      Lib0Decoder r = frame.body();
       long sub = r.readVarUint();
       if (sub != Hocuspocus.AUTH_TOKEN) {
         s.client.fatal(WebSocketCodes.POLICY_VIOLATION, "expected an Auth token, got auth subtype " + sub);
         return;
       }
       token = r.readVarString();
-      if (r.hasRemaining()) {
+      if (r.hasContent()) {
         r.readVarString(); // provider version (4.x)
       }
-    } catch (ProtocolException e) {
+    } catch (DecodingException e) {
       s.client.fatal(WebSocketCodes.PROTOCOL_ERROR, "malformed auth message: " + e.getMessage());
       return;
     }
@@ -396,7 +397,7 @@ public final class HocuspocusHandler implements SocketHandler {
       return;
     }
     try {
-      WireReader body = frame.body();
+      Lib0Decoder body = frame.body();
       switch (frame.type()) {
         case Hocuspocus.SYNC:
         case Hocuspocus.SYNC_REPLY:
@@ -457,9 +458,9 @@ public final class HocuspocusHandler implements SocketHandler {
     }
   }
 
-  private void reauthenticate(Session s, WireReader body) {
+  private void reauthenticate(Session s, Lib0Decoder body) {
     long sub = body.readVarUint();
-    if (sub != Hocuspocus.AUTH_TOKEN || !body.hasRemaining()) {
+    if (sub != Hocuspocus.AUTH_TOKEN || !body.hasContent()) {
       return;
     }
     String token = body.readVarString();

@@ -5,14 +5,14 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import nodenogg.crdt.sync.Awareness;
-import nodenogg.crdt.sync.SyncDocument;
 import nodenogg.persistence.UpdateStore;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.SyncDocument;
 import nodenogg.sync.server.SyncServerHooks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +75,6 @@ public final class ServerDocument {
   private volatile int peerCount;
   private volatile boolean failed;
   private volatile long approxBytes; // sum of the update bytes loaded and applied: the document's weight
-  private byte[] emitted; // the update the document emitted during the current apply
   private List<byte[]> outbox; // applied updates waiting for the next broadcast; null when none
 
   /** Per-peer awareness state: the client id it is bound to, and its rate limit. Executor only. */
@@ -127,7 +126,6 @@ public final class ServerDocument {
     this.hooks = hooks;
     this.onIdle = onIdle;
     exec.heavyWhen(this::isLarge);
-    doc.onUpdate((u, origin) -> emitted = u);
     this.awareness = new Awareness(awarenessClientId);
     awareness.setLocalState(null); // the server has no presence of its own
     awareness.onUpdate((change, origin) -> {
@@ -396,17 +394,17 @@ public final class ServerDocument {
     if (failed) {
       return;
     }
-    emitted = null;
-    boolean changed = doc.apply(update, from);
-    byte[] effective = emitted != null ? emitted : update;
-    emitted = null;
-    if (!changed) {
+    SyncDocument.Applied applied = doc.apply(update, from);
+    if (!applied.changedOrPending()) {
       afterWrites(() -> ack.accept(true));
       return;
     }
     approxBytes += update.length;
     safe(() -> hooks.onChange(name, update));
-    queueBroadcast(effective); // peers see it now; the sender's ack waits for the store
+    // peers see what was new to the document now (the update itself when it is only pending); the
+    // sender's ack waits for the store
+    byte[] effective = applied.changed() ? applied.update() : update;
+    queueBroadcast(effective);
     append(update, (error) -> stored(from, update, effective, ack, error));
   }
 

@@ -2,7 +2,7 @@ package nodenogg.sync.server.internal;
 
 import java.util.List;
 import java.util.function.BiConsumer;
-import nodenogg.crdt.sync.SyncDocument;
+import nodenogg.sync.protocol.SyncDocument;
 
 /**
  * A {@link SyncDocument} that times each client update it applies (updates replayed from the store,
@@ -28,14 +28,14 @@ public final class TimedDocument implements SyncDocument {
   }
 
   @Override
-  public boolean apply(byte[] update, Object origin) {
+  public Applied apply(byte[] update, Object origin) {
     if (origin == DocumentRegistry.STORE_ORIGIN) {
       return delegate.apply(update, origin);
     }
     long t0 = System.nanoTime();
-    boolean changed = delegate.apply(update, origin);
+    Applied applied = delegate.apply(update, origin);
     telemetry.updateApplied(System.nanoTime() - t0, update.length);
-    return changed;
+    return applied;
   }
 
   @Override

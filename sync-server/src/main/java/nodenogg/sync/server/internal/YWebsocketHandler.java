@@ -1,20 +1,20 @@
 package nodenogg.sync.server.internal;
 
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.net.URLDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import nodenogg.sync.server.websocket.WebSocketCodes;
-import nodenogg.crdt.sync.SyncProtocol;
-import nodenogg.crdt.sync.WireReader;
-import nodenogg.crdt.sync.YWebsocketProtocol;
+import nodenogg.crdt.encoding.Lib0Decoder;
+import nodenogg.sync.protocol.SyncProtocol;
+import nodenogg.sync.protocol.YWebsocketProtocol;
 import nodenogg.sync.server.AuthRequest;
 import nodenogg.sync.server.AuthResult;
 import nodenogg.sync.server.websocket.Connection;
 import nodenogg.sync.server.websocket.SocketHandler;
+import nodenogg.sync.server.websocket.WebSocketCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -232,7 +232,7 @@ public final class YWebsocketHandler implements SocketHandler {
   private void handle(Peer p, byte[] bytes) {
     ServerDocument d = p.doc;
     try {
-      WireReader r = new WireReader(bytes);
+      Lib0Decoder r = new Lib0Decoder(bytes);
       long type = r.readVarUint();
       if (type == YWebsocketProtocol.SYNC) {
         SyncProtocol.Message m = SyncProtocol.read(r);

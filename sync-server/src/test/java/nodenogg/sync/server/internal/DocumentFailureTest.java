@@ -11,16 +11,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import nodenogg.sync.server.websocket.WebSocketCodes;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
-import nodenogg.crdt.sync.DocSync;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.WireReader;
+import nodenogg.crdt.encoding.Lib0Decoder;
 import nodenogg.persistence.ForwardingUpdateStore;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.StoreException;
+import nodenogg.sync.protocol.DocSync;
+import nodenogg.sync.protocol.Hocuspocus;
 import nodenogg.sync.server.SyncServerHooks;
+import nodenogg.sync.server.websocket.WebSocketCodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,7 +92,7 @@ class DocumentFailureTest {
       if (f.type() != Hocuspocus.SYNC) {
         return false;
       }
-      WireReader r = f.body();
+      Lib0Decoder r = f.body();
       return r.readVarUint() == 1; // Step2
     }));
     return c;

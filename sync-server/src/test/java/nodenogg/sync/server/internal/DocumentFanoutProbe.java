@@ -4,10 +4,10 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import nodenogg.crdt.sync.DocSync;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.WireWriter;
+import nodenogg.crdt.encoding.Lib0Encoder;
 import nodenogg.persistence.InMemoryUpdateStore;
+import nodenogg.sync.protocol.DocSync;
+import nodenogg.sync.protocol.Hocuspocus;
 import nodenogg.sync.server.SyncServerHooks;
 
 /**
@@ -33,7 +33,7 @@ public final class DocumentFanoutProbe {
   }
 
   static byte[] textInsert(long client, long clock, String text) {
-    WireWriter w = new WireWriter(64);
+    Lib0Encoder w = new Lib0Encoder(64);
     w.writeVarUint(1).writeVarUint(1).writeVarUint(client).writeVarUint(clock);
     if (clock == 0) {
       w.writeUint8(4).writeVarUint(1).writeVarString("t");

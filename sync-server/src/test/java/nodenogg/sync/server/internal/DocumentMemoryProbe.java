@@ -6,10 +6,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
-import nodenogg.crdt.sync.DocSync;
-import nodenogg.crdt.sync.Hocuspocus;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.UpdateStore;
+import nodenogg.sync.protocol.DocSync;
+import nodenogg.sync.protocol.Hocuspocus;
 import nodenogg.sync.server.SyncServerHooks;
 
 /**

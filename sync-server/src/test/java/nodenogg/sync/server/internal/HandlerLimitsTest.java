@@ -7,15 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import nodenogg.sync.server.websocket.WebSocketCodes;
-import nodenogg.crdt.sync.Hocuspocus;
-import nodenogg.crdt.sync.ToyDocument;
-import nodenogg.crdt.sync.WireReader;
-import nodenogg.crdt.sync.YWebsocketProtocol;
+import nodenogg.crdt.encoding.Lib0Decoder;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.UpdateFormat;
 import nodenogg.persistence.UpdateStore;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.Hocuspocus;
+import nodenogg.sync.protocol.ToyDocument;
+import nodenogg.sync.protocol.ToyDocument;
+import nodenogg.sync.protocol.YWebsocketProtocol;
+import nodenogg.sync.protocol.YWebsocketProtocol;
 import nodenogg.sync.server.TokenAuthHooks;
+import nodenogg.sync.server.websocket.WebSocketCodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +49,7 @@ class HandlerLimitsTest {
   private static boolean sentType(FakeConnection c, int type, int sub) {
     for (byte[] m : c.sent) {
       Hocuspocus.Frame f = Hocuspocus.decode(m);
-      if (f.type() == type && (sub < 0 || new WireReader(m, m.length - f.body().remaining(), f.body().remaining())
+      if (f.type() == type && (sub < 0 || new Lib0Decoder(m, m.length - f.body().remaining(), m.length)
           .readVarUint() == sub)) {
         return true;
       }
@@ -98,7 +101,7 @@ class HandlerLimitsTest {
     c.receive(Hocuspocus.syncStatus("doc", true));
     assertEquals(WebSocketCodes.POLICY_VIOLATION, c.closeCode);
     FakeConnection d = new FakeConnection(hp, "/sync", "");
-    d.receive(new nodenogg.crdt.sync.WireWriter().writeVarString("doc").writeVarUint(Hocuspocus.BROADCAST_STATELESS)
+    d.receive(new nodenogg.crdt.encoding.Lib0Encoder().writeVarString("doc").writeVarUint(Hocuspocus.BROADCAST_STATELESS)
         .writeVarString("x").toByteArray());
     assertEquals(WebSocketCodes.POLICY_VIOLATION, d.closeCode);
   }
@@ -149,21 +152,21 @@ class HandlerLimitsTest {
   void yWebsocketAwarenessIsBoundToTheConnectionsClientId() throws Exception {
     FakeConnection a = new FakeConnection(yws, "/room", "token=secret");
     FakeConnection b = new FakeConnection(yws, "/room", "token=secret");
-    nodenogg.crdt.sync.Awareness alice = new nodenogg.crdt.sync.Awareness(100);
+    nodenogg.sync.protocol.Awareness alice = new nodenogg.sync.protocol.Awareness(100);
     alice.setLocalState(java.util.Map.of("n", "alice"));
     a.receive(YWebsocketProtocol.awareness(alice.encodeUpdate(List.of(100L))));
     await("alice's entry echoed to her", () -> a.sent.stream().anyMatch(m -> m[0] == YWebsocketProtocol.AWARENESS));
     // b tries to overwrite alice's entry with a higher clock
-    nodenogg.crdt.sync.Awareness fake = new nodenogg.crdt.sync.Awareness(100);
+    nodenogg.sync.protocol.Awareness fake = new nodenogg.sync.protocol.Awareness(100);
     for (int i = 0; i < 5; i++) {
       fake.setLocalState(java.util.Map.of("n", "mallory"));
     }
     b.receive(YWebsocketProtocol.awareness(fake.encodeUpdate(List.of(100L))));
     FakeConnection watcher = new FakeConnection(yws, "/room", "token=secret");
     await("watcher got awareness", () -> watcher.sent.size() >= 2);
-    nodenogg.crdt.sync.Awareness seen = new nodenogg.crdt.sync.Awareness(1);
+    nodenogg.sync.protocol.Awareness seen = new nodenogg.sync.protocol.Awareness(1);
     for (byte[] m : watcher.sent) {
-      WireReader r = new WireReader(m);
+      Lib0Decoder r = new Lib0Decoder(m);
       if (r.readVarUint() == YWebsocketProtocol.AWARENESS) {
         seen.applyUpdate(r.readVarUint8Array(), "net");
       }

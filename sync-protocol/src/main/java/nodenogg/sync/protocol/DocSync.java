@@ -1,7 +1,8 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
 
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import nodenogg.crdt.ApplyResult;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Subscription;
 import nodenogg.crdt.UpdateContainment;
@@ -12,24 +13,17 @@ import nodenogg.crdt.Updates;
  * as Yjs {@code encodeStateVector}, {@code encodeStateAsUpdate(doc, sv)}, {@code applyUpdate} and
  * {@code doc.on('update')}, all update format v1.
  *
- * <p>{@link #apply} reports a change when the document emitted an update or holds pending structs
- * afterwards (an update whose dependencies are missing is kept, so a server must still store it).
+ * <p>{@link #apply} returns the update the Doc emitted and whether it holds pending structs or
+ * deletions afterwards (an update whose dependencies are missing is kept, so a server must still
+ * store it); it must not be called from inside a transaction or observer of the same Doc.
  * {@link #containsUpdate} is the check Yjs does with {@code snapshotContainsUpdate}, answered from the
  * document itself without copying it ({@link UpdateContainment}). Thread-safe (the Doc serializes calls).
  */
 public final class DocSync implements SyncDocument {
   private final Doc doc;
-  private final ThreadLocal<boolean[]> applying = new ThreadLocal<>();
-  private final Subscription probe;
 
   public DocSync(Doc doc) {
     this.doc = Objects.requireNonNull(doc, "doc");
-    this.probe = doc.onUpdate((u, origin, tr) -> {
-      boolean[] flag = applying.get();
-      if (flag != null) {
-        flag[0] = true;
-      }
-    });
   }
 
   /** A new empty document (gc on), as a server holds it. */
@@ -52,15 +46,9 @@ public final class DocSync implements SyncDocument {
   }
 
   @Override
-  public boolean apply(byte[] update, Object origin) {
-    boolean[] fired = {false};
-    applying.set(fired);
-    try {
-      Updates.applyUpdate(doc, update, origin);
-    } finally {
-      applying.remove();
-    }
-    return fired[0] || doc.hasPending();
+  public Applied apply(byte[] update, Object origin) {
+    ApplyResult r = doc.applyUpdate(update, origin);
+    return new Applied(r.update(), r.hasPending());
   }
 
   /** Costs what the update costs to decode, not what the document weighs (no copy; issue 12 finding 5). */
@@ -78,10 +66,5 @@ public final class DocSync implements SyncDocument {
   public Registration onUpdate(BiConsumer<byte[], Object> listener) {
     Subscription s = doc.onUpdate((u, origin, tr) -> listener.accept(u, origin));
     return s::close;
-  }
-
-  /** Stops tracking changes made through {@link #apply}; the Doc itself stays usable. */
-  public void detach() {
-    probe.close();
   }
 }

@@ -1,4 +1,6 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
+
+import nodenogg.crdt.encoding.Lib0Encoder;
 
 /**
  * The y-websocket outer frame: {@code vu outerType} then a body. 0 Sync (a sync message),
@@ -14,25 +16,25 @@ public final class YWebsocketProtocol {
   private YWebsocketProtocol() {}
 
   public static byte[] step1(byte[] stateVector) {
-    WireWriter w = new WireWriter(stateVector.length + 8).writeVarUint(SYNC);
+    Lib0Encoder w = new Lib0Encoder(stateVector.length + 8).writeVarUint(SYNC);
     SyncProtocol.writeStep1(w, stateVector);
     return w.toByteArray();
   }
 
   public static byte[] step2(byte[] update) {
-    WireWriter w = new WireWriter(update.length + 8).writeVarUint(SYNC);
+    Lib0Encoder w = new Lib0Encoder(update.length + 8).writeVarUint(SYNC);
     SyncProtocol.writeStep2(w, update);
     return w.toByteArray();
   }
 
   public static byte[] update(byte[] update) {
-    WireWriter w = new WireWriter(update.length + 8).writeVarUint(SYNC);
+    Lib0Encoder w = new Lib0Encoder(update.length + 8).writeVarUint(SYNC);
     SyncProtocol.writeUpdate(w, update);
     return w.toByteArray();
   }
 
   public static byte[] awareness(byte[] awarenessUpdate) {
-    return new WireWriter(awarenessUpdate.length + 8).writeVarUint(AWARENESS)
+    return new Lib0Encoder(awarenessUpdate.length + 8).writeVarUint(AWARENESS)
         .writeVarUint8Array(awarenessUpdate).toByteArray();
   }
 
@@ -41,6 +43,6 @@ public final class YWebsocketProtocol {
   }
 
   public static byte[] permissionDenied(String reason) {
-    return new WireWriter().writeVarUint(AUTH).writeVarUint(0).writeVarString(reason).toByteArray();
+    return new Lib0Encoder().writeVarUint(AUTH).writeVarUint(0).writeVarString(reason).toByteArray();
   }
 }

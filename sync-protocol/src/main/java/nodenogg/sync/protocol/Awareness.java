@@ -1,4 +1,4 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import nodenogg.crdt.Json;
+import nodenogg.crdt.encoding.DecodingException;
+import nodenogg.crdt.encoding.Lib0Decoder;
+import nodenogg.crdt.encoding.Lib0Encoder;
 import nodenogg.crdt.encoding.Undefined;
 
 /**
@@ -305,7 +308,7 @@ public final class Awareness implements AutoCloseable {
    * @throws IllegalArgumentException when a client was never seen (y-protocols would throw too)
    */
   public synchronized byte[] encodeUpdate(Collection<Long> clients) {
-    WireWriter w = new WireWriter();
+    Lib0Encoder w = new Lib0Encoder();
     w.writeVarUint(clients.size());
     for (Long id : clients) {
       Meta m = meta.get(id);
@@ -333,28 +336,32 @@ public final class Awareness implements AutoCloseable {
    * @throws ProtocolException on truncated input, bad varints, invalid UTF-8 or bad JSON
    */
   public static List<Entry> decodeUpdate(byte[] update) {
-    WireReader r = new WireReader(update);
-    long n = r.readVarUint();
-    List<Entry> out = new ArrayList<>();
-    for (long i = 0; i < n; i++) {
-      long id = r.readVarUint();
-      long c = r.readVarUint();
-      int at = r.position();
-      String json = r.readVarString();
-      Object state;
-      try {
-        state = Json.parse(json);
-      } catch (IllegalArgumentException e) {
-        throw new ProtocolException("awareness state is not valid JSON: " + e.getMessage(), at, e);
+    Lib0Decoder r = new Lib0Decoder(update);
+    try {
+      long n = r.readVarUint();
+      List<Entry> out = new ArrayList<>();
+      for (long i = 0; i < n; i++) {
+        long id = r.readVarUint();
+        long c = r.readVarUint();
+        int at = r.pos();
+        String json = r.readVarString();
+        Object state;
+        try {
+          state = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+          throw new ProtocolException("awareness state is not valid JSON: " + e.getMessage(), at, e);
+        }
+        out.add(new Entry(id, c, state));
       }
-      out.add(new Entry(id, c, state));
+      return out;
+    } catch (DecodingException e) {
+      throw ProtocolException.of(e);
     }
-    return out;
   }
 
   /** Encodes entries as an awareness update (for hosts that filter or rewrite entries). */
   public static byte[] encodeEntries(Collection<Entry> entries) {
-    WireWriter w = new WireWriter();
+    Lib0Encoder w = new Lib0Encoder();
     w.writeVarUint(entries.size());
     for (Entry e : entries) {
       w.writeVarUint(e.clientId);

@@ -1,4 +1,4 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

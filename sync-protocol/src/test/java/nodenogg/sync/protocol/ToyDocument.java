@@ -1,4 +1,4 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import nodenogg.crdt.encoding.Lib0Decoder;
+import nodenogg.crdt.encoding.Lib0Encoder;
 
 /**
  * A test-only {@link SyncDocument}: a grow-only set of opaque entries (a trivial CRDT), so that
@@ -35,7 +37,7 @@ public final class ToyDocument implements SyncDocument {
   }
 
   public static byte[] encode(List<byte[]> list) {
-    WireWriter w = new WireWriter().writeVarUint(list.size());
+    Lib0Encoder w = new Lib0Encoder().writeVarUint(list.size());
     for (byte[] e : list) {
       w.writeVarUint8Array(e);
     }
@@ -43,14 +45,14 @@ public final class ToyDocument implements SyncDocument {
   }
 
   public static List<byte[]> decode(byte[] update) {
-    WireReader r = new WireReader(update);
+    Lib0Decoder r = new Lib0Decoder(update);
     long n = r.readVarUint();
     List<byte[]> out = new ArrayList<>();
     for (long i = 0; i < n; i++) {
       out.add(r.readVarUint8Array());
     }
-    if (r.hasRemaining()) {
-      throw new ProtocolException("trailing bytes in toy update", r.position());
+    if (r.hasContent()) {
+      throw new ProtocolException("trailing bytes in toy update", r.pos());
     }
     return out;
   }
@@ -72,7 +74,7 @@ public final class ToyDocument implements SyncDocument {
 
   @Override
   public synchronized byte[] stateVector() {
-    WireWriter w = new WireWriter().writeVarUint(entries.size());
+    Lib0Encoder w = new Lib0Encoder().writeVarUint(entries.size());
     for (String k : entries.keySet()) {
       w.writeVarString(k);
     }
@@ -81,7 +83,7 @@ public final class ToyDocument implements SyncDocument {
 
   @Override
   public synchronized byte[] diff(byte[] remoteStateVector) {
-    WireReader r = new WireReader(remoteStateVector);
+    Lib0Decoder r = new Lib0Decoder(remoteStateVector);
     long n = r.readVarUint();
     Set<String> known = new HashSet<>();
     for (long i = 0; i < n; i++) {
@@ -97,7 +99,7 @@ public final class ToyDocument implements SyncDocument {
   }
 
   @Override
-  public synchronized boolean apply(byte[] update, Object origin) {
+  public synchronized Applied apply(byte[] update, Object origin) {
     List<byte[]> added = new ArrayList<>();
     for (byte[] e : decode(update)) {
       if (entries.putIfAbsent(id(e), e) == null) {
@@ -105,13 +107,13 @@ public final class ToyDocument implements SyncDocument {
       }
     }
     if (added.isEmpty()) {
-      return false;
+      return Applied.NOTHING;
     }
     byte[] u = encode(added);
     for (BiConsumer<byte[], Object> l : listeners) {
       l.accept(u, origin);
     }
-    return true;
+    return new Applied(u, false);
   }
 
   @Override

@@ -1,4 +1,8 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
+
+import nodenogg.crdt.encoding.DecodingException;
+import nodenogg.crdt.encoding.Lib0Decoder;
+import nodenogg.crdt.encoding.Lib0Encoder;
 
 /**
  * The y-protocols sync messages (sync.js, update format v1): {@code vu type, vb payload} with type
@@ -24,31 +28,39 @@ public final class SyncProtocol {
     }
   }
 
-  public static void writeStep1(WireWriter w, byte[] stateVector) {
+  public static void writeStep1(Lib0Encoder w, byte[] stateVector) {
     w.writeVarUint(STEP1).writeVarUint8Array(stateVector);
   }
 
-  public static void writeStep2(WireWriter w, byte[] update) {
+  public static void writeStep2(Lib0Encoder w, byte[] update) {
     w.writeVarUint(STEP2).writeVarUint8Array(update);
   }
 
-  public static void writeUpdate(WireWriter w, byte[] update) {
+  public static void writeUpdate(Lib0Encoder w, byte[] update) {
     w.writeVarUint(UPDATE).writeVarUint8Array(update);
   }
 
   /** Step1 carrying the document's state vector. */
-  public static void writeStep1(WireWriter w, SyncDocument doc) {
+  public static void writeStep1(Lib0Encoder w, SyncDocument doc) {
     writeStep1(w, doc.stateVector());
   }
 
-  /** Reads one sync message; an unknown type throws as in y-protocols ("Unknown message type"). */
-  public static Message read(WireReader r) {
-    int at = r.position();
-    long type = r.readVarUint();
-    if (type != STEP1 && type != STEP2 && type != UPDATE) {
-      throw new ProtocolException("unknown sync message type " + type, at);
+  /**
+   * Reads one sync message; an unknown type throws as in y-protocols ("Unknown message type").
+   *
+   * @throws ProtocolException for an unknown type or bytes that do not decode
+   */
+  public static Message read(Lib0Decoder r) {
+    try {
+      int at = r.pos();
+      long type = r.readVarUint();
+      if (type != STEP1 && type != STEP2 && type != UPDATE) {
+        throw new ProtocolException("unknown sync message type " + type, at);
+      }
+      return new Message((int) type, r.readVarUint8Array());
+    } catch (DecodingException e) {
+      throw ProtocolException.of(e);
     }
-    return new Message((int) type, r.readVarUint8Array());
   }
 
   /**
@@ -57,7 +69,7 @@ public final class SyncProtocol {
    *
    * @return the message that was read
    */
-  public static Message handle(WireReader r, WireWriter reply, SyncDocument doc, Object origin) {
+  public static Message handle(Lib0Decoder r, Lib0Encoder reply, SyncDocument doc, Object origin) {
     Message m = read(r);
     if (m.isStep1()) {
       writeStep2(reply, doc.diff(m.payload()));

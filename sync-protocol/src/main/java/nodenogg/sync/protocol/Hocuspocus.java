@@ -1,4 +1,8 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
+
+import nodenogg.crdt.encoding.DecodingException;
+import nodenogg.crdt.encoding.Lib0Decoder;
+import nodenogg.crdt.encoding.Lib0Encoder;
 
 /**
  * Hocuspocus framing (server 4.7, provider 2.15/4.8): every message is {@code vs address, vu type,
@@ -31,9 +35,10 @@ public final class Hocuspocus {
 
   /**
    * One decoded message. {@code address} is null for connection-level Ping/Pong. {@code body} reads
-   * the rest of the message after the type.
+   * the rest of the message after the type (a malformed body throws the decoder's
+   * {@link DecodingException} when it is read).
    */
-  public record Frame(String address, int type, WireReader body) {
+  public record Frame(String address, int type, Lib0Decoder body) {
     /** The document name: the address up to an optional NUL and session id. */
     public String documentName() {
       if (address == null) {
@@ -55,36 +60,40 @@ public final class Hocuspocus {
    */
   public static Frame decode(byte[] message) {
     if (message.length == 1 && (message[0] == PING || message[0] == PONG)) {
-      return new Frame(null, message[0], new WireReader(new byte[0]));
+      return new Frame(null, message[0], new Lib0Decoder(new byte[0]));
     }
-    WireReader r = new WireReader(message);
-    String address = r.readVarString();
-    int at = r.position();
-    long type = r.readVarUint();
-    if (type > Integer.MAX_VALUE) {
-      throw new ProtocolException("message type out of range: " + type, at);
+    Lib0Decoder r = new Lib0Decoder(message);
+    try {
+      String address = r.readVarString();
+      int at = r.pos();
+      long type = r.readVarUint();
+      if (type > Integer.MAX_VALUE) {
+        throw new ProtocolException("message type out of range: " + type, at);
+      }
+      return new Frame(address, (int) type, r);
+    } catch (DecodingException e) {
+      throw ProtocolException.of(e);
     }
-    return new Frame(address, (int) type, r);
   }
 
-  private static WireWriter start(String address, int type, int extra) {
-    return new WireWriter(address.length() + extra + 8).writeVarString(address).writeVarUint(type);
+  private static Lib0Encoder start(String address, int type, int extra) {
+    return new Lib0Encoder(address.length() + extra + 8).writeVarString(address).writeVarUint(type);
   }
 
   public static byte[] syncStep1(String address, byte[] stateVector) {
-    WireWriter w = start(address, SYNC, stateVector.length + 4);
+    Lib0Encoder w = start(address, SYNC, stateVector.length + 4);
     SyncProtocol.writeStep1(w, stateVector);
     return w.toByteArray();
   }
 
   public static byte[] syncStep2(String address, byte[] update) {
-    WireWriter w = start(address, SYNC, update.length + 4);
+    Lib0Encoder w = start(address, SYNC, update.length + 4);
     SyncProtocol.writeStep2(w, update);
     return w.toByteArray();
   }
 
   public static byte[] syncUpdate(String address, byte[] update) {
-    WireWriter w = start(address, SYNC, update.length + 4);
+    Lib0Encoder w = start(address, SYNC, update.length + 4);
     SyncProtocol.writeUpdate(w, update);
     return w.toByteArray();
   }
@@ -99,7 +108,7 @@ public final class Hocuspocus {
 
   /** Client to server: the token, then the provider version string (4.x sends it; 2.x does not). */
   public static byte[] authToken(String address, String token, String providerVersion) {
-    WireWriter w = start(address, AUTH, 16).writeVarUint(AUTH_TOKEN).writeVarString(token);
+    Lib0Encoder w = start(address, AUTH, 16).writeVarUint(AUTH_TOKEN).writeVarString(token);
     if (providerVersion != null) {
       w.writeVarString(providerVersion);
     }

@@ -1,4 +1,6 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
+
+import nodenogg.crdt.encoding.DecodingException;
 
 /**
  * A sync, awareness or Hocuspocus message could not be decoded (truncated, bad varint, invalid
@@ -17,6 +19,16 @@ public class ProtocolException extends RuntimeException {
   public ProtocolException(String message, int offset, Throwable cause) {
     this(message, offset);
     initCause(cause);
+  }
+
+  private ProtocolException(DecodingException cause) {
+    super(cause.getMessage(), cause);
+    this.offset = cause.offset();
+  }
+
+  /** A message whose lib0 primitives did not decode (truncated, bad varint, invalid UTF-8): same text and offset. */
+  static ProtocolException of(DecodingException e) {
+    return new ProtocolException(e);
   }
 
   /** Byte offset in the message where decoding failed, or -1 when not known. */

@@ -1,4 +1,4 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;

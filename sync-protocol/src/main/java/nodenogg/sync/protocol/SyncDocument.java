@@ -1,4 +1,4 @@
-package nodenogg.crdt.sync;
+package nodenogg.sync.protocol;
 
 import java.util.function.BiConsumer;
 
@@ -22,11 +22,38 @@ public interface SyncDocument {
   /**
    * Applies a v1 update with the given transaction origin.
    *
-   * @return true when the document changed (an update event fired)
+   * @return what the update did to the document; never null
    * @throws RuntimeException (the engine's typed decoding/update errors) when the update is
    *     malformed; the document is left unchanged
    */
-  boolean apply(byte[] update, Object origin);
+  Applied apply(byte[] update, Object origin);
+
+  /**
+   * What {@link #apply} did. Immutable; {@code update} is shared with the update listeners, so treat
+   * it as read-only.
+   *
+   * @param update the update the document emitted for the change (only what was new to it; what its
+   *     {@link #onUpdate} listeners received), or null when it emitted none
+   * @param pending the document holds data waiting for missing dependencies after the apply (this
+   *     update's or earlier ones)
+   */
+  record Applied(byte[] update, boolean pending) {
+    /** Nothing new and nothing pending. */
+    public static final Applied NOTHING = new Applied(null, false);
+
+    /** The document changed (it emitted an update). */
+    public boolean changed() {
+      return update != null;
+    }
+
+    /**
+     * The document changed or holds pending data: a host that stores or forwards updates must keep
+     * this one (an update whose dependencies are missing is still needed once they arrive).
+     */
+    public boolean changedOrPending() {
+      return update != null || pending;
+    }
+  }
 
   /**
    * Whether applying {@code update} would add nothing (every struct and deletion is already in the
