@@ -14,10 +14,10 @@ export async function until(what, fn, timeoutMs = 20000) {
   }
 }
 
-/** A repo with no storage on `url`; resolves once the server answered join with peer. */
-export async function connect(url) {
+/** A repo with no storage on `url` (more Repo options in `options`); resolves once the server answered join with peer. */
+export async function connect(url, options = {}) {
   const adapter = new WebSocketClientAdapter(url, 1000);
-  const repo = new Repo({ network: [adapter] });
+  const repo = new Repo({ ...options, network: [adapter] });
   await until("the server's peer message on " + url, () => repo.peers.length > 0);
   const server = repo.peers[0];
   const storageId = repo.peerMetadataByPeerId[server]?.storageId;

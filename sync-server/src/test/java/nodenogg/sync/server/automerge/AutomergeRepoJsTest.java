@@ -45,6 +45,23 @@ class AutomergeRepoJsTest {
   }
 
   /**
+   * remote-heads-changed: JS client A (remote heads gossiping on) subscribes to the storage id of JS client B, which
+   * it is not connected to; when B edits a document both have open, A learns B's exact heads only through the
+   * server's remote-heads-changed message.
+   */
+  @Test
+  void aSubscriberHearsAnotherPeersHeads() throws Exception {
+    try (SyncServer server = SyncServer.builder().port(0).store(new InMemoryUpdateStore()).build().start()) {
+      JsonNode out = JSON.readTree(AutomergeNode.run("repo-remote-heads.mjs", "",
+          "ws://127.0.0.1:" + server.port() + "/automerge"));
+      assertEquals(1, out.get("bHeads").size(), "B made one change on top of A's: " + out);
+      assertEquals(out.get("bHeads"), out.get("aHeardHeads"), "A heard B's heads");
+      assertTrue(out.get("events").asInt() >= 1, "A's handle emitted remote-heads for B: " + out);
+      assertEquals("B", out.get("aDoc").get("by").asText());
+    }
+  }
+
+  /**
    * An AutomergeMicrocosm (Java, through our RepoClient) and a JS automerge-repo peer (layout.mjs) edit one
    * microcosm at once through the server: the JS peer moves the Java note and adds a note, Java edits the note's
    * HTML and adds another; both end with the same entities.
