@@ -415,6 +415,9 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
       }
       heads.sort(null);
       h.serverHeads = heads;
+      if (!heads.isEmpty()) {
+        h.unavailable = false; // it was unavailable when we asked, and has appeared since: ask for it again
+      }
     } catch (IllegalArgumentException | IllegalStateException e) {
       LOG.warn("automerge-repo: refused a sync message for {} from {}: {}", id, url, e.getMessage());
       return;

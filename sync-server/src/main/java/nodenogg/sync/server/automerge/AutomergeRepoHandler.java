@@ -366,7 +366,16 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
       AutomergeDocument doc = d.doc();
       if (request && changes.isEmpty() && doc.heads().length == 0) {
         // nothing here and nothing sent: unavailable, but keep the peer so it gets the document if it appears
-        d.peers.put(s, new ServedDocument.PeerState(s));
+        // (its request goes into the sync state, so the first message after that carries the changes it lacks)
+        ServedDocument.PeerState waiting = new ServedDocument.PeerState(s);
+        try {
+          doc.receiveSyncMessage(waiting.sync, data, s);
+        } catch (IllegalArgumentException e) {
+          waiting.sync.free();
+          refuse(s, "document " + d.id + ": " + e.getMessage(), 1007);
+          return;
+        }
+        d.peers.put(s, waiting);
         s.documents.add(d.id);
         d.unloadScheduled = false;
         send(s, new RepoMessage.DocUnavailable(options.peerId(), s.peerId, d.id));
