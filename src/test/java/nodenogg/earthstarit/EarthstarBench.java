@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import nodenogg.automerge.AutomergeMicrocosm;
+import nodenogg.automerge.AutomergeOptions;
+import nodenogg.automerge.repo.RepoClient;
 import nodenogg.crdt.Doc;
 import nodenogg.earthstar.AuthorKeypair;
 import nodenogg.earthstar.EarthstarPeer;
@@ -40,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * (serve in a child JVM, SQLite) vs the earthstar Server (Node, memory): time, server CPU, server RSS.
  * B: 20 continuous peers writing 50 documents/s in total for 30 s: server CPU and RSS.
  * C: the microcosm workload (1,000 notes, 10,000 moves, 1,000 HTML edits) on Yjs and on Earthstar,
- * then a second peer's first full sync: time, bytes on the wire, bytes stored.
+ * then a second peer's first full sync: time, bytes on the wire, bytes stored (and on Automerge through /automerge).
  */
 class EarthstarBench {
   private static final int DOCS = Integer.getInteger("earthstar.bench.docs", 10_000);
@@ -296,6 +299,74 @@ class EarthstarBench {
       out.add(String.format("| Earthstar (earthstar-microcosm, es.5) | %d | %d | %d | %d (earthstar.db, %d documents) |",
           workMs, best, bytes, size, pa.replica(share.shareAddress()).size()));
     }
+    automergeWorkload(out);
+  }
+
+  /**
+   * The workload on Automerge: peer A (AutomergeMicrocosm, offline) edits, then attaches to our /automerge through
+   * RepoClient; then an empty
+   * AutomergeMicrocosm syncs until it holds A's heads (one unmeasured round first, so the server holds everything;
+   * then best of 3). Wire bytes: the /automerge payload bytes the server received and sent during the best round.
+   */
+  private void automergeWorkload(List<String> out) throws Exception {
+    String ada = "@aaaaaaaaaaaaaaa1";
+    try (SyncServer server = SyncServer.builder().port(0).store(new InMemoryUpdateStore()).build().start()) {
+      URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/automerge");
+      try (RepoClient ca = RepoClient.connect(uri);
+           AutomergeMicrocosm a = AutomergeMicrocosm.inMemory("bench")) {
+        AtomicLong log = new AtomicLong();
+        a.document().onChange(c -> {
+          if (c.local()) {
+            log.addAndGet(c.bytes().length);
+          }
+        });
+        long t0 = System.nanoTime();
+        apply(a, ada);
+        long workMs = (System.nanoTime() - t0) / 1_000_000; // offline, as the other rows
+        ca.ready().get(60, TimeUnit.SECONDS);
+        a.attach(ca);
+        java.util.Set<Object> headsA = java.util.Set.of((Object[]) a.document().heads());
+        long best = Long.MAX_VALUE;
+        long bytes = 0;
+        for (int round = 0; round < 4; round++) {
+          long wire0 = automergeWireBytes(server);
+          long t1 = System.nanoTime();
+          try (RepoClient cb = RepoClient.connect(uri);
+               AutomergeMicrocosm b = AutomergeMicrocosm.open("bench", AutomergeOptions.defaults().transport(cb))) {
+            long end = System.currentTimeMillis() + 300_000;
+            while (!java.util.Set.of((Object[]) b.document().heads()).equals(headsA)) {
+              if (System.currentTimeMillis() > end) {
+                throw new AssertionError("the second Automerge peer did not sync within 300 s");
+              }
+              Thread.sleep(1);
+            }
+            long ms = (System.nanoTime() - t1) / 1_000_000;
+            if (b.entities().size() != 1000) {
+              throw new AssertionError("the second peer holds " + b.entities().size() + " entities");
+            }
+            if (round > 0 && ms < best) {
+              best = ms;
+              bytes = automergeWireBytes(server) - wire0;
+            }
+          }
+        }
+        byte[] saved = a.save();
+        out.add(String.format("| Automerge (automerge-microcosm, automerge-repo) | %d | %d | %d | %d saved (compacted), %d as the change log |",
+            workMs, best, bytes, saved.length, log.get()));
+      }
+    }
+  }
+
+  /** Payload bytes received plus sent on /automerge so far (the server's Prometheus counters). */
+  private static long automergeWireBytes(SyncServer server) {
+    long sum = 0;
+    for (String line : server.metrics().split("\n")) {
+      if ((line.contains("received_bytes_total{") || line.contains("sent_bytes_total{"))
+          && line.contains("\"automerge-repo\"")) {
+        sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   private static void apply(nodenogg.microcosm.EditableMicrocosmAPI m, String identity) {

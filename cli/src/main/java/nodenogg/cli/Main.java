@@ -18,9 +18,9 @@ public final class Main {
     COMMANDS.put("update", new String[] {"nodenogg.cli.update.UpdateCommand",
         "apply / decode / sv / merge / diff / convert / obfuscate / log Yjs updates (base64 on stdin)"});
     COMMANDS.put("export", new String[] {"nodenogg.cli.microcosm.ExportCommand",
-        "write a microcosm document (--update FILE) as JSON, or as the web app's exports (--format app-json|markdown|rtf)"});
+        "write a microcosm document (--update FILE; --backend automerge for an Automerge one) as JSON, or as the web app's exports (--format app-json|markdown|rtf)"});
     COMMANDS.put("import", new String[] {"nodenogg.cli.microcosm.ImportCommand",
-        "turn JSON entities or the web app's JSON export (--format app-json) into a base64 Yjs update, or import an E3 document (--from e3)"});
+        "turn JSON entities or the web app's JSON export (--format app-json) into a base64 Yjs update (--backend automerge: an Automerge document), or import an E3 document (--from e3)"});
     COMMANDS.put("store", new String[] {"nodenogg.cli.store.StoreCommand",
         "administer an update store: list|dump|compact|check|import --data DIR | --postgres JDBC_URL"});
     COMMANDS.put("earthstar", new String[] {"nodenogg.cli.earthstar.EarthstarCommand",

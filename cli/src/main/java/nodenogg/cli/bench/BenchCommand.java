@@ -14,6 +14,9 @@ import nodenogg.cli.UsageException;
  * docSizeV1, docSizeV2, heapBytes, finalLength}. Exits 1 if a replayed text differs from
  * {@code endContent}. The replay itself lives in {@code nodenogg.benchmarks.TraceReplay}.
  *
+ * <p>{@code ./microcosm bench backends [--notes N] [--moves N] [--edits N] [--runs R] [--js DIR]}: one microcosm
+ * workload on the Yjs and the Automerge backends and on JS automerge 3.5 ({@link BackendBench}).
+ *
  * <p>{@code ./microcosm bench relay [--host H] [--port N]}: a do-nothing Hocuspocus relay that
  * {@code benchmarks/sync-bench.sh} measures as the floor of the fan-out benchmark (see {@link RelayFloor}).
  */
@@ -42,9 +45,17 @@ public final class BenchCommand implements Command {
       }
       return RelayFloor.run(host, port);
     }
+    if (args.length > 0 && args[0].equals("backends")) {
+      try {
+        return BackendBench.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("bench backends: " + e.getMessage()
+            + "; usage: bench backends [--notes N] [--moves N] [--edits N] [--runs R] [--js DIR]");
+      }
+    }
     if (args.length == 0 || !args[0].equals("trace")) {
       throw new UsageException("usage: bench trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]"
-          + "  |  bench relay [--host H] [--port N]");
+          + "  |  bench relay [--host H] [--port N]  |  bench backends [--notes N] [--moves N] [--edits N] [--runs R]");
     }
     try {
       return TraceCommandLine.run(Arrays.copyOfRange(args, 1, args.length), out, err);

@@ -15,6 +15,7 @@ import java.util.Set;
 import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
 import nodenogg.microcosm.IdentityId;
+import nodenogg.microcosm.MicrocosmAPI;
 import nodenogg.microcosm.InvalidValue;
 import nodenogg.microcosm.MicrocosmId;
 import nodenogg.microcosm.MicrocosmJson;
@@ -38,16 +39,24 @@ import nodenogg.ymicrocosm.export.AppExport;
  *     directory to get the app's file name) or stdout.
  * </ul>
  * Values that fail validation are skipped; their count (and the first reasons) go to stderr.
+ *
+ * <p>{@code --backend automerge}: {@code FILE} is an Automerge document in the layout of
+ * {@code docs/automerge-layout.md} — binary (a saved document, as automerge-repo stores it) or base64 — read by
+ * {@code AutomergeMicrocosm}; every format above works on it.
  */
 public final class ExportCommand implements Command {
-  static final String USAGE = "./microcosm export [--format json|app-json|markdown|rtf] --update FILE"
-      + " [--microcosm ID] [--identity ID] [--profile e5|e4] [--out PATH]";
+  static final String USAGE = "./microcosm export [--backend yjs|automerge] [--format json|app-json|markdown|rtf]"
+      + " --update FILE [--microcosm ID] [--identity ID] [--profile e5|e4] [--out PATH]";
   static final String DEFAULT_MICROCOSM = "untitled";
   private static final int MAX_REASONS = 20;
 
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws IOException {
-    Args a = new Args("export", args, Set.of("update", "profile", "format", "microcosm", "identity", "out"));
+    Args a = new Args("export", args, Set.of("update", "profile", "format", "microcosm", "identity", "out", "backend"));
+    String backend = a.get("backend") == null ? "yjs" : a.get("backend");
+    if (!List.of("yjs", "automerge").contains(backend)) {
+      throw new UsageException("--backend must be yjs or automerge, got '" + backend + "'; usage: " + USAGE);
+    }
     String format = a.get("format") == null ? "json" : a.get("format");
     if (!List.of("json", "app-json", "markdown", "rtf").contains(format)) {
       throw new UsageException("--format must be json, app-json, markdown or rtf, got '" + format + "'; usage: " + USAGE);
@@ -62,32 +71,47 @@ public final class ExportCommand implements Command {
     if (!format.equals("json") && profile != SchemaProfile.E5) {
       throw new UsageException("--format " + format + " is the current web app's export; it reads --profile e5 only");
     }
-    String text;
+    byte[] raw;
     try {
-      text = file.equals("-") ? new String(in.readAllBytes(), StandardCharsets.UTF_8)
-          : Files.readString(Paths.get(file), StandardCharsets.UTF_8);
+      raw = file.equals("-") ? in.readAllBytes() : Files.readAllBytes(Paths.get(file));
     } catch (NoSuchFileException e) {
       err.println("microcosm export: NoSuchFile: " + file);
       return 2;
     }
+    String text = new String(raw, StandardCharsets.UTF_8);
     byte[] update;
-    try {
-      update = Base64.getDecoder().decode(text.replaceAll("\\s+", ""));
-    } catch (IllegalArgumentException e) {
-      err.println("microcosm export: InvalidBase64: " + file + " is not base64 (" + e.getMessage() + ")");
-      return 2;
-    }
-    try (YMicrocosm m = YMicrocosm.open(microcosm, MicrocosmOptions.defaults().profile(profile))) {
+    if (backend.equals("automerge") && AutomergeBackend.isBinary(raw)) {
+      update = raw; // a saved Automerge document as automerge-repo stores it
+    } else {
       try {
-        m.applyUpdate(update);
+        update = Base64.getDecoder().decode(text.replaceAll("\\s+", ""));
+      } catch (IllegalArgumentException e) {
+        err.println("microcosm export: InvalidBase64: " + file + " is not base64 (" + e.getMessage() + ")"
+            + (backend.equals("automerge") ? " nor a binary Automerge document" : ""));
+        return 2;
+      }
+    }
+    if (backend.equals("automerge") && profile != SchemaProfile.E5) {
+      throw new UsageException("--backend automerge stores E5 entities; --profile e4 does not apply");
+    }
+    try (MicrocosmAPI m = backend.equals("automerge") ? AutomergeBackend.open(microcosm)
+        : YMicrocosm.open(microcosm, MicrocosmOptions.defaults().profile(profile))) {
+      try {
+        if (m instanceof YMicrocosm y) {
+          y.applyUpdate(update);
+        } else {
+          AutomergeBackend.apply(m, update);
+        }
       } catch (RuntimeException e) {
-        err.println("microcosm export: InvalidUpdate: " + file + " is not a Yjs v1 update: " + e.getMessage());
+        err.println("microcosm export: InvalidUpdate: " + file + " is not " + (backend.equals("automerge")
+            ? "an Automerge document: " : "a Yjs v1 update: ") + e.getMessage());
         return 2;
       }
       Instant now = Instant.now();
       switch (format) {
         case "json":
-          out.println(MicrocosmJson.write(m.collections(), profile));
+          out.println(MicrocosmJson.write(m instanceof YMicrocosm y ? y.collections() : AutomergeBackend.collections(m),
+              profile));
           break;
         case "app-json": {
           String identity = a.get("identity");
@@ -120,7 +144,7 @@ public final class ExportCommand implements Command {
               + (a.get("out") == null ? "the zip on stdout (the app names it " + zip.name() + ")" : "the zip"));
         }
       }
-      List<InvalidValue> skipped = m.invalidValues();
+      List<InvalidValue> skipped = m instanceof YMicrocosm y ? y.invalidValues() : AutomergeBackend.invalidValues(m);
       report(err, "export", skipped);
     }
     return 0;

@@ -15,6 +15,7 @@ import nodenogg.cli.UsageException;
 import nodenogg.microcosm.Entity;
 import nodenogg.microcosm.IdentityId;
 import nodenogg.microcosm.InvalidEntityException;
+import nodenogg.microcosm.MicrocosmId;
 import nodenogg.microcosm.MicrocosmJson;
 import nodenogg.microcosm.SchemaProfile;
 import nodenogg.ymicrocosm.MicrocosmOptions;
@@ -31,16 +32,32 @@ import nodenogg.ymicrocosm.export.AppExport;
  * {@code {entityId: entity}}) and prints a base64 Yjs v1 update that writes them, owned by {@code ID},
  * in the web app's layout. Invalid entities are skipped and counted on stderr.
  *
+ * <p>{@code ./microcosm import --backend automerge --identity ID [--microcosm ID] [--out FILE] < json}: the same
+ * entities written as an Automerge document in the layout of {@code docs/automerge-layout.md} (its saved form:
+ * base64 on stdout, or the binary file {@code --out}, as automerge-repo stores documents).
+ *
  * <p>{@code ./microcosm import --from e3 [--identity ID] [--profile e5|e4] [--update FILE]} imports a
  * document of the E3 web app instead (see {@link E3ImportCommand}).
  */
 public final class ImportCommand implements Command {
   static final String USAGE = "./microcosm import --identity ID [--profile e5|e4] < entities.json, or"
+      + " ./microcosm import --backend automerge --identity ID [--microcosm ID] [--out FILE] < entities.json, or"
       + " ./microcosm import --format app-json [--identity ID] < export.json, or " + E3ImportCommand.USAGE;
 
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws IOException {
-    Args a = new Args("import", args, Set.of("identity", "profile", "from", "update", "format"));
+    Args a = new Args("import", args, Set.of("identity", "profile", "from", "update", "format", "backend", "microcosm",
+        "out"));
+    String backend = a.get("backend") == null ? "yjs" : a.get("backend");
+    if (!List.of("yjs", "automerge").contains(backend)) {
+      throw new UsageException("--backend must be yjs or automerge, got '" + backend + "'; usage: " + USAGE);
+    }
+    if (backend.equals("automerge") && (a.get("format") != null || a.get("from") != null)) {
+      throw new UsageException("--backend automerge reads JSON entities (not --format or --from); usage: " + USAGE);
+    }
+    if (!backend.equals("automerge") && (a.get("microcosm") != null || a.get("out") != null)) {
+      throw new UsageException("--microcosm and --out are for --backend automerge; usage: " + USAGE);
+    }
     String format = a.get("format");
     if (format != null) {
       if (!format.equals("app-json")) {
@@ -76,6 +93,22 @@ public final class ImportCommand implements Command {
       for (Entity e : coll.values()) {
         byId.put(e.id(), new Entity(e.id(), identity, e.created(), e.lastEdited(), e.data()));
       }
+    }
+    if (backend.equals("automerge")) {
+      String microcosm = a.get("microcosm") == null ? ExportCommand.DEFAULT_MICROCOSM : a.get("microcosm");
+      if (!MicrocosmId.isValid(microcosm)) {
+        err.println("microcosm import: InvalidMicrocosm: '" + microcosm + "' is not a microcosm id (letters and digits)");
+        return 2;
+      }
+      byte[] saved = AutomergeBackend.save(microcosm, identity, new ArrayList<>(byId.values()));
+      if (a.get("out") != null) {
+        java.nio.file.Files.write(java.nio.file.Paths.get(a.get("out")), saved);
+        err.println("import: wrote an Automerge document of " + byId.size() + " entities to " + a.get("out"));
+      } else {
+        out.println(Base64.getEncoder().encodeToString(saved));
+      }
+      ExportCommand.report(err, "import", List.copyOf(parsed.skipped()));
+      return 0;
     }
     try (YMicrocosm m = YMicrocosm.open("import", MicrocosmOptions.defaults().profile(profile))) {
       m.identify(identity);

@@ -363,6 +363,7 @@ public final class ServeCommand implements Command {
           .corsOrigins(o.corsOrigins).throttle(o.throttleConnections, o.throttleBanMinutes)
           .adminToken(o.adminToken).inspector(inspectorOn(o))
           .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
+          .automergeStorageId(o.memory ? null : automergeStorageId(o.data))
           .onFatalError(e -> {
             err.println("microcosm serve: the server cannot recover (" + e + "); exiting with "
                 + FATAL_EXIT + " so that a supervisor restarts it");
@@ -445,8 +446,9 @@ public final class ServeCommand implements Command {
     String where = o.memory ? "in memory" : o.postgres != null ? "data in PostgreSQL " + ((PostgresUpdateStore) store).url()
         : "data in " + SqliteUpdateStore.class.getSimpleName() + " " + o.data.toAbsolutePath().resolve("microcosm.db");
     out.println("microcosm serve: listening on " + o.host + ":" + server.port()
-        + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, WebTorrent tracker /announce, GET /status,"
-        + " GET /metrics" + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
+        + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, WebTorrent tracker /announce"
+        + (server.automergeHandler() != null ? ", automerge-repo " + SyncServer.AUTOMERGE_PATH : "")
+        + ", GET /status, GET /metrics" + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
         + (signal != null ? "; signalling also on port " + signal.port() : "")
         + (tracker != null ? "; tracker also on port " + tracker.port() : "")
         + (cluster != null ? "; instance " + cluster.instanceId() + " of the cluster on " + cluster.status().redis() : "")
@@ -463,6 +465,24 @@ public final class ServeCommand implements Command {
       // the JVM is already shutting down
     }
     return 0;
+  }
+
+  /**
+   * The automerge-repo storage id of this data directory, kept in {@code automerge-storage-id} beside the database
+   * (created on first use), so clients that track what the server stored recognise it after a restart.
+   */
+  static String automergeStorageId(java.nio.file.Path data) throws java.io.IOException {
+    java.nio.file.Path f = data.resolve("automerge-storage-id");
+    if (java.nio.file.Files.isRegularFile(f)) {
+      String id = java.nio.file.Files.readString(f).trim();
+      if (!id.isEmpty()) {
+        return id;
+      }
+    }
+    java.nio.file.Files.createDirectories(data);
+    String id = java.util.UUID.randomUUID().toString();
+    java.nio.file.Files.writeString(f, id + "\n");
+    return id;
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import nodenogg.automerge.store.AutomergeFormat;
 import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
 import nodenogg.crdt.Doc;
@@ -38,12 +39,16 @@ import nodenogg.persistence.yjs.YjsStorage;
  * the commands may run while the server does (SQLite serialises the writers; the CLI waits up to the
  * busy timeout for a lock).
  * <ul>
- *   <li>{@code list}: one line per document: name, rows in its log, bytes.</li>
+ *   <li>{@code list}: one line per document: name, rows in its log, bytes; Automerge documents (the
+ *       automerge-repo service's, {@code serve}'s {@code /automerge}) end with a fourth column {@code automerge}
+ *       and their heads.</li>
  *   <li>{@code dump --doc NAME}: line 1 the document's {@code encodeStateAsUpdate} in base64, line 2 its
- *       state vector as JSON ({@code {"clientId":clock,...}}).</li>
- *   <li>{@code compact [--doc NAME]}: compacts one document or all, printing rows before and after.</li>
- *   <li>{@code check [--doc NAME]}: {@code PRAGMA integrity_check} plus reading back every document;
- *       exit 1 if anything is damaged.</li>
+ *       state vector as JSON ({@code {"clientId":clock,...}}); for an Automerge document line 1 is its saved
+ *       document in base64, line 2 its heads as a JSON array of hex hashes.</li>
+ *   <li>{@code compact [--doc NAME]}: compacts one document or all (Automerge ones too), printing rows before
+ *       and after.</li>
+ *   <li>{@code check [--doc NAME]}: {@code PRAGMA integrity_check} plus reading back every document, Yjs and
+ *       Automerge (each update checked with its engine); exit 1 if anything is damaged.</li>
  *   <li>{@code import --doc NAME}: reads base64 v1 updates from stdin, one per line (blank lines are
  *       skipped), appends each, and prints {@code ack N} (N from 1) only once update N is durable.
  *       A malformed line stops the import with exit 2; everything acknowledged before it stays.</li>
@@ -156,10 +161,25 @@ public final class StoreCommand implements Command {
       Optional<DocumentInfo> info = store.info(name);
       info.ifPresent(i -> out.println(i.name() + "\t" + i.updateCount() + " updates\t" + i.updateBytes() + " bytes"));
     }
+    UpdateStore am = AutomergeStores.of(store);
+    if (am != null) {
+      for (String name : am.list()) {
+        Optional<DocumentInfo> info = am.info(name);
+        info.ifPresent(i -> out.println(i.name() + "\t" + i.updateCount() + " updates\t" + i.updateBytes()
+            + " bytes\tautomerge\t" + AutomergeFormat.headsOf(am.version(name)).size() + " heads"));
+      }
+    }
     return 0;
   }
 
   private static int dump(UpdateStore store, String where, String name, PrintStream out, PrintStream err) {
+    UpdateStore am = AutomergeStores.of(store);
+    if (am != null && am.list().contains(name)) {
+      out.println(Base64.getEncoder().encodeToString(am.loadState(name).orElseThrow()));
+      out.println("[" + String.join(",", AutomergeFormat.headsOf(am.version(name)).stream()
+          .map(h -> "\"" + h + "\"").toList()) + "]");
+      return 0;
+    }
     Doc doc = new Doc();
     if (!YjsStorage.load(store, doc, name)) {
       err.println("store dump: NoSuchDocument: no document '" + name + "' in " + where);
@@ -177,10 +197,15 @@ public final class StoreCommand implements Command {
     return 0;
   }
 
-  private static int compact(UpdateStore store, String where, String only, PrintStream out, PrintStream err) {
-    List<String> names = only == null ? store.list() : List.of(only);
+  private static int compact(UpdateStore yjs, String where, String only, PrintStream out, PrintStream err) {
+    UpdateStore am = AutomergeStores.of(yjs);
+    List<String> names = new java.util.ArrayList<>(only == null ? yjs.list() : List.of(only));
+    if (only == null && am != null) {
+      names.addAll(am.list());
+    }
     int status = 0;
     for (String name : names) {
+      UpdateStore store = am != null && am.list().contains(name) ? am : yjs;
       long before = store.info(name).map(DocumentInfo::updateCount).orElse(-1L);
       if (before < 0) {
         err.println("store compact: NoSuchDocument: no document '" + name + "' in " + where);
@@ -201,8 +226,18 @@ public final class StoreCommand implements Command {
     CheckReport report = store.check();
     out.println((store instanceof SqliteUpdateStore ? "integrity_check: " : "database: ")
         + String.join("; ", report.integrity()));
-    Map<String, String> damaged = report.damagedDocuments();
-    List<String> names = only == null ? store.list() : List.of(only);
+    Map<String, String> damaged = new java.util.TreeMap<>(report.damagedDocuments());
+    List<String> names = new java.util.ArrayList<>(only == null ? store.list() : List.of(only));
+    int checked = report.documentsChecked();
+    UpdateStore am = AutomergeStores.of(store);
+    if (am != null) {
+      CheckReport amReport = am.check();
+      damaged.putAll(amReport.damagedDocuments());
+      checked += amReport.documentsChecked();
+      if (only == null) {
+        names.addAll(am.list());
+      }
+    }
     boolean bad = !report.integrity().equals(List.of("ok"));
     for (String name : names) {
       String why = damaged.get(name);
@@ -210,7 +245,7 @@ public final class StoreCommand implements Command {
       bad |= why != null;
     }
     if (only == null) {
-      out.println(report.documentsChecked() + " documents checked, " + damaged.size() + " damaged");
+      out.println(checked + " documents checked, " + damaged.size() + " damaged");
     }
     return bad ? 1 : 0;
   }
@@ -264,6 +299,21 @@ public final class StoreCommand implements Command {
       err.println("store import: " + error);
     }
     return status;
+  }
+
+  /** The Automerge documents of the same file ({@code serve}'s automerge-repo service), if Automerge loads here. */
+  private static final class AutomergeStores {
+    static UpdateStore of(UpdateStore any) {
+      if (!(any instanceof SqliteUpdateStore store)) {
+        return null; // serve keeps Automerge documents in the SQLite file only
+      }
+      try {
+        nodenogg.automerge.AutomergeNative.require();
+        return store.withFormat(AutomergeFormat.INSTANCE);
+      } catch (nodenogg.automerge.AutomergeUnavailableException e) {
+        return null;
+      }
+    }
   }
 
   private static boolean isInvalid(CompletableFuture<Long> f) {

@@ -1,11 +1,10 @@
 package nodenogg.persistence.yjs;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Subscription;
 import nodenogg.crdt.Updates;
+import nodenogg.persistence.RetryingAppender;
 import nodenogg.persistence.StoreException;
 import nodenogg.persistence.UpdateStore;
 
@@ -44,25 +43,20 @@ public final class DocBinding implements AutoCloseable {
   private final Doc doc;
   private final String name;
   private final Object origin;
-  private final StatusListener listener;
+  private final RetryingAppender appender;
   private final Subscription subscription;
-  private final List<byte[]> failed = new ArrayList<>();
-  private int retrying;
-  private boolean behind;
-  private StoreException lastError;
-  private boolean closed;
 
   DocBinding(UpdateStore store, Doc doc, String name, Object origin, StatusListener listener) {
     this.store = store;
     this.doc = doc;
     this.name = name;
     this.origin = origin;
-    this.listener = listener;
+    this.appender = new RetryingAppender(store, name, listener == null ? null : listener::statusChanged);
     byte[] before = Updates.encodeStateVector(doc).length > 1 ? Updates.encodeStateAsUpdate(doc) : null;
     // listen first, so an edit made by another thread while loading is not missed
     this.subscription = doc.onUpdate((update, o, tr) -> {
       if (o != origin) {
-        persist(update);
+        appender.append(update);
       }
     });
     try {
@@ -72,7 +66,7 @@ public final class DocBinding implements AutoCloseable {
       throw e;
     }
     if (before != null) {
-      persist(before); // content the doc had before binding (as y-indexeddb does)
+      appender.append(before); // content the doc had before binding (as y-indexeddb does)
     }
   }
 
@@ -96,112 +90,29 @@ public final class DocBinding implements AutoCloseable {
     return origin;
   }
 
-  private void persist(byte[] update) {
-    List<byte[]> retry;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      retry = takeFailed();
-    }
-    for (byte[] u : retry) {
-      send(u, true);
-    }
-    send(update, false);
-  }
-
-  /** Under the lock: the failed updates, now counted as retries in flight. */
-  private List<byte[]> takeFailed() {
-    List<byte[]> retry = new ArrayList<>(failed);
-    failed.clear();
-    retrying += retry.size();
-    return retry;
-  }
-
-  private void send(byte[] update, boolean isRetry) {
-    CompletableFuture<Long> f;
-    try {
-      f = store.append(name, update);
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e);
-    }
-    f.whenComplete((seq, err) -> stored(update, isRetry, err));
-  }
-
-  private void stored(byte[] update, boolean isRetry, Throwable err) {
-    boolean notify;
-    StoreException report;
-    synchronized (this) {
-      if (isRetry) {
-        retrying--;
-      }
-      if (err != null) {
-        failed.add(update);
-        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-            ? err.getCause() : err;
-        lastError = cause instanceof StoreException ? (StoreException) cause
-            : new StoreException("could not persist an update of '" + name + "': " + cause, cause);
-        notify = !behind;
-        behind = true;
-        report = lastError;
-      } else {
-        notify = behind && failed.isEmpty() && retrying == 0;
-        if (notify) {
-          behind = false;
-        }
-        report = null;
-      }
-    }
-    if (notify && listener != null) {
-      listener.statusChanged(report);
-    }
-  }
-
   /**
    * Retries updates whose append failed, then completes once everything so far is durable; completes
    * exceptionally with the last {@link StoreException} if some update still could not be stored.
    */
   public CompletableFuture<Void> flush() {
-    List<byte[]> retry;
-    synchronized (this) {
-      retry = takeFailed();
-    }
-    for (byte[] u : retry) {
-      send(u, true);
-    }
-    return store.flush().thenCompose(v -> {
-      synchronized (this) {
-        if (failed.isEmpty()) {
-          return CompletableFuture.completedFuture(null);
-        }
-        return CompletableFuture.failedFuture(lastError);
-      }
-    });
+    return appender.flush();
   }
 
   /** Updates of the doc whose append failed and that wait for a retry. */
-  public synchronized int pendingRetries() {
-    return failed.size();
+  public int pendingRetries() {
+    return appender.pendingRetries();
   }
 
   /** True while some update of the doc is not stored because its append failed (until a retry succeeds). */
-  public synchronized boolean behind() {
-    return behind;
+  public boolean behind() {
+    return appender.behind();
   }
 
   /** Stops listening to the doc after a best-effort {@link #flush()} (waits for it). Idempotent. */
   @Override
   public void close() {
     subscription.close();
-    try {
-      flush().join();
-    } catch (RuntimeException e) {
-      // reported by flush() to those who asked; closing must not throw
-    } finally {
-      synchronized (this) {
-        closed = true;
-      }
-    }
+    appender.close();
   }
 
   @Override

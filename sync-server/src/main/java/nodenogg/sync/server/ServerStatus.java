@@ -15,7 +15,7 @@ import nodenogg.sync.server.tracker.TrackerStats;
  * @param startedAt when the server started
  * @param uptimeSeconds seconds since then
  * @param connections open WebSocket connections by protocol ({@code hocuspocus}, {@code y-websocket},
- *     {@code signalling}, {@code inspector})
+ *     {@code signalling}, {@code inspector}, {@code automerge-repo})
  * @param documentsOpen documents in memory
  * @param store the store's health
  * @param signallingRooms signalling topics with subscribers on {@code /signal}; -1 when not mounted
@@ -117,7 +117,7 @@ public record ServerStatus(String name, String version, Instant startedAt, doubl
     o.put("uptime_seconds", Math.round(uptimeSeconds * 1000) / 1000.0);
     ObjectNode c = o.putObject("connections");
     c.put("total", connectionCount());
-    for (String p : new String[] {"hocuspocus", "y-websocket", "signalling", "tracker", "inspector"}) {
+    for (String p : new String[] {"hocuspocus", "y-websocket", "signalling", "tracker", "inspector", "automerge-repo"}) {
       if (!p.equals("tracker") || tracker != null) { // no tracker entries at all when it is not mounted
         c.put(p, connections.getOrDefault(p, 0));
       }

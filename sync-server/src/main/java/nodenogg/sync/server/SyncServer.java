@@ -104,6 +104,7 @@ public final class SyncServer implements AutoCloseable {
   private final Inspector inspector;
   private SocketHandler signal;
   private final TrackerHandler tracker;
+  private SocketHandler automerge;
   private volatile WebServer web;
   private volatile boolean closed;
 
@@ -146,8 +147,12 @@ public final class SyncServer implements AutoCloseable {
   boolean isDocumentPath(String p) {
     return !p.equals("/signal") && !p.equals("/status") && !p.equals("/metrics") && !p.equals("/inspect")
         && !(b.earthstar != null && b.earthstar.matches(p))
-        && !p.startsWith("/inspect/") && !(tracker != null && p.equals("/announce"));
+        && !p.startsWith("/inspect/") && !(tracker != null && p.equals("/announce"))
+        && !p.equals(AUTOMERGE_PATH);
   }
+
+  /** Where the automerge-repo service is mounted (when the optional automerge-microcosm module is present). */
+  public static final String AUTOMERGE_PATH = "/automerge";
 
   private static ThreadFactory daemon(String prefix) {
     AtomicInteger n = new AtomicInteger();
@@ -194,6 +199,10 @@ public final class SyncServer implements AutoCloseable {
     }
     if (tracker != null) {
       wb.socket(p -> p.equals("/announce"), new MeteredHandler(tracker, telemetry, Telemetry.Protocol.TRACKER));
+    }
+    automerge = b.automergeHandler != null ? b.automergeHandler : b.automerge ? defaultAutomergeHandler() : null;
+    if (automerge != null) {
+      wb.socket(p -> p.equals(AUTOMERGE_PATH), new MeteredHandler(automerge, telemetry, Telemetry.Protocol.AUTOMERGE));
     }
     wb.socket(p -> !p.equals("/sync") && isDocumentPath(p),
             new MeteredHandler(ywebsocket, telemetry, Telemetry.Protocol.Y_WEBSOCKET))
@@ -370,6 +379,35 @@ public final class SyncServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The automerge-repo service (package {@code nodenogg.sync.server.automerge}) if the optional automerge-microcosm
+   * module and its native library are present; looked up by name so that the server runs without them.
+   */
+  private SocketHandler defaultAutomergeHandler() {
+    try {
+      Class<?> c = Class.forName("nodenogg.sync.server.automerge.AutomergeRepoHandler");
+      Object store = c.getMethod("storeFor", UpdateStore.class).invoke(null, b.store);
+      Class<?> opts = Class.forName("nodenogg.sync.server.automerge.AutomergeRepoHandler$Options");
+      Object o = opts.getMethod("defaults").invoke(null);
+      if (b.automergeStorageId != null) {
+        o = opts.getMethod("withStorageId", String.class).invoke(o, b.automergeStorageId);
+      }
+      return (SocketHandler) c.getConstructor(UpdateStore.class, SyncServerHooks.class, ExecutorService.class,
+          ScheduledExecutorService.class, opts).newInstance(store, hooks, pool, timers, o);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      LOG.warn("automerge-repo service not started on {}: {}", AUTOMERGE_PATH, e.getCause().getMessage());
+      return null;
+    } catch (ReflectiveOperationException | LinkageError e) {
+      LOG.debug("automerge-repo service not available (automerge-microcosm not on the class path): {}", e.toString());
+      return null;
+    }
+  }
+
+  /** The automerge-repo handler on {@link #AUTOMERGE_PATH}, if mounted (for status and tests). */
+  public SocketHandler automergeHandler() {
+    return automerge;
+  }
+
   /** A timer task that survives whatever it throws (a periodic task that throws is never run again). */
   private Runnable guarded(Runnable task) {
     return () -> {
@@ -456,6 +494,13 @@ public final class SyncServer implements AutoCloseable {
     awaitWrites();
     hocuspocus.shutdown();
     ywebsocket.shutdown();
+    if (automerge instanceof AutoCloseable a) {
+      try {
+        a.close(); // its changes received so far become durable before the store closes
+      } catch (Exception e) {
+        LOG.warn("closing the automerge-repo service failed", e);
+      }
+    }
     if (web != null) {
       web.close();
     }
@@ -537,6 +582,9 @@ public final class SyncServer implements AutoCloseable {
     private int eventLoops; // 0: the WebServer default (one per two cores)
     private SocketHandler signalHandler;
     private TrackerLimits trackerLimits = TrackerLimits.DEFAULT;
+    private boolean automerge = true;
+    private SocketHandler automergeHandler;
+    private String automergeStorageId;
     private boolean implicitAuth;
     private EarthstarSocketHandler earthstar;
     private List<String> corsOrigins;
@@ -734,6 +782,28 @@ public final class SyncServer implements AutoCloseable {
      */
     public Builder inspector(boolean on) {
       this.inspector = on;
+      return this;
+    }
+
+    /**
+     * Whether to serve automerge-repo on {@code /automerge} (default true; effective only when the optional
+     * automerge-microcosm module and its native library are present). Documents go to the same store: the SQLite
+     * file as a second format, else a separate in-memory store.
+     */
+    public Builder automerge(boolean on) {
+      this.automerge = on;
+      return this;
+    }
+
+    /** The storage id the automerge-repo service announces (keep it across restarts on the same data). */
+    public Builder automergeStorageId(String id) {
+      this.automergeStorageId = id;
+      return this;
+    }
+
+    /** A handler for {@code /automerge} instead of the default automerge-repo service. */
+    public Builder automergeHandler(SocketHandler handler) {
+      this.automergeHandler = handler;
       return this;
     }
 

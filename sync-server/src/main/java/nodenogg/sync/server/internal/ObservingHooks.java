@@ -22,7 +22,11 @@ public final class ObservingHooks implements SyncServerHooks {
   }
 
   static String protocolLabel(AuthRequest.Protocol p) {
-    return p == AuthRequest.Protocol.HOCUSPOCUS ? Telemetry.Protocol.HOCUSPOCUS.label : Telemetry.Protocol.Y_WEBSOCKET.label;
+    return switch (p) {
+      case HOCUSPOCUS -> Telemetry.Protocol.HOCUSPOCUS.label;
+      case AUTOMERGE_REPO -> Telemetry.Protocol.AUTOMERGE.label;
+      default -> Telemetry.Protocol.Y_WEBSOCKET.label;
+    };
   }
 
   @Override

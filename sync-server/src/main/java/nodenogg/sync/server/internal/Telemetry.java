@@ -37,7 +37,7 @@ public final class Telemetry {
   /** Connection kinds, one per socket route. */
   public enum Protocol {
     HOCUSPOCUS("hocuspocus"), Y_WEBSOCKET("y-websocket"), SIGNALLING("signalling"), INSPECTOR("inspector"),
-    TRACKER("tracker");
+    TRACKER("tracker"), AUTOMERGE("automerge-repo");
 
     public final String label;
 
