@@ -245,4 +245,40 @@ class SyncPlumbingTest {
           r.body());
     }
   }
+
+  /**
+   * A presence set after the socket opened but before the server authenticated the document reaches
+   * the other peers at once (the client announces it when authenticated), not only at its renewal 15 s
+   * later. The server's authenticate hook sets the state, so it always falls in that window.
+   */
+  @Test
+  void presenceSetWhileAuthenticatingIsAnnounced() throws Exception {
+    Awareness late = new Awareness(33);
+    nodenogg.sync.server.SyncServerHooks hooks = new nodenogg.sync.server.SyncServerHooks() {
+      @Override
+      public nodenogg.sync.server.AuthResult authenticate(nodenogg.sync.server.AuthRequest request) {
+        if ("late".equals(request.token())) {
+          late.setLocalState(Map.of("user", "late"));
+        }
+        return nodenogg.sync.server.AuthResult.readWrite();
+      }
+    };
+    try (SyncServer s = SyncServer.builder().port(0).store(new InMemoryUpdateStore(UpdateFormat.opaque()))
+        .documentFactory(ToyDocument::new).hooks(hooks).build().start()) {
+      URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
+      try (HocuspocusClient watcher = HocuspocusClient.connect(uri, FAST);
+          HocuspocusClient latecomer = HocuspocusClient.connect(uri, FAST)) {
+        Awareness seen = new Awareness(44);
+        seen.setLocalState(Map.of("user", "watcher"));
+        Await.get(watcher.open("room", new ToyDocument(), seen, "w").whenSynced(), 5000);
+        Await.get(latecomer.open("room", new ToyDocument(), late, "late").whenSynced(), 5000);
+        // not scaled: a renewal (RENEW_AFTER_MILLIS after the state was set) would also deliver it
+        long end = System.currentTimeMillis() + Awareness.RENEW_AFTER_MILLIS - 3000;
+        while (!Map.of("user", "late").equals(seen.getStates().get(33L))) {
+          assertTrue(System.currentTimeMillis() < end, "the late presence did not reach the watcher before its renewal");
+          Thread.sleep(10);
+        }
+      }
+    }
+  }
 }

@@ -56,13 +56,18 @@ public final class HocuspocusDocument implements AutoCloseable {
     }
   }
 
-  /** Auth, SyncStep1 and awareness, sent when the socket opens. */
+  /** Auth and SyncStep1, sent when the socket opens (awareness follows the authentication). */
   void handshake() {
     if (closed || deniedReason != null) {
       return;
     }
     client.send(Hocuspocus.authToken(name, token, HocuspocusClient.PROVIDER_VERSION));
     client.send(Hocuspocus.syncStep1(name, doc.stateVector()));
+    // our awareness goes out once the server has authenticated us (see AUTH below): a state set
+    // between the socket opening and the answer would otherwise reach the server only at its renewal
+  }
+
+  private void announceLocalAwareness() {
     if (awareness != null && awareness.getLocalState() != null) {
       client.send(Hocuspocus.awareness(name, awareness.encodeUpdate(List.of(awareness.clientId()))));
     }
@@ -108,6 +113,7 @@ public final class HocuspocusDocument implements AutoCloseable {
           readOnly = Hocuspocus.SCOPE_READ_ONLY.equals(body.readVarString());
           authenticated = true;
           client.markConnected();
+          announceLocalAwareness();
         } else if (sub == Hocuspocus.AUTH_PERMISSION_DENIED) {
           deniedReason = body.hasContent() ? body.readVarString() : "permission-denied";
           LOG.warn("access to '{}' denied: {}", name, deniedReason);

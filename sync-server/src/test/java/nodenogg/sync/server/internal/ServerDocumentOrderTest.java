@@ -253,12 +253,14 @@ class ServerDocumentOrderTest {
     onExec(() -> doc.applyUpdate(sender, textInsert(1, "x"), ok -> { }));
     store.pending.take().completeExceptionally(new java.io.UncheckedIOException(new java.io.IOException("disk full")));
     await("failed", doc::failed);
-    assertEquals(1, failures.get(), "the registry is told once");
+    // fail() sets the flag, logs, aborts the peers, then tells the registry: wait for the callback
+    await("the registry is told", () -> failures.get() > 0);
     Peer late = new Peer();
     AtomicInteger joined = new AtomicInteger();
     doc.join(late, false, joined::incrementAndGet);
     await("the late peer is aborted", () -> late.aborted != null);
     onExec(() -> { });
     assertEquals(0, joined.get(), "it never joined");
+    assertEquals(1, failures.get(), "the registry is told once");
   }
 }
