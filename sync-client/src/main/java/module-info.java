@@ -2,6 +2,7 @@
 module nodenogg.sync.client {
   requires transitive nodenogg.crdt;
   requires transitive nodenogg.sync.protocol;
+  requires static nodenogg.ymicrocosm; // HocuspocusTransport only (optional dependency)
   requires java.net.http;
   requires org.slf4j;
 
