@@ -1,4 +1,4 @@
-package nodenogg.cli.bench;
+package nodenogg.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
