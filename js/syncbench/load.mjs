@@ -2,6 +2,8 @@
 //
 //   node load.mjs --url ws://127.0.0.1:P/sync --scenario fanout|rooms|idle|join [options]
 //     --pid N --kind java|node   server process to sample (/proc) and to ask for GC (jcmd / SIGUSR2)
+//     fanout only: --url U1,U2,... client i connects to U(i mod n) (instances of a cluster); --pid P1,P2,...
+//     sums their CPU and RSS; --redis-pid N reports redis-server's CPU apart (redisCpuPct)
 //     --clients N --rooms N      clients, spread round-robin over rooms (fanout: 1 room)
 //     --rate R                   fanout: total updates/s sent (open loop, spread over all clients)
 //     --warmup S --duration S    fanout: unmeasured warm-up, then the measured window
@@ -19,9 +21,14 @@ import { RawClient, openAll } from './client.mjs'
 import { cpuSeconds, rssKiB, settledRss, sleep } from './proc.mjs'
 
 const args = parseArgs(process.argv.slice(2))
-const url = args.url ?? fail('--url is required')
+const urls = (args.url ?? fail('--url is required')).split(',')
+const url = urls[0]
 const scenario = args.scenario ?? 'fanout'
-const pid = args.pid ? Number(args.pid) : 0
+const pids = (args.pid ?? '0').split(',').map(Number)
+const pid = pids[0]
+const redisPid = args['redis-pid'] ? Number(args['redis-pid']) : 0
+const cpuAll = () => pids.reduce((t, p) => t + cpuSeconds(p), 0)
+const rssAll = () => pids.reduce((t, p) => t + rssKiB(p), 0)
 const kind = args.kind ?? 'java'
 let seed = Number(args.seed ?? 1)
 const hardLimit = setTimeout(() => { console.error('syncbench: hard time limit reached'); process.exit(3) },
@@ -69,7 +76,7 @@ async function fanout () {
   const latencies = []
   let received = 0; let dupOrUnknown = 0; let duplicates = 0; let reordered = 0
   const make = (spec, i) => {
-    const c = new RawClient(url, `bench-${spec.room}`, newClientId(), { onString, onError })
+    const c = new RawClient(urls[i % urls.length], `bench-${spec.room}`, newClientId(), { onString, onError })
     c.index = i; c.room = spec.room; c.seq = 0; c.lastSeq = new Int32Array(n).fill(-1)
     return c
   }
@@ -105,14 +112,14 @@ async function fanout () {
   const joinMs = performance.now() - t0
   let sent = 0; let sentMeasured = 0; let bytesSent = 0
   const begin = performance.now()
-  let cpu0 = NaN; let wall0 = 0; let own0 = null; let measuring = false
+  let cpu0 = NaN; let redis0 = NaN; let wall0 = 0; let own0 = null; let measuring = false
   let cursor = 0
   await new Promise(resolve => {
     function tick () {
       const now = performance.now()
       const elapsed = now - begin
       if (!measuring && elapsed >= warmup) {
-        measuring = true; cpu0 = cpuSeconds(pid); wall0 = now; own0 = process.cpuUsage()
+        measuring = true; cpu0 = cpuAll(); redis0 = cpuSeconds(redisPid); wall0 = now; own0 = process.cpuUsage()
       }
       if (elapsed >= warmup + duration) { resolve(); return }
       const due = Math.floor(elapsed / 1000 * rate) - sent
@@ -130,9 +137,10 @@ async function fanout () {
     tick()
   })
   const wall = (performance.now() - wall0) / 1000
-  const cpu = cpuSeconds(pid) - cpu0
+  const cpu = cpuAll() - cpu0
+  const redisCpu = cpuSeconds(redisPid) - redis0
   const own = process.cpuUsage(own0)
-  const rss = rssKiB(pid)
+  const rss = rssAll()
   // drain: let in-flight updates arrive (bounded)
   const drainUntil = performance.now() + 5000
   while (pending.size > 0 && performance.now() < drainUntil) await sleep(50)
@@ -147,7 +155,8 @@ async function fanout () {
     lost: pending.size, receivedRecords: received, duplicates, reordered, unknownRecords: dupOrUnknown,
     p50: round(pct(latencies, 50)), p99: round(pct(latencies, 99)), max: round(latencies.at(-1) ?? NaN),
     p90: round(pct(latencies, 90)), p95: round(pct(latencies, 95)), p999: round(pct(latencies, 99.9)),
-    serverCpuPct: round(cpu / wall * 100, 1), serverRssMiB: round(rss / 1024, 1),
+    serverCpuPct: round(cpu / wall * 100, 1), serverRssMiB: round(rss / 1024, 1), instances: urls.length,
+    redisCpuPct: redisPid ? round(redisCpu / wall * 100, 1) : null,
     loadgenCpuPct: round((own.user + own.system) / 1e4 / wall, 1), joinAllMs: round(joinMs, 0),
     bytesSent
   })

@@ -5,7 +5,8 @@
 // syncs that document to the given endpoint with @hocuspocus/provider 2.15 and waits until the
 // server has acknowledged every change.
 // Usage: node browser-e2e.mjs --tracker <ws-url> --chromium <path> --origins <a>,<b>
-//        [--hocuspocus <ws-url> --doc <name>] [--password <room password>]
+//        [--tracker-b <ws-url>] [--hocuspocus <ws-url> --doc <name>] [--password <room password>]
+// --tracker-b: page B uses this tracker instead (another instance of a cluster: the swarm spans both).
 // Prints one JSON line with observations; exits 1 with a message on failure.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -19,6 +20,7 @@ import { chromium } from 'playwright-core'
 const { values: args } = parseArgs({
   options: {
     tracker: { type: 'string' },
+    'tracker-b': { type: 'string' },
     chromium: { type: 'string' },
     origins: { type: 'string' },
     hocuspocus: { type: 'string' },
@@ -89,7 +91,7 @@ try {
 
   const options = { tracker: args.tracker, appId: 'nodenogg-sync-e2e', roomId: 'microcosm-' + started, password: args.password || null }
   const idA = await pageA.evaluate(o => window.e2e.join(o), options)
-  const idB = await pageB.evaluate(o => window.e2e.join(o), options)
+  const idB = await pageB.evaluate(o => window.e2e.join(o), { ...options, tracker: args['tracker-b'] || args.tracker })
   await poll('the pages to find each other through the tracker and connect over WebRTC', async () =>
     (await pageA.evaluate(() => window.e2e.peers())).includes(idB) &&
     (await pageB.evaluate(() => window.e2e.peers())).includes(idA))

@@ -1,12 +1,13 @@
 /**
  * The sync server: WebSocket on java.nio, Hocuspocus, y-websocket, y-webrtc signalling, WebTorrent tracker,
- * Earthstar. {@code nodenogg.sync.server.internal} is not exported.
+ * Earthstar. {@code nodenogg.sync.server.internal} and {@code .cluster.internal} are not exported.
  */
 module nodenogg.sync.server {
   requires transitive nodenogg.crdt;
   requires transitive nodenogg.sync.protocol;
   requires transitive nodenogg.persistence;
   requires transitive nodenogg.persistence.sqlite;
+  requires transitive nodenogg.persistence.postgres;
   requires transitive nodenogg.earthstar;
   requires nodenogg.microcosm;
   requires nodenogg.ymicrocosm;
@@ -14,6 +15,7 @@ module nodenogg.sync.server {
   requires org.slf4j;
 
   exports nodenogg.sync.server;
+  exports nodenogg.sync.server.cluster;
   exports nodenogg.sync.server.earthstar;
   exports nodenogg.sync.server.signal;
   exports nodenogg.sync.server.tracker;

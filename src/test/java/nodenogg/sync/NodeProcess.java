@@ -36,9 +36,21 @@ final class NodeProcess implements AutoCloseable {
   }
 
   NodeProcess(String script, String... args) throws IOException {
+    this(List.of("sync"), script, args);
+  }
+
+  /** A script of another folder of js/ ({@code js/<folder>/<script>}, with that folder's own node_modules). */
+  static NodeProcess in(String folder, String script, String... args) throws IOException {
+    return new NodeProcess(List.of(folder), script, args);
+  }
+
+  private NodeProcess(List<String> folderOnly, String script, String... args) throws IOException {
+    String folder = folderOnly.get(0);
     this.script = script;
     Path js = jsDir();
-    List<String> cmd = new ArrayList<>(List.of("node", js.resolve("sync").resolve(script).toString()));
+    Assumptions.assumeTrue(folder.equals("sync") || Files.isDirectory(js.resolve(folder).resolve("node_modules")),
+        "js/" + folder + "/node_modules is missing (run bash js/install.sh): skipping");
+    List<String> cmd = new ArrayList<>(List.of("node", js.resolve(folder).resolve(script).toString()));
     cmd.addAll(List.of(args));
     process = new ProcessBuilder(cmd).directory(js.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     reader = new Thread(() -> {

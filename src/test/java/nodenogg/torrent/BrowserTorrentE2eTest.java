@@ -20,6 +20,8 @@ import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
 import nodenogg.sync.protocol.DocSync;
 import nodenogg.sync.server.SyncServer;
+import nodenogg.sync.server.cluster.RedisCluster;
+import nodenogg.sync.server.cluster.RedisServer;
 import nodenogg.sync.server.tracker.TrackerStats;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * {@code relayConfig.urls} naming only {@code /announce} of the main server, find each other, connect
  * over WebRTC and exchange messages; then they edit one Yjs document concurrently over trystero
  * actions and converge; page B syncs that document to {@code /sync} (@hocuspocus/provider 2.15),
- * and a Java Hocuspocus client reads the same notes and title from the server.
+ * and a Java Hocuspocus client reads the same notes and title from the server. Once more with the pages on
+ * two instances of a cluster (one real {@code redis-server}): each page's trystero knows only its own
+ * instance's {@code /announce}, and they still find each other, because the swarm spans the instances.
  */
 class BrowserTorrentE2eTest {
 
@@ -38,16 +42,26 @@ class BrowserTorrentE2eTest {
 
   @Test
   void trysteroPeersMeetThroughOurTrackerAndBridgeToServerSync() throws Exception {
-    run(null);
+    run(null, false);
   }
 
   /** With a room password trystero encrypts every SDP it sends through the tracker; relayed as is, it still connects. */
   @Test
   void withARoomPassword() throws Exception {
-    run("a room secret");
+    run("a room secret", false);
   }
 
-  private static void run(String password) throws Exception {
+  /**
+   * Page A announces only to instance 1, page B only to instance 2 (issue 17): offers and the answer cross
+   * Redis; page B syncs to instance 2 and the Java client reads the notes there (each instance has its own
+   * memory store here: documents across instances are ClusterTest's subject).
+   */
+  @Test
+  void pagesOnTwoInstancesOfAClusterMeet() throws Exception {
+    run(null, true);
+  }
+
+  private static void run(String password, boolean cluster) throws Exception {
     Assumptions.assumeTrue(new File(CHROMIUM).canExecute(),
         "Chromium is not installed at " + CHROMIUM + " (apt-get install -y chromium); browser e2e skipped");
     String jsDir = System.getProperty("nodenogg.js.dir");
@@ -64,13 +78,15 @@ class BrowserTorrentE2eTest {
     String originA = "http://localhost:" + ports[0];
     String originB = "http://127.0.0.1:" + ports[1];
     String docName = "torrent-e2e-" + System.nanoTime();
-    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0)
-        .allowedOrigins(List.of(originA, originB)).build().start()) {
+    RedisServer redis = cluster ? RedisServer.start() : null;
+    try (redis; SyncServer server = instance(redis, "e2e-1", originA, originB);
+        SyncServer second = cluster ? instance(redis, "e2e-2", originA, originB) : null) {
       String base = "ws://127.0.0.1:" + server.port();
+      String baseB = second == null ? base : "ws://127.0.0.1:" + second.port();
       List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/node",
           new File(js, "torrent/browser-e2e.mjs").getPath(),
-          "--tracker", base + "/announce", "--chromium", CHROMIUM, "--origins", originA + "," + originB,
-          "--hocuspocus", base + "/sync", "--doc", docName));
+          "--tracker", base + "/announce", "--tracker-b", baseB + "/announce", "--chromium", CHROMIUM,
+          "--origins", originA + "," + originB, "--hocuspocus", baseB + "/sync", "--doc", docName));
       if (password != null) {
         command.addAll(List.of("--password", password));
       }
@@ -100,13 +116,21 @@ class BrowserTorrentE2eTest {
 
       // only our tracker brokered the connection: it relayed offers and the answer
       TrackerStats stats = server.tracker().stats();
-      assertTrue(stats.offersRelayed() >= 1 && stats.answersRelayed() >= 1, stats.toString());
+      if (second == null) {
+        assertTrue(stats.offersRelayed() >= 1 && stats.answersRelayed() >= 1, stats.toString());
+      } else {
+        // each page's tracker saw only its own page: whatever reached the other page crossed Redis
+        TrackerStats statsB = second.tracker().stats();
+        assertTrue(stats.cluster().forwarded() >= 1 && statsB.cluster().forwarded() >= 1
+            && stats.cluster().fromOtherInstances() >= 1 && statsB.cluster().fromOtherInstances() >= 1,
+            stats + " / " + statsB);
+      }
 
       // a Java peer reads the microcosm the pages built over WebRTC
       JsonNode converged = result.get("converged");
       assertEquals(12, converged.get("notes").size());
       Doc doc = new Doc();
-      try (HocuspocusClient client = HocuspocusClient.connect(URI.create(base + "/sync"))) {
+      try (HocuspocusClient client = HocuspocusClient.connect(URI.create(baseB + "/sync"))) {
         HocuspocusDocument d = client.open(docName, new DocSync(doc), null, "");
         d.whenSynced().get(10, TimeUnit.SECONDS);
         for (Iterator<Map.Entry<String, JsonNode>> it = converged.get("notes").fields(); it.hasNext(); ) {
@@ -117,6 +141,16 @@ class BrowserTorrentE2eTest {
         assertEquals(converged.get("title").asText(), doc.getText("title").toString());
       }
     }
+  }
+
+  /** A server for the pages' origins; with {@code redis}, one instance of a cluster on it. */
+  private static SyncServer instance(RedisServer redis, String id, String originA, String originB)
+      throws java.io.IOException {
+    SyncServer.Builder b = SyncServer.builder().host("127.0.0.1").port(0).allowedOrigins(List.of(originA, originB));
+    if (redis != null) {
+      b.cluster(RedisCluster.builder(redis.uri()).instanceId(id).sharedStore(false).connect());
+    }
+    return b.build().start();
   }
 
   private static int[] freePorts(int n) throws java.io.IOException {

@@ -22,7 +22,7 @@ public final class Main {
     COMMANDS.put("import", new String[] {"nodenogg.cli.microcosm.ImportCommand",
         "turn JSON entities or the web app's JSON export (--format app-json) into a base64 Yjs update, or import an E3 document (--from e3)"});
     COMMANDS.put("store", new String[] {"nodenogg.cli.store.StoreCommand",
-        "administer a SQLite update store: list|dump|compact|check|import --data DIR"});
+        "administer an update store: list|dump|compact|check|import --data DIR | --postgres JDBC_URL"});
     COMMANDS.put("earthstar", new String[] {"nodenogg.cli.earthstar.EarthstarCommand",
         "Earthstar (es.5): keygen --author NAME | --share NAME; sync URL --share FILE ...; ls --data DIR --share ADDRESS"});
     COMMANDS.put("example", new String[] {"nodenogg.cli.ExampleCommand",

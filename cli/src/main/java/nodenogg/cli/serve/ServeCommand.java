@@ -18,6 +18,9 @@ import nodenogg.cli.log.CliLogging;
 import nodenogg.cli.log.LogConfig;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.postgres.CompactionLock;
+import nodenogg.persistence.postgres.PostgresUpdateStore;
+import nodenogg.sync.server.cluster.RedisCluster;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.TokenAuthHooks;
@@ -44,6 +47,7 @@ public final class ServeCommand implements Command {
       + " [--readonly-token T] [--admin-token T] [--allowed-origins O1,O2] [--cors-origins O1,O2]"
       + " [--throttle-connections N] [--throttle-ban-time MINUTES] [--log-level error|warn|info|debug|trace]"
       + " [--log-format text|json] [--signal-port N] [--tracker-port N] [--max-message-bytes N]"
+      + " [--redis redis://HOST:PORT [--postgres jdbc:postgresql://HOST:PORT/DB] [--instance-id ID]]"
       + " [--earthstar-shares FILE]\n"
       + "  --earthstar-shares FILE  also serve Earthstar (es.5, v10 sync) on /earthstar/ for the shares listed in FILE,\n"
       + "                           a JSON array of share addresses (earthstar's known_shares.json); documents are kept\n"
@@ -78,6 +82,12 @@ public final class ServeCommand implements Command {
     Integer signalPort;
     Integer trackerPort;
     int maxMessageBytes = 16 * 1024 * 1024;
+    /** --postgres: the shared PostgreSQL update store (instead of SQLite under --data). */
+    String postgres;
+    /** --instance-id: this instance's name in a cluster (default: generated). */
+    String instanceId;
+    /** --redis: join the cluster on this Redis (fan-out to the other instances). */
+    URI redis;
     Path earthstarShares;
   }
 
@@ -199,6 +209,29 @@ public final class ServeCommand implements Command {
           break;
         case "--signal-port": o.signalPort = port(v, a); break;
         case "--tracker-port": o.trackerPort = port(v, a); break;
+        case "--postgres":
+          if (!v.startsWith("jdbc:postgresql:")) {
+            throw new UsageException("--postgres needs a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE"
+                + "[?user=U&password=P]), got '" + v + "'");
+          }
+          o.postgres = v;
+          break;
+        case "--redis":
+          try {
+            o.redis = new URI(v);
+          } catch (java.net.URISyntaxException e) {
+            throw new UsageException("--redis needs a URL redis://HOST:PORT, got '" + v + "'");
+          }
+          if (!"redis".equals(o.redis.getScheme()) || o.redis.getHost() == null) {
+            throw new UsageException("--redis needs a URL redis://HOST:PORT, got '" + v + "'");
+          }
+          break;
+        case "--instance-id":
+          if (v.isEmpty() || v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+            throw new UsageException("--instance-id must be 1 to 255 bytes of UTF-8, got '" + v + "'");
+          }
+          o.instanceId = v;
+          break;
         case "--earthstar-shares": o.earthstarShares = Path.of(v); break;
         case "--max-message-bytes":
           try {
@@ -214,6 +247,9 @@ public final class ServeCommand implements Command {
     if (o.token != null && o.token.equals(o.readOnlyToken)) {
       throw new UsageException("--token and --readonly-token are the same: the read-only token must differ"
           + " from the read-write one");
+    }
+    if (o.memory && o.postgres != null) {
+      throw new UsageException("--memory and --postgres exclude each other; " + USAGE);
     }
     return o;
   }
@@ -293,14 +329,37 @@ public final class ServeCommand implements Command {
     Options o = parse(args, System.getenv());
     CliLogging.configure(logConfig(o, err));
     List<String> shares = o.earthstarShares == null ? null : EarthstarShares.read(o.earthstarShares);
-    UpdateStore store = o.memory ? new InMemoryUpdateStore()
-        : SqliteUpdateStore.openDirectory(o.data, SyncServer.defaultStoreOptions());
+    RedisCluster cluster = null;
+    if (o.redis != null) {
+      RedisCluster.Builder cb = RedisCluster.builder(o.redis).sharedStore(o.postgres != null);
+      if (o.instanceId != null) {
+        cb.instanceId(o.instanceId);
+      }
+      cluster = cb.connect();
+    }
+    UpdateStore store;
+    try {
+      String id = cluster != null ? cluster.instanceId() : o.instanceId;
+      store = o.memory ? new InMemoryUpdateStore()
+          : o.postgres != null ? PostgresUpdateStore.open(o.postgres, SyncServer.defaultPostgresOptions(id)
+              .withCompactionLock(cluster != null ? cluster.compactionLock() : CompactionLock.NONE))
+          : SqliteUpdateStore.openDirectory(o.data, SyncServer.defaultStoreOptions());
+    } catch (RuntimeException e) {
+      if (cluster != null) {
+        cluster.close();
+      }
+      throw e;
+    }
     EarthstarStorage esStorage = null;
     EarthstarPeer esPeer = null;
     CountDownLatch fatal = fatalExit(err);
     SyncServer server;
     try {
-      SyncServer.Builder sb = SyncServer.builder().host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
+      SyncServer.Builder sb = SyncServer.builder();
+      if (cluster != null) {
+        sb.cluster(cluster);
+      }
+      sb.host(o.host).port(o.port).store(store).allowedOrigins(o.origins)
           .corsOrigins(o.corsOrigins).throttle(o.throttleConnections, o.throttleBanMinutes)
           .adminToken(o.adminToken).inspector(inspectorOn(o))
           .maxMessageBytes(o.maxMessageBytes).implicitAuthentication(o.token == null)
@@ -318,6 +377,9 @@ public final class ServeCommand implements Command {
       server = sb.build().start();
     } catch (Exception e) {
       store.close();
+      if (cluster != null) {
+        cluster.close();
+      }
       if (esPeer != null) {
         esPeer.close();
       }
@@ -380,13 +442,14 @@ public final class ServeCommand implements Command {
     // any other way out (SIGHUP, System.exit elsewhere) still flushes the store
     Thread hook = new Thread(shutdown, "microcosm-serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    String where = o.memory ? "in memory" : "data in " + SqliteUpdateStore.class.getSimpleName() + " "
-        + o.data.toAbsolutePath().resolve("microcosm.db");
+    String where = o.memory ? "in memory" : o.postgres != null ? "data in PostgreSQL " + ((PostgresUpdateStore) store).url()
+        : "data in " + SqliteUpdateStore.class.getSimpleName() + " " + o.data.toAbsolutePath().resolve("microcosm.db");
     out.println("microcosm serve: listening on " + o.host + ":" + server.port()
         + " (Hocuspocus /sync, y-websocket /<room>, signalling /signal, WebTorrent tracker /announce, GET /status,"
         + " GET /metrics" + (inspectorOn(o) ? ", inspector /inspect" : "") + "; " + where + ")"
         + (signal != null ? "; signalling also on port " + signal.port() : "")
         + (tracker != null ? "; tracker also on port " + tracker.port() : "")
+        + (cluster != null ? "; instance " + cluster.instanceId() + " of the cluster on " + cluster.status().redis() : "")
         + (peer != null ? "; Earthstar /earthstar/ for " + shares.size() + " share(s)"
             + (o.memory ? " in memory" : " in " + o.data.toAbsolutePath().resolve("earthstar.db")) : ""));
     out.flush();
@@ -418,8 +481,9 @@ public final class ServeCommand implements Command {
         .addKeyValue("port", server.port())
         .addKeyValue("signal_port", signal == null ? "-" : String.valueOf(signal.port()))
         .addKeyValue("tracker_port", tracker == null ? "-" : String.valueOf(tracker.port()))
-        .addKeyValue("store", o.memory ? "memory" : "sqlite")
-        .addKeyValue("data", o.memory ? "-" : o.data.toAbsolutePath().resolve("microcosm.db").toString())
+        .addKeyValue("store", o.memory ? "memory" : o.postgres != null ? "postgresql" : "sqlite")
+        .addKeyValue("data", o.memory ? "-" : o.postgres != null ? "(PostgreSQL)"
+            : o.data.toAbsolutePath().resolve("microcosm.db").toString())
         .addKeyValue("token", o.token == null ? "none (every client read-write)" : "set")
         .addKeyValue("readonly_token", o.readOnlyToken == null ? "none" : "set")
         .addKeyValue("admin_token", o.adminToken == null ? "none (/metrics and /status open)" : "set")

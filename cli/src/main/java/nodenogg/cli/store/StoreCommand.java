@@ -22,12 +22,16 @@ import nodenogg.persistence.CheckReport;
 import nodenogg.persistence.DocumentInfo;
 import nodenogg.persistence.InvalidUpdateException;
 import nodenogg.persistence.StoreException;
+import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.postgres.PostgresUpdateStore;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.persistence.yjs.YjsStorage;
 
 /**
- * {@code ./microcosm store list|dump|compact|check|import --data DIR [--doc NAME]}: administers the
- * SQLite update store of a data directory.
+ * {@code ./microcosm store list|dump|compact|check|import --data DIR|--postgres JDBC_URL [--doc NAME]}:
+ * administers the SQLite update store of a data directory, or the PostgreSQL store a cluster of
+ * {@code ./microcosm serve --postgres} instances shares (the commands may run while they do: a compaction
+ * then takes the same advisory lock as theirs).
  *
  * <p>The database is {@code DIR/microcosm.db} ({@link SqliteUpdateStore#DEFAULT_FILE_NAME}, via
  * {@link SqliteUpdateStore#openDirectory}); {@code ./microcosm serve --data DIR} uses the same file, and
@@ -48,7 +52,7 @@ import nodenogg.persistence.yjs.YjsStorage;
 public final class StoreCommand implements Command {
 
   private static final String USAGE =
-      "usage: store list|dump|compact|check|import --data DIR [--doc NAME]";
+      "usage: store list|dump|compact|check|import --data DIR|--postgres jdbc:postgresql://HOST:PORT/DB [--doc NAME]";
 
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
@@ -57,11 +61,15 @@ public final class StoreCommand implements Command {
     }
     String action = args[0];
     Path data = null;
+    String postgres = null;
     String doc = null;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--data":
           data = Path.of(value(args, ++i, "--data"));
+          break;
+        case "--postgres":
+          postgres = value(args, ++i, "--postgres");
           break;
         case "--doc":
           doc = value(args, ++i, "--doc");
@@ -70,8 +78,12 @@ public final class StoreCommand implements Command {
           throw new UsageException("unknown option '" + args[i] + "'; " + USAGE);
       }
     }
-    if (data == null) {
-      throw new UsageException("--data DIR is required; " + USAGE);
+    if ((data == null) == (postgres == null)) {
+      throw new UsageException("give either --data DIR or --postgres JDBC_URL; " + USAGE);
+    }
+    if (postgres != null && !postgres.startsWith("jdbc:postgresql:")) {
+      throw new UsageException("--postgres needs a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE), got '"
+          + postgres + "'");
     }
     if (!List.of("list", "dump", "compact", "check", "import").contains(action)) {
       throw new UsageException("unknown action '" + action + "'; " + USAGE);
@@ -80,36 +92,47 @@ public final class StoreCommand implements Command {
       require(doc, action);
     }
     boolean writes = action.equals("import");
-    if (!writes && !Files.exists(SqliteUpdateStore.databaseFile(data))) {
+    if (!writes && data != null && !Files.exists(SqliteUpdateStore.databaseFile(data))) {
       err.println("store " + action + ": NoStore: no update store at " + SqliteUpdateStore.databaseFile(data));
       return 2;
     }
+    Path dataDir = data;
+    Opener open = postgres != null ? openPostgres(postgres) : () -> SqliteUpdateStore.openDirectory(dataDir);
+    String where = postgres != null ? "the PostgreSQL store" : SqliteUpdateStore.databaseFile(data).toString();
     switch (action) {
       case "list":
-        return withStore(data, s -> list(s, out));
+        return withStore(open, s -> list(s, out));
       case "dump":
         String d = require(doc, "dump");
-        return withStore(data, s -> dump(s, d, out, err));
+        return withStore(open, s -> dump(s, where, d, out, err));
       case "compact":
         String c = doc;
-        return withStore(data, s -> compact(s, c, out, err));
+        return withStore(open, s -> compact(s, where, c, out, err));
       case "check":
         String k = doc;
-        return withStore(data, s -> check(s, k, out));
+        return withStore(open, s -> check(s, k, out));
       case "import":
         String t = require(doc, "import");
-        return withStore(data, s -> importLines(s, t, in, out, err));
+        return withStore(open, s -> importLines(s, t, in, out, err));
       default:
         throw new UsageException("unknown action '" + action + "'; " + USAGE);
     }
   }
 
   private interface StoreAction {
-    int run(SqliteUpdateStore store) throws Exception;
+    int run(UpdateStore store) throws Exception;
   }
 
-  private static int withStore(Path data, StoreAction action) throws Exception {
-    try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(data)) {
+  private interface Opener {
+    UpdateStore open();
+  }
+
+  private static Opener openPostgres(String url) {
+    return () -> PostgresUpdateStore.open(url);
+  }
+
+  private static int withStore(Opener opener, StoreAction action) throws Exception {
+    try (UpdateStore store = opener.open()) {
       return action.run(store);
     }
   }
@@ -128,7 +151,7 @@ public final class StoreCommand implements Command {
     return doc;
   }
 
-  private static int list(SqliteUpdateStore store, PrintStream out) {
+  private static int list(UpdateStore store, PrintStream out) {
     for (String name : store.list()) {
       Optional<DocumentInfo> info = store.info(name);
       info.ifPresent(i -> out.println(i.name() + "\t" + i.updateCount() + " updates\t" + i.updateBytes() + " bytes"));
@@ -136,10 +159,10 @@ public final class StoreCommand implements Command {
     return 0;
   }
 
-  private static int dump(SqliteUpdateStore store, String name, PrintStream out, PrintStream err) {
+  private static int dump(UpdateStore store, String where, String name, PrintStream out, PrintStream err) {
     Doc doc = new Doc();
     if (!YjsStorage.load(store, doc, name)) {
-      err.println("store dump: NoSuchDocument: no document '" + name + "' in " + store.file());
+      err.println("store dump: NoSuchDocument: no document '" + name + "' in " + where);
       return 2;
     }
     out.println(Base64.getEncoder().encodeToString(Updates.encodeStateAsUpdate(doc)));
@@ -154,13 +177,13 @@ public final class StoreCommand implements Command {
     return 0;
   }
 
-  private static int compact(SqliteUpdateStore store, String only, PrintStream out, PrintStream err) {
+  private static int compact(UpdateStore store, String where, String only, PrintStream out, PrintStream err) {
     List<String> names = only == null ? store.list() : List.of(only);
     int status = 0;
     for (String name : names) {
       long before = store.info(name).map(DocumentInfo::updateCount).orElse(-1L);
       if (before < 0) {
-        err.println("store compact: NoSuchDocument: no document '" + name + "' in " + store.file());
+        err.println("store compact: NoSuchDocument: no document '" + name + "' in " + where);
         return 2;
       }
       try {
@@ -174,9 +197,10 @@ public final class StoreCommand implements Command {
     return status;
   }
 
-  private static int check(SqliteUpdateStore store, String only, PrintStream out) {
+  private static int check(UpdateStore store, String only, PrintStream out) {
     CheckReport report = store.check();
-    out.println("integrity_check: " + String.join("; ", report.integrity()));
+    out.println((store instanceof SqliteUpdateStore ? "integrity_check: " : "database: ")
+        + String.join("; ", report.integrity()));
     Map<String, String> damaged = report.damagedDocuments();
     List<String> names = only == null ? store.list() : List.of(only);
     boolean bad = !report.integrity().equals(List.of("ok"));
@@ -191,7 +215,7 @@ public final class StoreCommand implements Command {
     return bad ? 1 : 0;
   }
 
-  private static int importLines(SqliteUpdateStore store, String name, InputStream in, PrintStream out, PrintStream err)
+  private static int importLines(UpdateStore store, String name, InputStream in, PrintStream out, PrintStream err)
       throws Exception {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);

@@ -100,6 +100,23 @@ class ServeCommandTest {
   }
 
   @Test
+  void postgresAndInstanceId() {
+    ServeCommand.Options o = ServeCommand.parse(new String[] {"--postgres", "jdbc:postgresql://db:5432/nn", "--instance-id",
+        "web-1"}, Map.of());
+    assertEquals("jdbc:postgresql://db:5432/nn", o.postgres);
+    assertEquals("web-1", o.instanceId);
+    assertEquals(null, ServeCommand.parse(new String[0], Map.of()).postgres, "SQLite unless asked");
+    assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--postgres", "postgres://db/nn"}, Map.of()));
+    assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--postgres", "jdbc:postgresql://db/nn",
+        "--memory"}, Map.of()));
+    assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--instance-id", ""}, Map.of()));
+    assertEquals("redis://10.0.0.5:6380", ServeCommand.parse(new String[] {"--redis", "redis://10.0.0.5:6380"}, Map.of())
+        .redis.toString());
+    assertEquals(null, ServeCommand.parse(new String[0], Map.of()).redis, "without --redis nothing changes");
+    assertThrows(UsageException.class, () -> ServeCommand.parse(new String[] {"--redis", "10.0.0.5:6380"}, Map.of()));
+  }
+
+  @Test
   void logFlags() {
     ServeCommand.Options o = ServeCommand.parse(new String[] {"--log-level", "DEBUG", "--log-format", "json"}, Map.of());
     assertEquals(Level.DEBUG, o.logLevel);

@@ -17,6 +17,7 @@ import java.util.List;
 import nodenogg.cli.UsageException;
 import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
+import nodenogg.persistence.postgres.PostgresServer;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,35 @@ class StoreCommandTest {
     Result check = run("", "check", "--data", data);
     assertEquals(0, check.code);
     assertTrue(check.out.startsWith("integrity_check: ok\nroom-1\tok\n"), check.out);
+  }
+
+  /** The same commands against the PostgreSQL store a cluster of servers shares (skipped without PostgreSQL). */
+  @Test
+  void theSameCommandsWorkAgainstPostgres() throws Exception {
+    String url = PostgresServer.shared().createDatabase();
+    Doc source = new Doc(new Doc.Options().clientId(43));
+    List<byte[]> ups = session(source);
+    StringBuilder stdin = new StringBuilder();
+    for (byte[] u : ups) {
+      stdin.append(Base64.getEncoder().encodeToString(u)).append('\n');
+    }
+    Result imp = run(stdin.toString(), "import", "--postgres", url, "--doc", "room-2");
+    assertEquals(0, imp.code, imp.err);
+    assertEquals("ack 1\nack 2\nack 3\nack 4\n", imp.out.replace("\r", ""));
+    Result list = run("", "list", "--postgres", url);
+    assertEquals("room-2\t4 updates\t" + ups.stream().mapToInt(u -> u.length).sum() + " bytes\n", list.out);
+    Result dump = run("", "dump", "--postgres", url, "--doc", "room-2");
+    assertEquals(0, dump.code, dump.err);
+    assertArrayEquals(Updates.encodeStateAsUpdate(source), Base64.getDecoder().decode(dump.out.split("\n")[0]));
+    assertEquals("{\"43\":12}", dump.out.split("\n")[1]);
+    assertEquals("room-2\t4 -> 1 updates\n", run("", "compact", "--postgres", url).out);
+    assertEquals(dump.out, run("", "dump", "--postgres", url, "--doc", "room-2").out);
+    Result check = run("", "check", "--postgres", url);
+    assertEquals(0, check.code);
+    assertTrue(check.out.startsWith("database: ok\nroom-2\tok\n"), check.out);
+    assertEquals(2, run("", "dump", "--postgres", url, "--doc", "nope").code);
+    assertThrows(UsageException.class, () -> run("", "list", "--postgres", "postgres://x"));
+    assertThrows(UsageException.class, () -> run("", "list", "--postgres", url, "--data", dir.toString()));
   }
 
   @Test

@@ -37,8 +37,8 @@ public final class HocuspocusClient implements AutoCloseable {
   private final Map<String, HocuspocusDocument> docs = new ConcurrentHashMap<>();
   private final List<Consumer<ConnectionState>> stateListeners = new CopyOnWriteArrayList<>();
 
-  private HocuspocusClient(URI uri, ClientOptions options) {
-    this.socket = new ReconnectingSocket(uri, options, new ReconnectingSocket.Listener() {
+  private HocuspocusClient(List<URI> uris, ClientOptions options) {
+    this.socket = new ReconnectingSocket(uris, options, new ReconnectingSocket.Listener() {
       @Override
       public void onOpen() {
         for (HocuspocusDocument d : new ArrayList<>(docs.values())) {
@@ -67,9 +67,25 @@ public final class HocuspocusClient implements AutoCloseable {
   }
 
   public static HocuspocusClient connect(URI uri, ClientOptions options) {
-    HocuspocusClient c = new HocuspocusClient(uri, options);
+    return connect(List.of(uri), options);
+  }
+
+  /**
+   * Connects to the first of several endpoints of one cluster (e.g. {@code ws://a:8787/sync},
+   * {@code ws://b:8787/sync}, instances sharing one Redis and one store) and moves to the next when the
+   * one in use fails, as the JS providers do behind a load balancer. Every document then
+   * re-authenticates and resyncs on the new instance: changes it does not have yet are sent again and
+   * counted in {@link HocuspocusDocument#unsyncedChanges()} until that instance acknowledges them.
+   */
+  public static HocuspocusClient connect(List<URI> uris, ClientOptions options) {
+    HocuspocusClient c = new HocuspocusClient(uris, options);
     c.socket.start();
     return c;
+  }
+
+  /** The endpoint in use (or being connected to) now. */
+  public URI currentUri() {
+    return socket.currentUri();
   }
 
   /**

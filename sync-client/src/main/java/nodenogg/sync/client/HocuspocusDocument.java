@@ -25,6 +25,8 @@ public final class HocuspocusDocument implements AutoCloseable {
   private final Awareness awareness;
   private final String token;
   private final AtomicInteger unsynced = new AtomicInteger();
+  /** Changes made or left unacknowledged while disconnected; sent by the next resync (its SyncStep2). */
+  private final AtomicInteger offline = new AtomicInteger();
   private volatile CompletableFuture<Void> synced = new CompletableFuture<>();
   private volatile boolean authenticated;
   private volatile boolean readOnly;
@@ -43,8 +45,12 @@ public final class HocuspocusDocument implements AutoCloseable {
 
   void start() {
     docSub = doc.onUpdate((update, origin) -> {
-      if (origin != this && !closed && authenticated) {
-        sendCounted(Hocuspocus.syncUpdate(name, update));
+      if (origin != this && !closed) {
+        if (authenticated) {
+          sendCounted(Hocuspocus.syncUpdate(name, update));
+        } else {
+          offline.incrementAndGet(); // delivered by the SyncStep2 of the next resync
+        }
       }
     });
     if (awareness != null) {
@@ -87,7 +93,8 @@ public final class HocuspocusDocument implements AutoCloseable {
 
   void disconnected() {
     authenticated = false;
-    unsynced.set(0); // unacknowledged changes are resent by the resync after reconnecting
+    // unacknowledged changes are resent by the resync after reconnecting; until then they stay counted
+    offline.addAndGet(unsynced.getAndSet(0));
     if (synced.isDone()) {
       synced = new CompletableFuture<>();
     }
@@ -127,7 +134,13 @@ public final class HocuspocusDocument implements AutoCloseable {
       case Hocuspocus.SYNC_REPLY: {
         SyncProtocol.Message m = SyncProtocol.read(body);
         if (m.isStep1()) {
-          sendCounted(Hocuspocus.syncStep2(name, doc.diff(m.payload())));
+          // the diff carries every change the server lacks, offline ones included: one acknowledgement now covers them
+          unsynced.incrementAndGet();
+          offline.set(0);
+          if (!client.send(Hocuspocus.syncStep2(name, doc.diff(m.payload())))) {
+            unsynced.updateAndGet(n -> Math.max(0, n - 1));
+            offline.incrementAndGet();
+          }
         } else {
           doc.apply(m.payload(), this);
           if (m.type() == SyncProtocol.STEP2) {
@@ -186,9 +199,13 @@ public final class HocuspocusDocument implements AutoCloseable {
     return deniedReason;
   }
 
-  /** Changes sent and not yet acknowledged by the server (SyncStatus). */
+  /**
+   * Changes not yet acknowledged by a server (SyncStatus): sent and waiting, or made (or left
+   * unacknowledged) while disconnected and waiting for the resync after the reconnect. 0 means the
+   * server holds every change of this document durably.
+   */
   public int unsyncedChanges() {
-    return unsynced.get();
+    return unsynced.get() + offline.get();
   }
 
   /** Sends a stateless message (Hocuspocus type 5). */

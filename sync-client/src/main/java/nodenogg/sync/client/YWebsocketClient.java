@@ -37,14 +37,18 @@ public final class YWebsocketClient implements AutoCloseable {
   private final SyncDocument.Registration docSub;
   private final Awareness.Registration awSub;
 
-  private YWebsocketClient(URI serverUrl, String room, SyncDocument doc, Awareness awareness, String token,
+  private YWebsocketClient(List<URI> serverUrls, String room, SyncDocument doc, Awareness awareness, String token,
       ClientOptions options) {
     this.room = room;
     this.doc = doc;
     this.awareness = awareness;
-    String base = serverUrl.toString().replaceAll("/+$", "");
-    String url = base + "/" + room + (token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
-    this.socket = new ReconnectingSocket(URI.create(url), options, new ReconnectingSocket.Listener() {
+    List<URI> urls = new ArrayList<>();
+    for (URI serverUrl : serverUrls) {
+      String base = serverUrl.toString().replaceAll("/+$", "");
+      urls.add(URI.create(base + "/" + room
+          + (token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))));
+    }
+    this.socket = new ReconnectingSocket(urls, options, new ReconnectingSocket.Listener() {
       @Override
       public void onOpen() {
         socket.send(YWebsocketProtocol.step1(doc.stateVector()));
@@ -99,9 +103,24 @@ public final class YWebsocketClient implements AutoCloseable {
   /** As {@link #connect(URI, String, SyncDocument, Awareness)}, with a token sent as {@code ?token=} (null for none). */
   public static YWebsocketClient connect(URI serverUrl, String room, SyncDocument doc, Awareness awareness,
       String token, ClientOptions options) {
-    YWebsocketClient c = new YWebsocketClient(serverUrl, room, doc, awareness, token, options);
+    return connect(List.of(serverUrl), room, doc, awareness, token, options);
+  }
+
+  /**
+   * Connects to the first of several servers of one cluster ({@code ws://a:8787}, {@code ws://b:8787}: instances
+   * sharing one Redis) and moves to the next when the one in use fails; each reconnect resyncs (SyncStep1 both
+   * ways), so edits made meanwhile reach the new instance.
+   */
+  public static YWebsocketClient connect(List<URI> serverUrls, String room, SyncDocument doc, Awareness awareness,
+      String token, ClientOptions options) {
+    YWebsocketClient c = new YWebsocketClient(serverUrls, room, doc, awareness, token, options);
     c.socket.start();
     return c;
+  }
+
+  /** The room URL in use (or being connected to) now. */
+  public URI currentUri() {
+    return socket.currentUri();
   }
 
   private void receive(byte[] message) {

@@ -22,8 +22,11 @@ import java.util.function.Supplier;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.UpdateFormat;
 import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.postgres.PostgresStoreOptions;
+import nodenogg.persistence.postgres.PostgresUpdateStore;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.persistence.sqlite.StoreOptions;
+import nodenogg.sync.server.cluster.RedisCluster;
 import nodenogg.sync.protocol.Awareness;
 import nodenogg.sync.protocol.DocSync;
 import nodenogg.sync.protocol.SyncDocument;
@@ -123,6 +126,9 @@ public final class SyncServer implements AutoCloseable {
     this.registry = new DocumentRegistry(pool, offLoop, heavy, timers, store, hooks,
         () -> new TimedDocument(factory.get(), telemetry));
     registry.onOutOfMemory(this::outOfMemory);
+    if (b.cluster != null) {
+      registry.cluster(b.cluster.fanout());
+    }
     // unauthenticated clients together may hold at most a quarter of the budget
     ServerContext ctx = new ServerContext(registry, hooks, pool, b.preAuthMaxBytes, b.preAuthMaxMessages,
         b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth,
@@ -170,11 +176,17 @@ public final class SyncServer implements AutoCloseable {
               new MeteredHandler(inspector.live(), telemetry, Telemetry.Protocol.INSPECTOR));
     }
     signal = b.signalHandler != null ? b.signalHandler : defaultSignalHandler();
+    if (b.cluster != null && signal instanceof SignalingHandler) {
+      b.cluster.fanOutSignalling((SignalingHandler) signal);
+    }
     if (signal != null) {
       if (signal instanceof HttpHandler) {
         wb.http("/signal", (HttpHandler) signal); // its status page, as when mounted unwrapped
       }
       wb.socket(p -> p.equals("/signal"), new MeteredHandler(signal, telemetry, Telemetry.Protocol.SIGNALLING));
+    }
+    if (tracker != null && b.cluster != null) {
+      b.cluster.fanOutTracker(tracker); // swarms span the instances
     }
     EarthstarSocketHandler es = b.earthstar;
     if (es != null) {
@@ -301,12 +313,24 @@ public final class SyncServer implements AutoCloseable {
       connections.put(p.label, telemetry.openConnections(p));
     }
     long last = telemetry.lastCommitMillis();
+    ServerStatus.Database db = null;
+    if (b.store instanceof PostgresUpdateStore) {
+      PostgresUpdateStore.Health h = ((PostgresUpdateStore) b.store).health();
+      db = new ServerStatus.Database(h.ok(), h.problem(), h.ok() ? null : Instant.ofEpochMilli(h.sinceMillis()), h.queued());
+    }
     ServerStatus.Store st = new ServerStatus.Store(storeKind(), telemetry.storeHealthy(),
         last == 0 ? null : Instant.ofEpochMilli(last), telemetry.storeQueueDepth(), telemetry.storeCommits(),
-        telemetry.storeFailures());
+        telemetry.storeFailures(), db);
+    ServerStatus.Cluster cl = null;
+    if (b.cluster != null) {
+      RedisCluster.Status c = b.cluster.status();
+      cl = new ServerStatus.Cluster(c.instanceId(), c.redis(), c.redisConnected(), c.redisProblem(),
+          c.redisConnected() ? null : Instant.ofEpochMilli(c.redisDownSince()), c.documentsOpenHere(), c.published(),
+          c.received(), c.dropped(), c.resyncs());
+    }
     return new ServerStatus(NAME, VERSION, Instant.ofEpochMilli(telemetry.startedMillis()),
         telemetry.uptimeSeconds(), connections, registry.loaded().size(), st, signallingRooms(),
-        tracker == null ? null : tracker.stats());
+        tracker == null ? null : tracker.stats(), cl);
   }
 
   /** The {@code GET /metrics} body (Prometheus text format 0.0.4). */
@@ -325,6 +349,9 @@ public final class SyncServer implements AutoCloseable {
     }
     if (s instanceof InMemoryUpdateStore) {
       return "memory";
+    }
+    if (s instanceof PostgresUpdateStore) {
+      return "postgresql";
     }
     return s.getClass().getSimpleName();
   }
@@ -446,6 +473,9 @@ public final class SyncServer implements AutoCloseable {
     if (b.closeStore) {
       b.store.close();
     }
+    if (b.cluster != null) {
+      b.cluster.close();
+    }
     LOG.info("sync server stopped: store flushed ({} durable updates since start, {} failed)",
         telemetry.storeCommits(), telemetry.storeFailures());
   }
@@ -473,6 +503,15 @@ public final class SyncServer implements AutoCloseable {
    */
   public static StoreOptions defaultStoreOptions() {
     return StoreOptions.defaults().withCommitWindow(Duration.ofMillis(2));
+  }
+
+  /**
+   * The PostgreSQL store options {@code ./microcosm serve --postgres} uses: {@link PostgresStoreOptions#defaults()}
+   * (appends wait up to 60 s, unacknowledged, while the database is unreachable) with a 2 ms group-commit
+   * window, each row marked with the instance that received it.
+   */
+  public static PostgresStoreOptions defaultPostgresOptions(String instanceId) {
+    return PostgresStoreOptions.defaults().withCommitWindow(Duration.ofMillis(2)).withInstanceId(instanceId);
   }
 
   /** Configuration; every setting has a safe default. Not thread-safe. */
@@ -505,6 +544,7 @@ public final class SyncServer implements AutoCloseable {
     private long throttleBanMinutes = 5;
     private String adminToken;
     private boolean inspector = true;
+    private RedisCluster cluster;
 
     /** Interface to bind; default 127.0.0.1 (use 0.0.0.0 to serve the network). */
     public Builder host(String host) {
@@ -694,6 +734,15 @@ public final class SyncServer implements AutoCloseable {
      */
     public Builder inspector(boolean on) {
       this.inspector = on;
+      return this;
+    }
+
+    /**
+     * Makes this server one instance of a cluster: documents, y-websocket rooms and signalling topics fan out
+     * to the other instances on the cluster's Redis (see {@code docs/scale-out.md}). The server closes it.
+     */
+    public Builder cluster(RedisCluster cluster) {
+      this.cluster = Objects.requireNonNull(cluster);
       return this;
     }
 

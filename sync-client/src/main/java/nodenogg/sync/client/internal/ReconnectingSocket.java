@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * A WebSocket (JDK {@code java.net.http}) that reconnects with exponential backoff and full jitter,
  * reassembles fragmented binary messages, serializes sends, and declares the connection dead when
  * the server is silent past the message timeout. Protocol code plugs in through {@link Listener}.
+ *
+ * <p>Several URLs (instances of one cluster): the socket stays on the URL that works; when it fails
+ * (connection refused, dropped, silent) it moves to the next one at once (a short random delay spreads
+ * the clients of a dead instance), and backs off exponentially only after a whole round of URLs failed.
  *
  * <p>Thread-safety: public methods may be called from any thread. Listener callbacks run on the
  * WebSocket's or the timer's thread, one at a time.
@@ -47,7 +52,8 @@ public final class ReconnectingSocket implements AutoCloseable {
     }
   }
 
-  private final URI uri;
+  private final List<URI> uris;
+  private int current; // index into uris, guarded by this
   private final ClientOptions options;
   private final Listener listener;
   private final HttpClient http;
@@ -64,7 +70,15 @@ public final class ReconnectingSocket implements AutoCloseable {
   private final Object serial = new Object(); // callbacks run one at a time
 
   public ReconnectingSocket(URI uri, ClientOptions options, Listener listener, Consumer<ConnectionState> stateSink) {
-    this.uri = uri;
+    this(List.of(uri), options, listener, stateSink);
+  }
+
+  /** A socket that fails over between {@code uris} (tried in order, starting with the first). */
+  public ReconnectingSocket(List<URI> uris, ClientOptions options, Listener listener, Consumer<ConnectionState> stateSink) {
+    if (uris.isEmpty()) {
+      throw new IllegalArgumentException("at least one server URL is needed");
+    }
+    this.uris = List.copyOf(uris);
     this.options = options;
     this.listener = listener;
     this.stateSink = stateSink;
@@ -84,6 +98,11 @@ public final class ReconnectingSocket implements AutoCloseable {
 
   public ConnectionState state() {
     return state;
+  }
+
+  /** The URL in use (or being connected to) now. */
+  public synchronized URI currentUri() {
+    return uris.get(current);
   }
 
   private void setState(ConnectionState s) {
@@ -115,10 +134,12 @@ public final class ReconnectingSocket implements AutoCloseable {
   }
 
   private void connect() {
+    URI uri;
     synchronized (this) {
       if (closed) {
         return;
       }
+      uri = uris.get(current);
     }
     setState(ConnectionState.CONNECTING);
     WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(options.connectTimeout());
@@ -168,9 +189,21 @@ public final class ReconnectingSocket implements AutoCloseable {
       if (closed) {
         return;
       }
-      int n = Math.min(attempts++, 20);
-      long cap = Math.min(options.maxBackoff().toMillis(), options.initialBackoff().toMillis() << Math.min(n, 16));
-      delay = cap / 2 + (long) (random.nextDouble() * (cap / 2 + 1));
+      int a = attempts++;
+      int urls = uris.size();
+      if (urls > 1) {
+        URI failed = uris.get(current);
+        current = (current + 1) % urls;
+        LOG.debug("{} failed ({} {}); moving to {}", failed, code, reason, uris.get(current));
+      }
+      if ((a + 1) % urls != 0) {
+        // the next URL of this round: at once, with a little jitter so a dead instance's clients spread out
+        delay = (long) (random.nextDouble() * Math.min(100, options.initialBackoff().toMillis()));
+      } else {
+        int n = Math.min(a / urls, 20);
+        long cap = Math.min(options.maxBackoff().toMillis(), options.initialBackoff().toMillis() << Math.min(n, 16));
+        delay = cap / 2 + (long) (random.nextDouble() * (cap / 2 + 1));
+      }
     }
     setState(ConnectionState.DISCONNECTED);
     synchronized (serial) {
@@ -189,7 +222,7 @@ public final class ReconnectingSocket implements AutoCloseable {
       s = ws;
     }
     if (s != null && System.currentTimeMillis() - lastMessageAt > options.messageTimeout().toMillis()) {
-      LOG.debug("no message from {} for {}; reconnecting", uri, options.messageTimeout());
+      LOG.debug("no message from {} for {}; reconnecting", currentUri(), options.messageTimeout());
       forceReconnect();
     }
   }
@@ -288,7 +321,7 @@ public final class ReconnectingSocket implements AutoCloseable {
           try {
             listener.onMessage(whole);
           } catch (RuntimeException e) {
-            LOG.warn("bad message from {}: {}; reconnecting", uri, e.toString());
+            LOG.warn("bad message from {}: {}; reconnecting", currentUri(), e.toString());
             webSocket.request(1);
             forceReconnect();
             return null;

@@ -50,6 +50,7 @@ public final class DocumentRegistry {
   private volatile java.util.function.Consumer<OutOfMemoryError> outOfMemory = e -> { };
   /** The current copy of each loaded (or loading) document; guarded by itself. */
   private final Map<String, Slot> docs = new HashMap<>();
+  private volatile ClusterHooks cluster = ClusterHooks.NONE;
   /** Writes of evicted (failed) copies still in flight, by name; a reload waits for them. Guarded by docs. */
   private final Map<String, CompletableFuture<?>> settling = new HashMap<>();
 
@@ -128,6 +129,11 @@ public final class DocumentRegistry {
     this.factory = factory;
   }
 
+  /** Connects every document loaded from now on to the other instances of a cluster. */
+  public void cluster(ClusterHooks hooks) {
+    this.cluster = hooks;
+  }
+
   /** Where an OutOfMemoryError on a document thread is reported (the server sheds connections). */
   public void onOutOfMemory(java.util.function.Consumer<OutOfMemoryError> handler) {
     this.outOfMemory = handler;
@@ -174,8 +180,15 @@ public final class DocumentRegistry {
       } catch (RuntimeException e) {
         LOG.warn("onLoad hook threw", e);
       }
-      slot.ready.complete(sd);
-      maybeUnload(slot); // every user may have left while it loaded
+      sd.cluster(cluster);
+      // in a cluster, clients get the document once the instances that have it open sent their state
+      cluster.opened(sd).whenComplete((v, e) -> {
+        if (e != null) {
+          LOG.warn("initial sync of '{}' with other instances failed ({}); serving the stored state", name, e.toString());
+        }
+        slot.ready.complete(sd);
+        maybeUnload(slot); // every user may have left while it loaded
+      });
     } catch (RuntimeException | OutOfMemoryError e) {
       if (e instanceof OutOfMemoryError) {
         outOfMemory.accept((OutOfMemoryError) e);
@@ -212,6 +225,7 @@ public final class DocumentRegistry {
       }
     }
     LOG.info("document '{}' failed and was evicted; the next client loads it again from the store", slot.name);
+    cluster.closed(failed); // a fresh copy subscribes again when it loads
     try {
       hooks.onUnload(slot.name);
     } catch (RuntimeException e) {
@@ -234,6 +248,7 @@ public final class DocumentRegistry {
       unloaded = d;
     }
     LOG.debug("unloaded document '{}'", unloaded.name());
+    cluster.closed(unloaded);
     try {
       hooks.onUnload(unloaded.name());
     } catch (RuntimeException e) {

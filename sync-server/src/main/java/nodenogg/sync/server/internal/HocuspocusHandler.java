@@ -446,7 +446,7 @@ public final class HocuspocusHandler implements SocketHandler {
         if (s.readOnly) {
           s.client.conn.send(Hocuspocus.syncStatus(s.address, d.doc().containsUpdate(m.payload())));
         } else {
-          d.applyUpdate(s, m.payload(), ok -> s.client.conn.send(Hocuspocus.syncStatus(s.address, ok)));
+          d.applyResync(s, m.payload(), ok -> s.client.conn.send(Hocuspocus.syncStatus(s.address, ok)));
         }
         break;
       default:

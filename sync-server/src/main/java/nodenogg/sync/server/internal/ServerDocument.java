@@ -55,6 +55,13 @@ public final class ServerDocument {
   public static final int HEAVY_MESSAGE_BYTES = 64 * 1024;
   /** Documents whose updates add up to at least this much do all their work off the event loops. */
   public static final long LARGE_DOCUMENT_BYTES = 256 * 1024;
+  /** Transaction and awareness origin of what other instances sent over Redis: broadcast here, never stored or re-published. */
+  public static final Object REMOTE = new Object() {
+    @Override
+    public String toString() {
+      return "redis";
+    }
+  };
 
   private final String name;
   private final SyncDocument doc;
@@ -76,6 +83,7 @@ public final class ServerDocument {
   private volatile boolean failed;
   private volatile long approxBytes; // sum of the update bytes loaded and applied: the document's weight
   private List<byte[]> outbox; // applied updates waiting for the next broadcast; null when none
+  private volatile ClusterHooks cluster = ClusterHooks.NONE;
 
   /** Per-peer awareness state: the client id it is bound to, and its rate limit. Executor only. */
   private static final class Member {
@@ -133,7 +141,15 @@ public final class ServerDocument {
       for (DocPeer p : peers) {
         p.sendAwareness(msg);
       }
+      if (origin != REMOTE) {
+        cluster.localAwareness(this, msg);
+      }
     });
+  }
+
+  /** Connects this document to the other instances of a cluster (set once, before clients join). */
+  void cluster(ClusterHooks hooks) {
+    this.cluster = hooks;
   }
 
   public String name() {
@@ -405,6 +421,7 @@ public final class ServerDocument {
     // sender's ack waits for the store
     byte[] effective = applied.changed() ? applied.update() : update;
     queueBroadcast(effective);
+    cluster.localUpdate(this, effective); // other instances apply it; the instance that got it stores it
     append(update, (error) -> stored(from, update, effective, ack, error));
   }
 
@@ -435,6 +452,129 @@ public final class ServerDocument {
         done.accept(e);
       }));
     }
+  }
+
+  /**
+   * A client's SyncStep2 (its answer to our SyncStep1 when it connects): applied as {@link #applyUpdate}; in a
+   * cluster sharing one store it is acknowledged only once the store holds everything this document holds
+   * (see {@link #makeDurable}). After failing over, a client's SyncStep2 lacks whatever of its changes this
+   * instance already got over Redis — possibly from an instance that died before storing them; once this
+   * acknowledgement arrives the client counts them as acknowledged, so they are stored first.
+   */
+  public void applyResync(DocPeer from, byte[] update, Consumer<Boolean> ack) {
+    if (!cluster.sharesStore()) {
+      applyUpdate(from, update, ack);
+      return;
+    }
+    applyUpdate(from, update, ok -> {
+      if (ok) {
+        makeDurable(ack);
+      } else {
+        ack.accept(false); // the store refused it: the sender's problem only (see the class comment)
+      }
+    });
+  }
+
+  /**
+   * In a cluster, a client's update that changed nothing here may carry changes this instance got from
+   * another instance over Redis and that instance never stored (it died before its commit) — e.g. the
+   * resync of a client that wrote them there and failed over to here. Before acknowledging, whatever
+   * this document holds beyond the store's version (and its delete set) is appended, unless the store
+   * already covers it, so an acknowledgement always means "durable", whichever instance stored it.
+   */
+  private void makeDurable(Consumer<Boolean> ack) {
+    makeDurable(ack, 0);
+  }
+
+  private void makeDurable(Consumer<Boolean> ack, int attempt) {
+    inFlight++;
+    cluster.blocking().execute(() -> {
+      byte[] read = null;
+      Throwable readError = null;
+      try {
+        read = store.version(name);
+      } catch (RuntimeException e) {
+        readError = e;
+      }
+      byte[] version = read;
+      Throwable err = readError;
+      exec.execute(() -> {
+        if (failed) {
+          inFlight--;
+          if (idle()) {
+            onIdle.run();
+          }
+          return;
+        }
+        if (err != null) {
+          // the store is unreachable (an outage): retry while someone waits for the acknowledgement
+          long delay = Math.min(5_000, 250L << Math.min(attempt, 5));
+          if (attempt == 0) {
+            LOG.warn("cannot read the stored version of '{}' ({}); the client's resync stays unacknowledged"
+                + " and is retried every {} ms at most", name, err.toString(), 5_000);
+          }
+          if (peerCount > 0) {
+            try {
+              timers.schedule(() -> exec.execute(() -> makeDurable(ack, attempt + 1)), delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+              // the server is shutting down: the client resyncs with another instance
+            }
+          }
+          inFlight--;
+          if (idle()) {
+            onIdle.run();
+          }
+          return;
+        }
+        byte[] missing = doc.diff(version);
+        if (missing.length <= 2) { // [0 structs, 0 deletions]: the store has everything
+          inFlight--;
+          ack.accept(true);
+          if (idle()) {
+            onIdle.run();
+          }
+          return;
+        }
+        // stored like any write (in order, acknowledged on commit); a store refusing the engine's own
+        // encoding cannot keep this document durable: it fails
+        append(missing, error -> {
+          if (error == null) {
+            if (!failed) {
+              ack.accept(true);
+            }
+          } else {
+            fail(error);
+          }
+          if (idle()) {
+            onIdle.run();
+          }
+        });
+        inFlight--; // the append holds its own count
+      });
+    });
+  }
+
+
+  /**
+   * Applies an update another instance published (on the executor): broadcast to this instance's
+   * peers, never stored here (the instance its client sent it to stores it) nor published again.
+   *
+   * @throws RuntimeException for a malformed update (nothing applied)
+   */
+  public void applyRemote(byte[] update) {
+    if (failed) {
+      return;
+    }
+    SyncDocument.Applied applied = doc.apply(update, REMOTE);
+    if (applied.changedOrPending()) {
+      approxBytes += update.length;
+      queueBroadcast(applied.changed() ? applied.update() : update);
+    }
+  }
+
+  /** Applies awareness states of another instance's clients (on the executor); throws on malformed bytes. */
+  public void applyRemoteAwareness(byte[] update) {
+    awareness.applyUpdate(update, REMOTE);
   }
 
   private static Throwable errorOf(CompletableFuture<?> done) {

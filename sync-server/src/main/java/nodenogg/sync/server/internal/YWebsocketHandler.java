@@ -238,6 +238,8 @@ public final class YWebsocketHandler implements SocketHandler {
         SyncProtocol.Message m = SyncProtocol.read(r);
         if (m.isStep1()) {
           d.afterWrites(() -> p.conn.send(YWebsocketProtocol.step2(d.doc().diff(m.payload()))));
+        } else if (!p.readOnly && m.type() == SyncProtocol.STEP2) {
+          d.applyResync(p, m.payload(), ok -> { }); // in a cluster: stores what failed-over clients assume stored
         } else if (!p.readOnly) {
           d.applyUpdate(p, m.payload(), ok -> { });
         }

@@ -81,6 +81,45 @@ public final class SignalingHandler implements SocketHandler, HttpHandler {
     return Response.json(200, STATUS_JSON);
   }
 
+  /** Where topics fan out to other instances of a cluster (null: this server alone). */
+  public interface Relay {
+    /** The first local subscriber joined {@code topic}. */
+    void subscribed(String topic);
+
+    /** The last local subscriber left {@code topic}. */
+    void unsubscribed(String topic);
+
+    /** A local client published {@code text} (a JSON object) to {@code topic}. */
+    void published(String topic, String text);
+  }
+
+  private volatile Relay relay;
+
+  /** Fans topics out through {@code relay} (set once, before clients connect). */
+  public void relay(Relay relay) {
+    this.relay = relay;
+  }
+
+  /**
+   * Delivers a message another instance's client published to {@code topic} to the local subscribers (it is
+   * not relayed again). Text that is not a JSON object is dropped.
+   *
+   * @return false if the text was not a JSON object
+   */
+  public boolean deliverRemote(String topic, String text) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+    if (!(node instanceof ObjectNode)) {
+      return false;
+    }
+    deliver(topic, (ObjectNode) node, text);
+    return true;
+  }
+
   /** Number of topics with at least one subscriber. */
   public int topicCount() {
     return topics.size();
@@ -202,11 +241,17 @@ public final class SignalingHandler implements SocketHandler, HttpHandler {
         return;
       }
       peer.topics.add(topic);
+      boolean[] first = {false};
       topics.compute(topic, (name, subs) -> {
         Set<Connection> set = subs == null ? ConcurrentHashMap.newKeySet() : subs;
+        first[0] = subs == null;
         set.add(connection);
         return set;
       });
+      Relay r = relay;
+      if (first[0] && r != null) {
+        r.subscribed(topic);
+      }
     }
   }
 
@@ -222,10 +267,16 @@ public final class SignalingHandler implements SocketHandler, HttpHandler {
   }
 
   private void leave(String topic, Connection connection) {
+    boolean[] last = {false};
     topics.computeIfPresent(topic, (name, subs) -> {
       subs.remove(connection);
+      last[0] = subs.isEmpty();
       return subs.isEmpty() ? null : subs;
     });
+    Relay r = relay;
+    if (last[0] && r != null) {
+      r.unsubscribed(topic);
+    }
   }
 
   private void publish(ObjectNode message, String original) {
@@ -233,7 +284,15 @@ public final class SignalingHandler implements SocketHandler, HttpHandler {
     if (topicNode == null || !topicNode.isTextual() || topicNode.textValue().isEmpty()) {
       return;
     }
-    Set<Connection> subs = topics.get(topicNode.textValue());
+    Relay r = relay;
+    if (r != null) {
+      r.published(topicNode.textValue(), original);
+    }
+    deliver(topicNode.textValue(), message, original);
+  }
+
+  private void deliver(String topic, ObjectNode message, String original) {
+    Set<Connection> subs = topics.get(topic);
     if (subs == null) {
       return;
     }

@@ -31,26 +31,169 @@ final class Swarm {
     }
   }
 
+  /**
+   * A peer of this swarm connected to another instance of a cluster (known from its announcements over
+   * Redis): offers and answers for it are forwarded to that instance.
+   */
+  static final class Remote {
+    final String peerId;
+    final String instance;
+    boolean complete;
+    long seenNanos;
+    int index;
+
+    Remote(String peerId, String instance, boolean complete, long now) {
+      this.peerId = peerId;
+      this.instance = instance;
+      this.complete = complete;
+      this.seenNanos = now;
+    }
+  }
+
   final String infoHash;
   private final List<Member> members = new ArrayList<>(4);
   private final Map<String, Member> byPeer = new HashMap<>(8);
+  // peers on other instances (cluster only); a peer id is never both local and remote here
+  private final List<Remote> remotes = new ArrayList<>(0);
+  private final Map<String, Remote> remoteByPeer = new HashMap<>(0);
   int complete;
   int incomplete;
+  int remoteComplete;
+  int remoteIncomplete;
   boolean dead;
+  /** Cluster: set while the peers other instances hold are being fetched; announces wait in {@code parked}. */
+  java.util.concurrent.CompletableFuture<Void> opening;
+  List<Runnable> parked;
 
   Swarm(String infoHash) {
     this.infoHash = infoHash;
   }
 
+  /** Local peers (connected to this instance). */
   int size() {
     return members.size();
+  }
+
+  int remoteSize() {
+    return remotes.size();
+  }
+
+  int totalComplete() {
+    return complete + remoteComplete;
+  }
+
+  int totalIncomplete() {
+    return incomplete + remoteIncomplete;
+  }
+
+  /** The local peers' ids and whether each is complete (a seeder). */
+  List<Map.Entry<String, Boolean>> localPeers() {
+    List<Map.Entry<String, Boolean>> out = new ArrayList<>(members.size());
+    for (Member m : members) {
+      out.add(Map.entry(m.peerId, m.complete));
+    }
+    return out;
+  }
+
+  Remote getRemote(String peerId) {
+    return remoteByPeer.get(peerId);
+  }
+
+  /**
+   * Adds or refreshes a peer of another instance; ignored when the id is a local peer here (the local
+   * one wins). Returns +1 when an entry was added, 0 otherwise.
+   */
+  int putRemote(String peerId, String instance, boolean isComplete, long now) {
+    if (byPeer.containsKey(peerId)) {
+      return 0;
+    }
+    Remote r = remoteByPeer.get(peerId);
+    if (r != null && !r.instance.equals(instance)) {
+      removeRemote(r); // the peer moved to another instance
+      r = null;
+    }
+    if (r != null) {
+      r.seenNanos = now;
+      if (isComplete != r.complete) {
+        r.complete = isComplete;
+        remoteComplete += isComplete ? 1 : -1;
+        remoteIncomplete += isComplete ? -1 : 1;
+      }
+      return 0;
+    }
+    r = new Remote(peerId, instance, isComplete, now);
+    r.index = remotes.size();
+    remotes.add(r);
+    remoteByPeer.put(peerId, r);
+    if (isComplete) {
+      remoteComplete++;
+    } else {
+      remoteIncomplete++;
+    }
+    return 1;
+  }
+
+  /** Removes a remote entry if it is still there; true when it was. */
+  boolean removeRemote(Remote r) {
+    if (remoteByPeer.get(r.peerId) != r) {
+      return false;
+    }
+    remoteByPeer.remove(r.peerId);
+    Remote last = remotes.remove(remotes.size() - 1);
+    if (last != r) {
+      remotes.set(r.index, last);
+      last.index = r.index;
+    }
+    if (r.complete) {
+      remoteComplete--;
+    } else {
+      remoteIncomplete--;
+    }
+    return true;
+  }
+
+  /** Remote entries of {@code instance} (all, or those not in {@code keep} when it is non-null). */
+  List<Remote> remotesOf(String instance, java.util.Set<String> keep) {
+    List<Remote> out = new ArrayList<>();
+    for (Remote r : remotes) {
+      if (r.instance.equals(instance) && (keep == null || !keep.contains(r.peerId))) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** Remote entries not seen for {@code staleNanos}, removed and counted. */
+  int expireRemotes(long now, long staleNanos) {
+    int n = 0;
+    for (int i = remotes.size() - 1; i >= 0; i--) {
+      Remote r = remotes.get(i);
+      if (now - r.seenNanos > staleNanos) {
+        removeRemote(r);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Every remote entry, removed (the swarm is dropped here). */
+  int clearRemotes() {
+    int n = remotes.size();
+    remotes.clear();
+    remoteByPeer.clear();
+    remoteComplete = 0;
+    remoteIncomplete = 0;
+    return n;
   }
 
   Member get(String peerId) {
     return byPeer.get(peerId);
   }
 
-  void add(Member m) {
+  /** Adds a local member; a remote entry with the same peer id is dropped (returns true when one was). */
+  boolean add(Member m) {
+    Remote shadowed = remoteByPeer.get(m.peerId);
+    boolean dropped = shadowed != null && removeRemote(shadowed);
     m.index = members.size();
     members.add(m);
     byPeer.put(m.peerId, m);
@@ -59,6 +202,7 @@ final class Swarm {
     } else {
       incomplete++;
     }
+    return dropped;
   }
 
   void markComplete(Member m) {
@@ -110,21 +254,28 @@ final class Swarm {
   }
 
   /**
-   * Up to {@code want} distinct members chosen at random, never {@code self} (by peer id) and never
-   * one whose socket is closed. Floyd's sampling over the other members, so every subset of the
-   * wanted size is equally likely.
+   * Up to {@code want} distinct peers chosen at random among the local members and (in a cluster) the
+   * peers of other instances: {@link Member}s and {@link Remote}s. Never {@code self} (by peer id) and
+   * never a local member whose socket is closed. Floyd's sampling over the other peers, so every subset
+   * of the wanted size is equally likely.
    */
-  List<Member> pick(int want, String self) {
+  List<Object> pick(int want, String self) {
     Member own = byPeer.get(self);
-    int n = members.size() - (own == null ? 0 : 1);
+    int local = members.size();
+    int n = local + remotes.size() - (own == null ? 0 : 1);
     if (want <= 0 || n <= 0) {
       return List.of();
     }
-    List<Member> out = new ArrayList<>(Math.min(want, n));
+    List<Object> out = new ArrayList<>(Math.min(want, n));
     if (want >= n) {
       for (Member m : members) {
         if (m != own && m.owner.connection.isOpen()) {
           out.add(m);
+        }
+      }
+      for (Remote r : remotes) {
+        if (!r.peerId.equals(self)) {
+          out.add(r);
         }
       }
       return out;
@@ -146,6 +297,10 @@ final class Swarm {
     int skip = own == null ? Integer.MAX_VALUE : own.index;
     for (int c = 0; c < count; c++) {
       int i = chosen[c] >= skip ? chosen[c] + 1 : chosen[c];
+      if (i >= local) {
+        out.add(remotes.get(i - local));
+        continue;
+      }
       Member m = members.get(i);
       if (m.owner.connection.isOpen()) {
         out.add(m);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +54,11 @@ import nodenogg.sync.server.websocket.WebServer;
  * <p>Mount it on a {@link WebServer} ({@code socket("/announce"::equals, tracker)}) and call
  * {@link #sweep()} every second or so (expiry and deadlines), or run {@link TrackerServer}.
  *
+ * <p>In a cluster ({@link #relay(Relay)}) a swarm spans the instances: each instance knows the peers the
+ * others hold in the swarms it has local peers in, picks offer targets among all of them, and forwards an
+ * offer or answer for a peer of another instance to that instance, which sends it to the peer's socket
+ * (see docs/scale-out.md).
+ *
  * <p>Thread-safe: callbacks for different connections may run concurrently.
  */
 public final class TrackerHandler implements SocketHandler {
@@ -60,6 +66,8 @@ public final class TrackerHandler implements SocketHandler {
   /** bittorrent-tracker's MAX_ANNOUNCE_PEERS: offers forwarded from one announce at most. */
   static final int MAX_OFFERS_FORWARDED = 82;
   private static final long TTL_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(10);
+  /** A peer of another instance not announced again for this long is dropped (its instance died). */
+  static final long REMOTE_STALE_NANOS = TimeUnit.SECONDS.toNanos(100);
 
   private final TrackerLimits limits;
   private final Map<String, Swarm> swarms = new ConcurrentHashMap<>();
@@ -74,6 +82,11 @@ public final class TrackerHandler implements SocketHandler {
   private final LongAdder failures = new LongAdder();
   private final LongAdder closedByLimit = new LongAdder();
   private final LongAdder expired = new LongAdder();
+  private final AtomicInteger remotePeers = new AtomicInteger();
+  private final LongAdder forwarded = new LongAdder();
+  private final LongAdder fromOtherInstances = new LongAdder();
+  private final LongAdder undeliverable = new LongAdder();
+  private volatile Relay relay;
   private volatile long lastTtlSweep = System.nanoTime();
 
   public TrackerHandler() {
@@ -92,7 +105,130 @@ public final class TrackerHandler implements SocketHandler {
   public TrackerStats stats() {
     return new TrackerStats(connections.get(), swarmCount.get(), peerCount.get(), announces.sum(),
         offersRelayed.sum(), answersRelayed.sum(), scrapes.sum(), failures.sum(), closedByLimit.sum(),
-        expired.sum());
+        expired.sum(), relay == null ? null : new TrackerStats.Cluster(remotePeers.get(), forwarded.sum(),
+            fromOtherInstances.sum(), undeliverable.sum()));
+  }
+
+  /**
+   * Where swarms span the instances of a cluster (null: this tracker alone). Its methods are called while
+   * a swarm is locked: they must not block. Every instance with local peers in a swarm tells the others
+   * who they are ({@link #joined}, {@link #left}, and the whole list at least every 30 s, from
+   * {@link TrackerHandler#localPeers}); the others feed that to {@link TrackerHandler#remoteJoined},
+   * {@link TrackerHandler#remoteLeft} and {@link TrackerHandler#remoteMembers}.
+   */
+  public interface Relay {
+    /**
+     * The first local peer is joining the swarm of {@code infoHash}. The returned future completes once the
+     * peers other instances hold in it are known (or a short timeout passed); announces in that swarm wait
+     * until then, so the first one already reaches peers of other instances.
+     */
+    CompletableFuture<Void> opened(String infoHash);
+
+    /** The swarm has no local peer any more. */
+    void closed(String infoHash);
+
+    /** A local peer joined the swarm, or became complete. */
+    void joined(String infoHash, String peerId, boolean complete);
+
+    /** A local peer left the swarm. */
+    void left(String infoHash, String peerId);
+
+    /** An offer or answer ({@code text}, ready to send) for {@code peerId}, a peer of {@code instance}. */
+    void forward(String instance, String infoHash, String peerId, String text);
+  }
+
+  /** Makes swarms span a cluster through {@code relay} (set once, before clients connect). */
+  public void relay(Relay relay) {
+    this.relay = relay;
+  }
+
+  /** Cluster: the local peers of a swarm (peer id, complete), for the other instances; empty when none. */
+  public List<Map.Entry<String, Boolean>> localPeers(String infoHash) {
+    Swarm s = swarms.get(infoHash);
+    if (s == null) {
+      return List.of();
+    }
+    synchronized (s) {
+      return s.dead ? List.of() : s.localPeers();
+    }
+  }
+
+  /** Cluster: {@code instance} has peer {@code peerId} in the swarm (ignored when the swarm has no local peer). */
+  public void remoteJoined(String infoHash, String instance, String peerId, boolean complete) {
+    withSwarm(infoHash, s -> addRemote(s, instance, peerId, complete, System.nanoTime()));
+  }
+
+  /** Cluster: peer {@code peerId} of {@code instance} left the swarm. */
+  public void remoteLeft(String infoHash, String instance, String peerId) {
+    withSwarm(infoHash, s -> {
+      Swarm.Remote r = s.getRemote(peerId);
+      if (r != null && r.instance.equals(instance) && s.removeRemote(r)) {
+        remotePeers.decrementAndGet();
+      }
+    });
+  }
+
+  /** Cluster: every peer {@code instance} has in the swarm now (its earlier entries not listed are dropped). */
+  public void remoteMembers(String infoHash, String instance, List<Map.Entry<String, Boolean>> peers) {
+    withSwarm(infoHash, s -> {
+      long now = System.nanoTime();
+      java.util.Set<String> listed = new java.util.HashSet<>();
+      for (Map.Entry<String, Boolean> p : peers) {
+        listed.add(p.getKey());
+        addRemote(s, instance, p.getKey(), p.getValue(), now);
+      }
+      for (Swarm.Remote r : s.remotesOf(instance, listed)) {
+        if (s.removeRemote(r)) {
+          remotePeers.decrementAndGet();
+        }
+      }
+    });
+  }
+
+  /**
+   * Cluster: sends an offer or answer another instance forwarded to local peer {@code peerId}.
+   *
+   * @return false when that peer is not here (any more): the message is dropped, as for a closed socket
+   */
+  public boolean deliverRemote(String infoHash, String peerId, String text) {
+    Swarm s = swarms.get(infoHash);
+    Connection to = null;
+    if (s != null) {
+      synchronized (s) {
+        Swarm.Member m = s.dead ? null : s.get(peerId);
+        if (m != null && m.owner.connection.isOpen()) {
+          to = m.owner.connection;
+        }
+      }
+    }
+    if (to == null) {
+      undeliverable.increment();
+      return false;
+    }
+    fromOtherInstances.increment();
+    to.send(text);
+    return true;
+  }
+
+  private void withSwarm(String infoHash, java.util.function.Consumer<Swarm> action) {
+    Swarm s = swarms.get(infoHash);
+    if (s == null) {
+      return; // no local peer in it: this instance does not track it
+    }
+    synchronized (s) {
+      if (!s.dead) {
+        action.accept(s);
+      }
+    }
+  }
+
+  /** Adds a peer of another instance within the caps (caller holds the swarm's monitor). */
+  private void addRemote(Swarm s, String instance, String peerId, boolean complete, long now) {
+    if (s.getRemote(peerId) == null && (s.size() + s.remoteSize() >= limits.maxPeersPerSwarm()
+        || remotePeers.get() >= limits.maxPeers())) {
+      return; // full: offers go to the peers already known
+    }
+    remotePeers.addAndGet(s.putRemote(peerId, instance, complete, now));
   }
 
   /** Peers in the swarm of this info hash right now (0 when there is none). */
@@ -246,8 +382,12 @@ public final class TrackerHandler implements SocketHandler {
 
   private enum Event { STARTED, UPDATE, COMPLETED, STOPPED }
 
-  /** A message to send once the swarm's lock is released. */
-  private record Outgoing(Connection to, String text) {}
+  /** A message to send once the swarm's lock is released: to a local socket, or forwarded to another instance. */
+  private record Outgoing(Connection to, String text, String instance, String peerId, String infoHash) {
+    Outgoing(Connection to, String text) {
+      this(to, text, null, null, null);
+    }
+  }
 
   private void announce(Client client, Map<String, Object> m, long now) {
     String infoHash = id(m.get("info_hash"), "invalid info_hash");
@@ -285,25 +425,35 @@ public final class TrackerHandler implements SocketHandler {
         if (swarm.dead) {
           continue;
         }
+        if (swarm.opening != null) {
+          // cluster: the other instances' peers of this new swarm are not known yet; answer once they are
+          if (swarm.parked == null) {
+            swarm.parked = new ArrayList<>(2);
+          }
+          swarm.parked.add(() -> announceLater(client, m));
+          return;
+        }
         try {
           join(swarm, client, peerId, event, seeder, now);
           if (!answering) {
-            out.add(new Outgoing(client.connection, reply(swarm.complete, swarm.incomplete, hashJson)));
+            out.add(new Outgoing(client.connection,
+                reply(swarm.totalComplete(), swarm.totalIncomplete(), hashJson)));
           }
           if (want > 0) {
-            List<Swarm.Member> targets = swarm.pick(want, peerId);
+            List<Object> targets = swarm.pick(want, peerId);
             for (int i = 0; i < targets.size(); i++) {
               Map<String, Object> offer = offers.get(i);
-              out.add(new Outgoing(targets.get(i).owner.connection,
-                  relay("offer", offer.get("offer"), offer.get("offer_id"), peerJson, hashJson)));
+              String text = relay("offer", offer.get("offer"), offer.get("offer_id"), peerJson, hashJson);
+              out.add(to(targets.get(i), text, infoHash));
             }
           }
           if (answering) {
             Swarm.Member target = swarm.get(toPeer);
-            if (target == null || expiredNow(target, now)) {
+            Object to = target != null && !expiredNow(target, now) ? target : swarm.getRemote(toPeer);
+            if (to == null) {
               throw new Refusal("no peer with that `to_peer_id` in this swarm", infoHash);
             }
-            out.add(new Outgoing(target.owner.connection, relay("answer", answer, offerId, peerJson, hashJson)));
+            out.add(to(to, relay("answer", answer, offerId, peerJson, hashJson), infoHash));
           }
         } finally {
           dropIfEmpty(swarm);
@@ -312,8 +462,14 @@ public final class TrackerHandler implements SocketHandler {
       break;
     }
     announces.increment();
+    Relay r = relay;
     for (Outgoing o : out) {
-      o.to.send(o.text);
+      if (o.to != null) {
+        o.to.send(o.text);
+      } else if (r != null) {
+        forwarded.increment();
+        r.forward(o.instance, o.infoHash, o.peerId, o.text);
+      }
       if (o.to != client.connection) {
         if (answering) {
           answersRelayed.increment();
@@ -321,6 +477,47 @@ public final class TrackerHandler implements SocketHandler {
           offersRelayed.increment();
         }
       }
+    }
+  }
+
+  private static Outgoing to(Object target, String text, String infoHash) {
+    if (target instanceof Swarm.Member) {
+      return new Outgoing(((Swarm.Member) target).owner.connection, text);
+    }
+    Swarm.Remote r = (Swarm.Remote) target;
+    return new Outgoing(null, text, r.instance, r.peerId, infoHash);
+  }
+
+  /** An announce that waited for a new swarm's peers on other instances. */
+  private void announceLater(Client client, Map<String, Object> m) {
+    if (!client.connection.isOpen()) {
+      return;
+    }
+    try {
+      announce(client, m, System.nanoTime());
+    } catch (Refusal r) {
+      fail(client.connection, r.infoHash, r.getMessage());
+    } catch (RuntimeException e) {
+      fail(client.connection, null, "internal error: " + e);
+    }
+  }
+
+  /** Cluster: the other instances' peers of a new swarm are known; the announces that waited run now. */
+  private void finishOpening(Swarm swarm) {
+    List<Runnable> waiting;
+    synchronized (swarm) {
+      swarm.opening = null;
+      waiting = swarm.parked;
+      swarm.parked = null;
+    }
+    if (waiting == null || waiting.isEmpty()) {
+      return; // the announce that created the swarm has not joined it yet; it will
+    }
+    for (Runnable r : waiting) {
+      r.run();
+    }
+    synchronized (swarm) {
+      dropIfEmpty(swarm); // every waiting announce may have been refused or stopped
     }
   }
 
@@ -334,10 +531,23 @@ public final class TrackerHandler implements SocketHandler {
       throw new Refusal("tracker is full: it holds " + limits.maxSwarms() + " swarms; try again later", infoHash);
     }
     Swarm fresh = new Swarm(infoHash);
+    Relay r = relay;
+    CompletableFuture<Void> open = r == null ? null : new CompletableFuture<>();
+    fresh.opening = open;
     existing = swarms.putIfAbsent(infoHash, fresh);
     if (existing != null) {
       swarmCount.decrementAndGet();
       return existing;
+    }
+    if (r != null) {
+      CompletableFuture<Void> known;
+      try {
+        known = r.opened(infoHash);
+      } catch (RuntimeException e) {
+        known = CompletableFuture.completedFuture(null);
+      }
+      open.whenComplete((x, e) -> finishOpening(fresh));
+      known.whenComplete((x, e) -> open.complete(null));
     }
     return fresh;
   }
@@ -372,7 +582,7 @@ public final class TrackerHandler implements SocketHandler {
           throw new Refusal("more than " + limits.maxSwarmsPerConnection()
               + " swarms on one connection", swarm.infoHash);
         }
-        if (swarm.size() >= limits.maxPeersPerSwarm()) {
+        if (swarm.size() + swarm.remoteSize() >= limits.maxPeersPerSwarm()) {
           throw new Refusal("swarm is full: it holds " + limits.maxPeersPerSwarm() + " peers", swarm.infoHash);
         }
         if (peerCount.incrementAndGet() > limits.maxPeers()) {
@@ -381,14 +591,24 @@ public final class TrackerHandler implements SocketHandler {
               swarm.infoHash);
         }
         member = new Swarm.Member(peerId, swarm, client, seeder, now);
-        swarm.add(member);
+        if (swarm.add(member)) {
+          remotePeers.decrementAndGet(); // it was known on another instance; now it is here
+        }
         client.memberships.add(member);
+      }
+      Relay r = relay;
+      if (r != null) {
+        r.joined(swarm.infoHash, peerId, seeder);
       }
       return;
     }
     member.lastAnnounceNanos = now;
-    if (event == Event.COMPLETED || seeder) {
+    if ((event == Event.COMPLETED || seeder) && !member.complete) {
       swarm.markComplete(member);
+      Relay r = relay;
+      if (r != null) {
+        r.joined(swarm.infoHash, peerId, true);
+      }
     }
   }
 
@@ -398,6 +618,10 @@ public final class TrackerHandler implements SocketHandler {
       peerCount.decrementAndGet();
       synchronized (member.owner) {
         member.owner.memberships.remove(member);
+      }
+      Relay r = relay;
+      if (r != null) {
+        r.left(swarm.infoHash, member.peerId);
       }
     }
   }
@@ -426,8 +650,8 @@ public final class TrackerHandler implements SocketHandler {
       if (s != null) {
         synchronized (s) {
           if (!s.dead) {
-            counts[0] = s.complete;
-            counts[1] = s.incomplete;
+            counts[0] = s.totalComplete();
+            counts[1] = s.totalIncomplete();
           }
         }
       }
@@ -646,10 +870,15 @@ public final class TrackerHandler implements SocketHandler {
   }
 
   private void dropIfEmpty(Swarm swarm) {
-    if (!swarm.dead && swarm.size() == 0) {
+    if (!swarm.dead && swarm.size() == 0 && swarm.opening == null) {
       swarm.dead = true;
       swarms.remove(swarm.infoHash, swarm);
       swarmCount.decrementAndGet();
+      Relay r = relay;
+      if (r != null) {
+        remotePeers.addAndGet(-swarm.clearRemotes());
+        r.closed(swarm.infoHash);
+      }
     }
   }
 
@@ -680,13 +909,18 @@ public final class TrackerHandler implements SocketHandler {
         if (swarm.dead) {
           continue;
         }
+        Relay r = relay;
         for (Swarm.Member m : swarm.expire(now, ttl)) {
           expired.increment();
           peerCount.decrementAndGet();
           synchronized (m.owner) {
             m.owner.memberships.remove(m);
           }
+          if (r != null) {
+            r.left(swarm.infoHash, m.peerId);
+          }
         }
+        remotePeers.addAndGet(-swarm.expireRemotes(now, REMOTE_STALE_NANOS));
         dropIfEmpty(swarm);
       }
     }
