@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 class SnapshotTest {
     @Test
     void referenceEncodingExample() {
-        // yjs-wire-reference.md: "01 01 01 00 01" + "01 01 08" (client 1 deleted (0,1), state 8)
+        // docs/PROTOCOL.md §2 (snapshot): "01 01 01 00 01" + "01 01 08" (client 1 deleted (0,1), state 8); yjs 13.6.33:
+        //   const d = new Y.Doc({gc: false}); d.clientID = 1
+        //   const t = d.getText("t"); t.insert(0, "abcdefgh"); t.delete(0, 1)
+        //   Buffer.from(Y.encodeSnapshot(Y.snapshot(d))).toString("hex")  // 0101010001010108
         Snapshot s = Snapshot.decodeSnapshot(Hex.decode("0101010001" + "010108"));
         assertEquals("0101010001010108", Hex.encode(Snapshot.encodeSnapshot(s)));
         assertEquals(8L, s.sv.get(1L));

@@ -122,7 +122,7 @@ class UpdateV2InteropTest {
 
     @Test
     void v2UpdateOfTheWireReferenceExampleDecodes() {
-        // the v2 example of docs/yjs-wire-reference.md §2 decodes to "ab😀" with X inserted, a map and a format
+        // the text example of docs/PROTOCOL.md §2 (\"ab😀\", then X at 1) round-trips through update v2
         Doc d = new Doc(new Doc.Options().clientId(1));
         d.getText("t").insert(0, "ab😀");
         d.getText("t").insert(1, "X");

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The worked v1 byte examples of yjs-wire-reference.md (produced by real Yjs 13.6.33). */
+/** The worked v1 byte examples of docs/PROTOCOL.md §2 (produced by real Yjs 13.6.33; the JS is above each test). */
 class WireExamplesTest {
     private static Doc doc(long client) {
         return new Doc(new Doc.Options().clientId(client));
@@ -19,6 +19,11 @@ class WireExamplesTest {
         return out;
     }
 
+    // yjs 13.6.33 (node, js/node_modules):
+    //   const d = new Y.Doc(); d.clientID = 1; const ups = []
+    //   d.on('update', u => ups.push(Buffer.from(u).toString('hex')))
+    //   const t = d.getText('t'); t.insert(0, 'ab😀'); t.insert(1, 'X'); t.delete(0, 1)
+    //   // ups: 0101010004010174066162f09f988000, 01010104c401000101015800, 000101010001; t.toString(): Xb😀
     @Test
     void textInsertsAndDelete() {
         Doc d = doc(1);
@@ -33,6 +38,8 @@ class WireExamplesTest {
         assertEquals("Xb😀", t.toString());
     }
 
+    // yjs 13.6.33: const d = new Y.Doc(); d.clientID = 1; d.getMap('m').set('k', 1)
+    //   // update event: 010101002801016d016b017d0100
     @Test
     void mapSet() {
         Doc d = doc(1);
@@ -42,6 +49,8 @@ class WireExamplesTest {
                 ups.get(0).substring(0, 8));
     }
 
+    // yjs 13.6.33: const d = new Y.Doc(); d.clientID = 300; d.getArray('a').insert(0, [1, 'x', null, true, 0.5])
+    //   // update event: 0101ac020008010161057d017701787e787c3f00000000
     @Test
     void arrayOfAnys() {
         Doc d = doc(300);

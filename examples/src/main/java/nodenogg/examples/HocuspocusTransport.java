@@ -1,57 +1,35 @@
 package nodenogg.examples;
 
-import java.net.URI;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import nodenogg.sync.client.ConnectionState;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
-import nodenogg.sync.protocol.DocSync;
 import nodenogg.ymicrocosm.spi.MicrocosmProvider;
 
 /**
- * The Hocuspocus WebSocket client (sync-client) as a microcosm transport: the same protocol, document
- * name (the microcosm id) and token ({@code "default"}) the nodenogg.in web app uses against
- * {@code wss://websockets.nodenogg.in/sync}. The microcosm reports {@code connected} while the socket
- * is open.
+ * Moved to the library as {@link nodenogg.sync.client.HocuspocusTransport} (module sync-client); this
+ * forwarder keeps code written against the example compiling.
+ *
+ * @deprecated use {@link nodenogg.sync.client.HocuspocusTransport}
  */
+@Deprecated
 public final class HocuspocusTransport {
   /** The token the web app sends when a microcosm has no password. */
-  public static final String DEFAULT_TOKEN = "default";
+  public static final String DEFAULT_TOKEN = nodenogg.sync.client.HocuspocusTransport.DEFAULT_TOKEN;
 
   private HocuspocusTransport() {}
 
-  /** A provider that attaches microcosms to {@code client} (one socket can carry many microcosms). */
+  /** See {@link nodenogg.sync.client.HocuspocusTransport#over(HocuspocusClient, String)}. */
   public static MicrocosmProvider over(HocuspocusClient client, String token) {
-    return over(client, token, d -> { });
+    return nodenogg.sync.client.HocuspocusTransport.over(client, token);
   }
 
-  /**
-   * Like {@link #over(HocuspocusClient, String)}, and hands each attached microcosm's
-   * {@link HocuspocusDocument} to {@code opened} (to await the first sync or count unacknowledged
-   * changes). {@code opened} runs on the thread that attaches the microcosm.
-   */
+  /** See {@link nodenogg.sync.client.HocuspocusTransport#over(HocuspocusClient, String, Consumer)}. */
   public static MicrocosmProvider over(HocuspocusClient client, String token, Consumer<HocuspocusDocument> opened) {
-    return ctx -> {
-      AtomicBoolean attached = new AtomicBoolean(true);
-      client.onStateChange(s -> {
-        if (attached.get()) {
-          ctx.connectionChanged(s == ConnectionState.CONNECTED);
-        }
-      });
-      HocuspocusDocument d = client.open(ctx.documentName(), new DocSync(ctx.doc()), ctx.awareness(), token);
-      opened.accept(d);
-      ctx.connectionChanged(client.state() == ConnectionState.CONNECTED);
-      return () -> {
-        attached.set(false);
-        d.close();
-        ctx.connectionChanged(false);
-      };
-    };
+    return nodenogg.sync.client.HocuspocusTransport.over(client, token, opened);
   }
 
-  /** Connects a new client to {@code url} (for example {@code ws://127.0.0.1:8787/sync}). */
+  /** See {@link nodenogg.sync.client.HocuspocusTransport#connect(String)}. */
   public static HocuspocusClient connect(String url) {
-    return HocuspocusClient.connect(URI.create(url));
+    return nodenogg.sync.client.HocuspocusTransport.connect(url);
   }
 }

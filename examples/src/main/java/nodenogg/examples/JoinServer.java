@@ -9,6 +9,7 @@ import nodenogg.microcosm.Identity;
 import nodenogg.microcosm.Subscription;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
+import nodenogg.sync.client.HocuspocusTransport;
 import nodenogg.ymicrocosm.YMicrocosm;
 
 /**

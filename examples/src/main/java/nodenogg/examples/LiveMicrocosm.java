@@ -6,6 +6,7 @@ import nodenogg.microcosm.EntityEvent;
 import nodenogg.microcosm.HtmlData;
 import nodenogg.microcosm.Identity;
 import nodenogg.sync.client.HocuspocusClient;
+import nodenogg.sync.client.HocuspocusTransport;
 import nodenogg.ymicrocosm.MicrocosmOptions;
 import nodenogg.ymicrocosm.YMicrocosm;
 

@@ -25,6 +25,7 @@ import nodenogg.microcosm.MicrocosmJson;
 import nodenogg.microcosm.SchemaProfile;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.sync.client.HocuspocusClient;
+import nodenogg.sync.client.HocuspocusTransport;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.ymicrocosm.YMicrocosm;
 import nodenogg.ymicrocosm.testing.NodeSupport;

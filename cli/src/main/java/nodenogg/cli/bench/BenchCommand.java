@@ -3,6 +3,7 @@ package nodenogg.cli.bench;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
+import nodenogg.benchmarks.RelayFloor;
 import nodenogg.benchmarks.TraceCommandLine;
 import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;

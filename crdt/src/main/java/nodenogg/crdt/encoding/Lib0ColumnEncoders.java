@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The stateful column encoders of lib0 {@code encoding.js} that update format v2 is built from.
  * Each keeps the pending run in fields and writes it when the value changes or when the column is
- * finished with {@code toByteArray()} (call it once). Wire rules (docs/yjs-wire-reference.md §1):
+ * finished with {@code toByteArray()} (call it once). Wire rules (docs/PROTOCOL.md §1):
  * <ul>
  * <li>{@link Rle}: value byte, then "run length − 1" as varUint when the next different value comes;
  *     the last run's length is never written.</li>

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** lib0 primitives; expected bytes are the lib0 facts listed in yjs-wire-reference.md. */
+/** lib0 primitives; expected bytes are the lib0 facts of docs/PROTOCOL.md §1 (the JS that produced them is above them). */
 class Lib0Test {
     static String hex(byte[] b) {
         StringBuilder sb = new StringBuilder();
@@ -31,6 +31,9 @@ class Lib0Test {
         return b;
     }
 
+    // lib0 (node): const e = encoding.createEncoder()
+    //   encoding.writeVarUint(e, 300); encoding.writeVarInt(e, -5); encoding.writeVarInt(e, -0)
+    //   Buffer.from(encoding.toUint8Array(e)).toString('hex')  // ac024540
     @Test
     void varUintAndVarInt() {
         Lib0Encoder e = new Lib0Encoder();
@@ -54,6 +57,9 @@ class Lib0Test {
         assertThrows(DecodingException.class, () -> new Lib0Decoder(unhex("ffffffffffffffffff01")).readVarUint());
     }
 
+    // lib0 (node): const e = encoding.createEncoder(); encoding.writeAny(e, {a: [1, 0.5, 0.1, 5n]})
+    //   Buffer.from(encoding.toUint8Array(e)).toString('hex')
+    //   // 7601016175047d017c3f0000007b3fb999999999999a7a0000000000000005
     @Test
     void anyExampleFromReference() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -72,7 +78,8 @@ class Lib0Test {
         e.writeAny(Math.pow(2, 40));
         e.writeAny(-0.0);
         e.writeAny(Double.POSITIVE_INFINITY);
-        // checked with lib0 0.2.120 on Node 20: 2^40 survives float32 and is written as float32 (7c 53800000)
+        // lib0 0.2.120 (node): [7, 2 ** 40, -0, Infinity].forEach(v => encoding.writeAny(e, v))  // 7d077c538000007d407c7f800000
+        // 2^40 survives float32 and is written as float32 (7c 53800000)
         assertEquals("7d07" + "7c53800000" + "7d40" + "7c7f800000", hex(e.toByteArray()));
         Lib0Decoder d = new Lib0Decoder(e.toByteArray());
         assertEquals(7, d.readAny());

@@ -1,4 +1,4 @@
-package nodenogg.cli.bench;
+package nodenogg.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -44,7 +44,7 @@ class RelayFloorTest {
     }
   }
 
-  // Hocuspocus frames written out by hand (yjs-wire-reference.md): varString "d", type 0 (Sync), then
+  // Hocuspocus frames written out by hand (docs/PROTOCOL.md §5): varString "d", type 0 (Sync), then
   // sub 0 + varUint8Array(empty state vector) = Step1, sub 1 = Step2, sub 2 = Update.
   private static final byte[] STEP1 = {1, 'd', 0, 0, 1, 0};
   private static final byte[] EMPTY_STEP2 = {1, 'd', 0, 1, 2, 0, 0};

@@ -1,4 +1,4 @@
-package nodenogg.cli.bench;
+package nodenogg.benchmarks;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import nodenogg.sync.server.websocket.WebServer;
  * acknowledgements, no auth. Whatever latency the load generator measures against it is what the
  * machine, the kernel, our WebSocket transport and the load generator cost by themselves.
  */
-final class RelayFloor implements SocketHandler {
+public final class RelayFloor implements SocketHandler {
 
   /** One document's connections and the updates waiting for the end of the loop turn. */
   private static final class Room {
@@ -37,12 +37,13 @@ final class RelayFloor implements SocketHandler {
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
   private final Executor endOfTurn = new LoopExecutor(Runnable::run);
 
-  /** Starts a relay; close the returned server to stop it. */
-  static WebServer start(String host, int port) throws java.io.IOException {
+  /** Starts the relay on {@code host:port} (0: any free port); close the returned server to stop it. */
+  public static WebServer start(String host, int port) throws java.io.IOException {
     return WebServer.builder().bind(host, port).socket(p -> true, new RelayFloor()).build().start();
   }
 
-  static int run(String host, int port) throws Exception {
+  /** Runs the relay until the process is stopped (prints its port); the {@code bench relay} command. */
+  public static int run(String host, int port) throws Exception {
     try (WebServer server = start(host, port)) {
       System.out.println("PORT " + server.port());
       System.out.flush();
