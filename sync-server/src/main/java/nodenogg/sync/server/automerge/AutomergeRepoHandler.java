@@ -28,6 +28,7 @@ import nodenogg.automerge.store.AutomergeFormat;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.StoreException;
 import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.postgres.PostgresUpdateStore;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.sync.server.AuthRequest;
 import nodenogg.sync.server.AuthResult;
@@ -127,8 +128,8 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
   }
 
   /**
-   * The Automerge store beside a server's store: the same SQLite file (a second format of it, same writer and
-   * durability), or a new in-memory store when the server's store is not SQLite.
+   * The Automerge store beside a server's store: the same SQLite file or PostgreSQL database (a second format of
+   * it, same writer, group commits and durability), or a new in-memory store for any other store.
    */
   public static UpdateStore storeFor(UpdateStore serverStore) {
     if (AutomergeFormat.NAME.equals(serverStore.format().name())) {
@@ -136,6 +137,9 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     }
     if (serverStore instanceof SqliteUpdateStore sqlite) {
       return sqlite.withFormat(AutomergeFormat.INSTANCE);
+    }
+    if (serverStore instanceof PostgresUpdateStore postgres) {
+      return postgres.withFormat(AutomergeFormat.INSTANCE);
     }
     return new InMemoryUpdateStore(AutomergeFormat.INSTANCE);
   }
