@@ -35,24 +35,31 @@ import nodenogg.microcosm.EntityLocation;
 import nodenogg.microcosm.HtmlData;
 import nodenogg.microcosm.MicrocosmJson;
 
-/** {@code ./microcosm earthstar keygen|sync|ls}: Earthstar keys, syncing a local replica, listing documents. */
+/**
+ * {@code ./microcosm earthstar keygen|sync|ls}: Earthstar keys, syncing a local replica, listing
+ * documents.
+ */
 public final class EarthstarCommand implements Command {
-  static final String USAGE = "usage: microcosm earthstar keygen --author NAME | keygen --share NAME\n"
-      + "       microcosm earthstar sync URL --share FILE [--author FILE] [--data DIR] [--note TEXT] [--print]"
-      + " [--continuous] [--seconds N]\n"
-      + "       microcosm earthstar ls --data DIR --share ADDRESS\n"
-      + "  keygen prints the JSON earthstar's Crypto.generateAuthorKeypair / generateShareKeypair return.\n"
-      + "  sync   syncs a replica of the share in FILE ({\"shareAddress\",\"secret\"?} or an address) with an Earthstar\n"
-      + "         server (http://HOST:PORT/earthstar/ for ./microcosm serve); SQLite under --data, memory without;\n"
-      + "         --note adds a note to the microcosm as the author in --author (needs the share secret);\n"
-      + "         --print prints the microcosm's entities as JSON lines; --continuous keeps syncing (--seconds N, or\n"
-      + "         until Ctrl-C). Earthstar has no read access control: whoever knows the share address can read it.\n"
-      + "  ls     lists the stored documents of a share: path, author, timestamp (microseconds), bytes.";
+  static final String USAGE =
+      "usage: microcosm earthstar keygen --author NAME | keygen --share NAME\n"
+          + "       microcosm earthstar sync URL --share FILE [--author FILE] [--data DIR] [--note TEXT] [--print]"
+          + " [--continuous] [--seconds N]\n"
+          + "       microcosm earthstar ls --data DIR --share ADDRESS\n"
+          + "  keygen prints the JSON earthstar's Crypto.generateAuthorKeypair / generateShareKeypair return.\n"
+          + "  sync   syncs a replica of the share in FILE ({\"shareAddress\",\"secret\"?} or an address) with an Earthstar\n"
+          + "         server (http://HOST:PORT/earthstar/ for ./microcosm serve); SQLite under --data, memory without;\n"
+          + "         --note adds a note to the microcosm as the author in --author (needs the share secret);\n"
+          + "         --print prints the microcosm's entities as JSON lines; --continuous keeps syncing (--seconds N, or\n"
+          + "         until Ctrl-C). Earthstar has no read access control: whoever knows the share address can read it.\n"
+          + "  ls     lists the stored documents of a share: path, author, timestamp (microseconds), bytes.";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+    if (args.length == 0
+        || args[0].equals("--help")
+        || args[0].equals("-h")
+        || args[0].equals("help")) {
       throw new UsageException(USAGE);
     }
     Map<String, String> o = options(args, 1);
@@ -94,7 +101,8 @@ public final class EarthstarCommand implements Command {
       } else if (o.containsKey("--share")) {
         out.println(ShareKeypair.generate(o.get("--share")).toJson());
       } else {
-        throw new UsageException("keygen needs --author NAME (4 characters a-z0-9) or --share NAME; " + USAGE);
+        throw new UsageException(
+            "keygen needs --author NAME (4 characters a-z0-9) or --share NAME; " + USAGE);
       }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
@@ -160,7 +168,8 @@ public final class EarthstarCommand implements Command {
     AuthorKeypair author = o.containsKey("--author") ? author(o.get("--author")) : null;
     String note = o.get("--note");
     if (note != null && (author == null || share.secret().isEmpty())) {
-      throw new UsageException("--note needs --author FILE and the share secret in the --share file");
+      throw new UsageException(
+          "--note needs --author FILE and the share secret in the --share file");
     }
     boolean continuous = o.containsKey("--continuous");
     long seconds = 0;
@@ -171,9 +180,12 @@ public final class EarthstarCommand implements Command {
         throw new UsageException("--seconds must be a number, got '" + o.get("--seconds") + "'");
       }
     }
-    try (EarthstarStorage storage = o.containsKey("--data") ? EarthstarStorage.open(Path.of(o.get("--data")))
-        : EarthstarStorage.inMemory();
-         EarthstarPeer peer = new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults())) {
+    try (EarthstarStorage storage =
+            o.containsKey("--data")
+                ? EarthstarStorage.open(Path.of(o.get("--data")))
+                : EarthstarStorage.inMemory();
+        EarthstarPeer peer =
+            new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults())) {
       Replica replica = peer.replica(share.shareAddress());
       if (note != null) {
         try (EarthstarMicrocosm m = new EarthstarMicrocosm(replica, author, share.secret())) {
@@ -202,13 +214,22 @@ public final class EarthstarCommand implements Command {
         try {
           h.done().get(30, TimeUnit.MINUTES);
         } catch (java.util.concurrent.ExecutionException e) {
-          err.println("microcosm earthstar: sync with " + url + " failed: " + e.getCause().getMessage());
+          err.println(
+              "microcosm earthstar: sync with " + url + " failed: " + e.getCause().getMessage());
           return 1;
         }
       }
       storage.flush().get(60, TimeUnit.SECONDS);
-      err.println("microcosm earthstar: synced " + share.shareAddress() + " with " + url + ": " + replica.size()
-          + " documents (" + (replica.size() - before) + " new)");
+      err.println(
+          "microcosm earthstar: synced "
+              + share.shareAddress()
+              + " with "
+              + url
+              + ": "
+              + replica.size()
+              + " documents ("
+              + (replica.size() - before)
+              + " new)");
       if (o.containsKey("--print")) {
         try (EarthstarMicrocosm m = new EarthstarMicrocosm(replica, null, null)) {
           for (Map.Entry<EntityLocation, Entity> e : m.entities().entrySet()) {
@@ -251,7 +272,8 @@ public final class EarthstarCommand implements Command {
     }
     Path dir = Path.of(o.get("--data"));
     if (!Files.isRegularFile(dir.resolve("earthstar.db"))) {
-      throw new UsageException("no Earthstar store in " + dir + " (expected " + dir.resolve("earthstar.db") + ")");
+      throw new UsageException(
+          "no Earthstar store in " + dir + " (expected " + dir.resolve("earthstar.db") + ")");
     }
     try (EarthstarStorage storage = EarthstarStorage.open(dir)) {
       for (EsDocument d : storage.replica(share).query(Query.all())) {

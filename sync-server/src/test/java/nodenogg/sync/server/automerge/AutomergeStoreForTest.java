@@ -15,9 +15,10 @@ import org.automerge.ObjectId;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code serve --postgres}: the automerge-repo service keeps its documents in the same PostgreSQL database as the
- * Yjs documents (a second format of the store), so they are durable and every instance sharing the database sees
- * them; before, they went to a separate in-memory store and were lost on restart.
+ * {@code serve --postgres}: the automerge-repo service keeps its documents in the same PostgreSQL
+ * database as the Yjs documents (a second format of the store), so they are durable and every
+ * instance sharing the database sees them; before, they went to a separate in-memory store and were
+ * lost on restart.
  */
 class AutomergeStoreForTest {
 
@@ -36,7 +37,8 @@ class AutomergeStoreForTest {
     }
     try (PostgresUpdateStore again = PostgresUpdateStore.open(url)) {
       UpdateStore am = AutomergeRepoHandler.storeFor(again);
-      assertEquals(List.of("am-doc"), am.list(), "a restarted server finds the document in the database");
+      assertEquals(
+          List.of("am-doc"), am.list(), "a restarted server finds the document in the database");
       try (AutomergeDocument back = AutomergeDocument.load(am.loadState("am-doc").orElseThrow())) {
         assertArrayEquals(saved, back.save());
       }
