@@ -76,6 +76,10 @@ public final class SyncSession {
   /** Written when a message arrives (before it is processed), read by the timer. */
   private volatile long lastHeard = System.nanoTime();
   private volatile boolean closed;
+  /** When the sync last made progress (see {@link #millisWithoutProgress}); written on the executor. */
+  private volatile long lastProgress = System.nanoTime();
+  /** {@link #transfersPending}, readable from any thread. */
+  private volatile int transfersInFlight;
   private int rejectionsLogged;
   private int rejectionsTotal;
   private ScheduledFuture<?> ticker;
@@ -115,6 +119,22 @@ public final class SyncSession {
   /** Completes when a once sync finished (both sides fulfilled); fails when the connection ended first. */
   public CompletableFuture<Void> finished() {
     return finished;
+  }
+
+  /**
+   * Milliseconds since the last message other than a heartbeat, or the last finished attachment transfer or
+   * store commit; 0 while an attachment transfer is under way. Any thread.
+   */
+  public long millisWithoutProgress() {
+    if (transfersInFlight > 0) {
+      return 0;
+    }
+    return (System.nanoTime() - lastProgress) / 1_000_000;
+  }
+
+  private void progressed() {
+    transfersInFlight = transfersPending;
+    lastProgress = System.nanoTime();
   }
 
   /** Starts: sends our DISCLOSE and the heartbeats. */
@@ -192,6 +212,9 @@ public final class SyncSession {
       throw new ProtocolException("malformed_message", "a message without a kind");
     }
     String kind = msg.get("kind").asText();
+    if (!kind.equals("HEARTBEAT")) {
+      progressed();
+    }
     switch (kind) {
       case "DISCLOSE" -> onDisclose(msg);
       case "SYNCER_FULFILLED" -> {
@@ -384,6 +407,7 @@ public final class SyncSession {
       if (expected) {
         commit.whenComplete((v, t) -> exec.execute(() -> {
           transfersPending--;
+          progressed();
           maybeFinish();
         }));
       }
@@ -395,6 +419,7 @@ public final class SyncSession {
     exec.execute(() -> {
       if (expectedUploads.remove(share + " " + hash) != null) {
         transfersPending--;
+        progressed();
         maybeFinish();
       }
     });
@@ -636,6 +661,7 @@ public final class SyncSession {
           r.committed().whenComplete((v, t) -> exec.execute(() -> {
             commits--;
             commitsPending--;
+            progressed();
             if (t != null) {
               fail("store_failed", "the store failed: " + t.getMessage());
               return;
@@ -685,6 +711,7 @@ public final class SyncSession {
           return;
         }
         transfersPending++;
+        progressed();
         attachments.download(partnerId, share, doc, host.limits().maxAttachmentBytes()).whenComplete((bytes, t) ->
             exec.execute(() -> {
               CompletableFuture<Void> commit = CompletableFuture.completedFuture(null);
@@ -701,6 +728,7 @@ public final class SyncSession {
               }
               commit.whenComplete((v, t2) -> exec.execute(() -> {
                 transfersPending--;
+                progressed();
                 maybeFinish();
               }));
             }));
@@ -715,6 +743,7 @@ public final class SyncSession {
           }
           expectedUploads.put(key, 1);
           transfersPending++;
+          progressed();
           long deadline = host.limits().silenceTimeoutMillis() * 3;
           try {
             host.timers().schedule(() -> uploadFailed(share, doc.attachmentHash()), deadline, TimeUnit.MILLISECONDS);
