@@ -220,11 +220,11 @@ public final class EarthstarCommand implements Command {
   }
 
   /** Gives up on a once sync after this long without progress (heartbeats alone are not progress). */
-  static long stallMillis = 60_000;
+  static final long STALL_MILLIS = 60_000;
   private static final long ONCE_LIMIT_MILLIS = 30 * 60_000L;
 
   /**
-   * Waits for a once sync: null when it finished, else why not. Bounded by inactivity ({@link #stallMillis}
+   * Waits for a once sync: null when it finished, else why not. Bounded by inactivity ({@link #STALL_MILLIS}
    * without a message other than a heartbeat, a transfer or a commit) and by 30 minutes in all.
    */
   static String awaitOnce(SyncHandle h, String url) throws InterruptedException {
@@ -237,7 +237,7 @@ public final class EarthstarCommand implements Command {
         return e.getCause().getMessage();
       } catch (java.util.concurrent.TimeoutException e) {
         long idle = h.millisWithoutProgress();
-        if (idle >= stallMillis) {
+        if (idle >= STALL_MILLIS) {
           h.cancel();
           return "no progress from " + url + " for " + idle / 1000 + " s (connected, but nothing but heartbeats);"
               + " try again, and check the server's log";
