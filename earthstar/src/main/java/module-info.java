@@ -1,4 +1,7 @@
-/** Earthstar es.5 peer and server. {@code nodenogg.earthstar.internal} (and {@code .sync}) are not exported. */
+/**
+ * Earthstar es.5 peer and server. {@code nodenogg.earthstar.internal} (and {@code .sync}) are not
+ * exported.
+ */
 module nodenogg.earthstar {
   requires com.fasterxml.jackson.databind;
   requires java.net.http;

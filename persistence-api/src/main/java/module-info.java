@@ -1,4 +1,7 @@
-/** The update-store seam ({@code UpdateStore}), its format SPI, an in-memory store and the Yjs format. */
+/**
+ * The update-store seam ({@code UpdateStore}), its format SPI, an in-memory store and the Yjs
+ * format.
+ */
 module nodenogg.persistence {
   requires transitive nodenogg.crdt;
 

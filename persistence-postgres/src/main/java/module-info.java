@@ -1,4 +1,7 @@
-/** The shared {@code UpdateStore} of a cluster, on PostgreSQL. {@code nodenogg.persistence.postgres.internal} is not exported. */
+/**
+ * The shared {@code UpdateStore} of a cluster, on PostgreSQL. {@code
+ * nodenogg.persistence.postgres.internal} is not exported.
+ */
 module nodenogg.persistence.postgres {
   requires transitive nodenogg.persistence;
   requires java.sql;

@@ -1,4 +1,7 @@
-/** The crash-safe {@code UpdateStore} on SQLite. {@code nodenogg.persistence.sqlite.internal} is not exported. */
+/**
+ * The crash-safe {@code UpdateStore} on SQLite. {@code nodenogg.persistence.sqlite.internal} is not
+ * exported.
+ */
 module nodenogg.persistence.sqlite {
   requires transitive nodenogg.persistence;
   requires java.sql;

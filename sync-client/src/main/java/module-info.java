@@ -1,4 +1,7 @@
-/** Hocuspocus and y-websocket client providers on java.net.http. {@code nodenogg.sync.client.internal} is not exported. */
+/**
+ * Hocuspocus and y-websocket client providers on java.net.http. {@code
+ * nodenogg.sync.client.internal} is not exported.
+ */
 module nodenogg.sync.client {
   requires transitive nodenogg.crdt;
   requires transitive nodenogg.sync.protocol;

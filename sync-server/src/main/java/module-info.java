@@ -1,6 +1,7 @@
 /**
- * The sync server: WebSocket on java.nio, Hocuspocus, y-websocket, y-webrtc signalling, WebTorrent tracker,
- * Earthstar, automerge-repo (when automerge-microcosm is present). {@code nodenogg.sync.server.internal} and {@code .cluster.internal} are not exported.
+ * The sync server: WebSocket on java.nio, Hocuspocus, y-websocket, y-webrtc signalling, WebTorrent
+ * tracker, Earthstar, automerge-repo (when automerge-microcosm is present). {@code
+ * nodenogg.sync.server.internal} and {@code .cluster.internal} are not exported.
  */
 module nodenogg.sync.server {
   requires transitive nodenogg.crdt;
@@ -11,7 +12,8 @@ module nodenogg.sync.server {
   requires transitive nodenogg.earthstar;
   requires nodenogg.microcosm;
   requires nodenogg.ymicrocosm;
-  requires static nodenogg.automerge; // optional: /automerge is mounted only when automerge-microcosm is present
+  requires static nodenogg
+      .automerge; // optional: /automerge is mounted only when automerge-microcosm is present
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
 

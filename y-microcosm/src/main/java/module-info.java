@@ -1,4 +1,7 @@
-/** The Microcosm API on the Yjs engine, in the web app's layout. {@code nodenogg.ymicrocosm.internal} is not exported. */
+/**
+ * The Microcosm API on the Yjs engine, in the web app's layout. {@code
+ * nodenogg.ymicrocosm.internal} is not exported.
+ */
 module nodenogg.ymicrocosm {
   requires transitive nodenogg.crdt;
   requires transitive nodenogg.sync.protocol;

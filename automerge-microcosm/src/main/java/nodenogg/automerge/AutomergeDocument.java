@@ -20,21 +20,23 @@ import org.automerge.SyncState;
 import org.automerge.Transaction;
 
 /**
- * One Automerge document shared by everything that works on it — a microcosm, its storage, sync transports —
- * with one lock and one stream of change notifications. Every access to the underlying {@link Document} goes
- * through this class, so a change and what listens to it (an index, an append to a store, a sync message to
- * peers) see the same states in the same order.
+ * One Automerge document shared by everything that works on it — a microcosm, its storage, sync
+ * transports — with one lock and one stream of change notifications. Every access to the underlying
+ * {@link Document} goes through this class, so a change and what listens to it (an index, an append
+ * to a store, a sync message to peers) see the same states in the same order.
  *
- * <p><b>Changes.</b> {@link #change} (a local transaction), {@link #applyChanges} (bytes from a file or a store)
- * and {@link #receiveSyncMessage} (a peer) each notify every {@link ChangeListener} once, with the heads before
- * and after, <em>while the lock is still held</em>: listeners must be quick and must not block
- * (queue work elsewhere). Bytes that the library would refuse are refused first and leave the document as it was.
+ * <p><b>Changes.</b> {@link #change} (a local transaction), {@link #applyChanges} (bytes from a
+ * file or a store) and {@link #receiveSyncMessage} (a peer) each notify every {@link
+ * ChangeListener} once, with the heads before and after, <em>while the lock is still held</em>:
+ * listeners must be quick and must not block (queue work elsewhere). Bytes that the library would
+ * refuse are refused first and leave the document as it was.
  *
- * <p>No patches: org.automerge 0.0.7's JNI layer aborts the JVM when it converts a patch that flags a conflict
- * ({@code makePatches}, {@code diff}), so this class never asks for them; {@code ChangeOps} reads what a change
- * touched from its bytes instead.
+ * <p>No patches: org.automerge 0.0.7's JNI layer aborts the JVM when it converts a patch that flags
+ * a conflict ({@code makePatches}, {@code diff}), so this class never asks for them; {@code
+ * ChangeOps} reads what a change touched from its bytes instead.
  *
- * <p>Thread-safe: every method may be called from any thread. Native memory is released by {@link #close()}.
+ * <p>Thread-safe: every method may be called from any thread. Native memory is released by {@link
+ * #close()}.
  */
 public final class AutomergeDocument implements AutoCloseable {
 
@@ -47,16 +49,20 @@ public final class AutomergeDocument implements AutoCloseable {
   /**
    * One change of the document as listeners see it.
    *
-   * @param origin who made it: the value given to {@link #change}, {@link #applyChanges} or
-   *     {@link #receiveSyncMessage}
+   * @param origin who made it: the value given to {@link #change}, {@link #applyChanges} or {@link
+   *     #receiveSyncMessage}
    * @param local true for {@link #change} (a transaction on this document)
    */
-  public record Change(AutomergeDocument document, Object origin, boolean local, ChangeHash[] before,
+  public record Change(
+      AutomergeDocument document,
+      Object origin,
+      boolean local,
+      ChangeHash[] before,
       ChangeHash[] after) {
 
     /**
-     * The new changes as bytes (encoded changes since {@link #before()}), for storage or a peer. Only valid while
-     * the listener runs (the lock is held).
+     * The new changes as bytes (encoded changes since {@link #before()}), for storage or a peer.
+     * Only valid while the listener runs (the lock is held).
      */
     public byte[] bytes() {
       return document.doc.encodeChangesSince(before);
@@ -64,10 +70,16 @@ public final class AutomergeDocument implements AutoCloseable {
   }
 
   private final ReentrantLock lock = new ReentrantLock();
-  /** Kind of every object this document's changes created (checks incoming operations address them rightly). */
+
+  /**
+   * Kind of every object this document's changes created (checks incoming operations address them
+   * rightly).
+   */
   private final java.util.Map<String, ChunkValidator.Kind> kinds = new java.util.HashMap<>();
+
   /** Set while checking a sync message: it carries a whole document. */
   private boolean syncedDocument;
+
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
   private final Document doc;
   private boolean closed;
@@ -82,7 +94,10 @@ public final class AutomergeDocument implements AutoCloseable {
     return new AutomergeDocument(new Document());
   }
 
-  /** A new empty document writing as {@code actorId} (never share an actor between two live documents). */
+  /**
+   * A new empty document writing as {@code actorId} (never share an actor between two live
+   * documents).
+   */
   public static AutomergeDocument create(byte[] actorId) {
     AutomergeNative.require();
     return new AutomergeDocument(new Document(actorId.clone()));
@@ -105,7 +120,9 @@ public final class AutomergeDocument implements AutoCloseable {
     return () -> listeners.remove(l);
   }
 
-  /** Runs {@code fn} on the underlying document under the lock (for reading; do not change it here). */
+  /**
+   * Runs {@code fn} on the underlying document under the lock (for reading; do not change it here).
+   */
   public <T> T read(Function<Document, T> fn) {
     lock.lock();
     try {
@@ -117,8 +134,9 @@ public final class AutomergeDocument implements AutoCloseable {
   }
 
   /**
-   * Runs {@code body} in one transaction with origin {@code origin} and commits it as one change. If {@code body}
-   * throws, the transaction is rolled back and the exception propagates (nothing changed).
+   * Runs {@code body} in one transaction with origin {@code origin} and commits it as one change.
+   * If {@code body} throws, the transaction is rolled back and the exception propagates (nothing
+   * changed).
    *
    * @return the change, or empty if the body changed nothing
    */
@@ -150,9 +168,10 @@ public final class AutomergeDocument implements AutoCloseable {
    * Applies encoded changes or a saved document from elsewhere (a file, a store).
    *
    * @return the change, or empty if the bytes held nothing new
-   * @throws InvalidUpdateException if the bytes are not Automerge data ({@link AutomergeFormat#check}; the document
-   *     is unchanged then) or contradict this document (another change with the same actor and sequence number;
-   *     of several chunks, those before the contradiction may have been applied)
+   * @throws InvalidUpdateException if the bytes are not Automerge data ({@link
+   *     AutomergeFormat#check}; the document is unchanged then) or contradict this document
+   *     (another change with the same actor and sequence number; of several chunks, those before
+   *     the contradiction may have been applied)
    */
   public Optional<Change> applyChanges(byte[] bytes, Object origin) {
     AutomergeFormat.INSTANCE.check(bytes);
@@ -163,9 +182,12 @@ public final class AutomergeDocument implements AutoCloseable {
       boolean document = false;
       for (Chunks.Chunk chunk : Chunks.read(bytes)) {
         try {
-          made.putAll(ChunkValidator.validate(chunk, id -> made.containsKey(id) ? made.get(id) : kinds.get(id)));
+          made.putAll(
+              ChunkValidator.validate(
+                  chunk, id -> made.containsKey(id) ? made.get(id) : kinds.get(id)));
         } catch (IllegalArgumentException e) {
-          throw new InvalidUpdateException("these Automerge changes do not fit this document: " + e.getMessage(), e);
+          throw new InvalidUpdateException(
+              "these Automerge changes do not fit this document: " + e.getMessage(), e);
         }
         document |= chunk.kind() == Chunks.Kind.DOCUMENT;
       }
@@ -173,10 +195,13 @@ public final class AutomergeDocument implements AutoCloseable {
       try {
         doc.applyEncodedChanges(bytes);
       } catch (RuntimeException e) {
-        // well-formed changes that contradict this document (e.g. another change with the same actor and sequence
-        // number): refused; what the library applied before the contradiction, if anything, is reported as usual
+        // well-formed changes that contradict this document (e.g. another change with the same
+        // actor and sequence
+        // number): refused; what the library applied before the contradiction, if anything, is
+        // reported as usual
         finish(origin, before);
-        throw new InvalidUpdateException("these Automerge changes do not fit this document: " + e.getMessage(), e);
+        throw new InvalidUpdateException(
+            "these Automerge changes do not fit this document: " + e.getMessage(), e);
       }
       learn(made);
       if (document) {
@@ -188,7 +213,9 @@ public final class AutomergeDocument implements AutoCloseable {
     }
   }
 
-  /** The next sync message for the peer whose state is {@code state}, if there is anything to say. */
+  /**
+   * The next sync message for the peer whose state is {@code state}, if there is anything to say.
+   */
   public Optional<byte[]> generateSyncMessage(SyncState state) {
     lock.lock();
     try {
@@ -203,8 +230,8 @@ public final class AutomergeDocument implements AutoCloseable {
    * Receives a peer's sync message.
    *
    * @return the change it brought, or empty
-   * @throws IllegalArgumentException if the library cannot decode the message or a change in it (the document is
-   *     unchanged then)
+   * @throws IllegalArgumentException if the library cannot decode the message or a change in it
+   *     (the document is unchanged then)
    */
   public Optional<Change> receiveSyncMessage(SyncState state, byte[] message, Object origin) {
     lock.lock();
@@ -216,8 +243,8 @@ public final class AutomergeDocument implements AutoCloseable {
       try {
         doc.receiveSyncMessage(state, message);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("not an Automerge sync message (or a change in it is corrupt): "
-            + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "not an Automerge sync message (or a change in it is corrupt): " + e.getMessage(), e);
       }
       learn(made);
       if (syncedDocument) {
@@ -230,16 +257,20 @@ public final class AutomergeDocument implements AutoCloseable {
   }
 
   /**
-   * Checks every change in a sync message as {@link #applyChanges} checks bytes (the library panics, aborting the
-   * JVM, on some malformed changes it would otherwise apply), and returns the objects they create.
+   * Checks every change in a sync message as {@link #applyChanges} checks bytes (the library
+   * panics, aborting the JVM, on some malformed changes it would otherwise apply), and returns the
+   * objects they create.
    */
   private java.util.Map<String, ChunkValidator.Kind> checkSyncMessage(byte[] message) {
     java.util.Map<String, ChunkValidator.Kind> made = new java.util.HashMap<>();
     try {
       for (byte[] change : SyncMessages.changes(message)) {
-        AutomergeFormat.INSTANCE.check(change); // a change, or (sync v2, to a peer that has nothing) a whole document
+        AutomergeFormat.INSTANCE.check(
+            change); // a change, or (sync v2, to a peer that has nothing) a whole document
         for (Chunks.Chunk chunk : Chunks.read(change)) {
-          made.putAll(ChunkValidator.validate(chunk, id -> made.containsKey(id) ? made.get(id) : kinds.get(id)));
+          made.putAll(
+              ChunkValidator.validate(
+                  chunk, id -> made.containsKey(id) ? made.get(id) : kinds.get(id)));
           syncedDocument |= chunk.kind() == Chunks.Kind.DOCUMENT;
         }
       }
@@ -250,8 +281,9 @@ public final class AutomergeDocument implements AutoCloseable {
   }
 
   /**
-   * Registers objects that applied changes created. Never overwrites: a refused change (e.g. another change with
-   * the same actor and sequence number) may claim an object id that exists with another kind.
+   * Registers objects that applied changes created. Never overwrites: a refused change (e.g.
+   * another change with the same actor and sequence number) may claim an object id that exists with
+   * another kind.
    */
   private void learn(java.util.Map<String, ChunkValidator.Kind> made) {
     made.forEach(kinds::putIfAbsent);

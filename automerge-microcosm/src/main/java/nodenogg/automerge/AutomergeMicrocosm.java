@@ -58,33 +58,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A microcosm in an Automerge document (JNI, {@code org.automerge:automerge}), in the layout of
- * {@code docs/automerge-layout.md}: every entity is a map under the root key {@code @identity/entity} with its
- * fields as separate keys (so a concurrent move and edit of one note both survive) and note HTML as Automerge
- * text (so concurrent edits of one note merge character by character).
+ * {@code docs/automerge-layout.md}: every entity is a map under the root key
+ * {@code @identity/entity} with its fields as separate keys (so a concurrent move and edit of one
+ * note both survive) and note HTML as Automerge text (so concurrent edits of one note merge
+ * character by character).
  *
  * <h2>Threading model</h2>
- * Every public method may be called from any thread. Document access is serialized by the
- * {@link AutomergeDocument}'s lock; an edit call is one Automerge change, visible in {@link #entities()} when the
- * call returns. Reads return immutable snapshots. Listeners never run on the caller's thread or a transport's
- * thread: they run in order on this microcosm's event thread ({@code automerge-microcosm-<id>}) or on the executor
- * given with {@link AutomergeOptions#listenerExecutor}. The same thread sends presence heartbeats (15 s) and
- * forgets silent peers (45 s), as automerge-repo's {@code Presence} does.
+ *
+ * Every public method may be called from any thread. Document access is serialized by the {@link
+ * AutomergeDocument}'s lock; an edit call is one Automerge change, visible in {@link #entities()}
+ * when the call returns. Reads return immutable snapshots. Listeners never run on the caller's
+ * thread or a transport's thread: they run in order on this microcosm's event thread ({@code
+ * automerge-microcosm-<id>}) or on the executor given with {@link
+ * AutomergeOptions#listenerExecutor}. The same thread sends presence heartbeats (15 s) and forgets
+ * silent peers (45 s), as automerge-repo's {@code Presence} does.
  *
  * <h2>Editing and undo</h2>
- * Edits go only to the collection chosen with {@link #identify}; each call is one change (one sync message to
- * peers, one append to storage) and one undo step. Undo is built on the document history ({@code HistoryUndo}):
- * it writes back, field by field, what the step changed, except where anyone changed that field since; note HTML
- * is restored only if nobody edited it since. Undo and redo are new changes, never a rewrite of history.
+ *
+ * Edits go only to the collection chosen with {@link #identify}; each call is one change (one sync
+ * message to peers, one append to storage) and one undo step. Undo is built on the document history
+ * ({@code HistoryUndo}): it writes back, field by field, what the step changed, except where anyone
+ * changed that field since; note HTML is restored only if nobody edited it since. Undo and redo are
+ * new changes, never a rewrite of history.
  *
  * <h2>Storage</h2>
- * With a store ({@link AutomergeOptions#store}), {@link #open} loads the stored changes and every later change is
- * appended without waiting for the disk; {@link #flush()} waits. A failed append is kept and retried; meanwhile
- * {@link MicrocosmState#persisted()} is false.
+ *
+ * With a store ({@link AutomergeOptions#store}), {@link #open} loads the stored changes and every
+ * later change is appended without waiting for the disk; {@link #flush()} waits. A failed append is
+ * kept and retried; meanwhile {@link MicrocosmState#persisted()} is false.
  *
  * <h2>Lifecycle</h2>
- * {@link #open} loads storage, indexes the document, shares it through the transports and is then {@code ready}.
- * {@link #close} says goodbye to presence, stops the transports, waits until the store has every change, stops
- * the event thread and frees the native document. The store and transports passed in are not closed.
+ *
+ * {@link #open} loads storage, indexes the document, shares it through the transports and is then
+ * {@code ready}. {@link #close} says goodbye to presence, stops the transports, waits until the
+ * store has every change, stops the event thread and frees the native document. The store and
+ * transports passed in are not closed.
  */
 public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
   private static final Logger LOG = LoggerFactory.getLogger(AutomergeMicrocosm.class);
@@ -92,6 +100,7 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
 
   /** Change origins, so the listener knows who changed the document. */
   private static final Object LOCAL = "microcosm-local";
+
   private static final Object UNDO = "microcosm-undo";
   private static final Object STORED = "microcosm-stored";
   private static final Object APPLIED = "microcosm-applied";
@@ -112,15 +121,23 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
   private final List<MicrocosmTransport.Share> shares = new CopyOnWriteArrayList<>();
   private final Map<Object, Boolean> transports = new ConcurrentHashMap<>();
 
-  // ---- guarded by the document's lock (changed only from its change listener or under document.read) ----
+  // ---- guarded by the document's lock (changed only from its change listener or under
+  // document.read) ----
   private final TreeMap<EntityLocation, Entity> entities = new TreeMap<>();
   private final TreeSet<String> registered = new TreeSet<>();
   private final TreeMap<String, InvalidValue> invalid = new TreeMap<>();
-  /** Every map, list and text object inside an entity, to the entity's root key (finds what a change touched). */
+
+  /**
+   * Every map, list and text object inside an entity, to the entity's root key (finds what a change
+   * touched).
+   */
   private final Map<String, String> objectOwner = new java.util.HashMap<>();
+
   private final Map<String, Set<String>> ownedObjects = new java.util.HashMap<>();
+
   /** Root keys the edit running now writes (set by the edit, read by the change listener). */
   private Set<String> touching = new LinkedHashSet<>();
+
   private Snapshot snapshot = Snapshot.EMPTY;
   private boolean dirty = true;
 
@@ -139,22 +156,33 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
   private volatile MicrocosmState state = new MicrocosmState(false, false, false, List.of());
 
   /** Immutable read view, rebuilt lazily after changes. */
-  private record Snapshot(Map<EntityLocation, Entity> entities, Map<String, Map<String, Entity>> byCollection,
-      List<String> collections, List<InvalidValue> invalid) {
+  private record Snapshot(
+      Map<EntityLocation, Entity> entities,
+      Map<String, Map<String, Entity>> byCollection,
+      List<String> collections,
+      List<InvalidValue> invalid) {
     static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), List.of(), List.of());
   }
 
   private AutomergeMicrocosm(String id, AutomergeOptions options) {
     this.id = id;
     this.options = options;
-    this.documentId = options.documentId != null ? DocumentIds.parse(options.documentId)
-        : AutomergeLayout.documentId(id);
-    this.document = options.actorId != null ? AutomergeDocument.create(options.actorId) : AutomergeDocument.create();
-    this.loop = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "automerge-microcosm-" + id);
-      t.setDaemon(true);
-      return t;
-    });
+    this.documentId =
+        options.documentId != null
+            ? DocumentIds.parse(options.documentId)
+            : AutomergeLayout.documentId(id);
+    this.document =
+        options.actorId != null
+            ? AutomergeDocument.create(options.actorId)
+            : AutomergeDocument.create();
+    this.loop =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "automerge-microcosm-" + id);
+              t.setDaemon(true);
+              return t;
+            });
     this.loop.setRemoveOnCancelPolicy(true);
     this.listenerExecutor = options.listenerExecutor != null ? options.listenerExecutor : loop;
     this.changeSubscription = document.onChange(this::onChange);
@@ -165,10 +193,11 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     } else {
       this.appender = null;
     }
-    document.read(d -> {
-      rescan(d);
-      return null;
-    });
+    document.read(
+        d -> {
+          rescan(d);
+          return null;
+        });
   }
 
   /** Opens an in-memory microcosm with no storage and no transport. */
@@ -181,7 +210,8 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
    *
    * @throws IllegalArgumentException for an invalid microcosm id
    * @throws CorruptDocumentException if the stored changes of this microcosm are damaged
-   * @throws AutomergeUnavailableException if the Automerge native library cannot load on this platform
+   * @throws AutomergeUnavailableException if the Automerge native library cannot load on this
+   *     platform
    */
   public static AutomergeMicrocosm open(String microcosmId, AutomergeOptions options) {
     MicrocosmId.require(microcosmId);
@@ -198,15 +228,15 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
         document.applyChanges(rows.get(i), STORED);
       } catch (StoreException e) {
         document.close();
-        throw new CorruptDocumentException(id, "stored update #" + (i + 1) + " is not Automerge data: "
-            + e.getMessage(), e);
+        throw new CorruptDocumentException(
+            id, "stored update #" + (i + 1) + " is not Automerge data: " + e.getMessage(), e);
       }
     }
   }
 
   private void start() {
-    loop.scheduleWithFixedDelay(this::checkPresenceSafely, CHECK_PERIOD_MILLIS, CHECK_PERIOD_MILLIS,
-        TimeUnit.MILLISECONDS);
+    loop.scheduleWithFixedDelay(
+        this::checkPresenceSafely, CHECK_PERIOD_MILLIS, CHECK_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     ready = true;
     publishState();
     for (MicrocosmTransport t : options.transports) {
@@ -214,14 +244,20 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     }
   }
 
-  // ---- document access -------------------------------------------------------------------------------------------
+  // ---- document access
+  // -------------------------------------------------------------------------------------------
 
-  /** The underlying document (for transports and tools). Do not write the layout's keys directly. */
+  /**
+   * The underlying document (for transports and tools). Do not write the layout's keys directly.
+   */
   public AutomergeDocument document() {
     return document;
   }
 
-  /** The automerge-repo document id this microcosm is shared as ({@link AutomergeLayout#documentId} by default). */
+  /**
+   * The automerge-repo document id this microcosm is shared as ({@link AutomergeLayout#documentId}
+   * by default).
+   */
   public String documentId() {
     return documentId;
   }
@@ -229,31 +265,46 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
   /**
    * Applies encoded changes or a saved document from elsewhere (a file, another peer).
    *
-   * @throws nodenogg.persistence.InvalidUpdateException if the bytes are not Automerge data (nothing changed)
+   * @throws nodenogg.persistence.InvalidUpdateException if the bytes are not Automerge data
+   *     (nothing changed)
    */
   public void applyChanges(byte[] bytes) {
     requireOpen();
     document.applyChanges(bytes, APPLIED);
   }
 
-  /** The whole document, compacted ({@code save()}): what {@code ./microcosm export --backend automerge} writes. */
+  /**
+   * The whole document, compacted ({@code save()}): what {@code ./microcosm export --backend
+   * automerge} writes.
+   */
   public byte[] save() {
     return document.save();
   }
 
   /**
-   * Completes once every change so far is durable in the store (at once without one); exceptionally with a
-   * {@link StoreException} saying what could not be stored (the document keeps it, and peers may have it).
+   * Completes once every change so far is durable in the store (at once without one); exceptionally
+   * with a {@link StoreException} saying what could not be stored (the document keeps it, and peers
+   * may have it).
    */
   public CompletableFuture<Void> flush() {
     if (appender == null) {
       return CompletableFuture.completedFuture(null);
     }
-    return appender.flush().exceptionallyCompose(e -> {
-      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      return CompletableFuture.failedFuture(new StoreException("microcosm '" + id + "': a change is in the document"
-          + " but could not be stored: " + cause.getMessage(), cause));
-    });
+    return appender
+        .flush()
+        .exceptionallyCompose(
+            e -> {
+              Throwable cause =
+                  e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              return CompletableFuture.failedFuture(
+                  new StoreException(
+                      "microcosm '"
+                          + id
+                          + "': a change is in the document"
+                          + " but could not be stored: "
+                          + cause.getMessage(),
+                      cause));
+            });
   }
 
   /**
@@ -267,26 +318,31 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     transports.put(token, false);
     MicrocosmTransport.Share share;
     try {
-      share = transport.share(documentId, document, new MicrocosmTransport.Listener() {
-        @Override
-        public void connectionChanged(boolean connected) {
-          if (transports.containsKey(token)) {
-            transports.put(token, connected);
-            if (connected) {
-              loop.execute(() -> announcePresence());
-            }
-            publishState();
-          }
-        }
+      share =
+          transport.share(
+              documentId,
+              document,
+              new MicrocosmTransport.Listener() {
+                @Override
+                public void connectionChanged(boolean connected) {
+                  if (transports.containsKey(token)) {
+                    transports.put(token, connected);
+                    if (connected) {
+                      loop.execute(() -> announcePresence());
+                    }
+                    publishState();
+                  }
+                }
 
-        @Override
-        public void ephemeral(String senderId, Object message) {
-          onEphemeral(senderId, message);
-        }
-      });
+                @Override
+                public void ephemeral(String senderId, Object message) {
+                  onEphemeral(senderId, message);
+                }
+              });
     } catch (RuntimeException e) {
       transports.remove(token);
-      throw new IllegalStateException("transport could not share microcosm '" + id + "': " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "transport could not share microcosm '" + id + "': " + e.getMessage(), e);
     }
     shares.add(share);
     return () -> {
@@ -298,7 +354,8 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     };
   }
 
-  // ---- read side ---------------------------------------------------------------------------------------------
+  // ---- read side
+  // ---------------------------------------------------------------------------------------------
 
   @Override
   public String microcosmId() {
@@ -317,23 +374,28 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
   }
 
   private Snapshot snapshot() {
-    return document.read(d -> {
-      if (dirty) {
-        Map<String, Map<String, Entity>> by = new TreeMap<>();
-        for (String r : registered) {
-          by.put(r, new TreeMap<>());
-        }
-        for (Entity e : entities.values()) {
-          by.computeIfAbsent(e.identityId(), k -> new TreeMap<>()).put(e.id(), e);
-        }
-        Map<String, Map<String, Entity>> frozen = new LinkedHashMap<>();
-        by.forEach((k, v) -> frozen.put(k, Collections.unmodifiableMap(v)));
-        snapshot = new Snapshot(Collections.unmodifiableMap(new TreeMap<>(entities)),
-            Collections.unmodifiableMap(frozen), List.copyOf(by.keySet()), List.copyOf(invalid.values()));
-        dirty = false;
-      }
-      return snapshot;
-    });
+    return document.read(
+        d -> {
+          if (dirty) {
+            Map<String, Map<String, Entity>> by = new TreeMap<>();
+            for (String r : registered) {
+              by.put(r, new TreeMap<>());
+            }
+            for (Entity e : entities.values()) {
+              by.computeIfAbsent(e.identityId(), k -> new TreeMap<>()).put(e.id(), e);
+            }
+            Map<String, Map<String, Entity>> frozen = new LinkedHashMap<>();
+            by.forEach((k, v) -> frozen.put(k, Collections.unmodifiableMap(v)));
+            snapshot =
+                new Snapshot(
+                    Collections.unmodifiableMap(new TreeMap<>(entities)),
+                    Collections.unmodifiableMap(frozen),
+                    List.copyOf(by.keySet()),
+                    List.copyOf(invalid.values()));
+            dirty = false;
+          }
+          return snapshot;
+        });
   }
 
   @Override
@@ -386,11 +448,12 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
   public Subscription subscribe(EntityLocation location, Consumer<Optional<Entity>> listener) {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(listener, "listener");
-    return subscribe(e -> {
-      if (e.location().equals(location)) {
-        listener.accept(Optional.ofNullable(e.entity()));
-      }
-    });
+    return subscribe(
+        e -> {
+          if (e.location().equals(location)) {
+            listener.accept(Optional.ofNullable(e.entity()));
+          }
+        });
   }
 
   @Override
@@ -421,7 +484,8 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     }
   }
 
-  // ---- edit side -------------------------------------------------------------------------------------------------
+  // ---- edit side
+  // -------------------------------------------------------------------------------------------------
 
   @Override
   public void identify(String identityId) {
@@ -432,27 +496,34 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
         own = new Own(identityId, new HistoryUndo(options.captureTimeoutMillis, options.clock));
       }
     }
-    document.read(d -> {
-      touching = new LinkedHashSet<>(List.of(identityId));
-      try {
-        document.change(LOCAL, tx -> register(tx, identityId));
-      } finally {
-        touching = new LinkedHashSet<>();
-      }
-      return null;
-    });
+    document.read(
+        d -> {
+          touching = new LinkedHashSet<>(List.of(identityId));
+          try {
+            document.change(LOCAL, tx -> register(tx, identityId));
+          } finally {
+            touching = new LinkedHashSet<>();
+          }
+          return null;
+        });
   }
 
-  /** Registers the identity and the layout keys, each only if missing (so a repeat writes nothing). */
+  /**
+   * Registers the identity and the layout keys, each only if missing (so a repeat writes nothing).
+   */
   private void register(Transaction tx, String identityId) {
-    if (!(tx.get(ObjectId.ROOT, identityId).orElse(null) instanceof AmValue.Bool b && b.getValue())) {
+    if (!(tx.get(ObjectId.ROOT, identityId).orElse(null) instanceof AmValue.Bool b
+        && b.getValue())) {
       tx.set(ObjectId.ROOT, identityId, true);
     }
     if (tx.get(ObjectId.ROOT, AutomergeLayout.KIND_KEY).isEmpty()) {
       tx.set(ObjectId.ROOT, AutomergeLayout.KIND_KEY, AutomergeLayout.KIND);
     }
     if (tx.get(ObjectId.ROOT, AutomergeLayout.VERSION_KEY).isEmpty()) {
-      tx.set(ObjectId.ROOT, AutomergeLayout.VERSION_KEY, org.automerge.NewValue.integer(AutomergeLayout.VERSION));
+      tx.set(
+          ObjectId.ROOT,
+          AutomergeLayout.VERSION_KEY,
+          org.automerge.NewValue.integer(AutomergeLayout.VERSION));
     }
     if (tx.get(ObjectId.ROOT, AutomergeLayout.MICROCOSM_ID_KEY).isEmpty()) {
       tx.set(ObjectId.ROOT, AutomergeLayout.MICROCOSM_ID_KEY, id);
@@ -469,8 +540,10 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     requireOpen();
     Own me = own;
     if (me == null) {
-      throw new IllegalStateException("no identity selected for microcosm '" + id
-          + "': call identify(identityId) before creating, updating or deleting");
+      throw new IllegalStateException(
+          "no identity selected for microcosm '"
+              + id
+              + "': call identify(identityId) before creating, updating or deleting");
     }
     return me;
   }
@@ -482,25 +555,30 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
   }
 
   /**
-   * One edit of the own collection: one change, one undo step. {@code body} gets the set to add every root key it
-   * writes to (the index re-reads those, undo records them).
+   * One edit of the own collection: one change, one undo step. {@code body} gets the set to add
+   * every root key it writes to (the index re-reads those, undo records them).
    */
   private void edit(Own me, java.util.function.BiConsumer<Transaction, Set<String>> body) {
-    document.read(d -> {
-      Set<String> keys = new LinkedHashSet<>();
-      touching = keys;
-      try {
-        document.change(LOCAL, tx -> {
-          keys.clear();
-          register(tx, me.identity());
-          keys.add(me.identity());
-          body.accept(tx, keys);
-        }).ifPresent(c -> me.undo().recorded(entityKeys(keys), c.before(), c.after()));
-      } finally {
-        touching = new LinkedHashSet<>();
-      }
-      return null;
-    });
+    document.read(
+        d -> {
+          Set<String> keys = new LinkedHashSet<>();
+          touching = keys;
+          try {
+            document
+                .change(
+                    LOCAL,
+                    tx -> {
+                      keys.clear();
+                      register(tx, me.identity());
+                      keys.add(me.identity());
+                      body.accept(tx, keys);
+                    })
+                .ifPresent(c -> me.undo().recorded(entityKeys(keys), c.before(), c.after()));
+          } finally {
+            touching = new LinkedHashSet<>();
+          }
+          return null;
+        });
   }
 
   private Entity readOwn(Transaction tx, Own me, String entityId) {
@@ -529,33 +607,43 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     for (EntityData d : data) {
       out.add(Entities.create(me.identity(), Objects.requireNonNull(d, "entity data"), now));
     }
-    edit(me, (tx, keys) -> {
-      for (Entity e : out) {
-        EntityCodec.create(tx, e);
-        keys.add(EntityCodec.key(e.location()));
-      }
-    });
+    edit(
+        me,
+        (tx, keys) -> {
+          for (Entity e : out) {
+            EntityCodec.create(tx, e);
+            keys.add(EntityCodec.key(e.location()));
+          }
+        });
     return out;
   }
 
   /**
-   * Writes complete entities (keeping their ids and timestamps) into the own collection in one change, for
-   * restoring or importing. Each entity's {@code identityId} must be the own identity.
+   * Writes complete entities (keeping their ids and timestamps) into the own collection in one
+   * change, for restoring or importing. Each entity's {@code identityId} must be the own identity.
    */
   public void importEntities(List<Entity> list) {
     Own me = requireIdentity();
     for (Entity e : list) {
       if (!e.identityId().equals(me.identity())) {
-        throw new IllegalArgumentException("entity " + e.id() + " belongs to " + e.identityId()
-            + ", not to the identified collection " + me.identity() + "; a microcosm only writes its own collection");
+        throw new IllegalArgumentException(
+            "entity "
+                + e.id()
+                + " belongs to "
+                + e.identityId()
+                + ", not to the identified collection "
+                + me.identity()
+                + "; a microcosm only writes its own collection");
       }
     }
-    edit(me, (tx, keys) -> {
-      for (Entity e : list) {
-        EntityCodec.update(tx, e);
-        keys.add(EntityCodec.key(e.location()));
-      }
-    });
+    edit(
+        me,
+        (tx, keys) -> {
+          for (Entity e : list) {
+            EntityCodec.update(tx, e);
+            keys.add(EntityCodec.key(e.location()));
+          }
+        });
   }
 
   @Override
@@ -563,20 +651,25 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     Own me = requireIdentity();
     long now = options.clock.getAsLong();
     List<Entity> out = new ArrayList<>();
-    edit(me, (tx, keys) -> {
-      Map<String, Entity> next = new LinkedHashMap<>();
-      for (EntityUpdate u : updates) {
-        Entity current = next.containsKey(u.entityId()) ? next.get(u.entityId()) : readOwn(tx, me, u.entityId());
-        if (current != null) {
-          next.put(u.entityId(), Entities.update(current, u.changes(), now));
-        }
-      }
-      for (Entity e : next.values()) {
-        EntityCodec.update(tx, e);
-        keys.add(EntityCodec.key(e.location()));
-      }
-      out.addAll(next.values());
-    });
+    edit(
+        me,
+        (tx, keys) -> {
+          Map<String, Entity> next = new LinkedHashMap<>();
+          for (EntityUpdate u : updates) {
+            Entity current =
+                next.containsKey(u.entityId())
+                    ? next.get(u.entityId())
+                    : readOwn(tx, me, u.entityId());
+            if (current != null) {
+              next.put(u.entityId(), Entities.update(current, u.changes(), now));
+            }
+          }
+          for (Entity e : next.values()) {
+            EntityCodec.update(tx, e);
+            keys.add(EntityCodec.key(e.location()));
+          }
+          out.addAll(next.values());
+        });
     return out;
   }
 
@@ -589,15 +682,19 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     }
     long now = options.clock.getAsLong();
     Entity[] result = new Entity[1];
-    edit(me, (tx, keys) -> {
-      Entity current = readOwn(tx, me, entityId);
-      if (current != null) {
-        Entity next = Entities.replace(current, Objects.requireNonNull(fn.apply(current.data()), "patch result"), now);
-        EntityCodec.update(tx, next);
-        keys.add(EntityCodec.key(next.location()));
-        result[0] = next;
-      }
-    });
+    edit(
+        me,
+        (tx, keys) -> {
+          Entity current = readOwn(tx, me, entityId);
+          if (current != null) {
+            Entity next =
+                Entities.replace(
+                    current, Objects.requireNonNull(fn.apply(current.data()), "patch result"), now);
+            EntityCodec.update(tx, next);
+            keys.add(EntityCodec.key(next.location()));
+            result[0] = next;
+          }
+        });
     return Optional.ofNullable(result[0]);
   }
 
@@ -605,18 +702,20 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
   public int delete(List<String> entityIds) {
     Own me = requireIdentity();
     int[] count = new int[1];
-    edit(me, (tx, keys) -> {
-      for (String key : entityIds) {
-        if (key != null && EntityId.isValid(key)) {
-          String k = EntityCodec.key(new EntityLocation(me.identity(), key));
-          if (tx.get(ObjectId.ROOT, k).isPresent()) {
-            tx.delete(ObjectId.ROOT, k);
-            keys.add(k);
-            count[0]++;
+    edit(
+        me,
+        (tx, keys) -> {
+          for (String key : entityIds) {
+            if (key != null && EntityId.isValid(key)) {
+              String k = EntityCodec.key(new EntityLocation(me.identity(), key));
+              if (tx.get(ObjectId.ROOT, k).isPresent()) {
+                tx.delete(ObjectId.ROOT, k);
+                keys.add(k);
+                count[0]++;
+              }
+            }
           }
-        }
-      }
-    });
+        });
     return count[0];
   }
 
@@ -624,16 +723,18 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
   public int deleteAll() {
     Own me = requireIdentity();
     int[] count = new int[1];
-    edit(me, (tx, keys) -> {
-      String prefix = me.identity() + EntityCodec.SEPARATOR;
-      for (String k : EntityCodec.rootKeys(tx, null)) {
-        if (k.startsWith(prefix)) {
-          tx.delete(ObjectId.ROOT, k);
-          keys.add(k);
-          count[0]++;
-        }
-      }
-    });
+    edit(
+        me,
+        (tx, keys) -> {
+          String prefix = me.identity() + EntityCodec.SEPARATOR;
+          for (String k : EntityCodec.rootKeys(tx, null)) {
+            if (k.startsWith(prefix)) {
+              tx.delete(ObjectId.ROOT, k);
+              keys.add(k);
+              count[0]++;
+            }
+          }
+        });
     return count[0];
   }
 
@@ -653,25 +754,29 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     if (o == null) {
       return false;
     }
-    return document.read(d -> {
-      HistoryUndo.Step s = back ? o.undo().nextUndo() : o.undo().nextRedo();
-      if (s == null) {
-        return false;
-      }
-      touching = new LinkedHashSet<>(s.keys());
-      try {
-        document.change(UNDO, tx -> HistoryUndo.revert(tx, s)).ifPresent(c -> {
-          if (back) {
-            o.undo().undone(s.keys(), c.before(), c.after());
-          } else {
-            o.undo().redone(s.keys(), c.before(), c.after());
+    return document.read(
+        d -> {
+          HistoryUndo.Step s = back ? o.undo().nextUndo() : o.undo().nextRedo();
+          if (s == null) {
+            return false;
           }
+          touching = new LinkedHashSet<>(s.keys());
+          try {
+            document
+                .change(UNDO, tx -> HistoryUndo.revert(tx, s))
+                .ifPresent(
+                    c -> {
+                      if (back) {
+                        o.undo().undone(s.keys(), c.before(), c.after());
+                      } else {
+                        o.undo().redone(s.keys(), c.before(), c.after());
+                      }
+                    });
+          } finally {
+            touching = new LinkedHashSet<>();
+          }
+          return true;
         });
-      } finally {
-        touching = new LinkedHashSet<>();
-      }
-      return true;
-    });
   }
 
   @Override
@@ -686,7 +791,8 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     return o != null && document.read(d -> o.undo().canRedo());
   }
 
-  // ---- presence --------------------------------------------------------------------------------------------------
+  // ---- presence
+  // --------------------------------------------------------------------------------------------------
 
   @Override
   public void join(Identity who) {
@@ -711,7 +817,10 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     publishState();
   }
 
-  /** Sends our presence again (a peer connected; automerge-repo's Presence announces itself the same way). */
+  /**
+   * Sends our presence again (a peer connected; automerge-repo's Presence announces itself the same
+   * way).
+   */
   private void announcePresence() {
     IdentityWithStatus s;
     synchronized (stateLock) {
@@ -774,7 +883,8 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
     }
   }
 
-  // ---- internals -------------------------------------------------------------------------------------------------
+  // ---- internals
+  // -------------------------------------------------------------------------------------------------
 
   /** The entity keys among {@code keys} (identity registrations and layout keys left out). */
   private static Set<String> entityKeys(Set<String> keys) {
@@ -824,7 +934,9 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
         return keys;
       }
     } catch (IllegalArgumentException e) {
-      LOG.warn("microcosm {}: could not read which entities a change touched ({}); re-reading all", id,
+      LOG.warn(
+          "microcosm {}: could not read which entities a change touched ({}); re-reading all",
+          id,
           e.getMessage());
     }
     return allKeys(document.read(d -> d));
@@ -848,76 +960,84 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
   private void reindex(Set<String> keys, boolean local) {
     List<EntityEvent> events = new ArrayList<>();
     List<InvalidValue> newlyInvalid = new ArrayList<>();
-    document.read(d -> {
-      for (String key : keys) {
-        Set<String> objs = ownedObjects.remove(key);
-        if (objs != null) {
-          objs.forEach(objectOwner::remove);
-        }
-        Set<String> found = new java.util.HashSet<>();
-        Object raw = EntityCodec.readRoot(d, key, null, found::add);
-        if (!found.isEmpty()) {
-          ownedObjects.put(key, found);
-          for (String o : found) {
-            objectOwner.put(o, key);
-          }
-        }
-        if (EntityCodec.isIdentityKey(key)) {
-          if (Boolean.TRUE.equals(raw)) {
-            dirty |= registered.add(key);
-          } else {
-            dirty |= registered.remove(key);
-          }
-          continue;
-        }
-        Optional<EntityLocation> loc = EntityCodec.location(key);
-        if (loc.isEmpty()) {
-          continue;
-        }
-        Entity before = entities.get(loc.get());
-        Entity after = null;
-        if (raw != null) {
-          try {
-            after = EntityCodec.decode(loc.get(), raw);
-            invalid.remove(key);
-          } catch (InvalidEntityException e) {
-            InvalidValue iv = new InvalidValue(loc.get().identityId(), loc.get().entityId(), e.getMessage());
-            if (!iv.equals(invalid.put(key, iv))) {
-              newlyInvalid.add(iv);
+    document.read(
+        d -> {
+          for (String key : keys) {
+            Set<String> objs = ownedObjects.remove(key);
+            if (objs != null) {
+              objs.forEach(objectOwner::remove);
+            }
+            Set<String> found = new java.util.HashSet<>();
+            Object raw = EntityCodec.readRoot(d, key, null, found::add);
+            if (!found.isEmpty()) {
+              ownedObjects.put(key, found);
+              for (String o : found) {
+                objectOwner.put(o, key);
+              }
+            }
+            if (EntityCodec.isIdentityKey(key)) {
+              if (Boolean.TRUE.equals(raw)) {
+                dirty |= registered.add(key);
+              } else {
+                dirty |= registered.remove(key);
+              }
+              continue;
+            }
+            Optional<EntityLocation> loc = EntityCodec.location(key);
+            if (loc.isEmpty()) {
+              continue;
+            }
+            Entity before = entities.get(loc.get());
+            Entity after = null;
+            if (raw != null) {
+              try {
+                after = EntityCodec.decode(loc.get(), raw);
+                invalid.remove(key);
+              } catch (InvalidEntityException e) {
+                InvalidValue iv =
+                    new InvalidValue(loc.get().identityId(), loc.get().entityId(), e.getMessage());
+                if (!iv.equals(invalid.put(key, iv))) {
+                  newlyInvalid.add(iv);
+                }
+              }
+            } else {
+              invalid.remove(key);
+            }
+            if (Objects.equals(before, after)) {
+              continue;
+            }
+            dirty = true;
+            if (after == null) {
+              entities.remove(loc.get());
+              events.add(new EntityEvent(EntityEvent.Kind.DELETE, loc.get(), null, before, local));
+            } else {
+              entities.put(loc.get(), after);
+              events.add(
+                  new EntityEvent(
+                      before == null ? EntityEvent.Kind.CREATE : EntityEvent.Kind.UPDATE,
+                      loc.get(),
+                      after,
+                      before,
+                      local));
             }
           }
-        } else {
-          invalid.remove(key);
-        }
-        if (Objects.equals(before, after)) {
-          continue;
-        }
-        dirty = true;
-        if (after == null) {
-          entities.remove(loc.get());
-          events.add(new EntityEvent(EntityEvent.Kind.DELETE, loc.get(), null, before, local));
-        } else {
-          entities.put(loc.get(), after);
-          events.add(new EntityEvent(before == null ? EntityEvent.Kind.CREATE : EntityEvent.Kind.UPDATE, loc.get(),
-              after, before, local));
-        }
-      }
-      dirty = dirty || !newlyInvalid.isEmpty();
-      return null;
-    });
+          dirty = dirty || !newlyInvalid.isEmpty();
+          return null;
+        });
     if (!events.isEmpty() || !newlyInvalid.isEmpty()) {
-      post(() -> {
-        for (EntityEvent e : events) {
-          for (EntityListener l : entityListeners) {
-            call(() -> l.onEvent(e));
-          }
-        }
-        for (InvalidValue v : newlyInvalid) {
-          for (Consumer<InvalidValue> l : invalidListeners) {
-            call(() -> l.accept(v));
-          }
-        }
-      });
+      post(
+          () -> {
+            for (EntityEvent e : events) {
+              for (EntityListener l : entityListeners) {
+                call(() -> l.onEvent(e));
+              }
+            }
+            for (InvalidValue v : newlyInvalid) {
+              for (Consumer<InvalidValue> l : invalidListeners) {
+                call(() -> l.accept(v));
+              }
+            }
+          });
     }
   }
 
@@ -939,7 +1059,9 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
 
   private void onStoreStatus(StoreException error) {
     if (error != null) {
-      LOG.error("microcosm {}: a change is in the document but could not be stored (kept for a retry): {}", id,
+      LOG.error(
+          "microcosm {}: a change is in the document but could not be stored (kept for a retry): {}",
+          id,
           error.getMessage());
     } else {
       LOG.info("microcosm {}: every change is stored again", id);
@@ -951,16 +1073,18 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
   private void publishState() {
     synchronized (stateLock) {
       boolean connected = transports.containsValue(Boolean.TRUE);
-      MicrocosmState next = new MicrocosmState(ready, connected, persisted, presenceBook.view(ownPresence));
+      MicrocosmState next =
+          new MicrocosmState(ready, connected, persisted, presenceBook.view(ownPresence));
       if (next.equals(state)) {
         return;
       }
       state = next;
-      post(() -> {
-        for (Consumer<MicrocosmState> l : stateListeners) {
-          call(() -> l.accept(next));
-        }
-      });
+      post(
+          () -> {
+            for (Consumer<MicrocosmState> l : stateListeners) {
+              call(() -> l.accept(next));
+            }
+          });
     }
   }
 
@@ -1012,7 +1136,13 @@ public final class AutomergeMicrocosm implements EditableMicrocosmAPI {
   @Override
   public String toString() {
     Own o = own;
-    return "AutomergeMicrocosm[" + id + ", " + documentId + ", identity=" + (o == null ? null : o.identity()) + "]";
+    return "AutomergeMicrocosm["
+        + id
+        + ", "
+        + documentId
+        + ", identity="
+        + (o == null ? null : o.identity())
+        + "]";
   }
 
   /** The store format this microcosm needs ({@link AutomergeFormat#INSTANCE}). */

@@ -3,10 +3,11 @@ package nodenogg.automerge;
 import org.automerge.Document;
 
 /**
- * Loads the Automerge native library once and turns a failure into one clear
- * {@link AutomergeUnavailableException} naming the platform (instead of an {@code UnsatisfiedLinkError} or the
- * library's package-private exception surfacing from the first document call). Every Automerge-backed class of
- * this project calls {@link #require()} before touching the library. Thread-safe.
+ * Loads the Automerge native library once and turns a failure into one clear {@link
+ * AutomergeUnavailableException} naming the platform (instead of an {@code UnsatisfiedLinkError} or
+ * the library's package-private exception surfacing from the first document call). Every
+ * Automerge-backed class of this project calls {@link #require()} before touching the library.
+ * Thread-safe.
  */
 public final class AutomergeNative {
   private AutomergeNative() {}
@@ -20,7 +21,8 @@ public final class AutomergeNative {
   /**
    * Makes sure the native library is loaded.
    *
-   * @throws AutomergeUnavailableException if it cannot load here (the same exception on every later call)
+   * @throws AutomergeUnavailableException if it cannot load here (the same exception on every later
+   *     call)
    */
   public static void require() {
     if (loaded) {
@@ -54,10 +56,20 @@ public final class AutomergeNative {
   }
 
   static AutomergeUnavailableException unavailable(Throwable cause) {
-    return new AutomergeUnavailableException("the Automerge native library (" + LIBRARY + ") cannot load on this"
-        + " platform (os.name=" + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
-        + ", Java " + System.getProperty("java.version") + "): " + cause
-        + ". It ships natives for Linux and macOS on x86_64 and aarch64 and for Windows on x86 and x86_64 (glibc"
-        + " Linux only); on other platforms use the Yjs backend (YMicrocosm).", cause);
+    return new AutomergeUnavailableException(
+        "the Automerge native library ("
+            + LIBRARY
+            + ") cannot load on this"
+            + " platform (os.name="
+            + System.getProperty("os.name")
+            + ", os.arch="
+            + System.getProperty("os.arch")
+            + ", Java "
+            + System.getProperty("java.version")
+            + "): "
+            + cause
+            + ". It ships natives for Linux and macOS on x86_64 and aarch64 and for Windows on x86 and x86_64 (glibc"
+            + " Linux only); on other platforms use the Yjs backend (YMicrocosm).",
+        cause);
   }
 }

@@ -9,8 +9,9 @@ import nodenogg.automerge.store.AutomergeFormat;
 import nodenogg.persistence.UpdateStore;
 
 /**
- * How to open an {@link AutomergeMicrocosm}. Every setting is optional: the defaults give an in-memory microcosm
- * with no transport. Mutable builder; not thread-safe (build on one thread, then open).
+ * How to open an {@link AutomergeMicrocosm}. Every setting is optional: the defaults give an
+ * in-memory microcosm with no transport. Mutable builder; not thread-safe (build on one thread,
+ * then open).
  */
 public final class AutomergeOptions {
   UpdateStore store;
@@ -27,18 +28,23 @@ public final class AutomergeOptions {
   }
 
   /**
-   * Where to keep the document: a store of {@link AutomergeFormat} updates, e.g.
-   * {@code new InMemoryUpdateStore(AutomergeFormat.INSTANCE)} or {@code sqliteStore.withFormat(AutomergeFormat.INSTANCE)}.
-   * Its stored changes are loaded on open; every later change is appended without waiting
-   * ({@link AutomergeMicrocosm#flush()} waits). The microcosm is stored under its microcosm id; the store is not
-   * closed by the microcosm. Default none; {@code null} removes it.
+   * Where to keep the document: a store of {@link AutomergeFormat} updates, e.g. {@code new
+   * InMemoryUpdateStore(AutomergeFormat.INSTANCE)} or {@code
+   * sqliteStore.withFormat(AutomergeFormat.INSTANCE)}. Its stored changes are loaded on open; every
+   * later change is appended without waiting ({@link AutomergeMicrocosm#flush()} waits). The
+   * microcosm is stored under its microcosm id; the store is not closed by the microcosm. Default
+   * none; {@code null} removes it.
    *
    * @throws IllegalArgumentException if the store does not hold Automerge documents
    */
   public AutomergeOptions store(UpdateStore s) {
     if (s != null && !AutomergeFormat.NAME.equals(s.format().name())) {
-      throw new IllegalArgumentException("an Automerge microcosm needs a store of " + AutomergeFormat.NAME
-          + " updates, not " + s.format().name() + " (use withFormat(AutomergeFormat.INSTANCE))");
+      throw new IllegalArgumentException(
+          "an Automerge microcosm needs a store of "
+              + AutomergeFormat.NAME
+              + " updates, not "
+              + s.format().name()
+              + " (use withFormat(AutomergeFormat.INSTANCE))");
     }
     this.store = s;
     return this;
@@ -50,13 +56,19 @@ public final class AutomergeOptions {
     return this;
   }
 
-  /** Millisecond clock for timestamps, presence expiry and undo capture (tests). Default the system clock. */
+  /**
+   * Millisecond clock for timestamps, presence expiry and undo capture (tests). Default the system
+   * clock.
+   */
   public AutomergeOptions clock(LongSupplier c) {
     this.clock = Objects.requireNonNull(c, "clock");
     return this;
   }
 
-  /** Where listeners run; must run tasks in submission order. Default: the microcosm's own event thread. */
+  /**
+   * Where listeners run; must run tasks in submission order. Default: the microcosm's own event
+   * thread.
+   */
   public AutomergeOptions listenerExecutor(Executor e) {
     this.listenerExecutor = e;
     return this;
@@ -68,7 +80,10 @@ public final class AutomergeOptions {
     return this;
   }
 
-  /** Edits within this many milliseconds merge into one undo step (default 0: one step per edit call). */
+  /**
+   * Edits within this many milliseconds merge into one undo step (default 0: one step per edit
+   * call).
+   */
   public AutomergeOptions captureTimeoutMillis(long ms) {
     if (ms < 0) {
       throw new IllegalArgumentException("captureTimeoutMillis must be >= 0, got " + ms);
@@ -78,8 +93,9 @@ public final class AutomergeOptions {
   }
 
   /**
-   * The automerge-repo document id to share the microcosm as. Default {@link AutomergeLayout#documentId}: derived
-   * from the microcosm id, so every peer that knows the microcosm id finds the same document.
+   * The automerge-repo document id to share the microcosm as. Default {@link
+   * AutomergeLayout#documentId}: derived from the microcosm id, so every peer that knows the
+   * microcosm id finds the same document.
    */
   public AutomergeOptions documentId(String id) {
     this.documentId = id;

@@ -4,9 +4,9 @@ import java.util.Optional;
 import org.automerge.SyncState;
 
 /**
- * Brings two documents in one JVM to the same state with the Automerge sync protocol (the messages automerge-repo
- * carries), without a network: for tests, tools and peers that share a process. Thread-safe (each document
- * serializes its own access).
+ * Brings two documents in one JVM to the same state with the Automerge sync protocol (the messages
+ * automerge-repo carries), without a network: for tests, tools and peers that share a process.
+ * Thread-safe (each document serializes its own access).
  */
 public final class InMemorySync {
   private InMemorySync() {}
@@ -39,7 +39,8 @@ public final class InMemorySync {
           return n;
         }
       }
-      throw new IllegalStateException("the documents did not converge within 1000 rounds of sync messages");
+      throw new IllegalStateException(
+          "the documents did not converge within 1000 rounds of sync messages");
     } finally {
       sa.free();
       sb.free();

@@ -1,9 +1,10 @@
 package nodenogg.automerge;
 
 /**
- * How an {@link AutomergeMicrocosm} reaches peers: something that keeps an {@link AutomergeDocument} in sync under
- * an automerge-repo document id and carries ephemeral messages for it — {@code nodenogg.automerge.repo.RepoClient}
- * (automerge-repo over WebSocket), or a test double. Implementations are thread-safe.
+ * How an {@link AutomergeMicrocosm} reaches peers: something that keeps an {@link
+ * AutomergeDocument} in sync under an automerge-repo document id and carries ephemeral messages for
+ * it — {@code nodenogg.automerge.repo.RepoClient} (automerge-repo over WebSocket), or a test
+ * double. Implementations are thread-safe.
  */
 public interface MicrocosmTransport {
 
@@ -14,18 +15,27 @@ public interface MicrocosmTransport {
    */
   Share share(String documentId, AutomergeDocument document, Listener listener);
 
-  /** What a transport tells the microcosm. Calls may come from any thread; implementations must not block. */
+  /**
+   * What a transport tells the microcosm. Calls may come from any thread; implementations must not
+   * block.
+   */
   interface Listener {
     /** A live connection to a peer holding the document came up ({@code true}) or went away. */
     void connectionChanged(boolean connected);
 
-    /** An ephemeral message for the document from {@code senderId}, already CBOR-decoded (plain values). */
+    /**
+     * An ephemeral message for the document from {@code senderId}, already CBOR-decoded (plain
+     * values).
+     */
     void ephemeral(String senderId, Object message);
   }
 
   /** One document shared through a transport. */
   interface Share extends AutoCloseable {
-    /** Sends an ephemeral message (plain values, CBOR-encoded by the transport) to every peer of the document. */
+    /**
+     * Sends an ephemeral message (plain values, CBOR-encoded by the transport) to every peer of the
+     * document.
+     */
     void broadcast(Object message);
 
     @Override

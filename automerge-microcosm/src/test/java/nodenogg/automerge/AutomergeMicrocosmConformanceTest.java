@@ -7,7 +7,8 @@ import nodenogg.microcosm.conformance.MicrocosmConformance;
 
 /** The shared Microcosm conformance suite on the Automerge backend. */
 class AutomergeMicrocosmConformanceTest extends MicrocosmConformance {
-  private static final Map<String, String> IDS = Map.of("ada", "@aaaaaaaaaaaaaaa1", "bob", "@bbbbbbbbbbbbbbb2");
+  private static final Map<String, String> IDS =
+      Map.of("ada", "@aaaaaaaaaaaaaaa1", "bob", "@bbbbbbbbbbbbbbb2");
 
   @Override
   protected Peer open(String who) {
@@ -19,7 +20,8 @@ class AutomergeMicrocosmConformanceTest extends MicrocosmConformance {
     for (int round = 0; round < 2; round++) {
       for (int i = 0; i < peers.length; i++) {
         for (int j = i + 1; j < peers.length; j++) {
-          InMemorySync.sync(((AutomergeMicrocosm) peers[i].api()).document(),
+          InMemorySync.sync(
+              ((AutomergeMicrocosm) peers[i].api()).document(),
               ((AutomergeMicrocosm) peers[j].api()).document());
         }
       }
@@ -27,9 +29,9 @@ class AutomergeMicrocosmConformanceTest extends MicrocosmConformance {
   }
 
   /**
-   * None: every field of an entity is its own key (a concurrent move and edit both survive), note HTML is
-   * Automerge text (concurrent edits merge character by character), each edit call is one Automerge change, and
-   * undo is built on the history.
+   * None: every field of an entity is its own key (a concurrent move and edit both survive), note
+   * HTML is Automerge text (concurrent edits merge character by character), each edit call is one
+   * Automerge change, and undo is built on the history.
    */
   @Override
   protected Set<Limitation> limitations() {

@@ -25,7 +25,10 @@ import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the conformance suite does not cover: undo's rules, storage, presence, the incremental index. */
+/**
+ * What the conformance suite does not cover: undo's rules, storage, presence, the incremental
+ * index.
+ */
 class AutomergeMicrocosmTest {
   private static final String ADA = "@aaaaaaaaaaaaaaa1";
 
@@ -44,15 +47,20 @@ class AutomergeMicrocosmTest {
       m.delete(n.id());
       assertTrue(m.getEntity(n.location()).isEmpty());
       assertTrue(m.undo()); // the delete
-      assertEquals("<p>one two</p>", m.getEntity(n.location()).orElseThrow().dataAs(HtmlData.class).content());
+      assertEquals(
+          "<p>one two</p>",
+          m.getEntity(n.location()).orElseThrow().dataAs(HtmlData.class).content());
       assertTrue(m.undo()); // the edit
-      assertEquals("<p>one</p>", m.getEntity(n.location()).orElseThrow().dataAs(HtmlData.class).content());
+      assertEquals(
+          "<p>one</p>", m.getEntity(n.location()).orElseThrow().dataAs(HtmlData.class).content());
       assertTrue(m.undo()); // the create
       assertTrue(m.getEntity(n.location()).isEmpty());
       assertFalse(m.undo());
       assertTrue(m.redo());
       assertTrue(m.redo());
-      assertEquals("<p>one two</p>", m.getEntity(n.location()).orElseThrow().dataAs(HtmlData.class).content());
+      assertEquals(
+          "<p>one two</p>",
+          m.getEntity(n.location()).orElseThrow().dataAs(HtmlData.class).content());
       m.update(EntityUpdate.move(n.id(), 1, 1));
       assertFalse(m.canRedo(), "a new edit clears redo");
     }
@@ -60,11 +68,14 @@ class AutomergeMicrocosmTest {
 
   @Test
   void undoKeepsWhatAnotherDeviceChangedSince() {
-    try (AutomergeMicrocosm a = ada(); AutomergeMicrocosm a2 = ada()) {
+    try (AutomergeMicrocosm a = ada();
+        AutomergeMicrocosm a2 = ada()) {
       Entity n = a.create(HtmlData.note(0, 0, "<p>x</p>"));
       a.update(EntityUpdate.move(n.id(), 10, 10), EntityUpdate.content(n.id(), "<p>mine</p>"));
       InMemorySync.sync(a.document(), a2.document());
-      a2.update(EntityUpdate.content(n.id(), "<p>theirs</p>")); // the other device edits the HTML after us
+      a2.update(
+          EntityUpdate.content(
+              n.id(), "<p>theirs</p>")); // the other device edits the HTML after us
       InMemorySync.sync(a.document(), a2.document());
       assertTrue(a.undo());
       HtmlData d = a.getEntity(n.location()).orElseThrow().dataAs(HtmlData.class);
@@ -76,8 +87,9 @@ class AutomergeMicrocosmTest {
   @Test
   void editsWithinTheCaptureTimeoutAreOneStep() {
     long[] now = {1_000_000};
-    try (AutomergeMicrocosm m = AutomergeMicrocosm.open("cap",
-        AutomergeOptions.defaults().clock(() -> now[0]).captureTimeoutMillis(500))) {
+    try (AutomergeMicrocosm m =
+        AutomergeMicrocosm.open(
+            "cap", AutomergeOptions.defaults().clock(() -> now[0]).captureTimeoutMillis(500))) {
       m.identify(ADA);
       Entity n = m.create(HtmlData.note(0, 0, ""));
       now[0] += 1000;
@@ -85,7 +97,10 @@ class AutomergeMicrocosmTest {
       now[0] += 100;
       m.update(EntityUpdate.move(n.id(), 2, 2));
       assertTrue(m.undo());
-      assertEquals(0, m.getEntity(n.location()).orElseThrow().dataAs(HtmlData.class).x(), "both moves in one step");
+      assertEquals(
+          0,
+          m.getEntity(n.location()).orElseThrow().dataAs(HtmlData.class).x(),
+          "both moves in one step");
       assertTrue(m.getEntity(n.location()).isPresent(), "the create was its own step");
     }
   }
@@ -95,7 +110,8 @@ class AutomergeMicrocosmTest {
     Map<EntityLocation, Entity> before;
     try (SqliteUpdateStore sqlite = SqliteUpdateStore.openDirectory(dir)) {
       UpdateStore store = sqlite.withFormat(AutomergeFormat.INSTANCE);
-      try (AutomergeMicrocosm m = AutomergeMicrocosm.open("garden", AutomergeOptions.defaults().store(store))) {
+      try (AutomergeMicrocosm m =
+          AutomergeMicrocosm.open("garden", AutomergeOptions.defaults().store(store))) {
         m.identify(ADA);
         Entity n = m.create(HtmlData.note(1, 2, "<p>kept</p>"));
         for (int i = 0; i < 20; i++) {
@@ -105,17 +121,22 @@ class AutomergeMicrocosmTest {
         assertTrue(m.state().persisted());
         before = m.entities();
       }
-      assertEquals(22, store.load("garden").size(), "identify + create + 20 moves, one append each");
-      try (AutomergeMicrocosm again = AutomergeMicrocosm.open("garden", AutomergeOptions.defaults().store(store))) {
+      assertEquals(
+          22, store.load("garden").size(), "identify + create + 20 moves, one append each");
+      try (AutomergeMicrocosm again =
+          AutomergeMicrocosm.open("garden", AutomergeOptions.defaults().store(store))) {
         assertEquals(before, again.entities());
       }
       store.compact("garden");
-      try (AutomergeMicrocosm again = AutomergeMicrocosm.open("garden", AutomergeOptions.defaults().store(store))) {
+      try (AutomergeMicrocosm again =
+          AutomergeMicrocosm.open("garden", AutomergeOptions.defaults().store(store))) {
         assertEquals(before, again.entities());
       }
     }
-    assertThrows(IllegalArgumentException.class, () -> AutomergeOptions.defaults()
-        .store(new nodenogg.persistence.InMemoryUpdateStore()), "a Yjs store is refused");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> AutomergeOptions.defaults().store(new nodenogg.persistence.InMemoryUpdateStore()),
+        "a Yjs store is refused");
   }
 
   @Test
@@ -123,21 +144,24 @@ class AutomergeMicrocosmTest {
     try (AutomergeMicrocosm m = ada()) {
       m.create(HtmlData.note(0, 0, "a"));
       Map<EntityLocation, Entity> before = m.entities();
-      assertThrows(InvalidUpdateException.class, () -> m.applyChanges(new byte[] {(byte) 0x85, 0x6f, 0x4a, (byte) 0x83}));
+      assertThrows(
+          InvalidUpdateException.class,
+          () -> m.applyChanges(new byte[] {(byte) 0x85, 0x6f, 0x4a, (byte) 0x83}));
       assertThrows(InvalidUpdateException.class, () -> m.applyChanges("not automerge".getBytes()));
       assertEquals(before, m.entities());
     }
   }
 
   /**
-   * The incremental index (entities found from the bytes of each remote change) against a full read: random
-   * edits by two devices, synced after every few steps, must leave the index equal to a fresh microcosm reading
-   * the same document from scratch.
+   * The incremental index (entities found from the bytes of each remote change) against a full
+   * read: random edits by two devices, synced after every few steps, must leave the index equal to
+   * a fresh microcosm reading the same document from scratch.
    */
   @Test
   void theIncrementalIndexAgreesWithAFullRead() {
     Random r = new Random(7);
-    try (AutomergeMicrocosm a = ada(); AutomergeMicrocosm b = AutomergeMicrocosm.inMemory("undo")) {
+    try (AutomergeMicrocosm a = ada();
+        AutomergeMicrocosm b = AutomergeMicrocosm.inMemory("undo")) {
       b.identify("@bbbbbbbbbbbbbbb2");
       List<AutomergeMicrocosm> peers = List.of(a, b);
       for (int step = 0; step < 300; step++) {
@@ -147,7 +171,8 @@ class AutomergeMicrocosmTest {
         if (own.isEmpty() || op < 3) {
           p.create(HtmlData.note(r.nextInt(100), r.nextInt(100), "n" + step));
         } else if (op < 6) {
-          p.update(EntityUpdate.move(own.get(r.nextInt(own.size())), r.nextInt(500), r.nextInt(500)));
+          p.update(
+              EntityUpdate.move(own.get(r.nextInt(own.size())), r.nextInt(500), r.nextInt(500)));
         } else if (op < 8) {
           p.update(EntityUpdate.content(own.get(r.nextInt(own.size())), "<p>" + step + "</p>"));
         } else if (op < 9) {
@@ -172,7 +197,8 @@ class AutomergeMicrocosmTest {
 
   @Test
   void remoteChangesAreEventsMarkedRemote() {
-    try (AutomergeMicrocosm a = ada(); AutomergeMicrocosm b = AutomergeMicrocosm.inMemory("undo")) {
+    try (AutomergeMicrocosm a = ada();
+        AutomergeMicrocosm b = AutomergeMicrocosm.inMemory("undo")) {
       List<EntityEvent> events = new CopyOnWriteArrayList<>();
       b.subscribe(events::add);
       Entity n = a.create(HtmlData.note(0, 0, "x"));
@@ -180,40 +206,47 @@ class AutomergeMicrocosmTest {
       a.update(EntityUpdate.move(n.id(), 5, 5));
       InMemorySync.sync(a.document(), b.document());
       b.drainEvents();
-      assertEquals(List.of(EntityEvent.Kind.CREATE, EntityEvent.Kind.UPDATE),
+      assertEquals(
+          List.of(EntityEvent.Kind.CREATE, EntityEvent.Kind.UPDATE),
           events.stream().map(EntityEvent::kind).toList());
       assertTrue(events.stream().noneMatch(EntityEvent::local));
     }
   }
 
-  /** Presence as automerge-repo's Presence messages, through a transport that relays ephemeral messages. */
+  /**
+   * Presence as automerge-repo's Presence messages, through a transport that relays ephemeral
+   * messages.
+   */
   @Test
   void presenceTravelsAsEphemeralMessages() throws Exception {
     List<MicrocosmTransport.Listener> listeners = new CopyOnWriteArrayList<>();
     List<String> names = new ArrayList<>();
-    MicrocosmTransport relay = (documentId, document, listener) -> {
-      listeners.add(listener);
-      String me = "peer-" + listeners.size();
-      names.add(me);
-      listener.connectionChanged(true);
-      return new MicrocosmTransport.Share() {
-        @Override
-        public void broadcast(Object message) {
-          for (MicrocosmTransport.Listener l : listeners) {
-            if (l != listener) {
-              l.ephemeral(me, message);
+    MicrocosmTransport relay =
+        (documentId, document, listener) -> {
+          listeners.add(listener);
+          String me = "peer-" + listeners.size();
+          names.add(me);
+          listener.connectionChanged(true);
+          return new MicrocosmTransport.Share() {
+            @Override
+            public void broadcast(Object message) {
+              for (MicrocosmTransport.Listener l : listeners) {
+                if (l != listener) {
+                  l.ephemeral(me, message);
+                }
+              }
             }
-          }
-        }
 
-        @Override
-        public void close() {
-          listeners.remove(listener);
-        }
-      };
-    };
-    try (AutomergeMicrocosm a = AutomergeMicrocosm.open("p", AutomergeOptions.defaults().transport(relay));
-        AutomergeMicrocosm b = AutomergeMicrocosm.open("p", AutomergeOptions.defaults().transport(relay))) {
+            @Override
+            public void close() {
+              listeners.remove(listener);
+            }
+          };
+        };
+    try (AutomergeMicrocosm a =
+            AutomergeMicrocosm.open("p", AutomergeOptions.defaults().transport(relay));
+        AutomergeMicrocosm b =
+            AutomergeMicrocosm.open("p", AutomergeOptions.defaults().transport(relay))) {
       Identity ada = new Identity(ADA, "Ada");
       a.join(ada);
       assertTrue(b.state().connected());

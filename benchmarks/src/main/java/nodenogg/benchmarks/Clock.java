@@ -7,22 +7,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Wall-clock and process CPU time. On a shared machine the CPU time of the whole process (all threads:
- * JIT compilers and GC included, as Node's {@code process.cpuUsage()} counts them) is far less disturbed
- * by other load than wall time, so the reports compare engines on both.
+ * Wall-clock and process CPU time. On a shared machine the CPU time of the whole process (all
+ * threads: JIT compilers and GC included, as Node's {@code process.cpuUsage()} counts them) is far
+ * less disturbed by other load than wall time, so the reports compare engines on both.
  *
  * <p>Process CPU time is read in nanoseconds from {@code /proc/self/task/<tid>/schedstat} (the
- * scheduler's on-CPU time of every thread) where Linux provides it; the JDK's
- * {@code OperatingSystemMXBean.getProcessCpuTime()} counts 10 ms clock ticks, too coarse for phases of a
+ * scheduler's on-CPU time of every thread) where Linux provides it; the JDK's {@code
+ * OperatingSystemMXBean.getProcessCpuTime()} counts 10 ms clock ticks, too coarse for phases of a
  * few tens of milliseconds. Elsewhere it falls back to the MXBean ({@link #PRECISE} says which).
  */
 final class Clock {
   private static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private static final Path TASKS = Path.of("/proc/self/task");
-  /** Last on-CPU time seen per thread id: a thread that ended keeps the time it had when last seen. */
+
+  /**
+   * Last on-CPU time seen per thread id: a thread that ended keeps the time it had when last seen.
+   */
   private static final java.util.Map<String, Long> SEEN = new java.util.HashMap<>();
-  /** True when CPU time has nanosecond resolution (Linux schedstat), false for the JDK's tick clock. */
+
+  /**
+   * True when CPU time has nanosecond resolution (Linux schedstat), false for the JDK's tick clock.
+   */
   static final boolean PRECISE = schedstatCpu() >= 0;
 
   final long wall0 = System.nanoTime();
@@ -47,11 +53,10 @@ final class Clock {
     return OS.getProcessCpuTime();
   }
 
-
   /**
-   * Sum over the threads of the process. A thread that ends between two readings loses only its CPU time
-   * since the previous reading (with 2 compiler threads, the JVM's default on 2 cores, none of the
-   * long-lived threads end).
+   * Sum over the threads of the process. A thread that ends between two readings loses only its CPU
+   * time since the previous reading (with 2 compiler threads, the JVM's default on 2 cores, none of
+   * the long-lived threads end).
    */
   private static synchronized long schedstatCpu() {
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {

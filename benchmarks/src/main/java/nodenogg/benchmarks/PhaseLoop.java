@@ -9,14 +9,16 @@ import nodenogg.crdt.Doc;
 import nodenogg.crdt.Updates;
 
 /**
- * Repeats one phase of a trace replay for a while, for a profiler (JFR, async-profiler) to sample it
- * without the other phases in the way:
+ * Repeats one phase of a trace replay for a while, for a profiler (JFR, async-profiler) to sample
+ * it without the other phases in the way:
+ *
  * <pre>
  *   java -XX:StartFlightRecording=filename=remote.jfr,settings=profile -cp benchmarks.jar \
  *     nodenogg.benchmarks.BenchMain loop FILE --phase local|remote|encode|parse [--seconds S]
  * </pre>
- * Prints the phase's CPU and wall milliseconds per repetition (one line per repetition) on {@code out}.
- * Not a benchmark report: use {@code trace} (or {@code benchmarks/compare.sh}) for numbers.
+ *
+ * Prints the phase's CPU and wall milliseconds per repetition (one line per repetition) on {@code
+ * out}. Not a benchmark report: use {@code trace} (or {@code benchmarks/compare.sh}) for numbers.
  */
 final class PhaseLoop {
   private PhaseLoop() {}
@@ -55,26 +57,28 @@ final class PhaseLoop {
         case "local":
           sink = replay.replayLocal(new ArrayList<>(updates.size()));
           break;
-        case "remote": {
-          Doc remote = new Doc();
-          for (byte[] u : updates) {
-            Updates.applyUpdate(remote, u);
+        case "remote":
+          {
+            Doc remote = new Doc();
+            for (byte[] u : updates) {
+              Updates.applyUpdate(remote, u);
+            }
+            sink = remote;
+            break;
           }
-          sink = remote;
-          break;
-        }
         case "encode":
           for (int k = 0; k < 20; k++) {
             sink = Updates.encodeStateAsUpdate(local);
           }
           break;
-        default: {
-          for (int k = 0; k < 20; k++) {
-            Doc d = new Doc();
-            Updates.applyUpdate(d, v1);
-            sink = d;
+        default:
+          {
+            for (int k = 0; k < 20; k++) {
+              Doc d = new Doc();
+              Updates.applyUpdate(d, v1);
+              sink = d;
+            }
           }
-        }
       }
       out.printf(Locale.ROOT, "%s %d cpu %.2f wall %.2f%n", phase, ++rep, c.cpuMs(), c.wallMs());
     }

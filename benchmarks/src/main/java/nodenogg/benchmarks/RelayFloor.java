@@ -17,8 +17,8 @@ import nodenogg.sync.server.websocket.SocketHandler;
 import nodenogg.sync.server.websocket.WebServer;
 
 /**
- * {@code ./microcosm bench relay [--host H] [--port N]}: the floor of the sync benchmark, not a server
- * anyone should run. It speaks just enough of the Hocuspocus protocol for the load generator
+ * {@code ./microcosm bench relay [--host H] [--port N]}: the floor of the sync benchmark, not a
+ * server anyone should run. It speaks just enough of the Hocuspocus protocol for the load generator
  * ({@code js/syncbench/load.mjs}): SyncStep1 is answered with an empty SyncStep2, and the updates
  * that arrive for a document in one event-loop turn are merged at the update level (no document,
  * {@link Updates#mergeUpdates}) and sent as one Update message to every connection of that document
@@ -37,12 +37,16 @@ public final class RelayFloor implements SocketHandler {
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
   private final Executor endOfTurn = new LoopExecutor(Runnable::run);
 
-  /** Starts the relay on {@code host:port} (0: any free port); close the returned server to stop it. */
+  /**
+   * Starts the relay on {@code host:port} (0: any free port); close the returned server to stop it.
+   */
   public static WebServer start(String host, int port) throws java.io.IOException {
     return WebServer.builder().bind(host, port).socket(p -> true, new RelayFloor()).build().start();
   }
 
-  /** Runs the relay until the process is stopped (prints its port); the {@code bench relay} command. */
+  /**
+   * Runs the relay until the process is stopped (prints its port); the {@code bench relay} command.
+   */
   public static int run(String host, int port) throws Exception {
     try (WebServer server = start(host, port)) {
       System.out.println("PORT " + server.port());
@@ -72,7 +76,8 @@ public final class RelayFloor implements SocketHandler {
     SyncProtocol.Message sync = SyncProtocol.read(frame.body());
     if (sync.isStep1()) { // -> an empty Step2
       connection.send(Hocuspocus.syncStep2(doc, new byte[] {0, 0}));
-    } else if (sync.type() == SyncProtocol.UPDATE) { // merged with this turn's others, then to everyone in the room
+    } else if (sync.type()
+        == SyncProtocol.UPDATE) { // merged with this turn's others, then to everyone in the room
       boolean first;
       synchronized (room) {
         room.pending.add(sync.payload());

@@ -12,10 +12,10 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A sequential editing trace in the josephg/editing-traces format
- * ({@code {startContent, endContent, txns: [{patches: [[pos, del, ins]]}]}}), held as flat arrays so
- * that replaying it allocates nothing per patch. Positions are in UTF-16 units (the traces shipped with
- * the project are BMP-only, where code points and UTF-16 indices coincide).
+ * A sequential editing trace in the josephg/editing-traces format ({@code {startContent,
+ * endContent, txns: [{patches: [[pos, del, ins]]}]}}), held as flat arrays so that replaying it
+ * allocates nothing per patch. Positions are in UTF-16 units (the traces shipped with the project
+ * are BMP-only, where code points and UTF-16 indices coincide).
  *
  * <p>Immutable once loaded; safe to share between threads.
  */
@@ -23,13 +23,21 @@ public final class Trace {
   private final String name;
   private final String startContent;
   private final String endContent;
+
   /** Patches of transaction {@code t} are {@code txnStart[t] .. txnStart[t + 1] - 1}. */
   private final int[] txnStart;
+
   private final int[] pos;
   private final int[] del;
   private final String[] ins;
 
-  private Trace(String name, String startContent, String endContent, int[] txnStart, int[] pos, int[] del,
+  private Trace(
+      String name,
+      String startContent,
+      String endContent,
+      int[] txnStart,
+      int[] pos,
+      int[] del,
       String[] ins) {
     this.name = name;
     this.startContent = startContent;
@@ -43,8 +51,8 @@ public final class Trace {
   /**
    * Reads a trace from a {@code .json} or {@code .json.gz} file.
    *
-   * @param prefixTxns keep only the first this many transactions (negative: all); the expected final
-   *     text of a prefix is computed by splicing plain strings
+   * @param prefixTxns keep only the first this many transactions (negative: all); the expected
+   *     final text of a prefix is computed by splicing plain strings
    * @throws IOException if the file cannot be read
    * @throws IllegalArgumentException if the file is not a sequential trace
    */
@@ -79,8 +87,11 @@ public final class Trace {
             break;
           case "kind":
             if (!"sequential".equals(p.getText())) {
-              throw new IllegalArgumentException(name + " is a '" + p.getText()
-                  + "' trace; only sequential traces can be replayed (use a *_flat file)");
+              throw new IllegalArgumentException(
+                  name
+                      + " is a '"
+                      + p.getText()
+                      + "' trace; only sequential traces can be replayed (use a *_flat file)");
             }
             break;
           case "txns":
@@ -126,8 +137,15 @@ public final class Trace {
     int patches = txns == txnStart.size() ? pos.size() : txnStart.get(txns);
     int[] starts = Arrays.copyOf(txnStart.toArray(), txns + 1);
     starts[txns] = patches;
-    Trace t = new Trace(name, start, end, starts, Arrays.copyOf(pos.toArray(), patches),
-        Arrays.copyOf(del.toArray(), patches), Arrays.copyOf(ins, patches));
+    Trace t =
+        new Trace(
+            name,
+            start,
+            end,
+            starts,
+            Arrays.copyOf(pos.toArray(), patches),
+            Arrays.copyOf(del.toArray(), patches),
+            Arrays.copyOf(ins, patches));
     return end != null ? t : new Trace(name, start, t.spliceAll(), t.txnStart, t.pos, t.del, t.ins);
   }
 
@@ -166,7 +184,9 @@ public final class Trace {
     return pos.length;
   }
 
-  /** Index of the first patch of transaction {@code t}; patches of t end at {@code txnStart(t + 1)}. */
+  /**
+   * Index of the first patch of transaction {@code t}; patches of t end at {@code txnStart(t + 1)}.
+   */
   public int txnStart(int t) {
     return txnStart[t];
   }

@@ -5,9 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The {@code trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]} command shared by {@code ./microcosm bench} and
- * {@link BenchMain}: replays the trace N times, one JSON line per run on {@code out}; {@code --out} writes
- * the final document's v1 encoding (for a byte comparison with Yjs's).
+ * The {@code trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]} command shared by {@code
+ * ./microcosm bench} and {@link BenchMain}: replays the trace N times, one JSON line per run on
+ * {@code out}; {@code --out} writes the final document's v1 encoding (for a byte comparison with
+ * Yjs's).
  */
 public final class TraceCommandLine {
   private TraceCommandLine() {}
@@ -50,7 +51,8 @@ public final class TraceCommandLine {
           throw new BadUsage(a + " needs a number, got '" + args[i] + "'");
         }
         if (v < (a.equals("--runs") ? 1 : 0)) {
-          throw new BadUsage(a + " must be " + (a.equals("--runs") ? "at least 1" : "0 or more") + ", got " + v);
+          throw new BadUsage(
+              a + " must be " + (a.equals("--runs") ? "at least 1" : "0 or more") + ", got " + v);
         }
         if (a.equals("--runs")) {
           runs = v;
@@ -58,15 +60,20 @@ public final class TraceCommandLine {
           prefix = v;
         }
       } else if (a.startsWith("--")) {
-        throw new BadUsage("unknown option " + a + "; usage: trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]");
+        throw new BadUsage(
+            "unknown option "
+                + a
+                + "; usage: trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]");
       } else if (file == null) {
         file = a;
       } else {
-        throw new BadUsage("one trace file only; usage: trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]");
+        throw new BadUsage(
+            "one trace file only; usage: trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]");
       }
     }
     if (file == null) {
-      throw new BadUsage("usage: trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]  (FILE: .json or .json.gz editing trace)");
+      throw new BadUsage(
+          "usage: trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]  (FILE: .json or .json.gz editing trace)");
     }
     Path path = Path.of(file);
     if (!Files.isReadable(path)) {

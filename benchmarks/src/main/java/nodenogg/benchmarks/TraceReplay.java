@@ -8,15 +8,17 @@ import nodenogg.crdt.Updates;
 import nodenogg.crdt.YText;
 
 /**
- * Replays a {@link Trace} through the engine the way Yjs's own benchmark does, and the way
- * {@code js/bench/replay.mjs} does for the JS libraries:
+ * Replays a {@link Trace} through the engine the way Yjs's own benchmark does, and the way {@code
+ * js/bench/replay.mjs} does for the JS libraries:
+ *
  * <ol>
  *   <li>local ops: one {@code doc.transact} per trace transaction ({@code delete(pos, del)} then
- *       {@code insert(pos, ins)}), collecting the v1 update each transaction emits;</li>
- *   <li>remote apply: all those updates applied one by one to a fresh document;</li>
- *   <li>encode: {@code encodeStateAsUpdate} of the local document (v1; v2 size when available);</li>
- *   <li>parse: the v1 encoding loaded into a fresh document; live heap it holds after GC.</li>
+ *       {@code insert(pos, ins)}), collecting the v1 update each transaction emits;
+ *   <li>remote apply: all those updates applied one by one to a fresh document;
+ *   <li>encode: {@code encodeStateAsUpdate} of the local document (v1; v2 size when available);
+ *   <li>parse: the v1 encoding loaded into a fresh document; live heap it holds after GC.
  * </ol>
+ *
  * Every phase checks the text against the trace's {@code endContent}.
  *
  * <p>Not thread-safe; use one instance per thread.
@@ -45,7 +47,8 @@ public final class TraceReplay {
   public Doc replayLocal(List<byte[]> updatesOut) {
     Doc doc = new Doc(new Doc.Options().clientId(CLIENT_ID));
     YText text = doc.getText("text");
-    Subscription sub = updatesOut == null ? null : doc.onUpdate((u, origin, tr) -> updatesOut.add(u));
+    Subscription sub =
+        updatesOut == null ? null : doc.onUpdate((u, origin, tr) -> updatesOut.add(u));
     if (!trace.startContent().isEmpty()) {
       doc.transact(tr -> text.insert(0, trace.startContent()));
     }
@@ -53,18 +56,19 @@ public final class TraceReplay {
     for (int t = 0; t < txns; t++) {
       final int from = trace.txnStart(t);
       final int to = trace.txnStart(t + 1);
-      doc.transact(tr -> {
-        for (int p = from; p < to; p++) {
-          int del = trace.del(p);
-          if (del > 0) {
-            text.delete(trace.pos(p), del);
-          }
-          String ins = trace.ins(p);
-          if (!ins.isEmpty()) {
-            text.insert(trace.pos(p), ins);
-          }
-        }
-      });
+      doc.transact(
+          tr -> {
+            for (int p = from; p < to; p++) {
+              int del = trace.del(p);
+              if (del > 0) {
+                text.delete(trace.pos(p), del);
+              }
+              String ins = trace.ins(p);
+              if (!ins.isEmpty()) {
+                text.insert(trace.pos(p), ins);
+              }
+            }
+          });
     }
     if (sub != null) {
       sub.close();
@@ -79,7 +83,8 @@ public final class TraceReplay {
     byte[] v1 = encoded[0];
     byte[] v2 = encoded[1];
     lastEncoded = v1;
-    // the local and remote docs died with timedPhases' frame: the heap delta counts the parsed doc only
+    // the local and remote docs died with timedPhases' frame: the heap delta counts the parsed doc
+    // only
     long before = HeapMeter.liveHeap();
     Clock c = new Clock();
     Doc loaded = new Doc();
@@ -89,8 +94,22 @@ public final class TraceReplay {
     long heap = HeapMeter.liveHeap() - before;
     String text = loaded.getText("text").toString();
     check("parsed", text);
-    return new ReplayResult(trace.name(), runNumber, trace.txnCount(), times[0], times[1], times[2], parseMs,
-        v1.length, v2 == null ? null : v2.length, heap, text.length(), times[3], times[4], times[5], parseCpuMs);
+    return new ReplayResult(
+        trace.name(),
+        runNumber,
+        trace.txnCount(),
+        times[0],
+        times[1],
+        times[2],
+        parseMs,
+        v1.length,
+        v2 == null ? null : v2.length,
+        heap,
+        text.length(),
+        times[3],
+        times[4],
+        times[5],
+        parseCpuMs);
   }
 
   /** Local ops, remote apply and encode; fills {@code times} and returns {v1, v2 or null}. */
@@ -130,8 +149,17 @@ public final class TraceReplay {
       while (i < actual.length() && i < want.length() && actual.charAt(i) == want.charAt(i)) {
         i++;
       }
-      throw new MismatchException(trace.name() + ": " + phase + " text differs from endContent at index " + i
-          + " (length " + actual.length() + ", expected " + want.length() + ")");
+      throw new MismatchException(
+          trace.name()
+              + ": "
+              + phase
+              + " text differs from endContent at index "
+              + i
+              + " (length "
+              + actual.length()
+              + ", expected "
+              + want.length()
+              + ")");
     }
   }
 

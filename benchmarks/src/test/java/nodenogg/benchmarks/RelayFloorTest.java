@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import nodenogg.sync.server.websocket.WebServer;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark floor relay: Step1 gets an empty Step2; an Update reaches every peer of its document unchanged. */
+/**
+ * The benchmark floor relay: Step1 gets an empty Step2; an Update reaches every peer of its
+ * document unchanged.
+ */
 class RelayFloorTest {
 
   /** Collects whole binary messages. */

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The trace runner stays correct: replays reproduce the traces' expected text. No timing assertions. */
+/**
+ * The trace runner stays correct: replays reproduce the traces' expected text. No timing
+ * assertions.
+ */
 class TraceReplayTest {
 
   static Path tinyTrace() throws URISyntaxException {
@@ -25,8 +28,11 @@ class TraceReplayTest {
   static Path sharedData(String file) {
     String dir = System.getProperty("nodenogg.shared.dir");
     Path p = dir == null ? null : Path.of(dir, "bench-data", file);
-    Assumptions.assumeTrue(p != null && Files.isReadable(p),
-        "skipped: " + file + " not found (set -Dnodenogg.shared.dir to the shared/ folder with bench-data/)");
+    Assumptions.assumeTrue(
+        p != null && Files.isReadable(p),
+        "skipped: "
+            + file
+            + " not found (set -Dnodenogg.shared.dir to the shared/ folder with bench-data/)");
     return p;
   }
 
@@ -51,21 +57,36 @@ class TraceReplayTest {
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = TraceCommandLine.run(new String[] {f.toString()}, new PrintStream(out), new PrintStream(err));
+    int code =
+        TraceCommandLine.run(
+            new String[] {f.toString()}, new PrintStream(out), new PrintStream(err));
     assertEquals(1, code);
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("differs from endContent"), err.toString());
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("differs from endContent"), err.toString());
   }
 
   @Test
   void commandLinePrintsOneJsonLinePerRunWithAllFields() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = TraceCommandLine.run(new String[] {tinyTrace().toString(), "--runs", "2"},
-        new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+    int code =
+        TraceCommandLine.run(
+            new String[] {tinyTrace().toString(), "--runs", "2"},
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err);
     assertEquals(0, code);
     String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
     assertEquals(2, lines.length);
-    for (String field : new String[] {"opsMs", "remoteApplyMs", "encodeMs", "parseMs", "docSizeV1", "docSizeV2",
-        "heapBytes", "finalLength"}) {
+    for (String field :
+        new String[] {
+          "opsMs",
+          "remoteApplyMs",
+          "encodeMs",
+          "parseMs",
+          "docSizeV1",
+          "docSizeV2",
+          "heapBytes",
+          "finalLength"
+        }) {
       assertTrue(lines[1].contains("\"" + field + "\":"), field + " missing in " + lines[1]);
     }
     assertTrue(lines[0].contains("\"finalLength\":20"), lines[0]);
@@ -74,20 +95,28 @@ class TraceReplayTest {
   @Test
   void badCommandLinesAreUsageErrors() {
     PrintStream sink = new PrintStream(new ByteArrayOutputStream());
-    assertThrows(TraceCommandLine.BadUsage.class, () -> TraceCommandLine.run(new String[0], sink, sink));
-    assertThrows(TraceCommandLine.BadUsage.class,
+    assertThrows(
+        TraceCommandLine.BadUsage.class, () -> TraceCommandLine.run(new String[0], sink, sink));
+    assertThrows(
+        TraceCommandLine.BadUsage.class,
         () -> TraceCommandLine.run(new String[] {"/nonexistent/trace.json"}, sink, sink));
-    assertThrows(TraceCommandLine.BadUsage.class,
-        () -> TraceCommandLine.run(new String[] {tinyTrace().toString(), "--runs", "0"}, sink, sink));
-    assertThrows(TraceCommandLine.BadUsage.class,
-        () -> TraceCommandLine.run(new String[] {tinyTrace().toString(), "--frobnicate"}, sink, sink));
+    assertThrows(
+        TraceCommandLine.BadUsage.class,
+        () ->
+            TraceCommandLine.run(new String[] {tinyTrace().toString(), "--runs", "0"}, sink, sink));
+    assertThrows(
+        TraceCommandLine.BadUsage.class,
+        () ->
+            TraceCommandLine.run(
+                new String[] {tinyTrace().toString(), "--frobnicate"}, sink, sink));
   }
 
   @Test
   void concurrentTracesAreRejectedWithAClearMessage() {
     String json = "{\"kind\":\"concurrent\",\"startContent\":\"\",\"endContent\":\"\",\"txns\":[]}";
     InputStream in = new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trace.parse("c", in, -1));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Trace.parse("c", in, -1));
     assertTrue(e.getMessage().contains("sequential"), e.getMessage());
   }
 

@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./microcosm example NAME}: each offline example runs from the CLI and prints what it did. */
+/**
+ * {@code ./microcosm example NAME}: each offline example runs from the CLI and prints what it did.
+ */
 class ExampleCommandTest {
   @TempDir Path tmp;
 
@@ -22,8 +24,13 @@ class ExampleCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      int code = new ExampleCommand().run(args, new ByteArrayInputStream(new byte[0]),
-          new PrintStream(captured, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code =
+          new ExampleCommand()
+              .run(
+                  args,
+                  new ByteArrayInputStream(new byte[0]),
+                  new PrintStream(captured, true, StandardCharsets.UTF_8),
+                  new PrintStream(err, true, StandardCharsets.UTF_8));
       assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(saved);
@@ -45,13 +52,25 @@ class ExampleCommandTest {
   @Test
   void listsAndRefusesUnknownNames() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = new ExampleCommand().run(new String[] {"--help"}, new ByteArrayInputStream(new byte[0]),
-        new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+    int code =
+        new ExampleCommand()
+            .run(
+                new String[] {"--help"},
+                new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
     assertEquals(0, code);
     for (String name : ExampleCommand.EXAMPLES.keySet()) {
       assertTrue(out.toString(StandardCharsets.UTF_8).contains(name));
     }
-    assertThrows(UsageException.class, () -> new ExampleCommand().run(new String[] {"nope"},
-        new ByteArrayInputStream(new byte[0]), System.out, System.err));
+    assertThrows(
+        UsageException.class,
+        () ->
+            new ExampleCommand()
+                .run(
+                    new String[] {"nope"},
+                    new ByteArrayInputStream(new byte[0]),
+                    System.out,
+                    System.err));
   }
 }

@@ -4,40 +4,42 @@ import nodenogg.crdt.encoding.Lib0Decoder;
 
 /** Struct and delete-set reader (yjs UpdateDecoderV1/V2 + DSDecoderV1/V2). Not thread-safe. */
 interface UpdateDecoder {
-    Lib0Decoder rest();
+  Lib0Decoder rest();
 
-    ID readLeftID();
+  ID readLeftID();
 
-    ID readRightID();
+  ID readRightID();
 
-    long readClient();
+  long readClient();
 
-    int readInfo();
+  int readInfo();
 
-    String readString();
+  String readString();
 
-    boolean readParentInfo();
+  boolean readParentInfo();
 
-    int readTypeRef();
+  int readTypeRef();
 
-    long readLen();
+  long readLen();
 
-    Object readAny();
+  Object readAny();
 
-    byte[] readBuf();
+  byte[] readBuf();
 
-    Object readJSON();
+  Object readJSON();
 
-    String readKey();
+  String readKey();
 
-    void resetDsCurVal();
+  void resetDsCurVal();
 
-    long readDsClock();
+  long readDsClock();
 
-    long readDsLen();
+  long readDsLen();
 
-    /** Whether an update may declare {@code count} more structs (v1: each takes at least one byte). */
-    default boolean structCountPlausible(long count) {
-        return count <= rest().remaining() + 1L;
-    }
+  /**
+   * Whether an update may declare {@code count} more structs (v1: each takes at least one byte).
+   */
+  default boolean structCountPlausible(long count) {
+    return count <= rest().remaining() + 1L;
+  }
 }

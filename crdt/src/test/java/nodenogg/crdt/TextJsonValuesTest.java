@@ -21,15 +21,25 @@ class TextJsonValuesTest {
     text.insert(0, "hello");
     byte[] before = Updates.encodeStateAsUpdate(doc);
     Object notJson = new Object();
-    assertThrows(IllegalArgumentException.class, () -> text.insert(5, "!", Map.of("bold", notJson)));
+    assertThrows(
+        IllegalArgumentException.class, () -> text.insert(5, "!", Map.of("bold", notJson)));
     assertThrows(IllegalArgumentException.class, () -> text.format(0, 2, Map.of("color", notJson)));
     assertThrows(IllegalArgumentException.class, () -> text.insertEmbed(1, notJson, null));
-    assertThrows(IllegalArgumentException.class, () -> text.insertEmbed(1, Map.of("image", "x"), Map.of("w", notJson)));
-    assertThrows(IllegalArgumentException.class,
-        () -> text.applyDelta(List.of(Map.of("retain", 1), Map.of("insert", "x", "attributes", Map.of("a", notJson)))));
-    assertThrows(IllegalArgumentException.class, () -> text.applyDelta(List.of(Map.of("insert", notJson))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> text.insertEmbed(1, Map.of("image", "x"), Map.of("w", notJson)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            text.applyDelta(
+                List.of(
+                    Map.of("retain", 1),
+                    Map.of("insert", "x", "attributes", Map.of("a", notJson)))));
+    assertThrows(
+        IllegalArgumentException.class, () -> text.applyDelta(List.of(Map.of("insert", notJson))));
     assertEquals("hello", text.toString());
-    assertArrayEquals(before, Updates.encodeStateAsUpdate(doc), "a refused edit leaves the document as it was");
+    assertArrayEquals(
+        before, Updates.encodeStateAsUpdate(doc), "a refused edit leaves the document as it was");
   }
 
   @Test

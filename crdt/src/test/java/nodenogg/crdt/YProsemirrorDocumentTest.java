@@ -16,19 +16,21 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * A rich-text document written by the real y-prosemirror (as a ProseMirror/Tiptap editor in the browser
- * stores it: an {@code XmlFragment} of elements, formatted XmlText and attributes), then edited through
- * y-prosemirror's own diffing ({@code updateYFragment}). Java applies each update Yjs emitted and must
- * hold exactly what Yjs holds: the same {@code toString()}, the same full-state bytes in v1 and v2, and the
- * same result when the document travels as v2.
+ * A rich-text document written by the real y-prosemirror (as a ProseMirror/Tiptap editor in the
+ * browser stores it: an {@code XmlFragment} of elements, formatted XmlText and attributes), then
+ * edited through y-prosemirror's own diffing ({@code updateYFragment}). Java applies each update
+ * Yjs emitted and must hold exactly what Yjs holds: the same {@code toString()}, the same
+ * full-state bytes in v1 and v2, and the same result when the document travels as v2.
  */
 class YProsemirrorDocumentTest {
 
   @Test
   void documentWrittenByYProsemirrorReadsBackAndRoundTripsByteIdentically() throws Exception {
     Path script = NodeOracle.jsDir().resolve("prosemirror").resolve("y-prosemirror-doc.mjs");
-    Assumptions.assumeTrue(NodeOracle.nodeBinary() != null
-            && Files.isDirectory(NodeOracle.jsDir().resolve("node_modules").resolve("y-prosemirror")),
+    Assumptions.assumeTrue(
+        NodeOracle.nodeBinary() != null
+            && Files.isDirectory(
+                NodeOracle.jsDir().resolve("node_modules").resolve("y-prosemirror")),
         "y-prosemirror unavailable: need node on PATH and js/node_modules (run js/install.sh)");
     Map<String, Object> out = runNode(script);
     @SuppressWarnings("unchecked")
@@ -43,11 +45,18 @@ class YProsemirrorDocumentTest {
       Updates.applyUpdateV2(viaV2, bytes(step, "updateV2"));
       String where = "step " + i++;
       String xml = (String) step.get("xml");
-      assertEquals(xml, viaV1.getXmlFragment("prosemirror").toString(), where + ": toString via v1");
-      assertEquals(xml, viaV2.getXmlFragment("prosemirror").toString(), where + ": toString via v2");
-      assertArrayEquals(bytes(step, "state"), Updates.encodeStateAsUpdate(viaV1), where + ": v1 state bytes");
-      assertArrayEquals(bytes(step, "stateV2"), Updates.encodeStateAsUpdateV2(viaV1), where + ": v2 state bytes");
-      assertArrayEquals(bytes(step, "state"), Updates.encodeStateAsUpdate(viaV2), where + ": v1 state bytes (doc fed v2)");
+      assertEquals(
+          xml, viaV1.getXmlFragment("prosemirror").toString(), where + ": toString via v1");
+      assertEquals(
+          xml, viaV2.getXmlFragment("prosemirror").toString(), where + ": toString via v2");
+      assertArrayEquals(
+          bytes(step, "state"), Updates.encodeStateAsUpdate(viaV1), where + ": v1 state bytes");
+      assertArrayEquals(
+          bytes(step, "stateV2"), Updates.encodeStateAsUpdateV2(viaV1), where + ": v2 state bytes");
+      assertArrayEquals(
+          bytes(step, "state"),
+          Updates.encodeStateAsUpdate(viaV2),
+          where + ": v1 state bytes (doc fed v2)");
     }
     // and a fresh doc loaded from Java's own encoding re-encodes to the same bytes
     Doc reloaded = new Doc(new Doc.Options().clientId(3));
@@ -61,10 +70,11 @@ class YProsemirrorDocumentTest {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> runNode(Path script) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(NodeOracle.nodeBinary(), script.toString())
-        .directory(NodeOracle.jsDir().toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process p =
+        new ProcessBuilder(NodeOracle.nodeBinary(), script.toString())
+            .directory(NodeOracle.jsDir().toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String json = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();

@@ -2,8 +2,9 @@ package nodenogg.earthstar;
 
 /**
  * Author ({@code @name.bkey}) and share ({@code +name.bkey}) addresses of Earthstar es.5: an author
- * name is 4 characters {@code [a-z0-9]}, a share name 1–15; the key is 53 base32 characters starting
- * with {@code b} (a 32-byte Ed25519 public key); neither part may start with a digit. Stateless.
+ * name is 4 characters {@code [a-z0-9]}, a share name 1–15; the key is 53 base32 characters
+ * starting with {@code b} (a 32-byte Ed25519 public key); neither part may start with a digit.
+ * Stateless.
  */
 public final class Addresses {
   static final String LOWER = "abcdefghijklmnopqrstuvwxyz";
@@ -33,7 +34,8 @@ public final class Addresses {
 
   /** The 32-byte public key inside a valid author or share address. */
   public static byte[] publicKey(String address) {
-    String problem = address != null && address.startsWith("+") ? checkShare(address) : checkAuthor(address);
+    String problem =
+        address != null && address.startsWith("+") ? checkShare(address) : checkAuthor(address);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
@@ -63,8 +65,11 @@ public final class Addresses {
     String name = address.substring(1, dot);
     String key = address.substring(dot + 1);
     if (name.length() < minName || name.length() > maxName) {
-      return kind + " name must be " + (minName == maxName ? minName : minName + " to " + maxName)
-          + " characters, got " + name.length();
+      return kind
+          + " name must be "
+          + (minName == maxName ? minName : minName + " to " + maxName)
+          + " characters, got "
+          + name.length();
     }
     if (key.length() != 53) {
       return kind + " key must be 53 characters, got " + key.length();

@@ -4,8 +4,8 @@ import java.util.Objects;
 import nodenogg.earthstar.internal.Ed25519;
 
 /**
- * An author identity: {@code address} ({@code @name.bkey}) and {@code secret} (the base32 Ed25519 seed),
- * the JSON shape earthstar's {@code Crypto.generateAuthorKeypair} returns. Immutable.
+ * An author identity: {@code address} ({@code @name.bkey}) and {@code secret} (the base32 Ed25519
+ * seed), the JSON shape earthstar's {@code Crypto.generateAuthorKeypair} returns. Immutable.
  */
 public record AuthorKeypair(String address, String secret) {
 
@@ -21,7 +21,8 @@ public record AuthorKeypair(String address, String secret) {
    */
   public static AuthorKeypair generate(String name) {
     byte[][] kp = Ed25519.generate();
-    AuthorKeypair k = new AuthorKeypair("@" + name + "." + Base32.encode(kp[0]), Base32.encode(kp[1]));
+    AuthorKeypair k =
+        new AuthorKeypair("@" + name + "." + Base32.encode(kp[0]), Base32.encode(kp[1]));
     String problem = Addresses.checkAuthor(k.address);
     if (problem != null) {
       throw new IllegalArgumentException(problem);

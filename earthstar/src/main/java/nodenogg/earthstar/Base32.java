@@ -44,7 +44,8 @@ public final class Base32 {
   /**
    * Decodes a {@code b}-prefixed base32 string.
    *
-   * @throws IllegalArgumentException naming what is wrong, when the string is not a canonical encoding
+   * @throws IllegalArgumentException naming what is wrong, when the string is not a canonical
+   *     encoding
    */
   public static byte[] decode(String text) {
     if (text == null || !text.startsWith("b")) {
@@ -69,7 +70,8 @@ public final class Base32 {
       }
     }
     if (bits >= 5 || (buffer & ((1 << bits) - 1)) != 0) {
-      throw new IllegalArgumentException("base32 has a length or trailing bits no byte string encodes to");
+      throw new IllegalArgumentException(
+          "base32 has a length or trailing bits no byte string encodes to");
     }
     return out;
   }

@@ -26,10 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An Earthstar peer: a set of shares (replicas in one {@link EarthstarStorage}) that syncs with other
- * peers over the Earthstar v10 protocol, as a client ({@link #sync}) and as a server
- * ({@link #accept}, which any WebSocket server can call). Earthstar has no read access control: a peer
- * that knows a share's address can sync it; this peer only ever syncs the shares it was given.
+ * An Earthstar peer: a set of shares (replicas in one {@link EarthstarStorage}) that syncs with
+ * other peers over the Earthstar v10 protocol, as a client ({@link #sync}) and as a server ({@link
+ * #accept}, which any WebSocket server can call). Earthstar has no read access control: a peer that
+ * knows a share's address can sync it; this peer only ever syncs the shares it was given.
  *
  * <pre>{@code
  * try (EarthstarStorage storage = EarthstarStorage.inMemory();
@@ -58,14 +58,16 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
   private volatile String fixedSyncerId;
   private volatile boolean closed;
 
-  public EarthstarPeer(EarthstarStorage storage, Collection<String> shareAddresses, SyncLimits limits) {
+  public EarthstarPeer(
+      EarthstarStorage storage, Collection<String> shareAddresses, SyncLimits limits) {
     this.storage = storage;
     this.limits = limits;
     for (String s : shareAddresses) {
       addShare(s);
     }
-    this.pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-        daemon("earthstar-sync"));
+    this.pool =
+        Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("earthstar-sync"));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("earthstar-timer"));
     this.sockets = new JdkSockets(timers, limits.silenceTimeoutMillis());
     timers.scheduleWithFixedDelay(this::prune, 10, 10, TimeUnit.SECONDS);
@@ -142,7 +144,8 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
       return;
     }
     try {
-      timers.schedule(() -> sessions.remove(session.syncerId(), session), GRACE_MILLIS, TimeUnit.MILLISECONDS);
+      timers.schedule(
+          () -> sessions.remove(session.syncerId(), session), GRACE_MILLIS, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       sessions.remove(session.syncerId(), session);
     }
@@ -160,52 +163,77 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
     }
   }
 
-  // ---- client ------------------------------------------------------------------------------------
+  // ---- client
+  // ------------------------------------------------------------------------------------
 
   /**
-   * Syncs with the Earthstar server at {@code url} (for example {@code http://host:8787/earthstar/}; the
-   * sync socket is {@code <url>/once} or {@code <url>/continuous}, as earthstar's {@code Peer.sync} opens it).
+   * Syncs with the Earthstar server at {@code url} (for example {@code
+   * http://host:8787/earthstar/}; the sync socket is {@code <url>/once} or {@code
+   * <url>/continuous}, as earthstar's {@code Peer.sync} opens it).
    */
   public SyncHandle sync(String url, SyncMode mode) {
     String base = JdkSockets.base(url);
-    AttachmentLink links = new AttachmentLink() {
-      @Override
-      public CompletableFuture<byte[]> download(String partner, String share, EsDocument doc, long maxBytes) {
-        return sockets.download(JdkSockets.transferUri(base, partner, "download", share, doc), doc.attachmentSize(),
-            maxBytes);
-      }
+    AttachmentLink links =
+        new AttachmentLink() {
+          @Override
+          public CompletableFuture<byte[]> download(
+              String partner, String share, EsDocument doc, long maxBytes) {
+            return sockets.download(
+                JdkSockets.transferUri(base, partner, "download", share, doc),
+                doc.attachmentSize(),
+                maxBytes);
+          }
 
-      @Override
-      public CompletableFuture<Void> upload(String partner, String share, EsDocument doc, byte[] bytes) {
-        return sockets.upload(JdkSockets.transferUri(base, partner, "upload", share, doc), bytes);
-      }
-    };
-    // The session starts before the socket is open, behind a link that keeps what is sent until the socket
-    // arrives: the JDK delivers the server's first messages (its DISCLOSE) as soon as the socket opens, possibly
-    // before the opening future hands the socket over. Answers sent in that window (our opening RANGE_MSGs when
-    // we start the reconciliation) used to be dropped, and the once sync then waited forever, heartbeats flowing.
+          @Override
+          public CompletableFuture<Void> upload(
+              String partner, String share, EsDocument doc, byte[] bytes) {
+            return sockets.upload(
+                JdkSockets.transferUri(base, partner, "upload", share, doc), bytes);
+          }
+        };
+    // The session starts before the socket is open, behind a link that keeps what is sent until the
+    // socket
+    // arrives: the JDK delivers the server's first messages (its DISCLOSE) as soon as the socket
+    // opens, possibly
+    // before the opening future hands the socket over. Answers sent in that window (our opening
+    // RANGE_MSGs when
+    // we start the reconciliation) used to be dropped, and the once sync then waited forever,
+    // heartbeats flowing.
     DeferredLink link = new DeferredLink();
-    SyncSession session = new SyncSession(this, link, SyncSession.Role.CLIENT, mode, links, fixedSyncerId,
-        "sync with " + url);
+    SyncSession session =
+        new SyncSession(
+            this, link, SyncSession.Role.CLIENT, mode, links, fixedSyncerId, "sync with " + url);
     CompletableFuture<Void> done = new CompletableFuture<>();
     session.start();
-    sockets.openSync(URI.create(base + mode.path()), session::onText, session::onClosed).whenComplete((socket, t) -> {
-      if (t != null) {
-        done.completeExceptionally(new IllegalStateException("cannot connect to " + base + mode.path() + ": "
-            + (t.getCause() != null ? t.getCause().getMessage() : t.getMessage()), t));
-        link.abandon();
-        session.onClosed();
-        return;
-      }
-      link.attach(socket);
-    });
-    session.finished().whenComplete((v, t2) -> {
-      if (t2 != null) {
-        done.completeExceptionally(t2);
-      } else {
-        done.complete(null);
-      }
-    });
+    sockets
+        .openSync(URI.create(base + mode.path()), session::onText, session::onClosed)
+        .whenComplete(
+            (socket, t) -> {
+              if (t != null) {
+                done.completeExceptionally(
+                    new IllegalStateException(
+                        "cannot connect to "
+                            + base
+                            + mode.path()
+                            + ": "
+                            + (t.getCause() != null ? t.getCause().getMessage() : t.getMessage()),
+                        t));
+                link.abandon();
+                session.onClosed();
+                return;
+              }
+              link.attach(socket);
+            });
+    session
+        .finished()
+        .whenComplete(
+            (v, t2) -> {
+              if (t2 != null) {
+                done.completeExceptionally(t2);
+              } else {
+                done.complete(null);
+              }
+            });
     return new SyncHandle() {
       @Override
       public CompletableFuture<Void> done() {
@@ -229,7 +257,8 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
     };
   }
 
-  // ---- server ------------------------------------------------------------------------------------
+  // ---- server
+  // ------------------------------------------------------------------------------------
 
   /** The server side of one accepted WebSocket, as {@link #accept} returns it. */
   public interface Connection {
@@ -250,10 +279,10 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
   }
 
   /**
-   * Accepts a WebSocket whose path, below the mount point, is {@code path}: {@code /once},
-   * {@code /continuous} (one or more leading slashes; earthstar clients double them) or an attachment
-   * socket {@code /<syncerId>/download|upload/<share>/<format>/<author><path>} (the document path is
-   * taken raw). Returns null for any other path (the caller refuses it).
+   * Accepts a WebSocket whose path, below the mount point, is {@code path}: {@code /once}, {@code
+   * /continuous} (one or more leading slashes; earthstar clients double them) or an attachment
+   * socket {@code /<syncerId>/download|upload/<share>/<format>/<author><path>} (the document path
+   * is taken raw). Returns null for any other path (the caller refuses it).
    */
   public Connection accept(String path, Socket socket, String remote) {
     if (closed) {
@@ -265,19 +294,27 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
     }
     SyncMode mode = SyncMode.fromPath(p);
     if (mode != null) {
-      Link link = new Link() {
-        @Override
-        public void sendText(String text) {
-          socket.sendText(text);
-        }
+      Link link =
+          new Link() {
+            @Override
+            public void sendText(String text) {
+              socket.sendText(text);
+            }
 
-        @Override
-        public void close(int code, String reason) {
-          socket.close(code, reason);
-        }
-      };
-      SyncSession session = new SyncSession(this, link, SyncSession.Role.SERVER, mode, null, fixedSyncerId,
-          "earthstar " + mode.path() + " sync from " + remote);
+            @Override
+            public void close(int code, String reason) {
+              socket.close(code, reason);
+            }
+          };
+      SyncSession session =
+          new SyncSession(
+              this,
+              link,
+              SyncSession.Role.SERVER,
+              mode,
+              null,
+              fixedSyncerId,
+              "earthstar " + mode.path() + " sync from " + remote);
       session.start();
       return new Connection() {
         @Override
@@ -327,7 +364,8 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
       byte[] bytes = doc == null ? null : replica.attachment(doc).orElse(null);
       if (bytes != null) {
         for (int off = 0; off < bytes.length; off += 64 * 1024) {
-          socket.sendBinary(java.util.Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + 64 * 1024)));
+          socket.sendBinary(
+              java.util.Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + 64 * 1024)));
         }
         stats.attachmentsSent.incrementAndGet();
         stats.bytesOut.addAndGet(bytes.length);
@@ -413,16 +451,17 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
     };
   }
 
-  private static final Connection NOOP = new Connection() {
-    @Override
-    public void onText(String text) {}
+  private static final Connection NOOP =
+      new Connection() {
+        @Override
+        public void onText(String text) {}
 
-    @Override
-    public void onBinary(ByteBuffer bytes) {}
+        @Override
+        public void onBinary(ByteBuffer bytes) {}
 
-    @Override
-    public void onClose() {}
-  };
+        @Override
+        public void onClose() {}
+      };
 
   /** Open syncs (server and client). */
   public int activeSyncs() {

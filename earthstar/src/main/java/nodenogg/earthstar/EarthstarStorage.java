@@ -12,9 +12,9 @@ import nodenogg.earthstar.internal.MemoryDocStore;
 import nodenogg.earthstar.internal.SqliteDocStore;
 
 /**
- * Where replicas live: in memory (tests, {@code --memory}) or in the embedded SQLite store
- * {@code earthstar.db} under a data directory (crash-safe: a write is acknowledged after COMMIT).
- * One {@link Replica} per share, created on first use. Thread-safe; close it to release the file.
+ * Where replicas live: in memory (tests, {@code --memory}) or in the embedded SQLite store {@code
+ * earthstar.db} under a data directory (crash-safe: a write is acknowledged after COMMIT). One
+ * {@link Replica} per share, created on first use. Thread-safe; close it to release the file.
  */
 public final class EarthstarStorage implements AutoCloseable {
   private final DocStore store;
@@ -35,7 +35,9 @@ public final class EarthstarStorage implements AutoCloseable {
     return new EarthstarStorage(SqliteDocStore.openDirectory(dataDir), Es5::nowMicros);
   }
 
-  /** As {@link #inMemory()} with a clock in microseconds (tests of expiry and future timestamps). */
+  /**
+   * As {@link #inMemory()} with a clock in microseconds (tests of expiry and future timestamps).
+   */
   public static EarthstarStorage inMemory(LongSupplier clockMicros) {
     return new EarthstarStorage(new MemoryDocStore(), clockMicros);
   }

@@ -18,9 +18,19 @@ import nodenogg.earthstar.internal.Json;
  * @param deleteAfter microseconds; set only for ephemeral documents (paths with {@code !})
  * @param attachmentSize bytes of the attachment, set together with {@code attachmentHash}
  */
-public record EsDocument(String format, String author, String text, String textHash, Long deleteAfter,
-    String path, String signature, String shareSignature, long timestamp, String share,
-    Long attachmentSize, String attachmentHash) {
+public record EsDocument(
+    String format,
+    String author,
+    String text,
+    String textHash,
+    Long deleteAfter,
+    String path,
+    String signature,
+    String shareSignature,
+    long timestamp,
+    String share,
+    Long attachmentSize,
+    String attachmentHash) {
 
   public static final String FORMAT = "es.5";
 
@@ -66,8 +76,19 @@ public record EsDocument(String format, String author, String text, String textH
 
   /** This document with other signatures. */
   public EsDocument withSignatures(String signature, String shareSignature) {
-    return new EsDocument(format, author, text, textHash, deleteAfter, path, signature, shareSignature, timestamp,
-        share, attachmentSize, attachmentHash);
+    return new EsDocument(
+        format,
+        author,
+        text,
+        textHash,
+        deleteAfter,
+        path,
+        signature,
+        shareSignature,
+        timestamp,
+        share,
+        attachmentSize,
+        attachmentHash);
   }
 
   /** The JSON object earthstar sends and stores (no extra fields). */
@@ -119,26 +140,36 @@ public record EsDocument(String format, String author, String text, String textH
   /**
    * Reads a document object with the types of the es.5 schema: strings are strings, numbers are
    * integers (JSON {@code 1e15} counts, {@code 1.5} does not), optional fields are absent (never
-   * {@code null}). Extra fields whose names start with {@code _} are dropped, as earthstar does; any
-   * other extra field is refused. Only types are checked here; {@link Es5#check} does the rest.
+   * {@code null}). Extra fields whose names start with {@code _} are dropped, as earthstar does;
+   * any other extra field is refused. Only types are checked here; {@link Es5#check} does the rest.
    */
   public static EsDocument fromJson(JsonNode node) throws InvalidDocumentException {
     if (node == null || !node.isObject()) {
       throw malformed("a document must be a JSON object");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       String key = it.next().getKey();
       if (!Es5.FIELDS.contains(key) && !key.startsWith("_")) {
         throw malformed("extra field '" + key + "' (extra fields must start with '_')");
       }
     }
-    return new EsDocument(str(node, "format", true), str(node, "author", true), str(node, "text", true),
-        str(node, "textHash", true), integer(node, "deleteAfter", false), str(node, "path", true),
-        str(node, "signature", true), str(node, "shareSignature", true), integer(node, "timestamp", true),
-        str(node, "share", true), integer(node, "attachmentSize", false), str(node, "attachmentHash", false));
+    return new EsDocument(
+        str(node, "format", true),
+        str(node, "author", true),
+        str(node, "text", true),
+        str(node, "textHash", true),
+        integer(node, "deleteAfter", false),
+        str(node, "path", true),
+        str(node, "signature", true),
+        str(node, "shareSignature", true),
+        integer(node, "timestamp", true),
+        str(node, "share", true),
+        integer(node, "attachmentSize", false),
+        str(node, "attachmentHash", false));
   }
 
-  private static String str(JsonNode node, String field, boolean required) throws InvalidDocumentException {
+  private static String str(JsonNode node, String field, boolean required)
+      throws InvalidDocumentException {
     JsonNode v = node.get(field);
     if (v == null) {
       if (required) {
@@ -152,7 +183,8 @@ public record EsDocument(String format, String author, String text, String textH
     return v.textValue();
   }
 
-  private static Long integer(JsonNode node, String field, boolean required) throws InvalidDocumentException {
+  private static Long integer(JsonNode node, String field, boolean required)
+      throws InvalidDocumentException {
     JsonNode v = node.get(field);
     if (v == null) {
       if (required) {
@@ -183,8 +215,13 @@ public record EsDocument(String format, String author, String text, String textH
 
   /** Short description for logs: path, author name and timestamp. */
   public String describe() {
-    return path + " by " + (author != null && author.indexOf('.') > 0 ? author.substring(0, author.indexOf('.')) : author)
-        + " at " + timestamp;
+    return path
+        + " by "
+        + (author != null && author.indexOf('.') > 0
+            ? author.substring(0, author.indexOf('.'))
+            : author)
+        + " at "
+        + timestamp;
   }
 
   @Override
@@ -192,11 +229,17 @@ public record EsDocument(String format, String author, String text, String textH
     if (!(o instanceof EsDocument d)) {
       return false;
     }
-    return timestamp == d.timestamp && Objects.equals(format, d.format) && Objects.equals(author, d.author)
-        && Objects.equals(text, d.text) && Objects.equals(textHash, d.textHash)
-        && Objects.equals(deleteAfter, d.deleteAfter) && Objects.equals(path, d.path)
-        && Objects.equals(signature, d.signature) && Objects.equals(shareSignature, d.shareSignature)
-        && Objects.equals(share, d.share) && Objects.equals(attachmentSize, d.attachmentSize)
+    return timestamp == d.timestamp
+        && Objects.equals(format, d.format)
+        && Objects.equals(author, d.author)
+        && Objects.equals(text, d.text)
+        && Objects.equals(textHash, d.textHash)
+        && Objects.equals(deleteAfter, d.deleteAfter)
+        && Objects.equals(path, d.path)
+        && Objects.equals(signature, d.signature)
+        && Objects.equals(shareSignature, d.shareSignature)
+        && Objects.equals(share, d.share)
+        && Objects.equals(attachmentSize, d.attachmentSize)
         && Objects.equals(attachmentHash, d.attachmentHash);
   }
 

@@ -6,7 +6,11 @@ import java.util.concurrent.CompletableFuture;
  * What {@link Replica#ingest} did with a document. {@link #committed()} completes when the write is
  * durable (at once for outcomes that write nothing, and for the memory store).
  */
-public record IngestResult(Outcome outcome, Rejection reason, String message, EsDocument doc,
+public record IngestResult(
+    Outcome outcome,
+    Rejection reason,
+    String message,
+    EsDocument doc,
     CompletableFuture<Void> committed) {
 
   public enum Outcome {

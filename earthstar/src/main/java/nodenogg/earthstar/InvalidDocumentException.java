@@ -1,6 +1,8 @@
 package nodenogg.earthstar;
 
-/** A document that fails es.5 validation; {@link #reason()} says which rule, the message says how. */
+/**
+ * A document that fails es.5 validation; {@link #reason()} says which rule, the message says how.
+ */
 public final class InvalidDocumentException extends Exception {
   private static final long serialVersionUID = 1L;
   private final Rejection reason;

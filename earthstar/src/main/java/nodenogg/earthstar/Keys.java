@@ -34,7 +34,8 @@ public final class Keys {
    */
   public static boolean verify(String address, String signature, String message) {
     try {
-      return Ed25519.verify(Addresses.publicKey(address), Base32.decode(signature), Utf8.encode(message));
+      return Ed25519.verify(
+          Addresses.publicKey(address), Base32.decode(signature), Utf8.encode(message));
     } catch (IllegalArgumentException e) {
       return false;
     }

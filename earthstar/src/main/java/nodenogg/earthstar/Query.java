@@ -1,9 +1,9 @@
 package nodenogg.earthstar;
 
 /**
- * Which documents {@link Replica#query} returns: optionally only paths starting with
- * {@code pathPrefix} and only by {@code author}; every author's version ({@code latestOnly} false) or
- * only the newest version of each path. Results are ordered by path, newest first within a path.
+ * Which documents {@link Replica#query} returns: optionally only paths starting with {@code
+ * pathPrefix} and only by {@code author}; every author's version ({@code latestOnly} false) or only
+ * the newest version of each path. Results are ordered by path, newest first within a path.
  */
 public record Query(String pathPrefix, String author, boolean latestOnly) {
 

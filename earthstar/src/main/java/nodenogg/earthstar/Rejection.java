@@ -2,7 +2,9 @@ package nodenogg.earthstar;
 
 /** Why a document (or an attachment) was refused. Counters and logs use {@link #code()}. */
 public enum Rejection {
-  /** Not an object, missing or extra fields, wrong types, lengths or characters (the es.5 schema). */
+  /**
+   * Not an object, missing or extra fields, wrong types, lengths or characters (the es.5 schema).
+   */
   MALFORMED("malformed"),
   /** {@code text} longer than 8,000 UTF-8 bytes. */
   TEXT_TOO_LONG("text_too_long"),
@@ -14,11 +16,17 @@ public enum Rejection {
   EPHEMERAL_BEFORE_CREATED("ephemeral_before_created"),
   /** The path contains {@code ~} but not {@code ~<author>}. */
   NO_WRITE_PERMISSION("no_write_permission"),
-  /** {@code attachmentHash} and {@code attachmentSize} do not go together, or an attachment without text. */
+  /**
+   * {@code attachmentHash} and {@code attachmentSize} do not go together, or an attachment without
+   * text.
+   */
   ATTACHMENT_FIELDS("attachment_fields"),
   /** The path's shape: leading/trailing {@code /}, {@code //}, {@code /@}. */
   PATH_SHAPE("path_shape"),
-  /** A {@code !} in the path without {@code deleteAfter}, or {@code deleteAfter} without a {@code !}. */
+  /**
+   * A {@code !} in the path without {@code deleteAfter}, or {@code deleteAfter} without a {@code
+   * !}.
+   */
   EPHEMERAL_PATH("ephemeral_path"),
   /** A file extension without an attachment, or an attachment without a file extension. */
   EXTENSION("extension"),

@@ -28,20 +28,35 @@ import nodenogg.earthstar.internal.Xxh64;
  */
 public final class Replica {
   /** Source of local writes ({@link #set}). */
-  public static final Object LOCAL = new Object() {
-    @Override
-    public String toString() {
-      return "local";
-    }
-  };
+  public static final Object LOCAL =
+      new Object() {
+        @Override
+        public String toString() {
+          return "local";
+        }
+      };
 
   /** What the replica keeps in memory of a stored document (the text stays in the store). */
-  public record Entry(String path, String author, long timestamp, String signature, Long deleteAfter,
-      String attachmentHash, Long attachmentSize, long pathAuthorHash) {
+  public record Entry(
+      String path,
+      String author,
+      long timestamp,
+      String signature,
+      Long deleteAfter,
+      String attachmentHash,
+      Long attachmentSize,
+      long pathAuthorHash) {
 
     static Entry of(EsDocument d) {
-      return new Entry(d.path(), d.author(), d.timestamp(), d.signature(), d.deleteAfter(), d.attachmentHash(),
-          d.attachmentSize(), Xxh64.hash(d.path() + " " + d.author()));
+      return new Entry(
+          d.path(),
+          d.author(),
+          d.timestamp(),
+          d.signature(),
+          d.deleteAfter(),
+          d.attachmentHash(),
+          d.attachmentSize(),
+          Xxh64.hash(d.path() + " " + d.author()));
     }
 
     /** The sync thumbnail: {@code "<timestamp> <hex xxh64(path + ' ' + author)>"}. */
@@ -61,8 +76,10 @@ public final class Replica {
   private final String share;
   private final DocStore store;
   private final LongSupplier clock;
+
   /** path → author → entry. */
   private final TreeMap<String, Map<String, Entry>> byPath = new TreeMap<>();
+
   private final Map<Long, Entry> byHash = new HashMap<>();
   private final List<ReplicaListener> listeners = new CopyOnWriteArrayList<>();
   private long version;
@@ -77,14 +94,16 @@ public final class Replica {
     this.share = share;
     this.store = store;
     this.clock = clockMicros;
-    store.loadAll(share, d -> {
-      Entry e = Entry.of(d);
-      Entry old = byPath.computeIfAbsent(d.path(), k -> new HashMap<>()).put(d.author(), e);
-      if (old == null) {
-        count++;
-      }
-      byHash.put(e.pathAuthorHash(), e);
-    });
+    store.loadAll(
+        share,
+        d -> {
+          Entry e = Entry.of(d);
+          Entry old = byPath.computeIfAbsent(d.path(), k -> new HashMap<>()).put(d.author(), e);
+          if (old == null) {
+            count++;
+          }
+          byHash.put(e.pathAuthorHash(), e);
+        });
   }
 
   public String share() {
@@ -110,8 +129,8 @@ public final class Replica {
   }
 
   /**
-   * Validates and stores a document. Never throws for a bad document: the result says why it was not
-   * stored.
+   * Validates and stores a document. Never throws for a bad document: the result says why it was
+   * not stored.
    *
    * @param source who brought it (handed to listeners, so a sync does not echo a document back)
    */
@@ -131,16 +150,26 @@ public final class Replica {
       Entry old = authors == null ? null : authors.get(doc.author());
       if (old != null && !old.expired(now())) {
         if (doc.timestamp() < old.timestamp()) {
-          return new IngestResult(IngestResult.Outcome.OBSOLETE, null, "a newer version is stored", doc, IngestResult.DONE);
+          return new IngestResult(
+              IngestResult.Outcome.OBSOLETE,
+              null,
+              "a newer version is stored",
+              doc,
+              IngestResult.DONE);
         }
         if (doc.timestamp() == old.timestamp()) {
           int c = doc.signature().compareTo(old.signature());
           if (c == 0) {
-            return new IngestResult(IngestResult.Outcome.ALREADY_HAD, null, "already stored", doc, IngestResult.DONE);
+            return new IngestResult(
+                IngestResult.Outcome.ALREADY_HAD, null, "already stored", doc, IngestResult.DONE);
           }
           if (c > 0) {
-            return new IngestResult(IngestResult.Outcome.OBSOLETE, null,
-                "a version with the same timestamp and a lower signature is stored", doc, IngestResult.DONE);
+            return new IngestResult(
+                IngestResult.Outcome.OBSOLETE,
+                null,
+                "a version with the same timestamp and a lower signature is stored",
+                doc,
+                IngestResult.DONE);
           }
         }
       }
@@ -162,14 +191,16 @@ public final class Replica {
       writes.add(new DocStore.PutDoc(share, doc));
       committed = store.submit(writes);
     }
-    CompletableFuture<Void> notified = committed.thenRun(() -> {
-      for (ReplicaListener l : listeners) {
-        l.onDocument(doc, source);
-        if (attachment != null) {
-          l.onAttachment(doc, source);
-        }
-      }
-    });
+    CompletableFuture<Void> notified =
+        committed.thenRun(
+            () -> {
+              for (ReplicaListener l : listeners) {
+                l.onDocument(doc, source);
+                if (attachment != null) {
+                  l.onAttachment(doc, source);
+                }
+              }
+            });
     return new IngestResult(IngestResult.Outcome.ACCEPTED, null, "stored", doc, notified);
   }
 
@@ -184,15 +215,25 @@ public final class Replica {
       throws InvalidDocumentException {
     Es5.check(doc, share, now());
     if (!doc.hasAttachment()) {
-      throw new InvalidDocumentException(Rejection.ATTACHMENT_FIELDS, doc.describe() + " has no attachment");
+      throw new InvalidDocumentException(
+          Rejection.ATTACHMENT_FIELDS, doc.describe() + " has no attachment");
     }
-    if (bytes.length != doc.attachmentSize() || !Keys.sha256Base32(bytes).equals(doc.attachmentHash())) {
-      throw new InvalidDocumentException(Rejection.ATTACHMENT_MISMATCH, "attachment bytes of " + doc.describe()
-          + " do not match its hash and size (" + bytes.length + " bytes, expected " + doc.attachmentSize() + ")");
+    if (bytes.length != doc.attachmentSize()
+        || !Keys.sha256Base32(bytes).equals(doc.attachmentHash())) {
+      throw new InvalidDocumentException(
+          Rejection.ATTACHMENT_MISMATCH,
+          "attachment bytes of "
+              + doc.describe()
+              + " do not match its hash and size ("
+              + bytes.length
+              + " bytes, expected "
+              + doc.attachmentSize()
+              + ")");
     }
     CompletableFuture<Void> committed;
     synchronized (this) {
-      committed = store.submit(List.of(new DocStore.PutAttachment(share, doc.attachmentHash(), bytes)));
+      committed =
+          store.submit(List.of(new DocStore.PutAttachment(share, doc.attachmentHash(), bytes)));
     }
     return committed.thenRun(() -> listeners.forEach(l -> l.onAttachment(doc, source)));
   }
@@ -219,8 +260,14 @@ public final class Replica {
    * @param attachment bytes for a path with a file extension, or null
    * @throws InvalidDocumentException when the document would break a rule (nothing is written)
    */
-  public IngestResult set(AuthorKeypair author, String shareSecret, String path, String text, Long deleteAfter,
-      byte[] attachment) throws InvalidDocumentException {
+  public IngestResult set(
+      AuthorKeypair author,
+      String shareSecret,
+      String path,
+      String text,
+      Long deleteAfter,
+      byte[] attachment)
+      throws InvalidDocumentException {
     long ts = now();
     synchronized (this) {
       Optional<Entry> latest = latestEntry(path);
@@ -247,8 +294,8 @@ public final class Replica {
   }
 
   /** Newest first; equal timestamps: lower signature first. */
-  static final Comparator<Entry> NEWEST_FIRST = Comparator.comparingLong(Entry::timestamp).reversed()
-      .thenComparing(Entry::signature);
+  static final Comparator<Entry> NEWEST_FIRST =
+      Comparator.comparingLong(Entry::timestamp).reversed().thenComparing(Entry::signature);
 
   /** The version of {@code author} at {@code path}, if stored and not expired. */
   public Optional<EsDocument> get(String path, String author) {
@@ -293,8 +340,10 @@ public final class Replica {
   public synchronized List<Entry> entries(Query q) {
     long now = now();
     List<Entry> out = new ArrayList<>();
-    Map<String, Map<String, Entry>> paths = q.pathPrefix() == null || q.pathPrefix().isEmpty() ? byPath
-        : byPath.subMap(q.pathPrefix(), true, q.pathPrefix() + Character.MAX_VALUE, false);
+    Map<String, Map<String, Entry>> paths =
+        q.pathPrefix() == null || q.pathPrefix().isEmpty()
+            ? byPath
+            : byPath.subMap(q.pathPrefix(), true, q.pathPrefix() + Character.MAX_VALUE, false);
     for (Map<String, Entry> authors : paths.values()) {
       List<Entry> versions = new ArrayList<>();
       for (Entry e : authors.values()) {
@@ -325,7 +374,9 @@ public final class Replica {
     return version;
   }
 
-  /** The newest stored document of the path and author whose thumbnail hash is {@code hex}, if any. */
+  /**
+   * The newest stored document of the path and author whose thumbnail hash is {@code hex}, if any.
+   */
   public Optional<EsDocument> byPathAuthorHash(String hex) {
     long h;
     try {

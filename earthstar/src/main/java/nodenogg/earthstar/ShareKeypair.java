@@ -4,9 +4,9 @@ import java.util.Objects;
 import nodenogg.earthstar.internal.Ed25519;
 
 /**
- * A share and its write secret: {@code shareAddress} ({@code +name.bkey}) and {@code secret}, the JSON
- * shape earthstar's {@code Crypto.generateShareKeypair} returns. Knowing the address lets a peer read
- * and sync the share; writing needs the secret. Immutable.
+ * A share and its write secret: {@code shareAddress} ({@code +name.bkey}) and {@code secret}, the
+ * JSON shape earthstar's {@code Crypto.generateShareKeypair} returns. Knowing the address lets a
+ * peer read and sync the share; writing needs the secret. Immutable.
  */
 public record ShareKeypair(String shareAddress, String secret) {
 
@@ -22,7 +22,8 @@ public record ShareKeypair(String shareAddress, String secret) {
    */
   public static ShareKeypair generate(String name) {
     byte[][] kp = Ed25519.generate();
-    ShareKeypair k = new ShareKeypair("+" + name + "." + Base32.encode(kp[0]), Base32.encode(kp[1]));
+    ShareKeypair k =
+        new ShareKeypair("+" + name + "." + Base32.encode(kp[0]), Base32.encode(kp[1]));
     String problem = Addresses.checkShare(k.shareAddress);
     if (problem != null) {
       throw new IllegalArgumentException(problem);

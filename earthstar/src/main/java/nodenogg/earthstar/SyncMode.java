@@ -1,6 +1,9 @@
 package nodenogg.earthstar;
 
-/** How long a sync runs: {@code ONCE} reconciles what both sides have, then ends; {@code CONTINUOUS} also carries every later change until closed. */
+/**
+ * How long a sync runs: {@code ONCE} reconciles what both sides have, then ends; {@code CONTINUOUS}
+ * also carries every later change until closed.
+ */
 public enum SyncMode {
   ONCE("once"),
   CONTINUOUS("continuous");

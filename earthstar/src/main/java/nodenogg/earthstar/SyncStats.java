@@ -6,7 +6,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters of one peer's syncs (for {@code GET /status}); the sync updates the public counters. Thread-safe. */
+/**
+ * Counters of one peer's syncs (for {@code GET /status}); the sync updates the public counters.
+ * Thread-safe.
+ */
 public final class SyncStats {
   public final AtomicLong connectionsOpen = new AtomicLong();
   public final AtomicLong connectionsTotal = new AtomicLong();
@@ -18,8 +21,10 @@ public final class SyncStats {
   public final AtomicLong attachmentsSent = new AtomicLong();
   public final AtomicLong reconcileItems = new AtomicLong();
   public final AtomicLong transferBytesInFlight = new AtomicLong();
+
   /** Sync message bytes (UTF-8) and attachment bytes received and sent. */
   public final AtomicLong bytesIn = new AtomicLong();
+
   public final AtomicLong bytesOut = new AtomicLong();
   private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> closed = new ConcurrentHashMap<>();

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** The real earthstar {@code Peer.sync()} (Node) against our server side. */
 class JsClientInteropTest {
-  static final byte[] JS_FILE = "attachment written by the JS peer, with some bytes: \u0001\u0002".getBytes();
+  static final byte[] JS_FILE =
+      "attachment written by the JS peer, with some bytes: \u0001\u0002".getBytes();
   static final byte[] JAVA_FILE = new byte[200_000];
 
   static {
@@ -23,8 +24,16 @@ class JsClientInteropTest {
 
   static Set<String> keys(JsonNode docs) {
     Set<String> out = new TreeSet<>();
-    docs.forEach(d -> out.add(d.get("path").asText() + " " + d.get("author").asText() + " "
-        + d.get("timestamp").asLong() + " " + d.get("signature").asText()));
+    docs.forEach(
+        d ->
+            out.add(
+                d.get("path").asText()
+                    + " "
+                    + d.get("author").asText()
+                    + " "
+                    + d.get("timestamp").asLong()
+                    + " "
+                    + d.get("signature").asText()));
     return out;
   }
 
@@ -36,7 +45,8 @@ class JsClientInteropTest {
     return out;
   }
 
-  static void seedJava(Replica r, AuthorKeypair a, ShareKeypair share, int n, boolean extras) throws Exception {
+  static void seedJava(Replica r, AuthorKeypair a, ShareKeypair share, int n, boolean extras)
+      throws Exception {
     for (int i = 0; i < n; i++) {
       r.set(a, share.secret(), "/java/" + i, "java text " + i, null, null);
     }
@@ -51,21 +61,34 @@ class JsClientInteropTest {
       js.seed(n, "/js/");
     }
     if (extras) {
-      js.call(JsPeer.cmd("write").put("path", "/js/file.txt").put("text", "a js attachment")
-          .put("attachment", Base64.getEncoder().encodeToString(JS_FILE)), 30);
-      js.call(JsPeer.cmd("write").put("path", "/js/!typing").put("text", "yes")
-          .put("deleteAfter", Es5.nowMicros() + 600_000_000L), 30);
+      js.call(
+          JsPeer.cmd("write")
+              .put("path", "/js/file.txt")
+              .put("text", "a js attachment")
+              .put("attachment", Base64.getEncoder().encodeToString(JS_FILE)),
+          30);
+      js.call(
+          JsPeer.cmd("write")
+              .put("path", "/js/!typing")
+              .put("text", "yes")
+              .put("deleteAfter", Es5.nowMicros() + 600_000_000L),
+          30);
     }
   }
 
-  /** Both sides hold the same versions; every document passes earthstar's validator; attachments arrived. */
+  /**
+   * Both sides hold the same versions; every document passes earthstar's validator; attachments
+   * arrived.
+   */
   static void assertSameAndValid(JsPeer js, Replica ours, boolean attachments) throws Exception {
     JsonNode docs = js.dump();
     assertEquals(keys(ours), keys(docs));
     for (JsonNode d : docs) {
       assertTrue(d.get("valid").isBoolean(), "earthstar validates " + d);
       if (attachments && d.has("attachmentHash")) {
-        assertEquals(d.get("attachmentHash").asText(), d.path("attachmentBytesHash").asText(),
+        assertEquals(
+            d.get("attachmentHash").asText(),
+            d.path("attachmentBytesHash").asText(),
             "the JS peer holds the attachment of " + d.get("path"));
       }
     }
@@ -82,15 +105,17 @@ class JsClientInteropTest {
     ShareKeypair share = ShareKeypair.generate("test");
     AuthorKeypair author = AuthorKeypair.generate("java");
     try (EarthstarStorage storage = EarthstarStorage.inMemory();
-         EarthstarPeer peer = new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults());
-         TestServer server = new TestServer(peer);
-         JsPeer js = JsPeer.client(share, null)) {
+        EarthstarPeer peer =
+            new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults());
+        TestServer server = new TestServer(peer);
+        JsPeer js = JsPeer.client(share, null)) {
       peer.fixSyncerId(fixedId);
       Replica r = peer.replica(share.shareAddress());
       seedJava(r, author, share, javaDocs, extras);
       seedJs(js, jsDocs, extras);
       JsonNode res = js.syncOnce(server.url(), 120);
-      assertTrue(res.path("synced").asBoolean(), "JS sync finished: " + res + "\n" + js.stderrTail());
+      assertTrue(
+          res.path("synced").asBoolean(), "JS sync finished: " + res + "\n" + js.stderrTail());
       int expected = javaDocs + jsDocs + (extras ? 4 : 0);
       assertEquals(expected, r.size());
       assertSameAndValid(js, r, extras);
@@ -113,9 +138,10 @@ class JsClientInteropTest {
     ShareKeypair share = ShareKeypair.generate("test");
     AuthorKeypair author = AuthorKeypair.generate("java");
     try (EarthstarStorage storage = EarthstarStorage.inMemory();
-         EarthstarPeer peer = new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults());
-         TestServer server = new TestServer(peer);
-         JsPeer js = JsPeer.client(share, null)) {
+        EarthstarPeer peer =
+            new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults());
+        TestServer server = new TestServer(peer);
+        JsPeer js = JsPeer.client(share, null)) {
       Replica r = peer.replica(share.shareAddress());
       seedJava(r, author, share, 20, false);
       seedJs(js, 10, false);
@@ -137,13 +163,21 @@ class JsClientInteropTest {
   }
 
   /**
-   * Whether {@code 3 s} (scaled by {@code -Dnodenogg.timeout.scale}, default 4, for loaded CI machines:
-   * no bare wall-clock thresholds in tests) have not passed since {@code t0}; prints the measured latency.
+   * Whether {@code 3 s} (scaled by {@code -Dnodenogg.timeout.scale}, default 4, for loaded CI
+   * machines: no bare wall-clock thresholds in tests) have not passed since {@code t0}; prints the
+   * measured latency.
    */
   static boolean withinSeconds(long t0, int seconds) {
     long millis = (System.nanoTime() - t0) / 1_000_000;
     double scale = Double.parseDouble(System.getProperty("nodenogg.timeout.scale", "4"));
-    System.out.println("earthstar continuous latency: " + millis + " ms (bound " + seconds + " s x " + scale + ")");
+    System.out.println(
+        "earthstar continuous latency: "
+            + millis
+            + " ms (bound "
+            + seconds
+            + " s x "
+            + scale
+            + ")");
     return millis <= seconds * 1000 * scale;
   }
 

@@ -20,16 +20,19 @@ import org.java_websocket.server.WebSocketServer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The start of a {@code once} sync from our client: the server's DISCLOSE can reach the client session before
- * the JDK has handed over the opened socket. What the client answers then (its opening RANGE_MSGs when it
- * starts the reconciliation) must not be lost: it was, and the sync then waited forever with heartbeats flowing.
+ * The start of a {@code once} sync from our client: the server's DISCLOSE can reach the client
+ * session before the JDK has handed over the opened socket. What the client answers then (its
+ * opening RANGE_MSGs when it starts the reconciliation) must not be lost: it was, and the sync then
+ * waited forever with heartbeats flowing.
  */
 class OnceSyncStartTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ShareKeypair share = ShareKeypair.generate("race");
   private final AuthorKeypair alice = AuthorKeypair.generate("alic");
 
-  /** A server that sends its DISCLOSE in the same instant the socket opens, then only heartbeats. */
+  /**
+   * A server that sends its DISCLOSE in the same instant the socket opens, then only heartbeats.
+   */
   private static final class EagerServer extends WebSocketServer {
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     final CountDownLatch started = new CountDownLatch(1);
@@ -53,12 +56,10 @@ class OnceSyncStartTest {
     }
 
     @Override
-    public void onClose(WebSocket c, int code, String reason, boolean remote) {
-    }
+    public void onClose(WebSocket c, int code, String reason, boolean remote) {}
 
     @Override
-    public void onError(WebSocket c, Exception ex) {
-    }
+    public void onError(WebSocket c, Exception ex) {}
 
     @Override
     public void onStart() {
@@ -73,7 +74,8 @@ class OnceSyncStartTest {
   @Test
   void theClientsFirstMessagesAreSentInOrderAndHeartbeatsAloneAreNotProgress() throws Exception {
     String salt = "7";
-    ObjectNode d = JSON.createObjectNode().put("kind", "DISCLOSE").put("salt", salt).put("syncerId", "1");
+    ObjectNode d =
+        JSON.createObjectNode().put("kind", "DISCLOSE").put("salt", salt).put("syncerId", "1");
     d.putArray("shares").add(Keys.sha256Base32(salt + share.shareAddress() + salt));
     d.putArray("formats").add("es.5");
     d.put("canRespond", false);
@@ -81,12 +83,15 @@ class OnceSyncStartTest {
     server.setReuseAddr(true);
     server.start();
     try (EarthstarStorage storage = EarthstarStorage.inMemory();
-         EarthstarPeer client = new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults())) {
+        EarthstarPeer client =
+            new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults())) {
       assertTrue(server.started.await(10, TimeUnit.SECONDS));
       client.replica(share.shareAddress()).set(alice, share.secret(), "/a", "one", null, null);
       client.fixSyncerId("9999999"); // greater than "1": the client starts the reconciliation
-      SyncHandle h = client.sync("http://127.0.0.1:" + server.getPort() + "/earthstar/", SyncMode.ONCE);
-      // our DISCLOSE first, then the opening of the reconciliation (LOWER_BOUND ... TERMINAL), nothing lost
+      SyncHandle h =
+          client.sync("http://127.0.0.1:" + server.getPort() + "/earthstar/", SyncMode.ONCE);
+      // our DISCLOSE first, then the opening of the reconciliation (LOWER_BOUND ... TERMINAL),
+      // nothing lost
       assertEquals("DISCLOSE", kind(next(server, false)));
       JsonNode first = JSON.readTree(next(server, true));
       assertEquals("RANGE_MSG", first.path("kind").asText());
@@ -97,17 +102,20 @@ class OnceSyncStartTest {
         assertEquals("RANGE_MSG", m.path("kind").asText(), m.toString());
         type = m.path("message").path("type").asText();
       } while (!type.equals("TERMINAL"));
-      // the server now only sends heartbeats: the sync stays open (no silence) but makes no progress
-      Thread heart = new Thread(() -> {
-        try {
-          while (!Thread.currentThread().isInterrupted()) {
-            server.conn.send("{\"kind\":\"HEARTBEAT\"}");
-            Thread.sleep(200);
-          }
-        } catch (Exception e) {
-          // stopped
-        }
-      });
+      // the server now only sends heartbeats: the sync stays open (no silence) but makes no
+      // progress
+      Thread heart =
+          new Thread(
+              () -> {
+                try {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    server.conn.send("{\"kind\":\"HEARTBEAT\"}");
+                    Thread.sleep(200);
+                  }
+                } catch (Exception e) {
+                  // stopped
+                }
+              });
       heart.setDaemon(true);
       heart.start();
       try {
@@ -142,15 +150,21 @@ class OnceSyncStartTest {
   @Test
   void manyOnceSyncsStartedByTheClientAllFinish() throws Exception {
     try (EarthstarStorage serverStore = EarthstarStorage.inMemory();
-         EarthstarPeer serverPeer = new EarthstarPeer(serverStore, List.of(share.shareAddress()), SyncLimits.defaults());
-         TestServer server = new TestServer(serverPeer)) {
+        EarthstarPeer serverPeer =
+            new EarthstarPeer(serverStore, List.of(share.shareAddress()), SyncLimits.defaults());
+        TestServer server = new TestServer(serverPeer)) {
       serverPeer.fixSyncerId("1000000");
-      serverPeer.replica(share.shareAddress()).set(alice, share.secret(), "/server", "s", null, null);
+      serverPeer
+          .replica(share.shareAddress())
+          .set(alice, share.secret(), "/server", "s", null, null);
       for (int i = 0; i < 20; i++) {
         try (EarthstarStorage store = EarthstarStorage.inMemory();
-             EarthstarPeer client = new EarthstarPeer(store, List.of(share.shareAddress()), SyncLimits.defaults())) {
+            EarthstarPeer client =
+                new EarthstarPeer(store, List.of(share.shareAddress()), SyncLimits.defaults())) {
           client.fixSyncerId("9999999");
-          client.replica(share.shareAddress()).set(alice, share.secret(), "/c/" + i, "c" + i, null, null);
+          client
+              .replica(share.shareAddress())
+              .set(alice, share.secret(), "/c/" + i, "c" + i, null, null);
           client.sync(server.url(), SyncMode.ONCE).done().get(60, TimeUnit.SECONDS);
           assertEquals(i + 2, client.replica(share.shareAddress()).size(), "round " + i);
         }

@@ -59,11 +59,18 @@ class ReplicaTest {
     r.ingest(doc(bob, "/a/1", "b1", t0 + 1), "p");
     r.ingest(doc(suzy, "/a/2", "s2", t0), "p");
     r.ingest(doc(suzy, "/b/1", "x", t0), "p");
-    assertEquals(List.of("b1", "s1", "s2"), r.query(Query.pathPrefix("/a/")).stream().map(EsDocument::text).toList());
-    assertEquals(List.of("b1", "s2"), r.query(Query.pathPrefix("/a/").latest()).stream().map(EsDocument::text).toList());
-    assertEquals(List.of("s1", "s2", "x"), r.query(Query.all().byAuthor(suzy.address())).stream().map(EsDocument::text).toList());
+    assertEquals(
+        List.of("b1", "s1", "s2"),
+        r.query(Query.pathPrefix("/a/")).stream().map(EsDocument::text).toList());
+    assertEquals(
+        List.of("b1", "s2"),
+        r.query(Query.pathPrefix("/a/").latest()).stream().map(EsDocument::text).toList());
+    assertEquals(
+        List.of("s1", "s2", "x"),
+        r.query(Query.all().byAuthor(suzy.address())).stream().map(EsDocument::text).toList());
     IngestResult w = r.set(suzy, share.secret(), "/a/1", "newest", null, null);
-    assertTrue(w.doc().timestamp() > t0 + 1, "a local write wins over the newest version at the path");
+    assertTrue(
+        w.doc().timestamp() > t0 + 1, "a local write wins over the newest version at the path");
     assertEquals("newest", r.latest("/a/1").orElseThrow().text());
   }
 
@@ -71,11 +78,16 @@ class ReplicaTest {
   void invalidDocumentsAreNeverStored() {
     Replica r = EarthstarStorage.inMemory().replica(share.shareAddress());
     ShareKeypair other = ShareKeypair.generate("other");
-    EsDocument foreign = Es5.write(suzy, other.shareAddress(), other.secret(), "/x", "x", t0, null, null);
+    EsDocument foreign =
+        Es5.write(suzy, other.shareAddress(), other.secret(), "/x", "x", t0, null, null);
     assertEquals(Rejection.WRONG_SHARE, r.ingest(foreign, "p").reason());
     EsDocument good = doc(suzy, "/x", "x", t0);
-    assertEquals(Rejection.BAD_SIGNATURE, r.ingest(good.withSignatures(bob.sign(good.hash()), good.shareSignature()), "p").reason());
-    assertEquals(Rejection.FUTURE_TIMESTAMP, r.ingest(doc(suzy, "/x", "x", t0 + 3_600_000_000L), "p").reason());
+    assertEquals(
+        Rejection.BAD_SIGNATURE,
+        r.ingest(good.withSignatures(bob.sign(good.hash()), good.shareSignature()), "p").reason());
+    assertEquals(
+        Rejection.FUTURE_TIMESTAMP,
+        r.ingest(doc(suzy, "/x", "x", t0 + 3_600_000_000L), "p").reason());
     assertEquals(0, r.size());
   }
 
@@ -84,12 +96,13 @@ class ReplicaTest {
     AtomicLong now = new AtomicLong(t0);
     Replica r = EarthstarStorage.inMemory(now::get).replica(share.shareAddress());
     List<EsDocument> expired = new ArrayList<>();
-    r.addListener(new ReplicaListener() {
-      @Override
-      public void onExpired(EsDocument doc) {
-        expired.add(doc);
-      }
-    });
+    r.addListener(
+        new ReplicaListener() {
+          @Override
+          public void onExpired(EsDocument doc) {
+            expired.add(doc);
+          }
+        });
     r.set(suzy, share.secret(), "/presence/!here", "yes", t0 + 1_000_000, null);
     assertTrue(r.latest("/presence/!here").isPresent());
     now.addAndGet(2_000_000);
@@ -104,11 +117,14 @@ class ReplicaTest {
   void attachmentsAreCheckedAgainstTheirDocument() throws Exception {
     Replica r = EarthstarStorage.inMemory().replica(share.shareAddress());
     byte[] bytes = "attachment bytes".getBytes();
-    EsDocument d = Es5.write(suzy, share.shareAddress(), share.secret(), "/f.txt", "a file", t0, null, bytes);
+    EsDocument d =
+        Es5.write(suzy, share.shareAddress(), share.secret(), "/f.txt", "a file", t0, null, bytes);
     assertTrue(r.ingest(d, "p").accepted());
     assertFalse(r.hasAttachment(d));
-    InvalidDocumentException e = assertThrows(InvalidDocumentException.class,
-        () -> r.ingestAttachment(d, "other bytes of some len".getBytes(), "p"));
+    InvalidDocumentException e =
+        assertThrows(
+            InvalidDocumentException.class,
+            () -> r.ingestAttachment(d, "other bytes of some len".getBytes(), "p"));
     assertEquals(Rejection.ATTACHMENT_MISMATCH, e.reason());
     assertFalse(r.hasAttachment(d));
     r.ingestAttachment(d, bytes, "p").join();

@@ -6,8 +6,8 @@ import nodenogg.sync.client.HocuspocusDocument;
 import nodenogg.ymicrocosm.spi.MicrocosmProvider;
 
 /**
- * Moved to the library as {@link nodenogg.sync.client.HocuspocusTransport} (module sync-client); this
- * forwarder keeps code written against the example compiling.
+ * Moved to the library as {@link nodenogg.sync.client.HocuspocusTransport} (module sync-client);
+ * this forwarder keeps code written against the example compiling.
  *
  * @deprecated use {@link nodenogg.sync.client.HocuspocusTransport}
  */
@@ -23,8 +23,11 @@ public final class HocuspocusTransport {
     return nodenogg.sync.client.HocuspocusTransport.over(client, token);
   }
 
-  /** See {@link nodenogg.sync.client.HocuspocusTransport#over(HocuspocusClient, String, Consumer)}. */
-  public static MicrocosmProvider over(HocuspocusClient client, String token, Consumer<HocuspocusDocument> opened) {
+  /**
+   * See {@link nodenogg.sync.client.HocuspocusTransport#over(HocuspocusClient, String, Consumer)}.
+   */
+  public static MicrocosmProvider over(
+      HocuspocusClient client, String token, Consumer<HocuspocusDocument> opened) {
     return nodenogg.sync.client.HocuspocusTransport.over(client, token, opened);
   }
 

@@ -14,8 +14,8 @@ import nodenogg.ymicrocosm.YMicrocosm;
  * Joins a live microcosm next to the web app: connects to a Hocuspocus sync server, shows who is
  * present, adds a note, and prints every change other people make.
  *
- * <p>Usage: {@code LiveMicrocosm URL MICROCOSM_ID [SECONDS]}, for example
- * {@code LiveMicrocosm ws://127.0.0.1:8787/sync workshop 60} against {@code ./microcosm serve}.
+ * <p>Usage: {@code LiveMicrocosm URL MICROCOSM_ID [SECONDS]}, for example {@code LiveMicrocosm
+ * ws://127.0.0.1:8787/sync workshop 60} against {@code ./microcosm serve}.
  */
 public final class LiveMicrocosm {
   private LiveMicrocosm() {}
@@ -36,15 +36,26 @@ public final class LiveMicrocosm {
     }
   }
 
-  /** Opens {@code microcosmId} over {@code client}, printing remote changes and presence to {@code out}. */
+  /**
+   * Opens {@code microcosmId} over {@code client}, printing remote changes and presence to {@code
+   * out}.
+   */
   public static YMicrocosm open(HocuspocusClient client, String microcosmId, PrintStream out) {
-    YMicrocosm m = YMicrocosm.open(microcosmId, MicrocosmOptions.defaults()
-        .provider(HocuspocusTransport.over(client, HocuspocusTransport.DEFAULT_TOKEN)));
-    m.subscribe(e -> {
-      if (!e.local()) {
-        out.println(e.kind() + " " + e.location() + (e.kind() == EntityEvent.Kind.DELETE ? "" : " " + e.entity().data()));
-      }
-    });
+    YMicrocosm m =
+        YMicrocosm.open(
+            microcosmId,
+            MicrocosmOptions.defaults()
+                .provider(HocuspocusTransport.over(client, HocuspocusTransport.DEFAULT_TOKEN)));
+    m.subscribe(
+        e -> {
+          if (!e.local()) {
+            out.println(
+                e.kind()
+                    + " "
+                    + e.location()
+                    + (e.kind() == EntityEvent.Kind.DELETE ? "" : " " + e.entity().data()));
+          }
+        });
     m.onState(s -> out.println("connected=" + s.connected() + ", present=" + s.joinedCount()));
     return m;
   }

@@ -18,8 +18,8 @@ import nodenogg.ymicrocosm.YMicrocosm;
  * with an emoji, connects two notes, undoes, and prints the collections. A second microcosm linked
  * in memory plays the part of a browser tab on the same microcosm.
  *
- * <p>Run: {@code mvn -q -pl examples -am package -DskipTests} then
- * {@code java -cp "examples/target/classes:..." nodenogg.examples.QuickStart}, or run it from an IDE.
+ * <p>Run: {@code mvn -q -pl examples -am package -DskipTests} then {@code java -cp
+ * "examples/target/classes:..." nodenogg.examples.QuickStart}, or run it from an IDE.
  */
 public final class QuickStart {
   private QuickStart() {}
@@ -35,7 +35,14 @@ public final class QuickStart {
     try (YMicrocosm mine = YMicrocosm.inMemory("quickstart");
         YMicrocosm theirs = YMicrocosm.inMemory("quickstart");
         InMemoryLink link = InMemoryLink.connect(mine, theirs)) {
-      mine.subscribe(e -> out.println("  event: " + e.kind() + " " + e.location() + (e.local() ? " (mine)" : " (remote)")));
+      mine.subscribe(
+          e ->
+              out.println(
+                  "  event: "
+                      + e.kind()
+                      + " "
+                      + e.location()
+                      + (e.local() ? " (mine)" : " (remote)")));
 
       // 1. identify: edits go to my own collection; join: show up as present
       mine.identify(me.id());
@@ -44,9 +51,11 @@ public final class QuickStart {
       theirs.join(friend);
 
       // 2. create two notes and move one
-      List<Entity> notes = mine.create(List.of(
-          HtmlData.note(-120, 0, "<p>Hello from the JVM</p>"),
-          HtmlData.note(160, 40, "<p>Second thought</p>").withBackgroundColor("green")));
+      List<Entity> notes =
+          mine.create(
+              List.of(
+                  HtmlData.note(-120, 0, "<p>Hello from the JVM</p>"),
+                  HtmlData.note(160, 40, "<p>Second thought</p>").withBackgroundColor("green")));
       Entity hello = notes.get(0);
       Entity second = notes.get(1);
       mine.update(EntityUpdate.move(second.id(), 200, 80));
@@ -64,9 +73,16 @@ public final class QuickStart {
       link.flush();
       mine.drainEvents();
 
-      out.println("present: " + mine.state().joinedCount() + " identities, connected=" + mine.state().connected());
-      out.println("my notes: " + mine.boxes().stream().filter(e -> e.identityId().equals(me.id())).count()
-          + ", all entities: " + mine.entities().size());
+      out.println(
+          "present: "
+              + mine.state().joinedCount()
+              + " identities, connected="
+              + mine.state().connected());
+      out.println(
+          "my notes: "
+              + mine.boxes().stream().filter(e -> e.identityId().equals(me.id())).count()
+              + ", all entities: "
+              + mine.entities().size());
       out.println(MicrocosmJson.write(mine.collections(), mine.profile()));
       return mine.collections();
     }

@@ -11,8 +11,8 @@ import nodenogg.ymicrocosm.YMicrocosm;
 
 /**
  * A microcosm kept in SQLite: every run adds one note, and the notes of earlier runs are loaded
- * again. The SQLite store is an {@code UpdateStore}, so it is passed to the microcosm as it is; edits
- * never wait for the disk, and {@link YMicrocosm#flush()} waits until they are durable.
+ * again. The SQLite store is an {@code UpdateStore}, so it is passed to the microcosm as it is;
+ * edits never wait for the disk, and {@link YMicrocosm#flush()} waits until they are durable.
  *
  * <p>Usage: {@code StoredMicrocosm [DATA_DIR]} (default: a new temporary directory).
  */
@@ -30,7 +30,8 @@ public final class StoredMicrocosm {
   /** One run against the store in {@code dir}; returns how many notes the collection has now. */
   public static int run(Path dir, PrintStream out) {
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir);
-        YMicrocosm m = YMicrocosm.open("storedexample", MicrocosmOptions.defaults().persistence(store))) {
+        YMicrocosm m =
+            YMicrocosm.open("storedexample", MicrocosmOptions.defaults().persistence(store))) {
       int before = m.getCollection(IDENTITY).size();
       m.identify(IDENTITY);
       m.create(HtmlData.note(before * 220, 0, "<p>visit " + (before + 1) + "</p>"));

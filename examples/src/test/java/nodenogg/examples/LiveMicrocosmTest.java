@@ -54,22 +54,52 @@ class LiveMicrocosmTest {
   void javaAndTheWebAppShareAMicrocosmThroughTheServer() throws Exception {
     String javaId = "@javalive00000001";
     Path err = Files.createTempFile("app-peer", ".err");
-    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0).store(new InMemoryUpdateStore()).build().start()) {
+    try (SyncServer server =
+        SyncServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .store(new InMemoryUpdateStore())
+            .build()
+            .start()) {
       String url = "ws://127.0.0.1:" + server.port() + "/sync";
       HocuspocusClient client = HocuspocusTransport.connect(url);
-      try (YMicrocosm m = LiveMicrocosm.open(client, "workshop", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+      try (YMicrocosm m =
+          LiveMicrocosm.open(
+              client,
+              "workshop",
+              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
         await("socket open", () -> m.state().connected());
         m.identify(javaId);
         m.join(new Identity(javaId, "Java"));
-        List<Entity> mine = m.create(List.of(HtmlData.note(1, 2, "<p>java one</p>"), HtmlData.note(300, 2, "<p>java two</p>")));
+        List<Entity> mine =
+            m.create(
+                List.of(
+                    HtmlData.note(1, 2, "<p>java one</p>"),
+                    HtmlData.note(300, 2, "<p>java two</p>")));
         m.create(new ConnectionData(mine.get(0).id(), mine.get(1).id()));
 
-        String cfg = new ObjectMapper().writeValueAsString(Map.of("url", url, "name", "workshop",
-            "identity", APP, "javaIdentity", javaId, "expect", 3, "timeoutMs", 30000));
+        String cfg =
+            new ObjectMapper()
+                .writeValueAsString(
+                    Map.of(
+                        "url",
+                        url,
+                        "name",
+                        "workshop",
+                        "identity",
+                        APP,
+                        "javaIdentity",
+                        javaId,
+                        "expect",
+                        3,
+                        "timeoutMs",
+                        30000));
         Process node = NodeSupport.start("app-peer.mjs", err, cfg);
         String resultLine = null;
         StringBuilder seen = new StringBuilder();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+            new BufferedReader(
+                new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
           for (String line = lines.readLine(); line != null; line = lines.readLine()) {
             seen.append(line).append('\n');
             if (line.startsWith("RESULT ")) {
@@ -77,7 +107,8 @@ class LiveMicrocosmTest {
               break;
             }
           }
-          assertTrue(resultLine != null, "no RESULT from the app peer: " + seen + Files.readString(err));
+          assertTrue(
+              resultLine != null, "no RESULT from the app peer: " + seen + Files.readString(err));
           JsonNode result = new ObjectMapper().readTree(resultLine.substring(7));
           check(m, javaId, result);
         } finally {
@@ -87,7 +118,9 @@ class LiveMicrocosmTest {
           assertTrue(done, "app peer did not exit");
         }
         assertEquals(0, node.exitValue(), seen + Files.readString(err));
-        await("the app left", () -> m.state().identities().stream().noneMatch(p -> p.identity().id().equals(APP)));
+        await(
+            "the app left",
+            () -> m.state().identities().stream().noneMatch(p -> p.identity().id().equals(APP)));
 
         client.close();
         await("disconnected", () -> !m.state().connected());
@@ -100,23 +133,32 @@ class LiveMicrocosmTest {
     }
   }
 
-  private static void check(YMicrocosm m, String javaId, JsonNode result) throws InterruptedException {
+  private static void check(YMicrocosm m, String javaId, JsonNode result)
+      throws InterruptedException {
     // The app accepted everything Java wrote, in Java's collection, and saw Java present.
     assertEquals(0, result.get("errors").size(), result.get("errors").toString());
     JsonNode javaColl = result.get("collections").get(javaId);
     assertEquals(3, javaColl.size());
     for (Entity e : m.collection(javaId).values()) {
-      assertEquals(MicrocosmJson.toNode(SchemaProfile.E5.encodeEntity(e)),
-          MicrocosmJson.toNode(MicrocosmJson.toPlain(javaColl.get(e.id()))), e.id());
+      assertEquals(
+          MicrocosmJson.toNode(SchemaProfile.E5.encodeEntity(e)),
+          MicrocosmJson.toNode(MicrocosmJson.toPlain(javaColl.get(e.id()))),
+          e.id());
     }
-    assertTrue(result.get("presence").toString().contains(javaId), result.get("presence").toString());
+    assertTrue(
+        result.get("presence").toString().contains(javaId), result.get("presence").toString());
 
     // Java sees the app's note and the app's presence.
     String appNote = result.get("mine").asText();
     await("the app's note", () -> m.getEntity(APP, appNote).isPresent());
-    assertEquals("<p>from the browser</p>", m.getEntity(APP, appNote).orElseThrow().dataAs(HtmlData.class).content());
+    assertEquals(
+        "<p>from the browser</p>",
+        m.getEntity(APP, appNote).orElseThrow().dataAs(HtmlData.class).content());
     assertEquals(List.of(APP, javaId).stream().sorted().toList(), m.getCollections());
-    await("the app's presence", () -> m.state().identities().stream()
-        .anyMatch(p -> p.identity().id().equals(APP) && p.joined()));
+    await(
+        "the app's presence",
+        () ->
+            m.state().identities().stream()
+                .anyMatch(p -> p.identity().id().equals(APP) && p.joined()));
   }
 }

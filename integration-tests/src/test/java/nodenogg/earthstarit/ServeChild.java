@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,32 +15,58 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code ./microcosm serve --earthstar-shares FILE} in a child JVM (the tests' classpath), with the JVM
- * options the {@code ./microcosm} launcher gives {@code serve}.
+ * {@code ./microcosm serve --earthstar-shares FILE} in a child JVM (the tests' classpath), with the
+ * JVM options the {@code ./microcosm} launcher gives {@code serve}.
  */
 final class ServeChild implements AutoCloseable {
   private static final Pattern READY = Pattern.compile("listening on [^:]+:(\\d+)");
-  private static final double SCALE = Double.parseDouble(System.getProperty("nodenogg.timeout.scale", "4"));
+  private static final double SCALE =
+      Double.parseDouble(System.getProperty("nodenogg.timeout.scale", "4"));
 
   final Process process;
   final List<String> lines = new CopyOnWriteArrayList<>();
 
   ServeChild(Path data, Path shares, Path log, String... extra) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseG1GC", "-XX:MaxNewSize=32m", "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=20", "-cp", System.getProperty("java.class.path"), "nodenogg.cli.Main", "serve",
-        "--host", "127.0.0.1", "--port", "0", "--data", data.toString(), "--earthstar-shares", shares.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseG1GC",
+                "-XX:MaxNewSize=32m",
+                "-XX:MinHeapFreeRatio=5",
+                "-XX:MaxHeapFreeRatio=20",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "nodenogg.cli.Main",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--data",
+                data.toString(),
+                "--earthstar-shares",
+                shares.toString()));
     cmd.addAll(List.of(extra));
-    process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // ended
-      }
-    });
+    process =
+        new ProcessBuilder(cmd)
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // ended
+              }
+            });
     t.setDaemon(true);
     t.start();
   }

@@ -5,24 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import nodenogg.earthstar.AuthorKeypair;
 import nodenogg.earthstar.EarthstarPeer;
@@ -31,7 +25,6 @@ import nodenogg.earthstar.EsDocument;
 import nodenogg.earthstar.Query;
 import nodenogg.earthstar.Replica;
 import nodenogg.earthstar.ShareKeypair;
-import nodenogg.earthstar.SyncHandle;
 import nodenogg.earthstar.SyncLimits;
 import nodenogg.earthstar.SyncMode;
 import nodenogg.earthstar.testing.JsPeer;
@@ -39,16 +32,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./microcosm serve --earthstar-shares FILE} in a child JVM: the real earthstar client syncs with
- * it at {@code http://HOST:PORT/earthstar/}, {@code GET /status} counts it, and kill -9 during syncs
- * loses nothing a sync had acknowledged ({@code SYNCER_FULFILLED}).
+ * {@code ./microcosm serve --earthstar-shares FILE} in a child JVM: the real earthstar client syncs
+ * with it at {@code http://HOST:PORT/earthstar/}, {@code GET /status} counts it, and kill -9 during
+ * syncs loses nothing a sync had acknowledged ({@code SYNCER_FULFILLED}).
  */
 class ServeEarthstarTest {
   private static final Pattern READY = Pattern.compile("listening on [^:]+:(\\d+)");
-  private static final double SCALE = Double.parseDouble(System.getProperty("nodenogg.timeout.scale", "4"));
+  private static final double SCALE =
+      Double.parseDouble(System.getProperty("nodenogg.timeout.scale", "4"));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final ShareKeypair share = ShareKeypair.generate("microcosm");
   private final AuthorKeypair author = AuthorKeypair.generate("java");
@@ -62,8 +55,11 @@ class ServeEarthstarTest {
   /** Every (path, author, timestamp, signature) the server holds, read back by a fresh client. */
   private Set<String> serverContent(int port) throws Exception {
     try (EarthstarStorage s = EarthstarStorage.inMemory();
-         EarthstarPeer p = new EarthstarPeer(s, List.of(share.shareAddress()), SyncLimits.defaults())) {
-      p.sync("http://127.0.0.1:" + port + "/earthstar/", SyncMode.ONCE).done().get((long) (60 * SCALE), TimeUnit.SECONDS);
+        EarthstarPeer p =
+            new EarthstarPeer(s, List.of(share.shareAddress()), SyncLimits.defaults())) {
+      p.sync("http://127.0.0.1:" + port + "/earthstar/", SyncMode.ONCE)
+          .done()
+          .get((long) (60 * SCALE), TimeUnit.SECONDS);
       return keys(p.replica(share.shareAddress()));
     }
   }
@@ -78,24 +74,36 @@ class ServeEarthstarTest {
 
   private static Set<String> keys(JsonNode docs) {
     Set<String> out = new TreeSet<>();
-    docs.forEach(d -> out.add(d.get("path").asText() + " " + d.get("author").asText() + " "
-        + d.get("timestamp").asLong() + " " + d.get("signature").asText()));
+    docs.forEach(
+        d ->
+            out.add(
+                d.get("path").asText()
+                    + " "
+                    + d.get("author").asText()
+                    + " "
+                    + d.get("timestamp").asLong()
+                    + " "
+                    + d.get("signature").asText()));
     return out;
   }
 
   @Test
   void jsPeerSyncsWithServeAndStatusCountsIt() throws Exception {
-    try (ServeChild serve = new ServeChild(dir.resolve("data"), sharesFile(), dir.resolve("serve.log"));
-         JsPeer js = JsPeer.client(share, null)) {
+    try (ServeChild serve =
+            new ServeChild(dir.resolve("data"), sharesFile(), dir.resolve("serve.log"));
+        JsPeer js = JsPeer.client(share, null)) {
       int port = serve.port();
       // 100 documents reach the server from a Java client first
       try (EarthstarStorage s = EarthstarStorage.inMemory();
-           EarthstarPeer p = new EarthstarPeer(s, List.of(share.shareAddress()), SyncLimits.defaults())) {
+          EarthstarPeer p =
+              new EarthstarPeer(s, List.of(share.shareAddress()), SyncLimits.defaults())) {
         Replica r = p.replica(share.shareAddress());
         for (int i = 0; i < 100; i++) {
           r.set(author, share.secret(), "/java/" + i, "java " + i, null, null);
         }
-        p.sync("http://127.0.0.1:" + port + "/earthstar/", SyncMode.ONCE).done().get((long) (60 * SCALE), TimeUnit.SECONDS);
+        p.sync("http://127.0.0.1:" + port + "/earthstar/", SyncMode.ONCE)
+            .done()
+            .get((long) (60 * SCALE), TimeUnit.SECONDS);
       }
       js.seed(150, "/js/");
       JsonNode res = js.syncOnce("http://127.0.0.1:" + port + "/earthstar/", (int) (60 * SCALE));
@@ -104,8 +112,12 @@ class ServeEarthstarTest {
       assertEquals(250, docs.size());
       docs.forEach(d -> assertTrue(d.get("valid").isBoolean(), "earthstar validates " + d));
       assertEquals(keys(docs), serverContent(port));
-      HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + port + "/status")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> status =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       JsonNode es = new ObjectMapper().readTree(status.body()).get("earthstar");
       assertEquals(250, es.get("shares").get(share.shareAddress()).asInt(), status.body());
       assertTrue(es.get("syncsCompleted").asInt() >= 3, status.body());
@@ -123,33 +135,45 @@ class ServeEarthstarTest {
     Path shares = sharesFile();
     Random rnd = new Random(11);
     Set<String> acknowledged = java.util.Collections.synchronizedSet(new TreeSet<>());
-    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
     for (int cycle = 0; cycle < 4; cycle++) {
       try (ServeChild serve = new ServeChild(data, shares, dir.resolve("serve.log"))) {
         int port = serve.port();
         Set<String> there = serverContent(port);
         synchronized (acknowledged) {
-          assertTrue(there.containsAll(acknowledged), "cycle " + cycle + ": acknowledged documents missing after kill -9");
+          assertTrue(
+              there.containsAll(acknowledged),
+              "cycle " + cycle + ": acknowledged documents missing after kill -9");
         }
-        java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread pusher = new Thread(() -> {
-          while (!stop.get()) {
-            try (EarthstarStorage s = EarthstarStorage.inMemory();
-                 EarthstarPeer p = new EarthstarPeer(s, List.of(share.shareAddress()), SyncLimits.defaults())) {
-              Replica r = p.replica(share.shareAddress());
-              for (int i = 0; i < 50; i++) {
-                int k = next.incrementAndGet();
-                r.set(author, share.secret(), "/k/" + k, "document " + k, null, null);
-              }
-              p.sync("http://127.0.0.1:" + port + "/earthstar/", SyncMode.ONCE).done().get(60, TimeUnit.SECONDS);
-              acknowledged.addAll(keys(r)); // SYNCER_FULFILLED came: the server holds these durably
-              completed.incrementAndGet();
-            } catch (Exception e) {
-              return; // the server was killed during this sync
-            }
-          }
-        });
+        java.util.concurrent.atomic.AtomicInteger completed =
+            new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        Thread pusher =
+            new Thread(
+                () -> {
+                  while (!stop.get()) {
+                    try (EarthstarStorage s = EarthstarStorage.inMemory();
+                        EarthstarPeer p =
+                            new EarthstarPeer(
+                                s, List.of(share.shareAddress()), SyncLimits.defaults())) {
+                      Replica r = p.replica(share.shareAddress());
+                      for (int i = 0; i < 50; i++) {
+                        int k = next.incrementAndGet();
+                        r.set(author, share.secret(), "/k/" + k, "document " + k, null, null);
+                      }
+                      p.sync("http://127.0.0.1:" + port + "/earthstar/", SyncMode.ONCE)
+                          .done()
+                          .get(60, TimeUnit.SECONDS);
+                      acknowledged.addAll(
+                          keys(r)); // SYNCER_FULFILLED came: the server holds these durably
+                      completed.incrementAndGet();
+                    } catch (Exception e) {
+                      return; // the server was killed during this sync
+                    }
+                  }
+                });
         pusher.start();
         long end = System.currentTimeMillis() + (long) (60_000 * SCALE);
         while (completed.get() < 1 && System.currentTimeMillis() < end) {
@@ -163,8 +187,12 @@ class ServeEarthstarTest {
     }
     try (ServeChild serve = new ServeChild(data, shares, dir.resolve("serve.log"))) {
       Set<String> there = serverContent(serve.port());
-      assertTrue(there.containsAll(acknowledged), "after the last kill: all " + acknowledged.size() + " acknowledged documents");
-      assertTrue(acknowledged.size() >= 200, "the test acknowledged enough documents: " + acknowledged.size());
+      assertTrue(
+          there.containsAll(acknowledged),
+          "after the last kill: all " + acknowledged.size() + " acknowledged documents");
+      assertTrue(
+          acknowledged.size() >= 200,
+          "the test acknowledged enough documents: " + acknowledged.size());
     }
   }
 }

@@ -20,62 +20,67 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The library modules work on the module path (issue 14 item 9): a small consumer module is compiled with
- * {@code javac --module-path} and run with {@code java --module-path} (no class path at all) against the
- * library modules of this build and their third-party modules; it edits a microcosm, stores it in SQLite,
- * reads it back and starts and stops a sync server. A consumer that imports an {@code internal} package
- * must not compile: internals are not exported.
+ * The library modules work on the module path (issue 14 item 9): a small consumer module is
+ * compiled with {@code javac --module-path} and run with {@code java --module-path} (no class path
+ * at all) against the library modules of this build and their third-party modules; it edits a
+ * microcosm, stores it in SQLite, reads it back and starts and stops a sync server. A consumer that
+ * imports an {@code internal} package must not compile: internals are not exported.
  *
- * <p>The module path is this test's own class path filtered to entries that carry a module descriptor
- * (jars, multi-release jars, or {@code target/classes} when run without packaging) or declare an
- * Automatic-Module-Name (the PostgreSQL driver); test-jars and unnamed jars are left out.
+ * <p>The module path is this test's own class path filtered to entries that carry a module
+ * descriptor (jars, multi-release jars, or {@code target/classes} when run without packaging) or
+ * declare an Automatic-Module-Name (the PostgreSQL driver); test-jars and unnamed jars are left
+ * out.
  */
 class ModulePathTest {
 
-  private static final String CONSUMER_MODULE = String.join("\n",
-      "module consumer {",
-      "  requires nodenogg.ymicrocosm;",
-      "  requires nodenogg.persistence.sqlite;",
-      "  requires nodenogg.persistence.postgres;",
-      "  requires nodenogg.sync.server;",
-      "  requires nodenogg.sync.client;",
-      "  requires nodenogg.earthstar.microcosm;",
-      "}");
+  private static final String CONSUMER_MODULE =
+      String.join(
+          "\n",
+          "module consumer {",
+          "  requires nodenogg.ymicrocosm;",
+          "  requires nodenogg.persistence.sqlite;",
+          "  requires nodenogg.persistence.postgres;",
+          "  requires nodenogg.sync.server;",
+          "  requires nodenogg.sync.client;",
+          "  requires nodenogg.earthstar.microcosm;",
+          "}");
 
-  private static final String CONSUMER_MAIN = String.join("\n",
-      "package consumer;",
-      "import java.nio.file.Path;",
-      "import nodenogg.crdt.Doc;",
-      "import nodenogg.crdt.Updates;",
-      "import nodenogg.microcosm.HtmlData;",
-      "import nodenogg.microcosm.Identity;",
-      "import nodenogg.persistence.sqlite.SqliteUpdateStore;",
-      "import nodenogg.sync.server.SyncServer;",
-      "import nodenogg.ymicrocosm.YMicrocosm;",
-      "public class Main {",
-      "  public static void main(String[] args) throws Exception {",
-      "    Identity me = Identity.create(\"module path\");",
-      "    byte[] state;",
-      "    try (YMicrocosm m = YMicrocosm.inMemory(\"jpms\")) {",
-      "      m.identify(me.id());",
-      "      m.create(HtmlData.note(10, 20, \"<p>hello</p>\"));",
-      "      state = m.encodeStateAsUpdate();",
-      "    }",
-      "    try (SqliteUpdateStore store = SqliteUpdateStore.open(Path.of(args[0]))) {",
-      "      store.append(\"jpms\", state).join();",
-      "      Doc d = new Doc();",
-      "      for (byte[] u : store.load(\"jpms\")) {",
-      "        Updates.applyUpdate(d, u);",
-      "      }",
-      "      System.out.println(\"notes=\" + d.getMap(\"identities\").size());",
-      "      SyncServer server = SyncServer.builder().host(\"127.0.0.1\").port(0).store(store).build().start();",
-      "      System.out.println(\"port=\" + server.port());",
-      "      server.close();",
-      "    }",
-      "    System.out.println(\"module=\" + Main.class.getModule().getName()",
-      "        + \" engine=\" + Doc.class.getModule().getName());",
-      "  }",
-      "}");
+  private static final String CONSUMER_MAIN =
+      String.join(
+          "\n",
+          "package consumer;",
+          "import java.nio.file.Path;",
+          "import nodenogg.crdt.Doc;",
+          "import nodenogg.crdt.Updates;",
+          "import nodenogg.microcosm.HtmlData;",
+          "import nodenogg.microcosm.Identity;",
+          "import nodenogg.persistence.sqlite.SqliteUpdateStore;",
+          "import nodenogg.sync.server.SyncServer;",
+          "import nodenogg.ymicrocosm.YMicrocosm;",
+          "public class Main {",
+          "  public static void main(String[] args) throws Exception {",
+          "    Identity me = Identity.create(\"module path\");",
+          "    byte[] state;",
+          "    try (YMicrocosm m = YMicrocosm.inMemory(\"jpms\")) {",
+          "      m.identify(me.id());",
+          "      m.create(HtmlData.note(10, 20, \"<p>hello</p>\"));",
+          "      state = m.encodeStateAsUpdate();",
+          "    }",
+          "    try (SqliteUpdateStore store = SqliteUpdateStore.open(Path.of(args[0]))) {",
+          "      store.append(\"jpms\", state).join();",
+          "      Doc d = new Doc();",
+          "      for (byte[] u : store.load(\"jpms\")) {",
+          "        Updates.applyUpdate(d, u);",
+          "      }",
+          "      System.out.println(\"notes=\" + d.getMap(\"identities\").size());",
+          "      SyncServer server = SyncServer.builder().host(\"127.0.0.1\").port(0).store(store).build().start();",
+          "      System.out.println(\"port=\" + server.port());",
+          "      server.close();",
+          "    }",
+          "    System.out.println(\"module=\" + Main.class.getModule().getName()",
+          "        + \" engine=\" + Doc.class.getModule().getName());",
+          "  }",
+          "}");
 
   @Test
   void aConsumerModuleCompilesAndRunsOnTheModulePathOnly(@TempDir Path dir) throws Exception {
@@ -84,21 +89,31 @@ class ModulePathTest {
     Path out = dir.resolve("out");
     write(src.resolve("module-info.java"), CONSUMER_MODULE);
     write(src.resolve("consumer/Main.java"), CONSUMER_MAIN);
-    String errors = javac(modulePath, out, src.resolve("module-info.java"), src.resolve("consumer/Main.java"));
+    String errors =
+        javac(modulePath, out, src.resolve("module-info.java"), src.resolve("consumer/Main.java"));
     assertEquals("", errors, "the consumer must compile against the library modules");
 
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "--module-path", out + File.pathSeparator + modulePath,
-        "--module", "consumer/consumer.Main", dir.resolve("store.db").toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "--module-path",
+                out + File.pathSeparator + modulePath,
+                "--module",
+                "consumer/consumer.Main",
+                dir.resolve("store.db").toString())
+            .redirectErrorStream(true)
+            .start();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    Thread reader = new Thread(() -> {
-      try {
-        p.getInputStream().transferTo(output);
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                p.getInputStream().transferTo(output);
+              } catch (IOException ignored) {
+                // the process ended
+              }
+            });
     reader.start();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the consumer did not finish within 120 s");
     reader.join();
@@ -114,19 +129,29 @@ class ModulePathTest {
     String modulePath = libraryModulePath();
     Path src = dir.resolve("src");
     write(src.resolve("module-info.java"), "module peek { requires nodenogg.persistence.sqlite; }");
-    write(src.resolve("peek/Peek.java"), String.join("\n",
-        "package peek;",
-        "public class Peek {",
-        "  static Class<?> c = nodenogg.persistence.sqlite.internal.StoreCore.class;",
-        "}"));
-    String errors = javac(modulePath, dir.resolve("out"), src.resolve("module-info.java"), src.resolve("peek/Peek.java"));
+    write(
+        src.resolve("peek/Peek.java"),
+        String.join(
+            "\n",
+            "package peek;",
+            "public class Peek {",
+            "  static Class<?> c = nodenogg.persistence.sqlite.internal.StoreCore.class;",
+            "}"));
+    String errors =
+        javac(
+            modulePath,
+            dir.resolve("out"),
+            src.resolve("module-info.java"),
+            src.resolve("peek/Peek.java"));
     assertNotEquals("", errors);
     assertTrue(errors.contains("does not export") || errors.contains("not visible"), errors);
   }
 
   private static String javac(String modulePath, Path out, Path... sources) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    List<String> args = new ArrayList<>(List.of("--release", "17", "--module-path", modulePath, "-d", out.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of("--release", "17", "--module-path", modulePath, "-d", out.toString()));
     for (Path s : sources) {
       args.add(s.toString());
     }
@@ -157,14 +182,17 @@ class ModulePathTest {
         keep.add(entry);
       }
     }
-    assertTrue(keep.stream().anyMatch(e -> e.contains("crdt")),
-        "the engine is not on the class path as a module: " + System.getProperty("java.class.path"));
+    assertTrue(
+        keep.stream().anyMatch(e -> e.contains("crdt")),
+        "the engine is not on the class path as a module: "
+            + System.getProperty("java.class.path"));
     return String.join(File.pathSeparator, keep);
   }
 
   private static boolean hasDescriptor(Path jar) throws IOException {
     try (ZipFile z = new ZipFile(jar.toFile())) {
-      if (z.getEntry("module-info.class") != null || z.getEntry("META-INF/versions/9/module-info.class") != null) {
+      if (z.getEntry("module-info.class") != null
+          || z.getEntry("META-INF/versions/9/module-info.class") != null) {
         return true;
       }
       // a named automatic module (the PostgreSQL driver declares Automatic-Module-Name)
@@ -173,7 +201,8 @@ class ModulePathTest {
         return false;
       }
       try (java.io.InputStream in = z.getInputStream(mf)) {
-        return new java.util.jar.Manifest(in).getMainAttributes().getValue("Automatic-Module-Name") != null;
+        return new java.util.jar.Manifest(in).getMainAttributes().getValue("Automatic-Module-Name")
+            != null;
       }
     }
   }

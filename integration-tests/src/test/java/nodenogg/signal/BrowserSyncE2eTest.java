@@ -35,31 +35,52 @@ class BrowserSyncE2eTest {
 
   @Test
   void noteTravelsOverWebRtcThenHocuspocusToAJavaClient() throws Exception {
-    Assumptions.assumeTrue(new File(CHROMIUM).canExecute(),
-        "Chromium is not installed at " + CHROMIUM + " (apt-get install -y chromium); browser e2e skipped");
+    Assumptions.assumeTrue(
+        new File(CHROMIUM).canExecute(),
+        "Chromium is not installed at "
+            + CHROMIUM
+            + " (apt-get install -y chromium); browser e2e skipped");
     String jsDir = System.getProperty("nodenogg.js.dir");
     Assumptions.assumeTrue(jsDir != null, "nodenogg.js.dir is not set: run through Maven");
     File js = new File(jsDir);
-    Assumptions.assumeTrue(new File(js, "node_modules/playwright-core").isDirectory()
-        && new File(js, "node_modules/hocuspocus-provider-2").isDirectory()
-        && new File("/usr/bin/node").canExecute(), "node or js/node_modules (playwright-core, providers) missing");
+    Assumptions.assumeTrue(
+        new File(js, "node_modules/playwright-core").isDirectory()
+            && new File(js, "node_modules/hocuspocus-provider-2").isDirectory()
+            && new File("/usr/bin/node").canExecute(),
+        "node or js/node_modules (playwright-core, providers) missing");
 
     int[] ports = freePorts(2);
     String originA = "http://localhost:" + ports[0];
     String originB = "http://127.0.0.1:" + ports[1];
     String docName = "e2e-microcosm-" + System.nanoTime();
-    try (SyncServer server = SyncServer.builder().host("127.0.0.1").port(0)
-        .allowedOrigins(List.of(originA, originB)).build().start()) {
+    try (SyncServer server =
+        SyncServer.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .allowedOrigins(List.of(originA, originB))
+            .build()
+            .start()) {
       String base = "ws://127.0.0.1:" + server.port();
-      List<String> command = new ArrayList<>(List.of("/usr/bin/node",
-          new File(js, "signal/browser-e2e.mjs").getPath(),
-          "--signal", base + "/signal", "--chromium", CHROMIUM,
-          "--origins", originA + "," + originB,
-          "--hocuspocus", base + "/sync", "--doc", docName));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  "/usr/bin/node",
+                  new File(js, "signal/browser-e2e.mjs").getPath(),
+                  "--signal",
+                  base + "/signal",
+                  "--chromium",
+                  CHROMIUM,
+                  "--origins",
+                  originA + "," + originB,
+                  "--hocuspocus",
+                  base + "/sync",
+                  "--doc",
+                  docName));
       File err = File.createTempFile("browser-e2e", ".err");
       String out;
       int exit;
-      Process node = new ProcessBuilder(command).directory(new File(js, "signal")).redirectError(err).start();
+      Process node =
+          new ProcessBuilder(command).directory(new File(js, "signal")).redirectError(err).start();
       try {
         node.getOutputStream().close();
         assertTrue(node.waitFor(90, TimeUnit.SECONDS), "browser e2e did not finish in 90 s");
@@ -75,7 +96,8 @@ class BrowserSyncE2eTest {
       System.out.println("browser sync e2e: " + out);
       JsonNode result = new ObjectMapper().readTree(out);
       String note = result.get("note").asText();
-      assertEquals(note, result.get("seenInB").asText(), "the note crossed the WebRTC data channel");
+      assertEquals(
+          note, result.get("seenInB").asText(), "the note crossed the WebRTC data channel");
       assertTrue(result.get("hocuspocus").get("synced").asBoolean());
 
       // A Java peer reads the note from the server.

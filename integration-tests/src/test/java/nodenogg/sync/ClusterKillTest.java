@@ -20,19 +20,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of one of three {@code ./microcosm serve --redis --postgres} processes while 20 clients spread
- * over the three write: the dead instance's clients move to another one; every update any client saw
- * acknowledged is in PostgreSQL and in every live client, and all converge.
+ * kill -9 of one of three {@code ./microcosm serve --redis --postgres} processes while 20 clients
+ * spread over the three write: the dead instance's clients move to another one; every update any
+ * client saw acknowledged is in PostgreSQL and in every live client, and all converge.
  */
 class ClusterKillTest {
   private static final int CLIENTS = 20;
   private static final int ROUNDS = 60;
   private static final int KILL_AT = 20;
-  private static final ClientOptions FAST = ClientOptions.defaults()
-      .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).withSeed(17);
+  private static final ClientOptions FAST =
+      ClientOptions.defaults()
+          .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+          .withSeed(17);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void killingAnInstanceLosesNothingAcknowledged() throws Exception {
@@ -42,8 +43,21 @@ class ClusterKillTest {
       List<HocuspocusClient> clients = new ArrayList<>();
       try {
         for (int i = 0; i < 3; i++) {
-          instances.add(new ServeProcess(Map.of(), dir.resolve("serve-" + i + ".log"), List.of("--host", "127.0.0.1",
-              "--port", "0", "--redis", redis.uri().toString(), "--postgres", pg, "--instance-id", "node-" + i)));
+          instances.add(
+              new ServeProcess(
+                  Map.of(),
+                  dir.resolve("serve-" + i + ".log"),
+                  List.of(
+                      "--host",
+                      "127.0.0.1",
+                      "--port",
+                      "0",
+                      "--redis",
+                      redis.uri().toString(),
+                      "--postgres",
+                      pg,
+                      "--instance-id",
+                      "node-" + i)));
         }
         List<URI> urls = new ArrayList<>();
         for (ServeProcess p : instances) {
@@ -76,10 +90,13 @@ class ClusterKillTest {
           }
           Thread.sleep(30);
           if (r < KILL_AT) {
-            // before the kill, give the acknowledgements time to arrive (a loaded machine takes longer than
-            // 30 ms), so the check below has acknowledged updates to check; the deadline only bounds the wait
+            // before the kill, give the acknowledgements time to arrive (a loaded machine takes
+            // longer than
+            // 30 ms), so the check below has acknowledged updates to check; the deadline only
+            // bounds the wait
             long end = System.currentTimeMillis() + Await.scaled(500);
-            while (docs.stream().anyMatch(d -> d.unsyncedChanges() > 0) && System.currentTimeMillis() < end) {
+            while (docs.stream().anyMatch(d -> d.unsyncedChanges() > 0)
+                && System.currentTimeMillis() < end) {
               Thread.sleep(5);
             }
           }
@@ -93,7 +110,9 @@ class ClusterKillTest {
         // the instance that was killed held clients 0, 3, 6, ...: they moved on
         for (int k = 0; k < CLIENTS; k += 3) {
           HocuspocusClient c = clients.get(k);
-          Await.until(() -> "client moved off the dead instance: " + c.currentUri(), 20_000,
+          Await.until(
+              () -> "client moved off the dead instance: " + c.currentUri(),
+              20_000,
               () -> !c.currentUri().equals(urls.get(0)));
         }
         // what was acknowledged during the run is in PostgreSQL already
@@ -102,19 +121,43 @@ class ClusterKillTest {
         for (int k = 0; k < CLIENTS; k++) {
           for (int r = 0; r <= acked[k]; r++) {
             int kk = k;
-            assertTrue(stored.containsKey("c" + k + "-" + r), () -> "acknowledged c" + kk + "-" + " up to " + acked[kk]
-                + " is in PostgreSQL; stored of this client: " + stored.keySet().stream().filter(x -> x.startsWith("c" + kk + "-"))
-                .sorted().toList() + "; all acked " + java.util.Arrays.toString(acked) + " pending " + pendingInfo(pg));
+            assertTrue(
+                stored.containsKey("c" + k + "-" + r),
+                () ->
+                    "acknowledged c"
+                        + kk
+                        + "-"
+                        + " up to "
+                        + acked[kk]
+                        + " is in PostgreSQL; stored of this client: "
+                        + stored.keySet().stream()
+                            .filter(x -> x.startsWith("c" + kk + "-"))
+                            .sorted()
+                            .toList()
+                        + "; all acked "
+                        + java.util.Arrays.toString(acked)
+                        + " pending "
+                        + pendingInfo(pg));
             checked++;
           }
         }
-        assertTrue(checked > CLIENTS * KILL_AT / 2, "enough acknowledged updates were checked: " + checked);
-        // then everything is acknowledged, and every live client and the store hold the same document
+        assertTrue(
+            checked > CLIENTS * KILL_AT / 2,
+            "enough acknowledged updates were checked: " + checked);
+        // then everything is acknowledged, and every live client and the store hold the same
+        // document
         for (int k = 0; k < CLIENTS; k++) {
           HocuspocusDocument d = docs.get(k);
           JavaPeer p = peers.get(k);
-          Await.until(() -> "converged and acknowledged: " + p.size() + " notes, " + d.unsyncedChanges() + " unsynced",
-              60_000, () -> p.size() == CLIENTS * ROUNDS && d.unsyncedChanges() == 0);
+          Await.until(
+              () ->
+                  "converged and acknowledged: "
+                      + p.size()
+                      + " notes, "
+                      + d.unsyncedChanges()
+                      + " unsynced",
+              60_000,
+              () -> p.size() == CLIENTS * ROUNDS && d.unsyncedChanges() == 0);
         }
         String json = peers.get(0).json();
         for (JavaPeer p : peers) {

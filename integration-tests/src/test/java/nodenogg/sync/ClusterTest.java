@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import nodenogg.crdt.Doc;
-import nodenogg.sync.protocol.Awareness;
-import nodenogg.sync.protocol.Hocuspocus;
 import nodenogg.persistence.postgres.PostgresServer;
 import nodenogg.persistence.postgres.PostgresUpdateStore;
 import nodenogg.persistence.yjs.YjsStorage;
@@ -23,6 +21,8 @@ import nodenogg.sync.client.ClientOptions;
 import nodenogg.sync.client.HocuspocusClient;
 import nodenogg.sync.client.HocuspocusDocument;
 import nodenogg.sync.client.YWebsocketClient;
+import nodenogg.sync.protocol.Awareness;
+import nodenogg.sync.protocol.Hocuspocus;
 import nodenogg.sync.server.ServerStatus;
 import nodenogg.sync.server.SyncServer;
 import nodenogg.sync.server.cluster.RedisCluster;
@@ -32,25 +32,42 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two sync servers in this JVM as instances of one cluster: one real {@code redis-server}, one real
- * PostgreSQL store they share. Java clients on different instances see each other's changes and presence;
- * each update is stored once, by the instance its client sent it to; malformed Redis messages are dropped;
- * a Redis restart and a PostgreSQL outage of 10 s lose nothing.
+ * PostgreSQL store they share. Java clients on different instances see each other's changes and
+ * presence; each update is stored once, by the instance its client sent it to; malformed Redis
+ * messages are dropped; a Redis restart and a PostgreSQL outage of 10 s lose nothing.
  */
 class ClusterTest {
-  private static final ClientOptions FAST = ClientOptions.defaults()
-      .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500)).withSeed(3);
+  private static final ClientOptions FAST =
+      ClientOptions.defaults()
+          .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+          .withSeed(3);
 
-  /** One instance: its Redis membership, its own store object on the shared database, its server. */
+  /**
+   * One instance: its Redis membership, its own store object on the shared database, its server.
+   */
   static final class Instance implements AutoCloseable {
     final SyncServer server;
     final RedisCluster cluster;
 
     Instance(RedisServer redis, String pgUrl, String id) throws Exception {
-      cluster = RedisCluster.builder(redis.uri()).instanceId(id).resyncInterval(Duration.ofSeconds(2)).connect();
-      PostgresUpdateStore store = PostgresUpdateStore.open(pgUrl, SyncServer.defaultPostgresOptions(id)
-          .withCompactionLock(cluster.compactionLock()));
-      server = SyncServer.builder().host("127.0.0.1").port(0).store(store).cluster(cluster).implicitAuthentication(true)
-          .build().start();
+      cluster =
+          RedisCluster.builder(redis.uri())
+              .instanceId(id)
+              .resyncInterval(Duration.ofSeconds(2))
+              .connect();
+      PostgresUpdateStore store =
+          PostgresUpdateStore.open(
+              pgUrl,
+              SyncServer.defaultPostgresOptions(id).withCompactionLock(cluster.compactionLock()));
+      server =
+          SyncServer.builder()
+              .host("127.0.0.1")
+              .port(0)
+              .store(store)
+              .cluster(cluster)
+              .implicitAuthentication(true)
+              .build()
+              .start();
     }
 
     URI sync() {
@@ -72,19 +89,26 @@ class ClusterTest {
   }
 
   private static long storedRows(String pgUrl, String doc) throws Exception {
-    try (Connection c = DriverManager.getConnection(pgUrl); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM nodenogg_updates u JOIN nodenogg_documents d"
-            + " ON d.id = u.doc_id WHERE d.name = '" + doc + "'")) {
+    try (Connection c = DriverManager.getConnection(pgUrl);
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM nodenogg_updates u JOIN nodenogg_documents d"
+                    + " ON d.id = u.doc_id WHERE d.name = '"
+                    + doc
+                    + "'")) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
   @Test
-  void clientsOnTwoInstancesShareADocumentPresenceAndAStoreThatHoldsEachUpdateOnce() throws Exception {
+  void clientsOnTwoInstancesShareADocumentPresenceAndAStoreThatHoldsEachUpdateOnce()
+      throws Exception {
     try (RedisServer redis = RedisServer.start()) {
       String pg = PostgresServer.shared().createDatabase();
-      try (Instance a = new Instance(redis, pg, "java-a"); Instance b = new Instance(redis, pg, "java-b")) {
+      try (Instance a = new Instance(redis, pg, "java-a");
+          Instance b = new Instance(redis, pg, "java-b")) {
         JavaPeer pa = new JavaPeer();
         JavaPeer pb = new JavaPeer();
         Awareness awA = new Awareness(pa.doc.clientId());
@@ -97,48 +121,82 @@ class ClusterTest {
           HocuspocusDocument db = cb.open("garden", pb.sync, awB, "");
           Await.get(da.whenSynced(), 10_000);
           Await.get(db.whenSynced(), 10_000);
-          // the connect handshakes are acknowledged (a SyncStep2 that overlaps another instance's uncommitted
-          // writes may store a duplicate of them: see docs/scale-out.md); from here on, steady state
-          Await.until("handshakes acknowledged", 10_000, () -> da.unsyncedChanges() == 0 && db.unsyncedChanges() == 0);
+          // the connect handshakes are acknowledged (a SyncStep2 that overlaps another instance's
+          // uncommitted
+          // writes may store a duplicate of them: see docs/scale-out.md); from here on, steady
+          // state
+          Await.until(
+              "handshakes acknowledged",
+              10_000,
+              () -> da.unsyncedChanges() == 0 && db.unsyncedChanges() == 0);
           pa.write("a", 20);
           pb.write("b", 15);
-          Await.until(() -> "both see 35: " + pa.size() + " / " + pb.size(), 10_000,
+          Await.until(
+              () -> "both see 35: " + pa.size() + " / " + pb.size(),
+              10_000,
               () -> pa.size() == 35 && pb.size() == 35);
-          Await.until("acknowledged", 10_000, () -> da.unsyncedChanges() == 0 && db.unsyncedChanges() == 0);
+          Await.until(
+              "acknowledged", 10_000, () -> da.unsyncedChanges() == 0 && db.unsyncedChanges() == 0);
           assertEquals(pa.json(), pb.json());
-          Await.until("presence crosses instances", 10_000,
-              () -> awA.getStates().containsKey(pb.doc.clientId()) && awB.getStates().containsKey(pa.doc.clientId()));
-          assertEquals(pa.json(), storedJson(pg, "garden"), "PostgreSQL holds every acknowledged update");
-          assertEquals(35, storedRows(pg, "garden"), "one row per update: the other instance never stores it again");
+          Await.until(
+              "presence crosses instances",
+              10_000,
+              () ->
+                  awA.getStates().containsKey(pb.doc.clientId())
+                      && awB.getStates().containsKey(pa.doc.clientId()));
+          assertEquals(
+              pa.json(), storedJson(pg, "garden"), "PostgreSQL holds every acknowledged update");
+          assertEquals(
+              35,
+              storedRows(pg, "garden"),
+              "one row per update: the other instance never stores it again");
           ServerStatus st = a.server.status();
           assertEquals("java-a", st.cluster().instanceId());
           assertTrue(st.cluster().redisConnected());
           assertEquals(List.of("garden"), st.cluster().documentsOpenHere());
           assertTrue(st.healthy());
           String json = st.toJson();
-          assertTrue(json.contains("\"instance_id\":\"java-a\"") && json.contains("\"postgresql\":\"reachable\"")
-              && json.contains("\"documents_open_here\":[\"garden\"]"), json);
+          assertTrue(
+              json.contains("\"instance_id\":\"java-a\"")
+                  && json.contains("\"postgresql\":\"reachable\"")
+                  && json.contains("\"documents_open_here\":[\"garden\"]"),
+              json);
         }
       }
     }
   }
 
   @Test
-  void aLateInstanceGetsTheStateOfAnInstanceThatHasNotStoredItAndYWebsocketRoomsFanOut() throws Exception {
+  void aLateInstanceGetsTheStateOfAnInstanceThatHasNotStoredItAndYWebsocketRoomsFanOut()
+      throws Exception {
     try (RedisServer redis = RedisServer.start()) {
       String pg = PostgresServer.shared().createDatabase();
-      try (Instance a = new Instance(redis, pg, "ya"); Instance b = new Instance(redis, pg, "yb")) {
+      try (Instance a = new Instance(redis, pg, "ya");
+          Instance b = new Instance(redis, pg, "yb")) {
         JavaPeer pa = new JavaPeer();
         JavaPeer pb = new JavaPeer();
-        try (YWebsocketClient ca = YWebsocketClient.connect(List.of(URI.create("ws://127.0.0.1:" + a.server.port())),
-            "room-1", pa.sync, null, null, FAST)) {
+        try (YWebsocketClient ca =
+            YWebsocketClient.connect(
+                List.of(URI.create("ws://127.0.0.1:" + a.server.port())),
+                "room-1",
+                pa.sync,
+                null,
+                null,
+                FAST)) {
           Await.get(ca.whenSynced(), 10_000);
           pa.write("a", 10);
           Await.until("a has it", 10_000, () -> a.server.loadedDocuments().contains("room-1"));
-          try (YWebsocketClient cb = YWebsocketClient.connect(List.of(URI.create("ws://127.0.0.1:" + b.server.port())),
-              "room-1", pb.sync, null, null, FAST)) {
+          try (YWebsocketClient cb =
+              YWebsocketClient.connect(
+                  List.of(URI.create("ws://127.0.0.1:" + b.server.port())),
+                  "room-1",
+                  pb.sync,
+                  null,
+                  null,
+                  FAST)) {
             Await.get(cb.whenSynced(), 10_000);
-            Await.until(() -> "b's client sees a's notes: " + pb.size(), 10_000, () -> pb.size() == 10);
+            Await.until(
+                () -> "b's client sees a's notes: " + pb.size(), 10_000, () -> pb.size() == 10);
             pb.write("b", 5);
             Await.until(() -> "a's client sees b's: " + pa.size(), 10_000, () -> pa.size() == 15);
             assertEquals(pa.json(), pb.json());
@@ -164,20 +222,33 @@ class ClusterTest {
           List<byte[]> bad = new ArrayList<>();
           bad.add(new byte[0]);
           bad.add(new byte[] {(byte) 200, 'x'}); // prefix longer than the message
-          bad.add(prefixed("evil", new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff})); // unreadable body
-          bad.add(prefixed("evil", Hocuspocus.syncUpdate("doc-m", notAnUpdate))); // not a Yjs update
-          bad.add(prefixed("evil", Hocuspocus.authToken("doc-m", "t", "v"))); // no meaning between instances
-          bad.add(prefixed("\u0001\u0002", Hocuspocus.syncUpdate("doc-m", new byte[] {0, 0}))); // not an instance id
-          bad.add(prefixed("evil", Hocuspocus.syncUpdate("other-doc", new byte[] {0, 0}))); // wrong channel
+          bad.add(
+              prefixed(
+                  "evil", new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff})); // unreadable body
+          bad.add(
+              prefixed("evil", Hocuspocus.syncUpdate("doc-m", notAnUpdate))); // not a Yjs update
+          bad.add(
+              prefixed(
+                  "evil", Hocuspocus.authToken("doc-m", "t", "v"))); // no meaning between instances
+          bad.add(
+              prefixed(
+                  "\u0001\u0002",
+                  Hocuspocus.syncUpdate("doc-m", new byte[] {0, 0}))); // not an instance id
+          bad.add(
+              prefixed(
+                  "evil", Hocuspocus.syncUpdate("other-doc", new byte[] {0, 0}))); // wrong channel
           byte[] badUtf8 = {2, (byte) 0xc3, (byte) 0x28, 0, 0};
           bad.add(badUtf8);
           long droppedBefore = a.cluster.status().dropped();
-          try (RespConnection raw = RespConnection.open("127.0.0.1", redis.port(), 3000, p -> { }, e -> { }, "test")) {
+          try (RespConnection raw =
+              RespConnection.open("127.0.0.1", redis.port(), 3000, p -> {}, e -> {}, "test")) {
             for (byte[] m : bad) {
               raw.command("PUBLISH", "hocuspocus:doc-m", m).get();
             }
           }
-          Await.until(() -> "8 dropped, " + (a.cluster.status().dropped() - droppedBefore), 10_000,
+          Await.until(
+              () -> "8 dropped, " + (a.cluster.status().dropped() - droppedBefore),
+              10_000,
               () -> a.cluster.status().dropped() - droppedBefore >= 7);
           Thread.sleep(300);
           assertEquals(before, pa.json(), "nothing reached the client");
@@ -202,7 +273,8 @@ class ClusterTest {
   void aRedisRestartMidSessionIsRepairedByStateVectorSync() throws Exception {
     try (RedisServer redis = RedisServer.start()) {
       String pg = PostgresServer.shared().createDatabase();
-      try (Instance a = new Instance(redis, pg, "r-a"); Instance b = new Instance(redis, pg, "r-b")) {
+      try (Instance a = new Instance(redis, pg, "r-a");
+          Instance b = new Instance(redis, pg, "r-b")) {
         JavaPeer pa = new JavaPeer();
         JavaPeer pb = new JavaPeer();
         try (HocuspocusClient ca = HocuspocusClient.connect(a.sync(), FAST);
@@ -215,16 +287,25 @@ class ClusterTest {
           Await.until("fan-out works", 10_000, () -> pb.size() == 5);
           redis.kill();
           Await.until("a sees Redis down", 10_000, () -> !a.cluster.status().redisConnected());
-          pa.write("a2", 7); // acknowledged by a alone (PostgreSQL is fine), not seen by b meanwhile
+          pa.write(
+              "a2", 7); // acknowledged by a alone (PostgreSQL is fine), not seen by b meanwhile
           pb.write("b2", 6);
-          Await.until("acked while Redis is down", 10_000, () -> da.unsyncedChanges() == 0 && db.unsyncedChanges() == 0);
+          Await.until(
+              "acked while Redis is down",
+              10_000,
+              () -> da.unsyncedChanges() == 0 && db.unsyncedChanges() == 0);
           assertFalse(a.server.status().healthy(), "/status says Redis is down");
           redis.restart();
-          Await.until(() -> "converged after the restart: " + pa.size() + " / " + pb.size(), 20_000,
+          Await.until(
+              () -> "converged after the restart: " + pa.size() + " / " + pb.size(),
+              20_000,
               () -> pa.size() == 18 && pb.size() == 18);
           assertEquals(pa.json(), pb.json());
           assertEquals(pa.json(), storedJson(pg, "restart"));
-          Await.until("healthy again", 10_000, () -> a.server.status().healthy() && b.server.status().healthy());
+          Await.until(
+              "healthy again",
+              10_000,
+              () -> a.server.status().healthy() && b.server.status().healthy());
         }
       }
     }
@@ -232,9 +313,11 @@ class ClusterTest {
 
   @Test
   void postgresStoppedForTenSecondsDelaysAcknowledgementsAndLosesNothing() throws Exception {
-    try (RedisServer redis = RedisServer.start(); PostgresServer ownPg = PostgresServer.startNew()) {
+    try (RedisServer redis = RedisServer.start();
+        PostgresServer ownPg = PostgresServer.startNew()) {
       String pg = ownPg.createDatabase();
-      try (Instance a = new Instance(redis, pg, "p-a"); Instance b = new Instance(redis, pg, "p-b")) {
+      try (Instance a = new Instance(redis, pg, "p-a");
+          Instance b = new Instance(redis, pg, "p-b")) {
         JavaPeer pa = new JavaPeer();
         JavaPeer pb = new JavaPeer();
         try (HocuspocusClient ca = HocuspocusClient.connect(a.sync(), FAST);
@@ -249,19 +332,30 @@ class ClusterTest {
           long stopped = System.currentTimeMillis();
           pa.write("down-a", 10);
           pb.write("down-b", 10);
-          Await.until("clients keep editing and see each other", 10_000, () -> pa.size() == 23 && pb.size() == 23);
+          Await.until(
+              "clients keep editing and see each other",
+              10_000,
+              () -> pa.size() == 23 && pb.size() == 23);
           while (System.currentTimeMillis() - stopped < 10_000) {
-            assertTrue(da.unsyncedChanges() > 0 && db.unsyncedChanges() > 0,
+            assertTrue(
+                da.unsyncedChanges() > 0 && db.unsyncedChanges() > 0,
                 "nothing is acknowledged while PostgreSQL is down");
             Thread.sleep(200);
           }
           ServerStatus st = a.server.status();
           assertFalse(st.healthy());
-          assertFalse(st.store().database().reachable(), "/status says what is wrong: " + st.toJson());
+          assertFalse(
+              st.store().database().reachable(), "/status says what is wrong: " + st.toJson());
           assertTrue(st.toJson().contains("unreachable"), st.toJson());
           ownPg.start();
-          Await.until(() -> "acknowledged after it returns: " + da.unsyncedChanges() + " / " + db.unsyncedChanges(),
-              30_000, () -> da.unsyncedChanges() == 0 && db.unsyncedChanges() == 0);
+          Await.until(
+              () ->
+                  "acknowledged after it returns: "
+                      + da.unsyncedChanges()
+                      + " / "
+                      + db.unsyncedChanges(),
+              30_000,
+              () -> da.unsyncedChanges() == 0 && db.unsyncedChanges() == 0);
           assertEquals(pa.json(), pb.json());
           assertEquals(pa.json(), storedJson(pg, "outage"), "nothing lost");
           assertTrue(a.server.status().healthy());
@@ -274,28 +368,39 @@ class ClusterTest {
   void signallingTopicsFanOutAcrossInstances() throws Exception {
     try (RedisServer redis = RedisServer.start()) {
       String pg = PostgresServer.shared().createDatabase();
-      try (Instance a = new Instance(redis, pg, "s-a"); Instance b = new Instance(redis, pg, "s-b")) {
-        java.util.concurrent.BlockingQueue<String> atB = new java.util.concurrent.LinkedBlockingQueue<>();
+      try (Instance a = new Instance(redis, pg, "s-a");
+          Instance b = new Instance(redis, pg, "s-b")) {
+        java.util.concurrent.BlockingQueue<String> atB =
+            new java.util.concurrent.LinkedBlockingQueue<>();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.WebSocket.Listener listener = new java.net.http.WebSocket.Listener() {
-          @Override
-          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
-            atB.add(data.toString());
-            ws.request(1);
-            return null;
-          }
-        };
-        java.net.http.WebSocket wb = http.newWebSocketBuilder()
-            .buildAsync(URI.create("ws://127.0.0.1:" + b.server.port() + "/signal"), listener).get();
-        java.net.http.WebSocket wa = http.newWebSocketBuilder()
-            .buildAsync(URI.create("ws://127.0.0.1:" + a.server.port() + "/signal"), new java.net.http.WebSocket.Listener() { })
-            .get();
+        java.net.http.WebSocket.Listener listener =
+            new java.net.http.WebSocket.Listener() {
+              @Override
+              public java.util.concurrent.CompletionStage<?> onText(
+                  java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                atB.add(data.toString());
+                ws.request(1);
+                return null;
+              }
+            };
+        java.net.http.WebSocket wb =
+            http.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + b.server.port() + "/signal"), listener)
+                .get();
+        java.net.http.WebSocket wa =
+            http.newWebSocketBuilder()
+                .buildAsync(
+                    URI.create("ws://127.0.0.1:" + a.server.port() + "/signal"),
+                    new java.net.http.WebSocket.Listener() {})
+                .get();
         wb.sendText("{\"type\":\"subscribe\",\"topics\":[\"room-s\"]}", true).get();
         wa.sendText("{\"type\":\"subscribe\",\"topics\":[\"room-s\"]}", true).get();
         Thread.sleep(300); // the subscriptions reach Redis
-        wa.sendText("{\"type\":\"publish\",\"topic\":\"room-s\",\"data\":{\"from\":\"a\"}}", true).get();
+        wa.sendText("{\"type\":\"publish\",\"topic\":\"room-s\",\"data\":{\"from\":\"a\"}}", true)
+            .get();
         String got = atB.poll(Await.scaled(10_000), java.util.concurrent.TimeUnit.MILLISECONDS);
-        assertTrue(got != null && got.contains("\"from\":\"a\"") && got.contains("\"topic\":\"room-s\""),
+        assertTrue(
+            got != null && got.contains("\"from\":\"a\"") && got.contains("\"topic\":\"room-s\""),
             "a client on b got the message published on a: " + got);
         wa.abort();
         wb.abort();

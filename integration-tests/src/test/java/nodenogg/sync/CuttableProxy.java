@@ -44,24 +44,28 @@ final class CuttableProxy implements AutoCloseable {
   }
 
   private static void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[16384];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          out.write(buf, 0, n);
-        }
-      } catch (IOException e) {
-        // cut
-      } finally {
-        try {
-          from.close();
-          to.close();
-        } catch (IOException e) {
-          // closed
-        }
-      }
-    }, "cuttable-proxy-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[16384];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                  out.write(buf, 0, n);
+                }
+              } catch (IOException e) {
+                // cut
+              } finally {
+                try {
+                  from.close();
+                  to.close();
+                } catch (IOException e) {
+                  // closed
+                }
+              }
+            },
+            "cuttable-proxy-pump");
     t.setDaemon(true);
     t.start();
   }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import nodenogg.sync.client.ClientOptions;
 import nodenogg.sync.client.ConnectionState;
 import nodenogg.sync.client.HocuspocusClient;
@@ -20,12 +19,25 @@ import org.junit.jupiter.api.Test;
  * edits made while offline.
  */
 class JavaClientAgainstJsServersTest {
-  private static final ClientOptions FAST = ClientOptions.defaults()
-      .withBackoff(Duration.ofMillis(50), Duration.ofMillis(400)).withSeed(3);
+  private static final ClientOptions FAST =
+      ClientOptions.defaults()
+          .withBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
+          .withSeed(3);
 
   private static String cfg(String kind, String url, String name, int count, int expect) {
-    return "{\"kind\":\"" + kind + "\",\"url\":\"" + url + "\",\"docs\":[\"doc\"],\"token\":\"t\",\"name\":\""
-        + name + "\",\"count\":" + count + ",\"expect\":" + expect + ",\"timeoutMs\":" + Await.scaled(20000) + "}";
+    return "{\"kind\":\""
+        + kind
+        + "\",\"url\":\""
+        + url
+        + "\",\"docs\":[\"doc\"],\"token\":\"t\",\"name\":\""
+        + name
+        + "\",\"count\":"
+        + count
+        + ",\"expect\":"
+        + expect
+        + ",\"timeoutMs\":"
+        + Await.scaled(20000)
+        + "}";
   }
 
   @Test
@@ -57,7 +69,10 @@ class JavaClientAgainstJsServersTest {
         a.write("offline", 4);
         server = new NodeProcess("hocuspocus-server.mjs", String.valueOf(port));
         server.awaitPort();
-        Await.until(() -> "b gets a's offline edits after the restart: " + b.size(), 20_000, () -> b.size() == 17);
+        Await.until(
+            () -> "b gets a's offline edits after the restart: " + b.size(),
+            20_000,
+            () -> b.size() == 17);
         assertEquals(a.json(), b.json());
         try (NodeProcess js = new NodeProcess("client.mjs", cfg("hp4", url, "late", 0, 17))) {
           assertEquals(0, js.awaitExit(30_000), String.valueOf(js.lines));
@@ -78,7 +93,8 @@ class JavaClientAgainstJsServersTest {
       JavaPeer a = new JavaPeer();
       Awareness aw = new Awareness(a.doc.clientId());
       aw.setLocalState(java.util.Map.of("user", "java"));
-      try (YWebsocketClient ca = YWebsocketClient.connect(URI.create(url), "doc", a.sync, aw, null, FAST)) {
+      try (YWebsocketClient ca =
+          YWebsocketClient.connect(URI.create(url), "doc", a.sync, aw, null, FAST)) {
         Await.get(ca.whenSynced(), 10000);
         try (NodeProcess js = new NodeProcess("client.mjs", cfg("yws", url, "js", 3, 8))) {
           a.write("ja", 5);

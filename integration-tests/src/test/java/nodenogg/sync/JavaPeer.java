@@ -6,7 +6,9 @@ import nodenogg.crdt.Doc;
 import nodenogg.crdt.Json;
 import nodenogg.sync.protocol.DocSync;
 
-/** A Java document for interop tests: writes "<name>-<i>" = i into the map "notes", like client.mjs. */
+/**
+ * A Java document for interop tests: writes "<name>-<i>" = i into the map "notes", like client.mjs.
+ */
 final class JavaPeer {
   final Doc doc = new Doc();
   final DocSync sync = new DocSync(doc);

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 12 finding 4 with the real providers: a 15 MiB update (below the 16 MiB message limit) is
- * acknowledged and reaches every client, a newcomer gets the 15 MiB document in its initial sync, and
- * a read-only user's 15 MiB awareness state reaches the others; nobody is cut as a slow consumer.
+ * acknowledged and reaches every client, a newcomer gets the 15 MiB document in its initial sync,
+ * and a read-only user's 15 MiB awareness state reaches the others; nobody is cut as a slow
+ * consumer.
  */
 class LargeMessagesInteropTest {
   private static final int LARGE = 15 * 1024 * 1024;
@@ -21,8 +22,12 @@ class LargeMessagesInteropTest {
   void fifteenMebibyteUpdatesInitialSyncsAndAwarenessReachEveryone() throws Exception {
     NodeProcess.jsDir();
     List<ProviderDriver> drivers = new ArrayList<>();
-    try (SyncServer s = SyncServer.builder().port(0).hooks(new TokenAuthHooks("secret", "viewer", null))
-        .build().start()) {
+    try (SyncServer s =
+        SyncServer.builder()
+            .port(0)
+            .hooks(new TokenAuthHooks("secret", "viewer", null))
+            .build()
+            .start()) {
       String hp = "ws://127.0.0.1:" + s.port() + "/sync";
       String yw = "ws://127.0.0.1:" + s.port();
       try {
@@ -52,7 +57,9 @@ class LargeMessagesInteropTest {
         // a read-only user's 15 MiB awareness state is relayed to the others
         viewer.awareness(LARGE);
         for (ProviderDriver d : List.of(writer, late4)) {
-          Await.until(() -> d.kind + " sees the large awareness state", 60_000,
+          Await.until(
+              () -> d.kind + " sees the large awareness state",
+              60_000,
               () -> d.state().awarenessBytes() >= LARGE);
         }
         for (ProviderDriver d : drivers) {

@@ -27,10 +27,12 @@ final class NodeProcess implements AutoCloseable {
     String dir = System.getProperty("nodenogg.js.dir");
     Assumptions.assumeTrue(dir != null, "nodenogg.js.dir is not set: run through Maven");
     Path p = Path.of(dir);
-    Assumptions.assumeTrue(Files.isDirectory(p.resolve("node_modules/@hocuspocus/server"))
-        && Files.isDirectory(p.resolve("node_modules/y-websocket")),
+    Assumptions.assumeTrue(
+        Files.isDirectory(p.resolve("node_modules/@hocuspocus/server"))
+            && Files.isDirectory(p.resolve("node_modules/y-websocket")),
         "js/node_modules lacks the Hocuspocus / y-websocket packages (run npm install in js/): skipping");
-    Assumptions.assumeTrue(new File("/usr/bin/node").canExecute() || new File("/usr/local/bin/node").canExecute(),
+    Assumptions.assumeTrue(
+        new File("/usr/bin/node").canExecute() || new File("/usr/local/bin/node").canExecute(),
         "node is not installed: skipping the JS interop test");
     return p;
   }
@@ -39,7 +41,10 @@ final class NodeProcess implements AutoCloseable {
     this(List.of("sync"), script, args);
   }
 
-  /** A script of another folder of js/ ({@code js/<folder>/<script>}, with that folder's own node_modules). */
+  /**
+   * A script of another folder of js/ ({@code js/<folder>/<script>}, with that folder's own
+   * node_modules).
+   */
   static NodeProcess in(String folder, String script, String... args) throws IOException {
     return new NodeProcess(List.of(folder), script, args);
   }
@@ -48,26 +53,39 @@ final class NodeProcess implements AutoCloseable {
     String folder = folderOnly.get(0);
     this.script = script;
     Path js = jsDir();
-    Assumptions.assumeTrue(folder.equals("sync") || Files.isDirectory(js.resolve(folder).resolve("node_modules")),
+    Assumptions.assumeTrue(
+        folder.equals("sync") || Files.isDirectory(js.resolve(folder).resolve("node_modules")),
         "js/" + folder + "/node_modules is missing (run bash js/install.sh): skipping");
-    List<String> cmd = new ArrayList<>(List.of("node", js.resolve(folder).resolve(script).toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of("node", js.resolve(folder).resolve(script).toString()));
     cmd.addAll(List.of(args));
-    process = new ProcessBuilder(cmd).directory(js.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // process ended
-      }
-    }, "node-" + script);
+    process =
+        new ProcessBuilder(cmd)
+            .directory(js.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // process ended
+              }
+            },
+            "node-" + script);
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** Writes one line to the script's stdin (scripts driven by commands, e.g. provider-driver.mjs). */
+  /**
+   * Writes one line to the script's stdin (scripts driven by commands, e.g. provider-driver.mjs).
+   */
   void send(String line) throws IOException {
     process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
     process.getOutputStream().flush();
@@ -75,28 +93,38 @@ final class NodeProcess implements AutoCloseable {
 
   /** Waits for a "PORT n" line (servers). */
   int awaitPort() {
-    Await.until(() -> script + " prints its port; got " + lines, 20_000,
+    Await.until(
+        () -> script + " prints its port; got " + lines,
+        20_000,
         () -> lines.stream().anyMatch(l -> l.startsWith("PORT ")) || !process.isAlive());
-    return lines.stream().filter(l -> l.startsWith("PORT ")).findFirst()
+    return lines.stream()
+        .filter(l -> l.startsWith("PORT "))
+        .findFirst()
         .map(l -> Integer.parseInt(l.substring(5).trim()))
-        .orElseThrow(() -> new AssertionError(script + " exited without printing its port: " + lines));
+        .orElseThrow(
+            () -> new AssertionError(script + " exited without printing its port: " + lines));
   }
 
   /** Waits for exit (clients) and returns the exit code. */
   int awaitExit(long timeoutMillis) throws InterruptedException {
     timeoutMillis = Await.scaled(timeoutMillis);
     if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(script + " did not finish in " + timeoutMillis + " ms; output " + lines);
+      throw new AssertionError(
+          script + " did not finish in " + timeoutMillis + " ms; output " + lines);
     }
-    reader.join(timeoutMillis); // the reader ends at end of stream: then it has taken the last lines
+    reader.join(
+        timeoutMillis); // the reader ends at end of stream: then it has taken the last lines
     return process.exitValue();
   }
 
   /** The JSON printed on the line {@code RESULT <doc> <json>}. */
   String result(String doc) {
-    return lines.stream().filter(l -> l.startsWith("RESULT " + doc + " ")).findFirst()
+    return lines.stream()
+        .filter(l -> l.startsWith("RESULT " + doc + " "))
+        .findFirst()
         .map(l -> l.substring(("RESULT " + doc + " ").length()))
-        .orElseThrow(() -> new AssertionError(script + " printed no RESULT for " + doc + ": " + lines));
+        .orElseThrow(
+            () -> new AssertionError(script + " printed no RESULT for " + doc + ": " + lines));
   }
 
   @Override

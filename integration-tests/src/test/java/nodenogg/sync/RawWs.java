@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A hand-rolled WebSocket client on a plain socket (RFC 6455 framing written out), for tests that act
- * as hostile clients: frames without FIN, floods, clients that never read.
+ * A hand-rolled WebSocket client on a plain socket (RFC 6455 framing written out), for tests that
+ * act as hostile clients: frames without FIN, floods, clients that never read.
  */
 final class RawWs implements AutoCloseable {
   final Socket socket;
@@ -33,9 +33,12 @@ final class RawWs implements AutoCloseable {
     socket.setSoTimeout(10_000);
     out = socket.getOutputStream();
     InputStream raw = socket.getInputStream();
-    out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1));
+    out.write(
+        ("GET "
+                + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
     StringBuilder head = new StringBuilder();
     while (!head.toString().endsWith("\r\n\r\n")) {

@@ -19,25 +19,33 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./microcosm serve --memory --signal-port 0}: status page, /signal on the main port, the standalone signalling port, SIGTERM. */
+/**
+ * {@code ./microcosm serve --memory --signal-port 0}: status page, /signal on the main port, the
+ * standalone signalling port, SIGTERM.
+ */
 class ServeCommandProcessTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static boolean pongs(URI uri) throws Exception {
     List<String> got = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> pong = new CompletableFuture<>();
-    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
-      @Override
-      public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-        got.add(data.toString());
-        if (data.toString().contains("pong")) {
-          pong.complete(null);
-        }
-        w.request(1);
-        return null;
-      }
-    }).get(Await.scaled(10_000), TimeUnit.MILLISECONDS);
+    WebSocket ws =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(
+                uri,
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                    got.add(data.toString());
+                    if (data.toString().contains("pong")) {
+                      pong.complete(null);
+                    }
+                    w.request(1);
+                    return null;
+                  }
+                })
+            .get(Await.scaled(10_000), TimeUnit.MILLISECONDS);
     ws.sendText("{\"type\":\"ping\"}", true).get(Await.scaled(10_000), TimeUnit.MILLISECONDS);
     pong.get(Await.scaled(10_000), TimeUnit.MILLISECONDS);
     ws.abort();
@@ -46,15 +54,20 @@ class ServeCommandProcessTest {
 
   @Test
   void serveAnswersStatusAndSignallingAndStopsOnSigterm() throws Exception {
-    try (ServeProcess p = new ServeProcess(dir.resolve("unused"), dir.resolve("serve.log"), "--memory",
-        "--signal-port", "0")) {
+    try (ServeProcess p =
+        new ServeProcess(
+            dir.resolve("unused"), dir.resolve("serve.log"), "--memory", "--signal-port", "0")) {
       int port = p.awaitPort();
-      Matcher m = Pattern.compile("signalling also on port (\\d+)").matcher(String.join("\n", p.lines));
+      Matcher m =
+          Pattern.compile("signalling also on port (\\d+)").matcher(String.join("\n", p.lines));
       assertTrue(m.find(), String.valueOf(p.lines));
       int signalPort = Integer.parseInt(m.group(1));
-      HttpResponse<String> r = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
       assertTrue(r.body().startsWith("{\"status\":\"ok\",\"name\":\"nodenogg-sync\""), r.body());
       assertTrue(pongs(URI.create("ws://127.0.0.1:" + port + "/signal")));

@@ -38,11 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreRejectionAndFailureInteropTest {
   private static final List<String> KINDS = List.of("hp4", "hp2", "yws");
 
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   private static String url(SyncServer s, String kind) {
-    return kind.equals("yws") ? "ws://127.0.0.1:" + s.port() : "ws://127.0.0.1:" + s.port() + "/sync";
+    return kind.equals("yws")
+        ? "ws://127.0.0.1:" + s.port()
+        : "ws://127.0.0.1:" + s.port() + "/sync";
   }
 
   private static String json(Map<String, Object> notes) {
@@ -56,37 +57,45 @@ class StoreRejectionAndFailureInteropTest {
     final WebSocket ws;
 
     RawHocuspocus(String url) throws Exception {
-      ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
-        final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+      ws =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .buildAsync(
+                  URI.create(url),
+                  new WebSocket.Listener() {
+                    final java.io.ByteArrayOutputStream partial =
+                        new java.io.ByteArrayOutputStream();
 
-        @Override
-        public CompletionStage<?> onBinary(WebSocket w, ByteBuffer d, boolean last) {
-          byte[] b = new byte[d.remaining()];
-          d.get(b);
-          partial.write(b, 0, b.length);
-          if (last) {
-            received.add(partial.toByteArray());
-            partial.reset();
-          }
-          w.request(1);
-          return null;
-        }
+                    @Override
+                    public CompletionStage<?> onBinary(WebSocket w, ByteBuffer d, boolean last) {
+                      byte[] b = new byte[d.remaining()];
+                      d.get(b);
+                      partial.write(b, 0, b.length);
+                      if (last) {
+                        received.add(partial.toByteArray());
+                        partial.reset();
+                      }
+                      w.request(1);
+                      return null;
+                    }
 
-        @Override
-        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-          closed.complete(code);
-          return null;
-        }
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                      closed.complete(code);
+                      return null;
+                    }
 
-        @Override
-        public void onError(WebSocket w, Throwable error) {
-          closed.complete(-1);
-        }
-      }).get(Await.scaled(10_000), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    @Override
+                    public void onError(WebSocket w, Throwable error) {
+                      closed.complete(-1);
+                    }
+                  })
+              .get(Await.scaled(10_000), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     void send(byte[] m) throws Exception {
-      ws.sendBinary(ByteBuffer.wrap(m), true).get(Await.scaled(10_000), java.util.concurrent.TimeUnit.MILLISECONDS);
+      ws.sendBinary(ByteBuffer.wrap(m), true)
+          .get(Await.scaled(10_000), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     boolean gotSyncStatus() {
@@ -104,8 +113,13 @@ class StoreRejectionAndFailureInteropTest {
     NodeProcess.jsDir();
     Map<String, Object> expected = new TreeMap<>();
     List<ProviderDriver> drivers = new ArrayList<>();
-    try (SyncServer s = SyncServer.builder().port(0).dataDirectory(data)
-        .implicitAuthentication(true).build().start()) {
+    try (SyncServer s =
+        SyncServer.builder()
+            .port(0)
+            .dataDirectory(data)
+            .implicitAuthentication(true)
+            .build()
+            .start()) {
       try {
         for (String k : KINDS) {
           drivers.add(new ProviderDriver(k, url(s, k), "trail", "default", k));
@@ -118,7 +132,8 @@ class StoreRejectionAndFailureInteropTest {
         for (ProviderDriver d : drivers) {
           d.awaitState(json(expected));
         }
-        // the attack: a real change (a new client's entry) with one trailing byte, which Yjs and our
+        // the attack: a real change (a new client's entry) with one trailing byte, which Yjs and
+        // our
         // engine ignore; any writer can send it, over and over
         try (RawHocuspocus attacker = new RawHocuspocus(url(s, "hp4"))) {
           attacker.send(Hocuspocus.authToken("trail", "default", "4.8.0"));
@@ -130,9 +145,14 @@ class StoreRejectionAndFailureInteropTest {
             byte[] withTrailingByte = Arrays.copyOf(u, u.length + 1);
             attacker.send(Hocuspocus.syncUpdate("trail", withTrailingByte));
           }
-          Await.until("the attacker gets its answers", 10_000,
-              () -> attacker.received.stream().filter(m -> Hocuspocus.decode(m).type() == Hocuspocus.SYNC_STATUS)
-                  .count() == 3);
+          Await.until(
+              "the attacker gets its answers",
+              10_000,
+              () ->
+                  attacker.received.stream()
+                          .filter(m -> Hocuspocus.decode(m).type() == Hocuspocus.SYNC_STATUS)
+                          .count()
+                      == 3);
           // the providers go on: they write again and everything converges, nobody reconnected
           for (ProviderDriver d : drivers) {
             d.write(d.kind + "-after", 2);
@@ -142,7 +162,9 @@ class StoreRejectionAndFailureInteropTest {
             d.awaitState(json(expected));
             assertEquals(List.of(), d.closeCodes(), d.kind + " must not be disconnected");
           }
-          assertTrue(!attacker.closed.isDone(), "a refused update is the sender's problem, not a protocol error");
+          assertTrue(
+              !attacker.closed.isDone(),
+              "a refused update is the sender's problem, not a protocol error");
         }
       } finally {
         drivers.forEach(ProviderDriver::close);
@@ -150,7 +172,8 @@ class StoreRejectionAndFailureInteropTest {
     }
     // what every peer saw is durable: a fresh server on the same data has all of it
     try (SyncServer s = SyncServer.builder().port(0).dataDirectory(data).build().start();
-        HocuspocusClient c = HocuspocusClient.connect(URI.create(url(s, "hp4")), ClientOptions.defaults())) {
+        HocuspocusClient c =
+            HocuspocusClient.connect(URI.create(url(s, "hp4")), ClientOptions.defaults())) {
       JavaPeer check = new JavaPeer();
       Await.get(c.open("trail", check.sync, null, "default").whenSynced(), 10_000);
       assertEquals(json(expected), check.json());
@@ -175,12 +198,14 @@ class StoreRejectionAndFailureInteropTest {
   }
 
   @Test
-  void aStoreFailureMakesEveryProviderReconnectAndTheDocumentComesBackWhenTheStoreWorks() throws Exception {
+  void aStoreFailureMakesEveryProviderReconnectAndTheDocumentComesBackWhenTheStoreWorks()
+      throws Exception {
     NodeProcess.jsDir();
     FlakyStore store = new FlakyStore();
     Map<String, Object> expected = new TreeMap<>();
     List<ProviderDriver> drivers = new ArrayList<>();
-    try (SyncServer s = SyncServer.builder().port(0).store(store).implicitAuthentication(true).build().start()) {
+    try (SyncServer s =
+        SyncServer.builder().port(0).store(store).implicitAuthentication(true).build().start()) {
       try {
         for (String k : KINDS) {
           drivers.add(new ProviderDriver(k, url(s, k), "flaky", "default", k));
@@ -197,7 +222,9 @@ class StoreRejectionAndFailureInteropTest {
         drivers.get(0).write("during-failure", 3);
         expected.put("during-failure", 3);
         for (ProviderDriver d : drivers) {
-          Await.until(() -> d.kind + " is closed with 1013: " + d.closeCodes(), 20_000,
+          Await.until(
+              () -> d.kind + " is closed with 1013: " + d.closeCodes(),
+              20_000,
               () -> d.closeCodes().contains(1013));
         }
         store.failing = false; // space is freed
@@ -213,7 +240,8 @@ class StoreRejectionAndFailureInteropTest {
         drivers.forEach(ProviderDriver::close);
       }
       // and the store has it all
-      try (HocuspocusClient c = HocuspocusClient.connect(URI.create(url(s, "hp4")), ClientOptions.defaults())) {
+      try (HocuspocusClient c =
+          HocuspocusClient.connect(URI.create(url(s, "hp4")), ClientOptions.defaults())) {
         JavaPeer check = new JavaPeer();
         Await.get(c.open("flaky", check.sync, null, "default").whenSynced(), 10_000);
         assertEquals(json(expected), check.json());

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.UpdateFormat;
 import nodenogg.persistence.UpdateStore;
@@ -27,12 +26,20 @@ import org.junit.jupiter.api.Test;
  * multiplexing, acknowledgements, auth, read-only, reconnect and offline edits.
  */
 class SyncPlumbingTest {
-  private static final ClientOptions FAST = ClientOptions.defaults()
-      .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).withSeed(7);
+  private static final ClientOptions FAST =
+      ClientOptions.defaults()
+          .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+          .withSeed(7);
 
   private static SyncServer server(UpdateStore store, int port) throws Exception {
-    return SyncServer.builder().port(port).store(store).closeStoreOnShutdown(false)
-        .documentFactory(ToyDocument::new).hooks(new TokenAuthHooks("rw", "ro", null)).build().start();
+    return SyncServer.builder()
+        .port(port)
+        .store(store)
+        .closeStoreOnShutdown(false)
+        .documentFactory(ToyDocument::new)
+        .hooks(new TokenAuthHooks("rw", "ro", null))
+        .build()
+        .start();
   }
 
   @Test
@@ -60,13 +67,22 @@ class SyncPlumbingTest {
         a1.add("a-one");
         b1.add("b-one");
         a2.add("a-two");
-        Await.until("doc-1 converges", 5000, () -> a1.texts().equals(b1.texts()) && a1.texts().size() == 3);
+        Await.until(
+            "doc-1 converges", 5000, () -> a1.texts().equals(b1.texts()) && a1.texts().size() == 3);
         Await.until("doc-2 converges", 5000, () -> b2.texts().equals(Set.of("a-two")));
         assertTrue(a2.texts().equals(Set.of("a-two")));
-        Await.until("acks", 5000, () -> da1.unsyncedChanges() == 0 && da2.unsyncedChanges() == 0
-            && db1.unsyncedChanges() == 0);
+        Await.until(
+            "acks",
+            5000,
+            () ->
+                da1.unsyncedChanges() == 0
+                    && da2.unsyncedChanges() == 0
+                    && db1.unsyncedChanges() == 0);
         assertEquals(3, store.load("doc-1").size(), "every change stored once");
-        Await.until("a's presence reaches b", 5000, () -> Map.of("user", "a").equals(awB.getStates().get(11L)));
+        Await.until(
+            "a's presence reaches b",
+            5000,
+            () -> Map.of("user", "a").equals(awB.getStates().get(11L)));
         Await.until("b's presence reaches a", 5000, () -> awA.getStates().containsKey(22L));
         da1.close();
         Await.until("a's presence removed at b", 5000, () -> !awB.getStates().containsKey(11L));
@@ -76,10 +92,10 @@ class SyncPlumbingTest {
 
   /**
    * Acknowledgement accounting under concurrent writers: every change sent is counted once and
-   * uncounted by its SyncStatus, so the count returns to zero. (The client used to count a change only
-   * after {@code send} returned, so an acknowledgement read on the socket thread in between was lost;
-   * that interleaving needs a writer preempted at exactly that point, which this burst makes possible
-   * but could not be made to happen on demand.)
+   * uncounted by its SyncStatus, so the count returns to zero. (The client used to count a change
+   * only after {@code send} returned, so an acknowledgement read on the socket thread in between
+   * was lost; that interleaving needs a writer preempted at exactly that point, which this burst
+   * makes possible but could not be made to happen on demand.)
    */
   @Test
   void everyChangeOfABurstIsAcknowledged() throws Exception {
@@ -93,22 +109,29 @@ class SyncPlumbingTest {
         Thread[] writers = new Thread[4];
         for (int w = 0; w < writers.length; w++) {
           int id = w;
-          writers[w] = new Thread(() -> {
-            for (int i = 0; i < 500; i++) {
-              t.add("w" + id + "-" + i);
-              if (i % 4 == 0) {
-                Thread.yield(); // give the socket threads a chance to run right after a send
-              }
-            }
-          });
+          writers[w] =
+              new Thread(
+                  () -> {
+                    for (int i = 0; i < 500; i++) {
+                      t.add("w" + id + "-" + i);
+                      if (i % 4 == 0) {
+                        Thread
+                            .yield(); // give the socket threads a chance to run right after a send
+                      }
+                    }
+                  });
           writers[w].start();
         }
         for (Thread w : writers) {
           w.join();
         }
-        Await.until(() -> "all 2000 stored, " + store.load("burst").size() + " so far", 10000,
+        Await.until(
+            () -> "all 2000 stored, " + store.load("burst").size() + " so far",
+            10000,
             () -> store.load("burst").size() >= 2000);
-        Await.until(() -> "every change acknowledged, " + d.unsyncedChanges() + " still counted", 5000,
+        Await.until(
+            () -> "every change acknowledged, " + d.unsyncedChanges() + " still counted",
+            5000,
             () -> d.unsyncedChanges() == 0);
       }
     }
@@ -144,8 +167,14 @@ class SyncPlumbingTest {
     ToyDocument local = new ToyDocument();
     ToyDocument yws = new ToyDocument();
     try (HocuspocusClient c = HocuspocusClient.connect(uri, FAST);
-        YWebsocketClient y = YWebsocketClient.connect(URI.create("ws://127.0.0.1:" + port), "room-1", yws,
-            new Awareness(5), "rw", FAST)) {
+        YWebsocketClient y =
+            YWebsocketClient.connect(
+                URI.create("ws://127.0.0.1:" + port),
+                "room-1",
+                yws,
+                new Awareness(5),
+                "rw",
+                FAST)) {
       HocuspocusDocument d = c.open("room-1", local, null, "rw");
       Await.get(d.whenSynced(), 5000);
       Await.get(y.whenSynced(), 5000);
@@ -155,9 +184,24 @@ class SyncPlumbingTest {
       local.add("while-offline");
       yws.add("yws-offline");
       s = server(store, port);
-      Await.until(() -> "offline edits delivered: hocuspocus " + local.texts() + " " + c.state() + " synced "
-          + d.isSynced() + ", y-websocket " + yws.texts() + " " + y.state() + ", stored " + stored(store, "room-1"), 10000, () -> local.texts().equals(yws.texts())
-          && local.texts().equals(Set.of("before", "while-offline", "yws-offline")));
+      Await.until(
+          () ->
+              "offline edits delivered: hocuspocus "
+                  + local.texts()
+                  + " "
+                  + c.state()
+                  + " synced "
+                  + d.isSynced()
+                  + ", y-websocket "
+                  + yws.texts()
+                  + " "
+                  + y.state()
+                  + ", stored "
+                  + stored(store, "room-1"),
+          10000,
+          () ->
+              local.texts().equals(yws.texts())
+                  && local.texts().equals(Set.of("before", "while-offline", "yws-offline")));
       Await.until("stored", 5000, () -> store.load("room-1").size() >= 3);
     } finally {
       s.close();
@@ -167,40 +211,47 @@ class SyncPlumbingTest {
   @Test
   void hooksSeeTheLifecycleAndIdleDocumentsUnload() throws Exception {
     java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-    nodenogg.sync.server.SyncServerHooks hooks = new nodenogg.sync.server.SyncServerHooks() {
-      @Override
-      public void onLoad(String doc, int stored) {
-        events.add("load " + doc + " " + stored);
-      }
+    nodenogg.sync.server.SyncServerHooks hooks =
+        new nodenogg.sync.server.SyncServerHooks() {
+          @Override
+          public void onLoad(String doc, int stored) {
+            events.add("load " + doc + " " + stored);
+          }
 
-      @Override
-      public void onChange(String doc, byte[] update) {
-        events.add("change " + doc);
-      }
+          @Override
+          public void onChange(String doc, byte[] update) {
+            events.add("change " + doc);
+          }
 
-      @Override
-      public void onStore(String doc, byte[] update) {
-        events.add("store " + doc);
-      }
+          @Override
+          public void onStore(String doc, byte[] update) {
+            events.add("store " + doc);
+          }
 
-      @Override
-      public void onConnect(String doc, String remote, boolean readOnly) {
-        events.add("connect " + doc + " " + readOnly);
-      }
+          @Override
+          public void onConnect(String doc, String remote, boolean readOnly) {
+            events.add("connect " + doc + " " + readOnly);
+          }
 
-      @Override
-      public void onDisconnect(String doc, String remote) {
-        events.add("disconnect " + doc);
-      }
+          @Override
+          public void onDisconnect(String doc, String remote) {
+            events.add("disconnect " + doc);
+          }
 
-      @Override
-      public void onUnload(String doc) {
-        events.add("unload " + doc);
-      }
-    };
+          @Override
+          public void onUnload(String doc) {
+            events.add("unload " + doc);
+          }
+        };
     UpdateStore store = new InMemoryUpdateStore(UpdateFormat.opaque());
-    try (SyncServer s = SyncServer.builder().port(0).store(store).documentFactory(ToyDocument::new).hooks(hooks)
-        .build().start()) {
+    try (SyncServer s =
+        SyncServer.builder()
+            .port(0)
+            .store(store)
+            .documentFactory(ToyDocument::new)
+            .hooks(hooks)
+            .build()
+            .start()) {
       URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
       ToyDocument d = new ToyDocument();
       try (HocuspocusClient c = HocuspocusClient.connect(uri, FAST)) {
@@ -211,8 +262,10 @@ class SyncPlumbingTest {
         Await.until("acks", 5000, () -> h.unsyncedChanges() == 0);
         assertEquals(List.of("hooked"), s.loadedDocuments());
       }
-      Await.until(() -> "unloaded when idle: " + events, 5000, () -> s.loadedDocuments().isEmpty()
-          && events.contains("unload hooked"));
+      Await.until(
+          () -> "unloaded when idle: " + events,
+          5000,
+          () -> s.loadedDocuments().isEmpty() && events.contains("unload hooked"));
       assertEquals(8, events.size(), String.valueOf(events));
       assertEquals(List.of("load hooked 0", "connect hooked false"), events.subList(0, 2));
       assertEquals(List.of("disconnect hooked", "unload hooked"), events.subList(6, 8));
@@ -233,38 +286,56 @@ class SyncPlumbingTest {
   @Test
   void statusPage() throws Exception {
     try (SyncServer s = server(new InMemoryUpdateStore(UpdateFormat.opaque()), 0)) {
-      java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/status")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + s.port() + "/status"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
       // the nodenogg.in server's reply first, then the details (no admin token configured: open)
-      assertTrue(r.body().startsWith("{\"status\":\"ok\",\"name\":\"nodenogg-sync\",\"version\":\"0.1.0\","), r.body());
+      assertTrue(
+          r.body()
+              .startsWith("{\"status\":\"ok\",\"name\":\"nodenogg-sync\",\"version\":\"0.1.0\","),
+          r.body());
       assertTrue(r.body().contains("\"documents_open\":0"), r.body());
-      assertTrue(r.body().contains("\"tracker\":{\"connections\":0,\"swarms\":0,\"peers\":0,\"announces\":0,"
-          + "\"offersRelayed\":0,\"answersRelayed\":0,\"scrapes\":0,\"failures\":0,\"closedByLimit\":0,\"expired\":0}"),
+      assertTrue(
+          r.body()
+              .contains(
+                  "\"tracker\":{\"connections\":0,\"swarms\":0,\"peers\":0,\"announces\":0,"
+                      + "\"offersRelayed\":0,\"answersRelayed\":0,\"scrapes\":0,\"failures\":0,\"closedByLimit\":0,\"expired\":0}"),
           r.body());
     }
   }
 
   /**
    * A presence set after the socket opened but before the server authenticated the document reaches
-   * the other peers at once (the client announces it when authenticated), not only at its renewal 15 s
-   * later. The server's authenticate hook sets the state, so it always falls in that window.
+   * the other peers at once (the client announces it when authenticated), not only at its renewal
+   * 15 s later. The server's authenticate hook sets the state, so it always falls in that window.
    */
   @Test
   void presenceSetWhileAuthenticatingIsAnnounced() throws Exception {
     Awareness late = new Awareness(33);
-    nodenogg.sync.server.SyncServerHooks hooks = new nodenogg.sync.server.SyncServerHooks() {
-      @Override
-      public nodenogg.sync.server.AuthResult authenticate(nodenogg.sync.server.AuthRequest request) {
-        if ("late".equals(request.token())) {
-          late.setLocalState(Map.of("user", "late"));
-        }
-        return nodenogg.sync.server.AuthResult.readWrite();
-      }
-    };
-    try (SyncServer s = SyncServer.builder().port(0).store(new InMemoryUpdateStore(UpdateFormat.opaque()))
-        .documentFactory(ToyDocument::new).hooks(hooks).build().start()) {
+    nodenogg.sync.server.SyncServerHooks hooks =
+        new nodenogg.sync.server.SyncServerHooks() {
+          @Override
+          public nodenogg.sync.server.AuthResult authenticate(
+              nodenogg.sync.server.AuthRequest request) {
+            if ("late".equals(request.token())) {
+              late.setLocalState(Map.of("user", "late"));
+            }
+            return nodenogg.sync.server.AuthResult.readWrite();
+          }
+        };
+    try (SyncServer s =
+        SyncServer.builder()
+            .port(0)
+            .store(new InMemoryUpdateStore(UpdateFormat.opaque()))
+            .documentFactory(ToyDocument::new)
+            .hooks(hooks)
+            .build()
+            .start()) {
       URI uri = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
       try (HocuspocusClient watcher = HocuspocusClient.connect(uri, FAST);
           HocuspocusClient latecomer = HocuspocusClient.connect(uri, FAST)) {
@@ -275,7 +346,9 @@ class SyncPlumbingTest {
         // not scaled: a renewal (RENEW_AFTER_MILLIS after the state was set) would also deliver it
         long end = System.currentTimeMillis() + Awareness.RENEW_AFTER_MILLIS - 3000;
         while (!Map.of("user", "late").equals(seen.getStates().get(33L))) {
-          assertTrue(System.currentTimeMillis() < end, "the late presence did not reach the watcher before its renewal");
+          assertTrue(
+              System.currentTimeMillis() < end,
+              "the late presence did not reach the watcher before its renewal");
           Thread.sleep(10);
         }
       }

@@ -34,10 +34,12 @@ class LoadClientSmokeTest {
     String dir = System.getProperty("nodenogg.js.dir");
     Assumptions.assumeTrue(dir != null, "nodenogg.js.dir is not set: run through Maven");
     Path js = Path.of(dir);
-    Assumptions.assumeTrue(Files.isDirectory(js.resolve("node_modules/ws"))
-        && Files.isDirectory(js.resolve("node_modules/@hocuspocus/server")),
+    Assumptions.assumeTrue(
+        Files.isDirectory(js.resolve("node_modules/ws"))
+            && Files.isDirectory(js.resolve("node_modules/@hocuspocus/server")),
         "js/node_modules lacks ws / @hocuspocus/server (run js/install.sh): skipping the load-client smoke test");
-    Assumptions.assumeTrue(new File("/usr/bin/node").canExecute() || new File("/usr/local/bin/node").canExecute(),
+    Assumptions.assumeTrue(
+        new File("/usr/bin/node").canExecute() || new File("/usr/local/bin/node").canExecute(),
         "node is not installed: skipping the load-client smoke test");
     return js;
   }
@@ -46,16 +48,23 @@ class LoadClientSmokeTest {
   private static List<String> node(Path js, long timeoutSeconds, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("node"));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(js.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(js.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     try {
       List<String> lines = new ArrayList<>();
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           lines.add(line);
         }
       }
-      assertTrue(p.waitFor(timeoutSeconds, TimeUnit.SECONDS), "node " + args[0] + " did not finish; output " + lines);
+      assertTrue(
+          p.waitFor(timeoutSeconds, TimeUnit.SECONDS),
+          "node " + args[0] + " did not finish; output " + lines);
       return lines;
     } finally {
       p.destroyForcibly();
@@ -72,27 +81,66 @@ class LoadClientSmokeTest {
   }
 
   private static void checkFanout(Path js, String url) throws Exception {
-    JsonNode r = result(node(js, 30, "syncbench/load.mjs", "--url", url, "--scenario", "fanout",
-        "--clients", "3", "--rate", "60", "--warmup", "0.5", "--duration", "1.5", "--seed", "7"));
+    JsonNode r =
+        result(
+            node(
+                js,
+                30,
+                "syncbench/load.mjs",
+                "--url",
+                url,
+                "--scenario",
+                "fanout",
+                "--clients",
+                "3",
+                "--rate",
+                "60",
+                "--warmup",
+                "0.5",
+                "--duration",
+                "1.5",
+                "--seed",
+                "7"));
     assertTrue(r.get("ok").asBoolean(), "fan-out run not ok: " + r);
     long sent = r.get("sent").asLong();
     assertTrue(sent >= 60, "the generator sent too few updates to check anything: " + r);
-    assertEquals(sent * 2, r.get("receivedRecords").asLong(), "every update reaches both other clients once: " + r);
+    assertEquals(
+        sent * 2,
+        r.get("receivedRecords").asLong(),
+        "every update reaches both other clients once: " + r);
     assertEquals(0, r.get("duplicates").asInt(), r.toString());
     assertEquals(0, r.get("lost").asInt(), r.toString());
   }
 
   private static void checkJoin(Path js, String url) throws Exception {
-    JsonNode r = result(node(js, 60, "syncbench/load.mjs", "--url", url, "--scenario", "join",
-        "--doc-kib", "64", "--joins", "2", "--seed", "7"));
+    JsonNode r =
+        result(
+            node(
+                js,
+                60,
+                "syncbench/load.mjs",
+                "--url",
+                url,
+                "--scenario",
+                "join",
+                "--doc-kib",
+                "64",
+                "--joins",
+                "2",
+                "--seed",
+                "7"));
     assertTrue(r.get("ok").asBoolean(), "join run not ok: " + r);
-    assertEquals(64 * 1024, r.get("charsSeen").get(0).asInt(), "the joining client sees the whole text: " + r);
+    assertEquals(
+        64 * 1024,
+        r.get("charsSeen").get(0).asInt(),
+        "the joining client sees the whole text: " + r);
   }
 
   @Test
   void everyUpdateReachesEveryOtherClientOnOurServer() throws Exception {
     Path js = jsDir();
-    try (SyncServer server = SyncServer.builder().port(0).store(new InMemoryUpdateStore()).build().start()) {
+    try (SyncServer server =
+        SyncServer.builder().port(0).store(new InMemoryUpdateStore()).build().start()) {
       String url = "ws://127.0.0.1:" + server.port() + "/sync";
       checkFanout(js, url);
       checkJoin(js, url);
@@ -102,11 +150,17 @@ class LoadClientSmokeTest {
   @Test
   void theSameLoadIsAcceptedByTheRealHocuspocusServer() throws Exception {
     Path js = jsDir();
-    Process server = new ProcessBuilder("node", "syncbench/hocuspocus-ref.mjs", "0").directory(js.toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+    Process server =
+        new ProcessBuilder("node", "syncbench/hocuspocus-ref.mjs", "0")
+            .directory(js.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
       String first = r.readLine(); // blocks until the server listens (or exits: null)
-      assertTrue(first != null && first.startsWith("PORT "), "hocuspocus-ref.mjs did not start: " + first);
+      assertTrue(
+          first != null && first.startsWith("PORT "), "hocuspocus-ref.mjs did not start: " + first);
       String url = "ws://127.0.0.1:" + Integer.parseInt(first.substring(5).trim()) + "/sync";
       checkFanout(js, url);
       checkJoin(js, url);

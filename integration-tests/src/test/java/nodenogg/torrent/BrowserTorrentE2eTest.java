@@ -28,13 +28,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * trystero in a real browser against our tracker: two Chromium pages (Debian's chromium driven by
- * playwright-core; js/torrent/browser-e2e.mjs) use {@code @trystero-p2p/torrent} 0.25.4 with
- * {@code relayConfig.urls} naming only {@code /announce} of the main server, find each other, connect
- * over WebRTC and exchange messages; then they edit one Yjs document concurrently over trystero
- * actions and converge; page B syncs that document to {@code /sync} (@hocuspocus/provider 2.15),
- * and a Java Hocuspocus client reads the same notes and title from the server. Once more with the pages on
- * two instances of a cluster (one real {@code redis-server}): each page's trystero knows only its own
- * instance's {@code /announce}, and they still find each other, because the swarm spans the instances.
+ * playwright-core; js/torrent/browser-e2e.mjs) use {@code @trystero-p2p/torrent} 0.25.4 with {@code
+ * relayConfig.urls} naming only {@code /announce} of the main server, find each other, connect over
+ * WebRTC and exchange messages; then they edit one Yjs document concurrently over trystero actions
+ * and converge; page B syncs that document to {@code /sync} (@hocuspocus/provider 2.15), and a Java
+ * Hocuspocus client reads the same notes and title from the server. Once more with the pages on two
+ * instances of a cluster (one real {@code redis-server}): each page's trystero knows only its own
+ * instance's {@code /announce}, and they still find each other, because the swarm spans the
+ * instances.
  */
 class BrowserTorrentE2eTest {
 
@@ -45,16 +46,19 @@ class BrowserTorrentE2eTest {
     run(null, false);
   }
 
-  /** With a room password trystero encrypts every SDP it sends through the tracker; relayed as is, it still connects. */
+  /**
+   * With a room password trystero encrypts every SDP it sends through the tracker; relayed as is,
+   * it still connects.
+   */
   @Test
   void withARoomPassword() throws Exception {
     run("a room secret", false);
   }
 
   /**
-   * Page A announces only to instance 1, page B only to instance 2 (issue 17): offers and the answer cross
-   * Redis; page B syncs to instance 2 and the Java client reads the notes there (each instance has its own
-   * memory store here: documents across instances are ClusterTest's subject).
+   * Page A announces only to instance 1, page B only to instance 2 (issue 17): offers and the
+   * answer cross Redis; page B syncs to instance 2 and the Java client reads the notes there (each
+   * instance has its own memory store here: documents across instances are ClusterTest's subject).
    */
   @Test
   void pagesOnTwoInstancesOfAClusterMeet() throws Exception {
@@ -62,16 +66,20 @@ class BrowserTorrentE2eTest {
   }
 
   private static void run(String password, boolean cluster) throws Exception {
-    Assumptions.assumeTrue(new File(CHROMIUM).canExecute(),
-        "Chromium is not installed at " + CHROMIUM + " (apt-get install -y chromium); browser e2e skipped");
+    Assumptions.assumeTrue(
+        new File(CHROMIUM).canExecute(),
+        "Chromium is not installed at "
+            + CHROMIUM
+            + " (apt-get install -y chromium); browser e2e skipped");
     String jsDir = System.getProperty("nodenogg.js.dir");
     Assumptions.assumeTrue(jsDir != null, "nodenogg.js.dir is not set: run through Maven");
     File js = new File(jsDir);
-    Assumptions.assumeTrue(new File(js, "node_modules/playwright-core").isDirectory()
-        && new File(js, "node_modules/esbuild").isDirectory()
-        && new File(js, "node_modules/hocuspocus-provider-2").isDirectory()
-        && new File(js, "torrent/node_modules/@trystero-p2p/torrent").isDirectory()
-        && new File("/usr/bin/node").canExecute(),
+    Assumptions.assumeTrue(
+        new File(js, "node_modules/playwright-core").isDirectory()
+            && new File(js, "node_modules/esbuild").isDirectory()
+            && new File(js, "node_modules/hocuspocus-provider-2").isDirectory()
+            && new File(js, "torrent/node_modules/@trystero-p2p/torrent").isDirectory()
+            && new File("/usr/bin/node").canExecute(),
         "node, js/node_modules (playwright-core, esbuild, provider) or js/torrent/node_modules missing (js/install.sh)");
 
     int[] ports = freePorts(2);
@@ -79,21 +87,36 @@ class BrowserTorrentE2eTest {
     String originB = "http://127.0.0.1:" + ports[1];
     String docName = "torrent-e2e-" + System.nanoTime();
     RedisServer redis = cluster ? RedisServer.start() : null;
-    try (redis; SyncServer server = instance(redis, "e2e-1", originA, originB);
+    try (redis;
+        SyncServer server = instance(redis, "e2e-1", originA, originB);
         SyncServer second = cluster ? instance(redis, "e2e-2", originA, originB) : null) {
       String base = "ws://127.0.0.1:" + server.port();
       String baseB = second == null ? base : "ws://127.0.0.1:" + second.port();
-      List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/node",
-          new File(js, "torrent/browser-e2e.mjs").getPath(),
-          "--tracker", base + "/announce", "--tracker-b", baseB + "/announce", "--chromium", CHROMIUM,
-          "--origins", originA + "," + originB, "--hocuspocus", baseB + "/sync", "--doc", docName));
+      List<String> command =
+          new java.util.ArrayList<>(
+              List.of(
+                  "/usr/bin/node",
+                  new File(js, "torrent/browser-e2e.mjs").getPath(),
+                  "--tracker",
+                  base + "/announce",
+                  "--tracker-b",
+                  baseB + "/announce",
+                  "--chromium",
+                  CHROMIUM,
+                  "--origins",
+                  originA + "," + originB,
+                  "--hocuspocus",
+                  baseB + "/sync",
+                  "--doc",
+                  docName));
       if (password != null) {
         command.addAll(List.of("--password", password));
       }
       File err = File.createTempFile("torrent-e2e", ".err");
       String out;
       int exit;
-      Process node = new ProcessBuilder(command).directory(new File(js, "torrent")).redirectError(err).start();
+      Process node =
+          new ProcessBuilder(command).directory(new File(js, "torrent")).redirectError(err).start();
       try {
         node.getOutputStream().close();
         assertTrue(node.waitFor(150, TimeUnit.SECONDS), "browser e2e did not finish in 150 s");
@@ -110,7 +133,9 @@ class BrowserTorrentE2eTest {
       JsonNode result = new ObjectMapper().readTree(out);
       assertEquals(result.get("idA").asText(), result.get("messageInB").get("from").asText());
       assertEquals(result.get("idB").asText(), result.get("messageInA").get("from").asText());
-      assertTrue(result.get("yjsReceived").get("A").asInt() > 0 && result.get("yjsReceived").get("B").asInt() > 0,
+      assertTrue(
+          result.get("yjsReceived").get("A").asInt() > 0
+              && result.get("yjsReceived").get("B").asInt() > 0,
           "Yjs updates crossed the trystero data channel both ways");
       assertTrue(result.get("hocuspocus").get("synced").asBoolean());
 
@@ -121,8 +146,11 @@ class BrowserTorrentE2eTest {
       } else {
         // each page's tracker saw only its own page: whatever reached the other page crossed Redis
         TrackerStats statsB = second.tracker().stats();
-        assertTrue(stats.cluster().forwarded() >= 1 && statsB.cluster().forwarded() >= 1
-            && stats.cluster().fromOtherInstances() >= 1 && statsB.cluster().fromOtherInstances() >= 1,
+        assertTrue(
+            stats.cluster().forwarded() >= 1
+                && statsB.cluster().forwarded() >= 1
+                && stats.cluster().fromOtherInstances() >= 1
+                && statsB.cluster().fromOtherInstances() >= 1,
             stats + " / " + statsB);
       }
 
@@ -133,9 +161,13 @@ class BrowserTorrentE2eTest {
       try (HocuspocusClient client = HocuspocusClient.connect(URI.create(baseB + "/sync"))) {
         HocuspocusDocument d = client.open(docName, new DocSync(doc), null, "");
         d.whenSynced().get(10, TimeUnit.SECONDS);
-        for (Iterator<Map.Entry<String, JsonNode>> it = converged.get("notes").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = converged.get("notes").fields();
+            it.hasNext(); ) {
           Map.Entry<String, JsonNode> note = it.next();
-          assertEquals(note.getValue().asText(), doc.getMap("notes").get(note.getKey()), "note " + note.getKey());
+          assertEquals(
+              note.getValue().asText(),
+              doc.getMap("notes").get(note.getKey()),
+              "note " + note.getKey());
         }
         assertEquals(converged.get("notes").size(), doc.getMap("notes").size());
         assertEquals(converged.get("title").asText(), doc.getText("title").toString());
@@ -146,7 +178,8 @@ class BrowserTorrentE2eTest {
   /** A server for the pages' origins; with {@code redis}, one instance of a cluster on it. */
   private static SyncServer instance(RedisServer redis, String id, String originA, String originB)
       throws java.io.IOException {
-    SyncServer.Builder b = SyncServer.builder().host("127.0.0.1").port(0).allowedOrigins(List.of(originA, originB));
+    SyncServer.Builder b =
+        SyncServer.builder().host("127.0.0.1").port(0).allowedOrigins(List.of(originA, originB));
     if (redis != null) {
       b.cluster(RedisCluster.builder(redis.uri()).instanceId(id).sharedStore(false).connect());
     }

@@ -1,8 +1,8 @@
 package nodenogg.microcosm;
 
 /**
- * A connection ({@code type: 'connection'}) from one entity to another. Both ends are optional
- * (the schema allows a dangling connection) but, when present, must be valid entity ids.
+ * A connection ({@code type: 'connection'}) from one entity to another. Both ends are optional (the
+ * schema allows a dangling connection) but, when present, must be valid entity ids.
  */
 public record ConnectionData(String from, String to) implements EntityData {
 

@@ -7,8 +7,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Read and edit access to a microcosm. Edits go only to the collection of the identity given to
- * {@link #identify}; calling an edit method before that throws {@link IllegalStateException}.
- * Each call is one document transaction (so one update on the wire) and one undo step. Values are
+ * {@link #identify}; calling an edit method before that throws {@link IllegalStateException}. Each
+ * call is one document transaction (so one update on the wire) and one undo step. Values are
  * validated before anything is written: an {@link InvalidEntityException} means nothing changed.
  */
 public interface EditableMicrocosmAPI extends MicrocosmAPI {
@@ -19,8 +19,8 @@ public interface EditableMicrocosmAPI extends MicrocosmAPI {
   }
 
   /**
-   * Selects the own collection: registers {@code identityId} in the {@code identities} map (so the web
-   * app sees the collection) and scopes undo/redo to it.
+   * Selects the own collection: registers {@code identityId} in the {@code identities} map (so the
+   * web app sees the collection) and scopes undo/redo to it.
    */
   void identify(String identityId);
 
@@ -34,8 +34,8 @@ public interface EditableMicrocosmAPI extends MicrocosmAPI {
   List<Entity> create(List<? extends EntityData> data);
 
   /**
-   * Applies several updates in one transaction. Ids not in the own collection are skipped (as in the
-   * web app); the updated entities are returned.
+   * Applies several updates in one transaction. Ids not in the own collection are skipped (as in
+   * the web app); the updated entities are returned.
    *
    * @throws InvalidEntityException when any resulting entity is invalid (then nothing is written)
    */
@@ -47,8 +47,8 @@ public interface EditableMicrocosmAPI extends MicrocosmAPI {
   }
 
   /**
-   * Replaces the data of an own entity by {@code fn(current data)} (E2 {@code patch}); the type must
-   * stay the same. Empty when the entity is not in the own collection.
+   * Replaces the data of an own entity by {@code fn(current data)} (E2 {@code patch}); the type
+   * must stay the same. Empty when the entity is not in the own collection.
    */
   Optional<Entity> patch(String entityId, UnaryOperator<EntityData> fn);
 
@@ -67,7 +67,10 @@ public interface EditableMicrocosmAPI extends MicrocosmAPI {
   /** Deletes every entity of the own collection in one transaction (E2 {@code deleteAll}). */
   int deleteAll();
 
-  /** Publishes presence {@code joined = true} for {@code identity} and keeps it alive until leave/close. */
+  /**
+   * Publishes presence {@code joined = true} for {@code identity} and keeps it alive until
+   * leave/close.
+   */
   void join(Identity identity);
 
   /** Publishes presence {@code joined = false} for {@code identity}. */

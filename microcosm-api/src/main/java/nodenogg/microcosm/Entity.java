@@ -3,13 +3,13 @@ package nodenogg.microcosm;
 import java.util.Objects;
 
 /**
- * One stored entity (schema version {@code "1"}): id, owning identity, timestamps (milliseconds since
- * the epoch, as {@code Date.now()}), and its type-specific {@link EntityData}. Immutable; validated on
- * construction. Create new entities with {@link Entities#create} and change them with
+ * One stored entity (schema version {@code "1"}): id, owning identity, timestamps (milliseconds
+ * since the epoch, as {@code Date.now()}), and its type-specific {@link EntityData}. Immutable;
+ * validated on construction. Create new entities with {@link Entities#create} and change them with
  * {@link Entities#update}, which keep {@code created} and bump {@code lastEdited}.
  *
- * @param identityId the owning identity (E5 stores it as {@code identity_id}; for E4 values it is the
- *     collection the entity was read from)
+ * @param identityId the owning identity (E5 stores it as {@code identity_id}; for E4 values it is
+ *     the collection the entity was read from)
  */
 public record Entity(String id, String identityId, long created, long lastEdited, EntityData data) {
 
@@ -45,8 +45,8 @@ public record Entity(String id, String identityId, long created, long lastEdited
   /** The data as {@code type}, or an exception naming the actual type. */
   public <T extends EntityData> T dataAs(Class<T> type) {
     if (!type.isInstance(data)) {
-      throw new IllegalStateException("entity " + id + " is " + data.type().wireName() + ", not "
-          + type.getSimpleName());
+      throw new IllegalStateException(
+          "entity " + id + " is " + data.type().wireName() + ", not " + type.getSimpleName());
     }
     return type.cast(data);
   }

@@ -1,8 +1,8 @@
 package nodenogg.microcosm;
 
 /**
- * The type-specific part of an entity ({@code entity.data} in the document): one of
- * {@link HtmlData}, {@link ConnectionData}, {@link EmojiData}. Instances are immutable records that
+ * The type-specific part of an entity ({@code entity.data} in the document): one of {@link
+ * HtmlData}, {@link ConnectionData}, {@link EmojiData}. Instances are immutable records that
  * validate themselves on construction (throwing {@link InvalidEntityException}).
  */
 public sealed interface EntityData permits HtmlData, ConnectionData, EmojiData {
@@ -11,8 +11,8 @@ public sealed interface EntityData permits HtmlData, ConnectionData, EmojiData {
   EntityType type();
 
   /**
-   * Numbers must be JS numbers that JSON and valibot accept: not NaN. {@code -0.0} becomes
-   * {@code 0.0}, as it does on the wire (lib0 writes it as the integer 0), so peers compare equal.
+   * Numbers must be JS numbers that JSON and valibot accept: not NaN. {@code -0.0} becomes {@code
+   * 0.0}, as it does on the wire (lib0 writes it as the integer 0), so peers compare equal.
    */
   static double number(double v, String field) {
     if (Double.isNaN(v)) {

@@ -9,10 +9,15 @@ import java.util.Objects;
  * @param previous the value before the change; {@code null} for {@link Kind#CREATE}
  * @param local whether the change was made through this microcosm instance
  */
-public record EntityEvent(Kind kind, EntityLocation location, Entity entity, Entity previous, boolean local) {
+public record EntityEvent(
+    Kind kind, EntityLocation location, Entity entity, Entity previous, boolean local) {
 
   /** What happened to the entity. */
-  public enum Kind { CREATE, UPDATE, DELETE }
+  public enum Kind {
+    CREATE,
+    UPDATE,
+    DELETE
+  }
 
   public EntityEvent {
     Objects.requireNonNull(kind, "kind");

@@ -3,10 +3,11 @@ package nodenogg.microcosm;
 import java.util.Optional;
 
 /**
- * Where an entity lives: the collection (identity id) and the entity id. Its string form is
- * {@code <identityId>/<entityId>} (the web app's {@code EntityLocation}).
+ * Where an entity lives: the collection (identity id) and the entity id. Its string form is {@code
+ * <identityId>/<entityId>} (the web app's {@code EntityLocation}).
  */
-public record EntityLocation(String identityId, String entityId) implements Comparable<EntityLocation> {
+public record EntityLocation(String identityId, String entityId)
+    implements Comparable<EntityLocation> {
 
   public EntityLocation {
     IdentityId.require(identityId, "identity id of a location");

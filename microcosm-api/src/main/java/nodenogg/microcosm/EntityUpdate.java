@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A partial change of one entity's data (E5 {@code [entityId, Partial<data>]}). {@code changes} uses
- * the E5 data field names ({@code x, y, width, height, content, backgroundColor, tags, from, to,
- * parentNodeId}); a {@code null} value removes an optional field. The result is validated as a whole;
- * changing {@code type} is refused.
+ * A partial change of one entity's data (E5 {@code [entityId, Partial<data>]}). {@code changes}
+ * uses the E5 data field names ({@code x, y, width, height, content, backgroundColor, tags, from,
+ * to, parentNodeId}); a {@code null} value removes an optional field. The result is validated as a
+ * whole; changing {@code type} is refused.
  */
 public record EntityUpdate(String entityId, Map<String, Object> changes) {
 

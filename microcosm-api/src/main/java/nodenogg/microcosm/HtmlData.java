@@ -8,13 +8,20 @@ import java.util.List;
  * A note card ({@code type: 'html'}): position, size, HTML content, optional card colour and (E5)
  * optional tags.
  *
- * <p>Tags follow the web app's schema: each is trimmed and lowercased; a tag longer than
- * {@link Tags#MAX_LENGTH} after that is invalid. {@code tags == null} means the field is absent.
- * {@code backgroundColor} by convention holds a colour name ({@code red, orange, yellow, green, blue,
+ * <p>Tags follow the web app's schema: each is trimmed and lowercased; a tag longer than {@link
+ * Tags#MAX_LENGTH} after that is invalid. {@code tags == null} means the field is absent. {@code
+ * backgroundColor} by convention holds a colour name ({@code red, orange, yellow, green, blue,
  * purple, pink, turquoise, putty}); it is not validated.
  */
-public record HtmlData(double x, double y, double width, double height, String content,
-    String backgroundColor, List<String> tags) implements EntityData {
+public record HtmlData(
+    double x,
+    double y,
+    double width,
+    double height,
+    String content,
+    String backgroundColor,
+    List<String> tags)
+    implements EntityData {
 
   /** Default width and height of a new note in the web app. */
   public static final double DEFAULT_SIZE = 200;
@@ -25,7 +32,8 @@ public record HtmlData(double x, double y, double width, double height, String c
     width = EntityData.number(width, "width");
     height = EntityData.number(height, "height");
     if (content == null) {
-      throw new InvalidEntityException("content must be a string (use \"\" for an empty note), got null");
+      throw new InvalidEntityException(
+          "content must be a string (use \"\" for an empty note), got null");
     }
     tags = tags == null ? null : Tags.normaliseStrict(tags);
   }

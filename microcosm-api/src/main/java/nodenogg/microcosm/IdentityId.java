@@ -3,9 +3,9 @@ package nodenogg.microcosm;
 import nodenogg.microcosm.internal.RandomIds;
 
 /**
- * Identity ids (E4/E5): {@code @} followed by 16 ASCII letters or digits, regex
- * {@code ^@[0-9A-Za-z]{16}$}, for example {@code @bt4nhr27z8198jp6}. An identity id is also the name
- * of that identity's collection (a root map) in the document. Stateless, thread-safe.
+ * Identity ids (E4/E5): {@code @} followed by 16 ASCII letters or digits, regex {@code
+ * ^@[0-9A-Za-z]{16}$}, for example {@code @bt4nhr27z8198jp6}. An identity id is also the name of
+ * that identity's collection (a root map) in the document. Stateless, thread-safe.
  */
 public final class IdentityId {
   /** Total length of a valid identity id. */
@@ -20,7 +20,9 @@ public final class IdentityId {
 
   /** Whether {@code value} is a valid identity id ({@code null} is not). */
   public static boolean isValid(Object value) {
-    return value instanceof String s && s.length() == LENGTH && s.charAt(0) == '@'
+    return value instanceof String s
+        && s.length() == LENGTH
+        && s.charAt(0) == '@'
         && RandomIds.isAlphanumeric(s.substring(1));
   }
 
@@ -31,8 +33,10 @@ public final class IdentityId {
    */
   public static String require(Object value, String what) {
     if (!isValid(value)) {
-      throw new InvalidEntityException(what + " must be an identity id ('@' + 16 letters or digits), got "
-          + Describe.value(value));
+      throw new InvalidEntityException(
+          what
+              + " must be an identity id ('@' + 16 letters or digits), got "
+              + Describe.value(value));
     }
     return (String) value;
   }

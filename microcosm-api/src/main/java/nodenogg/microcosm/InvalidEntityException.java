@@ -1,9 +1,10 @@
 package nodenogg.microcosm;
 
 /**
- * A value does not follow the entity/identity schema. The message names the offending field and what
- * was expected. Thrown by constructors, codecs and edit methods before anything is written; readers of
- * a document never throw it at the caller (they skip the value and report an {@link InvalidValue}).
+ * A value does not follow the entity/identity schema. The message names the offending field and
+ * what was expected. Thrown by constructors, codecs and edit methods before anything is written;
+ * readers of a document never throw it at the caller (they skip the value and report an {@link
+ * InvalidValue}).
  */
 public class InvalidEntityException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

@@ -12,9 +12,10 @@ import java.util.function.Consumer;
  * EditableMicrocosmAPI"); {@link EditableMicrocosmAPI} adds editing.
  *
  * <p>Reads are snapshots: the returned collections are immutable and consistent with one document
- * state. Values that do not follow the schema are never returned (and never thrown); they are reported
- * through {@link #onInvalidValue}. Implementations state their threading model; the y-microcosm
- * implementation may be called from any thread and delivers listener calls on its own event thread.
+ * state. Values that do not follow the schema are never returned (and never thrown); they are
+ * reported through {@link #onInvalidValue}. Implementations state their threading model; the
+ * y-microcosm implementation may be called from any thread and delivers listener calls on its own
+ * event thread.
  */
 public interface MicrocosmAPI extends AutoCloseable {
 
@@ -65,7 +66,10 @@ public interface MicrocosmAPI extends AutoCloseable {
   /** Listens to stored values that were skipped because they failed validation. */
   Subscription onInvalidValue(Consumer<InvalidValue> listener);
 
-  /** Releases the microcosm (leaves presence, disconnects transports, closes persistence). Idempotent. */
+  /**
+   * Releases the microcosm (leaves presence, disconnects transports, closes persistence).
+   * Idempotent.
+   */
   @Override
   void close();
 

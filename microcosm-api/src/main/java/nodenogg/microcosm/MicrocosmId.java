@@ -8,10 +8,11 @@ import nodenogg.microcosm.internal.RandomIds;
  * name and the web app's route segment ({@code https://nodenogg.in/<id>}).
  *
  * <ul>
- *   <li>E5 (default): one or more ASCII letters or digits, {@code ^[0-9A-Za-z]+$}; a plain word such as
- *       {@code workshop} is a valid id.</li>
- *   <li>E4: the same alphabet and at least 3 characters.</li>
+ *   <li>E5 (default): one or more ASCII letters or digits, {@code ^[0-9A-Za-z]+$}; a plain word
+ *       such as {@code workshop} is a valid id.
+ *   <li>E4: the same alphabet and at least 3 characters.
  * </ul>
+ *
  * Stateless, thread-safe.
  */
 public final class MicrocosmId {
@@ -24,8 +25,8 @@ public final class MicrocosmId {
 
   /**
    * The E5 {@code createMicrocosmID(input)} rule: a valid id is returned unchanged, {@code null} or
-   * empty input gives a fresh random id, anything else is lowercased and stripped of characters other
-   * than {@code a-z0-9}.
+   * empty input gives a fresh random id, anything else is lowercased and stripped of characters
+   * other than {@code a-z0-9}.
    *
    * @throws IllegalArgumentException when nothing usable is left (for example {@code "--"})
    */
@@ -38,8 +39,10 @@ public final class MicrocosmId {
     }
     String cleaned = input.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     if (cleaned.isEmpty()) {
-      throw new IllegalArgumentException("cannot make a microcosm id from '" + input
-          + "': it has no ASCII letters or digits; pass a name such as 'workshop' or null for a random id");
+      throw new IllegalArgumentException(
+          "cannot make a microcosm id from '"
+              + input
+              + "': it has no ASCII letters or digits; pass a name such as 'workshop' or null for a random id");
     }
     return cleaned;
   }
@@ -61,8 +64,10 @@ public final class MicrocosmId {
    */
   public static String require(String value) {
     if (!isValid(value)) {
-      throw new IllegalArgumentException("microcosm id must be one or more ASCII letters or digits, got "
-          + Describe.value(value) + "; MicrocosmId.create(title) derives one from a title");
+      throw new IllegalArgumentException(
+          "microcosm id must be one or more ASCII letters or digits, got "
+              + Describe.value(value)
+              + "; MicrocosmId.create(title) derives one from a title");
     }
     return value;
   }

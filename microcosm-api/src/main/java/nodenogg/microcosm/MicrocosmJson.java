@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The web app's export shape {@code SerializedMicrocosm = {identityId: {entityId: entity}}} as JSON,
- * numbers printed as JavaScript prints them ({@code 200}, not {@code 200.0}). Thread-safe.
+ * The web app's export shape {@code SerializedMicrocosm = {identityId: {entityId: entity}}} as
+ * JSON, numbers printed as JavaScript prints them ({@code 200}, not {@code 200.0}). Thread-safe.
  */
 public final class MicrocosmJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -45,8 +45,8 @@ public final class MicrocosmJson {
 
   /**
    * Parses either a SerializedMicrocosm ({@code {identityId: {entityId: entity}}}) or a single
-   * collection ({@code {entityId: entity}}, returned under the key {@code ""}). Entities are read with
-   * {@code profile} first, then the other profile; invalid ones are skipped and listed.
+   * collection ({@code {entityId: entity}}, returned under the key {@code ""}). Entities are read
+   * with {@code profile} first, then the other profile; invalid ones are skipped and listed.
    *
    * @throws InvalidEntityException when the text is not JSON or not an object
    */
@@ -58,7 +58,8 @@ public final class MicrocosmJson {
       throw new InvalidEntityException("input is not valid JSON: " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject()) {
-      throw new InvalidEntityException("input must be a JSON object {identityId: {entityId: entity}} or {entityId: entity}");
+      throw new InvalidEntityException(
+          "input must be a JSON object {identityId: {entityId: entity}} or {entityId: entity}");
     }
     Map<String, Map<String, Entity>> out = new LinkedHashMap<>();
     List<InvalidValue> skipped = new ArrayList<>();
@@ -73,7 +74,8 @@ public final class MicrocosmJson {
     } else {
       for (Map.Entry<String, JsonNode> c : root.properties()) {
         if (!IdentityId.isValid(c.getKey()) || !c.getValue().isObject()) {
-          skipped.add(new InvalidValue(c.getKey(), "", "not an identity id with an object of entities"));
+          skipped.add(
+              new InvalidValue(c.getKey(), "", "not an identity id with an object of entities"));
           continue;
         }
         readCollection(c.getKey(), c.getValue(), profile, out, skipped);
@@ -82,8 +84,12 @@ public final class MicrocosmJson {
     return new Parsed(out, skipped);
   }
 
-  private static void readCollection(String identity, JsonNode node, SchemaProfile profile,
-      Map<String, Map<String, Entity>> out, List<InvalidValue> skipped) {
+  private static void readCollection(
+      String identity,
+      JsonNode node,
+      SchemaProfile profile,
+      Map<String, Map<String, Entity>> out,
+      List<InvalidValue> skipped) {
     Map<String, Entity> coll = out.computeIfAbsent(identity, k -> new LinkedHashMap<>());
     String owner = IdentityId.isValid(identity) ? identity : null;
     for (Map.Entry<String, JsonNode> e : node.properties()) {
@@ -102,7 +108,9 @@ public final class MicrocosmJson {
 
   private static Entity decodeEither(Object plain, String owner, SchemaProfile profile) {
     // Accept both the bare entity and the stored {content, signature} wrapper.
-    if (plain instanceof Map<?, ?> m && m.containsKey("content") && m.get("content") instanceof Map) {
+    if (plain instanceof Map<?, ?> m
+        && m.containsKey("content")
+        && m.get("content") instanceof Map) {
       plain = m.get("content");
     }
     String fallbackOwner = owner != null ? owner : IdentityId.create();
@@ -152,7 +160,9 @@ public final class MicrocosmJson {
     return NODES.textNode(String.valueOf(v));
   }
 
-  /** A Jackson tree as plain values: LinkedHashMap, ArrayList, String, Long/Double, Boolean, null. */
+  /**
+   * A Jackson tree as plain values: LinkedHashMap, ArrayList, String, Long/Double, Boolean, null.
+   */
   public static Object toPlain(JsonNode n) {
     if (n == null || n.isNull() || n.isMissingNode()) {
       return null;

@@ -46,20 +46,34 @@ final class Plain {
   static EntityData toData(Object value, boolean e4) {
     Map<String, Object> m = object(value, "data");
     Object typeName = m.get("type");
-    EntityType type = EntityType.fromWireName(typeName).orElseThrow(() -> new InvalidEntityException(
-        "data.type must be one of 'html', 'connection', 'emoji', got " + Describe.value(typeName)));
+    EntityType type =
+        EntityType.fromWireName(typeName)
+            .orElseThrow(
+                () ->
+                    new InvalidEntityException(
+                        "data.type must be one of 'html', 'connection', 'emoji', got "
+                            + Describe.value(typeName)));
     try {
       switch (type) {
         case HTML:
-          return new HtmlData(number(m, "x"), number(m, "y"), number(m, "width"), number(m, "height"),
-              string(m, "content"), optionalString(m, "backgroundColor"), e4 ? null : optionalTags(m));
+          return new HtmlData(
+              number(m, "x"),
+              number(m, "y"),
+              number(m, "width"),
+              number(m, "height"),
+              string(m, "content"),
+              optionalString(m, "backgroundColor"),
+              e4 ? null : optionalTags(m));
         case CONNECTION:
           return new ConnectionData(optionalString(m, "from"), optionalString(m, "to"));
         default:
           if (e4) {
             return new EmojiData(string(m, "content"), 0, 0, optionalString(m, "entity"));
           }
-          return new EmojiData(string(m, "content"), number(m, "x"), number(m, "y"),
+          return new EmojiData(
+              string(m, "content"),
+              number(m, "x"),
+              number(m, "y"),
               optionalString(m, "parentNodeId"));
       }
     } catch (InvalidEntityException e) {
@@ -82,9 +96,13 @@ final class Plain {
 
   static double number(Map<String, Object> m, String key) {
     Object v = m.get(key);
-    if (!(v instanceof Number) || v instanceof java.math.BigInteger || v instanceof java.math.BigDecimal) {
-      throw new InvalidEntityException(key + " must be a number, got "
-          + (m.containsKey(key) ? Describe.value(v) : "nothing (required)"));
+    if (!(v instanceof Number)
+        || v instanceof java.math.BigInteger
+        || v instanceof java.math.BigDecimal) {
+      throw new InvalidEntityException(
+          key
+              + " must be a number, got "
+              + (m.containsKey(key) ? Describe.value(v) : "nothing (required)"));
     }
     double d = ((Number) v).doubleValue();
     if (Double.isNaN(d)) {
@@ -104,8 +122,10 @@ final class Plain {
   static String string(Map<String, Object> m, String key) {
     Object v = m.get(key);
     if (!(v instanceof String)) {
-      throw new InvalidEntityException(key + " must be a string, got "
-          + (m.containsKey(key) ? Describe.value(v) : "nothing (required)"));
+      throw new InvalidEntityException(
+          key
+              + " must be a string, got "
+              + (m.containsKey(key) ? Describe.value(v) : "nothing (required)"));
     }
     return (String) v;
   }
@@ -117,8 +137,8 @@ final class Plain {
     }
     Object v = m.get(key);
     if (!(v instanceof String)) {
-      throw new InvalidEntityException(key + " is optional but, when present, must be a string; got "
-          + Describe.value(v));
+      throw new InvalidEntityException(
+          key + " is optional but, when present, must be a string; got " + Describe.value(v));
     }
     return (String) v;
   }
@@ -129,7 +149,8 @@ final class Plain {
     }
     Object v = m.get("tags");
     if (!(v instanceof List)) {
-      throw new InvalidEntityException("tags must be an array of strings, got " + Describe.value(v));
+      throw new InvalidEntityException(
+          "tags must be an array of strings, got " + Describe.value(v));
     }
     return Tags.normaliseStrict((List<?>) v);
   }

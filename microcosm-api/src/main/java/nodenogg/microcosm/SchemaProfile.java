@@ -20,9 +20,9 @@ import java.util.Map;
  *       <td>{@code {uuid, nickname?, version:'1', timestamp, joined}}</td></tr>
  * </table>
  *
- * <p>Values are plain Java values (Map with String keys, List, String, Number, Boolean) exactly as a
- * Yjs {@code ContentAny} holds them. Decoding never mutates its input; it throws
- * {@link InvalidEntityException} naming the first offending field. Thread-safe.
+ * <p>Values are plain Java values (Map with String keys, List, String, Number, Boolean) exactly as
+ * a Yjs {@code ContentAny} holds them. Decoding never mutates its input; it throws {@link
+ * InvalidEntityException} naming the first offending field. Thread-safe.
  */
 public enum SchemaProfile {
   /** The current web app (thestrangetoolstore/nodenogg.in, 2025-07 onwards). */
@@ -61,18 +61,21 @@ public enum SchemaProfile {
   /**
    * Parses a {@code content} object of this profile.
    *
-   * @param collection the identity whose collection it was read from; used as the owner of E4 values
-   *     (which do not name it) and when an E5 value lacks nothing else
+   * @param collection the identity whose collection it was read from; used as the owner of E4
+   *     values (which do not name it) and when an E5 value lacks nothing else
    */
   public Entity decodeEntity(Object content, String collection) {
     Map<String, Object> m = Plain.object(content, "entity");
     Object version = m.get("version");
     if (!Entity.VERSION.equals(version)) {
-      throw new InvalidEntityException("version must be the string \"1\", got " + Describe.value(version));
+      throw new InvalidEntityException(
+          "version must be the string \"1\", got " + Describe.value(version));
     }
     String id = EntityId.require(m.get(this == E5 ? "id" : "uuid"), this == E5 ? "id" : "uuid");
-    String owner = this == E5 ? IdentityId.require(m.get("identity_id"), "identity_id")
-        : IdentityId.require(collection, "collection name");
+    String owner =
+        this == E5
+            ? IdentityId.require(m.get("identity_id"), "identity_id")
+            : IdentityId.require(collection, "collection name");
     long lastEdited = Plain.timestamp(m, "lastEdited");
     long created = Plain.timestamp(m, "created");
     if (!m.containsKey("data")) {
@@ -96,8 +99,8 @@ public enum SchemaProfile {
   }
 
   /**
-   * Lenient read of a stored value: this profile first, then the other one. Throws the error of this
-   * profile when neither accepts it.
+   * Lenient read of a stored value: this profile first, then the other one. Throws the error of
+   * this profile when neither accepts it.
    */
   public Entity decodeStoredLenient(Object stored, String collection) {
     try {
@@ -142,10 +145,12 @@ public enum SchemaProfile {
   /** Parses an awareness {@code identity} field of this profile. */
   public IdentityWithStatus decodePresence(Object value) {
     Map<String, Object> m = Plain.object(value, "presence");
-    Map<String, Object> identity = this == E5 ? Plain.object(m.get("identity"), "presence.identity") : m;
+    Map<String, Object> identity =
+        this == E5 ? Plain.object(m.get("identity"), "presence.identity") : m;
     if (!Entity.VERSION.equals(identity.get("version"))) {
-      throw new InvalidEntityException("identity version must be the string \"1\", got "
-          + Describe.value(identity.get("version")));
+      throw new InvalidEntityException(
+          "identity version must be the string \"1\", got "
+              + Describe.value(identity.get("version")));
     }
     String id = IdentityId.require(identity.get(this == E5 ? "id" : "uuid"), "identity id");
     String nickname = Plain.optionalString(identity, "nickname");
@@ -174,7 +179,8 @@ public enum SchemaProfile {
   public Identity decodeIdentity(Object value) {
     Map<String, Object> m = Plain.object(value, "identity");
     if (!Entity.VERSION.equals(m.get("version"))) {
-      throw new InvalidEntityException("version must be the string \"1\", got " + Describe.value(m.get("version")));
+      throw new InvalidEntityException(
+          "version must be the string \"1\", got " + Describe.value(m.get("version")));
     }
     String key = this == E5 ? "id" : "uuid";
     return new Identity(IdentityId.require(m.get(key), key), Plain.optionalString(m, "nickname"));

@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Tag rules of the E5 web app. Schema rule (what readers enforce): each tag is trimmed and lowercased,
- * then must be at most 30 characters. Helper rules (what editors apply): {@link #normalise} also cuts
- * to 30 characters, and an entity carries at most 20 tags.
+ * Tag rules of the E5 web app. Schema rule (what readers enforce): each tag is trimmed and
+ * lowercased, then must be at most 30 characters. Helper rules (what editors apply): {@link
+ * #normalise} also cuts to 30 characters, and an entity carries at most 20 tags.
  */
 public final class Tags {
   /** Longest valid tag, after trimming. */
   public static final int MAX_LENGTH = 30;
+
   /** Most tags the web app's helpers put on one entity (not a schema rule). */
   public static final int MAX_PER_ENTITY = 20;
 
@@ -30,12 +31,19 @@ public final class Tags {
     for (int i = 0; i < tags.size(); i++) {
       Object raw = tags.get(i);
       if (!(raw instanceof String s)) {
-        throw new InvalidEntityException("tags[" + i + "] must be a string, got " + Describe.value(raw));
+        throw new InvalidEntityException(
+            "tags[" + i + "] must be a string, got " + Describe.value(raw));
       }
       String t = s.trim().toLowerCase(Locale.ROOT);
       if (t.length() > MAX_LENGTH) {
-        throw new InvalidEntityException("tags[" + i + "] is " + t.length() + " characters; at most "
-            + MAX_LENGTH + " allowed (Tags.normalise cuts it)");
+        throw new InvalidEntityException(
+            "tags["
+                + i
+                + "] is "
+                + t.length()
+                + " characters; at most "
+                + MAX_LENGTH
+                + " allowed (Tags.normalise cuts it)");
       }
       out.add(t);
     }

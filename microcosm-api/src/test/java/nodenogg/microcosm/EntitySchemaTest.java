@@ -56,8 +56,9 @@ class EntitySchemaTest {
   }
 
   private static void assertInvalid(Map<String, Object> value, String expectedInMessage) {
-    InvalidEntityException ex = assertThrows(InvalidEntityException.class,
-        () -> SchemaProfile.E5.decodeEntity(value, OWNER));
+    InvalidEntityException ex =
+        assertThrows(
+            InvalidEntityException.class, () -> SchemaProfile.E5.decodeEntity(value, OWNER));
     assertTrue(ex.getMessage().contains(expectedInMessage), ex.getMessage());
   }
 
@@ -106,8 +107,10 @@ class EntitySchemaTest {
   @Test
   void createHtmlWithoutGeometryThrows() {
     Map<String, Object> data = Map.of("type", "html");
-    InvalidEntityException ex = assertThrows(InvalidEntityException.class, () -> Entities.dataFromMap(data));
-    assertTrue(ex.getMessage().contains("x must be a number, got nothing (required)"), ex.getMessage());
+    InvalidEntityException ex =
+        assertThrows(InvalidEntityException.class, () -> Entities.dataFromMap(data));
+    assertTrue(
+        ex.getMessage().contains("x must be a number, got nothing (required)"), ex.getMessage());
   }
 
   @Test
@@ -126,10 +129,13 @@ class EntitySchemaTest {
   @Test
   void updateCannotChangeTypeOrBreakSchema() {
     Entity e = Entities.create(OWNER, HtmlData.note(10, 20, "hi"), 5000);
-    InvalidEntityException ex = assertThrows(InvalidEntityException.class,
-        () -> Entities.update(e, Map.of("type", "emoji"), 6000));
+    InvalidEntityException ex =
+        assertThrows(
+            InvalidEntityException.class, () -> Entities.update(e, Map.of("type", "emoji"), 6000));
     assertTrue(ex.getMessage().contains("cannot change the type"), ex.getMessage());
-    ex = assertThrows(InvalidEntityException.class, () -> Entities.update(e, Map.of("width", "wide"), 6000));
+    ex =
+        assertThrows(
+            InvalidEntityException.class, () -> Entities.update(e, Map.of("width", "wide"), 6000));
     assertTrue(ex.getMessage().contains("width must be a number"), ex.getMessage());
   }
 
@@ -174,8 +180,9 @@ class EntitySchemaTest {
     HtmlData h = HtmlData.note(0, 0, "").withTags(List.of("  Ideas ", "TODO"));
     assertEquals(List.of("ideas", "todo"), h.tags());
     String tooLong = "x".repeat(31);
-    InvalidEntityException ex = assertThrows(InvalidEntityException.class,
-        () -> HtmlData.note(0, 0, "").withTags(List.of(tooLong)));
+    InvalidEntityException ex =
+        assertThrows(
+            InvalidEntityException.class, () -> HtmlData.note(0, 0, "").withTags(List.of(tooLong)));
     assertTrue(ex.getMessage().contains("at most 30"), ex.getMessage());
     assertEquals(30, HtmlData.note(0, 0, "").withTag(tooLong).tags().get(0).length());
     HtmlData many = HtmlData.note(0, 0, "");
@@ -189,7 +196,9 @@ class EntitySchemaTest {
   void e5EncodingHasSchemaKeysAndOrder() {
     Entity e = new Entity(ID, OWNER, 1, 2, new EmojiData("❤️", 3, 4, null));
     Map<String, Object> enc = SchemaProfile.E5.encodeEntity(e);
-    assertEquals(List.of("id", "identity_id", "lastEdited", "created", "data", "version"), List.copyOf(enc.keySet()));
+    assertEquals(
+        List.of("id", "identity_id", "lastEdited", "created", "data", "version"),
+        List.copyOf(enc.keySet()));
     assertEquals(List.of("type", "content", "x", "y"), List.copyOf(dataOf(enc).keySet()));
     Map<String, Object> stored = SchemaProfile.E5.encodeStored(e);
     assertEquals("", stored.get("signature"));
@@ -212,10 +221,13 @@ class EntitySchemaTest {
 
   @Test
   void recordsValidateOnConstruction() {
-    assertThrows(InvalidEntityException.class, () -> new Entity("bad", OWNER, 1, 1, HtmlData.note(0, 0, "")));
+    assertThrows(
+        InvalidEntityException.class,
+        () -> new Entity("bad", OWNER, 1, 1, HtmlData.note(0, 0, "")));
     assertThrows(InvalidEntityException.class, () -> HtmlData.note(Double.NaN, 0, ""));
     assertThrows(InvalidEntityException.class, () -> HtmlData.note(0, 0, null));
-    assertNotEquals(Entities.create(OWNER, HtmlData.note(0, 0, ""), 1).id(),
+    assertNotEquals(
+        Entities.create(OWNER, HtmlData.note(0, 0, ""), 1).id(),
         Entities.create(OWNER, HtmlData.note(0, 0, ""), 1).id());
   }
 

@@ -31,9 +31,11 @@ class IdentitySchemaTest {
 
   @Test
   void numericNicknameOrBadIdThrows() {
-    assertThrows(InvalidEntityException.class,
+    assertThrows(
+        InvalidEntityException.class,
         () -> SchemaProfile.E5.decodeIdentity(Map.of("id", ID, "nickname", 5, "version", "1")));
-    assertThrows(InvalidEntityException.class,
+    assertThrows(
+        InvalidEntityException.class,
         () -> SchemaProfile.E5.decodeIdentity(Map.of("id", "@short", "version", "1")));
     assertThrows(InvalidEntityException.class, () -> new Identity("invalid", null));
   }
@@ -46,7 +48,8 @@ class IdentitySchemaTest {
     assertEquals(Map.of("id", ID, "nickname", "Ada", "version", "1"), e5.get("identity"));
     assertEquals(s, SchemaProfile.E5.decodePresence(e5));
     Map<String, Object> e4 = SchemaProfile.E4.encodePresence(s);
-    assertEquals(List.of("uuid", "nickname", "version", "timestamp", "joined"), List.copyOf(e4.keySet()));
+    assertEquals(
+        List.of("uuid", "nickname", "version", "timestamp", "joined"), List.copyOf(e4.keySet()));
     assertEquals(s, SchemaProfile.E5.decodePresenceLenient(e4));
     assertThrows(InvalidEntityException.class, () -> SchemaProfile.E5.decodePresence(e4));
     Map<String, Object> noJoined = new LinkedHashMap<>(e5);

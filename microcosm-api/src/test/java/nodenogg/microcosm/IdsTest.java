@@ -9,14 +9,27 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Id test vectors of spec §6 (E4/E5 entity.schema, identity.schema, microcosm.schema, uuid tests). */
+/**
+ * Id test vectors of spec §6 (E4/E5 entity.schema, identity.schema, microcosm.schema, uuid tests).
+ */
 class IdsTest {
 
   @Test
   void entityIdVectors() {
     assertTrue(EntityId.isValid("ebt4nhr27z8198jp6"));
-    for (Object bad : new Object[] {"invalid", "e123", "e123456!", "123", null, "a12345678",
-        "ebt4nhr27z8198jp", "ebt4nhr27z8198jp6x", "ebt4nhr27z8198j-6", "@bt4nhr27z8198jp6"}) {
+    for (Object bad :
+        new Object[] {
+          "invalid",
+          "e123",
+          "e123456!",
+          "123",
+          null,
+          "a12345678",
+          "ebt4nhr27z8198jp",
+          "ebt4nhr27z8198jp6x",
+          "ebt4nhr27z8198j-6",
+          "@bt4nhr27z8198jp6"
+        }) {
       assertFalse(EntityId.isValid(bad), String.valueOf(bad));
     }
     String created = EntityId.create();
@@ -28,8 +41,17 @@ class IdsTest {
   @Test
   void identityIdVectors() {
     assertTrue(IdentityId.isValid("@bt4nhr27z8198jp6"));
-    for (Object bad : new Object[] {"invalid", "@short", "@invalid!", "123", null, "ebt4nhr27z8198jp6",
-        "@bt4nhr27z8198jp6a", "@bt4nhr27z8198j_6"}) {
+    for (Object bad :
+        new Object[] {
+          "invalid",
+          "@short",
+          "@invalid!",
+          "123",
+          null,
+          "ebt4nhr27z8198jp6",
+          "@bt4nhr27z8198jp6a",
+          "@bt4nhr27z8198j_6"
+        }) {
       assertFalse(IdentityId.isValid(bad), String.valueOf(bad));
     }
     String created = IdentityId.create();
@@ -68,7 +90,8 @@ class IdsTest {
     assertEquals("Workshop", MicrocosmId.create("Workshop"));
     assertEquals("myworkshop2026", MicrocosmId.create("My Workshop-2026!"));
     assertEquals(16, MicrocosmId.create("").length());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MicrocosmId.create("--"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> MicrocosmId.create("--"));
     assertTrue(e.getMessage().contains("no ASCII letters or digits"), e.getMessage());
   }
 

@@ -6,12 +6,14 @@ import java.util.Map;
 /**
  * Result of {@link UpdateStore#check()}.
  *
- * @param integrity         what the backend's own check of its storage printed (SQLite: the lines of
- *                          {@code PRAGMA integrity_check}); {@code ["ok"]} when the storage is sound
- * @param documentsChecked  how many documents were read back in full
- * @param damagedDocuments  document name to the reason it could not be read (empty when all are readable)
+ * @param integrity what the backend's own check of its storage printed (SQLite: the lines of {@code
+ *     PRAGMA integrity_check}); {@code ["ok"]} when the storage is sound
+ * @param documentsChecked how many documents were read back in full
+ * @param damagedDocuments document name to the reason it could not be read (empty when all are
+ *     readable)
  */
-public record CheckReport(List<String> integrity, int documentsChecked, Map<String, String> damagedDocuments) {
+public record CheckReport(
+    List<String> integrity, int documentsChecked, Map<String, String> damagedDocuments) {
 
   public CheckReport {
     integrity = List.copyOf(integrity);

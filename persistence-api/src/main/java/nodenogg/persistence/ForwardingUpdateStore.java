@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * An {@link UpdateStore} that passes every call to another one: extend it and override what you want to
- * change (count appends, delay or fail them in a test, add metrics). Thread-safe if the delegate is and
- * the overrides are.
+ * An {@link UpdateStore} that passes every call to another one: extend it and override what you
+ * want to change (count appends, delay or fail them in a test, add metrics). Thread-safe if the
+ * delegate is and the overrides are.
  */
 public class ForwardingUpdateStore implements UpdateStore {
 

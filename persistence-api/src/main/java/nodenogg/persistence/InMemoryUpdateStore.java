@@ -11,10 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import nodenogg.persistence.yjs.YjsFormat;
 
 /**
- * An {@link UpdateStore} in memory: survives closing and reopening a document within one process, not the
- * process. For tests, throwaway servers and apps that need no disk. Appends are checked by the format
- * like in any store and "durable" at once (their futures are complete when {@code append} returns).
- * Logs grow until {@link #compact} is called (no automatic compaction).
+ * An {@link UpdateStore} in memory: survives closing and reopening a document within one process,
+ * not the process. For tests, throwaway servers and apps that need no disk. Appends are checked by
+ * the format like in any store and "durable" at once (their futures are complete when {@code
+ * append} returns). Logs grow until {@link #compact} is called (no automatic compaction).
  *
  * <p>Thread-safe: one lock guards everything; every call is short.
  */
@@ -78,7 +78,8 @@ public final class InMemoryUpdateStore implements UpdateStore {
     byte[] copy = update.clone();
     synchronized (this) {
       if (closed) {
-        return CompletableFuture.failedFuture(new StoreException("the in-memory update store is closed"));
+        return CompletableFuture.failedFuture(
+            new StoreException("the in-memory update store is closed"));
       }
       Log log = docs.computeIfAbsent(document, k -> new Log(format.emptyCoverage()));
       log.rows.add(copy);
@@ -90,7 +91,9 @@ public final class InMemoryUpdateStore implements UpdateStore {
 
   @Override
   public synchronized CompletableFuture<Void> flush() {
-    return closed ? CompletableFuture.failedFuture(new StoreException("the in-memory update store is closed")) : DONE;
+    return closed
+        ? CompletableFuture.failedFuture(new StoreException("the in-memory update store is closed"))
+        : DONE;
   }
 
   @Override
@@ -110,7 +113,10 @@ public final class InMemoryUpdateStore implements UpdateStore {
   @Override
   public Optional<byte[]> loadState(String document) {
     if (!format.canMerge()) {
-      throw new StoreException("the " + format.name() + " format cannot merge updates, so there is no single state to load");
+      throw new StoreException(
+          "the "
+              + format.name()
+              + " format cannot merge updates, so there is no single state to load");
     }
     List<byte[]> rows;
     synchronized (this) {
@@ -128,7 +134,8 @@ public final class InMemoryUpdateStore implements UpdateStore {
     try {
       return format.merge(rows);
     } catch (RuntimeException e) {
-      throw new CorruptDocumentException(document, "a stored update cannot be merged: " + e.getMessage(), e);
+      throw new CorruptDocumentException(
+          document, "a stored update cannot be merged: " + e.getMessage(), e);
     }
   }
 
@@ -145,7 +152,9 @@ public final class InMemoryUpdateStore implements UpdateStore {
     checkName(document);
     requireOpen();
     Log log = docs.get(document);
-    return log == null ? Optional.empty() : Optional.of(new DocumentInfo(document, log.rows.size(), log.bytes));
+    return log == null
+        ? Optional.empty()
+        : Optional.of(new DocumentInfo(document, log.rows.size(), log.bytes));
   }
 
   @Override
@@ -155,8 +164,8 @@ public final class InMemoryUpdateStore implements UpdateStore {
   }
 
   /**
-   * Merges on the calling thread; appends wait meanwhile only for the final swap, and those that arrive
-   * during the merge are kept.
+   * Merges on the calling thread; appends wait meanwhile only for the final swap, and those that
+   * arrive during the merge are kept.
    */
   @Override
   public Optional<DocumentInfo> compact(String document) {
@@ -179,8 +188,10 @@ public final class InMemoryUpdateStore implements UpdateStore {
       if (log == null) {
         return Optional.empty();
       }
-      // every compaction puts a new array first: same first and last rows means nobody compacted meanwhile
-      if (log.rows.size() < rows.size() || log.rows.get(0) != rows.get(0)
+      // every compaction puts a new array first: same first and last rows means nobody compacted
+      // meanwhile
+      if (log.rows.size() < rows.size()
+          || log.rows.get(0) != rows.get(0)
           || log.rows.get(rows.size() - 1) != rows.get(rows.size() - 1)) {
         return info(document); // compacted or deleted and recreated meanwhile: leave it
       }
@@ -237,16 +248,17 @@ public final class InMemoryUpdateStore implements UpdateStore {
       docs.forEach((name, log) -> snapshot.put(name, new ArrayList<>(log.rows)));
     }
     Map<String, String> damaged = new LinkedHashMap<>();
-    snapshot.forEach((name, rows) -> {
-      for (int i = 0; i < rows.size(); i++) {
-        try {
-          format.check(rows.get(i));
-        } catch (StoreException e) {
-          damaged.put(name, "stored update #" + (i + 1) + " is malformed: " + e.getMessage());
-          break;
-        }
-      }
-    });
+    snapshot.forEach(
+        (name, rows) -> {
+          for (int i = 0; i < rows.size(); i++) {
+            try {
+              format.check(rows.get(i));
+            } catch (StoreException e) {
+              damaged.put(name, "stored update #" + (i + 1) + " is malformed: " + e.getMessage());
+              break;
+            }
+          }
+        });
     return new CheckReport(List.of("ok"), snapshot.size(), damaged);
   }
 

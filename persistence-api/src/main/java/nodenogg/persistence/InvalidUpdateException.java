@@ -1,8 +1,8 @@
 package nodenogg.persistence;
 
 /**
- * The bytes given to {@link UpdateStore#append} are not an update of the store's {@link UpdateFormat}:
- * exactly the bytes that format's document engine refuses too (for Yjs, the engine's
+ * The bytes given to {@link UpdateStore#append} are not an update of the store's {@link
+ * UpdateFormat}: exactly the bytes that format's document engine refuses too (for Yjs, the engine's
  * {@code applyUpdate}). Nothing was stored and the store is healthy. The offending input should be
  * dropped and, if it came from a peer, refused for that peer only.
  *

@@ -6,11 +6,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Appends one document's updates to an {@link UpdateStore} without ever waiting for the disk, keeping what
- * failed: the format-neutral core of a document kept in a store ({@code DocBinding} for Yjs docs, the Automerge
- * binding for Automerge documents). {@link #append} queues at once; an update whose append fails is kept and
- * appended again before the next one and on {@link #flush()}, so the store never silently falls behind the
- * document. The {@link StatusListener} hears when the appender falls behind and when it has caught up.
+ * Appends one document's updates to an {@link UpdateStore} without ever waiting for the disk,
+ * keeping what failed: the format-neutral core of a document kept in a store ({@code DocBinding}
+ * for Yjs docs, the Automerge binding for Automerge documents). {@link #append} queues at once; an
+ * update whose append fails is kept and appended again before the next one and on {@link #flush()},
+ * so the store never silently falls behind the document. The {@link StatusListener} hears when the
+ * appender falls behind and when it has caught up.
  *
  * <p>Thread-safe. After {@link #close()} appends are ignored.
  */
@@ -21,8 +22,8 @@ public final class RetryingAppender implements AutoCloseable {
   public interface StatusListener {
     /**
      * Called with the failure when an update could not be stored (it is kept for a retry), and with
-     * {@code null} once every update is stored again. Runs on the thread that completed the append (often the
-     * store's acknowledgement thread): keep it short and never wait on the store.
+     * {@code null} once every update is stored again. Runs on the thread that completed the append
+     * (often the store's acknowledgement thread): keep it short and never wait on the store.
      */
     void statusChanged(StoreException errorOrNull);
   }
@@ -58,14 +59,15 @@ public final class RetryingAppender implements AutoCloseable {
   /**
    * Queues {@code update} (after any failed ones, retried first) and returns without waiting.
    *
-   * @return completes when this update is durable; exceptionally when its append failed (it is then kept for
-   *     a retry, and {@link #flush()} reports it until a retry succeeds)
+   * @return completes when this update is durable; exceptionally when its append failed (it is then
+   *     kept for a retry, and {@link #flush()} reports it until a retry succeeds)
    */
   public CompletableFuture<Long> append(byte[] update) {
     List<byte[]> retry;
     synchronized (this) {
       if (closed) {
-        return CompletableFuture.failedFuture(new StoreException("'" + name + "' is no longer persisted (closed)"));
+        return CompletableFuture.failedFuture(
+            new StoreException("'" + name + "' is no longer persisted (closed)"));
       }
       retry = takeFailed();
     }
@@ -102,9 +104,13 @@ public final class RetryingAppender implements AutoCloseable {
       }
       if (err != null) {
         failed.add(update);
-        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        lastError = cause instanceof StoreException ? (StoreException) cause
-            : new StoreException("could not persist an update of '" + name + "': " + cause, cause);
+        Throwable cause =
+            err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        lastError =
+            cause instanceof StoreException
+                ? (StoreException) cause
+                : new StoreException(
+                    "could not persist an update of '" + name + "': " + cause, cause);
         notify = !behind;
         behind = true;
         report = lastError;
@@ -122,8 +128,9 @@ public final class RetryingAppender implements AutoCloseable {
   }
 
   /**
-   * Retries updates whose append failed, then completes once everything so far is durable; completes
-   * exceptionally with the last {@link StoreException} if some update still could not be stored.
+   * Retries updates whose append failed, then completes once everything so far is durable;
+   * completes exceptionally with the last {@link StoreException} if some update still could not be
+   * stored.
    */
   public CompletableFuture<Void> flush() {
     List<byte[]> retry;
@@ -133,14 +140,17 @@ public final class RetryingAppender implements AutoCloseable {
     for (byte[] u : retry) {
       send(u, true);
     }
-    return store.flush().thenCompose(v -> {
-      synchronized (this) {
-        if (failed.isEmpty()) {
-          return CompletableFuture.completedFuture(null);
-        }
-        return CompletableFuture.failedFuture(lastError);
-      }
-    });
+    return store
+        .flush()
+        .thenCompose(
+            v -> {
+              synchronized (this) {
+                if (failed.isEmpty()) {
+                  return CompletableFuture.completedFuture(null);
+                }
+                return CompletableFuture.failedFuture(lastError);
+              }
+            });
   }
 
   /** Updates whose append failed and that wait for a retry. */
@@ -153,7 +163,10 @@ public final class RetryingAppender implements AutoCloseable {
     return behind;
   }
 
-  /** Waits for a best-effort {@link #flush()}, then ignores further appends. Idempotent; never throws. */
+  /**
+   * Waits for a best-effort {@link #flush()}, then ignores further appends. Idempotent; never
+   * throws.
+   */
   @Override
   public void close() {
     try {

@@ -3,11 +3,14 @@ package nodenogg.persistence;
 /**
  * Root of every error an {@link UpdateStore} reports (unchecked). The message says what failed and,
  * where there is one, what to do about it. Two subclasses narrow the cause:
+ *
  * <ul>
- *   <li>{@link InvalidUpdateException}: the caller's bytes were refused — not an update of the store's
- *       format. Nothing was stored and the store is healthy; this is never a storage failure.</li>
- *   <li>{@link CorruptDocumentException}: data already stored for one document is damaged.</li>
+ *   <li>{@link InvalidUpdateException}: the caller's bytes were refused — not an update of the
+ *       store's format. Nothing was stored and the store is healthy; this is never a storage
+ *       failure.
+ *   <li>{@link CorruptDocumentException}: data already stored for one document is damaged.
  * </ul>
+ *
  * Any other {@code StoreException} is a failure of the store itself: an I/O or database error (disk
  * full, I/O error, a lock held too long by another process) or use of a closed store. Test with
  * {@link #isRejection()} to tell the sender's problem from the store's.

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link UpdateStore} of Yjs updates must do, whatever keeps the bytes. A backend's test
  * extends this class and says how to open a fresh, empty store (the in-memory store here, SQLite in
- * persistence-sqlite, PostgreSQL later). Updates come from the engine, so the checks are the engine's.
+ * persistence-sqlite, PostgreSQL later). Updates come from the engine, so the checks are the
+ * engine's.
  */
 public abstract class UpdateStoreContract {
 
@@ -85,7 +86,8 @@ public abstract class UpdateStoreContract {
       assertTrue(seq > previous, "sequence numbers increase: " + seq + " after " + previous);
       previous = seq;
     }
-    assertEquals(Optional.of(new DocumentInfo("doc-a", 20, sent.stream().mapToLong(b -> b.length).sum())),
+    assertEquals(
+        Optional.of(new DocumentInfo("doc-a", 20, sent.stream().mapToLong(b -> b.length).sum())),
         store.info("doc-a"));
     List<byte[]> back = store.load("doc-a");
     assertEquals(sent.size(), back.size());
@@ -102,16 +104,24 @@ public abstract class UpdateStoreContract {
   void aRefusedUpdateIsATypedRejectionAndStoresNothing() throws Exception {
     byte[] good = typing(1, 1).get(0);
     byte[] truncated = Arrays.copyOf(good, good.length - 3);
-    ExecutionException e = assertThrows(ExecutionException.class, () -> store.append("d", truncated).get(10, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class, () -> store.append("d", truncated).get(10, TimeUnit.SECONDS));
     InvalidUpdateException refused = assertInstanceOf(InvalidUpdateException.class, e.getCause());
     assertTrue(refused.isRejection(), "a refused input is not a storage failure");
-    assertThrows(RuntimeException.class, () -> Updates.applyUpdate(new Doc(), truncated), "the engine refuses it too");
+    assertThrows(
+        RuntimeException.class,
+        () -> Updates.applyUpdate(new Doc(), truncated),
+        "the engine refuses it too");
     assertEquals(List.of(), store.list(), "nothing stored, not even the document");
     assertThrows(IllegalArgumentException.class, () -> store.append("", good));
     assertThrows(IllegalArgumentException.class, () -> store.append(null, good));
   }
 
-  /** Issue 12 finding 2: Yjs ignores bytes after the delete set, so the store must take such an update too. */
+  /**
+   * Issue 12 finding 2: Yjs ignores bytes after the delete set, so the store must take such an
+   * update too.
+   */
   @Test
   void whatTheEngineAppliesTheStoreTakesTrailingBytesIncluded() throws Exception {
     Doc source = new Doc(new Doc.Options().clientId(3));
@@ -173,7 +183,8 @@ public abstract class UpdateStoreContract {
     assertArrayEquals(versionBefore, store.version("d"), "compaction does not change the version");
     Doc fromState = new Doc();
     Updates.applyUpdate(fromState, store.loadState("d").orElseThrow());
-    assertArrayEquals(Updates.encodeStateAsUpdate(reference), Updates.encodeStateAsUpdate(fromState));
+    assertArrayEquals(
+        Updates.encodeStateAsUpdate(reference), Updates.encodeStateAsUpdate(fromState));
     assertEquals(Optional.empty(), store.compact("unknown"));
   }
 
@@ -210,7 +221,10 @@ public abstract class UpdateStoreContract {
     assertEquals(List.of(), store.load("a"));
     assertEquals(List.of("b", "c"), store.list());
     assertThrows(IllegalArgumentException.class, () -> store.putMetadata("b", "", "x"));
-    assertEquals(1L, store.append("a", typing(1, 1).get(0)).get(10, TimeUnit.SECONDS), "a deleted document starts afresh");
+    assertEquals(
+        1L,
+        store.append("a", typing(1, 1).get(0)).get(10, TimeUnit.SECONDS),
+        "a deleted document starts afresh");
   }
 
   @Test
@@ -243,15 +257,18 @@ public abstract class UpdateStoreContract {
     }
     assertEquals(threads * 150, store.load("doc0").size() + store.load("doc1").size());
     long clocks = replay(typing(100, 150)).getText("t").length(); // "x0".."x149": 490 UTF-16 units
-    assertEquals(Map.of(100L, clocks, 102L, clocks), Updates.decodeStateVector(store.version("doc0")));
+    assertEquals(
+        Map.of(100L, clocks, 102L, clocks), Updates.decodeStateVector(store.version("doc0")));
   }
 
   @Test
   void aClosedStoreRefusesEverythingWithAStoreException() throws Exception {
     store.append("d", typing(1, 1).get(0)).get(10, TimeUnit.SECONDS);
     store.close();
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> store.append("d", typing(2, 1).get(0)).get(10, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> store.append("d", typing(2, 1).get(0)).get(10, TimeUnit.SECONDS));
     StoreException failure = assertInstanceOf(StoreException.class, e.getCause());
     assertFalse(failure.isRejection(), "a closed store is a store failure, not a refused input");
     assertTrue(failure.getMessage().contains("closed"), failure.getMessage());

@@ -8,7 +8,8 @@ import java.util.List;
  * @param webrtcPeers remote peers with a WebRTC connection (open or being set up)
  * @param bcPeers peers that other peers reported as reachable over their BroadcastChannel
  */
-public record PeersChange(List<String> added, List<String> removed, List<String> webrtcPeers, List<String> bcPeers) {
+public record PeersChange(
+    List<String> added, List<String> removed, List<String> webrtcPeers, List<String> bcPeers) {
   public PeersChange {
     added = List.copyOf(added);
     removed = List.copyOf(removed);

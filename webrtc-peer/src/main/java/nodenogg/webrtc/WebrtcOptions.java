@@ -6,24 +6,26 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Options of a {@link WebrtcProvider}, named as y-webrtc 10.3.0's {@code ProviderOptions}. Immutable;
- * each {@code with...} method returns a copy.
+ * Options of a {@link WebrtcProvider}, named as y-webrtc 10.3.0's {@code ProviderOptions}.
+ * Immutable; each {@code with...} method returns a copy.
  *
  * <ul>
- * <li>{@code signaling}: one or more y-webrtc signalling server URLs ({@code ws://} or {@code wss://});
- *     the provider keeps a socket to each and reconnects.
- * <li>{@code password}: the room password, or null; with it every signalling message is AES-GCM
- *     encrypted with y-webrtc's PBKDF2 key, and peers with another password are never connected. Data
- *     channel messages are not additionally encrypted (y-webrtc does not; DTLS protects them).
- * <li>{@code maxConns}: stop announcing (and accepting announces) at this many connections; y-webrtc's
- *     default, {@code 20 + floor(random × 15)}, keeps n peers from forming the same clusters.
- * <li>{@code filterBcConns}: accepted for parity. A JVM has no BroadcastChannel, so this peer never has
- *     BroadcastChannel peers of its own; peer ids that others report as theirs (message type 4) are
- *     skipped in signalling exactly as y-webrtc does, whatever this flag says.
- * <li>{@code iceServers}: STUN/TURN URLs ({@code stun:host:port}); default none (host candidates only:
- *     loopback and LAN). Set STUN servers to cross NATs.
- * <li>{@code connectTimeoutMillis}: a connection not up after this long is dropped and the room
- *     announced again (default 30 s; simple-peer waits for ICE to fail instead).
+ *   <li>{@code signaling}: one or more y-webrtc signalling server URLs ({@code ws://} or {@code
+ *       wss://}); the provider keeps a socket to each and reconnects.
+ *   <li>{@code password}: the room password, or null; with it every signalling message is AES-GCM
+ *       encrypted with y-webrtc's PBKDF2 key, and peers with another password are never connected.
+ *       Data channel messages are not additionally encrypted (y-webrtc does not; DTLS protects
+ *       them).
+ *   <li>{@code maxConns}: stop announcing (and accepting announces) at this many connections;
+ *       y-webrtc's default, {@code 20 + floor(random × 15)}, keeps n peers from forming the same
+ *       clusters.
+ *   <li>{@code filterBcConns}: accepted for parity. A JVM has no BroadcastChannel, so this peer
+ *       never has BroadcastChannel peers of its own; peer ids that others report as theirs (message
+ *       type 4) are skipped in signalling exactly as y-webrtc does, whatever this flag says.
+ *   <li>{@code iceServers}: STUN/TURN URLs ({@code stun:host:port}); default none (host candidates
+ *       only: loopback and LAN). Set STUN servers to cross NATs.
+ *   <li>{@code connectTimeoutMillis}: a connection not up after this long is dropped and the room
+ *       announced again (default 30 s; simple-peer waits for ICE to fail instead).
  * </ul>
  */
 public final class WebrtcOptions {
@@ -34,8 +36,13 @@ public final class WebrtcOptions {
   final List<String> iceServers;
   final long connectTimeoutMillis;
 
-  private WebrtcOptions(List<URI> signaling, String password, int maxConns, boolean filterBcConns,
-      List<String> iceServers, long connectTimeoutMillis) {
+  private WebrtcOptions(
+      List<URI> signaling,
+      String password,
+      int maxConns,
+      boolean filterBcConns,
+      List<String> iceServers,
+      long connectTimeoutMillis) {
     this.signaling = List.copyOf(signaling);
     this.password = password;
     this.maxConns = maxConns;
@@ -44,16 +51,20 @@ public final class WebrtcOptions {
     this.connectTimeoutMillis = connectTimeoutMillis;
   }
 
-  /** Options for the given signalling server(s), no password, y-webrtc's random {@code maxConns}. */
+  /**
+   * Options for the given signalling server(s), no password, y-webrtc's random {@code maxConns}.
+   */
   public static WebrtcOptions signaling(String... urls) {
     if (urls.length == 0) {
-      throw new IllegalArgumentException("at least one signalling URL is needed (ws://host:port/signal)");
+      throw new IllegalArgumentException(
+          "at least one signalling URL is needed (ws://host:port/signal)");
     }
     List<URI> list = new java.util.ArrayList<>();
     for (String u : urls) {
       list.add(checkUrl(u));
     }
-    return new WebrtcOptions(list, null, 20 + ThreadLocalRandom.current().nextInt(15), true, List.of(), 30_000);
+    return new WebrtcOptions(
+        list, null, 20 + ThreadLocalRandom.current().nextInt(15), true, List.of(), 30_000);
   }
 
   private static URI checkUrl(String url) {
@@ -61,10 +72,12 @@ public final class WebrtcOptions {
     try {
       u = URI.create(Objects.requireNonNull(url, "signalling url"));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("not a URL: '" + url + "' (expected ws://host:port/signal)", e);
+      throw new IllegalArgumentException(
+          "not a URL: '" + url + "' (expected ws://host:port/signal)", e);
     }
     if (!"ws".equals(u.getScheme()) && !"wss".equals(u.getScheme()) || u.getHost() == null) {
-      throw new IllegalArgumentException("a signalling URL must be ws://host[:port]/path or wss://..., got '" + url + "'");
+      throw new IllegalArgumentException(
+          "a signalling URL must be ws://host[:port]/path or wss://..., got '" + url + "'");
     }
     return u;
   }
@@ -72,22 +85,26 @@ public final class WebrtcOptions {
   /** The room password (null or empty: none, as y-webrtc treats a falsy password). */
   public WebrtcOptions withPassword(String newPassword) {
     String p = newPassword == null || newPassword.isEmpty() ? null : newPassword;
-    return new WebrtcOptions(signaling, p, maxConns, filterBcConns, iceServers, connectTimeoutMillis);
+    return new WebrtcOptions(
+        signaling, p, maxConns, filterBcConns, iceServers, connectTimeoutMillis);
   }
 
   public WebrtcOptions withMaxConns(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("maxConns must be at least 1, got " + n);
     }
-    return new WebrtcOptions(signaling, password, n, filterBcConns, iceServers, connectTimeoutMillis);
+    return new WebrtcOptions(
+        signaling, password, n, filterBcConns, iceServers, connectTimeoutMillis);
   }
 
   public WebrtcOptions withFilterBcConns(boolean filter) {
-    return new WebrtcOptions(signaling, password, maxConns, filter, iceServers, connectTimeoutMillis);
+    return new WebrtcOptions(
+        signaling, password, maxConns, filter, iceServers, connectTimeoutMillis);
   }
 
   public WebrtcOptions withIceServers(List<String> urls) {
-    return new WebrtcOptions(signaling, password, maxConns, filterBcConns, urls, connectTimeoutMillis);
+    return new WebrtcOptions(
+        signaling, password, maxConns, filterBcConns, urls, connectTimeoutMillis);
   }
 
   public WebrtcOptions withConnectTimeoutMillis(long millis) {
@@ -120,7 +137,14 @@ public final class WebrtcOptions {
 
   @Override
   public String toString() {
-    return "WebrtcOptions{signaling=" + signaling + ", password=" + (password != null ? "set" : "none")
-        + ", maxConns=" + maxConns + ", iceServers=" + iceServers + "}";
+    return "WebrtcOptions{signaling="
+        + signaling
+        + ", password="
+        + (password != null ? "set" : "none")
+        + ", maxConns="
+        + maxConns
+        + ", iceServers="
+        + iceServers
+        + "}";
   }
 }

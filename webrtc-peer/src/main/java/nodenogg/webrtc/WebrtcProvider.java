@@ -12,9 +12,9 @@ import nodenogg.sync.protocol.SyncDocument;
 import nodenogg.webrtc.internal.Room;
 
 /**
- * A y-webrtc 10.3.0-compatible provider: joins a y-webrtc room through one or more signalling servers
- * and syncs a document and its awareness (presence) with every peer over WebRTC data channels — with
- * browsers running y-webrtc and with other JVMs running this class.
+ * A y-webrtc 10.3.0-compatible provider: joins a y-webrtc room through one or more signalling
+ * servers and syncs a document and its awareness (presence) with every peer over WebRTC data
+ * channels — with browsers running y-webrtc and with other JVMs running this class.
  *
  * <pre>{@code
  * Doc doc = new Doc();
@@ -24,19 +24,21 @@ import nodenogg.webrtc.internal.Room;
  *   p.firstSync().join(); // the document now holds what the first peer had
  * }
  * }</pre>
+ *
  * For a microcosm use {@link WebrtcTransport}.
  *
- * <p>What happens (as y-webrtc): the provider subscribes to the room's topic on every signalling server
- * and announces itself; peers that see the announce offer a connection (simple-peer's offer/answer/ICE
- * candidate messages, y-webrtc's {@code token} deciding which of two simultaneous offers wins). On each
- * open data channel both sides send sync step 1 and their awareness; every later document or awareness
- * update goes to every connected peer. Signalling servers that go away are reconnected; connections that
- * fail are dropped and the room announced again. With a password, signalling messages are AES-GCM
- * encrypted with y-webrtc's key; a peer with another password is never connected (one log line says so).
+ * <p>What happens (as y-webrtc): the provider subscribes to the room's topic on every signalling
+ * server and announces itself; peers that see the announce offer a connection (simple-peer's
+ * offer/answer/ICE candidate messages, y-webrtc's {@code token} deciding which of two simultaneous
+ * offers wins). On each open data channel both sides send sync step 1 and their awareness; every
+ * later document or awareness update goes to every connected peer. Signalling servers that go away
+ * are reconnected; connections that fail are dropped and the room announced again. With a password,
+ * signalling messages are AES-GCM encrypted with y-webrtc's key; a peer with another password is
+ * never connected (one log line says so).
  *
- * <p>Needs the native WebRTC library ({@link WebrtcNative}); {@link #open} throws
- * {@link WebrtcUnavailableException} where there is none. Native resources are released by
- * {@link #close()}.
+ * <p>Needs the native WebRTC library ({@link WebrtcNative}); {@link #open} throws {@link
+ * WebrtcUnavailableException} where there is none. Native resources are released by {@link
+ * #close()}.
  *
  * <p>Thread-safety: all methods may be called from any thread. The room runs on its own thread; the
  * listeners run there and must not block.
@@ -44,47 +46,64 @@ import nodenogg.webrtc.internal.Room;
 public final class WebrtcProvider implements AutoCloseable {
   private final Room room;
   private final WebrtcOptions options;
-  private final CopyOnWriteArrayList<Consumer<PeersChange>> peerListeners = new CopyOnWriteArrayList<>();
-  private final CopyOnWriteArrayList<Consumer<Boolean>> syncedListeners = new CopyOnWriteArrayList<>();
-  private final CopyOnWriteArrayList<Consumer<Integer>> connectionListeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<PeersChange>> peerListeners =
+      new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<Boolean>> syncedListeners =
+      new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<Integer>> connectionListeners =
+      new CopyOnWriteArrayList<>();
   private final CompletableFuture<String> firstSync = new CompletableFuture<>();
   private final CompletableFuture<String> firstConnection = new CompletableFuture<>();
   private volatile boolean synced;
   private volatile int openConnections;
   private volatile boolean closed;
 
-  private WebrtcProvider(String roomName, SyncDocument doc, Awareness awareness, WebrtcOptions options) {
+  private WebrtcProvider(
+      String roomName, SyncDocument doc, Awareness awareness, WebrtcOptions options) {
     this.options = options;
-    this.room = new Room(roomName, doc, awareness, options.signaling, options.password, options.maxConns,
-        options.iceServers, options.connectTimeoutMillis, new Room.Listener() {
-          @Override
-          public void peers(List<String> added, List<String> removed, List<String> webrtcPeers, List<String> bcPeers) {
-            PeersChange c = new PeersChange(added, removed, webrtcPeers, bcPeers);
-            peerListeners.forEach(l -> l.accept(c));
-          }
+    this.room =
+        new Room(
+            roomName,
+            doc,
+            awareness,
+            options.signaling,
+            options.password,
+            options.maxConns,
+            options.iceServers,
+            options.connectTimeoutMillis,
+            new Room.Listener() {
+              @Override
+              public void peers(
+                  List<String> added,
+                  List<String> removed,
+                  List<String> webrtcPeers,
+                  List<String> bcPeers) {
+                PeersChange c = new PeersChange(added, removed, webrtcPeers, bcPeers);
+                peerListeners.forEach(l -> l.accept(c));
+              }
 
-          @Override
-          public void synced(boolean now) {
-            synced = now;
-            syncedListeners.forEach(l -> l.accept(now));
-          }
+              @Override
+              public void synced(boolean now) {
+                synced = now;
+                syncedListeners.forEach(l -> l.accept(now));
+              }
 
-          @Override
-          public void connected(String peerId) {
-            firstConnection.complete(peerId);
-          }
+              @Override
+              public void connected(String peerId) {
+                firstConnection.complete(peerId);
+              }
 
-          @Override
-          public void syncedWith(String peerId) {
-            firstSync.complete(peerId);
-          }
+              @Override
+              public void syncedWith(String peerId) {
+                firstSync.complete(peerId);
+              }
 
-          @Override
-          public void openConnections(int count) {
-            openConnections = count;
-            connectionListeners.forEach(l -> l.accept(count));
-          }
-        });
+              @Override
+              public void openConnections(int count) {
+                openConnections = count;
+                connectionListeners.forEach(l -> l.accept(count));
+              }
+            });
   }
 
   /**
@@ -93,7 +112,8 @@ public final class WebrtcProvider implements AutoCloseable {
    *
    * @throws WebrtcUnavailableException when the native WebRTC library cannot run in this JVM
    */
-  public static WebrtcProvider open(String roomName, SyncDocument doc, Awareness awareness, WebrtcOptions options) {
+  public static WebrtcProvider open(
+      String roomName, SyncDocument doc, Awareness awareness, WebrtcOptions options) {
     Objects.requireNonNull(roomName, "roomName");
     Objects.requireNonNull(doc, "doc");
     Objects.requireNonNull(awareness, "awareness");
@@ -104,7 +124,8 @@ public final class WebrtcProvider implements AutoCloseable {
   }
 
   /** {@link #open(String, SyncDocument, Awareness, WebrtcOptions)} for an engine {@link Doc}. */
-  public static WebrtcProvider open(String roomName, Doc doc, Awareness awareness, WebrtcOptions options) {
+  public static WebrtcProvider open(
+      String roomName, Doc doc, Awareness awareness, WebrtcOptions options) {
     return open(roomName, new DocSync(doc), awareness, options); // DocSync holds nothing to release
   }
 
@@ -122,8 +143,8 @@ public final class WebrtcProvider implements AutoCloseable {
   }
 
   /**
-   * The transaction origin of updates this provider applies to the document (and of awareness changes
-   * it receives), so an update listener can tell remote changes from local ones.
+   * The transaction origin of updates this provider applies to the document (and of awareness
+   * changes it receives), so an update listener can tell remote changes from local ones.
    */
   public Object origin() {
     return room.origin();
@@ -155,8 +176,8 @@ public final class WebrtcProvider implements AutoCloseable {
   }
 
   /**
-   * Signalling messages of this room dropped because they do not open with our password (a peer with
-   * another password is in the room; the first one is logged).
+   * Signalling messages of this room dropped because they do not open with our password (a peer
+   * with another password is in the room; the first one is logged).
    */
   public long undecryptableSignals() {
     return room.undecryptableSignals();
@@ -183,8 +204,8 @@ public final class WebrtcProvider implements AutoCloseable {
   }
 
   /**
-   * Leaves the room cleanly: unsubscribes, removes our awareness state so peers see us leave at once,
-   * closes every connection and socket and releases the native resources. Idempotent.
+   * Leaves the room cleanly: unsubscribes, removes our awareness state so peers see us leave at
+   * once, closes every connection and socket and releases the native resources. Idempotent.
    */
   @Override
   public void close() {

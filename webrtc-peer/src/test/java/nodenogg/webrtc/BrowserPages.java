@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Headless Chromium pages running the real y-webrtc 10.3.0 (js/webrtc/pages.mjs, driven line by line).
- * Each page is its own origin. {@link #call} runs {@code window.t[fn](...args)} in one page.
+ * Headless Chromium pages running the real y-webrtc 10.3.0 (js/webrtc/pages.mjs, driven line by
+ * line). Each page is its own origin. {@link #call} runs {@code window.t[fn](...args)} in one page.
  */
 final class BrowserPages implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,9 +31,17 @@ final class BrowserPages implements AutoCloseable {
   BrowserPages(int pages) throws IOException {
     File js = JsEnv.browserJsDir();
     stderr = File.createTempFile("pages-stderr", ".txt");
-    process = new ProcessBuilder(JsEnv.NODE, new File(js, "webrtc/pages.mjs").getPath(), "--chromium", JsEnv.CHROMIUM)
-        .directory(new File(js, "webrtc")).redirectError(stderr).start();
-    out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    process =
+        new ProcessBuilder(
+                JsEnv.NODE,
+                new File(js, "webrtc/pages.mjs").getPath(),
+                "--chromium",
+                JsEnv.CHROMIUM)
+            .directory(new File(js, "webrtc"))
+            .redirectError(stderr)
+            .start();
+    out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     ObjectNode open = JSON.createObjectNode().put("cmd", "open").put("pages", pages);
     send(open, 60);
@@ -44,28 +52,38 @@ final class BrowserPages implements AutoCloseable {
     command.put("id", id);
     in.write(JSON.writeValueAsString(command) + "\n");
     in.flush();
-    CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<String> line =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return out.readLine();
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     String text;
     try {
       text = line.get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       close();
-      throw new AssertionError("page driver did not answer " + command + " within " + timeoutSeconds + " s; stderr: " + err());
+      throw new AssertionError(
+          "page driver did not answer "
+              + command
+              + " within "
+              + timeoutSeconds
+              + " s; stderr: "
+              + err());
     } catch (Exception e) {
-      throw new AssertionError("page driver failed on " + command + ": " + e + "; stderr: " + err());
+      throw new AssertionError(
+          "page driver failed on " + command + ": " + e + "; stderr: " + err());
     }
     if (text == null) {
       throw new AssertionError("page driver exited; stderr: " + err());
     }
     JsonNode answer = JSON.readTree(text);
     if (!answer.path("ok").asBoolean()) {
-      throw new AssertionError("page call " + command + " failed: " + answer.path("error").asText());
+      throw new AssertionError(
+          "page call " + command + " failed: " + answer.path("error").asText());
     }
     return answer.get("value");
   }
@@ -86,17 +104,24 @@ final class BrowserPages implements AutoCloseable {
   }
 
   /** Polls {@code fn} in {@code page} until its result is truthy (not null/false/0/empty). */
-  JsonNode await(String what, int page, long timeoutMillis, String fn, Object... args) throws Exception {
+  JsonNode await(String what, int page, long timeoutMillis, String fn, Object... args)
+      throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (true) {
       JsonNode v = call(page, fn, args);
-      boolean truthy = v != null && !v.isNull() && !(v.isBoolean() && !v.asBoolean())
-          && !(v.isNumber() && v.asDouble() == 0) && !(v.isArray() && v.isEmpty()) && !(v.isTextual() && v.asText().isEmpty());
+      boolean truthy =
+          v != null
+              && !v.isNull()
+              && !(v.isBoolean() && !v.asBoolean())
+              && !(v.isNumber() && v.asDouble() == 0)
+              && !(v.isArray() && v.isEmpty())
+              && !(v.isTextual() && v.asText().isEmpty());
       if (truthy) {
         return v;
       }
       if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + " in page " + page + "; page logs: " + logs());
+        throw new AssertionError(
+            "timed out waiting for " + what + " in page " + page + "; page logs: " + logs());
       }
       Thread.sleep(50);
     }

@@ -10,15 +10,28 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** A second JVM on this test's class path (the CLI in its own process), with its output collected line by line. */
+/**
+ * A second JVM on this test's class path (the CLI in its own process), with its output collected
+ * line by line.
+ */
 final class ChildJvm implements AutoCloseable {
   final Process process;
   final List<String> out = new CopyOnWriteArrayList<>();
   final List<String> err = new CopyOnWriteArrayList<>();
 
-  ChildJvm(List<String> jvmOptions, String classPath, String mainClass, String... args) throws IOException {
+  ChildJvm(List<String> jvmOptions, String classPath, String mainClass, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
+    cmd.add(
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(
+                System.getProperty("java.home")
+                    + File.separator
+                    + "bin"
+                    + File.separator
+                    + "java"));
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(classPath);
@@ -31,20 +44,25 @@ final class ChildJvm implements AutoCloseable {
 
   /** The CLI ({@code nodenogg.cli.Main}) with {@code args}, on this JVM's class path. */
   static ChildJvm cli(String... args) throws IOException {
-    return new ChildJvm(List.of(), System.getProperty("java.class.path"), "nodenogg.cli.Main", args);
+    return new ChildJvm(
+        List.of(), System.getProperty("java.class.path"), "nodenogg.cli.Main", args);
   }
 
   private static void pump(java.io.InputStream in, List<String> lines) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // process gone
-      }
-    }, "child-jvm-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // process gone
+              }
+            },
+            "child-jvm-pump");
     t.setDaemon(true);
     t.start();
   }
@@ -53,7 +71,8 @@ final class ChildJvm implements AutoCloseable {
   int waitFor(long seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("child JVM did not end within " + seconds + " s; stderr: " + String.join("\n", err));
+      throw new AssertionError(
+          "child JVM did not end within " + seconds + " s; stderr: " + String.join("\n", err));
     }
     Thread.sleep(100); // let the pumps drain
     return process.exitValue();

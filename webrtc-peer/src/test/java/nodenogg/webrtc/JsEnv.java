@@ -12,9 +12,11 @@ final class JsEnv {
 
   static File jsDir() {
     String dir = System.getProperty("nodenogg.js.dir");
-    Assumptions.assumeTrue(dir != null, "system property nodenogg.js.dir is not set (run through Maven)");
+    Assumptions.assumeTrue(
+        dir != null, "system property nodenogg.js.dir is not set (run through Maven)");
     File js = new File(dir);
-    Assumptions.assumeTrue(new File(js, "node_modules/y-webrtc").isDirectory(),
+    Assumptions.assumeTrue(
+        new File(js, "node_modules/y-webrtc").isDirectory(),
         "js/node_modules is not installed at " + js + " (run js/install.sh)");
     Assumptions.assumeTrue(new File(NODE).canExecute(), "node is not installed at " + NODE);
     return js;
@@ -22,10 +24,15 @@ final class JsEnv {
 
   static File browserJsDir() {
     File js = jsDir();
-    Assumptions.assumeTrue(new File(CHROMIUM).canExecute(),
-        "Chromium is not installed at " + CHROMIUM + " (apt-get install -y chromium); browser tests skipped");
-    Assumptions.assumeTrue(new File(js, "node_modules/playwright-core").isDirectory()
-        && new File(js, "node_modules/esbuild").isDirectory(), "playwright-core/esbuild not installed in js/");
+    Assumptions.assumeTrue(
+        new File(CHROMIUM).canExecute(),
+        "Chromium is not installed at "
+            + CHROMIUM
+            + " (apt-get install -y chromium); browser tests skipped");
+    Assumptions.assumeTrue(
+        new File(js, "node_modules/playwright-core").isDirectory()
+            && new File(js, "node_modules/esbuild").isDirectory(),
+        "playwright-core/esbuild not installed in js/");
     return js;
   }
 }

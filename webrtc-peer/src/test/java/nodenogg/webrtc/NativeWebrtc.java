@@ -7,7 +7,8 @@ final class NativeWebrtc {
   private NativeWebrtc() {}
 
   static void assumeAvailable() {
-    Assumptions.assumeTrue(WebrtcNative.isAvailable(),
+    Assumptions.assumeTrue(
+        WebrtcNative.isAvailable(),
         () -> "webrtc-peer tests skipped: " + WebrtcNative.unavailableReason().orElse(""));
   }
 }

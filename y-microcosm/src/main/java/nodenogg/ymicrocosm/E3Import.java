@@ -21,22 +21,25 @@ import nodenogg.microcosm.legacy.LegacyIds;
 import nodenogg.ymicrocosm.internal.Values;
 
 /**
- * Read-only importer for documents of the E3 web app (2024-05-23 .. 2025-05-15; microcosm-spec.md §3):
- * root map {@code identities} (E3 identity id → {@code true}) and one root map per identity holding
- * entity id ({@code e} + 8) → {@code {data: entity, signature: ''}}.
+ * Read-only importer for documents of the E3 web app (2024-05-23 .. 2025-05-15; microcosm-spec.md
+ * §3): root map {@code identities} (E3 identity id → {@code true}) and one root map per identity
+ * holding entity id ({@code e} + 8) → {@code {data: entity, signature: ''}}.
  *
- * <p>Reading is lenient like the E3 app: identity keys that are not E3 identity ids (either length, see
- * {@link LegacyIds#isReadableE3IdentityId}), entity keys that are not E3 entity ids, shared types and
- * values whose {@code data} fails {@link E3Entities#isEntity} are skipped and listed in
+ * <p>Reading is lenient like the E3 app: identity keys that are not E3 identity ids (either length,
+ * see {@link LegacyIds#isReadableE3IdentityId}), entity keys that are not E3 entity ids, shared
+ * types and values whose {@code data} fails {@link E3Entities#isEntity} are skipped and listed in
  * {@link Snapshot#invalid()}; only an unreadable update throws ({@link UnreadableUpdateException}).
- * {@link #toUpdate} writes the {@link E3ToE5} mapping as a current document. Stateless, thread-safe;
- * the source document is only read.
+ * {@link #toUpdate} writes the {@link E3ToE5} mapping as a current document. Stateless,
+ * thread-safe; the source document is only read.
  */
 public final class E3Import {
   /** Name of the root map listing the collections (same in E3, E4 and E5). */
   public static final String IDENTITIES = "identities";
 
-  /** Collection name used in {@link Snapshot#invalid()} for bad top-level keys of a SerializedMicrocosm. */
+  /**
+   * Collection name used in {@link Snapshot#invalid()} for bad top-level keys of a
+   * SerializedMicrocosm.
+   */
   public static final String TOP_LEVEL = "(top level)";
 
   /**
@@ -44,15 +47,18 @@ public final class E3Import {
    *
    * @param identities the valid identity ids listed in {@code identities}, sorted
    * @param collections identity id → (entity key → entity), valid entities only, keys sorted
-   * @param invalid skipped keys and values with the reason ({@code collection} is {@code identities}
-   *     for a bad identity key)
+   * @param invalid skipped keys and values with the reason ({@code collection} is {@code
+   *     identities} for a bad identity key)
    */
-  public record Snapshot(List<String> identities, Map<String, Map<String, E3Entity>> collections,
+  public record Snapshot(
+      List<String> identities,
+      Map<String, Map<String, E3Entity>> collections,
       List<InvalidValue> invalid) {
     public Snapshot {
       identities = List.copyOf(identities);
       Map<String, Map<String, E3Entity>> copy = new LinkedHashMap<>();
-      collections.forEach((k, v) -> copy.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
+      collections.forEach(
+          (k, v) -> copy.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
       collections = Collections.unmodifiableMap(copy);
       invalid = List.copyOf(invalid);
     }
@@ -66,7 +72,8 @@ public final class E3Import {
   private E3Import() {}
 
   /**
-   * Reads an E3 document from a Yjs v1 update (for example the bytes of {@code Y.encodeStateAsUpdate}).
+   * Reads an E3 document from a Yjs v1 update (for example the bytes of {@code
+   * Y.encodeStateAsUpdate}).
    *
    * @throws UnreadableUpdateException when the bytes are not a complete v1 update
    */
@@ -78,8 +85,10 @@ public final class E3Import {
       throw new UnreadableUpdateException("not a Yjs v1 update: " + e.getMessage(), e);
     }
     if (doc.hasPending()) {
-      throw new UnreadableUpdateException("the update depends on changes it does not contain (an incremental "
-          + "update, not a whole document); export the whole document with Y.encodeStateAsUpdate", null);
+      throw new UnreadableUpdateException(
+          "the update depends on changes it does not contain (an incremental "
+              + "update, not a whole document); export the whole document with Y.encodeStateAsUpdate",
+          null);
     }
     return read(doc);
   }
@@ -91,8 +100,12 @@ public final class E3Import {
     List<InvalidValue> invalid = new ArrayList<>();
     for (String identity : new TreeSet<>(doc.getMap(IDENTITIES).keys())) {
       if (!LegacyIds.isReadableE3IdentityId(identity)) {
-        invalid.add(new InvalidValue(IDENTITIES, identity, "not an E3 identity id ('@' + 35 letters or digits, or "
-            + "'@' + 36 before June 2024)"));
+        invalid.add(
+            new InvalidValue(
+                IDENTITIES,
+                identity,
+                "not an E3 identity id ('@' + 35 letters or digits, or "
+                    + "'@' + 36 before June 2024)"));
         continue;
       }
       identities.add(identity);
@@ -100,12 +113,15 @@ public final class E3Import {
       YMap map = doc.getMap(identity);
       for (String key : new TreeSet<>(map.keys())) {
         if (!LegacyIds.isValidE3EntityId(key)) {
-          invalid.add(new InvalidValue(identity, key, "key is not an E3 entity id ('e' + 8 letters or digits)"));
+          invalid.add(
+              new InvalidValue(
+                  identity, key, "key is not an E3 entity id ('e' + 8 letters or digits)"));
           continue;
         }
         Object value = map.get(key);
         if (value instanceof AbstractType) {
-          invalid.add(new InvalidValue(identity, key, "stored as a shared type, not a plain value"));
+          invalid.add(
+              new InvalidValue(identity, key, "stored as a shared type, not a plain value"));
           continue;
         }
         try {
@@ -122,14 +138,15 @@ public final class E3Import {
   /**
    * Reads the E3 export shape {@code SerializedMicrocosm = {identityId: {entityId: entity}}} (plain
    * values, for example {@code MicrocosmJson.toPlain} of parsed JSON; entities are not wrapped in
-   * {@code {data, signature}}). Lenient like {@link #read(Doc)}: bad identity keys are reported with
-   * collection {@value #TOP_LEVEL}, bad entity keys and values under their identity.
+   * {@code {data, signature}}). Lenient like {@link #read(Doc)}: bad identity keys are reported
+   * with collection {@value #TOP_LEVEL}, bad entity keys and values under their identity.
    *
    * @throws InvalidEntityException when {@code json} is not an object
    */
   public static Snapshot readSerialized(Object json) {
     if (!(json instanceof Map<?, ?> root)) {
-      throw new InvalidEntityException("an E3 SerializedMicrocosm must be an object {identityId: {entityId: entity}}");
+      throw new InvalidEntityException(
+          "an E3 SerializedMicrocosm must be an object {identityId: {entityId: entity}}");
     }
     List<String> identities = new ArrayList<>();
     Map<String, Map<String, E3Entity>> collections = new LinkedHashMap<>();
@@ -137,15 +154,22 @@ public final class E3Import {
     for (String identity : new TreeSet<>(stringKeys(root))) {
       Object c = root.get(identity);
       if (!LegacyIds.isReadableE3IdentityId(identity) || !(c instanceof Map<?, ?> coll)) {
-        invalid.add(new InvalidValue(TOP_LEVEL, identity, LegacyIds.isReadableE3IdentityId(identity)
-            ? "collection must be an object {entityId: entity}" : "not an E3 identity id ('@' + 35 letters or digits)"));
+        invalid.add(
+            new InvalidValue(
+                TOP_LEVEL,
+                identity,
+                LegacyIds.isReadableE3IdentityId(identity)
+                    ? "collection must be an object {entityId: entity}"
+                    : "not an E3 identity id ('@' + 35 letters or digits)"));
         continue;
       }
       identities.add(identity);
       Map<String, E3Entity> entities = new LinkedHashMap<>();
       for (String key : new TreeSet<>(stringKeys(coll))) {
         if (!LegacyIds.isValidE3EntityId(key)) {
-          invalid.add(new InvalidValue(identity, key, "key is not an E3 entity id ('e' + 8 letters or digits)"));
+          invalid.add(
+              new InvalidValue(
+                  identity, key, "key is not an E3 entity id ('e' + 8 letters or digits)"));
           continue;
         }
         try {
@@ -168,9 +192,9 @@ public final class E3Import {
   }
 
   /**
-   * A Yjs v1 update of a new document holding the mapped entities in the current layout of
-   * {@code profile}: every identity of {@link E3ToE5.Result#identityIds()} registered in
-   * {@code identities}, each entity in its owner's collection.
+   * A Yjs v1 update of a new document holding the mapped entities in the current layout of {@code
+   * profile}: every identity of {@link E3ToE5.Result#identityIds()} registered in {@code
+   * identities}, each entity in its owner's collection.
    */
   public static byte[] toUpdate(E3ToE5.Result mapped, SchemaProfile profile) {
     Map<String, List<Entity>> byOwner = new LinkedHashMap<>();

@@ -17,23 +17,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects two microcosms in one process, as if by a network: document updates and presence flow both
- * ways, asynchronously, on the link's own thread ({@code microcosm-link}), which plays the part of a
- * transport's I/O thread. Each side reports {@code connected = true} while the link is open.
+ * Connects two microcosms in one process, as if by a network: document updates and presence flow
+ * both ways, asynchronously, on the link's own thread ({@code microcosm-link}), which plays the
+ * part of a transport's I/O thread. Each side reports {@code connected = true} while the link is
+ * open.
  *
  * <pre>{@code
  * try (YMicrocosm a = YMicrocosm.inMemory("demo"); YMicrocosm b = YMicrocosm.inMemory("demo");
  *      InMemoryLink link = InMemoryLink.connect(a, b)) { ... link.flush(); }
  * }</pre>
+ *
  * Thread-safe. Closing the link disconnects both sides (they keep their documents).
  */
 public final class InMemoryLink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryLink.class);
-  private final ExecutorService wire = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "microcosm-link");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService wire =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "microcosm-link");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicBoolean closed = new AtomicBoolean();
   private final nodenogg.microcosm.Subscription left;
   private final nodenogg.microcosm.Subscription right;
@@ -58,8 +62,12 @@ public final class InMemoryLink implements AutoCloseable {
       throw new IllegalArgumentException("cannot link a microcosm to itself");
     }
     if (!a.microcosmId().equals(b.microcosmId())) {
-      throw new IllegalArgumentException("cannot link different microcosms '" + a.microcosmId() + "' and '"
-          + b.microcosmId() + "'");
+      throw new IllegalArgumentException(
+          "cannot link different microcosms '"
+              + a.microcosmId()
+              + "' and '"
+              + b.microcosmId()
+              + "'");
     }
     return new InMemoryLink(a, b);
   }
@@ -78,7 +86,9 @@ public final class InMemoryLink implements AutoCloseable {
     };
   }
 
-  /** Stops both ends (idempotent): no more traffic, both report disconnected, both forget the peer. */
+  /**
+   * Stops both ends (idempotent): no more traffic, both report disconnected, both forget the peer.
+   */
   private void disconnect() {
     if (!closed.compareAndSet(false, true)) {
       return;
@@ -86,7 +96,8 @@ public final class InMemoryLink implements AutoCloseable {
     wire.shutdown();
     if (!Thread.currentThread().getName().equals("microcosm-link")) {
       // a delivery already past its closed check must finish before the sides forget each other,
-      // or it could bring back the presence that stop() removes (queued ones see closed and do nothing)
+      // or it could bring back the presence that stop() removes (queued ones see closed and do
+      // nothing)
       try {
         if (!wire.awaitTermination(10, TimeUnit.SECONDS)) {
           LOG.warn("in-memory link: a delivery did not finish within 10 s of closing");
@@ -133,16 +144,22 @@ public final class InMemoryLink implements AutoCloseable {
 
     Side(ProviderContext ctx) {
       this.ctx = ctx;
-      this.docSub = ctx.doc().onUpdate((update, origin, tr) -> {
-        if (origin != inbound) {
-          send(update, null);
-        }
-      });
-      this.awarenessSub = ctx.awareness().onUpdate((change, origin) -> {
-        if (origin != inbound) {
-          send(null, ctx.awareness().encodeUpdate(change.all()));
-        }
-      });
+      this.docSub =
+          ctx.doc()
+              .onUpdate(
+                  (update, origin, tr) -> {
+                    if (origin != inbound) {
+                      send(update, null);
+                    }
+                  });
+      this.awarenessSub =
+          ctx.awareness()
+              .onUpdate(
+                  (change, origin) -> {
+                    if (origin != inbound) {
+                      send(null, ctx.awareness().encodeUpdate(change.all()));
+                    }
+                  });
     }
 
     void sendState() {

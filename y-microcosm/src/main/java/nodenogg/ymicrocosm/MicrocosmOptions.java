@@ -35,18 +35,22 @@ public final class MicrocosmOptions {
   }
 
   /**
-   * Where to keep the document: a store of Yjs updates, e.g. {@code SqliteUpdateStore.openDirectory(dir)}
-   * (persistence-sqlite) or {@code new InMemoryUpdateStore()}. Its stored updates are loaded on open and
-   * every later change is appended without waiting ({@link YMicrocosm#flush()} waits). Several microcosms
-   * may share one store (each is one document, named by its id); the microcosm does not close it. Default
-   * none; {@code null} removes it.
+   * Where to keep the document: a store of Yjs updates, e.g. {@code
+   * SqliteUpdateStore.openDirectory(dir)} (persistence-sqlite) or {@code new
+   * InMemoryUpdateStore()}. Its stored updates are loaded on open and every later change is
+   * appended without waiting ({@link YMicrocosm#flush()} waits). Several microcosms may share one
+   * store (each is one document, named by its id); the microcosm does not close it. Default none;
+   * {@code null} removes it.
    *
    * @throws IllegalArgumentException if the store does not hold Yjs updates ({@link YjsFormat})
    */
   public MicrocosmOptions persistence(UpdateStore store) {
     if (store != null && !(store.format() instanceof YjsFormat)) {
-      throw new IllegalArgumentException("a microcosm needs a store of Yjs updates (" + YjsFormat.NAME + "), not "
-          + store.format().name());
+      throw new IllegalArgumentException(
+          "a microcosm needs a store of Yjs updates ("
+              + YjsFormat.NAME
+              + "), not "
+              + store.format().name());
     }
     this.persistence = store;
     return this;

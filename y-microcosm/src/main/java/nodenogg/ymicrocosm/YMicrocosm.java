@@ -56,42 +56,49 @@ import org.slf4j.LoggerFactory;
  * A microcosm on the pure-Java Yjs engine, in the document layout of the nodenogg.in web app.
  *
  * <h2>Document layout (E5; E4 via {@link MicrocosmOptions#profile})</h2>
+ *
  * Root map {@code identities}: identity id → {@code true} (readers find collections only here). One
- * root map per identity, named by the identity id: entity id → plain value
- * {@code {content: <entity>, signature: ''}}. Updates rewrite the whole value; deletes remove the key.
- * Reading is lenient: values that fail validation are skipped and reported through
- * {@link #onInvalidValue}, never thrown.
+ * root map per identity, named by the identity id: entity id → plain value {@code {content:
+ * <entity>, signature: ''}}. Updates rewrite the whole value; deletes remove the key. Reading is
+ * lenient: values that fail validation are skipped and reported through {@link #onInvalidValue},
+ * never thrown.
  *
  * <h2>Threading model</h2>
- * Every public method may be called from any thread. Document access is serialized by the
- * {@link Doc}'s lock; an edit call is one transaction, visible in {@link #entities()} when the call
+ *
+ * Every public method may be called from any thread. Document access is serialized by the {@link
+ * Doc}'s lock; an edit call is one transaction, visible in {@link #entities()} when the call
  * returns. Reads return immutable snapshots and take no lock. Listeners never run on the caller's
  * thread or on a transport's I/O thread: they run, in order, on this microcosm's event thread
- * ({@code microcosm-<id>}), or on the executor given with {@link MicrocosmOptions#listenerExecutor}.
- * A listener may call back into the microcosm. The same thread runs the presence check every 3 s
- * (renewing our own presence after 15 s, dropping peers silent for 30 s).
+ * ({@code microcosm-<id>}), or on the executor given with {@link
+ * MicrocosmOptions#listenerExecutor}. A listener may call back into the microcosm. The same thread
+ * runs the presence check every 3 s (renewing our own presence after 15 s, dropping peers silent
+ * for 30 s).
  *
  * <h2>Editing</h2>
+ *
  * Edits go only to the collection chosen with {@link #identify}; each call is one transaction (one
- * update to peers and storage) and one undo step. Undo/redo ({@code CollectionUndo}) is scoped to the
- * own collection and never reverts what others changed since: a key someone else overwrote keeps
- * their value. Indexing is incremental: map observers collect the keys a transaction touched and only
- * those values are decoded again.
+ * update to peers and storage) and one undo step. Undo/redo ({@code CollectionUndo}) is scoped to
+ * the own collection and never reverts what others changed since: a key someone else overwrote
+ * keeps their value. Indexing is incremental: map observers collect the keys a transaction touched
+ * and only those values are decoded again.
  *
  * <h2>Storage</h2>
- * With an {@link UpdateStore} ({@link MicrocosmOptions#persistence}), {@link #open} loads the stored
- * updates and every later change is appended to the store. Storage never holds up an edit: the append is
- * queued from the document's update event and the edit call returns without waiting for the disk (the
- * document's lock is never held during an fsync). {@link #flush()} is how to wait: it completes once every
- * change so far is durable, or fails with the store's error. A failed append is kept and retried (before
- * the next one and on {@code flush}); meanwhile {@link MicrocosmState#persisted()} is false, and true again
- * once everything is stored. The document is never rolled back for a storage failure: peers have the change.
+ *
+ * With an {@link UpdateStore} ({@link MicrocosmOptions#persistence}), {@link #open} loads the
+ * stored updates and every later change is appended to the store. Storage never holds up an edit:
+ * the append is queued from the document's update event and the edit call returns without waiting
+ * for the disk (the document's lock is never held during an fsync). {@link #flush()} is how to
+ * wait: it completes once every change so far is durable, or fails with the store's error. A failed
+ * append is kept and retried (before the next one and on {@code flush}); meanwhile {@link
+ * MicrocosmState#persisted()} is false, and true again once everything is stored. The document is
+ * never rolled back for a storage failure: peers have the change.
  *
  * <h2>Lifecycle</h2>
- * {@link #open} loads the persisted updates (if a store is given), scans the document, connects
- * the providers and is then {@code ready}. {@link #close} leaves presence, disconnects, waits until the
- * store has every change ({@link #flush()}), stops the event thread. The store passed in is not closed
- * (its owner closes it).
+ *
+ * {@link #open} loads the persisted updates (if a store is given), scans the document, connects the
+ * providers and is then {@code ready}. {@link #close} leaves presence, disconnects, waits until the
+ * store has every change ({@link #flush()}), stops the event thread. The store passed in is not
+ * closed (its owner closes it).
  */
 public final class YMicrocosm implements EditableMicrocosmAPI {
   private static final Logger LOG = LoggerFactory.getLogger(YMicrocosm.class);
@@ -147,18 +154,26 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     this.id = id;
     this.options = options;
     this.profile = options.profile;
-    this.doc = options.clientId == null ? new Doc() : new Doc(new Doc.Options().clientId(options.clientId));
+    this.doc =
+        options.clientId == null
+            ? new Doc()
+            : new Doc(new Doc.Options().clientId(options.clientId));
     this.awareness = new Awareness(doc.clientId(), options.clock);
     this.index = new CollectionIndex(doc, profile);
-    this.loop = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "microcosm-" + id);
-      t.setDaemon(true);
-      return t;
-    });
+    this.loop =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "microcosm-" + id);
+              t.setDaemon(true);
+              return t;
+            });
     this.loop.setRemoveOnCancelPolicy(true);
-    this.hub = new ListenerHub(id, options.listenerExecutor != null ? options.listenerExecutor : loop);
+    this.hub =
+        new ListenerHub(id, options.listenerExecutor != null ? options.listenerExecutor : loop);
     if (options.persistence != null) {
-      // loads the stored updates (origin `stored`, not written back), then appends every later update
+      // loads the stored updates (origin `stored`, not written back), then appends every later
+      // update
       this.binding = YjsStorage.bind(options.persistence, doc, id, stored, this::onStoreStatus);
       persisted = true;
     } else {
@@ -178,14 +193,15 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
    * Opens a microcosm: loads persisted updates, connects providers.
    *
    * @throws IllegalArgumentException for an invalid microcosm id
-   * @throws StoreException when the store cannot be read ({@link nodenogg.persistence.CorruptDocumentException}
-   *     naming the microcosm when its stored updates are damaged)
+   * @throws StoreException when the store cannot be read ({@link
+   *     nodenogg.persistence.CorruptDocumentException} naming the microcosm when its stored updates
+   *     are damaged)
    */
   public static YMicrocosm open(String microcosmId, MicrocosmOptions options) {
     MicrocosmId.require(microcosmId);
     if (options.profile == SchemaProfile.E4 && !MicrocosmId.isValidE4(microcosmId)) {
-      throw new IllegalArgumentException("an E4 microcosm id needs at least 3 letters or digits, got '"
-          + microcosmId + "'");
+      throw new IllegalArgumentException(
+          "an E4 microcosm id needs at least 3 letters or digits, got '" + microcosmId + "'");
     }
     YMicrocosm m = new YMicrocosm(microcosmId, options);
     m.start();
@@ -193,7 +209,8 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   }
 
   private void start() {
-    loop.scheduleWithFixedDelay(this::checkPresenceSafely, CHECK_PERIOD_MILLIS, CHECK_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    loop.scheduleWithFixedDelay(
+        this::checkPresenceSafely, CHECK_PERIOD_MILLIS, CHECK_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     ready = true;
     publishState();
     for (MicrocosmProvider p : options.providers) {
@@ -201,9 +218,12 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     }
   }
 
-  // ---- engine access -----------------------------------------------------------------------------
+  // ---- engine access
+  // -----------------------------------------------------------------------------
 
-  /** The underlying document (for providers and tools). Do not write the microcosm maps directly. */
+  /**
+   * The underlying document (for providers and tools). Do not write the microcosm maps directly.
+   */
   public Doc doc() {
     return doc;
   }
@@ -213,26 +233,39 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     return awareness;
   }
 
-  /** Applies a Yjs v1 update from elsewhere (a file, another peer). Throws the engine's error if malformed. */
+  /**
+   * Applies a Yjs v1 update from elsewhere (a file, another peer). Throws the engine's error if
+   * malformed.
+   */
   public void applyUpdate(byte[] update) {
     Updates.applyUpdate(doc, update, applied);
   }
 
   /**
-   * Completes once every change made so far is durable in the store given with
-   * {@link MicrocosmOptions#persistence} (at once when there is none). Changes whose append failed are
-   * retried first. Completes exceptionally with a {@link StoreException} that says what could not be
-   * stored while some change still is not (the document keeps it, and peers have it).
+   * Completes once every change made so far is durable in the store given with {@link
+   * MicrocosmOptions#persistence} (at once when there is none). Changes whose append failed are
+   * retried first. Completes exceptionally with a {@link StoreException} that says what could not
+   * be stored while some change still is not (the document keeps it, and peers have it).
    */
   public CompletableFuture<Void> flush() {
     if (binding == null) {
       return CompletableFuture.completedFuture(null);
     }
-    return binding.flush().exceptionallyCompose(e -> {
-      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      return CompletableFuture.failedFuture(new StoreException("microcosm '" + id + "': a change is in the document"
-          + " (and sent to peers) but could not be stored: " + cause.getMessage(), cause));
-    });
+    return binding
+        .flush()
+        .exceptionallyCompose(
+            e -> {
+              Throwable cause =
+                  e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              return CompletableFuture.failedFuture(
+                  new StoreException(
+                      "microcosm '"
+                          + id
+                          + "': a change is in the document"
+                          + " (and sent to peers) but could not be stored: "
+                          + cause.getMessage(),
+                      cause));
+            });
   }
 
   /** The whole document as one Yjs v1 update. */
@@ -248,37 +281,39 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   public nodenogg.microcosm.Subscription attach(MicrocosmProvider provider) {
     requireOpen();
     Object token = new Object();
-    ProviderContext ctx = new ProviderContext() {
-      @Override
-      public String documentName() {
-        return id;
-      }
+    ProviderContext ctx =
+        new ProviderContext() {
+          @Override
+          public String documentName() {
+            return id;
+          }
 
-      @Override
-      public Doc doc() {
-        return doc;
-      }
+          @Override
+          public Doc doc() {
+            return doc;
+          }
 
-      @Override
-      public Awareness awareness() {
-        return awareness;
-      }
+          @Override
+          public Awareness awareness() {
+            return awareness;
+          }
 
-      @Override
-      public void connectionChanged(boolean connected) {
-        if (transports.containsKey(token)) {
-          transports.put(token, connected);
-          publishState();
-        }
-      }
-    };
+          @Override
+          public void connectionChanged(boolean connected) {
+            if (transports.containsKey(token)) {
+              transports.put(token, connected);
+              publishState();
+            }
+          }
+        };
     transports.put(token, false);
     ProviderConnection conn;
     try {
       conn = provider.connect(ctx);
     } catch (Exception e) {
       transports.remove(token);
-      throw new IllegalStateException("provider could not start for microcosm '" + id + "': " + e, e);
+      throw new IllegalStateException(
+          "provider could not start for microcosm '" + id + "': " + e, e);
     }
     connections.add(conn);
     return () -> {
@@ -290,7 +325,8 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     };
   }
 
-  // ---- read side ---------------------------------------------------------------------------------
+  // ---- read side
+  // ---------------------------------------------------------------------------------
 
   @Override
   public String microcosmId() {
@@ -353,14 +389,16 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   }
 
   @Override
-  public nodenogg.microcosm.Subscription subscribe(EntityLocation location, Consumer<Optional<Entity>> listener) {
+  public nodenogg.microcosm.Subscription subscribe(
+      EntityLocation location, Consumer<Optional<Entity>> listener) {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(listener, "listener");
-    return subscribe(e -> {
-      if (e.location().equals(location)) {
-        listener.accept(Optional.ofNullable(e.entity()));
-      }
-    });
+    return subscribe(
+        e -> {
+          if (e.location().equals(location)) {
+            listener.accept(Optional.ofNullable(e.entity()));
+          }
+        });
   }
 
   @Override
@@ -381,7 +419,8 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     hub.drain();
   }
 
-  // ---- edit side -----------------------------------------------------------------------------------
+  // ---- edit side
+  // -----------------------------------------------------------------------------------
 
   @Override
   public void identify(String identityId) {
@@ -389,8 +428,11 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     requireOpen();
     synchronized (stateLock) {
       if (own == null || !identityId.equals(own.identity())) {
-        own = new Own(identityId,
-            new CollectionUndo(doc.getMap(identityId), options.captureTimeoutMillis, options.clock));
+        own =
+            new Own(
+                identityId,
+                new CollectionUndo(
+                    doc.getMap(identityId), options.captureTimeoutMillis, options.clock));
       }
     }
     doc.transact(tr -> register(identityId), register);
@@ -413,8 +455,10 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     requireOpen();
     Own me = own;
     if (me == null) {
-      throw new IllegalStateException("no identity selected for microcosm '" + id
-          + "': call identify(identityId) before creating, updating or deleting");
+      throw new IllegalStateException(
+          "no identity selected for microcosm '"
+              + id
+              + "': call identify(identityId) before creating, updating or deleting");
     }
     return me;
   }
@@ -425,18 +469,23 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     }
   }
 
-  /** One edit of the own collection: one transaction, one undo step (see {@link CollectionUndo}); returns what {@code body} returns. */
+  /**
+   * One edit of the own collection: one transaction, one undo step (see {@link CollectionUndo});
+   * returns what {@code body} returns.
+   */
   private <T> T edit(Own me, Function<CollectionUndo, T> body) {
     CollectionUndo scope = me.undo();
-    return doc.transact(() -> {
-      register(me.identity());
-      scope.begin();
-      try {
-        return body.apply(scope);
-      } finally {
-        scope.end();
-      }
-    }, local);
+    return doc.transact(
+        () -> {
+          register(me.identity());
+          scope.begin();
+          try {
+            return body.apply(scope);
+          } finally {
+            scope.end();
+          }
+        },
+        local);
   }
 
   private Entity readOwn(Own me, String entityId) {
@@ -464,54 +513,71 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     for (EntityData d : data) {
       out.add(Entities.create(me.identity(), Objects.requireNonNull(d, "entity data"), now));
     }
-    return edit(me, coll -> {
-      for (Entity e : out) {
-        coll.set(e.id(), profile.encodeStored(e));
-      }
-      return out;
-    });
+    return edit(
+        me,
+        coll -> {
+          for (Entity e : out) {
+            coll.set(e.id(), profile.encodeStored(e));
+          }
+          return out;
+        });
   }
 
   /**
    * Writes complete entities (keeping their ids and timestamps) into the own collection in one
-   * transaction, for restoring or importing. Each entity's {@code identityId} must be the own identity.
+   * transaction, for restoring or importing. Each entity's {@code identityId} must be the own
+   * identity.
    */
   public void importEntities(List<Entity> entities) {
     Own me = requireIdentity();
     for (Entity e : entities) {
       if (!e.identityId().equals(me.identity())) {
-        throw new IllegalArgumentException("entity " + e.id() + " belongs to " + e.identityId()
-            + ", not to the identified collection " + me.identity() + "; a microcosm only writes its own collection");
+        throw new IllegalArgumentException(
+            "entity "
+                + e.id()
+                + " belongs to "
+                + e.identityId()
+                + ", not to the identified collection "
+                + me.identity()
+                + "; a microcosm only writes its own collection");
       }
     }
-    edit(me, coll -> {
-      for (Entity e : entities) {
-        coll.set(e.id(), profile.encodeStored(e));
-      }
-      return null;
-    });
+    edit(
+        me,
+        coll -> {
+          for (Entity e : entities) {
+            coll.set(e.id(), profile.encodeStored(e));
+          }
+          return null;
+        });
   }
 
   @Override
   public List<Entity> update(List<EntityUpdate> updates) {
     Own me = requireIdentity();
     long now = options.clock.getAsLong();
-    return edit(me, coll -> {
-      Map<String, Entity> next = new LinkedHashMap<>();
-      for (EntityUpdate u : updates) {
-        Entity current = next.containsKey(u.entityId()) ? next.get(u.entityId()) : readOwn(me, u.entityId());
-        if (current != null) {
-          next.put(u.entityId(), Entities.update(current, u.changes(), now));
-        }
-      }
-      for (Entity e : next.values()) {
-        coll.set(e.id(), profile.encodeStored(e));
-      }
-      return new ArrayList<>(next.values());
-    });
+    return edit(
+        me,
+        coll -> {
+          Map<String, Entity> next = new LinkedHashMap<>();
+          for (EntityUpdate u : updates) {
+            Entity current =
+                next.containsKey(u.entityId()) ? next.get(u.entityId()) : readOwn(me, u.entityId());
+            if (current != null) {
+              next.put(u.entityId(), Entities.update(current, u.changes(), now));
+            }
+          }
+          for (Entity e : next.values()) {
+            coll.set(e.id(), profile.encodeStored(e));
+          }
+          return new ArrayList<>(next.values());
+        });
   }
 
-  /** {@inheritDoc} {@code fn} runs inside the document transaction: keep it short and side-effect free. */
+  /**
+   * {@inheritDoc} {@code fn} runs inside the document transaction: keep it short and side-effect
+   * free.
+   */
   @Override
   public Optional<Entity> patch(String entityId, UnaryOperator<EntityData> fn) {
     Own me = requireIdentity();
@@ -519,43 +585,51 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
       return Optional.empty();
     }
     long now = options.clock.getAsLong();
-    return edit(me, coll -> {
-      Entity current = readOwn(me, entityId);
-      if (current == null) {
-        return Optional.empty();
-      }
-      Entity next = Entities.replace(current, Objects.requireNonNull(fn.apply(current.data()), "patch result"), now);
-      coll.set(entityId, profile.encodeStored(next));
-      return Optional.of(next);
-    });
+    return edit(
+        me,
+        coll -> {
+          Entity current = readOwn(me, entityId);
+          if (current == null) {
+            return Optional.empty();
+          }
+          Entity next =
+              Entities.replace(
+                  current, Objects.requireNonNull(fn.apply(current.data()), "patch result"), now);
+          coll.set(entityId, profile.encodeStored(next));
+          return Optional.of(next);
+        });
   }
 
   @Override
   public int delete(List<String> entityIds) {
     Own me = requireIdentity();
-    return edit(me, coll -> {
-      int count = 0;
-      for (String key : entityIds) {
-        if (key != null && coll.delete(key)) {
-          count++;
-        }
-      }
-      return count;
-    });
+    return edit(
+        me,
+        coll -> {
+          int count = 0;
+          for (String key : entityIds) {
+            if (key != null && coll.delete(key)) {
+              count++;
+            }
+          }
+          return count;
+        });
   }
 
   @Override
   public int deleteAll() {
     Own me = requireIdentity();
-    return edit(me, coll -> {
-      int count = 0;
-      for (String key : new ArrayList<>(doc.getMap(me.identity()).keys())) {
-        if (coll.delete(key)) {
-          count++;
-        }
-      }
-      return count;
-    });
+    return edit(
+        me,
+        coll -> {
+          int count = 0;
+          for (String key : new ArrayList<>(doc.getMap(me.identity()).keys())) {
+            if (coll.delete(key)) {
+              count++;
+            }
+          }
+          return count;
+        });
   }
 
   @Override
@@ -596,7 +670,8 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     return doc.transact(() -> o.undo().canRedo(), undoing);
   }
 
-  // ---- presence ------------------------------------------------------------------------------------
+  // ---- presence
+  // ------------------------------------------------------------------------------------
 
   @Override
   public void join(Identity who) {
@@ -631,23 +706,28 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   }
 
   private void onPresenceChange() {
-    // Read and publish under one lock: presence changes arrive on several threads (a transport's I/O
-    // thread, the thread closing a transport), and a view read earlier must not overwrite a later one.
+    // Read and publish under one lock: presence changes arrive on several threads (a transport's
+    // I/O
+    // thread, the thread closing a transport), and a view read earlier must not overwrite a later
+    // one.
     synchronized (stateLock) {
       presence = PresenceView.of(awareness.getStates(), profile);
       publishState();
     }
   }
 
-  // ---- internals -------------------------------------------------------------------------------------
+  // ---- internals
+  // -------------------------------------------------------------------------------------
 
   /**
-   * The store binding fell behind (an append failed: {@code error}) or caught up ({@code null}). Runs on
-   * the store's acknowledgement thread or the editing thread; never throws.
+   * The store binding fell behind (an append failed: {@code error}) or caught up ({@code null}).
+   * Runs on the store's acknowledgement thread or the editing thread; never throws.
    */
   private void onStoreStatus(StoreException error) {
     if (error != null) {
-      LOG.error("microcosm {}: a change is in the document but could not be stored (kept for a retry): {}", id,
+      LOG.error(
+          "microcosm {}: a change is in the document but could not be stored (kept for a retry): {}",
+          id,
           error.getMessage());
     } else {
       LOG.info("microcosm {}: every change is stored again", id);
@@ -656,7 +736,10 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
     publishState();
   }
 
-  /** After every transaction (observers have run): update the index and queue the events. Never throws. */
+  /**
+   * After every transaction (observers have run): update the index and queue the events. Never
+   * throws.
+   */
   private void onTransaction(Object origin) {
     boolean isLocal = origin == local || origin == undoing;
     CollectionIndex.Changes changes;
@@ -727,6 +810,12 @@ public final class YMicrocosm implements EditableMicrocosmAPI {
   @Override
   public String toString() {
     Own o = own;
-    return "YMicrocosm[" + id + ", " + profile + ", identity=" + (o == null ? null : o.identity()) + "]";
+    return "YMicrocosm["
+        + id
+        + ", "
+        + profile
+        + ", identity="
+        + (o == null ? null : o.identity())
+        + "]";
   }
 }

@@ -21,7 +21,8 @@ class ConvergenceTest {
   @Test
   void concurrentEditorsConverge() throws Exception {
     long seed = Long.getLong("nodenogg.seed", 20261126L);
-    try (YMicrocosm a = YMicrocosm.inMemory("converge"); YMicrocosm b = YMicrocosm.inMemory("converge");
+    try (YMicrocosm a = YMicrocosm.inMemory("converge");
+        YMicrocosm b = YMicrocosm.inMemory("converge");
         InMemoryLink link = InMemoryLink.connect(a, b)) {
       a.identify("@aaaaaaaaaaaaaaa1");
       b.identify("@bbbbbbbbbbbbbbb2");
@@ -41,19 +42,23 @@ class ConvergenceTest {
       assertTrue(a.entities().equals(b.entities()), "entities differ; seed " + seed);
       // raw documents: compare through JSON (locally written values keep their Java number types;
       // map key order may differ between replicas, as in Yjs)
-      assertTrue(Json.parse(Json.stringify(a.doc().toJSON())).equals(Json.parse(Json.stringify(b.doc().toJSON()))),
+      assertTrue(
+          Json.parse(Json.stringify(a.doc().toJSON()))
+              .equals(Json.parse(Json.stringify(b.doc().toJSON()))),
           "documents differ; seed " + seed);
     }
   }
 
-  private static void edit(EditableMicrocosmAPI m, Random rnd, CountDownLatch start, List<Throwable> failures) {
+  private static void edit(
+      EditableMicrocosmAPI m, Random rnd, CountDownLatch start, List<Throwable> failures) {
     try {
       start.await();
       List<String> mine = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         int op = rnd.nextInt(10);
         if (op < 4 || mine.isEmpty()) {
-          Entity e = m.create(HtmlData.note(rnd.nextInt(800) - 400, rnd.nextInt(800) - 400, "n" + i));
+          Entity e =
+              m.create(HtmlData.note(rnd.nextInt(800) - 400, rnd.nextInt(800) - 400, "n" + i));
           mine.add(e.id());
         } else if (op < 8) {
           String id = mine.get(rnd.nextInt(mine.size()));
@@ -74,9 +79,11 @@ class ConvergenceTest {
   @Test
   void threePeersInAChainIncludingTwoDevicesOfOneIdentityConverge() throws Exception {
     long seed = Long.getLong("nodenogg.seed", 7L);
-    try (YMicrocosm laptop = YMicrocosm.inMemory("chain"); YMicrocosm phone = YMicrocosm.inMemory("chain");
+    try (YMicrocosm laptop = YMicrocosm.inMemory("chain");
+        YMicrocosm phone = YMicrocosm.inMemory("chain");
         YMicrocosm bob = YMicrocosm.inMemory("chain");
-        InMemoryLink ab = InMemoryLink.connect(laptop, phone); InMemoryLink bc = InMemoryLink.connect(phone, bob)) {
+        InMemoryLink ab = InMemoryLink.connect(laptop, phone);
+        InMemoryLink bc = InMemoryLink.connect(phone, bob)) {
       laptop.identify("@aaaaaaaaaaaaaaa1");
       phone.identify("@aaaaaaaaaaaaaaa1");
       bob.identify("@bbbbbbbbbbbbbbb2");
@@ -105,8 +112,11 @@ class ConvergenceTest {
     }
   }
 
-  /** Edits anything in the own collection (including what the other device wrote), with undo/redo. */
-  private static void editShared(YMicrocosm m, Random rnd, CountDownLatch start, List<Throwable> failures) {
+  /**
+   * Edits anything in the own collection (including what the other device wrote), with undo/redo.
+   */
+  private static void editShared(
+      YMicrocosm m, Random rnd, CountDownLatch start, List<Throwable> failures) {
     try {
       start.await();
       for (int i = 0; i < 150; i++) {
@@ -115,7 +125,9 @@ class ConvergenceTest {
         if (op < 4 || own.isEmpty()) {
           m.create(HtmlData.note(rnd.nextInt(500), rnd.nextInt(500), "n" + i));
         } else if (op < 8) {
-          m.update(EntityUpdate.move(own.get(rnd.nextInt(own.size())), rnd.nextInt(1000), rnd.nextInt(1000)));
+          m.update(
+              EntityUpdate.move(
+                  own.get(rnd.nextInt(own.size())), rnd.nextInt(1000), rnd.nextInt(1000)));
         } else if (op < 9) {
           m.delete(own.get(rnd.nextInt(own.size())));
         } else if (op < 11) {

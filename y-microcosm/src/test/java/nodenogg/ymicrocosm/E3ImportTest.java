@@ -29,9 +29,9 @@ import nodenogg.ymicrocosm.testing.NodeSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * E3 documents built by the real yjs the way the E3 web app wrote them (js/microcosm/e3-doc.mjs) are
- * read field for field, mapped to E5 as the script states independently, and the written E5 update
- * passes the web app's E5 rules in Node (check-doc.mjs).
+ * E3 documents built by the real yjs the way the E3 web app wrote them (js/microcosm/e3-doc.mjs)
+ * are read field for field, mapped to E5 as the script states independently, and the written E5
+ * update passes the web app's E5 rules in Node (check-doc.mjs).
  */
 class E3ImportTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -59,7 +59,9 @@ class E3ImportTest {
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> f = it.next();
       boolean ref = List.of("from", "to", "parentNodeId").contains(f.getKey());
-      m.put(f.getKey(), ref ? entityIds.get(f.getValue().asText()) : MicrocosmJson.toPlain(f.getValue()));
+      m.put(
+          f.getKey(),
+          ref ? entityIds.get(f.getValue().asText()) : MicrocosmJson.toPlain(f.getValue()));
     }
     return normal(m);
   }
@@ -79,7 +81,10 @@ class E3ImportTest {
       coll.fieldNames().forEachRemaining(keys::add);
       assertEquals(keys, s.collections().get(identity).keySet(), identity);
       for (String key : keys) {
-        assertEquals(normal(coll.get(key)), normal(asData(s.collections().get(identity).get(key))), identity + "/" + key);
+        assertEquals(
+            normal(coll.get(key)),
+            normal(asData(s.collections().get(identity).get(key))),
+            identity + "/" + key);
       }
     }
     Set<List<String>> invalid = new HashSet<>();
@@ -87,7 +92,8 @@ class E3ImportTest {
       invalid.add(List.of(v.collection(), v.key()));
     }
     Set<List<String>> expectedInvalid = new HashSet<>();
-    app.get("invalid").forEach(p -> expectedInvalid.add(List.of(p.get(0).asText(), p.get(1).asText())));
+    app.get("invalid")
+        .forEach(p -> expectedInvalid.add(List.of(p.get(0).asText(), p.get(1).asText())));
     assertEquals(expectedInvalid, invalid);
 
     // the mapping, with fresh ids
@@ -100,7 +106,8 @@ class E3ImportTest {
     Set<String> mapped = new TreeSet<>();
     app.get("mapping").fieldNames().forEachRemaining(mapped::add);
     assertEquals(mapped, new TreeSet<>(r.entityIds().keySet()));
-    assertEquals(mapped.size(), new HashSet<>(r.entityIds().values()).size(), "new entity ids are distinct");
+    assertEquals(
+        mapped.size(), new HashSet<>(r.entityIds().values()).size(), "new entity ids are distinct");
     r.entityIds().values().forEach(id -> assertTrue(EntityId.isValid(id), id));
     assertEquals(Set.copyOf(ids), r.identityIds().keySet());
     r.identityIds().values().forEach(id -> assertTrue(IdentityId.isValid(id), id));
@@ -114,13 +121,19 @@ class E3ImportTest {
       assertEquals(r.identityIds().get(owner), e.identityId(), loc);
       assertEquals(source.created(), e.created(), loc);
       assertEquals(source.lastEdited(), e.lastEdited(), loc);
-      assertEquals(translate(app.get("mapping").get(loc), r.entityIds()), normal(Entities.dataAsMap(e.data())), loc);
+      assertEquals(
+          translate(app.get("mapping").get(loc), r.entityIds()),
+          normal(Entities.dataAsMap(e.data())),
+          loc);
     }
-    assertTrue(r.notes().stream().anyMatch(n -> n.contains("eHtml0001") && n.contains("z")), r.notes().toString());
+    assertTrue(
+        r.notes().stream().anyMatch(n -> n.contains("eHtml0001") && n.contains("z")),
+        r.notes().toString());
 
     // the E5 update, read by the real yjs with the web app's rules
     byte[] e5 = E3Import.toUpdate(r, SchemaProfile.E5);
-    JsonNode check = JSON.readTree(NodeSupport.run("check-doc.mjs", Base64.getEncoder().encodeToString(e5)));
+    JsonNode check =
+        JSON.readTree(NodeSupport.run("check-doc.mjs", Base64.getEncoder().encodeToString(e5)));
     assertEquals(0, check.get("errors").size(), check.get("errors").toString());
     assertEquals(new TreeSet<>(r.identityIds().values()), fieldNames(check.get("collections")));
     for (Entity e : r.entities()) {
@@ -142,14 +155,21 @@ class E3ImportTest {
     E3ToE5.Result r = E3ToE5.map(s.collections(), me);
     r.entities().forEach(e -> assertEquals(me, e.identityId()));
     r.identityIds().values().forEach(v -> assertEquals(me, v));
-    JsonNode check = JSON.readTree(NodeSupport.run("check-doc.mjs",
-        Base64.getEncoder().encodeToString(E3Import.toUpdate(r, SchemaProfile.E5))));
+    JsonNode check =
+        JSON.readTree(
+            NodeSupport.run(
+                "check-doc.mjs",
+                Base64.getEncoder().encodeToString(E3Import.toUpdate(r, SchemaProfile.E5))));
     assertEquals(0, check.get("errors").size(), check.get("errors").toString());
     assertEquals(Set.of(me), fieldNames(check.get("collections")));
     assertEquals(app.get("mapping").size(), check.get("collections").get(me).size());
     // the E4 profile is written in its own shape and passes the alpha-p2p rules
-    JsonNode e4 = JSON.readTree(NodeSupport.run("check-doc.mjs",
-        Base64.getEncoder().encodeToString(E3Import.toUpdate(r, SchemaProfile.E4)), "e4"));
+    JsonNode e4 =
+        JSON.readTree(
+            NodeSupport.run(
+                "check-doc.mjs",
+                Base64.getEncoder().encodeToString(E3Import.toUpdate(r, SchemaProfile.E4)),
+                "e4"));
     assertEquals(0, e4.get("errors").size(), e4.get("errors").toString());
     assertEquals(app.get("mapping").size(), e4.get("collections").get(me).size());
   }
@@ -157,14 +177,17 @@ class E3ImportTest {
   @Test
   void readsTheSerializedExportShapeLikeTheDocument() throws Exception {
     JsonNode app = JSON.readTree(NodeSupport.run("e3-doc.mjs", ""));
-    E3Import.Snapshot fromDoc = E3Import.read(Base64.getDecoder().decode(app.get("update").asText()));
+    E3Import.Snapshot fromDoc =
+        E3Import.read(Base64.getDecoder().decode(app.get("update").asText()));
     @SuppressWarnings("unchecked")
     Map<String, Object> json = (Map<String, Object>) MicrocosmJson.toPlain(app.get("expected"));
     String first = fromDoc.identities().get(0);
     @SuppressWarnings("unchecked")
     Map<String, Object> coll = (Map<String, Object>) json.get(first);
     coll.put("not-an-id", coll.values().iterator().next());
-    coll.put("eUnknown1", Map.of("id", "eUnknown1", "type", "svg", "schema", 1, "created", 1, "lastEdited", 1));
+    coll.put(
+        "eUnknown1",
+        Map.of("id", "eUnknown1", "type", "svg", "schema", 1, "created", 1, "lastEdited", 1));
     json.put("@teststring", Map.of());
     E3Import.Snapshot fromJson = E3Import.readSerialized(json);
     assertEquals(fromDoc.identities(), fromJson.identities());
@@ -178,15 +201,20 @@ class E3ImportTest {
     }
     Set<List<String>> invalid = new HashSet<>();
     fromJson.invalid().forEach(v -> invalid.add(List.of(v.collection(), v.key())));
-    assertEquals(Set.of(List.of(first, "not-an-id"), List.of(first, "eUnknown1"), List.of(E3Import.TOP_LEVEL, "@teststring")),
+    assertEquals(
+        Set.of(
+            List.of(first, "not-an-id"),
+            List.of(first, "eUnknown1"),
+            List.of(E3Import.TOP_LEVEL, "@teststring")),
         invalid);
-    assertThrows(nodenogg.microcosm.InvalidEntityException.class, () -> E3Import.readSerialized(List.of()));
+    assertThrows(
+        nodenogg.microcosm.InvalidEntityException.class, () -> E3Import.readSerialized(List.of()));
   }
 
   @Test
   void unreadableUpdatesThrowTypedErrors() {
-    UnreadableUpdateException bad = assertThrows(UnreadableUpdateException.class,
-        () -> E3Import.read(new byte[] {1, 5, 7}));
+    UnreadableUpdateException bad =
+        assertThrows(UnreadableUpdateException.class, () -> E3Import.read(new byte[] {1, 5, 7}));
     assertTrue(bad.getMessage().startsWith("not a Yjs v1 update"), bad.getMessage());
     // an incremental update whose dependency is missing
     nodenogg.crdt.Doc d = new nodenogg.crdt.Doc(new nodenogg.crdt.Doc.Options().clientId(7));
@@ -194,10 +222,12 @@ class E3ImportTest {
     byte[] sv = nodenogg.crdt.Updates.encodeStateVector(d);
     d.getMap("identities").set("@" + "b".repeat(35), true);
     byte[] second = nodenogg.crdt.Updates.encodeStateAsUpdate(d, sv);
-    UnreadableUpdateException partial = assertThrows(UnreadableUpdateException.class, () -> E3Import.read(second));
+    UnreadableUpdateException partial =
+        assertThrows(UnreadableUpdateException.class, () -> E3Import.read(second));
     assertTrue(partial.getMessage().contains("does not contain"), partial.getMessage());
     // an empty document is readable and empty
-    E3Import.Snapshot empty = E3Import.read(nodenogg.crdt.Updates.encodeStateAsUpdate(new nodenogg.crdt.Doc()));
+    E3Import.Snapshot empty =
+        E3Import.read(nodenogg.crdt.Updates.encodeStateAsUpdate(new nodenogg.crdt.Doc()));
     assertEquals(0, empty.entityCount());
   }
 

@@ -37,7 +37,8 @@ class EditTest {
 
   @Test
   void editingBeforeIdentifyFailsClearly() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.create(HtmlData.note(0, 0, "")));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> m.create(HtmlData.note(0, 0, "")));
     assertTrue(e.getMessage().contains("call identify(identityId)"), e.getMessage());
     assertTrue(m.entities().isEmpty());
   }
@@ -65,13 +66,18 @@ class EditTest {
   @Test
   void updateOfSeveralEntitiesIsOneTransaction() {
     m.identify(ME);
-    List<Entity> made = m.create(List.of(HtmlData.note(0, 0, "a"), HtmlData.note(10, 10, "b"),
-        HtmlData.note(20, 20, "c")));
+    List<Entity> made =
+        m.create(
+            List.of(
+                HtmlData.note(0, 0, "a"), HtmlData.note(10, 10, "b"), HtmlData.note(20, 20, "c")));
     AtomicInteger updates = new AtomicInteger();
     m.doc().onUpdate((u, o, t) -> updates.incrementAndGet());
     clock.addAndGet(1000);
-    List<Entity> changed = m.update(EntityUpdate.move(made.get(0).id(), 5, 6),
-        EntityUpdate.content(made.get(1).id(), "B"), EntityUpdate.resize(made.get(2).id(), 300, 100));
+    List<Entity> changed =
+        m.update(
+            EntityUpdate.move(made.get(0).id(), 5, 6),
+            EntityUpdate.content(made.get(1).id(), "B"),
+            EntityUpdate.resize(made.get(2).id(), 300, 100));
     assertEquals(1, updates.get(), "three updates must form one transaction");
     assertEquals(3, changed.size());
     HtmlData a = m.getEntity(ME, made.get(0).id()).orElseThrow().dataAs(HtmlData.class);
@@ -90,10 +96,16 @@ class EditTest {
     Entity a = m.create(HtmlData.note(0, 0, "a"));
     Entity b = m.create(HtmlData.note(0, 0, "b"));
     byte[] before = m.encodeStateAsUpdate();
-    assertThrows(InvalidEntityException.class, () -> m.update(EntityUpdate.move(a.id(), 1, 1),
-        EntityUpdate.of(b.id(), Map.of("width", "wide"))));
-    assertThrows(InvalidEntityException.class, () -> m.update(EntityUpdate.of(a.id(), Map.of("type", "emoji"))));
-    assertTrue(java.util.Arrays.equals(before, m.encodeStateAsUpdate()), "document must be unchanged");
+    assertThrows(
+        InvalidEntityException.class,
+        () ->
+            m.update(
+                EntityUpdate.move(a.id(), 1, 1), EntityUpdate.of(b.id(), Map.of("width", "wide"))));
+    assertThrows(
+        InvalidEntityException.class,
+        () -> m.update(EntityUpdate.of(a.id(), Map.of("type", "emoji"))));
+    assertTrue(
+        java.util.Arrays.equals(before, m.encodeStateAsUpdate()), "document must be unchanged");
     assertEquals(0, m.getEntity(ME, a.id()).orElseThrow().dataAs(HtmlData.class).x());
   }
 
@@ -104,11 +116,15 @@ class EditTest {
     Entity other = m.create(HtmlData.note(50, 0, "y"));
     m.create(new ConnectionData(note.id(), other.id()));
     m.create(EmojiData.reaction("❤️", note.id(), 10, 10));
-    Entity patched = m.patch(note.id(), d -> ((HtmlData) d).withBackgroundColor("green").withTag(" Idea ")).orElseThrow();
+    Entity patched =
+        m.patch(note.id(), d -> ((HtmlData) d).withBackgroundColor("green").withTag(" Idea "))
+            .orElseThrow();
     assertEquals("green", patched.dataAs(HtmlData.class).backgroundColor());
     assertEquals(List.of("idea"), patched.dataAs(HtmlData.class).tags());
     assertTrue(m.patch("e0000000000000000", d -> d).isEmpty());
-    assertThrows(InvalidEntityException.class, () -> m.patch(note.id(), d -> new EmojiData("x", 0, 0, null)));
+    assertThrows(
+        InvalidEntityException.class,
+        () -> m.patch(note.id(), d -> new EmojiData("x", 0, 0, null)));
     assertEquals(2, m.nodes(EntityType.HTML).size());
     assertEquals(1, m.nodes(EntityType.CONNECTION).size());
     assertEquals(1, m.nodes(EntityType.EMOJI).size());
@@ -120,11 +136,15 @@ class EditTest {
 
   @Test
   void e4ProfileWritesE4Values() {
-    try (YMicrocosm e4 = YMicrocosm.open("workshop", MicrocosmOptions.defaults().profile(nodenogg.microcosm.SchemaProfile.E4))) {
+    try (YMicrocosm e4 =
+        YMicrocosm.open(
+            "workshop", MicrocosmOptions.defaults().profile(nodenogg.microcosm.SchemaProfile.E4))) {
       e4.identify(ME);
       Entity e = e4.create(EmojiData.reaction("❤️", "e0000000000000001", 0, 0));
       @SuppressWarnings("unchecked")
-      Map<String, Object> content = (Map<String, Object>) ((Map<String, Object>) e4.doc().getMap(ME).get(e.id())).get("content");
+      Map<String, Object> content =
+          (Map<String, Object>)
+              ((Map<String, Object>) e4.doc().getMap(ME).get(e.id())).get("content");
       assertEquals(e.id(), content.get("uuid"));
       assertFalse(content.containsKey("identity_id"));
       assertEquals(e, e4.getEntity(ME, e.id()).orElseThrow());

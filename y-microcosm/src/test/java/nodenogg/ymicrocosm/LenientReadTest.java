@@ -50,32 +50,49 @@ class LenientReadTest {
       m.onInvalidValue(reported::add);
       m.subscribe(events::add);
       // A foreign writer (not this microcosm's API) fills another collection.
-      m.doc().transact(tr -> {
-        m.doc().getMap("identities").set(OTHER, true);
-        m.doc().getMap("identities").set("not-an-identity", true);
-        YMap c = m.doc().getMap(OTHER);
-        c.set("eaaaaaaaaaaaaaaa1", stored("eaaaaaaaaaaaaaaa1", "1", html()));
-        c.set("eaaaaaaaaaaaaaaa2", stored("eaaaaaaaaaaaaaaa2", 1, html()));          // numeric version
-        Map<String, Object> noX = html();
-        noX.remove("x");
-        c.set("eaaaaaaaaaaaaaaa3", stored("eaaaaaaaaaaaaaaa3", "1", noX));           // missing x
-        c.set("bad-key", stored("eaaaaaaaaaaaaaaa4", "1", html()));                  // key not an id
-        c.set("eaaaaaaaaaaaaaaa5", "just a string");
-        c.set("eaaaaaaaaaaaaaaa6", new YMap());                                      // nested type
-      });
+      m.doc()
+          .transact(
+              tr -> {
+                m.doc().getMap("identities").set(OTHER, true);
+                m.doc().getMap("identities").set("not-an-identity", true);
+                YMap c = m.doc().getMap(OTHER);
+                c.set("eaaaaaaaaaaaaaaa1", stored("eaaaaaaaaaaaaaaa1", "1", html()));
+                c.set(
+                    "eaaaaaaaaaaaaaaa2", stored("eaaaaaaaaaaaaaaa2", 1, html())); // numeric version
+                Map<String, Object> noX = html();
+                noX.remove("x");
+                c.set("eaaaaaaaaaaaaaaa3", stored("eaaaaaaaaaaaaaaa3", "1", noX)); // missing x
+                c.set("bad-key", stored("eaaaaaaaaaaaaaaa4", "1", html())); // key not an id
+                c.set("eaaaaaaaaaaaaaaa5", "just a string");
+                c.set("eaaaaaaaaaaaaaaa6", new YMap()); // nested type
+              });
       m.drainEvents();
       assertEquals(List.of("eaaaaaaaaaaaaaaa1"), m.getCollection(OTHER));
       assertEquals(List.of(OTHER), m.getCollections());
       assertEquals(6, m.invalidValues().size(), m.invalidValues().toString());
       assertEquals(6, reported.size(), reported.toString());
-      assertTrue(reported.stream().anyMatch(v -> v.key().equals("eaaaaaaaaaaaaaaa2") && v.reason().contains("version")));
-      assertTrue(reported.stream().anyMatch(v -> v.key().equals("eaaaaaaaaaaaaaaa3") && v.reason().contains("x must be a number")));
+      assertTrue(
+          reported.stream()
+              .anyMatch(
+                  v -> v.key().equals("eaaaaaaaaaaaaaaa2") && v.reason().contains("version")));
+      assertTrue(
+          reported.stream()
+              .anyMatch(
+                  v ->
+                      v.key().equals("eaaaaaaaaaaaaaaa3")
+                          && v.reason().contains("x must be a number")));
       assertEquals(1, events.size());
       assertEquals(EntityEvent.Kind.CREATE, events.get(0).kind());
       assertTrue(!events.get(0).local());
 
-      // A valid entity overwritten with an invalid value disappears with a delete event (previous kept).
-      m.doc().transact(tr -> m.doc().getMap(OTHER).set("eaaaaaaaaaaaaaaa1", stored("eaaaaaaaaaaaaaaa1", "2", html())));
+      // A valid entity overwritten with an invalid value disappears with a delete event (previous
+      // kept).
+      m.doc()
+          .transact(
+              tr ->
+                  m.doc()
+                      .getMap(OTHER)
+                      .set("eaaaaaaaaaaaaaaa1", stored("eaaaaaaaaaaaaaaa1", "2", html())));
       m.drainEvents();
       assertTrue(m.entities().isEmpty());
       assertEquals(EntityEvent.Kind.DELETE, events.get(1).kind());
@@ -92,10 +109,14 @@ class LenientReadTest {
       content.put("created", 1);
       content.put("version", "1");
       content.put("data", Map.of("type", "emoji", "content", "❤️"));
-      m.doc().transact(tr -> {
-        m.doc().getMap("identities").set(OTHER, true);
-        m.doc().getMap(OTHER).set("eaaaaaaaaaaaaaaa1", Map.of("content", content, "signature", ""));
-      });
+      m.doc()
+          .transact(
+              tr -> {
+                m.doc().getMap("identities").set(OTHER, true);
+                m.doc()
+                    .getMap(OTHER)
+                    .set("eaaaaaaaaaaaaaaa1", Map.of("content", content, "signature", ""));
+              });
       assertEquals(OTHER, m.getEntity(OTHER, "eaaaaaaaaaaaaaaa1").orElseThrow().identityId());
     }
   }
@@ -105,18 +126,24 @@ class LenientReadTest {
     try (YMicrocosm m = YMicrocosm.inMemory("lenient")) {
       List<EntityEvent> events = Collections.synchronizedList(new ArrayList<>());
       m.subscribe(events::add);
-      m.doc().transact(tr -> {
-        m.doc().getMap("identities").set(OTHER, true);
-        m.doc().getMap(OTHER).set("eaaaaaaaaaaaaaaa1", stored("eaaaaaaaaaaaaaaa1", "1", html()));
-        m.doc().getMap(OTHER).set("bad key", "x");
-      });
+      m.doc()
+          .transact(
+              tr -> {
+                m.doc().getMap("identities").set(OTHER, true);
+                m.doc()
+                    .getMap(OTHER)
+                    .set("eaaaaaaaaaaaaaaa1", stored("eaaaaaaaaaaaaaaa1", "1", html()));
+                m.doc().getMap(OTHER).set("bad key", "x");
+              });
       assertEquals(1, m.entities().size());
       m.doc().transact(tr -> m.doc().getMap("identities").delete(OTHER));
       m.drainEvents();
       assertTrue(m.entities().isEmpty(), "readers see collections only through the identities map");
       assertTrue(m.getCollections().isEmpty());
       assertTrue(m.invalidValues().isEmpty());
-      assertEquals(List.of(EntityEvent.Kind.CREATE, EntityEvent.Kind.DELETE), events.stream().map(EntityEvent::kind).toList());
+      assertEquals(
+          List.of(EntityEvent.Kind.CREATE, EntityEvent.Kind.DELETE),
+          events.stream().map(EntityEvent::kind).toList());
     }
   }
 }

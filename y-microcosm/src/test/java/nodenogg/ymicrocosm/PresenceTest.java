@@ -18,12 +18,20 @@ class PresenceTest {
   @Test
   void joinPublishesE5AwarenessShape() {
     AtomicLong clock = new AtomicLong(1_000_000);
-    try (YMicrocosm m = YMicrocosm.open("presence", MicrocosmOptions.defaults().clock(clock::get))) {
+    try (YMicrocosm m =
+        YMicrocosm.open("presence", MicrocosmOptions.defaults().clock(clock::get))) {
       m.join(alice);
       @SuppressWarnings("unchecked")
       Map<String, Object> local = (Map<String, Object>) m.awareness().getLocalState();
-      assertEquals(Map.of("identity", Map.of("id", alice.id(), "nickname", "Alice", "version", "1"),
-          "timestamp", 1_000_000L, "joined", true), local.get("identity"));
+      assertEquals(
+          Map.of(
+              "identity",
+              Map.of("id", alice.id(), "nickname", "Alice", "version", "1"),
+              "timestamp",
+              1_000_000L,
+              "joined",
+              true),
+          local.get("identity"));
       assertEquals(List.of(new IdentityWithStatus(alice, 1_000_000, true)), m.state().identities());
       m.leave(alice);
       assertFalse(m.state().identities().get(0).joined());
@@ -35,7 +43,8 @@ class PresenceTest {
   void peersSeePresenceWhichIsRenewedAndExpires() {
     AtomicLong clock = new AtomicLong(1_000_000);
     MicrocosmOptions opts = MicrocosmOptions.defaults().clock(clock::get);
-    try (YMicrocosm a = YMicrocosm.open("presence", opts); YMicrocosm b = YMicrocosm.open("presence", opts);
+    try (YMicrocosm a = YMicrocosm.open("presence", opts);
+        YMicrocosm b = YMicrocosm.open("presence", opts);
         InMemoryLink link = InMemoryLink.connect(a, b)) {
       a.join(alice);
       link.flush();
@@ -61,7 +70,8 @@ class PresenceTest {
 
   @Test
   void closingALinkDropsThePeersPresence() {
-    try (YMicrocosm a = YMicrocosm.inMemory("presence"); YMicrocosm b = YMicrocosm.inMemory("presence")) {
+    try (YMicrocosm a = YMicrocosm.inMemory("presence");
+        YMicrocosm b = YMicrocosm.inMemory("presence")) {
       InMemoryLink link = InMemoryLink.connect(a, b);
       a.join(alice);
       link.flush();
@@ -76,7 +86,8 @@ class PresenceTest {
 
   @Test
   void closingOneEndForgetsItsPresenceEvenWithDeliveriesInFlight() {
-    // closing publishes a last presence (joined = false) on the link thread; the other side must still
+    // closing publishes a last presence (joined = false) on the link thread; the other side must
+    // still
     // end without that identity, however the delivery and the disconnect interleave
     for (int round = 0; round < 300; round++) {
       try (YMicrocosm b = YMicrocosm.inMemory("presence")) {
@@ -85,7 +96,8 @@ class PresenceTest {
         a.join(alice);
         link.flush();
         a.close();
-        assertTrue(b.state().identities().isEmpty(), "round " + round + ": " + b.state().identities());
+        assertTrue(
+            b.state().identities().isEmpty(), "round " + round + ": " + b.state().identities());
         link.close();
       }
     }

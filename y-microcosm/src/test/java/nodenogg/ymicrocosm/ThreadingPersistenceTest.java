@@ -32,22 +32,28 @@ class ThreadingPersistenceTest {
 
   @Test
   void listenersRunOnTheEventThreadInOrderNeverOnCallerOrIoThreads() throws Exception {
-    try (YMicrocosm a = YMicrocosm.inMemory("threads"); YMicrocosm b = YMicrocosm.inMemory("threads");
+    try (YMicrocosm a = YMicrocosm.inMemory("threads");
+        YMicrocosm b = YMicrocosm.inMemory("threads");
         InMemoryLink link = InMemoryLink.connect(a, b)) {
       Set<String> threads = ConcurrentHashMap.newKeySet();
       List<EntityEvent> seen = Collections.synchronizedList(new ArrayList<>());
-      b.subscribe(e -> {
-        threads.add(Thread.currentThread().getName());
-        seen.add(e);
-      });
+      b.subscribe(
+          e -> {
+            threads.add(Thread.currentThread().getName());
+            seen.add(e);
+          });
       a.identify(ME);
       Entity e = a.create(HtmlData.note(0, 0, "x"));
       a.update(EntityUpdate.move(e.id(), 1, 1));
       a.delete(e.id());
       link.flush();
       b.drainEvents();
-      assertEquals(Set.of("microcosm-threads"), threads, "remote events arrive via the link thread but run on b's event thread");
-      assertEquals(List.of(EntityEvent.Kind.CREATE, EntityEvent.Kind.UPDATE, EntityEvent.Kind.DELETE),
+      assertEquals(
+          Set.of("microcosm-threads"),
+          threads,
+          "remote events arrive via the link thread but run on b's event thread");
+      assertEquals(
+          List.of(EntityEvent.Kind.CREATE, EntityEvent.Kind.UPDATE, EntityEvent.Kind.DELETE),
           seen.stream().map(EntityEvent::kind).toList());
       assertEquals(e, seen.get(0).entity());
       assertEquals(e.id(), seen.get(2).previous().id());
@@ -68,13 +74,15 @@ class ThreadingPersistenceTest {
       ExecutorService pool = Executors.newFixedThreadPool(8);
       List<Future<?>> fs = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
-        fs.add(pool.submit(() -> {
-          for (int i = 0; i < 50; i++) {
-            Entity e = m.create(HtmlData.note(i, i, "n"));
-            m.update(EntityUpdate.content(e.id(), "m"));
-            m.entities();
-          }
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 50; i++) {
+                    Entity e = m.create(HtmlData.note(i, i, "n"));
+                    m.update(EntityUpdate.content(e.id(), "m"));
+                    m.entities();
+                  }
+                }));
       }
       for (Future<?> f : fs) {
         f.get(30, TimeUnit.SECONDS);
@@ -100,7 +108,8 @@ class ThreadingPersistenceTest {
       m.update(EntityUpdate.move(made.id(), 7, 8));
       assertEquals(3, stored(store, "stored"), "identify, create, update: one stored update each");
     }
-    try (YMicrocosm again = YMicrocosm.open("stored", MicrocosmOptions.defaults().persistence(store))) {
+    try (YMicrocosm again =
+        YMicrocosm.open("stored", MicrocosmOptions.defaults().persistence(store))) {
       Entity back = again.getEntity(ME, made.id()).orElseThrow();
       assertEquals(7, back.dataAs(HtmlData.class).x());
       assertEquals(3, stored(store, "stored"), "loading does not write back");
@@ -115,26 +124,34 @@ class ThreadingPersistenceTest {
 
   @Test
   void aFailedAppendIsReportedToTheEditorWithoutBreakingTheDocument() throws Exception {
-    java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean failing =
+        new java.util.concurrent.atomic.AtomicBoolean();
     InMemoryUpdateStore backing = new InMemoryUpdateStore();
-    UpdateStore flaky = new ForwardingUpdateStore(backing) {
-      @Override
-      public CompletableFuture<Long> append(String name, byte[] update) {
-        if (failing.get()) {
-          return CompletableFuture.failedFuture(new StoreException("disk full"));
-        }
-        return super.append(name, update);
-      }
-    };
+    UpdateStore flaky =
+        new ForwardingUpdateStore(backing) {
+          @Override
+          public CompletableFuture<Long> append(String name, byte[] update) {
+            if (failing.get()) {
+              return CompletableFuture.failedFuture(new StoreException("disk full"));
+            }
+            return super.append(name, update);
+          }
+        };
     try (YMicrocosm a = YMicrocosm.open("flaky", MicrocosmOptions.defaults().persistence(flaky));
-        YMicrocosm b = YMicrocosm.inMemory("flaky"); InMemoryLink link = InMemoryLink.connect(a, b)) {
+        YMicrocosm b = YMicrocosm.inMemory("flaky");
+        InMemoryLink link = InMemoryLink.connect(a, b)) {
       a.identify(ME);
       failing.set(true);
       a.create(HtmlData.note(0, 0, "unstored")); // storage never holds up an edit
-      ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-          () -> a.flush().get(30, TimeUnit.SECONDS), "the editor learns through flush()");
+      ExecutionException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              ExecutionException.class,
+              () -> a.flush().get(30, TimeUnit.SECONDS),
+              "the editor learns through flush()");
       assertTrue(e.getCause() instanceof StoreException, String.valueOf(e.getCause()));
-      assertTrue(e.getCause().getMessage().contains("could not be stored: disk full"), e.getCause().getMessage());
+      assertTrue(
+          e.getCause().getMessage().contains("could not be stored: disk full"),
+          e.getCause().getMessage());
       assertFalse(a.state().persisted());
       link.flush();
       assertEquals(1, b.entities().size(), "the peer still received the change");
@@ -143,12 +160,15 @@ class ThreadingPersistenceTest {
       a.flush().get(30, TimeUnit.SECONDS); // the kept update is retried and now stored
       assertTrue(a.state().persisted(), "persisted again once every change is stored");
     }
-    try (YMicrocosm again = YMicrocosm.open("flaky", MicrocosmOptions.defaults().persistence(backing))) {
+    try (YMicrocosm again =
+        YMicrocosm.open("flaky", MicrocosmOptions.defaults().persistence(backing))) {
       assertEquals(1, again.entities().size(), "the retried change is in the store");
     }
   }
 
-  /** A store whose appends complete only when the test releases them (a disk that takes its time). */
+  /**
+   * A store whose appends complete only when the test releases them (a disk that takes its time).
+   */
   static final class SlowStore extends ForwardingUpdateStore {
     private final List<CompletableFuture<Long>> held = new ArrayList<>();
     private final List<CompletableFuture<Long>> real = new ArrayList<>();
@@ -193,31 +213,43 @@ class ThreadingPersistenceTest {
     }
   }
 
-  /** Issue 14: no storage wait under the document's lock — edits, reads and peers go on while appends are pending. */
+  /**
+   * Issue 14: no storage wait under the document's lock — edits, reads and peers go on while
+   * appends are pending.
+   */
   @Test
   void editsGoOnWhileTheStoreIsSlow() throws Exception {
     InMemoryUpdateStore backing = new InMemoryUpdateStore();
     SlowStore slow = new SlowStore(backing);
     ExecutorService editor = Executors.newSingleThreadExecutor();
     try (YMicrocosm a = YMicrocosm.open("slow", MicrocosmOptions.defaults().persistence(slow));
-        YMicrocosm b = YMicrocosm.inMemory("slow"); InMemoryLink link = InMemoryLink.connect(a, b)) {
+        YMicrocosm b = YMicrocosm.inMemory("slow");
+        InMemoryLink link = InMemoryLink.connect(a, b)) {
       try {
-        // on another thread, so that an edit waiting for the store fails the test instead of hanging it
-        editor.submit(() -> {
-          a.identify(ME);
-          for (int i = 0; i < 100; i++) {
-            Entity e = a.create(HtmlData.note(i, i, "n" + i));
-            a.update(EntityUpdate.move(e.id(), i + 1, i + 1));
-          }
-          return null;
-        }).get(60, TimeUnit.SECONDS);
+        // on another thread, so that an edit waiting for the store fails the test instead of
+        // hanging it
+        editor
+            .submit(
+                () -> {
+                  a.identify(ME);
+                  for (int i = 0; i < 100; i++) {
+                    Entity e = a.create(HtmlData.note(i, i, "n" + i));
+                    a.update(EntityUpdate.move(e.id(), i + 1, i + 1));
+                  }
+                  return null;
+                })
+            .get(60, TimeUnit.SECONDS);
         assertEquals(100, a.entities().size(), "every edit is in the document");
-        assertEquals(201, slow.waiting(), "and none of them is stored yet (identify + 100 creates + 100 moves)");
+        assertEquals(
+            201,
+            slow.waiting(),
+            "and none of them is stored yet (identify + 100 creates + 100 moves)");
         CompletableFuture<Void> durable = a.flush();
         assertFalse(durable.isDone(), "flush() waits for the store");
         assertTrue(a.state().persisted(), "nothing failed: the store is just slow");
         link.flush();
-        assertEquals(100, b.entities().size(), "peers got every change without waiting for the store");
+        assertEquals(
+            100, b.entities().size(), "peers got every change without waiting for the store");
         slow.release();
         durable.get(30, TimeUnit.SECONDS);
       } finally {
@@ -226,7 +258,8 @@ class ThreadingPersistenceTest {
     } finally {
       editor.shutdownNow();
     }
-    try (YMicrocosm again = YMicrocosm.open("slow", MicrocosmOptions.defaults().persistence(backing))) {
+    try (YMicrocosm again =
+        YMicrocosm.open("slow", MicrocosmOptions.defaults().persistence(backing))) {
       assertEquals(100, again.entities().size());
     }
   }
@@ -234,7 +267,8 @@ class ThreadingPersistenceTest {
   @Test
   void listenersCanRunOnACallerSuppliedExecutor() throws Exception {
     ExecutorService ui = Executors.newSingleThreadExecutor(r -> new Thread(r, "app-ui"));
-    try (YMicrocosm m = YMicrocosm.open("threads", MicrocosmOptions.defaults().listenerExecutor(ui))) {
+    try (YMicrocosm m =
+        YMicrocosm.open("threads", MicrocosmOptions.defaults().listenerExecutor(ui))) {
       Set<String> threads = ConcurrentHashMap.newKeySet();
       m.subscribe(e -> threads.add(Thread.currentThread().getName()));
       m.onState(s -> threads.add("state:" + Thread.currentThread().getName()));

@@ -49,7 +49,8 @@ class UndoOwnershipTest {
 
   @Test
   void cannotEditAnotherIdentitysCollectionAndUndoIgnoresRemoteEdits() {
-    try (YMicrocosm a = YMicrocosm.inMemory("shared"); YMicrocosm b = YMicrocosm.inMemory("shared");
+    try (YMicrocosm a = YMicrocosm.inMemory("shared");
+        YMicrocosm b = YMicrocosm.inMemory("shared");
         InMemoryLink link = InMemoryLink.connect(a, b)) {
       a.identify(ALICE);
       b.identify(BOB);
@@ -73,7 +74,9 @@ class UndoOwnershipTest {
       assertFalse(a.undo(), "Bob's edits are not on Alice's undo stack");
       link.flush();
       assertTrue(a.getEntity(ALICE, hers.id()).isEmpty());
-      assertEquals("edited by bob", a.getEntity(BOB, bobs.id()).orElseThrow().dataAs(HtmlData.class).content());
+      assertEquals(
+          "edited by bob",
+          a.getEntity(BOB, bobs.id()).orElseThrow().dataAs(HtmlData.class).content());
       assertEquals(List.of(ALICE, BOB), a.getCollections());
     }
   }
@@ -81,7 +84,8 @@ class UndoOwnershipTest {
   @Test
   void undoLeavesAKeyAnotherDeviceChangedSince() {
     // the same identity on two devices: both write the same collection
-    try (YMicrocosm laptop = YMicrocosm.inMemory("devices"); YMicrocosm phone = YMicrocosm.inMemory("devices");
+    try (YMicrocosm laptop = YMicrocosm.inMemory("devices");
+        YMicrocosm phone = YMicrocosm.inMemory("devices");
         InMemoryLink link = InMemoryLink.connect(laptop, phone)) {
       laptop.identify(ALICE);
       phone.identify(ALICE);
@@ -97,15 +101,22 @@ class UndoOwnershipTest {
       assertTrue(laptop.getEntity(ALICE, other.id()).isEmpty());
       assertTrue(laptop.undo(), "undo creating 'laptop': skipped, the phone changed it since");
       link.flush();
-      assertEquals("phone", laptop.getEntity(ALICE, note.id()).orElseThrow().dataAs(HtmlData.class).content());
-      assertEquals("phone", phone.getEntity(ALICE, note.id()).orElseThrow().dataAs(HtmlData.class).content());
+      assertEquals(
+          "phone",
+          laptop.getEntity(ALICE, note.id()).orElseThrow().dataAs(HtmlData.class).content());
+      assertEquals(
+          "phone",
+          phone.getEntity(ALICE, note.id()).orElseThrow().dataAs(HtmlData.class).content());
     }
   }
 
   @Test
   void editsWithinTheCaptureTimeoutMergeIntoOneStep() {
-    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(10_000);
-    try (YMicrocosm m = YMicrocosm.open("capture", MicrocosmOptions.defaults().clock(clock::get).captureTimeoutMillis(500))) {
+    java.util.concurrent.atomic.AtomicLong clock =
+        new java.util.concurrent.atomic.AtomicLong(10_000);
+    try (YMicrocosm m =
+        YMicrocosm.open(
+            "capture", MicrocosmOptions.defaults().clock(clock::get).captureTimeoutMillis(500))) {
       m.identify(ALICE);
       Entity e = m.create(HtmlData.note(0, 0, "a"));
       clock.addAndGet(1_000);

@@ -20,9 +20,9 @@ import nodenogg.microcosm.InvalidValue;
 import nodenogg.microcosm.MicrocosmJson;
 import nodenogg.microcosm.SchemaProfile;
 import nodenogg.ymicrocosm.testing.NodeSupport;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Interop with the real yjs: documents built as the web app writes them are read identically, and
@@ -47,19 +47,27 @@ class WebAppInteropTest {
       for (Map.Entry<String, JsonNode> c : out.get("expected").properties()) {
         for (Map.Entry<String, JsonNode> e : c.getValue().properties()) {
           expectedCount++;
-          Entity read = m.getEntity(c.getKey(), e.getKey()).orElseThrow(
-              () -> new AssertionError("Java did not read " + c.getKey() + "/" + e.getKey()));
-          assertEquals(normal(e.getValue()), normal(profile.encodeEntity(read)), c.getKey() + "/" + e.getKey());
+          Entity read =
+              m.getEntity(c.getKey(), e.getKey())
+                  .orElseThrow(
+                      () ->
+                          new AssertionError("Java did not read " + c.getKey() + "/" + e.getKey()));
+          assertEquals(
+              normal(e.getValue()),
+              normal(profile.encodeEntity(read)),
+              c.getKey() + "/" + e.getKey());
         }
       }
-      assertEquals(expectedCount, m.entities().size(), "no extra entities (deleted/unlisted are invisible)");
+      assertEquals(
+          expectedCount, m.entities().size(), "no extra entities (deleted/unlisted are invisible)");
       assertEquals(List.of("@kx3aaaaaaaaaaaa1", "@kx3bbbbbbbbbbbb2"), m.getCollections());
       Set<String> skipped = new HashSet<>();
       for (InvalidValue v : m.invalidValues()) {
         skipped.add(v.collection() + "/" + v.key());
       }
       Set<String> expectedSkipped = new HashSet<>();
-      out.get("invalid").forEach(pair -> expectedSkipped.add(pair.get(0).asText() + "/" + pair.get(1).asText()));
+      out.get("invalid")
+          .forEach(pair -> expectedSkipped.add(pair.get(0).asText() + "/" + pair.get(1).asText()));
       assertEquals(expectedSkipped, skipped);
       // presence published by the app's join()
       m.awareness().applyUpdate(Base64.getDecoder().decode(out.get("awareness").asText()), "js");
@@ -67,7 +75,8 @@ class WebAppInteropTest {
       Identity who = m.state().identities().get(0).identity();
       assertEquals("@kx3aaaaaaaaaaaa1", who.id());
       assertEquals("Alice", who.nickname());
-      assertEquals(out.get("presence").get("timestamp").asLong(), m.state().identities().get(0).timestamp());
+      assertEquals(
+          out.get("presence").get("timestamp").asLong(), m.state().identities().get(0).timestamp());
     }
   }
 
@@ -78,7 +87,10 @@ class WebAppInteropTest {
     try (YMicrocosm m = YMicrocosm.open("workshop", MicrocosmOptions.defaults().profile(profile))) {
       m.identify(me);
       m.join(new Identity(me, "Java peer"));
-      Entity a = m.create(new HtmlData(120.5, -40, 200, 200, "<p>from Java ✓</p>", "blue", List.of("Ideas ", "jvm")));
+      Entity a =
+          m.create(
+              new HtmlData(
+                  120.5, -40, 200, 200, "<p>from Java ✓</p>", "blue", List.of("Ideas ", "jvm")));
       Entity b = m.create(HtmlData.note(400, 10, ""));
       Entity link = m.create(new ConnectionData(a.id(), b.id()));
       Entity heart = m.create(EmojiData.reaction("❤️", a.id(), 130, -30));
@@ -87,12 +99,19 @@ class WebAppInteropTest {
       m.delete(gone.id());
       String update = Base64.getEncoder().encodeToString(m.encodeStateAsUpdate());
       String presence = Base64.getEncoder().encodeToString(m.awareness().encodeAllStates());
-      JsonNode out = JSON.readTree(NodeSupport.run("check-doc.mjs", update + "\n" + presence + "\n",
-          profile.name().toLowerCase()));
+      JsonNode out =
+          JSON.readTree(
+              NodeSupport.run(
+                  "check-doc.mjs", update + "\n" + presence + "\n", profile.name().toLowerCase()));
       assertEquals(0, out.get("errors").size(), out.get("errors").toString());
       JsonNode mine = out.get("collections").get(me);
       assertEquals(4, mine.size());
-      for (Entity e : List.of(m.getEntity(me, a.id()).orElseThrow(), m.getEntity(me, b.id()).orElseThrow(), link, heart)) {
+      for (Entity e :
+          List.of(
+              m.getEntity(me, a.id()).orElseThrow(),
+              m.getEntity(me, b.id()).orElseThrow(),
+              link,
+              heart)) {
         assertEquals(normal(profile.encodeEntity(e)), normal(mine.get(e.id())), e.id());
       }
       assertEquals("<p>moved</p>", mine.get(b.id()).get("data").get("content").asText());
@@ -116,7 +135,8 @@ class WebAppInteropTest {
     // The checker must be able to fail: fed the web-app document with its known-invalid values, it
     // reports exactly those.
     JsonNode app = JSON.readTree(NodeSupport.run("app-doc.mjs", "", "e5"));
-    JsonNode out = JSON.readTree(NodeSupport.run("check-doc.mjs", app.get("update").asText() + "\n"));
+    JsonNode out =
+        JSON.readTree(NodeSupport.run("check-doc.mjs", app.get("update").asText() + "\n"));
     assertEquals(app.get("invalid").size(), out.get("errors").size(), out.get("errors").toString());
   }
 }

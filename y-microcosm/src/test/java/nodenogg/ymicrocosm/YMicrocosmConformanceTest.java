@@ -7,7 +7,8 @@ import nodenogg.microcosm.conformance.MicrocosmConformance;
 
 /** The shared Microcosm conformance suite on the Yjs backend. */
 class YMicrocosmConformanceTest extends MicrocosmConformance {
-  private static final Map<String, String> IDS = Map.of("ada", "@aaaaaaaaaaaaaaa1", "bob", "@bbbbbbbbbbbbbbb2");
+  private static final Map<String, String> IDS =
+      Map.of("ada", "@aaaaaaaaaaaaaaa1", "bob", "@bbbbbbbbbbbbbbb2");
 
   @Override
   protected Peer open(String who) {
@@ -18,7 +19,8 @@ class YMicrocosmConformanceTest extends MicrocosmConformance {
   protected void exchange(Peer... peers) {
     for (int i = 0; i < peers.length; i++) {
       for (int j = i + 1; j < peers.length; j++) {
-        try (InMemoryLink link = InMemoryLink.connect((YMicrocosm) peers[i].api(), (YMicrocosm) peers[j].api())) {
+        try (InMemoryLink link =
+            InMemoryLink.connect((YMicrocosm) peers[i].api(), (YMicrocosm) peers[j].api())) {
           link.flush();
           link.flush();
         }

@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CBOR (RFC 8949), the subset automerge-repo's messages use (cbor-x with {@code useRecords: false, tagUint8Array:
- * false}): integers, byte strings, text strings, arrays, maps with string keys, floats, booleans, null and undefined
- * (read as null); tags are read through (their content is kept). Decoding is defensive: definite lengths only,
- * nesting at most 32 deep, every claimed length checked against the bytes left (so a 5-byte message cannot make us
- * allocate a gigabyte), UTF-8 must be valid. Values: {@code Map<String,Object>} (insertion order), {@code List},
- * {@code String}, {@code byte[]}, {@code Long}, {@code Double}, {@code Boolean}, null. Stateless, thread-safe.
+ * CBOR (RFC 8949), the subset automerge-repo's messages use (cbor-x with {@code useRecords: false,
+ * tagUint8Array: false}): integers, byte strings, text strings, arrays, maps with string keys,
+ * floats, booleans, null and undefined (read as null); tags are read through (their content is
+ * kept). Decoding is defensive: definite lengths only, nesting at most 32 deep, every claimed
+ * length checked against the bytes left (so a 5-byte message cannot make us allocate a gigabyte),
+ * UTF-8 must be valid. Values: {@code Map<String,Object>} (insertion order), {@code List}, {@code
+ * String}, {@code byte[]}, {@code Long}, {@code Double}, {@code Boolean}, null. Stateless,
+ * thread-safe.
  */
 public final class Cbor {
   private Cbor() {}
@@ -31,7 +33,8 @@ public final class Cbor {
     }
   }
 
-  // ---- encoding ------------------------------------------------------------------------------------------------
+  // ---- encoding
+  // ------------------------------------------------------------------------------------------------
 
   public static byte[] encode(Object value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64);
@@ -45,7 +48,10 @@ public final class Cbor {
       out.write(0xf6);
     } else if (v instanceof Boolean b) {
       out.write(b ? 0xf5 : 0xf4);
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+    } else if (v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte) {
       long n = ((Number) v).longValue();
       if (n >= 0) {
         head(out, 0, n);
@@ -110,7 +116,8 @@ public final class Cbor {
     }
   }
 
-  // ---- decoding ------------------------------------------------------------------------------------------------
+  // ---- decoding
+  // ------------------------------------------------------------------------------------------------
 
   /**
    * Decodes exactly one value filling all of {@code bytes}.
@@ -156,35 +163,42 @@ public final class Cbor {
         return -1 - n;
       case 2:
         return take(b, pos, n);
-      case 3: {
-        byte[] s = take(b, pos, n);
-        try {
-          return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(s)).toString();
-        } catch (CharacterCodingException e) {
-          throw new CborException("a CBOR text string is not UTF-8");
-        }
-      }
-      case 4: {
-        checkCount(b, pos, n);
-        List<Object> l = new ArrayList<>((int) n);
-        for (long i = 0; i < n; i++) {
-          l.add(read(b, pos, depth + 1));
-        }
-        return l;
-      }
-      case 5: {
-        checkCount(b, pos, n * 2);
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (long i = 0; i < n; i++) {
-          Object k = read(b, pos, depth + 1);
-          if (!(k instanceof String key)) {
-            throw new CborException("a CBOR map key is not a string");
+      case 3:
+        {
+          byte[] s = take(b, pos, n);
+          try {
+            return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(s))
+                .toString();
+          } catch (CharacterCodingException e) {
+            throw new CborException("a CBOR text string is not UTF-8");
           }
-          m.put(key, read(b, pos, depth + 1));
         }
-        return m;
-      }
+      case 4:
+        {
+          checkCount(b, pos, n);
+          List<Object> l = new ArrayList<>((int) n);
+          for (long i = 0; i < n; i++) {
+            l.add(read(b, pos, depth + 1));
+          }
+          return l;
+        }
+      case 5:
+        {
+          checkCount(b, pos, n * 2);
+          Map<String, Object> m = new LinkedHashMap<>();
+          for (long i = 0; i < n; i++) {
+            Object k = read(b, pos, depth + 1);
+            if (!(k instanceof String key)) {
+              throw new CborException("a CBOR map key is not a string");
+            }
+            m.put(key, read(b, pos, depth + 1));
+          }
+          return m;
+        }
       default: // 6: a tag; its content is the value
         return read(b, pos, depth + 1);
     }
@@ -199,10 +213,11 @@ public final class Cbor {
       case 22:
       case 23:
         return null;
-      case 25: {
-        int h = (int) argument(b, pos, 25);
-        return halfToDouble(h);
-      }
+      case 25:
+        {
+          int h = (int) argument(b, pos, 25);
+          return halfToDouble(h);
+        }
       case 26:
         return (double) Float.intBitsToFloat((int) argument(b, pos, 26));
       case 27:
@@ -246,13 +261,15 @@ public final class Cbor {
 
   private static void checkCount(byte[] b, int[] pos, long items) {
     if (items < 0 || items > b.length - pos[0]) {
-      throw new CborException("a CBOR container claims " + items + " items, " + (b.length - pos[0]) + " bytes left");
+      throw new CborException(
+          "a CBOR container claims " + items + " items, " + (b.length - pos[0]) + " bytes left");
     }
   }
 
   private static byte[] take(byte[] b, int[] pos, long n) {
     if (n < 0 || n > b.length - pos[0]) {
-      throw new CborException("a CBOR string claims " + n + " bytes, " + (b.length - pos[0]) + " left");
+      throw new CborException(
+          "a CBOR string claims " + n + " bytes, " + (b.length - pos[0]) + " left");
     }
     byte[] out = java.util.Arrays.copyOfRange(b, pos[0], pos[0] + (int) n);
     pos[0] += (int) n;

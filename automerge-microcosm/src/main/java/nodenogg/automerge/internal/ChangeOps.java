@@ -8,18 +8,20 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What a set of encoded Automerge changes touches, read from the changes' operation columns without the library:
- * the objects their operations act on ({@code counter@actorhex}, the library's {@code ObjectId.toString()}) and,
- * for operations on the root map, the keys. This is how a microcosm finds the entities a remote change touched:
- * the library's own patches ({@code makePatches}, {@code diff}) cannot be used with org.automerge 0.0.7, whose JNI
- * layer aborts the JVM when a patch flags a conflict.
+ * What a set of encoded Automerge changes touches, read from the changes' operation columns without
+ * the library: the objects their operations act on ({@code counter@actorhex}, the library's {@code
+ * ObjectId.toString()}) and, for operations on the root map, the keys. This is how a microcosm
+ * finds the entities a remote change touched: the library's own patches ({@code makePatches},
+ * {@code diff}) cannot be used with org.automerge 0.0.7, whose JNI layer aborts the JVM when a
+ * patch flags a conflict.
  *
- * <p>Format (Automerge binary format, change chunk): after deps, actor, seq, start op, time, message and other
- * actors come the column metadata (count, then spec and length per column) and the column data. Columns used here:
- * object actor (spec 1) and counter (2), key string (21), action (66) whose length is the number of operations.
- * Actor and integer columns are RLE of LEB128 integers, string columns RLE of length-prefixed UTF-8; a run is a
- * signed count: positive = that many copies of one value, negative = that many literal values, zero = a run of
- * nulls (count follows). An absent column is all nulls; a null object is the root. Stateless, thread-safe.
+ * <p>Format (Automerge binary format, change chunk): after deps, actor, seq, start op, time,
+ * message and other actors come the column metadata (count, then spec and length per column) and
+ * the column data. Columns used here: object actor (spec 1) and counter (2), key string (21),
+ * action (66) whose length is the number of operations. Actor and integer columns are RLE of LEB128
+ * integers, string columns RLE of length-prefixed UTF-8; a run is a signed count: positive = that
+ * many copies of one value, negative = that many literal values, zero = a run of nulls (count
+ * follows). An absent column is all nulls; a null object is the root. Stateless, thread-safe.
  */
 public final class ChangeOps {
   private ChangeOps() {}
@@ -30,7 +32,8 @@ public final class ChangeOps {
   /**
    * What {@code bytes} touch.
    *
-   * @param everything true if the bytes hold a saved document (which says nothing per operation): re-read all
+   * @param everything true if the bytes hold a saved document (which says nothing per operation):
+   *     re-read all
    */
   public record Touched(boolean everything, Set<String> rootKeys, Set<String> objects) {}
 
@@ -118,16 +121,25 @@ public final class ChangeOps {
         case OBJ_CTR -> objCtr = i;
         case KEY_STR -> keyStr = i;
         case ACTION -> action = i;
-        default -> { }
+        default -> {}
       }
     }
     if (action < 0) {
       return; // no operations
     }
     int ops = new Rle(b, offsets[action], offsets[action] + (int) length[action], false).count();
-    Rle actorCol = objActor < 0 ? null : new Rle(b, offsets[objActor], offsets[objActor] + (int) length[objActor], false);
-    Rle ctrCol = objCtr < 0 ? null : new Rle(b, offsets[objCtr], offsets[objCtr] + (int) length[objCtr], false);
-    Rle keyCol = keyStr < 0 ? null : new Rle(b, offsets[keyStr], offsets[keyStr] + (int) length[keyStr], true);
+    Rle actorCol =
+        objActor < 0
+            ? null
+            : new Rle(b, offsets[objActor], offsets[objActor] + (int) length[objActor], false);
+    Rle ctrCol =
+        objCtr < 0
+            ? null
+            : new Rle(b, offsets[objCtr], offsets[objCtr] + (int) length[objCtr], false);
+    Rle keyCol =
+        keyStr < 0
+            ? null
+            : new Rle(b, offsets[keyStr], offsets[keyStr] + (int) length[keyStr], true);
     for (int i = 0; i < ops; i++) {
       Object a = actorCol == null ? null : actorCol.next();
       Object c = ctrCol == null ? null : ctrCol.next();
@@ -139,7 +151,8 @@ public final class ChangeOps {
       } else {
         long actor = (Long) a;
         if (actor < 0 || actor >= actors.size()) {
-          throw new IllegalArgumentException("operation names actor " + actor + " of " + actors.size());
+          throw new IllegalArgumentException(
+              "operation names actor " + actor + " of " + actors.size());
         }
         objects.add(c + "@" + actors.get((int) actor));
       }
@@ -179,7 +192,10 @@ public final class ChangeOps {
     return Chunks.hex(b);
   }
 
-  /** An RLE column of LEB128 integers or length-prefixed strings; {@link #next()} gives null past its end. */
+  /**
+   * An RLE column of LEB128 integers or length-prefixed strings; {@link #next()} gives null past
+   * its end.
+   */
   private static final class Rle {
     private final byte[] b;
     private final int end;

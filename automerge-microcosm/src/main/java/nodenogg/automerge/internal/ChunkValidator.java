@@ -1,15 +1,17 @@
 package nodenogg.automerge.internal;
 
 /**
- * Checks what org.automerge 0.0.7 (Rust automerge 0.5.7) does not check before it indexes arrays with it: every
- * actor index in a chunk's columns must name one of the chunk's actors. The library applies a change whose
- * operation names actor 38 of 1 by indexing its actor table and panics; a Rust panic in the JNI layer aborts the
- * whole JVM. So every byte string from outside (a peer, a file, a store) passes this check before the library
- * sees it. Found by the mutation tests of {@code AutomergeFormatTest}.
+ * Checks what org.automerge 0.0.7 (Rust automerge 0.5.7) does not check before it indexes arrays
+ * with it: every actor index in a chunk's columns must name one of the chunk's actors. The library
+ * applies a change whose operation names actor 38 of 1 by indexing its actor table and panics; a
+ * Rust panic in the JNI layer aborts the whole JVM. So every byte string from outside (a peer, a
+ * file, a store) passes this check before the library sees it. Found by the mutation tests of
+ * {@code AutomergeFormatTest}.
  *
- * <p>Change body: deps, actor, seq, start op, time, message, other actors, column metadata, column data. Document
- * body: actors, heads, change column metadata, operation column metadata, change data, operation data. A column
- * spec's low 3 bits are its type; type 1 is an actor column (RLE of LEB128 actor indices). Stateless.
+ * <p>Change body: deps, actor, seq, start op, time, message, other actors, column metadata, column
+ * data. Document body: actors, heads, change column metadata, operation column metadata, change
+ * data, operation data. A column spec's low 3 bits are its type; type 1 is an actor column (RLE of
+ * LEB128 actor indices). Stateless.
  */
 public final class ChunkValidator {
   private ChunkValidator() {}
@@ -17,7 +19,12 @@ public final class ChunkValidator {
   private static final int ACTOR = 1;
 
   /** Object kinds, as the library's make-actions create them. */
-  public enum Kind { MAP, LIST, TEXT, TABLE }
+  public enum Kind {
+    MAP,
+    LIST,
+    TEXT,
+    TABLE
+  }
 
   /** What a validated change creates: object id ({@code counter@actorhex}) to kind. */
   public static java.util.Map<String, Kind> validate(Chunks.Chunk chunk) {
@@ -25,17 +32,18 @@ public final class ChunkValidator {
   }
 
   /**
-   * Also checks, for a change, that every operation addresses its object the way the object's kind needs — a map
-   * (and the root) by property name, a list or text by element — for the root, for objects the change itself
-   * creates and for objects {@code known} names (the library panics comparing a property with an element). Objects
-   * neither created here nor known are not checked.
+   * Also checks, for a change, that every operation addresses its object the way the object's kind
+   * needs — a map (and the root) by property name, a list or text by element — for the root, for
+   * objects the change itself creates and for objects {@code known} names (the library panics
+   * comparing a property with an element). Objects neither created here nor known are not checked.
    *
    * @return the objects the change creates (empty for a document)
-   * @throws IllegalArgumentException naming the problem if a column of {@code chunk} names an actor it does not
-   *     have, an operation addresses an object of a known kind wrongly, or the structure is malformed
+   * @throws IllegalArgumentException naming the problem if a column of {@code chunk} names an actor
+   *     it does not have, an operation addresses an object of a known kind wrongly, or the
+   *     structure is malformed
    */
-  public static java.util.Map<String, Kind> validate(Chunks.Chunk chunk,
-      java.util.function.Function<String, Kind> known) {
+  public static java.util.Map<String, Kind> validate(
+      Chunks.Chunk chunk, java.util.function.Function<String, Kind> known) {
     byte[] b = chunk.body();
     int[] pos = {0};
     if (chunk.kind() == Chunks.Kind.CHANGE) {
@@ -89,7 +97,8 @@ public final class ChunkValidator {
       long[][] opNorm = normalised(opCols, opData);
       checkActors(changes, 0, changeNorm, actors, "document changes");
       checkActors(ops, 0, opNorm, actors, "document operations");
-      // two passes: the objects the document makes (by operation id), then how operations address them
+      // two passes: the objects the document makes (by operation id), then how operations address
+      // them
       java.util.Map<String, Kind> made = new java.util.HashMap<>();
       documentOps(ops, 0, opNorm, actorHex, made, false);
       documentOps(ops, 0, opNorm, actorHex, made, true);
@@ -107,8 +116,13 @@ public final class ChunkValidator {
   private static final int VALUE_META = 86;
 
   /** Walks the operations: key kinds against object kinds; collects the objects made. */
-  private static java.util.Map<String, Kind> operations(byte[] b, int start, long[][] cols,
-      java.util.List<String> actors, long startOp, java.util.function.Function<String, Kind> known) {
+  private static java.util.Map<String, Kind> operations(
+      byte[] b,
+      int start,
+      long[][] cols,
+      java.util.List<String> actors,
+      long startOp,
+      java.util.function.Function<String, Kind> known) {
     Col objActor = null;
     Col objCtr = null;
     Col keyActor = null;
@@ -129,13 +143,14 @@ public final class ChunkValidator {
         case INSERT -> insert = new Col(b, at, end, Col.BOOLEAN);
         case ACTION -> action = new Col(b, at, end, Col.UINT);
         case VALUE_META -> valueMeta = new Col(b, at, end, Col.UINT);
-        default -> { }
+        default -> {}
       }
       at = end;
     }
     java.util.Map<String, Kind> made = new java.util.HashMap<>();
     if ((objActor == null) != (objCtr == null)) {
-      // the library reads a half pair as "no object column" (every operation on the root) or errs: refuse
+      // the library reads a half pair as "no object column" (every operation on the root) or errs:
+      // refuse
       throw new IllegalArgumentException("a change with only half of the object column pair");
     }
     if (action == null) {
@@ -153,39 +168,51 @@ public final class ChunkValidator {
       Object ks = keyStr == null ? null : keyStr.next();
       boolean ins = insert != null && Boolean.TRUE.equals(insert.next());
       Object meta = valueMeta == null ? null : valueMeta.next();
-      // the library decodes these before applying but, in the apply path, reaches code it marks unreachable for
+      // the library decodes these before applying but, in the apply path, reaches code it marks
+      // unreachable for
       // an unknown action or a non-numeric increment (a panic): refuse them first
       if (!(act instanceof Long a0) || a0 < 0 || a0 > 7) {
-        throw new IllegalArgumentException("operation " + (startOp + i) + " has unknown action " + act);
+        throw new IllegalArgumentException(
+            "operation " + (startOp + i) + " has unknown action " + act);
       }
       if (a0 == 5) {
         long type = meta == null ? 0 : ((Long) meta) & 0x0f;
         if (type != 3 && type != 4) {
-          throw new IllegalArgumentException("operation " + (startOp + i) + " increments by a non-integer");
+          throw new IllegalArgumentException(
+              "operation " + (startOp + i) + " increments by a non-integer");
         }
       }
-      // as the library decodes them: an object with counter 0 (or none) is the root; a key with a string is a
+      // as the library decodes them: an object with counter 0 (or none) is the root; a key with a
+      // string is a
       // property, one with counter 0 the head (actor none or 0), anything else an element
       boolean root = oa == null || oc == null || (Long) oc == 0;
       String obj = root ? null : oc + "@" + actors.get((int) (long) (Long) oa);
       Kind kind = root ? Kind.MAP : made.containsKey(obj) ? made.get(obj) : known.apply(obj);
       boolean prop = ks != null;
       if (!prop && kc != null && (Long) kc == 0 && ka != null && (Long) ka != 0) {
-        throw new IllegalArgumentException("operation " + (startOp + i) + " names element 0 of actor " + ka);
+        throw new IllegalArgumentException(
+            "operation " + (startOp + i) + " names element 0 of actor " + ka);
       }
       if (kind == Kind.MAP || kind == Kind.TABLE) {
         if (!prop || ins) {
-          throw new IllegalArgumentException("operation " + (startOp + i) + " addresses a map by element");
+          throw new IllegalArgumentException(
+              "operation " + (startOp + i) + " addresses a map by element");
         }
       } else if (kind == Kind.LIST || kind == Kind.TEXT) {
         boolean head = kc != null && (Long) kc == 0;
         if (prop || (head && !ins)) {
-          throw new IllegalArgumentException("operation " + (startOp + i) + " addresses a list or text by "
-              + (prop ? "property" : "the head without inserting"));
+          throw new IllegalArgumentException(
+              "operation "
+                  + (startOp + i)
+                  + " addresses a list or text by "
+                  + (prop ? "property" : "the head without inserting"));
         }
       }
       if (act instanceof Long a) {
-        Kind k = a == 0 ? Kind.MAP : a == 2 ? Kind.LIST : a == 4 ? Kind.TEXT : a == 6 ? Kind.TABLE : null;
+        Kind k =
+            a == 0
+                ? Kind.MAP
+                : a == 2 ? Kind.LIST : a == 4 ? Kind.TEXT : a == 6 ? Kind.TABLE : null;
         if (k != null) {
           made.put((startOp + i) + "@" + actors.get(0), k);
         }
@@ -197,9 +224,16 @@ public final class ChunkValidator {
   private static final int ID_ACTOR = 33;
   private static final int ID_CTR = 35;
 
-  /** A document's operations: first pass collects made objects, second checks actions and key kinds. */
-  private static void documentOps(byte[] b, int start, long[][] cols, java.util.List<String> actors,
-      java.util.Map<String, Kind> made, boolean check) {
+  /**
+   * A document's operations: first pass collects made objects, second checks actions and key kinds.
+   */
+  private static void documentOps(
+      byte[] b,
+      int start,
+      long[][] cols,
+      java.util.List<String> actors,
+      java.util.Map<String, Kind> made,
+      boolean check) {
     Col objActor = null;
     Col objCtr = null;
     Col keyActor = null;
@@ -224,7 +258,7 @@ public final class ChunkValidator {
         case INSERT -> insert = new Col(b, at, end, Col.BOOLEAN);
         case ACTION -> action = new Col(b, at, end, Col.UINT);
         case VALUE_META -> valueMeta = new Col(b, at, end, Col.UINT);
-        default -> { }
+        default -> {}
       }
       at = end;
     }
@@ -249,10 +283,14 @@ public final class ChunkValidator {
       boolean ins = insert != null && Boolean.TRUE.equals(insert.next());
       Object meta = valueMeta == null ? null : valueMeta.next();
       if (!(act instanceof Long a0) || a0 < 0 || a0 > 7) {
-        throw new IllegalArgumentException("document operation " + i + " has unknown action " + act);
+        throw new IllegalArgumentException(
+            "document operation " + i + " has unknown action " + act);
       }
       if (!check) {
-        Kind k = a0 == 0 ? Kind.MAP : a0 == 2 ? Kind.LIST : a0 == 4 ? Kind.TEXT : a0 == 6 ? Kind.TABLE : null;
+        Kind k =
+            a0 == 0
+                ? Kind.MAP
+                : a0 == 2 ? Kind.LIST : a0 == 4 ? Kind.TEXT : a0 == 6 ? Kind.TABLE : null;
         if (k != null && ia != null && ic != null) {
           made.put(ic + "@" + actors.get((int) (long) (Long) ia), k);
         }
@@ -261,7 +299,8 @@ public final class ChunkValidator {
       if (a0 == 5) {
         long type = meta == null ? 0 : ((Long) meta) & 0x0f;
         if (type != 3 && type != 4) {
-          throw new IllegalArgumentException("document operation " + i + " increments by a non-integer");
+          throw new IllegalArgumentException(
+              "document operation " + i + " increments by a non-integer");
         }
       }
       boolean root = oa == null || oc == null || (Long) oc == 0;
@@ -269,13 +308,17 @@ public final class ChunkValidator {
       Kind kind = root ? Kind.MAP : made.get(obj);
       boolean prop = ks != null;
       if (!prop && kc != null && (Long) kc == 0 && ka != null && (Long) ka != 0) {
-        throw new IllegalArgumentException("document operation " + i + " names element 0 of actor " + ka);
+        throw new IllegalArgumentException(
+            "document operation " + i + " names element 0 of actor " + ka);
       }
       if ((kind == Kind.MAP || kind == Kind.TABLE) && (!prop || ins)) {
-        throw new IllegalArgumentException("document operation " + i + " addresses a map by element");
+        throw new IllegalArgumentException(
+            "document operation " + i + " addresses a map by element");
       }
-      if ((kind == Kind.LIST || kind == Kind.TEXT) && (prop || (kc != null && (Long) kc == 0 && !ins))) {
-        throw new IllegalArgumentException("document operation " + i + " addresses a list or text by property");
+      if ((kind == Kind.LIST || kind == Kind.TEXT)
+          && (prop || (kc != null && (Long) kc == 0 && !ins))) {
+        throw new IllegalArgumentException(
+            "document operation " + i + " addresses a list or text by property");
       }
     }
   }
@@ -290,7 +333,9 @@ public final class ChunkValidator {
     return out;
   }
 
-  /** One column: RLE of LEB128 (UINT) or of deltas (DELTA) or of strings, or boolean run lengths. */
+  /**
+   * One column: RLE of LEB128 (UINT) or of deltas (DELTA) or of strings, or boolean run lengths.
+   */
   private static final class Col {
     static final int UINT = 0;
     static final int DELTA = 1;
@@ -385,7 +430,10 @@ public final class ChunkValidator {
     int at = start;
     for (int i = 0; i < cols.length; i++) {
       int end = at + (int) cols[i][1];
-      out[i] = (cols[i][0] & 0x08) != 0 ? Chunks.inflate(b, at, end) : java.util.Arrays.copyOfRange(b, at, end);
+      out[i] =
+          (cols[i][0] & 0x08) != 0
+              ? Chunks.inflate(b, at, end)
+              : java.util.Arrays.copyOfRange(b, at, end);
       at = end;
     }
     return out;

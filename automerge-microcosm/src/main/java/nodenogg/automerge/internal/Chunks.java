@@ -10,42 +10,53 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * Reads the envelope of Automerge's binary format (the "chunks" a saved document or a set of encoded changes
- * is made of), enough to know what a byte string holds without loading it: per change chunk its hash and
- * dependencies, per document chunk its heads. Decoding the contents (columns, operations) is the library's
- * job; callers check bytes with the library first and use this only to describe what was accepted.
+ * Reads the envelope of Automerge's binary format (the "chunks" a saved document or a set of
+ * encoded changes is made of), enough to know what a byte string holds without loading it: per
+ * change chunk its hash and dependencies, per document chunk its heads. Decoding the contents
+ * (columns, operations) is the library's job; callers check bytes with the library first and use
+ * this only to describe what was accepted.
  *
- * <p>Chunk: magic {@code 85 6f 4a 83}, 4-byte checksum, type byte (0 document, 1 change, 2 compressed change),
- * LEB128 length, body. A change's hash is SHA-256 over type, length and body of its uncompressed form; the
- * checksum is the hash's first 4 bytes. A change body starts with its dependencies (LEB128 count, 32-byte
- * hashes); a document body with its actors (LEB128 count, each LEB128 length + bytes) and then its heads.
- * Stateless, thread-safe.
+ * <p>Chunk: magic {@code 85 6f 4a 83}, 4-byte checksum, type byte (0 document, 1 change, 2
+ * compressed change), LEB128 length, body. A change's hash is SHA-256 over type, length and body of
+ * its uncompressed form; the checksum is the hash's first 4 bytes. A change body starts with its
+ * dependencies (LEB128 count, 32-byte hashes); a document body with its actors (LEB128 count, each
+ * LEB128 length + bytes) and then its heads. Stateless, thread-safe.
  */
 public final class Chunks {
   private Chunks() {}
 
   public static final int HASH_BYTES = 32;
   private static final byte[] MAGIC = {(byte) 0x85, 0x6f, 0x4a, (byte) 0x83};
-  /** Largest inflated change accepted when hashing a compressed change (the library's own limit is memory). */
+
+  /**
+   * Largest inflated change accepted when hashing a compressed change (the library's own limit is
+   * memory).
+   */
   private static final int MAX_INFLATED = 256 * 1024 * 1024;
 
   /** What one chunk is. */
-  public enum Kind { DOCUMENT, CHANGE }
+  public enum Kind {
+    DOCUMENT,
+    CHANGE
+  }
 
   /**
-   * One chunk: for a change its hash and dependencies; for a document its heads (as {@code deps}, no hash).
+   * One chunk: for a change its hash and dependencies; for a document its heads (as {@code deps},
+   * no hash).
    *
    * @param bytes the chunk as it appears in the input
    * @param body for a change the uncompressed body; for a document the body
-   * @param checksumOk whether the header's checksum is the first 4 bytes of the chunk's hash (always true for a
-   *     document, whose checksum the library checks when it loads it)
+   * @param checksumOk whether the header's checksum is the first 4 bytes of the chunk's hash
+   *     (always true for a document, whose checksum the library checks when it loads it)
    */
-  public record Chunk(Kind kind, byte[] hash, List<byte[]> deps, byte[] bytes, byte[] body, boolean checksumOk) {}
+  public record Chunk(
+      Kind kind, byte[] hash, List<byte[]> deps, byte[] bytes, byte[] body, boolean checksumOk) {}
 
   /**
    * The chunks of {@code bytes}, in order.
    *
-   * @throws IllegalArgumentException if the envelope is malformed (bad magic, truncated, unknown type)
+   * @throws IllegalArgumentException if the envelope is malformed (bad magic, truncated, unknown
+   *     type)
    */
   public static List<Chunk> read(byte[] bytes) {
     List<Chunk> out = new ArrayList<>();
@@ -56,15 +67,22 @@ public final class Chunks {
       }
       for (int i = 0; i < 4; i++) {
         if (bytes[pos[0] + i] != MAGIC[i]) {
-          throw new IllegalArgumentException("not an Automerge chunk at byte " + pos[0] + " (bad magic bytes)");
+          throw new IllegalArgumentException(
+              "not an Automerge chunk at byte " + pos[0] + " (bad magic bytes)");
         }
       }
       pos[0] += 8;
       int type = bytes[pos[0]++] & 0xff;
       long len = uleb(bytes, pos);
       if (len > bytes.length - pos[0]) {
-        throw new IllegalArgumentException("chunk at byte " + pos[0] + " claims " + len + " bytes, "
-            + (bytes.length - pos[0]) + " left");
+        throw new IllegalArgumentException(
+            "chunk at byte "
+                + pos[0]
+                + " claims "
+                + len
+                + " bytes, "
+                + (bytes.length - pos[0])
+                + " left");
       }
       int chunkStart = pos[0] - 8 - 1 - lebBytes(len).length;
       int start = pos[0];
@@ -72,10 +90,18 @@ public final class Chunks {
       pos[0] = end;
       byte[] raw = Arrays.copyOfRange(bytes, chunkStart, end);
       switch (type) {
-        case 0 -> out.add(new Chunk(Kind.DOCUMENT, null, documentHeads(bytes, start, end), raw,
-            Arrays.copyOfRange(bytes, start, end), true));
+        case 0 ->
+            out.add(
+                new Chunk(
+                    Kind.DOCUMENT,
+                    null,
+                    documentHeads(bytes, start, end),
+                    raw,
+                    Arrays.copyOfRange(bytes, start, end),
+                    true));
         case 1, 2 -> {
-          byte[] body = type == 1 ? Arrays.copyOfRange(bytes, start, end) : inflate(bytes, start, end);
+          byte[] body =
+              type == 1 ? Arrays.copyOfRange(bytes, start, end) : inflate(bytes, start, end);
           byte[] hash = changeHash(body, 0, body.length);
           boolean ok = true;
           for (int i = 0; i < 4; i++) {
@@ -146,21 +172,23 @@ public final class Chunks {
         }
         out.write(buf, 0, n);
         if (out.size() > MAX_INFLATED) {
-          throw new IllegalArgumentException("compressed change inflates past " + MAX_INFLATED + " bytes");
+          throw new IllegalArgumentException(
+              "compressed change inflates past " + MAX_INFLATED + " bytes");
         }
       }
       return out.toByteArray();
     } catch (DataFormatException e) {
-      throw new IllegalArgumentException("compressed change does not inflate: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "compressed change does not inflate: " + e.getMessage(), e);
     } finally {
       inf.end();
     }
   }
 
   /**
-   * The change chunk with the same body but no dependencies (uncompressed, checksum recomputed), so that the
-   * library can decode it on its own: {@code Document.load} refuses a change whose dependencies it does not hold
-   * before it decodes the operations.
+   * The change chunk with the same body but no dependencies (uncompressed, checksum recomputed), so
+   * that the library can decode it on its own: {@code Document.load} refuses a change whose
+   * dependencies it does not hold before it decodes the operations.
    */
   public static byte[] withoutDependencies(Chunk change) {
     byte[] body = change.body();

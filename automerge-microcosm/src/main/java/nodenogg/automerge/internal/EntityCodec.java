@@ -24,16 +24,19 @@ import org.automerge.Read;
 import org.automerge.Transaction;
 
 /**
- * Reads and writes microcosm values in the Automerge layout ({@code docs/automerge-layout.md}): root keys
- * {@code @identity} → {@code true} and {@code @identity:entity} → entity map {@code {id, identity_id, version,
- * created, lastEdited, data: {type, ...}}}; note HTML is text, other strings scalars; numbers f64 (timestamps
- * int). Reading is lenient as the layout asks (any number kind, text or scalar strings) and goes through
- * {@link SchemaProfile#E5}'s validation. Stateless.
+ * Reads and writes microcosm values in the Automerge layout ({@code docs/automerge-layout.md}):
+ * root keys {@code @identity} → {@code true} and {@code @identity:entity} → entity map {@code {id,
+ * identity_id, version, created, lastEdited, data: {type, ...}}}; note HTML is text, other strings
+ * scalars; numbers f64 (timestamps int). Reading is lenient as the layout asks (any number kind,
+ * text or scalar strings) and goes through {@link SchemaProfile#E5}'s validation. Stateless.
  */
 public final class EntityCodec {
   private EntityCodec() {}
 
-  /** Marks a value the layout cannot hold (bytes, counters' oddities, unknown kinds) in a plain tree. */
+  /**
+   * Marks a value the layout cannot hold (bytes, counters' oddities, unknown kinds) in a plain
+   * tree.
+   */
   public record Unreadable(String what) {
     @Override
     public String toString() {
@@ -42,9 +45,9 @@ public final class EntityCodec {
   }
 
   /**
-   * Separates identity and entity id in an entity's root key. Not the web app's {@code /}: automerge's JavaScript
-   * path functions ({@code updateText}, {@code splice}) split paths on {@code /}, so a key holding one cannot be
-   * edited as text from JavaScript.
+   * Separates identity and entity id in an entity's root key. Not the web app's {@code /}:
+   * automerge's JavaScript path functions ({@code updateText}, {@code splice}) split paths on
+   * {@code /}, so a key holding one cannot be edited as text from JavaScript.
    */
   public static final String SEPARATOR = ":";
 
@@ -67,28 +70,36 @@ public final class EntityCodec {
     return EntityLocation.parse(key.substring(0, sep) + "/" + key.substring(sep + 1));
   }
 
-  // ---- reading --------------------------------------------------------------------------------------------------
+  // ---- reading
+  // --------------------------------------------------------------------------------------------------
 
-  /** The plain value under root key {@code key} (at {@code heads}, or now when null), or null when absent. */
+  /**
+   * The plain value under root key {@code key} (at {@code heads}, or now when null), or null when
+   * absent.
+   */
   public static Object readRoot(Read doc, String key, ChangeHash[] heads) {
     return readRoot(doc, key, heads, null);
   }
 
   /**
-   * {@link #readRoot(Read, String, ChangeHash[])}, also telling {@code objects} the id ({@code ObjectId.toString()})
-   * of every map, list and text object in the value.
+   * {@link #readRoot(Read, String, ChangeHash[])}, also telling {@code objects} the id ({@code
+   * ObjectId.toString()}) of every map, list and text object in the value.
    */
-  public static Object readRoot(Read doc, String key, ChangeHash[] heads, Consumer<String> objects) {
-    Optional<AmValue> v = heads == null ? doc.get(ObjectId.ROOT, key) : doc.get(ObjectId.ROOT, key, heads);
+  public static Object readRoot(
+      Read doc, String key, ChangeHash[] heads, Consumer<String> objects) {
+    Optional<AmValue> v =
+        heads == null ? doc.get(ObjectId.ROOT, key) : doc.get(ObjectId.ROOT, key, heads);
     return v.map(x -> plain(doc, x, heads, 0, objects)).orElse(null);
   }
 
   /** Root keys (at {@code heads}, or now when null). */
   public static String[] rootKeys(Read doc, ChangeHash[] heads) {
-    return (heads == null ? doc.keys(ObjectId.ROOT) : doc.keys(ObjectId.ROOT, heads)).orElse(new String[0]);
+    return (heads == null ? doc.keys(ObjectId.ROOT) : doc.keys(ObjectId.ROOT, heads))
+        .orElse(new String[0]);
   }
 
-  private static Object plain(Read doc, AmValue v, ChangeHash[] heads, int depth, Consumer<String> objects) {
+  private static Object plain(
+      Read doc, AmValue v, ChangeHash[] heads, int depth, Consumer<String> objects) {
     if (depth > 8) {
       return new Unreadable("nested too deep");
     }
@@ -104,7 +115,9 @@ public final class EntityCodec {
     } else if (v instanceof AmValue.Int i) {
       return i.getValue();
     } else if (v instanceof AmValue.UInt u) {
-      return u.getValue() >= 0 ? (Object) u.getValue() : (Object) Double.parseDouble(Long.toUnsignedString(u.getValue()));
+      return u.getValue() >= 0
+          ? (Object) u.getValue()
+          : (Object) Double.parseDouble(Long.toUnsignedString(u.getValue()));
     } else if (v instanceof AmValue.Bool b) {
       return b.getValue();
     } else if (v instanceof AmValue.Null) {
@@ -118,8 +131,9 @@ public final class EntityCodec {
         objects.accept(m.getId().toString());
       }
       Map<String, Object> out = new LinkedHashMap<>();
-      MapEntry[] entries = (heads == null ? doc.mapEntries(m.getId()) : doc.mapEntries(m.getId(), heads))
-          .orElse(new MapEntry[0]);
+      MapEntry[] entries =
+          (heads == null ? doc.mapEntries(m.getId()) : doc.mapEntries(m.getId(), heads))
+              .orElse(new MapEntry[0]);
       for (MapEntry e : entries) {
         out.put(e.getKey(), plain(doc, e.getValue(), heads, depth + 1, objects));
       }
@@ -128,8 +142,9 @@ public final class EntityCodec {
       if (objects != null) {
         objects.accept(l.getId().toString());
       }
-      AmValue[] items = (heads == null ? doc.listItems(l.getId()) : doc.listItems(l.getId(), heads))
-          .orElse(new AmValue[0]);
+      AmValue[] items =
+          (heads == null ? doc.listItems(l.getId()) : doc.listItems(l.getId(), heads))
+              .orElse(new AmValue[0]);
       List<Object> out = new ArrayList<>(items.length);
       for (AmValue x : items) {
         out.add(plain(doc, x, heads, depth + 1, objects));
@@ -152,8 +167,8 @@ public final class EntityCodec {
     }
     Entity e = SchemaProfile.E5.decodeEntity(record, location.identityId());
     if (!e.id().equals(location.entityId()) || !e.identityId().equals(location.identityId())) {
-      throw new InvalidEntityException("stored under " + key(location) + " but names " + e.identityId() + SEPARATOR
-          + e.id());
+      throw new InvalidEntityException(
+          "stored under " + key(location) + " but names " + e.identityId() + SEPARATOR + e.id());
     }
     return e;
   }
@@ -162,7 +177,8 @@ public final class EntityCodec {
     return v == null ? "nothing" : v instanceof String ? "a string" : v.getClass().getSimpleName();
   }
 
-  // ---- writing --------------------------------------------------------------------------------------------------
+  // ---- writing
+  // --------------------------------------------------------------------------------------------------
 
   /** The plain record of {@code e} in the layout (E5 field names; data nested). */
   public static Map<String, Object> record(Entity e) {
@@ -175,7 +191,10 @@ public final class EntityCodec {
     writeMap(tx, m, record(e), e.type());
   }
 
-  /** Writes a plain record (from {@link #record} or read back from history) as a new map under {@code key}. */
+  /**
+   * Writes a plain record (from {@link #record} or read back from history) as a new map under
+   * {@code key}.
+   */
   public static void createFromRecord(Transaction tx, String key, Map<String, Object> record) {
     ObjectId m = tx.set(ObjectId.ROOT, key, ObjectType.MAP);
     writeMap(tx, m, record, typeOf(record));
@@ -186,14 +205,16 @@ public final class EntityCodec {
     return data instanceof Map<?, ?> d ? EntityType.fromWireName(d.get("type")).orElse(null) : null;
   }
 
-  private static void writeMap(Transaction tx, ObjectId obj, Map<String, Object> m, EntityType type) {
+  private static void writeMap(
+      Transaction tx, ObjectId obj, Map<String, Object> m, EntityType type) {
     for (Map.Entry<String, Object> f : m.entrySet()) {
       writeField(tx, obj, f.getKey(), f.getValue(), type);
     }
   }
 
   @SuppressWarnings("unchecked")
-  private static void writeField(Transaction tx, ObjectId obj, String key, Object value, EntityType type) {
+  private static void writeField(
+      Transaction tx, ObjectId obj, String key, Object value, EntityType type) {
     if (value == null) {
       tx.delete(obj, key);
     } else if (value instanceof Map<?, ?> nested) {
@@ -231,10 +252,10 @@ public final class EntityCodec {
   }
 
   /**
-   * Changes the stored entity under {@code e}'s location so that it reads back as {@code e}, writing only the
-   * fields that differ (so concurrent edits of other fields survive): note HTML by the smallest splice of its
-   * text, tags by the smallest splice of the list, other fields by value. Falls back to {@link #create} when no
-   * entity map is stored there.
+   * Changes the stored entity under {@code e}'s location so that it reads back as {@code e},
+   * writing only the fields that differ (so concurrent edits of other fields survive): note HTML by
+   * the smallest splice of its text, tags by the smallest splice of the list, other fields by
+   * value. Falls back to {@link #create} when no entity map is stored there.
    */
   @SuppressWarnings("unchecked")
   public static void update(Transaction tx, Entity e) {
@@ -248,9 +269,16 @@ public final class EntityCodec {
     updateMap(tx, m.getId(), next, e.type(), false);
   }
 
-  /** Writes the fields of {@code next} that differ from what is stored in {@code obj}; removes the others. */
+  /**
+   * Writes the fields of {@code next} that differ from what is stored in {@code obj}; removes the
+   * others.
+   */
   @SuppressWarnings("unchecked")
-  public static void updateMap(Transaction tx, ObjectId obj, Map<String, Object> next, EntityType type,
+  public static void updateMap(
+      Transaction tx,
+      ObjectId obj,
+      Map<String, Object> next,
+      EntityType type,
       boolean keepUnlisted) {
     MapEntry[] entries = tx.mapEntries(obj).orElse(new MapEntry[0]);
     Map<String, AmValue> current = new LinkedHashMap<>();
@@ -267,7 +295,8 @@ public final class EntityCodec {
         spliceTo(tx, ht.getId(), tx.text(ht.getId()).orElse(""), s);
       } else if (want instanceof List<?> wl && have instanceof AmValue.List hl) {
         spliceList(tx, hl.getId(), wl);
-      } else if (have == null || !Objects.equals(normal(plain(tx, have, null, 0, null)), normal(want))) {
+      } else if (have == null
+          || !Objects.equals(normal(plain(tx, have, null, 0, null)), normal(want))) {
         writeField(tx, obj, k, want, type);
       }
     }
@@ -281,8 +310,8 @@ public final class EntityCodec {
   }
 
   /**
-   * A plain value with numbers as doubles, recursively: values compare by value whatever their number kind (an
-   * int 3 and an f64 3.0 are the same field value).
+   * A plain value with numbers as doubles, recursively: values compare by value whatever their
+   * number kind (an int 3 and an f64 3.0 are the same field value).
    */
   public static Object normal(Object v) {
     if (v instanceof Number n) {
@@ -299,7 +328,10 @@ public final class EntityCodec {
     return v;
   }
 
-  /** Turns text {@code from} into {@code to} by one splice over their common prefix and suffix (code points). */
+  /**
+   * Turns text {@code from} into {@code to} by one splice over their common prefix and suffix (code
+   * points).
+   */
   public static void spliceTo(Transaction tx, ObjectId text, String from, String to) {
     if (from.equals(to)) {
       return;
@@ -332,7 +364,8 @@ public final class EntityCodec {
       p++;
     }
     int s = 0;
-    while (s < have.size() - p && s < want.size() - p
+    while (s < have.size() - p
+        && s < want.size() - p
         && Objects.equals(have.get(have.size() - 1 - s), want.get(want.size() - 1 - s))) {
       s++;
     }

@@ -17,21 +17,25 @@ import org.automerge.ObjectId;
 import org.automerge.Transaction;
 
 /**
- * Undo and redo of one's own edits, built on Automerge's history (Automerge has no undo manager). A step is what
- * one edit call changed: the root keys it touched and the document heads just before and just after it.
- * Undoing a step compares, field by field, the entity as it was before the step ({@code B}), right after it
- * ({@code A}) and now ({@code C}), and writes back {@code B}'s value only where {@code C} still equals {@code A}:
+ * Undo and redo of one's own edits, built on Automerge's history (Automerge has no undo manager). A
+ * step is what one edit call changed: the root keys it touched and the document heads just before
+ * and just after it. Undoing a step compares, field by field, the entity as it was before the step
+ * ({@code B}), right after it ({@code A}) and now ({@code C}), and writes back {@code B}'s value
+ * only where {@code C} still equals {@code A}:
+ *
  * <ul>
- *   <li>an entity the step created is deleted, unless someone changed it since;</li>
- *   <li>an entity the step deleted is written again (a new map with the fields it had), unless someone wrote that
- *       key since;</li>
- *   <li>fields the step changed get their old values back, except fields changed since by anyone (another device
- *       of the same identity, or an undo/redo); note HTML counts as one field: it is restored (by the smallest
- *       splice) only if nobody edited it since.</li>
+ *   <li>an entity the step created is deleted, unless someone changed it since;
+ *   <li>an entity the step deleted is written again (a new map with the fields it had), unless
+ *       someone wrote that key since;
+ *   <li>fields the step changed get their old values back, except fields changed since by anyone
+ *       (another device of the same identity, or an undo/redo); note HTML counts as one field: it
+ *       is restored (by the smallest splice) only if nobody edited it since.
  * </ul>
- * Undo writes a new change (history is never rewritten), which becomes a redo step; redo undoes that change the
- * same way. A new edit clears the redo stack. Edits within the capture timeout merge into one step when nothing
- * else changed the document between them. Identity registrations are never undone.
+ *
+ * Undo writes a new change (history is never rewritten), which becomes a redo step; redo undoes
+ * that change the same way. A new edit clears the redo stack. Edits within the capture timeout
+ * merge into one step when nothing else changed the document between them. Identity registrations
+ * are never undone.
  *
  * <p>Not thread-safe: the microcosm calls it under its document's lock.
  */
@@ -58,7 +62,9 @@ public final class HistoryUndo {
     redo.clear();
     long now = clock.getAsLong();
     Step last = undo.peek();
-    if (last != null && captureTimeoutMillis > 0 && now - last.at() <= captureTimeoutMillis
+    if (last != null
+        && captureTimeoutMillis > 0
+        && now - last.at() <= captureTimeoutMillis
         && java.util.Arrays.equals(last.after(), before)) {
       undo.pop();
       Set<String> merged = new LinkedHashSet<>(last.keys());
@@ -120,25 +126,38 @@ public final class HistoryUndo {
           tx.delete(ObjectId.ROOT, key);
         }
       } else if (a instanceof Map && b instanceof Map && c instanceof Map) {
-        revertFields(tx, key, (Map<String, Object>) b, (Map<String, Object>) a, (Map<String, Object>) c);
+        revertFields(
+            tx, key, (Map<String, Object>) b, (Map<String, Object>) a, (Map<String, Object>) c);
       }
     }
   }
 
   @SuppressWarnings("unchecked")
-  private static void revertFields(Transaction tx, String key, Map<String, Object> b, Map<String, Object> a,
+  private static void revertFields(
+      Transaction tx,
+      String key,
+      Map<String, Object> b,
+      Map<String, Object> a,
       Map<String, Object> c) {
     ObjectId entity = mapId(tx.get(ObjectId.ROOT, key).orElse(null));
     if (entity == null) {
       return;
     }
     revertLevel(tx, entity, without(b, "data"), without(a, "data"), without(c, "data"), null);
-    if (b.get("data") instanceof Map && a.get("data") instanceof Map && c.get("data") instanceof Map) {
+    if (b.get("data") instanceof Map
+        && a.get("data") instanceof Map
+        && c.get("data") instanceof Map) {
       ObjectId data = mapId(tx.get(entity, "data").orElse(null));
       Map<String, Object> bd = (Map<String, Object>) b.get("data");
       if (data != null) {
         EntityType type = EntityType.fromWireName(bd.get("type")).orElse(null);
-        revertLevel(tx, data, bd, (Map<String, Object>) a.get("data"), (Map<String, Object>) c.get("data"), type);
+        revertLevel(
+            tx,
+            data,
+            bd,
+            (Map<String, Object>) a.get("data"),
+            (Map<String, Object>) c.get("data"),
+            type);
       }
     } else if (!same(b.get("data"), a.get("data")) && same(c.get("data"), a.get("data"))) {
       Map<String, Object> one = new LinkedHashMap<>();
@@ -147,8 +166,13 @@ public final class HistoryUndo {
     }
   }
 
-  private static void revertLevel(Transaction tx, ObjectId obj, Map<String, Object> b, Map<String, Object> a,
-      Map<String, Object> c, EntityType type) {
+  private static void revertLevel(
+      Transaction tx,
+      ObjectId obj,
+      Map<String, Object> b,
+      Map<String, Object> a,
+      Map<String, Object> c,
+      EntityType type) {
     Set<String> fields = new LinkedHashSet<>(b.keySet());
     fields.addAll(a.keySet());
     Map<String, Object> put = new LinkedHashMap<>();

@@ -9,17 +9,20 @@ import nodenogg.microcosm.InvalidEntityException;
 import nodenogg.microcosm.SchemaProfile;
 
 /**
- * Presence in automerge-repo terms: the messages of automerge-repo's {@code Presence} class (ephemeral messages
- * {@code {__presence: {type: snapshot|update|heartbeat|goodbye, ...}}}, heartbeat every 15 s, peers forgotten
- * after 45 s of silence), with the microcosm's status in the state channel {@code identity} in the web app's E5
- * shape {@code {identity: {id, nickname?, version}, timestamp, joined}}. A JS app using {@code Presence} on the
- * same document handle sees us, and we see it. Not thread-safe (the microcosm guards it).
+ * Presence in automerge-repo terms: the messages of automerge-repo's {@code Presence} class
+ * (ephemeral messages {@code {__presence: {type: snapshot|update|heartbeat|goodbye, ...}}},
+ * heartbeat every 15 s, peers forgotten after 45 s of silence), with the microcosm's status in the
+ * state channel {@code identity} in the web app's E5 shape {@code {identity: {id, nickname?,
+ * version}, timestamp, joined}}. A JS app using {@code Presence} on the same document handle sees
+ * us, and we see it. Not thread-safe (the microcosm guards it).
  */
 public final class PresenceBook {
   /** automerge-repo's marker key of presence messages. */
   public static final String MARKER = "__presence";
+
   /** The state channel carrying the microcosm identity status. */
   public static final String CHANNEL = "identity";
+
   public static final long HEARTBEAT_MILLIS = 15_000;
   public static final long PEER_TTL_MILLIS = 3 * HEARTBEAT_MILLIS;
 
@@ -50,10 +53,12 @@ public final class PresenceBook {
   /**
    * Takes an ephemeral message from {@code peer} at {@code now}.
    *
-   * @return true if the presence view changed; false also for messages that are not presence (ignored)
+   * @return true if the presence view changed; false also for messages that are not presence
+   *     (ignored)
    */
   public boolean receive(String peer, Object message, long now) {
-    if (!(message instanceof Map<?, ?> envelope) || !(envelope.get(MARKER) instanceof Map<?, ?> m)) {
+    if (!(message instanceof Map<?, ?> envelope)
+        || !(envelope.get(MARKER) instanceof Map<?, ?> m)) {
       return false;
     }
     Object type = m.get("type");
@@ -96,7 +101,10 @@ public final class PresenceBook {
     return any;
   }
 
-  /** The peers' statuses plus {@code own} (may be null), one per identity id, the newest timestamp winning. */
+  /**
+   * The peers' statuses plus {@code own} (may be null), one per identity id, the newest timestamp
+   * winning.
+   */
   public List<IdentityWithStatus> view(IdentityWithStatus own) {
     Map<String, IdentityWithStatus> byId = new LinkedHashMap<>();
     List<IdentityWithStatus> all = new ArrayList<>();

@@ -5,16 +5,19 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads the structure of an Automerge sync message (what automerge-repo carries in {@code sync} and {@code request}
- * messages) to take out the changes it holds, so they can be checked before the library applies them. Format
- * (automerge 0.5 {@code sync::Message}): version byte {@code 0x42} (v1) or {@code 0x43} (v2), heads and need (LEB128
- * count, 32-byte hashes), have (count; per entry last-sync hashes and a length-prefixed bloom filter), changes
- * (count; per change LEB128 length and bytes), and in v2 optional capabilities. Stateless.
+ * Reads the structure of an Automerge sync message (what automerge-repo carries in {@code sync} and
+ * {@code request} messages) to take out the changes it holds, so they can be checked before the
+ * library applies them. Format (automerge 0.5 {@code sync::Message}): version byte {@code 0x42}
+ * (v1) or {@code 0x43} (v2), heads and need (LEB128 count, 32-byte hashes), have (count; per entry
+ * last-sync hashes and a length-prefixed bloom filter), changes (count; per change LEB128 length
+ * and bytes), and in v2 optional capabilities. Stateless.
  */
 public final class SyncMessages {
   private SyncMessages() {}
 
-  /** Largest number of entries any list of a sync message may claim (each takes at least one byte). */
+  /**
+   * Largest number of entries any list of a sync message may claim (each takes at least one byte).
+   */
   private static final long MAX_ITEMS = 10_000_000;
 
   /**
@@ -24,8 +27,10 @@ public final class SyncMessages {
    */
   public static List<byte[]> changes(byte[] message) {
     if (message.length == 0 || (message[0] != 0x42 && message[0] != 0x43)) {
-      throw new IllegalArgumentException("not an Automerge sync message (first byte "
-          + (message.length == 0 ? "missing" : String.format("0x%02x", message[0])) + ")");
+      throw new IllegalArgumentException(
+          "not an Automerge sync message (first byte "
+              + (message.length == 0 ? "missing" : String.format("0x%02x", message[0]))
+              + ")");
     }
     int[] pos = {1};
     hashes(message, pos);

@@ -8,19 +8,23 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * automerge-repo document ids and URLs: a document id is 16 random bytes in base58check (Bitcoin alphabet,
- * 4-byte double-SHA-256 checksum appended before encoding); a URL is {@code automerge:<id>}. Change hashes in
- * {@code remote-heads-changed} messages use the same base58check encoding of their 32 bytes. Thread-safe.
+ * automerge-repo document ids and URLs: a document id is 16 random bytes in base58check (Bitcoin
+ * alphabet, 4-byte double-SHA-256 checksum appended before encoding); a URL is {@code
+ * automerge:<id>}. Change hashes in {@code remote-heads-changed} messages use the same base58check
+ * encoding of their 32 bytes. Thread-safe.
  */
 public final class DocumentIds {
   private DocumentIds() {}
 
   public static final String URL_PREFIX = "automerge:";
-  private static final String ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  private static final String ALPHABET =
+      "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
   private static final BigInteger FIFTY_EIGHT = BigInteger.valueOf(58);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** A new random document id: a version 4 UUID's 16 bytes (automerge-repo 1.x accepts only UUIDs). */
+  /**
+   * A new random document id: a version 4 UUID's 16 bytes (automerge-repo 1.x accepts only UUIDs).
+   */
   public static String random() {
     byte[] b = new byte[16];
     RANDOM.nextBytes(b);
@@ -28,8 +32,9 @@ public final class DocumentIds {
   }
 
   /**
-   * {@code b} (16 bytes) with the UUID version nibble set to {@code version} and the RFC 9562 variant bits, as
-   * automerge-repo 1.x requires of document ids (2.x accepts any 16 bytes). Returns {@code b}.
+   * {@code b} (16 bytes) with the UUID version nibble set to {@code version} and the RFC 9562
+   * variant bits, as automerge-repo 1.x requires of document ids (2.x accepts any 16 bytes).
+   * Returns {@code b}.
    */
   public static byte[] asUuid(byte[] b, int version) {
     b[6] = (byte) ((b[6] & 0x0f) | (version << 4));
@@ -44,7 +49,9 @@ public final class DocumentIds {
     return base58(withSum);
   }
 
-  /** The payload of a base58check string, or empty if it is not one (bad character, bad checksum). */
+  /**
+   * The payload of a base58check string, or empty if it is not one (bad character, bad checksum).
+   */
   public static Optional<byte[]> decode(String s) {
     if (s == null || s.isEmpty() || s.length() > 200) {
       return Optional.empty();
@@ -98,7 +105,8 @@ public final class DocumentIds {
       }
     }
     if (!isValid(s)) {
-      throw new IllegalArgumentException("not an automerge-repo document id or automerge: URL: '" + urlOrId + "'");
+      throw new IllegalArgumentException(
+          "not an automerge-repo document id or automerge: URL: '" + urlOrId + "'");
     }
     return s;
   }

@@ -32,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Java automerge-repo peer that syncs documents with one automerge-repo sync server over WebSocket — our
- * {@code ./microcosm serve} ({@code ws://host:8787/automerge}) or the JS reference
+ * A Java automerge-repo peer that syncs documents with one automerge-repo sync server over
+ * WebSocket — our {@code ./microcosm serve} ({@code ws://host:8787/automerge}) or the JS reference
  * {@code @automerge/automerge-repo-sync-server} — speaking the protocol of
  * {@code @automerge/automerge-repo-network-websocket} 2.5.6 ({@link RepoMessage}).
  *
@@ -45,14 +45,16 @@ import org.slf4j.LoggerFactory;
  *   RepoClient.Handle other = client.find(url).get(10, TimeUnit.SECONDS); // or DocumentUnavailableException
  * }
  * }</pre>
+ *
  * An {@code AutomergeMicrocosm} uses it as its {@link MicrocosmTransport}: {@code
  * AutomergeOptions.defaults().transport(client)}.
  *
- * <p>Behaviour: it joins with a random peer id (protocol "1"), shares every document it holds with the server
- * (request when it has nothing, sync otherwise), answers every sync message, sends a sync message after each local
- * change, and reconnects with backoff (1 s doubling to 10 s), starting every document's sync afresh. Ephemeral
- * messages are CBOR values as automerge-repo's {@code handle.broadcast} sends them. Thread-safe: all protocol state
- * lives on one thread ({@code automerge-repo-client}); listeners run on it and must not block.
+ * <p>Behaviour: it joins with a random peer id (protocol "1"), shares every document it holds with
+ * the server (request when it has nothing, sync otherwise), answers every sync message, sends a
+ * sync message after each local change, and reconnects with backoff (1 s doubling to 10 s),
+ * starting every document's sync afresh. Ephemeral messages are CBOR values as automerge-repo's
+ * {@code handle.broadcast} sends them. Thread-safe: all protocol state lives on one thread ({@code
+ * automerge-repo-client}); listeners run on it and must not block.
  */
 public final class RepoClient implements MicrocosmTransport, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RepoClient.class);
@@ -88,14 +90,19 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
     new SecureRandom().nextBytes(b);
     this.peerId = "java-" + HexFormat.of().formatHex(b);
     this.sessionId = HexFormat.of().formatHex(b) + Long.toHexString(System.nanoTime());
-    this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "automerge-repo-client");
-      t.setDaemon(true);
-      return t;
-    });
+    this.loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "automerge-repo-client");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
-  /** Starts connecting to {@code url} (e.g. {@code ws://localhost:8787/automerge?token=T}); see {@link #ready()}. */
+  /**
+   * Starts connecting to {@code url} (e.g. {@code ws://localhost:8787/automerge?token=T}); see
+   * {@link #ready()}.
+   */
   public static RepoClient connect(URI url) {
     RepoClient c = new RepoClient(url);
     c.loop.execute(c::open);
@@ -117,7 +124,8 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
     return serverStorageId;
   }
 
-  // ---- documents ---------------------------------------------------------------------------------------------------
+  // ---- documents
+  // ---------------------------------------------------------------------------------------------------
 
   /** A new document with a random id, shared with the server. */
   public Handle create() {
@@ -127,8 +135,8 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
   }
 
   /**
-   * The document at {@code urlOrId} ({@code automerge:…} or a bare id): completes once the server has sent its
-   * content, or exceptionally with {@link DocumentUnavailableException}.
+   * The document at {@code urlOrId} ({@code automerge:…} or a bare id): completes once the server
+   * has sent its content, or exceptionally with {@link DocumentUnavailableException}.
    */
   public CompletableFuture<Handle> find(String urlOrId) {
     String id = DocumentIds.parse(urlOrId);
@@ -139,16 +147,19 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
     return attach(id, AutomergeDocument.create(), true, true).found;
   }
 
-  /** Shares an existing document under {@code documentId} (what an {@code AutomergeMicrocosm} does). */
+  /**
+   * Shares an existing document under {@code documentId} (what an {@code AutomergeMicrocosm} does).
+   */
   @Override
   public Share share(String documentId, AutomergeDocument document, Listener listener) {
     Handle h = attach(DocumentIds.parse(documentId), document, false, true);
     h.listener = listener;
-    loop.execute(() -> {
-      if (serverPeerId != null) {
-        listener.connectionChanged(true);
-      }
-    });
+    loop.execute(
+        () -> {
+          if (serverPeerId != null) {
+            listener.connectionChanged(true);
+          }
+        });
     return new Share() {
       @Override
       public void broadcast(Object message) {
@@ -162,7 +173,9 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
     };
   }
 
-  /** @param requesting whether to ask the server for the document while we hold nothing of it */
+  /**
+   * @param requesting whether to ask the server for the document while we hold nothing of it
+   */
   private Handle attach(String id, AutomergeDocument doc, boolean owned, boolean requesting) {
     Handle h = new Handle(id, doc, owned);
     h.requesting = requesting;
@@ -172,11 +185,13 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
       }
       throw new IllegalStateException("document " + id + " is already shared by this client");
     }
-    h.subscription = doc.onChange(c -> {
-      if (c.origin() != h) {
-        loop.execute(() -> sendSync(h));
-      }
-    });
+    h.subscription =
+        doc.onChange(
+            c -> {
+              if (c.origin() != h) {
+                loop.execute(() -> sendSync(h));
+              }
+            });
     loop.execute(() -> sendSync(h));
     return h;
   }
@@ -189,7 +204,8 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
     private SyncState state = new SyncState();
     private List<String> serverHeads = List.of();
     private final CompletableFuture<Handle> found = new CompletableFuture<>();
-    private final List<BiConsumer<String, Object>> ephemeralListeners = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<String, Object>> ephemeralListeners =
+        new CopyOnWriteArrayList<>();
     private Subscription subscription;
     private Listener listener;
     private boolean unavailable;
@@ -223,32 +239,44 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
     public CompletableFuture<Void> acknowledged() {
       List<String> want = hex(doc.heads());
       CompletableFuture<Void> f = new CompletableFuture<>();
-      loop.execute(() -> {
-        if (covers(want)) {
-          f.complete(null);
-        } else {
-          pendingAcks.put(f, want);
-        }
-      });
+      loop.execute(
+          () -> {
+            if (covers(want)) {
+              f.complete(null);
+            } else {
+              pendingAcks.put(f, want);
+            }
+          });
       return f;
     }
 
     /** Acknowledgements waited for, with the heads each needs. */
-    private final Map<CompletableFuture<Void>, List<String>> pendingAcks = new java.util.HashMap<>();
+    private final Map<CompletableFuture<Void>, List<String>> pendingAcks =
+        new java.util.HashMap<>();
 
-    /** The server holds {@code want}: it names them, or it holds exactly what we hold now (which includes them). */
+    /**
+     * The server holds {@code want}: it names them, or it holds exactly what we hold now (which
+     * includes them).
+     */
     private boolean covers(List<String> want) {
-      return want.isEmpty() || serverHeads.containsAll(want) || serverHeads.equals(hex(doc.heads()));
+      return want.isEmpty()
+          || serverHeads.containsAll(want)
+          || serverHeads.equals(hex(doc.heads()));
     }
 
-    /** Sends an ephemeral message (a CBOR value: maps, lists, strings, numbers, booleans, bytes). */
+    /**
+     * Sends an ephemeral message (a CBOR value: maps, lists, strings, numbers, booleans, bytes).
+     */
     public void broadcast(Object message) {
       byte[] data = Cbor.encode(message);
-      loop.execute(() -> {
-        if (serverPeerId != null) {
-          send(new RepoMessage.Ephemeral(peerId, serverPeerId, id, sessionId, ++ephemeralCount, data));
-        }
-      });
+      loop.execute(
+          () -> {
+            if (serverPeerId != null) {
+              send(
+                  new RepoMessage.Ephemeral(
+                      peerId, serverPeerId, id, sessionId, ++ephemeralCount, data));
+            }
+          });
     }
 
     /** Hears ephemeral messages for this document: (sender peer id, decoded CBOR value). */
@@ -263,33 +291,44 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
       if (subscription != null) {
         subscription.close();
       }
-      loop.execute(() -> {
-        state.free();
-        if (owned) {
-          doc.close();
-        }
-      });
+      loop.execute(
+          () -> {
+            state.free();
+            if (owned) {
+              doc.close();
+            }
+          });
     }
   }
 
-  // ---- protocol (on the loop thread) ------------------------------------------------------------------------------
+  // ---- protocol (on the loop thread)
+  // ------------------------------------------------------------------------------
 
   private void open() {
     if (closed) {
       return;
     }
-    http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(url, new Receiver())
-        .whenComplete((ws, err) -> loop.execute(() -> {
-          if (err != null) {
-            LOG.debug("automerge-repo: could not connect to {}: {}", url, err.toString());
-            retry();
-            return;
-          }
-          socket = ws;
-          sendChain = CompletableFuture.completedFuture(null);
-          send(new RepoMessage.Join(peerId, new RepoMessage.PeerMetadata(null, true),
-              List.of(RepoMessage.PROTOCOL_V1)));
-        }));
+    http.newWebSocketBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .buildAsync(url, new Receiver())
+        .whenComplete(
+            (ws, err) ->
+                loop.execute(
+                    () -> {
+                      if (err != null) {
+                        LOG.debug(
+                            "automerge-repo: could not connect to {}: {}", url, err.toString());
+                        retry();
+                        return;
+                      }
+                      socket = ws;
+                      sendChain = CompletableFuture.completedFuture(null);
+                      send(
+                          new RepoMessage.Join(
+                              peerId,
+                              new RepoMessage.PeerMetadata(null, true),
+                              List.of(RepoMessage.PROTOCOL_V1)));
+                    }));
   }
 
   private void retry() {
@@ -323,11 +362,14 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
       return;
     }
     byte[] bytes = RepoMessages.encode(m);
-    sendChain = sendChain.thenCompose(x -> ws.sendBinary(ByteBuffer.wrap(bytes), true))
-        .exceptionally(e -> {
-          LOG.debug("automerge-repo: send failed: {}", e.toString());
-          return null;
-        });
+    sendChain =
+        sendChain
+            .thenCompose(x -> ws.sendBinary(ByteBuffer.wrap(bytes), true))
+            .exceptionally(
+                e -> {
+                  LOG.debug("automerge-repo: send failed: {}", e.toString());
+                  return null;
+                });
   }
 
   private void sendSync(Handle h) {
@@ -347,9 +389,10 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
     if (msg.isEmpty()) {
       return;
     }
-    send(empty
-        ? new RepoMessage.Request(peerId, serverPeerId, h.id, msg.get())
-        : new RepoMessage.Sync(peerId, serverPeerId, h.id, msg.get()));
+    send(
+        empty
+            ? new RepoMessage.Request(peerId, serverPeerId, h.id, msg.get())
+            : new RepoMessage.Sync(peerId, serverPeerId, h.id, msg.get()));
   }
 
   private void receive(byte[] frame) {
@@ -416,22 +459,27 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
       heads.sort(null);
       h.serverHeads = heads;
       if (!heads.isEmpty()) {
-        h.unavailable = false; // it was unavailable when we asked, and has appeared since: ask for it again
+        h.unavailable =
+            false; // it was unavailable when we asked, and has appeared since: ask for it again
       }
     } catch (IllegalArgumentException | IllegalStateException e) {
-      LOG.warn("automerge-repo: refused a sync message for {} from {}: {}", id, url, e.getMessage());
+      LOG.warn(
+          "automerge-repo: refused a sync message for {} from {}: {}", id, url, e.getMessage());
       return;
     }
     if (h.doc.heads().length > 0 && !h.found.isDone()) {
       h.found.complete(h);
     }
-    h.pendingAcks.entrySet().removeIf(e -> {
-      if (h.covers(e.getValue())) {
-        e.getKey().complete(null);
-        return true;
-      }
-      return false;
-    });
+    h.pendingAcks
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (h.covers(e.getValue())) {
+                e.getKey().complete(null);
+                return true;
+              }
+              return false;
+            });
     sendSync(h);
   }
 
@@ -482,16 +530,18 @@ public final class RepoClient implements MicrocosmTransport, AutoCloseable {
     }
     closed = true;
     try {
-      loop.submit(() -> {
-        WebSocket ws = socket;
-        socket = null;
-        if (ws != null) {
-          ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
-        }
-        for (Handle h : new ArrayList<>(handles.values())) {
-          h.close();
-        }
-      }).get(5, TimeUnit.SECONDS);
+      loop.submit(
+              () -> {
+                WebSocket ws = socket;
+                socket = null;
+                if (ws != null) {
+                  ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+                }
+                for (Handle h : new ArrayList<>(handles.values())) {
+                  h.close();
+                }
+              })
+          .get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.debug("automerge-repo client close: {}", e.toString());
     }

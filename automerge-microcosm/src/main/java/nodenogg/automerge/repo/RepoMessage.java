@@ -6,12 +6,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The messages of the automerge-repo network protocol as {@code @automerge/automerge-repo-network-websocket} 2.5.6
- * carries them over a WebSocket: one CBOR map per binary frame ({@link RepoMessages} reads and writes them).
- * The handshake is {@link Join} (client) answered by {@link Peer} (server, protocol version {@value #PROTOCOL_V1})
- * or {@link Error}; then {@link Request}, {@link Sync}, {@link DocUnavailable}, {@link Ephemeral},
- * {@link RemoteSubscriptionChange} and {@link RemoteHeadsChanged} flow both ways. Records are immutable; byte
- * arrays are not copied (do not change them).
+ * The messages of the automerge-repo network protocol as
+ * {@code @automerge/automerge-repo-network-websocket} 2.5.6 carries them over a WebSocket: one CBOR
+ * map per binary frame ({@link RepoMessages} reads and writes them). The handshake is {@link Join}
+ * (client) answered by {@link Peer} (server, protocol version {@value #PROTOCOL_V1}) or {@link
+ * Error}; then {@link Request}, {@link Sync}, {@link DocUnavailable}, {@link Ephemeral}, {@link
+ * RemoteSubscriptionChange} and {@link RemoteHeadsChanged} flow both ways. Records are immutable;
+ * byte arrays are not copied (do not change them).
  */
 public sealed interface RepoMessage {
 
@@ -24,7 +25,10 @@ public sealed interface RepoMessage {
   /** Who sent it (a peer id). */
   String senderId();
 
-  /** What a peer says about itself in {@code join} and {@code peer}: its storage id and whether it is ephemeral. */
+  /**
+   * What a peer says about itself in {@code join} and {@code peer}: its storage id and whether it
+   * is ephemeral.
+   */
   record PeerMetadata(String storageId, Boolean isEphemeral) {
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -47,7 +51,8 @@ public sealed interface RepoMessage {
   }
 
   /** Server to client: who the server is and the protocol version chosen. */
-  record Peer(String senderId, PeerMetadata peerMetadata, String selectedProtocolVersion, String targetId)
+  record Peer(
+      String senderId, PeerMetadata peerMetadata, String selectedProtocolVersion, String targetId)
       implements RepoMessage {
     public String type() {
       return "peer";
@@ -62,28 +67,37 @@ public sealed interface RepoMessage {
   }
 
   /** The first sync message for a document the sender does not have (it asks for it). */
-  record Request(String senderId, String targetId, String documentId, byte[] data) implements RepoMessage {
+  record Request(String senderId, String targetId, String documentId, byte[] data)
+      implements RepoMessage {
     public String type() {
       return "request";
     }
   }
 
   /** An Automerge sync message for a document. */
-  record Sync(String senderId, String targetId, String documentId, byte[] data) implements RepoMessage {
+  record Sync(String senderId, String targetId, String documentId, byte[] data)
+      implements RepoMessage {
     public String type() {
       return "sync";
     }
   }
 
   /** The sender does not have the document (nor do its peers). */
-  record DocUnavailable(String senderId, String targetId, String documentId) implements RepoMessage {
+  record DocUnavailable(String senderId, String targetId, String documentId)
+      implements RepoMessage {
     public String type() {
       return "doc-unavailable";
     }
   }
 
   /** Application data for the peers of a document, never stored; {@code data} is CBOR. */
-  record Ephemeral(String senderId, String targetId, String documentId, String sessionId, long count, byte[] data)
+  record Ephemeral(
+      String senderId,
+      String targetId,
+      String documentId,
+      String sessionId,
+      long count,
+      byte[] data)
       implements RepoMessage {
     public String type() {
       return "ephemeral";
@@ -91,7 +105,8 @@ public sealed interface RepoMessage {
   }
 
   /** Adds or removes storage ids whose heads the sender wants to hear about. */
-  record RemoteSubscriptionChange(String senderId, String targetId, List<String> add, List<String> remove)
+  record RemoteSubscriptionChange(
+      String senderId, String targetId, List<String> add, List<String> remove)
       implements RepoMessage {
     public RemoteSubscriptionChange {
       add = add == null ? List.of() : List.copyOf(add);
@@ -103,8 +118,11 @@ public sealed interface RepoMessage {
     }
   }
 
-  /** The heads a storage id holds of a document changed ({@code heads}: base58check change hashes). */
-  record RemoteHeadsChanged(String senderId, String targetId, String documentId, Map<String, Heads> newHeads)
+  /**
+   * The heads a storage id holds of a document changed ({@code heads}: base58check change hashes).
+   */
+  record RemoteHeadsChanged(
+      String senderId, String targetId, String documentId, Map<String, Heads> newHeads)
       implements RepoMessage {
     public RemoteHeadsChanged {
       newHeads = Map.copyOf(Objects.requireNonNull(newHeads, "newHeads"));

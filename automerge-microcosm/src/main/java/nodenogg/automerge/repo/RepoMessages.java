@@ -7,10 +7,11 @@ import java.util.Map;
 import nodenogg.automerge.internal.Cbor;
 
 /**
- * Reads and writes {@link RepoMessage}s as automerge-repo puts them in WebSocket frames: one CBOR map each, with the
- * field names of {@code @automerge/automerge-repo} 2.5.6 ({@code type, senderId, targetId, documentId, data, ...}).
- * Reading is strict: a frame that is not CBOR, not a map, of an unknown type or missing a required field is a
- * {@link ProtocolException} naming what is wrong. Stateless, thread-safe.
+ * Reads and writes {@link RepoMessage}s as automerge-repo puts them in WebSocket frames: one CBOR
+ * map each, with the field names of {@code @automerge/automerge-repo} 2.5.6 ({@code type, senderId,
+ * targetId, documentId, data, ...}). Reading is strict: a frame that is not CBOR, not a map, of an
+ * unknown type or missing a required field is a {@link ProtocolException} naming what is wrong.
+ * Stateless, thread-safe.
  */
 public final class RepoMessages {
   private RepoMessages() {}
@@ -25,7 +26,8 @@ public final class RepoMessages {
   }
 
   /**
-   * @throws ProtocolException for malformed CBOR, an unknown message type or a missing or mistyped field
+   * @throws ProtocolException for malformed CBOR, an unknown message type or a missing or mistyped
+   *     field
    */
   public static RepoMessage decode(byte[] frame) {
     Object v;
@@ -43,32 +45,49 @@ public final class RepoMessages {
     String sender = string(m, "senderId");
     switch (type) {
       case "join":
-        return new RepoMessage.Join(sender, metadata(m.get("peerMetadata")), strings(m.get("supportedProtocolVersions"),
-            "supportedProtocolVersions", true));
+        return new RepoMessage.Join(
+            sender,
+            metadata(m.get("peerMetadata")),
+            strings(m.get("supportedProtocolVersions"), "supportedProtocolVersions", true));
       case "peer":
-        return new RepoMessage.Peer(sender, metadata(m.get("peerMetadata")), string(m, "selectedProtocolVersion"),
+        return new RepoMessage.Peer(
+            sender,
+            metadata(m.get("peerMetadata")),
+            string(m, "selectedProtocolVersion"),
             string(m, "targetId"));
       case "error":
-        return new RepoMessage.Error(sender, optionalString(m, "message"), optionalString(m, "targetId"));
+        return new RepoMessage.Error(
+            sender, optionalString(m, "message"), optionalString(m, "targetId"));
       case "request":
-        return new RepoMessage.Request(sender, string(m, "targetId"), documentId(m), bytes(m, "data"));
+        return new RepoMessage.Request(
+            sender, string(m, "targetId"), documentId(m), bytes(m, "data"));
       case "sync":
         return new RepoMessage.Sync(sender, string(m, "targetId"), documentId(m), bytes(m, "data"));
       case "doc-unavailable":
         return new RepoMessage.DocUnavailable(sender, string(m, "targetId"), documentId(m));
-      case "ephemeral": {
-        Object count = m.get("count");
-        if (!(count instanceof Long c)) {
-          throw new ProtocolException("ephemeral message without an integer count");
+      case "ephemeral":
+        {
+          Object count = m.get("count");
+          if (!(count instanceof Long c)) {
+            throw new ProtocolException("ephemeral message without an integer count");
+          }
+          return new RepoMessage.Ephemeral(
+              sender,
+              string(m, "targetId"),
+              documentId(m),
+              string(m, "sessionId"),
+              c,
+              bytes(m, "data"));
         }
-        return new RepoMessage.Ephemeral(sender, string(m, "targetId"), documentId(m), string(m, "sessionId"), c,
-            bytes(m, "data"));
-      }
       case "remote-subscription-change":
-        return new RepoMessage.RemoteSubscriptionChange(sender, string(m, "targetId"),
-            strings(m.get("add"), "add", true), strings(m.get("remove"), "remove", true));
+        return new RepoMessage.RemoteSubscriptionChange(
+            sender,
+            string(m, "targetId"),
+            strings(m.get("add"), "add", true),
+            strings(m.get("remove"), "remove", true));
       case "remote-heads-changed":
-        return new RepoMessage.RemoteHeadsChanged(sender, string(m, "targetId"), documentId(m), newHeads(m));
+        return new RepoMessage.RemoteHeadsChanged(
+            sender, string(m, "targetId"), documentId(m), newHeads(m));
       default:
         throw new ProtocolException("unknown message type '" + type + "'");
     }
@@ -117,7 +136,8 @@ public final class RepoMessages {
       m.put("targetId", h.targetId());
       m.put("documentId", h.documentId());
       Map<String, Object> heads = new LinkedHashMap<>();
-      h.newHeads().forEach((k, v) -> heads.put(k, Map.of("heads", v.heads(), "timestamp", v.timestamp())));
+      h.newHeads()
+          .forEach((k, v) -> heads.put(k, Map.of("heads", v.heads(), "timestamp", v.timestamp())));
       m.put("newHeads", heads);
     }
     return Cbor.encode(m);
@@ -126,7 +146,8 @@ public final class RepoMessages {
   private static String string(Map<String, Object> m, String key) {
     Object v = m.get(key);
     if (!(v instanceof String s)) {
-      throw new ProtocolException("message field '" + key + "' must be a string" + (v == null ? " (missing)" : ""));
+      throw new ProtocolException(
+          "message field '" + key + "' must be a string" + (v == null ? " (missing)" : ""));
     }
     return s;
   }
@@ -139,8 +160,10 @@ public final class RepoMessages {
   private static String documentId(Map<String, Object> m) {
     String id = string(m, "documentId");
     if (!DocumentIds.isValid(id)) {
-      throw new ProtocolException("'" + (id.length() > 60 ? id.substring(0, 60) + "…" : id)
-          + "' is not an automerge-repo document id");
+      throw new ProtocolException(
+          "'"
+              + (id.length() > 60 ? id.substring(0, 60) + "…" : id)
+              + "' is not an automerge-repo document id");
     }
     return id;
   }
@@ -176,7 +199,8 @@ public final class RepoMessages {
     }
     Object storage = m.get("storageId");
     Object eph = m.get("isEphemeral");
-    return new RepoMessage.PeerMetadata(storage instanceof String s ? s : null, eph instanceof Boolean b ? b : null);
+    return new RepoMessage.PeerMetadata(
+        storage instanceof String s ? s : null, eph instanceof Boolean b ? b : null);
   }
 
   private static Map<String, RepoMessage.Heads> newHeads(Map<String, Object> m) {
@@ -190,8 +214,11 @@ public final class RepoMessages {
         throw new ProtocolException("remote-heads-changed entry without heads");
       }
       Object ts = h.get("timestamp");
-      out.put(String.valueOf(e.getKey()), new RepoMessage.Heads(strings(h.get("heads"), "heads", false),
-          ts instanceof Long l ? l : ts instanceof Double d ? d.longValue() : 0));
+      out.put(
+          String.valueOf(e.getKey()),
+          new RepoMessage.Heads(
+              strings(h.get("heads"), "heads", false),
+              ts instanceof Long l ? l : ts instanceof Double d ? d.longValue() : 0));
     }
     return out;
   }

@@ -12,21 +12,24 @@ import org.automerge.ChangeHash;
 import org.automerge.Document;
 
 /**
- * Automerge documents in any {@link nodenogg.persistence.UpdateStore}: an update is what
- * {@code Document.applyEncodedChanges} accepts — one or more encoded changes (what {@code encodeChangesSince}
- * gives after a local change or a sync) or a whole saved document ({@code save()}).
+ * Automerge documents in any {@link nodenogg.persistence.UpdateStore}: an update is what {@code
+ * Document.applyEncodedChanges} accepts — one or more encoded changes (what {@code
+ * encodeChangesSince} gives after a local change or a sync) or a whole saved document ({@code
+ * save()}).
  *
  * <ul>
- *   <li>{@link #check}: every chunk must be complete (no truncation, no trailing bytes: the library's incremental
- *       loader silently drops such a tail, we refuse it), its checksum right, and the library must decode it in
- *       full ({@code Document.load}: columns, operations) — a change on its own, without the changes it depends
- *       on, which may be stored earlier or arrive later. {@link nodenogg.automerge.AutomergeDocument#applyChanges}
- *       runs the same check first, so a store and a document accept exactly the same bytes. The coverage comes
- *       from the chunk headers ({@link AutomergeHeads}).</li>
- *   <li>{@link #merge}: loads the whole log into one document and saves it. A change whose dependencies were never
- *       stored stays in the saved bytes (Automerge keeps such changes queued and {@code save()} writes them), so
- *       nothing is flagged {@code keep}.</li>
+ *   <li>{@link #check}: every chunk must be complete (no truncation, no trailing bytes: the
+ *       library's incremental loader silently drops such a tail, we refuse it), its checksum right,
+ *       and the library must decode it in full ({@code Document.load}: columns, operations) — a
+ *       change on its own, without the changes it depends on, which may be stored earlier or arrive
+ *       later. {@link nodenogg.automerge.AutomergeDocument#applyChanges} runs the same check first,
+ *       so a store and a document accept exactly the same bytes. The coverage comes from the chunk
+ *       headers ({@link AutomergeHeads}).
+ *   <li>{@link #merge}: loads the whole log into one document and saves it. A change whose
+ *       dependencies were never stored stays in the saved bytes (Automerge keeps such changes
+ *       queued and {@code save()} writes them), so nothing is flagged {@code keep}.
  * </ul>
+ *
  * Needs the native library ({@link AutomergeNative}); stateless and thread-safe.
  */
 public final class AutomergeFormat implements UpdateFormat {
@@ -55,22 +58,25 @@ public final class AutomergeFormat implements UpdateFormat {
     try {
       chunks = Chunks.read(update);
     } catch (IllegalArgumentException e) {
-      throw new InvalidUpdateException("not Automerge changes or a saved Automerge document: " + e.getMessage(), e);
+      throw new InvalidUpdateException(
+          "not Automerge changes or a saved Automerge document: " + e.getMessage(), e);
     }
     AutomergeNative.require();
     String refusal = refusal(chunks);
     if (refusal != null) {
-      throw new InvalidUpdateException("not Automerge changes or a saved Automerge document: " + refusal);
+      throw new InvalidUpdateException(
+          "not Automerge changes or a saved Automerge document: " + refusal);
     }
     return AutomergeHeads.ofUpdate(chunks);
   }
 
   /**
-   * Why the library refuses {@code chunks}, or null if it decodes every one in full. A document is loaded as it
-   * is. A change is loaded without its dependencies (uncompressed, checksum recomputed after ours was verified):
-   * {@code Document.load} refuses a change whose dependencies it does not hold before decoding its operations, and
-   * the incremental loader queues such a change undecoded (and silently drops a broken one), so this is the only
-   * way to have the library decode a change that depends on earlier ones.
+   * Why the library refuses {@code chunks}, or null if it decodes every one in full. A document is
+   * loaded as it is. A change is loaded without its dependencies (uncompressed, checksum recomputed
+   * after ours was verified): {@code Document.load} refuses a change whose dependencies it does not
+   * hold before decoding its operations, and the incremental loader queues such a change undecoded
+   * (and silently drops a broken one), so this is the only way to have the library decode a change
+   * that depends on earlier ones.
    */
   private static String refusal(List<Chunks.Chunk> chunks) {
     for (Chunks.Chunk c : chunks) {
@@ -78,7 +84,8 @@ public final class AutomergeFormat implements UpdateFormat {
         return "bad checksum";
       }
       try {
-        ChunkValidator.validate(c); // before the library sees it: it panics (aborting the JVM) on bad actor indices
+        ChunkValidator.validate(
+            c); // before the library sees it: it panics (aborting the JVM) on bad actor indices
       } catch (IllegalArgumentException e) {
         return e.getMessage();
       }
@@ -126,7 +133,10 @@ public final class AutomergeFormat implements UpdateFormat {
     }
   }
 
-  /** The heads in a {@link nodenogg.persistence.UpdateStore#version} of this format, as lower-case hex. */
+  /**
+   * The heads in a {@link nodenogg.persistence.UpdateStore#version} of this format, as lower-case
+   * hex.
+   */
   public static List<String> headsOf(byte[] version) {
     List<String> out = new ArrayList<>();
     for (byte[] h : AutomergeHeads.decode(version).heads()) {

@@ -9,18 +9,20 @@ import nodenogg.automerge.internal.Chunks;
 import nodenogg.persistence.UpdateFormat;
 
 /**
- * The {@link UpdateFormat.Coverage} of Automerge documents: the heads of a stored log as its changes declare
- * them — the change hashes no stored change depends on; a saved document contributes its heads. Added up append
- * by append without the library: adding an update's coverage removes the hashes its changes depend on and adds
- * its own heads.
+ * The {@link UpdateFormat.Coverage} of Automerge documents: the heads of a stored log as its
+ * changes declare them — the change hashes no stored change depends on; a saved document
+ * contributes its heads. Added up append by append without the library: adding an update's coverage
+ * removes the hashes its changes depend on and adds its own heads.
  *
- * <p>Exact for logs written in causal order (what a microcosm, the sync server and the CLI write). When a change
- * is stored before one of its dependencies, or a saved document after changes it already contains, an ancestor
- * may stay listed beside its descendants: the version then over-states the heads, never omits one. Version and
- * persisted form: the sorted heads, 32 bytes each. Not thread-safe.
+ * <p>Exact for logs written in causal order (what a microcosm, the sync server and the CLI write).
+ * When a change is stored before one of its dependencies, or a saved document after changes it
+ * already contains, an ancestor may stay listed beside its descendants: the version then
+ * over-states the heads, never omits one. Version and persisted form: the sorted heads, 32 bytes
+ * each. Not thread-safe.
  */
 final class AutomergeHeads implements UpdateFormat.Coverage {
   private final TreeSet<ByteBuffer> heads = new TreeSet<>();
+
   /** For the coverage of one update: what its changes depend on outside the update itself. */
   private final TreeSet<ByteBuffer> replaces = new TreeSet<>();
 
@@ -91,7 +93,8 @@ final class AutomergeHeads implements UpdateFormat.Coverage {
 
   static AutomergeHeads decode(byte[] encoded) {
     if (encoded.length % Chunks.HASH_BYTES != 0) {
-      throw new IllegalArgumentException("an Automerge coverage is a multiple of 32 bytes, got " + encoded.length);
+      throw new IllegalArgumentException(
+          "an Automerge coverage is a multiple of 32 bytes, got " + encoded.length);
     }
     AutomergeHeads h = new AutomergeHeads();
     for (int i = 0; i < encoded.length; i += Chunks.HASH_BYTES) {

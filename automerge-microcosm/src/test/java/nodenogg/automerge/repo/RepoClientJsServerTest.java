@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Our Java automerge-repo client against the JS reference server {@code @automerge/automerge-repo-sync-server}
- * 0.2.8 (Node, its own automerge-repo 1.2.1 and file storage), with a real automerge-repo 2.5.6 client as the
- * other peer: the Node scenario with the roles swapped, then a kill -9 of the JS server and a restart on the same
- * data directory.
+ * Our Java automerge-repo client against the JS reference server
+ * {@code @automerge/automerge-repo-sync-server} 0.2.8 (Node, its own automerge-repo 1.2.1 and file
+ * storage), with a real automerge-repo 2.5.6 client as the other peer: the Node scenario with the
+ * roles swapped, then a kill -9 of the JS server and a restart on the same data directory.
  */
 class RepoClientJsServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,36 +41,48 @@ class RepoClientJsServerTest {
 
     JsServer(Path data, int port) throws Exception {
       Files.createDirectories(data);
-      ProcessBuilder pb = new ProcessBuilder(AutomergeNode.node(), AutomergeNode.dir()
-          .resolve("node_modules/@automerge/automerge-repo-sync-server/src/index.js").toString())
-          .directory(data.getParent().toFile()).redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  AutomergeNode.node(),
+                  AutomergeNode.dir()
+                      .resolve("node_modules/@automerge/automerge-repo-sync-server/src/index.js")
+                      .toString())
+              .directory(data.getParent().toFile())
+              .redirectErrorStream(true);
       pb.environment().put("PORT", Integer.toString(port));
       pb.environment().put("DATA_DIR", data.toString());
       process = pb.start();
-      BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      CompletableFuture<Void> ready = CompletableFuture.runAsync(() -> {
-        try {
-          String line;
-          while ((line = r.readLine()) != null) {
-            if (line.contains("Listening on port")) {
-              return;
-            }
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-        throw new IllegalStateException("the JS sync server exited before listening");
-      });
+      BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      CompletableFuture<Void> ready =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  String line;
+                  while ((line = r.readLine()) != null) {
+                    if (line.contains("Listening on port")) {
+                      return;
+                    }
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+                throw new IllegalStateException("the JS sync server exited before listening");
+              });
       ready.get(30, TimeUnit.SECONDS);
-      Thread drain = new Thread(() -> {
-        try {
-          while (r.readLine() != null) {
-            // its log
-          }
-        } catch (Exception e) {
-          // gone
-        }
-      }, "js-sync-server-log");
+      Thread drain =
+          new Thread(
+              () -> {
+                try {
+                  while (r.readLine() != null) {
+                    // its log
+                  }
+                } catch (Exception e) {
+                  // gone
+                }
+              },
+              "js-sync-server-log");
       drain.setDaemon(true);
       drain.start();
     }
@@ -97,7 +109,8 @@ class RepoClientJsServerTest {
     return v == null ? null : v.toString();
   }
 
-  private static void await(String what, java.util.function.BooleanSupplier cond) throws InterruptedException {
+  private static void await(String what, java.util.function.BooleanSupplier cond)
+      throws InterruptedException {
     long end = System.currentTimeMillis() + 20_000;
     while (!cond.getAsBoolean()) {
       if (System.currentTimeMillis() > end) {
@@ -121,18 +134,30 @@ class RepoClientJsServerTest {
       doc.document().change("test", tx -> tx.set(ObjectId.ROOT, "title", "from java"));
       doc.acknowledged().get(20, TimeUnit.SECONDS);
       List<Object> heard = new CopyOnWriteArrayList<>();
-      doc.onEphemeral((sender, msg) -> {
-        heard.add(msg);
-        doc.broadcast(Map.of("from", "java"));
-      });
-      JsonNode edit = JSON.readTree(AutomergeNode.run("repo-edit.mjs", "", url.toString(), doc.url(), "editedBy", "js"));
-      assertEquals("from java", edit.get("before").get("title").asText(), "the JS client found the Java document");
+      doc.onEphemeral(
+          (sender, msg) -> {
+            heard.add(msg);
+            doc.broadcast(Map.of("from", "java"));
+          });
+      JsonNode edit =
+          JSON.readTree(
+              AutomergeNode.run("repo-edit.mjs", "", url.toString(), doc.url(), "editedBy", "js"));
+      assertEquals(
+          "from java",
+          edit.get("before").get("title").asText(),
+          "the JS client found the Java document");
       await("the JS edit in Java", () -> "js".equals(text(doc, "editedBy")));
-      assertEquals("js", heard.isEmpty() ? null : ((Map<?, ?>) heard.get(0)).get("from"), "JS's ephemeral reached Java");
-      assertEquals("java", edit.get("heard").get(0).get("from").asText(), "Java's ephemeral reached JS");
+      assertEquals(
+          "js",
+          heard.isEmpty() ? null : ((Map<?, ?>) heard.get(0)).get("from"),
+          "JS's ephemeral reached Java");
+      assertEquals(
+          "java", edit.get("heard").get(0).get("from").asText(), "Java's ephemeral reached JS");
 
-      ExecutionException unknown = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-          () -> a.find(DocumentIds.random()).get(20, TimeUnit.SECONDS));
+      ExecutionException unknown =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              ExecutionException.class,
+              () -> a.find(DocumentIds.random()).get(20, TimeUnit.SECONDS));
       assertInstanceOf(RepoClient.DocumentUnavailableException.class, unknown.getCause());
 
       for (int i = 0; i < 3; i++) {
@@ -146,7 +171,9 @@ class RepoClientJsServerTest {
         expected.put(h.url(), "change 9");
       }
       doc.acknowledged().get(20, TimeUnit.SECONDS);
-      Thread.sleep(1500); // the reference server saves with a debounce; let it reach its disk before the kill
+      Thread.sleep(
+          1500); // the reference server saves with a debounce; let it reach its disk before the
+      // kill
     }
     js.kill9();
     js = new JsServer(data, port);

@@ -76,11 +76,18 @@ class AutomergeFormatTest {
     byte[] second = changes.get(1);
     AutomergeFormat f = AutomergeFormat.INSTANCE;
     f.check(new byte[0]);
-    f.check(second); // depends on `first`, which is not in the bytes: fine for an incremental update
+    f.check(
+        second); // depends on `first`, which is not in the bytes: fine for an incremental update
     f.check(concat(d.save(), second));
     assertThrows(InvalidUpdateException.class, () -> f.check(new byte[] {1, 2, 3}));
-    assertThrows(InvalidUpdateException.class, () -> f.check(concat(first, new byte[] {7})), "trailing bytes");
-    assertThrows(InvalidUpdateException.class, () -> f.check(Arrays.copyOf(first, first.length - 1)), "truncated");
+    assertThrows(
+        InvalidUpdateException.class,
+        () -> f.check(concat(first, new byte[] {7})),
+        "trailing bytes");
+    assertThrows(
+        InvalidUpdateException.class,
+        () -> f.check(Arrays.copyOf(first, first.length - 1)),
+        "truncated");
     byte[] badSum = first.clone();
     badSum[5] ^= 1;
     assertThrows(InvalidUpdateException.class, () -> f.check(badSum), "checksum");
@@ -91,9 +98,9 @@ class AutomergeFormatTest {
   }
 
   /**
-   * Mutants of real updates: whatever the check accepts, a document applies without error and the bytes' change
-   * reader understands; whatever it refuses leaves a document unchanged. (The JVM surviving every mutant is part
-   * of the proof: the library is native code.)
+   * Mutants of real updates: whatever the check accepts, a document applies without error and the
+   * bytes' change reader understands; whatever it refuses leaves a document unchanged. (The JVM
+   * surviving every mutant is part of the proof: the library is native code.)
    */
   @Test
   void mutantsAreEitherAppliedOrRefusedCleanly() {
@@ -121,8 +128,10 @@ class AutomergeFormatTest {
           try {
             target.applyChanges(m, "mutant");
           } catch (InvalidUpdateException e) {
-            // well-formed but contradicting the target (same actor and seq as a change it holds): refused whole
-            assertArrayEquals(before, target.heads(), "a refused update changes nothing: " + e.getMessage());
+            // well-formed but contradicting the target (same actor and seq as a change it holds):
+            // refused whole
+            assertArrayEquals(
+                before, target.heads(), "a refused update changes nothing: " + e.getMessage());
           }
         } else {
           refused++;
@@ -131,7 +140,8 @@ class AutomergeFormatTest {
         }
       }
     }
-    System.out.println("automerge format mutants: " + accepted + " accepted, " + refused + " refused, 0 crashes");
+    System.out.println(
+        "automerge format mutants: " + accepted + " accepted, " + refused + " refused, 0 crashes");
     assertTrue(refused > 5000 && accepted > 0);
   }
 
@@ -152,7 +162,8 @@ class AutomergeFormatTest {
         return concat(m, new byte[] {(byte) r.nextInt(256)});
       }
       default -> {
-        // a mutant whose checksum is right again: damage the body, then recompute the header's checksum
+        // a mutant whose checksum is right again: damage the body, then recompute the header's
+        // checksum
         int at = 12 + r.nextInt(Math.max(1, m.length - 12));
         if (at < m.length) {
           m[at] ^= (byte) (1 + r.nextInt(255));
@@ -188,7 +199,8 @@ class AutomergeFormatTest {
       store.append("doc", u).get(10, TimeUnit.SECONDS);
     }
     assertEquals(AutomergeFormat.hex(d.getHeads()), AutomergeFormat.headsOf(store.version("doc")));
-    assertThrows(Exception.class, () -> store.append("doc", new byte[] {1, 2, 3}).get(10, TimeUnit.SECONDS));
+    assertThrows(
+        Exception.class, () -> store.append("doc", new byte[] {1, 2, 3}).get(10, TimeUnit.SECONDS));
     assertEquals(changes.size(), store.load("doc").size(), "a refused update is not stored");
     assertEquals(1, store.compact("doc").orElseThrow().updateCount());
     try (AutomergeDocument back = AutomergeDocument.load(store.loadState("doc").orElseThrow())) {
@@ -229,7 +241,9 @@ class AutomergeFormatTest {
       s.compact("doc");
       try (AutomergeDocument back = AutomergeDocument.load(s.loadState("doc").orElseThrow())) {
         back.applyChanges(changes.get(1), "late");
-        assertEquals(AutomergeFormat.hex(d.getHeads()), AutomergeFormat.hex(back.heads()),
+        assertEquals(
+            AutomergeFormat.hex(d.getHeads()),
+            AutomergeFormat.hex(back.heads()),
             "the pending change was kept and applies once its dependency arrives");
       }
     }

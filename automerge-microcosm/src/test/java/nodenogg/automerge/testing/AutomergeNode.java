@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs the Node scripts in {@code js/automerge/} against the pinned automerge packages ({@code js/automerge/
- * package-lock.json}); tests skip with a message when Node or the packages are missing. Shared with the
- * sync-server, cli and integration tests through this module's test-jar.
+ * Runs the Node scripts in {@code js/automerge/} against the pinned automerge packages ({@code
+ * js/automerge/ package-lock.json}); tests skip with a message when Node or the packages are
+ * missing. Shared with the sync-server, cli and integration tests through this module's test-jar.
  */
 public final class AutomergeNode {
   private AutomergeNode() {}
@@ -26,13 +26,20 @@ public final class AutomergeNode {
     String prop = System.getProperty("nodenogg.js.dir");
     Path js = prop != null ? Paths.get(prop) : Paths.get("..", "js");
     Path dir = js.resolve("automerge");
-    Assumptions.assumeTrue(Files.isDirectory(dir.resolve("node_modules").resolve("@automerge").resolve("automerge-repo")),
-        "skipped: js/automerge/node_modules not found at " + dir.toAbsolutePath() + " (run bash js/install.sh)");
+    Assumptions.assumeTrue(
+        Files.isDirectory(
+            dir.resolve("node_modules").resolve("@automerge").resolve("automerge-repo")),
+        "skipped: js/automerge/node_modules not found at "
+            + dir.toAbsolutePath()
+            + " (run bash js/install.sh)");
     return dir;
   }
 
   public static String node() {
-    for (String candidate : new String[] {System.getProperty("nodenogg.node", ""), "/usr/bin/node", "/usr/local/bin/node"}) {
+    for (String candidate :
+        new String[] {
+          System.getProperty("nodenogg.node", ""), "/usr/bin/node", "/usr/local/bin/node"
+        }) {
       if (!candidate.isEmpty() && new File(candidate).canExecute()) {
         return candidate;
       }
@@ -50,8 +57,12 @@ public final class AutomergeNode {
     return null;
   }
 
-  /** Runs {@code node js/automerge/<script> args...} with {@code stdin}; returns stdout, fails on a non-zero exit. */
-  public static String run(String script, String stdin, String... args) throws IOException, InterruptedException {
+  /**
+   * Runs {@code node js/automerge/<script> args...} with {@code stdin}; returns stdout, fails on a
+   * non-zero exit.
+   */
+  public static String run(String script, String stdin, String... args)
+      throws IOException, InterruptedException {
     Process p = start(script, Map.of(), args);
     Path err = Files.createTempFile("node-err", ".txt");
     try {
@@ -65,7 +76,8 @@ public final class AutomergeNode {
       }
       drain.join(5000);
       if (p.exitValue() != 0) {
-        throw new AssertionError(script + " exited " + p.exitValue() + ": " + Files.readString(err));
+        throw new AssertionError(
+            script + " exited " + p.exitValue() + ": " + Files.readString(err));
       }
       return new String(out, StandardCharsets.UTF_8);
     } finally {
@@ -74,8 +86,12 @@ public final class AutomergeNode {
     }
   }
 
-  /** Starts {@code node js/automerge/<script> args...} with extra environment; the caller owns the process. */
-  public static Process start(String script, Map<String, String> env, String... args) throws IOException {
+  /**
+   * Starts {@code node js/automerge/<script> args...} with extra environment; the caller owns the
+   * process.
+   */
+  public static Process start(String script, Map<String, String> env, String... args)
+      throws IOException {
     Path dir = dir();
     List<String> cmd = new ArrayList<>();
     cmd.add(node());
@@ -88,13 +104,17 @@ public final class AutomergeNode {
 
   /** Copies the process's stderr into {@code file} on a daemon thread. */
   public static Thread drainTo(Process p, Path file) {
-    Thread t = new Thread(() -> {
-      try {
-        Files.copy(p.getErrorStream(), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException e) {
-        // process gone
-      }
-    }, "node-stderr");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Files.copy(
+                    p.getErrorStream(), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              } catch (IOException e) {
+                // process gone
+              }
+            },
+            "node-stderr");
     t.setDaemon(true);
     t.start();
     return t;

@@ -14,7 +14,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** YMap.set: overwriting a few hot keys many times (the Microcosm node-position pattern), one transaction each. */
+/**
+ * YMap.set: overwriting a few hot keys many times (the Microcosm node-position pattern), one
+ * transaction each.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

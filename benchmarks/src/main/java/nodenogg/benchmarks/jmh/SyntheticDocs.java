@@ -11,8 +11,9 @@ final class SyntheticDocs {
   private SyntheticDocs() {}
 
   /**
-   * A text doc after {@code edits} edits (80% typed characters near a moving cursor, 20% deletions),
-   * one transaction each; the v1 update of every transaction is added to {@code updates} when non-null.
+   * A text doc after {@code edits} edits (80% typed characters near a moving cursor, 20%
+   * deletions), one transaction each; the v1 update of every transaction is added to {@code
+   * updates} when non-null.
    */
   static Doc typingSession(int edits, long seed, List<byte[]> updates) {
     SplittableRandom rnd = new SplittableRandom(seed);

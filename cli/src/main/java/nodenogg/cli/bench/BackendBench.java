@@ -20,23 +20,39 @@ import nodenogg.microcosm.HtmlData;
 import nodenogg.ymicrocosm.YMicrocosm;
 
 /**
- * {@code ./microcosm bench backends [--notes N] [--moves N] [--edits N] [--runs R] [--js DIR]}: the same microcosm
- * workload (N notes created, then moves of random notes, then text edits of random notes' HTML, each edit one
- * call) on the Yjs backend ({@code YMicrocosm}), the Automerge backend ({@code AutomergeMicrocosm}) and JS
- * automerge 3.5 writing the same layout ({@code js/automerge/bench-workload.mjs}), two peers: peer A edits, peer B
- * applies A's updates one by one as they were made. Prints one JSON line per backend and run: local edit time
- * (wall and CPU), remote apply time, encoded size of the whole document, live memory (Java heap after GC; for
- * Automerge also the native memory, as the growth of the process's resident set), then the best of the runs.
+ * {@code ./microcosm bench backends [--notes N] [--moves N] [--edits N] [--runs R] [--js DIR]}: the
+ * same microcosm workload (N notes created, then moves of random notes, then text edits of random
+ * notes' HTML, each edit one call) on the Yjs backend ({@code YMicrocosm}), the Automerge backend
+ * ({@code AutomergeMicrocosm}) and JS automerge 3.5 writing the same layout ({@code
+ * js/automerge/bench-workload.mjs}), two peers: peer A edits, peer B applies A's updates one by one
+ * as they were made. Prints one JSON line per backend and run: local edit time (wall and CPU),
+ * remote apply time, encoded size of the whole document, live memory (Java heap after GC; for
+ * Automerge also the native memory, as the growth of the process's resident set), then the best of
+ * the runs.
  */
 final class BackendBench {
   private BackendBench() {}
 
-  record Result(String backend, double localMs, double localCpuMs, double remoteMs, long bytes, long heapBytes,
+  record Result(
+      String backend,
+      double localMs,
+      double localCpuMs,
+      double remoteMs,
+      long bytes,
+      long heapBytes,
       long nativeBytes) {
     String json() {
-      return String.format(Locale.ROOT, "{\"backend\":\"%s\",\"localMs\":%.1f,\"localCpuMs\":%.1f,\"remoteMs\":%.1f,"
-          + "\"encodedBytes\":%d,\"heapBytes\":%d,\"nativeBytes\":%d}", backend, localMs, localCpuMs, remoteMs, bytes,
-          heapBytes, nativeBytes);
+      return String.format(
+          Locale.ROOT,
+          "{\"backend\":\"%s\",\"localMs\":%.1f,\"localCpuMs\":%.1f,\"remoteMs\":%.1f,"
+              + "\"encodedBytes\":%d,\"heapBytes\":%d,\"nativeBytes\":%d}",
+          backend,
+          localMs,
+          localCpuMs,
+          remoteMs,
+          bytes,
+          heapBytes,
+          nativeBytes);
     }
   }
 
@@ -77,13 +93,26 @@ final class BackendBench {
     }
     Result by = best(yjs);
     Result ba = best(am);
-    out.println("{\"best\":[" + by.json() + "," + ba.json() + (jsAm.isEmpty() ? "" : "," + best(jsAm).json()) + "]}");
+    out.println(
+        "{\"best\":["
+            + by.json()
+            + ","
+            + ba.json()
+            + (jsAm.isEmpty() ? "" : "," + best(jsAm).json())
+            + "]}");
     if (!jsAm.isEmpty()) {
       Result bj = best(jsAm);
-      out.println(String.format(Locale.ROOT, "{\"ratios\":{\"automergeJava/automergeJs\":{\"local\":%.2f,\"remote\":%.2f,"
-          + "\"bytes\":%.2f},\"yjs/automergeJs\":{\"local\":%.2f,\"remote\":%.2f,\"bytes\":%.2f}}}",
-          ba.localMs / bj.localMs, ba.remoteMs / bj.remoteMs, (double) ba.bytes / bj.bytes,
-          by.localMs / bj.localMs, by.remoteMs / bj.remoteMs, (double) by.bytes / bj.bytes));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "{\"ratios\":{\"automergeJava/automergeJs\":{\"local\":%.2f,\"remote\":%.2f,"
+                  + "\"bytes\":%.2f},\"yjs/automergeJs\":{\"local\":%.2f,\"remote\":%.2f,\"bytes\":%.2f}}}",
+              ba.localMs / bj.localMs,
+              ba.remoteMs / bj.remoteMs,
+              (double) ba.bytes / bj.bytes,
+              by.localMs / bj.localMs,
+              by.remoteMs / bj.remoteMs,
+              (double) by.bytes / bj.bytes));
     }
     return 0;
   }
@@ -123,17 +152,25 @@ final class BackendBench {
       long c0 = cpu.getCurrentThreadCpuTime();
       List<String> ids = new ArrayList<>(notes);
       for (int i = 0; i < notes; i++) {
-        Entity e = a.create(HtmlData.note(rnd.nextInt(2000), rnd.nextInt(2000), "<p>note " + i + "</p>"));
+        Entity e =
+            a.create(HtmlData.note(rnd.nextInt(2000), rnd.nextInt(2000), "<p>note " + i + "</p>"));
         ids.add(e.id());
       }
       for (int i = 0; i < moves; i++) {
-        a.update(EntityUpdate.move(ids.get(rnd.nextInt(notes)), rnd.nextInt(2000), rnd.nextInt(2000)));
+        a.update(
+            EntityUpdate.move(ids.get(rnd.nextInt(notes)), rnd.nextInt(2000), rnd.nextInt(2000)));
       }
       for (int i = 0; i < edits; i++) {
         String id = ids.get(rnd.nextInt(notes));
-        String html = a.getEntity(a.identityId().orElseThrow(), id).orElseThrow().dataAs(HtmlData.class).content();
+        String html =
+            a.getEntity(a.identityId().orElseThrow(), id)
+                .orElseThrow()
+                .dataAs(HtmlData.class)
+                .content();
         int at = 3 + rnd.nextInt(Math.max(1, html.length() - 7));
-        a.update(EntityUpdate.content(id, html.substring(0, at) + "edit " + i + " " + html.substring(at)));
+        a.update(
+            EntityUpdate.content(
+                id, html.substring(0, at) + "edit " + i + " " + html.substring(at)));
       }
       double localMs = (System.nanoTime() - t0) / 1e6;
       double localCpuMs = (cpu.getCurrentThreadCpuTime() - c0) / 1e6;
@@ -145,7 +182,8 @@ final class BackendBench {
       }
       gc();
       long heap = usedHeap() - heap0;
-      // native memory (Automerge's Rust heap): growth of the resident set beyond the growth of the Java heap's pages
+      // native memory (Automerge's Rust heap): growth of the resident set beyond the growth of the
+      // Java heap's pages
       long nat = Math.max(0, rss() - rss0 - (Runtime.getRuntime().totalMemory() - committed0));
       // remote: peer B applies every update as A made it
       long r0;
@@ -169,7 +207,8 @@ final class BackendBench {
           check(a, b);
         }
       }
-      return new Result(backend, localMs, localCpuMs, remoteMs, bytes, heap, backend.equals("yjs") ? 0 : nat);
+      return new Result(
+          backend, localMs, localCpuMs, remoteMs, bytes, heap, backend.equals("yjs") ? 0 : nat);
     } finally {
       a.close();
     }
@@ -181,25 +220,46 @@ final class BackendBench {
     }
   }
 
-  /** The same workload in JS automerge 3.5 ({@code bench-workload.mjs}); null (with a message) without Node. */
-  private static Result node(Path js, int notes, int moves, int edits, PrintStream err) throws IOException,
-      InterruptedException {
+  /**
+   * The same workload in JS automerge 3.5 ({@code bench-workload.mjs}); null (with a message)
+   * without Node.
+   */
+  private static Result node(Path js, int notes, int moves, int edits, PrintStream err)
+      throws IOException, InterruptedException {
     Path script = js.resolve("automerge").resolve("bench-workload.mjs").toAbsolutePath();
-    if (!Files.isRegularFile(script) || !Files.isDirectory(js.resolve("automerge").resolve("node_modules"))) {
-      err.println("bench backends: " + script + " or its node_modules missing (bash js/install.sh); JS automerge skipped");
+    if (!Files.isRegularFile(script)
+        || !Files.isDirectory(js.resolve("automerge").resolve("node_modules"))) {
+      err.println(
+          "bench backends: "
+              + script
+              + " or its node_modules missing (bash js/install.sh); JS automerge skipped");
       return null;
     }
-    Process p = new ProcessBuilder("node", "--expose-gc", script.toString(), Integer.toString(notes),
-        Integer.toString(moves), Integer.toString(edits)).directory(js.resolve("automerge").toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder(
+                "node",
+                "--expose-gc",
+                script.toString(),
+                Integer.toString(notes),
+                Integer.toString(moves),
+                Integer.toString(edits))
+            .directory(js.resolve("automerge").toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
       err.println("bench backends: the JS automerge run failed");
       return null;
     }
-    com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
-    return new Result("automerge-js-3.5", n.get("localMs").asDouble(), n.get("localMs").asDouble(),
-        n.get("remoteMs").asDouble(), n.get("encodedBytes").asLong(), n.get("heapBytes").asLong(),
+    com.fasterxml.jackson.databind.JsonNode n =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+    return new Result(
+        "automerge-js-3.5",
+        n.get("localMs").asDouble(),
+        n.get("localMs").asDouble(),
+        n.get("remoteMs").asDouble(),
+        n.get("encodedBytes").asLong(),
+        n.get("heapBytes").asLong(),
         n.get("nativeBytes").asLong());
   }
 

@@ -9,17 +9,20 @@ import nodenogg.cli.Command;
 import nodenogg.cli.UsageException;
 
 /**
- * {@code ./microcosm bench trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]}: replays an editing trace
- * ({@code .json} / {@code .json.gz}, {@code {startContent, endContent, txns:[{patches:[[pos, del, ins]]}]}})
- * through the engine and prints one JSON line per run with {@code opsMs, remoteApplyMs, encodeMs, parseMs,
- * docSizeV1, docSizeV2, heapBytes, finalLength}. Exits 1 if a replayed text differs from
- * {@code endContent}. The replay itself lives in {@code nodenogg.benchmarks.TraceReplay}.
+ * {@code ./microcosm bench trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]}: replays an
+ * editing trace ({@code .json} / {@code .json.gz}, {@code {startContent, endContent,
+ * txns:[{patches:[[pos, del, ins]]}]}}) through the engine and prints one JSON line per run with
+ * {@code opsMs, remoteApplyMs, encodeMs, parseMs, docSizeV1, docSizeV2, heapBytes, finalLength}.
+ * Exits 1 if a replayed text differs from {@code endContent}. The replay itself lives in {@code
+ * nodenogg.benchmarks.TraceReplay}.
  *
- * <p>{@code ./microcosm bench backends [--notes N] [--moves N] [--edits N] [--runs R] [--js DIR]}: one microcosm
- * workload on the Yjs and the Automerge backends and on JS automerge 3.5 ({@link BackendBench}).
+ * <p>{@code ./microcosm bench backends [--notes N] [--moves N] [--edits N] [--runs R] [--js DIR]}:
+ * one microcosm workload on the Yjs and the Automerge backends and on JS automerge 3.5 ({@link
+ * BackendBench}).
  *
  * <p>{@code ./microcosm bench relay [--host H] [--port N]}: a do-nothing Hocuspocus relay that
- * {@code benchmarks/sync-bench.sh} measures as the floor of the fan-out benchmark (see {@link RelayFloor}).
+ * {@code benchmarks/sync-bench.sh} measures as the floor of the fan-out benchmark (see {@link
+ * RelayFloor}).
  */
 public final class BenchCommand implements Command {
 
@@ -50,13 +53,16 @@ public final class BenchCommand implements Command {
       try {
         return BackendBench.run(Arrays.copyOfRange(args, 1, args.length), out, err);
       } catch (IllegalArgumentException e) {
-        throw new UsageException("bench backends: " + e.getMessage()
-            + "; usage: bench backends [--notes N] [--moves N] [--edits N] [--runs R] [--js DIR]");
+        throw new UsageException(
+            "bench backends: "
+                + e.getMessage()
+                + "; usage: bench backends [--notes N] [--moves N] [--edits N] [--runs R] [--js DIR]");
       }
     }
     if (args.length == 0 || !args[0].equals("trace")) {
-      throw new UsageException("usage: bench trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]"
-          + "  |  bench relay [--host H] [--port N]  |  bench backends [--notes N] [--moves N] [--edits N] [--runs R]");
+      throw new UsageException(
+          "usage: bench trace FILE [--runs N] [--prefix TXNS] [--out V1FILE]"
+              + "  |  bench relay [--host H] [--port N]  |  bench backends [--notes N] [--moves N] [--edits N] [--runs R]");
     }
     try {
       return TraceCommandLine.run(Arrays.copyOfRange(args, 1, args.length), out, err);

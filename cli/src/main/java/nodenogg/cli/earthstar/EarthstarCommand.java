@@ -35,24 +35,31 @@ import nodenogg.microcosm.EntityLocation;
 import nodenogg.microcosm.HtmlData;
 import nodenogg.microcosm.MicrocosmJson;
 
-/** {@code ./microcosm earthstar keygen|sync|ls}: Earthstar keys, syncing a local replica, listing documents. */
+/**
+ * {@code ./microcosm earthstar keygen|sync|ls}: Earthstar keys, syncing a local replica, listing
+ * documents.
+ */
 public final class EarthstarCommand implements Command {
-  static final String USAGE = "usage: microcosm earthstar keygen --author NAME | keygen --share NAME\n"
-      + "       microcosm earthstar sync URL --share FILE [--author FILE] [--data DIR] [--note TEXT] [--print]"
-      + " [--continuous] [--seconds N]\n"
-      + "       microcosm earthstar ls --data DIR --share ADDRESS\n"
-      + "  keygen prints the JSON earthstar's Crypto.generateAuthorKeypair / generateShareKeypair return.\n"
-      + "  sync   syncs a replica of the share in FILE ({\"shareAddress\",\"secret\"?} or an address) with an Earthstar\n"
-      + "         server (http://HOST:PORT/earthstar/ for ./microcosm serve); SQLite under --data, memory without;\n"
-      + "         --note adds a note to the microcosm as the author in --author (needs the share secret);\n"
-      + "         --print prints the microcosm's entities as JSON lines; --continuous keeps syncing (--seconds N, or\n"
-      + "         until Ctrl-C). Earthstar has no read access control: whoever knows the share address can read it.\n"
-      + "  ls     lists the stored documents of a share: path, author, timestamp (microseconds), bytes.";
+  static final String USAGE =
+      "usage: microcosm earthstar keygen --author NAME | keygen --share NAME\n"
+          + "       microcosm earthstar sync URL --share FILE [--author FILE] [--data DIR] [--note TEXT] [--print]"
+          + " [--continuous] [--seconds N]\n"
+          + "       microcosm earthstar ls --data DIR --share ADDRESS\n"
+          + "  keygen prints the JSON earthstar's Crypto.generateAuthorKeypair / generateShareKeypair return.\n"
+          + "  sync   syncs a replica of the share in FILE ({\"shareAddress\",\"secret\"?} or an address) with an Earthstar\n"
+          + "         server (http://HOST:PORT/earthstar/ for ./microcosm serve); SQLite under --data, memory without;\n"
+          + "         --note adds a note to the microcosm as the author in --author (needs the share secret);\n"
+          + "         --print prints the microcosm's entities as JSON lines; --continuous keeps syncing (--seconds N, or\n"
+          + "         until Ctrl-C). Earthstar has no read access control: whoever knows the share address can read it.\n"
+          + "  ls     lists the stored documents of a share: path, author, timestamp (microseconds), bytes.";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+    if (args.length == 0
+        || args[0].equals("--help")
+        || args[0].equals("-h")
+        || args[0].equals("help")) {
       throw new UsageException(USAGE);
     }
     Map<String, String> o = options(args, 1);
@@ -94,7 +101,8 @@ public final class EarthstarCommand implements Command {
       } else if (o.containsKey("--share")) {
         out.println(ShareKeypair.generate(o.get("--share")).toJson());
       } else {
-        throw new UsageException("keygen needs --author NAME (4 characters a-z0-9) or --share NAME; " + USAGE);
+        throw new UsageException(
+            "keygen needs --author NAME (4 characters a-z0-9) or --share NAME; " + USAGE);
       }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
@@ -160,7 +168,8 @@ public final class EarthstarCommand implements Command {
     AuthorKeypair author = o.containsKey("--author") ? author(o.get("--author")) : null;
     String note = o.get("--note");
     if (note != null && (author == null || share.secret().isEmpty())) {
-      throw new UsageException("--note needs --author FILE and the share secret in the --share file");
+      throw new UsageException(
+          "--note needs --author FILE and the share secret in the --share file");
     }
     boolean continuous = o.containsKey("--continuous");
     long seconds = 0;
@@ -171,9 +180,12 @@ public final class EarthstarCommand implements Command {
         throw new UsageException("--seconds must be a number, got '" + o.get("--seconds") + "'");
       }
     }
-    try (EarthstarStorage storage = o.containsKey("--data") ? EarthstarStorage.open(Path.of(o.get("--data")))
-        : EarthstarStorage.inMemory();
-         EarthstarPeer peer = new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults())) {
+    try (EarthstarStorage storage =
+            o.containsKey("--data")
+                ? EarthstarStorage.open(Path.of(o.get("--data")))
+                : EarthstarStorage.inMemory();
+        EarthstarPeer peer =
+            new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults())) {
       Replica replica = peer.replica(share.shareAddress());
       if (note != null) {
         try (EarthstarMicrocosm m = new EarthstarMicrocosm(replica, author, share.secret())) {
@@ -206,8 +218,16 @@ public final class EarthstarCommand implements Command {
         }
       }
       storage.flush().get(60, TimeUnit.SECONDS);
-      err.println("microcosm earthstar: synced " + share.shareAddress() + " with " + url + ": " + replica.size()
-          + " documents (" + (replica.size() - before) + " new)");
+      err.println(
+          "microcosm earthstar: synced "
+              + share.shareAddress()
+              + " with "
+              + url
+              + ": "
+              + replica.size()
+              + " documents ("
+              + (replica.size() - before)
+              + " new)");
       if (o.containsKey("--print")) {
         try (EarthstarMicrocosm m = new EarthstarMicrocosm(replica, null, null)) {
           for (Map.Entry<EntityLocation, Entity> e : m.entities().entrySet()) {
@@ -219,13 +239,17 @@ public final class EarthstarCommand implements Command {
     return 0;
   }
 
-  /** Gives up on a once sync after this long without progress (heartbeats alone are not progress). */
+  /**
+   * Gives up on a once sync after this long without progress (heartbeats alone are not progress).
+   */
   static final long STALL_MILLIS = 60_000;
+
   private static final long ONCE_LIMIT_MILLIS = 30 * 60_000L;
 
   /**
-   * Waits for a once sync: null when it finished, else why not. Bounded by inactivity ({@link #STALL_MILLIS}
-   * without a message other than a heartbeat, a transfer or a commit) and by 30 minutes in all.
+   * Waits for a once sync: null when it finished, else why not. Bounded by inactivity ({@link
+   * #STALL_MILLIS} without a message other than a heartbeat, a transfer or a commit) and by 30
+   * minutes in all.
    */
   static String awaitOnce(SyncHandle h, String url) throws InterruptedException {
     long start = System.nanoTime();
@@ -239,7 +263,11 @@ public final class EarthstarCommand implements Command {
         long idle = h.millisWithoutProgress();
         if (idle >= STALL_MILLIS) {
           h.cancel();
-          return "no progress from " + url + " for " + idle / 1000 + " s (connected, but nothing but heartbeats);"
+          return "no progress from "
+              + url
+              + " for "
+              + idle / 1000
+              + " s (connected, but nothing but heartbeats);"
               + " try again, and check the server's log";
         }
         if ((System.nanoTime() - start) / 1_000_000 > ONCE_LIMIT_MILLIS) {
@@ -281,7 +309,8 @@ public final class EarthstarCommand implements Command {
     }
     Path dir = Path.of(o.get("--data"));
     if (!Files.isRegularFile(dir.resolve("earthstar.db"))) {
-      throw new UsageException("no Earthstar store in " + dir + " (expected " + dir.resolve("earthstar.db") + ")");
+      throw new UsageException(
+          "no Earthstar store in " + dir + " (expected " + dir.resolve("earthstar.db") + ")");
     }
     try (EarthstarStorage storage = EarthstarStorage.open(dir)) {
       for (EsDocument d : storage.replica(share).query(Query.all())) {

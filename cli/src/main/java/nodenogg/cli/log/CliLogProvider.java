@@ -9,7 +9,10 @@ import org.slf4j.helpers.NOPMDCAdapter;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
-/** SLF4J 2 binding of the CLI (registered in {@code META-INF/services}): loggers write through {@link CliLogging}. */
+/**
+ * SLF4J 2 binding of the CLI (registered in {@code META-INF/services}): loggers write through
+ * {@link CliLogging}.
+ */
 public final class CliLogProvider implements SLF4JServiceProvider {
   private final Map<String, CliLogger> loggers = new ConcurrentHashMap<>();
   private final ILoggerFactory factory = name -> loggers.computeIfAbsent(name, CliLogger::new);
@@ -37,6 +40,5 @@ public final class CliLogProvider implements SLF4JServiceProvider {
   }
 
   @Override
-  public void initialize() {
-  }
+  public void initialize() {}
 }

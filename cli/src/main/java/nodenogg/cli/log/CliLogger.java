@@ -21,13 +21,21 @@ final class CliLogger extends AbstractLogger implements LoggingEventAware {
   }
 
   @Override
-  protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
-      Throwable throwable) {
-    CliLogging.write(System.currentTimeMillis(), level, name, Thread.currentThread().getName(),
-        MessageFormatter.basicArrayFormat(pattern, args), null, throwable);
+  protected void handleNormalizedLoggingCall(
+      Level level, Marker marker, String pattern, Object[] args, Throwable throwable) {
+    CliLogging.write(
+        System.currentTimeMillis(),
+        level,
+        name,
+        Thread.currentThread().getName(),
+        MessageFormatter.basicArrayFormat(pattern, args),
+        null,
+        throwable);
   }
 
-  /** The fluent API ({@code atInfo().addKeyValue(..).log(..)}): key-value pairs are kept as fields. */
+  /**
+   * The fluent API ({@code atInfo().addKeyValue(..).log(..)}): key-value pairs are kept as fields.
+   */
   @Override
   public void log(LoggingEvent event) {
     if (!CliLogging.enabled(name, event.getLevel())) {
@@ -35,12 +43,21 @@ final class CliLogger extends AbstractLogger implements LoggingEventAware {
     }
     Object[] args = event.getArgumentArray();
     Throwable t = event.getThrowable();
-    if (t == null && args != null && args.length > 0 && args[args.length - 1] instanceof Throwable last) {
+    if (t == null
+        && args != null
+        && args.length > 0
+        && args[args.length - 1] instanceof Throwable last) {
       t = last;
     }
     long ts = event.getTimeStamp() > 0 ? event.getTimeStamp() : System.currentTimeMillis();
-    CliLogging.write(ts, event.getLevel(), name, Thread.currentThread().getName(),
-        MessageFormatter.basicArrayFormat(event.getMessage(), args), event.getKeyValuePairs(), t);
+    CliLogging.write(
+        ts,
+        event.getLevel(),
+        name,
+        Thread.currentThread().getName(),
+        MessageFormatter.basicArrayFormat(event.getMessage(), args),
+        event.getKeyValuePairs(),
+        t);
   }
 
   @Override

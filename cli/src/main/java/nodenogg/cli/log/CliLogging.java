@@ -12,9 +12,10 @@ import org.slf4j.event.KeyValuePair;
 import org.slf4j.event.Level;
 
 /**
- * The log writer behind {@code ./microcosm}'s SLF4J loggers: one line per event, as text or JSON lines
- * ({@code --log-format}), filtered by level ({@code --log-level}). Configuration can change at any
- * time (loggers read it on every call). Thread-safe: a line is written with one {@code println}.
+ * The log writer behind {@code ./microcosm}'s SLF4J loggers: one line per event, as text or JSON
+ * lines ({@code --log-format}), filtered by level ({@code --log-level}). Configuration can change
+ * at any time (loggers read it on every call). Thread-safe: a line is written with one {@code
+ * println}.
  */
 public final class CliLogging {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,16 +36,28 @@ public final class CliLogging {
   }
 
   /** Writes one event (already known to be enabled). */
-  static void write(long millis, Level level, String logger, String thread, String message,
-      List<KeyValuePair> pairs, Throwable error) {
+  static void write(
+      long millis,
+      Level level,
+      String logger,
+      String thread,
+      String message,
+      List<KeyValuePair> pairs,
+      Throwable error) {
     LogConfig c = config;
-    String line = c.format() == LogConfig.Format.JSON
-        ? json(millis, level, logger, thread, message, pairs, error)
-        : text(millis, level, logger, message, pairs, error);
+    String line =
+        c.format() == LogConfig.Format.JSON
+            ? json(millis, level, logger, thread, message, pairs, error)
+            : text(millis, level, logger, message, pairs, error);
     (c.out() != null ? c.out() : System.err).println(line);
   }
 
-  static String text(long millis, Level level, String logger, String message, List<KeyValuePair> pairs,
+  static String text(
+      long millis,
+      Level level,
+      String logger,
+      String message,
+      List<KeyValuePair> pairs,
       Throwable error) {
     StringBuilder b = new StringBuilder(160);
     b.append(Instant.ofEpochMilli(millis)).append(' ');
@@ -82,8 +95,14 @@ public final class CliLogging {
     return s;
   }
 
-  static String json(long millis, Level level, String logger, String thread, String message,
-      List<KeyValuePair> pairs, Throwable error) {
+  static String json(
+      long millis,
+      Level level,
+      String logger,
+      String thread,
+      String message,
+      List<KeyValuePair> pairs,
+      Throwable error) {
     ObjectNode o = JSON.createObjectNode();
     o.put("time", Instant.ofEpochMilli(millis).toString());
     o.put("level", level.toString());
@@ -92,12 +111,21 @@ public final class CliLogging {
     o.put("message", message);
     if (pairs != null) {
       for (KeyValuePair p : pairs) {
-        String key = switch (p.key) {
-          case "time", "level", "logger", "thread", "message", "error" -> "kv_" + p.key;
-          default -> p.key;
-        };
-        o.set(key, JSON.valueToTree(p.value instanceof Map || p.value instanceof Collection || p.value instanceof Number
-            || p.value instanceof Boolean || p.value == null ? p.value : String.valueOf(p.value)));
+        String key =
+            switch (p.key) {
+              case "time", "level", "logger", "thread", "message", "error" -> "kv_" + p.key;
+              default -> p.key;
+            };
+        o.set(
+            key,
+            JSON.valueToTree(
+                p.value instanceof Map
+                        || p.value instanceof Collection
+                        || p.value instanceof Number
+                        || p.value instanceof Boolean
+                        || p.value == null
+                    ? p.value
+                    : String.valueOf(p.value)));
       }
     }
     if (error != null) {

@@ -8,17 +8,21 @@ import org.slf4j.event.Level;
 
 /**
  * How {@code ./microcosm} writes its logs: the lowest level written (per logger name prefix, the
- * longest prefix wins, else the root level), the format ({@code text} or {@code json} lines) and the
- * stream ({@code null}: the process's current {@code System.err}, looked up for every line as slf4j-simple
- * does, so a redirected stderr gets the lines). Immutable; {@link CliLogging#configure} swaps the whole configuration at once.
+ * longest prefix wins, else the root level), the format ({@code text} or {@code json} lines) and
+ * the stream ({@code null}: the process's current {@code System.err}, looked up for every line as
+ * slf4j-simple does, so a redirected stderr gets the lines). Immutable; {@link
+ * CliLogging#configure} swaps the whole configuration at once.
  */
 public record LogConfig(Level root, Format format, PrintStream out, Map<String, Level> levels) {
 
   /** Line formats. */
   public enum Format {
-    /** {@code 2026-01-02T03:04:05.678Z INFO  activity: connection opened protocol=hocuspocus ...} */
+    /** {@code 2026-01-02T03:04:05.678Z INFO activity: connection opened protocol=hocuspocus ...} */
     TEXT,
-    /** One JSON object per line: {@code time, level, logger, thread, message}, the key-value pairs, {@code error}. */
+    /**
+     * One JSON object per line: {@code time, level, logger, thread, message}, the key-value pairs,
+     * {@code error}.
+     */
     JSON;
 
     public static Format parse(String s) {
@@ -44,7 +48,8 @@ public record LogConfig(Level root, Format format, PrintStream out, Map<String, 
     try {
       return Level.valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("log level must be one of error, warn, info, debug, trace; got '" + s + "'");
+      throw new IllegalArgumentException(
+          "log level must be one of error, warn, info, debug, trace; got '" + s + "'");
     }
   }
 
@@ -52,7 +57,8 @@ public record LogConfig(Level root, Format format, PrintStream out, Map<String, 
   public Level levelOf(String logger) {
     String best = null;
     for (String prefix : new TreeMap<>(levels).keySet()) {
-      if ((logger.equals(prefix) || logger.startsWith(prefix + ".")) && (best == null || prefix.length() > best.length())) {
+      if ((logger.equals(prefix) || logger.startsWith(prefix + "."))
+          && (best == null || prefix.length() > best.length())) {
         best = prefix;
       }
     }

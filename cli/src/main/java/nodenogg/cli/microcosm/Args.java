@@ -15,8 +15,17 @@ final class Args {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--") || !allowed.contains(a.substring(2))) {
-        throw new UsageException("unknown option '" + a + "'; " + command + " takes " + allowed.stream()
-            .map(s -> "--" + s).sorted().reduce((x, y) -> x + ", " + y).orElse("no options"));
+        throw new UsageException(
+            "unknown option '"
+                + a
+                + "'; "
+                + command
+                + " takes "
+                + allowed.stream()
+                    .map(s -> "--" + s)
+                    .sorted()
+                    .reduce((x, y) -> x + ", " + y)
+                    .orElse("no options"));
       }
       if (i + 1 >= args.length) {
         throw new UsageException("option " + a + " needs a value");

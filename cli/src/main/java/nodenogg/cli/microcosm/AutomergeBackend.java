@@ -7,13 +7,22 @@ import nodenogg.microcosm.Entity;
 import nodenogg.microcosm.InvalidValue;
 import nodenogg.microcosm.MicrocosmAPI;
 
-/** {@code --backend automerge} for {@code export} and {@code import}: microcosms in the Automerge layout. */
+/**
+ * {@code --backend automerge} for {@code export} and {@code import}: microcosms in the Automerge
+ * layout.
+ */
 final class AutomergeBackend {
   private AutomergeBackend() {}
 
-  /** Whether {@code bytes} start like an Automerge document (its chunk magic), rather than base64 text. */
+  /**
+   * Whether {@code bytes} start like an Automerge document (its chunk magic), rather than base64
+   * text.
+   */
   static boolean isBinary(byte[] bytes) {
-    return bytes.length >= 4 && (bytes[0] & 0xff) == 0x85 && bytes[1] == 0x6f && bytes[2] == 0x4a
+    return bytes.length >= 4
+        && (bytes[0] & 0xff) == 0x85
+        && bytes[1] == 0x6f
+        && bytes[2] == 0x4a
         && (bytes[3] & 0xff) == 0x83;
   }
 
@@ -33,7 +42,10 @@ final class AutomergeBackend {
     return ((AutomergeMicrocosm) m).invalidValues();
   }
 
-  /** A saved document holding {@code entities} in {@code identity}'s collection of {@code microcosm}. */
+  /**
+   * A saved document holding {@code entities} in {@code identity}'s collection of {@code
+   * microcosm}.
+   */
   static byte[] save(String microcosm, String identity, List<Entity> entities) {
     try (AutomergeMicrocosm m = AutomergeMicrocosm.inMemory(microcosm)) {
       m.identify(identity);

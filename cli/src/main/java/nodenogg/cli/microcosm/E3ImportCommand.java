@@ -22,13 +22,15 @@ import nodenogg.ymicrocosm.UnreadableUpdateException;
 
 /**
  * {@code ./microcosm import --from e3 [--identity ID] [--profile e5|e4] [--update FILE]}: reads a
- * document of the E3 web app (2024-05 .. 2025-05) as a Yjs v1 update (raw bytes or base64) or as the
- * E3 export JSON {@code {identityId: {entityId: entity}}}, from FILE or stdin, and prints a base64 Yjs v1 update holding its entities in the current layout. Without
- * {@code --identity} every E3 identity becomes a new identity; with it, everything is owned by ID.
- * The summary (what was read, imported, skipped and why, the id mapping) goes to stderr.
+ * document of the E3 web app (2024-05 .. 2025-05) as a Yjs v1 update (raw bytes or base64) or as
+ * the E3 export JSON {@code {identityId: {entityId: entity}}}, from FILE or stdin, and prints a
+ * base64 Yjs v1 update holding its entities in the current layout. Without {@code --identity} every
+ * E3 identity becomes a new identity; with it, everything is owned by ID. The summary (what was
+ * read, imported, skipped and why, the id mapping) goes to stderr.
  */
 final class E3ImportCommand {
-  static final String USAGE = "./microcosm import --from e3 [--identity ID] [--profile e5|e4] [--update FILE] < e3-update|e3.json";
+  static final String USAGE =
+      "./microcosm import --from e3 [--identity ID] [--profile e5|e4] [--update FILE] < e3-update|e3.json";
   private static final int MAX_LINES = 20;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,14 +39,20 @@ final class E3ImportCommand {
   static int run(Args a, InputStream in, PrintStream out, PrintStream err) throws IOException {
     String owner = a.get("identity");
     if (owner != null && !IdentityId.isValid(owner)) {
-      err.println("microcosm import: InvalidIdentity: '" + owner + "' is not an identity id ('@' + 16 letters or digits)");
+      err.println(
+          "microcosm import: InvalidIdentity: '"
+              + owner
+              + "' is not an identity id ('@' + 16 letters or digits)");
       return 2;
     }
     SchemaProfile profile = a.profile();
     String file = a.get("update");
     byte[] input;
     try {
-      input = file == null || file.equals("-") ? in.readAllBytes() : Files.readAllBytes(Paths.get(file));
+      input =
+          file == null || file.equals("-")
+              ? in.readAllBytes()
+              : Files.readAllBytes(Paths.get(file));
     } catch (NoSuchFileException e) {
       err.println("microcosm import: NoSuchFile: " + file);
       return 2;
@@ -89,16 +97,26 @@ final class E3ImportCommand {
   }
 
   /**
-   * The update in {@code input}: base64 text when every byte is a base64 character or whitespace
-   * (a raw v1 update starts with a small client count, never one of those), raw bytes otherwise.
+   * The update in {@code input}: base64 text when every byte is a base64 character or whitespace (a
+   * raw v1 update starts with a small client count, never one of those), raw bytes otherwise.
    */
   static byte[] updateBytes(byte[] input) {
     if (input.length == 0) {
-      throw new IllegalArgumentException("no input: expected a Yjs v1 update (raw bytes or base64)");
+      throw new IllegalArgumentException(
+          "no input: expected a Yjs v1 update (raw bytes or base64)");
     }
     for (byte b : input) {
-      boolean text = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')
-          || b == '+' || b == '/' || b == '=' || b == '\n' || b == '\r' || b == ' ' || b == '\t';
+      boolean text =
+          (b >= 'A' && b <= 'Z')
+              || (b >= 'a' && b <= 'z')
+              || (b >= '0' && b <= '9')
+              || b == '+'
+              || b == '/'
+              || b == '='
+              || b == '\n'
+              || b == '\r'
+              || b == ' '
+              || b == '\t';
       if (!text) {
         return input;
       }
@@ -107,21 +125,35 @@ final class E3ImportCommand {
     try {
       return Base64.getDecoder().decode(s);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("the input looks like base64 text but does not decode (" + e.getMessage() + ")");
+      throw new IllegalArgumentException(
+          "the input looks like base64 text but does not decode (" + e.getMessage() + ")");
     }
   }
 
   private static void summary(PrintStream err, E3Import.Snapshot doc, E3ToE5.Result r) {
-    err.println("import: E3 document: " + doc.identities().size() + " identit" + (doc.identities().size() == 1 ? "y" : "ies")
-        + ", " + doc.entityCount() + " entities, " + doc.invalid().size() + " invalid value"
-        + (doc.invalid().size() == 1 ? "" : "s") + " skipped");
+    err.println(
+        "import: E3 document: "
+            + doc.identities().size()
+            + " identit"
+            + (doc.identities().size() == 1 ? "y" : "ies")
+            + ", "
+            + doc.entityCount()
+            + " entities, "
+            + doc.invalid().size()
+            + " invalid value"
+            + (doc.invalid().size() == 1 ? "" : "s")
+            + " skipped");
     List<String> lines = new ArrayList<>();
     for (InvalidValue v : doc.invalid()) {
       lines.add(v.collection() + "/" + v.key() + ": " + v.reason());
     }
     print(err, lines);
-    err.println("import: imported " + r.entities().size() + ", skipped " + r.skipped().size()
-        + " with no E5 equivalent");
+    err.println(
+        "import: imported "
+            + r.entities().size()
+            + ", skipped "
+            + r.skipped().size()
+            + " with no E5 equivalent");
     lines.clear();
     for (E3ToE5.Skipped s : r.skipped()) {
       lines.add(s.location() + " (" + s.type() + "): " + s.reason());

@@ -10,7 +10,10 @@ import java.util.List;
 import nodenogg.cli.UsageException;
 import nodenogg.earthstar.Addresses;
 
-/** Reads an Earthstar known-shares file: a JSON array of share addresses (earthstar's {@code ExtensionKnownShares} format). */
+/**
+ * Reads an Earthstar known-shares file: a JSON array of share addresses (earthstar's {@code
+ * ExtensionKnownShares} format).
+ */
 public final class EarthstarShares {
   private EarthstarShares() {}
 
@@ -22,7 +25,8 @@ public final class EarthstarShares {
       throw new UsageException("cannot read the shares file " + file + ": " + e.getMessage());
     }
     if (node == null || !node.isArray()) {
-      throw new UsageException(file + " must hold a JSON array of share addresses, like [\"+name.bkey...\"]");
+      throw new UsageException(
+          file + " must hold a JSON array of share addresses, like [\"+name.bkey...\"]");
     }
     List<String> out = new ArrayList<>();
     for (JsonNode n : node) {

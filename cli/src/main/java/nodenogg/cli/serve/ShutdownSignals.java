@@ -5,10 +5,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes over SIGTERM and SIGINT so that {@code ./microcosm serve} can shut down gracefully and exit 0
- * (the JVM's own handlers run the shutdown hooks but exit 143 / 130, which process supervisors read
- * as a failure). Uses {@code sun.misc.Signal} (module jdk.unsupported, present in every OpenJDK); where
- * it is missing the JVM's handling stays and the shutdown hook still stops the server.
+ * Takes over SIGTERM and SIGINT so that {@code ./microcosm serve} can shut down gracefully and exit
+ * 0 (the JVM's own handlers run the shutdown hooks but exit 143 / 130, which process supervisors
+ * read as a failure). Uses {@code sun.misc.Signal} (module jdk.unsupported, present in every
+ * OpenJDK); where it is missing the JVM's handling stays and the shutdown hook still stops the
+ * server.
  */
 final class ShutdownSignals {
   private static final Logger LOG = LoggerFactory.getLogger(ShutdownSignals.class);

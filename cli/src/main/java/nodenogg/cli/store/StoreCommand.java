@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,29 +28,32 @@ import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.persistence.yjs.YjsStorage;
 
 /**
- * {@code ./microcosm store list|dump|compact|check|import --data DIR|--postgres JDBC_URL [--doc NAME]}:
- * administers the SQLite update store of a data directory, or the PostgreSQL store a cluster of
- * {@code ./microcosm serve --postgres} instances shares (the commands may run while they do: a compaction
- * then takes the same advisory lock as theirs).
+ * {@code ./microcosm store list|dump|compact|check|import --data DIR|--postgres JDBC_URL [--doc
+ * NAME]}: administers the SQLite update store of a data directory, or the PostgreSQL store a
+ * cluster of {@code ./microcosm serve --postgres} instances shares (the commands may run while they
+ * do: a compaction then takes the same advisory lock as theirs).
  *
  * <p>The database is {@code DIR/microcosm.db} ({@link SqliteUpdateStore#DEFAULT_FILE_NAME}, via
- * {@link SqliteUpdateStore#openDirectory}); {@code ./microcosm serve --data DIR} uses the same file, and
- * the commands may run while the server does (SQLite serialises the writers; the CLI waits up to the
- * busy timeout for a lock).
+ * {@link SqliteUpdateStore#openDirectory}); {@code ./microcosm serve --data DIR} uses the same
+ * file, and the commands may run while the server does (SQLite serialises the writers; the CLI
+ * waits up to the busy timeout for a lock).
+ *
  * <ul>
  *   <li>{@code list}: one line per document: name, rows in its log, bytes; Automerge documents (the
- *       automerge-repo service's, {@code serve}'s {@code /automerge}) end with a fourth column {@code automerge}
- *       and their heads.</li>
- *   <li>{@code dump --doc NAME}: line 1 the document's {@code encodeStateAsUpdate} in base64, line 2 its
- *       state vector as JSON ({@code {"clientId":clock,...}}); for an Automerge document line 1 is its saved
- *       document in base64, line 2 its heads as a JSON array of hex hashes.</li>
- *   <li>{@code compact [--doc NAME]}: compacts one document or all (Automerge ones too), printing rows before
- *       and after.</li>
- *   <li>{@code check [--doc NAME]}: {@code PRAGMA integrity_check} plus reading back every document, Yjs and
- *       Automerge (each update checked with its engine); exit 1 if anything is damaged.</li>
- *   <li>{@code import --doc NAME}: reads base64 v1 updates from stdin, one per line (blank lines are
- *       skipped), appends each, and prints {@code ack N} (N from 1) only once update N is durable.
- *       A malformed line stops the import with exit 2; everything acknowledged before it stays.</li>
+ *       automerge-repo service's, {@code serve}'s {@code /automerge}) end with a fourth column
+ *       {@code automerge} and their heads.
+ *   <li>{@code dump --doc NAME}: line 1 the document's {@code encodeStateAsUpdate} in base64, line
+ *       2 its state vector as JSON ({@code {"clientId":clock,...}}); for an Automerge document line
+ *       1 is its saved document in base64, line 2 its heads as a JSON array of hex hashes.
+ *   <li>{@code compact [--doc NAME]}: compacts one document or all (Automerge ones too), printing
+ *       rows before and after.
+ *   <li>{@code check [--doc NAME]}: {@code PRAGMA integrity_check} plus reading back every
+ *       document, Yjs and Automerge (each update checked with its engine); exit 1 if anything is
+ *       damaged.
+ *   <li>{@code import --doc NAME}: reads base64 v1 updates from stdin, one per line (blank lines
+ *       are skipped), appends each, and prints {@code ack N} (N from 1) only once update N is
+ *       durable. A malformed line stops the import with exit 2; everything acknowledged before it
+ *       stays.
  * </ul>
  */
 public final class StoreCommand implements Command {
@@ -87,8 +89,10 @@ public final class StoreCommand implements Command {
       throw new UsageException("give either --data DIR or --postgres JDBC_URL; " + USAGE);
     }
     if (postgres != null && !postgres.startsWith("jdbc:postgresql:")) {
-      throw new UsageException("--postgres needs a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE), got '"
-          + postgres + "'");
+      throw new UsageException(
+          "--postgres needs a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE), got '"
+              + postgres
+              + "'");
     }
     if (!List.of("list", "dump", "compact", "check", "import").contains(action)) {
       throw new UsageException("unknown action '" + action + "'; " + USAGE);
@@ -98,12 +102,18 @@ public final class StoreCommand implements Command {
     }
     boolean writes = action.equals("import");
     if (!writes && data != null && !Files.exists(SqliteUpdateStore.databaseFile(data))) {
-      err.println("store " + action + ": NoStore: no update store at " + SqliteUpdateStore.databaseFile(data));
+      err.println(
+          "store "
+              + action
+              + ": NoStore: no update store at "
+              + SqliteUpdateStore.databaseFile(data));
       return 2;
     }
     Path dataDir = data;
-    Opener open = postgres != null ? openPostgres(postgres) : () -> SqliteUpdateStore.openDirectory(dataDir);
-    String where = postgres != null ? "the PostgreSQL store" : SqliteUpdateStore.databaseFile(data).toString();
+    Opener open =
+        postgres != null ? openPostgres(postgres) : () -> SqliteUpdateStore.openDirectory(dataDir);
+    String where =
+        postgres != null ? "the PostgreSQL store" : SqliteUpdateStore.databaseFile(data).toString();
     switch (action) {
       case "list":
         return withStore(open, s -> list(s, out));
@@ -159,25 +169,44 @@ public final class StoreCommand implements Command {
   private static int list(UpdateStore store, PrintStream out) {
     for (String name : store.list()) {
       Optional<DocumentInfo> info = store.info(name);
-      info.ifPresent(i -> out.println(i.name() + "\t" + i.updateCount() + " updates\t" + i.updateBytes() + " bytes"));
+      info.ifPresent(
+          i ->
+              out.println(
+                  i.name() + "\t" + i.updateCount() + " updates\t" + i.updateBytes() + " bytes"));
     }
     UpdateStore am = AutomergeStores.of(store);
     if (am != null) {
       for (String name : am.list()) {
         Optional<DocumentInfo> info = am.info(name);
-        info.ifPresent(i -> out.println(i.name() + "\t" + i.updateCount() + " updates\t" + i.updateBytes()
-            + " bytes\tautomerge\t" + AutomergeFormat.headsOf(am.version(name)).size() + " heads"));
+        info.ifPresent(
+            i ->
+                out.println(
+                    i.name()
+                        + "\t"
+                        + i.updateCount()
+                        + " updates\t"
+                        + i.updateBytes()
+                        + " bytes\tautomerge\t"
+                        + AutomergeFormat.headsOf(am.version(name)).size()
+                        + " heads"));
       }
     }
     return 0;
   }
 
-  private static int dump(UpdateStore store, String where, String name, PrintStream out, PrintStream err) {
+  private static int dump(
+      UpdateStore store, String where, String name, PrintStream out, PrintStream err) {
     UpdateStore am = AutomergeStores.of(store);
     if (am != null && am.list().contains(name)) {
       out.println(Base64.getEncoder().encodeToString(am.loadState(name).orElseThrow()));
-      out.println("[" + String.join(",", AutomergeFormat.headsOf(am.version(name)).stream()
-          .map(h -> "\"" + h + "\"").toList()) + "]");
+      out.println(
+          "["
+              + String.join(
+                  ",",
+                  AutomergeFormat.headsOf(am.version(name)).stream()
+                      .map(h -> "\"" + h + "\"")
+                      .toList())
+              + "]");
       return 0;
     }
     Doc doc = new Doc();
@@ -187,7 +216,8 @@ public final class StoreCommand implements Command {
     }
     out.println(Base64.getEncoder().encodeToString(Updates.encodeStateAsUpdate(doc)));
     StringBuilder json = new StringBuilder("{");
-    for (Map.Entry<Long, Long> e : Updates.decodeStateVector(Updates.encodeStateVector(doc)).entrySet()) {
+    for (Map.Entry<Long, Long> e :
+        Updates.decodeStateVector(Updates.encodeStateVector(doc)).entrySet()) {
       if (json.length() > 1) {
         json.append(',');
       }
@@ -197,7 +227,8 @@ public final class StoreCommand implements Command {
     return 0;
   }
 
-  private static int compact(UpdateStore yjs, String where, String only, PrintStream out, PrintStream err) {
+  private static int compact(
+      UpdateStore yjs, String where, String only, PrintStream out, PrintStream err) {
     UpdateStore am = AutomergeStores.of(yjs);
     List<String> names = new java.util.ArrayList<>(only == null ? yjs.list() : List.of(only));
     if (only == null && am != null) {
@@ -224,8 +255,9 @@ public final class StoreCommand implements Command {
 
   private static int check(UpdateStore store, String only, PrintStream out) {
     CheckReport report = store.check();
-    out.println((store instanceof SqliteUpdateStore ? "integrity_check: " : "database: ")
-        + String.join("; ", report.integrity()));
+    out.println(
+        (store instanceof SqliteUpdateStore ? "integrity_check: " : "database: ")
+            + String.join("; ", report.integrity()));
     Map<String, String> damaged = new java.util.TreeMap<>(report.damagedDocuments());
     List<String> names = new java.util.ArrayList<>(only == null ? store.list() : List.of(only));
     int checked = report.documentsChecked();
@@ -250,7 +282,8 @@ public final class StoreCommand implements Command {
     return bad ? 1 : 0;
   }
 
-  private static int importLines(UpdateStore store, String name, InputStream in, PrintStream out, PrintStream err)
+  private static int importLines(
+      UpdateStore store, String name, InputStream in, PrintStream out, PrintStream err)
       throws Exception {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
@@ -280,13 +313,16 @@ public final class StoreCommand implements Command {
         break;
       }
       // acks complete in append order; chaining keeps the printed order even so
-      previous = previous.thenCombine(ack, (v, seq) -> {
-        synchronized (out) {
-          out.println("ack " + number);
-          out.flush();
-        }
-        return null;
-      });
+      previous =
+          previous.thenCombine(
+              ack,
+              (v, seq) -> {
+                synchronized (out) {
+                  out.println("ack " + number);
+                  out.flush();
+                }
+                return null;
+              });
     }
     try {
       previous.join();
@@ -301,7 +337,10 @@ public final class StoreCommand implements Command {
     return status;
   }
 
-  /** The Automerge documents of the same file ({@code serve}'s automerge-repo service), if Automerge loads here. */
+  /**
+   * The Automerge documents of the same file ({@code serve}'s automerge-repo service), if Automerge
+   * loads here.
+   */
   private static final class AutomergeStores {
     static UpdateStore of(UpdateStore any) {
       if (!(any instanceof SqliteUpdateStore store)) {

@@ -12,8 +12,9 @@ import nodenogg.crdt.Json;
 import nodenogg.crdt.Updates;
 
 /**
- * Renders a doc as the {@code update apply} JSON object: roots (text and xml as their strings, maps and arrays as
- * JSON, numbers as JS prints them), the state vector and the base64 encodeStateAsUpdate (v1). Stateless.
+ * Renders a doc as the {@code update apply} JSON object: roots (text and xml as their strings, maps
+ * and arrays as JSON, numbers as JS prints them), the state vector and the base64
+ * encodeStateAsUpdate (v1). Stateless.
  */
 final class DocJson {
   private DocJson() {}
@@ -27,15 +28,24 @@ final class DocJson {
       sb.append(Json.stringify(e.getKey())).append(':');
       Object v;
       switch (e.getValue()) {
-        case "map": v = doc.getMap(e.getKey()).toJSON(); break;
-        case "array": v = doc.getArray(e.getKey()).toJSON(); break;
-        case "xml": v = doc.getXmlFragment(e.getKey()).toString(); break; // Yjs: XmlFragment.toJSON() is its XML string
-        default: v = doc.getText(e.getKey()).toString();
+        case "map":
+          v = doc.getMap(e.getKey()).toJSON();
+          break;
+        case "array":
+          v = doc.getArray(e.getKey()).toJSON();
+          break;
+        case "xml":
+          v = doc.getXmlFragment(e.getKey()).toString();
+          break; // Yjs: XmlFragment.toJSON() is its XML string
+        default:
+          v = doc.getText(e.getKey()).toString();
       }
       sb.append(value(v));
     }
     sb.append("},\"stateVector\":").append(stateVector(Updates.encodeStateVector(doc)));
-    sb.append(",\"update\":\"").append(Base64.getEncoder().encodeToString(Updates.encodeStateAsUpdate(doc))).append("\"}");
+    sb.append(",\"update\":\"")
+        .append(Base64.getEncoder().encodeToString(Updates.encodeStateAsUpdate(doc)))
+        .append("\"}");
     return sb.toString();
   }
 
@@ -52,7 +62,10 @@ final class DocJson {
     return sb.append('}').toString();
   }
 
-  /** JSON.stringify text; a bigint (which JSON.stringify refuses) is written as its decimal digits in a string. */
+  /**
+   * JSON.stringify text; a bigint (which JSON.stringify refuses) is written as its decimal digits
+   * in a string.
+   */
   static String value(Object v) {
     try {
       return Json.stringify(v);
@@ -70,7 +83,8 @@ final class DocJson {
     }
     if (v instanceof Map) {
       Map<String, Object> m = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) m.put((String) e.getKey(), bigintsAsStrings(e.getValue()));
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet())
+        m.put((String) e.getKey(), bigintsAsStrings(e.getValue()));
       return m;
     }
     return v;

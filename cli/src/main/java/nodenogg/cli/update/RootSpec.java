@@ -4,7 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import nodenogg.cli.UsageException;
 
-/** The roots to print, NAME -> kind (map|array|text|xml), in the order given. Immutable once parsed. */
+/**
+ * The roots to print, NAME -> kind (map|array|text|xml), in the order given. Immutable once parsed.
+ */
 final class RootSpec {
   final Map<String, String> roots = new LinkedHashMap<>();
 
@@ -19,7 +21,8 @@ final class RootSpec {
   /** Adds NAME=KIND; throws {@link UsageException} for a bad form or kind. */
   void add(String nameEqKind) {
     int eq = nameEqKind.lastIndexOf('=');
-    if (eq <= 0) throw new UsageException("--root expects NAME=map|array|text|xml, got '" + nameEqKind + "'");
+    if (eq <= 0)
+      throw new UsageException("--root expects NAME=map|array|text|xml, got '" + nameEqKind + "'");
     put(nameEqKind.substring(0, eq), nameEqKind.substring(eq + 1));
   }
 
@@ -32,7 +35,8 @@ final class RootSpec {
         roots.put(name, kind);
         return;
       default:
-        throw new UsageException("root '" + name + "': unknown kind '" + kind + "' (use map, array, text or xml)");
+        throw new UsageException(
+            "root '" + name + "': unknown kind '" + kind + "' (use map, array, text or xml)");
     }
   }
 }

@@ -10,13 +10,24 @@ import nodenogg.crdt.encoding.DecodingException;
 import nodenogg.crdt.encoding.Lib0Decoder;
 
 /**
- * Lists the structs and the delete set of a V1 update as JSON, like Yjs {@code decodeUpdate}: per struct
- * its type (Item, GC, Skip), id, length, origins, parent (root name or [client, clock]), parentSub and
- * content class and value. A read-only view for people; it checks the format but not causality. Stateless.
+ * Lists the structs and the delete set of a V1 update as JSON, like Yjs {@code decodeUpdate}: per
+ * struct its type (Item, GC, Skip), id, length, origins, parent (root name or [client, clock]),
+ * parentSub and content class and value. A read-only view for people; it checks the format but not
+ * causality. Stateless.
  */
 final class UpdateDump {
-  private static final String[] CONTENT = {null, "ContentDeleted", "ContentJSON", "ContentBinary", "ContentString",
-      "ContentEmbed", "ContentFormat", "ContentType", "ContentAny", "ContentDoc"};
+  private static final String[] CONTENT = {
+    null,
+    "ContentDeleted",
+    "ContentJSON",
+    "ContentBinary",
+    "ContentString",
+    "ContentEmbed",
+    "ContentFormat",
+    "ContentType",
+    "ContentAny",
+    "ContentDoc"
+  };
 
   private UpdateDump() {}
 
@@ -43,7 +54,8 @@ final class UpdateDump {
           structs.add(s);
           continue;
         }
-        if (ref > 9) throw new DecodingException(at, "content ref 1..9", "Unknown content ref " + ref);
+        if (ref > 9)
+          throw new DecodingException(at, "content ref 1..9", "Unknown content ref " + ref);
         s.put("type", "Item");
         s.put("client", client);
         s.put("clock", clock);
@@ -53,7 +65,8 @@ final class UpdateDump {
         Object parent = null;
         String parentSub = null;
         if (parentInfo) {
-          parent = d.readVarUint() == 1 ? d.readVarString() : List.of(d.readVarUint(), d.readVarUint());
+          parent =
+              d.readVarUint() == 1 ? d.readVarString() : List.of(d.readVarUint(), d.readVarUint());
           if ((info & 0x20) != 0) parentSub = d.readVarString();
         }
         Object[] content = content(d, ref, at);
@@ -90,48 +103,58 @@ final class UpdateDump {
   /** {value or null, length in clock units}. */
   private static Object[] content(Lib0Decoder d, int ref, int at) {
     switch (ref) {
-      case 1: return new Object[] {null, d.readVarUint()};
-      case 2: {
-        long n = d.readVarUint();
-        List<Object> l = new ArrayList<>();
-        for (long i = 0; i < n; i++) {
-          String s = d.readVarString();
-          l.add("undefined".equals(s) ? null : parseJson(s, d.pos()));
+      case 1:
+        return new Object[] {null, d.readVarUint()};
+      case 2:
+        {
+          long n = d.readVarUint();
+          List<Object> l = new ArrayList<>();
+          for (long i = 0; i < n; i++) {
+            String s = d.readVarString();
+            l.add("undefined".equals(s) ? null : parseJson(s, d.pos()));
+          }
+          return new Object[] {l, n};
         }
-        return new Object[] {l, n};
-      }
-      case 3: return new Object[] {Base64.getEncoder().encodeToString(d.readVarUint8Array()), 1L};
-      case 4: {
-        String s = d.readVarString();
-        return new Object[] {s, (long) s.length()};
-      }
-      case 5: return new Object[] {parseJson(d.readVarString(), d.pos()), 1L};
-      case 6: {
-        Map<String, Object> m = new LinkedHashMap<>();
-        String k = d.readVarString();
-        m.put(k, parseJson(d.readVarString(), d.pos()));
-        return new Object[] {m, 1L};
-      }
-      case 7: {
-        long typeRef = d.readVarUint();
-        if (typeRef > 6) throw new DecodingException(at, "type ref 0..6", "Unknown type ref " + typeRef);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("typeRef", typeRef);
-        if (typeRef == 3 || typeRef == 5) m.put("name", d.readVarString());
-        return new Object[] {m, 1L};
-      }
-      case 8: {
-        long n = d.readVarUint();
-        List<Object> l = new ArrayList<>();
-        for (long i = 0; i < n; i++) l.add(d.readAny());
-        return new Object[] {l, n};
-      }
-      default: {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("guid", d.readVarString());
-        m.put("opts", d.readAny());
-        return new Object[] {m, 1L};
-      }
+      case 3:
+        return new Object[] {Base64.getEncoder().encodeToString(d.readVarUint8Array()), 1L};
+      case 4:
+        {
+          String s = d.readVarString();
+          return new Object[] {s, (long) s.length()};
+        }
+      case 5:
+        return new Object[] {parseJson(d.readVarString(), d.pos()), 1L};
+      case 6:
+        {
+          Map<String, Object> m = new LinkedHashMap<>();
+          String k = d.readVarString();
+          m.put(k, parseJson(d.readVarString(), d.pos()));
+          return new Object[] {m, 1L};
+        }
+      case 7:
+        {
+          long typeRef = d.readVarUint();
+          if (typeRef > 6)
+            throw new DecodingException(at, "type ref 0..6", "Unknown type ref " + typeRef);
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("typeRef", typeRef);
+          if (typeRef == 3 || typeRef == 5) m.put("name", d.readVarString());
+          return new Object[] {m, 1L};
+        }
+      case 8:
+        {
+          long n = d.readVarUint();
+          List<Object> l = new ArrayList<>();
+          for (long i = 0; i < n; i++) l.add(d.readAny());
+          return new Object[] {l, n};
+        }
+      default:
+        {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("guid", d.readVarString());
+          m.put("opts", d.readAny());
+          return new Object[] {m, 1L};
+        }
     }
   }
 

@@ -15,14 +15,22 @@ import nodenogg.cli.UsageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./microcosm bench trace}: JSON line per run, exit 1 on a wrong endContent, usage errors. */
+/**
+ * {@code ./microcosm bench trace}: JSON line per run, exit 1 on a wrong endContent, usage errors.
+ */
 class BenchCommandTest {
-  private static final String TRACE = "{\"startContent\":\"\",\"endContent\":\"abXd\",\"txns\":["
-      + "{\"patches\":[[0,0,\"abc\"]]},{\"patches\":[[2,1,\"\"],[2,0,\"Xd\"]]}]}";
+  private static final String TRACE =
+      "{\"startContent\":\"\",\"endContent\":\"abXd\",\"txns\":["
+          + "{\"patches\":[[0,0,\"abc\"]]},{\"patches\":[[2,1,\"\"],[2,0,\"Xd\"]]}]}";
 
-  private static int run(String[] args, ByteArrayOutputStream out, ByteArrayOutputStream err) throws Exception {
-    return new BenchCommand().run(args, new ByteArrayInputStream(new byte[0]),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+  private static int run(String[] args, ByteArrayOutputStream out, ByteArrayOutputStream err)
+      throws Exception {
+    return new BenchCommand()
+        .run(
+            args,
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -32,7 +40,9 @@ class BenchCommandTest {
       gz.write(TRACE.getBytes(StandardCharsets.UTF_8));
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertEquals(0, run(new String[] {"trace", f.toString(), "--runs", "3"}, out, new ByteArrayOutputStream()));
+    assertEquals(
+        0,
+        run(new String[] {"trace", f.toString(), "--runs", "3"}, out, new ByteArrayOutputStream()));
     String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
     assertEquals(3, lines.length);
     assertTrue(lines[2].contains("\"finalLength\":4") && lines[2].contains("\"run\":3"), lines[2]);
@@ -45,7 +55,9 @@ class BenchCommandTest {
     Files.writeString(f, TRACE.replace("abXd", "abcd"));
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     assertEquals(1, run(new String[] {"trace", f.toString()}, new ByteArrayOutputStream(), err));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("endContent"), err.toString(StandardCharsets.UTF_8));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("endContent"),
+        err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -54,6 +66,7 @@ class BenchCommandTest {
     assertThrows(UsageException.class, () -> run(new String[0], sink, sink));
     assertThrows(UsageException.class, () -> run(new String[] {"replay", "x"}, sink, sink));
     assertThrows(UsageException.class, () -> run(new String[] {"trace"}, sink, sink));
-    assertThrows(UsageException.class, () -> run(new String[] {"trace", "/no/such/file.json"}, sink, sink));
+    assertThrows(
+        UsageException.class, () -> run(new String[] {"trace", "/no/such/file.json"}, sink, sink));
   }
 }

@@ -26,14 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
 class EarthstarCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private String run(String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new EarthstarCommand().run(args, System.in, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        new EarthstarCommand()
+            .run(
+                args,
+                System.in,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     return out.toString(StandardCharsets.UTF_8);
   }
@@ -62,15 +66,37 @@ class EarthstarCommandTest {
     AuthorKeypair author = AuthorKeypair.generate("suzy");
     Path shareFile = Files.writeString(dir.resolve("share.json"), share.toJson());
     Path authorFile = Files.writeString(dir.resolve("author.json"), author.toJson());
-    Path addressOnly = Files.writeString(dir.resolve("address.json"), "\"" + share.shareAddress() + "\"");
+    Path addressOnly =
+        Files.writeString(dir.resolve("address.json"), "\"" + share.shareAddress() + "\"");
     try (EarthstarStorage storage = EarthstarStorage.inMemory();
-         EarthstarPeer peer = new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults());
-         SyncServer server = SyncServer.builder().port(0).earthstar(peer).build().start()) {
+        EarthstarPeer peer =
+            new EarthstarPeer(storage, List.of(share.shareAddress()), SyncLimits.defaults());
+        SyncServer server = SyncServer.builder().port(0).earthstar(peer).build().start()) {
       String url = "http://127.0.0.1:" + server.port() + "/earthstar/";
-      run("sync", url, "--share", shareFile.toString(), "--author", authorFile.toString(),
-          "--data", dir.resolve("a").toString(), "--note", "hello from the CLI");
-      assertEquals(4, peer.replica(share.shareAddress()).size(), "identity, entity, position and html documents");
-      String printed = run("sync", url, "--share", addressOnly.toString(), "--data", dir.resolve("b").toString(), "--print");
+      run(
+          "sync",
+          url,
+          "--share",
+          shareFile.toString(),
+          "--author",
+          authorFile.toString(),
+          "--data",
+          dir.resolve("a").toString(),
+          "--note",
+          "hello from the CLI");
+      assertEquals(
+          4,
+          peer.replica(share.shareAddress()).size(),
+          "identity, entity, position and html documents");
+      String printed =
+          run(
+              "sync",
+              url,
+              "--share",
+              addressOnly.toString(),
+              "--data",
+              dir.resolve("b").toString(),
+              "--print");
       JsonNode note = JSON.readTree(printed.trim());
       assertEquals("hello from the CLI", note.get("data").get("content").asText());
       assertEquals("html", note.get("data").get("type").asText());
@@ -84,14 +110,26 @@ class EarthstarCommandTest {
         assertEquals(author.address(), f[1]);
         assertTrue(Long.parseLong(f[3]) > 0);
       }
-      assertThrows(UsageException.class, () -> run("sync", url, "--share", addressOnly.toString(),
-          "--author", authorFile.toString(), "--note", "x"), "a note needs the share secret");
+      assertThrows(
+          UsageException.class,
+          () ->
+              run(
+                  "sync",
+                  url,
+                  "--share",
+                  addressOnly.toString(),
+                  "--author",
+                  authorFile.toString(),
+                  "--note",
+                  "x"),
+          "a note needs the share secret");
     }
   }
 
   /** A once sync whose server stays connected but sends nothing but heartbeats. */
   private static final class StalledHandle implements nodenogg.earthstar.SyncHandle {
-    final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    final java.util.concurrent.CompletableFuture<Void> done =
+        new java.util.concurrent.CompletableFuture<>();
     long idle;
     boolean cancelled;
 
@@ -122,12 +160,15 @@ class EarthstarCommandTest {
     StalledHandle h = new StalledHandle();
     h.idle = EarthstarCommand.STALL_MILLIS + 1_000;
     String why = EarthstarCommand.awaitOnce(h, "http://example.invalid/earthstar/");
-    assertEquals("no progress from http://example.invalid/earthstar/ for 61 s (connected, but nothing but heartbeats);"
-        + " try again, and check the server's log", why);
+    assertEquals(
+        "no progress from http://example.invalid/earthstar/ for 61 s (connected, but nothing but heartbeats);"
+            + " try again, and check the server's log",
+        why);
     assertTrue(h.cancelled, "the connection is closed");
 
     StalledHandle failing = new StalledHandle();
-    failing.done.completeExceptionally(new IllegalStateException("the sync ended before it was complete"));
+    failing.done.completeExceptionally(
+        new IllegalStateException("the sync ended before it was complete"));
     assertEquals("the sync ended before it was complete", EarthstarCommand.awaitOnce(failing, "u"));
 
     StalledHandle finished = new StalledHandle();

@@ -20,7 +20,10 @@ import nodenogg.ymicrocosm.testing.NodeSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code import --from e3}: an E3 document from the real yjs (js/microcosm/e3-doc.mjs) becomes an E5 update the web app's rules accept. */
+/**
+ * {@code import --from e3}: an E3 document from the real yjs (js/microcosm/e3-doc.mjs) becomes an
+ * E5 update the web app's rules accept.
+ */
 class E3ImportCommandTest {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path tmp;
@@ -30,9 +33,15 @@ class E3ImportCommandTest {
   static Result run(byte[] stdin, String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new ImportCommand().run(args, new ByteArrayInputStream(stdin),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        new ImportCommand()
+            .run(
+                args,
+                new ByteArrayInputStream(stdin),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static Set<String> names(JsonNode n) {
@@ -59,16 +68,36 @@ class E3ImportCommandTest {
       entities += c.size();
     }
     assertEquals(app.get("mapping").size(), total);
-    assertTrue(r.err().startsWith("import: E3 document: 2 identities, " + entities + " entities, "
-        + app.get("invalid").size() + " invalid values skipped\n"), r.err());
-    assertTrue(r.err().contains("import: imported " + total + ", skipped " + app.get("skipped").size()
-        + " with no E5 equivalent\n"), r.err());
+    assertTrue(
+        r.err()
+            .startsWith(
+                "import: E3 document: 2 identities, "
+                    + entities
+                    + " entities, "
+                    + app.get("invalid").size()
+                    + " invalid values skipped\n"),
+        r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                "import: imported "
+                    + total
+                    + ", skipped "
+                    + app.get("skipped").size()
+                    + " with no E5 equivalent\n"),
+        r.err());
     for (JsonNode s : app.get("skipped")) {
       assertTrue(r.err().contains("  " + s.asText() + " ("), s.asText() + " in\n" + r.err());
     }
     for (String identity : names(app.get("expected"))) {
-      assertTrue(r.err().lines().anyMatch(l -> l.startsWith("import: identity " + identity + " -> ")
-          && check.get("collections").has(l.substring(l.lastIndexOf(' ') + 1))), identity + " in\n" + r.err());
+      assertTrue(
+          r.err()
+              .lines()
+              .anyMatch(
+                  l ->
+                      l.startsWith("import: identity " + identity + " -> ")
+                          && check.get("collections").has(l.substring(l.lastIndexOf(' ') + 1))),
+          identity + " in\n" + r.err());
     }
     // the note text survives the trip
     assertTrue(check.toString().contains("<p>hello <b>world</b> ❤️</p>"));
@@ -86,8 +115,15 @@ class E3ImportCommandTest {
     assertEquals(0, check.get("errors").size(), check.get("errors").toString());
     assertEquals(Set.of(me), names(check.get("collections")));
     assertEquals(app.get("mapping").size(), check.get("collections").get(me).size());
-    Result e4 = run(app.get("update").asText().getBytes(StandardCharsets.US_ASCII), "--from", "e3", "--identity", me,
-        "--profile", "e4");
+    Result e4 =
+        run(
+            app.get("update").asText().getBytes(StandardCharsets.US_ASCII),
+            "--from",
+            "e3",
+            "--identity",
+            me,
+            "--profile",
+            "e4");
     assertEquals(0, e4.code(), e4.err());
     JsonNode check4 = JSON.readTree(NodeSupport.run("check-doc.mjs", e4.out(), "e4"));
     assertEquals(0, check4.get("errors").size(), check4.get("errors").toString());
@@ -97,7 +133,11 @@ class E3ImportCommandTest {
   @Test
   void e3ExportJsonOnStdin() throws Exception {
     JsonNode app = JSON.readTree(NodeSupport.run("e3-doc.mjs", ""));
-    Result r = run(("  " + app.get("expected").toString()).getBytes(StandardCharsets.UTF_8), "--from", "e3");
+    Result r =
+        run(
+            ("  " + app.get("expected").toString()).getBytes(StandardCharsets.UTF_8),
+            "--from",
+            "e3");
     assertEquals(0, r.code(), r.err());
     JsonNode check = JSON.readTree(NodeSupport.run("check-doc.mjs", r.out()));
     assertEquals(0, check.get("errors").size(), check.get("errors").toString());
@@ -134,6 +174,8 @@ class E3ImportCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().startsWith("import: E3 document: 0 identities, 0 entities"), r.err());
     assertThrows(UsageException.class, () -> run(new byte[0], "--from", "e2"));
-    assertThrows(UsageException.class, () -> run(new byte[0], "--identity", "@cliaaaaaaaaaaaa1", "--update", "f"));
+    assertThrows(
+        UsageException.class,
+        () -> run(new byte[0], "--identity", "@cliaaaaaaaaaaaa1", "--update", "f"));
   }
 }

@@ -28,9 +28,14 @@ class ExportImportCommandTest {
   static Result run(Command c, String stdin, String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = c.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        c.run(
+            args,
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static JsonNode normal(JsonNode n) {
@@ -45,16 +50,19 @@ class ExportImportCommandTest {
     Result r = run(new ExportCommand(), "", "--update", file.toString());
     assertEquals(0, r.code(), r.err());
     assertEquals(normal(app.get("expected")), normal(JSON.readTree(r.out())));
-    assertTrue(r.err().startsWith("export: skipped " + app.get("invalid").size() + " invalid values"), r.err());
+    assertTrue(
+        r.err().startsWith("export: skipped " + app.get("invalid").size() + " invalid values"),
+        r.err());
   }
 
   @Test
   void importWritesTheE5LayoutAndRoundTrips() throws Exception {
     String me = "@cliaaaaaaaaaaaa1";
-    String input = "{\"ebt4nhr27z8198jp6\": {\"id\":\"ebt4nhr27z8198jp6\",\"identity_id\":\"@someoneelse00001\","
-        + "\"lastEdited\":1748000000001,\"created\":1748000000000,\"version\":\"1\","
-        + "\"data\":{\"type\":\"html\",\"x\":1,\"y\":2.5,\"width\":200,\"height\":200,\"content\":\"hi\"}},"
-        + "\"ebt4nhr27z8198jp7\": {\"id\":\"ebt4nhr27z8198jp7\",\"version\":\"2\"}}";
+    String input =
+        "{\"ebt4nhr27z8198jp6\": {\"id\":\"ebt4nhr27z8198jp6\",\"identity_id\":\"@someoneelse00001\","
+            + "\"lastEdited\":1748000000001,\"created\":1748000000000,\"version\":\"1\","
+            + "\"data\":{\"type\":\"html\",\"x\":1,\"y\":2.5,\"width\":200,\"height\":200,\"content\":\"hi\"}},"
+            + "\"ebt4nhr27z8198jp7\": {\"id\":\"ebt4nhr27z8198jp7\",\"version\":\"2\"}}";
     Result imp = run(new ImportCommand(), input, "--identity", me);
     assertEquals(0, imp.code(), imp.err());
     assertTrue(imp.err().startsWith("import: skipped 1 invalid value"), imp.err());
@@ -87,7 +95,9 @@ class ExportImportCommandTest {
     r = run(new ExportCommand(), "", "--update", tmp.resolve("missing").toString());
     assertEquals(2, r.code());
     assertThrows(UsageException.class, () -> run(new ExportCommand(), ""));
-    assertThrows(UsageException.class, () -> run(new ImportCommand(), "{}", "--identity", "@x", "--bogus", "1"));
+    assertThrows(
+        UsageException.class,
+        () -> run(new ImportCommand(), "{}", "--identity", "@x", "--bogus", "1"));
     r = run(new ImportCommand(), "{}", "--identity", "nobody");
     assertEquals(2, r.code());
     r = run(new ImportCommand(), "[", "--identity", "@cliaaaaaaaaaaaa1");

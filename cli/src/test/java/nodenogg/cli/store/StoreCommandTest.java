@@ -31,9 +31,15 @@ class StoreCommandTest {
   private Result run(String stdin, String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new StoreCommand().run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        new StoreCommand()
+            .run(
+                args,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** Updates of a small editing session, and the doc they came from. */
@@ -62,7 +68,8 @@ class StoreCommandTest {
     assertTrue(Files.exists(dir.resolve("microcosm.db")), "the documented file name");
 
     Result list = run("", "list", "--data", data);
-    assertEquals("room-1\t4 updates\t" + ups.stream().mapToInt(u -> u.length).sum() + " bytes\n", list.out);
+    assertEquals(
+        "room-1\t4 updates\t" + ups.stream().mapToInt(u -> u.length).sum() + " bytes\n", list.out);
 
     Result dump = run("", "dump", "--data", data, "--doc", "room-1");
     assertEquals(0, dump.code, dump.err);
@@ -80,7 +87,10 @@ class StoreCommandTest {
     assertTrue(check.out.startsWith("integrity_check: ok\nroom-1\tok\n"), check.out);
   }
 
-  /** The same commands against the PostgreSQL store a cluster of servers shares (skipped without PostgreSQL). */
+  /**
+   * The same commands against the PostgreSQL store a cluster of servers shares (skipped without
+   * PostgreSQL).
+   */
   @Test
   void theSameCommandsWorkAgainstPostgres() throws Exception {
     String url = PostgresServer.shared().createDatabase();
@@ -94,10 +104,12 @@ class StoreCommandTest {
     assertEquals(0, imp.code, imp.err);
     assertEquals("ack 1\nack 2\nack 3\nack 4\n", imp.out.replace("\r", ""));
     Result list = run("", "list", "--postgres", url);
-    assertEquals("room-2\t4 updates\t" + ups.stream().mapToInt(u -> u.length).sum() + " bytes\n", list.out);
+    assertEquals(
+        "room-2\t4 updates\t" + ups.stream().mapToInt(u -> u.length).sum() + " bytes\n", list.out);
     Result dump = run("", "dump", "--postgres", url, "--doc", "room-2");
     assertEquals(0, dump.code, dump.err);
-    assertArrayEquals(Updates.encodeStateAsUpdate(source), Base64.getDecoder().decode(dump.out.split("\n")[0]));
+    assertArrayEquals(
+        Updates.encodeStateAsUpdate(source), Base64.getDecoder().decode(dump.out.split("\n")[0]));
     assertEquals("{\"43\":12}", dump.out.split("\n")[1]);
     assertEquals("room-2\t4 -> 1 updates\n", run("", "compact", "--postgres", url).out);
     assertEquals(dump.out, run("", "dump", "--postgres", url, "--doc", "room-2").out);
@@ -106,14 +118,16 @@ class StoreCommandTest {
     assertTrue(check.out.startsWith("database: ok\nroom-2\tok\n"), check.out);
     assertEquals(2, run("", "dump", "--postgres", url, "--doc", "nope").code);
     assertThrows(UsageException.class, () -> run("", "list", "--postgres", "postgres://x"));
-    assertThrows(UsageException.class, () -> run("", "list", "--postgres", url, "--data", dir.toString()));
+    assertThrows(
+        UsageException.class, () -> run("", "list", "--postgres", url, "--data", dir.toString()));
   }
 
   @Test
   void malformedInputStopsTheImportKeepingEarlierAcks() throws Exception {
     List<byte[]> ups = session(new Doc());
     String good = Base64.getEncoder().encodeToString(ups.get(0));
-    Result bad64 = run(good + "\n%%%not-base64\n", "import", "--data", dir.toString(), "--doc", "d");
+    Result bad64 =
+        run(good + "\n%%%not-base64\n", "import", "--data", dir.toString(), "--doc", "d");
     assertEquals(2, bad64.code);
     assertEquals("ack 1\n", bad64.out);
     assertTrue(bad64.err.startsWith("store import: InvalidBase64: line for update 2"), bad64.err);

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code update obfuscate} and {@code update log}, run in-process. The obfuscations are compared with
- * real Yjs's obfuscateUpdate / obfuscateUpdateV2 for the same flags, on the seeded documents of
- * js/obfuscate/cases.mjs.
+ * {@code update obfuscate} and {@code update log}, run in-process. The obfuscations are compared
+ * with real Yjs's obfuscateUpdate / obfuscateUpdateV2 for the same flags, on the seeded documents
+ * of js/obfuscate/cases.mjs.
  */
 class ObfuscateCommandTest {
   static final String HELLO = UpdateCommandTest.HELLO; // client 1 inserts "ab😀" into root text "t"
@@ -33,9 +33,13 @@ class ObfuscateCommandTest {
   static JsonNode yjsCases() throws Exception {
     Path js = NodeOracle.jsDir();
     Path script = js.resolve("obfuscate").resolve("cases.mjs");
-    Assumptions.assumeTrue(NodeOracle.nodeBinary() != null && Files.isDirectory(js.resolve("node_modules").resolve("yjs"))
-        && Files.exists(script), "node, js/node_modules/yjs or js/obfuscate/cases.mjs missing: Yjs comparison skipped");
-    ProcessBuilder pb = new ProcessBuilder(NodeOracle.nodeBinary(), script.toString()).directory(js.toFile());
+    Assumptions.assumeTrue(
+        NodeOracle.nodeBinary() != null
+            && Files.isDirectory(js.resolve("node_modules").resolve("yjs"))
+            && Files.exists(script),
+        "node, js/node_modules/yjs or js/obfuscate/cases.mjs missing: Yjs comparison skipped");
+    ProcessBuilder pb =
+        new ProcessBuilder(NodeOracle.nodeBinary(), script.toString()).directory(js.toFile());
     File err = File.createTempFile("obfuscate-cases", ".err");
     pb.redirectError(err);
     Process p = pb.start();
@@ -59,12 +63,13 @@ class ObfuscateCommandTest {
   @Test
   void obfuscateMatchesYjsForEveryFlagCombination() throws Exception {
     JsonNode cases = yjsCases();
-    Map<String, String[]> flags = Map.of(
-        "default", new String[0],
-        "noFormatting", new String[] {"--no-formatting"},
-        "noSubdocs", new String[] {"--no-subdocs"},
-        "noYxml", new String[] {"--no-yxml"},
-        "none", new String[] {"--no-formatting", "--no-subdocs", "--no-yxml"});
+    Map<String, String[]> flags =
+        Map.of(
+            "default", new String[0],
+            "noFormatting", new String[] {"--no-formatting"},
+            "noSubdocs", new String[] {"--no-subdocs"},
+            "noYxml", new String[] {"--no-yxml"},
+            "none", new String[] {"--no-formatting", "--no-subdocs", "--no-yxml"});
     for (Map.Entry<String, String[]> f : flags.entrySet()) {
       for (String format : new String[] {"v1", "v2"}) {
         List<String> in = new ArrayList<>();
@@ -76,7 +81,8 @@ class ObfuscateCommandTest {
         List<String> args = new ArrayList<>(List.of("obfuscate"));
         if (format.equals("v2")) args.add("--v2");
         args.addAll(List.of(f.getValue()));
-        UpdateCommandTest.Run r = UpdateCommandTest.run(String.join("\n", in) + "\n", args.toArray(new String[0]));
+        UpdateCommandTest.Run r =
+            UpdateCommandTest.run(String.join("\n", in) + "\n", args.toArray(new String[0]));
         assertEquals(0, r.code, r.err);
         assertEquals(want, List.of(r.out.strip().split("\n")), f.getKey() + " " + format);
       }
@@ -90,16 +96,21 @@ class ObfuscateCommandTest {
     UpdateCommandTest.Run log = UpdateCommandTest.run(r.out, "log");
     assertEquals(0, log.code, log.err);
     // "ab😀" is 4 UTF-16 units: the first item (i = 0) becomes "0000"
-    assertEquals("Update #0\nStructs (1):\n  Item (1,0) len=4 origin=- rightOrigin=- parent=root:\"t\" STRING \"0000\"\n"
-        + "DeleteSet (0 clients, 0 ranges):\n", log.out);
-    UpdateCommandTest.Run v2 = UpdateCommandTest.run(UpdateCommandTest.run(HELLO + "\n", "convert", "--to", "v2").out, "log", "--v2");
+    assertEquals(
+        "Update #0\nStructs (1):\n  Item (1,0) len=4 origin=- rightOrigin=- parent=root:\"t\" STRING \"0000\"\n"
+            + "DeleteSet (0 clients, 0 ranges):\n",
+        log.out);
+    UpdateCommandTest.Run v2 =
+        UpdateCommandTest.run(
+            UpdateCommandTest.run(HELLO + "\n", "convert", "--to", "v2").out, "log", "--v2");
     assertEquals(0, v2.code, v2.err);
     assertTrue(v2.out.contains("STRING \"ab😀\""), v2.out);
   }
 
   @Test
   void badInputAndUsage() throws Exception {
-    UpdateCommandTest.Run r = UpdateCommandTest.run(HELLO + "\nAQEBAAQBAXQGYWLwn5iA\n", "obfuscate");
+    UpdateCommandTest.Run r =
+        UpdateCommandTest.run(HELLO + "\nAQEBAAQBAXQGYWLwn5iA\n", "obfuscate");
     assertEquals(2, r.code);
     assertTrue(r.err.contains("DecodingException") && r.err.contains("update #1"), r.err);
     UpdateCommandTest.Run l = UpdateCommandTest.run("AQEBAAQBAXQGYWLwn5iA\n", "log", "--v2");

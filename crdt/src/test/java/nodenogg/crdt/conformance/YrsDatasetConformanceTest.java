@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The yrs small test dataset (5,320 Yjs-generated cases, format in /work/shared/conformance/PROVENANCE.md):
- * each case's V1 updates are applied in order to a fresh doc; root "text" must equal the expected string,
- * roots "map" and "array" the expected values.
+ * The yrs small test dataset (5,320 Yjs-generated cases, format in
+ * /work/shared/conformance/PROVENANCE.md): each case's V1 updates are applied in order to a fresh
+ * doc; root "text" must equal the expected string, roots "map" and "array" the expected values.
  */
 class YrsDatasetConformanceTest {
   static Path dataset() {
@@ -32,8 +32,11 @@ class YrsDatasetConformanceTest {
   @Test
   void everyCaseMatches() throws IOException {
     Path p = dataset();
-    Assumptions.assumeTrue(Files.isReadable(p), "conformance dataset missing at " + p
-        + " (set -Dnodenogg.shared.dir to the shared folder)");
+    Assumptions.assumeTrue(
+        Files.isReadable(p),
+        "conformance dataset missing at "
+            + p
+            + " (set -Dnodenogg.shared.dir to the shared folder)");
     TestLib0Reader r = new TestLib0Reader(Files.readAllBytes(p));
     int cases = (int) r.varUint();
     assertEquals(5320, cases, "case count in " + p);
@@ -53,9 +56,24 @@ class YrsDatasetConformanceTest {
         String gotText = d.getText("text").toString();
         Object gotMap = Typed.of(d.getMap("map").toJSON());
         Object gotArray = Typed.of(d.getArray("array").toJSON());
-        if (!text.equals(gotText)) failures.add("case " + c + " text: got " + gotText + " expected " + text);
-        else if (!Typed.of(map).equals(gotMap)) failures.add("case " + c + " map: got " + MiniJson.write(gotMap) + " expected " + MiniJson.write(Typed.of(map)));
-        else if (!Typed.of(array).equals(gotArray)) failures.add("case " + c + " array: got " + MiniJson.write(gotArray) + " expected " + MiniJson.write(Typed.of(array)));
+        if (!text.equals(gotText))
+          failures.add("case " + c + " text: got " + gotText + " expected " + text);
+        else if (!Typed.of(map).equals(gotMap))
+          failures.add(
+              "case "
+                  + c
+                  + " map: got "
+                  + MiniJson.write(gotMap)
+                  + " expected "
+                  + MiniJson.write(Typed.of(map)));
+        else if (!Typed.of(array).equals(gotArray))
+          failures.add(
+              "case "
+                  + c
+                  + " array: got "
+                  + MiniJson.write(gotArray)
+                  + " expected "
+                  + MiniJson.write(Typed.of(array)));
       } catch (RuntimeException | StackOverflowError e) {
         failures.add("case " + c + " threw " + e);
       }
@@ -64,6 +82,8 @@ class YrsDatasetConformanceTest {
     assertTrue(!r.hasMore(), "trailing bytes in dataset");
     System.out.println("yrs dataset: " + (cases - failures.size()) + "/" + cases + " cases passed");
     failures.stream().limit(5).forEach(System.err::println);
-    assertTrue(failures.isEmpty(), () -> failures.size() + "/" + cases + " cases failed; first: " + failures.get(0));
+    assertTrue(
+        failures.isEmpty(),
+        () -> failures.size() + "/" + cases + " cases failed; first: " + failures.get(0));
   }
 }

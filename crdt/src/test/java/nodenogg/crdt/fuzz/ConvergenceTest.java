@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Seeded convergence among Java peers: a TestNetwork reorders, duplicates and drops (then resyncs)
- * delivery; every peer must end identical (JSON, state vector, bytes incl. delete set) with nothing pending.
+ * delivery; every peer must end identical (JSON, state vector, bytes incl. delete set) with nothing
+ * pending.
  */
 class ConvergenceTest {
   @Test
@@ -27,9 +28,17 @@ class ConvergenceTest {
       } catch (RuntimeException | StackOverflowError e) {
         why = "threw " + e;
       }
-      if (why != null) failures.add("seed " + seed + " (peers " + peers + ", steps " + steps + ", gc " + gc + "): " + why);
+      if (why != null)
+        failures.add(
+            "seed " + seed + " (peers " + peers + ", steps " + steps + ", gc " + gc + "): " + why);
     }
     failures.stream().limit(5).forEach(System.err::println);
-    assertTrue(failures.isEmpty(), failures.size() + "/" + n + " sessions diverged; first: " + (failures.isEmpty() ? "" : failures.get(0)));
+    assertTrue(
+        failures.isEmpty(),
+        failures.size()
+            + "/"
+            + n
+            + " sessions diverged; first: "
+            + (failures.isEmpty() ? "" : failures.get(0)));
   }
 }

@@ -18,18 +18,19 @@ import nodenogg.crdt.Updates;
 import nodenogg.crdt.testing.Bytes;
 import nodenogg.crdt.testing.Guarded;
 import nodenogg.crdt.testing.KnownOpen;
-import org.junit.jupiter.api.Assumptions;
 import nodenogg.crdt.testing.Scale;
 import nodenogg.crdt.testing.TestNetwork;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Mutation fuzzing of valid updates (v1, and one in four converted to v2): bit flips, truncation at every offset, inflated counts, byte
- * insertions/deletions and splices. Each mutant either applies or is rejected with a typed error that
- * leaves the target doc exactly as it was (see {@link Guarded}). Violations are written to
- * target/fuzz-crashers/ (copy them into src/test/resources/crashers/ to replay them as plain tests).
- * CI runs >= 100,000 mutants, stopping early after 60 s; -Dnodenogg.fuzz.scale multiplies the count.
- * {@link #corpus()} and {@link #mutate} are public for other modules' differentials (the test-jar).
+ * Mutation fuzzing of valid updates (v1, and one in four converted to v2): bit flips, truncation at
+ * every offset, inflated counts, byte insertions/deletions and splices. Each mutant either applies
+ * or is rejected with a typed error that leaves the target doc exactly as it was (see {@link
+ * Guarded}). Violations are written to target/fuzz-crashers/ (copy them into
+ * src/test/resources/crashers/ to replay them as plain tests). CI runs >= 100,000 mutants, stopping
+ * early after 60 s; -Dnodenogg.fuzz.scale multiplies the count. {@link #corpus()} and {@link
+ * #mutate} are public for other modules' differentials (the test-jar).
  */
 public class MutationFuzzTest {
   static final long TIME_CAP_NANOS = 60_000_000_000L;
@@ -59,39 +60,48 @@ public class MutationFuzzTest {
   public static byte[] mutate(byte[] in, Random r) {
     byte[] b = in.clone();
     switch (r.nextInt(7)) {
-      case 0: { // bit flips
-        int n = 1 + r.nextInt(3);
-        for (int i = 0; i < n && b.length > 0; i++) b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
-        return b;
-      }
+      case 0:
+        { // bit flips
+          int n = 1 + r.nextInt(3);
+          for (int i = 0; i < n && b.length > 0; i++)
+            b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
+          return b;
+        }
       case 1: // random byte
         if (b.length > 0) b[r.nextInt(b.length)] = (byte) r.nextInt(256);
         return b;
-      case 2: { // inflated count: a varint of ~2^28 or 2^53 spliced over a byte
-        int at = b.length == 0 ? 0 : r.nextInt(b.length);
-        byte[] big = r.nextBoolean() ? Bytes.hex("ff ff ff 7f") : Bytes.hex("ff ff ff ff ff ff ff 0f");
-        return splice(b, at, 1, big);
-      }
-      case 3: { // small count bump
-        if (b.length > 0) {
-          int at = r.nextInt(b.length);
-          b[at] = (byte) ((b[at] & 0x80) | ((b[at] + 1 + r.nextInt(3)) & 0x7f));
+      case 2:
+        { // inflated count: a varint of ~2^28 or 2^53 spliced over a byte
+          int at = b.length == 0 ? 0 : r.nextInt(b.length);
+          byte[] big =
+              r.nextBoolean() ? Bytes.hex("ff ff ff 7f") : Bytes.hex("ff ff ff ff ff ff ff 0f");
+          return splice(b, at, 1, big);
         }
-        return b;
-      }
+      case 3:
+        { // small count bump
+          if (b.length > 0) {
+            int at = r.nextInt(b.length);
+            b[at] = (byte) ((b[at] & 0x80) | ((b[at] + 1 + r.nextInt(3)) & 0x7f));
+          }
+          return b;
+        }
       case 4: // delete a run
-        return b.length == 0 ? b : splice(b, r.nextInt(b.length), 1 + r.nextInt(Math.min(4, b.length)), new byte[0]);
-      case 5: { // insert random bytes
-        byte[] ins = new byte[1 + r.nextInt(3)];
-        r.nextBytes(ins);
-        return splice(b, r.nextInt(b.length + 1), 0, ins);
-      }
-      default: { // duplicate a chunk
-        if (b.length < 2) return b;
-        int from = r.nextInt(b.length - 1);
-        int len = 1 + r.nextInt(Math.min(8, b.length - from));
-        return splice(b, r.nextInt(b.length), 0, Arrays.copyOfRange(b, from, from + len));
-      }
+        return b.length == 0
+            ? b
+            : splice(b, r.nextInt(b.length), 1 + r.nextInt(Math.min(4, b.length)), new byte[0]);
+      case 5:
+        { // insert random bytes
+          byte[] ins = new byte[1 + r.nextInt(3)];
+          r.nextBytes(ins);
+          return splice(b, r.nextInt(b.length + 1), 0, ins);
+        }
+      default:
+        { // duplicate a chunk
+          if (b.length < 2) return b;
+          int from = r.nextInt(b.length - 1);
+          int len = 1 + r.nextInt(Math.min(8, b.length - from));
+          return splice(b, r.nextInt(b.length), 0, Arrays.copyOfRange(b, from, from + len));
+        }
     }
   }
 
@@ -143,7 +153,9 @@ public class MutationFuzzTest {
     }
 
     boolean more() {
-      return !stop && mutants < goal && System.nanoTime() - start < TIME_CAP_NANOS * Math.max(1, Scale.factor());
+      return !stop
+          && mutants < goal
+          && System.nanoTime() - start < TIME_CAP_NANOS * Math.max(1, Scale.factor());
     }
 
     /** Runs mutants until done; a fresh target doc per worker. */
@@ -186,8 +198,10 @@ public class MutationFuzzTest {
   void mutantsApplyOrAreRejectedCleanly() throws IOException, InterruptedException {
     Run run = new Run(corpus(), Scale.of(100_000));
     long start = run.start;
-    // A watchdog: a mutant that makes the engine loop (no progress for 5 s) is recorded as a hang and its
-    // worker thread is stopped (Thread.stop: test code only, the stuck loop cannot be interrupted otherwise).
+    // A watchdog: a mutant that makes the engine loop (no progress for 5 s) is recorded as a hang
+    // and its
+    // worker thread is stopped (Thread.stop: test code only, the stuck loop cannot be interrupted
+    // otherwise).
     while (run.more()) {
       Thread worker = new Thread(run::work, "mutation-fuzz");
       worker.setDaemon(true);
@@ -202,7 +216,8 @@ public class MutationFuzzTest {
         } else if (System.nanoTime() - lastProgress > 5_000_000_000L) {
           byte[] m = run.current;
           synchronized (run) {
-            run.crashers.putIfAbsent(Bytes.toHex(m), "hang: no progress for 5 s (engine loops) on this input");
+            run.crashers.putIfAbsent(
+                Bytes.toHex(m), "hang: no progress for 5 s (engine loops) on this input");
           }
           worker.stop();
           worker.join(5000);
@@ -215,22 +230,43 @@ public class MutationFuzzTest {
     int applied = run.applied;
     Map<String, String> crashers = run.crashers;
     long ms = (System.nanoTime() - start) / 1_000_000;
-    System.out.println("mutation fuzz: " + mutants + " mutants (" + applied + " applied, " + (mutants - applied - crashers.size())
-        + " rejected cleanly, " + crashers.size() + " violations) in " + ms + " ms");
+    System.out.println(
+        "mutation fuzz: "
+            + mutants
+            + " mutants ("
+            + applied
+            + " applied, "
+            + (mutants - applied - crashers.size())
+            + " rejected cleanly, "
+            + crashers.size()
+            + " violations) in "
+            + ms
+            + " ms");
     if (!crashers.isEmpty()) {
       Path dir = Paths.get("target", "fuzz-crashers");
       Files.createDirectories(dir);
       int i = 0;
       for (Map.Entry<String, String> e : crashers.entrySet()) {
-        Files.write(dir.resolve("crasher-" + (i++) + ".hex"), (e.getKey() + "\n# " + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(
+            dir.resolve("crasher-" + (i++) + ".hex"),
+            (e.getKey() + "\n# " + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
       }
-      crashers.entrySet().stream().limit(5).forEach(e -> System.err.println(e.getValue() + "\n  input " + e.getKey()));
+      crashers.entrySet().stream()
+          .limit(5)
+          .forEach(e -> System.err.println(e.getValue() + "\n  input " + e.getKey()));
     }
-    assertTrue(mutants >= Math.min(run.goal, 100_000) || ms >= 60_000, "ran only " + mutants + " mutants");
+    assertTrue(
+        mutants >= Math.min(run.goal, 100_000) || ms >= 60_000, "ran only " + mutants + " mutants");
     List<String> unknown = new ArrayList<>();
     for (String v : crashers.values()) if (KnownOpen.match(v) == null) unknown.add(v);
-    assertTrue(unknown.isEmpty(), () -> unknown.size() + " mutants broke the contract; first: " + unknown.get(0));
-    Assumptions.assumeTrue(crashers.isEmpty(), () -> crashers.size() + " mutants hit known open engine bugs (crashers/KNOWN-OPEN.txt): "
-        + crashers.values().iterator().next().split(" for input")[0]);
+    assertTrue(
+        unknown.isEmpty(),
+        () -> unknown.size() + " mutants broke the contract; first: " + unknown.get(0));
+    Assumptions.assumeTrue(
+        crashers.isEmpty(),
+        () ->
+            crashers.size()
+                + " mutants hit known open engine bugs (crashers/KNOWN-OPEN.txt): "
+                + crashers.values().iterator().next().split(" for input")[0]);
   }
 }

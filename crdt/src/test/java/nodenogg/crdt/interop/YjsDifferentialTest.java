@@ -20,13 +20,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Differential tests against the real Yjs (js/oracle): seeded random multi-client sessions run in Yjs,
- * then (a) Yjs's updates applied in Java, in emission order and shuffled, must give what Yjs gives for the
- * same list; (b) the same scripted operations run in Java with the same client ids must emit byte-identical
- * updates and end in the same per-client state; (c) Java's updates applied in Yjs must give Java's state.
- * encodeStateAsUpdate bytes (v1 and v2) and every update event are compared exactly, gc on and off, with
- * nothing normalised: each order is compared with what Yjs gives for that same order. The formatting-heavy
- * sessions are in {@link YjsFormattingDifferentialTest}.
+ * Differential tests against the real Yjs (js/oracle): seeded random multi-client sessions run in
+ * Yjs, then (a) Yjs's updates applied in Java, in emission order and shuffled, must give what Yjs
+ * gives for the same list; (b) the same scripted operations run in Java with the same client ids
+ * must emit byte-identical updates and end in the same per-client state; (c) Java's updates applied
+ * in Yjs must give Java's state. encodeStateAsUpdate bytes (v1 and v2) and every update event are
+ * compared exactly, gc on and off, with nothing normalised: each order is compared with what Yjs
+ * gives for that same order. The formatting-heavy sessions are in {@link
+ * YjsFormattingDifferentialTest}.
  */
 class YjsDifferentialTest {
   private static NodeOracle oracle;
@@ -129,7 +130,10 @@ class YjsDifferentialTest {
     report("(a') half of the updates, shuffled (pending)", n, failures);
   }
 
-  /** Update-level functions on each session's updates: mergeUpdates(V2), convert, encodeStateVectorFromUpdate, diffUpdate. */
+  /**
+   * Update-level functions on each session's updates: mergeUpdates(V2), convert,
+   * encodeStateVectorFromUpdate, diffUpdate.
+   */
   @Test
   @SuppressWarnings("unchecked")
   void updateFunctionsMatchYjs() {
@@ -155,7 +159,9 @@ class YjsDifferentialTest {
 
   static String cmp(String what, byte[] java, Object yjs) {
     byte[] y = NodeOracle.unb64(yjs);
-    return Arrays.equals(java, y) ? null : what + " differs:\n  java " + Observed.b64(java) + "\n  yjs  " + yjs;
+    return Arrays.equals(java, y)
+        ? null
+        : what + " differs:\n  java " + Observed.b64(java) + "\n  yjs  " + yjs;
   }
 
   @SuppressWarnings("unchecked")
@@ -172,21 +178,44 @@ class YjsDifferentialTest {
     List<byte[]> v2 = new ArrayList<>();
     for (int i = 0; i < ups.size(); i++) {
       byte[] c = Updates.convertUpdateFormatV1ToV2(ups.get(i));
-      d = cmp("convertUpdateFormatV1ToV2 #" + i, c, oracle.call("convert", args("update", shuffled.get(i), "to", "v2")));
+      d =
+          cmp(
+              "convertUpdateFormatV1ToV2 #" + i,
+              c,
+              oracle.call("convert", args("update", shuffled.get(i), "to", "v2")));
       if (d != null) return d;
       v2.add(c);
     }
-    d = cmp("mergeUpdatesV2", Updates.mergeUpdatesV2(v2), oracle.call("merge", args("updates", Observed.b64(v2), "v2", true)));
+    d =
+        cmp(
+            "mergeUpdatesV2",
+            Updates.mergeUpdatesV2(v2),
+            oracle.call("merge", args("updates", Observed.b64(v2), "v2", true)));
     if (d != null) return d;
-    d = cmp("convertUpdateFormatV2ToV1(merged v2)", Updates.convertUpdateFormatV2ToV1(Updates.mergeUpdatesV2(v2)),
-        oracle.call("convert", args("update", oracle.call("merge", args("updates", Observed.b64(v2), "v2", true)), "to", "v1")));
+    d =
+        cmp(
+            "convertUpdateFormatV2ToV1(merged v2)",
+            Updates.convertUpdateFormatV2ToV1(Updates.mergeUpdatesV2(v2)),
+            oracle.call(
+                "convert",
+                args(
+                    "update",
+                    oracle.call("merge", args("updates", Observed.b64(v2), "v2", true)),
+                    "to",
+                    "v1")));
     if (d != null) return d;
-    d = cmp("encodeStateVectorFromUpdate", Updates.encodeStateVectorFromUpdate(merged),
-        oracle.call("svFromUpdate", args("update", Observed.b64(merged))));
+    d =
+        cmp(
+            "encodeStateVectorFromUpdate",
+            Updates.encodeStateVectorFromUpdate(merged),
+            oracle.call("svFromUpdate", args("update", Observed.b64(merged))));
     if (d != null) return d;
     Object halfSv = oracle.apply(ups.subList(0, ups.size() / 2), true, null).get("sv");
-    d = cmp("diffUpdate", Updates.diffUpdate(merged, NodeOracle.unb64(halfSv)),
-        oracle.call("diff", args("update", Observed.b64(merged), "sv", halfSv)));
+    d =
+        cmp(
+            "diffUpdate",
+            Updates.diffUpdate(merged, NodeOracle.unb64(halfSv)),
+            oracle.call("diff", args("update", Observed.b64(merged), "sv", halfSv)));
     if (d != null) return d;
     // the merged update applied to a fresh doc gives what all the updates give
     return crossApply(List.of(merged), false, Observed.DEFAULT_ROOTS);
@@ -197,8 +226,16 @@ class YjsDifferentialTest {
       System.err.println(what + ": " + failures.size() + "/" + n + " sessions differ");
       failures.stream().limit(5).forEach(System.err::println);
     }
-    assertTrue(failures.isEmpty(), () -> what + ": " + failures.size() + "/" + n + " sessions differ; first: "
-        + failures.get(0));
+    assertTrue(
+        failures.isEmpty(),
+        () ->
+            what
+                + ": "
+                + failures.size()
+                + "/"
+                + n
+                + " sessions differ; first: "
+                + failures.get(0));
   }
 
   /** (b) and (c) for one seed; returns null or the first difference. */
@@ -221,14 +258,24 @@ class YjsDifferentialTest {
       }
       byte[] y = NodeOracle.unb64(jsLocal.get(i));
       if (!Arrays.equals(y, java.local.get(i))) {
-        return "local update #" + i + " differs:\n  java " + Observed.b64(java.local.get(i)) + "\n  yjs  " + Observed.b64(y);
+        return "local update #"
+            + i
+            + " differs:\n  java "
+            + Observed.b64(java.local.get(i))
+            + "\n  yjs  "
+            + Observed.b64(y);
       }
     }
     List<Object> jsSyncs = (List<Object>) js.get("stateSyncs");
     for (int i = 0; i < jsSyncs.size(); i++) {
       byte[] y = NodeOracle.unb64(jsSyncs.get(i));
       if (!Arrays.equals(y, java.stateSyncs.get(i))) {
-        return "state-sync #" + i + " differs:\n  java " + Observed.b64(java.stateSyncs.get(i)) + "\n  yjs  " + Observed.b64(y);
+        return "state-sync #"
+            + i
+            + " differs:\n  java "
+            + Observed.b64(java.stateSyncs.get(i))
+            + "\n  yjs  "
+            + Observed.b64(y);
       }
     }
     List<Object> jsEvents = (List<Object>) js.get("events");
@@ -236,9 +283,22 @@ class YjsDifferentialTest {
       List<Object> ev = (List<Object>) jsEvents.get(c);
       List<byte[]> jev = java.events.get(c);
       for (int i = 0; i < Math.max(ev.size(), jev.size()); i++) {
-        if (i >= ev.size() || i >= jev.size()) return "client " + c + " update-event count differs: java " + jev.size() + " yjs " + ev.size();
+        if (i >= ev.size() || i >= jev.size())
+          return "client "
+              + c
+              + " update-event count differs: java "
+              + jev.size()
+              + " yjs "
+              + ev.size();
         if (!Arrays.equals(NodeOracle.unb64(ev.get(i)), jev.get(i))) {
-          return "client " + c + " update event #" + i + " differs:\n  java " + Observed.b64(jev.get(i)) + "\n  yjs  " + ev.get(i);
+          return "client "
+              + c
+              + " update event #"
+              + i
+              + " differs:\n  java "
+              + Observed.b64(jev.get(i))
+              + "\n  yjs  "
+              + ev.get(i);
         }
       }
     }
@@ -247,9 +307,22 @@ class YjsDifferentialTest {
       List<Object> ev = (List<Object>) jsEventsV2.get(c);
       List<byte[]> jev = java.eventsV2.get(c);
       for (int i = 0; i < Math.max(ev.size(), jev.size()); i++) {
-        if (i >= ev.size() || i >= jev.size()) return "client " + c + " updateV2-event count differs: java " + jev.size() + " yjs " + ev.size();
+        if (i >= ev.size() || i >= jev.size())
+          return "client "
+              + c
+              + " updateV2-event count differs: java "
+              + jev.size()
+              + " yjs "
+              + ev.size();
         if (!Arrays.equals(NodeOracle.unb64(ev.get(i)), jev.get(i))) {
-          return "client " + c + " updateV2 event #" + i + " differs:\n  java " + Observed.b64(jev.get(i)) + "\n  yjs  " + ev.get(i);
+          return "client "
+              + c
+              + " updateV2 event #"
+              + i
+              + " differs:\n  java "
+              + Observed.b64(jev.get(i))
+              + "\n  yjs  "
+              + ev.get(i);
         }
       }
     }
@@ -264,7 +337,9 @@ class YjsDifferentialTest {
     return crossApply(java.local, gc, java.roots);
   }
 
-  /** (a) for one seed: Yjs's updates in emission order, then shuffled (exercises pending structs). */
+  /**
+   * (a) for one seed: Yjs's updates in emission order, then shuffled (exercises pending structs).
+   */
   @SuppressWarnings("unchecked")
   static String applyOne(long seed) {
     return applyOne(options(seed));
@@ -276,7 +351,8 @@ class YjsDifferentialTest {
     Map<String, Object> s = oracle.session(opts);
     boolean gc = Boolean.TRUE.equals(opts.get("gc"));
     List<byte[]> ups = new ArrayList<>();
-    for (Object o : (List<Object>) ((Map<String, Object>) s.get("result")).get("local")) ups.add(NodeOracle.unb64(o));
+    for (Object o : (List<Object>) ((Map<String, Object>) s.get("result")).get("local"))
+      ups.add(NodeOracle.unb64(o));
     String d = crossApply(ups, gc, Observed.DEFAULT_ROOTS);
     if (d != null) return "in order: " + d;
     List<byte[]> shuffled = new ArrayList<>(ups);
@@ -285,25 +361,32 @@ class YjsDifferentialTest {
     return d == null ? null : "shuffled: " + d;
   }
 
-  /** Half of the updates, shuffled: both sides keep some pending, and encodeStateAsUpdate must carry it. */
+  /**
+   * Half of the updates, shuffled: both sides keep some pending, and encodeStateAsUpdate must carry
+   * it.
+   */
   @SuppressWarnings("unchecked")
   static String pendingOne(long seed, boolean exactBytes) {
     Map<String, Object> s = oracle.session(options(seed));
     boolean gc = Boolean.TRUE.equals(options(seed).get("gc"));
     List<byte[]> ups = new ArrayList<>();
-    for (Object o : (List<Object>) ((Map<String, Object>) s.get("result")).get("local")) ups.add(NodeOracle.unb64(o));
+    for (Object o : (List<Object>) ((Map<String, Object>) s.get("result")).get("local"))
+      ups.add(NodeOracle.unb64(o));
     Collections.shuffle(ups, new Random(seed));
     return crossApply(ups.subList(0, ups.size() / 2), gc, Observed.DEFAULT_ROOTS, exactBytes);
   }
 
-  /** Applies the updates to a fresh Java doc and a fresh Yjs doc; compares observables and events. */
+  /**
+   * Applies the updates to a fresh Java doc and a fresh Yjs doc; compares observables and events.
+   */
   @SuppressWarnings("unchecked")
   static String crossApply(List<byte[]> updates, boolean gc, List<List<String>> roots) {
     return crossApply(updates, gc, roots, true);
   }
 
   @SuppressWarnings("unchecked")
-  static String crossApply(List<byte[]> updates, boolean gc, List<List<String>> roots, boolean compareBytes) {
+  static String crossApply(
+      List<byte[]> updates, boolean gc, List<List<String>> roots, boolean compareBytes) {
     Map<String, Object> y = oracle.apply(updates, gc, roots);
     Doc d = new Doc(new Doc.Options().clientId(4242).gc(gc));
     for (List<String> r : roots) Observed.root(d, r.get(0), r.get(1));
@@ -315,10 +398,16 @@ class YjsDifferentialTest {
     String diff = mine.diff(jy, compareBytes);
     if (diff != null) return diff;
     List<Object> yev = (List<Object>) y.get("events");
-    if (yev.size() != events.size()) return "update-event count on apply differs: java " + events.size() + " yjs " + yev.size();
+    if (yev.size() != events.size())
+      return "update-event count on apply differs: java " + events.size() + " yjs " + yev.size();
     for (int i = 0; i < yev.size(); i++) {
       if (!Arrays.equals(NodeOracle.unb64(yev.get(i)), events.get(i))) {
-        return "update event #" + i + " on apply differs:\n  java " + Observed.b64(events.get(i)) + "\n  yjs  " + yev.get(i);
+        return "update event #"
+            + i
+            + " on apply differs:\n  java "
+            + Observed.b64(events.get(i))
+            + "\n  yjs  "
+            + yev.get(i);
       }
     }
     return null;

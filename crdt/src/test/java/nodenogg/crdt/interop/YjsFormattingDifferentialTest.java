@@ -23,27 +23,32 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Formatting differential against the real Yjs (js/oracle/format-session.mjs), compared exactly, gc on (even
- * seeds) and off (odd seeds), nothing normalised:
+ * Formatting differential against the real Yjs (js/oracle/format-session.mjs), compared exactly, gc
+ * on (even seeds) and off (odd seeds), nothing normalised:
+ *
  * <ol>
- *   <li>peers: 2-4 clients edit a root Y.Text, a Y.Text nested in a map and two Y.XmlText concurrently
- *       (overlapping and adjacent {@code format}, {@code null} removal, inserts at and inside run edges,
- *       embeds with attributes, deletes of whole runs, {@code applyDelta} with retain+attributes / insert /
- *       delete, and on half of the sessions UndoManager undo/redo, capturing or merging, tracking the cleanup
- *       transactions or not) and exchange what they broadcast — local edits and the formatting cleanup
- *       transactions run on receipt — each update in its own transaction. Java replays the script with the same
- *       client ids: every broadcast update, every v1 and v2 update event of every peer, and each peer's final
- *       state must be Yjs's.
- *   <li>receivers: the broadcast list applied to fresh docs in emission order, shuffled, with duplicates, and
- *       split into two halves with state syncs in between; roots declared before, half-way or after the
- *       updates; half of them with deep observers (the text events they see are compared too). v1 and v2 events
- *       (each cleanup transaction's update), the sync messages, {@code encodeStateAsUpdate} (v1, v2), state
- *       vector, {@code toDelta()} of every text and the XML string must be what Yjs gives for the same order.
- *   <li>snapshots: on the emission-order receiver, {@code toDelta(snapshot, prevSnapshot)} with the default and
- *       a per-user {@code ychange}, for every text; the document bytes and events must not change.
+ *   <li>peers: 2-4 clients edit a root Y.Text, a Y.Text nested in a map and two Y.XmlText
+ *       concurrently (overlapping and adjacent {@code format}, {@code null} removal, inserts at and
+ *       inside run edges, embeds with attributes, deletes of whole runs, {@code applyDelta} with
+ *       retain+attributes / insert / delete, and on half of the sessions UndoManager undo/redo,
+ *       capturing or merging, tracking the cleanup transactions or not) and exchange what they
+ *       broadcast — local edits and the formatting cleanup transactions run on receipt — each
+ *       update in its own transaction. Java replays the script with the same client ids: every
+ *       broadcast update, every v1 and v2 update event of every peer, and each peer's final state
+ *       must be Yjs's.
+ *   <li>receivers: the broadcast list applied to fresh docs in emission order, shuffled, with
+ *       duplicates, and split into two halves with state syncs in between; roots declared before,
+ *       half-way or after the updates; half of them with deep observers (the text events they see
+ *       are compared too). v1 and v2 events (each cleanup transaction's update), the sync messages,
+ *       {@code encodeStateAsUpdate} (v1, v2), state vector, {@code toDelta()} of every text and the
+ *       XML string must be what Yjs gives for the same order.
+ *   <li>snapshots: on the emission-order receiver, {@code toDelta(snapshot, prevSnapshot)} with the
+ *       default and a per-user {@code ychange}, for every text; the document bytes and events must
+ *       not change.
  * </ol>
- * {@code -Dnodenogg.sessions=N} runs N sessions (default 3,000) from seed {@code -Dnodenogg.seed=S} (default 1).
- * A failing seed prints a one-line replay command.
+ *
+ * {@code -Dnodenogg.sessions=N} runs N sessions (default 3,000) from seed {@code -Dnodenogg.seed=S}
+ * (default 1). A failing seed prints a one-line replay command.
  */
 class YjsFormattingDifferentialTest {
   private static NodeOracle oracle;
@@ -65,7 +70,9 @@ class YjsFormattingDifferentialTest {
 
   static String replayCommand(long seed) {
     return "mvn -B -q -pl crdt -am verify -Dnpm.skip=true -Dtest=YjsFormattingDifferentialTest"
-        + " -Dsurefire.failIfNoSpecifiedTests=false -Dnodenogg.seed=" + seed + " -Dnodenogg.sessions=1";
+        + " -Dsurefire.failIfNoSpecifiedTests=false -Dnodenogg.seed="
+        + seed
+        + " -Dnodenogg.sessions=1";
   }
 
   /** Counts of what was compared, printed at the end. */
@@ -108,7 +115,8 @@ class YjsFormattingDifferentialTest {
         f = d.getMessage();
       } catch (RuntimeException | StackOverflowError e) {
         StringBuilder sb = new StringBuilder("threw " + e);
-        for (StackTraceElement el : Arrays.copyOf(e.getStackTrace(), Math.min(6, e.getStackTrace().length))) {
+        for (StackTraceElement el :
+            Arrays.copyOf(e.getStackTrace(), Math.min(6, e.getStackTrace().length))) {
           sb.append("\n    at ").append(el);
         }
         f = sb.toString();
@@ -121,15 +129,35 @@ class YjsFormattingDifferentialTest {
         }
       }
     }
-    System.out.printf("formatting differential vs yjs: %d sessions (%d gc on, %d gc off, %d with undo/redo),"
+    System.out.printf(
+        "formatting differential vs yjs: %d sessions (%d gc on, %d gc off, %d with undo/redo),"
             + " %d broadcast updates, %d formatting-cleanup transactions (peers and receivers), %d delivery orders on %d receivers,"
             + " %d exact byte comparisons, %d toDelta comparisons (%d of Y.XmlText), %d snapshot toDelta"
             + " comparisons, %d text events seen by deep observers; %d sessions differ%n",
-        c.sessions, c.gcOn, c.sessions - c.gcOn, c.undoSessions, c.broadcastUpdates, c.cleanupEvents, c.orders,
-        c.receivers, c.exactByteComparisons, c.deltaComparisons, c.xmlTextDeltas, c.snapshotDeltas, c.textEvents,
+        c.sessions,
+        c.gcOn,
+        c.sessions - c.gcOn,
+        c.undoSessions,
+        c.broadcastUpdates,
+        c.cleanupEvents,
+        c.orders,
+        c.receivers,
+        c.exactByteComparisons,
+        c.deltaComparisons,
+        c.xmlTextDeltas,
+        c.snapshotDeltas,
+        c.textEvents,
         failures.size());
-    assertTrue(failures.isEmpty(), () -> failures.size() + "/" + n + " formatting sessions differ from Yjs; first: "
-        + failures.get(0) + "\n  replay: " + replayCommand(Long.parseLong(failures.get(0).split("[ :]")[1])));
+    assertTrue(
+        failures.isEmpty(),
+        () ->
+            failures.size()
+                + "/"
+                + n
+                + " formatting sessions differ from Yjs; first: "
+                + failures.get(0)
+                + "\n  replay: "
+                + replayCommand(Long.parseLong(failures.get(0).split("[ :]")[1])));
   }
 
   static Map<String, Object> args(Object... kv) {
@@ -150,38 +178,58 @@ class YjsFormattingDifferentialTest {
 
   static void bytes(Counts c, String what, String java, Object yjs) {
     c.exactByteComparisons++;
-    if (!java.equals(yjs)) throw new Diff(what + " differs:\n  java " + clip(java) + "\n  yjs  " + clip(yjs));
+    if (!java.equals(yjs))
+      throw new Diff(what + " differs:\n  java " + clip(java) + "\n  yjs  " + clip(yjs));
   }
 
   static void events(Counts c, String what, List<String> java, List<Object> yjs) {
     for (int i = 0; i < Math.max(java.size(), yjs.size()); i++) {
       if (i >= java.size() || i >= yjs.size()) {
-        throw new Diff(what + ": event count differs: java " + java.size() + " yjs " + yjs.size()
-            + (i < yjs.size() ? "; yjs event #" + i + " " + clip(yjs.get(i)) : "; java event #" + i + " " + clip(java.get(i))));
+        throw new Diff(
+            what
+                + ": event count differs: java "
+                + java.size()
+                + " yjs "
+                + yjs.size()
+                + (i < yjs.size()
+                    ? "; yjs event #" + i + " " + clip(yjs.get(i))
+                    : "; java event #" + i + " " + clip(java.get(i))));
       }
       bytes(c, what + " #" + i, java.get(i), yjs.get(i));
     }
   }
 
-  /** Compares an observeFormat result: deltas of every text (key order included), XML string, sv, v1/v2 bytes. */
+  /**
+   * Compares an observeFormat result: deltas of every text (key order included), XML string, sv,
+   * v1/v2 bytes.
+   */
   @SuppressWarnings("unchecked")
   static void state(Counts c, String what, Map<String, Object> java, Object yjs) {
     Map<String, Object> jd = (Map<String, Object>) java.get("deltas");
     Map<String, Object> yd = get(yjs, "deltas");
-    if (!jd.keySet().equals(yd.keySet())) throw new Diff(what + ": texts differ: java " + jd.keySet() + " yjs " + yd.keySet());
+    if (!jd.keySet().equals(yd.keySet()))
+      throw new Diff(what + ": texts differ: java " + jd.keySet() + " yjs " + yd.keySet());
     for (String k : yd.keySet()) {
       String j = MiniJson.write(jd.get(k));
       String y = MiniJson.write(Typed.canon(yd.get(k)));
       c.deltaComparisons++;
       if (k.startsWith("xml")) c.xmlTextDeltas++;
-      if (!j.equals(y)) throw new Diff(what + ": toDelta of '" + k + "' differs:\n  java " + clip(j) + "\n  yjs  " + clip(y));
+      if (!j.equals(y))
+        throw new Diff(
+            what + ": toDelta of '" + k + "' differs:\n  java " + clip(j) + "\n  yjs  " + clip(y));
     }
     if (!java.get("xml").equals(get(yjs, "xml"))) {
-      throw new Diff(what + ": XML string differs:\n  java " + clip(java.get("xml")) + "\n  yjs  " + clip(get(yjs, "xml")));
+      throw new Diff(
+          what
+              + ": XML string differs:\n  java "
+              + clip(java.get("xml"))
+              + "\n  yjs  "
+              + clip(get(yjs, "xml")));
     }
     bytes(c, what + ": state vector", (String) java.get("sv"), get(yjs, "sv"));
     if (!java.get("pending").equals(get(yjs, "pending"))) {
-      throw new Diff(what + ": pending differs: java " + java.get("pending") + " yjs " + get(yjs, "pending"));
+      throw new Diff(
+          what + ": pending differs: java " + java.get("pending") + " yjs " + get(yjs, "pending"));
     }
     bytes(c, what + ": encodeStateAsUpdate", (String) java.get("update"), get(yjs, "update"));
     bytes(c, what + ": encodeStateAsUpdateV2", (String) java.get("updateV2"), get(yjs, "updateV2"));
@@ -195,7 +243,8 @@ class YjsFormattingDifferentialTest {
 
   @SuppressWarnings("unchecked")
   static void session(long seed, Counts c) {
-    Map<String, Object> js = oracle.callMap("formatSession", args("seed", seed, "gc", seed % 2 == 0));
+    Map<String, Object> js =
+        oracle.callMap("formatSession", args("seed", seed, "gc", seed % 2 == 0));
     Map<String, Object> script = (Map<String, Object>) js.get("script");
     boolean gc = Boolean.TRUE.equals(script.get("gc"));
     c.sessions++;
@@ -211,8 +260,13 @@ class YjsFormattingDifferentialTest {
       String step = "peer step #" + stepNo + " " + clip(MiniJson.write(s));
       for (Object i : (List<Object>) ((Map<String, Object>) s).getOrDefault("updates", List.of())) {
         if (((Number) i).intValue() >= peers.broadcast.size()) {
-          throw new Diff(step + ": Yjs peers had broadcast " + broadcast.size() + " updates by the end, Java peers only "
-              + peers.broadcast.size() + " before this step (a cleanup or edit Java did not emit)");
+          throw new Diff(
+              step
+                  + ": Yjs peers had broadcast "
+                  + broadcast.size()
+                  + " updates by the end, Java peers only "
+                  + peers.broadcast.size()
+                  + " before this step (a cleanup or edit Java did not emit)");
         }
       }
       try {
@@ -223,10 +277,18 @@ class YjsFormattingDifferentialTest {
       // what this step broadcast (an edit, undo/redo, or the cleanups a delivery caused) is Yjs's
       for (; checked < peers.broadcast.size(); checked++) {
         if (checked >= broadcast.size()) {
-          throw new Diff(step + ": Java peers broadcast update #" + checked + " that Yjs peers never sent: "
-              + clip(Observed.b64(peers.broadcast.get(checked))));
+          throw new Diff(
+              step
+                  + ": Java peers broadcast update #"
+                  + checked
+                  + " that Yjs peers never sent: "
+                  + clip(Observed.b64(peers.broadcast.get(checked))));
         }
-        bytes(c, step + ": broadcast update #" + checked, Observed.b64(peers.broadcast.get(checked)), broadcast.get(checked));
+        bytes(
+            c,
+            step + ": broadcast update #" + checked,
+            Observed.b64(peers.broadcast.get(checked)),
+            broadcast.get(checked));
       }
       stepNo++;
     }
@@ -264,18 +326,33 @@ class YjsFormattingDifferentialTest {
       List<Snapshot> snaps = new ArrayList<>();
       boolean observe = Boolean.TRUE.equals(get(ord, "observe"));
       if (observe) what += " with deep observers";
-      FormatSession.Recorder r = FormatSession.receive(updates, get(ord, "list"), declare, 1000 + i, gc,
-          emission ? get(js, "snapAt") : null, snaps, observe);
+      FormatSession.Recorder r =
+          FormatSession.receive(
+              updates,
+              get(ord, "list"),
+              declare,
+              1000 + i,
+              gc,
+              emission ? get(js, "snapAt") : null,
+              snaps,
+              observe);
       receiver(c, what, r, res);
       List<Object> jsTextEvents = get(res, "textEvents");
       for (int e = 0; e < Math.max(jsTextEvents.size(), r.textEvents.size()); e++) {
         if (e >= jsTextEvents.size() || e >= r.textEvents.size()) {
-          throw new Diff(what + ": text event count differs: java " + r.textEvents.size() + " yjs " + jsTextEvents.size());
+          throw new Diff(
+              what
+                  + ": text event count differs: java "
+                  + r.textEvents.size()
+                  + " yjs "
+                  + jsTextEvents.size());
         }
         String j = MiniJson.write(r.textEvents.get(e));
         String y = MiniJson.write(Typed.canon(jsTextEvents.get(e)));
         c.textEvents++;
-        if (!j.equals(y)) throw new Diff(what + ": text event #" + e + " differs:\n  java " + clip(j) + "\n  yjs  " + clip(y));
+        if (!j.equals(y))
+          throw new Diff(
+              what + ": text event #" + e + " differs:\n  java " + clip(j) + "\n  yjs  " + clip(y));
       }
       c.cleanupEvents += r.localEvents;
       if (emission) snapshots(c, what, r, snaps, res);
@@ -283,10 +360,13 @@ class YjsFormattingDifferentialTest {
   }
 
   @SuppressWarnings("unchecked")
-  static void splitReceivers(Counts c, String what, List<byte[]> updates, Object ord, Object res, boolean gc) {
+  static void splitReceivers(
+      Counts c, String what, List<byte[]> updates, Object ord, Object res, boolean gc) {
     String declare = get(ord, "declare");
-    FormatSession.Recorder a = FormatSession.receive(updates, get(ord, "a"), declare, 2001, gc, null, null, false);
-    FormatSession.Recorder b = FormatSession.receive(updates, get(ord, "b"), declare, 2002, gc, null, null, false);
+    FormatSession.Recorder a =
+        FormatSession.receive(updates, get(ord, "a"), declare, 2001, gc, null, null, false);
+    FormatSession.Recorder b =
+        FormatSession.receive(updates, get(ord, "b"), declare, 2002, gc, null, null, false);
     c.receivers += 2;
     List<String> syncs = new ArrayList<>();
     FormatSession.Recorder[][] pairs = {{a, b}, {b, a}, {a, b}};
@@ -305,25 +385,32 @@ class YjsFormattingDifferentialTest {
 
   /** toDelta(snapshot, prevSnapshot[, computeYChange]) for the pairs format-session.mjs uses. */
   @SuppressWarnings("unchecked")
-  static void snapshots(Counts c, String what, FormatSession.Recorder r, List<Snapshot> snaps, Object res) {
+  static void snapshots(
+      Counts c, String what, FormatSession.Recorder r, List<Snapshot> snaps, Object res) {
     List<Object> jsSnaps = get(res, "snapshots");
     if (jsSnaps.size() != snaps.size()) throw new Diff(what + ": snapshot count differs");
     for (int i = 0; i < snaps.size(); i++) {
-      bytes(c, what + ": encodeSnapshot #" + i, Observed.b64(Snapshot.encodeSnapshot(snaps.get(i))), jsSnaps.get(i));
+      bytes(
+          c,
+          what + ": encodeSnapshot #" + i,
+          Observed.b64(Snapshot.encodeSnapshot(snaps.get(i))),
+          jsSnaps.get(i));
     }
-    BiFunction<String, ID, Object> byUser = (type, id) -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("type", type);
-      m.put("user", id.client);
-      return m;
-    };
+    BiFunction<String, ID, Object> byUser =
+        (type, id) -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("type", type);
+          m.put("user", id.client);
+          return m;
+        };
     FormatSession.declareRoots(r.doc);
     for (Object sd : (List<Object>) get(res, "snapshotDeltas")) {
       String path = get(sd, "path");
       int a = ((Number) get(sd, "a")).intValue();
       int b = ((Number) get(sd, "b")).intValue();
       List<Object> p = new ArrayList<>();
-      for (String part : path.split("/")) p.add(part.matches("\\d+") ? (Object) Long.valueOf(part) : part);
+      for (String part : path.split("/"))
+        p.add(part.matches("\\d+") ? (Object) Long.valueOf(part) : part);
       YText t = (YText) FormatSession.resolve(r.doc, p);
       Snapshot sa = a < 0 ? null : snaps.get(a);
       String plain = MiniJson.write(Typed.delta(t.toDelta(sa, snaps.get(b))));
@@ -331,15 +418,26 @@ class YjsFormattingDifferentialTest {
       c.snapshotDeltas += 2;
       String w = what + ": toDelta(snapshot #" + a + ", prevSnapshot #" + b + ") of '" + path + "'";
       String yPlain = MiniJson.write(Typed.canon(get(sd, "plain")));
-      if (!plain.equals(yPlain)) throw new Diff(w + " differs:\n  java " + clip(plain) + "\n  yjs  " + clip(yPlain));
+      if (!plain.equals(yPlain))
+        throw new Diff(w + " differs:\n  java " + clip(plain) + "\n  yjs  " + clip(yPlain));
       String yUser = MiniJson.write(Typed.canon(get(sd, "user")));
-      if (!user.equals(yUser)) throw new Diff(w + " with computeYChange differs:\n  java " + clip(user) + "\n  yjs  " + clip(yUser));
+      if (!user.equals(yUser))
+        throw new Diff(
+            w + " with computeYChange differs:\n  java " + clip(user) + "\n  yjs  " + clip(yUser));
     }
-    bytes(c, what + ": encodeStateAsUpdate after snapshot toDelta",
-        Observed.b64(Updates.encodeStateAsUpdate(r.doc)), get(res, "afterSnapshots"));
+    bytes(
+        c,
+        what + ": encodeStateAsUpdate after snapshot toDelta",
+        Observed.b64(Updates.encodeStateAsUpdate(r.doc)),
+        get(res, "afterSnapshots"));
     int jsEvents = ((Number) get(res, "eventsAfterSnapshots")).intValue();
     if (r.events.size() != jsEvents) {
-      throw new Diff(what + ": update events after snapshot toDelta: java " + r.events.size() + " yjs " + jsEvents);
+      throw new Diff(
+          what
+              + ": update events after snapshot toDelta: java "
+              + r.events.size()
+              + " yjs "
+              + jsEvents);
     }
   }
 }

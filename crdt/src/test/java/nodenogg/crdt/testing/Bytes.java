@@ -3,14 +3,18 @@ package nodenogg.crdt.testing;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** A byte builder for crafting (bad) updates in tests: lib0 varUint, varString, raw bytes, hex. Not thread-safe. */
+/**
+ * A byte builder for crafting (bad) updates in tests: lib0 varUint, varString, raw bytes, hex. Not
+ * thread-safe.
+ */
 public final class Bytes {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
   public static byte[] hex(String h) {
     String s = h.replaceAll("\\s", "");
     byte[] b = new byte[s.length() / 2];
-    for (int i = 0; i < b.length; i++) b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+    for (int i = 0; i < b.length; i++)
+      b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
     return b;
   }
 

@@ -9,16 +9,20 @@ import nodenogg.crdt.Updates;
 import nodenogg.crdt.encoding.DecodingException;
 
 /**
- * Applies a possibly bad update to a doc and checks the bad-input contract: the update either applies,
- * or throws a typed exception ({@link CrdtException}, or {@link DecodingException}) and then the doc is
- * exactly as before (state vector, encodeStateAsUpdate bytes) and no update event or observer fired.
- * Anything else (another exception, an Error such as StackOverflowError) is a {@link Violation}.
+ * Applies a possibly bad update to a doc and checks the bad-input contract: the update either
+ * applies, or throws a typed exception ({@link CrdtException}, or {@link DecodingException}) and
+ * then the doc is exactly as before (state vector, encodeStateAsUpdate bytes) and no update event
+ * or observer fired. Anything else (another exception, an Error such as StackOverflowError) is a
+ * {@link Violation}.
  */
 public final class Guarded {
   private Guarded() {}
 
   /** What happened to one input. */
-  public enum Outcome { APPLIED, REJECTED }
+  public enum Outcome {
+    APPLIED,
+    REJECTED
+  }
 
   /** The contract was broken; carries the input's description. */
   public static final class Violation extends AssertionError {
@@ -42,7 +46,10 @@ public final class Guarded {
     return apply(doc, update, v2, Updates.encodeStateVector(doc), Updates.encodeStateAsUpdate(doc));
   }
 
-  /** As {@link #apply(Doc, byte[], boolean)} with the doc's state vector and state already known (fuzz loops). */
+  /**
+   * As {@link #apply(Doc, byte[], boolean)} with the doc's state vector and state already known
+   * (fuzz loops).
+   */
   public static Outcome apply(Doc doc, byte[] update, boolean v2, byte[] sv, byte[] state) {
     AtomicInteger events = new AtomicInteger();
     Subscription s1 = doc.onUpdate((u, o, t) -> events.incrementAndGet());
@@ -55,9 +62,13 @@ public final class Guarded {
       return Outcome.APPLIED;
     } catch (Throwable t) {
       if (!typed(t)) throw new Violation("untyped " + t + " for input " + Bytes.toHex(update), t);
-      if (!Arrays.equals(sv, Updates.encodeStateVector(doc))) throw new Violation("state vector changed by rejected input " + Bytes.toHex(update), t);
-      if (!Arrays.equals(state, Updates.encodeStateAsUpdate(doc))) throw new Violation("doc changed by rejected input " + Bytes.toHex(update), t);
-      if (events.get() != 0) throw new Violation(events.get() + " events fired for rejected input " + Bytes.toHex(update), t);
+      if (!Arrays.equals(sv, Updates.encodeStateVector(doc)))
+        throw new Violation("state vector changed by rejected input " + Bytes.toHex(update), t);
+      if (!Arrays.equals(state, Updates.encodeStateAsUpdate(doc)))
+        throw new Violation("doc changed by rejected input " + Bytes.toHex(update), t);
+      if (events.get() != 0)
+        throw new Violation(
+            events.get() + " events fired for rejected input " + Bytes.toHex(update), t);
       return Outcome.REJECTED;
     } finally {
       s1.close();

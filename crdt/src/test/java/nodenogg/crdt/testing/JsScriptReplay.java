@@ -36,13 +36,14 @@ public final class JsScriptReplay {
       int idx = docs.size();
       List<byte[]> ev = new ArrayList<>();
       events.add(ev);
-      d.onUpdate((u, origin, tr) -> {
-        ev.add(u);
-        if ("local".equals(origin)) {
-          local.add(u);
-          localBy.add(idx);
-        }
-      });
+      d.onUpdate(
+          (u, origin, tr) -> {
+            ev.add(u);
+            if ("local".equals(origin)) {
+              local.add(u);
+              localBy.add(idx);
+            }
+          });
       List<byte[]> ev2 = new ArrayList<>();
       eventsV2.add(ev2);
       d.onUpdateV2((u, origin, tr) -> ev2.add(u));
@@ -61,17 +62,21 @@ public final class JsScriptReplay {
   public void step(Map<String, Object> s) {
     if (s.containsKey("ops")) {
       Doc d = docs.get(num(s.get("c")));
-      d.transact(tr -> {
-        for (Object op : (List<Object>) s.get("ops")) applyOp(d, (Map<String, Object>) op);
-      }, "local");
+      d.transact(
+          tr -> {
+            for (Object op : (List<Object>) s.get("ops")) applyOp(d, (Map<String, Object>) op);
+          },
+          "local");
     } else if (s.containsKey("from")) {
       Doc to = docs.get(num(s.get("to")));
-      byte[] u = Updates.encodeStateAsUpdate(docs.get(num(s.get("from"))), Updates.encodeStateVector(to));
+      byte[] u =
+          Updates.encodeStateAsUpdate(docs.get(num(s.get("from"))), Updates.encodeStateVector(to));
       stateSyncs.add(u);
       Updates.applyUpdate(to, u, "remote");
     } else {
       Doc to = docs.get(num(s.get("to")));
-      for (Object i : (List<Object>) s.get("updates")) Updates.applyUpdate(to, local.get(num(i)), "remote");
+      for (Object i : (List<Object>) s.get("updates"))
+        Updates.applyUpdate(to, local.get(num(i)), "remote");
     }
   }
 
@@ -81,7 +86,8 @@ public final class JsScriptReplay {
     List<Object> steps = (List<Object>) path.getOrDefault("steps", List.of());
     for (Object s : steps) {
       t = s instanceof String ? ((YMap) t).get((String) s) : ((YArray) t).get(num(s));
-      if (!(t instanceof AbstractType)) throw new IllegalStateException("path names no shared type: " + MiniJson.write(path));
+      if (!(t instanceof AbstractType))
+        throw new IllegalStateException("path names no shared type: " + MiniJson.write(path));
     }
     return (AbstractType<?>) t;
   }
@@ -91,19 +97,40 @@ public final class JsScriptReplay {
     AbstractType<?> t = resolve(d, (Map<String, Object>) op.get("path"));
     String kind = (String) op.get("t");
     switch (kind) {
-      case "mapSet": ((YMap) t).set((String) op.get("key"), Typed.toJava(op.get("value"))); break;
-      case "mapDel": ((YMap) t).delete((String) op.get("key")); break;
-      case "arrIns": ((YArray) t).insert(num(op.get("index")), (List<?>) Typed.toJava(op.get("values"))); break;
-      case "arrPush": ((YArray) t).push((List<?>) Typed.toJava(op.get("values"))); break;
-      case "arrDel": ((YArray) t).delete(num(op.get("index")), num(op.get("len"))); break;
-      case "txtIns":
-        if (op.get("attrs") == null) ((YText) t).insert(num(op.get("index")), (String) op.get("text"));
-        else ((YText) t).insert(num(op.get("index")), (String) op.get("text"), attrs(op.get("attrs")));
+      case "mapSet":
+        ((YMap) t).set((String) op.get("key"), Typed.toJava(op.get("value")));
         break;
-      case "txtEmbed": ((YText) t).insertEmbed(num(op.get("index")), Typed.toJava(op.get("embed")), attrs(op.get("attrs"))); break;
-      case "txtDel": ((YText) t).delete(num(op.get("index")), num(op.get("len"))); break;
-      case "txtFmt": ((YText) t).format(num(op.get("index")), num(op.get("len")), attrs(op.get("attrs"))); break;
-      default: throw new IllegalArgumentException("unknown op " + kind);
+      case "mapDel":
+        ((YMap) t).delete((String) op.get("key"));
+        break;
+      case "arrIns":
+        ((YArray) t).insert(num(op.get("index")), (List<?>) Typed.toJava(op.get("values")));
+        break;
+      case "arrPush":
+        ((YArray) t).push((List<?>) Typed.toJava(op.get("values")));
+        break;
+      case "arrDel":
+        ((YArray) t).delete(num(op.get("index")), num(op.get("len")));
+        break;
+      case "txtIns":
+        if (op.get("attrs") == null)
+          ((YText) t).insert(num(op.get("index")), (String) op.get("text"));
+        else
+          ((YText) t).insert(num(op.get("index")), (String) op.get("text"), attrs(op.get("attrs")));
+        break;
+      case "txtEmbed":
+        ((YText) t)
+            .insertEmbed(
+                num(op.get("index")), Typed.toJava(op.get("embed")), attrs(op.get("attrs")));
+        break;
+      case "txtDel":
+        ((YText) t).delete(num(op.get("index")), num(op.get("len")));
+        break;
+      case "txtFmt":
+        ((YText) t).format(num(op.get("index")), num(op.get("len")), attrs(op.get("attrs")));
+        break;
+      default:
+        throw new IllegalArgumentException("unknown op " + kind);
     }
   }
 

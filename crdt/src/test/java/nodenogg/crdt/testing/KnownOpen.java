@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reads crashers/KNOWN-OPEN.txt: violation substrings of reported, still-open engine bugs, with their reference. */
+/**
+ * Reads crashers/KNOWN-OPEN.txt: violation substrings of reported, still-open engine bugs, with
+ * their reference.
+ */
 public final class KnownOpen {
   private KnownOpen() {}
 
@@ -31,7 +34,8 @@ public final class KnownOpen {
 
   /** The bug reference if the message matches an open bug, else null. */
   public static String match(String message) {
-    for (Map.Entry<String, String> e : load().entrySet()) if (message.contains(e.getKey())) return e.getValue();
+    for (Map.Entry<String, String> e : load().entrySet())
+      if (message.contains(e.getKey())) return e.getValue();
     return null;
   }
 }

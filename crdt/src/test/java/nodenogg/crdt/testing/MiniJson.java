@@ -8,9 +8,10 @@ import java.util.Map;
 
 /**
  * A small JSON reader/writer for the test harness, so that the crdt test-jar needs no JSON library.
- * Objects read as {@link LinkedHashMap} (key order kept), arrays as {@link ArrayList}, integers that fit
- * as {@link Long}, other numbers as {@link Double}. Strings keep lone surrogates from {@code \\uXXXX}
- * escapes, as JavaScript's JSON.parse does. Not thread-safe state is not shared: all methods are static.
+ * Objects read as {@link LinkedHashMap} (key order kept), arrays as {@link ArrayList}, integers
+ * that fit as {@link Long}, other numbers as {@link Double}. Strings keep lone surrogates from
+ * {@code \\uXXXX} escapes, as JavaScript's JSON.parse does. Not thread-safe state is not shared:
+ * all methods are static.
  */
 public final class MiniJson {
   private MiniJson() {}
@@ -40,7 +41,8 @@ public final class MiniJson {
       sb.append(v);
     } else if (v instanceof Number) {
       double d = ((Number) v).doubleValue();
-      if (Double.isNaN(d) || Double.isInfinite(d)) throw new IllegalArgumentException("not JSON: " + d);
+      if (Double.isNaN(d) || Double.isInfinite(d))
+        throw new IllegalArgumentException("not JSON: " + d);
       if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append((long) d);
       else sb.append(d);
     } else if (v instanceof Map) {
@@ -99,43 +101,65 @@ public final class MiniJson {
       if (i >= s.length()) throw err("unexpected end");
       char c = s.charAt(i);
       switch (c) {
-        case '{': {
-          i++;
-          Map<String, Object> m = new LinkedHashMap<>();
-          ws();
-          if (s.charAt(i) == '}') { i++; return m; }
-          while (true) {
+        case '{':
+          {
+            i++;
+            Map<String, Object> m = new LinkedHashMap<>();
             ws();
-            String k = string();
-            ws();
-            expect(':');
-            ws();
-            m.put(k, value(depth + 1));
-            ws();
-            if (s.charAt(i) == ',') { i++; continue; }
-            expect('}');
-            return m;
+            if (s.charAt(i) == '}') {
+              i++;
+              return m;
+            }
+            while (true) {
+              ws();
+              String k = string();
+              ws();
+              expect(':');
+              ws();
+              m.put(k, value(depth + 1));
+              ws();
+              if (s.charAt(i) == ',') {
+                i++;
+                continue;
+              }
+              expect('}');
+              return m;
+            }
           }
-        }
-        case '[': {
-          i++;
-          List<Object> l = new ArrayList<>();
-          ws();
-          if (s.charAt(i) == ']') { i++; return l; }
-          while (true) {
+        case '[':
+          {
+            i++;
+            List<Object> l = new ArrayList<>();
             ws();
-            l.add(value(depth + 1));
-            ws();
-            if (s.charAt(i) == ',') { i++; continue; }
-            expect(']');
-            return l;
+            if (s.charAt(i) == ']') {
+              i++;
+              return l;
+            }
+            while (true) {
+              ws();
+              l.add(value(depth + 1));
+              ws();
+              if (s.charAt(i) == ',') {
+                i++;
+                continue;
+              }
+              expect(']');
+              return l;
+            }
           }
-        }
-        case '"': return string();
-        case 't': lit("true"); return Boolean.TRUE;
-        case 'f': lit("false"); return Boolean.FALSE;
-        case 'n': lit("null"); return null;
-        default: return number();
+        case '"':
+          return string();
+        case 't':
+          lit("true");
+          return Boolean.TRUE;
+        case 'f':
+          lit("false");
+          return Boolean.FALSE;
+        case 'n':
+          lit("null");
+          return null;
+        default:
+          return number();
       }
     }
 
@@ -175,16 +199,33 @@ public final class MiniJson {
         if (i >= s.length()) throw err("unterminated string");
         char c = s.charAt(i++);
         if (c == '"') return sb.toString();
-        if (c != '\\') { sb.append(c); continue; }
+        if (c != '\\') {
+          sb.append(c);
+          continue;
+        }
         char e = s.charAt(i++);
         switch (e) {
-          case 'n': sb.append('\n'); break;
-          case 't': sb.append('\t'); break;
-          case 'r': sb.append('\r'); break;
-          case 'b': sb.append('\b'); break;
-          case 'f': sb.append('\f'); break;
-          case 'u': sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16)); i += 4; break;
-          default: sb.append(e);
+          case 'n':
+            sb.append('\n');
+            break;
+          case 't':
+            sb.append('\t');
+            break;
+          case 'r':
+            sb.append('\r');
+            break;
+          case 'b':
+            sb.append('\b');
+            break;
+          case 'f':
+            sb.append('\f');
+            break;
+          case 'u':
+            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+            i += 4;
+            break;
+          default:
+            sb.append(e);
         }
       }
     }

@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * One long-lived Node process running {@code js/oracle/oracle.mjs} with the real Yjs (see that file for
- * the commands). Start one per test class ({@link #startOrSkip()} in {@code @BeforeAll}), close it in
- * {@code @AfterAll}. Requests are JSON lines; {@link #call} sends one and waits for its answer.
+ * One long-lived Node process running {@code js/oracle/oracle.mjs} with the real Yjs (see that file
+ * for the commands). Start one per test class ({@link #startOrSkip()} in {@code @BeforeAll}), close
+ * it in {@code @AfterAll}. Requests are JSON lines; {@link #call} sends one and waits for its
+ * answer.
  *
  * <p>Not thread-safe: use from one thread at a time (calls are synchronized as a safety net).
  */
@@ -35,17 +36,24 @@ public final class NodeOracle implements AutoCloseable {
 
   private NodeOracle(Process process) {
     this.process = process;
-    this.in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-    this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.in =
+        new BufferedWriter(
+            new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+    this.out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     Thread t = new Thread(() -> drain(process.getErrorStream()), "node-oracle-stderr");
     t.setDaemon(true);
     t.start();
   }
 
-  /** The js directory (holding node_modules), from {@code nodenogg.js.dir} or found above the working dir. */
+  /**
+   * The js directory (holding node_modules), from {@code nodenogg.js.dir} or found above the
+   * working dir.
+   */
   public static Path jsDir() {
     String p = System.getProperty("nodenogg.js.dir");
-    if (p != null && !p.isBlank() && !p.contains("${")) return Paths.get(p).toAbsolutePath().normalize();
+    if (p != null && !p.isBlank() && !p.contains("${"))
+      return Paths.get(p).toAbsolutePath().normalize();
     Path d = Paths.get("").toAbsolutePath();
     while (d != null) {
       if (Files.isDirectory(d.resolve("js").resolve("oracle"))) return d.resolve("js");
@@ -65,16 +73,25 @@ public final class NodeOracle implements AutoCloseable {
 
   /** Whether node and js/node_modules/yjs are there. */
   public static boolean available() {
-    return nodeBinary() != null && Files.isDirectory(jsDir().resolve("node_modules").resolve("yjs"))
+    return nodeBinary() != null
+        && Files.isDirectory(jsDir().resolve("node_modules").resolve("yjs"))
         && Files.exists(jsDir().resolve("oracle").resolve("oracle.mjs"));
   }
 
-  /** Starts the oracle, or skips the calling test (JUnit assumption) when node or the npm packages are missing. */
+  /**
+   * Starts the oracle, or skips the calling test (JUnit assumption) when node or the npm packages
+   * are missing.
+   */
   public static NodeOracle startOrSkip() {
-    Assumptions.assumeTrue(available(), "Node oracle unavailable: need node on PATH and yjs in " + jsDir()
-        + "/node_modules (run `npm ci` in js/, or set -Dnodenogg.js.dir)");
+    Assumptions.assumeTrue(
+        available(),
+        "Node oracle unavailable: need node on PATH and yjs in "
+            + jsDir()
+            + "/node_modules (run `npm ci` in js/, or set -Dnodenogg.js.dir)");
     try {
-      ProcessBuilder pb = new ProcessBuilder(nodeBinary(), jsDir().resolve("oracle").resolve("oracle.mjs").toString());
+      ProcessBuilder pb =
+          new ProcessBuilder(
+              nodeBinary(), jsDir().resolve("oracle").resolve("oracle.mjs").toString());
       pb.directory(jsDir().toFile());
       NodeOracle o = new NodeOracle(pb.start());
       o.call("ping", Map.of());
@@ -84,7 +101,9 @@ public final class NodeOracle implements AutoCloseable {
     }
   }
 
-  /** Sends one command; returns its result or throws {@link OracleException} carrying the JS error. */
+  /**
+   * Sends one command; returns its result or throws {@link OracleException} carrying the JS error.
+   */
   @SuppressWarnings("unchecked")
   public synchronized Object call(String cmd, Map<String, ?> args) {
     Map<String, Object> req = new LinkedHashMap<>(args);
@@ -96,10 +115,13 @@ public final class NodeOracle implements AutoCloseable {
       in.write('\n');
       in.flush();
       String line = out.readLine();
-      if (line == null) throw new IllegalStateException("node oracle exited; stderr: " + stderrText());
+      if (line == null)
+        throw new IllegalStateException("node oracle exited; stderr: " + stderrText());
       Map<String, Object> resp = (Map<String, Object>) MiniJson.parse(line);
-      if (!Long.valueOf(id).equals(resp.get("id"))) throw new IllegalStateException("oracle answered out of order: " + line);
-      if (!Boolean.TRUE.equals(resp.get("ok"))) throw new OracleException(String.valueOf(resp.get("error")));
+      if (!Long.valueOf(id).equals(resp.get("id")))
+        throw new IllegalStateException("oracle answered out of order: " + line);
+      if (!Boolean.TRUE.equals(resp.get("ok")))
+        throw new OracleException(String.valueOf(resp.get("error")));
       return resp.get("result");
     } catch (IOException e) {
       throw new IllegalStateException("node oracle I/O failed; stderr: " + stderrText(), e);
@@ -116,7 +138,9 @@ public final class NodeOracle implements AutoCloseable {
     return callMap("session", options);
   }
 
-  /** Applies base64 updates to a fresh Yjs doc; returns json/typed/deltas/sv/update/pending/events. */
+  /**
+   * Applies base64 updates to a fresh Yjs doc; returns json/typed/deltas/sv/update/pending/events.
+   */
   public Map<String, Object> apply(List<byte[]> updates, boolean gc, List<List<String>> roots) {
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("updates", b64List(updates));

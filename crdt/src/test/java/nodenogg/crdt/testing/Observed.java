@@ -13,9 +13,10 @@ import nodenogg.crdt.Updates;
 import nodenogg.crdt.YText;
 
 /**
- * What the tests compare about one document, the Java twin of {@code observe()} in js/oracle/values.mjs:
- * JSON.stringify text per root, the tagged form per root, text deltas, state vector, encodeStateAsUpdate
- * bytes and whether anything is pending. {@link #diff} names the first difference, or returns null.
+ * What the tests compare about one document, the Java twin of {@code observe()} in
+ * js/oracle/values.mjs: JSON.stringify text per root, the tagged form per root, text deltas, state
+ * vector, encodeStateAsUpdate bytes and whether anything is pending. {@link #diff} names the first
+ * difference, or returns null.
  */
 public final class Observed {
   public final Map<String, Object> json = new LinkedHashMap<>();
@@ -23,8 +24,10 @@ public final class Observed {
   public final Map<String, Object> deltas = new LinkedHashMap<>();
   public byte[] sv;
   public byte[] update;
+
   /** encodeStateAsUpdateV2, or null when the other side did not report it. */
   public byte[] updateV2;
+
   public boolean pending;
 
   public static final List<List<String>> DEFAULT_ROOTS =
@@ -32,11 +35,16 @@ public final class Observed {
 
   public static AbstractType<?> root(Doc d, String name, String kind) {
     switch (kind) {
-      case "map": return d.getMap(name);
-      case "array": return d.getArray(name);
-      case "text": return d.getText(name);
-      case "xml": return d.getXmlFragment(name);
-      default: throw new IllegalArgumentException("root kind " + kind);
+      case "map":
+        return d.getMap(name);
+      case "array":
+        return d.getArray(name);
+      case "text":
+        return d.getText(name);
+      case "xml":
+        return d.getXmlFragment(name);
+      default:
+        throw new IllegalArgumentException("root kind " + kind);
     }
   }
 
@@ -85,18 +93,41 @@ public final class Observed {
    */
   public String diff(Observed js, boolean exactBytes) {
     for (String k : js.typed.keySet()) {
-      if (!js.typed.get(k).equals(typed.get(k))) return "root '" + k + "' differs:\n  java " + MiniJsonSafe.write(typed.get(k)) + "\n  yjs  " + MiniJsonSafe.write(js.typed.get(k));
+      if (!js.typed.get(k).equals(typed.get(k)))
+        return "root '"
+            + k
+            + "' differs:\n  java "
+            + MiniJsonSafe.write(typed.get(k))
+            + "\n  yjs  "
+            + MiniJsonSafe.write(js.typed.get(k));
       Object jj = js.json.get(k);
-      if (jj != null && !jj.equals(json.get(k))) return "JSON.stringify of root '" + k + "' differs:\n  java " + json.get(k) + "\n  yjs  " + jj;
+      if (jj != null && !jj.equals(json.get(k)))
+        return "JSON.stringify of root '"
+            + k
+            + "' differs:\n  java "
+            + json.get(k)
+            + "\n  yjs  "
+            + jj;
     }
     for (String k : js.deltas.keySet()) {
-      if (!js.deltas.get(k).equals(deltas.get(k))) return "delta of '" + k + "' differs:\n  java " + MiniJsonSafe.write(deltas.get(k)) + "\n  yjs  " + MiniJsonSafe.write(js.deltas.get(k));
+      if (!js.deltas.get(k).equals(deltas.get(k)))
+        return "delta of '"
+            + k
+            + "' differs:\n  java "
+            + MiniJsonSafe.write(deltas.get(k))
+            + "\n  yjs  "
+            + MiniJsonSafe.write(js.deltas.get(k));
     }
-    if (!Arrays.equals(sv, js.sv)) return "state vector differs: java " + b64(sv) + " yjs " + b64(js.sv);
+    if (!Arrays.equals(sv, js.sv))
+      return "state vector differs: java " + b64(sv) + " yjs " + b64(js.sv);
     if (pending != js.pending) return "pending differs: java " + pending + " yjs " + js.pending;
-    if (exactBytes && !Arrays.equals(update, js.update)) return "encodeStateAsUpdate differs:\n  java " + b64(update) + "\n  yjs  " + b64(js.update);
+    if (exactBytes && !Arrays.equals(update, js.update))
+      return "encodeStateAsUpdate differs:\n  java " + b64(update) + "\n  yjs  " + b64(js.update);
     if (exactBytes && js.updateV2 != null && !Arrays.equals(updateV2, js.updateV2)) {
-      return "encodeStateAsUpdateV2 differs:\n  java " + b64(updateV2) + "\n  yjs  " + b64(js.updateV2);
+      return "encodeStateAsUpdateV2 differs:\n  java "
+          + b64(updateV2)
+          + "\n  yjs  "
+          + b64(js.updateV2);
     }
     return null;
   }

@@ -13,15 +13,28 @@ import nodenogg.crdt.YMap;
 import nodenogg.crdt.YText;
 
 /**
- * Seeded random editing on Java peers of a {@link TestNetwork}: map/array/text operations on the roots
- * {@code map}, {@code array}, {@code text} and on nested types, interleaved with partial delivery.
- * {@link #run} ends with a flush and resyncs and returns null when every peer converged, else the reason.
+ * Seeded random editing on Java peers of a {@link TestNetwork}: map/array/text operations on the
+ * roots {@code map}, {@code array}, {@code text} and on nested types, interleaved with partial
+ * delivery. {@link #run} ends with a flush and resyncs and returns null when every peer converged,
+ * else the reason.
  */
 public final class ScenarioRunner {
   private static final String[] KEYS = {"a", "b", "c", "10", "2", "", "é", "😀"};
   private static final String[] CHARS = {"a", "b", "Z", " ", "é", "😀", "中", "\n"};
-  private static final Object[] NUMBERS = {0, 1, -1, 2147483647, 2147483648.0, -2147483648, -0.0, 0.5, 0.1,
-      1099511627776.0, 9007199254740992.0, 1e21};
+  private static final Object[] NUMBERS = {
+    0,
+    1,
+    -1,
+    2147483647,
+    2147483648.0,
+    -2147483648,
+    -0.0,
+    0.5,
+    0.1,
+    1099511627776.0,
+    9007199254740992.0,
+    1e21
+  };
 
   private ScenarioRunner() {}
 
@@ -34,9 +47,10 @@ public final class ScenarioRunner {
       } else {
         Doc d = net.peers.get(r.nextInt(peers));
         int ops = 1 + (r.nextDouble() < 0.3 ? r.nextInt(3) : 0);
-        d.transact(tr -> {
-          for (int i = 0; i < ops; i++) randomOp(r, d);
-        });
+        d.transact(
+            tr -> {
+              for (int i = 0; i < ops; i++) randomOp(r, d);
+            });
       }
     }
     net.flush();
@@ -62,10 +76,12 @@ public final class ScenarioRunner {
     if (depth > 2) return;
     if (t instanceof YMap) {
       YMap m = (YMap) t;
-      for (String k : m.keys()) if (m.get(k) instanceof AbstractType) collect((AbstractType<?>) m.get(k), out, depth + 1);
+      for (String k : m.keys())
+        if (m.get(k) instanceof AbstractType) collect((AbstractType<?>) m.get(k), out, depth + 1);
     } else if (t instanceof YArray) {
       YArray a = (YArray) t;
-      for (int i = 0; i < a.length(); i++) if (a.get(i) instanceof AbstractType) collect((AbstractType<?>) a.get(i), out, depth + 1);
+      for (int i = 0; i < a.length(); i++)
+        if (a.get(i) instanceof AbstractType) collect((AbstractType<?>) a.get(i), out, depth + 1);
     }
   }
 
@@ -93,7 +109,8 @@ public final class ScenarioRunner {
         a.insert(r.nextInt(len + 1), vs);
       }
     } else {
-      // Positions stay on code-point boundaries: splitting a surrogate pair is a local, diverging edit
+      // Positions stay on code-point boundaries: splitting a surrogate pair is a local, diverging
+      // edit
       // in Yjs too (both halves become U+FFFD on one peer only); the differential tests cover it.
       YText x = (YText) t;
       String str = indexString(x);
@@ -134,29 +151,41 @@ public final class ScenarioRunner {
 
   /** i moved back one unit when it falls between the halves of a surrogate pair . */
   static int boundary(String s, int i) {
-    if (i > 0 && i < s.length() && Character.isHighSurrogate(s.charAt(i - 1)) && Character.isLowSurrogate(s.charAt(i))) return i - 1;
+    if (i > 0
+        && i < s.length()
+        && Character.isHighSurrogate(s.charAt(i - 1))
+        && Character.isLowSurrogate(s.charAt(i))) return i - 1;
     return i;
   }
 
   static Object value(Random r, boolean mapValue) {
     switch (r.nextInt(9)) {
-      case 0: return r.nextInt(100) - 50;
-      case 1: return NUMBERS[r.nextInt(NUMBERS.length)];
-      case 2: return "s" + r.nextInt(50);
-      case 3: return r.nextBoolean();
-      case 4: return mapValue && r.nextBoolean() ? BigInteger.valueOf(r.nextLong()) : null;
-      case 5: return new byte[] {(byte) r.nextInt(256), 7};
-      case 6: {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put(KEYS[r.nextInt(KEYS.length)], r.nextInt(10));
-        o.put("list", List.of(1, "x", 0.5));
-        return o;
-      }
-      case 7: return List.of(r.nextInt(5), "y");
-      default: {
-        int k = r.nextInt(3);
-        return k == 0 ? new YMap() : k == 1 ? new YArray() : new YText();
-      }
+      case 0:
+        return r.nextInt(100) - 50;
+      case 1:
+        return NUMBERS[r.nextInt(NUMBERS.length)];
+      case 2:
+        return "s" + r.nextInt(50);
+      case 3:
+        return r.nextBoolean();
+      case 4:
+        return mapValue && r.nextBoolean() ? BigInteger.valueOf(r.nextLong()) : null;
+      case 5:
+        return new byte[] {(byte) r.nextInt(256), 7};
+      case 6:
+        {
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put(KEYS[r.nextInt(KEYS.length)], r.nextInt(10));
+          o.put("list", List.of(1, "x", 0.5));
+          return o;
+        }
+      case 7:
+        return List.of(r.nextInt(5), "y");
+      default:
+        {
+          int k = r.nextInt(3);
+          return k == 0 ? new YMap() : k == 1 ? new YArray() : new YText();
+        }
     }
   }
 }

@@ -70,44 +70,57 @@ public final class TestLib0Reader {
   public Object any() {
     int tag = b[pos++] & 0xff;
     switch (tag) {
-      case 127: return Undefined.INSTANCE;
-      case 126: return null;
-      case 125: return (int) varInt();
-      case 124: {
-        float f = ByteBuffer.wrap(b, pos, 4).getFloat();
-        pos += 4;
-        return (double) f;
-      }
-      case 123: {
-        double d = ByteBuffer.wrap(b, pos, 8).getDouble();
-        pos += 8;
-        return d;
-      }
-      case 122: {
-        long l = ByteBuffer.wrap(b, pos, 8).getLong();
-        pos += 8;
-        return BigInteger.valueOf(l);
-      }
-      case 121: return Boolean.FALSE;
-      case 120: return Boolean.TRUE;
-      case 119: return varString();
-      case 118: {
-        int n = (int) varUint();
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-          String k = varString();
-          m.put(k, any());
+      case 127:
+        return Undefined.INSTANCE;
+      case 126:
+        return null;
+      case 125:
+        return (int) varInt();
+      case 124:
+        {
+          float f = ByteBuffer.wrap(b, pos, 4).getFloat();
+          pos += 4;
+          return (double) f;
         }
-        return m;
-      }
-      case 117: {
-        int n = (int) varUint();
-        List<Object> l = new ArrayList<>();
-        for (int i = 0; i < n; i++) l.add(any());
-        return l;
-      }
-      case 116: return varBytes();
-      default: throw new IllegalStateException("unknown Any tag " + tag + " at " + (pos - 1));
+      case 123:
+        {
+          double d = ByteBuffer.wrap(b, pos, 8).getDouble();
+          pos += 8;
+          return d;
+        }
+      case 122:
+        {
+          long l = ByteBuffer.wrap(b, pos, 8).getLong();
+          pos += 8;
+          return BigInteger.valueOf(l);
+        }
+      case 121:
+        return Boolean.FALSE;
+      case 120:
+        return Boolean.TRUE;
+      case 119:
+        return varString();
+      case 118:
+        {
+          int n = (int) varUint();
+          Map<String, Object> m = new LinkedHashMap<>();
+          for (int i = 0; i < n; i++) {
+            String k = varString();
+            m.put(k, any());
+          }
+          return m;
+        }
+      case 117:
+        {
+          int n = (int) varUint();
+          List<Object> l = new ArrayList<>();
+          for (int i = 0; i < n; i++) l.add(any());
+          return l;
+        }
+      case 116:
+        return varBytes();
+      default:
+        throw new IllegalStateException("unknown Any tag " + tag + " at " + (pos - 1));
     }
   }
 }

@@ -9,9 +9,9 @@ import nodenogg.crdt.Updates;
 
 /**
  * A seeded, in-memory network of Java peers. Every update a peer emits for a local change is queued
- * for every other peer; {@link #deliverSome} then delivers queued messages in random order, sometimes
- * twice, sometimes not at all (a dropped message is repaired later by {@link #resyncAll}, a state-vector
- * exchange like y-protocols' sync step 1/2). Not thread-safe.
+ * for every other peer; {@link #deliverSome} then delivers queued messages in random order,
+ * sometimes twice, sometimes not at all (a dropped message is repaired later by {@link #resyncAll},
+ * a state-vector exchange like y-protocols' sync step 1/2). Not thread-safe.
  */
 public final class TestNetwork {
   /** Origin used for applied remote updates, so they are not re-broadcast. */
@@ -43,10 +43,11 @@ public final class TestNetwork {
       while (id == 0 || hasClient(id)) id = random.nextLong() >>> 32;
       Doc d = new Doc(new Doc.Options().clientId(id).gc(gc));
       final int from = i;
-      d.onUpdate((u, origin, tr) -> {
-        if (origin == NET) return;
-        for (int to = 0; to < peerCount; to++) if (to != from) inFlight.add(new Message(to, u));
-      });
+      d.onUpdate(
+          (u, origin, tr) -> {
+            if (origin == NET) return;
+            for (int to = 0; to < peerCount; to++) if (to != from) inFlight.add(new Message(to, u));
+          });
       peers.add(d);
     }
   }
@@ -100,7 +101,10 @@ public final class TestNetwork {
     }
   }
 
-  /** Null when all peers are identical (JSON, state vector, bytes exact or normalised), else what differs. */
+  /**
+   * Null when all peers are identical (JSON, state vector, bytes exact or normalised), else what
+   * differs.
+   */
   public String divergence(boolean exactBytes) {
     Doc first = peers.get(0);
     String json = canonical(first);
@@ -112,19 +116,29 @@ public final class TestNetwork {
       if (i == 0) continue;
       String j = canonical(d);
       if (!j.equals(json)) return "peer " + i + " JSON differs:\n  " + j + "\n  " + json;
-      if (!Arrays.equals(sv, Updates.encodeStateVector(d))) return "peer " + i + " state vector differs";
+      if (!Arrays.equals(sv, Updates.encodeStateVector(d)))
+        return "peer " + i + " state vector differs";
       byte[] b = exactBytes ? Updates.encodeStateAsUpdate(d) : normalised(d);
       if (!Arrays.equals(bytes, b)) {
-        return "peer " + i + (exactBytes ? " encodeStateAsUpdate" : " normalised bytes") + " differ:\n  "
-            + Observed.b64(b) + "\n  " + Observed.b64(bytes);
+        return "peer "
+            + i
+            + (exactBytes ? " encodeStateAsUpdate" : " normalised bytes")
+            + " differ:\n  "
+            + Observed.b64(b)
+            + "\n  "
+            + Observed.b64(bytes);
       }
     }
     return null;
   }
 
-  /** The roots map/array/text in tagged form, map keys sorted (JS map JSON key order is per-peer insertion order). */
+  /**
+   * The roots map/array/text in tagged form, map keys sorted (JS map JSON key order is per-peer
+   * insertion order).
+   */
   public static String canonical(Doc d) {
-    return MiniJson.write(Typed.of(d.getMap("map"))) + MiniJson.write(Typed.of(d.getArray("array")))
+    return MiniJson.write(Typed.of(d.getMap("map")))
+        + MiniJson.write(Typed.of(d.getArray("array")))
         + MiniJson.write(Typed.of(d.getText("text")));
   }
 

@@ -13,10 +13,11 @@ import nodenogg.crdt.YText;
 import nodenogg.crdt.encoding.Undefined;
 
 /**
- * The tagged value form shared with js/oracle/values.mjs ({@code typed()}): plain JSON loses -0, NaN,
- * bigint, undefined, binary and nested shared types, this form keeps them. {@link #of} renders a value
- * read from a Java doc; {@link #canon} normalises a form parsed from the oracle's JSON so both compare
- * with {@code equals} (all numbers become {@link Double}); {@link #toJava} turns a form into an API value.
+ * The tagged value form shared with js/oracle/values.mjs ({@code typed()}): plain JSON loses -0,
+ * NaN, bigint, undefined, binary and nested shared types, this form keeps them. {@link #of} renders
+ * a value read from a Java doc; {@link #canon} normalises a form parsed from the oracle's JSON so
+ * both compare with {@code equals} (all numbers become {@link Double}); {@link #toJava} turns a
+ * form into an API value.
  */
 public final class Typed {
   private Typed() {}
@@ -49,7 +50,8 @@ public final class Typed {
     }
     if (v instanceof Map) {
       Map<String, Object> o = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) o.put((String) e.getKey(), of(e.getValue()));
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet())
+        o.put((String) e.getKey(), of(e.getValue()));
       return o;
     }
     return tag("$unknown", v.getClass().getName());
@@ -78,13 +80,16 @@ public final class Typed {
     }
     if (v instanceof Map) {
       Map<String, Object> o = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) o.put((String) e.getKey(), canon(e.getValue()));
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet())
+        o.put((String) e.getKey(), canon(e.getValue()));
       return o;
     }
     return v;
   }
 
-  /** An API value from a typed form: {$type: map|array|text} gives a new preliminary shared type. */
+  /**
+   * An API value from a typed form: {$type: map|array|text} gives a new preliminary shared type.
+   */
   public static Object toJava(Object v) {
     if (v instanceof Long) {
       long l = (Long) v;
@@ -101,21 +106,30 @@ public final class Typed {
       if (m.containsKey("$num")) {
         String s = (String) m.get("$num");
         switch (s) {
-          case "-0": return -0.0;
-          case "NaN": return Double.NaN;
-          case "Infinity": return Double.POSITIVE_INFINITY;
-          case "-Infinity": return Double.NEGATIVE_INFINITY;
-          default: return Double.parseDouble(s);
+          case "-0":
+            return -0.0;
+          case "NaN":
+            return Double.NaN;
+          case "Infinity":
+            return Double.POSITIVE_INFINITY;
+          case "-Infinity":
+            return Double.NEGATIVE_INFINITY;
+          default:
+            return Double.parseDouble(s);
         }
       }
       if (m.containsKey("$big")) return new BigInteger((String) m.get("$big"));
       if (m.containsKey("$bin")) return Base64.getDecoder().decode((String) m.get("$bin"));
       if (m.containsKey("$type")) {
         switch ((String) m.get("$type")) {
-          case "map": return new YMap();
-          case "array": return new YArray();
-          case "text": return new YText();
-          default: throw new IllegalArgumentException("unknown $type " + m.get("$type"));
+          case "map":
+            return new YMap();
+          case "array":
+            return new YArray();
+          case "text":
+            return new YText();
+          default:
+            throw new IllegalArgumentException("unknown $type " + m.get("$type"));
         }
       }
       Map<String, Object> o = new LinkedHashMap<>();

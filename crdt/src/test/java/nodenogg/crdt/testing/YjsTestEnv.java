@@ -15,19 +15,25 @@ import nodenogg.crdt.YMap;
 import nodenogg.crdt.YText;
 
 /**
- * The multi-user harness that Yjs's own tests run on (tests/testHelper.js {@code init}/{@code compare}),
- * rebuilt for the Java engine: user i has client id i; a user's local updates are broadcast into the
- * receive buffers of the connected users; {@link #flushAllMessages} delivers them; {@link #disconnect}
- * and {@link #connect} (which exchanges state like sync step 1/2) model going offline;
- * {@link #compare} reconnects everyone, flushes, and asserts all users are identical. Not thread-safe.
+ * The multi-user harness that Yjs's own tests run on (tests/testHelper.js {@code init}/{@code
+ * compare}), rebuilt for the Java engine: user i has client id i; a user's local updates are
+ * broadcast into the receive buffers of the connected users; {@link #flushAllMessages} delivers
+ * them; {@link #disconnect} and {@link #connect} (which exchanges state like sync step 1/2) model
+ * going offline; {@link #compare} reconnects everyone, flushes, and asserts all users are
+ * identical. Not thread-safe.
  */
 public final class YjsTestEnv {
   public static final Object REMOTE = "remote";
   public final List<Doc> users = new ArrayList<>();
   private final boolean[] connected;
+
   /** receiver -> sender -> queued updates. */
   private final List<Map<Integer, List<byte[]>>> buffers = new ArrayList<>();
-  /** Every update each user emitted (local and remote), as Yjs's testHelper keeps them to check mergeUpdates. */
+
+  /**
+   * Every update each user emitted (local and remote), as Yjs's testHelper keeps them to check
+   * mergeUpdates.
+   */
   private final List<List<byte[]>> emitted = new ArrayList<>();
 
   public YjsTestEnv(int n) {
@@ -43,18 +49,20 @@ public final class YjsTestEnv {
       buffers.add(new LinkedHashMap<>());
       List<byte[]> mine = new ArrayList<>();
       emitted.add(mine);
-      d.onUpdate((u, origin, tr) -> {
-        mine.add(u);
-        if (origin == REMOTE || !connected[from]) return;
-        broadcast(from, u);
-      });
+      d.onUpdate(
+          (u, origin, tr) -> {
+            mine.add(u);
+            if (origin == REMOTE || !connected[from]) return;
+            broadcast(from, u);
+          });
       users.add(d);
     }
   }
 
   private void broadcast(int from, byte[] u) {
     for (int to = 0; to < users.size(); to++) {
-      if (to != from && connected[to]) buffers.get(to).computeIfAbsent(from, k -> new ArrayList<>()).add(u);
+      if (to != from && connected[to])
+        buffers.get(to).computeIfAbsent(from, k -> new ArrayList<>()).add(u);
     }
   }
 
@@ -84,12 +92,20 @@ public final class YjsTestEnv {
       if (j == i || !connected[j]) continue;
       Doc a = users.get(i);
       Doc b = users.get(j);
-      buffers.get(j).computeIfAbsent(i, k -> new ArrayList<>()).add(Updates.encodeStateAsUpdate(a, Updates.encodeStateVector(b)));
-      buffers.get(i).computeIfAbsent(j, k -> new ArrayList<>()).add(Updates.encodeStateAsUpdate(b, Updates.encodeStateVector(a)));
+      buffers
+          .get(j)
+          .computeIfAbsent(i, k -> new ArrayList<>())
+          .add(Updates.encodeStateAsUpdate(a, Updates.encodeStateVector(b)));
+      buffers
+          .get(i)
+          .computeIfAbsent(j, k -> new ArrayList<>())
+          .add(Updates.encodeStateAsUpdate(b, Updates.encodeStateVector(a)));
     }
   }
 
-  /** Delivers one queued message (receiver order, then sender order); false when none was queued. */
+  /**
+   * Delivers one queued message (receiver order, then sender order); false when none was queued.
+   */
   public boolean flushOne() {
     for (int to = 0; to < users.size(); to++) {
       for (Map.Entry<Integer, List<byte[]>> e : buffers.get(to).entrySet()) {
@@ -109,28 +125,60 @@ public final class YjsTestEnv {
     return any;
   }
 
-  /** Reconnects all, flushes, then asserts every user has the same content, state vector and (normalised) bytes. */
+  /**
+   * Reconnects all, flushes, then asserts every user has the same content, state vector and
+   * (normalised) bytes.
+   */
   public void compare() {
     for (int i = 0; i < users.size(); i++) connect(i);
     flushAllMessages();
     // a final full exchange: deletions made while integrating remote updates travel only this way
-    for (Doc a : users) for (Doc b : users) if (a != b) Updates.applyUpdate(b, Updates.encodeStateAsUpdate(a, Updates.encodeStateVector(b)), REMOTE);
+    for (Doc a : users)
+      for (Doc b : users)
+        if (a != b)
+          Updates.applyUpdate(
+              b, Updates.encodeStateAsUpdate(a, Updates.encodeStateVector(b)), REMOTE);
     flushAllMessages();
     Doc first = users.get(0);
     for (int i = 0; i < users.size(); i++) {
       Doc d = users.get(i);
       assertFalse(d.hasPending(), "user " + i + " has pending structs");
-      assertEquals(MiniJson.write(Typed.of(first.getArray("array"))), MiniJson.write(Typed.of(d.getArray("array"))), "array of user " + i);
-      assertEquals(MiniJson.write(Typed.of(first.getMap("map"))), MiniJson.write(Typed.of(d.getMap("map"))), "map of user " + i);
-      assertEquals(MiniJson.write(Typed.of(first.getText("text"))), MiniJson.write(Typed.of(d.getText("text"))), "text of user " + i);
-      assertArrayEquals(Updates.encodeStateVector(first), Updates.encodeStateVector(d), "state vector of user " + i);
-      assertArrayEquals(TestNetwork.normalised(first), TestNetwork.normalised(d), "normalised state of user " + i);
-      // as in Yjs's testHelper: the merge of everything a user emitted rebuilds that user's document
+      assertEquals(
+          MiniJson.write(Typed.of(first.getArray("array"))),
+          MiniJson.write(Typed.of(d.getArray("array"))),
+          "array of user " + i);
+      assertEquals(
+          MiniJson.write(Typed.of(first.getMap("map"))),
+          MiniJson.write(Typed.of(d.getMap("map"))),
+          "map of user " + i);
+      assertEquals(
+          MiniJson.write(Typed.of(first.getText("text"))),
+          MiniJson.write(Typed.of(d.getText("text"))),
+          "text of user " + i);
+      assertArrayEquals(
+          Updates.encodeStateVector(first),
+          Updates.encodeStateVector(d),
+          "state vector of user " + i);
+      assertArrayEquals(
+          TestNetwork.normalised(first),
+          TestNetwork.normalised(d),
+          "normalised state of user " + i);
+      // as in Yjs's testHelper: the merge of everything a user emitted rebuilds that user's
+      // document
       Doc merged = new Doc(new Doc.Options().clientId(1_000_000 + i).gc(d.gc()));
       Updates.applyUpdate(merged, Updates.mergeUpdates(emitted.get(i)));
-      assertEquals(MiniJson.write(Typed.of(d.getArray("array"))), MiniJson.write(Typed.of(merged.getArray("array"))), "merged updates of user " + i);
-      assertEquals(MiniJson.write(Typed.of(d.getMap("map"))), MiniJson.write(Typed.of(merged.getMap("map"))), "merged updates of user " + i);
-      assertEquals(MiniJson.write(Typed.of(d.getText("text"))), MiniJson.write(Typed.of(merged.getText("text"))), "merged updates of user " + i);
+      assertEquals(
+          MiniJson.write(Typed.of(d.getArray("array"))),
+          MiniJson.write(Typed.of(merged.getArray("array"))),
+          "merged updates of user " + i);
+      assertEquals(
+          MiniJson.write(Typed.of(d.getMap("map"))),
+          MiniJson.write(Typed.of(merged.getMap("map"))),
+          "merged updates of user " + i);
+      assertEquals(
+          MiniJson.write(Typed.of(d.getText("text"))),
+          MiniJson.write(Typed.of(merged.getText("text"))),
+          "merged updates of user " + i);
     }
   }
 }

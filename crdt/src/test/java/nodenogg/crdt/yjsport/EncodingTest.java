@@ -17,18 +17,21 @@ import nodenogg.crdt.YMap;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** Scenarios of Yjs tests/encoding.tests.js (v13.6), same names, as far as the engine supports them. */
+/**
+ * Scenarios of Yjs tests/encoding.tests.js (v13.6), same names, as far as the engine supports them.
+ */
 class EncodingTest {
   @Test
   void testStructReferences() {
-    Assumptions.abort("not portable: checks the length of Yjs's internal contentRefs table; our content refs are covered by"
-        + " BadInputTest (refs 11..31 rejected) and the differential tests");
+    Assumptions.abort(
+        "not portable: checks the length of Yjs's internal contentRefs table; our content refs are covered by"
+            + " BadInputTest (refs 11..31 rejected) and the differential tests");
   }
 
   /**
-   * Yjs's scenario (it only checks that nothing throws); the assertions are ours, derived by hand: each doc
-   * writes users/&lt;name&gt; (clock 0), its ids and ds arrays (1, 2), pushes its client id (3), then the
-   * text starts at clock 4.
+   * Yjs's scenario (it only checks that nothing throws); the assertions are ours, derived by hand:
+   * each doc writes users/&lt;name&gt; (clock 0), its ids and ds arrays (1, 2), pushes its client
+   * id (3), then the text starts at clock 4.
    */
   @Test
   void testPermanentUserData() {
@@ -56,8 +59,8 @@ class EncodingTest {
     for (PermanentUserData pd : List.of(pd1, pd2, pd3)) {
       assertEquals("user a", pd.getUserByClientId(c1));
       assertEquals("user b", pd.getUserByClientId(c2));
-      assertEquals("user a", pd.getUserByDeletedId(new ID(c1, 4)));  // the x of "xhi"
-      assertEquals("user b", pd.getUserByDeletedId(new ID(c2, 5)));  // "xx" of "hxxi"
+      assertEquals("user a", pd.getUserByDeletedId(new ID(c1, 4))); // the x of "xhi"
+      assertEquals("user b", pd.getUserByDeletedId(new ID(c2, 5))); // "xx" of "hxxi"
       assertEquals("user b", pd.getUserByDeletedId(new ID(c2, 6)));
       assertNull(pd.getUserByDeletedId(new ID(c1, 5)));
       assertNull(pd.getUserByDeletedId(new ID(c2, 4)));
@@ -70,9 +73,11 @@ class EncodingTest {
     for (Object o : (List<Object>) userA.get("ids")) {
       ids.add(((Number) o).longValue());
     }
-    assertEquals(List.of(c1, ydoc3.clientId()), ids);  // ydoc3 joined the existing entry
-    assertEquals(1, ((List<?>) userA.get("ds")).size());  // ydoc1 deleted in one transaction; remote ones are not recorded
-
+    assertEquals(List.of(c1, ydoc3.clientId()), ids); // ydoc3 joined the existing entry
+    assertEquals(
+        1,
+        ((List<?>) userA.get("ds"))
+            .size()); // ydoc1 deleted in one transaction; remote ones are not recorded
   }
 
   static byte[] svFromUpdate(byte[] update) throws Throwable {

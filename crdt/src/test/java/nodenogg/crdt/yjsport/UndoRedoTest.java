@@ -13,9 +13,9 @@ import nodenogg.crdt.testing.YjsTestEnv;
 import org.junit.jupiter.api.Test;
 
 /**
- * Scenarios of Yjs tests/undo-redo.tests.js (v13.6), same names. The UndoManager gets a fixed clock so
- * every change falls inside the 500 ms capture window, as in the fast JS test run; stopCapturing()
- * splits stack items exactly where the JS tests do.
+ * Scenarios of Yjs tests/undo-redo.tests.js (v13.6), same names. The UndoManager gets a fixed clock
+ * so every change falls inside the 500 ms capture window, as in the fast JS test run;
+ * stopCapturing() splits stack items exactly where the JS tests do.
  */
 class UndoRedoTest {
   static UndoManager undoManager(Object scope) {
@@ -64,11 +64,15 @@ class UndoRedoTest {
     assertEquals("bcxyz", text0.toString());
     // marks
     text0.format(1, 3, Map.of("bold", true));
-    assertEquals("[{\"insert\":\"b\"},{\"insert\":\"cxy\",\"attributes\":{\"bold\":true}},{\"insert\":\"z\"}]", Json.stringify(text0.toDelta()));
+    assertEquals(
+        "[{\"insert\":\"b\"},{\"insert\":\"cxy\",\"attributes\":{\"bold\":true}},{\"insert\":\"z\"}]",
+        Json.stringify(text0.toDelta()));
     undoManager.undo();
     assertEquals("[{\"insert\":\"bcxyz\"}]", Json.stringify(text0.toDelta()));
     undoManager.redo();
-    assertEquals("[{\"insert\":\"b\"},{\"insert\":\"cxy\",\"attributes\":{\"bold\":true}},{\"insert\":\"z\"}]", Json.stringify(text0.toDelta()));
+    assertEquals(
+        "[{\"insert\":\"b\"},{\"insert\":\"cxy\",\"attributes\":{\"bold\":true}},{\"insert\":\"z\"}]",
+        Json.stringify(text0.toDelta()));
   }
 
   @Test

@@ -21,7 +21,10 @@ import nodenogg.crdt.YMap;
 import nodenogg.crdt.testing.YjsTestEnv;
 import org.junit.jupiter.api.Test;
 
-/** Scenarios of Yjs tests/y-array.tests.js, same names, run on the Java engine (YjsTestEnv = Yjs's init/compare). */
+/**
+ * Scenarios of Yjs tests/y-array.tests.js, same names, run on the Java engine (YjsTestEnv = Yjs's
+ * init/compare).
+ */
 class YArrayTest {
   static String json(YArray a) {
     return Json.stringify(a.toJSON());
@@ -44,16 +47,17 @@ class YArrayTest {
     arr.delete(0, 1);
     arr.insert(0, List.of(0));
     assertEquals(arr.length(), arr.toJSON().size());
-    doc1.transact(tr -> {
-      arr.delete(1, 1);
-      assertEquals(arr.length(), arr.toJSON().size());
-      arr.insert(1, List.of(1));
-      assertEquals(arr.length(), arr.toJSON().size());
-      arr.delete(2, 1);
-      assertEquals(arr.length(), arr.toJSON().size());
-      arr.insert(2, List.of(2));
-      assertEquals(arr.length(), arr.toJSON().size());
-    });
+    doc1.transact(
+        tr -> {
+          arr.delete(1, 1);
+          assertEquals(arr.length(), arr.toJSON().size());
+          arr.insert(1, List.of(1));
+          assertEquals(arr.length(), arr.toJSON().size());
+          arr.delete(2, 1);
+          assertEquals(arr.length(), arr.toJSON().size());
+          arr.insert(2, List.of(2));
+          assertEquals(arr.length(), arr.toJSON().size());
+        });
     assertEquals(arr.length(), arr.toJSON().size());
     arr.delete(1, 1);
     assertEquals(arr.length(), arr.toJSON().size());
@@ -67,21 +71,24 @@ class YArrayTest {
     YArray next = doc.getArray("");
     doc.transact(tr -> next.insert(0, List.of("group2")));
     doc.transact(tr -> next.insert(1, List.of("rectangle3")));
-    doc.transact(tr -> {
-      next.delete(0, 1);
-      next.insert(0, List.of("rectangle3"));
-    });
+    doc.transact(
+        tr -> {
+          next.delete(0, 1);
+          next.insert(0, List.of("rectangle3"));
+        });
     next.delete(1, 1);
     doc.transact(tr -> next.insert(1, List.of("ellipse4")));
     doc.transact(tr -> next.insert(2, List.of("ellipse3")));
     doc.transact(tr -> next.insert(3, List.of("ellipse2")));
-    doc.transact(tr -> {
-      doc.transact(t2 -> {
-        assertThrows(RuntimeException.class, () -> next.insert(5, List.of("rectangle2")));
-        next.insert(4, List.of("rectangle2"));
-      });
-      doc.transact(t2 -> next.delete(4, 1));
-    });
+    doc.transact(
+        tr -> {
+          doc.transact(
+              t2 -> {
+                assertThrows(RuntimeException.class, () -> next.insert(5, List.of("rectangle2")));
+                next.insert(4, List.of("rectangle2"));
+              });
+          doc.transact(t2 -> next.delete(4, 1));
+        });
     assertEquals("[\"rectangle3\",\"ellipse4\",\"ellipse3\",\"ellipse2\"]", json(next));
   }
 
@@ -203,14 +210,15 @@ class YArrayTest {
     YjsTestEnv env = new YjsTestEnv(2);
     YArray array0 = env.array(0);
     List<Integer> vals = new ArrayList<>();
-    array0.observe(e -> {
-      if (array0.length() == 1) {
-        array0.insert(1, List.of(1));
-        vals.add(0);
-      } else {
-        vals.add(1);
-      }
-    });
+    array0.observe(
+        e -> {
+          if (array0.length() == 1) {
+            array0.insert(1, List.of(1));
+            vals.add(0);
+          } else {
+            vals.add(1);
+          }
+        });
     array0.insert(0, List.of(0));
     assertEquals(List.of(0, 1), vals);
     assertEquals("[0,1]", json(array0));
@@ -236,13 +244,18 @@ class YArrayTest {
     List<List<YEvent>> events = new ArrayList<>();
     env.array(0).observeDeep(events::add);
     env.array(0).insert(0, List.of(new YMap()));
-    env.users.get(0).transact(tr -> {
-      ((YMap) env.array(0).get(0)).set("a", "a");
-      env.array(0).insert(0, List.of(0));
-    });
+    env.users
+        .get(0)
+        .transact(
+            tr -> {
+              ((YMap) env.array(0).get(0)).set("a", "a");
+              env.array(0).insert(0, List.of(0));
+            });
     List<YEvent> last = events.get(events.size() - 1);
     for (int i = 1; i < last.size(); i++) {
-      assertTrue(last.get(i - 1).path().size() <= last.get(i).path().size(), "fire top-level events first");
+      assertTrue(
+          last.get(i - 1).path().size() <= last.get(i).path().size(),
+          "fire top-level events first");
     }
   }
 
@@ -253,10 +266,11 @@ class YArrayTest {
     map.set("my-array", new YArray());
     ((YArray) map.get("my-array")).push(List.of("a", "b", "c", new YMap()));
     List<Object> path = new ArrayList<>();
-    map.observeDeep(events -> {
-      path.clear();
-      path.addAll(events.get(0).path());
-    });
+    map.observeDeep(
+        events -> {
+          path.clear();
+          path.addAll(events.get(0).path());
+        });
     ((YMap) ((YArray) map.get("my-array")).get(3)).set("hello", "world");
     assertEquals(List.of("my-array", 3), path);
   }
@@ -300,12 +314,15 @@ class YArrayTest {
   void testNewChildDoesNotEmitEventInTransaction() {
     YjsTestEnv env = new YjsTestEnv(2);
     boolean[] fired = {false};
-    env.users.get(0).transact(tr -> {
-      YMap newMap = new YMap();
-      newMap.observe(e -> fired[0] = true);
-      env.array(0).insert(0, List.of(newMap));
-      newMap.set("tst", 42);
-    });
+    env.users
+        .get(0)
+        .transact(
+            tr -> {
+              YMap newMap = new YMap();
+              newMap.observe(e -> fired[0] = true);
+              env.array(0).insert(0, List.of(newMap));
+              newMap.set("tst", 42);
+            });
     assertFalse(fired[0], "event does not trigger");
   }
 
@@ -351,12 +368,16 @@ class YArrayTest {
       map.set("value", i);
       arr.push(List.of(map));
     }
-    for (int i = 0; i < arr.length(); i++) assertEquals(i, ((Number) ((YMap) arr.get(i)).get("value")).intValue());
+    for (int i = 0; i < arr.length(); i++)
+      assertEquals(i, ((Number) ((YMap) arr.get(i)).get("value")).intValue());
   }
 
   private static int unique;
 
-  /** applyRandomTests with Yjs's arrayTransactions (insert, insertTypeArray, insertTypeMap, insertTypeNull, delete). */
+  /**
+   * applyRandomTests with Yjs's arrayTransactions (insert, insertTypeArray, insertTypeMap,
+   * insertTypeNull, delete).
+   */
   static void randomTests(int iterations) {
     Random r = new Random(iterations);
     YjsTestEnv env = new YjsTestEnv(5);
@@ -368,69 +389,128 @@ class YArrayTest {
       YArray yarray = env.array(u);
       int pos = r.nextInt(yarray.length() + 1);
       switch (r.nextInt(5)) {
-        case 0: {
-          int n = unique++;
-          List<Object> content = new ArrayList<>();
-          for (int k = 1 + r.nextInt(4); k > 0; k--) content.add(n);
-          List<Object> expect = new ArrayList<>(yarray.toJSON());
-          yarray.insert(pos, content);
-          expect.addAll(pos, content);
-          assertEquals(Json.stringify(expect), json(yarray), "search markers insert at the correct position");
-          break;
-        }
-        case 1: {
-          yarray.insert(pos, List.of(new YArray()));
-          ((YArray) yarray.get(pos)).insert(0, List.of(1, 2, 3, 4));
-          break;
-        }
-        case 2: {
-          yarray.insert(pos, List.of(new YMap()));
-          YMap map = (YMap) yarray.get(pos);
-          map.set("someprop", 42);
-          map.set("someprop", 43);
-          map.set("someprop", 44);
-          break;
-        }
-        case 3: {
-          List<Object> nul = new ArrayList<>();
-          nul.add(null);
-          yarray.insert(pos, nul);
-          break;
-        }
-        default: {
-          int length = yarray.length();
-          if (length > 0) {
-            int somePos = r.nextInt(length);
-            int delLength = 1 + r.nextInt(Math.min(2, length - somePos));
-            Object t = yarray.get(somePos);
-            if (r.nextBoolean() && t instanceof YArray && ((YArray) t).length() > 0) {
-              YArray type = (YArray) t;
-              int p = r.nextInt(type.length());
-              type.delete(p, r.nextInt(Math.min(2, type.length() - p) + 1));
-            } else {
-              List<Object> expect = new ArrayList<>(yarray.toJSON());
-              yarray.delete(somePos, delLength);
-              for (int k = 0; k < delLength; k++) expect.remove(somePos);
-              assertEquals(Json.stringify(expect), json(yarray));
+        case 0:
+          {
+            int n = unique++;
+            List<Object> content = new ArrayList<>();
+            for (int k = 1 + r.nextInt(4); k > 0; k--) content.add(n);
+            List<Object> expect = new ArrayList<>(yarray.toJSON());
+            yarray.insert(pos, content);
+            expect.addAll(pos, content);
+            assertEquals(
+                Json.stringify(expect),
+                json(yarray),
+                "search markers insert at the correct position");
+            break;
+          }
+        case 1:
+          {
+            yarray.insert(pos, List.of(new YArray()));
+            ((YArray) yarray.get(pos)).insert(0, List.of(1, 2, 3, 4));
+            break;
+          }
+        case 2:
+          {
+            yarray.insert(pos, List.of(new YMap()));
+            YMap map = (YMap) yarray.get(pos);
+            map.set("someprop", 42);
+            map.set("someprop", 43);
+            map.set("someprop", 44);
+            break;
+          }
+        case 3:
+          {
+            List<Object> nul = new ArrayList<>();
+            nul.add(null);
+            yarray.insert(pos, nul);
+            break;
+          }
+        default:
+          {
+            int length = yarray.length();
+            if (length > 0) {
+              int somePos = r.nextInt(length);
+              int delLength = 1 + r.nextInt(Math.min(2, length - somePos));
+              Object t = yarray.get(somePos);
+              if (r.nextBoolean() && t instanceof YArray && ((YArray) t).length() > 0) {
+                YArray type = (YArray) t;
+                int p = r.nextInt(type.length());
+                type.delete(p, r.nextInt(Math.min(2, type.length() - p) + 1));
+              } else {
+                List<Object> expect = new ArrayList<>(yarray.toJSON());
+                yarray.delete(somePos, delLength);
+                for (int k = 0; k < delLength; k++) expect.remove(somePos);
+                assertEquals(Json.stringify(expect), json(yarray));
+              }
             }
           }
-        }
       }
     }
     env.compare();
   }
 
-  @Test void testRepeatGeneratingYarrayTests6() { randomTests(6); }
-  @Test void testRepeatGeneratingYarrayTests40() { randomTests(40); }
-  @Test void testRepeatGeneratingYarrayTests42() { randomTests(42); }
-  @Test void testRepeatGeneratingYarrayTests43() { randomTests(43); }
-  @Test void testRepeatGeneratingYarrayTests44() { randomTests(44); }
-  @Test void testRepeatGeneratingYarrayTests45() { randomTests(45); }
-  @Test void testRepeatGeneratingYarrayTests46() { randomTests(46); }
-  @Test void testRepeatGeneratingYarrayTests300() { randomTests(300); }
-  @Test void testRepeatGeneratingYarrayTests400() { randomTests(400); }
-  @Test void testRepeatGeneratingYarrayTests500() { randomTests(500); }
-  @Test void testRepeatGeneratingYarrayTests600() { randomTests(600); }
-  @Test void testRepeatGeneratingYarrayTests1000() { randomTests(1000); }
-  @Test void testRepeatGeneratingYarrayTests1800() { randomTests(1800); }
+  @Test
+  void testRepeatGeneratingYarrayTests6() {
+    randomTests(6);
+  }
+
+  @Test
+  void testRepeatGeneratingYarrayTests40() {
+    randomTests(40);
+  }
+
+  @Test
+  void testRepeatGeneratingYarrayTests42() {
+    randomTests(42);
+  }
+
+  @Test
+  void testRepeatGeneratingYarrayTests43() {
+    randomTests(43);
+  }
+
+  @Test
+  void testRepeatGeneratingYarrayTests44() {
+    randomTests(44);
+  }
+
+  @Test
+  void testRepeatGeneratingYarrayTests45() {
+    randomTests(45);
+  }
+
+  @Test
+  void testRepeatGeneratingYarrayTests46() {
+    randomTests(46);
+  }
+
+  @Test
+  void testRepeatGeneratingYarrayTests300() {
+    randomTests(300);
+  }
+
+  @Test
+  void testRepeatGeneratingYarrayTests400() {
+    randomTests(400);
+  }
+
+  @Test
+  void testRepeatGeneratingYarrayTests500() {
+    randomTests(500);
+  }
+
+  @Test
+  void testRepeatGeneratingYarrayTests600() {
+    randomTests(600);
+  }
+
+  @Test
+  void testRepeatGeneratingYarrayTests1000() {
+    randomTests(1000);
+  }
+
+  @Test
+  void testRepeatGeneratingYarrayTests1800() {
+    randomTests(1800);
+  }
 }

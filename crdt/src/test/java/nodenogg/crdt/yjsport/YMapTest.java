@@ -17,7 +17,10 @@ import nodenogg.crdt.encoding.Undefined;
 import nodenogg.crdt.testing.YjsTestEnv;
 import org.junit.jupiter.api.Test;
 
-/** Scenarios of Yjs tests/y-map.tests.js, same names, run on the Java engine (YjsTestEnv = Yjs's init/compare). */
+/**
+ * Scenarios of Yjs tests/y-map.tests.js, same names, run on the Java engine (YjsTestEnv = Yjs's
+ * init/compare).
+ */
 class YMapTest {
   @Test
   void testBasicMapTests() {
@@ -36,7 +39,8 @@ class YMapTest {
     assertEquals(1, ((Number) map0.get("number")).intValue());
     assertEquals("hello Y", map0.get("string"));
     assertEquals("{\"key\":{\"key2\":\"value\"}}", Json.stringify(map0.get("object")));
-    assertEquals(-1, ((Number) ((YArray) ((YMap) map0.get("y-map")).get("y-array")).get(0)).intValue());
+    assertEquals(
+        -1, ((Number) ((YArray) ((YMap) map0.get("y-map")).get("y-array")).get(0)).intValue());
     env.connect(2);
     env.flushAllMessages();
     for (int u = 1; u < 3; u++) {
@@ -44,7 +48,8 @@ class YMapTest {
       assertEquals(1, ((Number) m.get("number")).intValue(), "user " + u);
       assertEquals("hello Y", m.get("string"));
       assertEquals("{\"key\":{\"key2\":\"value\"}}", Json.stringify(m.get("object")));
-      assertEquals(-1, ((Number) ((YArray) ((YMap) m.get("y-map")).get("y-array")).get(0)).intValue());
+      assertEquals(
+          -1, ((Number) ((YArray) ((YMap) m.get("y-map")).get("y-array")).get(0)).intValue());
     }
     env.compare();
   }
@@ -98,8 +103,10 @@ class YMapTest {
     env.compare();
   }
 
-  // Expected winners are what the real Yjs 13.6.33 computes (checked with js/node_modules/yjs, client ids 0..n-1
-  // as in Yjs's testHelper): the higher client id wins a concurrent set. Older copies of y-map.tests.js expect "c0".
+  // Expected winners are what the real Yjs 13.6.33 computes (checked with js/node_modules/yjs,
+  // client ids 0..n-1
+  // as in Yjs's testHelper): the higher client id wins a concurrent set. Older copies of
+  // y-map.tests.js expect "c0".
   @Test
   void testGetAndSetOfMapPropertyWithConflict() {
     YjsTestEnv env = new YjsTestEnv(3);
@@ -157,10 +164,11 @@ class YMapTest {
     YMap map0 = env.map(0);
     List<List<Object>> paths = new ArrayList<>();
     int[] calls = {0};
-    map0.observeDeep(events -> {
-      events.forEach(e -> paths.add(e.path()));
-      calls[0]++;
-    });
+    map0.observeDeep(
+        events -> {
+          events.forEach(e -> paths.add(e.path()));
+          calls[0]++;
+        });
     map0.set("map", new YMap());
     ((YMap) map0.get("map")).set("array", new YArray());
     ((YArray) ((YMap) map0.get("map")).get("array")).insert(0, List.of("content"));
@@ -210,7 +218,9 @@ class YMapTest {
       else if (r.nextDouble() < 0.1) env.flushOne();
       String key = r.nextBoolean() ? "one" : "two";
       switch (r.nextInt(3)) {
-        case 0: env.map(u).set(key, "v" + r.nextInt(1000)); break;
+        case 0:
+          env.map(u).set(key, "v" + r.nextInt(1000));
+          break;
         case 1:
           if (r.nextBoolean()) {
             YArray a = new YArray();
@@ -222,23 +232,75 @@ class YMapTest {
             m.set("deepkey", "deepvalue");
           }
           break;
-        default: env.map(u).delete(key);
+        default:
+          env.map(u).delete(key);
       }
     }
     env.compare();
   }
 
-  @Test void testRepeatGeneratingYmapTests10() { randomTests(10); }
-  @Test void testRepeatGeneratingYmapTests40() { randomTests(40); }
-  @Test void testRepeatGeneratingYmapTests42() { randomTests(42); }
-  @Test void testRepeatGeneratingYmapTests43() { randomTests(43); }
-  @Test void testRepeatGeneratingYmapTests44() { randomTests(44); }
-  @Test void testRepeatGeneratingYmapTests45() { randomTests(45); }
-  @Test void testRepeatGeneratingYmapTests46() { randomTests(46); }
-  @Test void testRepeatGeneratingYmapTests300() { randomTests(300); }
-  @Test void testRepeatGeneratingYmapTests400() { randomTests(400); }
-  @Test void testRepeatGeneratingYmapTests500() { randomTests(500); }
-  @Test void testRepeatGeneratingYmapTests600() { randomTests(600); }
-  @Test void testRepeatGeneratingYmapTests1000() { randomTests(1000); }
-  @Test void testRepeatGeneratingYmapTests1800() { randomTests(1800); }
+  @Test
+  void testRepeatGeneratingYmapTests10() {
+    randomTests(10);
+  }
+
+  @Test
+  void testRepeatGeneratingYmapTests40() {
+    randomTests(40);
+  }
+
+  @Test
+  void testRepeatGeneratingYmapTests42() {
+    randomTests(42);
+  }
+
+  @Test
+  void testRepeatGeneratingYmapTests43() {
+    randomTests(43);
+  }
+
+  @Test
+  void testRepeatGeneratingYmapTests44() {
+    randomTests(44);
+  }
+
+  @Test
+  void testRepeatGeneratingYmapTests45() {
+    randomTests(45);
+  }
+
+  @Test
+  void testRepeatGeneratingYmapTests46() {
+    randomTests(46);
+  }
+
+  @Test
+  void testRepeatGeneratingYmapTests300() {
+    randomTests(300);
+  }
+
+  @Test
+  void testRepeatGeneratingYmapTests400() {
+    randomTests(400);
+  }
+
+  @Test
+  void testRepeatGeneratingYmapTests500() {
+    randomTests(500);
+  }
+
+  @Test
+  void testRepeatGeneratingYmapTests600() {
+    randomTests(600);
+  }
+
+  @Test
+  void testRepeatGeneratingYmapTests1000() {
+    randomTests(1000);
+  }
+
+  @Test
+  void testRepeatGeneratingYmapTests1800() {
+    randomTests(1800);
+  }
 }

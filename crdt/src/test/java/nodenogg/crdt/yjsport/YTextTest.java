@@ -46,10 +46,13 @@ class YTextTest {
     assertEquals("b", text0.toString());
     assertEquals("[{\"retain\":1},{\"delete\":1}]", deltas.get(deltas.size() - 1));
     int before = deltas.size();
-    env.users.get(0).transact(tr -> {
-      text0.insert(0, "1");
-      text0.delete(0, 1);
-    });
+    env.users
+        .get(0)
+        .transact(
+            tr -> {
+              text0.insert(0, "1");
+              text0.delete(0, 1);
+            });
     for (int i = before; i < deltas.size(); i++) assertEquals("[]", deltas.get(i));
     env.compare();
   }
@@ -63,7 +66,8 @@ class YTextTest {
     text0.insert(0, "abc", attrs("bold", true));
     assertEquals("abc", text0.toString());
     assertEquals("[{\"insert\":\"abc\",\"attributes\":{\"bold\":true}}]", delta(text0));
-    assertEquals("[{\"insert\":\"abc\",\"attributes\":{\"bold\":true}}]", deltas.get(deltas.size() - 1));
+    assertEquals(
+        "[{\"insert\":\"abc\",\"attributes\":{\"bold\":true}}]", deltas.get(deltas.size() - 1));
     text0.delete(0, 1);
     assertEquals("bc", text0.toString());
     assertEquals("[{\"delete\":1}]", deltas.get(deltas.size() - 1));
@@ -73,15 +77,20 @@ class YTextTest {
     text0.insert(0, "z", attrs("bold", true));
     assertEquals("zb", text0.toString());
     assertEquals("[{\"insert\":\"zb\",\"attributes\":{\"bold\":true}}]", delta(text0));
-    assertEquals("[{\"insert\":\"z\",\"attributes\":{\"bold\":true}}]", deltas.get(deltas.size() - 1));
+    assertEquals(
+        "[{\"insert\":\"z\",\"attributes\":{\"bold\":true}}]", deltas.get(deltas.size() - 1));
     text0.insert(0, "y");
     assertEquals("yzb", text0.toString());
-    assertEquals("[{\"insert\":\"y\"},{\"insert\":\"zb\",\"attributes\":{\"bold\":true}}]", delta(text0));
+    assertEquals(
+        "[{\"insert\":\"y\"},{\"insert\":\"zb\",\"attributes\":{\"bold\":true}}]", delta(text0));
     assertEquals("[{\"insert\":\"y\"}]", deltas.get(deltas.size() - 1));
     text0.format(0, 2, attrs("bold", null));
     assertEquals("yzb", text0.toString());
-    assertEquals("[{\"insert\":\"yz\"},{\"insert\":\"b\",\"attributes\":{\"bold\":true}}]", delta(text0));
-    assertEquals("[{\"retain\":1},{\"retain\":1,\"attributes\":{\"bold\":null}}]", deltas.get(deltas.size() - 1));
+    assertEquals(
+        "[{\"insert\":\"yz\"},{\"insert\":\"b\",\"attributes\":{\"bold\":true}}]", delta(text0));
+    assertEquals(
+        "[{\"retain\":1},{\"retain\":1,\"attributes\":{\"bold\":null}}]",
+        deltas.get(deltas.size() - 1));
     env.compare();
   }
 
@@ -90,29 +99,50 @@ class YTextTest {
     Doc ydoc = new Doc();
     YText testText = ydoc.getText("test");
     testText.insert(0, "Test\nMulti-line\nFormatting");
-    testText.applyDelta(List.of(op("retain", 4, "attributes", attrs("bold", true)), op("retain", 1),
-        op("retain", 10, "attributes", attrs("bold", true)), op("retain", 1), op("retain", 10, "attributes", attrs("bold", true))));
-    assertEquals("[{\"insert\":\"Test\",\"attributes\":{\"bold\":true}},{\"insert\":\"\\n\"},{\"insert\":\"Multi-line\",\"attributes\":{\"bold\":true}},"
-        + "{\"insert\":\"\\n\"},{\"insert\":\"Formatting\",\"attributes\":{\"bold\":true}}]", delta(testText));
+    testText.applyDelta(
+        List.of(
+            op("retain", 4, "attributes", attrs("bold", true)),
+            op("retain", 1),
+            op("retain", 10, "attributes", attrs("bold", true)),
+            op("retain", 1),
+            op("retain", 10, "attributes", attrs("bold", true))));
+    assertEquals(
+        "[{\"insert\":\"Test\",\"attributes\":{\"bold\":true}},{\"insert\":\"\\n\"},{\"insert\":\"Multi-line\",\"attributes\":{\"bold\":true}},"
+            + "{\"insert\":\"\\n\"},{\"insert\":\"Formatting\",\"attributes\":{\"bold\":true}}]",
+        delta(testText));
   }
 
   @Test
   void testNotMergeEmptyLinesFormat() {
     Doc ydoc = new Doc();
     YText testText = ydoc.getText("test");
-    testText.applyDelta(List.of(op("insert", "Text"), op("insert", "\n", "attributes", attrs("title", true)),
-        op("insert", "\nText"), op("insert", "\n", "attributes", attrs("title", true))));
-    assertEquals("[{\"insert\":\"Text\"},{\"insert\":\"\\n\",\"attributes\":{\"title\":true}},{\"insert\":\"\\nText\"},"
-        + "{\"insert\":\"\\n\",\"attributes\":{\"title\":true}}]", delta(testText));
+    testText.applyDelta(
+        List.of(
+            op("insert", "Text"),
+            op("insert", "\n", "attributes", attrs("title", true)),
+            op("insert", "\nText"),
+            op("insert", "\n", "attributes", attrs("title", true))));
+    assertEquals(
+        "[{\"insert\":\"Text\"},{\"insert\":\"\\n\",\"attributes\":{\"title\":true}},{\"insert\":\"\\nText\"},"
+            + "{\"insert\":\"\\n\",\"attributes\":{\"title\":true}}]",
+        delta(testText));
   }
 
   @Test
   void testPreserveAttributesThroughDelete() {
     Doc ydoc = new Doc();
     YText testText = ydoc.getText("test");
-    testText.applyDelta(List.of(op("insert", "Text"), op("insert", "\n", "attributes", attrs("title", true)), op("insert", "\n")));
-    testText.applyDelta(List.of(op("retain", 4), op("delete", 1), op("retain", 1, "attributes", attrs("title", true))));
-    assertEquals("[{\"insert\":\"Text\"},{\"insert\":\"\\n\",\"attributes\":{\"title\":true}}]", delta(testText));
+    testText.applyDelta(
+        List.of(
+            op("insert", "Text"),
+            op("insert", "\n", "attributes", attrs("title", true)),
+            op("insert", "\n")));
+    testText.applyDelta(
+        List.of(
+            op("retain", 4), op("delete", 1), op("retain", 1, "attributes", attrs("title", true))));
+    assertEquals(
+        "[{\"insert\":\"Text\"},{\"insert\":\"\\n\",\"attributes\":{\"title\":true}}]",
+        delta(testText));
   }
 
   @Test
@@ -135,7 +165,8 @@ class YTextTest {
     Updates.applyUpdate(doc2, Updates.encodeStateAsUpdate(doc));
     text.format(16, 4, attrs("bold", null));
     Updates.applyUpdate(doc2, Updates.encodeStateAsUpdate(doc));
-    String expected = "[{\"insert\":\"Attack ships \"},{\"insert\":\"on \",\"attributes\":{\"bold\":true}},{\"insert\":\"fire off the shoulder of Orion.\"}]";
+    String expected =
+        "[{\"insert\":\"Attack ships \"},{\"insert\":\"on \",\"attributes\":{\"bold\":true}},{\"insert\":\"fire off the shoulder of Orion.\"}]";
     assertEquals(expected, delta(text));
     assertEquals(expected, delta(text2));
   }
@@ -198,7 +229,10 @@ class YTextTest {
         t.delete(pos, 1 + r.nextInt(Math.min(3, len - pos)));
       } else if (len > 0 && p < 0.5) {
         int pos = r.nextInt(len);
-        t.format(pos, 1 + r.nextInt(len - pos), attrs(marks[r.nextInt(2)], r.nextBoolean() ? Boolean.TRUE : null));
+        t.format(
+            pos,
+            1 + r.nextInt(len - pos),
+            attrs(marks[r.nextInt(2)], r.nextBoolean() ? Boolean.TRUE : null));
       } else {
         String s = "x" + r.nextInt(100);
         if (r.nextBoolean()) t.insert(r.nextInt(len + 1), s);
@@ -208,11 +242,38 @@ class YTextTest {
     env.compare();
   }
 
-  @Test void testRepeatGenerateTextChanges5() { randomTests(5); }
-  @Test void testRepeatGenerateTextChanges30() { randomTests(30); }
-  @Test void testRepeatGenerateTextChanges40() { randomTests(40); }
-  @Test void testRepeatGenerateTextChanges50() { randomTests(50); }
-  @Test void testRepeatGenerateTextChanges70() { randomTests(70); }
-  @Test void testRepeatGenerateTextChanges90() { randomTests(90); }
-  @Test void testRepeatGenerateTextChanges300() { randomTests(300); }
+  @Test
+  void testRepeatGenerateTextChanges5() {
+    randomTests(5);
+  }
+
+  @Test
+  void testRepeatGenerateTextChanges30() {
+    randomTests(30);
+  }
+
+  @Test
+  void testRepeatGenerateTextChanges40() {
+    randomTests(40);
+  }
+
+  @Test
+  void testRepeatGenerateTextChanges50() {
+    randomTests(50);
+  }
+
+  @Test
+  void testRepeatGenerateTextChanges70() {
+    randomTests(70);
+  }
+
+  @Test
+  void testRepeatGenerateTextChanges90() {
+    randomTests(90);
+  }
+
+  @Test
+  void testRepeatGenerateTextChanges300() {
+    randomTests(300);
+  }
 }

@@ -51,20 +51,22 @@ import nodenogg.microcosm.Subscription;
 /**
  * A microcosm in one Earthstar share, behind {@link EditableMicrocosmAPI}: each identity is an
  * Earthstar author and its collection lives below its own {@code ~@author} paths; the fields that
- * should merge separately are separate documents (position, HTML, the rest), so a concurrent move and
- * a concurrent text edit of one note both survive; presence is ephemeral documents; HTML over the
- * 8,000-byte text limit travels as an attachment. Layout: {@link Layout}, docs/earthstar-layout.md.
+ * should merge separately are separate documents (position, HTML, the rest), so a concurrent move
+ * and a concurrent text edit of one note both survive; presence is ephemeral documents; HTML over
+ * the 8,000-byte text limit travels as an attachment. Layout: {@link Layout},
+ * docs/earthstar-layout.md.
  *
  * <p>What a last-writer-wins store cannot hold: two concurrent edits of the same field (the later
  * wins whole; HTML edits do not merge character by character), and undo history ({@link #undo()}
- * returns false). An edit call writes one document per changed field: other peers may see them
- * one at a time.
+ * returns false). An edit call writes one document per changed field: other peers may see them one
+ * at a time.
  *
  * <p>Thread-safe: any thread may call any method; listeners run in order on the microcosm's own
  * event thread. Sync the share with {@link nodenogg.earthstar.EarthstarPeer}.
  */
 public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** How long a presence document lives; it is rewritten every third of that. */
   static final long PRESENCE_TTL_MICROS = 60_000_000L;
 
@@ -76,7 +78,8 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
   private final ScheduledExecutorService presenceTimer;
   private final ReplicaListener listener;
   private final List<EntityListener> entityListeners = new CopyOnWriteArrayList<>();
-  private final List<Map.Entry<EntityLocation, Consumer<Optional<Entity>>>> locationListeners = new CopyOnWriteArrayList<>();
+  private final List<Map.Entry<EntityLocation, Consumer<Optional<Entity>>>> locationListeners =
+      new CopyOnWriteArrayList<>();
   private final List<Consumer<MicrocosmState>> stateListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<InvalidValue>> invalidListeners = new CopyOnWriteArrayList<>();
   private Map<EntityLocation, Entity> known = new TreeMap<>();
@@ -94,40 +97,46 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     this(replica, author, shareSecret, System::currentTimeMillis);
   }
 
-  EarthstarMicrocosm(Replica replica, AuthorKeypair author, String shareSecret, LongSupplier clockMillis) {
+  EarthstarMicrocosm(
+      Replica replica, AuthorKeypair author, String shareSecret, LongSupplier clockMillis) {
     this.replica = Objects.requireNonNull(replica);
     this.author = author;
     this.shareSecret = shareSecret;
     this.clockMillis = clockMillis;
-    this.events = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "microcosm-" + microcosmId());
-      t.setDaemon(true);
-      return t;
-    });
-    this.presenceTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "microcosm-presence-" + microcosmId());
-      t.setDaemon(true);
-      return t;
-    });
+    this.events =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "microcosm-" + microcosmId());
+              t.setDaemon(true);
+              return t;
+            });
+    this.presenceTimer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "microcosm-presence-" + microcosmId());
+              t.setDaemon(true);
+              return t;
+            });
     synchronized (this) {
       known = read(false);
     }
-    this.listener = new ReplicaListener() {
-      @Override
-      public void onDocument(EsDocument doc, Object source) {
-        changed(doc, source == Replica.LOCAL);
-      }
+    this.listener =
+        new ReplicaListener() {
+          @Override
+          public void onDocument(EsDocument doc, Object source) {
+            changed(doc, source == Replica.LOCAL);
+          }
 
-      @Override
-      public void onAttachment(EsDocument doc, Object source) {
-        changed(doc, source == Replica.LOCAL);
-      }
+          @Override
+          public void onAttachment(EsDocument doc, Object source) {
+            changed(doc, source == Replica.LOCAL);
+          }
 
-      @Override
-      public void onExpired(EsDocument doc) {
-        changed(doc, false);
-      }
-    };
+          @Override
+          public void onExpired(EsDocument doc) {
+            changed(doc, false);
+          }
+        };
     replica.addListener(listener);
   }
 
@@ -163,21 +172,34 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
       }
       EsDocument d = replica.get(entry.path(), entry.author()).orElse(null);
       Layout.Parsed p = d == null ? null : Layout.parse(d.path());
-      if (p != null && p.entityId() == null && p.part().equals("presence!") && !d.text().isEmpty()) {
+      if (p != null
+          && p.entityId() == null
+          && p.part().equals("presence!")
+          && !d.text().isEmpty()) {
         try {
           JsonNode n = JSON.readTree(d.text());
           JsonNode id = n.get("identity");
-          out.add(new IdentityWithStatus(new Identity(id.get("id").asText(), id.path("nickname").isTextual()
-              ? id.get("nickname").asText() : null), n.get("timestamp").asLong(), n.get("joined").asBoolean()));
+          out.add(
+              new IdentityWithStatus(
+                  new Identity(
+                      id.get("id").asText(),
+                      id.path("nickname").isTextual() ? id.get("nickname").asText() : null),
+                  n.get("timestamp").asLong(),
+                  n.get("joined").asBoolean()));
         } catch (Exception e) {
-          invalid(new InvalidValue(Layout.identityId(d.author()), "presence", "unreadable presence: " + e.getMessage()));
+          invalid(
+              new InvalidValue(
+                  Layout.identityId(d.author()),
+                  "presence",
+                  "unreadable presence: " + e.getMessage()));
         }
       }
     }
     return out;
   }
 
-  // ---- reading -------------------------------------------------------------------------------------
+  // ---- reading
+  // -------------------------------------------------------------------------------------
 
   /** Every valid entity in the share, from the documents of the layout. */
   private Map<EntityLocation, Entity> read(boolean report) {
@@ -187,31 +209,35 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
       if (p == null || p.entityId() == null || !d.author().equals(p.author())) {
         continue;
       }
-      EsDocument[] slots = parts.computeIfAbsent(p.author(), k -> new HashMap<>())
-          .computeIfAbsent(p.entityId(), k -> new EsDocument[4]);
+      EsDocument[] slots =
+          parts
+              .computeIfAbsent(p.author(), k -> new HashMap<>())
+              .computeIfAbsent(p.entityId(), k -> new EsDocument[4]);
       switch (p.part()) {
         case "entity" -> slots[0] = d;
         case "position" -> slots[1] = d;
         case "html" -> slots[2] = d;
         case "html.html" -> slots[3] = d;
-        default -> {
-        }
+        default -> {}
       }
     }
     Map<EntityLocation, Entity> out = new TreeMap<>();
-    parts.forEach((auth, entities) -> entities.forEach((id, slots) -> {
-      if (slots[0] == null || slots[0].text().isEmpty()) {
-        return; // never created, or deleted
-      }
-      try {
-        Entity e = assemble(auth, id, slots);
-        out.put(e.location(), e);
-      } catch (RuntimeException ex) {
-        if (report) {
-          invalid(new InvalidValue(Layout.identityId(auth), id, ex.getMessage()));
-        }
-      }
-    }));
+    parts.forEach(
+        (auth, entities) ->
+            entities.forEach(
+                (id, slots) -> {
+                  if (slots[0] == null || slots[0].text().isEmpty()) {
+                    return; // never created, or deleted
+                  }
+                  try {
+                    Entity e = assemble(auth, id, slots);
+                    out.put(e.location(), e);
+                  } catch (RuntimeException ex) {
+                    if (report) {
+                      invalid(new InvalidValue(Layout.identityId(auth), id, ex.getMessage()));
+                    }
+                  }
+                }));
     return out;
   }
 
@@ -222,7 +248,8 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     } catch (Exception e) {
       throw new InvalidEntityException("entity document is not JSON");
     }
-    if (!id.equals(meta.path("id").asText()) || !Layout.identityId(auth).equals(meta.path("identity_id").asText())) {
+    if (!id.equals(meta.path("id").asText())
+        || !Layout.identityId(auth).equals(meta.path("identity_id").asText())) {
       throw new InvalidEntityException("entity document names another id or identity");
     }
     @SuppressWarnings("unchecked")
@@ -246,7 +273,8 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
       lastEdited = Math.max(lastEdited, slots[2].timestamp());
     }
     EntityData ed = Entities.dataFromMap(data);
-    return new Entity(id, Layout.identityId(auth), meta.path("created").asLong(), lastEdited / 1000, ed);
+    return new Entity(
+        id, Layout.identityId(auth), meta.path("created").asLong(), lastEdited / 1000, ed);
   }
 
   private String htmlOf(EsDocument html, EsDocument attachment) {
@@ -263,8 +291,11 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     if (hash == null || attachment == null || !hash.equals(attachment.attachmentHash())) {
       throw new InvalidEntityException("the HTML attachment has not arrived yet");
     }
-    byte[] bytes = replica.attachment(attachment).orElseThrow(
-        () -> new InvalidEntityException("the HTML attachment has not arrived yet"));
+    byte[] bytes =
+        replica
+            .attachment(attachment)
+            .orElseThrow(
+                () -> new InvalidEntityException("the HTML attachment has not arrived yet"));
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
@@ -278,14 +309,16 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
       return;
     }
     EntityEvent ev = p.entityId() == null ? null : reload(p.author(), p.entityId(), local, true);
-    events.execute(() -> {
-      if (ev != null) {
-        fire(ev);
-      } else if (p.entityId() == null && !stateListeners.isEmpty()) { // identity or presence: the state changed
-        MicrocosmState st = state();
-        stateListeners.forEach(l -> l.accept(st));
-      }
-    });
+    events.execute(
+        () -> {
+          if (ev != null) {
+            fire(ev);
+          } else if (p.entityId() == null
+              && !stateListeners.isEmpty()) { // identity or presence: the state changed
+            MicrocosmState st = state();
+            stateListeners.forEach(l -> l.accept(st));
+          }
+        });
   }
 
   /** Re-reads one entity from its documents and updates the view; the resulting event, or null. */
@@ -294,10 +327,11 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
       return null;
     }
     EsDocument[] slots = {
-        replica.get(Layout.entity(auth, id), auth).orElse(null),
-        replica.get(Layout.position(auth, id), auth).orElse(null),
-        replica.get(Layout.html(auth, id), auth).orElse(null),
-        replica.get(Layout.htmlAttachment(auth, id), auth).orElse(null)};
+      replica.get(Layout.entity(auth, id), auth).orElse(null),
+      replica.get(Layout.position(auth, id), auth).orElse(null),
+      replica.get(Layout.html(auth, id), auth).orElse(null),
+      replica.get(Layout.htmlAttachment(auth, id), auth).orElse(null)
+    };
     EntityLocation loc = new EntityLocation(Layout.identityId(auth), id);
     Entity now = null;
     if (slots[0] != null && !slots[0].text().isEmpty()) {
@@ -318,7 +352,8 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
       return new EntityEvent(EntityEvent.Kind.DELETE, loc, null, old, local);
     }
     known.put(loc, now);
-    return new EntityEvent(old == null ? EntityEvent.Kind.CREATE : EntityEvent.Kind.UPDATE, loc, now, old, local);
+    return new EntityEvent(
+        old == null ? EntityEvent.Kind.CREATE : EntityEvent.Kind.UPDATE, loc, now, old, local);
   }
 
   private void fire(EntityEvent ev) {
@@ -361,7 +396,10 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     TreeSet<String> ids = new TreeSet<>();
     for (Replica.Entry d : replica.entries(Query.pathPrefix(Layout.ROOT))) {
       Layout.Parsed p = d.path().endsWith("/identity") ? Layout.parse(d.path()) : null;
-      if (p != null && p.entityId() == null && p.part().equals("identity") && d.author().equals(p.author())) {
+      if (p != null
+          && p.entityId() == null
+          && p.part().equals("identity")
+          && d.author().equals(p.author())) {
         ids.add(Layout.identityId(p.author()));
       }
     }
@@ -383,11 +421,13 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
   @Override
   public Map<String, Entity> collection(String identityId) {
     Map<String, Entity> out = new TreeMap<>();
-    current().forEach((l, e) -> {
-      if (l.identityId().equals(identityId)) {
-        out.put(l.entityId(), e);
-      }
-    });
+    current()
+        .forEach(
+            (l, e) -> {
+              if (l.identityId().equals(identityId)) {
+                out.put(l.entityId(), e);
+              }
+            });
     return Collections.unmodifiableMap(out);
   }
 
@@ -426,17 +466,24 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     return () -> invalidListeners.remove(l);
   }
 
-  // ---- editing -------------------------------------------------------------------------------------
+  // ---- editing
+  // -------------------------------------------------------------------------------------
 
   @Override
   public synchronized void identify(String id) {
     if (author == null) {
-      throw new IllegalStateException("this microcosm is read-only: open it with an author keypair to edit");
+      throw new IllegalStateException(
+          "this microcosm is read-only: open it with an author keypair to edit");
     }
     String mine = Layout.identityId(author.address());
     if (!mine.equals(id)) {
-      throw new IllegalArgumentException("an Earthstar microcosm edits as its author's identity " + mine
-          + " (derived from " + author.address() + "), not " + id);
+      throw new IllegalArgumentException(
+          "an Earthstar microcosm edits as its author's identity "
+              + mine
+              + " (derived from "
+              + author.address()
+              + "), not "
+              + id);
     }
     this.identityId = id;
     if (replica.get(Layout.identity(author.address()), author.address()).isEmpty()) {
@@ -469,7 +516,10 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     }
   }
 
-  /** Writes the documents of {@code e} whose field group differs from {@code old} (all when old is null). */
+  /**
+   * Writes the documents of {@code e} whose field group differs from {@code old} (all when old is
+   * null).
+   */
   private void store(Entity e, Entity old) {
     String a = author.address();
     Map<String, Object> data = new LinkedHashMap<>(Entities.dataAsMap(e.data()));
@@ -483,7 +533,8 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     if (content != null) {
       data.remove("content");
     }
-    Map<String, Object> oldData = old == null ? null : new LinkedHashMap<>(Entities.dataAsMap(old.data()));
+    Map<String, Object> oldData =
+        old == null ? null : new LinkedHashMap<>(Entities.dataAsMap(old.data()));
     Map<String, Object> oldPos = new LinkedHashMap<>();
     String oldContent = null;
     if (oldData != null) {
@@ -499,7 +550,10 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     }
     if (old == null || !data.equals(oldData)) {
       ObjectNode meta = JSON.createObjectNode();
-      meta.put("id", e.id()).put("identity_id", e.identityId()).put("created", e.created()).put("version", "1");
+      meta.put("id", e.id())
+          .put("identity_id", e.identityId())
+          .put("created", e.created())
+          .put("version", "1");
       meta.set("data", JSON.valueToTree(data));
       write(Layout.entity(a, e.id()), meta.toString(), null, null);
     }
@@ -513,8 +567,11 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
       } else {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         write(Layout.htmlAttachment(a, e.id()), "html of " + e.id(), null, bytes);
-        write(Layout.html(a, e.id()), JSON.createObjectNode().put("attachment", Keys.sha256Base32(bytes)).toString(),
-            null, null);
+        write(
+            Layout.html(a, e.id()),
+            JSON.createObjectNode().put("attachment", Keys.sha256Base32(bytes)).toString(),
+            null,
+            null);
       }
     }
   }
@@ -598,13 +655,18 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     joined = identity;
     publishPresence(identity, true);
     if (presenceRefresh == null) {
-      presenceRefresh = presenceTimer.scheduleAtFixedRate(() -> {
-        synchronized (this) {
-          if (joined != null && !closed) {
-            publishPresence(joined, true);
-          }
-        }
-      }, PRESENCE_TTL_MICROS / 3000, PRESENCE_TTL_MICROS / 3000, TimeUnit.MILLISECONDS);
+      presenceRefresh =
+          presenceTimer.scheduleAtFixedRate(
+              () -> {
+                synchronized (this) {
+                  if (joined != null && !closed) {
+                    publishPresence(joined, true);
+                  }
+                }
+              },
+              PRESENCE_TTL_MICROS / 3000,
+              PRESENCE_TTL_MICROS / 3000,
+              TimeUnit.MILLISECONDS);
     }
   }
 
@@ -625,7 +687,11 @@ public final class EarthstarMicrocosm implements EditableMicrocosmAPI {
     id.put("version", "1");
     n.put("timestamp", now());
     n.put("joined", isJoined);
-    write(Layout.presence(author.address()), n.toString(), Es5.nowMicros() + PRESENCE_TTL_MICROS, null);
+    write(
+        Layout.presence(author.address()),
+        n.toString(),
+        Es5.nowMicros() + PRESENCE_TTL_MICROS,
+        null);
   }
 
   /** Always false: a last-writer-wins store keeps no history to undo (docs/earthstar-layout.md). */

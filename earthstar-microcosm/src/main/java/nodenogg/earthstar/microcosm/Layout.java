@@ -5,6 +5,7 @@ import nodenogg.earthstar.Addresses;
 /**
  * The paths of a microcosm in an Earthstar share (docs/earthstar-layout.md). Every identity writes
  * only below its own {@code ~@author} segment, which Earthstar enforces:
+ *
  * <pre>
  * /microcosm/v1/~AUTHOR/identity              {"id":IDENTITY_ID,"nickname"?}
  * /microcosm/v1/~AUTHOR/ENTITY/entity         {"id","identity_id","created","version":"1","data":{...}} ("" = deleted)

@@ -18,9 +18,11 @@ class EarthstarMicrocosmConformanceTest extends MicrocosmConformance {
 
   @Override
   protected Peer open(String who) {
-    AuthorKeypair a = authors.computeIfAbsent(who, w -> AuthorKeypair.generate(w.substring(0, 3) + "x"));
+    AuthorKeypair a =
+        authors.computeIfAbsent(who, w -> AuthorKeypair.generate(w.substring(0, 3) + "x"));
     EarthstarStorage s = EarthstarStorage.inMemory();
-    EarthstarMicrocosm m = new EarthstarMicrocosm(s.replica(share.shareAddress()), a, share.secret());
+    EarthstarMicrocosm m =
+        new EarthstarMicrocosm(s.replica(share.shareAddress()), a, share.secret());
     storages.put(m, s);
     return new Peer(m, m.authorIdentityId().orElseThrow());
   }
@@ -30,7 +32,8 @@ class EarthstarMicrocosmConformanceTest extends MicrocosmConformance {
     for (Peer a : peers) {
       for (Peer b : peers) {
         if (a != b) {
-          LocalSync.copy(((EarthstarMicrocosm) a.api()).replica(), ((EarthstarMicrocosm) b.api()).replica());
+          LocalSync.copy(
+              ((EarthstarMicrocosm) a.api()).replica(), ((EarthstarMicrocosm) b.api()).replica());
         }
       }
     }
@@ -43,7 +46,8 @@ class EarthstarMicrocosmConformanceTest extends MicrocosmConformance {
    */
   @Override
   protected Set<Limitation> limitations() {
-    return EnumSet.of(Limitation.UNDO_HISTORY, Limitation.MERGE_CONCURRENT_HTML, Limitation.ATOMIC_BATCHES);
+    return EnumSet.of(
+        Limitation.UNDO_HISTORY, Limitation.MERGE_CONCURRENT_HTML, Limitation.ATOMIC_BATCHES);
   }
 
   @AfterEach

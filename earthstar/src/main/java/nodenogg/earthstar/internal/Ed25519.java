@@ -3,8 +3,9 @@ package nodenogg.earthstar.internal;
 import java.security.SecureRandom;
 
 /**
- * Ed25519 on raw 32-byte keys (RFC 8032 encodings), on Bouncy Castle's pure-Java implementation (the
- * JDK's own takes about 2 ms per signature check, which would dominate every sync). Thread-safe.
+ * Ed25519 on raw 32-byte keys (RFC 8032 encodings), on Bouncy Castle's pure-Java implementation
+ * (the JDK's own takes about 2 ms per signature check, which would dominate every sync).
+ * Thread-safe.
  */
 public final class Ed25519 {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -41,7 +42,8 @@ public final class Ed25519 {
       return false;
     }
     try {
-      return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length);
+      return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(
+          signature, 0, publicKey, 0, message, 0, message.length);
     } catch (RuntimeException e) {
       return false;
     }

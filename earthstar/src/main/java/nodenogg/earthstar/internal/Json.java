@@ -10,9 +10,11 @@ public final class Json {
   public static final JsonFactory FACTORY;
 
   static {
-    JsonFactory f = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(64).build())
-        .build();
+    JsonFactory f =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(64).build())
+            .build();
     MAPPER = new ObjectMapper(f);
     FACTORY = MAPPER.getFactory();
   }

@@ -53,11 +53,12 @@ public final class MemoryDocStore implements DocStore {
   @Override
   public synchronized List<String> shares() {
     List<String> out = new ArrayList<>();
-    docs.forEach((share, m) -> {
-      if (!m.isEmpty()) {
-        out.add(share);
-      }
-    });
+    docs.forEach(
+        (share, m) -> {
+          if (!m.isEmpty()) {
+            out.add(share);
+          }
+        });
     return out;
   }
 
@@ -65,14 +66,17 @@ public final class MemoryDocStore implements DocStore {
   public synchronized CompletableFuture<Void> submit(List<Write> writes) {
     for (Write w : writes) {
       if (w instanceof PutDoc p) {
-        docs.computeIfAbsent(p.share(), k -> new HashMap<>()).put(key(p.doc().path(), p.doc().author()), p.doc());
+        docs.computeIfAbsent(p.share(), k -> new HashMap<>())
+            .put(key(p.doc().path(), p.doc().author()), p.doc());
       } else if (w instanceof DeleteDoc d) {
         Map<String, EsDocument> m = docs.get(d.share());
         if (m != null) {
           m.remove(key(d.path(), d.author()));
         }
       } else if (w instanceof PutAttachment a) {
-        attachments.computeIfAbsent(a.share(), k -> new HashMap<>()).put(a.hash(), a.bytes().clone());
+        attachments
+            .computeIfAbsent(a.share(), k -> new HashMap<>())
+            .put(a.hash(), a.bytes().clone());
       } else if (w instanceof DeleteAttachment a) {
         Map<String, byte[]> m = attachments.get(a.share());
         if (m != null) {

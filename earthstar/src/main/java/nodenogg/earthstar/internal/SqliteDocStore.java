@@ -22,16 +22,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Documents and attachments in one SQLite file ({@code earthstar.db}): WAL, {@code synchronous=FULL},
- * group commit on one writer thread (every write queued while a transaction commits goes into the next
- * one). A write's future completes after its COMMIT, so it survives kill -9 and power loss. Reads use
- * their own connection and see queued writes through an overlay until they are committed.
- * Thread-safe.
+ * Documents and attachments in one SQLite file ({@code earthstar.db}): WAL, {@code
+ * synchronous=FULL}, group commit on one writer thread (every write queued while a transaction
+ * commits goes into the next one). A write's future completes after its COMMIT, so it survives kill
+ * -9 and power loss. Reads use their own connection and see queued writes through an overlay until
+ * they are committed. Thread-safe.
  */
 public final class SqliteDocStore implements DocStore {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteDocStore.class);
+
   /** File name inside the data directory. */
   public static final String FILE = "earthstar.db";
+
   private static final int SCHEMA_VERSION = 1;
 
   private final Path file;
@@ -40,8 +42,10 @@ public final class SqliteDocStore implements DocStore {
   private final Thread writerThread;
   private final Object lock = new Object();
   private final List<Pending> queue = new ArrayList<>();
+
   /** Writes queued or committing, by key, so reads see them; removed once committed. */
   private final Map<String, Object> overlay = new HashMap<>();
+
   private final Map<String, Integer> overlayRefs = new HashMap<>();
   private boolean closed;
   private static final Object DELETED = new Object();
@@ -55,17 +59,26 @@ public final class SqliteDocStore implements DocStore {
       s.execute("PRAGMA journal_mode=WAL");
       s.execute("PRAGMA synchronous=FULL");
       s.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-      s.execute("CREATE TABLE IF NOT EXISTS docs(share TEXT NOT NULL, path TEXT NOT NULL, author TEXT NOT NULL,"
-          + " timestamp INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY(share, path, author)) WITHOUT ROWID");
-      s.execute("CREATE TABLE IF NOT EXISTS attachments(share TEXT NOT NULL, hash TEXT NOT NULL,"
-          + " size INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY(share, hash)) WITHOUT ROWID");
-      s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '" + SCHEMA_VERSION + "')");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS docs(share TEXT NOT NULL, path TEXT NOT NULL, author TEXT NOT NULL,"
+              + " timestamp INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY(share, path, author)) WITHOUT ROWID");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS attachments(share TEXT NOT NULL, hash TEXT NOT NULL,"
+              + " size INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY(share, hash)) WITHOUT ROWID");
+      s.execute(
+          "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '" + SCHEMA_VERSION + "')");
     }
-    try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key='schema'")) {
+    try (Statement s = writer.createStatement();
+        ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key='schema'")) {
       int v = rs.next() ? Integer.parseInt(rs.getString(1)) : 0;
       if (v != SCHEMA_VERSION) {
-        throw new SQLException(file + " has Earthstar schema version " + v + "; this build reads version "
-            + SCHEMA_VERSION + " (use the build that wrote it)");
+        throw new SQLException(
+            file
+                + " has Earthstar schema version "
+                + v
+                + "; this build reads version "
+                + SCHEMA_VERSION
+                + " (use the build that wrote it)");
       }
     }
     writer.setAutoCommit(false);
@@ -83,7 +96,8 @@ public final class SqliteDocStore implements DocStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the data directory " + dir, e);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot open the Earthstar store " + dir.resolve(FILE) + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot open the Earthstar store " + dir.resolve(FILE) + ": " + e.getMessage(), e);
     }
   }
 
@@ -129,7 +143,8 @@ public final class SqliteDocStore implements DocStore {
     try {
       return EsDocument.fromJson(json);
     } catch (InvalidDocumentException e) {
-      throw new IllegalStateException(file + " holds a document that does not parse: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          file + " holds a document that does not parse: " + e.getMessage(), e);
     }
   }
 
@@ -145,7 +160,8 @@ public final class SqliteDocStore implements DocStore {
       }
     }
     synchronized (reader) {
-      try (PreparedStatement ps = reader.prepareStatement("SELECT json FROM docs WHERE share=? AND path=? AND author=?")) {
+      try (PreparedStatement ps =
+          reader.prepareStatement("SELECT json FROM docs WHERE share=? AND path=? AND author=?")) {
         ps.setString(1, share);
         ps.setString(2, path);
         ps.setString(3, author);
@@ -170,7 +186,8 @@ public final class SqliteDocStore implements DocStore {
       }
     }
     synchronized (reader) {
-      try (PreparedStatement ps = reader.prepareStatement("SELECT bytes FROM attachments WHERE share=? AND hash=?")) {
+      try (PreparedStatement ps =
+          reader.prepareStatement("SELECT bytes FROM attachments WHERE share=? AND hash=?")) {
         ps.setString(1, share);
         ps.setString(2, hash);
         try (ResultSet rs = ps.executeQuery()) {
@@ -191,7 +208,8 @@ public final class SqliteDocStore implements DocStore {
       }
     }
     synchronized (reader) {
-      try (PreparedStatement ps = reader.prepareStatement("SELECT 1 FROM attachments WHERE share=? AND hash=?")) {
+      try (PreparedStatement ps =
+          reader.prepareStatement("SELECT 1 FROM attachments WHERE share=? AND hash=?")) {
         ps.setString(1, share);
         ps.setString(2, hash);
         try (ResultSet rs = ps.executeQuery()) {
@@ -207,7 +225,8 @@ public final class SqliteDocStore implements DocStore {
   public List<String> attachmentHashes(String share) {
     List<String> out = new ArrayList<>();
     synchronized (reader) {
-      try (PreparedStatement ps = reader.prepareStatement("SELECT hash FROM attachments WHERE share=?")) {
+      try (PreparedStatement ps =
+          reader.prepareStatement("SELECT hash FROM attachments WHERE share=?")) {
         ps.setString(1, share);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -220,16 +239,17 @@ public final class SqliteDocStore implements DocStore {
     }
     synchronized (lock) {
       String prefix = "a\u0000" + share + '\u0000';
-      overlay.forEach((k, v) -> {
-        if (k.startsWith(prefix)) {
-          String h = k.substring(prefix.length());
-          if (v == DELETED) {
-            out.remove(h);
-          } else if (!out.contains(h)) {
-            out.add(h);
-          }
-        }
-      });
+      overlay.forEach(
+          (k, v) -> {
+            if (k.startsWith(prefix)) {
+              String h = k.substring(prefix.length());
+              if (v == DELETED) {
+                out.remove(h);
+              } else if (!out.contains(h)) {
+                out.add(h);
+              }
+            }
+          });
     }
     return out;
   }
@@ -238,7 +258,8 @@ public final class SqliteDocStore implements DocStore {
   public List<String> shares() {
     List<String> out = new ArrayList<>();
     synchronized (reader) {
-      try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery("SELECT DISTINCT share FROM docs ORDER BY share")) {
+      try (Statement s = reader.createStatement();
+          ResultSet rs = s.executeQuery("SELECT DISTINCT share FROM docs ORDER BY share")) {
         while (rs.next()) {
           out.add(rs.getString(1));
         }
@@ -254,7 +275,8 @@ public final class SqliteDocStore implements DocStore {
     CompletableFuture<Void> done = new CompletableFuture<>();
     synchronized (lock) {
       if (closed) {
-        done.completeExceptionally(new IllegalStateException("the Earthstar store " + file + " is closed"));
+        done.completeExceptionally(
+            new IllegalStateException("the Earthstar store " + file + " is closed"));
         return done;
       }
       for (Write w : writes) {
@@ -313,7 +335,11 @@ public final class SqliteDocStore implements DocStore {
         commit(batch);
       } catch (SQLException | RuntimeException e) {
         failure = e;
-        LOG.error("committing {} Earthstar write(s) to {} failed: {}", batch.size(), file, e.getMessage());
+        LOG.error(
+            "committing {} Earthstar write(s) to {} failed: {}",
+            batch.size(),
+            file,
+            e.getMessage());
         try {
           writer.rollback();
         } catch (SQLException ignored) {
@@ -343,12 +369,16 @@ public final class SqliteDocStore implements DocStore {
   }
 
   private void commit(List<Pending> batch) throws SQLException {
-    try (PreparedStatement putDoc = writer.prepareStatement(
-            "INSERT OR REPLACE INTO docs(share, path, author, timestamp, json) VALUES (?,?,?,?,?)");
-         PreparedStatement delDoc = writer.prepareStatement("DELETE FROM docs WHERE share=? AND path=? AND author=?");
-         PreparedStatement putAtt = writer.prepareStatement(
-             "INSERT OR REPLACE INTO attachments(share, hash, size, bytes) VALUES (?,?,?,?)");
-         PreparedStatement delAtt = writer.prepareStatement("DELETE FROM attachments WHERE share=? AND hash=?")) {
+    try (PreparedStatement putDoc =
+            writer.prepareStatement(
+                "INSERT OR REPLACE INTO docs(share, path, author, timestamp, json) VALUES (?,?,?,?,?)");
+        PreparedStatement delDoc =
+            writer.prepareStatement("DELETE FROM docs WHERE share=? AND path=? AND author=?");
+        PreparedStatement putAtt =
+            writer.prepareStatement(
+                "INSERT OR REPLACE INTO attachments(share, hash, size, bytes) VALUES (?,?,?,?)");
+        PreparedStatement delAtt =
+            writer.prepareStatement("DELETE FROM attachments WHERE share=? AND hash=?")) {
       for (Pending p : batch) {
         for (Write w : p.writes) {
           if (w instanceof PutDoc d) {

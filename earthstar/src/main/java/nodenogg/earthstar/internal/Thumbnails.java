@@ -32,7 +32,8 @@ public final class Thumbnails {
         return null;
       }
       int sp = text.indexOf(' ');
-      return new Thumb(Long.parseLong(text.substring(0, sp)), text.substring(sp + 1), Xxh64.hash(text));
+      return new Thumb(
+          Long.parseLong(text.substring(0, sp)), text.substring(sp + 1), Xxh64.hash(text));
     }
 
     public String text() {
@@ -80,8 +81,8 @@ public final class Thumbnails {
   }
 
   /**
-   * A session's working set: a shared snapshot plus the items the other peer told us about (inserted
-   * as they arrive, as earthstar does). Not thread-safe (one session thread).
+   * A session's working set: a shared snapshot plus the items the other peer told us about
+   * (inserted as they arrive, as earthstar does). Not thread-safe (one session thread).
    */
   public static final class WorkingSet {
     private final Thumb[] base;
@@ -154,8 +155,8 @@ public final class Thumbnails {
 
     /**
      * Items of the range {@code [lower, upper)}: everything when the bounds are equal; the wrapped
-     * range (from {@code lower} up, then from the lowest item up to {@code upper}) when
-     * {@code lower > upper}. In range order, starting at {@code lower}.
+     * range (from {@code lower} up, then from the lowest item up to {@code upper}) when {@code
+     * lower > upper}. In range order, starting at {@code lower}.
      */
     public List<Thumb> range(Thumb lower, Thumb upper) {
       List<Thumb> out = new ArrayList<>();

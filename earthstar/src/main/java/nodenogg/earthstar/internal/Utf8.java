@@ -36,7 +36,9 @@ public final class Utf8 {
         n += 1;
       } else if (c < 0x800) {
         n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         n += 4;
         i++;
       } else {
@@ -47,10 +49,12 @@ public final class Utf8 {
   }
 
   private static byte[] encodeLenient(String s) {
-    CharsetEncoder enc = StandardCharsets.UTF_8.newEncoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE)
-        .replaceWith(REPLACEMENT);
+    CharsetEncoder enc =
+        StandardCharsets.UTF_8
+            .newEncoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE)
+            .replaceWith(REPLACEMENT);
     try {
       ByteBuffer out = enc.encode(CharBuffer.wrap(s));
       byte[] bytes = new byte[out.remaining()];

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs the Node scripts of {@code js/earthstar/} against the real earthstar 10.2.2 (the pinned test
- * oracle); tests skip with a message when Node or the package is missing. Shared through the test-jar.
+ * oracle); tests skip with a message when Node or the package is missing. Shared through the
+ * test-jar.
  */
 public final class EarthstarJs {
   public static final ObjectMapper JSON = new ObjectMapper();
@@ -28,14 +29,19 @@ public final class EarthstarJs {
     String prop = System.getProperty("nodenogg.js.dir");
     Path js = prop != null ? Paths.get(prop) : Paths.get("..", "js");
     Path dir = js.resolve("earthstar");
-    Assumptions.assumeTrue(Files.isDirectory(dir.resolve("node_modules").resolve("earthstar")),
-        "skipped: js/earthstar/node_modules/earthstar not found at " + dir.toAbsolutePath()
+    Assumptions.assumeTrue(
+        Files.isDirectory(dir.resolve("node_modules").resolve("earthstar")),
+        "skipped: js/earthstar/node_modules/earthstar not found at "
+            + dir.toAbsolutePath()
             + " (run bash js/install.sh)");
     return dir;
   }
 
   public static String node() {
-    for (String candidate : new String[] {System.getProperty("nodenogg.node", ""), "/usr/bin/node", "/usr/local/bin/node"}) {
+    for (String candidate :
+        new String[] {
+          System.getProperty("nodenogg.node", ""), "/usr/bin/node", "/usr/local/bin/node"
+        }) {
       if (!candidate.isEmpty() && new File(candidate).canExecute()) {
         return candidate;
       }
@@ -53,19 +59,26 @@ public final class EarthstarJs {
     return null;
   }
 
-  /** Runs oracle.mjs on a list of operations; returns one result node ({ok} or {error}) per operation. */
+  /**
+   * Runs oracle.mjs on a list of operations; returns one result node ({ok} or {error}) per
+   * operation.
+   */
   public static List<JsonNode> oracle(ArrayNode ops) throws IOException, InterruptedException {
     String out = run("oracle.mjs", JSON.writeValueAsString(ops), 120);
     JsonNode arr = JSON.readTree(out);
     List<JsonNode> results = new ArrayList<>();
     arr.forEach(results::add);
     if (results.size() != ops.size()) {
-      throw new AssertionError("oracle returned " + results.size() + " results for " + ops.size() + " operations");
+      throw new AssertionError(
+          "oracle returned " + results.size() + " results for " + ops.size() + " operations");
     }
     return results;
   }
 
-  /** Runs {@code node js/earthstar/<script> args...} with stdin; returns stdout; fails on a non-zero exit. */
+  /**
+   * Runs {@code node js/earthstar/<script> args...} with stdin; returns stdout; fails on a non-zero
+   * exit.
+   */
   public static String run(String script, String stdin, int timeoutSeconds, String... args)
       throws IOException, InterruptedException {
     Path dir = dir();
@@ -84,7 +97,8 @@ public final class EarthstarJs {
         throw new AssertionError(script + " did not finish within " + timeoutSeconds + " s");
       }
       if (p.exitValue() != 0) {
-        throw new AssertionError(script + " exited " + p.exitValue() + ": " + Files.readString(err));
+        throw new AssertionError(
+            script + " exited " + p.exitValue() + ": " + Files.readString(err));
       }
       return new String(out, StandardCharsets.UTF_8);
     } finally {

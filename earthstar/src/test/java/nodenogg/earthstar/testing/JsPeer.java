@@ -18,9 +18,9 @@ import nodenogg.earthstar.AuthorKeypair;
 import nodenogg.earthstar.ShareKeypair;
 
 /**
- * A real earthstar 10.2.2 peer in a Node process ({@code js/earthstar/peer.mjs}): a client with its own
- * memory replica, or the earthstar {@code Server} with {@code ExtensionKnownShares} and
- * {@code ExtensionSyncWeb}. Commands are JSON lines. Close it to end the process.
+ * A real earthstar 10.2.2 peer in a Node process ({@code js/earthstar/peer.mjs}): a client with its
+ * own memory replica, or the earthstar {@code Server} with {@code ExtensionKnownShares} and {@code
+ * ExtensionSyncWeb}. Commands are JSON lines. Close it to end the process.
  */
 public final class JsPeer implements AutoCloseable {
   private final Process process;
@@ -35,18 +35,23 @@ public final class JsPeer implements AutoCloseable {
     err = Files.createTempFile("earthstar-js-peer", ".log");
     process = EarthstarJs.start("peer.mjs", err, args.toArray(String[]::new));
     in = process.getOutputStream();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (line.startsWith("{")) {
-            lines.add(EarthstarJs.JSON.readTree(line));
-          }
-        }
-      } catch (IOException ignored) {
-        // process ended
-      }
-    }, "js-peer-reader");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  if (line.startsWith("{")) {
+                    lines.add(EarthstarJs.JSON.readTree(line));
+                  }
+                }
+              } catch (IOException ignored) {
+                // process ended
+              }
+            },
+            "js-peer-reader");
     reader.setDaemon(true);
     reader.start();
     JsonNode ready = next(60);
@@ -54,7 +59,8 @@ public final class JsPeer implements AutoCloseable {
     author = ready.path("author").asText();
   }
 
-  public static JsPeer client(ShareKeypair share, AuthorKeypair author) throws IOException, InterruptedException {
+  public static JsPeer client(ShareKeypair share, AuthorKeypair author)
+      throws IOException, InterruptedException {
     List<String> a = new ArrayList<>(List.of("client", share.toJson()));
     if (author != null) {
       a.add(author.toJson());
@@ -62,20 +68,23 @@ public final class JsPeer implements AutoCloseable {
     return new JsPeer(a);
   }
 
-  public static JsPeer server(ShareKeypair share, int port) throws IOException, InterruptedException {
+  public static JsPeer server(ShareKeypair share, int port)
+      throws IOException, InterruptedException {
     return new JsPeer(List.of("server", share.toJson(), String.valueOf(port)));
   }
 
   private JsonNode next(int seconds) throws InterruptedException, IOException {
     JsonNode n = lines.poll(seconds, TimeUnit.SECONDS);
     if (n == null) {
-      throw new AssertionError("the JS peer said nothing for " + seconds + " s; its stderr:\n" + stderrTail());
+      throw new AssertionError(
+          "the JS peer said nothing for " + seconds + " s; its stderr:\n" + stderrTail());
     }
     return n;
   }
 
   /** Sends a command and returns its answer (skipping unsolicited event lines). */
-  public synchronized JsonNode call(ObjectNode cmd, int timeoutSeconds) throws IOException, InterruptedException {
+  public synchronized JsonNode call(ObjectNode cmd, int timeoutSeconds)
+      throws IOException, InterruptedException {
     in.write((EarthstarJs.JSON.writeValueAsString(cmd) + "\n").getBytes(StandardCharsets.UTF_8));
     in.flush();
     while (true) {
@@ -85,7 +94,8 @@ public final class JsPeer implements AutoCloseable {
         continue;
       }
       if (n.has("error")) {
-        throw new AssertionError("JS peer: " + n.get("error").asText() + "\nstderr:\n" + stderrTail());
+        throw new AssertionError(
+            "JS peer: " + n.get("error").asText() + "\nstderr:\n" + stderrTail());
       }
       return n;
     }
@@ -108,7 +118,8 @@ public final class JsPeer implements AutoCloseable {
   }
 
   /** A once sync; returns the answer ({@code synced}, {@code millis}). */
-  public JsonNode syncOnce(String url, int timeoutSeconds) throws IOException, InterruptedException {
+  public JsonNode syncOnce(String url, int timeoutSeconds)
+      throws IOException, InterruptedException {
     return call(cmd("sync").put("url", url), timeoutSeconds);
   }
 

@@ -19,35 +19,41 @@ public final class RawSocket implements AutoCloseable {
   private final StringBuilder partial = new StringBuilder();
 
   public RawSocket(String uri) throws Exception {
-    ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(uri), new WebSocket.Listener() {
-      @Override
-      public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-          texts.add(partial.toString());
-          partial.setLength(0);
-        }
-        w.request(1);
-        return null;
-      }
+    ws =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(
+                URI.create(uri),
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                    partial.append(data);
+                    if (last) {
+                      texts.add(partial.toString());
+                      partial.setLength(0);
+                    }
+                    w.request(1);
+                    return null;
+                  }
 
-      @Override
-      public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
-        w.request(1);
-        return null;
-      }
+                  @Override
+                  public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
+                    w.request(1);
+                    return null;
+                  }
 
-      @Override
-      public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-        closed.complete(code);
-        return null;
-      }
+                  @Override
+                  public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                    closed.complete(code);
+                    return null;
+                  }
 
-      @Override
-      public void onError(WebSocket w, Throwable error) {
-        closed.complete(-1);
-      }
-    }).get(10, TimeUnit.SECONDS);
+                  @Override
+                  public void onError(WebSocket w, Throwable error) {
+                    closed.complete(-1);
+                  }
+                })
+            .get(10, TimeUnit.SECONDS);
   }
 
   public synchronized void send(String text) throws Exception {
@@ -62,7 +68,9 @@ public final class RawSocket implements AutoCloseable {
     ws.sendClose(1000, "").get(10, TimeUnit.SECONDS);
   }
 
-  /** The next message whose kind is {@code kind} (others are skipped); fails after {@code seconds}. */
+  /**
+   * The next message whose kind is {@code kind} (others are skipped); fails after {@code seconds}.
+   */
   public JsonNode next(String kind, int seconds) throws Exception {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     while (true) {

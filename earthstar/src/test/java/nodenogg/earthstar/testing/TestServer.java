@@ -10,8 +10,8 @@ import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 
 /**
- * A WebSocket server for this module's tests that mounts {@link EarthstarPeer#accept} at
- * {@code /earthstar} (the production mount is the sync-server adapter). Paths are passed raw.
+ * A WebSocket server for this module's tests that mounts {@link EarthstarPeer#accept} at {@code
+ * /earthstar} (the production mount is the sync-server adapter). Paths are passed raw.
  */
 public final class TestServer implements AutoCloseable {
   private final Impl impl;
@@ -59,26 +59,30 @@ public final class TestServer implements AutoCloseable {
         conn.close(1008, "not found");
         return;
       }
-      EarthstarPeer.Connection c = peer.accept(path.substring("/earthstar".length()), new EarthstarPeer.Socket() {
-        @Override
-        public void sendText(String text) {
-          if (conn.isOpen()) {
-            conn.send(text);
-          }
-        }
+      EarthstarPeer.Connection c =
+          peer.accept(
+              path.substring("/earthstar".length()),
+              new EarthstarPeer.Socket() {
+                @Override
+                public void sendText(String text) {
+                  if (conn.isOpen()) {
+                    conn.send(text);
+                  }
+                }
 
-        @Override
-        public void sendBinary(byte[] bytes) {
-          if (conn.isOpen()) {
-            conn.send(bytes);
-          }
-        }
+                @Override
+                public void sendBinary(byte[] bytes) {
+                  if (conn.isOpen()) {
+                    conn.send(bytes);
+                  }
+                }
 
-        @Override
-        public void close(int code, String reason) {
-          conn.close(code, reason);
-        }
-      }, String.valueOf(conn.getRemoteSocketAddress()));
+                @Override
+                public void close(int code, String reason) {
+                  conn.close(code, reason);
+                }
+              },
+              String.valueOf(conn.getRemoteSocketAddress()));
       if (c == null) {
         conn.close(1008, "not found");
         return;

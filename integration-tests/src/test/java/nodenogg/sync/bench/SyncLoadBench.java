@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Loopback load generator (a benchmark, not a test: skipped unless {@code -Dsync.bench=true}).
- * N Java Hocuspocus clients, one socket each, on one document; each writes M map entries as fast as
+ * Loopback load generator (a benchmark, not a test: skipped unless {@code -Dsync.bench=true}). N
+ * Java Hocuspocus clients, one socket each, on one document; each writes M map entries as fast as
  * it can; we time until every client holds all N×M entries and every write is acknowledged.
- * Servers: ours in memory, ours on SQLite, and {@code @hocuspocus/server} 4.7.0 on Node.
- * Numbers go to docs/benchmarks/sync.md.
+ * Servers: ours in memory, ours on SQLite, and {@code @hocuspocus/server} 4.7.0 on Node. Numbers go
+ * to docs/benchmarks/sync.md.
  */
 class SyncLoadBench {
   private static final int N = Integer.getInteger("sync.bench.clients", 50);
@@ -34,20 +34,31 @@ class SyncLoadBench {
 
   @Test
   void run() throws Exception {
-    Assumptions.assumeTrue(Boolean.getBoolean("sync.bench"), "benchmark: run with -Dsync.bench=true");
+    Assumptions.assumeTrue(
+        Boolean.getBoolean("sync.bench"), "benchmark: run with -Dsync.bench=true");
     List<String> rows = new ArrayList<>();
     for (int round = 0; round < 2; round++) { // first round warms the JVM
-      try (SyncServer s = SyncServer.builder().port(0).store(new InMemoryUpdateStore()).build().start()) {
+      try (SyncServer s =
+          SyncServer.builder().port(0).store(new InMemoryUpdateStore()).build().start()) {
         rows.add(measure("ours, in memory", "ws://127.0.0.1:" + s.port() + "/sync"));
       }
       Path dir = Files.createTempDirectory("sync-bench");
-      try (SyncServer s = SyncServer.builder().port(0).store(SqliteUpdateStore.openDirectory(dir, SyncServer.defaultStoreOptions())).build().start()) {
+      try (SyncServer s =
+          SyncServer.builder()
+              .port(0)
+              .store(SqliteUpdateStore.openDirectory(dir, SyncServer.defaultStoreOptions()))
+              .build()
+              .start()) {
         rows.add(measure("ours, SQLite (FULL fsync)", "ws://127.0.0.1:" + s.port() + "/sync"));
       }
-      Process node = new ProcessBuilder("node", "sync/hocuspocus-server.mjs")
-          .directory(Path.of(System.getProperty("nodenogg.js.dir")).toFile()).start();
+      Process node =
+          new ProcessBuilder("node", "sync/hocuspocus-server.mjs")
+              .directory(Path.of(System.getProperty("nodenogg.js.dir")).toFile())
+              .start();
       try {
-        BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader r =
+            new BufferedReader(
+                new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
         String line = r.readLine();
         int port = Integer.parseInt(line.substring(5).trim());
         rows.add(measure("@hocuspocus/server 4.7.0 (Node 20, memory)", "ws://127.0.0.1:" + port));
@@ -56,13 +67,15 @@ class SyncLoadBench {
         node.waitFor(5, TimeUnit.SECONDS);
       }
     }
-    System.out.println("| server | clients | writes each | connect+sync ms | all converged+acked ms | updates/s |");
+    System.out.println(
+        "| server | clients | writes each | connect+sync ms | all converged+acked ms | updates/s |");
     System.out.println("| --- | --- | --- | --- | --- | --- |");
     rows.subList(rows.size() / 2, rows.size()).forEach(System.out::println);
   }
 
   private static String measure(String label, String url) throws Exception {
-    ClientOptions opts = ClientOptions.defaults().withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+    ClientOptions opts =
+        ClientOptions.defaults().withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     List<HocuspocusClient> clients = new ArrayList<>();
     List<HocuspocusDocument> docs = new ArrayList<>();
     List<Doc> ydocs = new ArrayList<>();
@@ -84,11 +97,13 @@ class SyncLoadBench {
       for (int i = 0; i < N; i++) {
         Doc d = ydocs.get(i);
         int id = i;
-        Thread t = new Thread(() -> {
-          for (int k = 0; k < M; k++) {
-            d.getMap("notes").set("c" + id + "-" + k, k);
-          }
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  for (int k = 0; k < M; k++) {
+                    d.getMap("notes").set("c" + id + "-" + k, k);
+                  }
+                });
         writers.add(t);
         t.start();
       }
@@ -111,8 +126,9 @@ class SyncLoadBench {
       }
       long t2 = System.nanoTime();
       double ms = (t2 - t1) / 1e6;
-      return String.format("| %s | %d | %d | %.0f | %.0f | %.0f |", label, N, M, (t1 - t0) / 1e6, ms,
-          N * M / (ms / 1000));
+      return String.format(
+          "| %s | %d | %d | %.0f | %.0f | %.0f |",
+          label, N, M, (t1 - t0) / 1e6, ms, N * M / (ms / 1000));
     } finally {
       clients.forEach(HocuspocusClient::close);
     }

@@ -3,8 +3,8 @@ package nodenogg.microcosm.internal;
 import java.security.SecureRandom;
 
 /**
- * Random id bodies in the shape the web app's cuid2 generator produces ({@code [a-z][0-9a-z]{n-1}}):
- * a letter first, then lowercase base-36 characters. Thread-safe.
+ * Random id bodies in the shape the web app's cuid2 generator produces ({@code
+ * [a-z][0-9a-z]{n-1}}): a letter first, then lowercase base-36 characters. Thread-safe.
  */
 public final class RandomIds {
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -9,9 +9,9 @@ import nodenogg.microcosm.InvalidEntityException;
  * The E3 entity model (nodenogg.in web app, 2024-05-23 .. 2025-05-15; microcosm-spec.md §1.5, §3),
  * read-only. Stateless, thread-safe.
  *
- * <p>Stored value under an entity key: {@code {data: Entity, signature: ''}} (key order varies by build;
- * the signature was never filled in). The entity is flat:
- * {@code {id, type, schema, created, lastEdited, ...fields of that schema version}}.
+ * <p>Stored value under an entity key: {@code {data: Entity, signature: ''}} (key order varies by
+ * build; the signature was never filled in). The entity is flat: {@code {id, type, schema, created,
+ * lastEdited, ...fields of that schema version}}.
  *
  * <table>
  *   <caption>E3 types and schema versions</caption>
@@ -23,11 +23,12 @@ import nodenogg.microcosm.InvalidEntityException;
  *   <tr><td>emoji</td><td>{@code body}</td><td>{@code entity_id?, body}</td></tr>
  * </table>
  *
- * <p>Validation matches what the E3 Y layer applied when reading: shallow. A stored value counts when
- * it is an object whose {@code data} passes {@link #isEntity}: the base fields present with the right
- * JS types, a valid E3 entity id, a known type. Per-type fields are not checked here (an importer checks
- * what it needs). Beyond E3's own list this reader also accepts type {@code connection}, which builds
- * from {@code 6b7b1cdf} until the rename in {@code be518c02} (2024-06-01 .. 06-07) wrote for relations.
+ * <p>Validation matches what the E3 Y layer applied when reading: shallow. A stored value counts
+ * when it is an object whose {@code data} passes {@link #isEntity}: the base fields present with
+ * the right JS types, a valid E3 entity id, a known type. Per-type fields are not checked here (an
+ * importer checks what it needs). Beyond E3's own list this reader also accepts type {@code
+ * connection}, which builds from {@code 6b7b1cdf} until the rename in {@code be518c02} (2024-06-01
+ * .. 06-07) wrote for relations.
  */
 public final class E3Entities {
   /** E3 {@code latestEntitySchemaVersions}. */
@@ -35,7 +36,8 @@ public final class E3Entities {
       Map.of("html", 1, "region", 1, "ghost", 1, "relation", 2, "emoji", 2);
 
   /** The types E3's {@code isEntity} knows, plus the early name {@code connection}. */
-  public static final List<String> TYPES = List.of("html", "region", "ghost", "relation", "emoji", "connection");
+  public static final List<String> TYPES =
+      List.of("html", "region", "ghost", "relation", "emoji", "connection");
 
   private static final List<String> BASE = List.of("id", "type", "schema", "created", "lastEdited");
 
@@ -57,20 +59,23 @@ public final class E3Entities {
       return false;
     }
     Map<?, ?> m = (Map<?, ?>) value;
-    return ((Number) m.get("schema")).doubleValue() == schema && (type == null || type.equals(m.get("type")));
+    return ((Number) m.get("schema")).doubleValue() == schema
+        && (type == null || type.equals(m.get("type")));
   }
 
   /**
-   * E3 {@code isSerializedCollection} (the export shape {@code Record<EntityID, Entity>}): an object
-   * whose every key is an E3 entity id and every value passes {@link #isEntity}. One bad member fails
-   * the whole collection, as in E3.
+   * E3 {@code isSerializedCollection} (the export shape {@code Record<EntityID, Entity>}): an
+   * object whose every key is an E3 entity id and every value passes {@link #isEntity}. One bad
+   * member fails the whole collection, as in E3.
    */
   public static boolean isSerializedCollection(Object value) {
     if (!(value instanceof Map<?, ?> m)) {
       return false;
     }
     for (Map.Entry<?, ?> e : m.entrySet()) {
-      if (!(e.getKey() instanceof String k) || !LegacyIds.isValidE3EntityId(k) || !isEntity(e.getValue())) {
+      if (!(e.getKey() instanceof String k)
+          || !LegacyIds.isValidE3EntityId(k)
+          || !isEntity(e.getValue())) {
         return false;
       }
     }
@@ -78,15 +83,18 @@ public final class E3Entities {
   }
 
   /**
-   * E3 {@code isSerializedMicrocosm} ({@code Record<IdentityID, SerializedCollection>}): every key an
-   * E3 identity id ({@code @} + 35), every value a {@linkplain #isSerializedCollection serialized collection}.
+   * E3 {@code isSerializedMicrocosm} ({@code Record<IdentityID, SerializedCollection>}): every key
+   * an E3 identity id ({@code @} + 35), every value a {@linkplain #isSerializedCollection
+   * serialized collection}.
    */
   public static boolean isSerializedMicrocosm(Object value) {
     if (!(value instanceof Map<?, ?> m)) {
       return false;
     }
     for (Map.Entry<?, ?> e : m.entrySet()) {
-      if (!(e.getKey() instanceof String k) || !LegacyIds.isValidE3IdentityId(k) || !isSerializedCollection(e.getValue())) {
+      if (!(e.getKey() instanceof String k)
+          || !LegacyIds.isValidE3IdentityId(k)
+          || !isSerializedCollection(e.getValue())) {
         return false;
       }
     }
@@ -100,10 +108,12 @@ public final class E3Entities {
    */
   public static E3Entity parseStored(Object stored) {
     if (!(stored instanceof Map<?, ?> wrapper)) {
-      throw new InvalidEntityException("stored value must be an object {data, signature}, got " + describe(stored));
+      throw new InvalidEntityException(
+          "stored value must be an object {data, signature}, got " + describe(stored));
     }
     if (!wrapper.containsKey("data")) {
-      throw new InvalidEntityException("stored value has no 'data' member (an E4/E5 value has 'content' instead)");
+      throw new InvalidEntityException(
+          "stored value has no 'data' member (an E4/E5 value has 'content' instead)");
     }
     return parseEntity(wrapper.get("data"));
   }
@@ -126,9 +136,13 @@ public final class E3Entities {
         fields.put(k, e.getValue());
       }
     }
-    return new E3Entity((String) m.get("id"), (String) m.get("type"), ((Number) m.get("schema")).doubleValue(),
+    return new E3Entity(
+        (String) m.get("id"),
+        (String) m.get("type"),
+        ((Number) m.get("schema")).doubleValue(),
         (long) Math.floor(((Number) m.get("created")).doubleValue()),
-        (long) Math.floor(((Number) m.get("lastEdited")).doubleValue()), fields);
+        (long) Math.floor(((Number) m.get("lastEdited")).doubleValue()),
+        fields);
   }
 
   private static String entityProblem(Object value) {
@@ -158,14 +172,18 @@ public final class E3Entities {
     }
     for (String k : List.of("schema", "created", "lastEdited")) {
       if (!isFiniteNumber(m.get(k))) {
-        return k + " must be a number, got " + (m.containsKey(k) ? describe(m.get(k)) : "nothing (required)");
+        return k
+            + " must be a number, got "
+            + (m.containsKey(k) ? describe(m.get(k)) : "nothing (required)");
       }
     }
     return null;
   }
 
   static boolean isFiniteNumber(Object v) {
-    if (!(v instanceof Number) || v instanceof java.math.BigInteger || v instanceof java.math.BigDecimal) {
+    if (!(v instanceof Number)
+        || v instanceof java.math.BigInteger
+        || v instanceof java.math.BigDecimal) {
       return false;
     }
     double d = ((Number) v).doubleValue();

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One entity as the E3 web app stored it (microcosm-spec.md §1.5): the base fields
- * {@code id, type, schema, created, lastEdited} and the fields of its schema version, which E3 keeps
- * flat on the same object. Read-only view for importers; immutable.
+ * One entity as the E3 web app stored it (microcosm-spec.md §1.5): the base fields {@code id, type,
+ * schema, created, lastEdited} and the fields of its schema version, which E3 keeps flat on the
+ * same object. Read-only view for importers; immutable.
  *
  * @param id the E3 entity id ({@code e} + 8 letters or digits)
  * @param type the stored type: {@code html, region, ghost, relation, emoji} (or {@code connection},
@@ -18,7 +18,12 @@ import java.util.Objects;
  * @param lastEdited last edit time, milliseconds since the epoch (as stored, floored)
  * @param fields every other stored field, plain values ({@code undefined} removed), in stored order
  */
-public record E3Entity(String id, String type, double schema, long created, long lastEdited,
+public record E3Entity(
+    String id,
+    String type,
+    double schema,
+    long created,
+    long lastEdited,
     Map<String, Object> fields) {
 
   public E3Entity {
@@ -32,7 +37,10 @@ public record E3Entity(String id, String type, double schema, long created, long
     return fields.get(name);
   }
 
-  /** Whether this is a relation ({@code relation}, or {@code connection} as the first E3 builds called it). */
+  /**
+   * Whether this is a relation ({@code relation}, or {@code connection} as the first E3 builds
+   * called it).
+   */
   public boolean isRelation() {
     return type.equals("relation") || type.equals("connection");
   }

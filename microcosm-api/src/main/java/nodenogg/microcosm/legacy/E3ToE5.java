@@ -19,7 +19,8 @@ import nodenogg.microcosm.IdentityId;
 import nodenogg.microcosm.InvalidEntityException;
 
 /**
- * Maps E3 entities to current (E5) entities where a faithful mapping exists. Stateless, thread-safe.
+ * Maps E3 entities to current (E5) entities where a faithful mapping exists. Stateless,
+ * thread-safe.
  *
  * <table>
  *   <caption>E3 → E5</caption>
@@ -42,14 +43,16 @@ import nodenogg.microcosm.InvalidEntityException;
  *
  * <p>Ids: E3 ids ({@code e}+8, {@code @}+35/36) are not valid E5 ids, so every imported entity and
  * identity gets a fresh E5 id, and the returned tables map the old ids to the new ones. References
- * ({@code from}, {@code to}, {@code entity_id}) are resolved in the referring entity's own collection
- * first, then in the only other collection holding that id; an ambiguous or missing target is
- * treated as not imported. Skipping is transitive: an emoji whose target was skipped is skipped.
- * {@code created} and {@code lastEdited} are kept.
+ * ({@code from}, {@code to}, {@code entity_id}) are resolved in the referring entity's own
+ * collection first, then in the only other collection holding that id; an ambiguous or missing
+ * target is treated as not imported. Skipping is transitive: an emoji whose target was skipped is
+ * skipped. {@code created} and {@code lastEdited} are kept.
  */
 public final class E3ToE5 {
 
-  /** An E3 entity that was not imported. {@code location} is {@code identityId/entityId} (E3 ids). */
+  /**
+   * An E3 entity that was not imported. {@code location} is {@code identityId/entityId} (E3 ids).
+   */
   public record Skipped(String location, String type, String reason) {}
 
   /**
@@ -61,8 +64,12 @@ public final class E3ToE5 {
    * @param skipped entities not imported, with reasons
    * @param notes lossy details of imported entities (dropped fields, ends left open)
    */
-  public record Result(List<Entity> entities, Map<String, String> identityIds, Map<String, String> entityIds,
-      List<Skipped> skipped, List<String> notes) {
+  public record Result(
+      List<Entity> entities,
+      Map<String, String> identityIds,
+      Map<String, String> entityIds,
+      List<Skipped> skipped,
+      List<String> notes) {
     public Result {
       entities = List.copyOf(entities);
       identityIds = Collections.unmodifiableMap(new LinkedHashMap<>(identityIds));
@@ -81,16 +88,22 @@ public final class E3ToE5 {
    * Maps with fresh random E5 ids.
    *
    * @param collections E3 identity id → (entity key → entity), as read from the document
-   * @param owner the E5 identity that owns every imported entity, or null to give each E3 identity a
-   *     new E5 identity of its own
+   * @param owner the E5 identity that owns every imported entity, or null to give each E3 identity
+   *     a new E5 identity of its own
    */
   public static Result map(Map<String, Map<String, E3Entity>> collections, String owner) {
     return map(collections, owner, EntityId::create, IdentityId::create);
   }
 
-  /** {@link #map(Map, String)} with the id generators given (for tests). Duplicate ids are drawn again. */
-  public static Result map(Map<String, Map<String, E3Entity>> collections, String owner,
-      Supplier<String> newEntityId, Supplier<String> newIdentityId) {
+  /**
+   * {@link #map(Map, String)} with the id generators given (for tests). Duplicate ids are drawn
+   * again.
+   */
+  public static Result map(
+      Map<String, Map<String, E3Entity>> collections,
+      String owner,
+      Supplier<String> newEntityId,
+      Supplier<String> newIdentityId) {
     if (owner != null) {
       IdentityId.require(owner, "owner");
     }
@@ -107,10 +120,14 @@ public final class E3ToE5 {
     private final Map<String, String> ownerOf = new LinkedHashMap<>();
     private final List<Skipped> skipped = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+
     /** Emoji placed so far on each target location (their row position). */
     private final Map<String, Integer> emojiOnTarget = new LinkedHashMap<>();
 
-    Mapping(Map<String, Map<String, E3Entity>> collections, String owner, Supplier<String> newEntityId,
+    Mapping(
+        Map<String, Map<String, E3Entity>> collections,
+        String owner,
+        Supplier<String> newEntityId,
         Supplier<String> newIdentityId) {
       this.collections = collections;
       this.owner = owner;
@@ -148,7 +165,13 @@ public final class E3ToE5 {
       for (String loc : kept) {
         E3Entity e = byLocation.get(loc);
         EntityData data = convert(loc, e, entityIds);
-        entities.add(new Entity(entityIds.get(loc), identityIds.get(ownerOf.get(loc)), e.created(), e.lastEdited(), data));
+        entities.add(
+            new Entity(
+                entityIds.get(loc),
+                identityIds.get(ownerOf.get(loc)),
+                e.created(),
+                e.lastEdited(),
+                data));
       }
       return new Result(entities, identityIds, entityIds, skipped, notes);
     }
@@ -166,16 +189,19 @@ public final class E3ToE5 {
               return "html." + k + " must be a number, got " + E3Entities.describe(e.field(k));
             }
           }
-          return e.field("body") instanceof String ? null
+          return e.field("body") instanceof String
+              ? null
               : "html.body must be a string, got " + E3Entities.describe(e.field("body"));
         case "emoji":
           if (!(e.field("body") instanceof String)) {
             return "emoji.body must be a string, got " + E3Entities.describe(e.field("body"));
           }
-          return isRef(e.field("entity_id")) ? null
+          return isRef(e.field("entity_id"))
+              ? null
               : "emoji without a target (entity_id) has no place in E5 (E5 reactions sit on an entity)";
         default: // relation, connection
-          return isRef(e.field("from")) || isRef(e.field("to")) ? null
+          return isRef(e.field("from")) || isRef(e.field("to"))
+              ? null
               : "relation without from/to (schema v1, or v2 with neither end) connects nothing";
       }
     }
@@ -190,12 +216,22 @@ public final class E3ToE5 {
           String reason = null;
           if (e.type().equals("emoji")) {
             if (!kept.contains(resolve(loc, e.field("entity_id")))) {
-              reason = "emoji target " + e.field("entity_id") + " is not imported (" + whyNot(loc, e.field("entity_id")) + ")";
+              reason =
+                  "emoji target "
+                      + e.field("entity_id")
+                      + " is not imported ("
+                      + whyNot(loc, e.field("entity_id"))
+                      + ")";
             }
           } else if (e.isRelation()) {
-            if (!kept.contains(resolve(loc, e.field("from"))) && !kept.contains(resolve(loc, e.field("to")))) {
-              reason = "neither end of the relation is imported (from: " + whyNot(loc, e.field("from"))
-                  + "; to: " + whyNot(loc, e.field("to")) + ")";
+            if (!kept.contains(resolve(loc, e.field("from")))
+                && !kept.contains(resolve(loc, e.field("to")))) {
+              reason =
+                  "neither end of the relation is imported (from: "
+                      + whyNot(loc, e.field("from"))
+                      + "; to: "
+                      + whyNot(loc, e.field("to"))
+                      + ")";
             }
           }
           if (reason != null) {
@@ -216,17 +252,29 @@ public final class E3ToE5 {
           dropped.add("background_color (not a string)");
           bg = null;
         }
-        data = new HtmlData(num(e, "x"), num(e, "y"), num(e, "width"), num(e, "height"), (String) e.field("body"),
-            (String) bg, null);
+        data =
+            new HtmlData(
+                num(e, "x"),
+                num(e, "y"),
+                num(e, "width"),
+                num(e, "height"),
+                (String) e.field("body"),
+                (String) bg,
+                null);
         extra(e, dropped, "x", "y", "width", "height", "body", "background_color");
       } else if (e.type().equals("emoji")) {
         String target = resolve(loc, e.field("entity_id"));
         E3Entity t = byLocation.get(target);
         boolean note = t.type().equals("html");
-        // x, y are an offset from the parent note (the app draws the emoji at note.x + x, note.y + y)
+        // x, y are an offset from the parent note (the app draws the emoji at note.x + x, note.y +
+        // y)
         int k = emojiOnTarget.merge(target, 1, Integer::sum) - 1;
-        data = new EmojiData((String) e.field("body"), note ? EMOJI_SIZE * k : 0, note ? -EMOJI_SIZE : 0,
-            ids.get(target));
+        data =
+            new EmojiData(
+                (String) e.field("body"),
+                note ? EMOJI_SIZE * k : 0,
+                note ? -EMOJI_SIZE : 0,
+                ids.get(target));
         extra(e, dropped, "body", "entity_id");
       } else {
         String from = end(loc, e, "from", ids);
@@ -244,7 +292,15 @@ public final class E3ToE5 {
       Object ref = e.field(field);
       String target = resolve(loc, ref);
       if (ref != null && !ids.containsKey(target)) {
-        notes.add(loc + ": " + field + " " + E3Entities.describe(ref) + " left open (" + whyNot(loc, ref) + ")");
+        notes.add(
+            loc
+                + ": "
+                + field
+                + " "
+                + E3Entities.describe(ref)
+                + " left open ("
+                + whyNot(loc, ref)
+                + ")");
       }
       return ids.get(target);
     }
@@ -252,13 +308,17 @@ public final class E3ToE5 {
     private void extra(E3Entity e, List<String> dropped, String... mapped) {
       List<String> known = List.of(mapped);
       for (Map.Entry<String, Object> f : e.fields().entrySet()) {
-        if (!known.contains(f.getKey()) && !(f.getKey().equals("body") && "".equals(f.getValue()))) {
+        if (!known.contains(f.getKey())
+            && !(f.getKey().equals("body") && "".equals(f.getValue()))) {
           dropped.add(f.getKey());
         }
       }
     }
 
-    /** The location a reference from {@code from} points to, or null (missing, ambiguous, not an id). */
+    /**
+     * The location a reference from {@code from} points to, or null (missing, ambiguous, not an
+     * id).
+     */
     private String resolve(String from, Object ref) {
       if (!isRef(ref)) {
         return null;

@@ -5,24 +5,27 @@ import java.util.Locale;
 
 /**
  * Id rules of the older eras (E1–E3), for tools that import or recognise old documents. New data
- * always uses the E4/E5 ids ({@link nodenogg.microcosm.EntityId}, {@link nodenogg.microcosm.IdentityId},
- * {@link nodenogg.microcosm.MicrocosmId}). Stateless, thread-safe.
+ * always uses the E4/E5 ids ({@link nodenogg.microcosm.EntityId}, {@link
+ * nodenogg.microcosm.IdentityId}, {@link nodenogg.microcosm.MicrocosmId}). Stateless, thread-safe.
  *
  * <ul>
- *   <li>E1 microcosm URI: {@code ^[a-z0-9]+(\.[a-z0-9]+)*$}; {@link #sanitiseE1Uri} maps a title to one.</li>
+ *   <li>E1 microcosm URI: {@code ^[a-z0-9]+(\.[a-z0-9]+)*$}; {@link #sanitiseE1Uri} maps a title to
+ *       one.
  *   <li>E2 (the seed's era): MicrocosmID {@code title_random}, letters/digits on both sides, length
  *       16..60; IdentityID {@code identity_} + 36 nanoid characters (length 45, no charset check);
- *       NodeID {@code node_} + 36 (length 41).</li>
- *   <li>E3: identity {@code @} + 35 letters/digits ({@code @} + 36 in builds before {@code 45500b38},
- *       2024-06-01); entity {@code e} + 8 letters/digits; MicrocosmID as E2 but with an 18-character
- *       random part. {@link E3Entities} reads E3 entities.</li>
+ *       NodeID {@code node_} + 36 (length 41).
+ *   <li>E3: identity {@code @} + 35 letters/digits ({@code @} + 36 in builds before {@code
+ *       45500b38}, 2024-06-01); entity {@code e} + 8 letters/digits; MicrocosmID as E2 but with an
+ *       18-character random part. {@link E3Entities} reads E3 entities.
  * </ul>
  */
 public final class LegacyIds {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String NANOID = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+  private static final String NANOID =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
   private static final String LOWER = "abcdefghijklmnopqrstuvwxyz";
-  private static final String ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final String ALNUM =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
   private LegacyIds() {}
 
@@ -37,11 +40,13 @@ public final class LegacyIds {
   }
 
   /**
-   * The E1 sanitiser: lowercase, runs of whitespace, {@code -} and {@code _} become {@code .}, other
-   * characters outside {@code [a-zA-Z0-9.]} are dropped, {@code ..} collapses, edge dots are trimmed.
+   * The E1 sanitiser: lowercase, runs of whitespace, {@code -} and {@code _} become {@code .},
+   * other characters outside {@code [a-zA-Z0-9.]} are dropped, {@code ..} collapses, edge dots are
+   * trimmed.
    */
   public static String sanitiseE1Uri(String input) {
-    String s = input.toLowerCase(Locale.ROOT).replaceAll("[\\s_-]+", ".").replaceAll("[^a-z0-9.]", "");
+    String s =
+        input.toLowerCase(Locale.ROOT).replaceAll("[\\s_-]+", ".").replaceAll("[^a-z0-9.]", "");
     s = s.replaceAll("\\.{2,}", ".");
     return s.replaceAll("^\\.+|\\.+$", "");
   }
@@ -50,19 +55,25 @@ public final class LegacyIds {
 
   /** Whether {@code id} is an E2/E3 MicrocosmID ({@code title_random}, length 16..60). */
   public static boolean isValidE2MicrocosmId(String id) {
-    return id != null && id.length() >= 16 && id.length() <= 60 && id.matches("[A-Za-z0-9]+_[A-Za-z0-9]+");
+    return id != null
+        && id.length() >= 16
+        && id.length() <= 60
+        && id.matches("[A-Za-z0-9]+_[A-Za-z0-9]+");
   }
 
   /**
-   * E2 {@code createMicrocosmID(title)}: sanitised title, {@code _}, 16 random a-z. The title is cut
-   * so the id stays within 60 characters and keeps its random part (the original cut the whole
+   * E2 {@code createMicrocosmID(title)}: sanitised title, {@code _}, 16 random a-z. The title is
+   * cut so the id stays within 60 characters and keeps its random part (the original cut the whole
    * string to 60, which for long titles dropped the {@code _} and made an invalid id).
    */
   public static String createE2MicrocosmId(String title) {
     return (sanitiseE2Title(title) + "_" + random(LOWER, 16));
   }
 
-  /** E2 title sanitiser: lowercase, keep a-z0-9, empty becomes {@code untitled}; then cut so the id fits 60. */
+  /**
+   * E2 title sanitiser: lowercase, keep a-z0-9, empty becomes {@code untitled}; then cut so the id
+   * fits 60.
+   */
   static String sanitiseE2Title(String title) {
     String t = title == null ? "" : title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     if (t.isEmpty()) {
@@ -118,7 +129,10 @@ public final class LegacyIds {
     return id != null && id.matches("@[0-9A-Za-z]{36}");
   }
 
-  /** Either E3 identity id form: {@code @} + 35 (current) or {@code @} + 36 (before {@code 45500b38}). */
+  /**
+   * Either E3 identity id form: {@code @} + 35 (current) or {@code @} + 36 (before {@code
+   * 45500b38}).
+   */
   public static boolean isReadableE3IdentityId(String id) {
     return isValidE3IdentityId(id) || isValidEarlyE3IdentityId(id);
   }

@@ -29,21 +29,30 @@ import org.junit.jupiter.api.Test;
 /**
  * The shared Microcosm conformance suite: what every {@link EditableMicrocosmAPI} backend (Yjs,
  * Earthstar, Automerge, ...) must do, run by a subclass per backend. What a backend's storage model
- * cannot hold is declared in one place, {@link #limitations()}, with the reason ({@link Limitation});
- * the tests then check the documented weaker behaviour instead (both peers still agree).
+ * cannot hold is declared in one place, {@link #limitations()}, with the reason ({@link
+ * Limitation}); the tests then check the documented weaker behaviour instead (both peers still
+ * agree).
  */
 public abstract class MicrocosmConformance {
 
   /** Things some backends cannot do, and why. */
   public enum Limitation {
     /** Undo/redo needs an operation history; a last-writer-wins document store keeps none. */
-    UNDO_HISTORY("a last-writer-wins store keeps only the newest version of each document: there is no history to undo"),
-    /** Two concurrent edits of one note's HTML merge character by character only with a text CRDT. */
+    UNDO_HISTORY(
+        "a last-writer-wins store keeps only the newest version of each document: there is no history to undo"),
+    /**
+     * Two concurrent edits of one note's HTML merge character by character only with a text CRDT.
+     */
     MERGE_CONCURRENT_HTML("HTML is one value: of two concurrent edits the later wins whole"),
-    /** A concurrent move and text edit of the same note both survive only when the fields are stored apart. */
-    MERGE_CONCURRENT_FIELDS("the whole entity is one stored value: of a concurrent move and edit, the later wins whole"),
+    /**
+     * A concurrent move and text edit of the same note both survive only when the fields are stored
+     * apart.
+     */
+    MERGE_CONCURRENT_FIELDS(
+        "the whole entity is one stored value: of a concurrent move and edit, the later wins whole"),
     /** A batch of edits reaches other peers as one change only when the store has transactions. */
-    ATOMIC_BATCHES("each field is its own document: other peers may see a batch one document at a time");
+    ATOMIC_BATCHES(
+        "each field is its own document: other peers may see a batch one document at a time");
 
     public final String reason;
 
@@ -69,8 +78,12 @@ public abstract class MicrocosmConformance {
   /** What this backend cannot do (declared once, with the reasons in {@link Limitation}). */
   protected abstract Set<Limitation> limitations();
 
-  /** Waits (polling, up to 20 s) until {@code events} holds an event of {@code kind}: listeners may run on an event thread. */
-  private static void awaitKind(List<EntityEvent> events, EntityEvent.Kind kind) throws InterruptedException {
+  /**
+   * Waits (polling, up to 20 s) until {@code events} holds an event of {@code kind}: listeners may
+   * run on an event thread.
+   */
+  private static void awaitKind(List<EntityEvent> events, EntityEvent.Kind kind)
+      throws InterruptedException {
     long end = System.nanoTime() + 20_000_000_000L;
     while (events.stream().noneMatch(e -> e.kind() == kind)) {
       if (System.nanoTime() > end) {
@@ -116,15 +129,20 @@ public abstract class MicrocosmConformance {
     assertEquals(e.created(), p.api.getEntity(p.identity, e.id()).orElseThrow().created());
     assertEquals(1, p.api.boxes().size());
     assertEquals(e.id(), p.api.node(e.id()).orElseThrow().id());
-    assertEquals(Map.of(e.id(), p.api.getEntity(p.identity, e.id()).orElseThrow()), p.api.collection(p.identity));
+    assertEquals(
+        Map.of(e.id(), p.api.getEntity(p.identity, e.id()).orElseThrow()),
+        p.api.collection(p.identity));
   }
 
   @Test
   void updatesChangeDataKeepCreatedAndSkipOtherCollections() throws Exception {
     Peer p = identified("ada");
     List<Entity> made = p.api.create(List.of(HtmlData.note(0, 0, "a"), HtmlData.note(10, 10, "b")));
-    List<Entity> changed = p.api.update(EntityUpdate.move(made.get(0).id(), 5, 6),
-        EntityUpdate.content(made.get(1).id(), "B"), EntityUpdate.move("e0000000000000000", 1, 1));
+    List<Entity> changed =
+        p.api.update(
+            EntityUpdate.move(made.get(0).id(), 5, 6),
+            EntityUpdate.content(made.get(1).id(), "B"),
+            EntityUpdate.move("e0000000000000000", 1, 1));
     assertEquals(2, changed.size());
     HtmlData a = p.api.getEntity(p.identity, made.get(0).id()).orElseThrow().dataAs(HtmlData.class);
     assertEquals(5, a.x());
@@ -141,9 +159,14 @@ public abstract class MicrocosmConformance {
     Entity a = p.api.create(HtmlData.note(0, 0, "a"));
     Entity b = p.api.create(HtmlData.note(0, 0, "b"));
     Map<EntityLocation, Entity> before = p.api.entities();
-    assertThrows(InvalidEntityException.class, () -> p.api.update(EntityUpdate.move(a.id(), 1, 1),
-        EntityUpdate.of(b.id(), Map.of("width", "wide"))));
-    assertThrows(InvalidEntityException.class, () -> p.api.update(EntityUpdate.of(a.id(), Map.of("type", "emoji"))));
+    assertThrows(
+        InvalidEntityException.class,
+        () ->
+            p.api.update(
+                EntityUpdate.move(a.id(), 1, 1), EntityUpdate.of(b.id(), Map.of("width", "wide"))));
+    assertThrows(
+        InvalidEntityException.class,
+        () -> p.api.update(EntityUpdate.of(a.id(), Map.of("type", "emoji"))));
     assertEquals(before, p.api.entities(), "nothing changed");
   }
 
@@ -154,9 +177,18 @@ public abstract class MicrocosmConformance {
     Entity other = p.api.create(HtmlData.note(50, 0, "y"));
     p.api.create(new ConnectionData(note.id(), other.id()));
     p.api.create(EmojiData.reaction("❤️", note.id(), 10, 10));
-    Entity patched = p.api.patch(note.id(), d -> ((HtmlData) d).withBackgroundColor("green").withTag(" Idea ")).orElseThrow();
+    Entity patched =
+        p.api
+            .patch(note.id(), d -> ((HtmlData) d).withBackgroundColor("green").withTag(" Idea "))
+            .orElseThrow();
     assertEquals(List.of("idea"), patched.dataAs(HtmlData.class).tags());
-    assertEquals("green", p.api.getEntity(p.identity, note.id()).orElseThrow().dataAs(HtmlData.class).backgroundColor());
+    assertEquals(
+        "green",
+        p.api
+            .getEntity(p.identity, note.id())
+            .orElseThrow()
+            .dataAs(HtmlData.class)
+            .backgroundColor());
     assertTrue(p.api.patch("e0000000000000000", d -> d).isEmpty());
     assertEquals(2, p.api.nodes(EntityType.HTML).size());
     assertEquals(1, p.api.nodes(EntityType.CONNECTION).size());
@@ -179,7 +211,8 @@ public abstract class MicrocosmConformance {
     p.api.delete(e.id());
     awaitKind(events, EntityEvent.Kind.DELETE);
     List<EntityEvent.Kind> kinds = events.stream().map(EntityEvent::kind).distinct().toList();
-    assertEquals(List.of(EntityEvent.Kind.CREATE, EntityEvent.Kind.UPDATE, EntityEvent.Kind.DELETE), kinds);
+    assertEquals(
+        List.of(EntityEvent.Kind.CREATE, EntityEvent.Kind.UPDATE, EntityEvent.Kind.DELETE), kinds);
     assertEquals(e.id(), events.get(events.size() - 1).previous().id());
   }
 
@@ -228,9 +261,11 @@ public abstract class MicrocosmConformance {
     a2.api.update(EntityUpdate.content(n.id(), "<p>hello world!</p>"));
     exchange(a, a2);
     assertEquals(a.api.entities(), a2.api.entities(), "both devices agree");
-    String html = a.api.getEntity(a.identity, n.id()).orElseThrow().dataAs(HtmlData.class).content();
+    String html =
+        a.api.getEntity(a.identity, n.id()).orElseThrow().dataAs(HtmlData.class).content();
     if (limitations().contains(Limitation.MERGE_CONCURRENT_HTML)) {
-      assertTrue(html.equals("<p>hello brave world</p>") || html.equals("<p>hello world!</p>"), html);
+      assertTrue(
+          html.equals("<p>hello brave world</p>") || html.equals("<p>hello world!</p>"), html);
     } else {
       assertEquals("<p>hello brave world!</p>", html);
     }
@@ -243,7 +278,8 @@ public abstract class MicrocosmConformance {
     String big = "<p>" + "große Notiz ✓ ".repeat(2000) + "</p>";
     Entity n = a.api.create(HtmlData.note(0, 0, big));
     exchange(a, b);
-    assertEquals(big, b.api.getEntity(a.identity, n.id()).orElseThrow().dataAs(HtmlData.class).content());
+    assertEquals(
+        big, b.api.getEntity(a.identity, n.id()).orElseThrow().dataAs(HtmlData.class).content());
   }
 
   @Test
@@ -269,9 +305,11 @@ public abstract class MicrocosmConformance {
     Peer p = identified("ada");
     Identity me = new Identity(p.identity, "Ada");
     p.api.join(me);
-    assertTrue(p.api.state().identities().stream().anyMatch(i -> i.identity().equals(me) && i.joined()));
+    assertTrue(
+        p.api.state().identities().stream().anyMatch(i -> i.identity().equals(me) && i.joined()));
     p.api.leave(me);
-    assertTrue(p.api.state().identities().stream().noneMatch(i -> i.identity().equals(me) && i.joined()));
+    assertTrue(
+        p.api.state().identities().stream().noneMatch(i -> i.identity().equals(me) && i.joined()));
   }
 
   @Test
@@ -279,6 +317,7 @@ public abstract class MicrocosmConformance {
     for (Limitation l : limitations()) {
       assertFalse(l.reason.isBlank());
     }
-    assertNotEquals(EnumSet.allOf(Limitation.class), limitations(), "a backend must do something right");
+    assertNotEquals(
+        EnumSet.allOf(Limitation.class), limitations(), "a backend must do something right");
   }
 }

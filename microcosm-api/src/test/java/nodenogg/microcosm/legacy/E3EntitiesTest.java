@@ -41,7 +41,9 @@ class E3EntitiesTest {
       assertFalse(E3Entities.isAnyEntity(m), "without " + base);
     }
     assertFalse(E3Entities.isEntity(entity("html", 1, "id", "e_0")));
-    assertFalse(E3Entities.isEntity(entity("html", 1, "id", "ebt4nhr27z8198jp6")), "an E5 id is not an E3 id");
+    assertFalse(
+        E3Entities.isEntity(entity("html", 1, "id", "ebt4nhr27z8198jp6")),
+        "an E5 id is not an E3 id");
     assertFalse(E3Entities.isEntity(entity("html", 1, "created", "2024")));
     assertFalse(E3Entities.isEntity(entity("html", 1, "schema", "1")));
     assertFalse(E3Entities.isEntity(null));
@@ -55,7 +57,9 @@ class E3EntitiesTest {
     assertTrue(E3Entities.isEntityVersion(emoji2, 2, null));
     assertFalse(E3Entities.isEntityVersion(emoji2, 1, "emoji"));
     assertFalse(E3Entities.isEntityVersion(emoji2, 2, "html"));
-    assertEquals(Map.of("html", 1, "region", 1, "ghost", 1, "relation", 2, "emoji", 2), E3Entities.LATEST_SCHEMA_VERSIONS);
+    assertEquals(
+        Map.of("html", 1, "region", 1, "ghost", 1, "relation", 2, "emoji", 2),
+        E3Entities.LATEST_SCHEMA_VERSIONS);
   }
 
   @Test
@@ -80,14 +84,16 @@ class E3EntitiesTest {
 
   @Test
   void parseStoredReadsTheWrapperShallowly() {
-    Map<String, Object> data = entity("html", 1, "x", 1, "y", 2, "width", 3, "height", 4, "z", 5, "body", "<p>b</p>");
+    Map<String, Object> data =
+        entity("html", 1, "x", 1, "y", 2, "width", 3, "height", 4, "z", 5, "body", "<p>b</p>");
     E3Entity e = E3Entities.parseStored(Map.of("signature", "", "data", data));
     assertEquals("efs0s9fd0", e.id());
     assertEquals("html", e.type());
     assertEquals(1.0, e.schema());
     assertEquals(1717200000000L, e.created());
     assertEquals(1717200000123L, e.lastEdited());
-    assertEquals(List.of("x", "y", "width", "height", "z", "body"), List.copyOf(e.fields().keySet()));
+    assertEquals(
+        List.of("x", "y", "width", "height", "z", "body"), List.copyOf(e.fields().keySet()));
     assertEquals("<p>b</p>", e.field("body"));
     assertTrue(e.isBoxLike());
     // per-type fields are not checked (E3's reader did not either)
@@ -95,11 +101,15 @@ class E3EntitiesTest {
     // the early name of relation
     assertTrue(E3Entities.parseStored(Map.of("data", entity("connection", 2))).isRelation());
 
-    InvalidEntityException noData = assertThrows(InvalidEntityException.class,
-        () -> E3Entities.parseStored(Map.of("content", data, "signature", "")));
+    InvalidEntityException noData =
+        assertThrows(
+            InvalidEntityException.class,
+            () -> E3Entities.parseStored(Map.of("content", data, "signature", "")));
     assertTrue(noData.getMessage().contains("'data'"), noData.getMessage());
-    InvalidEntityException badType = assertThrows(InvalidEntityException.class,
-        () -> E3Entities.parseStored(Map.of("data", entity("svg", 1))));
+    InvalidEntityException badType =
+        assertThrows(
+            InvalidEntityException.class,
+            () -> E3Entities.parseStored(Map.of("data", entity("svg", 1))));
     assertTrue(badType.getMessage().startsWith("data: type must be one of"), badType.getMessage());
     assertThrows(InvalidEntityException.class, () -> E3Entities.parseStored("text"));
     assertThrows(InvalidEntityException.class, () -> E3Entities.parseStored(null));

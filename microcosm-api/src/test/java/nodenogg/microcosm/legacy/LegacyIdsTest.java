@@ -25,8 +25,10 @@ class LegacyIdsTest {
     assertTrue(LegacyIds.isValidEarlyE3IdentityId(early));
     assertTrue(LegacyIds.isReadableE3IdentityId(early));
     assertTrue(LegacyIds.isReadableE3IdentityId(LegacyIds.createE3IdentityId()));
-    for (String bad : new String[] {"@teststring", "@" + "a".repeat(37), "@" + "a".repeat(34) + "!", null,
-        "@bt4nhr27z8198jp6"}) {
+    for (String bad :
+        new String[] {
+          "@teststring", "@" + "a".repeat(37), "@" + "a".repeat(34) + "!", null, "@bt4nhr27z8198jp6"
+        }) {
       assertFalse(LegacyIds.isReadableE3IdentityId(bad), String.valueOf(bad));
     }
     assertTrue(LegacyIds.isValidE3EntityId(LegacyIds.createE3EntityId()));
@@ -34,12 +36,20 @@ class LegacyIdsTest {
 
   @Test
   void e2E3MicrocosmIds() {
-    for (String ok : new String[] {"validinput_1234567890123456", "a_123456789012345",
-        "a".repeat(29) + "_" + "b".repeat(30)}) {
+    for (String ok :
+        new String[] {
+          "validinput_1234567890123456", "a_123456789012345", "a".repeat(29) + "_" + "b".repeat(30)
+        }) {
       assertTrue(LegacyIds.isValidE2MicrocosmId(ok), ok);
     }
-    for (String bad : new String[] {"valid-input_1234567890123456", "valid.input_1234567890123456",
-        "validinput1234567890123456", "a".repeat(30) + "_" + "b".repeat(30), "short_id"}) {
+    for (String bad :
+        new String[] {
+          "valid-input_1234567890123456",
+          "valid.input_1234567890123456",
+          "validinput1234567890123456",
+          "a".repeat(30) + "_" + "b".repeat(30),
+          "short_id"
+        }) {
       assertFalse(LegacyIds.isValidE2MicrocosmId(bad), bad);
     }
   }
@@ -67,8 +77,10 @@ class LegacyIdsTest {
     LegacyIds.MicrocosmTitleId p = LegacyIds.parseE2MicrocosmId("validinput_1234567890123456");
     assertEquals("validinput", p.title());
     assertEquals("1234567890123456", p.id());
-    for (String bad : new String[] {"nounderscore1234567", "short_id", "a".repeat(40) + "_" + "b".repeat(30)}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LegacyIds.parseE2MicrocosmId(bad));
+    for (String bad :
+        new String[] {"nounderscore1234567", "short_id", "a".repeat(40) + "_" + "b".repeat(30)}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> LegacyIds.parseE2MicrocosmId(bad));
       assertEquals("Invalid MicrocosmID: " + bad, e.getMessage());
     }
   }

@@ -11,13 +11,14 @@ import nodenogg.crdt.encoding.Lib0Encoder;
 import nodenogg.persistence.UpdateFormat;
 
 /**
- * Which clock ranges of each client a document's stored updates contain: per client a set of disjoint,
- * non-adjacent half-open intervals, filled from {@link UpdateRanges}. The version is the Yjs state vector:
- * per client, the end of the interval that starts at clock 0 (so it can run ahead of a Doc's own state
- * vector while stored structs are still pending, and catches up when a missing earlier update arrives).
- * Not thread-safe.
+ * Which clock ranges of each client a document's stored updates contain: per client a set of
+ * disjoint, non-adjacent half-open intervals, filled from {@link UpdateRanges}. The version is the
+ * Yjs state vector: per client, the end of the interval that starts at clock 0 (so it can run ahead
+ * of a Doc's own state vector while stored structs are still pending, and catches up when a missing
+ * earlier update arrives). Not thread-safe.
  *
- * <p>Persisted form: {@code varuint clients; per client: varuint client, varuint n, n x (start, length)}.
+ * <p>Persisted form: {@code varuint clients; per client: varuint client, varuint n, n x (start,
+ * length)}.
  */
 final class YjsCoverage implements UpdateFormat.Coverage, UpdateRanges.Visitor {
 
@@ -55,18 +56,20 @@ final class YjsCoverage implements UpdateFormat.Coverage, UpdateRanges.Visitor {
     if (!(other instanceof YjsCoverage)) {
       throw new IllegalArgumentException("not a Yjs coverage: " + other);
     }
-    ((YjsCoverage) other).byClient.forEach((client, ranges) -> ranges.forEach((from, to) -> add(client, from, to)));
+    ((YjsCoverage) other)
+        .byClient.forEach((client, ranges) -> ranges.forEach((from, to) -> add(client, from, to)));
   }
 
   /** Client id to next expected clock, counting only the range contiguous from clock 0. */
   Map<Long, Long> stateVector() {
     Map<Long, Long> sv = new TreeMap<>();
-    byClient.forEach((client, ranges) -> {
-      Long end = ranges.get(0L);
-      if (end != null) {
-        sv.put(client, end);
-      }
-    });
+    byClient.forEach(
+        (client, ranges) -> {
+          Long end = ranges.get(0L);
+          if (end != null) {
+            sv.put(client, end);
+          }
+        });
     return sv;
   }
 
@@ -89,14 +92,16 @@ final class YjsCoverage implements UpdateFormat.Coverage, UpdateRanges.Visitor {
   public byte[] encode() {
     Lib0Encoder e = new Lib0Encoder();
     e.writeVarUint(byClient.size());
-    byClient.forEach((client, ranges) -> {
-      e.writeVarUint(client);
-      e.writeVarUint(ranges.size());
-      ranges.forEach((from, to) -> {
-        e.writeVarUint(from);
-        e.writeVarUint(to - from);
-      });
-    });
+    byClient.forEach(
+        (client, ranges) -> {
+          e.writeVarUint(client);
+          e.writeVarUint(ranges.size());
+          ranges.forEach(
+              (from, to) -> {
+                e.writeVarUint(from);
+                e.writeVarUint(to - from);
+              });
+        });
     return e.toByteArray();
   }
 
@@ -127,7 +132,8 @@ final class YjsCoverage implements UpdateFormat.Coverage, UpdateRanges.Visitor {
   private static long count(Lib0Decoder d) {
     long n = d.readVarUint();
     if (n > d.remaining()) {
-      throw new IllegalArgumentException("count " + n + " exceeds the " + d.remaining() + " bytes left");
+      throw new IllegalArgumentException(
+          "count " + n + " exceeds the " + d.remaining() + " bytes left");
     }
     return n;
   }

@@ -8,8 +8,9 @@ import nodenogg.persistence.StoreException;
 import nodenogg.persistence.UpdateStore;
 
 /**
- * Engine documents and update stores: load a {@link Doc} from a store, or bind one to it so that every
- * change is stored ({@link DocBinding}).
+ * Engine documents and update stores: load a {@link Doc} from a store, or bind one to it so that
+ * every change is stored ({@link DocBinding}).
+ *
  * <pre>{@code
  * try (UpdateStore store = SqliteUpdateStore.openDirectory(dataDir);           // or new InMemoryUpdateStore()
  *      DocBinding binding = YjsStorage.bind(store, doc, "my-doc")) {          // load, then persist every update
@@ -17,6 +18,7 @@ import nodenogg.persistence.UpdateStore;
  *   binding.flush().join();                                                  // durable now
  * }
  * }</pre>
+ *
  * Stateless and thread-safe.
  */
 public final class YjsStorage {
@@ -28,9 +30,9 @@ public final class YjsStorage {
   }
 
   /**
-   * Applies every stored update of {@code name} to {@code doc} in one transaction with the given origin
-   * (so a binding or listener that skips that origin does not write them back). Every update is checked
-   * first, so a damaged document changes nothing.
+   * Applies every stored update of {@code name} to {@code doc} in one transaction with the given
+   * origin (so a binding or listener that skips that origin does not write them back). Every update
+   * is checked first, so a damaged document changes nothing.
    *
    * @return false if nothing is stored under {@code name}
    * @throws CorruptDocumentException if a stored update is damaged
@@ -45,35 +47,43 @@ public final class YjsStorage {
       try {
         YjsFormat.INSTANCE.check(rows.get(i));
       } catch (StoreException e) {
-        throw new CorruptDocumentException(name, "stored update #" + (i + 1) + " is malformed: " + e.getMessage(), e);
+        throw new CorruptDocumentException(
+            name, "stored update #" + (i + 1) + " is malformed: " + e.getMessage(), e);
       }
     }
     try {
-      doc.transact(tr -> {
-        for (byte[] u : rows) {
-          Updates.applyUpdate(doc, u, origin);
-        }
-      }, origin);
+      doc.transact(
+          tr -> {
+            for (byte[] u : rows) {
+              Updates.applyUpdate(doc, u, origin);
+            }
+          },
+          origin);
     } catch (RuntimeException e) {
-      throw new CorruptDocumentException(name, "a stored update was rejected by the engine: " + e.getMessage(), e);
+      throw new CorruptDocumentException(
+          name, "a stored update was rejected by the engine: " + e.getMessage(), e);
     }
     return true;
   }
 
-  /** {@link #bind(UpdateStore, Doc, String, Object, DocBinding.StatusListener)} with the store as load origin and no listener. */
+  /**
+   * {@link #bind(UpdateStore, Doc, String, Object, DocBinding.StatusListener)} with the store as
+   * load origin and no listener.
+   */
   public static DocBinding bind(UpdateStore store, Doc doc, String name) {
     return bind(store, doc, name, store, null);
   }
 
   /**
-   * Loads {@code name} into {@code doc} (see {@link #load}, with {@code origin}), stores what the doc
-   * already held, and from then on appends every update of {@code doc} whose origin is not {@code origin}.
+   * Loads {@code name} into {@code doc} (see {@link #load}, with {@code origin}), stores what the
+   * doc already held, and from then on appends every update of {@code doc} whose origin is not
+   * {@code origin}.
    *
    * @param listener told when an append fails and when the binding has caught up again; may be null
    * @throws CorruptDocumentException if the stored document is damaged (nothing is bound then)
    */
-  public static DocBinding bind(UpdateStore store, Doc doc, String name, Object origin,
-      DocBinding.StatusListener listener) {
+  public static DocBinding bind(
+      UpdateStore store, Doc doc, String name, Object origin, DocBinding.StatusListener listener) {
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("document name must be a non-empty string");
     }

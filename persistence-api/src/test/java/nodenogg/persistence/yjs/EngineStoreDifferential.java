@@ -14,13 +14,14 @@ import nodenogg.persistence.InvalidUpdateException;
 import nodenogg.persistence.UpdateStore;
 
 /**
- * The engine-vs-store differential of issue 12 (finding 2): mutated Yjs v1 updates are offered to the
- * engine ({@code Updates.applyUpdate}) and to a store ({@code append}); both must accept or both must
- * refuse, every one. Mutants come from the crdt test-jar's mutation fuzzer (bit flips, random bytes,
- * inflated and bumped counts, deleted, inserted and duplicated runs), plus every truncation of some corpus
- * updates and corpus updates with 1-3 trailing bytes (which Yjs ignores). Half the mutants go to a fresh
- * Doc, half to a Doc holding content, so integration paths that touch existing items run too.
- * Shared by the in-memory (persistence-api) and SQLite (persistence-sqlite) tests.
+ * The engine-vs-store differential of issue 12 (finding 2): mutated Yjs v1 updates are offered to
+ * the engine ({@code Updates.applyUpdate}) and to a store ({@code append}); both must accept or
+ * both must refuse, every one. Mutants come from the crdt test-jar's mutation fuzzer (bit flips,
+ * random bytes, inflated and bumped counts, deleted, inserted and duplicated runs), plus every
+ * truncation of some corpus updates and corpus updates with 1-3 trailing bytes (which Yjs ignores).
+ * Half the mutants go to a fresh Doc, half to a Doc holding content, so integration paths that
+ * touch existing items run too. Shared by the in-memory (persistence-api) and SQLite
+ * (persistence-sqlite) tests.
  */
 public final class EngineStoreDifferential {
 
@@ -34,15 +35,28 @@ public final class EngineStoreDifferential {
 
     @Override
     public String toString() {
-      return mutants + " mutants: " + bothAccepted + " accepted by both, " + bothRefused + " refused by both ("
-          + trailing + " with trailing bytes), " + disagreements.size() + " disagreements"
-          + (disagreements.isEmpty() ? "" : ", first: " + disagreements.subList(0, Math.min(5, disagreements.size())));
+      return mutants
+          + " mutants: "
+          + bothAccepted
+          + " accepted by both, "
+          + bothRefused
+          + " refused by both ("
+          + trailing
+          + " with trailing bytes), "
+          + disagreements.size()
+          + " disagreements"
+          + (disagreements.isEmpty()
+              ? ""
+              : ", first: " + disagreements.subList(0, Math.min(5, disagreements.size())));
     }
   }
 
   private EngineStoreDifferential() {}
 
-  /** Offers {@code goal} mutants (seeded) to the engine and to {@code store}; documents are named {@code diff-N}. */
+  /**
+   * Offers {@code goal} mutants (seeded) to the engine and to {@code store}; documents are named
+   * {@code diff-N}.
+   */
   public static Report run(UpdateStore store, int goal, long seed) throws Exception {
     List<byte[]> corpus = MutationFuzzTest.corpus();
     byte[] base = corpus.get(corpus.size() - 1);
@@ -67,14 +81,18 @@ public final class EngineStoreDifferential {
     List<byte[]> pendingBytes = new ArrayList<>();
     List<Boolean> pendingEngine = new ArrayList<>();
     for (int i = 0; i < goal; i++) {
-      byte[] m = i < inputs.size() ? inputs.get(i) : MutationFuzzTest.mutate(corpus.get(r.nextInt(corpus.size())), r);
+      byte[] m =
+          i < inputs.size()
+              ? inputs.get(i)
+              : MutationFuzzTest.mutate(corpus.get(r.nextInt(corpus.size())), r);
       boolean engine;
       try {
         if (i % 2 == 0) {
           Updates.applyUpdate(new Doc(), m);
         } else {
           Updates.applyUpdate(target, m);
-          target = target(base); // it changed (or may have): start the next one from the same content
+          target =
+              target(base); // it changed (or may have): start the next one from the same content
         }
         engine = true;
       } catch (RuntimeException e) {
@@ -91,8 +109,9 @@ public final class EngineStoreDifferential {
           boolean stored = stored(pending.get(j));
           boolean eng = pendingEngine.get(j);
           if (stored != eng) {
-            report.disagreements.add((eng ? "engine applies, store refuses: " : "engine refuses, store keeps: ")
-                + Bytes.toHex(pendingBytes.get(j)));
+            report.disagreements.add(
+                (eng ? "engine applies, store refuses: " : "engine refuses, store keeps: ")
+                    + Bytes.toHex(pendingBytes.get(j)));
           } else if (eng) {
             report.bothAccepted++;
           } else {
@@ -109,7 +128,10 @@ public final class EngineStoreDifferential {
     return report;
   }
 
-  /** True if the store acknowledged it, false if it refused it as invalid; any other failure is a test error. */
+  /**
+   * True if the store acknowledged it, false if it refused it as invalid; any other failure is a
+   * test error.
+   */
   private static boolean stored(CompletableFuture<Long> f) throws Exception {
     try {
       f.get(60, TimeUnit.SECONDS);
@@ -118,7 +140,8 @@ public final class EngineStoreDifferential {
       if (e.getCause() instanceof InvalidUpdateException) {
         return false;
       }
-      throw new AssertionError("the store failed instead of accepting or refusing: " + e.getCause(), e.getCause());
+      throw new AssertionError(
+          "the store failed instead of accepting or refusing: " + e.getCause(), e.getCause());
     }
   }
 
@@ -136,5 +159,4 @@ public final class EngineStoreDifferential {
     Updates.applyUpdate(d, base);
     return d;
   }
-
 }

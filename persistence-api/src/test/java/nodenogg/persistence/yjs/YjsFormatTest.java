@@ -69,7 +69,8 @@ class YjsFormatTest {
   void checkRefusesWhatTheEngineRefusesWithATypedRejection() {
     byte[] notAnUpdate = {1, 2, 3};
     assertThrows(RuntimeException.class, () -> Updates.applyUpdate(new Doc(), notAnUpdate));
-    InvalidUpdateException e = assertThrows(InvalidUpdateException.class, () -> F.check(notAnUpdate));
+    InvalidUpdateException e =
+        assertThrows(InvalidUpdateException.class, () -> F.check(notAnUpdate));
     assertTrue(e.isRejection());
     assertTrue(e.getMessage().startsWith("not a Yjs v1 update"), e.getMessage());
   }
@@ -85,7 +86,9 @@ class YjsFormatTest {
     UpdateFormat.Merged all = F.merge(ups);
     assertFalse(all.keep()[0] || all.keep()[1] || all.keep()[2] || all.keep()[3]);
     UpdateFormat.Merged partial = F.merge(ups.subList(1, 4));
-    assertTrue(partial.keep()[0] && partial.keep()[1] && partial.keep()[2], "all depend on the missing first insert");
+    assertTrue(
+        partial.keep()[0] && partial.keep()[1] && partial.keep()[2],
+        "all depend on the missing first insert");
     Doc fromMerged = new Doc();
     Updates.applyUpdate(fromMerged, all.update());
     assertEquals(d.getText("t").toString(), fromMerged.getText("t").toString());

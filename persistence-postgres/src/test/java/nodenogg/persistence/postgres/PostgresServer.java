@@ -18,14 +18,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A throwaway PostgreSQL server for tests: {@code initdb} into a temporary directory, {@code pg_ctl start}
- * on a free loopback port, trust authentication for the user {@code nodenogg}. PostgreSQL refuses to run
- * as root ("initdb: cannot be run as root"), so as root the directory is given to the {@code postgres}
- * user and the tools run through {@code runuser -u postgres}. Binaries: {@code $NODENOGG_PG_BIN}, else
- * the newest {@code /usr/lib/postgresql/N/bin} (Debian's {@code postgresql} package), else
- * {@code pg_config --bindir}. Tests call {@link #shared()} (one server per test JVM, stopped at exit) or
- * {@link #startNew()} for a server of their own (e.g. to stop it mid-test); without PostgreSQL they are
- * skipped with a message saying what to install.
+ * A throwaway PostgreSQL server for tests: {@code initdb} into a temporary directory, {@code pg_ctl
+ * start} on a free loopback port, trust authentication for the user {@code nodenogg}. PostgreSQL
+ * refuses to run as root ("initdb: cannot be run as root"), so as root the directory is given to
+ * the {@code postgres} user and the tools run through {@code runuser -u postgres}. Binaries: {@code
+ * $NODENOGG_PG_BIN}, else the newest {@code /usr/lib/postgresql/N/bin} (Debian's {@code postgresql}
+ * package), else {@code pg_config --bindir}. Tests call {@link #shared()} (one server per test JVM,
+ * stopped at exit) or {@link #startNew()} for a server of their own (e.g. to stop it mid-test);
+ * without PostgreSQL they are skipped with a message saying what to install.
  */
 public final class PostgresServer implements AutoCloseable {
 
@@ -46,7 +46,10 @@ public final class PostgresServer implements AutoCloseable {
     this.asRoot = asRoot;
   }
 
-  /** The JVM's shared server, started on first use; skips the calling test when PostgreSQL is absent. */
+  /**
+   * The JVM's shared server, started on first use; skips the calling test when PostgreSQL is
+   * absent.
+   */
   public static synchronized PostgresServer shared() {
     if (shared == null && unavailable == null) {
       try {
@@ -60,18 +63,25 @@ public final class PostgresServer implements AutoCloseable {
     return shared;
   }
 
-  /** A new server of the caller's own (close it); skips the calling test when PostgreSQL is absent. */
+  /**
+   * A new server of the caller's own (close it); skips the calling test when PostgreSQL is absent.
+   */
   public static PostgresServer startNew() {
     Path bin = findBin();
-    Assumptions.assumeTrue(bin != null, "skipped: PostgreSQL is not installed (apt-get install postgresql,"
-        + " or set NODENOGG_PG_BIN to the directory holding initdb and pg_ctl)");
+    Assumptions.assumeTrue(
+        bin != null,
+        "skipped: PostgreSQL is not installed (apt-get install postgresql,"
+            + " or set NODENOGG_PG_BIN to the directory holding initdb and pg_ctl)");
     boolean root = "root".equals(System.getProperty("user.name"));
     try {
-      // NODENOGG_PG_PARENT: where its data directory goes (default: java.io.tmpdir); benchmarks use it to
+      // NODENOGG_PG_PARENT: where its data directory goes (default: java.io.tmpdir); benchmarks use
+      // it to
       // tell the disk's share of latency (e.g. /dev/shm, where fsync costs nothing: not durable)
       String parent = System.getenv("NODENOGG_PG_PARENT");
-      Path dir = parent == null ? Files.createTempDirectory("nodenogg-pg")
-          : Files.createTempDirectory(Path.of(parent), "nodenogg-pg");
+      Path dir =
+          parent == null
+              ? Files.createTempDirectory("nodenogg-pg")
+              : Files.createTempDirectory(Path.of(parent), "nodenogg-pg");
       if (root) {
         run(List.of("chown", "postgres", dir.toString()), 30);
       }
@@ -92,8 +102,11 @@ public final class PostgresServer implements AutoCloseable {
     Path debian = Path.of("/usr/lib/postgresql");
     if (Files.isDirectory(debian)) {
       try (Stream<Path> versions = Files.list(debian)) {
-        Path best = versions.filter(p -> Files.isExecutable(p.resolve("bin/initdb")))
-            .max(Comparator.comparingInt(p -> parse(p.getFileName().toString()))).orElse(null);
+        Path best =
+            versions
+                .filter(p -> Files.isExecutable(p.resolve("bin/initdb")))
+                .max(Comparator.comparingInt(p -> parse(p.getFileName().toString())))
+                .orElse(null);
         if (best != null) {
           return best.resolve("bin");
         }
@@ -139,14 +152,16 @@ public final class PostgresServer implements AutoCloseable {
 
   private static String run(List<String> cmd, int timeoutSeconds) {
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).directory(new File("/")).start();
+      Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).directory(new File("/")).start();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException(String.join(" ", cmd) + " timed out");
       }
       if (p.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + new String(out));
+        throw new IllegalStateException(
+            String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + new String(out));
       }
       return new String(out);
     } catch (IOException e) {
@@ -158,15 +173,42 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private void initdb() {
-    run(as("initdb", "-D", dir.resolve("data").toString(), "-U", "nodenogg", "--auth=trust", "-E", "UTF8",
-        "--no-sync", "--locale=C"), 120);
+    run(
+        as(
+            "initdb",
+            "-D",
+            dir.resolve("data").toString(),
+            "-U",
+            "nodenogg",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C"),
+        120);
   }
 
   /** Starts (or restarts after {@link #stop()}) the server on the same port and data. */
   public synchronized void start() {
-    run(as("pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w", "-t", "60",
-        "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=300"
-            + " -c fsync=on -c synchronous_commit=on", "start"), 90);
+    run(
+        as(
+            "pg_ctl",
+            "-D",
+            dir.resolve("data").toString(),
+            "-l",
+            dir.resolve("log").toString(),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            "-p "
+                + port
+                + " -k "
+                + dir
+                + " -c listen_addresses=127.0.0.1 -c max_connections=300"
+                + " -c fsync=on -c synchronous_commit=on",
+            "start"),
+        90);
     running = true;
   }
 
@@ -185,7 +227,8 @@ public final class PostgresServer implements AutoCloseable {
   /** A new empty database; its JDBC URL. */
   public String createDatabase() {
     String name = "test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-    try (Connection c = DriverManager.getConnection(adminUrl("postgres")); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(adminUrl("postgres"));
+        Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
@@ -203,7 +246,9 @@ public final class PostgresServer implements AutoCloseable {
   public synchronized void close() {
     if (running) {
       try {
-        run(as("pg_ctl", "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop"), 60);
+        run(
+            as("pg_ctl", "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop"),
+            60);
       } catch (RuntimeException ignored) {
         // exiting anyway
       }

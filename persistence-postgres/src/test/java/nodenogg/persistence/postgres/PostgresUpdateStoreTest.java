@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the PostgreSQL store adds to the contract: several instances (stores) writing one database,
- * compaction racing appends and other compactions, the lock hook, migrations, damage, and an outage.
+ * compaction racing appends and other compactions, the lock hook, migrations, damage, and an
+ * outage.
  */
 class PostgresUpdateStoreTest {
 
@@ -71,8 +72,11 @@ class PostgresUpdateStoreTest {
   void threeInstancesAppendingToOneDocumentStoreEverythingOnceWithExactCounts() throws Exception {
     String url = PostgresServer.shared().createDatabase();
     PostgresStoreOptions o = PostgresStoreOptions.defaults().withoutAutoCompaction();
-    List<PostgresUpdateStore> stores = List.of(PostgresUpdateStore.open(url, o.withInstanceId("a")),
-        PostgresUpdateStore.open(url, o.withInstanceId("b")), PostgresUpdateStore.open(url, o.withInstanceId("c")));
+    List<PostgresUpdateStore> stores =
+        List.of(
+            PostgresUpdateStore.open(url, o.withInstanceId("a")),
+            PostgresUpdateStore.open(url, o.withInstanceId("b")),
+            PostgresUpdateStore.open(url, o.withInstanceId("c")));
     try {
       List<List<byte[]>> sent = new ArrayList<>();
       List<Thread> threads = new ArrayList<>();
@@ -90,7 +94,9 @@ class PostgresUpdateStoreTest {
       }
       Set<Long> seqs = new HashSet<>();
       for (CompletableFuture<Long> f : acks) {
-        assertTrue(seqs.add(f.get(30, TimeUnit.SECONDS)), "every sequence number is used once across instances");
+        assertTrue(
+            seqs.add(f.get(30, TimeUnit.SECONDS)),
+            "every sequence number is used once across instances");
       }
       assertEquals(720, seqs.size());
       assertEquals(720L, Collections.max(seqs), "sequence numbers are dense: 1..720");
@@ -98,16 +104,22 @@ class PostgresUpdateStoreTest {
       for (PostgresUpdateStore s : stores) {
         assertEquals(720, s.info("shared").orElseThrow().updateCount());
         assertEquals(reference.getText("t").toString(), text(s, "shared"));
-        assertArrayEquals(Updates.encodeStateVector(reference), s.version("shared"),
+        assertArrayEquals(
+            Updates.encodeStateVector(reference),
+            s.version("shared"),
             "the version adds up appends of every instance");
       }
-      try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT written_by, count(*) FROM nodenogg_updates GROUP BY written_by ORDER BY 1")) {
+      try (Connection c = DriverManager.getConnection(url);
+          Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT written_by, count(*) FROM nodenogg_updates GROUP BY written_by ORDER BY 1")) {
         List<String> by = new ArrayList<>();
         while (rs.next()) {
           by.add(rs.getString(1) + "=" + rs.getLong(2));
         }
-        assertEquals(List.of("a=240", "b=240", "c=240"), by, "each instance wrote what it was given, once");
+        assertEquals(
+            List.of("a=240", "b=240", "c=240"), by, "each instance wrote what it was given, once");
       }
     } finally {
       stores.forEach(PostgresUpdateStore::close);
@@ -118,7 +130,8 @@ class PostgresUpdateStoreTest {
   void compactionRacingAppendsAndAnotherInstancesCompactionKeepsEverything() throws Exception {
     String url = PostgresServer.shared().createDatabase();
     PostgresStoreOptions o = PostgresStoreOptions.defaults().withoutAutoCompaction();
-    try (PostgresUpdateStore a = PostgresUpdateStore.open(url, o); PostgresUpdateStore b = PostgresUpdateStore.open(url, o)) {
+    try (PostgresUpdateStore a = PostgresUpdateStore.open(url, o);
+        PostgresUpdateStore b = PostgresUpdateStore.open(url, o)) {
       List<byte[]> first = typing(5, 300);
       for (byte[] u : first) {
         a.append("d", u);
@@ -151,12 +164,15 @@ class PostgresUpdateStoreTest {
   void automaticCompactionRunsPastTheThresholdAndTheLockHookCanSkipIt() throws Exception {
     String url = PostgresServer.shared().createDatabase();
     AtomicInteger asked = new AtomicInteger();
-    CompactionLock busy = doc -> {
-      asked.incrementAndGet();
-      return Optional.empty(); // "another instance is storing it"
-    };
-    try (PostgresUpdateStore s = PostgresUpdateStore.open(url, PostgresStoreOptions.defaults().withCompactionCount(50)
-        .withCompactionLock(busy))) {
+    CompactionLock busy =
+        doc -> {
+          asked.incrementAndGet();
+          return Optional.empty(); // "another instance is storing it"
+        };
+    try (PostgresUpdateStore s =
+        PostgresUpdateStore.open(
+            url,
+            PostgresStoreOptions.defaults().withCompactionCount(50).withCompactionLock(busy))) {
       for (byte[] u : typing(1, 120)) {
         s.append("d", u).get(10, TimeUnit.SECONDS);
       }
@@ -165,16 +181,20 @@ class PostgresUpdateStoreTest {
         Thread.sleep(20);
       }
       assertTrue(asked.get() > 0, "compaction asked for the lock");
-      assertEquals(120, s.info("d").orElseThrow().updateCount(), "a held lock means: not compacted here");
+      assertEquals(
+          120, s.info("d").orElseThrow().updateCount(), "a held lock means: not compacted here");
     }
-    try (PostgresUpdateStore s = PostgresUpdateStore.open(url, PostgresStoreOptions.defaults().withCompactionCount(50))) {
+    try (PostgresUpdateStore s =
+        PostgresUpdateStore.open(url, PostgresStoreOptions.defaults().withCompactionCount(50))) {
       s.append("d", typing(2, 1).get(0)).get(10, TimeUnit.SECONDS);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (s.info("d").orElseThrow().updateCount() > 1 && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
-      assertEquals(1, s.info("d").orElseThrow().updateCount(), "compacted automatically past 50 rows");
-      assertEquals(replay(List.of(typing(1, 120), typing(2, 1))).getText("t").toString(), text(s, "d"));
+      assertEquals(
+          1, s.info("d").orElseThrow().updateCount(), "compacted automatically past 50 rows");
+      assertEquals(
+          replay(List.of(typing(1, 120), typing(2, 1))).getText("t").toString(), text(s, "d"));
     }
   }
 
@@ -190,8 +210,10 @@ class PostgresUpdateStoreTest {
       f.get(60, TimeUnit.SECONDS).close();
     }
     pool.shutdown();
-    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-      try (ResultSet rs = st.executeQuery("SELECT count(*), max(version) FROM nodenogg_schema_version")) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement st = c.createStatement()) {
+      try (ResultSet rs =
+          st.executeQuery("SELECT count(*), max(version) FROM nodenogg_schema_version")) {
         rs.next();
         assertEquals(1, rs.getInt(1));
         assertEquals(1, rs.getInt(2));
@@ -199,20 +221,25 @@ class PostgresUpdateStoreTest {
       st.execute("UPDATE nodenogg_schema_version SET version = 99");
     }
     StoreException e = assertThrows(StoreException.class, () -> PostgresUpdateStore.open(url));
-    assertTrue(e.getMessage().contains("schema version 99") && e.getMessage().contains("newer"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("schema version 99") && e.getMessage().contains("newer"),
+        e.getMessage());
   }
 
   @Test
   void aDamagedRowIsReportedAndNotCompacted() throws Exception {
     String url = PostgresServer.shared().createDatabase();
-    try (PostgresUpdateStore s = PostgresUpdateStore.open(url, PostgresStoreOptions.defaults().withoutAutoCompaction())) {
+    try (PostgresUpdateStore s =
+        PostgresUpdateStore.open(url, PostgresStoreOptions.defaults().withoutAutoCompaction())) {
       for (byte[] u : typing(1, 5)) {
         s.append("bad", u).get(10, TimeUnit.SECONDS);
       }
       s.append("good", typing(2, 1).get(0)).get(10, TimeUnit.SECONDS);
-      try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-        st.execute("UPDATE nodenogg_updates SET data = '\\x0102'::bytea WHERE seq = 3 AND doc_id ="
-            + " (SELECT id FROM nodenogg_documents WHERE name = 'bad')");
+      try (Connection c = DriverManager.getConnection(url);
+          Statement st = c.createStatement()) {
+        st.execute(
+            "UPDATE nodenogg_updates SET data = '\\x0102'::bytea WHERE seq = 3 AND doc_id ="
+                + " (SELECT id FROM nodenogg_documents WHERE name = 'bad')");
       }
       assertThrows(CorruptDocumentException.class, () -> s.load("bad"));
       assertThrows(CorruptDocumentException.class, () -> s.compact("bad"));
@@ -233,9 +260,13 @@ class PostgresUpdateStoreTest {
       yjs.append("doc", typing(1, 1).get(0)).get(10, TimeUnit.SECONDS);
       assertEquals(List.of("doc"), yjs.list());
       assertEquals(List.of("blob"), raw.list());
-      assertEquals(Map.of("blob", UpdateFormat.opaque().name(), "doc", "yjs-update-v1"), yjs.documentFormats());
-      ExecutionException e = assertThrows(ExecutionException.class,
-          () -> raw.append("doc", new byte[] {9}).get(10, TimeUnit.SECONDS));
+      assertEquals(
+          Map.of("blob", UpdateFormat.opaque().name(), "doc", "yjs-update-v1"),
+          yjs.documentFormats());
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () -> raw.append("doc", new byte[] {9}).get(10, TimeUnit.SECONDS));
       assertTrue(assertInstanceOf(StoreException.class, e.getCause()).isRejection());
       assertThrows(StoreException.class, () -> yjs.load("blob"));
       assertArrayEquals(new byte[] {1, 2, 3}, raw.load("blob").get(0));
@@ -246,8 +277,9 @@ class PostgresUpdateStoreTest {
   void whileTheDatabaseIsDownNothingIsAcknowledgedAndEverythingIsAfterItReturns() throws Exception {
     try (PostgresServer pg = PostgresServer.startNew()) {
       String url = pg.createDatabase();
-      try (PostgresUpdateStore s = PostgresUpdateStore.open(url, PostgresStoreOptions.defaults()
-          .withOutageTimeout(Duration.ofSeconds(60)))) {
+      try (PostgresUpdateStore s =
+          PostgresUpdateStore.open(
+              url, PostgresStoreOptions.defaults().withOutageTimeout(Duration.ofSeconds(60)))) {
         List<byte[]> ups = typing(3, 40);
         s.append("d", ups.get(0)).get(10, TimeUnit.SECONDS);
         assertTrue(s.health().ok());
@@ -263,7 +295,8 @@ class PostgresUpdateStoreTest {
         PostgresUpdateStore.Health h = s.health();
         assertFalse(h.ok());
         assertTrue(h.sinceMillis() > 0 && h.problem() != null, h.toString());
-        assertThrows(StoreException.class, () -> s.load("d"), "reads fail at once with what is wrong");
+        assertThrows(
+            StoreException.class, () -> s.load("d"), "reads fail at once with what is wrong");
         pg.start();
         for (CompletableFuture<Long> f : pending) {
           f.get(60, TimeUnit.SECONDS);
@@ -271,12 +304,16 @@ class PostgresUpdateStoreTest {
         assertTrue(s.health().ok());
         assertEquals(replay(List.of(ups)).getText("t").toString(), text(s, "d"));
       }
-      // past the outage timeout, appends fail (a StoreException, not a rejection) instead of waiting forever
-      try (PostgresUpdateStore s = PostgresUpdateStore.open(url, PostgresStoreOptions.defaults()
-          .withOutageTimeout(Duration.ofSeconds(1)))) {
+      // past the outage timeout, appends fail (a StoreException, not a rejection) instead of
+      // waiting forever
+      try (PostgresUpdateStore s =
+          PostgresUpdateStore.open(
+              url, PostgresStoreOptions.defaults().withOutageTimeout(Duration.ofSeconds(1)))) {
         pg.stop();
-        ExecutionException e = assertThrows(ExecutionException.class,
-            () -> s.append("d", typing(4, 1).get(0)).get(30, TimeUnit.SECONDS));
+        ExecutionException e =
+            assertThrows(
+                ExecutionException.class,
+                () -> s.append("d", typing(4, 1).get(0)).get(30, TimeUnit.SECONDS));
         StoreException failure = assertInstanceOf(StoreException.class, e.getCause());
         assertFalse(failure.isRejection());
         assertTrue(failure.getMessage().contains("unreachable"), failure.getMessage());

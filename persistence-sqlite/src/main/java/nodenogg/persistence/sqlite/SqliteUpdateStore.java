@@ -17,39 +17,43 @@ import nodenogg.persistence.sqlite.internal.StoreCore;
 import nodenogg.persistence.sqlite.internal.StoreHooks;
 
 /**
- * A crash-safe {@link UpdateStore} in one SQLite file. One file holds many documents (e.g. microcosms),
- * each an append-only log of updates that is compacted into one merged update when it grows past
- * {@link StoreOptions#compactionCount()} rows or {@link StoreOptions#compactionBytes()}.
+ * A crash-safe {@link UpdateStore} in one SQLite file. One file holds many documents (e.g.
+ * microcosms), each an append-only log of updates that is compacted into one merged update when it
+ * grows past {@link StoreOptions#compactionCount()} rows or {@link StoreOptions#compactionBytes()}.
  *
  * <h2>Guarantee</h2>
- * The future returned by {@link #append} completes normally only after the SQLite transaction holding
- * the update has committed (WAL journal, {@code synchronous=FULL} by default, see {@link Durability}).
- * An acknowledged update therefore survives {@code kill -9} of the process, and with FULL also an OS
- * crash or power loss. Concurrent appends share one transaction and one fsync (group commit). If the
- * commit fails, every future of that batch completes exceptionally with a {@link StoreException}; the
- * batch was rolled back (only if COMMIT itself reported the failure can its rows still be there).
- * Retrying is safe: updates are idempotent. An update its format refuses fails with
- * {@link InvalidUpdateException} before anything is queued.
+ *
+ * The future returned by {@link #append} completes normally only after the SQLite transaction
+ * holding the update has committed (WAL journal, {@code synchronous=FULL} by default, see {@link
+ * Durability}). An acknowledged update therefore survives {@code kill -9} of the process, and with
+ * FULL also an OS crash or power loss. Concurrent appends share one transaction and one fsync
+ * (group commit). If the commit fails, every future of that batch completes exceptionally with a
+ * {@link StoreException}; the batch was rolled back (only if COMMIT itself reported the failure can
+ * its rows still be there). Retrying is safe: updates are idempotent. An update its format refuses
+ * fails with {@link InvalidUpdateException} before anything is queued.
  *
  * <h2>Formats</h2>
- * The store writes updates of {@link StoreOptions#format()} (Yjs by default). Documents of another format
- * can live in the same file: {@link #withFormat} gives a view of the same store (same writer, same group
- * commits) for that format. Each document records its format; a name belongs to one format, and a view
- * refuses to touch a document of another one.
+ *
+ * The store writes updates of {@link StoreOptions#format()} (Yjs by default). Documents of another
+ * format can live in the same file: {@link #withFormat} gives a view of the same store (same
+ * writer, same group commits) for that format. Each document records its format; a name belongs to
+ * one format, and a view refuses to touch a document of another one.
  *
  * <h2>Files</h2>
+ *
  * {@link #openDirectory(Path)} uses {@code DIR/}{@value #DEFAULT_FILE_NAME}; the sync server and
  * {@code ./microcosm store --data DIR} use the same file. Next to it SQLite keeps {@code -wal} and
- * {@code -shm} files: never delete or copy them separately (copy a live store with {@code VACUUM INTO}
- * or stop it first). Another process may open the same file (the CLI next to a running server): SQLite
- * serialises their writes, each waiting up to {@link StoreOptions#busyTimeout()}.
+ * {@code -shm} files: never delete or copy them separately (copy a live store with {@code VACUUM
+ * INTO} or stop it first). Another process may open the same file (the CLI next to a running
+ * server): SQLite serialises their writes, each waiting up to {@link StoreOptions#busyTimeout()}.
  *
  * <h2>Threads</h2>
- * Thread-safe. All database work runs on one writer thread per store; the append futures are completed,
- * in append order, on a separate acknowledgement thread: callbacks attached to them must not block
- * for long, as they delay later acknowledgements, and must never wait on another append or
- * {@link #flush()} future (those complete on the same thread). {@link #close()} called from such a
- * callback returns at once and the store finishes closing after the callback.
+ *
+ * Thread-safe. All database work runs on one writer thread per store; the append futures are
+ * completed, in append order, on a separate acknowledgement thread: callbacks attached to them must
+ * not block for long, as they delay later acknowledgements, and must never wait on another append
+ * or {@link #flush()} future (those complete on the same thread). {@link #close()} called from such
+ * a callback returns at once and the store finishes closing after the callback.
  */
 public final class SqliteUpdateStore implements UpdateStore {
 
@@ -74,8 +78,8 @@ public final class SqliteUpdateStore implements UpdateStore {
   /**
    * Opens (creating if needed, and migrating an older schema forward) the store in {@code file}.
    *
-   * @throws StoreException if the file cannot be opened, is not a SQLite database, or was written by
-   *     a newer version of this library
+   * @throws StoreException if the file cannot be opened, is not a SQLite database, or was written
+   *     by a newer version of this library
    */
   public static SqliteUpdateStore open(Path file, StoreOptions options) {
     return open(file, options, StoreHooks.NONE);
@@ -91,7 +95,10 @@ public final class SqliteUpdateStore implements UpdateStore {
     return openDirectory(dataDir, StoreOptions.defaults());
   }
 
-  /** Opens {@code dataDir/}{@value #DEFAULT_FILE_NAME} with the given options, creating the directory if needed. */
+  /**
+   * Opens {@code dataDir/}{@value #DEFAULT_FILE_NAME} with the given options, creating the
+   * directory if needed.
+   */
   public static SqliteUpdateStore openDirectory(Path dataDir, StoreOptions options) {
     return open(databaseFile(dataDir), options);
   }
@@ -103,8 +110,8 @@ public final class SqliteUpdateStore implements UpdateStore {
 
   /**
    * A view of this store for documents of another format, sharing its file, writer thread and group
-   * commits (e.g. Automerge documents next to Yjs ones). Closing a view does nothing; closing the store
-   * it came from closes every view.
+   * commits (e.g. Automerge documents next to Yjs ones). Closing a view does nothing; closing the
+   * store it came from closes every view.
    *
    * @throws IllegalArgumentException if a different format with the same name is already in use
    */
@@ -127,9 +134,9 @@ public final class SqliteUpdateStore implements UpdateStore {
    * {@link StoreOptions#maxQueued()} appends are already waiting (back-pressure).
    *
    * @return a future completing with the row's sequence number once the update is durable, or
-   *     exceptionally with {@link InvalidUpdateException} (refused by the format, or the document holds
-   *     another format; nothing stored) or {@link StoreException} (the commit failed or the store is
-   *     closed; not acknowledged, retry is safe)
+   *     exceptionally with {@link InvalidUpdateException} (refused by the format, or the document
+   *     holds another format; nothing stored) or {@link StoreException} (the commit failed or the
+   *     store is closed; not acknowledged, retry is safe)
    */
   @Override
   public CompletableFuture<Long> append(String doc, byte[] update) {
@@ -146,9 +153,11 @@ public final class SqliteUpdateStore implements UpdateStore {
   }
 
   /**
-   * The document's stored updates in log order (a compacted prefix appears as one merged update); empty if unknown.
+   * The document's stored updates in log order (a compacted prefix appears as one merged update);
+   * empty if unknown.
    *
-   * @throws CorruptDocumentException if a row fails its checksum or SQLite reports the pages damaged
+   * @throws CorruptDocumentException if a row fails its checksum or SQLite reports the pages
+   *     damaged
    */
   @Override
   public List<byte[]> load(String doc) {
@@ -156,10 +165,10 @@ public final class SqliteUpdateStore implements UpdateStore {
   }
 
   /**
-   * The document's whole stored state as one update (for Yjs: {@code encodeStateAsUpdate} of an engine Doc
-   * that applied every stored update); empty if the document is unknown. Structs that are still pending
-   * (their dependencies were never stored) are in it only as far as the engine's encoder includes pending
-   * data; {@link #load} always gives them back.
+   * The document's whole stored state as one update (for Yjs: {@code encodeStateAsUpdate} of an
+   * engine Doc that applied every stored update); empty if the document is unknown. Structs that
+   * are still pending (their dependencies were never stored) are in it only as far as the engine's
+   * encoder includes pending data; {@link #load} always gives them back.
    */
   @Override
   public Optional<byte[]> loadState(String doc) {
@@ -167,10 +176,11 @@ public final class SqliteUpdateStore implements UpdateStore {
   }
 
   /**
-   * The document's version (for Yjs its state vector, v1 encoding), kept up to date on every append so this
-   * is a single-row read. For Yjs it counts, per client, the clock range stored contiguously from 0 (like
-   * {@code encodeStateVectorFromUpdate} over the merged log), so it can run ahead of a Doc's own state vector
-   * while some stored structs are still pending. An unknown document gives the empty version.
+   * The document's version (for Yjs its state vector, v1 encoding), kept up to date on every append
+   * so this is a single-row read. For Yjs it counts, per client, the clock range stored
+   * contiguously from 0 (like {@code encodeStateVectorFromUpdate} over the merged log), so it can
+   * run ahead of a Doc's own state vector while some stored structs are still pending. An unknown
+   * document gives the empty version.
    */
   @Override
   public byte[] version(String doc) {
@@ -187,7 +197,9 @@ public final class SqliteUpdateStore implements UpdateStore {
     return core.list(format);
   }
 
-  /** Every document in the file, of any format: name to {@link UpdateFormat#name()}, sorted by name. */
+  /**
+   * Every document in the file, of any format: name to {@link UpdateFormat#name()}, sorted by name.
+   */
   public Map<String, String> documentFormats() {
     return core.formats();
   }
@@ -213,9 +225,9 @@ public final class SqliteUpdateStore implements UpdateStore {
   }
 
   /**
-   * Replaces the document's log with one merged update now, atomically (the merged row is inserted and
-   * the rows it covers deleted in one transaction). Appends made meanwhile are kept, and so are rows
-   * holding pending data (structs or deletions whose dependencies are not stored yet).
+   * Replaces the document's log with one merged update now, atomically (the merged row is inserted
+   * and the rows it covers deleted in one transaction). Appends made meanwhile are kept, and so are
+   * rows holding pending data (structs or deletions whose dependencies are not stored yet).
    *
    * @return the log's size afterwards, or empty if the document is unknown
    * @throws CorruptDocumentException if a stored row is damaged (the log is left as it was)
@@ -226,8 +238,8 @@ public final class SqliteUpdateStore implements UpdateStore {
   }
 
   /**
-   * Runs SQLite's {@code integrity_check} and reads every document of this format back, checking each row;
-   * never throws for damage, reports it.
+   * Runs SQLite's {@code integrity_check} and reads every document of this format back, checking
+   * each row; never throws for damage, reports it.
    */
   @Override
   public CheckReport check() {
@@ -244,14 +256,18 @@ public final class SqliteUpdateStore implements UpdateStore {
     return core.options();
   }
 
-  /** The live connection's settings as SQLite reports them: journal_mode, synchronous, foreign_keys, busy_timeout, schema_version. */
+  /**
+   * The live connection's settings as SQLite reports them: journal_mode, synchronous, foreign_keys,
+   * busy_timeout, schema_version.
+   */
   public Map<String, String> settings() {
     return core.settings();
   }
 
   /**
-   * Commits every queued append (their futures complete), then closes the database. Later calls fail
-   * with {@link StoreException}. Idempotent. Does nothing on a view made by {@link #withFormat}.
+   * Commits every queued append (their futures complete), then closes the database. Later calls
+   * fail with {@link StoreException}. Idempotent. Does nothing on a view made by {@link
+   * #withFormat}.
    */
   @Override
   public void close() {

@@ -47,7 +47,8 @@ class CommitWindowTest {
   void appendsArrivingOneByOneWithinTheWindowShareOneCommit(@TempDir Path dir) throws Exception {
     Commits commits = new Commits();
     // a long window ended early by maxBatch: deterministic whatever the machine's speed
-    StoreOptions options = StoreOptions.defaults().withMaxBatch(5).withCommitWindow(Duration.ofSeconds(10));
+    StoreOptions options =
+        StoreOptions.defaults().withMaxBatch(5).withCommitWindow(Duration.ofSeconds(10));
     List<byte[]> five = updates(5);
     try (SqliteUpdateStore store = SqliteUpdateStore.open(dir.resolve("w.db"), options, commits)) {
       List<CompletableFuture<?>> acks = new ArrayList<>();
@@ -75,13 +76,19 @@ class CommitWindowTest {
       long t0 = System.nanoTime();
       store.flush().get(30, TimeUnit.SECONDS); // ends the window: the append commits with it
       assertTrue(ack.isDone(), "the append is durable once flush returns");
-      assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0) < 9, "flush waited out the window");
+      assertTrue(
+          TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0) < 9,
+          "flush waited out the window");
     }
   }
 
   @Test
   void windowIsBounded() {
-    assertThrows(IllegalArgumentException.class, () -> StoreOptions.defaults().withCommitWindow(Duration.ofSeconds(11)));
-    assertThrows(IllegalArgumentException.class, () -> StoreOptions.defaults().withCommitWindow(Duration.ofMillis(-1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StoreOptions.defaults().withCommitWindow(Duration.ofSeconds(11)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StoreOptions.defaults().withCommitWindow(Duration.ofMillis(-1)));
   }
 }

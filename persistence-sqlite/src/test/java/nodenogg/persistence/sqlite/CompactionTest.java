@@ -20,12 +20,18 @@ import nodenogg.persistence.yjs.YjsStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Compaction with the engine: atomic, lossless (pending data included), safe under concurrent appends. */
+/**
+ * Compaction with the engine: atomic, lossless (pending data included), safe under concurrent
+ * appends.
+ */
 class CompactionTest {
 
   @TempDir Path dir;
 
-  /** Makes {@code n} seeded edits on a fresh doc of client {@code client}; returns each transaction's update. */
+  /**
+   * Makes {@code n} seeded edits on a fresh doc of client {@code client}; returns each
+   * transaction's update.
+   */
   static List<byte[]> edits(long client, long seed, int n) {
     Doc d = new Doc(new Doc.Options().clientId(client));
     List<byte[]> out = new ArrayList<>();
@@ -35,7 +41,9 @@ class CompactionTest {
       int op = r.nextInt(10);
       var text = d.getText("t");
       if (op < 6 || text.length() == 0) {
-        text.insert(r.nextInt(text.length() + 1), Character.toString((char) ('a' + r.nextInt(26))).repeat(1 + r.nextInt(4)));
+        text.insert(
+            r.nextInt(text.length() + 1),
+            Character.toString((char) ('a' + r.nextInt(26))).repeat(1 + r.nextInt(4)));
       } else if (op < 8) {
         int at = r.nextInt(text.length());
         text.delete(at, Math.min(1 + r.nextInt(3), text.length() - at));
@@ -64,7 +72,8 @@ class CompactionTest {
   @Test
   void compactReplacesTheLogWithOneEquivalentUpdate() {
     List<byte[]> ups = edits(11, 1, 300);
-    try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, StoreOptions.defaults().withoutAutoCompaction())) {
+    try (SqliteUpdateStore store =
+        SqliteUpdateStore.openDirectory(dir, StoreOptions.defaults().withoutAutoCompaction())) {
       for (byte[] u : ups) {
         store.append("d", u);
       }
@@ -80,19 +89,23 @@ class CompactionTest {
       assertEquals(json(reference), json(loaded));
       assertArrayEquals(Updates.encodeStateVector(reference), Updates.encodeStateVector(loaded));
       assertEquals(svBefore, sv(store, "d"), "state vector unchanged by compaction");
-      assertEquals(Map.of(11L, Updates.decodeStateVector(Updates.encodeStateVector(reference)).get(11L)), svBefore);
+      assertEquals(
+          Map.of(11L, Updates.decodeStateVector(Updates.encodeStateVector(reference)).get(11L)),
+          svBefore);
     }
   }
 
   @Test
   void logIsCompactedAutomaticallyPastTheCountThreshold() throws Exception {
     List<byte[]> ups = edits(12, 2, 120);
-    try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, StoreOptions.defaults().withCompactionCount(50))) {
+    try (SqliteUpdateStore store =
+        SqliteUpdateStore.openDirectory(dir, StoreOptions.defaults().withCompactionCount(50))) {
       for (byte[] u : ups) {
         store.append("d", u).join();
       }
       long deadline = System.currentTimeMillis() + 20_000;
-      while (store.info("d").orElseThrow().updateCount() > 50 && System.currentTimeMillis() < deadline) {
+      while (store.info("d").orElseThrow().updateCount() > 50
+          && System.currentTimeMillis() < deadline) {
         Thread.sleep(20);
       }
       assertTrue(store.info("d").orElseThrow().updateCount() <= 50, store.info("d").toString());
@@ -105,9 +118,11 @@ class CompactionTest {
   @Test
   void pendingDataSurvivesCompactionAndRestart() {
     List<byte[]> ups = edits(13, 3, 40);
-    List<byte[]> withoutFirst = ups.subList(1, ups.size()); // everything depends on the first insert
+    List<byte[]> withoutFirst =
+        ups.subList(1, ups.size()); // everything depends on the first insert
     Path db = dir.resolve("p.db");
-    try (SqliteUpdateStore store = SqliteUpdateStore.open(db, StoreOptions.defaults().withoutAutoCompaction())) {
+    try (SqliteUpdateStore store =
+        SqliteUpdateStore.open(db, StoreOptions.defaults().withoutAutoCompaction())) {
       for (byte[] u : withoutFirst) {
         store.append("d", u);
       }
@@ -117,7 +132,8 @@ class CompactionTest {
       YjsStorage.load(store, partial, "d");
       assertTrue(partial.hasPending(), "the text edits cannot integrate without the first insert");
     }
-    try (SqliteUpdateStore store = SqliteUpdateStore.open(db, StoreOptions.defaults().withoutAutoCompaction())) {
+    try (SqliteUpdateStore store =
+        SqliteUpdateStore.open(db, StoreOptions.defaults().withoutAutoCompaction())) {
       store.append("d", ups.get(0)).join();
       Doc loaded = new Doc();
       YjsStorage.load(store, loaded, "d");
@@ -130,7 +146,8 @@ class CompactionTest {
       assertEquals(json(reference), json(again));
       Doc fromState = new Doc();
       Updates.applyUpdate(fromState, store.loadState("d").orElseThrow());
-      assertArrayEquals(Updates.encodeStateAsUpdate(reference), Updates.encodeStateAsUpdate(fromState));
+      assertArrayEquals(
+          Updates.encodeStateAsUpdate(reference), Updates.encodeStateAsUpdate(fromState));
     }
   }
 
@@ -142,13 +159,16 @@ class CompactionTest {
       perWriter.add(edits(100 + w, 40 + w, 250));
     }
     List<CompletableFuture<Long>> acks = Collections.synchronizedList(new ArrayList<>());
-    try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, StoreOptions.defaults().withCompactionCount(25))) {
+    try (SqliteUpdateStore store =
+        SqliteUpdateStore.openDirectory(dir, StoreOptions.defaults().withCompactionCount(25))) {
       AtomicBoolean running = new AtomicBoolean(true);
-      Thread compactor = new Thread(() -> {
-        while (running.get()) {
-          store.compact("shared");
-        }
-      });
+      Thread compactor =
+          new Thread(
+              () -> {
+                while (running.get()) {
+                  store.compact("shared");
+                }
+              });
       compactor.start();
       List<Thread> threads = new ArrayList<>();
       for (List<byte[]> ups : perWriter) {

@@ -1,10 +1,10 @@
 package nodenogg.persistence.sqlite;
 
-import java.io.PrintStream;
-import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Semaphore;
 import nodenogg.persistence.sqlite.internal.StoreHooks;
 
@@ -14,8 +14,8 @@ import nodenogg.persistence.sqlite.internal.StoreHooks;
  * With a halt point, calls {@code Runtime.halt} (as abrupt as {@code kill -9}) the N-th time the
  * store passes that point.
  *
- * <p>Args: {@code dbFile run threads compact(true|false) [haltPoint haltAfter]}; with compact, logs are
- * compacted every 20 rows (engine merge) while the appends run.
+ * <p>Args: {@code dbFile run threads compact(true|false) [haltPoint haltAfter]}; with compact, logs
+ * are compacted every 20 rows (engine merge) while the appends run.
  */
 public final class CrashChild {
 
@@ -28,25 +28,29 @@ public final class CrashChild {
     if (args.length > 4) {
       StoreHooks.Point point = StoreHooks.Point.valueOf(args[4]);
       int after = Integer.parseInt(args[5]);
-      hooks = new StoreHooks() {
-        private int hits;
+      hooks =
+          new StoreHooks() {
+            private int hits;
 
-        @Override
-        public long checkpointEveryBytes() {
-          return point == Point.CHECKPOINT ? 16 << 10 : StoreHooks.super.checkpointEveryBytes();
-        }
+            @Override
+            public long checkpointEveryBytes() {
+              return point == Point.CHECKPOINT ? 16 << 10 : StoreHooks.super.checkpointEveryBytes();
+            }
 
-        @Override
-        public synchronized void at(Point p) {
-          if (p == point && ++hits >= after) {
-            Runtime.getRuntime().halt(137);
-          }
-        }
-      };
+            @Override
+            public synchronized void at(Point p) {
+              if (p == point && ++hits >= after) {
+                Runtime.getRuntime().halt(137);
+              }
+            }
+          };
     }
-    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-    StoreOptions options = compact ? StoreOptions.defaults().withCompactionCount(20)
-        : StoreOptions.defaults().withoutAutoCompaction();
+    PrintStream out =
+        new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+    StoreOptions options =
+        compact
+            ? StoreOptions.defaults().withCompactionCount(20)
+            : StoreOptions.defaults().withoutAutoCompaction();
     SqliteUpdateStore store = SqliteUpdateStore.open(db, options, hooks);
     out.println("READY");
     out.flush();
@@ -59,20 +63,24 @@ public final class CrashChild {
     Thread.sleep(Long.MAX_VALUE);
   }
 
-  private static void appendForever(SqliteUpdateStore store, String doc, long client, PrintStream out) {
+  private static void appendForever(
+      SqliteUpdateStore store, String doc, long client, PrintStream out) {
     Semaphore inFlight = new Semaphore(64);
     for (long clock = 0; ; ) {
       String text = CrashTest.payload(client, clock);
       byte[] u = TestUpdates.text(client, clock, text);
       inFlight.acquireUninterruptibly();
       long c = clock;
-      store.append(doc, u).whenComplete((seq, err) -> {
-        inFlight.release();
-        if (err == null) {
-          out.println("A " + doc + " " + client + " " + c + " " + text.length());
-          out.flush();
-        }
-      });
+      store
+          .append(doc, u)
+          .whenComplete(
+              (seq, err) -> {
+                inFlight.release();
+                if (err == null) {
+                  out.println("A " + doc + " " + client + " " + c + " " + text.length());
+                  out.flush();
+                }
+              });
       clock += text.length();
     }
   }

@@ -50,8 +50,10 @@ class DamageTest {
   void rowWithChangedBytesIsReportedForItsDocumentOnly() throws Exception {
     Path db = dir.resolve("s.db");
     seed(db);
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
-      st.executeUpdate("UPDATE updates SET data = zeroblob(length(data)) WHERE seq = 3 AND doc_id = (SELECT id FROM documents WHERE name = 'bad')");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
+      st.executeUpdate(
+          "UPDATE updates SET data = zeroblob(length(data)) WHERE seq = 3 AND doc_id = (SELECT id FROM documents WHERE name = 'bad')");
     }
     assertOnlyBadIsDamaged(db, "CRC-32");
   }
@@ -86,13 +88,16 @@ class DamageTest {
 
   private static void assertOnlyBadIsDamaged(Path db, String detail) {
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db, OPTS)) {
-      CorruptDocumentException e = assertThrows(CorruptDocumentException.class, () -> store.load("bad"));
+      CorruptDocumentException e =
+          assertThrows(CorruptDocumentException.class, () -> store.load("bad"));
       assertEquals("bad", e.documentName());
-      assertTrue(e.getMessage().contains("'bad'") && e.getMessage().contains(detail), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("'bad'") && e.getMessage().contains(detail), e.getMessage());
       assertEquals(5, store.load("good").size(), "the other document still loads");
       CheckReport report = store.check();
       assertFalse(report.ok());
-      assertEquals(List.of("bad"), List.copyOf(report.damagedDocuments().keySet()), report.toString());
+      assertEquals(
+          List.of("bad"), List.copyOf(report.damagedDocuments().keySet()), report.toString());
       // and the store keeps accepting writes for the healthy document
       assertTrue(store.append("good", TestUpdates.text(1, 5, "g")).join() > 0);
     }
@@ -111,7 +116,8 @@ class DamageTest {
   @Test
   void foreignDatabaseAndNewerSchemaAreRefused() throws Exception {
     Path foreign = dir.resolve("foreign.db");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + foreign); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + foreign);
+        Statement st = c.createStatement()) {
       st.execute("CREATE TABLE something (x)");
     }
     StoreException e = assertThrows(StoreException.class, () -> SqliteUpdateStore.open(foreign));
@@ -119,11 +125,14 @@ class DamageTest {
 
     Path newer = dir.resolve("newer.db");
     SqliteUpdateStore.open(newer).close();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + newer); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + newer);
+        Statement st = c.createStatement()) {
       st.execute("UPDATE schema_version SET version = 99");
     }
     e = assertThrows(StoreException.class, () -> SqliteUpdateStore.open(newer));
-    assertTrue(e.getMessage().contains("schema version 99") && e.getMessage().contains("newer"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("schema version 99") && e.getMessage().contains("newer"),
+        e.getMessage());
   }
 
   private static int indexOf(byte[] hay, byte[] needle) {

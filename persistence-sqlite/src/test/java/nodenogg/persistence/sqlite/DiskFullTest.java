@@ -32,20 +32,22 @@ class DiskFullTest {
   @Test
   void fullDiskFailsCommitsWithoutFalseAcksAndRecovers() throws Exception {
     AtomicReference<Connection> conn = new AtomicReference<>();
-    StoreHooks capture = new StoreHooks() {
-      @Override
-      public Connection wrap(Connection c) {
-        conn.set(c);
-        return c;
-      }
-    };
+    StoreHooks capture =
+        new StoreHooks() {
+          @Override
+          public Connection wrap(Connection c) {
+            conn.set(c);
+            return c;
+          }
+        };
     Path db = dir.resolve("full.db");
     List<byte[]> sent = new ArrayList<>();
     List<CompletableFuture<Long>> acks = new ArrayList<>();
     String filler = "y".repeat(300);
     int failed = 0;
     String message = "";
-    try (SqliteUpdateStore store = SqliteUpdateStore.open(db, StoreOptions.defaults().withoutAutoCompaction(), capture)) {
+    try (SqliteUpdateStore store =
+        SqliteUpdateStore.open(db, StoreOptions.defaults().withoutAutoCompaction(), capture)) {
       store.append("small", TestUpdates.text(1, 0, "a")).join();
       pragma(conn.get(), "PRAGMA max_page_count = " + (pageCount(conn.get()) + 12));
       for (int i = 0; i < 400; i++) {
@@ -90,7 +92,8 @@ class DiskFullTest {
   }
 
   private static long pageCount(Connection c) throws SQLException {
-    try (Statement st = c.createStatement(); var rs = st.executeQuery("PRAGMA page_count")) {
+    try (Statement st = c.createStatement();
+        var rs = st.executeQuery("PRAGMA page_count")) {
       rs.next();
       return rs.getLong(1);
     }

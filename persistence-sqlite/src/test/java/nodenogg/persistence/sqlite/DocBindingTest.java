@@ -41,7 +41,8 @@ class DocBindingTest {
   @Test
   void reopenedDocumentEqualsTheOneBeforeCloseByteForByte() {
     Doc original = new Doc(new Doc.Options().clientId(77));
-    try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, StoreOptions.defaults().withCompactionCount(40));
+    try (SqliteUpdateStore store =
+            SqliteUpdateStore.openDirectory(dir, StoreOptions.defaults().withCompactionCount(40));
         DocBinding binding = YjsStorage.bind(store, original, "doc")) {
       edit(original, new Random(5), 300);
       binding.flush().join();
@@ -49,11 +50,15 @@ class DocBindingTest {
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir)) {
       Doc reopened = new Doc();
       try (DocBinding b = YjsStorage.bind(store, reopened, "doc")) {
-        assertArrayEquals(Updates.encodeStateAsUpdate(original), Updates.encodeStateAsUpdate(reopened));
+        assertArrayEquals(
+            Updates.encodeStateAsUpdate(original), Updates.encodeStateAsUpdate(reopened));
         assertEquals(CompactionTest.json(original), CompactionTest.json(reopened));
         long rows = store.info("doc").orElseThrow().updateCount();
         b.flush().join();
-        assertEquals(rows, store.info("doc").orElseThrow().updateCount(), "loading does not write the updates back");
+        assertEquals(
+            rows,
+            store.info("doc").orElseThrow().updateCount(),
+            "loading does not write the updates back");
         reopened.getText("t").insert(0, "more");
         b.flush().join();
         assertEquals(rows + 1, store.info("doc").orElseThrow().updateCount());
@@ -66,7 +71,8 @@ class DocBindingTest {
     Path db = dir.resolve("f.db");
     Doc doc = new Doc(new Doc.Options().clientId(31));
     FaultyConnection faults = FaultyConnection.random(9, 0.3);
-    try (SqliteUpdateStore store = SqliteUpdateStore.open(db, StoreOptions.defaults().withCompactionCount(30), faults);
+    try (SqliteUpdateStore store =
+            SqliteUpdateStore.open(db, StoreOptions.defaults().withCompactionCount(30), faults);
         DocBinding binding = YjsStorage.bind(store, doc, "doc")) {
       faults.arm();
       Random r = new Random(2);
@@ -112,13 +118,17 @@ class DocBindingTest {
         edit(d, new Random(1), 10);
       }
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
-      // a row whose checksum matches but whose bytes are not an update (e.g. written by a buggy tool)
-      st.executeUpdate("UPDATE updates SET data = x'05', crc32 = " + crc(new byte[] {5}) + " WHERE seq = 4");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
+      // a row whose checksum matches but whose bytes are not an update (e.g. written by a buggy
+      // tool)
+      st.executeUpdate(
+          "UPDATE updates SET data = x'05', crc32 = " + crc(new byte[] {5}) + " WHERE seq = 4");
     }
     try (SqliteUpdateStore store = SqliteUpdateStore.open(db)) {
       Doc d = new Doc();
-      CorruptDocumentException e = assertThrows(CorruptDocumentException.class, () -> YjsStorage.load(store, d, "x"));
+      CorruptDocumentException e =
+          assertThrows(CorruptDocumentException.class, () -> YjsStorage.load(store, d, "x"));
       assertEquals("x", e.documentName());
       assertEquals(Map.of(), d.toJSON());
       assertTrue(e.getMessage().contains("#4"), e.getMessage());

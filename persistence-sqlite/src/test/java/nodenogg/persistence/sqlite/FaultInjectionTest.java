@@ -23,7 +23,8 @@ class FaultInjectionTest {
 
   @TempDir Path dir;
 
-  private static final StoreOptions OPTS = StoreOptions.defaults().withoutAutoCompaction().withDurability(Durability.NORMAL);
+  private static final StoreOptions OPTS =
+      StoreOptions.defaults().withoutAutoCompaction().withDurability(Durability.NORMAL);
 
   private record Sent(String doc, byte[] update, CompletableFuture<Long> ack) {}
 
@@ -85,14 +86,23 @@ class FaultInjectionTest {
         } catch (CompletionException e) {
           failedAcks++;
           assertTrue(e.getCause() instanceof StoreException, "typed error: " + e.getCause());
-          assertTrue(e.getCause().getMessage().contains("[SQLITE_"), "error surfaces SQLite's cause: " + e.getCause());
+          assertTrue(
+              e.getCause().getMessage().contains("[SQLITE_"),
+              "error surfaces SQLite's cause: " + e.getCause());
         }
       }
       faults.disarm();
       assertTrue(store.append("doc0", TestUpdates.text(5000, 0, "ok")).join() > 0);
     }
-    System.out.println("FaultInjectionTest: seed=" + seed + " injected=" + faults.injected.get() + " appends="
-        + sent.size() + " failed=" + failedAcks);
+    System.out.println(
+        "FaultInjectionTest: seed="
+            + seed
+            + " injected="
+            + faults.injected.get()
+            + " appends="
+            + sent.size()
+            + " failed="
+            + failedAcks);
     assertTrue(failedAcks > 0, "faults were injected into commits");
     verifyAcknowledgedPresent(db, sent, "random faults, seed " + seed);
   }
@@ -121,7 +131,9 @@ class FaultInjectionTest {
       for (Sent s : sent) {
         if (s.ack.isDone() && !s.ack.isCompletedExceptionally()) {
           acked++;
-          assertTrue(stored.contains(ByteBuffer.wrap(s.update)), "FALSE ACK: acknowledged update missing, " + context);
+          assertTrue(
+              stored.contains(ByteBuffer.wrap(s.update)),
+              "FALSE ACK: acknowledged update missing, " + context);
         }
       }
       assertTrue(acked > 0, context + ": nothing was acknowledged at all");

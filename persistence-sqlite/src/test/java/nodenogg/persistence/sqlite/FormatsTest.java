@@ -20,7 +20,10 @@ import nodenogg.persistence.yjs.YjsFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Documents of several formats in one file: each records its format, and a name belongs to one format. */
+/**
+ * Documents of several formats in one file: each records its format, and a name belongs to one
+ * format.
+ */
 class FormatsTest {
 
   @TempDir Path dir;
@@ -40,11 +43,15 @@ class FormatsTest {
       assertEquals(Map.of("text", YjsFormat.NAME, "toy", "opaque"), yjs.documentFormats());
 
       // a name belongs to one format: appends of the other format are refused, nothing is stored
-      ExecutionException e = assertThrows(ExecutionException.class,
-          () -> yjs.append("toy", TestUpdates.text(2, 0, "b")).get(10, TimeUnit.SECONDS));
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () -> yjs.append("toy", TestUpdates.text(2, 0, "b")).get(10, TimeUnit.SECONDS));
       InvalidUpdateException refused = assertInstanceOf(InvalidUpdateException.class, e.getCause());
       assertTrue(refused.getMessage().contains("stored as opaque updates"), refused.getMessage());
-      e = assertThrows(ExecutionException.class, () -> opaque.append("text", TOY).get(10, TimeUnit.SECONDS));
+      e =
+          assertThrows(
+              ExecutionException.class, () -> opaque.append("text", TOY).get(10, TimeUnit.SECONDS));
       assertInstanceOf(InvalidUpdateException.class, e.getCause());
       StoreException wrongView = assertThrows(StoreException.class, () -> yjs.load("toy"));
       assertFalse(wrongView.isRejection());
@@ -57,7 +64,9 @@ class FormatsTest {
       CompletableFuture<Long> second = opaque.append("mixed", TOY);
       CompletableFuture<Long> third = yjs.append("mixed", TestUpdates.text(3, 1, "d"));
       assertEquals(1L, first.get(10, TimeUnit.SECONDS));
-      assertInstanceOf(InvalidUpdateException.class, assertThrows(ExecutionException.class, second::get).getCause());
+      assertInstanceOf(
+          InvalidUpdateException.class,
+          assertThrows(ExecutionException.class, second::get).getCause());
       assertEquals(2L, third.get(10, TimeUnit.SECONDS));
 
       opaque.close(); // closing a view does nothing
@@ -67,7 +76,8 @@ class FormatsTest {
       SqliteUpdateStore opaque = yjs.withFormat(UpdateFormat.opaque());
       assertArrayEquals(TOY, opaque.load("toy").get(0), "formats survive reopening");
       assertEquals(2L, opaque.append("toy", TOY).get(10, TimeUnit.SECONDS));
-      assertEquals(2, opaque.compact("toy").orElseThrow().updateCount(), "an opaque log is never merged");
+      assertEquals(
+          2, opaque.compact("toy").orElseThrow().updateCount(), "an opaque log is never merged");
       assertTrue(yjs.check().ok());
       assertEquals(2, yjs.check().documentsChecked(), "a view checks the documents of its format");
       assertEquals(1, opaque.check().documentsChecked());
@@ -76,32 +86,33 @@ class FormatsTest {
 
   @Test
   void twoDifferentFormatsCannotShareAName() {
-    UpdateFormat impostor = new UpdateFormat() {
-      @Override
-      public String name() {
-        return YjsFormat.NAME;
-      }
+    UpdateFormat impostor =
+        new UpdateFormat() {
+          @Override
+          public String name() {
+            return YjsFormat.NAME;
+          }
 
-      @Override
-      public Coverage check(byte[] update) {
-        return UpdateFormat.opaque().check(update);
-      }
+          @Override
+          public Coverage check(byte[] update) {
+            return UpdateFormat.opaque().check(update);
+          }
 
-      @Override
-      public Coverage emptyCoverage() {
-        return UpdateFormat.opaque().emptyCoverage();
-      }
+          @Override
+          public Coverage emptyCoverage() {
+            return UpdateFormat.opaque().emptyCoverage();
+          }
 
-      @Override
-      public Coverage decodeCoverage(byte[] encoded) {
-        return UpdateFormat.opaque().decodeCoverage(encoded);
-      }
+          @Override
+          public Coverage decodeCoverage(byte[] encoded) {
+            return UpdateFormat.opaque().decodeCoverage(encoded);
+          }
 
-      @Override
-      public Merged merge(List<byte[]> log) {
-        throw new UnsupportedOperationException();
-      }
-    };
+          @Override
+          public Merged merge(List<byte[]> log) {
+            throw new UnsupportedOperationException();
+          }
+        };
     try (SqliteUpdateStore yjs = SqliteUpdateStore.openDirectory(dir)) {
       assertThrows(IllegalArgumentException.class, () -> yjs.withFormat(impostor));
     }

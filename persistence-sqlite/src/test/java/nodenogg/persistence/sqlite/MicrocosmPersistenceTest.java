@@ -41,8 +41,12 @@ class MicrocosmPersistenceTest {
     try (SqliteUpdateStore p = SqliteUpdateStore.openDirectory(dir);
         YMicrocosm m = open("garden", p)) {
       m.identify("@alice00000000001");
-      List<Entity> made = m.create(List.of(HtmlData.note(0, 0, "<p>one</p>"), HtmlData.note(220, 0, "<p>two</p>"),
-          HtmlData.note(440, 0, "<p>three</p>")));
+      List<Entity> made =
+          m.create(
+              List.of(
+                  HtmlData.note(0, 0, "<p>one</p>"),
+                  HtmlData.note(220, 0, "<p>two</p>"),
+                  HtmlData.note(440, 0, "<p>three</p>")));
       m.delete(List.of(made.get(1).id()));
       m.identify("@bob0000000000001");
       m.create(HtmlData.note(0, 300, "<p>bob</p>"));
@@ -68,45 +72,57 @@ class MicrocosmPersistenceTest {
       m.identify("@alice00000000001");
       m.create(HtmlData.note(0, 0, "<p>x</p>"));
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement()) {
       st.executeUpdate("UPDATE updates SET crc32 = crc32 + 1");
     }
     try (SqliteUpdateStore p = SqliteUpdateStore.openDirectory(dir)) {
-      CorruptDocumentException e = assertThrows(CorruptDocumentException.class, () -> open("broken", p));
+      CorruptDocumentException e =
+          assertThrows(CorruptDocumentException.class, () -> open("broken", p));
       assertEquals("broken", e.documentName());
     }
   }
 
-  /** Issue 14: no fsync under the document's lock. Commits are held back; edits, reads and flush() behave. */
+  /**
+   * Issue 14: no fsync under the document's lock. Commits are held back; edits, reads and flush()
+   * behave.
+   */
   @Test
   void editsGoOnWhileCommitsAreHeldBack() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
-    StoreHooks holdCommits = new StoreHooks() {
-      @Override
-      public void at(Point point) {
-        if (point == Point.BEFORE_COMMIT) {
-          try {
-            gate.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    StoreHooks holdCommits =
+        new StoreHooks() {
+          @Override
+          public void at(Point point) {
+            if (point == Point.BEFORE_COMMIT) {
+              try {
+                gate.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
           }
-        }
-      }
-    };
+        };
     Path db = dir.resolve("slow.db");
     ExecutorService editor = Executors.newSingleThreadExecutor();
-    try (SqliteUpdateStore store = SqliteUpdateStore.open(db, StoreOptions.defaults(), holdCommits)) {
+    try (SqliteUpdateStore store =
+        SqliteUpdateStore.open(db, StoreOptions.defaults(), holdCommits)) {
       YMicrocosm m = open("slow", store);
       try {
-        // on another thread, so that an edit waiting for a commit fails the test instead of hanging it
-        editor.submit(() -> {
-          m.identify("@alice00000000001");
-          for (int i = 0; i < 50; i++) {
-            m.create(HtmlData.note(i, 0, "<p>" + i + "</p>"));
-          }
-          return null;
-        }).get(60, TimeUnit.SECONDS);
-        assertEquals(50, m.entities().size(), "every edit is in the document while no commit has finished");
+        // on another thread, so that an edit waiting for a commit fails the test instead of hanging
+        // it
+        editor
+            .submit(
+                () -> {
+                  m.identify("@alice00000000001");
+                  for (int i = 0; i < 50; i++) {
+                    m.create(HtmlData.note(i, 0, "<p>" + i + "</p>"));
+                  }
+                  return null;
+                })
+            .get(60, TimeUnit.SECONDS);
+        assertEquals(
+            50, m.entities().size(), "every edit is in the document while no commit has finished");
         CompletableFuture<Void> durable = m.flush();
         assertFalse(durable.isDone(), "flush() waits for the commits");
         gate.countDown();
@@ -118,7 +134,8 @@ class MicrocosmPersistenceTest {
     } finally {
       editor.shutdownNow();
     }
-    try (SqliteUpdateStore store = SqliteUpdateStore.open(db); YMicrocosm m = open("slow", store)) {
+    try (SqliteUpdateStore store = SqliteUpdateStore.open(db);
+        YMicrocosm m = open("slow", store)) {
       assertEquals(50, m.entities().size(), "every edit was stored");
     }
   }

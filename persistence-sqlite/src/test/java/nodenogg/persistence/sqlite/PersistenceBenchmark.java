@@ -17,13 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Benchmark (not a test): durable appends per second and acknowledgement latency of
- * {@link SqliteUpdateStore} with group commit, next to y-leveldb (Node) under the same load in the
- * same run. Two loads: <em>closed</em> (W writers, each sends its next update when the previous one is
- * acknowledged, like clients waiting for SyncStatus) and <em>open</em> (a fixed arrival rate, latency
- * measured from the scheduled send time, so a stall is not hidden by fewer sends).
+ * Benchmark (not a test): durable appends per second and acknowledgement latency of {@link
+ * SqliteUpdateStore} with group commit, next to y-leveldb (Node) under the same load in the same
+ * run. Two loads: <em>closed</em> (W writers, each sends its next update when the previous one is
+ * acknowledged, like clients waiting for SyncStatus) and <em>open</em> (a fixed arrival rate,
+ * latency measured from the scheduled send time, so a stall is not hidden by fewer sends).
  *
- * <p>Run: {@code persistence-sqlite/bench.sh [seconds] [writers] [rate]} (see docs/benchmarks/persistence.md).
+ * <p>Run: {@code persistence-sqlite/bench.sh [seconds] [writers] [rate]} (see
+ * docs/benchmarks/persistence.md).
  */
 public final class PersistenceBenchmark {
 
@@ -39,24 +40,71 @@ public final class PersistenceBenchmark {
     Path file = work.resolve("updates.tsv");
     writeUpdates(updates, file);
 
-    System.out.printf(Locale.ROOT, "persistence benchmark: %d s per run, %d writers (closed), %d/s (open), %d docs, "
-        + "%d cores, java %s%n", seconds, writers, rate, DOCS, Runtime.getRuntime().availableProcessors(),
+    System.out.printf(
+        Locale.ROOT,
+        "persistence benchmark: %d s per run, %d writers (closed), %d/s (open), %d docs, "
+            + "%d cores, java %s%n",
+        seconds,
+        writers,
+        rate,
+        DOCS,
+        Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
     String diskBefore = fsyncProbe(work.resolve("probe"));
     System.out.println("disk before: " + diskBefore);
-    closed(work.resolve("warmup.db"), Durability.FULL, updates, writers, 3); // JIT warm-up, not reported
+    closed(
+        work.resolve("warmup.db"),
+        Durability.FULL,
+        updates,
+        writers,
+        3); // JIT warm-up, not reported
     List<String> rows = new ArrayList<>();
-    rows.add(report("sqlite FULL, closed, " + writers + " writers", closed(work.resolve("a.db"), Durability.FULL, updates, writers, seconds)));
-    rows.add(report("sqlite FULL, open, " + rate + "/s", open(work.resolve("b.db"), Durability.FULL, updates, rate, seconds)));
-    rows.add(report("sqlite NORMAL, closed, " + writers + " writers", closed(work.resolve("c.db"), Durability.NORMAL, updates, writers, seconds)));
-    rows.add(report("sqlite NORMAL, open, " + rate + "/s", open(work.resolve("e.db"), Durability.NORMAL, updates, rate, seconds)));
-    rows.add(report("sqlite FULL, closed, 1 writer (no batching)", closed(work.resolve("d.db"), Durability.FULL, updates, 1, seconds)));
-    rows.add(node(jsDir, file, work.resolve("l1"), "closed", writers, seconds, "y-leveldb, closed, " + writers + " writers"));
-    rows.add(node(jsDir, file, work.resolve("l2"), "open", rate, seconds, "y-leveldb, open, " + rate + "/s"));
+    rows.add(
+        report(
+            "sqlite FULL, closed, " + writers + " writers",
+            closed(work.resolve("a.db"), Durability.FULL, updates, writers, seconds)));
+    rows.add(
+        report(
+            "sqlite FULL, open, " + rate + "/s",
+            open(work.resolve("b.db"), Durability.FULL, updates, rate, seconds)));
+    rows.add(
+        report(
+            "sqlite NORMAL, closed, " + writers + " writers",
+            closed(work.resolve("c.db"), Durability.NORMAL, updates, writers, seconds)));
+    rows.add(
+        report(
+            "sqlite NORMAL, open, " + rate + "/s",
+            open(work.resolve("e.db"), Durability.NORMAL, updates, rate, seconds)));
+    rows.add(
+        report(
+            "sqlite FULL, closed, 1 writer (no batching)",
+            closed(work.resolve("d.db"), Durability.FULL, updates, 1, seconds)));
+    rows.add(
+        node(
+            jsDir,
+            file,
+            work.resolve("l1"),
+            "closed",
+            writers,
+            seconds,
+            "y-leveldb, closed, " + writers + " writers"));
+    rows.add(
+        node(
+            jsDir,
+            file,
+            work.resolve("l2"),
+            "open",
+            rate,
+            seconds,
+            "y-leveldb, open, " + rate + "/s"));
     String diskAfter = fsyncProbe(work.resolve("probe"));
     System.out.println("disk after: " + diskAfter);
     System.out.println();
-    System.out.println("fsync'd 4 KiB writes (FileChannel.force), before: " + diskBefore + "; after: " + diskAfter);
+    System.out.println(
+        "fsync'd 4 KiB writes (FileChannel.force), before: "
+            + diskBefore
+            + "; after: "
+            + diskAfter);
     System.out.println();
     System.out.println("| run | acks/s | p50 ms | p99 ms | max ms | JVM CPU us/ack |");
     System.out.println("|---|---:|---:|---:|---:|---:|");
@@ -67,8 +115,11 @@ public final class PersistenceBenchmark {
   static String fsyncProbe(Path file) throws IOException {
     double[] l = new double[300];
     java.nio.ByteBuffer page = java.nio.ByteBuffer.allocate(4096);
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+    try (java.nio.channels.FileChannel ch =
+        java.nio.channels.FileChannel.open(
+            file,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.WRITE)) {
       for (int i = 0; i < l.length; i++) {
         long t0 = System.nanoTime();
         page.clear();
@@ -79,10 +130,17 @@ public final class PersistenceBenchmark {
     }
     Files.deleteIfExists(file);
     Arrays.sort(l);
-    return String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms, max %.2f ms", pct(l, 0.5), pct(l, 0.99), l[l.length - 1]);
+    return String.format(
+        Locale.ROOT,
+        "p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+        pct(l, 0.5),
+        pct(l, 0.99),
+        l[l.length - 1]);
   }
 
-  /** Per writer, a chain of typing updates (1-8 chars each) by its own client into one of DOCS docs. */
+  /**
+   * Per writer, a chain of typing updates (1-8 chars each) by its own client into one of DOCS docs.
+   */
   static List<List<byte[]>> generate(int writers, int perWriter) {
     Random r = new Random(1);
     List<List<byte[]>> all = new ArrayList<>();
@@ -115,16 +173,21 @@ public final class PersistenceBenchmark {
     }
   }
 
-  /** Result: acks, elapsed seconds, sorted latencies in ms, CPU time of the whole JVM during the run (ns). */
+  /**
+   * Result: acks, elapsed seconds, sorted latencies in ms, CPU time of the whole JVM during the run
+   * (ns).
+   */
   record Result(int acks, double seconds, double[] latenciesMs, long cpuNanos) {}
 
   /** CPU time of this JVM so far (all threads: writers, store writer, acknowledgements, GC). */
   static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
-  static Result closed(Path db, Durability d, List<List<byte[]>> updates, int writers, int seconds) throws Exception {
+  static Result closed(Path db, Durability d, List<List<byte[]>> updates, int writers, int seconds)
+      throws Exception {
     StoreOptions opts = StoreOptions.defaults().withDurability(d);
     double[][] lat = new double[writers][];
     int[] counts = new int[writers];
@@ -135,18 +198,20 @@ public final class PersistenceBenchmark {
       List<Thread> threads = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         int writer = w;
-        Thread t = new Thread(() -> {
-          List<byte[]> ups = updates.get(writer);
-          double[] l = new double[ups.size()];
-          int i = 0;
-          for (; i < ups.size() && System.nanoTime() < end; i++) {
-            long t0 = System.nanoTime();
-            store.append(doc(writer), ups.get(i)).join();
-            l[i] = (System.nanoTime() - t0) / 1e6;
-          }
-          lat[writer] = l;
-          counts[writer] = i;
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  List<byte[]> ups = updates.get(writer);
+                  double[] l = new double[ups.size()];
+                  int i = 0;
+                  for (; i < ups.size() && System.nanoTime() < end; i++) {
+                    long t0 = System.nanoTime();
+                    store.append(doc(writer), ups.get(i)).join();
+                    l[i] = (System.nanoTime() - t0) / 1e6;
+                  }
+                  lat[writer] = l;
+                  counts[writer] = i;
+                });
         threads.add(t);
         t.start();
       }
@@ -166,7 +231,8 @@ public final class PersistenceBenchmark {
     return new Result(total, elapsed, all, cpuNanos() - cpu0);
   }
 
-  static Result open(Path db, Durability d, List<List<byte[]>> updates, int rate, int seconds) throws Exception {
+  static Result open(Path db, Durability d, List<List<byte[]>> updates, int rate, int seconds)
+      throws Exception {
     int total = rate * seconds;
     double[] lat = new double[total];
     double[] lag = new double[total];
@@ -175,7 +241,8 @@ public final class PersistenceBenchmark {
     List<CompletableFuture<Long>> acks = new ArrayList<>(total);
     long start;
     long cpu0 = cpuNanos();
-    try (SqliteUpdateStore store = SqliteUpdateStore.open(db, StoreOptions.defaults().withDurability(d))) {
+    try (SqliteUpdateStore store =
+        SqliteUpdateStore.open(db, StoreOptions.defaults().withDurability(d))) {
       start = System.nanoTime();
       for (int i = 0; i < total; i++) {
         long scheduled = start + (long) (i * 1e9 / rate);
@@ -186,50 +253,88 @@ public final class PersistenceBenchmark {
         int w = i % updates.size();
         int slot = i;
         lag[i] = (System.nanoTime() - scheduled) / 1e6;
-        acks.add(store.append(doc(w), updates.get(w).get(next[w]++)).whenComplete((s, e) -> {
-          lat[slot] = (System.nanoTime() - scheduled) / 1e6;
-          done.incrementAndGet();
-        }));
+        acks.add(
+            store
+                .append(doc(w), updates.get(w).get(next[w]++))
+                .whenComplete(
+                    (s, e) -> {
+                      lat[slot] = (System.nanoTime() - scheduled) / 1e6;
+                      done.incrementAndGet();
+                    }));
       }
       CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).join();
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     Arrays.sort(lat);
     Arrays.sort(lag);
-    System.out.printf(Locale.ROOT, "  (open loop: sender behind schedule p50 %.2f ms, p99 %.2f ms, max %.2f ms)%n",
-        pct(lag, 0.5), pct(lag, 0.99), lag[lag.length - 1]);
+    System.out.printf(
+        Locale.ROOT,
+        "  (open loop: sender behind schedule p50 %.2f ms, p99 %.2f ms, max %.2f ms)%n",
+        pct(lag, 0.5),
+        pct(lag, 0.99),
+        lag[lag.length - 1]);
     return new Result(done.get(), elapsed, lat, cpuNanos() - cpu0);
   }
 
   private static String report(String name, Result r) {
     double[] l = r.latenciesMs;
-    String row = String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.1f |", name, r.acks / r.seconds,
-        pct(l, 0.5), pct(l, 0.99), l.length == 0 ? Double.NaN : l[l.length - 1], r.cpuNanos / 1e3 / Math.max(1, r.acks));
+    String row =
+        String.format(
+            Locale.ROOT,
+            "| %s | %.0f | %.2f | %.2f | %.2f | %.1f |",
+            name,
+            r.acks / r.seconds,
+            pct(l, 0.5),
+            pct(l, 0.99),
+            l.length == 0 ? Double.NaN : l[l.length - 1],
+            r.cpuNanos / 1e3 / Math.max(1, r.acks));
     System.out.println(row);
     return row;
   }
 
   private static double pct(double[] sorted, double p) {
-    return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
+    return sorted.length == 0
+        ? Double.NaN
+        : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
   }
 
-  private static String node(Path jsDir, Path file, Path dbDir, String mode, int param, int seconds, String name)
+  private static String node(
+      Path jsDir, Path file, Path dbDir, String mode, int param, int seconds, String name)
       throws Exception {
     Path script = jsDir.resolve("persistence/leveldb-bench.mjs");
     if (!Files.isDirectory(jsDir.resolve("node_modules/y-leveldb"))) {
-      String row = "| " + name + " | skipped: js/node_modules/y-leveldb missing (run js/install.sh) | | | | |";
+      String row =
+          "| "
+              + name
+              + " | skipped: js/node_modules/y-leveldb missing (run js/install.sh) | | | | |";
       System.out.println(row);
       return row;
     }
-    Process p = new ProcessBuilder("node", script.toString(), file.toString(), dbDir.toString(), mode,
-        Integer.toString(param), Integer.toString(seconds)).directory(jsDir.toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder(
+                "node",
+                script.toString(),
+                file.toString(),
+                dbDir.toString(),
+                mode,
+                Integer.toString(param),
+                Integer.toString(seconds))
+            .directory(jsDir.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     p.waitFor();
     String json = out.substring(out.lastIndexOf('\n') + 1);
     double perSecond = field(json, "perSecond");
-    String row = String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | (Node) |", name, perSecond,
-        field(json, "p50Ms"), field(json, "p99Ms"), field(json, "maxMs"));
+    String row =
+        String.format(
+            Locale.ROOT,
+            "| %s | %.0f | %.2f | %.2f | %.2f | (Node) |",
+            name,
+            perSecond,
+            field(json, "p50Ms"),
+            field(json, "p99Ms"),
+            field(json, "maxMs"));
     System.out.println(row);
     return row;
   }

@@ -41,8 +41,9 @@ class SqliteUpdateStoreTest {
       assertEquals("true", s.get("background_checkpoint"));
       assertEquals(dir.resolve("microcosm.db").toAbsolutePath(), store.file());
     }
-    try (SqliteUpdateStore store = SqliteUpdateStore.open(dir.resolve("n.db"),
-        StoreOptions.defaults().withDurability(Durability.NORMAL))) {
+    try (SqliteUpdateStore store =
+        SqliteUpdateStore.open(
+            dir.resolve("n.db"), StoreOptions.defaults().withDurability(Durability.NORMAL))) {
       assertEquals("1", store.settings().get("synchronous"), "NORMAL is synchronous=1");
     }
   }
@@ -60,7 +61,8 @@ class SqliteUpdateStoreTest {
       for (int i = 0; i < acks.size(); i++) {
         assertEquals(i + 1, acks.get(i).get(10, TimeUnit.SECONDS), "seq of append " + i);
       }
-      assertEquals(Optional.of(new DocumentInfo("doc-a", 20, sent.stream().mapToLong(b -> b.length).sum())),
+      assertEquals(
+          Optional.of(new DocumentInfo("doc-a", 20, sent.stream().mapToLong(b -> b.length).sum())),
           store.info("doc-a"));
     }
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, noCompaction())) {
@@ -100,14 +102,18 @@ class SqliteUpdateStoreTest {
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, noCompaction())) {
       byte[] good = TestUpdates.text(1, 0, "hello");
       byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
-      ExecutionException e = assertThrows(ExecutionException.class, () -> store.append("d", truncated).get());
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> store.append("d", truncated).get());
       assertInstanceOf(InvalidUpdateException.class, e.getCause());
       assertEquals(List.of(), store.list());
       assertThrows(IllegalArgumentException.class, () -> store.append("", good));
     }
   }
 
-  /** Metadata and delete are covered for every store by UpdateStoreContract (SqliteUpdateStoreContractTest). */
+  /**
+   * Metadata and delete are covered for every store by UpdateStoreContract
+   * (SqliteUpdateStoreContractTest).
+   */
   @Test
   void deleteClearAndMetadata() {
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, noCompaction())) {
@@ -137,7 +143,9 @@ class SqliteUpdateStoreTest {
       assertTrue(f.isDone());
       f.get();
     }
-    ExecutionException e = assertThrows(ExecutionException.class, () -> store.append("d", TestUpdates.text(3, 500, "x")).get());
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class, () -> store.append("d", TestUpdates.text(3, 500, "x")).get());
     assertTrue(e.getCause().getMessage().contains("closed"), e.getCause().getMessage());
     assertThrows(StoreException.class, () -> store.load("d"));
     store.close(); // idempotent
@@ -150,10 +158,13 @@ class SqliteUpdateStoreTest {
   void closingFromAnAcknowledgementCallbackDoesNotHang() throws Exception {
     SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, noCompaction());
     CompletableFuture<Void> closedInCallback = new CompletableFuture<>();
-    store.append("d", TestUpdates.text(1, 0, "x")).thenRun(() -> {
-      store.close();
-      closedInCallback.complete(null);
-    });
+    store
+        .append("d", TestUpdates.text(1, 0, "x"))
+        .thenRun(
+            () -> {
+              store.close();
+              closedInCallback.complete(null);
+            });
     closedInCallback.get(5, TimeUnit.SECONDS);
     assertThrows(StoreException.class, () -> store.list());
     store.close(); // waits for the close begun in the callback
@@ -168,14 +179,17 @@ class SqliteUpdateStoreTest {
     int perThread = 300;
     try (SqliteUpdateStore store = SqliteUpdateStore.openDirectory(dir, noCompaction())) {
       List<Thread> ts = new ArrayList<>();
-      List<CompletableFuture<Long>> acks = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<CompletableFuture<Long>> acks =
+          java.util.Collections.synchronizedList(new ArrayList<>());
       for (int t = 0; t < threads; t++) {
         long client = 100 + t;
-        Thread th = new Thread(() -> {
-          for (int i = 0; i < perThread; i++) {
-            acks.add(store.append("doc" + (client % 2), TestUpdates.text(client, i, "k")));
-          }
-        });
+        Thread th =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    acks.add(store.append("doc" + (client % 2), TestUpdates.text(client, i, "k")));
+                  }
+                });
         ts.add(th);
         th.start();
       }

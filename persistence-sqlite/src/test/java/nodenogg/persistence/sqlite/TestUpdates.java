@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Builds Yjs v1 updates by hand for tests that must not depend on the engine: each update appends
- * {@code text} to the root YText {@code "t"} as client {@code client} at clock {@code clock}, with the
- * previous character of the same client as its left origin. The layout follows yjs
- * {@code writeClientsStructs}/{@code Item.write} (info byte 4 = ContentString; 0x80 = has origin;
- * without origin the parent is written as varuint 1 + root name); the delete set is empty.
+ * {@code text} to the root YText {@code "t"} as client {@code client} at clock {@code clock}, with
+ * the previous character of the same client as its left origin. The layout follows yjs {@code
+ * writeClientsStructs}/{@code Item.write} (info byte 4 = ContentString; 0x80 = has origin; without
+ * origin the parent is written as varuint 1 + root name); the delete set is empty.
  */
 public final class TestUpdates {
   private TestUpdates() {}

@@ -15,8 +15,13 @@ import java.util.Objects;
  * @param headers extra HTTP headers for the upgrade request (e.g. Origin)
  * @param seed seed of the jitter (tests); 0 picks one from the clock
  */
-public record ClientOptions(Duration initialBackoff, Duration maxBackoff, Duration connectTimeout,
-    Duration messageTimeout, Map<String, String> headers, long seed) {
+public record ClientOptions(
+    Duration initialBackoff,
+    Duration maxBackoff,
+    Duration connectTimeout,
+    Duration messageTimeout,
+    Map<String, String> headers,
+    long seed) {
 
   public ClientOptions {
     Objects.requireNonNull(initialBackoff);
@@ -27,8 +32,13 @@ public record ClientOptions(Duration initialBackoff, Duration maxBackoff, Durati
   }
 
   public static ClientOptions defaults() {
-    return new ClientOptions(Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(10),
-        Duration.ofSeconds(30), Map.of(), 0);
+    return new ClientOptions(
+        Duration.ofMillis(100),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Map.of(),
+        0);
   }
 
   public ClientOptions withBackoff(Duration initial, Duration max) {
@@ -44,6 +54,7 @@ public record ClientOptions(Duration initialBackoff, Duration maxBackoff, Durati
   }
 
   public ClientOptions withSeed(long s) {
-    return new ClientOptions(initialBackoff, maxBackoff, connectTimeout, messageTimeout, headers, s);
+    return new ClientOptions(
+        initialBackoff, maxBackoff, connectTimeout, messageTimeout, headers, s);
   }
 }

@@ -13,12 +13,12 @@ import nodenogg.sync.protocol.Hocuspocus;
 import nodenogg.sync.protocol.SyncDocument;
 
 /**
- * One WebSocket to a Hocuspocus server (ours, {@code @hocuspocus/server}, or the nodenogg.in server)
- * carrying any number of documents. Each {@link #open} attaches a document: the client sends Auth
- * (token), SyncStep1 and its awareness; answers the server's SyncStep1 with the missing updates;
- * sends local updates as they happen and counts them until the server acknowledges them
- * (SyncStatus). After a drop it reconnects with backoff and jitter, re-authenticates every
- * document and resyncs, so edits made while offline are delivered.
+ * One WebSocket to a Hocuspocus server (ours, {@code @hocuspocus/server}, or the nodenogg.in
+ * server) carrying any number of documents. Each {@link #open} attaches a document: the client
+ * sends Auth (token), SyncStep1 and its awareness; answers the server's SyncStep1 with the missing
+ * updates; sends local updates as they happen and counts them until the server acknowledges them
+ * (SyncStatus). After a drop it reconnects with backoff and jitter, re-authenticates every document
+ * and resyncs, so edits made while offline are delivered.
  *
  * <pre>{@code
  * try (HocuspocusClient client = HocuspocusClient.connect(URI.create("ws://localhost:8787/sync"))) {
@@ -38,27 +38,33 @@ public final class HocuspocusClient implements AutoCloseable {
   private final List<Consumer<ConnectionState>> stateListeners = new CopyOnWriteArrayList<>();
 
   private HocuspocusClient(List<URI> uris, ClientOptions options) {
-    this.socket = new ReconnectingSocket(uris, options, new ReconnectingSocket.Listener() {
-      @Override
-      public void onOpen() {
-        for (HocuspocusDocument d : new ArrayList<>(docs.values())) {
-          d.handshake();
-        }
-      }
+    this.socket =
+        new ReconnectingSocket(
+            uris,
+            options,
+            new ReconnectingSocket.Listener() {
+              @Override
+              public void onOpen() {
+                for (HocuspocusDocument d : new ArrayList<>(docs.values())) {
+                  d.handshake();
+                }
+              }
 
-      @Override
-      public void onMessage(byte[] message) {
-        receive(message);
-      }
+              @Override
+              public void onMessage(byte[] message) {
+                receive(message);
+              }
 
-      @Override
-      public void onDisconnect(int code, String reason) {
-        for (HocuspocusDocument d : docs.values()) {
-          d.disconnected();
-        }
-      }
-    }, s -> stateListeners.forEach(l -> l.accept(s)));
-    socket.every(() -> docs.values().forEach(HocuspocusDocument::tick), Awareness.CHECK_INTERVAL_MILLIS);
+              @Override
+              public void onDisconnect(int code, String reason) {
+                for (HocuspocusDocument d : docs.values()) {
+                  d.disconnected();
+                }
+              }
+            },
+            s -> stateListeners.forEach(l -> l.accept(s)));
+    socket.every(
+        () -> docs.values().forEach(HocuspocusDocument::tick), Awareness.CHECK_INTERVAL_MILLIS);
   }
 
   /** Connects (in the background) to a Hocuspocus endpoint such as {@code ws://host:8787/sync}. */
@@ -72,10 +78,11 @@ public final class HocuspocusClient implements AutoCloseable {
 
   /**
    * Connects to the first of several endpoints of one cluster (e.g. {@code ws://a:8787/sync},
-   * {@code ws://b:8787/sync}, instances sharing one Redis and one store) and moves to the next when the
-   * one in use fails, as the JS providers do behind a load balancer. Every document then
-   * re-authenticates and resyncs on the new instance: changes it does not have yet are sent again and
-   * counted in {@link HocuspocusDocument#unsyncedChanges()} until that instance acknowledges them.
+   * {@code ws://b:8787/sync}, instances sharing one Redis and one store) and moves to the next when
+   * the one in use fails, as the JS providers do behind a load balancer. Every document then
+   * re-authenticates and resyncs on the new instance: changes it does not have yet are sent again
+   * and counted in {@link HocuspocusDocument#unsyncedChanges()} until that instance acknowledges
+   * them.
    */
   public static HocuspocusClient connect(List<URI> uris, ClientOptions options) {
     HocuspocusClient c = new HocuspocusClient(uris, options);
@@ -89,13 +96,14 @@ public final class HocuspocusClient implements AutoCloseable {
   }
 
   /**
-   * Attaches a document under {@code name}. {@code awareness} may be null (no presence). The
-   * token is always sent (Hocuspocus 4 requires an Auth message; use "" when there is none).
+   * Attaches a document under {@code name}. {@code awareness} may be null (no presence). The token
+   * is always sent (Hocuspocus 4 requires an Auth message; use "" when there is none).
    *
    * @throws IllegalStateException if a document with that name is already open on this client
    */
   public HocuspocusDocument open(String name, SyncDocument doc, Awareness awareness, String token) {
-    HocuspocusDocument d = new HocuspocusDocument(this, name, doc, awareness, token == null ? "" : token);
+    HocuspocusDocument d =
+        new HocuspocusDocument(this, name, doc, awareness, token == null ? "" : token);
     if (docs.putIfAbsent(name, d) != null) {
       throw new IllegalStateException("document '" + name + "' is already open on this connection");
     }

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One document attached to a {@link HocuspocusClient}. Reports whether it is authenticated,
- * synced, read-only, how many sent changes are not yet acknowledged, and whether access was
- * denied. Thread-safe.
+ * One document attached to a {@link HocuspocusClient}. Reports whether it is authenticated, synced,
+ * read-only, how many sent changes are not yet acknowledged, and whether access was denied.
+ * Thread-safe.
  */
 public final class HocuspocusDocument implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HocuspocusDocument.class);
@@ -25,8 +25,13 @@ public final class HocuspocusDocument implements AutoCloseable {
   private final Awareness awareness;
   private final String token;
   private final AtomicInteger unsynced = new AtomicInteger();
-  /** Changes made or left unacknowledged while disconnected; sent by the next resync (its SyncStep2). */
+
+  /**
+   * Changes made or left unacknowledged while disconnected; sent by the next resync (its
+   * SyncStep2).
+   */
   private final AtomicInteger offline = new AtomicInteger();
+
   private volatile CompletableFuture<Void> synced = new CompletableFuture<>();
   private volatile boolean authenticated;
   private volatile boolean readOnly;
@@ -35,7 +40,8 @@ public final class HocuspocusDocument implements AutoCloseable {
   private SyncDocument.Registration docSub;
   private Awareness.Registration awSub;
 
-  HocuspocusDocument(HocuspocusClient client, String name, SyncDocument doc, Awareness awareness, String token) {
+  HocuspocusDocument(
+      HocuspocusClient client, String name, SyncDocument doc, Awareness awareness, String token) {
     this.client = client;
     this.name = name;
     this.doc = doc;
@@ -44,21 +50,25 @@ public final class HocuspocusDocument implements AutoCloseable {
   }
 
   void start() {
-    docSub = doc.onUpdate((update, origin) -> {
-      if (origin != this && !closed) {
-        if (authenticated) {
-          sendCounted(Hocuspocus.syncUpdate(name, update));
-        } else {
-          offline.incrementAndGet(); // delivered by the SyncStep2 of the next resync
-        }
-      }
-    });
+    docSub =
+        doc.onUpdate(
+            (update, origin) -> {
+              if (origin != this && !closed) {
+                if (authenticated) {
+                  sendCounted(Hocuspocus.syncUpdate(name, update));
+                } else {
+                  offline.incrementAndGet(); // delivered by the SyncStep2 of the next resync
+                }
+              }
+            });
     if (awareness != null) {
-      awSub = awareness.onUpdate((change, origin) -> {
-        if (origin != this && authenticated) {
-          client.send(Hocuspocus.awareness(name, awareness.encodeUpdate(change.all())));
-        }
-      });
+      awSub =
+          awareness.onUpdate(
+              (change, origin) -> {
+                if (origin != this && authenticated) {
+                  client.send(Hocuspocus.awareness(name, awareness.encodeUpdate(change.all())));
+                }
+              });
     }
   }
 
@@ -70,12 +80,14 @@ public final class HocuspocusDocument implements AutoCloseable {
     client.send(Hocuspocus.authToken(name, token, HocuspocusClient.PROVIDER_VERSION));
     client.send(Hocuspocus.syncStep1(name, doc.stateVector()));
     // our awareness goes out once the server has authenticated us (see AUTH below): a state set
-    // between the socket opening and the answer would otherwise reach the server only at its renewal
+    // between the socket opening and the answer would otherwise reach the server only at its
+    // renewal
   }
 
   private void announceLocalAwareness() {
     if (awareness != null && awareness.getLocalState() != null) {
-      client.send(Hocuspocus.awareness(name, awareness.encodeUpdate(List.of(awareness.clientId()))));
+      client.send(
+          Hocuspocus.awareness(name, awareness.encodeUpdate(List.of(awareness.clientId()))));
     }
   }
 
@@ -93,7 +105,8 @@ public final class HocuspocusDocument implements AutoCloseable {
 
   void disconnected() {
     authenticated = false;
-    // unacknowledged changes are resent by the resync after reconnecting; until then they stay counted
+    // unacknowledged changes are resent by the resync after reconnecting; until then they stay
+    // counted
     offline.addAndGet(unsynced.getAndSet(0));
     if (synced.isDone()) {
       synced = new CompletableFuture<>();
@@ -114,41 +127,44 @@ public final class HocuspocusDocument implements AutoCloseable {
   void receive(Hocuspocus.Frame f) {
     Lib0Decoder body = f.body();
     switch (f.type()) {
-      case Hocuspocus.AUTH: {
-        long sub = body.readVarUint();
-        if (sub == Hocuspocus.AUTH_AUTHENTICATED) {
-          readOnly = Hocuspocus.SCOPE_READ_ONLY.equals(body.readVarString());
-          authenticated = true;
-          client.markConnected();
-          announceLocalAwareness();
-        } else if (sub == Hocuspocus.AUTH_PERMISSION_DENIED) {
-          deniedReason = body.hasContent() ? body.readVarString() : "permission-denied";
-          LOG.warn("access to '{}' denied: {}", name, deniedReason);
-          synced.completeExceptionally(new PermissionDeniedException(name, deniedReason));
-        } else if (sub == Hocuspocus.AUTH_TOKEN) {
-          client.send(Hocuspocus.authToken(name, token, HocuspocusClient.PROVIDER_VERSION));
+      case Hocuspocus.AUTH:
+        {
+          long sub = body.readVarUint();
+          if (sub == Hocuspocus.AUTH_AUTHENTICATED) {
+            readOnly = Hocuspocus.SCOPE_READ_ONLY.equals(body.readVarString());
+            authenticated = true;
+            client.markConnected();
+            announceLocalAwareness();
+          } else if (sub == Hocuspocus.AUTH_PERMISSION_DENIED) {
+            deniedReason = body.hasContent() ? body.readVarString() : "permission-denied";
+            LOG.warn("access to '{}' denied: {}", name, deniedReason);
+            synced.completeExceptionally(new PermissionDeniedException(name, deniedReason));
+          } else if (sub == Hocuspocus.AUTH_TOKEN) {
+            client.send(Hocuspocus.authToken(name, token, HocuspocusClient.PROVIDER_VERSION));
+          }
+          break;
         }
-        break;
-      }
       case Hocuspocus.SYNC:
-      case Hocuspocus.SYNC_REPLY: {
-        SyncProtocol.Message m = SyncProtocol.read(body);
-        if (m.isStep1()) {
-          // the diff carries every change the server lacks, offline ones included: one acknowledgement now covers them
-          unsynced.incrementAndGet();
-          offline.set(0);
-          if (!client.send(Hocuspocus.syncStep2(name, doc.diff(m.payload())))) {
-            unsynced.updateAndGet(n -> Math.max(0, n - 1));
-            offline.incrementAndGet();
+      case Hocuspocus.SYNC_REPLY:
+        {
+          SyncProtocol.Message m = SyncProtocol.read(body);
+          if (m.isStep1()) {
+            // the diff carries every change the server lacks, offline ones included: one
+            // acknowledgement now covers them
+            unsynced.incrementAndGet();
+            offline.set(0);
+            if (!client.send(Hocuspocus.syncStep2(name, doc.diff(m.payload())))) {
+              unsynced.updateAndGet(n -> Math.max(0, n - 1));
+              offline.incrementAndGet();
+            }
+          } else {
+            doc.apply(m.payload(), this);
+            if (m.type() == SyncProtocol.STEP2) {
+              synced.complete(null);
+            }
           }
-        } else {
-          doc.apply(m.payload(), this);
-          if (m.type() == SyncProtocol.STEP2) {
-            synced.complete(null);
-          }
+          break;
         }
-        break;
-      }
       case Hocuspocus.AWARENESS:
         if (awareness != null) {
           awareness.applyUpdate(body.readVarUint8Array(), this);
@@ -165,7 +181,8 @@ public final class HocuspocusDocument implements AutoCloseable {
         }
         break;
       case Hocuspocus.CLOSE:
-        LOG.debug("server closed document '{}': {}", name, body.hasContent() ? body.readVarString() : "");
+        LOG.debug(
+            "server closed document '{}': {}", name, body.hasContent() ? body.readVarString() : "");
         authenticated = false;
         break;
       default:

@@ -7,8 +7,12 @@ public class PermissionDeniedException extends RuntimeException {
   private final String reason;
 
   public PermissionDeniedException(String document, String reason) {
-    super("access to document '" + document + "' was denied by the server: " + reason
-        + " (check the token)");
+    super(
+        "access to document '"
+            + document
+            + "' was denied by the server: "
+            + reason
+            + " (check the token)");
     this.document = document;
     this.reason = reason;
   }

@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects one document to a y-websocket server ({@code @y/websocket-server}, or ours on
- * {@code /<room>}) as the y-websocket {@code WebsocketProvider} does: URL {@code serverUrl/room},
+ * Connects one document to a y-websocket server ({@code @y/websocket-server}, or ours on {@code
+ * /<room>}) as the y-websocket {@code WebsocketProvider} does: URL {@code serverUrl/room},
  * SyncStep1 and awareness on open, local updates as Update messages, remote awareness applied,
  * reconnect with backoff and jitter (not after close codes 4400-4499, like y-websocket), resync
  * after every reconnect so offline edits are delivered. Thread-safe.
@@ -37,7 +37,12 @@ public final class YWebsocketClient implements AutoCloseable {
   private final SyncDocument.Registration docSub;
   private final Awareness.Registration awSub;
 
-  private YWebsocketClient(List<URI> serverUrls, String room, SyncDocument doc, Awareness awareness, String token,
+  private YWebsocketClient(
+      List<URI> serverUrls,
+      String room,
+      SyncDocument doc,
+      Awareness awareness,
+      String token,
       ClientOptions options) {
     this.room = room;
     this.doc = doc;
@@ -45,74 +50,110 @@ public final class YWebsocketClient implements AutoCloseable {
     List<URI> urls = new ArrayList<>();
     for (URI serverUrl : serverUrls) {
       String base = serverUrl.toString().replaceAll("/+$", "");
-      urls.add(URI.create(base + "/" + room
-          + (token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))));
+      urls.add(
+          URI.create(
+              base
+                  + "/"
+                  + room
+                  + (token == null
+                      ? ""
+                      : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))));
     }
-    this.socket = new ReconnectingSocket(urls, options, new ReconnectingSocket.Listener() {
-      @Override
-      public void onOpen() {
-        socket.send(YWebsocketProtocol.step1(doc.stateVector()));
-        if (awareness != null && awareness.getLocalState() != null) {
-          socket.send(YWebsocketProtocol.awareness(awareness.encodeUpdate(List.of(awareness.clientId()))));
-        }
-      }
+    this.socket =
+        new ReconnectingSocket(
+            urls,
+            options,
+            new ReconnectingSocket.Listener() {
+              @Override
+              public void onOpen() {
+                socket.send(YWebsocketProtocol.step1(doc.stateVector()));
+                if (awareness != null && awareness.getLocalState() != null) {
+                  socket.send(
+                      YWebsocketProtocol.awareness(
+                          awareness.encodeUpdate(List.of(awareness.clientId()))));
+                }
+              }
 
-      @Override
-      public void onMessage(byte[] message) {
-        socket.markConnected();
-        receive(message);
-      }
+              @Override
+              public void onMessage(byte[] message) {
+                socket.markConnected();
+                receive(message);
+              }
 
-      @Override
-      public void onDisconnect(int code, String reason) {
-        if (synced.isDone()) {
-          synced = new CompletableFuture<>();
-        }
-        if (awareness != null) {
-          List<Long> others = new ArrayList<>(awareness.getStates().keySet());
-          others.remove(awareness.clientId());
-          awareness.removeStates(others, YWebsocketClient.this);
-        }
-      }
+              @Override
+              public void onDisconnect(int code, String reason) {
+                if (synced.isDone()) {
+                  synced = new CompletableFuture<>();
+                }
+                if (awareness != null) {
+                  List<Long> others = new ArrayList<>(awareness.getStates().keySet());
+                  others.remove(awareness.clientId());
+                  awareness.removeStates(others, YWebsocketClient.this);
+                }
+              }
 
-      @Override
-      public boolean shouldReconnect(int code) {
-        return code < 4400 || code > 4499;
-      }
-    }, s -> stateListeners.forEach(l -> l.accept(s)));
-    docSub = doc.onUpdate((update, origin) -> {
-      if (origin != this) {
-        socket.send(YWebsocketProtocol.update(update));
-      }
-    });
-    awSub = awareness == null ? null : awareness.onUpdate((change, origin) -> {
-      if (origin != this) {
-        socket.send(YWebsocketProtocol.awareness(awareness.encodeUpdate(change.all())));
-      }
-    });
+              @Override
+              public boolean shouldReconnect(int code) {
+                return code < 4400 || code > 4499;
+              }
+            },
+            s -> stateListeners.forEach(l -> l.accept(s)));
+    docSub =
+        doc.onUpdate(
+            (update, origin) -> {
+              if (origin != this) {
+                socket.send(YWebsocketProtocol.update(update));
+              }
+            });
+    awSub =
+        awareness == null
+            ? null
+            : awareness.onUpdate(
+                (change, origin) -> {
+                  if (origin != this) {
+                    socket.send(YWebsocketProtocol.awareness(awareness.encodeUpdate(change.all())));
+                  }
+                });
     if (awareness != null) {
       socket.every(awareness::check, Awareness.CHECK_INTERVAL_MILLIS);
     }
   }
 
-  /** Connects {@code doc} to {@code serverUrl/room} (e.g. {@code ws://localhost:1234}, room "my-doc"). */
-  public static YWebsocketClient connect(URI serverUrl, String room, SyncDocument doc, Awareness awareness) {
+  /**
+   * Connects {@code doc} to {@code serverUrl/room} (e.g. {@code ws://localhost:1234}, room
+   * "my-doc").
+   */
+  public static YWebsocketClient connect(
+      URI serverUrl, String room, SyncDocument doc, Awareness awareness) {
     return connect(serverUrl, room, doc, awareness, null, ClientOptions.defaults());
   }
 
-  /** As {@link #connect(URI, String, SyncDocument, Awareness)}, with a token sent as {@code ?token=} (null for none). */
-  public static YWebsocketClient connect(URI serverUrl, String room, SyncDocument doc, Awareness awareness,
-      String token, ClientOptions options) {
+  /**
+   * As {@link #connect(URI, String, SyncDocument, Awareness)}, with a token sent as {@code ?token=}
+   * (null for none).
+   */
+  public static YWebsocketClient connect(
+      URI serverUrl,
+      String room,
+      SyncDocument doc,
+      Awareness awareness,
+      String token,
+      ClientOptions options) {
     return connect(List.of(serverUrl), room, doc, awareness, token, options);
   }
 
   /**
-   * Connects to the first of several servers of one cluster ({@code ws://a:8787}, {@code ws://b:8787}: instances
-   * sharing one Redis) and moves to the next when the one in use fails; each reconnect resyncs (SyncStep1 both
-   * ways), so edits made meanwhile reach the new instance.
+   * Connects to the first of several servers of one cluster ({@code ws://a:8787}, {@code
+   * ws://b:8787}: instances sharing one Redis) and moves to the next when the one in use fails;
+   * each reconnect resyncs (SyncStep1 both ways), so edits made meanwhile reach the new instance.
    */
-  public static YWebsocketClient connect(List<URI> serverUrls, String room, SyncDocument doc, Awareness awareness,
-      String token, ClientOptions options) {
+  public static YWebsocketClient connect(
+      List<URI> serverUrls,
+      String room,
+      SyncDocument doc,
+      Awareness awareness,
+      String token,
+      ClientOptions options) {
     YWebsocketClient c = new YWebsocketClient(serverUrls, room, doc, awareness, token, options);
     c.socket.start();
     return c;

@@ -18,35 +18,41 @@ import nodenogg.crdt.encoding.Lib0Encoder;
 import nodenogg.crdt.encoding.Undefined;
 
 /**
- * The y-protocols awareness state of one peer: every known client's JSON state with its clock,
- * the local client's own state, and the wire form ({@link #encodeUpdate}/{@link #applyUpdate})
+ * The y-protocols awareness state of one peer: every known client's JSON state with its clock, the
+ * local client's own state, and the wire form ({@link #encodeUpdate}/{@link #applyUpdate})
  * byte-compatible with {@code y-protocols/awareness.js} 1.0.7.
  *
  * <p>Rules (as awareness.js): a received entry is accepted when its clock is higher than the known
  * clock (unknown clients count as 0), or when the clocks are equal, the state is {@code null} and a
- * state is present. A remote {@code null} for our own client bumps our clock instead of removing our
- * state. States are JSON values (normally objects) in the engine's value model: {@code null},
- * Boolean, String, Number, List, Map&lt;String,?&gt;; received states come back as
- * {@code LinkedHashMap}/{@code ArrayList}/{@code Integer}/{@code Double}.
+ * state is present. A remote {@code null} for our own client bumps our clock instead of removing
+ * our state. States are JSON values (normally objects) in the engine's value model: {@code null},
+ * Boolean, String, Number, List, Map&lt;String,?&gt;; received states come back as {@code
+ * LinkedHashMap}/{@code ArrayList}/{@code Integer}/{@code Double}.
  *
- * <p>No timers: the host calls {@link #check()} (or {@link #check(long)}) about every 3 s. It renews
- * the local state after {@link #RENEW_AFTER_MILLIS} and removes remote states not updated for
- * {@link #OUTDATED_TIMEOUT_MILLIS} with origin {@link #ORIGIN_TIMEOUT}. Time comes from an injectable
- * millisecond clock.
+ * <p>No timers: the host calls {@link #check()} (or {@link #check(long)}) about every 3 s. It
+ * renews the local state after {@link #RENEW_AFTER_MILLIS} and removes remote states not updated
+ * for {@link #OUTDATED_TIMEOUT_MILLIS} with origin {@link #ORIGIN_TIMEOUT}. Time comes from an
+ * injectable millisecond clock.
  *
  * <p>Thread-safety: all methods are safe from any thread; calls are serialized on this object and
  * listeners run synchronously on the calling thread while it holds the lock, so a listener must not
  * block (it may call back into this object).
  */
 public final class Awareness implements AutoCloseable {
-  /** y-protocols {@code outdatedTimeout}: remote states expire after this long without an update. */
+  /**
+   * y-protocols {@code outdatedTimeout}: remote states expire after this long without an update.
+   */
   public static final long OUTDATED_TIMEOUT_MILLIS = 30_000;
+
   /** The local state is re-sent (clock bumped) when it is this old. */
   public static final long RENEW_AFTER_MILLIS = OUTDATED_TIMEOUT_MILLIS / 2;
+
   /** How often y-protocols checks; hosts should call {@link #check()} at about this period. */
   public static final long CHECK_INTERVAL_MILLIS = OUTDATED_TIMEOUT_MILLIS / 10;
+
   /** Origin of changes made by {@link #check(long)} removing outdated states. */
   public static final String ORIGIN_TIMEOUT = "timeout";
+
   /** Origin of changes to the local state. */
   public static final String ORIGIN_LOCAL = "local";
 
@@ -141,7 +147,8 @@ public final class Awareness implements AutoCloseable {
   public void setLocalState(Object state) {
     if (state != null) {
       if (state instanceof Undefined) {
-        throw new IllegalArgumentException("an awareness state cannot be undefined; use null to go offline");
+        throw new IllegalArgumentException(
+            "an awareness state cannot be undefined; use null to go offline");
       }
       Json.stringify(state); // fail fast on values JSON cannot carry (a JsonException)
     }
@@ -204,7 +211,10 @@ public final class Awareness implements AutoCloseable {
     return register(CHANGE, l);
   }
 
-  /** Listener for every accepted entry, including renewals with an equal state (y-protocols 'update'). */
+  /**
+   * Listener for every accepted entry, including renewals with an equal state (y-protocols
+   * 'update').
+   */
   public Registration onUpdate(Listener l) {
     return register(UPDATE, l);
   }
@@ -269,7 +279,9 @@ public final class Awareness implements AutoCloseable {
     List<Long> remove = new ArrayList<>();
     for (Map.Entry<Long, Meta> e : meta.entrySet()) {
       long id = e.getKey();
-      if (id != clientId && OUTDATED_TIMEOUT_MILLIS <= nowMillis - e.getValue().lastUpdated && states.containsKey(id)) {
+      if (id != clientId
+          && OUTDATED_TIMEOUT_MILLIS <= nowMillis - e.getValue().lastUpdated
+          && states.containsKey(id)) {
         remove.add(id);
       }
     }
@@ -349,7 +361,8 @@ public final class Awareness implements AutoCloseable {
         try {
           state = Json.parse(json);
         } catch (IllegalArgumentException e) {
-          throw new ProtocolException("awareness state is not valid JSON: " + e.getMessage(), at, e);
+          throw new ProtocolException(
+              "awareness state is not valid JSON: " + e.getMessage(), at, e);
         }
         out.add(new Entry(id, c, state));
       }
@@ -375,7 +388,8 @@ public final class Awareness implements AutoCloseable {
    * Applies an awareness update from a peer. The whole message is decoded first: a malformed
    * message throws {@link ProtocolException} and changes nothing.
    *
-   * @return the change made (update semantics: every accepted entry), empty when nothing was accepted
+   * @return the change made (update semantics: every accepted entry), empty when nothing was
+   *     accepted
    */
   public Change applyUpdate(byte[] update, Object origin) {
     return applyEntries(decodeUpdate(update), origin);
@@ -453,7 +467,10 @@ public final class Awareness implements AutoCloseable {
     updateListeners = NO_LISTENERS;
   }
 
-  /** Deep equality of two states with JS semantics (lib0 equalityDeep over our value model; numbers compare by value). */
+  /**
+   * Deep equality of two states with JS semantics (lib0 equalityDeep over our value model; numbers
+   * compare by value).
+   */
   private static boolean deepEquals(Object a, Object b) {
     if (a == b) {
       return true;

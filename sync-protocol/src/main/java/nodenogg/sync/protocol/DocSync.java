@@ -15,9 +15,10 @@ import nodenogg.crdt.Updates;
  *
  * <p>{@link #apply} returns the update the Doc emitted and whether it holds pending structs or
  * deletions afterwards (an update whose dependencies are missing is kept, so a server must still
- * store it); it must not be called from inside a transaction or observer of the same Doc.
- * {@link #containsUpdate} is the check Yjs does with {@code snapshotContainsUpdate}, answered from the
- * document itself without copying it ({@link UpdateContainment}). Thread-safe (the Doc serializes calls).
+ * store it); it must not be called from inside a transaction or observer of the same Doc. {@link
+ * #containsUpdate} is the check Yjs does with {@code snapshotContainsUpdate}, answered from the
+ * document itself without copying it ({@link UpdateContainment}). Thread-safe (the Doc serializes
+ * calls).
  */
 public final class DocSync implements SyncDocument {
   private final Doc doc;
@@ -51,7 +52,10 @@ public final class DocSync implements SyncDocument {
     return new Applied(r.update(), r.hasPending());
   }
 
-  /** Costs what the update costs to decode, not what the document weighs (no copy; issue 12 finding 5). */
+  /**
+   * Costs what the update costs to decode, not what the document weighs (no copy; issue 12 finding
+   * 5).
+   */
   @Override
   public boolean containsUpdate(byte[] update) {
     return UpdateContainment.contains(doc, update);

@@ -6,9 +6,9 @@ import nodenogg.crdt.encoding.Lib0Encoder;
 
 /**
  * Hocuspocus framing (server 4.7, provider 2.15/4.8): every message is {@code vs address, vu type,
- * body}, where the address is the document name, or {@code name + "\0" + sessionId}. Connection-level
- * Ping/Pong are a single byte without address. Encoders return whole WebSocket messages; {@link
- * #decode} splits one. Stateless and thread-safe.
+ * body}, where the address is the document name, or {@code name + "\0" + sessionId}.
+ * Connection-level Ping/Pong are a single byte without address. Encoders return whole WebSocket
+ * messages; {@link #decode} splits one. Stateless and thread-safe.
  */
 public final class Hocuspocus {
   public static final int SYNC = 0;
@@ -25,6 +25,7 @@ public final class Hocuspocus {
 
   /** Auth subtypes ({@code @hocuspocus/common} auth.ts). */
   public static final int AUTH_TOKEN = 0;
+
   public static final int AUTH_PERMISSION_DENIED = 1;
   public static final int AUTH_AUTHENTICATED = 2;
 
@@ -35,8 +36,8 @@ public final class Hocuspocus {
 
   /**
    * One decoded message. {@code address} is null for connection-level Ping/Pong. {@code body} reads
-   * the rest of the message after the type (a malformed body throws the decoder's
-   * {@link DecodingException} when it is read).
+   * the rest of the message after the type (a malformed body throws the decoder's {@link
+   * DecodingException} when it is read).
    */
   public record Frame(String address, int type, Lib0Decoder body) {
     /** The document name: the address up to an optional NUL and session id. */
@@ -99,7 +100,9 @@ public final class Hocuspocus {
   }
 
   public static byte[] awareness(String address, byte[] awarenessUpdate) {
-    return start(address, AWARENESS, awarenessUpdate.length + 4).writeVarUint8Array(awarenessUpdate).toByteArray();
+    return start(address, AWARENESS, awarenessUpdate.length + 4)
+        .writeVarUint8Array(awarenessUpdate)
+        .toByteArray();
   }
 
   public static byte[] queryAwareness(String address) {
@@ -121,12 +124,17 @@ public final class Hocuspocus {
   }
 
   public static byte[] authenticated(String address, boolean readOnly) {
-    return start(address, AUTH, 12).writeVarUint(AUTH_AUTHENTICATED)
-        .writeVarString(readOnly ? SCOPE_READ_ONLY : SCOPE_READ_WRITE).toByteArray();
+    return start(address, AUTH, 12)
+        .writeVarUint(AUTH_AUTHENTICATED)
+        .writeVarString(readOnly ? SCOPE_READ_ONLY : SCOPE_READ_WRITE)
+        .toByteArray();
   }
 
   public static byte[] permissionDenied(String address, String reason) {
-    return start(address, AUTH, 20).writeVarUint(AUTH_PERMISSION_DENIED).writeVarString(reason).toByteArray();
+    return start(address, AUTH, 20)
+        .writeVarUint(AUTH_PERMISSION_DENIED)
+        .writeVarString(reason)
+        .toByteArray();
   }
 
   public static byte[] stateless(String address, String payload) {

@@ -4,8 +4,8 @@ import nodenogg.crdt.encoding.DecodingException;
 
 /**
  * A sync, awareness or Hocuspocus message could not be decoded (truncated, bad varint, invalid
- * UTF-8, bad JSON, unknown message type). Nothing was applied. A host that gets this from a
- * message sent by a peer should close that peer's connection; other peers are unaffected.
+ * UTF-8, bad JSON, unknown message type). Nothing was applied. A host that gets this from a message
+ * sent by a peer should close that peer's connection; other peers are unaffected.
  */
 public class ProtocolException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -26,7 +26,10 @@ public class ProtocolException extends RuntimeException {
     this.offset = cause.offset();
   }
 
-  /** A message whose lib0 primitives did not decode (truncated, bad varint, invalid UTF-8): same text and offset. */
+  /**
+   * A message whose lib0 primitives did not decode (truncated, bad varint, invalid UTF-8): same
+   * text and offset.
+   */
   static ProtocolException of(DecodingException e) {
     return new ProtocolException(e);
   }

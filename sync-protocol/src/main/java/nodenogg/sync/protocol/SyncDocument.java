@@ -16,7 +16,10 @@ public interface SyncDocument {
   /** The document's state vector, v1 encoding ({@code Y.encodeStateVector}). */
   byte[] stateVector();
 
-  /** Everything the holder of {@code remoteStateVector} lacks, as a v1 update ({@code Y.encodeStateAsUpdate(doc, sv)}). */
+  /**
+   * Everything the holder of {@code remoteStateVector} lacks, as a v1 update ({@code
+   * Y.encodeStateAsUpdate(doc, sv)}).
+   */
   byte[] diff(byte[] remoteStateVector);
 
   /**
@@ -29,8 +32,8 @@ public interface SyncDocument {
   Applied apply(byte[] update, Object origin);
 
   /**
-   * What {@link #apply} did. Immutable; {@code update} is shared with the update listeners, so treat
-   * it as read-only.
+   * What {@link #apply} did. Immutable; {@code update} is shared with the update listeners, so
+   * treat it as read-only.
    *
    * @param update the update the document emitted for the change (only what was new to it; what its
    *     {@link #onUpdate} listeners received), or null when it emitted none
@@ -57,7 +60,8 @@ public interface SyncDocument {
 
   /**
    * Whether applying {@code update} would add nothing (every struct and deletion is already in the
-   * document), like Yjs {@code snapshotContainsUpdate(snapshot(doc), update)}. Never modifies the document.
+   * document), like Yjs {@code snapshotContainsUpdate(snapshot(doc), update)}. Never modifies the
+   * document.
    */
   boolean containsUpdate(byte[] update);
 

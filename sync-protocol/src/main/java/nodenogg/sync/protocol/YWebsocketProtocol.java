@@ -3,9 +3,9 @@ package nodenogg.sync.protocol;
 import nodenogg.crdt.encoding.Lib0Encoder;
 
 /**
- * The y-websocket outer frame: {@code vu outerType} then a body. 0 Sync (a sync message),
- * 1 Awareness (vb awareness update), 2 Auth ({@code vu 0 permissionDenied, vs reason}),
- * 3 QueryAwareness (empty). Stateless and thread-safe.
+ * The y-websocket outer frame: {@code vu outerType} then a body. 0 Sync (a sync message), 1
+ * Awareness (vb awareness update), 2 Auth ({@code vu 0 permissionDenied, vs reason}), 3
+ * QueryAwareness (empty). Stateless and thread-safe.
  */
 public final class YWebsocketProtocol {
   public static final int SYNC = 0;
@@ -34,8 +34,10 @@ public final class YWebsocketProtocol {
   }
 
   public static byte[] awareness(byte[] awarenessUpdate) {
-    return new Lib0Encoder(awarenessUpdate.length + 8).writeVarUint(AWARENESS)
-        .writeVarUint8Array(awarenessUpdate).toByteArray();
+    return new Lib0Encoder(awarenessUpdate.length + 8)
+        .writeVarUint(AWARENESS)
+        .writeVarUint8Array(awarenessUpdate)
+        .toByteArray();
   }
 
   public static byte[] queryAwareness() {
@@ -43,6 +45,10 @@ public final class YWebsocketProtocol {
   }
 
   public static byte[] permissionDenied(String reason) {
-    return new Lib0Encoder().writeVarUint(AUTH).writeVarUint(0).writeVarString(reason).toByteArray();
+    return new Lib0Encoder()
+        .writeVarUint(AUTH)
+        .writeVarUint(0)
+        .writeVarString(reason)
+        .toByteArray();
   }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the same awareness scenarios on y-protocols 1.0.7 (Node) and on {@link Awareness} and
- * compares every observable line: encoded bytes, change/update events with origins, states and clocks.
+ * compares every observable line: encoded bytes, change/update events with origins, states and
+ * clocks.
  */
 class AwarenessInteropTest {
 
@@ -34,28 +35,37 @@ class AwarenessInteropTest {
       String name = (String) op.get("name");
       Awareness a = peers.get(name);
       switch ((String) op.get("op")) {
-        case "new": {
-          Awareness n = new Awareness(((Number) op.get("id")).longValue(), () -> 1000L);
-          n.onChange((c, o) -> out.add("change " + name + " " + fmt(c) + " " + o));
-          n.onUpdate((c, o) -> out.add("update " + name + " " + fmt(c) + " " + o));
-          peers.put(name, n);
+        case "new":
+          {
+            Awareness n = new Awareness(((Number) op.get("id")).longValue(), () -> 1000L);
+            n.onChange((c, o) -> out.add("change " + name + " " + fmt(c) + " " + o));
+            n.onUpdate((c, o) -> out.add("update " + name + " " + fmt(c) + " " + o));
+            peers.put(name, n);
+            break;
+          }
+        case "set":
+          a.setLocalState(op.get("state"));
           break;
-        }
-        case "set": a.setLocalState(op.get("state")); break;
-        case "remove": a.removeStates(ids(op.get("ids")), op.get("origin")); break;
-        case "encode": {
-          byte[] u = a.encodeUpdate(ids(op.get("ids")));
-          vars.put((String) op.get("into"), u);
-          out.add("bytes " + op.get("into") + " " + hex(u));
+        case "remove":
+          a.removeStates(ids(op.get("ids")), op.get("origin"));
           break;
-        }
-        case "encodeAll": {
-          byte[] u = a.encodeAllStates();
-          vars.put((String) op.get("into"), u);
-          out.add("bytes " + op.get("into") + " " + hex(u));
+        case "encode":
+          {
+            byte[] u = a.encodeUpdate(ids(op.get("ids")));
+            vars.put((String) op.get("into"), u);
+            out.add("bytes " + op.get("into") + " " + hex(u));
+            break;
+          }
+        case "encodeAll":
+          {
+            byte[] u = a.encodeAllStates();
+            vars.put((String) op.get("into"), u);
+            out.add("bytes " + op.get("into") + " " + hex(u));
+            break;
+          }
+        case "apply":
+          a.applyUpdate(vars.get((String) op.get("from")), op.get("origin"));
           break;
-        }
-        case "apply": a.applyUpdate(vars.get((String) op.get("from")), op.get("origin")); break;
         case "applyHex":
           try {
             a.applyUpdate(unhex((String) op.get("hex")), op.get("origin"));
@@ -63,23 +73,28 @@ class AwarenessInteropTest {
             out.add("error " + name);
           }
           break;
-        case "states": {
-          List<Object> rows = new ArrayList<>();
-          Map<Long, Object> st = a.getStates();
-          List<Long> idsSeen = new ArrayList<>();
-          for (long id = 0; id < 100_000; id++) {
-            if (a.meta(id) != null) {
-              idsSeen.add(id);
+        case "states":
+          {
+            List<Object> rows = new ArrayList<>();
+            Map<Long, Object> st = a.getStates();
+            List<Long> idsSeen = new ArrayList<>();
+            for (long id = 0; id < 100_000; id++) {
+              if (a.meta(id) != null) {
+                idsSeen.add(id);
+              }
             }
+            for (long id : idsSeen) {
+              rows.add(
+                  List.of(
+                      (int) id,
+                      (int) a.meta(id).clock(),
+                      st.containsKey(id) ? Awareness.stringifyJson(st.get(id)) : "-"));
+            }
+            out.add("states " + name + " " + Awareness.stringifyJson(rows));
+            break;
           }
-          for (long id : idsSeen) {
-            rows.add(List.of((int) id, (int) a.meta(id).clock(),
-                st.containsKey(id) ? Awareness.stringifyJson(st.get(id)) : "-"));
-          }
-          out.add("states " + name + " " + Awareness.stringifyJson(rows));
-          break;
-        }
-        default: throw new IllegalArgumentException(String.valueOf(op.get("op")));
+        default:
+          throw new IllegalArgumentException(String.valueOf(op.get("op")));
       }
     }
     return String.join("\n", out) + "\n";
@@ -120,7 +135,9 @@ class AwarenessInteropTest {
   private static void compare(List<Map<String, Object>> ops) throws Exception {
     String program = Awareness.stringifyJson(ops);
     String expected = NodeScript.run("awareness-oracle.mjs", program);
-    assertTrue(expected.contains("bytes ") && expected.contains("states "), "oracle printed nothing useful: " + expected);
+    assertTrue(
+        expected.contains("bytes ") && expected.contains("states "),
+        "oracle printed nothing useful: " + expected);
     assertEquals(expected, runJava(ops), "scenario: " + program);
   }
 
@@ -130,14 +147,18 @@ class AwarenessInteropTest {
     ops.add(op("op", "new", "name", "a", "id", 42));
     ops.add(op("op", "new", "name", "b", "id", 7));
     ops.add(op("op", "encode", "name", "a", "ids", List.of(42), "into", "initial"));
-    ops.add(op("op", "apply", "name", "b", "from", "initial", "origin", "remote")); // ignored: clock 0
-    Object state = Awareness.parseJson("{\"user\":{\"name\":\"\u00e4\ud83d\ude00 \\\"q\\\" \\n\\u0001\","
-        + "\"color\":\"#f00\"},\"n\":[1,0.5,0.1,1e21,123456789012,1e-7,-0,2.5e-8,-3.75],\"10\":1,\"2\":[],"
-        + "\"b\":null,\"t\":true}");
+    ops.add(
+        op("op", "apply", "name", "b", "from", "initial", "origin", "remote")); // ignored: clock 0
+    Object state =
+        Awareness.parseJson(
+            "{\"user\":{\"name\":\"\u00e4\ud83d\ude00 \\\"q\\\" \\n\\u0001\","
+                + "\"color\":\"#f00\"},\"n\":[1,0.5,0.1,1e21,123456789012,1e-7,-0,2.5e-8,-3.75],\"10\":1,\"2\":[],"
+                + "\"b\":null,\"t\":true}");
     ops.add(op("op", "set", "name", "a", "state", state));
     ops.add(op("op", "encode", "name", "a", "ids", List.of(42), "into", "s1"));
     ops.add(op("op", "apply", "name", "b", "from", "s1", "origin", "remote"));
-    ops.add(op("op", "apply", "name", "b", "from", "s1", "origin", "again")); // equal clock: ignored
+    ops.add(
+        op("op", "apply", "name", "b", "from", "s1", "origin", "again")); // equal clock: ignored
     ops.add(op("op", "set", "name", "a", "state", state)); // same state: update only
     ops.add(op("op", "encode", "name", "a", "ids", List.of(42), "into", "s2"));
     ops.add(op("op", "apply", "name", "b", "from", "s2", "origin", "remote"));
@@ -146,7 +167,8 @@ class AwarenessInteropTest {
     ops.add(op("op", "apply", "name", "a", "from", "all", "origin", "peer"));
     ops.add(op("op", "remove", "name", "b", "ids", List.of(42), "origin", "custom"));
     ops.add(op("op", "encode", "name", "b", "ids", List.of(42), "into", "kill"));
-    ops.add(op("op", "apply", "name", "a", "from", "kill", "origin", "peer")); // own state: clock bump
+    ops.add(
+        op("op", "apply", "name", "a", "from", "kill", "origin", "peer")); // own state: clock bump
     ops.add(op("op", "states", "name", "a"));
     ops.add(op("op", "states", "name", "b"));
     ops.add(op("op", "set", "name", "a", "state", null));
@@ -175,14 +197,33 @@ class AwarenessInteropTest {
       String n = names[rnd.nextInt(3)];
       int kind = rnd.nextInt(6);
       if (kind == 0) {
-        ops.add(op("op", "set", "name", n, "state", rnd.nextInt(6) == 0 ? null
-            : Awareness.parseJson("{\"v\":" + rnd.nextInt(3) + ",\"w\":" + (rnd.nextInt(3) / 4.0) + "}")));
+        ops.add(
+            op(
+                "op",
+                "set",
+                "name",
+                n,
+                "state",
+                rnd.nextInt(6) == 0
+                    ? null
+                    : Awareness.parseJson(
+                        "{\"v\":" + rnd.nextInt(3) + ",\"w\":" + (rnd.nextInt(3) / 4.0) + "}")));
       } else if (kind == 1) {
-        ops.add(op("op", "remove", "name", n, "ids", List.of(1 + rnd.nextInt(3) * 1000), "origin", "rm"));
+        ops.add(
+            op(
+                "op",
+                "remove",
+                "name",
+                n,
+                "ids",
+                List.of(1 + rnd.nextInt(3) * 1000),
+                "origin",
+                "rm"));
       } else {
         String into = "v" + step;
         ops.add(op("op", "encodeAll", "name", n, "into", into));
-        ops.add(op("op", "apply", "name", names[rnd.nextInt(3)], "from", into, "origin", "o" + step));
+        ops.add(
+            op("op", "apply", "name", names[rnd.nextInt(3)], "from", into, "origin", "o" + step));
       }
     }
     for (String n : names) {

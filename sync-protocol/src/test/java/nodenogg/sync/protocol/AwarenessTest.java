@@ -78,6 +78,7 @@ class AwarenessTest {
     a.close();
     assertEquals(List.of(9L), removed);
     // y-protocols wire form of a removal: count 1, id 9, clock 1, "null"
-    assertArrayEquals(AwarenessInteropTest.unhex("0109010" + "46e756c6c"), a.encodeUpdate(List.of(9L)));
+    assertArrayEquals(
+        AwarenessInteropTest.unhex("0109010" + "46e756c6c"), a.encodeUpdate(List.of(9L)));
   }
 }

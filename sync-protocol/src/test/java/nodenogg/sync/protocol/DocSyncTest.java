@@ -12,7 +12,10 @@ import nodenogg.crdt.Doc;
 import nodenogg.crdt.YText;
 import org.junit.jupiter.api.Test;
 
-/** What {@link DocSync#apply} reports: the update the Doc emitted, and pending data a host must keep. */
+/**
+ * What {@link DocSync#apply} reports: the update the Doc emitted, and pending data a host must
+ * keep.
+ */
 class DocSyncTest {
   private static List<byte[]> threeEdits() {
     Doc a = new Doc(new Doc.Options().clientId(1));
@@ -31,10 +34,11 @@ class DocSyncTest {
     DocSync sync = DocSync.newDocument();
     List<byte[]> heard = new ArrayList<>();
     List<Object> origins = new ArrayList<>();
-    sync.onUpdate((u, origin) -> {
-      heard.add(u);
-      origins.add(origin);
-    });
+    sync.onUpdate(
+        (u, origin) -> {
+          heard.add(u);
+          origins.add(origin);
+        });
 
     SyncDocument.Applied second = sync.apply(ups.get(1), "peer");
     assertFalse(second.changed());

@@ -11,17 +11,23 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
-/** Runs a Node script from {@code js/sync/} with stdin and returns stdout; skips when Node is missing. */
+/**
+ * Runs a Node script from {@code js/sync/} with stdin and returns stdout; skips when Node is
+ * missing.
+ */
 public final class NodeScript {
   private NodeScript() {}
 
   public static Path jsDir() {
     String dir = System.getProperty("nodenogg.js.dir");
-    Assumptions.assumeTrue(dir != null, "system property nodenogg.js.dir is not set: run through Maven");
+    Assumptions.assumeTrue(
+        dir != null, "system property nodenogg.js.dir is not set: run through Maven");
     Path p = Path.of(dir);
-    Assumptions.assumeTrue(Files.isDirectory(p.resolve("node_modules/y-protocols")),
+    Assumptions.assumeTrue(
+        Files.isDirectory(p.resolve("node_modules/y-protocols")),
         "js/node_modules is missing (run npm install in js/): skipping the Node oracle test");
-    Assumptions.assumeTrue(new File("/usr/bin/node").canExecute() || onPath("node"), "node is not installed");
+    Assumptions.assumeTrue(
+        new File("/usr/bin/node").canExecute() || onPath("node"), "node is not installed");
     return p;
   }
 
@@ -40,8 +46,11 @@ public final class NodeScript {
 
   public static String run(String script, String stdin) throws IOException, InterruptedException {
     Path js = jsDir();
-    Process p = new ProcessBuilder("node", js.resolve("sync").resolve(script).toString())
-        .directory(js.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder("node", js.resolve("sync").resolve(script).toString())
+            .directory(js.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     try {
       try (OutputStream o = p.getOutputStream()) {
         o.write(stdin.getBytes(StandardCharsets.UTF_8));

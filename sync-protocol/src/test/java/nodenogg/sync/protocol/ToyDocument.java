@@ -15,9 +15,9 @@ import nodenogg.crdt.encoding.Lib0Encoder;
 
 /**
  * A test-only {@link SyncDocument}: a grow-only set of opaque entries (a trivial CRDT), so that
- * transport and server plumbing can be tested without the Yjs engine. An "update" is
- * {@code vu n, n × vb entry}; the "state vector" is {@code vu n, n × vs id} where id is a hash
- * prefix. Thread-safe (synchronized).
+ * transport and server plumbing can be tested without the Yjs engine. An "update" is {@code vu n, n
+ * × vb entry}; the "state vector" is {@code vu n, n × vs id} where id is a hash prefix. Thread-safe
+ * (synchronized).
  */
 public final class ToyDocument implements SyncDocument {
   private final Map<String, byte[]> entries = new LinkedHashMap<>();

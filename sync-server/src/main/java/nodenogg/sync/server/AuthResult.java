@@ -1,6 +1,9 @@
 package nodenogg.sync.server;
 
-/** The outcome of {@link SyncServerHooks#authenticate}: allowed read-write, allowed read-only, or denied with a reason. */
+/**
+ * The outcome of {@link SyncServerHooks#authenticate}: allowed read-write, allowed read-only, or
+ * denied with a reason.
+ */
 public record AuthResult(boolean allowed, boolean readOnly, String reason) {
 
   public static AuthResult readWrite() {

@@ -14,16 +14,24 @@ import nodenogg.sync.server.tracker.TrackerStats;
  * @param version server version
  * @param startedAt when the server started
  * @param uptimeSeconds seconds since then
- * @param connections open WebSocket connections by protocol ({@code hocuspocus}, {@code y-websocket},
- *     {@code signalling}, {@code inspector}, {@code automerge-repo})
+ * @param connections open WebSocket connections by protocol ({@code hocuspocus}, {@code
+ *     y-websocket}, {@code signalling}, {@code inspector}, {@code automerge-repo})
  * @param documentsOpen documents in memory
  * @param store the store's health
  * @param signallingRooms signalling topics with subscribers on {@code /signal}; -1 when not mounted
  * @param tracker the WebTorrent tracker's counters on {@code /announce}; null when not mounted
  * @param cluster this instance in a cluster ({@code serve --redis}); null for a server alone
  */
-public record ServerStatus(String name, String version, Instant startedAt, double uptimeSeconds,
-    Map<String, Integer> connections, int documentsOpen, Store store, int signallingRooms, TrackerStats tracker,
+public record ServerStatus(
+    String name,
+    String version,
+    Instant startedAt,
+    double uptimeSeconds,
+    Map<String, Integer> connections,
+    int documentsOpen,
+    Store store,
+    int signallingRooms,
+    TrackerStats tracker,
     Cluster cluster) {
 
   public ServerStatus {
@@ -31,9 +39,27 @@ public record ServerStatus(String name, String version, Instant startedAt, doubl
   }
 
   /** A server alone (no cluster). */
-  public ServerStatus(String name, String version, Instant startedAt, double uptimeSeconds,
-      Map<String, Integer> connections, int documentsOpen, Store store, int signallingRooms, TrackerStats tracker) {
-    this(name, version, startedAt, uptimeSeconds, connections, documentsOpen, store, signallingRooms, tracker, null);
+  public ServerStatus(
+      String name,
+      String version,
+      Instant startedAt,
+      double uptimeSeconds,
+      Map<String, Integer> connections,
+      int documentsOpen,
+      Store store,
+      int signallingRooms,
+      TrackerStats tracker) {
+    this(
+        name,
+        version,
+        startedAt,
+        uptimeSeconds,
+        connections,
+        documentsOpen,
+        store,
+        signallingRooms,
+        tracker,
+        null);
   }
 
   /**
@@ -50,8 +76,16 @@ public record ServerStatus(String name, String version, Instant startedAt, doubl
    * @param dropped messages dropped (malformed, unknown sender)
    * @param resyncs state-vector resyncs started (repairs of missed messages)
    */
-  public record Cluster(String instanceId, String redis, boolean redisConnected, String redisProblem,
-      Instant redisDownSince, java.util.List<String> documentsOpenHere, long published, long received, long dropped,
+  public record Cluster(
+      String instanceId,
+      String redis,
+      boolean redisConnected,
+      String redisProblem,
+      Instant redisDownSince,
+      java.util.List<String> documentsOpenHere,
+      long published,
+      long received,
+      long dropped,
       long resyncs) {
     public Cluster {
       documentsOpenHere = java.util.List.copyOf(documentsOpenHere);
@@ -70,7 +104,8 @@ public record ServerStatus(String name, String version, Instant startedAt, doubl
 
   /** True when the store, its database and (in a cluster) Redis are all fine. */
   public boolean healthy() {
-    return store.healthy() && (store.database() == null || store.database().reachable())
+    return store.healthy()
+        && (store.database() == null || store.database().reachable())
         && (cluster == null || cluster.redisConnected());
   }
 
@@ -84,10 +119,22 @@ public record ServerStatus(String name, String version, Instant startedAt, doubl
    * @param commits appends made durable since start
    * @param failures appends that failed since start
    */
-  public record Store(String kind, boolean healthy, Instant lastCommit, int queueDepth, long commits, long failures,
+  public record Store(
+      String kind,
+      boolean healthy,
+      Instant lastCommit,
+      int queueDepth,
+      long commits,
+      long failures,
       Database database) {
 
-    public Store(String kind, boolean healthy, Instant lastCommit, int queueDepth, long commits, long failures) {
+    public Store(
+        String kind,
+        boolean healthy,
+        Instant lastCommit,
+        int queueDepth,
+        long commits,
+        long failures) {
       this(kind, healthy, lastCommit, queueDepth, commits, failures, null);
     }
   }
@@ -107,7 +154,10 @@ public record ServerStatus(String name, String version, Instant startedAt, doubl
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The {@code GET /status} body: {@code status, name, version} (as the nodenogg.in server) and the rest. */
+  /**
+   * The {@code GET /status} body: {@code status, name, version} (as the nodenogg.in server) and the
+   * rest.
+   */
   public String toJson() {
     ObjectNode o = JSON.createObjectNode();
     o.put("status", healthy() ? "ok" : "degraded");
@@ -117,8 +167,12 @@ public record ServerStatus(String name, String version, Instant startedAt, doubl
     o.put("uptime_seconds", Math.round(uptimeSeconds * 1000) / 1000.0);
     ObjectNode c = o.putObject("connections");
     c.put("total", connectionCount());
-    for (String p : new String[] {"hocuspocus", "y-websocket", "signalling", "tracker", "inspector", "automerge-repo"}) {
-      if (!p.equals("tracker") || tracker != null) { // no tracker entries at all when it is not mounted
+    for (String p :
+        new String[] {
+          "hocuspocus", "y-websocket", "signalling", "tracker", "inspector", "automerge-repo"
+        }) {
+      if (!p.equals("tracker")
+          || tracker != null) { // no tracker entries at all when it is not mounted
         c.put(p, connections.getOrDefault(p, 0));
       }
     }
@@ -138,7 +192,10 @@ public record ServerStatus(String name, String version, Instant startedAt, doubl
       ObjectNode db = s.putObject("postgresql");
       db.put("reachable", store.database().reachable());
       putNullable(db, "problem", store.database().problem());
-      putNullable(db, "unreachable_since", store.database().since() == null ? null : store.database().since().toString());
+      putNullable(
+          db,
+          "unreachable_since",
+          store.database().since() == null ? null : store.database().since().toString());
       db.put("waiting_appends", store.database().queued());
     }
     if (cluster != null) {
@@ -148,9 +205,16 @@ public record ServerStatus(String name, String version, Instant startedAt, doubl
       r.put("url", cluster.redis());
       r.put("connected", cluster.redisConnected());
       putNullable(r, "problem", cluster.redisProblem());
-      putNullable(r, "down_since", cluster.redisDownSince() == null ? null : cluster.redisDownSince().toString());
+      putNullable(
+          r,
+          "down_since",
+          cluster.redisDownSince() == null ? null : cluster.redisDownSince().toString());
       if (store.database() != null) {
-        cl.put("postgresql", store.database().reachable() ? "reachable" : "unreachable: " + store.database().problem());
+        cl.put(
+            "postgresql",
+            store.database().reachable()
+                ? "reachable"
+                : "unreachable: " + store.database().problem());
       }
       com.fasterxml.jackson.databind.node.ArrayNode docs = cl.putArray("documents_open_here");
       cluster.documentsOpenHere().forEach(docs::add);

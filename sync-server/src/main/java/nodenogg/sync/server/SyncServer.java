@@ -26,10 +26,10 @@ import nodenogg.persistence.postgres.PostgresStoreOptions;
 import nodenogg.persistence.postgres.PostgresUpdateStore;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.persistence.sqlite.StoreOptions;
-import nodenogg.sync.server.cluster.RedisCluster;
 import nodenogg.sync.protocol.Awareness;
 import nodenogg.sync.protocol.DocSync;
 import nodenogg.sync.protocol.SyncDocument;
+import nodenogg.sync.server.cluster.RedisCluster;
 import nodenogg.sync.server.earthstar.EarthstarSocketHandler;
 import nodenogg.sync.server.internal.ConnectionThrottle;
 import nodenogg.sync.server.internal.DocumentRegistry;
@@ -58,16 +58,17 @@ import org.slf4j.LoggerFactory;
  * A Yjs sync server on one port: the Hocuspocus protocol on {@code /sync} (what the nodenogg.in web
  * app speaks), the y-webrtc signalling relay on {@code /signal}, optionally Earthstar sync on
  * {@code /earthstar/} ({@link Builder#earthstar}), a WebTorrent tracker on {@code /announce}
- * (trystero's torrent strategy; docs/torrent.md), {@code GET /status} and
- * {@code GET /metrics} (Prometheus), and the y-websocket protocol on every other path
- * ({@code /<room>}). Updates are broadcast to a document's connections as soon as they are applied
- * and acknowledged to their sender only once the {@link UpdateStore} holds them durably (the store's {@code append} future completed).
+ * (trystero's torrent strategy; docs/torrent.md), {@code GET /status} and {@code GET /metrics}
+ * (Prometheus), and the y-websocket protocol on every other path ({@code /<room>}). Updates are
+ * broadcast to a document's connections as soon as they are applied and acknowledged to their
+ * sender only once the {@link UpdateStore} holds them durably (the store's {@code append} future
+ * completed).
  *
- * <p>Operators: connections (opened, authenticated, closed), documents (loaded, unloaded) are logged
- * at INFO on {@value Telemetry#ACTIVITY_LOGGER}; refusals (origin, token, throttle, bad input, limits)
- * at WARN on {@value Telemetry#REFUSAL_LOGGER}, rate-limited, with the remote address and document and
- * never the token. With {@link Builder#adminToken} set, {@code /metrics}, the details of
- * {@code /status} and the live inspector ({@code /inspect}) need the admin token
+ * <p>Operators: connections (opened, authenticated, closed), documents (loaded, unloaded) are
+ * logged at INFO on {@value Telemetry#ACTIVITY_LOGGER}; refusals (origin, token, throttle, bad
+ * input, limits) at WARN on {@value Telemetry#REFUSAL_LOGGER}, rate-limited, with the remote
+ * address and document and never the token. With {@link Builder#adminToken} set, {@code /metrics},
+ * the details of {@code /status} and the live inspector ({@code /inspect}) need the admin token
  * ({@code Authorization: Bearer <admin token>}; the inspector page asks for it).
  *
  * <pre>{@code
@@ -83,8 +84,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SyncServer.class);
+
   /** Name reported by {@code GET /status}. */
   public static final String NAME = "nodenogg-sync";
+
   /** Version reported by {@code GET /status}. */
   public static final String VERSION = "0.1.0";
 
@@ -112,46 +115,83 @@ public final class SyncServer implements AutoCloseable {
     this.b = b;
     this.pool = Executors.newFixedThreadPool(b.workerThreads, daemon("sync-worker"));
     // large messages and large documents are handled here, never on the WebSocket event loops
-    this.heavy = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-        daemon("sync-heavy"));
+    this.heavy =
+        Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors() / 2), daemon("sync-heavy"));
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("sync-timer"));
     this.budget = new MemoryBudget(b.memoryBudget);
     this.store = new MeteredStore(b.store, telemetry);
     this.hooks = new ObservingHooks(b.hooks, telemetry);
     Supplier<SyncDocument> factory = b.documentFactory;
     // document work that starts off the event loops (store completions, timers) is posted to a loop
-    Executor offLoop = task -> {
-      Executor loops = eventLoops;
-      (loops != null ? loops : pool).execute(task);
-    };
-    this.registry = new DocumentRegistry(pool, offLoop, heavy, timers, store, hooks,
-        () -> new TimedDocument(factory.get(), telemetry));
+    Executor offLoop =
+        task -> {
+          Executor loops = eventLoops;
+          (loops != null ? loops : pool).execute(task);
+        };
+    this.registry =
+        new DocumentRegistry(
+            pool,
+            offLoop,
+            heavy,
+            timers,
+            store,
+            hooks,
+            () -> new TimedDocument(factory.get(), telemetry));
     registry.onOutOfMemory(this::outOfMemory);
     if (b.cluster != null) {
       registry.cluster(b.cluster.fanout());
     }
     // unauthenticated clients together may hold at most a quarter of the budget
-    ServerContext ctx = new ServerContext(registry, hooks, pool, b.preAuthMaxBytes, b.preAuthMaxMessages,
-        b.maxPendingDocuments, b.authDeadline.toMillis(), b.idleTimeout.toMillis(), b.implicitAuth,
-        budget.child(Math.max(b.preAuthMaxBytes, b.memoryBudget / 4)), budget);
+    ServerContext ctx =
+        new ServerContext(
+            registry,
+            hooks,
+            pool,
+            b.preAuthMaxBytes,
+            b.preAuthMaxMessages,
+            b.maxPendingDocuments,
+            b.authDeadline.toMillis(),
+            b.idleTimeout.toMillis(),
+            b.implicitAuth,
+            budget.child(Math.max(b.preAuthMaxBytes, b.memoryBudget / 4)),
+            budget);
     this.hocuspocus = new HocuspocusHandler(ctx);
     this.ywebsocket = new YWebsocketHandler(ctx);
     this.tracker = b.trackerLimits == null ? null : new TrackerHandler(b.trackerLimits);
-    this.throttle = b.throttleLimit <= 0 ? null : new ConnectionThrottle(b.throttleLimit, b.throttleBanMinutes,
-        this::isDocumentPath, System::currentTimeMillis);
-    this.inspector = b.inspector ? new Inspector(registry, b.store, telemetry, pool, timers, b.adminToken,
-        this::isAdmin) : null;
+    this.throttle =
+        b.throttleLimit <= 0
+            ? null
+            : new ConnectionThrottle(
+                b.throttleLimit,
+                b.throttleBanMinutes,
+                this::isDocumentPath,
+                System::currentTimeMillis);
+    this.inspector =
+        b.inspector
+            ? new Inspector(registry, b.store, telemetry, pool, timers, b.adminToken, this::isAdmin)
+            : null;
   }
 
-  /** Paths whose upgrades are document connections (Hocuspocus and y-websocket), as routed in {@link #start()}. */
+  /**
+   * Paths whose upgrades are document connections (Hocuspocus and y-websocket), as routed in {@link
+   * #start()}.
+   */
   boolean isDocumentPath(String p) {
-    return !p.equals("/signal") && !p.equals("/status") && !p.equals("/metrics") && !p.equals("/inspect")
+    return !p.equals("/signal")
+        && !p.equals("/status")
+        && !p.equals("/metrics")
+        && !p.equals("/inspect")
         && !(b.earthstar != null && b.earthstar.matches(p))
-        && !p.startsWith("/inspect/") && !(tracker != null && p.equals("/announce"))
+        && !p.startsWith("/inspect/")
+        && !(tracker != null && p.equals("/announce"))
         && !p.equals(AUTOMERGE_PATH);
   }
 
-  /** Where the automerge-repo service is mounted (when the optional automerge-microcosm module is present). */
+  /**
+   * Where the automerge-repo service is mounted (when the optional automerge-microcosm module is
+   * present).
+   */
   public static final String AUTOMERGE_PATH = "/automerge";
 
   private static ThreadFactory daemon(String prefix) {
@@ -169,15 +209,22 @@ public final class SyncServer implements AutoCloseable {
 
   /** Binds the port and starts serving. */
   public synchronized SyncServer start() throws IOException {
-    WebServer.Builder wb = WebServer.builder().bind(b.host, b.port)
-        .http("/status", page(this::statusPage))
-        .http("/metrics", page(this::metricsPage))
-        .socket(p -> p.equals("/sync"), new MeteredHandler(hocuspocus, telemetry, Telemetry.Protocol.HOCUSPOCUS));
+    WebServer.Builder wb =
+        WebServer.builder()
+            .bind(b.host, b.port)
+            .http("/status", page(this::statusPage))
+            .http("/metrics", page(this::metricsPage))
+            .socket(
+                p -> p.equals("/sync"),
+                new MeteredHandler(hocuspocus, telemetry, Telemetry.Protocol.HOCUSPOCUS));
     if (inspector != null) {
       wb.http(p -> p.equals("/inspect") || p.equals("/inspect/"), inspector.page())
-          .http("/favicon.ico", (method, path, headers) -> new HttpHandler.Response(204, "image/x-icon", new byte[0]))
+          .http(
+              "/favicon.ico",
+              (method, path, headers) -> new HttpHandler.Response(204, "image/x-icon", new byte[0]))
           .http(p -> p.startsWith("/inspect/api/"), page(inspector::api))
-          .socket(p -> p.equals("/inspect/live"),
+          .socket(
+              p -> p.equals("/inspect/live"),
               new MeteredHandler(inspector.live(), telemetry, Telemetry.Protocol.INSPECTOR));
     }
     signal = b.signalHandler != null ? b.signalHandler : defaultSignalHandler();
@@ -188,7 +235,9 @@ public final class SyncServer implements AutoCloseable {
       if (signal instanceof HttpHandler) {
         wb.http("/signal", (HttpHandler) signal); // its status page, as when mounted unwrapped
       }
-      wb.socket(p -> p.equals("/signal"), new MeteredHandler(signal, telemetry, Telemetry.Protocol.SIGNALLING));
+      wb.socket(
+          p -> p.equals("/signal"),
+          new MeteredHandler(signal, telemetry, Telemetry.Protocol.SIGNALLING));
     }
     if (tracker != null && b.cluster != null) {
       b.cluster.fanOutTracker(tracker); // swarms span the instances
@@ -198,22 +247,34 @@ public final class SyncServer implements AutoCloseable {
       wb.socket(es::matches, es);
     }
     if (tracker != null) {
-      wb.socket(p -> p.equals("/announce"), new MeteredHandler(tracker, telemetry, Telemetry.Protocol.TRACKER));
+      wb.socket(
+          p -> p.equals("/announce"),
+          new MeteredHandler(tracker, telemetry, Telemetry.Protocol.TRACKER));
     }
-    automerge = b.automergeHandler != null ? b.automergeHandler : b.automerge ? defaultAutomergeHandler() : null;
+    automerge =
+        b.automergeHandler != null
+            ? b.automergeHandler
+            : b.automerge ? defaultAutomergeHandler() : null;
     if (automerge != null) {
-      wb.socket(p -> p.equals(AUTOMERGE_PATH), new MeteredHandler(automerge, telemetry, Telemetry.Protocol.AUTOMERGE));
+      wb.socket(
+          p -> p.equals(AUTOMERGE_PATH),
+          new MeteredHandler(automerge, telemetry, Telemetry.Protocol.AUTOMERGE));
     }
-    wb.socket(p -> !p.equals("/sync") && isDocumentPath(p),
+    wb.socket(
+            p -> !p.equals("/sync") && isDocumentPath(p),
             new MeteredHandler(ywebsocket, telemetry, Telemetry.Protocol.Y_WEBSOCKET))
         .allowedOrigins(b.allowedOrigins)
         .maxMessageBytes(b.maxMessageBytes)
         .maxBufferedBytes(b.maxBufferedBytes)
         .memoryBudget(budget)
         .onFatalError(b.onFatal)
-        .onRefused((reason, method, path, remote, origin) -> telemetry.refused(reason, remote,
-            path.equals("/sync") || !isDocumentPath(path) ? null : path.substring(1),
-            refusalText(reason, method, path, origin)));
+        .onRefused(
+            (reason, method, path, remote, origin) ->
+                telemetry.refused(
+                    reason,
+                    remote,
+                    path.equals("/sync") || !isDocumentPath(path) ? null : path.substring(1),
+                    refusalText(reason, method, path, origin)));
     if (b.eventLoops > 0) {
       wb.workerThreads(b.eventLoops);
     }
@@ -226,8 +287,11 @@ public final class SyncServer implements AutoCloseable {
     web = wb.build().start();
     eventLoops = web.eventLoops(pool);
     timers.scheduleWithFixedDelay(guarded(this::tick), 1, 1, TimeUnit.SECONDS);
-    timers.scheduleWithFixedDelay(guarded(this::expireAwareness), Awareness.CHECK_INTERVAL_MILLIS,
-        Awareness.CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(
+        guarded(this::expireAwareness),
+        Awareness.CHECK_INTERVAL_MILLIS,
+        Awareness.CHECK_INTERVAL_MILLIS,
+        TimeUnit.MILLISECONDS);
     if (throttle != null) {
       timers.scheduleWithFixedDelay(guarded(throttle::cleanup), 90, 90, TimeUnit.SECONDS);
     }
@@ -260,12 +324,14 @@ public final class SyncServer implements AutoCloseable {
     if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
-    return MessageDigest.isEqual(auth.substring(7).trim().getBytes(StandardCharsets.UTF_8),
+    return MessageDigest.isEqual(
+        auth.substring(7).trim().getBytes(StandardCharsets.UTF_8),
         b.adminToken.getBytes(StandardCharsets.UTF_8));
   }
 
   /** An HTTP handler that sees the whole request. */
-  private static HttpHandler page(java.util.function.Function<HttpHandler.Request, HttpHandler.Response> f) {
+  private static HttpHandler page(
+      java.util.function.Function<HttpHandler.Request, HttpHandler.Response> f) {
     return new HttpHandler() {
       @Override
       public Response handle(String method, String path, Map<String, String> headers) {
@@ -280,23 +346,31 @@ public final class SyncServer implements AutoCloseable {
   }
 
   private HttpHandler.Response unauthorized(String what, HttpHandler.Request request) {
-    telemetry.refused("admin_token", request.remoteAddress(), null, what + " without the admin token");
-    return HttpHandler.Response.json(401, "{\"error\":\"unauthorized\",\"message\":\"" + what
-        + " needs the admin token: send 'Authorization: Bearer <admin token>'\"}")
+    telemetry.refused(
+        "admin_token", request.remoteAddress(), null, what + " without the admin token");
+    return HttpHandler.Response.json(
+            401,
+            "{\"error\":\"unauthorized\",\"message\":\""
+                + what
+                + " needs the admin token: send 'Authorization: Bearer <admin token>'\"}")
         .withHeader("WWW-Authenticate", "Bearer realm=\"" + NAME + "\"");
   }
 
   private HttpHandler.Response statusPage(HttpHandler.Request request) {
     if (!isAdmin(request.headers())) {
-      // the liveness answer of the nodenogg.in server stays public (health checks); the details do not
-      return HttpHandler.Response.json(200,
-          "{\"status\":\"ok\",\"name\":\"" + NAME + "\",\"version\":\"" + VERSION + "\"}");
+      // the liveness answer of the nodenogg.in server stays public (health checks); the details do
+      // not
+      return HttpHandler.Response.json(
+          200, "{\"status\":\"ok\",\"name\":\"" + NAME + "\",\"version\":\"" + VERSION + "\"}");
     }
     String json = status().toJson();
     if (b.earthstar != null) {
       try {
-        json = json.substring(0, json.lastIndexOf('}')) + ",\"earthstar\":"
-            + STATUS_JSON.writeValueAsString(b.earthstar.status()) + "}";
+        json =
+            json.substring(0, json.lastIndexOf('}'))
+                + ",\"earthstar\":"
+                + STATUS_JSON.writeValueAsString(b.earthstar.status())
+                + "}";
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         LOG.warn("the earthstar status could not be written: {}", e.getMessage());
       }
@@ -311,8 +385,8 @@ public final class SyncServer implements AutoCloseable {
     if (!isAdmin(request.headers())) {
       return unauthorized("GET /metrics", request);
     }
-    return new HttpHandler.Response(200, Telemetry.prometheusContentType(),
-        metrics().getBytes(StandardCharsets.UTF_8));
+    return new HttpHandler.Response(
+        200, Telemetry.prometheusContentType(), metrics().getBytes(StandardCharsets.UTF_8));
   }
 
   /** A snapshot of what {@code GET /status} reports. */
@@ -325,21 +399,49 @@ public final class SyncServer implements AutoCloseable {
     ServerStatus.Database db = null;
     if (b.store instanceof PostgresUpdateStore) {
       PostgresUpdateStore.Health h = ((PostgresUpdateStore) b.store).health();
-      db = new ServerStatus.Database(h.ok(), h.problem(), h.ok() ? null : Instant.ofEpochMilli(h.sinceMillis()), h.queued());
+      db =
+          new ServerStatus.Database(
+              h.ok(),
+              h.problem(),
+              h.ok() ? null : Instant.ofEpochMilli(h.sinceMillis()),
+              h.queued());
     }
-    ServerStatus.Store st = new ServerStatus.Store(storeKind(), telemetry.storeHealthy(),
-        last == 0 ? null : Instant.ofEpochMilli(last), telemetry.storeQueueDepth(), telemetry.storeCommits(),
-        telemetry.storeFailures(), db);
+    ServerStatus.Store st =
+        new ServerStatus.Store(
+            storeKind(),
+            telemetry.storeHealthy(),
+            last == 0 ? null : Instant.ofEpochMilli(last),
+            telemetry.storeQueueDepth(),
+            telemetry.storeCommits(),
+            telemetry.storeFailures(),
+            db);
     ServerStatus.Cluster cl = null;
     if (b.cluster != null) {
       RedisCluster.Status c = b.cluster.status();
-      cl = new ServerStatus.Cluster(c.instanceId(), c.redis(), c.redisConnected(), c.redisProblem(),
-          c.redisConnected() ? null : Instant.ofEpochMilli(c.redisDownSince()), c.documentsOpenHere(), c.published(),
-          c.received(), c.dropped(), c.resyncs());
+      cl =
+          new ServerStatus.Cluster(
+              c.instanceId(),
+              c.redis(),
+              c.redisConnected(),
+              c.redisProblem(),
+              c.redisConnected() ? null : Instant.ofEpochMilli(c.redisDownSince()),
+              c.documentsOpenHere(),
+              c.published(),
+              c.received(),
+              c.dropped(),
+              c.resyncs());
     }
-    return new ServerStatus(NAME, VERSION, Instant.ofEpochMilli(telemetry.startedMillis()),
-        telemetry.uptimeSeconds(), connections, registry.loaded().size(), st, signallingRooms(),
-        tracker == null ? null : tracker.stats(), cl);
+    return new ServerStatus(
+        NAME,
+        VERSION,
+        Instant.ofEpochMilli(telemetry.startedMillis()),
+        telemetry.uptimeSeconds(),
+        connections,
+        registry.loaded().size(),
+        st,
+        signallingRooms(),
+        tracker == null ? null : tracker.stats(),
+        cl);
   }
 
   /** The {@code GET /metrics} body (Prometheus text format 0.0.4). */
@@ -372,16 +474,19 @@ public final class SyncServer implements AutoCloseable {
 
   private static SocketHandler defaultSignalHandler() {
     try {
-      return (SocketHandler) Class.forName("nodenogg.sync.server.signal.SignalingHandler")
-          .getConstructor().newInstance();
+      return (SocketHandler)
+          Class.forName("nodenogg.sync.server.signal.SignalingHandler")
+              .getConstructor()
+              .newInstance();
     } catch (ReflectiveOperationException | LinkageError e) {
       return null;
     }
   }
 
   /**
-   * The automerge-repo service (package {@code nodenogg.sync.server.automerge}) if the optional automerge-microcosm
-   * module and its native library are present; looked up by name so that the server runs without them.
+   * The automerge-repo service (package {@code nodenogg.sync.server.automerge}) if the optional
+   * automerge-microcosm module and its native library are present; looked up by name so that the
+   * server runs without them.
    */
   private SocketHandler defaultAutomergeHandler() {
     try {
@@ -392,13 +497,24 @@ public final class SyncServer implements AutoCloseable {
       if (b.automergeStorageId != null) {
         o = opts.getMethod("withStorageId", String.class).invoke(o, b.automergeStorageId);
       }
-      return (SocketHandler) c.getConstructor(UpdateStore.class, SyncServerHooks.class, ExecutorService.class,
-          ScheduledExecutorService.class, opts).newInstance(store, hooks, pool, timers, o);
+      return (SocketHandler)
+          c.getConstructor(
+                  UpdateStore.class,
+                  SyncServerHooks.class,
+                  ExecutorService.class,
+                  ScheduledExecutorService.class,
+                  opts)
+              .newInstance(store, hooks, pool, timers, o);
     } catch (java.lang.reflect.InvocationTargetException e) {
-      LOG.warn("automerge-repo service not started on {}: {}", AUTOMERGE_PATH, e.getCause().getMessage());
+      LOG.warn(
+          "automerge-repo service not started on {}: {}",
+          AUTOMERGE_PATH,
+          e.getCause().getMessage());
       return null;
     } catch (ReflectiveOperationException | LinkageError e) {
-      LOG.debug("automerge-repo service not available (automerge-microcosm not on the class path): {}", e.toString());
+      LOG.debug(
+          "automerge-repo service not available (automerge-microcosm not on the class path): {}",
+          e.toString());
       return null;
     }
   }
@@ -408,7 +524,9 @@ public final class SyncServer implements AutoCloseable {
     return automerge;
   }
 
-  /** A timer task that survives whatever it throws (a periodic task that throws is never run again). */
+  /**
+   * A timer task that survives whatever it throws (a periodic task that throws is never run again).
+   */
   private Runnable guarded(Runnable task) {
     return () -> {
       try {
@@ -422,9 +540,9 @@ public final class SyncServer implements AutoCloseable {
   }
 
   /**
-   * Reports an OutOfMemoryError from any thread of the process (e.g. from a default uncaught-exception
-   * handler): the server sheds connections, and stops and calls {@code onFatalError} if another comes
-   * within 10 s. Thread-safe.
+   * Reports an OutOfMemoryError from any thread of the process (e.g. from a default
+   * uncaught-exception handler): the server sheds connections, and stops and calls {@code
+   * onFatalError} if another comes within 10 s. Thread-safe.
    */
   public void outOfMemory(OutOfMemoryError e) {
     WebServer w = web;
@@ -433,7 +551,9 @@ public final class SyncServer implements AutoCloseable {
     }
   }
 
-  /** Bytes held on behalf of clients now (heads, frames, backlogs, pre-auth queues), of the budget. */
+  /**
+   * Bytes held on behalf of clients now (heads, frames, backlogs, pre-auth queues), of the budget.
+   */
   public long memoryHeld() {
     return budget.used();
   }
@@ -474,10 +594,10 @@ public final class SyncServer implements AutoCloseable {
   }
 
   /**
-   * Graceful shutdown: (1) stops accepting connections; (2) waits until every update received so far
-   * is durable, so its sender still gets the acknowledgement; (3) tells Hocuspocus clients the server
-   * is going away and closes every connection with 1001; (4) waits for writes that arrived meanwhile,
-   * flushes and closes the store. Idempotent.
+   * Graceful shutdown: (1) stops accepting connections; (2) waits until every update received so
+   * far is durable, so its sender still gets the acknowledgement; (3) tells Hocuspocus clients the
+   * server is going away and closes every connection with 1001; (4) waits for writes that arrived
+   * meanwhile, flushes and closes the store. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -486,8 +606,11 @@ public final class SyncServer implements AutoCloseable {
     }
     closed = true;
     int open = web == null ? 0 : web.connectionCount();
-    LOG.info("sync server shutting down: no new connections; flushing the store, then closing {} connection{}"
-        + " with 1001", open, open == 1 ? "" : "s");
+    LOG.info(
+        "sync server shutting down: no new connections; flushing the store, then closing {} connection{}"
+            + " with 1001",
+        open,
+        open == 1 ? "" : "s");
     if (web != null) {
       web.stopAccepting();
     }
@@ -521,8 +644,10 @@ public final class SyncServer implements AutoCloseable {
     if (b.cluster != null) {
       b.cluster.close();
     }
-    LOG.info("sync server stopped: store flushed ({} durable updates since start, {} failed)",
-        telemetry.storeCommits(), telemetry.storeFailures());
+    LOG.info(
+        "sync server stopped: store flushed ({} durable updates since start, {} failed)",
+        telemetry.storeCommits(),
+        telemetry.storeFailures());
   }
 
   private void awaitWrites() {
@@ -541,22 +666,26 @@ public final class SyncServer implements AutoCloseable {
   }
 
   /**
-   * The SQLite store options the server uses by default ({@link Builder#dataDirectory}, {@code ./microcosm
-   * serve}): {@link StoreOptions#defaults()} (FULL durability) with a 2 ms group-commit window, so a steady
-   * stream of small updates shares commits (measured at 1,960 updates/s: the store writer's CPU falls from
-   * 18 % to 12 % of a core; acknowledgements wait at most 2 ms longer; broadcasts do not wait for the store).
+   * The SQLite store options the server uses by default ({@link Builder#dataDirectory}, {@code
+   * ./microcosm serve}): {@link StoreOptions#defaults()} (FULL durability) with a 2 ms group-commit
+   * window, so a steady stream of small updates shares commits (measured at 1,960 updates/s: the
+   * store writer's CPU falls from 18 % to 12 % of a core; acknowledgements wait at most 2 ms
+   * longer; broadcasts do not wait for the store).
    */
   public static StoreOptions defaultStoreOptions() {
     return StoreOptions.defaults().withCommitWindow(Duration.ofMillis(2));
   }
 
   /**
-   * The PostgreSQL store options {@code ./microcosm serve --postgres} uses: {@link PostgresStoreOptions#defaults()}
-   * (appends wait up to 60 s, unacknowledged, while the database is unreachable) with a 2 ms group-commit
-   * window, each row marked with the instance that received it.
+   * The PostgreSQL store options {@code ./microcosm serve --postgres} uses: {@link
+   * PostgresStoreOptions#defaults()} (appends wait up to 60 s, unacknowledged, while the database
+   * is unreachable) with a 2 ms group-commit window, each row marked with the instance that
+   * received it.
    */
   public static PostgresStoreOptions defaultPostgresOptions(String instanceId) {
-    return PostgresStoreOptions.defaults().withCommitWindow(Duration.ofMillis(2)).withInstanceId(instanceId);
+    return PostgresStoreOptions.defaults()
+        .withCommitWindow(Duration.ofMillis(2))
+        .withInstanceId(instanceId);
   }
 
   /** Configuration; every setting has a safe default. Not thread-safe. */
@@ -607,9 +736,9 @@ public final class SyncServer implements AutoCloseable {
     }
 
     /**
-     * Where updates are kept; the server closes it on {@link SyncServer#close()}. Default: in memory (checked
-     * as Yjs updates for the default engine documents; kept unchecked, {@link UpdateFormat#opaque()}, with a
-     * custom {@link #documentFactory}).
+     * Where updates are kept; the server closes it on {@link SyncServer#close()}. Default: in
+     * memory (checked as Yjs updates for the default engine documents; kept unchecked, {@link
+     * UpdateFormat#opaque()}, with a custom {@link #documentFactory}).
      */
     public Builder store(UpdateStore store) {
       this.store = Objects.requireNonNull(store);
@@ -627,20 +756,26 @@ public final class SyncServer implements AutoCloseable {
       return this;
     }
 
-    /** Keeps documents in SQLite under {@code dataDir/microcosm.db} (created if needed), with {@link #defaultStoreOptions()}. */
+    /**
+     * Keeps documents in SQLite under {@code dataDir/microcosm.db} (created if needed), with {@link
+     * #defaultStoreOptions()}.
+     */
     public Builder dataDirectory(Path dataDir) {
       return store(SqliteUpdateStore.openDirectory(dataDir, defaultStoreOptions()));
     }
 
-    /** Creates an empty document for each loaded document name (default: an engine {@code Doc}, gc on). */
+    /**
+     * Creates an empty document for each loaded document name (default: an engine {@code Doc}, gc
+     * on).
+     */
     public Builder documentFactory(Supplier<SyncDocument> factory) {
       this.documentFactory = Objects.requireNonNull(factory);
       return this;
     }
 
     /**
-     * Browser origins allowed to connect ({@code scheme://host[:port]}); empty (default) allows all.
-     * Requests without Origin are always allowed.
+     * Browser origins allowed to connect ({@code scheme://host[:port]}); empty (default) allows
+     * all. Requests without Origin are always allowed.
      *
      * @throws IllegalArgumentException when an entry is not an origin (blank, no scheme, a path, a
      *     wildcard): the message says what to write instead
@@ -658,9 +793,9 @@ public final class SyncServer implements AutoCloseable {
     }
 
     /**
-     * Outgoing backlog per connection, behind the message being written, before the connection is cut
-     * as a slow consumer (1013; the client resyncs). At least {@link #maxMessageBytes}, so a largest
-     * message can always wait behind another; default maxMessageBytes (16 MiB).
+     * Outgoing backlog per connection, behind the message being written, before the connection is
+     * cut as a slow consumer (1013; the client resyncs). At least {@link #maxMessageBytes}, so a
+     * largest message can always wait behind another; default maxMessageBytes (16 MiB).
      */
     public Builder maxBufferedBytes(long bytes) {
       this.maxBufferedBytes = bytes;
@@ -691,7 +826,10 @@ public final class SyncServer implements AutoCloseable {
       return this;
     }
 
-    /** Bytes and messages a connection may send before its document is authenticated (default 5 MiB / 1000). */
+    /**
+     * Bytes and messages a connection may send before its document is authenticated (default 5 MiB
+     * / 1000).
+     */
     public Builder preAuthLimits(long bytes, int messages, int pendingDocuments) {
       this.preAuthMaxBytes = bytes;
       this.preAuthMaxMessages = messages;
@@ -717,8 +855,8 @@ public final class SyncServer implements AutoCloseable {
     }
 
     /**
-     * WebSocket event-loop threads (they read, decode and do light document work; heavy work runs on
-     * worker threads). Default: one per two cores, at least one.
+     * WebSocket event-loop threads (they read, decode and do light document work; heavy work runs
+     * on worker threads). Default: one per two cores, at least one.
      */
     public Builder eventLoops(int n) {
       if (n < 1) {
@@ -730,9 +868,9 @@ public final class SyncServer implements AutoCloseable {
 
     /**
      * Whether a Hocuspocus document whose first message is not Auth is authenticated at once with
-     * token "" (default false). Hocuspocus 2.x servers without an auth hook accept providers configured
-     * without a token, which send no Auth; turn this on to accept them too (./microcosm serve does when
-     * no --token is given).
+     * token "" (default false). Hocuspocus 2.x servers without an auth hook accept providers
+     * configured without a token, which send no Auth; turn this on to accept them too (./microcosm
+     * serve does when no --token is given).
      */
     public Builder implicitAuthentication(boolean on) {
       this.implicitAuth = on;
@@ -740,10 +878,10 @@ public final class SyncServer implements AutoCloseable {
     }
 
     /**
-     * CORS for plain HTTP responses, with the meaning of the nodenogg.in server's
-     * {@code ALLOWED_DOMAINS}: only these origins (compared exactly) get
-     * {@code Access-Control-Allow-Origin}, with credentials. Adds headers, refuses nothing; the
-     * refusing list is {@link #allowedOrigins}. Default: unset (an allowed Origin is echoed).
+     * CORS for plain HTTP responses, with the meaning of the nodenogg.in server's {@code
+     * ALLOWED_DOMAINS}: only these origins (compared exactly) get {@code
+     * Access-Control-Allow-Origin}, with credentials. Adds headers, refuses nothing; the refusing
+     * list is {@link #allowedOrigins}. Default: unset (an allowed Origin is echoed).
      */
     public Builder corsOrigins(List<String> origins) {
       this.corsOrigins = List.copyOf(origins);
@@ -751,15 +889,19 @@ public final class SyncServer implements AutoCloseable {
     }
 
     /**
-     * Per-address connection throttle with the meaning of the nodenogg.in server's
-     * {@code THROTTLE_CONNECTIONS} / {@code THROTTLE_BAN_TIME} (Hocuspocus' throttle extension): an
+     * Per-address connection throttle with the meaning of the nodenogg.in server's {@code
+     * THROTTLE_CONNECTIONS} / {@code THROTTLE_BAN_TIME} (Hocuspocus' throttle extension): an
      * address opening more than {@code connectionsPerMinute} document connections within 60 s is
      * refused (HTTP 429) for {@code banMinutes} minutes. 0 connections turns it off (the default).
      */
     public Builder throttle(int connectionsPerMinute, long banMinutes) {
       if (connectionsPerMinute < 0 || banMinutes < 0) {
-        throw new IllegalArgumentException("throttle values must be 0 or more, got " + connectionsPerMinute
-            + " connections per minute, " + banMinutes + " minutes");
+        throw new IllegalArgumentException(
+            "throttle values must be 0 or more, got "
+                + connectionsPerMinute
+                + " connections per minute, "
+                + banMinutes
+                + " minutes");
       }
       this.throttleLimit = connectionsPerMinute;
       this.throttleBanMinutes = banMinutes;
@@ -767,8 +909,8 @@ public final class SyncServer implements AutoCloseable {
     }
 
     /**
-     * Token that {@code GET /metrics} and the details of {@code GET /status} require
-     * ({@code Authorization: Bearer <token>}); null or empty (default): open.
+     * Token that {@code GET /metrics} and the details of {@code GET /status} require ({@code
+     * Authorization: Bearer <token>}); null or empty (default): open.
      */
     public Builder adminToken(String token) {
       this.adminToken = token == null || token.isEmpty() ? null : token;
@@ -786,16 +928,19 @@ public final class SyncServer implements AutoCloseable {
     }
 
     /**
-     * Whether to serve automerge-repo on {@code /automerge} (default true; effective only when the optional
-     * automerge-microcosm module and its native library are present). Documents go to the same store: the SQLite
-     * file as a second format, else a separate in-memory store.
+     * Whether to serve automerge-repo on {@code /automerge} (default true; effective only when the
+     * optional automerge-microcosm module and its native library are present). Documents go to the
+     * same store: the SQLite file as a second format, else a separate in-memory store.
      */
     public Builder automerge(boolean on) {
       this.automerge = on;
       return this;
     }
 
-    /** The storage id the automerge-repo service announces (keep it across restarts on the same data). */
+    /**
+     * The storage id the automerge-repo service announces (keep it across restarts on the same
+     * data).
+     */
     public Builder automergeStorageId(String id) {
       this.automergeStorageId = id;
       return this;
@@ -808,8 +953,9 @@ public final class SyncServer implements AutoCloseable {
     }
 
     /**
-     * Makes this server one instance of a cluster: documents, y-websocket rooms and signalling topics fan out
-     * to the other instances on the cluster's Redis (see {@code docs/scale-out.md}). The server closes it.
+     * Makes this server one instance of a cluster: documents, y-websocket rooms and signalling
+     * topics fan out to the other instances on the cluster's Redis (see {@code docs/scale-out.md}).
+     * The server closes it.
      */
     public Builder cluster(RedisCluster cluster) {
       this.cluster = Objects.requireNonNull(cluster);
@@ -823,8 +969,9 @@ public final class SyncServer implements AutoCloseable {
     }
 
     /**
-     * Limits of the WebTorrent tracker on {@code /announce} (default {@link TrackerLimits#DEFAULT});
-     * null turns the tracker off ({@code /announce} is then a y-websocket room like any other path).
+     * Limits of the WebTorrent tracker on {@code /announce} (default {@link
+     * TrackerLimits#DEFAULT}); null turns the tracker off ({@code /announce} is then a y-websocket
+     * room like any other path).
      */
     public Builder tracker(TrackerLimits limits) {
       this.trackerLimits = limits;
@@ -844,17 +991,29 @@ public final class SyncServer implements AutoCloseable {
       if (maxBufferedBytes < 0) {
         maxBufferedBytes = maxMessageBytes;
       } else if (maxBufferedBytes < maxMessageBytes) {
-        throw new IllegalArgumentException("maxBufferedBytes (" + maxBufferedBytes + ") must be at least"
-            + " maxMessageBytes (" + maxMessageBytes + "), or a large message could not wait behind another");
+        throw new IllegalArgumentException(
+            "maxBufferedBytes ("
+                + maxBufferedBytes
+                + ") must be at least"
+                + " maxMessageBytes ("
+                + maxMessageBytes
+                + "), or a large message could not wait behind another");
       }
       if (memoryBudget < 0) {
         memoryBudget = MemoryBudget.defaultLimit(maxMessageBytes);
       } else if (memoryBudget < maxMessageBytes) {
-        throw new IllegalArgumentException("memoryBudget (" + memoryBudget + ") must be at least maxMessageBytes ("
-            + maxMessageBytes + "), or the largest message could never be received");
+        throw new IllegalArgumentException(
+            "memoryBudget ("
+                + memoryBudget
+                + ") must be at least maxMessageBytes ("
+                + maxMessageBytes
+                + "), or the largest message could never be received");
       }
       if (store == null) {
-        store = documentFactory == null ? new InMemoryUpdateStore() : new InMemoryUpdateStore(UpdateFormat.opaque());
+        store =
+            documentFactory == null
+                ? new InMemoryUpdateStore()
+                : new InMemoryUpdateStore(UpdateFormat.opaque());
       }
       if (documentFactory == null) {
         documentFactory = DocSync::newDocument;

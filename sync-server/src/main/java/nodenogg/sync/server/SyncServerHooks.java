@@ -4,8 +4,8 @@ package nodenogg.sync.server;
  * Extension points for embedders, called by {@link SyncServer}. Every method has a do-nothing
  * default (authenticate allows read-write). Hooks may be called concurrently from several threads
  * for different connections and documents; they must be thread-safe and should not block for long
- * ({@link #authenticate} and {@link #onLoad} run on worker threads and may do I/O).
- * A hook that throws is logged; a throwing {@link #authenticate} denies access.
+ * ({@link #authenticate} and {@link #onLoad} run on worker threads and may do I/O). A hook that
+ * throws is logged; a throwing {@link #authenticate} denies access.
  */
 public interface SyncServerHooks {
 

@@ -1,7 +1,7 @@
 package nodenogg.sync.server;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 
 /**
  * Token checks for {@code ./microcosm serve --token T --readonly-token R}: a client presenting T
@@ -17,30 +17,34 @@ public final class TokenAuthHooks implements SyncServerHooks {
   /**
    * @param token the read-write token, or null for none (every client may write)
    * @param readOnlyToken the read-only token, or null for none
-   * @throws IllegalArgumentException when a token is empty or blank (an unset variable would otherwise
-   *     let every client in as a writer) or both tokens are the same
+   * @throws IllegalArgumentException when a token is empty or blank (an unset variable would
+   *     otherwise let every client in as a writer) or both tokens are the same
    */
   public TokenAuthHooks(String token, String readOnlyToken, SyncServerHooks delegate) {
     this.token = checked(token, "the read-write token");
     this.readOnlyToken = checked(readOnlyToken, "the read-only token");
     if (this.token != null && this.token.equals(this.readOnlyToken)) {
-      throw new IllegalArgumentException("the read-write and the read-only token are the same: give them"
-          + " different values");
+      throw new IllegalArgumentException(
+          "the read-write and the read-only token are the same: give them" + " different values");
     }
     this.delegate = delegate == null ? SyncServerHooks.NONE : delegate;
   }
 
   private static String checked(String s, String what) {
     if (s != null && s.isBlank()) {
-      throw new IllegalArgumentException(what + " is empty (an unset variable?): give a token, or pass"
-          + " none (null) to go without one");
+      throw new IllegalArgumentException(
+          what
+              + " is empty (an unset variable?): give a token, or pass"
+              + " none (null) to go without one");
     }
     return s;
   }
 
   private static boolean same(String a, String b) {
-    return a != null && b != null
-        && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    return a != null
+        && b != null
+        && MessageDigest.isEqual(
+            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

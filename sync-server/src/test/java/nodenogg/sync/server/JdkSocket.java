@@ -11,7 +11,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** A raw WebSocket test client: records messages and the close code; can stop reading (slow consumer). */
+/**
+ * A raw WebSocket test client: records messages and the close code; can stop reading (slow
+ * consumer).
+ */
 final class JdkSocket implements AutoCloseable {
   final List<byte[]> binary = new CopyOnWriteArrayList<>();
   final List<String> text = new CopyOnWriteArrayList<>();
@@ -21,47 +24,56 @@ final class JdkSocket implements AutoCloseable {
 
   JdkSocket(URI uri, boolean reading) throws Exception {
     this.reading = reading;
-    ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
-      final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    ws =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(
+                uri,
+                new WebSocket.Listener() {
+                  final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
-      @Override
-      public void onOpen(WebSocket webSocket) {
-        webSocket.request(1);
-      }
+                  @Override
+                  public void onOpen(WebSocket webSocket) {
+                    webSocket.request(1);
+                  }
 
-      @Override
-      public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        byte[] b = new byte[data.remaining()];
-        data.get(b);
-        partial.write(b, 0, b.length);
-        if (last) {
-          binary.add(partial.toByteArray());
-          partial.reset();
-        }
-        if (JdkSocket.this.reading) {
-          webSocket.request(1);
-        }
-        return null;
-      }
+                  @Override
+                  public CompletionStage<?> onBinary(
+                      WebSocket webSocket, ByteBuffer data, boolean last) {
+                    byte[] b = new byte[data.remaining()];
+                    data.get(b);
+                    partial.write(b, 0, b.length);
+                    if (last) {
+                      binary.add(partial.toByteArray());
+                      partial.reset();
+                    }
+                    if (JdkSocket.this.reading) {
+                      webSocket.request(1);
+                    }
+                    return null;
+                  }
 
-      @Override
-      public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        text.add(data.toString());
-        webSocket.request(1);
-        return null;
-      }
+                  @Override
+                  public CompletionStage<?> onText(
+                      WebSocket webSocket, CharSequence data, boolean last) {
+                    text.add(data.toString());
+                    webSocket.request(1);
+                    return null;
+                  }
 
-      @Override
-      public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closed.complete(statusCode);
-        return null;
-      }
+                  @Override
+                  public CompletionStage<?> onClose(
+                      WebSocket webSocket, int statusCode, String reason) {
+                    closed.complete(statusCode);
+                    return null;
+                  }
 
-      @Override
-      public void onError(WebSocket webSocket, Throwable error) {
-        closed.complete(-1);
-      }
-    }).get(TestTime.seconds(10), TimeUnit.SECONDS);
+                  @Override
+                  public void onError(WebSocket webSocket, Throwable error) {
+                    closed.complete(-1);
+                  }
+                })
+            .get(TestTime.seconds(10), TimeUnit.SECONDS);
   }
 
   void send(byte[] m) throws Exception {

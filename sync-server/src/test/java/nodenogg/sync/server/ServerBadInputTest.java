@@ -10,18 +10,25 @@ import nodenogg.sync.protocol.ToyDocument;
 import org.junit.jupiter.api.Test;
 
 /**
- * Over real sockets: malformed frames, oversized messages, junk before auth and a reader that
- * stops reading each close only that connection; the server and other clients carry on. Also
- * checks that the y-webrtc signalling relay answers on /signal of the same port.
+ * Over real sockets: malformed frames, oversized messages, junk before auth and a reader that stops
+ * reading each close only that connection; the server and other clients carry on. Also checks that
+ * the y-webrtc signalling relay answers on /signal of the same port.
  */
 class ServerBadInputTest {
 
   private static SyncServer server() throws Exception {
-    return SyncServer.builder().port(0).documentFactory(ToyDocument::new).maxMessageBytes(64 * 1024)
-        .maxBufferedBytes(1024 * 1024).preAuthLimits(64 * 1024, 50, 10).build().start();
+    return SyncServer.builder()
+        .port(0)
+        .documentFactory(ToyDocument::new)
+        .maxMessageBytes(64 * 1024)
+        .maxBufferedBytes(1024 * 1024)
+        .preAuthLimits(64 * 1024, 50, 10)
+        .build()
+        .start();
   }
 
-  private static void awaitTrue(String what, java.util.function.BooleanSupplier c) throws InterruptedException {
+  private static void awaitTrue(String what, java.util.function.BooleanSupplier c)
+      throws InterruptedException {
     long end = System.currentTimeMillis() + 40_000;
     while (!c.getAsBoolean()) {
       if (System.currentTimeMillis() > end) {
@@ -32,10 +39,12 @@ class ServerBadInputTest {
   }
 
   private static boolean acked(JdkSocket s) {
-    return s.binary.stream().anyMatch(m -> {
-      Hocuspocus.Frame f = Hocuspocus.decode(m);
-      return f.type() == Hocuspocus.SYNC_STATUS && f.body().readVarUint() == 1;
-    });
+    return s.binary.stream()
+        .anyMatch(
+            m -> {
+              Hocuspocus.Frame f = Hocuspocus.decode(m);
+              return f.type() == Hocuspocus.SYNC_STATUS && f.body().readVarUint() == 1;
+            });
   }
 
   @Test
@@ -57,12 +66,17 @@ class ServerBadInputTest {
         } catch (java.util.concurrent.ExecutionException e) {
           // the server may close before the client finishes writing
         }
-        // The server closes with 1009 as soon as it has read past the limit. When the client is still
-        // writing the rest, TCP may reset the connection before the JDK client reads the close frame
-        // (seen under load): then the client reports a transport error (-1). Either way the server cut it.
+        // The server closes with 1009 as soon as it has read past the limit. When the client is
+        // still
+        // writing the rest, TCP may reset the connection before the JDK client reads the close
+        // frame
+        // (seen under load): then the client reports a transport error (-1). Either way the server
+        // cut it.
         int hugeCode = huge.awaitClose();
         assertTrue(hugeCode == 1009 || hugeCode == -1, "oversized message: close code " + hugeCode);
-        awaitTrue("the server dropped the oversized and the garbage connection", () -> s.connectionCount() == 2);
+        awaitTrue(
+            "the server dropped the oversized and the garbage connection",
+            () -> s.connectionCount() == 2);
 
         for (int i = 0; i < 60; i++) {
           try {
@@ -76,7 +90,8 @@ class ServerBadInputTest {
         }
         assertEquals(4205, junk.awaitClose());
 
-        good.send(Hocuspocus.syncUpdate("doc", ToyDocument.encode(List.of("still-alive".getBytes()))));
+        good.send(
+            Hocuspocus.syncUpdate("doc", ToyDocument.encode(List.of("still-alive".getBytes()))));
         awaitTrue("the good connection is still served", () -> acked(good));
         assertTrue(!good.closed.isDone());
       }
@@ -87,7 +102,8 @@ class ServerBadInputTest {
   void aReaderThatStopsReadingIsCutAndTheWriterIsNot() throws Exception {
     try (SyncServer s = server()) {
       URI sync = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
-      try (JdkSocket writer = new JdkSocket(sync, true); JdkSocket stalled = new JdkSocket(sync, false)) {
+      try (JdkSocket writer = new JdkSocket(sync, true);
+          JdkSocket stalled = new JdkSocket(sync, false)) {
         stalled.send(Hocuspocus.authToken("doc", "", null));
         writer.send(Hocuspocus.authToken("doc", "", null));
         awaitTrue("writer authenticated", () -> !writer.binary.isEmpty());
@@ -99,7 +115,8 @@ class ServerBadInputTest {
           blob[1] = (byte) (i >> 8);
           writer.send(Hocuspocus.syncUpdate("doc", ToyDocument.encode(List.of(blob.clone()))));
         }
-        // the stalled client does not read, so it never sees the close frame: look from the server side
+        // the stalled client does not read, so it never sees the close frame: look from the server
+        // side
         awaitTrue("stalled reader cut", () -> s.connectionCount() == 1);
         assertTrue(!writer.closed.isDone(), "the writer keeps its connection");
       }
@@ -133,12 +150,19 @@ class ServerBadInputTest {
   @Test
   void aMalformedTokenEncodingIsUnauthorizedNotAServerError() throws Exception {
     // issue 12 finding 7: /<room>?token=%zz gave 1011 and a stack trace
-    try (SyncServer s = SyncServer.builder().port(0).hooks(new TokenAuthHooks("secret", null, null)).build().start();
+    try (SyncServer s =
+            SyncServer.builder()
+                .port(0)
+                .hooks(new TokenAuthHooks("secret", null, null))
+                .build()
+                .start();
         java.net.Socket raw = new java.net.Socket("127.0.0.1", s.port())) {
       raw.setSoTimeout((int) TestTime.seconds(10) * 1000);
-      raw.getOutputStream().write(("GET /room?token=%zz HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      raw.getOutputStream()
+          .write(
+              ("GET /room?token=%zz HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                      + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
       java.io.DataInputStream in = new java.io.DataInputStream(raw.getInputStream());
       StringBuilder head = new StringBuilder();
       while (!head.toString().endsWith("\r\n\r\n")) {

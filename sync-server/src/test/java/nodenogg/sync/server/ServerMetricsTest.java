@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,11 +33,12 @@ class ServerMetricsTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String ADMIN = "admin-secret";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  static HttpResponse<String> get(SyncServer s, String path, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path));
+  static HttpResponse<String> get(SyncServer s, String path, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path));
     headers.forEach(r::header);
     return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -56,7 +56,8 @@ class ServerMetricsTest {
   static Map<String, Double> metrics(SyncServer s) throws Exception {
     HttpResponse<String> r = get(s, "/metrics", Map.of("Authorization", "Bearer " + ADMIN));
     assertEquals(200, r.statusCode(), r.body());
-    assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
+    assertTrue(
+        r.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
     return parse(r.body());
   }
 
@@ -71,10 +72,13 @@ class ServerMetricsTest {
   }
 
   static long acks(JdkSocket s) {
-    return s.binary.stream().filter(m -> {
-      Hocuspocus.Frame f = Hocuspocus.decode(m);
-      return f.type() == Hocuspocus.SYNC_STATUS && f.body().readVarUint() == 1;
-    }).count();
+    return s.binary.stream()
+        .filter(
+            m -> {
+              Hocuspocus.Frame f = Hocuspocus.decode(m);
+              return f.type() == Hocuspocus.SYNC_STATUS && f.body().readVarUint() == 1;
+            })
+        .count();
   }
 
   static long bytes(List<byte[]> messages) {
@@ -92,13 +96,20 @@ class ServerMetricsTest {
     }
     assertEquals(30, updates.size());
 
-    try (SyncServer s = SyncServer.builder().port(0).dataDirectory(dir)
-        .hooks(new TokenAuthHooks("doc-token", null, null)).allowedOrigins(List.of("https://ok.example"))
-        .adminToken(ADMIN).build().start()) {
+    try (SyncServer s =
+        SyncServer.builder()
+            .port(0)
+            .dataDirectory(dir)
+            .hooks(new TokenAuthHooks("doc-token", null, null))
+            .allowedOrigins(List.of("https://ok.example"))
+            .adminToken(ADMIN)
+            .build()
+            .start()) {
       URI sync = URI.create("ws://127.0.0.1:" + s.port() + "/sync");
       List<byte[]> sentA = new ArrayList<>();
       List<byte[]> sentB = new ArrayList<>();
-      try (JdkSocket a = new JdkSocket(sync, true); JdkSocket b = new JdkSocket(sync, true)) {
+      try (JdkSocket a = new JdkSocket(sync, true);
+          JdkSocket b = new JdkSocket(sync, true)) {
         for (JdkSocket c : List.of(a, b)) {
           List<byte[]> sent = c == a ? sentA : sentB;
           byte[] auth = Hocuspocus.authToken("m", "doc-token", null);
@@ -119,11 +130,13 @@ class ServerMetricsTest {
         String hp = "{protocol=\"hocuspocus\"}";
         assertEquals(2, m.get("nodenogg_sync_connections" + hp));
         assertEquals(2, m.get("nodenogg_sync_connections_opened_total" + hp));
-        assertEquals(sentA.size() + sentB.size(), m.get("nodenogg_sync_messages_received_total" + hp));
+        assertEquals(
+            sentA.size() + sentB.size(), m.get("nodenogg_sync_messages_received_total" + hp));
         assertEquals(bytes(sentA) + bytes(sentB), m.get("nodenogg_sync_received_bytes_total" + hp));
         assertEquals(30, m.get("nodenogg_sync_updates_applied_total"));
         assertEquals(30, m.get("nodenogg_sync_update_apply_seconds_count"));
-        assertEquals(m.get("nodenogg_sync_update_apply_seconds_count"),
+        assertEquals(
+            m.get("nodenogg_sync_update_apply_seconds_count"),
             m.get("nodenogg_sync_update_apply_seconds_bucket{le=\"+Inf\"}"));
         assertEquals(bytes(updates), m.get("nodenogg_sync_update_bytes_total"));
         assertEquals(30, m.get("nodenogg_sync_store_commit_seconds_count"));
@@ -131,24 +144,33 @@ class ServerMetricsTest {
         assertEquals(0, m.get("nodenogg_sync_store_queue_depth"));
         assertEquals(1, m.get("nodenogg_sync_documents_open"));
         assertTrue(m.get("nodenogg_sync_store_last_commit_timestamp_seconds") > 1.6e9);
-        // what the server sent is what the two clients received (polled: the last messages may be in flight)
-        await("sent counters match what the clients received", () -> {
-          try {
-            Map<String, Double> now = metrics(s);
-            return now.get("nodenogg_sync_messages_sent_total" + hp) == a.binary.size() + b.binary.size()
-                && now.get("nodenogg_sync_sent_bytes_total" + hp) == bytes(a.binary) + bytes(b.binary);
-          } catch (Exception e) {
-            throw new AssertionError(e);
-          }
-        });
+        // what the server sent is what the two clients received (polled: the last messages may be
+        // in flight)
+        await(
+            "sent counters match what the clients received",
+            () -> {
+              try {
+                Map<String, Double> now = metrics(s);
+                return now.get("nodenogg_sync_messages_sent_total" + hp)
+                        == a.binary.size() + b.binary.size()
+                    && now.get("nodenogg_sync_sent_bytes_total" + hp)
+                        == bytes(a.binary) + bytes(b.binary);
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
 
         // refusals: a wrong document token, a refused origin, a malformed update
         try (JdkSocket wrong = new JdkSocket(sync, true)) {
           wrong.send(Hocuspocus.authToken("m", "not-the-token", null));
           await("permission denied", () -> !wrong.binary.isEmpty());
         }
-        HttpResponse<String> evil = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/status"))
-            .header("Origin", "https://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> evil =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/status"))
+                    .header("Origin", "https://evil.example")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(403, evil.statusCode());
         try (JdkSocket bad = new JdkSocket(sync, true)) {
           bad.send(Hocuspocus.authToken("m", "doc-token", null));
@@ -156,18 +178,22 @@ class ServerMetricsTest {
           bad.send(Hocuspocus.syncUpdate("m", new byte[] {5, 1, 2}));
           assertEquals(1002, bad.awaitClose());
         }
-        await("three refusals counted", () -> {
-          try {
-            Map<String, Double> now = metrics(s);
-            return now.getOrDefault("nodenogg_sync_refusals_total{reason=\"token\"}", 0.0) == 1
-                && now.getOrDefault("nodenogg_sync_refusals_total{reason=\"origin\"}", 0.0) == 1
-                && now.getOrDefault("nodenogg_sync_refusals_total{reason=\"bad_input\"}", 0.0) == 1;
-          } catch (Exception e) {
-            throw new AssertionError(e);
-          }
-        });
+        await(
+            "three refusals counted",
+            () -> {
+              try {
+                Map<String, Double> now = metrics(s);
+                return now.getOrDefault("nodenogg_sync_refusals_total{reason=\"token\"}", 0.0) == 1
+                    && now.getOrDefault("nodenogg_sync_refusals_total{reason=\"origin\"}", 0.0) == 1
+                    && now.getOrDefault("nodenogg_sync_refusals_total{reason=\"bad_input\"}", 0.0)
+                        == 1;
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
 
-        JsonNode st = JSON.readTree(get(s, "/status", Map.of("Authorization", "Bearer " + ADMIN)).body());
+        JsonNode st =
+            JSON.readTree(get(s, "/status", Map.of("Authorization", "Bearer " + ADMIN)).body());
         assertEquals("ok", st.get("status").asText());
         assertEquals(SyncServer.NAME, st.get("name").asText());
         assertEquals(SyncServer.VERSION, st.get("version").asText());
@@ -195,16 +221,23 @@ class ServerMetricsTest {
       assertEquals(401, open.statusCode());
       assertTrue(open.headers().firstValue("www-authenticate").orElse("").startsWith("Bearer"));
       assertEquals(401, get(s, "/metrics", Map.of("Authorization", "Bearer wrong")).statusCode());
-      assertEquals(200, get(s, "/metrics", Map.of("Authorization", "Bearer " + ADMIN)).statusCode());
+      assertEquals(
+          200, get(s, "/metrics", Map.of("Authorization", "Bearer " + ADMIN)).statusCode());
       // the nodenogg.in server's public liveness reply stays open; the details need the token
       JsonNode pub = JSON.readTree(get(s, "/status", Map.of()).body());
       assertEquals(List.of("status", "name", "version"), fieldNames(pub));
-      JsonNode full = JSON.readTree(get(s, "/status", Map.of("Authorization", "Bearer " + ADMIN)).body());
-      assertTrue(full.has("uptime_seconds") && full.has("store") && full.has("connections"), full.toString());
-      await("refusal counted", () -> metricsOrZero(s, "nodenogg_sync_refusals_total{reason=\"admin_token\"}") == 2);
+      JsonNode full =
+          JSON.readTree(get(s, "/status", Map.of("Authorization", "Bearer " + ADMIN)).body());
+      assertTrue(
+          full.has("uptime_seconds") && full.has("store") && full.has("connections"),
+          full.toString());
+      await(
+          "refusal counted",
+          () -> metricsOrZero(s, "nodenogg_sync_refusals_total{reason=\"admin_token\"}") == 2);
     }
     try (SyncServer s = SyncServer.builder().port(0).build().start()) {
-      assertEquals(200, get(s, "/metrics", Map.of()).statusCode(), "no admin token configured: open");
+      assertEquals(
+          200, get(s, "/metrics", Map.of()).statusCode(), "no admin token configured: open");
       assertTrue(JSON.readTree(get(s, "/status", Map.of()).body()).has("store"));
     }
   }
@@ -222,8 +255,10 @@ class ServerMetricsTest {
   @Test
   void yWebsocketAndSignallingAreCountedUnderTheirOwnProtocol() throws Exception {
     try (SyncServer s = SyncServer.builder().port(0).build().start()) {
-      try (JdkSocket room = new JdkSocket(URI.create("ws://127.0.0.1:" + s.port() + "/room-1"), true);
-          JdkSocket sig = new JdkSocket(URI.create("ws://127.0.0.1:" + s.port() + "/signal"), true)) {
+      try (JdkSocket room =
+              new JdkSocket(URI.create("ws://127.0.0.1:" + s.port() + "/room-1"), true);
+          JdkSocket sig =
+              new JdkSocket(URI.create("ws://127.0.0.1:" + s.port() + "/signal"), true)) {
         await("step1 from the server", () -> !room.binary.isEmpty());
         room.send(YWebsocketProtocol.step1(new byte[] {0}));
         sig.sendText("{\"type\":\"subscribe\",\"topics\":[\"t1\",\"t2\"]}");
@@ -234,8 +269,9 @@ class ServerMetricsTest {
         assertEquals(1, m.get("nodenogg_sync_messages_received_total{protocol=\"y-websocket\"}"));
         assertEquals(1, m.get("nodenogg_sync_messages_received_total{protocol=\"signalling\"}"));
         assertEquals(2, m.get("nodenogg_sync_signalling_rooms"));
-        assertFalse(m.containsKey("nodenogg_sync_connections{protocol=\"hocuspocus\"}") && m.get(
-            "nodenogg_sync_connections{protocol=\"hocuspocus\"}") != 0);
+        assertFalse(
+            m.containsKey("nodenogg_sync_connections{protocol=\"hocuspocus\"}")
+                && m.get("nodenogg_sync_connections{protocol=\"hocuspocus\"}") != 0);
       }
     }
   }

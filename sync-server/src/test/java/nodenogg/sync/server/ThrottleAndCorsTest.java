@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The nodenogg.in server's settings on our server: the connection throttle (THROTTLE_CONNECTIONS /
  * THROTTLE_BAN_TIME) refuses the connection over the limit with 429, per address, documents only;
- * the CORS list (ALLOWED_DOMAINS) adds headers on HTTP and refuses nothing, WebSocket upgrades included.
+ * the CORS list (ALLOWED_DOMAINS) adds headers on HTTP and refuses nothing, WebSocket upgrades
+ * included.
  */
 class ThrottleAndCorsTest {
 
@@ -39,8 +40,14 @@ class ThrottleAndCorsTest {
   }
 
   static String upgrade(int port, String path, String extraHeaders) throws Exception {
-    return request(port, "GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n");
+    return request(
+        port,
+        "GET "
+            + path
+            + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + extraHeaders
+            + "\r\n");
   }
 
   static String header(String head, String name) {
@@ -64,11 +71,14 @@ class ThrottleAndCorsTest {
       assertTrue(fourth.startsWith("HTTP/1.1 429 "), fourth);
       long retry = Long.parseLong(header(fourth, "Retry-After"));
       assertTrue(retry > 240 && retry <= 300, "banned for 5 minutes: " + retry);
-      // banned: y-websocket rooms too (every document connection counts), signalling is not throttled
+      // banned: y-websocket rooms too (every document connection counts), signalling is not
+      // throttled
       assertTrue(upgrade(port, "/room", "").startsWith("HTTP/1.1 429 "));
       assertTrue(upgrade(port, "/signal", "").startsWith("HTTP/1.1 101 "));
       // another client behind the same proxy is counted under its own forwarded address
-      assertTrue(upgrade(port, "/sync", "X-Forwarded-For: 203.0.113.7, 10.0.0.1\r\n").startsWith("HTTP/1.1 101 "));
+      assertTrue(
+          upgrade(port, "/sync", "X-Forwarded-For: 203.0.113.7, 10.0.0.1\r\n")
+              .startsWith("HTTP/1.1 101 "));
       assertTrue(upgrade(port, "/sync", "X-Real-IP: 203.0.113.8\r\n").startsWith("HTTP/1.1 101 "));
       assertEquals(2, s.telemetry().refusalCount("throttled"));
     }
@@ -81,42 +91,68 @@ class ThrottleAndCorsTest {
 
   @Test
   void corsListAddsHeadersAndRefusesNothing() throws Exception {
-    try (SyncServer s = SyncServer.builder().port(0).corsOrigins(List.of("https://nodenogg.in", "http://localhost:5173"))
-        .build().start()) {
+    try (SyncServer s =
+        SyncServer.builder()
+            .port(0)
+            .corsOrigins(List.of("https://nodenogg.in", "http://localhost:5173"))
+            .build()
+            .start()) {
       int port = s.port();
-      String listed = request(port, "GET /status HTTP/1.1\r\nHost: x\r\nOrigin: https://nodenogg.in\r\n\r\n");
+      String listed =
+          request(port, "GET /status HTTP/1.1\r\nHost: x\r\nOrigin: https://nodenogg.in\r\n\r\n");
       assertTrue(listed.startsWith("HTTP/1.1 200 "), listed);
       assertEquals("https://nodenogg.in", header(listed, "Access-Control-Allow-Origin"));
       assertEquals("true", header(listed, "Access-Control-Allow-Credentials"));
-      assertEquals("Content-Length,Upgrade,Connection", header(listed, "Access-Control-Expose-Headers"));
+      assertEquals(
+          "Content-Length,Upgrade,Connection", header(listed, "Access-Control-Expose-Headers"));
       assertEquals("Origin", header(listed, "Vary"));
 
-      String other = request(port, "GET /status HTTP/1.1\r\nHost: x\r\nOrigin: https://elsewhere.example\r\n\r\n");
+      String other =
+          request(
+              port, "GET /status HTTP/1.1\r\nHost: x\r\nOrigin: https://elsewhere.example\r\n\r\n");
       assertTrue(other.startsWith("HTTP/1.1 200 "), "CORS never refuses: " + other);
       assertNull(header(other, "Access-Control-Allow-Origin"));
       // compared exactly, as the reference does
-      assertNull(header(request(port, "GET /status HTTP/1.1\r\nHost: x\r\nOrigin: https://NODENOGG.in\r\n\r\n"),
-          "Access-Control-Allow-Origin"));
+      assertNull(
+          header(
+              request(
+                  port, "GET /status HTTP/1.1\r\nHost: x\r\nOrigin: https://NODENOGG.in\r\n\r\n"),
+              "Access-Control-Allow-Origin"));
 
-      String preflight = request(port, "OPTIONS /status HTTP/1.1\r\nHost: x\r\nOrigin: http://localhost:5173\r\n"
-          + "Access-Control-Request-Method: GET\r\n\r\n");
+      String preflight =
+          request(
+              port,
+              "OPTIONS /status HTTP/1.1\r\nHost: x\r\nOrigin: http://localhost:5173\r\n"
+                  + "Access-Control-Request-Method: GET\r\n\r\n");
       assertTrue(preflight.startsWith("HTTP/1.1 204 "), preflight);
       assertEquals("http://localhost:5173", header(preflight, "Access-Control-Allow-Origin"));
       assertEquals("POST,GET,OPTIONS", header(preflight, "Access-Control-Allow-Methods"));
       assertEquals("600", header(preflight, "Access-Control-Max-Age"));
       assertTrue(header(preflight, "Access-Control-Allow-Headers").contains("Sec-WebSocket-Key"));
 
-      // the web app's WebSocket from an origin not on the CORS list connects (CORS is not an allow-list)
-      assertTrue(upgrade(port, "/sync", "Origin: https://elsewhere.example\r\n").startsWith("HTTP/1.1 101 "));
+      // the web app's WebSocket from an origin not on the CORS list connects (CORS is not an
+      // allow-list)
+      assertTrue(
+          upgrade(port, "/sync", "Origin: https://elsewhere.example\r\n")
+              .startsWith("HTTP/1.1 101 "));
     }
   }
 
   @Test
   void theAllowListStillRefusesAlongsideTheCorsList() throws Exception {
-    try (SyncServer s = SyncServer.builder().port(0).allowedOrigins(List.of("https://nodenogg.in"))
-        .corsOrigins(List.of("https://nodenogg.in")).build().start()) {
-      assertTrue(upgrade(s.port(), "/sync", "Origin: https://elsewhere.example\r\n").startsWith("HTTP/1.1 403 "));
-      assertTrue(upgrade(s.port(), "/sync", "Origin: https://nodenogg.in\r\n").startsWith("HTTP/1.1 101 "));
+    try (SyncServer s =
+        SyncServer.builder()
+            .port(0)
+            .allowedOrigins(List.of("https://nodenogg.in"))
+            .corsOrigins(List.of("https://nodenogg.in"))
+            .build()
+            .start()) {
+      assertTrue(
+          upgrade(s.port(), "/sync", "Origin: https://elsewhere.example\r\n")
+              .startsWith("HTTP/1.1 403 "));
+      assertTrue(
+          upgrade(s.port(), "/sync", "Origin: https://nodenogg.in\r\n")
+              .startsWith("HTTP/1.1 101 "));
       assertEquals(1, s.telemetry().refusalCount("origin"));
     }
   }

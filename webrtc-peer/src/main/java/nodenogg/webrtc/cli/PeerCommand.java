@@ -26,18 +26,20 @@ import nodenogg.webrtc.WebrtcTransport;
 import nodenogg.ymicrocosm.YMicrocosm;
 
 /**
- * {@code ./microcosm peer --signal ws://HOST:PORT/signal --room ROOM [--password P] [--print] [--note TEXT]
- * [--seconds N]}: joins the y-webrtc room of microcosm {@code ROOM} as a peer (an in-memory microcosm,
- * a fresh identity that shows in the room's presence), optionally adds a note, and with {@code --print}
- * prints every entity change as one JSON line on stdout:
- * {@code {"event":"create"|"update"|"delete","identity":ID,"id":ENTITY_ID,"entity":{...}|null,"local":BOOL}}.
- * Runs for {@code N} seconds, or until interrupted; then leaves the room cleanly. Progress goes to stderr.
- * {@code --signal} may be given more than once. STUN/TURN servers: {@code MICROCOSM_ICE_SERVERS}
- * (comma-separated URLs; none by default, so peers reach each other on loopback and LAN).
+ * {@code ./microcosm peer --signal ws://HOST:PORT/signal --room ROOM [--password P] [--print]
+ * [--note TEXT] [--seconds N]}: joins the y-webrtc room of microcosm {@code ROOM} as a peer (an
+ * in-memory microcosm, a fresh identity that shows in the room's presence), optionally adds a note,
+ * and with {@code --print} prints every entity change as one JSON line on stdout: {@code
+ * {"event":"create"|"update"|"delete","identity":ID,"id":ENTITY_ID,"entity":{...}|null,"local":BOOL}}.
+ * Runs for {@code N} seconds, or until interrupted; then leaves the room cleanly. Progress goes to
+ * stderr. {@code --signal} may be given more than once. STUN/TURN servers: {@code
+ * MICROCOSM_ICE_SERVERS} (comma-separated URLs; none by default, so peers reach each other on
+ * loopback and LAN).
  */
 public final class PeerCommand implements Command {
-  static final String USAGE = "./microcosm peer --signal ws://HOST:PORT/signal --room ROOM [--password P] [--print]"
-      + " [--note TEXT] [--seconds N]";
+  static final String USAGE =
+      "./microcosm peer --signal ws://HOST:PORT/signal --room ROOM [--password P] [--print]"
+          + " [--note TEXT] [--seconds N]";
 
   @Override
   public int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
@@ -72,7 +74,8 @@ public final class PeerCommand implements Command {
                 seconds = -2;
               }
               if (seconds < 0) {
-                throw new UsageException("--seconds needs a whole number of seconds (0 or more), got '" + v + "'");
+                throw new UsageException(
+                    "--seconds needs a whole number of seconds (0 or more), got '" + v + "'");
               }
             }
           }
@@ -84,7 +87,8 @@ public final class PeerCommand implements Command {
       throw new UsageException("--signal and --room are required; usage: " + USAGE);
     }
     if (!MicrocosmId.isValid(room)) {
-      throw new UsageException("--room must be a microcosm id (ASCII letters and digits only), got '" + room + "'");
+      throw new UsageException(
+          "--room must be a microcosm id (ASCII letters and digits only), got '" + room + "'");
     }
     WebrtcOptions options;
     try {
@@ -105,34 +109,54 @@ public final class PeerCommand implements Command {
     Identity me = Identity.create("microcosm peer");
     YMicrocosm m = YMicrocosm.inMemory(room);
     CountDownLatch stop = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      m.close();
-    }, "microcosm-peer-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.countDown();
+              m.close();
+            },
+            "microcosm-peer-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       m.identify(me.id());
       m.join(me);
       if (print) {
-        m.subscribe(e -> {
-          synchronized (out) {
-            out.println(jsonLine(e));
-            out.flush();
-          }
-        });
+        m.subscribe(
+            e -> {
+              synchronized (out) {
+                out.println(jsonLine(e));
+                out.flush();
+              }
+            });
       }
       AtomicReference<WebrtcProvider> provider = new AtomicReference<>();
       m.attach(WebrtcTransport.provider(options, provider::set));
       WebrtcProvider p = provider.get();
-      err.println("peer: joined room " + room + " as " + me.id() + " (signalling peer id " + p.peerId() + ") via "
-          + String.join(", ", signal) + (password != null ? " with a password" : ""));
-      p.firstSync().thenAccept(peer -> err.println("peer: synced with peer " + peer + " "
-          + (System.currentTimeMillis() - startMillis) + " ms after the JVM started"));
-      p.onPeers(c -> {
-        for (String r : c.removed()) {
-          err.println("peer: peer " + r + " left");
-        }
-      });
+      err.println(
+          "peer: joined room "
+              + room
+              + " as "
+              + me.id()
+              + " (signalling peer id "
+              + p.peerId()
+              + ") via "
+              + String.join(", ", signal)
+              + (password != null ? " with a password" : ""));
+      p.firstSync()
+          .thenAccept(
+              peer ->
+                  err.println(
+                      "peer: synced with peer "
+                          + peer
+                          + " "
+                          + (System.currentTimeMillis() - startMillis)
+                          + " ms after the JVM started"));
+      p.onPeers(
+          c -> {
+            for (String r : c.removed()) {
+              err.println("peer: peer " + r + " left");
+            }
+          });
       if (note != null) {
         Entity e = m.create(HtmlData.note(0, 0, note));
         err.println("peer: added note " + e.id());

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread a room's state lives on. {@link #post} never throws (native callbacks post here, and
- * an exception thrown back into libwebrtc would take the process down); tasks posted after
+ * The one thread a room's state lives on. {@link #post} never throws (native callbacks post here,
+ * and an exception thrown back into libwebrtc would take the process down); tasks posted after
  * {@link #shutdown} are dropped. A task that throws is logged and the loop goes on.
  */
 public final class Loop {
@@ -18,12 +18,15 @@ public final class Loop {
   private volatile Thread thread;
 
   public Loop(String name) {
-    executor = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      thread = t;
-      return t;
-    });
+    executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, name);
+              t.setDaemon(true);
+              thread = t;
+              return t;
+            });
     executor.setRemoveOnCancelPolicy(true);
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
@@ -68,7 +71,8 @@ public final class Loop {
 
   public ScheduledFuture<?> every(Runnable task, long periodMillis) {
     try {
-      return executor.scheduleWithFixedDelay(() -> run(task), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+      return executor.scheduleWithFixedDelay(
+          () -> run(task), periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       return null;
     }

@@ -7,14 +7,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's one {@link PeerConnectionFactory} (three native threads), created with the first room and
- * kept for the life of the process: webrtc-java 0.14.0 leaves two native threads ({@code AudioDeviceBuff},
- * {@code rtc-low-prio}) behind for every factory it disposes, so one factory for all rooms is what keeps
- * the thread count flat. Rooms take a {@link Lease} (counted, for diagnostics) and release everything
- * else they create (peer connections, data channels) themselves.
+ * The process's one {@link PeerConnectionFactory} (three native threads), created with the first
+ * room and kept for the life of the process: webrtc-java 0.14.0 leaves two native threads ({@code
+ * AudioDeviceBuff}, {@code rtc-low-prio}) behind for every factory it disposes, so one factory for
+ * all rooms is what keeps the thread count flat. Rooms take a {@link Lease} (counted, for
+ * diagnostics) and release everything else they create (peer connections, data channels)
+ * themselves.
  *
- * <p>The factory is created with a {@link HeadlessAudioDeviceModule}: without an audio device module
- * libwebrtc probes the sound system, and on a headless Linux machine that aborts the JVM. Thread-safe.
+ * <p>The factory is created with a {@link HeadlessAudioDeviceModule}: without an audio device
+ * module libwebrtc probes the sound system, and on a headless Linux machine that aborts the JVM.
+ * Thread-safe.
  */
 public final class NativeRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
@@ -25,7 +27,10 @@ public final class NativeRuntime {
 
   private NativeRuntime() {}
 
-  /** A use of the shared factory; close it exactly once, after closing every connection made with it. */
+  /**
+   * A use of the shared factory; close it exactly once, after closing every connection made with
+   * it.
+   */
   public interface Lease extends AutoCloseable {
     PeerConnectionFactory factory();
 
@@ -33,7 +38,9 @@ public final class NativeRuntime {
     void close();
   }
 
-  /** @throws nodenogg.webrtc.WebrtcUnavailableException when the native library cannot run here */
+  /**
+   * @throws nodenogg.webrtc.WebrtcUnavailableException when the native library cannot run here
+   */
   public static Lease acquire() {
     WebrtcNative.require();
     synchronized (LOCK) {
@@ -44,7 +51,8 @@ public final class NativeRuntime {
         } catch (RuntimeException | Error e) {
           audio.dispose();
           audio = null;
-          throw new nodenogg.webrtc.WebrtcUnavailableException("the native WebRTC factory could not be created: " + e, e);
+          throw new nodenogg.webrtc.WebrtcUnavailableException(
+              "the native WebRTC factory could not be created: " + e, e);
         }
         LOG.debug("native WebRTC factory created");
       }

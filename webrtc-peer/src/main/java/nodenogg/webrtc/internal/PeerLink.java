@@ -28,16 +28,17 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 
 /**
- * One WebRTC connection to one remote peer, speaking simple-peer 9's signalling format (what y-webrtc
- * 10.3.0 wraps): {@code {type:'offer'|'answer', sdp}} and {@code {type:'candidate', candidate:{candidate,
- * sdpMLineIndex, sdpMid}}} with trickle ICE, a data channel opened by the initiator with a random
- * 40-hex-digit label (ordered, reliable), "connected" once ICE is connected and the channel is open.
- * Candidates that arrive before the remote description are kept until it is set. The connection ends
- * (once) when the channel closes, ICE fails or closes, or it is not connected within the connect timeout.
+ * One WebRTC connection to one remote peer, speaking simple-peer 9's signalling format (what
+ * y-webrtc 10.3.0 wraps): {@code {type:'offer'|'answer', sdp}} and {@code {type:'candidate',
+ * candidate:{candidate, sdpMLineIndex, sdpMid}}} with trickle ICE, a data channel opened by the
+ * initiator with a random 40-hex-digit label (ordered, reliable), "connected" once ICE is connected
+ * and the channel is open. Candidates that arrive before the remote description are kept until it
+ * is set. The connection ends (once) when the channel closes, ICE fails or closes, or it is not
+ * connected within the connect timeout.
  *
  * <p>Threading: every method must be called on the owning room's loop thread, and every event is
- * delivered there: native callbacks (on libwebrtc's threads) only copy their data and post to the loop,
- * so libwebrtc never waits on Java and no native call is made from a native callback.
+ * delivered there: native callbacks (on libwebrtc's threads) only copy their data and post to the
+ * loop, so libwebrtc never waits on Java and no native call is made from a native callback.
  */
 public final class PeerLink {
   /** What a link reports to its room; all on the loop thread. */
@@ -53,7 +54,8 @@ public final class PeerLink {
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final java.util.concurrent.atomic.AtomicInteger LIVE = new java.util.concurrent.atomic.AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicInteger LIVE =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private final Loop loop;
   private final Events events;
@@ -68,14 +70,21 @@ public final class PeerLink {
   private boolean connected;
   private boolean destroyed;
   private ScheduledFuture<?> disconnectTimer;
+
   /** How long ICE may stay disconnected before the connection is given up. */
   static final long DISCONNECT_GRACE_MILLIS = 10_000;
 
   /**
-   * @param connectTimeoutMillis the link closes when not connected after this long (0 = never, as simple-peer)
+   * @param connectTimeoutMillis the link closes when not connected after this long (0 = never, as
+   *     simple-peer)
    */
-  public PeerLink(PeerConnectionFactory factory, RTCConfiguration config, boolean initiator,
-      Loop loop, long connectTimeoutMillis, Events events) {
+  public PeerLink(
+      PeerConnectionFactory factory,
+      RTCConfiguration config,
+      boolean initiator,
+      Loop loop,
+      long connectTimeoutMillis,
+      Events events) {
     this.loop = loop;
     this.events = events;
     this.initiator = initiator;
@@ -84,11 +93,16 @@ public final class PeerLink {
       throw new IllegalStateException("libwebrtc refused to create a peer connection");
     }
     LIVE.incrementAndGet();
-    this.connectTimeout = connectTimeoutMillis <= 0 ? null : loop.schedule(() -> {
-      if (!connected && !destroyed) {
-        destroy("not connected within " + connectTimeoutMillis + " ms");
-      }
-    }, connectTimeoutMillis);
+    this.connectTimeout =
+        connectTimeoutMillis <= 0
+            ? null
+            : loop.schedule(
+                () -> {
+                  if (!connected && !destroyed) {
+                    destroy("not connected within " + connectTimeoutMillis + " ms");
+                  }
+                },
+                connectTimeoutMillis);
     if (initiator) {
       RTCDataChannelInit init = new RTCDataChannelInit();
       RTCDataChannel c;
@@ -97,7 +111,8 @@ public final class PeerLink {
       } catch (RuntimeException | Error e) {
         pc.close();
         LIVE.decrementAndGet();
-        throw new IllegalStateException("libwebrtc refused to create a data channel: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "libwebrtc refused to create a data channel: " + e.getMessage(), e);
       }
       adopt(c);
       createOffer();
@@ -169,15 +184,22 @@ public final class PeerLink {
         destroy("signal with an unknown description type " + data.get("type"));
         return;
       }
-      native_(() -> pc.setRemoteDescription(new RTCSessionDescription(type, s), new SetObserver(() -> {
-        remoteDescriptionSet = true;
-        List<Map<String, Object>> pending = new ArrayList<>(pendingCandidates);
-        pendingCandidates.clear();
-        pending.forEach(this::addCandidate);
-        if (type == RTCSdpType.OFFER) {
-          createAnswer();
-        }
-      }, "set remote description")), "set remote description");
+      native_(
+          () ->
+              pc.setRemoteDescription(
+                  new RTCSessionDescription(type, s),
+                  new SetObserver(
+                      () -> {
+                        remoteDescriptionSet = true;
+                        List<Map<String, Object>> pending = new ArrayList<>(pendingCandidates);
+                        pendingCandidates.clear();
+                        pending.forEach(this::addCandidate);
+                        if (type == RTCSdpType.OFFER) {
+                          createAnswer();
+                        }
+                      },
+                      "set remote description")),
+          "set remote description");
     }
     if (!understood) {
       destroy("signal() called with invalid signal data");
@@ -213,20 +235,44 @@ public final class PeerLink {
   }
 
   private void createOffer() {
-    native_(() -> pc.createOffer(new RTCOfferOptions(), new CreateObserver(d -> native_(() -> pc.setLocalDescription(d,
-        new SetObserver(() -> emitDescription("offer", d), "set local offer")), "set local offer"), "create offer")),
+    native_(
+        () ->
+            pc.createOffer(
+                new RTCOfferOptions(),
+                new CreateObserver(
+                    d ->
+                        native_(
+                            () ->
+                                pc.setLocalDescription(
+                                    d,
+                                    new SetObserver(
+                                        () -> emitDescription("offer", d), "set local offer")),
+                            "set local offer"),
+                    "create offer")),
         "create offer");
   }
 
   private void createAnswer() {
-    native_(() -> pc.createAnswer(new RTCAnswerOptions(), new CreateObserver(d -> native_(() -> pc.setLocalDescription(d,
-        new SetObserver(() -> emitDescription("answer", d), "set local answer")), "set local answer"), "create answer")),
+    native_(
+        () ->
+            pc.createAnswer(
+                new RTCAnswerOptions(),
+                new CreateObserver(
+                    d ->
+                        native_(
+                            () ->
+                                pc.setLocalDescription(
+                                    d,
+                                    new SetObserver(
+                                        () -> emitDescription("answer", d), "set local answer")),
+                            "set local answer"),
+                    "create answer")),
         "create answer");
   }
 
   /**
-   * Runs a libwebrtc call; webrtc-java reports some failures by throwing (even {@code java.lang.Error}
-   * for SDP it cannot parse): the connection is then given up, the room goes on.
+   * Runs a libwebrtc call; webrtc-java reports some failures by throwing (even {@code
+   * java.lang.Error} for SDP it cannot parse): the connection is then given up, the room goes on.
    */
   private void native_(Runnable call, String what) {
     try {
@@ -246,7 +292,10 @@ public final class PeerLink {
     events.signal(signal);
   }
 
-  /** Sends one binary message; false when the channel is not open (the message is dropped, as y-webrtc). */
+  /**
+   * Sends one binary message; false when the channel is not open (the message is dropped, as
+   * y-webrtc).
+   */
   public boolean send(byte[] message) {
     RTCDataChannel c = channel;
     if (destroyed || !connected || c == null) {
@@ -300,33 +349,35 @@ public final class PeerLink {
   private void adopt(RTCDataChannel c) {
     channels.add(c);
     channel = c; // simple-peer uses the latest channel it was given
-    c.registerObserver(new RTCDataChannelObserver() {
-      @Override
-      public void onBufferedAmountChange(long previousAmount) {}
+    c.registerObserver(
+        new RTCDataChannelObserver() {
+          @Override
+          public void onBufferedAmountChange(long previousAmount) {}
 
-      @Override
-      public void onStateChange() {
-        RTCDataChannelState state;
-        try {
-          state = c.getState();
-        } catch (RuntimeException e) {
-          return;
-        }
-        loop.post(() -> channelState(c, state));
-      }
+          @Override
+          public void onStateChange() {
+            RTCDataChannelState state;
+            try {
+              state = c.getState();
+            } catch (RuntimeException e) {
+              return;
+            }
+            loop.post(() -> channelState(c, state));
+          }
 
-      @Override
-      public void onMessage(RTCDataChannelBuffer buffer) {
-        ByteBuffer b = buffer.data; // only valid during this callback
-        byte[] copy = new byte[b.remaining()];
-        b.get(copy);
-        loop.post(() -> {
-          if (!destroyed) {
-            events.data(copy);
+          @Override
+          public void onMessage(RTCDataChannelBuffer buffer) {
+            ByteBuffer b = buffer.data; // only valid during this callback
+            byte[] copy = new byte[b.remaining()];
+            b.get(copy);
+            loop.post(
+                () -> {
+                  if (!destroyed) {
+                    events.data(copy);
+                  }
+                });
           }
         });
-      }
-    });
   }
 
   private void channelState(RTCDataChannel c, RTCDataChannelState state) {
@@ -370,44 +421,51 @@ public final class PeerLink {
       Map<String, Object> signal = new LinkedHashMap<>();
       signal.put("type", "candidate");
       signal.put("candidate", c);
-      loop.post(() -> {
-        if (!destroyed) {
-          events.signal(signal);
-        }
-      });
+      loop.post(
+          () -> {
+            if (!destroyed) {
+              events.signal(signal);
+            }
+          });
     }
 
     @Override
     public void onIceConnectionChange(RTCIceConnectionState state) {
-      loop.post(() -> {
-        if (destroyed) {
-          return;
-        }
-        switch (state) {
-          case CONNECTED, COMPLETED -> {
-            if (disconnectTimer != null) {
-              disconnectTimer.cancel(false);
-              disconnectTimer = null;
+      loop.post(
+          () -> {
+            if (destroyed) {
+              return;
             }
-            iceReady = true;
-            maybeReady();
-          }
-          case DISCONNECTED -> {
-            // a peer that vanished (process killed, network gone) leaves ICE disconnected; libwebrtc only
-            // calls it failed after ~30 s of consent checks, so give it DISCONNECT_GRACE_MILLIS to recover
-            if (disconnectTimer == null) {
-              disconnectTimer = loop.schedule(() -> {
-                if (!destroyed) {
-                  destroy("ICE disconnected for " + DISCONNECT_GRACE_MILLIS + " ms");
+            switch (state) {
+              case CONNECTED, COMPLETED -> {
+                if (disconnectTimer != null) {
+                  disconnectTimer.cancel(false);
+                  disconnectTimer = null;
                 }
-              }, DISCONNECT_GRACE_MILLIS);
+                iceReady = true;
+                maybeReady();
+              }
+              case DISCONNECTED -> {
+                // a peer that vanished (process killed, network gone) leaves ICE disconnected;
+                // libwebrtc only
+                // calls it failed after ~30 s of consent checks, so give it DISCONNECT_GRACE_MILLIS
+                // to recover
+                if (disconnectTimer == null) {
+                  disconnectTimer =
+                      loop.schedule(
+                          () -> {
+                            if (!destroyed) {
+                              destroy("ICE disconnected for " + DISCONNECT_GRACE_MILLIS + " ms");
+                            }
+                          },
+                          DISCONNECT_GRACE_MILLIS);
+                }
+              }
+              case FAILED -> destroy("ICE connection failed");
+              case CLOSED -> destroy("ICE connection closed");
+              default -> {}
             }
-          }
-          case FAILED -> destroy("ICE connection failed");
-          case CLOSED -> destroy("ICE connection closed");
-          default -> { }
-        }
-      });
+          });
     }
 
     @Override
@@ -419,14 +477,15 @@ public final class PeerLink {
 
     @Override
     public void onDataChannel(RTCDataChannel dataChannel) {
-      loop.post(() -> {
-        if (destroyed) {
-          releaseChannel(dataChannel);
-          return;
-        }
-        adopt(dataChannel);
-        maybeReady();
-      });
+      loop.post(
+          () -> {
+            if (destroyed) {
+              releaseChannel(dataChannel);
+              return;
+            }
+            adopt(dataChannel);
+            maybeReady();
+          });
     }
   }
 
@@ -441,11 +500,12 @@ public final class PeerLink {
 
     @Override
     public void onSuccess(RTCSessionDescription description) {
-      loop.post(() -> {
-        if (!destroyed) {
-          then.accept(description);
-        }
-      });
+      loop.post(
+          () -> {
+            if (!destroyed) {
+              then.accept(description);
+            }
+          });
     }
 
     @Override
@@ -465,11 +525,12 @@ public final class PeerLink {
 
     @Override
     public void onSuccess() {
-      loop.post(() -> {
-        if (!destroyed) {
-          then.run();
-        }
-      });
+      loop.post(
+          () -> {
+            if (!destroyed) {
+              then.run();
+            }
+          });
     }
 
     @Override

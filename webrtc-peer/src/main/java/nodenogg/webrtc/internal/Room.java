@@ -26,12 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A y-webrtc 10.3.0 room ({@code Room}, {@code SignalingConn} and {@code WebrtcConn} of
- * {@code src/y-webrtc.js}) in Java: signalling on every URL (subscribe, announce, signal with glare
- * tokens, optionally encrypted), one {@link PeerLink} per remote peer, and the data channel messages
- * (0 sync, 1 awareness, 3 query awareness, 4 BroadcastChannel peer id) with y-protocols sync and
- * awareness. Every update of the document and of the awareness (local or received) is sent to every
- * connected peer, as y-webrtc does.
+ * A y-webrtc 10.3.0 room ({@code Room}, {@code SignalingConn} and {@code WebrtcConn} of {@code
+ * src/y-webrtc.js}) in Java: signalling on every URL (subscribe, announce, signal with glare
+ * tokens, optionally encrypted), one {@link PeerLink} per remote peer, and the data channel
+ * messages (0 sync, 1 awareness, 3 query awareness, 4 BroadcastChannel peer id) with y-protocols
+ * sync and awareness. Every update of the document and of the awareness (local or received) is sent
+ * to every connected peer, as y-webrtc does.
  *
  * <p>Threading: all state lives on one {@link Loop} thread; public methods post to it.
  */
@@ -46,7 +46,8 @@ public final class Room {
   /** Room events, delivered on the room's loop thread (listeners must not block). */
   public interface Listener {
     /** y-webrtc's {@code peers} event. */
-    default void peers(List<String> added, List<String> removed, List<String> webrtcPeers, List<String> bcPeers) {}
+    default void peers(
+        List<String> added, List<String> removed, List<String> webrtcPeers, List<String> bcPeers) {}
 
     /** y-webrtc's {@code synced} event: synced with every connected peer (or not any more). */
     default void synced(boolean synced) {}
@@ -78,7 +79,8 @@ public final class Room {
     Conn(SignalingSocket socket, boolean initiator, String remotePeerId) {
       this.remotePeerId = remotePeerId;
       this.socket = socket;
-      this.link = new PeerLink(lease.factory(), rtcConfig, initiator, loop, connectTimeoutMillis, this);
+      this.link =
+          new PeerLink(lease.factory(), rtcConfig, initiator, loop, connectTimeoutMillis, this);
     }
 
     @Override
@@ -132,7 +134,10 @@ public final class Room {
       } catch (RuntimeException e) {
         if (!badMessageLogged) {
           badMessageLogged = true;
-          LOG.warn("room {}: peer {} sent a malformed message ({}); closing that connection", name, remotePeerId,
+          LOG.warn(
+              "room {}: peer {} sent a malformed message ({}); closing that connection",
+              name,
+              remotePeerId,
               e.getMessage());
         }
         link.destroy("malformed message");
@@ -152,7 +157,8 @@ public final class Room {
       }
       if (conns.get(remotePeerId) == this) {
         conns.remove(remotePeerId);
-        listener.peers(List.of(), List.of(remotePeerId), List.copyOf(conns.keySet()), List.copyOf(bcConns));
+        listener.peers(
+            List.of(), List.of(remotePeerId), List.copyOf(conns.keySet()), List.copyOf(bcConns));
       }
       if (closing) {
         return;
@@ -182,12 +188,13 @@ public final class Room {
   private final List<SignalingSocket> sockets = new ArrayList<>();
   private final Map<String, Conn> conns = new LinkedHashMap<>();
   private final Set<String> bcConns = new LinkedHashSet<>();
-  private final Object origin = new Object() {
-    @Override
-    public String toString() {
-      return "y-webrtc room " + Room.this.name;
-    }
-  };
+  private final Object origin =
+      new Object() {
+        @Override
+        public String toString() {
+          return "y-webrtc room " + Room.this.name;
+        }
+      };
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private NativeRuntime.Lease lease;
   private RoomCrypto key;
@@ -198,10 +205,19 @@ public final class Room {
   private boolean closing;
   private boolean closed;
   private boolean wrongPasswordLogged;
-  private final java.util.concurrent.atomic.AtomicLong undecryptable = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong undecryptable =
+      new java.util.concurrent.atomic.AtomicLong();
 
-  public Room(String name, SyncDocument doc, Awareness awareness, List<URI> signaling, String password,
-      int maxConns, List<String> iceServers, long connectTimeoutMillis, Listener listener) {
+  public Room(
+      String name,
+      SyncDocument doc,
+      Awareness awareness,
+      List<URI> signaling,
+      String password,
+      int maxConns,
+      List<String> iceServers,
+      long connectTimeoutMillis,
+      Listener listener) {
     this.name = name;
     this.doc = doc;
     this.awareness = awareness;
@@ -233,50 +249,58 @@ public final class Room {
   }
 
   /**
-   * Derives the key (when a password is set), takes a lease on the native factory and connects; returns
-   * when the room is running.
+   * Derives the key (when a password is set), takes a lease on the native factory and connects;
+   * returns when the room is running.
    */
   public void start() {
     try {
-      lease = NativeRuntime.acquire(); // throws WebrtcUnavailableException here, on the caller's thread
+      lease =
+          NativeRuntime.acquire(); // throws WebrtcUnavailableException here, on the caller's thread
     } catch (RuntimeException e) {
       loop.shutdown(0);
       throw e;
     }
-    loop.post(() -> {
-      try {
-        if (password != null) {
-          key = RoomCrypto.derive(password, name);
-        }
-        docRegistration = doc.onUpdate((update, o) -> {
-          Lib0Encoder w = new Lib0Encoder(update.length + 8);
-          w.writeVarUint(MESSAGE_SYNC);
-          SyncProtocol.writeUpdate(w, update);
-          byte[] m = w.toByteArray();
-          loop.run(() -> broadcast(m), true);
+    loop.post(
+        () -> {
+          try {
+            if (password != null) {
+              key = RoomCrypto.derive(password, name);
+            }
+            docRegistration =
+                doc.onUpdate(
+                    (update, o) -> {
+                      Lib0Encoder w = new Lib0Encoder(update.length + 8);
+                      w.writeVarUint(MESSAGE_SYNC);
+                      SyncProtocol.writeUpdate(w, update);
+                      byte[] m = w.toByteArray();
+                      loop.run(() -> broadcast(m), true);
+                    });
+            awarenessRegistration =
+                awareness.onUpdate(
+                    (change, o) -> {
+                      byte[] update = awareness.encodeUpdate(change.all());
+                      Lib0Encoder w = new Lib0Encoder(update.length + 8);
+                      w.writeVarUint(MESSAGE_AWARENESS);
+                      w.writeVarUint8Array(update);
+                      byte[] m = w.toByteArray();
+                      loop.run(() -> broadcast(m), true);
+                    });
+            awarenessCheck = loop.every(awareness::check, Awareness.CHECK_INTERVAL_MILLIS);
+            for (SignalingSocket s : sockets) {
+              s.start();
+            }
+            started.complete(null);
+          } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+          }
         });
-        awarenessRegistration = awareness.onUpdate((change, o) -> {
-          byte[] update = awareness.encodeUpdate(change.all());
-          Lib0Encoder w = new Lib0Encoder(update.length + 8);
-          w.writeVarUint(MESSAGE_AWARENESS);
-          w.writeVarUint8Array(update);
-          byte[] m = w.toByteArray();
-          loop.run(() -> broadcast(m), true);
-        });
-        awarenessCheck = loop.every(awareness::check, Awareness.CHECK_INTERVAL_MILLIS);
-        for (SignalingSocket s : sockets) {
-          s.start();
-        }
-        started.complete(null);
-      } catch (RuntimeException e) {
-        started.completeExceptionally(e);
-      }
-    });
     try {
       started.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       close();
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } catch (TimeoutException e) {
       close();
       throw new IllegalStateException("room " + name + " did not start within 30 s");
@@ -297,7 +321,9 @@ public final class Room {
     return n;
   }
 
-  /** Test hook: sends raw bytes to every connected peer (to prove peers survive malformed messages). */
+  /**
+   * Test hook: sends raw bytes to every connected peer (to prove peers survive malformed messages).
+   */
   void broadcastRaw(byte[] message) {
     loop.post(() -> broadcast(message));
   }
@@ -310,7 +336,8 @@ public final class Room {
     }
   }
 
-  // ---- data channel messages (y-webrtc readMessage) ------------------------------------------------
+  // ---- data channel messages (y-webrtc readMessage)
+  // ------------------------------------------------
 
   private byte[] readMessage(byte[] message, Conn from) {
     Lib0Decoder r = new Lib0Decoder(message);
@@ -320,8 +347,10 @@ public final class Room {
         Lib0Encoder reply = new Lib0Encoder();
         reply.writeVarUint(MESSAGE_SYNC);
         SyncProtocol.Message m = SyncProtocol.handle(r, reply, doc, origin);
-        // y-webrtc marks a peer synced on its step 2 only while the room is not synced; we mark it on its
-        // first step 2 always, so a peer joining later also counts (the room's synced event is local only)
+        // y-webrtc marks a peer synced on its step 2 only while the room is not synced; we mark it
+        // on its
+        // first step 2 always, so a peer joining later also counts (the room's synced event is
+        // local only)
         if (m.type() == SyncProtocol.STEP2 && !from.synced) {
           from.synced = true;
           LOG.info("room {}: synced with peer {}", name, from.remotePeerId);
@@ -333,7 +362,8 @@ public final class Room {
       case MESSAGE_QUERY_AWARENESS -> {
         Lib0Encoder reply = new Lib0Encoder();
         reply.writeVarUint(MESSAGE_AWARENESS);
-        reply.writeVarUint8Array(awareness.encodeUpdate(new ArrayList<>(awareness.getStates().keySet())));
+        reply.writeVarUint8Array(
+            awareness.encodeUpdate(new ArrayList<>(awareness.getStates().keySet())));
         return reply.toByteArray();
       }
       case MESSAGE_AWARENESS -> {
@@ -349,13 +379,17 @@ public final class Room {
           } else {
             bcConns.remove(peerName);
           }
-          listener.peers(add ? List.of(peerName) : List.of(), add ? List.of() : List.of(peerName),
-              List.copyOf(conns.keySet()), List.copyOf(bcConns));
+          listener.peers(
+              add ? List.of(peerName) : List.of(),
+              add ? List.of() : List.of(peerName),
+              List.copyOf(conns.keySet()),
+              List.copyOf(bcConns));
         }
         return null;
       }
       default -> {
-        LOG.debug("room {}: ignored a message of unknown type {} from {}", name, type, from.remotePeerId);
+        LOG.debug(
+            "room {}: ignored a message of unknown type {} from {}", name, type, from.remotePeerId);
         return null;
       }
     }
@@ -375,7 +409,8 @@ public final class Room {
     }
   }
 
-  // ---- signalling (y-webrtc SignalingConn) --------------------------------------------------------
+  // ---- signalling (y-webrtc SignalingConn)
+  // --------------------------------------------------------
 
   private void publish(SignalingSocket socket, Map<String, Object> data) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -435,9 +470,11 @@ public final class Room {
           undecryptable.incrementAndGet();
           if (!wrongPasswordLogged) {
             wrongPasswordLogged = true;
-            LOG.warn("room {}: dropped a signalling message that does not open with this room's password "
-                + "(another peer uses a different password: {}); such messages are dropped from now on without a log line",
-                name, e.getMessage());
+            LOG.warn(
+                "room {}: dropped a signalling message that does not open with this room's password "
+                    + "(another peer uses a different password: {}); such messages are dropped from now on without a log line",
+                name,
+                e.getMessage());
           }
           return;
         }
@@ -455,8 +492,10 @@ public final class Room {
 
   private void execMessage(SignalingSocket socket, Map<String, Object> data) {
     Object fromValue = data.get("from");
-    if (!(fromValue instanceof String from) || from.equals(peerId)
-        || (data.containsKey("to") && !peerId.equals(data.get("to"))) || bcConns.contains(from)) {
+    if (!(fromValue instanceof String from)
+        || from.equals(peerId)
+        || (data.containsKey("to") && !peerId.equals(data.get("to")))
+        || bcConns.contains(from)) {
       return;
     }
     boolean known = conns.containsKey(from);
@@ -512,22 +551,25 @@ public final class Room {
     listener.peers(List.of(from), List.of(), List.copyOf(conns.keySet()), List.copyOf(bcConns));
   }
 
-  // ---- leaving ---------------------------------------------------------------------------------------
+  // ---- leaving
+  // ---------------------------------------------------------------------------------------
 
   /**
-   * Leaves cleanly (y-webrtc {@code disconnect} + {@code destroy}): unsubscribes, removes our awareness
-   * state (peers see us leave at once), lets the data channels drain (at most 1 s), closes every
-   * connection and socket and releases the native factory. Idempotent; blocks until done (at most ~5 s).
+   * Leaves cleanly (y-webrtc {@code disconnect} + {@code destroy}): unsubscribes, removes our
+   * awareness state (peers see us leave at once), lets the data channels drain (at most 1 s),
+   * closes every connection and socket and releases the native factory. Idempotent; blocks until
+   * done (at most ~5 s).
    */
   public void close() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    loop.post(() -> {
-      try {
-        closeOnLoop();
-      } finally {
-        done.complete(null);
-      }
-    });
+    loop.post(
+        () -> {
+          try {
+            closeOnLoop();
+          } finally {
+            done.complete(null);
+          }
+        });
     try {
       done.get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -566,7 +608,8 @@ public final class Room {
       awarenessCheck.cancel(false);
     }
     long deadline = System.currentTimeMillis() + 1000;
-    while (System.currentTimeMillis() < deadline && conns.values().stream().anyMatch(c -> c.link.bufferedAmount() > 0)) {
+    while (System.currentTimeMillis() < deadline
+        && conns.values().stream().anyMatch(c -> c.link.bufferedAmount() > 0)) {
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
@@ -592,15 +635,17 @@ public final class Room {
   /** Remote peer ids with an open data channel (a snapshot; call from any thread). */
   public List<String> connectedPeers() {
     CompletableFuture<List<String>> f = new CompletableFuture<>();
-    loop.post(() -> {
-      List<String> l = new ArrayList<>();
-      conns.forEach((id, c) -> {
-        if (c.connected) {
-          l.add(id);
-        }
-      });
-      f.complete(l);
-    });
+    loop.post(
+        () -> {
+          List<String> l = new ArrayList<>();
+          conns.forEach(
+              (id, c) -> {
+                if (c.connected) {
+                  l.add(id);
+                }
+              });
+          f.complete(l);
+        });
     try {
       return f.get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -614,7 +659,8 @@ public final class Room {
   /** How many signalling sockets are open now (call from any thread). */
   public int signalingConnected() {
     CompletableFuture<Integer> f = new CompletableFuture<>();
-    loop.post(() -> f.complete((int) sockets.stream().filter(SignalingSocket::isConnected).count()));
+    loop.post(
+        () -> f.complete((int) sockets.stream().filter(SignalingSocket::isConnected).count()));
     try {
       return f.get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

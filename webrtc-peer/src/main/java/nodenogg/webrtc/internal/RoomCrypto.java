@@ -13,16 +13,17 @@ import nodenogg.crdt.encoding.Lib0Encoder;
 
 /**
  * The room password of y-webrtc 10.3.0 ({@code src/crypto.js}): an AES-GCM-256 key derived with
- * PBKDF2-HMAC-SHA-256, 100,000 iterations, the UTF-8 password as key material and the UTF-8 room name
- * as salt (both encoded as {@code TextEncoder} does: lone surrogates become U+FFFD). A sealed message is
- * {@code varString "AES-GCM", varUint8Array iv (12 random bytes), varUint8Array ciphertext+tag}
- * (lib0 encoding); JSON values are sealed as their lib0 {@code writeAny} encoding.
+ * PBKDF2-HMAC-SHA-256, 100,000 iterations, the UTF-8 password as key material and the UTF-8 room
+ * name as salt (both encoded as {@code TextEncoder} does: lone surrogates become U+FFFD). A sealed
+ * message is {@code varString "AES-GCM", varUint8Array iv (12 random bytes), varUint8Array
+ * ciphertext+tag} (lib0 encoding); JSON values are sealed as their lib0 {@code writeAny} encoding.
  *
  * <p>Immutable and thread-safe (a new {@link Cipher} per call).
  */
 public final class RoomCrypto {
   /** PBKDF2 iterations y-webrtc uses. */
   public static final int ITERATIONS = 100_000;
+
   private static final String ALGORITHM = "AES-GCM";
   private static final int IV_BYTES = 12;
   private static final int TAG_BITS = 128;
@@ -47,7 +48,8 @@ public final class RoomCrypto {
   public static RoomCrypto derive(String password, String room) {
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(room, "room");
-    return new RoomCrypto(pbkdf2Sha256(Lib0Encoder.utf8(password), Lib0Encoder.utf8(room), ITERATIONS, 32));
+    return new RoomCrypto(
+        pbkdf2Sha256(Lib0Encoder.utf8(password), Lib0Encoder.utf8(room), ITERATIONS, 32));
   }
 
   /** The raw 32-byte key (for tests comparing with WebCrypto's exported key). */
@@ -59,7 +61,8 @@ public final class RoomCrypto {
   static byte[] pbkdf2Sha256(byte[] password, byte[] salt, int iterations, int length) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      // HMAC keys may be empty in PBKDF2; SecretKeySpec refuses empty arrays, so hash-pad an empty one
+      // HMAC keys may be empty in PBKDF2; SecretKeySpec refuses empty arrays, so hash-pad an empty
+      // one
       // exactly as HMAC would (a zero-length key is the same as a block of zeros).
       mac.init(new SecretKeySpec(password.length == 0 ? new byte[64] : password, "HmacSHA256"));
       int hLen = mac.getMacLength();
@@ -129,7 +132,9 @@ public final class RoomCrypto {
     }
   }
 
-  /** Seals a JSON value (maps, lists, strings, numbers, booleans, null) as lib0 {@code writeAny}. */
+  /**
+   * Seals a JSON value (maps, lists, strings, numbers, booleans, null) as lib0 {@code writeAny}.
+   */
   public byte[] sealJson(Object value) {
     Lib0Encoder e = new Lib0Encoder();
     e.writeAny(value);

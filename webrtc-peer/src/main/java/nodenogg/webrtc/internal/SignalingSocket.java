@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One WebSocket to one y-webrtc signalling server, as lib0's {@code WebsocketClient} runs it: JSON
  * messages, a {@code {"type":"ping"}} when nothing was received for 15 s, the socket dropped when
- * nothing was received for 30 s, and reconnects after {@code min(log10(failures + 1) × 1200, 2500)} ms
- * (at once after a socket that had been open). Every event is delivered on the room's {@link Loop}.
- * Methods are called on the loop.
+ * nothing was received for 30 s, and reconnects after {@code min(log10(failures + 1) × 1200, 2500)}
+ * ms (at once after a socket that had been open). Every event is delivered on the room's {@link
+ * Loop}. Methods are called on the loop.
  */
 public final class SignalingSocket {
   private static final Logger LOG = LoggerFactory.getLogger(SignalingSocket.class);
@@ -27,18 +27,22 @@ public final class SignalingSocket {
   static final long DEAD_AFTER_MILLIS = 30_000;
   private static final int RECONNECT_BASE_MILLIS = 1200;
   private static final int RECONNECT_MAX_MILLIS = 2500;
+
   /** Largest signalling message accepted (our server's limit is 256 KiB). */
   private static final int MAX_MESSAGE_CHARS = 1 << 20;
 
   /** One HTTP client (one selector thread) for every signalling socket of the process. */
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(10))
-      .executor(Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "webrtc-signaling-io");
-        t.setDaemon(true);
-        return t;
-      }))
-      .build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(10))
+          .executor(
+              Executors.newCachedThreadPool(
+                  r -> {
+                    Thread t = new Thread(r, "webrtc-signaling-io");
+                    t.setDaemon(true);
+                    return t;
+                  }))
+          .build();
 
   /** Events of a socket, on the loop. */
   public interface Events {
@@ -87,54 +91,65 @@ public final class SignalingSocket {
     }
     int gen = ++generation;
     StringBuilder text = new StringBuilder();
-    WebSocket.Listener listener = new WebSocket.Listener() {
-      @Override
-      public void onOpen(WebSocket webSocket) {
-        webSocket.request(1);
-        loop.post(() -> opened(gen, webSocket));
-      }
-
-      @Override
-      public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        text.append(data);
-        if (text.length() > MAX_MESSAGE_CHARS) {
-          webSocket.abort();
-          loop.post(() -> lost(gen, "message over " + MAX_MESSAGE_CHARS + " characters"));
-          return null;
-        }
-        if (last) {
-          String message = text.toString();
-          text.setLength(0);
-          loop.post(() -> received(gen, message));
-        }
-        webSocket.request(1);
-        return null;
-      }
-
-      @Override
-      public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        // y-webrtc servers relay text; a Node `ws` server may send JSON in binary frames
-        text.append(StandardCharsets.UTF_8.decode(data));
-        return onText(webSocket, "", last);
-      }
-
-      @Override
-      public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        loop.post(() -> lost(gen, "closed by the server (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")"));
-        return null;
-      }
-
-      @Override
-      public void onError(WebSocket webSocket, Throwable error) {
-        loop.post(() -> lost(gen, String.valueOf(error)));
-      }
-    };
-    HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(url, listener)
-        .whenComplete((socket, error) -> {
-          if (error != null) {
-            loop.post(() -> lost(gen, "cannot connect: " + rootMessage(error)));
+    WebSocket.Listener listener =
+        new WebSocket.Listener() {
+          @Override
+          public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+            loop.post(() -> opened(gen, webSocket));
           }
-        });
+
+          @Override
+          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (text.length() > MAX_MESSAGE_CHARS) {
+              webSocket.abort();
+              loop.post(() -> lost(gen, "message over " + MAX_MESSAGE_CHARS + " characters"));
+              return null;
+            }
+            if (last) {
+              String message = text.toString();
+              text.setLength(0);
+              loop.post(() -> received(gen, message));
+            }
+            webSocket.request(1);
+            return null;
+          }
+
+          @Override
+          public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            // y-webrtc servers relay text; a Node `ws` server may send JSON in binary frames
+            text.append(StandardCharsets.UTF_8.decode(data));
+            return onText(webSocket, "", last);
+          }
+
+          @Override
+          public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            loop.post(
+                () ->
+                    lost(
+                        gen,
+                        "closed by the server ("
+                            + statusCode
+                            + (reason.isEmpty() ? "" : " " + reason)
+                            + ")"));
+            return null;
+          }
+
+          @Override
+          public void onError(WebSocket webSocket, Throwable error) {
+            loop.post(() -> lost(gen, String.valueOf(error)));
+          }
+        };
+    HTTP.newWebSocketBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .buildAsync(url, listener)
+        .whenComplete(
+            (socket, error) -> {
+              if (error != null) {
+                loop.post(() -> lost(gen, "cannot connect: " + rootMessage(error)));
+              }
+            });
   }
 
   private static String rootMessage(Throwable t) {
@@ -198,7 +213,8 @@ public final class SignalingSocket {
       if (failures == 1 || failures % 20 == 0) {
         LOG.warn("signalling unreachable: {} ({}); retrying", url, why);
       }
-      delay = (long) Math.min(Math.log10(failures + 1) * RECONNECT_BASE_MILLIS, RECONNECT_MAX_MILLIS);
+      delay =
+          (long) Math.min(Math.log10(failures + 1) * RECONNECT_BASE_MILLIS, RECONNECT_MAX_MILLIS);
     }
     retry = loop.schedule(this::open, delay);
   }
@@ -244,7 +260,8 @@ public final class SignalingSocket {
     WebSocket s = ws;
     ws = null;
     if (s != null) {
-      pending.thenCompose(x -> s.sendClose(WebSocket.NORMAL_CLOSURE, ""))
+      pending
+          .thenCompose(x -> s.sendClose(WebSocket.NORMAL_CLOSURE, ""))
           .whenComplete((x, e) -> s.abort());
     }
   }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The room password against y-webrtc 10.3.0's own crypto.js (WebCrypto in Node 20): the same PBKDF2 key
- * (compared raw), what Java seals y-webrtc opens and the reverse, for bytes and for signalling messages
- * (lib0 writeAny), and nothing opens under another password.
+ * The room password against y-webrtc 10.3.0's own crypto.js (WebCrypto in Node 20): the same PBKDF2
+ * key (compared raw), what Java seals y-webrtc opens and the reverse, for bytes and for signalling
+ * messages (lib0 writeAny), and nothing opens under another password.
  */
 class RoomCryptoTest {
   private static final Base64.Encoder B64 = Base64.getEncoder();
@@ -30,16 +30,20 @@ class RoomCryptoTest {
     String dir = System.getProperty("nodenogg.js.dir");
     Assumptions.assumeTrue(dir != null, "nodenogg.js.dir is not set (run through Maven)");
     File js = new File(dir);
-    Assumptions.assumeTrue(new File(js, "node_modules/y-webrtc").isDirectory(), "js/node_modules is not installed");
-    Assumptions.assumeTrue(new File("/usr/bin/node").canExecute(), "node is not installed at /usr/bin/node");
+    Assumptions.assumeTrue(
+        new File(js, "node_modules/y-webrtc").isDirectory(), "js/node_modules is not installed");
+    Assumptions.assumeTrue(
+        new File("/usr/bin/node").canExecute(), "node is not installed at /usr/bin/node");
     return js;
   }
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> oracle(Map<String, Object> input) throws Exception {
     File js = jsDir();
-    Process p = new ProcessBuilder("/usr/bin/node", new File(js, "webrtc/crypto-oracle.mjs").getPath())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder("/usr/bin/node", new File(js, "webrtc/crypto-oracle.mjs").getPath())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     p.getOutputStream().write(Json.stringify(input).getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -53,7 +57,9 @@ class RoomCryptoTest {
 
   static Map<String, Object> signal(double token) {
     Map<String, Object> candidate = new LinkedHashMap<>();
-    candidate.put("candidate", "candidate:3501123911 1 udp 2122194687 192.0.2.2 60370 typ host generation 0 ufrag LgRw network-id 1");
+    candidate.put(
+        "candidate",
+        "candidate:3501123911 1 udp 2122194687 192.0.2.2 60370 typ host generation 0 ufrag LgRw network-id 1");
     candidate.put("sdpMLineIndex", 0);
     candidate.put("sdpMid", "0");
     Map<String, Object> sig = new LinkedHashMap<>();
@@ -72,10 +78,10 @@ class RoomCryptoTest {
   void matchesYWebrtcCrypto() throws Exception {
     Random random = new Random(19);
     String[][] cases = {
-        {"pw", "r"},
-        {"correct horse battery staple ✓ 🐴", "microcosm0123456789"},
-        {"a\ud800b", "lone\udc00surrogates"}, // TextEncoder turns lone surrogates into U+FFFD
-        {"x", ""},
+      {"pw", "r"},
+      {"correct horse battery staple ✓ 🐴", "microcosm0123456789"},
+      {"a\ud800b", "lone\udc00surrogates"}, // TextEncoder turns lone surrogates into U+FFFD
+      {"x", ""},
     };
     for (String[] c : cases) {
       RoomCrypto key = RoomCrypto.derive(c[0], c[1]);
@@ -106,20 +112,28 @@ class RoomCryptoTest {
       input.put("values", values);
       Map<String, Object> r = oracle(input);
 
-      assertEquals(B64.encodeToString(key.rawKey()), r.get("rawKey"), "PBKDF2 key for " + List.of(c));
+      assertEquals(
+          B64.encodeToString(key.rawKey()), r.get("rawKey"), "PBKDF2 key for " + List.of(c));
       assertEquals(plainB64, r.get("opened"), "y-webrtc opens what Java sealed");
       List<?> openedJson = (List<?>) r.get("openedJson");
       for (int i = 0; i < values.size(); i++) {
-        assertEquals(Json.stringify(values.get(i)), Json.stringify(openedJson.get(i)), "y-webrtc reads Java's message " + i);
+        assertEquals(
+            Json.stringify(values.get(i)),
+            Json.stringify(openedJson.get(i)),
+            "y-webrtc reads Java's message " + i);
       }
       List<?> nodeSealed = (List<?>) r.get("nodeSealed");
       for (int i = 0; i < plain.size(); i++) {
-        assertArrayEquals(plain.get(i), key.open(Base64.getDecoder().decode((String) nodeSealed.get(i))), "Java opens y-webrtc's " + i);
+        assertArrayEquals(
+            plain.get(i),
+            key.open(Base64.getDecoder().decode((String) nodeSealed.get(i))),
+            "Java opens y-webrtc's " + i);
       }
       List<?> nodeSealedJson = (List<?>) r.get("nodeSealedJson");
       for (int i = 0; i < values.size(); i++) {
         Object v = key.openJson(Base64.getDecoder().decode((String) nodeSealedJson.get(i)));
-        assertEquals(Json.stringify(values.get(i)), Json.stringify(v), "Java reads y-webrtc's message " + i);
+        assertEquals(
+            Json.stringify(values.get(i)), Json.stringify(v), "Java reads y-webrtc's message " + i);
       }
     }
   }
@@ -138,11 +152,14 @@ class RoomCryptoTest {
     Map<String, Object> r = oracle(input);
     assertNull(((List<?>) r.get("opened")).get(0));
     assertNull(((List<?>) r.get("openedJson")).get(0));
-    byte[] fromNode = Base64.getDecoder().decode((String) ((List<?>) r.get("nodeSealedJson")).get(0));
+    byte[] fromNode =
+        Base64.getDecoder().decode((String) ((List<?>) r.get("nodeSealedJson")).get(0));
     assertThrows(RoomCrypto.SealException.class, () -> theirs.openJson(fromNode));
     assertEquals(Json.stringify(signal(2.5)), Json.stringify(mine.openJson(fromNode)));
     // same password, another room: another salt, another key
-    assertThrows(RoomCrypto.SealException.class, () -> RoomCrypto.derive("right", "room2").openJson(fromNode));
+    assertThrows(
+        RoomCrypto.SealException.class,
+        () -> RoomCrypto.derive("right", "room2").openJson(fromNode));
   }
 
   @Test

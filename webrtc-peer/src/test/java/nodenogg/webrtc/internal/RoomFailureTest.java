@@ -34,19 +34,25 @@ import org.junit.jupiter.api.Test;
 /**
  * Failure handling, Java peers through our sync server's /signal: a peer with another password, a
  * signalling server that restarts, a rogue peer sending broken signals or an offer that can never
- * connect, and a peer sending malformed data-channel messages. Nothing crashes the JVM; the room keeps
- * working with the good peers.
+ * connect, and a peer sending malformed data-channel messages. Nothing crashes the JVM; the room
+ * keeps working with the good peers.
  */
 class RoomFailureTest {
 
   @BeforeEach
   void nativeLibrary() {
-    Assumptions.assumeTrue(WebrtcNative.isAvailable(),
+    Assumptions.assumeTrue(
+        WebrtcNative.isAvailable(),
         () -> "webrtc-peer tests skipped: " + WebrtcNative.unavailableReason().orElse(""));
   }
 
   static SyncServer server(int port) throws Exception {
-    return SyncServer.builder().host("127.0.0.1").port(port).store(new InMemoryUpdateStore()).build().start();
+    return SyncServer.builder()
+        .host("127.0.0.1")
+        .port(port)
+        .store(new InMemoryUpdateStore())
+        .build()
+        .start();
   }
 
   /** A room over a fresh Doc, recording what it reports. */
@@ -60,23 +66,32 @@ class RoomFailureTest {
     final Room room;
 
     Peer(String url, String roomName, String password, long connectTimeoutMillis) {
-      room = new Room(roomName, sync, awareness, List.of(URI.create(url)), password, 30, List.of(),
-          connectTimeoutMillis, new Room.Listener() {
-            @Override
-            public void connected(String peerId) {
-              connected.add(peerId);
-            }
+      room =
+          new Room(
+              roomName,
+              sync,
+              awareness,
+              List.of(URI.create(url)),
+              password,
+              30,
+              List.of(),
+              connectTimeoutMillis,
+              new Room.Listener() {
+                @Override
+                public void connected(String peerId) {
+                  connected.add(peerId);
+                }
 
-            @Override
-            public void syncedWith(String peerId) {
-              syncedWith.add(peerId);
-            }
+                @Override
+                public void syncedWith(String peerId) {
+                  syncedWith.add(peerId);
+                }
 
-            @Override
-            public void disconnected(String peerId, String reason) {
-              ended.add(peerId + ": " + reason);
-            }
-          });
+                @Override
+                public void disconnected(String peerId, String reason) {
+                  ended.add(peerId + ": " + reason);
+                }
+              });
       room.start();
     }
 
@@ -90,7 +105,8 @@ class RoomFailureTest {
     }
   }
 
-  static void await(String what, long millis, BooleanSupplier condition) throws InterruptedException {
+  static void await(String what, long millis, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + millis;
     while (!condition.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) {
@@ -109,13 +125,16 @@ class RoomFailureTest {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
       Peer b2 = null;
       long rooms;
-      try (Peer a = new Peer(url, "locked", "one"); Peer c = new Peer(url, "locked", "one")) {
+      try (Peer a = new Peer(url, "locked", "one");
+          Peer c = new Peer(url, "locked", "one")) {
         a.doc.getMap("m").set("k", "from a");
-        await("a and c to sync", 30_000, () -> c.syncedWith.size() >= 1 && a.syncedWith.size() >= 1);
+        await(
+            "a and c to sync", 30_000, () -> c.syncedWith.size() >= 1 && a.syncedWith.size() >= 1);
         await("c to hold a's value", 10_000, () -> "from a".equals(c.doc.getMap("m").get("k")));
         // a peer with another password joins (a and c are subscribed: they get its announce)
         try (Peer b = new Peer(url, "locked", "two")) {
-          await("b's announce to be dropped by a", 10_000, () -> a.room.undecryptableSignals() >= 1);
+          await(
+              "b's announce to be dropped by a", 10_000, () -> a.room.undecryptableSignals() >= 1);
           long dropped = a.room.undecryptableSignals();
           Thread.sleep(2000);
           assertTrue(b.connected.isEmpty(), "a peer with another password connected");
@@ -123,11 +142,17 @@ class RoomFailureTest {
           b.room.close();
           // and again: more messages dropped, still one log line per room
           b2 = new Peer(url, "locked", "two");
-          await("b2's announce to be dropped by a", 10_000, () -> a.room.undecryptableSignals() > dropped);
+          await(
+              "b2's announce to be dropped by a",
+              10_000,
+              () -> a.room.undecryptableSignals() > dropped);
           Thread.sleep(1000);
           assertTrue(b2.connected.isEmpty(), "a peer with another password connected");
           assertEquals(List.of(c.room.peerId()), a.connected, "a connects to c only");
-          rooms = java.util.stream.Stream.of(a, b, c, b2).filter(p -> p.room.undecryptableSignals() > 0).count();
+          rooms =
+              java.util.stream.Stream.of(a, b, c, b2)
+                  .filter(p -> p.room.undecryptableSignals() > 0)
+                  .count();
         } finally {
           if (b2 != null) {
             b2.close();
@@ -135,9 +160,16 @@ class RoomFailureTest {
         }
       }
       String log = captured.toString(StandardCharsets.UTF_8);
-      long lines = log.lines().filter(l -> l.contains("does not open with this room's password")).count();
-      assertTrue(lines >= 1 && lines <= rooms, "log lines about the password: " + lines + " from " + rooms
-          + " rooms that dropped messages\n" + log);
+      long lines =
+          log.lines().filter(l -> l.contains("does not open with this room's password")).count();
+      assertTrue(
+          lines >= 1 && lines <= rooms,
+          "log lines about the password: "
+              + lines
+              + " from "
+              + rooms
+              + " rooms that dropped messages\n"
+              + log);
     } finally {
       System.setErr(realErr);
     }
@@ -171,19 +203,26 @@ class RoomFailureTest {
 
     RawSignal(String url, String room) throws Exception {
       StringBuilder text = new StringBuilder();
-      ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
-        @Override
-        @SuppressWarnings("unchecked")
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-          text.append(data);
-          if (last) {
-            received.add((Map<String, Object>) Json.parse(text.toString()));
-            text.setLength(0);
-          }
-          webSocket.request(1);
-          return null;
-        }
-      }).get(10, TimeUnit.SECONDS);
+      ws =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .buildAsync(
+                  URI.create(url),
+                  new WebSocket.Listener() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public CompletionStage<?> onText(
+                        WebSocket webSocket, CharSequence data, boolean last) {
+                      text.append(data);
+                      if (last) {
+                        received.add((Map<String, Object>) Json.parse(text.toString()));
+                        text.setLength(0);
+                      }
+                      webSocket.request(1);
+                      return null;
+                    }
+                  })
+              .get(10, TimeUnit.SECONDS);
       send(Map.of("type", "subscribe", "topics", List.of(room)));
     }
 
@@ -205,7 +244,8 @@ class RoomFailureTest {
     }
   }
 
-  static Map<String, Object> signal(String from, String to, double token, Map<String, Object> signal) {
+  static Map<String, Object> signal(
+      String from, String to, double token, Map<String, Object> signal) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("to", to);
     m.put("from", from);
@@ -219,51 +259,87 @@ class RoomFailureTest {
   void roguePeersCannotBreakTheRoom() throws Exception {
     try (SyncServer s = server(0)) {
       String url = "ws://127.0.0.1:" + s.port() + "/signal";
-      try (Peer a = new Peer(url, "rogue", null, 3000); RawSignal rogue = new RawSignal(url, "rogue")) {
+      try (Peer a = new Peer(url, "rogue", null, 3000);
+          RawSignal rogue = new RawSignal(url, "rogue")) {
         await("a's signalling", 10_000, () -> a.room.signalingConnected() == 1);
         String to = a.room.peerId();
         // 1. an offer that is not SDP: the connection is refused and dropped
-        rogue.publish("rogue", signal("rogue-1", to, 1, Map.of("type", "offer", "sdp", "this is not SDP")));
+        rogue.publish(
+            "rogue", signal("rogue-1", to, 1, Map.of("type", "offer", "sdp", "this is not SDP")));
         // 2. a signal with nothing in it, and one with a candidate for a peer that never offered
         rogue.publish("rogue", signal("rogue-2", to, 1, Map.of("type", "nothing")));
-        rogue.publish("rogue", signal("rogue-3", to, 1, Map.of("type", "candidate",
-            "candidate", Map.of("candidate", "candidate:1 1 udp 1 127.0.0.1 9 typ host", "sdpMLineIndex", 0, "sdpMid", "0"))));
+        rogue.publish(
+            "rogue",
+            signal(
+                "rogue-3",
+                to,
+                1,
+                Map.of(
+                    "type",
+                    "candidate",
+                    "candidate",
+                    Map.of(
+                        "candidate",
+                        "candidate:1 1 udp 1 127.0.0.1 9 typ host",
+                        "sdpMLineIndex",
+                        0,
+                        "sdpMid",
+                        "0"))));
         // 3. a real offer whose peer never answers ICE: the connection times out (3 s here)
         List<Map<String, Object>> offer = new CopyOnWriteArrayList<>();
         Loop loop = new Loop("rogue-loop");
         NativeRuntime.Lease lease = NativeRuntime.acquire();
         try {
           CompletableFuture<PeerLink> link = new CompletableFuture<>();
-          loop.post(() -> link.complete(new PeerLink(lease.factory(), new dev.onvoid.webrtc.RTCConfiguration(), true, loop, 0,
-              new PeerLink.Events() {
-                @Override
-                public void signal(Map<String, Object> sig) {
-                  if ("offer".equals(sig.get("type"))) {
-                    offer.add(sig);
-                  }
-                }
+          loop.post(
+              () ->
+                  link.complete(
+                      new PeerLink(
+                          lease.factory(),
+                          new dev.onvoid.webrtc.RTCConfiguration(),
+                          true,
+                          loop,
+                          0,
+                          new PeerLink.Events() {
+                            @Override
+                            public void signal(Map<String, Object> sig) {
+                              if ("offer".equals(sig.get("type"))) {
+                                offer.add(sig);
+                              }
+                            }
 
-                @Override
-                public void connected() {}
+                            @Override
+                            public void connected() {}
 
-                @Override
-                public void data(byte[] message) {}
+                            @Override
+                            public void data(byte[] message) {}
 
-                @Override
-                public void closed(String reason) {}
-              })));
+                            @Override
+                            public void closed(String reason) {}
+                          })));
           PeerLink silent = link.get(10, TimeUnit.SECONDS);
           await("the rogue's offer", 10_000, () -> !offer.isEmpty());
           rogue.publish("rogue", signal("rogue-4", to, 2, offer.get(0)));
-          await("a to give up on rogue-4", 20_000, () -> a.ended.stream().anyMatch(e -> e.startsWith("rogue-4")));
+          await(
+              "a to give up on rogue-4",
+              20_000,
+              () -> a.ended.stream().anyMatch(e -> e.startsWith("rogue-4")));
           loop.post(() -> silent.destroy(null));
         } finally {
           loop.shutdown(5000);
           lease.close();
         }
-        assertTrue(a.ended.stream().anyMatch(e -> e.startsWith("rogue-1: could not set remote description")), a.ended.toString());
-        assertTrue(a.ended.stream().anyMatch(e -> e.startsWith("rogue-2: signal() called with invalid signal data")), a.ended.toString());
-        assertTrue(a.ended.stream().anyMatch(e -> e.startsWith("rogue-4: not connected within 3000 ms")), a.ended.toString());
+        assertTrue(
+            a.ended.stream()
+                .anyMatch(e -> e.startsWith("rogue-1: could not set remote description")),
+            a.ended.toString());
+        assertTrue(
+            a.ended.stream()
+                .anyMatch(e -> e.startsWith("rogue-2: signal() called with invalid signal data")),
+            a.ended.toString());
+        assertTrue(
+            a.ended.stream().anyMatch(e -> e.startsWith("rogue-4: not connected within 3000 ms")),
+            a.ended.toString());
         // the room still works: a real peer connects and syncs
         a.doc.getMap("m").set("k", "still here");
         try (Peer b = new Peer(url, "rogue", null)) {
@@ -277,9 +353,13 @@ class RoomFailureTest {
   void malformedDataChannelMessagesCloseOnlyThatConnection() throws Exception {
     try (SyncServer s = server(0)) {
       String url = "ws://127.0.0.1:" + s.port() + "/signal";
-      try (Peer a = new Peer(url, "garbage", null); Peer bad = new Peer(url, "garbage", null)) {
+      try (Peer a = new Peer(url, "garbage", null);
+          Peer bad = new Peer(url, "garbage", null)) {
         a.doc.getMap("m").set("k", "v");
-        await("a and bad to sync", 30_000, () -> !bad.syncedWith.isEmpty() && !a.syncedWith.isEmpty());
+        await(
+            "a and bad to sync",
+            30_000,
+            () -> !bad.syncedWith.isEmpty() && !a.syncedWith.isEmpty());
         byte[] before = Updates.encodeStateAsUpdate(a.doc);
         List<byte[]> garbage = new ArrayList<>();
         garbage.add(new byte[] {0, 2, 5, 1, 2, 3}); // an update whose payload is not an update
@@ -290,13 +370,18 @@ class RoomFailureTest {
           int connectedBefore = a.connected.size();
           bad.room.broadcastRaw(g);
           await("a to close the connection to bad", 20_000, () -> a.ended.size() > endedBefore);
-          assertTrue(a.ended.get(a.ended.size() - 1).endsWith("malformed message"), a.ended.toString());
+          assertTrue(
+              a.ended.get(a.ended.size() - 1).endsWith("malformed message"), a.ended.toString());
           // both announce again; they connect again
           await("a and bad to reconnect", 30_000, () -> a.connected.size() > connectedBefore);
         }
-        assertArrayEquals(before, Updates.encodeStateAsUpdate(a.doc), "a malformed message changed the document");
+        assertArrayEquals(
+            before, Updates.encodeStateAsUpdate(a.doc), "a malformed message changed the document");
         a.doc.getMap("m").set("k2", "v2");
-        await("the good update still reaches bad", 20_000, () -> "v2".equals(bad.doc.getMap("m").get("k2")));
+        await(
+            "the good update still reaches bad",
+            20_000,
+            () -> "v2".equals(bad.doc.getMap("m").get("k2")));
       }
     }
   }

@@ -23,23 +23,25 @@ import nodenogg.ymicrocosm.YMicrocosm;
  * The downloads of the nodenogg.in web app (v0.3.40, {@code products/app/src/utils/export*.ts},
  * {@code docs/guide/export.md}), made from any {@link MicrocosmAPI} with the app's rules, so a file
  * made here is what a user would download from the app for the same document:
+ *
  * <ul>
- * <li>{@link #json}: "Export as JSON", one identity's entities as {@code {microcosm_id, generated_at,
- *     app_version, identity_id, entities}}, indented as {@code JSON.stringify(data, null, 2)}; file
- *     {@code microcosm-<id>-<YYYY-MM-DD>.json}.
- * <li>{@link #markdown}: "Export all to Markdown files", a zip of {@code README.md} and one
- *     {@code YYYY-MM-DD-<slug>.md} per note, standalone emoji and connection (emoji on a note are
- *     listed in its file), with the app's front matter and HTML-to-Markdown conversion.
- * <li>{@link #rtf}: "Export all to Text files", a zip of {@code README.txt}, {@code all-nodes.rtf} and
- *     one {@code .rtf} per entity.
+ *   <li>{@link #json}: "Export as JSON", one identity's entities as {@code {microcosm_id,
+ *       generated_at, app_version, identity_id, entities}}, indented as {@code JSON.stringify(data,
+ *       null, 2)}; file {@code microcosm-<id>-<YYYY-MM-DD>.json}.
+ *   <li>{@link #markdown}: "Export all to Markdown files", a zip of {@code README.md} and one
+ *       {@code YYYY-MM-DD-<slug>.md} per note, standalone emoji and connection (emoji on a note are
+ *       listed in its file), with the app's front matter and HTML-to-Markdown conversion.
+ *   <li>{@link #rtf}: "Export all to Text files", a zip of {@code README.txt}, {@code
+ *       all-nodes.rtf} and one {@code .rtf} per entity.
  * </ul>
- * Given a {@link YMicrocosm}, collections and entities are taken in the document's order (the order of
- * the Yjs map keys, which is the order the app's {@code getCollections} / {@code getCollection}
- * yield); given another {@link MicrocosmAPI}, in that API's order. Order, names and bytes follow the
- * app, quirks included (two entities whose names collide leave the
- * later one's file in the zip, as JSZip does; RTF escapes are unsigned). {@code app_version} is the
- * app's constant {@value #APP_VERSION}. An entity whose timestamps a JS Date cannot hold is left out,
- * as the app's export skips it. Stateless, thread-safe (reads the API's snapshot methods).
+ *
+ * Given a {@link YMicrocosm}, collections and entities are taken in the document's order (the order
+ * of the Yjs map keys, which is the order the app's {@code getCollections} / {@code getCollection}
+ * yield); given another {@link MicrocosmAPI}, in that API's order. Order, names and bytes follow
+ * the app, quirks included (two entities whose names collide leave the later one's file in the zip,
+ * as JSZip does; RTF escapes are unsigned). {@code app_version} is the app's constant {@value
+ * #APP_VERSION}. An entity whose timestamps a JS Date cannot hold is left out, as the app's export
+ * skips it. Stateless, thread-safe (reads the API's snapshot methods).
  */
 public final class AppExport {
   /** {@code APP_VERSION} of {@code @nodenogg.in/core} at v0.3.40, written into every export. */
@@ -105,7 +107,10 @@ public final class AppExport {
       };
     }
 
-    /** The Yjs maps' key order (Yjs keeps keys in the order they were first integrated), valid ones only. */
+    /**
+     * The Yjs maps' key order (Yjs keeps keys in the order they were first integrated), valid ones
+     * only.
+     */
     static Source documentOrder(YMicrocosm m) {
       return new Source() {
         @Override
@@ -140,7 +145,10 @@ public final class AppExport {
     }
   }
 
-  /** The collections of {@code m} in the order the app lists them (the first is the CLI's default identity). */
+  /**
+   * The collections of {@code m} in the order the app lists them (the first is the CLI's default
+   * identity).
+   */
   public static List<String> collections(MicrocosmAPI m) {
     return Source.of(m).collections();
   }
@@ -151,7 +159,8 @@ public final class AppExport {
   }
 
   /** The app's "Export as JSON" of {@code identityId}'s collection. */
-  public static String json(MicrocosmAPI api, String microcosmId, String identityId, Instant generatedAt) {
+  public static String json(
+      MicrocosmAPI api, String microcosmId, String identityId, Instant generatedAt) {
     Source m = Source.of(api);
     Map<String, Object> entities = new LinkedHashMap<>();
     for (String id : m.collection(identityId)) {
@@ -172,7 +181,10 @@ public final class AppExport {
     return "microcosm-" + microcosmId + "-" + Js.isoDate(now.toEpochMilli()) + ".json";
   }
 
-  /** Every entity of every collection, in the app's order (collections, then each collection's keys). */
+  /**
+   * Every entity of every collection, in the app's order (collections, then each collection's
+   * keys).
+   */
   private static final class Gathered {
     final List<Entity> all = new ArrayList<>();
     int identities;
@@ -193,7 +205,9 @@ public final class AppExport {
       }
     }
 
-    /** The files, one per exported entity (emoji on a parent are folded into their parent's file). */
+    /**
+     * The files, one per exported entity (emoji on a parent are folded into their parent's file).
+     */
     List<File> files(String extension, boolean rtf) {
       List<File> files = new ArrayList<>();
       int index = 0;
@@ -201,7 +215,8 @@ public final class AppExport {
         if (e.data() instanceof EmojiData em && Js.truthy(em.parentNodeId())) {
           continue;
         }
-        List<Entity> emoji = e.data() instanceof HtmlData ? emojiOf.getOrDefault(e.id(), List.of()) : List.of();
+        List<Entity> emoji =
+            e.data() instanceof HtmlData ? emojiOf.getOrDefault(e.id(), List.of()) : List.of();
         try {
           String name = Markdown.fileName(e, index, extension, rtf);
           String content = rtf ? Rtf.entity(e, emoji) : Markdown.entity(e, emoji);
@@ -221,9 +236,11 @@ public final class AppExport {
     List<File> files = g.files("md", false);
     String at = Js.isoString(generatedAt.toEpochMilli());
     List<File> entries = new ArrayList<>();
-    entries.add(new File("README.md", Markdown.manifest(microcosmId, at, g.identities, names(files))));
+    entries.add(
+        new File("README.md", Markdown.manifest(microcosmId, at, g.identities, names(files))));
     entries.addAll(files);
-    return new Archive("microcosm-" + microcosmId + "-markdown-" + Js.isoDate(generatedAt.toEpochMilli()) + ".zip",
+    return new Archive(
+        "microcosm-" + microcosmId + "-markdown-" + Js.isoDate(generatedAt.toEpochMilli()) + ".zip",
         jsZipOrder(entries));
   }
 
@@ -236,7 +253,8 @@ public final class AppExport {
     entries.add(new File("README.txt", Rtf.manifest(microcosmId, at, g.identities, names(files))));
     entries.add(new File("all-nodes.rtf", Rtf.combined(microcosmId, at, g.identities, files)));
     entries.addAll(files);
-    return new Archive("microcosm-" + microcosmId + "-rtf-" + Js.isoDate(generatedAt.toEpochMilli()) + ".zip",
+    return new Archive(
+        "microcosm-" + microcosmId + "-rtf-" + Js.isoDate(generatedAt.toEpochMilli()) + ".zip",
         jsZipOrder(entries));
   }
 
@@ -246,7 +264,9 @@ public final class AppExport {
     return out;
   }
 
-  /** Later files replace earlier ones of the same name in place (JSZip's {@code file(name, data)}). */
+  /**
+   * Later files replace earlier ones of the same name in place (JSZip's {@code file(name, data)}).
+   */
   private static List<File> jsZipOrder(List<File> files) {
     Map<String, File> byName = new LinkedHashMap<>();
     for (File f : files) {
@@ -264,7 +284,11 @@ public final class AppExport {
    * @param entities the valid entities, in file order
    * @param skipped {@code entityId: reason} for entries that are not valid E5 entities
    */
-  public record JsonExport(String microcosmId, String identityId, String generatedAt, List<Entity> entities,
+  public record JsonExport(
+      String microcosmId,
+      String identityId,
+      String generatedAt,
+      List<Entity> entities,
       Map<String, String> skipped) {
     public JsonExport {
       entities = List.copyOf(entities);
@@ -273,8 +297,8 @@ public final class AppExport {
   }
 
   /**
-   * Reads an "Export as JSON" file (ours or the app's). Entries that are not valid E5 entities, or whose
-   * key is not their id, are skipped with a reason.
+   * Reads an "Export as JSON" file (ours or the app's). Entries that are not valid E5 entities, or
+   * whose key is not their id, are skipped with a reason.
    *
    * @throws IllegalArgumentException when the text is not such an export (not JSON, or a required
    *     field missing), saying what is wrong
@@ -287,17 +311,20 @@ public final class AppExport {
       throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
     }
     if (!(root instanceof Map<?, ?> m)) {
-      throw new IllegalArgumentException("a JSON export is an object {microcosm_id, generated_at, app_version,"
-          + " identity_id, entities}");
+      throw new IllegalArgumentException(
+          "a JSON export is an object {microcosm_id, generated_at, app_version,"
+              + " identity_id, entities}");
     }
     for (String k : List.of("microcosm_id", "identity_id", "entities")) {
       if (!m.containsKey(k)) {
         throw new IllegalArgumentException("not a web app JSON export: '" + k + "' is missing");
       }
     }
-    if (!(m.get("identity_id") instanceof String identity) || !nodenogg.microcosm.IdentityId.isValid(identity)) {
-      throw new IllegalArgumentException("identity_id must be an identity id ('@' + 16 letters or digits), got "
-          + m.get("identity_id"));
+    if (!(m.get("identity_id") instanceof String identity)
+        || !nodenogg.microcosm.IdentityId.isValid(identity)) {
+      throw new IllegalArgumentException(
+          "identity_id must be an identity id ('@' + 16 letters or digits), got "
+              + m.get("identity_id"));
     }
     if (!(m.get("entities") instanceof Map<?, ?> entries)) {
       throw new IllegalArgumentException("entities must be an object {entityId: entity}");
@@ -309,15 +336,20 @@ public final class AppExport {
       try {
         Entity x = SchemaProfile.E5.decodeEntity(e.getValue(), identity);
         if (!x.id().equals(key)) {
-          throw new nodenogg.microcosm.InvalidEntityException("the key is not the entity's id " + x.id());
+          throw new nodenogg.microcosm.InvalidEntityException(
+              "the key is not the entity's id " + x.id());
         }
         entities.add(x);
       } catch (nodenogg.microcosm.InvalidEntityException ex) {
         skipped.put(key, ex.getMessage());
       }
     }
-    return new JsonExport(String.valueOf(m.get("microcosm_id")), identity, String.valueOf(m.get("generated_at")),
-        entities, skipped);
+    return new JsonExport(
+        String.valueOf(m.get("microcosm_id")),
+        identity,
+        String.valueOf(m.get("generated_at")),
+        entities,
+        skipped);
   }
 
   /** The app's emoji list: contents joined with ", ", empty ones left out. */

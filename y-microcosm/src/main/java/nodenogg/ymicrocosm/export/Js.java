@@ -16,15 +16,21 @@ import java.util.regex.Pattern;
  */
 final class Js {
   /** JS {@code \s}: the ECMAScript WhiteSpace and LineTerminator code points. */
-  static final String S = "[\\t\\n\\u000B\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]";
+  static final String S =
+      "[\\t\\n\\u000B\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]";
+
   /** JS {@code .} without the s flag: anything but a line terminator. */
   static final String DOT = "[^\\n\\r\\u2028\\u2029]";
+
   /** JS {@code \w}: ASCII word characters (Java's default {@code \w} is the same set). */
   static final String W = "[A-Za-z0-9_]";
 
   private Js() {}
 
-  /** A pattern with JS's {@code i} flag (ASCII case folding, as JS without {@code u} does for these patterns). */
+  /**
+   * A pattern with JS's {@code i} flag (ASCII case folding, as JS without {@code u} does for these
+   * patterns).
+   */
   static Pattern ci(String regex) {
     return Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
   }
@@ -63,9 +69,19 @@ final class Js {
     long t = (long) ms; // TimeClip: toward zero
     ZonedDateTime d = Instant.ofEpochMilli(t).atZone(ZoneOffset.UTC);
     int y = d.getYear();
-    String year = y >= 0 && y <= 9999 ? String.format("%04d", y) : (y < 0 ? "-" : "+") + String.format("%06d", Math.abs(y));
-    return String.format("%s-%02d-%02dT%02d:%02d:%02d.%03dZ", year, d.getMonthValue(), d.getDayOfMonth(),
-        d.getHour(), d.getMinute(), d.getSecond(), d.getNano() / 1_000_000);
+    String year =
+        y >= 0 && y <= 9999
+            ? String.format("%04d", y)
+            : (y < 0 ? "-" : "+") + String.format("%06d", Math.abs(y));
+    return String.format(
+        "%s-%02d-%02dT%02d:%02d:%02d.%03dZ",
+        year,
+        d.getMonthValue(),
+        d.getDayOfMonth(),
+        d.getHour(),
+        d.getMinute(),
+        d.getSecond(),
+        d.getNano() / 1_000_000);
   }
 
   /** {@code new Date(ms).toISOString().split('T')[0]}. */

@@ -8,9 +8,10 @@ import nodenogg.microcosm.Entity;
 import nodenogg.microcosm.HtmlData;
 
 /**
- * The web app's Markdown export rules (nodenogg.in v0.3.40 {@code products/app/src/utils/export-md.ts}):
- * file names, front matter, and its HTML-to-Markdown conversion, which is a fixed sequence of regular
- * expression replacements (so odd inputs convert exactly as the app converts them). Stateless.
+ * The web app's Markdown export rules (nodenogg.in v0.3.40 {@code
+ * products/app/src/utils/export-md.ts}): file names, front matter, and its HTML-to-Markdown
+ * conversion, which is a fixed sequence of regular expression replacements (so odd inputs convert
+ * exactly as the app converts them). Stateless.
  */
 final class Markdown {
   private Markdown() {}
@@ -29,8 +30,11 @@ final class Markdown {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < template.length(); i++) {
       char c = template.charAt(i);
-      if (c == '$' && i + 1 < template.length() && Character.isDigit(template.charAt(i + 1))
-          && template.charAt(i + 1) - '0' <= r.groupCount() && template.charAt(i + 1) != '0') {
+      if (c == '$'
+          && i + 1 < template.length()
+          && Character.isDigit(template.charAt(i + 1))
+          && template.charAt(i + 1) - '0' <= r.groupCount()
+          && template.charAt(i + 1) != '0') {
         String g = r.group(template.charAt(i + 1) - '0');
         b.append(g == null ? "" : g);
         i++;
@@ -48,65 +52,82 @@ final class Markdown {
   private static final Pattern OL = Js.ci("<ol[^>]*>([\\s\\S]*?)</ol>");
   private static final Pattern OL_ITEM = Js.ci("<li[^>]*>(" + D + "*?)</li>");
 
-  /** In order, after ordered lists. Templates use $1/$2 literally (group text is inserted as is). */
-  private static final List<Step> STEPS = List.of(
-      step("<h1[^>]*>(" + D + "*?)</h1>", "# $1\n\n"),
-      step("<h2[^>]*>(" + D + "*?)</h2>", "## $1\n\n"),
-      step("<h3[^>]*>(" + D + "*?)</h3>", "### $1\n\n"),
-      step("<h4[^>]*>(" + D + "*?)</h4>", "#### $1\n\n"),
-      step("<h5[^>]*>(" + D + "*?)</h5>", "##### $1\n\n"),
-      step("<h6[^>]*>(" + D + "*?)</h6>", "###### $1\n\n"),
-      step("<strong[^>]*>(" + D + "*?)</strong>", "**$1**"),
-      step("<b[^>]*>(" + D + "*?)</b>", "**$1**"),
-      step("<em[^>]*>(" + D + "*?)</em>", "*$1*"),
-      step("<i[^>]*>(" + D + "*?)</i>", "*$1*"),
-      step("<code[^>]*>(" + D + "*?)</code>", "`$1`"),
-      step("<pre[^>]*>(" + D + "*?)</pre>", "```\n$1\n```"),
-      step("<a[^>]*href=[\"']([^\"']*)[\"'][^>]*>(" + D + "*?)</a>", "[$2]($1)"),
-      step("<ul[^>]*data-type=[\"']taskList[\"'][^>]*>", ""),
-      step("<li[^>]*data-type=[\"']taskItem[\"'][^>]*data-checked=[\"']true[\"'][^>]*>(" + D + "*?)</li>", "- [x] $1"),
-      step("<li[^>]*data-type=[\"']taskItem[\"'][^>]*data-checked=[\"']false[\"'][^>]*>(" + D + "*?)</li>", "- [ ] $1"),
-      step("<li[^>]*data-type=[\"']taskItem[\"'][^>]*>(" + D + "*?)</li>", "- [ ] $1"),
-      step("<ul[^>]*>", ""),
-      step("</ul>", ""),
-      step("<li[^>]*>(" + D + "*?)</li>", "- $1"),
-      step("<p[^>]*>", ""),
-      step("</p>", "\n\n"),
-      step("<br" + Js.S + "*/?>", "\n"),
-      step("<blockquote[^>]*>(" + D + "*?)</blockquote>", "> $1"),
-      step("<img[^>]*src=[\"']([^\"']*)[\"'][^>]*alt=[\"']([^\"']*)[\"'][^>]*/?>", "![$2]($1)"),
-      step("<img[^>]*alt=[\"']([^\"']*)[\"'][^>]*src=[\"']([^\"']*)[\"'][^>]*/?>", "![$1]($2)"),
-      step("<img[^>]*src=[\"']([^\"']*)[\"'][^>]*/?>", "![]($1)"),
-      step("<hr[^>]*/?>", "---"),
-      step("<table[^>]*>", ""),
-      step("</table>", ""),
-      step("<tr[^>]*>", ""),
-      step("</tr>", "\n"),
-      step("<td[^>]*>(" + D + "*?)</td>", "| $1 "),
-      step("<th[^>]*>(" + D + "*?)</th>", "| $1 "),
-      step("<[^>]*>", ""),
-      step("&amp;", "&"),
-      step("&lt;", "<"),
-      step("&gt;", ">"),
-      step("&quot;", "\""),
-      step("&#39;", "'"),
-      step("&nbsp;", " "),
-      step("\n" + Js.S + "*\n" + Js.S + "*\n", "\n\n"),
-      step("^" + Js.S + "+|" + Js.S + "+\\z", ""));
+  /**
+   * In order, after ordered lists. Templates use $1/$2 literally (group text is inserted as is).
+   */
+  private static final List<Step> STEPS =
+      List.of(
+          step("<h1[^>]*>(" + D + "*?)</h1>", "# $1\n\n"),
+          step("<h2[^>]*>(" + D + "*?)</h2>", "## $1\n\n"),
+          step("<h3[^>]*>(" + D + "*?)</h3>", "### $1\n\n"),
+          step("<h4[^>]*>(" + D + "*?)</h4>", "#### $1\n\n"),
+          step("<h5[^>]*>(" + D + "*?)</h5>", "##### $1\n\n"),
+          step("<h6[^>]*>(" + D + "*?)</h6>", "###### $1\n\n"),
+          step("<strong[^>]*>(" + D + "*?)</strong>", "**$1**"),
+          step("<b[^>]*>(" + D + "*?)</b>", "**$1**"),
+          step("<em[^>]*>(" + D + "*?)</em>", "*$1*"),
+          step("<i[^>]*>(" + D + "*?)</i>", "*$1*"),
+          step("<code[^>]*>(" + D + "*?)</code>", "`$1`"),
+          step("<pre[^>]*>(" + D + "*?)</pre>", "```\n$1\n```"),
+          step("<a[^>]*href=[\"']([^\"']*)[\"'][^>]*>(" + D + "*?)</a>", "[$2]($1)"),
+          step("<ul[^>]*data-type=[\"']taskList[\"'][^>]*>", ""),
+          step(
+              "<li[^>]*data-type=[\"']taskItem[\"'][^>]*data-checked=[\"']true[\"'][^>]*>("
+                  + D
+                  + "*?)</li>",
+              "- [x] $1"),
+          step(
+              "<li[^>]*data-type=[\"']taskItem[\"'][^>]*data-checked=[\"']false[\"'][^>]*>("
+                  + D
+                  + "*?)</li>",
+              "- [ ] $1"),
+          step("<li[^>]*data-type=[\"']taskItem[\"'][^>]*>(" + D + "*?)</li>", "- [ ] $1"),
+          step("<ul[^>]*>", ""),
+          step("</ul>", ""),
+          step("<li[^>]*>(" + D + "*?)</li>", "- $1"),
+          step("<p[^>]*>", ""),
+          step("</p>", "\n\n"),
+          step("<br" + Js.S + "*/?>", "\n"),
+          step("<blockquote[^>]*>(" + D + "*?)</blockquote>", "> $1"),
+          step("<img[^>]*src=[\"']([^\"']*)[\"'][^>]*alt=[\"']([^\"']*)[\"'][^>]*/?>", "![$2]($1)"),
+          step("<img[^>]*alt=[\"']([^\"']*)[\"'][^>]*src=[\"']([^\"']*)[\"'][^>]*/?>", "![$1]($2)"),
+          step("<img[^>]*src=[\"']([^\"']*)[\"'][^>]*/?>", "![]($1)"),
+          step("<hr[^>]*/?>", "---"),
+          step("<table[^>]*>", ""),
+          step("</table>", ""),
+          step("<tr[^>]*>", ""),
+          step("</tr>", "\n"),
+          step("<td[^>]*>(" + D + "*?)</td>", "| $1 "),
+          step("<th[^>]*>(" + D + "*?)</th>", "| $1 "),
+          step("<[^>]*>", ""),
+          step("&amp;", "&"),
+          step("&lt;", "<"),
+          step("&gt;", ">"),
+          step("&quot;", "\""),
+          step("&#39;", "'"),
+          step("&nbsp;", " "),
+          step("\n" + Js.S + "*\n" + Js.S + "*\n", "\n\n"),
+          step("^" + Js.S + "+|" + Js.S + "+\\z", ""));
 
   /** The app's {@code htmlToMarkdown}. */
   static String fromHtml(String html) {
-    String s = Js.replaceAll(html, OL, r -> {
-      int[] counter = {1};
-      return Js.replaceAll(r.group(1), OL_ITEM, li -> counter[0]++ + ". " + li.group(1) + "\n");
-    });
+    String s =
+        Js.replaceAll(
+            html,
+            OL,
+            r -> {
+              int[] counter = {1};
+              return Js.replaceAll(
+                  r.group(1), OL_ITEM, li -> counter[0]++ + ". " + li.group(1) + "\n");
+            });
     for (Step st : STEPS) {
       s = st.apply(s);
     }
     return s;
   }
 
-  private static final Pattern NOT_NAME = Pattern.compile("[^A-Za-z0-9_" + Js.S.substring(1, Js.S.length() - 1) + "-]");
+  private static final Pattern NOT_NAME =
+      Pattern.compile("[^A-Za-z0-9_" + Js.S.substring(1, Js.S.length() - 1) + "-]");
   private static final Pattern SPACES = Pattern.compile(Js.S + "+");
 
   /** The app's file name rule; {@code stripTags} for the RTF variant (which removes tags first). */
@@ -161,11 +182,15 @@ final class Markdown {
       return meta + "# " + em.content();
     }
     ConnectionData c = (ConnectionData) e.data();
-    return meta + "Connection from " + (Js.truthy(c.from()) ? c.from() : "unknown") + " to "
+    return meta
+        + "Connection from "
+        + (Js.truthy(c.from()) ? c.from() : "unknown")
+        + " to "
         + (Js.truthy(c.to()) ? c.to() : "unknown");
   }
 
-  static String manifest(String microcosmId, String generatedAt, int identities, List<String> fileNames) {
+  static String manifest(
+      String microcosmId, String generatedAt, int identities, List<String> fileNames) {
     StringBuilder files = new StringBuilder();
     for (String f : fileNames) {
       if (files.length() > 0) {
@@ -175,19 +200,32 @@ final class Markdown {
     }
     return "# Microcosm Export Manifest\n"
         + "\n"
-        + "**Microcosm ID:** " + microcosmId + "\n"
-        + "**Generated:** " + generatedAt + "\n"
-        + "**App Version:** " + AppExport.APP_VERSION + "\n"
-        + "**Total Identities:** " + identities + "\n"
-        + "**Total Files:** " + fileNames.size() + "\n"
+        + "**Microcosm ID:** "
+        + microcosmId
+        + "\n"
+        + "**Generated:** "
+        + generatedAt
+        + "\n"
+        + "**App Version:** "
+        + AppExport.APP_VERSION
+        + "\n"
+        + "**Total Identities:** "
+        + identities
+        + "\n"
+        + "**Total Files:** "
+        + fileNames.size()
+        + "\n"
         + "\n"
         + "## Files\n"
         + "\n"
-        + files + "\n"
+        + files
+        + "\n"
         + "\n"
         + "## Instructions\n"
         + "\n"
-        + "This export contains " + fileNames.size() + " markdown files from your microcosm. Each file contains:\n"
+        + "This export contains "
+        + fileNames.size()
+        + " markdown files from your microcosm. Each file contains:\n"
         + "- YAML frontmatter with metadata (entity_id, created, lastEdited, type)\n"
         + "- The original content preserved as markdown\n"
         + "\n"

@@ -4,7 +4,10 @@ import java.util.Collection;
 import java.util.Map;
 import nodenogg.crdt.Json;
 
-/** {@code JSON.stringify(value, null, 2)}: the engine's JS-exact scalars, two-space indentation. Stateless. */
+/**
+ * {@code JSON.stringify(value, null, 2)}: the engine's JS-exact scalars, two-space indentation.
+ * Stateless.
+ */
 final class PrettyJson {
   private PrettyJson() {}
 

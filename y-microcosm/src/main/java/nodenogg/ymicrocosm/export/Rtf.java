@@ -9,10 +9,11 @@ import nodenogg.microcosm.Entity;
 import nodenogg.microcosm.HtmlData;
 
 /**
- * The web app's RTF export rules (nodenogg.in v0.3.40 {@code products/app/src/utils/export-rtf.ts}):
- * the document frame, metadata block, escapes ({@code \\uN?} for every UTF-16 unit past ASCII, as the
- * app writes them) and its HTML-to-RTF replacement sequence, which works on the original HTML (text
- * outside the converted tags is left as it is, as in the app). Stateless.
+ * The web app's RTF export rules (nodenogg.in v0.3.40 {@code
+ * products/app/src/utils/export-rtf.ts}): the document frame, metadata block, escapes ({@code
+ * \\uN?} for every UTF-16 unit past ASCII, as the app writes them) and its HTML-to-RTF replacement
+ * sequence, which works on the original HTML (text outside the converted tags is left as it is, as
+ * in the app). Stateless.
  */
 final class Rtf {
   private Rtf() {}
@@ -20,19 +21,27 @@ final class Rtf {
   private static final String D = Js.DOT;
 
   /** Everything up to and including the line that starts the body. */
-  static final String HEADER = "{\\rtf1\\ansi\\ansicpg1252\\deff0\\deflang1033{\\fonttbl{\\f0\\fnil\\fcharset0 Arial;}"
-      + "{\\f1\\fmodern\\fcharset0 Courier New;}}{\\colortbl;\\red128\\green128\\blue128;\\red0\\green0\\blue0;}"
-      + "\\viewkind4\\uc1\\pard\\sa200\\sl276\\slmult1\\f0\\fs24\n";
-  private static final String BODY_START = "\\viewkind4\\uc1\\pard\\sa200\\sl276\\slmult1\\f0\\fs24\n";
+  static final String HEADER =
+      "{\\rtf1\\ansi\\ansicpg1252\\deff0\\deflang1033{\\fonttbl{\\f0\\fnil\\fcharset0 Arial;}"
+          + "{\\f1\\fmodern\\fcharset0 Courier New;}}{\\colortbl;\\red128\\green128\\blue128;\\red0\\green0\\blue0;}"
+          + "\\viewkind4\\uc1\\pard\\sa200\\sl276\\slmult1\\f0\\fs24\n";
 
-  /** The app's {@code escapeTextForRtf}: backslash and braces escaped, non-ASCII as {@code \\uN?} (unsigned decimal). */
+  private static final String BODY_START =
+      "\\viewkind4\\uc1\\pard\\sa200\\sl276\\slmult1\\f0\\fs24\n";
+
+  /**
+   * The app's {@code escapeTextForRtf}: backslash and braces escaped, non-ASCII as {@code \\uN?}
+   * (unsigned decimal).
+   */
   static String escape(String text) {
     String t = text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}");
     StringBuilder b = new StringBuilder(t.length() + 16);
     for (int i = 0; i < t.length(); i++) {
       char c = t.charAt(i);
       if (c > 0x7F) {
-        if (Character.isHighSurrogate(c) && i + 1 < t.length() && Character.isLowSurrogate(t.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < t.length()
+            && Character.isLowSurrogate(t.charAt(i + 1))) {
           b.append("\\u").append((int) c).append("?\\u").append((int) t.charAt(i + 1)).append('?');
           i++;
         } else {
@@ -49,8 +58,13 @@ final class Rtf {
 
   /** Tags removed and the six entities the app knows decoded. */
   private static String clean(String s) {
-    return Js.replaceAll(s, TAG, "").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-        .replace("&quot;", "\"").replace("&#39;", "'").replace("&nbsp;", " ");
+    return Js.replaceAll(s, TAG, "")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ");
   }
 
   private record Step(Pattern pattern, Function<java.util.regex.MatchResult, String> f) {}
@@ -63,37 +77,53 @@ final class Rtf {
     return new Step(Js.ci(regex), r -> result);
   }
 
-  private static final List<Step> STEPS = List.of(
-      text("<h1[^>]*>(" + D + "*?)</h1>", "\\fs48\\b ", "\\b0\\fs24\\par\n"),
-      text("<h2[^>]*>(" + D + "*?)</h2>", "\\fs40\\b ", "\\b0\\fs24\\par\n"),
-      text("<h3[^>]*>(" + D + "*?)</h3>", "\\fs32\\b ", "\\b0\\fs24\\par\n"),
-      text("<h4[^>]*>(" + D + "*?)</h4>", "\\fs28\\b ", "\\b0\\fs24\\par\n"),
-      text("<h5[^>]*>(" + D + "*?)</h5>", "\\fs26\\b ", "\\b0\\fs24\\par\n"),
-      text("<h6[^>]*>(" + D + "*?)</h6>", "\\fs24\\b ", "\\b0\\fs24\\par\n"),
-      text("<strong[^>]*>(" + D + "*?)</strong>", "\\b ", "\\b0 "),
-      text("<b[^>]*>(" + D + "*?)</b>", "\\b ", "\\b0 "),
-      text("<em[^>]*>(" + D + "*?)</em>", "\\i ", "\\i0 "),
-      text("<i[^>]*>(" + D + "*?)</i>", "\\i ", "\\i0 "),
-      text("<code[^>]*>(" + D + "*?)</code>", "\\f1 ", "\\f0 "),
-      text("<pre[^>]*>(" + D + "*?)</pre>", "\\f1\\par\n", "\\par\n\\f0 "),
-      new Step(Js.ci("<a[^>]*href=[\"']([^\"']*)[\"'][^>]*>(" + D + "*?)</a>"),
-          r -> escape(clean(r.group(2))) + " (" + escape(r.group(1)) + ")"),
-      text("<li[^>]*data-type=[\"']taskItem[\"'][^>]*data-checked=[\"']true[\"'][^>]*>(" + D + "*?)</li>", "[x] ", "\\par\n"),
-      text("<li[^>]*data-type=[\"']taskItem[\"'][^>]*data-checked=[\"']false[\"'][^>]*>(" + D + "*?)</li>", "[ ] ", "\\par\n"),
-      text("<li[^>]*data-type=[\"']taskItem[\"'][^>]*>(" + D + "*?)</li>", "[ ] ", "\\par\n"),
-      literal("<ul[^>]*>", ""),
-      literal("</ul>", "\\par\n"),
-      literal("<ol[^>]*>", ""),
-      literal("</ol>", "\\par\n"),
-      text("<li[^>]*>(" + D + "*?)</li>", "\\bullet  ", "\\par\n"),
-      literal("<p[^>]*>", ""),
-      literal("</p>", "\\par\n"),
-      literal("<br" + Js.S + "*/?>", "\\line\n"),
-      text("<blockquote[^>]*>(" + D + "*?)</blockquote>", "\\li720 ", "\\li0\\par\n"),
-      new Step(Js.ci("<img[^>]*alt=[\"']([^\"']*)[\"'][^>]*/?>"), r -> "[Image: " + escape(r.group(1)) + "]"),
-      new Step(Js.ci("<img[^>]*src=[\"']([^\"']*)[\"'][^>]*/?>"), r -> "[Image: " + escape(r.group(1)) + "]"),
-      literal("<hr[^>]*/?>", "\\par\n\\brdrb\\brdrs\\par\n"),
-      literal("<[^>]*>", ""));
+  private static final List<Step> STEPS =
+      List.of(
+          text("<h1[^>]*>(" + D + "*?)</h1>", "\\fs48\\b ", "\\b0\\fs24\\par\n"),
+          text("<h2[^>]*>(" + D + "*?)</h2>", "\\fs40\\b ", "\\b0\\fs24\\par\n"),
+          text("<h3[^>]*>(" + D + "*?)</h3>", "\\fs32\\b ", "\\b0\\fs24\\par\n"),
+          text("<h4[^>]*>(" + D + "*?)</h4>", "\\fs28\\b ", "\\b0\\fs24\\par\n"),
+          text("<h5[^>]*>(" + D + "*?)</h5>", "\\fs26\\b ", "\\b0\\fs24\\par\n"),
+          text("<h6[^>]*>(" + D + "*?)</h6>", "\\fs24\\b ", "\\b0\\fs24\\par\n"),
+          text("<strong[^>]*>(" + D + "*?)</strong>", "\\b ", "\\b0 "),
+          text("<b[^>]*>(" + D + "*?)</b>", "\\b ", "\\b0 "),
+          text("<em[^>]*>(" + D + "*?)</em>", "\\i ", "\\i0 "),
+          text("<i[^>]*>(" + D + "*?)</i>", "\\i ", "\\i0 "),
+          text("<code[^>]*>(" + D + "*?)</code>", "\\f1 ", "\\f0 "),
+          text("<pre[^>]*>(" + D + "*?)</pre>", "\\f1\\par\n", "\\par\n\\f0 "),
+          new Step(
+              Js.ci("<a[^>]*href=[\"']([^\"']*)[\"'][^>]*>(" + D + "*?)</a>"),
+              r -> escape(clean(r.group(2))) + " (" + escape(r.group(1)) + ")"),
+          text(
+              "<li[^>]*data-type=[\"']taskItem[\"'][^>]*data-checked=[\"']true[\"'][^>]*>("
+                  + D
+                  + "*?)</li>",
+              "[x] ",
+              "\\par\n"),
+          text(
+              "<li[^>]*data-type=[\"']taskItem[\"'][^>]*data-checked=[\"']false[\"'][^>]*>("
+                  + D
+                  + "*?)</li>",
+              "[ ] ",
+              "\\par\n"),
+          text("<li[^>]*data-type=[\"']taskItem[\"'][^>]*>(" + D + "*?)</li>", "[ ] ", "\\par\n"),
+          literal("<ul[^>]*>", ""),
+          literal("</ul>", "\\par\n"),
+          literal("<ol[^>]*>", ""),
+          literal("</ol>", "\\par\n"),
+          text("<li[^>]*>(" + D + "*?)</li>", "\\bullet  ", "\\par\n"),
+          literal("<p[^>]*>", ""),
+          literal("</p>", "\\par\n"),
+          literal("<br" + Js.S + "*/?>", "\\line\n"),
+          text("<blockquote[^>]*>(" + D + "*?)</blockquote>", "\\li720 ", "\\li0\\par\n"),
+          new Step(
+              Js.ci("<img[^>]*alt=[\"']([^\"']*)[\"'][^>]*/?>"),
+              r -> "[Image: " + escape(r.group(1)) + "]"),
+          new Step(
+              Js.ci("<img[^>]*src=[\"']([^\"']*)[\"'][^>]*/?>"),
+              r -> "[Image: " + escape(r.group(1)) + "]"),
+          literal("<hr[^>]*/?>", "\\par\n\\brdrb\\brdrs\\par\n"),
+          literal("<[^>]*>", ""));
 
   /** The app's {@code htmlToRtf}. */
   static String fromHtml(String html) {
@@ -139,8 +169,12 @@ final class Rtf {
       b.append("\\fs48 ").append(escape(em.content())).append("\\fs24\\par\n");
     } else {
       ConnectionData c = (ConnectionData) e.data();
-      b.append(escape("Connection from " + (Js.truthy(c.from()) ? c.from() : "unknown") + " to "
-          + (Js.truthy(c.to()) ? c.to() : "unknown")));
+      b.append(
+          escape(
+              "Connection from "
+                  + (Js.truthy(c.from()) ? c.from() : "unknown")
+                  + " to "
+                  + (Js.truthy(c.to()) ? c.to() : "unknown")));
     }
     return b.append('}').toString();
   }
@@ -148,7 +182,8 @@ final class Rtf {
   private static final Pattern CLOSING_BRACE = Pattern.compile("\\}\\z");
 
   /** The app's {@code createCombinedRtfDocument} ({@code all-nodes.rtf}). */
-  static String combined(String microcosmId, String generatedAt, int identities, List<AppExport.File> files) {
+  static String combined(
+      String microcosmId, String generatedAt, int identities, List<AppExport.File> files) {
     StringBuilder b = new StringBuilder(HEADER);
     b.append("\\fs56\\b Microcosm Export\\b0\\fs24\\par\n");
     b.append("\\cf1\\fs20\n");
@@ -173,7 +208,8 @@ final class Rtf {
     return b.append("\n}").toString();
   }
 
-  static String manifest(String microcosmId, String generatedAt, int identities, List<String> fileNames) {
+  static String manifest(
+      String microcosmId, String generatedAt, int identities, List<String> fileNames) {
     StringBuilder files = new StringBuilder();
     for (String f : fileNames) {
       if (files.length() > 0) {
@@ -183,20 +219,33 @@ final class Rtf {
     }
     return "# Microcosm RTF Export Manifest\n"
         + "\n"
-        + "**Microcosm ID:** " + microcosmId + "\n"
-        + "**Generated:** " + generatedAt + "\n"
-        + "**App Version:** " + AppExport.APP_VERSION + "\n"
-        + "**Total Identities:** " + identities + "\n"
-        + "**Total Files:** " + fileNames.size() + "\n"
+        + "**Microcosm ID:** "
+        + microcosmId
+        + "\n"
+        + "**Generated:** "
+        + generatedAt
+        + "\n"
+        + "**App Version:** "
+        + AppExport.APP_VERSION
+        + "\n"
+        + "**Total Identities:** "
+        + identities
+        + "\n"
+        + "**Total Files:** "
+        + fileNames.size()
+        + "\n"
         + "\n"
         + "## Files\n"
         + "\n"
         + "- all-entities.rtf (Combined document with all entities)\n"
-        + files + "\n"
+        + files
+        + "\n"
         + "\n"
         + "## Instructions\n"
         + "\n"
-        + "This export contains " + (fileNames.size() + 1) + " RTF (Rich Text Format) files from your microcosm:\n"
+        + "This export contains "
+        + (fileNames.size() + 1)
+        + " RTF (Rich Text Format) files from your microcosm:\n"
         + "\n"
         + "1. **all-nodes.rtf** - A single document containing all entities, separated by page breaks\n"
         + "2. **Individual entity files** - Each entity exported as a separate RTF file\n"

@@ -27,12 +27,12 @@ import nodenogg.microcosm.SchemaProfile;
  * The validated view of a microcosm document: which collections exist, which of their values are
  * valid entities, and the events between two views.
  *
- * <p>Incremental: observers on the {@code identities} map and on every listed collection record which
- * keys a transaction touched; {@link #flush} (called once per transaction, after the observers) decodes
- * only those values, emits events and publishes a new immutable {@link Snapshot} in which only the
- * touched collections are rebuilt. A newly listed collection is scanned whole once. All methods except
- * {@link #snapshot()} must run with the document's lock held (inside a transaction or its
- * after-transaction callback); snapshots may be read from any thread.
+ * <p>Incremental: observers on the {@code identities} map and on every listed collection record
+ * which keys a transaction touched; {@link #flush} (called once per transaction, after the
+ * observers) decodes only those values, emits events and publishes a new immutable {@link Snapshot}
+ * in which only the touched collections are rebuilt. A newly listed collection is scanned whole
+ * once. All methods except {@link #snapshot()} must run with the document's lock held (inside a
+ * transaction or its after-transaction callback); snapshots may be read from any thread.
  */
 public final class CollectionIndex implements AutoCloseable {
   /** Name of the root map listing the collections. */
@@ -47,8 +47,11 @@ public final class CollectionIndex implements AutoCloseable {
     private volatile Map<EntityLocation, Entity> entities;
     private volatile List<InvalidValue> invalid;
 
-    Snapshot(List<String> collections, Map<String, Map<String, Entity>> byCollection,
-        Map<String, List<InvalidValue>> invalidByCollection, List<InvalidValue> invalidIdentities) {
+    Snapshot(
+        List<String> collections,
+        Map<String, Map<String, Entity>> byCollection,
+        Map<String, List<InvalidValue>> invalidByCollection,
+        List<InvalidValue> invalidIdentities) {
       this.collections = collections;
       this.byCollection = byCollection;
       this.invalidByCollection = invalidByCollection;
@@ -105,8 +108,10 @@ public final class CollectionIndex implements AutoCloseable {
   private final SchemaProfile profile;
   private final Subscription identitiesObserver;
   private final Map<String, Map<String, Slot>> slots = new HashMap<>();
+
   /** Sorted views kept in step with {@link #slots}, so publishing copies instead of re-sorting. */
   private final Map<String, TreeMap<String, Entity>> valid = new HashMap<>();
+
   private final Map<String, TreeMap<String, InvalidValue>> invalidKeys = new HashMap<>();
   private final Map<String, Subscription> observers = new HashMap<>();
   private final Map<String, Set<String>> pending = new HashMap<>();
@@ -125,7 +130,9 @@ public final class CollectionIndex implements AutoCloseable {
     return snapshot;
   }
 
-  /** Processes everything observed since the last flush; {@code local} marks the resulting events. */
+  /**
+   * Processes everything observed since the last flush; {@code local} marks the resulting events.
+   */
   public Changes flush(boolean local) {
     List<EntityEvent> events = new ArrayList<>();
     List<InvalidValue> newlyInvalid = new ArrayList<>();
@@ -154,7 +161,10 @@ public final class CollectionIndex implements AutoCloseable {
     return new Changes(events, newlyInvalid);
   }
 
-  private void refreshCollections(List<EntityEvent> events, List<InvalidValue> newlyInvalid, Set<String> touched,
+  private void refreshCollections(
+      List<EntityEvent> events,
+      List<InvalidValue> newlyInvalid,
+      Set<String> touched,
       boolean local) {
     TreeSet<String> listed = new TreeSet<>();
     List<InvalidValue> bad = new ArrayList<>();
@@ -162,7 +172,8 @@ public final class CollectionIndex implements AutoCloseable {
       if (IdentityId.isValid(key)) {
         listed.add(key);
       } else {
-        bad.add(new InvalidValue(IDENTITIES, key, "not an identity id ('@' + 16 letters or digits)"));
+        bad.add(
+            new InvalidValue(IDENTITIES, key, "not an identity id ('@' + 16 letters or digits)"));
       }
     }
     for (InvalidValue v : bad) {
@@ -195,8 +206,13 @@ public final class CollectionIndex implements AutoCloseable {
         slots.put(identity, coll);
         valid.put(identity, new TreeMap<>());
         invalidKeys.put(identity, new TreeMap<>());
-        observers.put(identity, map.observe(e -> pending.computeIfAbsent(identity, k -> new HashSet<>())
-            .addAll(e.keysChanged())));
+        observers.put(
+            identity,
+            map.observe(
+                e ->
+                    pending
+                        .computeIfAbsent(identity, k -> new HashSet<>())
+                        .addAll(e.keysChanged())));
         for (String key : map.keys()) {
           rescanKey(identity, map, coll, key, events, newlyInvalid, local);
         }
@@ -206,8 +222,14 @@ public final class CollectionIndex implements AutoCloseable {
     }
   }
 
-  private void rescanKey(String identity, YMap map, Map<String, Slot> coll, String key, List<EntityEvent> events,
-      List<InvalidValue> newlyInvalid, boolean local) {
+  private void rescanKey(
+      String identity,
+      YMap map,
+      Map<String, Slot> coll,
+      String key,
+      List<EntityEvent> events,
+      List<InvalidValue> newlyInvalid,
+      boolean local) {
     Slot before = coll.get(key);
     if (!map.has(key)) {
       if (before != null) {
@@ -241,7 +263,12 @@ public final class CollectionIndex implements AutoCloseable {
       invalidKeys.get(identity).remove(key);
     }
     if (EntityId.isValid(key)) {
-      diff(events, new EntityLocation(identity, key), before == null ? null : before.entity, slot.entity, local);
+      diff(
+          events,
+          new EntityLocation(identity, key),
+          before == null ? null : before.entity,
+          slot.entity,
+          local);
     }
   }
 
@@ -254,7 +281,8 @@ public final class CollectionIndex implements AutoCloseable {
     }
   }
 
-  private static void diff(List<EntityEvent> out, EntityLocation loc, Entity before, Entity after, boolean local) {
+  private static void diff(
+      List<EntityEvent> out, EntityLocation loc, Entity before, Entity after, boolean local) {
     if (before == null && after != null) {
       out.add(new EntityEvent(EntityEvent.Kind.CREATE, loc, after, null, local));
     } else if (before != null && after == null) {
@@ -277,8 +305,12 @@ public final class CollectionIndex implements AutoCloseable {
       by.put(identity, Collections.unmodifiableMap(new TreeMap<>(valid.get(identity))));
       invalid.put(identity, List.copyOf(invalidKeys.get(identity).values()));
     }
-    snapshot = new Snapshot(List.copyOf(by.keySet()), Collections.unmodifiableMap(by),
-        Collections.unmodifiableMap(invalid), invalidIdentities);
+    snapshot =
+        new Snapshot(
+            List.copyOf(by.keySet()),
+            Collections.unmodifiableMap(by),
+            Collections.unmodifiableMap(invalid),
+            invalidIdentities);
   }
 
   @Override

@@ -11,24 +11,25 @@ import nodenogg.crdt.YMap;
 /**
  * Undo/redo for one collection map whose values are always written whole (the microcosm layout).
  *
- * <p>Each local edit records, per touched key, the value before and after (absent = {@link #ABSENT}).
- * Undo writes the "before" values back, redo the "after" values, each only for keys whose current
- * value is still the one the step left behind: a key that someone else changed since is skipped, which
- * matches what Yjs' UndoManager does for map entries overwritten by another peer. Changes by others
- * never enter the stacks. A new edit clears the redo stack. Edits closer together than the capture
- * timeout merge into one step.
+ * <p>Each local edit records, per touched key, the value before and after (absent = {@link
+ * #ABSENT}). Undo writes the "before" values back, redo the "after" values, each only for keys
+ * whose current value is still the one the step left behind: a key that someone else changed since
+ * is skipped, which matches what Yjs' UndoManager does for map entries overwritten by another peer.
+ * Changes by others never enter the stacks. A new edit clears the redo stack. Edits closer together
+ * than the capture timeout merge into one step.
  *
  * <p>Not thread-safe on its own: every method must run inside a transaction of the document (under
  * its lock), which the microcosm guarantees.
  */
 public final class CollectionUndo {
   /** Marker for "key not present". */
-  public static final Object ABSENT = new Object() {
-    @Override
-    public String toString() {
-      return "<absent>";
-    }
-  };
+  public static final Object ABSENT =
+      new Object() {
+        @Override
+        public String toString() {
+          return "<absent>";
+        }
+      };
 
   private record Change(Object before, Object after) {}
 

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The application listeners of one microcosm and the executor they run on. Calls are queued in order
- * on that executor and never run on the thread that posts them (a caller's thread or a transport's
- * I/O thread). A failing listener is logged and does not stop the others. Thread-safe.
+ * The application listeners of one microcosm and the executor they run on. Calls are queued in
+ * order on that executor and never run on the thread that posts them (a caller's thread or a
+ * transport's I/O thread). A failing listener is logged and does not stop the others. Thread-safe.
  */
 public final class ListenerHub {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerHub.class);
@@ -55,33 +55,36 @@ public final class ListenerHub {
   /** Queues the events and invalid-value reports of one transaction. */
   public void post(List<EntityEvent> events, List<InvalidValue> bad) {
     if (!events.isEmpty() && !entity.isEmpty()) {
-      submit(() -> {
-        for (EntityEvent ev : events) {
-          for (EntityListener l : entity) {
-            run(() -> l.onEvent(ev));
-          }
-        }
-      });
+      submit(
+          () -> {
+            for (EntityEvent ev : events) {
+              for (EntityListener l : entity) {
+                run(() -> l.onEvent(ev));
+              }
+            }
+          });
     }
     if (!bad.isEmpty() && !invalid.isEmpty()) {
-      submit(() -> {
-        for (InvalidValue v : bad) {
-          for (Consumer<InvalidValue> l : invalid) {
-            run(() -> l.accept(v));
-          }
-        }
-      });
+      submit(
+          () -> {
+            for (InvalidValue v : bad) {
+              for (Consumer<InvalidValue> l : invalid) {
+                run(() -> l.accept(v));
+              }
+            }
+          });
     }
   }
 
   /** Queues a state change. */
   public void post(MicrocosmState s) {
     if (!state.isEmpty()) {
-      submit(() -> {
-        for (Consumer<MicrocosmState> l : state) {
-          run(() -> l.accept(s));
-        }
-      });
+      submit(
+          () -> {
+            for (Consumer<MicrocosmState> l : state) {
+              run(() -> l.accept(s));
+            }
+          });
     }
   }
 
@@ -95,8 +98,10 @@ public final class ListenerHub {
     }
     try {
       if (!done.await(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("listener executor of microcosm " + name
-            + " did not run queued events within 30 s (is a listener blocked?)");
+        throw new IllegalStateException(
+            "listener executor of microcosm "
+                + name
+                + " did not run queued events within 30 s (is a listener blocked?)");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

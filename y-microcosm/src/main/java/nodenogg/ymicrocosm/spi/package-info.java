@@ -1,5 +1,5 @@
 /**
- * Transport SPI of the y-microcosm implementation. Storage is not an SPI of its own: a microcosm takes any
- * {@link nodenogg.persistence.UpdateStore} (persistence-api).
+ * Transport SPI of the y-microcosm implementation. Storage is not an SPI of its own: a microcosm
+ * takes any {@link nodenogg.persistence.UpdateStore} (persistence-api).
  */
 package nodenogg.ymicrocosm.spi;

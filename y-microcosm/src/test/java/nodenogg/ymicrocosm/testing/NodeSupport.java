@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs the Node scripts in {@code js/microcosm/} against the pinned npm packages; skips when absent.
- * Shared with the examples and cli tests through this module's test-jar.
+ * Runs the Node scripts in {@code js/microcosm/} against the pinned npm packages; skips when
+ * absent. Shared with the examples and cli tests through this module's test-jar.
  */
 public final class NodeSupport {
   private NodeSupport() {}
@@ -22,13 +22,19 @@ public final class NodeSupport {
   public static Path jsDir() {
     String prop = System.getProperty("nodenogg.js.dir");
     Path dir = prop != null ? Paths.get(prop) : Paths.get("..", "js");
-    Assumptions.assumeTrue(Files.isDirectory(dir.resolve("node_modules").resolve("yjs")),
-        "skipped: js/node_modules with yjs not found at " + dir.toAbsolutePath() + " (run npm install in js/)");
+    Assumptions.assumeTrue(
+        Files.isDirectory(dir.resolve("node_modules").resolve("yjs")),
+        "skipped: js/node_modules with yjs not found at "
+            + dir.toAbsolutePath()
+            + " (run npm install in js/)");
     return dir;
   }
 
   public static String node() {
-    for (String candidate : new String[] {System.getProperty("nodenogg.node", ""), "/usr/bin/node", "/usr/local/bin/node"}) {
+    for (String candidate :
+        new String[] {
+          System.getProperty("nodenogg.node", ""), "/usr/bin/node", "/usr/local/bin/node"
+        }) {
       if (!candidate.isEmpty() && new File(candidate).canExecute()) {
         return candidate;
       }
@@ -46,8 +52,12 @@ public final class NodeSupport {
     return null;
   }
 
-  /** Runs {@code node js/microcosm/<script> args...} with {@code stdin}; returns stdout, fails on non-zero exit. */
-  public static String run(String script, String stdin, String... args) throws IOException, InterruptedException {
+  /**
+   * Runs {@code node js/microcosm/<script> args...} with {@code stdin}; returns stdout, fails on
+   * non-zero exit.
+   */
+  public static String run(String script, String stdin, String... args)
+      throws IOException, InterruptedException {
     Path dir = jsDir();
     List<String> cmd = new ArrayList<>();
     cmd.add(node());
@@ -64,7 +74,8 @@ public final class NodeSupport {
         throw new AssertionError(script + " did not finish within 60 s");
       }
       if (p.exitValue() != 0) {
-        throw new AssertionError(script + " exited " + p.exitValue() + ": " + Files.readString(err));
+        throw new AssertionError(
+            script + " exited " + p.exitValue() + ": " + Files.readString(err));
       }
       return new String(out, StandardCharsets.UTF_8);
     } finally {
@@ -73,7 +84,9 @@ public final class NodeSupport {
     }
   }
 
-  /** Starts {@code node js/microcosm/<script> args...} without waiting; stderr goes to {@code err}. */
+  /**
+   * Starts {@code node js/microcosm/<script> args...} without waiting; stderr goes to {@code err}.
+   */
   public static Process start(String script, Path err, String... args) throws IOException {
     Path dir = jsDir();
     List<String> cmd = new ArrayList<>();

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@link Link} whose socket arrives later. The client session starts (and may already receive and answer
- * messages) before the socket's opening future has handed it over: what is sent before {@link #attach} is
- * kept, in order, and sent first when the socket arrives; a close before that is applied after those.
- * Nothing is dropped. Thread-safe.
+ * A {@link Link} whose socket arrives later. The client session starts (and may already receive and
+ * answer messages) before the socket's opening future has handed it over: what is sent before
+ * {@link #attach} is kept, in order, and sent first when the socket arrives; a close before that is
+ * applied after those. Nothing is dropped. Thread-safe.
  */
 public final class DeferredLink implements Link {
   private Link target;

@@ -14,16 +14,17 @@ import nodenogg.earthstar.internal.Thumbnails.Thumb;
 
 /**
  * Range-based set reconciliation of document thumbnails, message for message compatible with the
- * range messenger earthstar 10 uses ({@code RANGE_MSG} payloads: {@code LOWER_BOUND}, {@code FINGERPRINT},
- * {@code PAYLOAD}, {@code EMPTY_PAYLOAD}, {@code DONE}, {@code EMPTY_SET}, {@code TERMINAL}).
+ * range messenger earthstar 10 uses ({@code RANGE_MSG} payloads: {@code LOWER_BOUND}, {@code
+ * FINGERPRINT}, {@code PAYLOAD}, {@code EMPTY_PAYLOAD}, {@code DONE}, {@code EMPTY_SET}, {@code
+ * TERMINAL}).
  *
  * <p>Messages carry no lower bound: each range starts where the previous message from the same side
  * ended. A round is what one side sends up to its {@code TERMINAL}; the other side answers every
- * message, then echoes the {@code TERMINAL}. A side is done after a round in which it sent nothing that
- * asks for an answer (no fingerprint, no empty payload, no payload that may be answered, no
- * {@code EMPTY_SET} that may be answered), or when told the other set is empty and final.
- * Every item the other side names is inserted into our working set and handed to the insertion
- * callback (which asks for the document when it is new to us). Not thread-safe (one session thread).
+ * message, then echoes the {@code TERMINAL}. A side is done after a round in which it sent nothing
+ * that asks for an answer (no fingerprint, no empty payload, no payload that may be answered, no
+ * {@code EMPTY_SET} that may be answered), or when told the other set is empty and final. Every
+ * item the other side names is inserted into our working set and handed to the insertion callback
+ * (which asks for the document when it is new to us). Not thread-safe (one session thread).
  */
 public final class Reconciler {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -40,7 +41,11 @@ public final class Reconciler {
   private boolean doneSoFar = true;
   private boolean done;
 
-  public Reconciler(Thumbnails.WorkingSet set, int payloadThreshold, int rangeDivision, int maxInserted,
+  public Reconciler(
+      Thumbnails.WorkingSet set,
+      int payloadThreshold,
+      int rangeDivision,
+      int maxInserted,
       Consumer<Thumb> onInsertion) {
     this.set = set;
     this.payloadThreshold = payloadThreshold;
@@ -103,7 +108,8 @@ public final class Reconciler {
         }
         collated.add(item);
         if (collated.size() > 100_000) {
-          throw new ProtocolException("reconciliation_limit", "more than 100,000 items in one payload run");
+          throw new ProtocolException(
+              "reconciliation_limit", "more than 100,000 items in one payload run");
         }
         if (end == null || end.isNull()) {
           return List.of();
@@ -112,7 +118,10 @@ public final class Reconciler {
           throw new ProtocolException("malformed_message", "PAYLOAD end is not an object");
         }
         JsonNode ub = end.get("upperBound");
-        Thumb upper = ub == null || ub.isNull() || (ub.isTextual() && ub.asText().isEmpty()) ? item : thumb(ub, "upperBound");
+        Thumb upper =
+            ub == null || ub.isNull() || (ub.isTextual() && ub.asText().isEmpty())
+                ? item
+                : thumb(ub, "upperBound");
         boolean canRespond = end.path("canRespond").asBoolean(false);
         lowerFromPrevious = upper;
         List<Thumb> items = collated;
@@ -165,7 +174,8 @@ public final class Reconciler {
         discardPartialPayload();
         responses = List.of(msg("TERMINAL"));
       }
-      default -> throw new ProtocolException("malformed_message", "unknown RANGE_MSG type '" + type + "'");
+      default ->
+          throw new ProtocolException("malformed_message", "unknown RANGE_MSG type '" + type + "'");
     }
     List<ObjectNode> out = new ArrayList<>(responses.size() + 1);
     for (ObjectNode r : responses) {
@@ -210,8 +220,7 @@ public final class Reconciler {
           doneSoFar = true;
         }
       }
-      default -> {
-      }
+      default -> {}
     }
   }
 
@@ -270,11 +279,12 @@ public final class Reconciler {
     return out;
   }
 
-  private List<ObjectNode> payloadReceived(Thumb lower, List<Thumb> items, Thumb upper, boolean canRespond)
-      throws ProtocolException {
+  private List<ObjectNode> payloadReceived(
+      Thumb lower, List<Thumb> items, Thumb upper, boolean canRespond) throws ProtocolException {
     for (Thumb t : items) {
       if (set.add(t) && set.added() > maxInserted) {
-        throw new ProtocolException("reconciliation_limit",
+        throw new ProtocolException(
+            "reconciliation_limit",
             "the other peer named more than " + maxInserted + " documents we do not have");
       }
       onInsertion.accept(t);
@@ -302,7 +312,8 @@ public final class Reconciler {
     return out;
   }
 
-  private static void payloads(List<Thumb> items, Thumb upper, boolean canRespond, List<ObjectNode> out) {
+  private static void payloads(
+      List<Thumb> items, Thumb upper, boolean canRespond, List<ObjectNode> out) {
     for (int i = 0; i < items.size(); i++) {
       ObjectNode p = msg("PAYLOAD").put("payload", items.get(i).text());
       if (i == items.size() - 1) {
@@ -315,7 +326,8 @@ public final class Reconciler {
   }
 
   private static ObjectNode fingerprint(List<Thumb> items, Thumb upper) {
-    return msg("FINGERPRINT").put("fingerprint", Thumbnails.fingerprintHex(Thumbnails.fingerprint(items)))
+    return msg("FINGERPRINT")
+        .put("fingerprint", Thumbnails.fingerprintHex(Thumbnails.fingerprint(items)))
         .put("upperBound", upper.text());
   }
 
@@ -332,7 +344,8 @@ public final class Reconciler {
   private static Thumb thumb(JsonNode n, String field) throws ProtocolException {
     Thumb t = n != null && n.isTextual() ? Thumb.parse(n.asText()) : null;
     if (t == null) {
-      throw new ProtocolException("malformed_message", "RANGE_MSG " + field + " is not a document thumbnail");
+      throw new ProtocolException(
+          "malformed_message", "RANGE_MSG " + field + " is not a document thumbnail");
     }
     return t;
   }

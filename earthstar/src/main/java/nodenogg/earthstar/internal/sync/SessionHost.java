@@ -24,7 +24,9 @@ public interface SessionHost {
 
   SyncLimits limits();
 
-  /** Called when a session has its syncer id and when it ends (server: for the attachment sockets). */
+  /**
+   * Called when a session has its syncer id and when it ends (server: for the attachment sockets).
+   */
   default void sessionStarted(SyncSession session) {}
 
   default void sessionEnded(SyncSession session) {}

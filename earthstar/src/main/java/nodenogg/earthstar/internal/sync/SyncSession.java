@@ -34,15 +34,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Earthstar v10 sync over one WebSocket, as client or server: the salted share handshake
- * ({@code DISCLOSE}), per common share a range reconciliation, {@code WANT}/{@code DOC},
- * {@code FULFILLED}, attachments, then {@code SYNCER_FULFILLED} for a {@code once} sync, or gossip of every
- * later change ({@code DOC}/{@code HAVE}/{@code NEW_ATTACHMENT}) for a {@code continuous} one. Heartbeats
- * every second; silence for the limit closes the connection.
+ * ({@code DISCLOSE}), per common share a range reconciliation, {@code WANT}/{@code DOC}, {@code
+ * FULFILLED}, attachments, then {@code SYNCER_FULFILLED} for a {@code once} sync, or gossip of
+ * every later change ({@code DOC}/{@code HAVE}/{@code NEW_ATTACHMENT}) for a {@code continuous}
+ * one. Heartbeats every second; silence for the limit closes the connection.
  *
  * <p>{@code SYNCER_FULFILLED} is sent only once every document and attachment received in this sync
  * is committed to the store. Invalid documents are never stored, are counted and logged, and still
- * answer the want that asked for them, so the sync goes on. A message that breaks the protocol closes
- * this connection only. All state is confined to the session's serial executor.
+ * answer the want that asked for them, so the sync goes on. A message that breaks the protocol
+ * closes this connection only. All state is confined to the session's serial executor.
  */
 public final class SyncSession {
   private static final Logger LOG = LoggerFactory.getLogger(SyncSession.class);
@@ -53,7 +53,10 @@ public final class SyncSession {
   private static final int LOGGED_REJECTIONS = 5;
 
   /** Which end of the socket we are. */
-  public enum Role { CLIENT, SERVER }
+  public enum Role {
+    CLIENT,
+    SERVER
+  }
 
   private final SessionHost host;
   private final Link link;
@@ -73,13 +76,20 @@ public final class SyncSession {
   private boolean partnerSyncerFulfilled;
   private int transfersPending;
   private int commitsPending;
+
   /** Written when a message arrives (before it is processed), read by the timer. */
   private volatile long lastHeard = System.nanoTime();
+
   private volatile boolean closed;
-  /** When the sync last made progress (see {@link #millisWithoutProgress}); written on the executor. */
+
+  /**
+   * When the sync last made progress (see {@link #millisWithoutProgress}); written on the executor.
+   */
   private volatile long lastProgress = System.nanoTime();
+
   /** {@link #transfersPending}, readable from any thread. */
   private volatile int transfersInFlight;
+
   private int rejectionsLogged;
   private int rejectionsTotal;
   private ScheduledFuture<?> ticker;
@@ -87,12 +97,18 @@ public final class SyncSession {
   private final Map<String, Integer> expectedUploads = new HashMap<>();
 
   /**
-   * @param syncerId our id in this sync (decides who starts reconciling: the greater, as strings); null
-   *     for a random one
+   * @param syncerId our id in this sync (decides who starts reconciling: the greater, as strings);
+   *     null for a random one
    * @param attachments how to reach the server's attachment sockets (client), or null (server)
    */
-  public SyncSession(SessionHost host, Link link, Role role, SyncMode mode, AttachmentLink attachments,
-      String syncerId, String description) {
+  public SyncSession(
+      SessionHost host,
+      Link link,
+      Role role,
+      SyncMode mode,
+      AttachmentLink attachments,
+      String syncerId,
+      String description) {
     this.host = host;
     this.link = link;
     this.role = role;
@@ -116,14 +132,17 @@ public final class SyncSession {
     return mode;
   }
 
-  /** Completes when a once sync finished (both sides fulfilled); fails when the connection ended first. */
+  /**
+   * Completes when a once sync finished (both sides fulfilled); fails when the connection ended
+   * first.
+   */
   public CompletableFuture<Void> finished() {
     return finished;
   }
 
   /**
-   * Milliseconds since the last message other than a heartbeat, or the last finished attachment transfer or
-   * store commit; 0 while an attachment transfer is under way. Any thread.
+   * Milliseconds since the last message other than a heartbeat, or the last finished attachment
+   * transfer or store commit; 0 while an attachment transfer is under way. Any thread.
    */
   public long millisWithoutProgress() {
     if (transfersInFlight > 0) {
@@ -142,39 +161,42 @@ public final class SyncSession {
     host.stats().connectionsOpen.incrementAndGet();
     host.stats().connectionsTotal.incrementAndGet();
     host.sessionStarted(this);
-    exec.execute(() -> {
-      sendDisclose(false);
-      try {
-        ticker = host.timers().scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        end("peer closing");
-      }
-    });
+    exec.execute(
+        () -> {
+          sendDisclose(false);
+          try {
+            ticker = host.timers().scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+          } catch (java.util.concurrent.RejectedExecutionException e) {
+            end("peer closing");
+          }
+        });
   }
 
   /** A text message from the other peer. */
   public void onText(String text) {
     lastHeard = System.nanoTime();
     host.stats().bytesIn.addAndGet(nodenogg.earthstar.internal.Utf8.length(text));
-    exec.execute(() -> {
-      if (closed) {
-        return;
-      }
-      try {
-        if (text.length() > host.limits().maxFrameBytes()) {
-          throw new ProtocolException("oversized_frame", "a message of " + text.length() + " characters");
-        }
-        JsonNode msg;
-        try {
-          msg = Json.MAPPER.readTree(text);
-        } catch (IOException e) {
-          throw new ProtocolException("malformed_json", "a message that is not JSON");
-        }
-        handle(msg);
-      } catch (ProtocolException e) {
-        fail(e.code(), e.getMessage());
-      }
-    });
+    exec.execute(
+        () -> {
+          if (closed) {
+            return;
+          }
+          try {
+            if (text.length() > host.limits().maxFrameBytes()) {
+              throw new ProtocolException(
+                  "oversized_frame", "a message of " + text.length() + " characters");
+            }
+            JsonNode msg;
+            try {
+              msg = Json.MAPPER.readTree(text);
+            } catch (IOException e) {
+              throw new ProtocolException("malformed_json", "a message that is not JSON");
+            }
+            handle(msg);
+          } catch (ProtocolException e) {
+            fail(e.code(), e.getMessage());
+          }
+        });
   }
 
   /** The socket closed (either side). */
@@ -196,8 +218,15 @@ public final class SyncSession {
       return;
     }
     if (mode == SyncMode.ONCE
-        && (System.nanoTime() - startedNanos) / 1_000_000 > host.limits().onceSyncDeadlineMillis()) {
-      exec.execute(() -> fail("deadline", "the sync did not finish within " + host.limits().onceSyncDeadlineMillis() + " ms"));
+        && (System.nanoTime() - startedNanos) / 1_000_000
+            > host.limits().onceSyncDeadlineMillis()) {
+      exec.execute(
+          () ->
+              fail(
+                  "deadline",
+                  "the sync did not finish within "
+                      + host.limits().onceSyncDeadlineMillis()
+                      + " ms"));
       return;
     }
     String hb = "{\"kind\":\"HEARTBEAT\"}";
@@ -205,7 +234,8 @@ public final class SyncSession {
     link.sendText(hb);
   }
 
-  // ---- incoming ----------------------------------------------------------------------------------
+  // ---- incoming
+  // ----------------------------------------------------------------------------------
 
   private void handle(JsonNode msg) throws ProtocolException {
     if (!msg.isObject() || !msg.path("kind").isTextual()) {
@@ -221,9 +251,16 @@ public final class SyncSession {
         partnerSyncerFulfilled = true;
         maybeFinish();
       }
-      case "HEARTBEAT" -> {
-      }
-      case "RANGE_MSG", "WANT", "HAVE", "DOC", "FULFILLED", "WANT_ATTACHMENT", "NEW_ATTACHMENT", "PRUNE", "ABORT" -> {
+      case "HEARTBEAT" -> {}
+      case "RANGE_MSG",
+          "WANT",
+          "HAVE",
+          "DOC",
+          "FULFILLED",
+          "WANT_ATTACHMENT",
+          "NEW_ATTACHMENT",
+          "PRUNE",
+          "ABORT" -> {
         JsonNode to = msg.get("to");
         if (to == null || !to.isTextual()) {
           throw new ProtocolException("malformed_message", kind + " without 'to'");
@@ -248,10 +285,18 @@ public final class SyncSession {
     JsonNode id = msg.get("syncerId");
     JsonNode shares = msg.get("shares");
     JsonNode formats = msg.get("formats");
-    if (salt == null || !salt.isTextual() || salt.asText().length() > 256 || id == null || !id.isTextual()
-        || id.asText().isEmpty() || id.asText().length() > 64 || shares == null || !shares.isArray()
+    if (salt == null
+        || !salt.isTextual()
+        || salt.asText().length() > 256
+        || id == null
+        || !id.isTextual()
+        || id.asText().isEmpty()
+        || id.asText().length() > 64
+        || shares == null
+        || !shares.isArray()
         || shares.size() > 10_000) {
-      throw new ProtocolException("malformed_message", "a DISCLOSE without salt, syncerId or shares");
+      throw new ProtocolException(
+          "malformed_message", "a DISCLOSE without salt, syncerId or shares");
     }
     if (partnerId != null && !partnerId.equals(id.asText())) {
       throw new ProtocolException("malformed_message", "DISCLOSE with another syncerId");
@@ -272,7 +317,8 @@ public final class SyncSession {
     host.sessionStarted(this);
     if (es5) {
       for (String share : host.shares()) {
-        if (theirs.contains(Keys.sha256Base32(salt.asText() + share + salt.asText())) && !agents.containsKey(share)) {
+        if (theirs.contains(Keys.sha256Base32(salt.asText() + share + salt.asText()))
+            && !agents.containsKey(share)) {
           Agent a = new Agent(share, host.replica(share), initiate);
           agents.put(share, a);
           a.start();
@@ -292,7 +338,8 @@ public final class SyncSession {
     maybeFinish();
   }
 
-  // ---- completion --------------------------------------------------------------------------------
+  // ---- completion
+  // --------------------------------------------------------------------------------
 
   private void maybeFinish() {
     if (closed || mode != SyncMode.ONCE || !disclosed) {
@@ -341,32 +388,42 @@ public final class SyncSession {
       a.stop();
     }
     if (rejectionsTotal > LOGGED_REJECTIONS) {
-      LOG.warn("{}: {} invalid documents refused in this sync ({} logged)", description, rejectionsTotal,
+      LOG.warn(
+          "{}: {} invalid documents refused in this sync ({} logged)",
+          description,
+          rejectionsTotal,
           LOGGED_REJECTIONS);
     }
     host.stats().connectionsOpen.decrementAndGet();
     host.sessionEnded(this);
     if (!finished.isDone()) {
-      finished.completeExceptionally(new IllegalStateException(
-          "the sync ended before it was complete" + (why == null ? " (connection closed)" : " (" + why + ")")));
+      finished.completeExceptionally(
+          new IllegalStateException(
+              "the sync ended before it was complete"
+                  + (why == null ? " (connection closed)" : " (" + why + ")")));
     }
   }
 
   /** Closes the session from our side. */
   public void cancel(String reason) {
-    exec.execute(() -> {
-      if (!closed) {
-        end("cancelled");
-        link.close(1000, reason);
-      }
-    });
+    exec.execute(
+        () -> {
+          if (!closed) {
+            end("cancelled");
+            link.close(1000, reason);
+          }
+        });
   }
 
-  // ---- attachments (server side: uploads arriving on their own sockets) ---------------------------
+  // ---- attachments (server side: uploads arriving on their own sockets)
+  // ---------------------------
 
-  private final java.util.concurrent.atomic.AtomicInteger uploadsActive = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger uploadsActive =
+      new java.util.concurrent.atomic.AtomicInteger();
 
-  /** Reserves one of this sync's attachment-upload slots (any thread); false when all are in use. */
+  /**
+   * Reserves one of this sync's attachment-upload slots (any thread); false when all are in use.
+   */
   public boolean tryStartUpload() {
     while (true) {
       int n = uploadsActive.get();
@@ -390,42 +447,48 @@ public final class SyncSession {
 
   /** Called (any thread) when an upload socket delivered all bytes of {@code doc}'s attachment. */
   public void uploadReceived(String share, EsDocument doc, byte[] bytes) {
-    exec.execute(() -> {
-      Replica r = replicaFor(share);
-      boolean expected = expectedUploads.remove(share + " " + doc.attachmentHash()) != null;
-      if (r == null) {
-        return;
-      }
-      CompletableFuture<Void> commit;
-      try {
-        commit = r.ingestAttachment(doc, bytes, this);
-        host.stats().attachmentsReceived.incrementAndGet();
-      } catch (InvalidDocumentException e) {
-        rejected(e.reason(), doc, e.getMessage());
-        commit = CompletableFuture.completedFuture(null);
-      }
-      if (expected) {
-        commit.whenComplete((v, t) -> exec.execute(() -> {
-          transfersPending--;
-          progressed();
-          maybeFinish();
-        }));
-      }
-    });
+    exec.execute(
+        () -> {
+          Replica r = replicaFor(share);
+          boolean expected = expectedUploads.remove(share + " " + doc.attachmentHash()) != null;
+          if (r == null) {
+            return;
+          }
+          CompletableFuture<Void> commit;
+          try {
+            commit = r.ingestAttachment(doc, bytes, this);
+            host.stats().attachmentsReceived.incrementAndGet();
+          } catch (InvalidDocumentException e) {
+            rejected(e.reason(), doc, e.getMessage());
+            commit = CompletableFuture.completedFuture(null);
+          }
+          if (expected) {
+            commit.whenComplete(
+                (v, t) ->
+                    exec.execute(
+                        () -> {
+                          transfersPending--;
+                          progressed();
+                          maybeFinish();
+                        }));
+          }
+        });
   }
 
   /** Called when an expected upload ended without (valid) bytes. */
   public void uploadFailed(String share, String hash) {
-    exec.execute(() -> {
-      if (expectedUploads.remove(share + " " + hash) != null) {
-        transfersPending--;
-        progressed();
-        maybeFinish();
-      }
-    });
+    exec.execute(
+        () -> {
+          if (expectedUploads.remove(share + " " + hash) != null) {
+            transfersPending--;
+            progressed();
+            maybeFinish();
+          }
+        });
   }
 
-  // ---- outgoing ----------------------------------------------------------------------------------
+  // ---- outgoing
+  // ----------------------------------------------------------------------------------
 
   private void sendDisclose(boolean canRespond) {
     String salt = randomId();
@@ -465,7 +528,8 @@ public final class SyncSession {
     rejectionsTotal++;
     if (rejectionsLogged < LOGGED_REJECTIONS) {
       rejectionsLogged++;
-      LOG.warn("{}: refused {}: {}", description, doc == null ? "a document" : doc.describe(), message);
+      LOG.warn(
+          "{}: refused {}: {}", description, doc == null ? "a document" : doc.describe(), message);
     }
   }
 
@@ -492,8 +556,13 @@ public final class SyncSession {
       this.share = share;
       this.replica = replica;
       this.initiate = initiate;
-      this.reconciler = new Reconciler(new Thumbnails.WorkingSet(replica.snapshot()), PAYLOAD_THRESHOLD,
-          RANGE_DIVISION, host.limits().maxReconcileItemsPerConnection(), this::inserted);
+      this.reconciler =
+          new Reconciler(
+              new Thumbnails.WorkingSet(replica.snapshot()),
+              PAYLOAD_THRESHOLD,
+              RANGE_DIVISION,
+              host.limits().maxReconcileItemsPerConnection(),
+              this::inserted);
     }
 
     void start() {
@@ -546,8 +615,10 @@ public final class SyncSession {
           int added = reconciler.inserted() - before;
           if (added > 0) {
             countedItems += added;
-            if (host.stats().reconcileItems.addAndGet(added) > host.limits().maxReconcileItemsTotal()) {
-              throw new ProtocolException("reconciliation_limit", "the server-wide reconciliation budget is used up");
+            if (host.stats().reconcileItems.addAndGet(added)
+                > host.limits().maxReconcileItemsTotal()) {
+              throw new ProtocolException(
+                  "reconciliation_limit", "the server-wide reconciliation budget is used up");
             }
           }
           if (!wasDone && reconciler.isDone()) {
@@ -588,8 +659,7 @@ public final class SyncSession {
         }
         case "PRUNE" -> lazy = true;
         case "ABORT" -> fail("aborted", "the other peer aborted the sync of " + share);
-        default -> {
-        }
+        default -> {}
       }
     }
 
@@ -604,7 +674,9 @@ public final class SyncSession {
         return;
       }
       if (wantsOpen >= host.limits().maxWantsPerConnection()) {
-        fail("reconciliation_limit", "more than " + host.limits().maxWantsPerConnection() + " documents wanted at once");
+        fail(
+            "reconciliation_limit",
+            "more than " + host.limits().maxWantsPerConnection() + " documents wanted at once");
         return;
       }
       wanted.put(key, Boolean.FALSE);
@@ -658,19 +730,24 @@ public final class SyncSession {
           host.stats().docsStored.incrementAndGet();
           commits++;
           commitsPending++;
-          r.committed().whenComplete((v, t) -> exec.execute(() -> {
-            commits--;
-            commitsPending--;
-            progressed();
-            if (t != null) {
-              fail("store_failed", "the store failed: " + t.getMessage());
-              return;
-            }
-            maybeFulfil();
-            maybeFinish();
-          }));
+          r.committed()
+              .whenComplete(
+                  (v, t) ->
+                      exec.execute(
+                          () -> {
+                            commits--;
+                            commitsPending--;
+                            progressed();
+                            if (t != null) {
+                              fail("store_failed", "the store failed: " + t.getMessage());
+                              return;
+                            }
+                            maybeFulfil();
+                            maybeFinish();
+                          }));
         }
-        if (msg.path("attachmentHeld").asBoolean(false) && doc.hasAttachment()
+        if (msg.path("attachmentHeld").asBoolean(false)
+            && doc.hasAttachment()
             && r.outcome() != IngestResult.Outcome.OBSOLETE) {
           fetchAttachment(doc, true);
         }
@@ -688,7 +765,11 @@ public final class SyncSession {
     }
 
     void maybeFulfil() {
-      if (mode != SyncMode.ONCE || sentFulfilled || !reconciler.isDone() || wantsOpen > 0 || commits > 0) {
+      if (mode != SyncMode.ONCE
+          || sentFulfilled
+          || !reconciler.isDone()
+          || wantsOpen > 0
+          || commits > 0) {
         return;
       }
       sentFulfilled = true;
@@ -702,8 +783,12 @@ public final class SyncSession {
         return;
       }
       if (doc.attachmentSize() > host.limits().maxAttachmentBytes()) {
-        LOG.info("{}: not fetching the {}-byte attachment of {} (limit {})", description, doc.attachmentSize(),
-            doc.describe(), host.limits().maxAttachmentBytes());
+        LOG.info(
+            "{}: not fetching the {}-byte attachment of {} (limit {})",
+            description,
+            doc.attachmentSize(),
+            doc.describe(),
+            host.limits().maxAttachmentBytes());
         return;
       }
       if (attachments != null) {
@@ -712,26 +797,33 @@ public final class SyncSession {
         }
         transfersPending++;
         progressed();
-        attachments.download(partnerId, share, doc, host.limits().maxAttachmentBytes()).whenComplete((bytes, t) ->
-            exec.execute(() -> {
-              CompletableFuture<Void> commit = CompletableFuture.completedFuture(null);
-              if (t == null && bytes != null) {
-                host.stats().bytesIn.addAndGet(bytes.length);
-              }
-              if (t == null && bytes != null && bytes.length > 0) {
-                try {
-                  commit = replica.ingestAttachment(doc, bytes, SyncSession.this);
-                  host.stats().attachmentsReceived.incrementAndGet();
-                } catch (InvalidDocumentException e) {
-                  rejected(e.reason(), doc, e.getMessage());
-                }
-              }
-              commit.whenComplete((v, t2) -> exec.execute(() -> {
-                transfersPending--;
-                progressed();
-                maybeFinish();
-              }));
-            }));
+        attachments
+            .download(partnerId, share, doc, host.limits().maxAttachmentBytes())
+            .whenComplete(
+                (bytes, t) ->
+                    exec.execute(
+                        () -> {
+                          CompletableFuture<Void> commit = CompletableFuture.completedFuture(null);
+                          if (t == null && bytes != null) {
+                            host.stats().bytesIn.addAndGet(bytes.length);
+                          }
+                          if (t == null && bytes != null && bytes.length > 0) {
+                            try {
+                              commit = replica.ingestAttachment(doc, bytes, SyncSession.this);
+                              host.stats().attachmentsReceived.incrementAndGet();
+                            } catch (InvalidDocumentException e) {
+                              rejected(e.reason(), doc, e.getMessage());
+                            }
+                          }
+                          commit.whenComplete(
+                              (v, t2) ->
+                                  exec.execute(
+                                      () -> {
+                                        transfersPending--;
+                                        progressed();
+                                        maybeFinish();
+                                      }));
+                        }));
       } else {
         String key = share + " " + doc.attachmentHash();
         if (expectedUploads.containsKey(key)) {
@@ -746,7 +838,11 @@ public final class SyncSession {
           progressed();
           long deadline = host.limits().silenceTimeoutMillis() * 3;
           try {
-            host.timers().schedule(() -> uploadFailed(share, doc.attachmentHash()), deadline, TimeUnit.MILLISECONDS);
+            host.timers()
+                .schedule(
+                    () -> uploadFailed(share, doc.attachmentHash()),
+                    deadline,
+                    TimeUnit.MILLISECONDS);
           } catch (java.util.concurrent.RejectedExecutionException e) {
             return; // the peer is closing
           }
@@ -773,11 +869,14 @@ public final class SyncSession {
     void checkExistingAttachments() {
       for (Replica.Entry e : replica.entries(nodenogg.earthstar.Query.all())) {
         if (e.attachmentHash() != null && e.attachmentSize() != null && e.attachmentSize() > 0) {
-          replica.get(e.path(), e.author()).ifPresent(d -> {
-            if (!replica.hasAttachment(d)) {
-              fetchAttachment(d, false);
-            }
-          });
+          replica
+              .get(e.path(), e.author())
+              .ifPresent(
+                  d -> {
+                    if (!replica.hasAttachment(d)) {
+                      fetchAttachment(d, false);
+                    }
+                  });
         }
       }
     }
@@ -792,12 +891,19 @@ public final class SyncSession {
       } catch (InvalidDocumentException e) {
         return;
       }
-      replica.get(doc.path(), doc.author()).filter(d -> d.hasAttachment()).ifPresent(d ->
-          replica.attachment(d).ifPresent(bytes -> {
-            host.stats().attachmentsSent.incrementAndGet();
-            host.stats().bytesOut.addAndGet(bytes.length);
-            attachments.upload(partnerId, share, d, bytes);
-          }));
+      replica
+          .get(doc.path(), doc.author())
+          .filter(d -> d.hasAttachment())
+          .ifPresent(
+              d ->
+                  replica
+                      .attachment(d)
+                      .ifPresent(
+                          bytes -> {
+                            host.stats().attachmentsSent.incrementAndGet();
+                            host.stats().bytesOut.addAndGet(bytes.length);
+                            attachments.upload(partnerId, share, d, bytes);
+                          }));
     }
 
     // ---- continuous: relay every later change --------------------------------------------------
@@ -807,18 +913,19 @@ public final class SyncSession {
       if (source == SyncSession.this) {
         return;
       }
-      exec.execute(() -> {
-        if (stopped || closed) {
-          return;
-        }
-        if (lazy) {
-          ObjectNode h = toShare("HAVE");
-          h.put("thumbnail", thumbnail(doc));
-          send(h);
-        } else {
-          sendDoc(doc, thumbnail(doc));
-        }
-      });
+      exec.execute(
+          () -> {
+            if (stopped || closed) {
+              return;
+            }
+            if (lazy) {
+              ObjectNode h = toShare("HAVE");
+              h.put("thumbnail", thumbnail(doc));
+              send(h);
+            } else {
+              sendDoc(doc, thumbnail(doc));
+            }
+          });
     }
 
     @Override
@@ -826,17 +933,18 @@ public final class SyncSession {
       if (source == SyncSession.this) {
         return;
       }
-      exec.execute(() -> {
-        if (stopped || closed) {
-          return;
-        }
-        ObjectNode n = toShare("NEW_ATTACHMENT");
-        n.put("path", doc.path());
-        n.put("author", doc.author());
-        n.put("format", doc.format());
-        n.put("hash", doc.attachmentHash());
-        send(n);
-      });
+      exec.execute(
+          () -> {
+            if (stopped || closed) {
+              return;
+            }
+            ObjectNode n = toShare("NEW_ATTACHMENT");
+            n.put("path", doc.path());
+            n.put("author", doc.author());
+            n.put("format", doc.format());
+            n.put("hash", doc.attachmentHash());
+            send(n);
+          });
     }
   }
 

@@ -9,10 +9,10 @@ import org.postgresql.Driver;
 
 /**
  * How the store reaches PostgreSQL: one JDBC URL and its properties, new connections on demand, and
- * the classification of errors into "the database is unreachable, wait and retry" and "this statement
- * failed". No pool library: the store keeps one writer connection and a handful of read connections of
- * its own, and must decide itself when a connection is dead (an outage is waited out, not reported per
- * borrowed connection).
+ * the classification of errors into "the database is unreachable, wait and retry" and "this
+ * statement failed". No pool library: the store keeps one writer connection and a handful of read
+ * connections of its own, and must decide itself when a connection is dead (an outage is waited
+ * out, not reported per borrowed connection).
  */
 public final class Db {
 
@@ -22,8 +22,9 @@ public final class Db {
 
   public Db(String url, Properties extra, String applicationName) {
     if (url == null || !url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("expected a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE), got "
-          + (url == null ? "null" : "'" + redact(url) + "'"));
+      throw new IllegalArgumentException(
+          "expected a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE), got "
+              + (url == null ? "null" : "'" + redact(url) + "'"));
     }
     this.url = url;
     this.displayUrl = redact(url);
@@ -42,7 +43,8 @@ public final class Db {
   }
 
   static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
+    return url.replaceAll("(?i)(password=)[^&]*", "$1***")
+        .replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
   }
 
   /** A new connection in auto-commit mode. */
@@ -55,16 +57,20 @@ public final class Db {
   }
 
   /**
-   * True when {@code e} means the connection or the server is gone or not accepting work (the statement
-   * may be retried on a new connection later): SQLState class 08 (connection exception), 57P01-57P03
-   * (admin shutdown, crash shutdown, cannot connect now), 53300 (too many connections).
+   * True when {@code e} means the connection or the server is gone or not accepting work (the
+   * statement may be retried on a new connection later): SQLState class 08 (connection exception),
+   * 57P01-57P03 (admin shutdown, crash shutdown, cannot connect now), 53300 (too many connections).
    */
   public static boolean isUnreachable(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException) {
         String state = ((SQLException) t).getSQLState();
-        if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
-            || state.equals("57P03") || state.equals("53300"))) {
+        if (state != null
+            && (state.startsWith("08")
+                || state.equals("57P01")
+                || state.equals("57P02")
+                || state.equals("57P03")
+                || state.equals("53300"))) {
           return true;
         }
       }
@@ -84,8 +90,14 @@ public final class Db {
   /** A store failure naming the database and what to do. */
   StoreException failure(String what, SQLException e) {
     if (isUnreachable(e)) {
-      return new StoreException(what + ": PostgreSQL at " + displayUrl + " is unreachable (" + e.getMessage()
-          + "); check that it runs and accepts connections", e);
+      return new StoreException(
+          what
+              + ": PostgreSQL at "
+              + displayUrl
+              + " is unreachable ("
+              + e.getMessage()
+              + "); check that it runs and accepts connections",
+          e);
     }
     return new StoreException(what + " (PostgreSQL at " + displayUrl + "): " + e.getMessage(), e);
   }

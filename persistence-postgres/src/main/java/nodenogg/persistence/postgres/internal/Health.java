@@ -25,7 +25,10 @@ public final class Health {
     return problem;
   }
 
-  /** Epoch millis since when the database is unreachable (meaningful only while {@link #problem()} is set). */
+  /**
+   * Epoch millis since when the database is unreachable (meaningful only while {@link #problem()}
+   * is set).
+   */
   public long since() {
     return since;
   }

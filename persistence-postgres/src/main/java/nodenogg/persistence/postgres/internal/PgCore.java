@@ -27,16 +27,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Implementation behind {@code PostgresUpdateStore}: appends go to the {@link Writer} (group commit);
- * reads and administration run on the caller's thread on a {@link ReadPool} connection; compaction runs
- * under a PostgreSQL advisory lock (and the configured {@link CompactionLock}) and swaps the merged row in
- * with one transaction that first checks the merged rows are still all there. Every operation names the
- * format of the store view it came from; a document name belongs to one format.
+ * Implementation behind {@code PostgresUpdateStore}: appends go to the {@link Writer} (group
+ * commit); reads and administration run on the caller's thread on a {@link ReadPool} connection;
+ * compaction runs under a PostgreSQL advisory lock (and the configured {@link CompactionLock}) and
+ * swaps the merged row in with one transaction that first checks the merged rows are still all
+ * there. Every operation names the format of the store view it came from; a document name belongs
+ * to one format.
  */
 public final class PgCore {
 
   private static final Logger LOG = LoggerFactory.getLogger(PgCore.class);
-  /** First key of the two-key advisory lock held while compacting a document (second: hashtext(name)). */
+
+  /**
+   * First key of the two-key advisory lock held while compacting a document (second:
+   * hashtext(name)).
+   */
   private static final int COMPACTION_LOCK = 0x6e6e6370; // "nncp"
 
   private final Db db;
@@ -47,7 +52,11 @@ public final class PgCore {
   private final ExecutorService compactions;
   private final Map<String, UpdateFormat> formats = new ConcurrentHashMap<>();
   private final Set<String> compacting = ConcurrentHashMap.newKeySet();
-  /** Rows and bytes a document's log had after its last compaction here (automatic compaction's baseline). */
+
+  /**
+   * Rows and bytes a document's log had after its last compaction here (automatic compaction's
+   * baseline).
+   */
   private final Map<String, long[]> baselines = new ConcurrentHashMap<>();
 
   private PgCore(Db db, PostgresStoreOptions options) {
@@ -55,13 +64,16 @@ public final class PgCore {
     this.options = options;
     this.pool = new ReadPool(db, options.readConnections(), health);
     this.writer = new Writer(db, options, health, this::committed);
-    this.compactions = Executors.newSingleThreadExecutor(r -> Writer.daemon(r, "postgres-store-compaction"));
+    this.compactions =
+        Executors.newSingleThreadExecutor(r -> Writer.daemon(r, "postgres-store-compaction"));
   }
 
   /** Connects, migrates the schema and starts the writer. */
   public static PgCore open(String url, PostgresStoreOptions options) {
-    String app = options.instanceId() == null ? "nodenogg-sync" : "nodenogg-sync " + options.instanceId();
-    Db db = new Db(url, options.connectionProperties(), app.length() > 63 ? app.substring(0, 63) : app);
+    String app =
+        options.instanceId() == null ? "nodenogg-sync" : "nodenogg-sync " + options.instanceId();
+    Db db =
+        new Db(url, options.connectionProperties(), app.length() > 63 ? app.substring(0, 63) : app);
     Connection c = null;
     try {
       c = db.connect();
@@ -82,7 +94,8 @@ public final class PgCore {
   public void register(UpdateFormat format) {
     UpdateFormat known = formats.putIfAbsent(format.name(), format);
     if (known != null && known != format && known.getClass() != format.getClass()) {
-      throw new IllegalArgumentException("two different formats are named '" + format.name() + "': " + known + " and " + format);
+      throw new IllegalArgumentException(
+          "two different formats are named '" + format.name() + "': " + known + " and " + format);
     }
   }
 
@@ -149,7 +162,8 @@ public final class PgCore {
 
   /** The document's stored format, or null if unknown. */
   private static String formatOf(Connection c, String doc) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("SELECT format FROM nodenogg_documents WHERE name = ?")) {
+    try (PreparedStatement st =
+        c.prepareStatement("SELECT format FROM nodenogg_documents WHERE name = ?")) {
       st.setString(1, doc);
       try (ResultSet rs = st.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;
@@ -160,8 +174,14 @@ public final class PgCore {
   private static boolean exists(Connection c, UpdateFormat format, String doc) throws SQLException {
     String stored = formatOf(c, doc);
     if (stored != null && !stored.equals(format.name())) {
-      throw new StoreException("document '" + doc + "' is stored as " + stored + " updates, not " + format.name()
-          + " (open the store with that format to read it)");
+      throw new StoreException(
+          "document '"
+              + doc
+              + "' is stored as "
+              + stored
+              + " updates, not "
+              + format.name()
+              + " (open the store with that format to read it)");
     }
     return stored != null;
   }
@@ -176,8 +196,10 @@ public final class PgCore {
 
   private static Log readLog(Connection c, String doc) throws SQLException {
     Log log = new Log();
-    try (PreparedStatement st = c.prepareStatement("SELECT d.id, d.format, u.seq, u.data, u.crc32"
-        + " FROM nodenogg_documents d LEFT JOIN nodenogg_updates u ON u.doc_id = d.id WHERE d.name = ? ORDER BY u.seq")) {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "SELECT d.id, d.format, u.seq, u.data, u.crc32"
+                + " FROM nodenogg_documents d LEFT JOIN nodenogg_updates u ON u.doc_id = d.id WHERE d.name = ? ORDER BY u.seq")) {
       st.setString(1, doc);
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
@@ -189,8 +211,13 @@ public final class PgCore {
           }
           long seq = rs.getLong(3);
           if (Db.crc(data) != rs.getLong(5)) {
-            throw new CorruptDocumentException(doc, "stored update seq " + seq + " fails its CRC-32 check;"
-                + " restore the document from a backup or delete it", null);
+            throw new CorruptDocumentException(
+                doc,
+                "stored update seq "
+                    + seq
+                    + " fails its CRC-32 check;"
+                    + " restore the document from a backup or delete it",
+                null);
           }
           log.seqs.add(seq);
           log.rows.add(data);
@@ -203,18 +230,29 @@ public final class PgCore {
   public List<byte[]> load(UpdateFormat format, String doc) {
     checkName(doc);
     requireOpen();
-    return pool.call("load '" + doc + "'", c -> {
-      Log log = readLog(c, doc);
-      if (log.format != null && !log.format.equals(format.name())) {
-        throw new StoreException("document '" + doc + "' is stored as " + log.format + " updates, not " + format.name());
-      }
-      return log.rows;
-    });
+    return pool.call(
+        "load '" + doc + "'",
+        c -> {
+          Log log = readLog(c, doc);
+          if (log.format != null && !log.format.equals(format.name())) {
+            throw new StoreException(
+                "document '"
+                    + doc
+                    + "' is stored as "
+                    + log.format
+                    + " updates, not "
+                    + format.name());
+          }
+          return log.rows;
+        });
   }
 
   public Optional<byte[]> loadState(UpdateFormat format, String doc) {
     if (!format.canMerge()) {
-      throw new StoreException("the " + format.name() + " format cannot merge updates, so there is no single state to load");
+      throw new StoreException(
+          "the "
+              + format.name()
+              + " format cannot merge updates, so there is no single state to load");
     }
     List<byte[]> rows = load(format, doc);
     if (rows.isEmpty() && info(format, doc).isEmpty()) {
@@ -229,59 +267,80 @@ public final class PgCore {
     } catch (StoreException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new CorruptDocumentException(doc, "a stored update cannot be decoded: " + e.getMessage(), e);
+      throw new CorruptDocumentException(
+          doc, "a stored update cannot be decoded: " + e.getMessage(), e);
     }
   }
 
   public byte[] version(UpdateFormat format, String doc) {
     checkName(doc);
     requireOpen();
-    byte[] v = pool.call("version of '" + doc + "'", c -> {
-      try (PreparedStatement st = c.prepareStatement("SELECT format, state_vector FROM nodenogg_documents WHERE name = ?")) {
-        st.setString(1, doc);
-        try (ResultSet rs = st.executeQuery()) {
-          if (!rs.next()) {
-            return null;
-          }
-          if (!rs.getString(1).equals(format.name())) {
-            throw new StoreException("document '" + doc + "' is stored as " + rs.getString(1) + " updates, not " + format.name());
-          }
-          return rs.getBytes(2);
-        }
-      }
-    });
+    byte[] v =
+        pool.call(
+            "version of '" + doc + "'",
+            c -> {
+              try (PreparedStatement st =
+                  c.prepareStatement(
+                      "SELECT format, state_vector FROM nodenogg_documents WHERE name = ?")) {
+                st.setString(1, doc);
+                try (ResultSet rs = st.executeQuery()) {
+                  if (!rs.next()) {
+                    return null;
+                  }
+                  if (!rs.getString(1).equals(format.name())) {
+                    throw new StoreException(
+                        "document '"
+                            + doc
+                            + "' is stored as "
+                            + rs.getString(1)
+                            + " updates, not "
+                            + format.name());
+                  }
+                  return rs.getBytes(2);
+                }
+              }
+            });
     return v == null ? format.emptyCoverage().version() : v;
   }
 
   public Optional<DocumentInfo> info(UpdateFormat format, String doc) {
     checkName(doc);
     requireOpen();
-    return pool.call("info of '" + doc + "'", c -> exists(c, format, doc) ? info(c, doc) : Optional.empty());
+    return pool.call(
+        "info of '" + doc + "'", c -> exists(c, format, doc) ? info(c, doc) : Optional.empty());
   }
 
   private static Optional<DocumentInfo> info(Connection c, String doc) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("SELECT update_count, update_bytes FROM nodenogg_documents WHERE name = ?")) {
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "SELECT update_count, update_bytes FROM nodenogg_documents WHERE name = ?")) {
       st.setString(1, doc);
       try (ResultSet rs = st.executeQuery()) {
-        return rs.next() ? Optional.of(new DocumentInfo(doc, rs.getLong(1), rs.getLong(2))) : Optional.empty();
+        return rs.next()
+            ? Optional.of(new DocumentInfo(doc, rs.getLong(1), rs.getLong(2)))
+            : Optional.empty();
       }
     }
   }
 
   public List<String> list(UpdateFormat format) {
     requireOpen();
-    List<String> names = pool.call("list documents", c -> {
-      List<String> out = new ArrayList<>();
-      try (PreparedStatement st = c.prepareStatement("SELECT name FROM nodenogg_documents WHERE format = ?")) {
-        st.setString(1, format.name());
-        try (ResultSet rs = st.executeQuery()) {
-          while (rs.next()) {
-            out.add(rs.getString(1));
-          }
-        }
-      }
-      return out;
-    });
+    List<String> names =
+        pool.call(
+            "list documents",
+            c -> {
+              List<String> out = new ArrayList<>();
+              try (PreparedStatement st =
+                  c.prepareStatement("SELECT name FROM nodenogg_documents WHERE format = ?")) {
+                st.setString(1, format.name());
+                try (ResultSet rs = st.executeQuery()) {
+                  while (rs.next()) {
+                    out.add(rs.getString(1));
+                  }
+                }
+              }
+              return out;
+            });
     names.sort(null); // Java's order, whatever the database collation
     return names;
   }
@@ -290,14 +349,17 @@ public final class PgCore {
   public Map<String, String> formats() {
     requireOpen();
     Map<String, String> m = new java.util.TreeMap<>();
-    pool.call("list documents", c -> {
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT name, format FROM nodenogg_documents")) {
-        while (rs.next()) {
-          m.put(rs.getString(1), rs.getString(2));
-        }
-      }
-      return null;
-    });
+    pool.call(
+        "list documents",
+        c -> {
+          try (Statement st = c.createStatement();
+              ResultSet rs = st.executeQuery("SELECT name, format FROM nodenogg_documents")) {
+            while (rs.next()) {
+              m.put(rs.getString(1), rs.getString(2));
+            }
+          }
+          return null;
+        });
     return m;
   }
 
@@ -305,38 +367,45 @@ public final class PgCore {
     checkName(doc);
     requireOpen();
     baselines.remove(doc);
-    return pool.call("delete '" + doc + "'", c -> {
-      try (PreparedStatement st = c.prepareStatement("DELETE FROM nodenogg_documents WHERE name = ? AND format = ?")) {
-        st.setString(1, doc);
-        st.setString(2, format.name());
-        if (st.executeUpdate() > 0) {
-          return true;
-        }
-      }
-      exists(c, format, doc); // throws for another format
-      return false;
-    });
+    return pool.call(
+        "delete '" + doc + "'",
+        c -> {
+          try (PreparedStatement st =
+              c.prepareStatement("DELETE FROM nodenogg_documents WHERE name = ? AND format = ?")) {
+            st.setString(1, doc);
+            st.setString(2, format.name());
+            if (st.executeUpdate() > 0) {
+              return true;
+            }
+          }
+          exists(c, format, doc); // throws for another format
+          return false;
+        });
   }
 
   public Map<String, String> metadata(UpdateFormat format, String doc) {
     checkName(doc);
     requireOpen();
-    return pool.call("metadata of '" + doc + "'", c -> {
-      if (!exists(c, format, doc)) {
-        return Map.of();
-      }
-      Map<String, String> m = new java.util.TreeMap<>();
-      try (PreparedStatement st = c.prepareStatement("SELECT m.key, m.value FROM nodenogg_metadata m"
-          + " JOIN nodenogg_documents d ON d.id = m.doc_id WHERE d.name = ?")) {
-        st.setString(1, doc);
-        try (ResultSet rs = st.executeQuery()) {
-          while (rs.next()) {
-            m.put(rs.getString(1), rs.getString(2));
+    return pool.call(
+        "metadata of '" + doc + "'",
+        c -> {
+          if (!exists(c, format, doc)) {
+            return Map.of();
           }
-        }
-      }
-      return new LinkedHashMap<>(m);
-    });
+          Map<String, String> m = new java.util.TreeMap<>();
+          try (PreparedStatement st =
+              c.prepareStatement(
+                  "SELECT m.key, m.value FROM nodenogg_metadata m"
+                      + " JOIN nodenogg_documents d ON d.id = m.doc_id WHERE d.name = ?")) {
+            st.setString(1, doc);
+            try (ResultSet rs = st.executeQuery()) {
+              while (rs.next()) {
+                m.put(rs.getString(1), rs.getString(2));
+              }
+            }
+          }
+          return new LinkedHashMap<>(m);
+        });
   }
 
   public void putMetadata(UpdateFormat format, String doc, String key, String value) {
@@ -345,52 +414,66 @@ public final class PgCore {
       throw new IllegalArgumentException("metadata key must be a non-empty string");
     }
     requireOpen();
-    pool.call("metadata of '" + doc + "'", c -> {
-      c.setAutoCommit(false);
-      try {
-        UpdateFormat.Coverage empty = format.emptyCoverage();
-        try (PreparedStatement ins = c.prepareStatement("INSERT INTO nodenogg_documents (name, format, state_vector,"
-            + " coverage, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
-          ins.setString(1, doc);
-          ins.setString(2, format.name());
-          ins.setBytes(3, empty.version());
-          ins.setBytes(4, empty.encode());
-          ins.setLong(5, System.currentTimeMillis());
-          ins.executeUpdate();
-        }
-        long id;
-        try (PreparedStatement st = c.prepareStatement("SELECT id, format FROM nodenogg_documents WHERE name = ? FOR UPDATE")) {
-          st.setString(1, doc);
-          try (ResultSet rs = st.executeQuery()) {
-            if (!rs.next()) {
-              throw new SQLException("document row for '" + doc + "' vanished", "40001");
+    pool.call(
+        "metadata of '" + doc + "'",
+        c -> {
+          c.setAutoCommit(false);
+          try {
+            UpdateFormat.Coverage empty = format.emptyCoverage();
+            try (PreparedStatement ins =
+                c.prepareStatement(
+                    "INSERT INTO nodenogg_documents (name, format, state_vector,"
+                        + " coverage, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+              ins.setString(1, doc);
+              ins.setString(2, format.name());
+              ins.setBytes(3, empty.version());
+              ins.setBytes(4, empty.encode());
+              ins.setLong(5, System.currentTimeMillis());
+              ins.executeUpdate();
             }
-            if (!rs.getString(2).equals(format.name())) {
-              throw new StoreException("document '" + doc + "' is stored as " + rs.getString(2) + " updates, not " + format.name());
+            long id;
+            try (PreparedStatement st =
+                c.prepareStatement(
+                    "SELECT id, format FROM nodenogg_documents WHERE name = ? FOR UPDATE")) {
+              st.setString(1, doc);
+              try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                  throw new SQLException("document row for '" + doc + "' vanished", "40001");
+                }
+                if (!rs.getString(2).equals(format.name())) {
+                  throw new StoreException(
+                      "document '"
+                          + doc
+                          + "' is stored as "
+                          + rs.getString(2)
+                          + " updates, not "
+                          + format.name());
+                }
+                id = rs.getLong(1);
+              }
             }
-            id = rs.getLong(1);
+            String sql =
+                value == null
+                    ? "DELETE FROM nodenogg_metadata WHERE doc_id = ? AND key = ?"
+                    : "INSERT INTO nodenogg_metadata (doc_id, key, value) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (doc_id, key) DO UPDATE SET value = EXCLUDED.value";
+            try (PreparedStatement st = c.prepareStatement(sql)) {
+              st.setLong(1, id);
+              st.setString(2, key);
+              if (value != null) {
+                st.setString(3, value);
+              }
+              st.executeUpdate();
+            }
+            c.commit();
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
           }
-        }
-        String sql = value == null ? "DELETE FROM nodenogg_metadata WHERE doc_id = ? AND key = ?"
-            : "INSERT INTO nodenogg_metadata (doc_id, key, value) VALUES (?, ?, ?)"
-                + " ON CONFLICT (doc_id, key) DO UPDATE SET value = EXCLUDED.value";
-        try (PreparedStatement st = c.prepareStatement(sql)) {
-          st.setLong(1, id);
-          st.setString(2, key);
-          if (value != null) {
-            st.setString(3, value);
-          }
-          st.executeUpdate();
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-      return null;
-    });
+          return null;
+        });
   }
 
   // ---------------------------------------------------------------- compaction
@@ -401,20 +484,24 @@ public final class PgCore {
       return;
     }
     long[] base = baselines.getOrDefault(doc, new long[] {0, 0});
-    if (count > satAdd(options.compactionCount(), base[0]) || bytes > satAdd(options.compactionBytes(), base[1])) {
+    if (count > satAdd(options.compactionCount(), base[0])
+        || bytes > satAdd(options.compactionBytes(), base[1])) {
       if (compacting.add(doc)) {
         try {
-          compactions.execute(() -> {
-            try {
-              compact(format, doc);
-            } catch (RuntimeException e) {
-              LOG.warn("automatic compaction of '{}' failed (the log is unchanged; retried after later appends): {}",
-                  doc, e.getMessage());
-              baselines.put(doc, new long[] {count, bytes}); // not again at once
-            } finally {
-              compacting.remove(doc);
-            }
-          });
+          compactions.execute(
+              () -> {
+                try {
+                  compact(format, doc);
+                } catch (RuntimeException e) {
+                  LOG.warn(
+                      "automatic compaction of '{}' failed (the log is unchanged; retried after later appends): {}",
+                      doc,
+                      e.getMessage());
+                  baselines.put(doc, new long[] {count, bytes}); // not again at once
+                } finally {
+                  compacting.remove(doc);
+                }
+              });
         } catch (RejectedExecutionException e) {
           compacting.remove(doc);
         }
@@ -428,8 +515,8 @@ public final class PgCore {
   }
 
   /**
-   * Compacts {@code doc} now on the calling thread, unless another instance (or thread) is compacting it
-   * (then its log is returned as it is).
+   * Compacts {@code doc} now on the calling thread, unless another instance (or thread) is
+   * compacting it (then its log is returned as it is).
    */
   public Optional<DocumentInfo> compact(UpdateFormat format, String doc) {
     checkName(doc);
@@ -442,7 +529,8 @@ public final class PgCore {
     try {
       held = options.compactionLock().tryLock(doc);
     } catch (RuntimeException e) {
-      LOG.warn("not compacting '{}': the compaction lock cannot be taken ({})", doc, e.getMessage());
+      LOG.warn(
+          "not compacting '{}': the compaction lock cannot be taken ({})", doc, e.getMessage());
       return before;
     }
     if (held.isEmpty()) {
@@ -454,7 +542,8 @@ public final class PgCore {
     }
   }
 
-  private Optional<DocumentInfo> compactLocked(Connection c, UpdateFormat format, String doc) throws SQLException {
+  private Optional<DocumentInfo> compactLocked(Connection c, UpdateFormat format, String doc)
+      throws SQLException {
     try (PreparedStatement st = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
       st.setInt(1, COMPACTION_LOCK);
       st.setString(2, doc);
@@ -477,7 +566,8 @@ public final class PgCore {
         return Optional.empty();
       }
       if (!format.name().equals(log.format)) {
-        throw new StoreException("document '" + doc + "' is stored as " + log.format + " updates, not " + format.name());
+        throw new StoreException(
+            "document '" + doc + "' is stored as " + log.format + " updates, not " + format.name());
       }
       if (log.rows.size() <= 1) {
         return info(c, doc);
@@ -502,7 +592,8 @@ public final class PgCore {
       long maxSeq = log.seqs.get(log.seqs.size() - 1);
       c.setAutoCommit(false);
       try {
-        try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM nodenogg_documents WHERE id = ? FOR UPDATE")) {
+        try (PreparedStatement st =
+            c.prepareStatement("SELECT 1 FROM nodenogg_documents WHERE id = ? FOR UPDATE")) {
           st.setLong(1, log.docId);
           try (ResultSet rs = st.executeQuery()) {
             if (!rs.next()) {
@@ -511,7 +602,9 @@ public final class PgCore {
             }
           }
         }
-        try (PreparedStatement st = c.prepareStatement("SELECT count(*) FROM nodenogg_updates WHERE doc_id = ? AND seq <= ?")) {
+        try (PreparedStatement st =
+            c.prepareStatement(
+                "SELECT count(*) FROM nodenogg_updates WHERE doc_id = ? AND seq <= ?")) {
           st.setLong(1, log.docId);
           st.setLong(2, maxSeq);
           try (ResultSet rs = st.executeQuery()) {
@@ -522,21 +615,26 @@ public final class PgCore {
             }
           }
         }
-        try (PreparedStatement st = c.prepareStatement("UPDATE nodenogg_updates SET data = ?, crc32 = ? WHERE doc_id = ? AND seq = ?")) {
+        try (PreparedStatement st =
+            c.prepareStatement(
+                "UPDATE nodenogg_updates SET data = ?, crc32 = ? WHERE doc_id = ? AND seq = ?")) {
           st.setBytes(1, merged.update());
           st.setLong(2, Db.crc(merged.update()));
           st.setLong(3, log.docId);
           st.setLong(4, mergedSeq);
           st.executeUpdate();
         }
-        try (PreparedStatement st = c.prepareStatement("DELETE FROM nodenogg_updates WHERE doc_id = ? AND seq = ANY(?)")) {
+        try (PreparedStatement st =
+            c.prepareStatement("DELETE FROM nodenogg_updates WHERE doc_id = ? AND seq = ANY(?)")) {
           st.setLong(1, log.docId);
           st.setArray(2, c.createArrayOf("bigint", drop.toArray()));
           st.executeUpdate();
         }
-        try (PreparedStatement st = c.prepareStatement("UPDATE nodenogg_documents d SET update_count = s.n,"
-            + " update_bytes = s.b, updated_at = ? FROM (SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS b"
-            + " FROM nodenogg_updates WHERE doc_id = ?) s WHERE d.id = ?")) {
+        try (PreparedStatement st =
+            c.prepareStatement(
+                "UPDATE nodenogg_documents d SET update_count = s.n,"
+                    + " update_bytes = s.b, updated_at = ? FROM (SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS b"
+                    + " FROM nodenogg_updates WHERE doc_id = ?) s WHERE d.id = ?")) {
           st.setLong(1, System.currentTimeMillis());
           st.setLong(2, log.docId);
           st.setLong(3, log.docId);
@@ -565,13 +663,19 @@ public final class PgCore {
   public CheckReport check(UpdateFormat format) {
     List<String> integrity;
     try {
-      integrity = pool.call("check", c -> {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT version FROM nodenogg_schema_version")) {
-          rs.next();
-          int v = rs.getInt(1);
-          return v == Schema.CURRENT ? List.of("ok") : List.of("schema version " + v + ", expected " + Schema.CURRENT);
-        }
-      });
+      integrity =
+          pool.call(
+              "check",
+              c -> {
+                try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT version FROM nodenogg_schema_version")) {
+                  rs.next();
+                  int v = rs.getInt(1);
+                  return v == Schema.CURRENT
+                      ? List.of("ok")
+                      : List.of("schema version " + v + ", expected " + Schema.CURRENT);
+                }
+              });
     } catch (StoreException e) {
       integrity = List.of("the database cannot be read: " + e.getMessage());
     }
@@ -589,7 +693,8 @@ public final class PgCore {
           try {
             format.check(rows.get(i));
           } catch (StoreException e) {
-            throw new CorruptDocumentException(name, "stored update #" + (i + 1) + " is malformed: " + e.getMessage(), e);
+            throw new CorruptDocumentException(
+                name, "stored update #" + (i + 1) + " is malformed: " + e.getMessage(), e);
           }
         }
       } catch (StoreException e) {
@@ -602,12 +707,14 @@ public final class PgCore {
   /** Asks the database for {@code SELECT 1}: true when it answered (updates {@link #health()}). */
   public boolean ping() {
     try {
-      pool.call("ping", c -> {
-        try (Statement st = c.createStatement()) {
-          st.execute("SELECT 1");
-        }
-        return null;
-      });
+      pool.call(
+          "ping",
+          c -> {
+            try (Statement st = c.createStatement()) {
+              st.execute("SELECT 1");
+            }
+            return null;
+          });
       health.reached();
       return true;
     } catch (StoreException e) {

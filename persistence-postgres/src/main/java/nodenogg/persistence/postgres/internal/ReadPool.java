@@ -7,9 +7,10 @@ import java.util.concurrent.Semaphore;
 import nodenogg.persistence.StoreException;
 
 /**
- * A fixed number of connections for reads and administration, opened on first use. A call that fails
- * because its connection died is retried once on a fresh connection (the server may have restarted
- * since the connection was last used); a second failure is reported to the caller. Thread-safe.
+ * A fixed number of connections for reads and administration, opened on first use. A call that
+ * fails because its connection died is retried once on a fresh connection (the server may have
+ * restarted since the connection was last used); a second failure is reported to the caller.
+ * Thread-safe.
  */
 final class ReadPool {
 

@@ -23,23 +23,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's one writer thread, which owns the write connection. Appends queue up while a commit runs
- * and are committed together (group commit): one transaction locks the touched {@code nodenogg_documents}
- * rows ({@code SELECT ... FOR UPDATE}, in name order), inserts the updates at the next sequence numbers,
- * adds their coverage and writes the rows back. Only after COMMIT returned are the futures completed, in
- * order, on a separate acknowledgement thread.
+ * The store's one writer thread, which owns the write connection. Appends queue up while a commit
+ * runs and are committed together (group commit): one transaction locks the touched {@code
+ * nodenogg_documents} rows ({@code SELECT ... FOR UPDATE}, in name order), inserts the updates at
+ * the next sequence numbers, adds their coverage and writes the rows back. Only after COMMIT
+ * returned are the futures completed, in order, on a separate acknowledgement thread.
  *
- * <p>Several store instances (server processes) may write the same document: the row lock serialises
- * their transactions, each reads the row it locked (sequence, counts, coverage), so nothing is counted
- * twice or lost. The writer caches each document's decoded coverage with the sequence number it belongs
- * to and decodes the row's coverage again only when another instance wrote since.
+ * <p>Several store instances (server processes) may write the same document: the row lock
+ * serialises their transactions, each reads the row it locked (sequence, counts, coverage), so
+ * nothing is counted twice or lost. The writer caches each document's decoded coverage with the
+ * sequence number it belongs to and decodes the row's coverage again only when another instance
+ * wrote since.
  *
- * <p><b>Outages.</b> When the database cannot be reached the batch is not failed at once: the writer
- * reconnects with back-off and commits the same batch once the database is back, so appends stay
- * unacknowledged, never lost, for up to {@code outageTimeout}; after that the batch (and later ones,
- * until the database answers again) fail with a {@link StoreException}. If the connection died during
- * COMMIT the batch may have been committed; it is committed again then (updates are idempotent, the
- * log holds a duplicate until the next compaction).
+ * <p><b>Outages.</b> When the database cannot be reached the batch is not failed at once: the
+ * writer reconnects with back-off and commits the same batch once the database is back, so appends
+ * stay unacknowledged, never lost, for up to {@code outageTimeout}; after that the batch (and later
+ * ones, until the database answers again) fail with a {@link StoreException}. If the connection
+ * died during COMMIT the batch may have been committed; it is committed again then (updates are
+ * idempotent, the log holds a duplicate until the next compaction).
  */
 final class Writer {
 
@@ -124,11 +125,13 @@ final class Writer {
     this.health = health;
     this.afterCommit = afterCommit;
     this.queue = new LinkedBlockingQueue<>(options.maxQueued());
-    this.acks = Executors.newSingleThreadExecutor(r -> {
-      Thread t = daemon(r, "postgres-store-acks");
-      ackThread = t;
-      return t;
-    });
+    this.acks =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = daemon(r, "postgres-store-acks");
+              ackThread = t;
+              return t;
+            });
     this.thread = daemon(this::run, "postgres-store-writer");
   }
 
@@ -159,7 +162,8 @@ final class Writer {
       queue.put(task);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      future.completeExceptionally(new StoreException("interrupted while waiting for room in the write queue", e));
+      future.completeExceptionally(
+          new StoreException("interrupted while waiting for room in the write queue", e));
       return;
     }
     if (done) {
@@ -186,7 +190,9 @@ final class Writer {
     }
   }
 
-  /** Commits every queued append, then closes the connection; returns at once from an ack callback. */
+  /**
+   * Commits every queued append, then closes the connection; returns at once from an ack callback.
+   */
   void close() {
     synchronized (this) {
       if (!closed) {
@@ -199,7 +205,8 @@ final class Writer {
       }
     }
     if (Thread.currentThread() == thread || Thread.currentThread() == ackThread) {
-      return; // closing from an acknowledgement callback: the close completes after the callback returns
+      return; // closing from an acknowledgement callback: the close completes after the callback
+      // returns
     }
     terminated.join();
   }
@@ -305,13 +312,24 @@ final class Writer {
           conn = null;
           long down = System.currentTimeMillis() - health.since();
           if (down >= options.outageTimeout().toMillis()) {
-            failAll(appends, db.failure("could not store " + appends.size() + " update(s) for "
-                + down / 1000 + " s; none is acknowledged, retrying is safe", e));
+            failAll(
+                appends,
+                db.failure(
+                    "could not store "
+                        + appends.size()
+                        + " update(s) for "
+                        + down / 1000
+                        + " s; none is acknowledged, retrying is safe",
+                    e));
             return;
           }
           if (first) {
-            LOG.warn("PostgreSQL at {} is unreachable ({}); {} update(s) wait unacknowledged, retrying for up to {} s",
-                db.displayUrl(), e.getMessage(), appends.size(), options.outageTimeout().toSeconds());
+            LOG.warn(
+                "PostgreSQL at {} is unreachable ({}); {} update(s) wait unacknowledged, retrying for up to {} s",
+                db.displayUrl(),
+                e.getMessage(),
+                appends.size(),
+                options.outageTimeout().toSeconds());
           }
           Thread.sleep(backoff);
           backoff = Math.min(1000, backoff * 2);
@@ -320,23 +338,35 @@ final class Writer {
         if (Db.isTransient(e) && transientRetries++ < 10) {
           continue; // a deadlock with another instance: PostgreSQL aborted us, run the batch again
         }
-        failAll(appends, db.failure("could not store " + appends.size() + " update(s); none is acknowledged,"
-            + " retrying is safe", e));
+        failAll(
+            appends,
+            db.failure(
+                "could not store "
+                    + appends.size()
+                    + " update(s); none is acknowledged,"
+                    + " retrying is safe",
+                e));
         return;
       } catch (RuntimeException e) {
         rollbackQuietly();
         cache.clear();
-        failAll(appends, e instanceof StoreException ? (StoreException) e
-            : new StoreException("could not store " + appends.size() + " update(s): " + e, e));
+        failAll(
+            appends,
+            e instanceof StoreException
+                ? (StoreException) e
+                : new StoreException("could not store " + appends.size() + " update(s): " + e, e));
         return;
       }
-      acks.execute(() -> appends.forEach(a -> {
-        if (a.refusedFor != null) {
-          a.future.completeExceptionally(refusal(a));
-        } else {
-          a.future.complete(a.seq);
-        }
-      }));
+      acks.execute(
+          () ->
+              appends.forEach(
+                  a -> {
+                    if (a.refusedFor != null) {
+                      a.future.completeExceptionally(refusal(a));
+                    } else {
+                      a.future.complete(a.seq);
+                    }
+                  }));
       for (Row r : rows.values()) {
         if (r.coverage != null) {
           afterCommit.committed(r.fmt, r.name, r.count, r.bytes);
@@ -348,12 +378,21 @@ final class Writer {
 
   private void failAll(List<Append> appends, StoreException err) {
     LOG.warn("{}", err.getMessage());
-    acks.execute(() -> appends.forEach(a -> a.future.completeExceptionally(a.refusedFor != null ? refusal(a) : err)));
+    acks.execute(
+        () ->
+            appends.forEach(
+                a -> a.future.completeExceptionally(a.refusedFor != null ? refusal(a) : err)));
   }
 
   private static InvalidUpdateException refusal(Append a) {
-    return new InvalidUpdateException("document '" + a.doc + "' is stored as " + a.refusedFor + " updates, not "
-        + a.format.name() + "; nothing stored (a document name belongs to one format)");
+    return new InvalidUpdateException(
+        "document '"
+            + a.doc
+            + "' is stored as "
+            + a.refusedFor
+            + " updates, not "
+            + a.format.name()
+            + "; nothing stored (a document name belongs to one format)");
   }
 
   private void rollbackQuietly() {
@@ -366,7 +405,9 @@ final class Writer {
     }
   }
 
-  /** One transaction for {@code appends}; returns the touched rows (coverage set) once committed. */
+  /**
+   * One transaction for {@code appends}; returns the touched rows (coverage set) once committed.
+   */
   private Map<String, Row> commitOnce(List<Append> appends) throws SQLException {
     long t0 = System.nanoTime();
     Map<String, UpdateFormat> names = new LinkedHashMap<>();
@@ -377,8 +418,10 @@ final class Writer {
     long tLocked = System.nanoTime();
     if (rows.size() < names.size()) {
       long now = System.currentTimeMillis();
-      try (PreparedStatement ins = conn.prepareStatement("INSERT INTO nodenogg_documents"
-          + " (name, format, state_vector, coverage, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+      try (PreparedStatement ins =
+          conn.prepareStatement(
+              "INSERT INTO nodenogg_documents"
+                  + " (name, format, state_vector, coverage, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
         TreeSet<String> missing = new TreeSet<>();
         for (Map.Entry<String, UpdateFormat> e : names.entrySet()) {
           if (!rows.containsKey(e.getKey())) {
@@ -398,14 +441,16 @@ final class Writer {
         rows.putAll(lock(missing));
       }
     }
-    try (PreparedStatement ins = conn.prepareStatement(
-        "INSERT INTO nodenogg_updates (doc_id, seq, data, crc32, written_by) VALUES (?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ins =
+        conn.prepareStatement(
+            "INSERT INTO nodenogg_updates (doc_id, seq, data, crc32, written_by) VALUES (?, ?, ?, ?, ?)")) {
       int n = 0;
       for (Append a : appends) {
         a.refusedFor = null;
         Row r = rows.get(a.doc);
         if (r == null) {
-          throw new SQLException("document row for '" + a.doc + "' vanished during the transaction", "40001");
+          throw new SQLException(
+              "document row for '" + a.doc + "' vanished during the transaction", "40001");
         }
         if (!r.format.equals(a.format.name())) {
           a.refusedFor = r.format;
@@ -429,8 +474,10 @@ final class Writer {
     }
     long tInserted = System.nanoTime();
     long now = System.currentTimeMillis();
-    try (PreparedStatement up = conn.prepareStatement("UPDATE nodenogg_documents SET last_seq = ?, update_count = ?,"
-        + " update_bytes = ?, state_vector = ?, coverage = ?, updated_at = ? WHERE id = ?")) {
+    try (PreparedStatement up =
+        conn.prepareStatement(
+            "UPDATE nodenogg_documents SET last_seq = ?, update_count = ?,"
+                + " update_bytes = ?, state_vector = ?, coverage = ?, updated_at = ? WHERE id = ?")) {
       for (Row r : rows.values()) {
         if (r.coverage == null) {
           continue; // nothing stored here (refused: another format)
@@ -450,9 +497,15 @@ final class Writer {
     conn.commit();
     long tCommitted = System.nanoTime();
     if (LOG.isDebugEnabled() && tCommitted - t0 > 20_000_000) {
-      LOG.debug("slow transaction: {} appends to {} documents in {} ms (lock {}, insert {}, update {}, commit {})",
-          appends.size(), rows.size(), (tCommitted - t0) / 1_000_000, (tLocked - t0) / 1_000_000,
-          (tInserted - tLocked) / 1_000_000, (tUpdated - tInserted) / 1_000_000, (tCommitted - tUpdated) / 1_000_000);
+      LOG.debug(
+          "slow transaction: {} appends to {} documents in {} ms (lock {}, insert {}, update {}, commit {})",
+          appends.size(),
+          rows.size(),
+          (tCommitted - t0) / 1_000_000,
+          (tLocked - t0) / 1_000_000,
+          (tInserted - tLocked) / 1_000_000,
+          (tUpdated - tInserted) / 1_000_000,
+          (tCommitted - tUpdated) / 1_000_000);
     }
     for (Row r : rows.values()) {
       if (r.coverage != null) {
@@ -468,8 +521,10 @@ final class Writer {
     if (names.isEmpty()) {
       return rows;
     }
-    try (PreparedStatement st = conn.prepareStatement("SELECT id, name, format, last_seq, update_count, update_bytes,"
-        + " coverage FROM nodenogg_documents WHERE name = ANY(?) ORDER BY name FOR UPDATE")) {
+    try (PreparedStatement st =
+        conn.prepareStatement(
+            "SELECT id, name, format, last_seq, update_count, update_bytes,"
+                + " coverage FROM nodenogg_documents WHERE name = ANY(?) ORDER BY name FOR UPDATE")) {
       st.setArray(1, conn.createArrayOf("text", names.toArray()));
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
@@ -490,8 +545,9 @@ final class Writer {
   }
 
   /**
-   * The row's coverage: the cached one if nobody wrote since we did (same id and sequence), else decoded
-   * from the row. The cached object is changed in place; a failed transaction clears the cache.
+   * The row's coverage: the cached one if nobody wrote since we did (same id and sequence), else
+   * decoded from the row. The cached object is changed in place; a failed transaction clears the
+   * cache.
    */
   private UpdateFormat.Coverage coverage(Row r, UpdateFormat format) throws SQLException {
     if (r.coverage == null) {
@@ -504,7 +560,10 @@ final class Writer {
         try {
           r.coverage = format.decodeCoverage(r.coverageBytes);
         } catch (IllegalArgumentException e) {
-          LOG.warn("the stored coverage of '{}' is unreadable ({}); rebuilding it from the log", r.name, e.getMessage());
+          LOG.warn(
+              "the stored coverage of '{}' is unreadable ({}); rebuilding it from the log",
+              r.name,
+              e.getMessage());
           r.coverage = rebuild(format, r.id);
         }
       }
@@ -514,7 +573,8 @@ final class Writer {
 
   private UpdateFormat.Coverage rebuild(UpdateFormat format, long docId) throws SQLException {
     UpdateFormat.Coverage cov = format.emptyCoverage();
-    try (PreparedStatement st = conn.prepareStatement("SELECT data FROM nodenogg_updates WHERE doc_id = ? ORDER BY seq")) {
+    try (PreparedStatement st =
+        conn.prepareStatement("SELECT data FROM nodenogg_updates WHERE doc_id = ? ORDER BY seq")) {
       st.setLong(1, docId);
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {

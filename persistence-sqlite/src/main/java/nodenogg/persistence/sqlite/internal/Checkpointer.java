@@ -12,15 +12,16 @@ import org.sqlite.JDBC;
 
 /**
  * Moves WAL checkpoints off the writer thread. SQLite's automatic checkpoint runs inside the COMMIT
- * that crosses the threshold and, with {@code synchronous=FULL}, writes and fsyncs the database file
- * there: a stall of tens of milliseconds for every append waiting on that commit. Instead the writer
- * connection runs with {@code wal_autocheckpoint=0} and this thread runs a PASSIVE checkpoint
- * (never waits for, nor blocks, the writer) on its own connection once about 2 MB
- * ({@link StoreHooks#checkpointEveryBytes()}) were committed (SQLite's own default is 1000 pages, about 4 MB of WAL), or at most every
- * {@link #MAX_DELAY_MS} ms when less was written, so that checkpoint fsyncs do not multiply.
+ * that crosses the threshold and, with {@code synchronous=FULL}, writes and fsyncs the database
+ * file there: a stall of tens of milliseconds for every append waiting on that commit. Instead the
+ * writer connection runs with {@code wal_autocheckpoint=0} and this thread runs a PASSIVE
+ * checkpoint (never waits for, nor blocks, the writer) on its own connection once about 2 MB
+ * ({@link StoreHooks#checkpointEveryBytes()}) were committed (SQLite's own default is 1000 pages,
+ * about 4 MB of WAL), or at most every {@link #MAX_DELAY_MS} ms when less was written, so that
+ * checkpoint fsyncs do not multiply.
  *
- * <p>Both connections live in the same SQLite library, which shares one lock state per file across a
- * process's connections, so closing one does not drop the other's POSIX locks. A checkpoint never
+ * <p>Both connections live in the same SQLite library, which shares one lock state per file across
+ * a process's connections, so closing one does not drop the other's POSIX locks. A checkpoint never
  * loses committed data: an interrupted checkpoint is redone from the WAL on next open.
  */
 final class Checkpointer implements AutoCloseable {
@@ -33,7 +34,8 @@ final class Checkpointer implements AutoCloseable {
   private final StoreHooks hooks;
   private final Thread thread;
   private volatile boolean stop;
-  private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong written =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private Checkpointer(Connection conn, StoreHooks hooks, String name) {
     this.conn = conn;
@@ -42,7 +44,10 @@ final class Checkpointer implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  /** Starts a checkpointer for {@code file}, or returns null (and the writer keeps auto-checkpointing). */
+  /**
+   * Starts a checkpointer for {@code file}, or returns null (and the writer keeps
+   * auto-checkpointing).
+   */
   static Checkpointer start(Path file, StoreOptions options, StoreHooks hooks) {
     Connection c = null;
     try {
@@ -52,7 +57,10 @@ final class Checkpointer implements AutoCloseable {
       cp.thread.start();
       return cp;
     } catch (SQLException e) {
-      LOG.warn("no background checkpointer for {} ({}); SQLite will checkpoint during commits", file, e.getMessage());
+      LOG.warn(
+          "no background checkpointer for {} ({}); SQLite will checkpoint during commits",
+          file,
+          e.getMessage());
       if (c != null) {
         try {
           c.close();
@@ -78,8 +86,10 @@ final class Checkpointer implements AutoCloseable {
         return;
       }
       long pending = written.get();
-      boolean due = pending >= hooks.checkpointEveryBytes()
-          || (pending > 0 && System.nanoTime() - last > TimeUnit.MILLISECONDS.toNanos(MAX_DELAY_MS));
+      boolean due =
+          pending >= hooks.checkpointEveryBytes()
+              || (pending > 0
+                  && System.nanoTime() - last > TimeUnit.MILLISECONDS.toNanos(MAX_DELAY_MS));
       if (stop || !due) {
         continue;
       }

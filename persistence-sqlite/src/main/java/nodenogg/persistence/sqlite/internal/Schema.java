@@ -16,36 +16,40 @@ import nodenogg.persistence.StoreException;
 public final class Schema {
 
   /** Migration {@code i} (0-based) brings the schema from version {@code i} to {@code i + 1}. */
-  private static final List<List<String>> MIGRATIONS = List.of(
-      // v1: documents and their append-only update logs
+  private static final List<List<String>> MIGRATIONS =
       List.of(
-          "CREATE TABLE schema_version (version INTEGER NOT NULL)",
-          "INSERT INTO schema_version (version) VALUES (0)",
-          "CREATE TABLE documents ("
-              + " id INTEGER PRIMARY KEY,"
-              + " name TEXT NOT NULL UNIQUE,"
-              + " last_seq INTEGER NOT NULL DEFAULT 0,"      // highest seq ever used (survives compaction)
-              + " update_count INTEGER NOT NULL DEFAULT 0,"
-              + " update_bytes INTEGER NOT NULL DEFAULT 0,"
-              + " state_vector BLOB NOT NULL,"              // the format's version of the stored log (Yjs: v1 state vector)
-              + " coverage BLOB NOT NULL,"                  // what the log covers (UpdateFormat.Coverage; Yjs: clock ranges)
-              + " updated_at INTEGER NOT NULL)",            // epoch millis of the last write
-          "CREATE TABLE updates ("
-              + " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
-              + " seq INTEGER NOT NULL,"
-              + " data BLOB NOT NULL,"                      // one update in the document's format
-              + " crc32 INTEGER NOT NULL,"                  // CRC-32 of data: detects damaged rows
-              + " PRIMARY KEY (doc_id, seq))"),
-      // v2: small per-document key/value metadata
-      List.of(
-          "CREATE TABLE metadata ("
-              + " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
-              + " key TEXT NOT NULL,"
-              + " value TEXT NOT NULL,"
-              + " PRIMARY KEY (doc_id, key)) WITHOUT ROWID"),
-      // v3: the format of each document's updates (UpdateFormat.name()); every earlier document holds Yjs v1 updates
-      List.of(
-          "ALTER TABLE documents ADD COLUMN format TEXT NOT NULL DEFAULT 'yjs-update-v1'"));
+          // v1: documents and their append-only update logs
+          List.of(
+              "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+              "INSERT INTO schema_version (version) VALUES (0)",
+              "CREATE TABLE documents ("
+                  + " id INTEGER PRIMARY KEY,"
+                  + " name TEXT NOT NULL UNIQUE,"
+                  + " last_seq INTEGER NOT NULL DEFAULT 0," // highest seq ever used (survives
+                  // compaction)
+                  + " update_count INTEGER NOT NULL DEFAULT 0,"
+                  + " update_bytes INTEGER NOT NULL DEFAULT 0,"
+                  + " state_vector BLOB NOT NULL," // the format's version of the stored log (Yjs:
+                  // v1 state vector)
+                  + " coverage BLOB NOT NULL," // what the log covers (UpdateFormat.Coverage; Yjs:
+                  // clock ranges)
+                  + " updated_at INTEGER NOT NULL)", // epoch millis of the last write
+              "CREATE TABLE updates ("
+                  + " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+                  + " seq INTEGER NOT NULL,"
+                  + " data BLOB NOT NULL," // one update in the document's format
+                  + " crc32 INTEGER NOT NULL," // CRC-32 of data: detects damaged rows
+                  + " PRIMARY KEY (doc_id, seq))"),
+          // v2: small per-document key/value metadata
+          List.of(
+              "CREATE TABLE metadata ("
+                  + " doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+                  + " key TEXT NOT NULL,"
+                  + " value TEXT NOT NULL,"
+                  + " PRIMARY KEY (doc_id, key)) WITHOUT ROWID"),
+          // v3: the format of each document's updates (UpdateFormat.name()); every earlier document
+          // holds Yjs v1 updates
+          List.of("ALTER TABLE documents ADD COLUMN format TEXT NOT NULL DEFAULT 'yjs-update-v1'"));
 
   /** The schema version this library writes. */
   public static final int CURRENT = MIGRATIONS.size();
@@ -55,32 +59,47 @@ public final class Schema {
   /** The file's schema version; 0 for an empty database. */
   public static int version(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")) {
       rs.next();
       if (rs.getInt(1) == 0) {
         return 0;
       }
     }
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT version FROM schema_version")) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT version FROM schema_version")) {
       if (!rs.next()) {
-        throw new StoreException("the schema_version table is empty; this file was not written by nodenogg persistence-sqlite");
+        throw new StoreException(
+            "the schema_version table is empty; this file was not written by nodenogg persistence-sqlite");
       }
       return rs.getInt(1);
     }
   }
 
-  /** Migrates an auto-commit connection up to {@code target} (tests use targets below {@link #CURRENT}). */
+  /**
+   * Migrates an auto-commit connection up to {@code target} (tests use targets below {@link
+   * #CURRENT}).
+   */
   public static void migrate(Connection c, String fileName, int target) throws SQLException {
     int v = version(c);
     if (v > CURRENT) {
-      throw new StoreException(fileName + " has schema version " + v + " but this library reads at most "
-          + CURRENT + "; open it with a newer nodenogg-sync");
+      throw new StoreException(
+          fileName
+              + " has schema version "
+              + v
+              + " but this library reads at most "
+              + CURRENT
+              + "; open it with a newer nodenogg-sync");
     }
     if (v == 0) {
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
         rs.next();
         if (rs.getInt(1) > 0) {
-          throw new StoreException(fileName + " is a SQLite database but not an update store (it has other tables); use another file");
+          throw new StoreException(
+              fileName
+                  + " is a SQLite database but not an update store (it has other tables); use another file");
         }
       }
     }

@@ -20,11 +20,12 @@ import nodenogg.persistence.sqlite.StoreOptions;
 import org.sqlite.JDBC;
 
 /**
- * Implementation behind {@code SqliteUpdateStore}: opens the file, then turns each public operation into
- * work for the {@link Writer} (one thread, one connection, group commit) and the {@link Compactor}.
- * Appends are checked by their format on the caller's thread, then queued; everything else runs on the
- * writer and the caller waits for it. Several formats may share one file: every operation names the
- * format of the store view it came from, and a document name belongs to one format.
+ * Implementation behind {@code SqliteUpdateStore}: opens the file, then turns each public operation
+ * into work for the {@link Writer} (one thread, one connection, group commit) and the {@link
+ * Compactor}. Appends are checked by their format on the caller's thread, then queued; everything
+ * else runs on the writer and the caller waits for it. Several formats may share one file: every
+ * operation names the format of the store view it came from, and a document name belongs to one
+ * format.
  */
 public final class StoreCore {
 
@@ -36,7 +37,10 @@ public final class StoreCore {
     this.compactor = new Compactor(writer);
   }
 
-  /** Opens the store (creating and migrating the file as needed); see {@code SqliteUpdateStore.open}. */
+  /**
+   * Opens the store (creating and migrating the file as needed); see {@code
+   * SqliteUpdateStore.open}.
+   */
   public static StoreCore open(Path file, StoreOptions options, StoreHooks hooks) {
     Path abs = file.toAbsolutePath();
     try {
@@ -58,8 +62,12 @@ public final class StoreCore {
     } catch (SQLException e) {
       closeQuietly(c);
       if (SqliteErrors.isCorruption(e)) {
-        throw new StoreException(abs + " is not a readable SQLite database (" + e.getMessage()
-            + "); restore it from a backup or move it away to start empty", e);
+        throw new StoreException(
+            abs
+                + " is not a readable SQLite database ("
+                + e.getMessage()
+                + "); restore it from a backup or move it away to start empty",
+            e);
       }
       throw new StoreException("cannot open the update store " + abs + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -83,8 +91,14 @@ public final class StoreCore {
   private boolean exists(UpdateFormat format, String doc) throws SQLException {
     Optional<String> stored = Queries.formatOf(writer.conn, doc);
     if (stored.isPresent() && !stored.get().equals(format.name())) {
-      throw new StoreException("document '" + doc + "' is stored as " + stored.get() + " updates, not "
-          + format.name() + " (open the store with that format to read it)");
+      throw new StoreException(
+          "document '"
+              + doc
+              + "' is stored as "
+              + stored.get()
+              + " updates, not "
+              + format.name()
+              + " (open the store with that format to read it)");
     }
     return stored.isPresent();
   }
@@ -122,12 +136,16 @@ public final class StoreCore {
 
   public List<byte[]> load(UpdateFormat format, String doc) {
     checkName(doc);
-    return writer.call(() -> exists(format, doc) ? Queries.readLog(writer.conn, doc).rows : List.<byte[]>of());
+    return writer.call(
+        () -> exists(format, doc) ? Queries.readLog(writer.conn, doc).rows : List.<byte[]>of());
   }
 
   public Optional<byte[]> loadState(UpdateFormat format, String doc) {
     if (!format.canMerge()) {
-      throw new StoreException("the " + format.name() + " format cannot merge updates, so there is no single state to load");
+      throw new StoreException(
+          "the "
+              + format.name()
+              + " format cannot merge updates, so there is no single state to load");
     }
     List<byte[]> rows = load(format, doc);
     if (rows.isEmpty() && info(format, doc).isEmpty()) {
@@ -144,7 +162,9 @@ public final class StoreCore {
 
   public Optional<DocumentInfo> info(UpdateFormat format, String doc) {
     checkName(doc);
-    return writer.call(() -> exists(format, doc) ? Queries.info(writer.conn, doc) : Optional.<DocumentInfo>empty());
+    return writer.call(
+        () ->
+            exists(format, doc) ? Queries.info(writer.conn, doc) : Optional.<DocumentInfo>empty());
   }
 
   public List<String> list(UpdateFormat format) {
@@ -158,26 +178,34 @@ public final class StoreCore {
 
   public boolean delete(UpdateFormat format, String doc) {
     checkName(doc);
-    return writer.call(() -> {
-      boolean[] deleted = {false};
-      writer.inTransaction(() -> {
-        deleted[0] = exists(format, doc) && Queries.deleteDocument(writer.conn, doc);
-        return null;
-      }, () -> writer.forget(doc));
-      return deleted[0];
-    });
+    return writer.call(
+        () -> {
+          boolean[] deleted = {false};
+          writer.inTransaction(
+              () -> {
+                deleted[0] = exists(format, doc) && Queries.deleteDocument(writer.conn, doc);
+                return null;
+              },
+              () -> writer.forget(doc));
+          return deleted[0];
+        });
   }
 
   public void clear(UpdateFormat format) {
-    writer.call(() -> writer.inTransaction(() -> {
-      Queries.deleteDocuments(writer.conn, format.name());
-      return null;
-    }, () -> writer.forgetAll(format.name())));
+    writer.call(
+        () ->
+            writer.inTransaction(
+                () -> {
+                  Queries.deleteDocuments(writer.conn, format.name());
+                  return null;
+                },
+                () -> writer.forgetAll(format.name())));
   }
 
   public Map<String, String> metadata(UpdateFormat format, String doc) {
     checkName(doc);
-    return writer.call(() -> exists(format, doc) ? Queries.metadata(writer.conn, doc) : Map.<String, String>of());
+    return writer.call(
+        () -> exists(format, doc) ? Queries.metadata(writer.conn, doc) : Map.<String, String>of());
   }
 
   public void putMetadata(UpdateFormat format, String doc, String key, String value) {
@@ -185,44 +213,66 @@ public final class StoreCore {
     if (key == null || key.isEmpty()) {
       throw new IllegalArgumentException("metadata key must be a non-empty string");
     }
-    writer.call(() -> {
-      DocState[] created = {null};
-      return writer.inTransaction(() -> {
-        DocState s = writer.cached(doc);
-        if (s == null) {
-          UpdateFormat.Coverage empty = format.emptyCoverage();
-          s = new DocState(Queries.insertDocument(writer.conn, doc, format.name(), empty.version(), empty.encode(),
-              System.currentTimeMillis()), doc, format.name());
-          s.coverage = empty;
-          created[0] = s;
-        } else if (!s.format.equals(format.name())) {
-          throw new StoreException("document '" + doc + "' is stored as " + s.format + " updates, not " + format.name());
-        }
-        Queries.putMetadata(writer.conn, s.id, key, value);
-        return null;
-      }, () -> {
-        if (created[0] != null) {
-          writer.remember(created[0]);
-        }
-      });
-    });
+    writer.call(
+        () -> {
+          DocState[] created = {null};
+          return writer.inTransaction(
+              () -> {
+                DocState s = writer.cached(doc);
+                if (s == null) {
+                  UpdateFormat.Coverage empty = format.emptyCoverage();
+                  s =
+                      new DocState(
+                          Queries.insertDocument(
+                              writer.conn,
+                              doc,
+                              format.name(),
+                              empty.version(),
+                              empty.encode(),
+                              System.currentTimeMillis()),
+                          doc,
+                          format.name());
+                  s.coverage = empty;
+                  created[0] = s;
+                } else if (!s.format.equals(format.name())) {
+                  throw new StoreException(
+                      "document '"
+                          + doc
+                          + "' is stored as "
+                          + s.format
+                          + " updates, not "
+                          + format.name());
+                }
+                Queries.putMetadata(writer.conn, s.id, key, value);
+                return null;
+              },
+              () -> {
+                if (created[0] != null) {
+                  writer.remember(created[0]);
+                }
+              });
+        });
   }
 
   public Optional<DocumentInfo> compact(UpdateFormat format, String doc) {
     checkName(doc);
     CompletableFuture<Optional<DocumentInfo>> done = new CompletableFuture<>();
-    writer.call(() -> {
-      if (!exists(format, doc)) {
-        done.complete(Optional.empty());
-      } else {
-        compactor.start(doc, done);
-      }
-      return null;
-    });
+    writer.call(
+        () -> {
+          if (!exists(format, doc)) {
+            done.complete(Optional.empty());
+          } else {
+            compactor.start(doc, done);
+          }
+          return null;
+        });
     return Writer.await(done);
   }
 
-  /** {@code PRAGMA integrity_check}, then every document of {@code format} read back and checked row by row. */
+  /**
+   * {@code PRAGMA integrity_check}, then every document of {@code format} read back and checked row
+   * by row.
+   */
   public CheckReport check(UpdateFormat format) {
     List<String> integrity;
     try {
@@ -244,7 +294,8 @@ public final class StoreCore {
           try {
             format.check(rows.get(i));
           } catch (StoreException e) {
-            throw new CorruptDocumentException(name, "stored update #" + (i + 1) + " is malformed: " + e.getMessage(), e);
+            throw new CorruptDocumentException(
+                name, "stored update #" + (i + 1) + " is malformed: " + e.getMessage(), e);
           }
         }
       } catch (StoreException e) {
@@ -255,12 +306,13 @@ public final class StoreCore {
   }
 
   public Map<String, String> settings() {
-    return writer.call(() -> {
-      Map<String, String> m = Queries.settings(writer.conn);
-      m.put("background_checkpoint", Boolean.toString(writer.checkpointsInBackground()));
-      m.put("schema_version", Integer.toString(Schema.version(writer.conn)));
-      return m;
-    });
+    return writer.call(
+        () -> {
+          Map<String, String> m = Queries.settings(writer.conn);
+          m.put("background_checkpoint", Boolean.toString(writer.checkpointsInBackground()));
+          m.put("schema_version", Integer.toString(Schema.version(writer.conn)));
+          return m;
+        });
   }
 
   public Path file() {

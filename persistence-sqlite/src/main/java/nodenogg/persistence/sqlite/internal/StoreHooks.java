@@ -4,9 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Test seam of the store: named points in the write path where a test can inject a failure
- * ({@code SQLException}) or stop the JVM ({@code Runtime.halt}), and a wrapper around the JDBC
- * connection (for I/O fault injection). Production code uses {@link #NONE}.
+ * Test seam of the store: named points in the write path where a test can inject a failure ({@code
+ * SQLException}) or stop the JVM ({@code Runtime.halt}), and a wrapper around the JDBC connection
+ * (for I/O fault injection). Production code uses {@link #NONE}.
  */
 public interface StoreHooks {
 

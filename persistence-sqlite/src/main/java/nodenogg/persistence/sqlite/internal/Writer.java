@@ -25,21 +25,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's one writer thread, which owns the connection: every database operation is a task on one
- * queue, so operations are totally ordered (a load after an append sees it) and SQLite never sees two
- * writers from this process.
+ * The store's one writer thread, which owns the connection: every database operation is a task on
+ * one queue, so operations are totally ordered (a load after an append sees it) and SQLite never
+ * sees two writers from this process.
  *
- * <p><b>Group commit.</b> The writer takes whatever has accumulated while the previous commit was syncing
- * (up to {@code maxBatch}, waiting up to {@code commitWindow} for more when that is set) and commits it as
- * one {@code BEGIN IMMEDIATE ... COMMIT}: one fsync for many updates. Only after COMMIT returns are the
- * futures completed, in order, on a separate acknowledgement thread (so slow callbacks never hold the
- * writer). A failed batch is rolled back, the cache marked stale, and every future of the batch fails:
- * nothing is ever acknowledged that was not committed.
+ * <p><b>Group commit.</b> The writer takes whatever has accumulated while the previous commit was
+ * syncing (up to {@code maxBatch}, waiting up to {@code commitWindow} for more when that is set)
+ * and commits it as one {@code BEGIN IMMEDIATE ... COMMIT}: one fsync for many updates. Only after
+ * COMMIT returns are the futures completed, in order, on a separate acknowledgement thread (so slow
+ * callbacks never hold the writer). A failed batch is rolled back, the cache marked stale, and
+ * every future of the batch fails: nothing is ever acknowledged that was not committed.
  *
  * <p><b>Cache.</b> The writer keeps the {@code documents} rows ({@link DocState}: next seq, counts,
- * coverage); batches change it in place, and any failed transaction marks it stale so that the next one
- * reloads it from the database (no copying per batch). {@code PRAGMA data_version} is read inside each
- * write transaction and the cache reloaded if another process (e.g. the CLI) committed in between.
+ * coverage); batches change it in place, and any failed transaction marks it stale so that the next
+ * one reloads it from the database (no copying per batch). {@code PRAGMA data_version} is read
+ * inside each write transaction and the cache reloaded if another process (e.g. the CLI) committed
+ * in between.
  */
 final class Writer {
 
@@ -56,6 +57,7 @@ final class Writer {
     final UpdateFormat.Coverage covered;
     final CompletableFuture<Long> future = new CompletableFuture<>();
     long seq;
+
     /** Set when the document is stored in another format: the format it is stored in. */
     String refusedFor;
 
@@ -113,11 +115,13 @@ final class Writer {
     this.hooks = hooks;
     this.conn = conn;
     this.queue = new LinkedBlockingQueue<>(options.maxQueued());
-    this.acks = Executors.newSingleThreadExecutor(r -> {
-      Thread t = daemon(r, "sqlite-store-acks " + file.getFileName());
-      ackThread = t;
-      return t;
-    });
+    this.acks =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = daemon(r, "sqlite-store-acks " + file.getFileName());
+              ackThread = t;
+              return t;
+            });
     this.thread = daemon(this::run, "sqlite-store-writer " + file.getFileName());
   }
 
@@ -127,7 +131,10 @@ final class Writer {
     return t;
   }
 
-  /** Loads the cache, prepares the insert statement and starts the thread (and the background checkpointer). */
+  /**
+   * Loads the cache, prepares the insert statement and starts the thread (and the background
+   * checkpointer).
+   */
   void start(Compactor compactor) throws SQLException {
     this.compactor = compactor;
     docs.putAll(Queries.loadStates(conn));
@@ -148,11 +155,15 @@ final class Writer {
 
   // ---------------------------------------------------------------- formats
 
-  /** Makes {@code format} known to the store (idempotent); a different format under the same name is refused. */
+  /**
+   * Makes {@code format} known to the store (idempotent); a different format under the same name is
+   * refused.
+   */
   void register(UpdateFormat format) {
     UpdateFormat known = formats.putIfAbsent(format.name(), format);
     if (known != null && known != format && known.getClass() != format.getClass()) {
-      throw new IllegalArgumentException("two different formats are named '" + format.name() + "': " + known + " and " + format);
+      throw new IllegalArgumentException(
+          "two different formats are named '" + format.name() + "': " + known + " and " + format);
     }
   }
 
@@ -180,7 +191,8 @@ final class Writer {
       queue.put(t);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      future.completeExceptionally(new StoreException("interrupted while waiting for room in the write queue", e));
+      future.completeExceptionally(
+          new StoreException("interrupted while waiting for room in the write queue", e));
       return;
     }
     if (done) {
@@ -231,7 +243,10 @@ final class Writer {
     }
   }
 
-  /** Commits every queued append, then closes the database; waits unless called from a store callback. */
+  /**
+   * Commits every queued append, then closes the database; waits unless called from a store
+   * callback.
+   */
   void close() {
     synchronized (this) {
       if (closed) {
@@ -250,7 +265,8 @@ final class Writer {
 
   private void awaitTermination() {
     if (isWriterThread() || Thread.currentThread() == ackThread) {
-      return; // closing from an acknowledgement callback: the close completes after the callback returns
+      return; // closing from an acknowledgement callback: the close completes after the callback
+      // returns
     }
     terminated.join();
   }
@@ -273,7 +289,8 @@ final class Writer {
         queue.drainTo(batch, options.maxBatch() - 1);
         long window = options.commitWindow().toNanos();
         if (window > 0 && allAppends(batch)) {
-          // group-commit window: gather more appends before committing (nothing is acknowledged sooner)
+          // group-commit window: gather more appends before committing (nothing is acknowledged
+          // sooner)
           long deadline = System.nanoTime() + window;
           long left;
           while (batch.size() < options.maxBatch() && (left = deadline - System.nanoTime()) > 0) {
@@ -339,7 +356,10 @@ final class Writer {
       hooks.at(StoreHooks.Point.CHECKPOINT);
       Queries.checkpointTruncate(conn);
     } catch (SQLException e) {
-      LOG.warn("checkpoint on close of {} failed (harmless: the WAL is replayed on next open): {}", file, e.getMessage());
+      LOG.warn(
+          "checkpoint on close of {} failed (harmless: the WAL is replayed on next open): {}",
+          file,
+          e.getMessage());
     }
     closeQuietly(insertUpdate);
     closeQuietly(conn);
@@ -357,7 +377,8 @@ final class Writer {
     try {
       value = op.work.run();
     } catch (SQLException e) {
-      op.future.completeExceptionally(new StoreException("update store " + file + ": " + e.getMessage(), e));
+      op.future.completeExceptionally(
+          new StoreException("update store " + file + ": " + e.getMessage(), e));
       return;
     } catch (RuntimeException e) {
       op.future.completeExceptionally(e);
@@ -370,7 +391,8 @@ final class Writer {
     }
   }
 
-  // ---------------------------------------------------------------- transactions and cache (writer thread)
+  // ---------------------------------------------------------------- transactions and cache (writer
+  // thread)
 
   /** Runs {@code work} in a write transaction; {@code onCommit} updates the cache after COMMIT. */
   <T> T inTransaction(SqlWork<T> work, Runnable onCommit) throws SQLException {
@@ -428,7 +450,10 @@ final class Writer {
     }
   }
 
-  /** Outside a transaction: the cached state of {@code doc} (reloading a stale cache), or null if unknown. */
+  /**
+   * Outside a transaction: the cached state of {@code doc} (reloading a stale cache), or null if
+   * unknown.
+   */
   DocState state(String doc) throws SQLException {
     DocState s = docs.get(doc);
     if (s == null || !cacheValid) {
@@ -464,8 +489,8 @@ final class Writer {
   }
 
   /**
-   * What {@code s}'s log covers, decoded from its row on first use. A row whose coverage cannot be read
-   * (damaged, or written by a buggy tool) gets it rebuilt by checking the log again.
+   * What {@code s}'s log covers, decoded from its row on first use. A row whose coverage cannot be
+   * read (damaged, or written by a buggy tool) gets it rebuilt by checking the log again.
    *
    * @throws StoreException if the document's format is unknown to this store
    */
@@ -473,13 +498,20 @@ final class Writer {
     if (s.coverage == null) {
       UpdateFormat f = formats.get(s.format);
       if (f == null) {
-        throw new StoreException("document '" + s.name + "' is stored in format '" + s.format
-            + "', which this store was not opened with (open it with that format)");
+        throw new StoreException(
+            "document '"
+                + s.name
+                + "' is stored in format '"
+                + s.format
+                + "', which this store was not opened with (open it with that format)");
       }
       try {
         s.coverage = f.decodeCoverage(s.storedCoverage);
       } catch (IllegalArgumentException e) {
-        LOG.warn("the stored coverage of '{}' is unreadable ({}); rebuilding it from the log", s.name, e.getMessage());
+        LOG.warn(
+            "the stored coverage of '{}' is unreadable ({}); rebuilding it from the log",
+            s.name,
+            e.getMessage());
         s.coverage = rebuildCoverage(f, s.name);
       }
       s.storedCoverage = null;
@@ -487,7 +519,10 @@ final class Writer {
     return s.coverage;
   }
 
-  /** Checks every row of the log; rows that cannot be read contribute nothing (check() reports them). */
+  /**
+   * Checks every row of the log; rows that cannot be read contribute nothing (check() reports
+   * them).
+   */
   private UpdateFormat.Coverage rebuildCoverage(UpdateFormat f, String doc) throws SQLException {
     UpdateFormat.Coverage cov = f.emptyCoverage();
     List<byte[]> rows;
@@ -518,70 +553,96 @@ final class Writer {
     long[] stored = new long[2]; // updates, bytes
     try {
       hooks.at(StoreHooks.Point.BEFORE_BEGIN);
-      inTransaction(() -> {
-        long now = System.currentTimeMillis();
-        for (Append a : appends) {
-          DocState s = touched.get(a.doc);
-          if (s == null) {
-            // the cached state is changed in place: if the transaction fails, rollbackAfterFailure
-            // marks the cache stale and the next transaction reloads it from the database
-            s = docs.get(a.doc);
-            if (s == null) {
-              UpdateFormat.Coverage empty = a.format.emptyCoverage();
-              s = new DocState(Queries.insertDocument(conn, a.doc, a.format.name(), empty.version(), empty.encode(), now),
-                  a.doc, a.format.name());
-              s.coverage = empty;
+      inTransaction(
+          () -> {
+            long now = System.currentTimeMillis();
+            for (Append a : appends) {
+              DocState s = touched.get(a.doc);
+              if (s == null) {
+                // the cached state is changed in place: if the transaction fails,
+                // rollbackAfterFailure
+                // marks the cache stale and the next transaction reloads it from the database
+                s = docs.get(a.doc);
+                if (s == null) {
+                  UpdateFormat.Coverage empty = a.format.emptyCoverage();
+                  s =
+                      new DocState(
+                          Queries.insertDocument(
+                              conn, a.doc, a.format.name(), empty.version(), empty.encode(), now),
+                          a.doc,
+                          a.format.name());
+                  s.coverage = empty;
+                }
+              }
+              if (!s.format.equals(a.format.name())) {
+                a.refusedFor = s.format;
+                continue;
+              }
+              touched.put(a.doc, s);
+              a.seq = ++s.lastSeq;
+              Queries.addUpdate(insertUpdate, s.id, a.seq, a.data);
+              s.count++;
+              s.bytes += a.data.length;
+              coverage(s).add(a.covered);
+              stored[0]++;
+              stored[1] += a.data.length;
             }
-          }
-          if (!s.format.equals(a.format.name())) {
-            a.refusedFor = s.format;
-            continue;
-          }
-          touched.put(a.doc, s);
-          a.seq = ++s.lastSeq;
-          Queries.addUpdate(insertUpdate, s.id, a.seq, a.data);
-          s.count++;
-          s.bytes += a.data.length;
-          coverage(s).add(a.covered);
-          stored[0]++;
-          stored[1] += a.data.length;
-        }
-        if (stored[0] > 0) {
-          insertUpdate.executeBatch();
-        }
-        for (DocState s : touched.values()) {
-          Queries.updateDocument(conn, s, s.coverage.version(), s.coverage.encode(), now);
-        }
-        hooks.at(StoreHooks.Point.BEFORE_COMMIT);
-        return null;
-      }, () -> docs.putAll(touched));
+            if (stored[0] > 0) {
+              insertUpdate.executeBatch();
+            }
+            for (DocState s : touched.values()) {
+              Queries.updateDocument(conn, s, s.coverage.version(), s.coverage.encode(), now);
+            }
+            hooks.at(StoreHooks.Point.BEFORE_COMMIT);
+            return null;
+          },
+          () -> docs.putAll(touched));
     } catch (SQLException | RuntimeException e) {
       try {
         insertUpdate.clearBatch();
       } catch (SQLException ignored) {
         // statement is reset on next use anyway
       }
-      StoreException err = new StoreException("could not store " + appends.size() + " update(s) in " + file
-          + "; none is acknowledged (" + e.getMessage() + "); retrying is safe, updates are idempotent", e);
+      StoreException err =
+          new StoreException(
+              "could not store "
+                  + appends.size()
+                  + " update(s) in "
+                  + file
+                  + "; none is acknowledged ("
+                  + e.getMessage()
+                  + "); retrying is safe, updates are idempotent",
+              e);
       LOG.warn("{}", err.getMessage());
-      acks.execute(() -> appends.forEach(a -> a.future.completeExceptionally(a.refusedFor != null ? refusal(a) : err)));
+      acks.execute(
+          () ->
+              appends.forEach(
+                  a -> a.future.completeExceptionally(a.refusedFor != null ? refusal(a) : err)));
       return;
     }
     try {
       hooks.at(StoreHooks.Point.AFTER_COMMIT);
     } catch (SQLException e) {
-      // Committed but told to fail: not acknowledging a stored update is allowed (the reverse is not).
-      StoreException err = new StoreException("update acknowledgement failed after commit: " + e.getMessage(), e);
-      acks.execute(() -> appends.forEach(a -> a.future.completeExceptionally(a.refusedFor != null ? refusal(a) : err)));
+      // Committed but told to fail: not acknowledging a stored update is allowed (the reverse is
+      // not).
+      StoreException err =
+          new StoreException("update acknowledgement failed after commit: " + e.getMessage(), e);
+      acks.execute(
+          () ->
+              appends.forEach(
+                  a -> a.future.completeExceptionally(a.refusedFor != null ? refusal(a) : err)));
       return;
     }
-    acks.execute(() -> appends.forEach(a -> {
-      if (a.refusedFor != null) {
-        a.future.completeExceptionally(refusal(a));
-      } else {
-        a.future.complete(a.seq);
-      }
-    }));
+    acks.execute(
+        () ->
+            appends.forEach(
+                a -> {
+                  if (a.refusedFor != null) {
+                    a.future.completeExceptionally(refusal(a));
+                  } else {
+                    a.future.complete(a.seq);
+                  }
+                }));
     if (checkpointer != null) {
       checkpointer.committed(stored[1] + 32 * stored[0]); // row and index overhead, roughly
     }
@@ -591,8 +652,14 @@ final class Writer {
   }
 
   private static InvalidUpdateException refusal(Append a) {
-    return new InvalidUpdateException("document '" + a.doc + "' is stored as " + a.refusedFor + " updates, not "
-        + a.format.name() + "; nothing stored (a document name belongs to one format)");
+    return new InvalidUpdateException(
+        "document '"
+            + a.doc
+            + "' is stored as "
+            + a.refusedFor
+            + " updates, not "
+            + a.format.name()
+            + "; nothing stored (a document name belongs to one format)");
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * the server is silent past the message timeout. Protocol code plugs in through {@link Listener}.
  *
  * <p>Several URLs (instances of one cluster): the socket stays on the URL that works; when it fails
- * (connection refused, dropped, silent) it moves to the next one at once (a short random delay spreads
- * the clients of a dead instance), and backs off exponentially only after a whole round of URLs failed.
+ * (connection refused, dropped, silent) it moves to the next one at once (a short random delay
+ * spreads the clients of a dead instance), and backs off exponentially only after a whole round of
+ * URLs failed.
  *
  * <p>Thread-safety: public methods may be called from any thread. Listener callbacks run on the
  * WebSocket's or the timer's thread, one at a time.
@@ -61,7 +62,8 @@ public final class ReconnectingSocket implements AutoCloseable {
   private final Random random;
   private final Consumer<ConnectionState> stateSink;
   private WebSocket ws; // guarded by this
-  private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null); // guarded by this
+  private CompletableFuture<?> sendChain =
+      CompletableFuture.completedFuture(null); // guarded by this
   private int attempts; // guarded by this
   private volatile long lastMessageAt;
   private volatile ConnectionState state = ConnectionState.CONNECTING;
@@ -69,12 +71,17 @@ public final class ReconnectingSocket implements AutoCloseable {
   private ScheduledFuture<?> watchdog;
   private final Object serial = new Object(); // callbacks run one at a time
 
-  public ReconnectingSocket(URI uri, ClientOptions options, Listener listener, Consumer<ConnectionState> stateSink) {
+  public ReconnectingSocket(
+      URI uri, ClientOptions options, Listener listener, Consumer<ConnectionState> stateSink) {
     this(List.of(uri), options, listener, stateSink);
   }
 
   /** A socket that fails over between {@code uris} (tried in order, starting with the first). */
-  public ReconnectingSocket(List<URI> uris, ClientOptions options, Listener listener, Consumer<ConnectionState> stateSink) {
+  public ReconnectingSocket(
+      List<URI> uris,
+      ClientOptions options,
+      Listener listener,
+      Consumer<ConnectionState> stateSink) {
     if (uris.isEmpty()) {
       throw new IllegalArgumentException("at least one server URL is needed");
     }
@@ -83,11 +90,13 @@ public final class ReconnectingSocket implements AutoCloseable {
     this.listener = listener;
     this.stateSink = stateSink;
     this.http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "sync-client-timer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sync-client-timer");
+              t.setDaemon(true);
+              return t;
+            });
     this.random = new Random(options.seed() != 0 ? options.seed() : System.nanoTime());
   }
 
@@ -114,23 +123,30 @@ public final class ReconnectingSocket implements AutoCloseable {
 
   /** Runs a task on the timer thread, serialized with socket callbacks. */
   public void schedule(Runnable task, long delayMillis) {
-    timer.schedule(() -> {
-      synchronized (serial) {
-        task.run();
-      }
-    }, delayMillis, TimeUnit.MILLISECONDS);
+    timer.schedule(
+        () -> {
+          synchronized (serial) {
+            task.run();
+          }
+        },
+        delayMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   public ScheduledFuture<?> every(Runnable task, long periodMillis) {
-    return timer.scheduleWithFixedDelay(() -> {
-      synchronized (serial) {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          LOG.warn("periodic client task failed", e);
-        }
-      }
-    }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    return timer.scheduleWithFixedDelay(
+        () -> {
+          synchronized (serial) {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              LOG.warn("periodic client task failed", e);
+            }
+          }
+        },
+        periodMillis,
+        periodMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   private void connect() {
@@ -146,12 +162,14 @@ public final class ReconnectingSocket implements AutoCloseable {
     for (Map.Entry<String, String> h : options.headers().entrySet()) {
       b.header(h.getKey(), h.getValue());
     }
-    b.buildAsync(uri, new Receiver()).whenComplete((socket, err) -> {
-      if (err != null) {
-        LOG.debug("connecting to {} failed: {}", uri, err.toString());
-        dropped(-1, String.valueOf(err.getMessage()));
-      }
-    });
+    b.buildAsync(uri, new Receiver())
+        .whenComplete(
+            (socket, err) -> {
+              if (err != null) {
+                LOG.debug("connecting to {} failed: {}", uri, err.toString());
+                dropped(-1, String.valueOf(err.getMessage()));
+              }
+            });
   }
 
   /** The socket is open: runs before any message of this socket is delivered. */
@@ -197,11 +215,15 @@ public final class ReconnectingSocket implements AutoCloseable {
         LOG.debug("{} failed ({} {}); moving to {}", failed, code, reason, uris.get(current));
       }
       if ((a + 1) % urls != 0) {
-        // the next URL of this round: at once, with a little jitter so a dead instance's clients spread out
+        // the next URL of this round: at once, with a little jitter so a dead instance's clients
+        // spread out
         delay = (long) (random.nextDouble() * Math.min(100, options.initialBackoff().toMillis()));
       } else {
         int n = Math.min(a / urls, 20);
-        long cap = Math.min(options.maxBackoff().toMillis(), options.initialBackoff().toMillis() << Math.min(n, 16));
+        long cap =
+            Math.min(
+                options.maxBackoff().toMillis(),
+                options.initialBackoff().toMillis() << Math.min(n, 16));
         delay = cap / 2 + (long) (random.nextDouble() * (cap / 2 + 1));
       }
     }
@@ -221,7 +243,8 @@ public final class ReconnectingSocket implements AutoCloseable {
     synchronized (this) {
       s = ws;
     }
-    if (s != null && System.currentTimeMillis() - lastMessageAt > options.messageTimeout().toMillis()) {
+    if (s != null
+        && System.currentTimeMillis() - lastMessageAt > options.messageTimeout().toMillis()) {
       LOG.debug("no message from {} for {}; reconnecting", currentUri(), options.messageTimeout());
       forceReconnect();
     }
@@ -247,11 +270,14 @@ public final class ReconnectingSocket implements AutoCloseable {
       if (s == null) {
         return false;
       }
-      sendChain = sendChain.thenCompose(x -> s.sendBinary(ByteBuffer.wrap(message), true))
-          .exceptionally(e -> {
-            LOG.debug("send failed: {}", e.toString());
-            return null;
-          });
+      sendChain =
+          sendChain
+              .thenCompose(x -> s.sendBinary(ByteBuffer.wrap(message), true))
+              .exceptionally(
+                  e -> {
+                    LOG.debug("send failed: {}", e.toString());
+                    return null;
+                  });
       return true;
     }
   }
@@ -281,7 +307,8 @@ public final class ReconnectingSocket implements AutoCloseable {
       } catch (Exception e) {
         // closing anyway
       }
-      s.sendClose(WebSocket.NORMAL_CLOSURE, "closed").orTimeout(2, TimeUnit.SECONDS)
+      s.sendClose(WebSocket.NORMAL_CLOSURE, "closed")
+          .orTimeout(2, TimeUnit.SECONDS)
           .whenComplete((r, e) -> s.abort());
     }
     if (watchdog != null) {

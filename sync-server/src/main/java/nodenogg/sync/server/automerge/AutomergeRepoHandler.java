@@ -28,6 +28,7 @@ import nodenogg.automerge.store.AutomergeFormat;
 import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.StoreException;
 import nodenogg.persistence.UpdateStore;
+import nodenogg.persistence.postgres.PostgresUpdateStore;
 import nodenogg.persistence.sqlite.SqliteUpdateStore;
 import nodenogg.sync.server.AuthRequest;
 import nodenogg.sync.server.AuthResult;
@@ -38,37 +39,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * automerge-repo's sync server protocol on a WebSocket path ({@code /automerge} on {@code ./microcosm serve}): a
- * real automerge-repo 2.5.6 client ({@code new WebSocketClientAdapter("ws://host:8787/automerge")}) joins, asks
- * for documents and syncs them; the server is a sharing peer that holds and stores every document it is sent and
- * syncs it with every peer that has it open.
+ * automerge-repo's sync server protocol on a WebSocket path ({@code /automerge} on {@code
+ * ./microcosm serve}): a real automerge-repo 2.5.6 client ({@code new
+ * WebSocketClientAdapter("ws://host:8787/automerge")}) joins, asks for documents and syncs them;
+ * the server is a sharing peer that holds and stores every document it is sent and syncs it with
+ * every peer that has it open.
  *
  * <h2>Protocol</h2>
- * One CBOR map per binary frame ({@link RepoMessages}). The first message must be {@code join} (protocol "1";
- * answered with {@code peer} carrying the server's peer id and storage id), then: {@code request}/{@code sync}
- * are Automerge sync messages for a document ({@code doc-unavailable} when the server has nothing for a
- * {@code request}), {@code ephemeral} messages are relayed to the document's other peers (never stored),
- * {@code remote-subscription-change} subscribes to a storage id's heads and {@code remote-heads-changed} are
- * forwarded to subscribers. A frame that is not such a message, any message before {@code join}, a sender id
- * other than the joined one, an unknown type, a corrupt change: an {@code error} message and that connection
- * closed (1008, or 1007 for undecodable data); the document and the other peers are untouched.
+ *
+ * One CBOR map per binary frame ({@link RepoMessages}). The first message must be {@code join}
+ * (protocol "1"; answered with {@code peer} carrying the server's peer id and storage id), then:
+ * {@code request}/{@code sync} are Automerge sync messages for a document ({@code doc-unavailable}
+ * when the server has nothing for a {@code request}), {@code ephemeral} messages are relayed to the
+ * document's other peers (never stored), {@code remote-subscription-change} subscribes to a storage
+ * id's heads and {@code remote-heads-changed} are forwarded to subscribers. A frame that is not
+ * such a message, any message before {@code join}, a sender id other than the joined one, an
+ * unknown type, a corrupt change: an {@code error} message and that connection closed (1008, or
+ * 1007 for undecodable data); the document and the other peers are untouched.
  *
  * <h2>Durability</h2>
- * Each change a peer sends is applied, then appended to the store; sync messages to that peer wait until every
- * change it sent is durable, so the heads the server announces to a peer never include a change of that peer the
- * store does not hold yet ("nothing acknowledged that was not stored"). Other peers get the change at once. Logs
- * are compacted into one saved document in the background every {@link Options#compactEvery} appends.
+ *
+ * Each change a peer sends is applied, then appended to the store; sync messages to that peer wait
+ * until every change it sent is durable, so the heads the server announces to a peer never include
+ * a change of that peer the store does not hold yet ("nothing acknowledged that was not stored").
+ * Other peers get the change at once. Logs are compacted into one saved document in the background
+ * every {@link Options#compactEvery} appends.
  *
  * <h2>Access</h2>
- * automerge-repo has no place for credentials in its messages (the {@code join} metadata is the repo's own), so
- * tokens travel in the URL: {@code ws://host/automerge?token=T}. Each document a peer opens is checked with
- * {@link SyncServerHooks#authenticate} ({@link AuthRequest.Protocol#AUTOMERGE_REPO}, the document id as name, the
- * URL token): denied gives {@code doc-unavailable} (what automerge-repo answers for a document it may not share);
- * read-only peers receive every change but a sync message carrying a change from them is refused with an
+ *
+ * automerge-repo has no place for credentials in its messages (the {@code join} metadata is the
+ * repo's own), so tokens travel in the URL: {@code ws://host/automerge?token=T}. Each document a
+ * peer opens is checked with {@link SyncServerHooks#authenticate} ({@link
+ * AuthRequest.Protocol#AUTOMERGE_REPO}, the document id as name, the URL token): denied gives
+ * {@code doc-unavailable} (what automerge-repo answers for a document it may not share); read-only
+ * peers receive every change but a sync message carrying a change from them is refused with an
  * {@code error} and the connection closed.
  *
- * <p>Thread-safe. Each document's work runs on its own serial executor on the shared pool; callbacks never block
- * the I/O loop on a document.
+ * <p>Thread-safe. Each document's work runs on its own serial executor on the shared pool;
+ * callbacks never block the I/O loop on a document.
  */
 public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AutomergeRepoHandler.class);
@@ -77,25 +85,46 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
   public static final String PATH = "/automerge";
 
   /** Limits and names; {@link #defaults()} for a server. */
-  public record Options(String peerId, String storageId, int maxDocumentsPerPeer, int maxEphemeralBytes,
-      Duration joinDeadline, int compactEvery, Duration unloadAfter) {
+  public record Options(
+      String peerId,
+      String storageId,
+      int maxDocumentsPerPeer,
+      int maxEphemeralBytes,
+      Duration joinDeadline,
+      int compactEvery,
+      Duration unloadAfter) {
 
     public Options {
       Objects.requireNonNull(peerId, "peerId");
       Objects.requireNonNull(storageId, "storageId");
     }
 
-    /** A random peer id, a random storage id (give a persistent one with {@link #withStorageId}). */
+    /**
+     * A random peer id, a random storage id (give a persistent one with {@link #withStorageId}).
+     */
     public static Options defaults() {
       byte[] b = new byte[6];
       new SecureRandom().nextBytes(b);
-      return new Options("nodenogg-sync-" + HexFormat.of().formatHex(b), UUID.randomUUID().toString(), 10_000,
-          256 * 1024, Duration.ofSeconds(10), 1000, Duration.ofSeconds(30));
+      return new Options(
+          "nodenogg-sync-" + HexFormat.of().formatHex(b),
+          UUID.randomUUID().toString(),
+          10_000,
+          256 * 1024,
+          Duration.ofSeconds(10),
+          1000,
+          Duration.ofSeconds(30));
     }
 
     /** The storage id the server announces (keep it the same across restarts on the same data). */
     public Options withStorageId(String id) {
-      return new Options(peerId, id, maxDocumentsPerPeer, maxEphemeralBytes, joinDeadline, compactEvery, unloadAfter);
+      return new Options(
+          peerId,
+          id,
+          maxDocumentsPerPeer,
+          maxEphemeralBytes,
+          joinDeadline,
+          compactEvery,
+          unloadAfter);
     }
   }
 
@@ -110,14 +139,23 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
   private volatile boolean closed;
 
   /**
-   * @param store where documents are kept: a store of {@link AutomergeFormat} updates; see {@link #storeFor}
+   * @param store where documents are kept: a store of {@link AutomergeFormat} updates; see {@link
+   *     #storeFor}
    */
-  public AutomergeRepoHandler(UpdateStore store, SyncServerHooks hooks, ExecutorService pool,
-      ScheduledExecutorService timers, Options options) {
+  public AutomergeRepoHandler(
+      UpdateStore store,
+      SyncServerHooks hooks,
+      ExecutorService pool,
+      ScheduledExecutorService timers,
+      Options options) {
     AutomergeNative.require();
     if (!AutomergeFormat.NAME.equals(store.format().name())) {
-      throw new IllegalArgumentException("the automerge-repo service needs a store of " + AutomergeFormat.NAME
-          + " updates, not " + store.format().name() + " (see storeFor)");
+      throw new IllegalArgumentException(
+          "the automerge-repo service needs a store of "
+              + AutomergeFormat.NAME
+              + " updates, not "
+              + store.format().name()
+              + " (see storeFor)");
     }
     this.store = store;
     this.hooks = hooks;
@@ -127,8 +165,9 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
   }
 
   /**
-   * The Automerge store beside a server's store: the same SQLite file (a second format of it, same writer and
-   * durability), or a new in-memory store when the server's store is not SQLite.
+   * The Automerge store beside a server's store: the same SQLite file or PostgreSQL database (a
+   * second format of it, same writer, group commits and durability), or a new in-memory store for
+   * any other store.
    */
   public static UpdateStore storeFor(UpdateStore serverStore) {
     if (AutomergeFormat.NAME.equals(serverStore.format().name())) {
@@ -136,6 +175,9 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     }
     if (serverStore instanceof SqliteUpdateStore sqlite) {
       return sqlite.withFormat(AutomergeFormat.INSTANCE);
+    }
+    if (serverStore instanceof PostgresUpdateStore postgres) {
+      return postgres.withFormat(AutomergeFormat.INSTANCE);
     }
     return new InMemoryUpdateStore(AutomergeFormat.INSTANCE);
   }
@@ -170,7 +212,8 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     return store;
   }
 
-  // ---- connection callbacks (I/O thread) -------------------------------------------------------------------------
+  // ---- connection callbacks (I/O thread)
+  // -------------------------------------------------------------------------
 
   @Override
   public void onOpen(Connection connection) {
@@ -180,16 +223,22 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
       connection.close(1001, "server shutting down");
       return;
     }
-    timers.schedule(() -> {
-      if (!s.joined() && connection.isOpen()) {
-        refuse(s, "no join message within " + options.joinDeadline().toSeconds() + " s", 1008);
-      }
-    }, options.joinDeadline().toMillis(), TimeUnit.MILLISECONDS);
+    timers.schedule(
+        () -> {
+          if (!s.joined() && connection.isOpen()) {
+            refuse(s, "no join message within " + options.joinDeadline().toSeconds() + " s", 1008);
+          }
+        },
+        options.joinDeadline().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   @Override
   public void onText(Connection connection, String message) {
-    refuse((Session) connection.attachment(), "automerge-repo messages are binary CBOR, not text", 1003);
+    refuse(
+        (Session) connection.attachment(),
+        "automerge-repo messages are binary CBOR, not text",
+        1003);
   }
 
   @Override
@@ -217,7 +266,8 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     }
     if (!m.senderId().equals(s.peerId) && !(m instanceof RepoMessage.Ephemeral)) {
       // (ephemeral messages are gossiped: a peer passes on others' messages with their sender id)
-      refuse(s, "senderId " + m.senderId() + " is not the peer that joined on this connection", 1008);
+      refuse(
+          s, "senderId " + m.senderId() + " is not the peer that joined on this connection", 1008);
       return;
     }
     if (m instanceof RepoMessage.Request r) {
@@ -285,39 +335,54 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     s.metadata = j.peerMetadata();
     Session old = peers.put(j.senderId(), s);
     if (old != null && old != s) {
-      old.connection.close(1000, "the same peer joined on another connection"); // as automerge-repo's server does
+      old.connection.close(
+          1000, "the same peer joined on another connection"); // as automerge-repo's server does
     }
-    send(s, new RepoMessage.Peer(options.peerId(), new RepoMessage.PeerMetadata(options.storageId(), false),
-        RepoMessage.PROTOCOL_V1, j.senderId()));
+    send(
+        s,
+        new RepoMessage.Peer(
+            options.peerId(),
+            new RepoMessage.PeerMetadata(options.storageId(), false),
+            RepoMessage.PROTOCOL_V1,
+            j.senderId()));
   }
 
-  // ---- documents (each on its own serial executor) ------------------------------------------------------------
+  // ---- documents (each on its own serial executor)
+  // ------------------------------------------------------------
 
   private interface DocWork {
     void run(ServedDocument d) throws Exception;
   }
 
   private void onDocument(Session s, String documentId, DocWork work) {
-    ServedDocument d = documents.computeIfAbsent(documentId, id -> new ServedDocument(id, store, pool));
-    d.executor.execute(() -> {
-      if (s.closed) {
-        return;
-      }
-      try {
-        work.run(d);
-      } catch (StoreException e) {
-        LOG.error("automerge-repo document {}: the store failed: {}", d.id, e.getMessage());
-        send(s, new RepoMessage.Error(options.peerId(), "the server could not read or store document " + d.id
-            + ": " + e.getMessage(), s.peerId));
-        s.connection.close(1013, "storage failed; reconnect later");
-      } catch (Exception e) {
-        LOG.error("automerge-repo document {}: unexpected failure for {}", d.id, s, e);
-        s.connection.close(1011, "internal error");
-      }
-    });
+    ServedDocument d =
+        documents.computeIfAbsent(documentId, id -> new ServedDocument(id, store, pool));
+    d.executor.execute(
+        () -> {
+          if (s.closed) {
+            return;
+          }
+          try {
+            work.run(d);
+          } catch (StoreException e) {
+            LOG.error("automerge-repo document {}: the store failed: {}", d.id, e.getMessage());
+            send(
+                s,
+                new RepoMessage.Error(
+                    options.peerId(),
+                    "the server could not read or store document " + d.id + ": " + e.getMessage(),
+                    s.peerId));
+            s.connection.close(1013, "storage failed; reconnect later");
+          } catch (Exception e) {
+            LOG.error("automerge-repo document {}: unexpected failure for {}", d.id, s, e);
+            s.connection.close(1011, "internal error");
+          }
+        });
   }
 
-  /** Whether the peer may open the document, and read-only; null when denied. Cached per connection. */
+  /**
+   * Whether the peer may open the document, and read-only; null when denied. Cached per connection.
+   */
   private Boolean access(Session s, String documentId) {
     Boolean known = s.access.get(documentId);
     if (known != null) {
@@ -325,10 +390,18 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     }
     AuthResult r;
     try {
-      r = hooks.authenticate(new AuthRequest(documentId, s.token, s.connection.headers(), s.connection.query(),
-          s.connection.remoteAddress(), AuthRequest.Protocol.AUTOMERGE_REPO));
+      r =
+          hooks.authenticate(
+              new AuthRequest(
+                  documentId,
+                  s.token,
+                  s.connection.headers(),
+                  s.connection.query(),
+                  s.connection.remoteAddress(),
+                  AuthRequest.Protocol.AUTOMERGE_REPO));
     } catch (RuntimeException e) {
-      LOG.warn("authenticate hook failed for automerge-repo document {}: {}", documentId, e.toString());
+      LOG.warn(
+          "authenticate hook failed for automerge-repo document {}: {}", documentId, e.toString());
       r = AuthResult.denied("permission-denied");
     }
     if (!r.allowed()) {
@@ -354,19 +427,27 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
       return;
     }
     if (readOnly && !changes.isEmpty()) {
-      refuse(s, "this connection is read-only for document " + d.id + " (its token allows reading only)", 1008);
+      refuse(
+          s,
+          "this connection is read-only for document " + d.id + " (its token allows reading only)",
+          1008);
       return;
     }
     ServedDocument.PeerState p = d.peers.get(s);
     if (p == null) {
       if (s.documents.size() >= options.maxDocumentsPerPeer()) {
-        refuse(s, "more than " + options.maxDocumentsPerPeer() + " documents open on one connection", 1008);
+        refuse(
+            s,
+            "more than " + options.maxDocumentsPerPeer() + " documents open on one connection",
+            1008);
         return;
       }
       AutomergeDocument doc = d.doc();
       if (request && changes.isEmpty() && doc.heads().length == 0) {
-        // nothing here and nothing sent: unavailable, but keep the peer so it gets the document if it appears
-        // (its request goes into the sync state, so the first message after that carries the changes it lacks)
+        // nothing here and nothing sent: unavailable, but keep the peer so it gets the document if
+        // it appears
+        // (its request goes into the sync state, so the first message after that carries the
+        // changes it lacks)
         ServedDocument.PeerState waiting = new ServedDocument.PeerState(s);
         try {
           doc.receiveSyncMessage(waiting.sync, data, s);
@@ -401,15 +482,18 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
       hooks.onChange(d.id, bytes);
       peer.pendingAppends++;
       CompletableFuture<Long> stored = d.append(bytes);
-      stored.whenComplete((seq, err) -> d.executor.execute(() -> {
-        peer.pendingAppends--;
-        if (err == null) {
-          hooks.onStore(d.id, bytes);
-        }
-        if (peer.pendingAppends == 0 && peer.owed) {
-          sendSync(d, peer);
-        }
-      }));
+      stored.whenComplete(
+          (seq, err) ->
+              d.executor.execute(
+                  () -> {
+                    peer.pendingAppends--;
+                    if (err == null) {
+                      hooks.onStore(d.id, bytes);
+                    }
+                    if (peer.pendingAppends == 0 && peer.owed) {
+                      sendSync(d, peer);
+                    }
+                  }));
       if (d.compactionDue(options.compactEvery())) {
         pool.execute(() -> compact(d.id));
       }
@@ -422,7 +506,9 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     sendSync(d, peer);
   }
 
-  /** Sends the next sync message to a peer, unless a change it sent is not durable yet (then owed). */
+  /**
+   * Sends the next sync message to a peer, unless a change it sent is not durable yet (then owed).
+   */
   private void sendSync(ServedDocument d, ServedDocument.PeerState p) {
     if (p.session.closed) {
       return;
@@ -433,11 +519,17 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     }
     p.owed = false;
     Optional<byte[]> msg = d.syncMessageFor(p);
-    msg.ifPresent(bytes -> send(p.session, new RepoMessage.Sync(options.peerId(), p.session.peerId, d.id, bytes)));
+    msg.ifPresent(
+        bytes ->
+            send(p.session, new RepoMessage.Sync(options.peerId(), p.session.peerId, d.id, bytes)));
   }
 
-  /** A peer's heads of a document changed: tell the peers subscribed to its storage id that have it open. */
-  private void remoteHeads(Session s, ServedDocument d, ServedDocument.PeerState p, List<byte[]> heads) {
+  /**
+   * A peer's heads of a document changed: tell the peers subscribed to its storage id that have it
+   * open.
+   */
+  private void remoteHeads(
+      Session s, ServedDocument d, ServedDocument.PeerState p, List<byte[]> heads) {
     String storageId = s.metadata.storageId();
     if (storageId == null || heads.isEmpty()) {
       return;
@@ -457,8 +549,10 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     RepoMessage.Heads value = new RepoMessage.Heads(encoded, System.currentTimeMillis());
     for (ServedDocument.PeerState other : d.peers.values()) {
       if (other.session != s && other.session.subscriptions.contains(storageId)) {
-        send(other.session, new RepoMessage.RemoteHeadsChanged(options.peerId(), other.session.peerId, d.id,
-            Map.of(storageId, value)));
+        send(
+            other.session,
+            new RepoMessage.RemoteHeadsChanged(
+                options.peerId(), other.session.peerId, d.id, Map.of(storageId, value)));
       }
     }
   }
@@ -468,48 +562,70 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     if (d == null || !s.documents.contains(h.documentId())) {
       return;
     }
-    d.executor.execute(() -> {
-      for (ServedDocument.PeerState other : d.peers.values()) {
-        if (other.session == s) {
-          continue;
-        }
-        for (Map.Entry<String, RepoMessage.Heads> e : h.newHeads().entrySet()) {
-          if (other.session.subscriptions.contains(e.getKey())) {
-            send(other.session, new RepoMessage.RemoteHeadsChanged(options.peerId(), other.session.peerId,
-                d.id, Map.of(e.getKey(), e.getValue())));
+    d.executor.execute(
+        () -> {
+          for (ServedDocument.PeerState other : d.peers.values()) {
+            if (other.session == s) {
+              continue;
+            }
+            for (Map.Entry<String, RepoMessage.Heads> e : h.newHeads().entrySet()) {
+              if (other.session.subscriptions.contains(e.getKey())) {
+                send(
+                    other.session,
+                    new RepoMessage.RemoteHeadsChanged(
+                        options.peerId(),
+                        other.session.peerId,
+                        d.id,
+                        Map.of(e.getKey(), e.getValue())));
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
   private void ephemeral(Session s, RepoMessage.Ephemeral e) {
     if (e.data().length > options.maxEphemeralBytes()) {
-      refuse(s, "an ephemeral message of " + e.data().length + " bytes (at most " + options.maxEphemeralBytes()
-          + ")", 1009);
+      refuse(
+          s,
+          "an ephemeral message of "
+              + e.data().length
+              + " bytes (at most "
+              + options.maxEphemeralBytes()
+              + ")",
+          1009);
       return;
     }
     ServedDocument d = documents.get(e.documentId());
     if (d == null || !s.documents.contains(e.documentId())) {
-      return; // not a document this peer has open: nothing to relay to (automerge-repo would look it up first)
+      return; // not a document this peer has open: nothing to relay to (automerge-repo would look
+      // it up first)
     }
-    d.executor.execute(() -> {
-      String source = e.senderId() + ":" + e.sessionId();
-      Long last = d.ephemeralCounts.get(source);
-      if (last != null && e.count() <= last) {
-        return; // seen already, e.g. gossiped back (automerge-repo drops repeats by sender, session and count)
-      }
-      if (d.ephemeralCounts.size() > 10_000) {
-        d.ephemeralCounts.clear();
-      }
-      d.ephemeralCounts.put(source, e.count());
-      for (ServedDocument.PeerState other : d.peers.values()) {
-        if (other.session != s && !other.session.peerId.equals(e.senderId())) {
-          send(other.session, new RepoMessage.Ephemeral(e.senderId(), other.session.peerId, d.id, e.sessionId(),
-              e.count(), e.data()));
-        }
-      }
-    });
+    d.executor.execute(
+        () -> {
+          String source = e.senderId() + ":" + e.sessionId();
+          Long last = d.ephemeralCounts.get(source);
+          if (last != null && e.count() <= last) {
+            return; // seen already, e.g. gossiped back (automerge-repo drops repeats by sender,
+            // session and count)
+          }
+          if (d.ephemeralCounts.size() > 10_000) {
+            d.ephemeralCounts.clear();
+          }
+          d.ephemeralCounts.put(source, e.count());
+          for (ServedDocument.PeerState other : d.peers.values()) {
+            if (other.session != s && !other.session.peerId.equals(e.senderId())) {
+              send(
+                  other.session,
+                  new RepoMessage.Ephemeral(
+                      e.senderId(),
+                      other.session.peerId,
+                      d.id,
+                      e.sessionId(),
+                      e.count(),
+                      e.data()));
+            }
+          }
+        });
   }
 
   private void leave(ServedDocument d, Session s) {
@@ -520,17 +636,26 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     }
     if (d.peers.isEmpty() && !d.unloadScheduled) {
       d.unloadScheduled = true;
-      timers.schedule(() -> d.executor.execute(() -> {
-        if (d.unloadScheduled && d.peers.isEmpty()) {
-          d.lastWrite().whenComplete((x, err) -> d.executor.execute(() -> {
-            if (d.unloadScheduled && d.peers.isEmpty()) {
-              d.unload();
-              documents.remove(d.id, d);
-              hooks.onUnload(d.id);
-            }
-          }));
-        }
-      }), options.unloadAfter().toMillis(), TimeUnit.MILLISECONDS);
+      timers.schedule(
+          () ->
+              d.executor.execute(
+                  () -> {
+                    if (d.unloadScheduled && d.peers.isEmpty()) {
+                      d.lastWrite()
+                          .whenComplete(
+                              (x, err) ->
+                                  d.executor.execute(
+                                      () -> {
+                                        if (d.unloadScheduled && d.peers.isEmpty()) {
+                                          d.unload();
+                                          documents.remove(d.id, d);
+                                          hooks.onUnload(d.id);
+                                        }
+                                      }));
+                    }
+                  }),
+          options.unloadAfter().toMillis(),
+          TimeUnit.MILLISECONDS);
     }
   }
 
@@ -538,11 +663,15 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     try {
       store.compact(id);
     } catch (RuntimeException e) {
-      LOG.warn("compacting automerge-repo document {} failed (its log is kept as it is): {}", id, e.getMessage());
+      LOG.warn(
+          "compacting automerge-repo document {} failed (its log is kept as it is): {}",
+          id,
+          e.getMessage());
     }
   }
 
-  // ---- sending ---------------------------------------------------------------------------------------------------
+  // ---- sending
+  // ---------------------------------------------------------------------------------------------------
 
   private static void send(Session s, RepoMessage m) {
     if (!s.closed) {
@@ -556,14 +685,20 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
       return;
     }
     refused.incrementAndGet();
-    LOG.info("automerge-repo: closing {}: {}", s.joined() ? s : "connection from " + s.connection.remoteAddress(),
+    LOG.info(
+        "automerge-repo: closing {}: {}",
+        s.joined() ? s : "connection from " + s.connection.remoteAddress(),
         why);
-    s.connection.send(RepoMessages.encode(new RepoMessage.Error(options.peerId(), why,
-        s.peerId == null ? "" : s.peerId)));
+    s.connection.send(
+        RepoMessages.encode(
+            new RepoMessage.Error(options.peerId(), why, s.peerId == null ? "" : s.peerId)));
     s.connection.close(code, why);
   }
 
-  /** Stops: closes every connection, waits until every change received is durable, frees the documents. */
+  /**
+   * Stops: closes every connection, waits until every change received is durable, frees the
+   * documents.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -576,10 +711,16 @@ public final class AutomergeRepoHandler implements SocketHandler, AutoCloseable 
     List<CompletableFuture<?>> waits = new ArrayList<>();
     for (ServedDocument d : documents.values()) {
       CompletableFuture<Void> done = new CompletableFuture<>();
-      d.executor.execute(() -> d.lastWrite().whenComplete((x, e) -> d.executor.execute(() -> {
-        d.unload();
-        done.complete(null);
-      })));
+      d.executor.execute(
+          () ->
+              d.lastWrite()
+                  .whenComplete(
+                      (x, e) ->
+                          d.executor.execute(
+                              () -> {
+                                d.unload();
+                                done.complete(null);
+                              })));
       waits.add(done);
     }
     try {

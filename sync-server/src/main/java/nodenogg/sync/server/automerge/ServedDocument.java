@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One automerge-repo document the server holds: the Automerge document (loaded from the store on first use), the
- * sync state and status of every peer that has it open, and the appender that makes every change durable. All
- * fields are touched only on this document's serial executor.
+ * One automerge-repo document the server holds: the Automerge document (loaded from the store on
+ * first use), the sync state and status of every peer that has it open, and the appender that makes
+ * every change durable. All fields are touched only on this document's serial executor.
  */
 final class ServedDocument {
   private static final Logger LOG = LoggerFactory.getLogger(ServedDocument.class);
@@ -28,10 +28,13 @@ final class ServedDocument {
   static final class PeerState {
     final Session session;
     final SyncState sync = new SyncState();
+
     /** Changes this peer sent that are not durable yet: no sync message goes to it meanwhile. */
     int pendingAppends;
+
     /** A sync message is owed to this peer once its appends are durable. */
     boolean owed;
+
     /** The heads the peer last said it holds (hex), for remote-heads-changed. */
     List<String> lastHeads = List.of();
 
@@ -43,8 +46,10 @@ final class ServedDocument {
   final String id;
   final SerialExecutor executor;
   final Map<Session, PeerState> peers = new HashMap<>();
+
   /** Newest ephemeral count per sender and session ({@code sender:session}), to drop repeats. */
   final Map<String, Long> ephemeralCounts = new HashMap<>();
+
   private final UpdateStore store;
   private AutomergeDocument doc;
   private RetryingAppender appender;
@@ -74,16 +79,24 @@ final class ServedDocument {
         appendsSinceCompaction = rows.size();
       } catch (RuntimeException e) {
         d.close();
-        throw e instanceof StoreException se ? se
-            : new StoreException("document " + id + " could not be loaded from the store: " + e.getMessage(), e);
+        throw e instanceof StoreException se
+            ? se
+            : new StoreException(
+                "document " + id + " could not be loaded from the store: " + e.getMessage(), e);
       }
       doc = d;
-      appender = new RetryingAppender(store, id, err -> {
-        if (err != null) {
-          LOG.error("automerge-repo document {}: a change could not be stored (kept for a retry): {}", id,
-              err.getMessage());
-        }
-      });
+      appender =
+          new RetryingAppender(
+              store,
+              id,
+              err -> {
+                if (err != null) {
+                  LOG.error(
+                      "automerge-repo document {}: a change could not be stored (kept for a retry): {}",
+                      id,
+                      err.getMessage());
+                }
+              });
     }
     return doc;
   }

@@ -21,10 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This instance's membership in a cluster of sync servers sharing one Redis (and usually one PostgreSQL
- * store): documents, y-websocket rooms and signalling topics fan out to the other instances, on the wire of
- * {@code @hocuspocus/extension-redis} 4.7.0 so Node Hocuspocus instances can join (see
- * {@code docs/scale-out.md}). Give it to {@code SyncServer.Builder.cluster}; the server closes it.
+ * This instance's membership in a cluster of sync servers sharing one Redis (and usually one
+ * PostgreSQL store): documents, y-websocket rooms and signalling topics fan out to the other
+ * instances, on the wire of {@code @hocuspocus/extension-redis} 4.7.0 so Node Hocuspocus instances
+ * can join (see {@code docs/scale-out.md}). Give it to {@code SyncServer.Builder.cluster}; the
+ * server closes it.
  *
  * <pre>{@code
  * RedisCluster cluster = RedisCluster.builder(URI.create("redis://127.0.0.1:6379")).instanceId("web-1").connect();
@@ -39,10 +40,15 @@ public final class RedisCluster implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisCluster.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** Redlock's release script (delete the key only if it still holds our value), as extension-redis runs it. */
-  private static final String RELEASE = "redis.pcall(\"SELECT\", tonumber(ARGV[1]))\n"
-      + "local count = 0\nfor i, key in ipairs(KEYS) do\n  if redis.call(\"get\", key) == ARGV[2] then\n"
-      + "    redis.pcall(\"del\", key)\n    count = count + 1\n  end\nend\nreturn count\n";
+
+  /**
+   * Redlock's release script (delete the key only if it still holds our value), as extension-redis
+   * runs it.
+   */
+  private static final String RELEASE =
+      "redis.pcall(\"SELECT\", tonumber(ARGV[1]))\n"
+          + "local count = 0\nfor i, key in ipairs(KEYS) do\n  if redis.call(\"get\", key) == ARGV[2] then\n"
+          + "    redis.pcall(\"del\", key)\n    count = count + 1\n  end\nend\nreturn count\n";
 
   private final Builder b;
   private final ScheduledExecutorService timer;
@@ -52,18 +58,29 @@ public final class RedisCluster implements AutoCloseable {
 
   private RedisCluster(Builder b) throws IOException {
     this.b = b;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "redis-cluster-timer");
-      t.setDaemon(true);
-      return t;
-    });
-    this.blocking = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "redis-cluster-store-reads");
-      t.setDaemon(true);
-      return t;
-    });
-    this.fanout = new Fanout(b.instanceId, b.prefix, b.initialSyncTimeout.toMillis(), b.resyncInterval.toMillis(),
-        timer, blocking, b.sharedStore);
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "redis-cluster-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    this.blocking =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "redis-cluster-store-reads");
+              t.setDaemon(true);
+              return t;
+            });
+    this.fanout =
+        new Fanout(
+            b.instanceId,
+            b.prefix,
+            b.initialSyncTimeout.toMillis(),
+            b.resyncInterval.toMillis(),
+            timer,
+            blocking,
+            b.sharedStore);
     this.link = new RedisLink(b.redis, fanout, timer);
     try {
       link.start();
@@ -72,11 +89,21 @@ public final class RedisCluster implements AutoCloseable {
       link.close();
       timer.shutdownNow();
       blocking.shutdownNow();
-      throw new IOException("cannot connect to Redis at " + link.display() + ": " + e.getMessage()
-          + " (is redis-server running there?)", e);
+      throw new IOException(
+          "cannot connect to Redis at "
+              + link.display()
+              + ": "
+              + e.getMessage()
+              + " (is redis-server running there?)",
+          e);
     }
-    LOG.info("joined the cluster on {} as instance '{}' (channels {}:<document>, {}#reply:{})", link.display(),
-        b.instanceId, b.prefix, b.prefix, b.instanceId);
+    LOG.info(
+        "joined the cluster on {} as instance '{}' (channels {}:<document>, {}#reply:{})",
+        link.display(),
+        b.instanceId,
+        b.prefix,
+        b.prefix,
+        b.instanceId);
   }
 
   /** A cluster on the Redis at {@code redis} ({@code redis://[:password@]HOST:PORT[/DB]}). */
@@ -89,9 +116,10 @@ public final class RedisCluster implements AutoCloseable {
   }
 
   /**
-   * The lock {@code @hocuspocus/extension-redis} takes before a document is stored ({@code <prefix>:<document>:lock},
-   * {@code SET NX PX} with a random value, released by the Redlock script), for the PostgreSQL store's
-   * compactions: only one instance — Java or Node — runs a store/compaction step for a document at a time.
+   * The lock {@code @hocuspocus/extension-redis} takes before a document is stored ({@code
+   * <prefix>:<document>:lock}, {@code SET NX PX} with a random value, released by the Redlock
+   * script), for the PostgreSQL store's compactions: only one instance — Java or Node — runs a
+   * store/compaction step for a document at a time.
    */
   public CompactionLock compactionLock() {
     return document -> {
@@ -99,7 +127,9 @@ public final class RedisCluster implements AutoCloseable {
       String value = HexFormat.of().formatHex(random16());
       Object r;
       try {
-        r = link.command("SET", key, value, "NX", "PX", b.lockTimeout.toMillis()).get(5, TimeUnit.SECONDS);
+        r =
+            link.command("SET", key, value, "NX", "PX", b.lockTimeout.toMillis())
+                .get(5, TimeUnit.SECONDS);
       } catch (Exception e) {
         throw new IllegalStateException("Redis lock " + key + " unavailable: " + e.getMessage(), e);
       }
@@ -118,42 +148,50 @@ public final class RedisCluster implements AutoCloseable {
 
   /**
    * Fans the y-webrtc signalling topics of {@code handler} out to the other instances: channel
-   * {@code <prefix>#signal:<topic>} (subscribed while the topic has a local subscriber), the instance-id
-   * framing of the documents, then the JSON text as the client published it. Node Hocuspocus instances have no
-   * signalling and ignore these channels. Called by the server.
+   * {@code <prefix>#signal:<topic>} (subscribed while the topic has a local subscriber), the
+   * instance-id framing of the documents, then the JSON text as the client published it. Node
+   * Hocuspocus instances have no signalling and ignore these channels. Called by the server.
    */
   public void fanOutSignalling(nodenogg.sync.server.signal.SignalingHandler handler) {
     String channelPrefix = b.prefix + "#signal:";
-    handler.relay(new nodenogg.sync.server.signal.SignalingHandler.Relay() {
-      @Override
-      public void subscribed(String topic) {
-        link.subscribe(channelPrefix + topic);
-      }
+    handler.relay(
+        new nodenogg.sync.server.signal.SignalingHandler.Relay() {
+          @Override
+          public void subscribed(String topic) {
+            link.subscribe(channelPrefix + topic);
+          }
 
-      @Override
-      public void unsubscribed(String topic) {
-        link.unsubscribe(channelPrefix + topic);
-      }
+          @Override
+          public void unsubscribed(String topic) {
+            link.unsubscribe(channelPrefix + topic);
+          }
 
-      @Override
-      public void published(String topic, String text) {
-        link.publish(channelPrefix + topic, fanout.frame(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      }
-    });
-    fanout.extraChannels(channelPrefix, (channel, payload) -> {
-      int n = payload[0] & 0xff;
-      String text = new String(payload, 1 + n, payload.length - 1 - n, java.nio.charset.StandardCharsets.UTF_8);
-      if (!handler.deliverRemote(channel.substring(channelPrefix.length()), text)) {
-        fanout.drop(channel, "a signalling message that is not a JSON object");
-      }
-    });
+          @Override
+          public void published(String topic, String text) {
+            link.publish(
+                channelPrefix + topic,
+                fanout.frame(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+          }
+        });
+    fanout.extraChannels(
+        channelPrefix,
+        (channel, payload) -> {
+          int n = payload[0] & 0xff;
+          String text =
+              new String(
+                  payload, 1 + n, payload.length - 1 - n, java.nio.charset.StandardCharsets.UTF_8);
+          if (!handler.deliverRemote(channel.substring(channelPrefix.length()), text)) {
+            fanout.drop(channel, "a signalling message that is not a JSON object");
+          }
+        });
   }
 
   /**
-   * Makes the swarms of the WebTorrent tracker {@code handler} span the instances (see {@link TrackerFanout}):
-   * channels {@code <prefix>#tracker:<info hash in hex>} (membership, subscribed while the swarm has a local
-   * peer) and {@code <prefix>#tracker-to:<instance id>} (offers and answers forwarded to this instance's
-   * peers). Node Hocuspocus instances have no tracker and never subscribe these. Called by the server.
+   * Makes the swarms of the WebTorrent tracker {@code handler} span the instances (see {@link
+   * TrackerFanout}): channels {@code <prefix>#tracker:<info hash in hex>} (membership, subscribed
+   * while the swarm has a local peer) and {@code <prefix>#tracker-to:<instance id>} (offers and
+   * answers forwarded to this instance's peers). Node Hocuspocus instances have no tracker and
+   * never subscribe these. Called by the server.
    */
   public void fanOutTracker(nodenogg.sync.server.tracker.TrackerHandler handler) {
     TrackerFanout t = new TrackerFanout(fanout, link, timer, b.prefix, handler);
@@ -176,9 +214,18 @@ public final class RedisCluster implements AutoCloseable {
 
   /** A snapshot for {@code GET /status}. */
   public Status status() {
-    return new Status(b.instanceId, link.display(), link.connected(), link.problem(),
-        link.connected() ? 0 : link.downSince(), link.reconnects(), fanout.openDocuments(), fanout.published(),
-        fanout.received(), fanout.dropped(), fanout.resyncs());
+    return new Status(
+        b.instanceId,
+        link.display(),
+        link.connected(),
+        link.problem(),
+        link.connected() ? 0 : link.downSince(),
+        link.reconnects(),
+        fanout.openDocuments(),
+        fanout.published(),
+        fanout.received(),
+        fanout.dropped(),
+        fanout.resyncs());
   }
 
   /**
@@ -196,9 +243,18 @@ public final class RedisCluster implements AutoCloseable {
    * @param dropped messages dropped (malformed, unknown sender, unexpected type)
    * @param resyncs state-vector resyncs started (after reconnects and on the timer)
    */
-  public record Status(String instanceId, String redis, boolean redisConnected, String redisProblem,
-      long redisDownSince, long reconnects, List<String> documentsOpenHere, long published, long received,
-      long dropped, long resyncs) {}
+  public record Status(
+      String instanceId,
+      String redis,
+      boolean redisConnected,
+      String redisProblem,
+      long redisDownSince,
+      long reconnects,
+      List<String> documentsOpenHere,
+      long published,
+      long received,
+      long dropped,
+      long resyncs) {}
 
   @Override
   public void close() {
@@ -221,10 +277,16 @@ public final class RedisCluster implements AutoCloseable {
       this.redis = Objects.requireNonNull(redis, "redis");
     }
 
-    /** This instance's id (1-255 bytes of UTF-8, unique in the cluster); default {@code host-<uuid>} as the extension. */
+    /**
+     * This instance's id (1-255 bytes of UTF-8, unique in the cluster); default {@code host-<uuid>}
+     * as the extension.
+     */
     public Builder instanceId(String id) {
-      if (id == null || id.isEmpty() || id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
-        throw new IllegalArgumentException("an instance id is 1 to 255 bytes of UTF-8, got '" + id + "'");
+      if (id == null
+          || id.isEmpty()
+          || id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+        throw new IllegalArgumentException(
+            "an instance id is 1 to 255 bytes of UTF-8, got '" + id + "'");
       }
       this.instanceId = id;
       return this;
@@ -236,13 +298,19 @@ public final class RedisCluster implements AutoCloseable {
       return this;
     }
 
-    /** How long a load waits for another instance's state (extension {@code awaitInitialSyncTimeout}); 1 s. */
+    /**
+     * How long a load waits for another instance's state (extension {@code
+     * awaitInitialSyncTimeout}); 1 s.
+     */
     public Builder initialSyncTimeout(Duration d) {
       this.initialSyncTimeout = Objects.requireNonNull(d);
       return this;
     }
 
-    /** Every this often, documents that changed publish a SyncStep1 (repairs missed messages); 10 s, 0 = off. */
+    /**
+     * Every this often, documents that changed publish a SyncStep1 (repairs missed messages); 10 s,
+     * 0 = off.
+     */
     public Builder resyncInterval(Duration d) {
       this.resyncInterval = Objects.requireNonNull(d);
       return this;
@@ -255,9 +323,9 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
-     * Whether the instances write one shared store (default true): a client update that changes nothing here
-     * is then made durable before it is acknowledged (it may repeat changes another instance received and
-     * never stored). Turn off when each instance keeps its own store.
+     * Whether the instances write one shared store (default true): a client update that changes
+     * nothing here is then made durable before it is acknowledged (it may repeat changes another
+     * instance received and never stored). Turn off when each instance keeps its own store.
      */
     public Builder sharedStore(boolean shared) {
       this.sharedStore = shared;

@@ -8,10 +8,10 @@ import nodenogg.sync.server.websocket.Connection;
 import nodenogg.sync.server.websocket.SocketHandler;
 
 /**
- * Serves Earthstar v10 sync on this server's WebSocket routes below a prefix (default
- * {@code /earthstar}): {@code <prefix>/once}, {@code <prefix>/continuous} and the attachment sockets,
- * with one or two slashes after the prefix (earthstar clients given {@code http://host/earthstar/} double
- * it). A thin adapter: the protocol is {@link EarthstarPeer#accept}. Thread-safe.
+ * Serves Earthstar v10 sync on this server's WebSocket routes below a prefix (default {@code
+ * /earthstar}): {@code <prefix>/once}, {@code <prefix>/continuous} and the attachment sockets, with
+ * one or two slashes after the prefix (earthstar clients given {@code http://host/earthstar/}
+ * double it). A thin adapter: the protocol is {@link EarthstarPeer#accept}. Thread-safe.
  */
 public final class EarthstarSocketHandler implements SocketHandler {
   private final EarthstarPeer peer;
@@ -33,24 +33,29 @@ public final class EarthstarSocketHandler implements SocketHandler {
 
   @Override
   public void onOpen(Connection c) {
-    EarthstarPeer.Connection conn = peer.accept(c.path().substring(prefix.length()), new EarthstarPeer.Socket() {
-      @Override
-      public void sendText(String text) {
-        c.send(text);
-      }
+    EarthstarPeer.Connection conn =
+        peer.accept(
+            c.path().substring(prefix.length()),
+            new EarthstarPeer.Socket() {
+              @Override
+              public void sendText(String text) {
+                c.send(text);
+              }
 
-      @Override
-      public void sendBinary(byte[] bytes) {
-        c.send(bytes);
-      }
+              @Override
+              public void sendBinary(byte[] bytes) {
+                c.send(bytes);
+              }
 
-      @Override
-      public void close(int code, String reason) {
-        c.close(code, reason);
-      }
-    }, c.remoteAddress());
+              @Override
+              public void close(int code, String reason) {
+                c.close(code, reason);
+              }
+            },
+            c.remoteAddress());
     if (conn == null) {
-      c.close(1008, "unknown Earthstar path; sync at " + prefix + "/once or " + prefix + "/continuous");
+      c.close(
+          1008, "unknown Earthstar path; sync at " + prefix + "/once or " + prefix + "/continuous");
       return;
     }
     c.attach(conn);
@@ -77,7 +82,10 @@ public final class EarthstarSocketHandler implements SocketHandler {
     }
   }
 
-  /** The {@code earthstar} section of {@code GET /status}: counters, open syncs, documents per share. */
+  /**
+   * The {@code earthstar} section of {@code GET /status}: counters, open syncs, documents per
+   * share.
+   */
   public Map<String, Object> status() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("path", prefix + "/");

@@ -5,9 +5,9 @@ import java.util.function.Function;
 import nodenogg.sync.server.websocket.SharedMessage;
 
 /**
- * One stored update on its way to every peer of a document. Peers of one protocol and address
- * would all send the same bytes, so the first peer encodes the protocol message (and its WebSocket
- * frame) and the others reuse it. Used only on the document's executor; not thread-safe.
+ * One stored update on its way to every peer of a document. Peers of one protocol and address would
+ * all send the same bytes, so the first peer encodes the protocol message (and its WebSocket frame)
+ * and the others reuse it. Used only on the document's executor; not thread-safe.
  */
 public final class Broadcast {
   private final byte[] update;
@@ -24,8 +24,8 @@ public final class Broadcast {
   }
 
   /**
-   * The encoded message for {@code key} (identifying protocol and address), built with
-   * {@code encoder} from the update the first time a key is asked for.
+   * The encoded message for {@code key} (identifying protocol and address), built with {@code
+   * encoder} from the update the first time a key is asked for.
    */
   public SharedMessage message(Object key, Function<byte[], byte[]> encoder) {
     if (lastMessage == null || !Objects.equals(lastKey, key)) {

@@ -5,16 +5,17 @@ import java.util.concurrent.Executor;
 
 /**
  * What a document tells the cluster layer (fan-out to other instances over Redis) and asks of it.
- * {@link #NONE} for a server alone. Methods are called on the document's executor and must not block.
+ * {@link #NONE} for a server alone. Methods are called on the document's executor and must not
+ * block.
  */
 public interface ClusterHooks {
 
   /** A server alone: nothing to tell anyone. */
-  ClusterHooks NONE = new ClusterHooks() { };
+  ClusterHooks NONE = new ClusterHooks() {};
 
   /**
-   * The document was loaded here. The returned future completes once the other instances that have it
-   * open sent their state (or a timeout passed); the document is handed to clients only then.
+   * The document was loaded here. The returned future completes once the other instances that have
+   * it open sent their state (or a timeout passed); the document is handed to clients only then.
    */
   default CompletableFuture<Void> opened(ServerDocument doc) {
     return CompletableFuture.completedFuture(null);
@@ -30,9 +31,9 @@ public interface ClusterHooks {
   default void localAwareness(ServerDocument doc, byte[] awarenessUpdate) {}
 
   /**
-   * True when other instances write the same store and may hold, unstored, updates this instance got
-   * from them: a client update that changes nothing here is then made durable (see
-   * {@link ServerDocument#applyUpdate}) before it is acknowledged.
+   * True when other instances write the same store and may hold, unstored, updates this instance
+   * got from them: a client update that changes nothing here is then made durable (see {@link
+   * ServerDocument#applyUpdate}) before it is acknowledged.
    */
   default boolean sharesStore() {
     return false;

@@ -11,14 +11,14 @@ import nodenogg.sync.server.websocket.RequestGate;
 /**
  * Per-address connection throttle with the meaning of Hocuspocus' throttle extension (the one the
  * nodenogg.in server's {@code THROTTLE_CONNECTIONS} / {@code THROTTLE_BAN_TIME} configure): an
- * address that opens more than {@code limit} connections within 60 seconds is banned for
- * {@code banMinutes} minutes; while banned, each attempt is refused (HTTP 429 with Retry-After) and is
- * not counted. The address is {@code X-Real-IP}, else the first {@code X-Forwarded-For} entry, else
- * the socket's (as the extension reads it; behind a proxy these headers carry the client's address,
+ * address that opens more than {@code limit} connections within 60 seconds is banned for {@code
+ * banMinutes} minutes; while banned, each attempt is refused (HTTP 429 with Retry-After) and is not
+ * counted. The address is {@code X-Real-IP}, else the first {@code X-Forwarded-For} entry, else the
+ * socket's (as the extension reads it; behind a proxy these headers carry the client's address,
  * without one a client can set them, so run it behind a proxy that overwrites them).
  *
- * <p>Memory: at most {@code limit + 1} timestamps per address, and addresses without recent attempts
- * or a ban are dropped by {@link #cleanup()}. Thread-safe.
+ * <p>Memory: at most {@code limit + 1} timestamps per address, and addresses without recent
+ * attempts or a ban are dropped by {@link #cleanup()}. Thread-safe.
  */
 public final class ConnectionThrottle implements RequestGate {
   /** The window in which attempts are counted (the extension's {@code consideredSeconds}). */
@@ -36,17 +36,21 @@ public final class ConnectionThrottle implements RequestGate {
   }
 
   /**
-   * @param limit attempts allowed per address within 60 s (the next one is refused and bans); at least 1
+   * @param limit attempts allowed per address within 60 s (the next one is refused and bans); at
+   *     least 1
    * @param banMinutes how long a ban lasts, in minutes (0: refuse only the attempts over the limit)
    * @param paths which upgrade paths count (for example the document paths, not signalling)
    * @param clock milliseconds
    */
-  public ConnectionThrottle(int limit, long banMinutes, Predicate<String> paths, LongSupplier clock) {
+  public ConnectionThrottle(
+      int limit, long banMinutes, Predicate<String> paths, LongSupplier clock) {
     if (limit < 1) {
-      throw new IllegalArgumentException("the throttle limit must be at least 1 connection per minute, got " + limit);
+      throw new IllegalArgumentException(
+          "the throttle limit must be at least 1 connection per minute, got " + limit);
     }
     if (banMinutes < 0) {
-      throw new IllegalArgumentException("the ban time must be 0 or more minutes, got " + banMinutes);
+      throw new IllegalArgumentException(
+          "the ban time must be 0 or more minutes, got " + banMinutes);
     }
     this.limit = limit;
     this.banMillis = banMinutes * 60_000;
@@ -110,11 +114,17 @@ public final class ConnectionThrottle implements RequestGate {
 
   private Refusal refusal(Record r, long now) {
     long left = Math.max(1, (r.bannedAt + banMillis - now + 999) / 1000);
-    return new Refusal("throttled", 429, "too many connections from this address; try again in " + left + " s",
+    return new Refusal(
+        "throttled",
+        429,
+        "too many connections from this address; try again in " + left + " s",
         left);
   }
 
-  /** Drops addresses with no attempt in the window and no ban in force. Call now and then (every ~90 s). */
+  /**
+   * Drops addresses with no attempt in the window and no ban in force. Call now and then (every ~90
+   * s).
+   */
   public void cleanup() {
     long now = clock.getAsLong();
     for (Iterator<Map.Entry<String, Record>> it = byAddress.entrySet().iterator(); it.hasNext(); ) {

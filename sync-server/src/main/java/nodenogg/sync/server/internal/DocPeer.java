@@ -7,7 +7,10 @@ package nodenogg.sync.server.internal;
  */
 public interface DocPeer {
 
-  /** Sends an applied update (broadcast); encode it through {@link Broadcast#message} to share bytes. */
+  /**
+   * Sends an applied update (broadcast); encode it through {@link Broadcast#message} to share
+   * bytes.
+   */
   void sendUpdate(Broadcast update);
 
   /** Sends an awareness update. */
@@ -16,7 +19,10 @@ public interface DocPeer {
   /** Remote address ({@code host:port}), for hooks, logs and awareness id reservations. */
   String remoteAddress();
 
-  /** When the client's connection opened (epoch millis); a reconnection is newer than the connection it replaces. */
+  /**
+   * When the client's connection opened (epoch millis); a reconnection is newer than the connection
+   * it replaces.
+   */
   default long connectedAtMillis() {
     return 0;
   }

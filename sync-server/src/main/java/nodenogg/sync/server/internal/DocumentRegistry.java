@@ -28,30 +28,45 @@ import org.slf4j.LoggerFactory;
  */
 public final class DocumentRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(DocumentRegistry.class);
+
   /** Transaction origin of updates replayed from the store. */
-  public static final Object STORE_ORIGIN = new Object() {
-    @Override
-    public String toString() {
-      return "store";
-    }
-  };
+  public static final Object STORE_ORIGIN =
+      new Object() {
+        @Override
+        public String toString() {
+          return "store";
+        }
+      };
+
   private static final CompletableFuture<?> SETTLED = CompletableFuture.completedFuture(null);
 
   private final ExecutorService pool;
-  /** Document tasks stay on the WebSocket loop that read the message; from other threads, the pool. */
+
+  /**
+   * Document tasks stay on the WebSocket loop that read the message; from other threads, the pool.
+   */
   private final Executor documentThreads;
+
   /** Heavy document work (large messages, large documents): never an event loop. */
   private final Executor heavyThreads;
+
   /** For awareness updates held back by the rate limit; null: a shared daemon timer. */
   private final java.util.concurrent.ScheduledExecutorService timers;
+
   private final UpdateStore store;
   private final SyncServerHooks hooks;
   private final Supplier<SyncDocument> factory;
-  private volatile java.util.function.Consumer<OutOfMemoryError> outOfMemory = e -> { };
+  private volatile java.util.function.Consumer<OutOfMemoryError> outOfMemory = e -> {};
+
   /** The current copy of each loaded (or loading) document; guarded by itself. */
   private final Map<String, Slot> docs = new HashMap<>();
+
   private volatile ClusterHooks cluster = ClusterHooks.NONE;
-  /** Writes of evicted (failed) copies still in flight, by name; a reload waits for them. Guarded by docs. */
+
+  /**
+   * Writes of evicted (failed) copies still in flight, by name; a reload waits for them. Guarded by
+   * docs.
+   */
   private final Map<String, CompletableFuture<?>> settling = new HashMap<>();
 
   /** One load of one document; refs guarded by the registry's map. */
@@ -95,7 +110,11 @@ public final class DocumentRegistry {
     }
   }
 
-  public DocumentRegistry(ExecutorService pool, UpdateStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
+  public DocumentRegistry(
+      ExecutorService pool,
+      UpdateStore store,
+      SyncServerHooks hooks,
+      Supplier<SyncDocument> factory) {
     this(pool, pool, null, store, hooks, factory);
   }
 
@@ -104,21 +123,31 @@ public final class DocumentRegistry {
    * @param heavyThreads workers for heavy document work (never an event loop)
    * @param timers for awareness updates held back by the rate limit (null: a shared daemon timer)
    */
-  public DocumentRegistry(ExecutorService pool, Executor heavyThreads, java.util.concurrent.ScheduledExecutorService timers,
-      UpdateStore store, SyncServerHooks hooks, Supplier<SyncDocument> factory) {
+  public DocumentRegistry(
+      ExecutorService pool,
+      Executor heavyThreads,
+      java.util.concurrent.ScheduledExecutorService timers,
+      UpdateStore store,
+      SyncServerHooks hooks,
+      Supplier<SyncDocument> factory) {
     this(pool, pool, heavyThreads, timers, store, hooks, factory);
   }
 
   /**
    * @param pool workers for loads and hooks (they may block)
    * @param documentFallback where document work that starts off the event loops runs (store
-   *     completions, timers): the server posts it to an event loop, so an acknowledgement never waits
-   *     behind a blocking load on the pool
+   *     completions, timers): the server posts it to an event loop, so an acknowledgement never
+   *     waits behind a blocking load on the pool
    * @param heavyThreads workers for heavy document work (never an event loop)
    * @param timers for awareness updates held back by the rate limit (null: a shared daemon timer)
    */
-  public DocumentRegistry(ExecutorService pool, Executor documentFallback, Executor heavyThreads,
-      java.util.concurrent.ScheduledExecutorService timers, UpdateStore store, SyncServerHooks hooks,
+  public DocumentRegistry(
+      ExecutorService pool,
+      Executor documentFallback,
+      Executor heavyThreads,
+      java.util.concurrent.ScheduledExecutorService timers,
+      UpdateStore store,
+      SyncServerHooks hooks,
       Supplier<SyncDocument> factory) {
     this.pool = pool;
     this.heavyThreads = heavyThreads;
@@ -139,7 +168,10 @@ public final class DocumentRegistry {
     this.outOfMemory = handler;
   }
 
-  /** Takes a reference to the named document, loading it if needed. Release it with {@link Lease#release()}. */
+  /**
+   * Takes a reference to the named document, loading it if needed. Release it with {@link
+   * Lease#release()}.
+   */
   public Lease acquire(String name) {
     Slot slot;
     CompletableFuture<?> loadAfter = null;
@@ -169,9 +201,18 @@ public final class DocumentRegistry {
         doc.apply(u, STORE_ORIGIN);
         bytes += u.length;
       }
-      SerialExecutor exec = new SerialExecutor(documentThreads, heavyThreads, e -> outOfMemory.accept(e));
-      ServerDocument sd = new ServerDocument(name, doc, exec, store, hooks,
-          ThreadLocalRandom.current().nextLong(1L << 32), () -> maybeUnload(slot), timers);
+      SerialExecutor exec =
+          new SerialExecutor(documentThreads, heavyThreads, e -> outOfMemory.accept(e));
+      ServerDocument sd =
+          new ServerDocument(
+              name,
+              doc,
+              exec,
+              store,
+              hooks,
+              ThreadLocalRandom.current().nextLong(1L << 32),
+              () -> maybeUnload(slot),
+              timers);
       sd.loaded(bytes);
       sd.onFailure(() -> evict(slot, sd));
       LOG.debug("loaded document '{}' ({} stored updates)", name, updates.size());
@@ -181,14 +222,21 @@ public final class DocumentRegistry {
         LOG.warn("onLoad hook threw", e);
       }
       sd.cluster(cluster);
-      // in a cluster, clients get the document once the instances that have it open sent their state
-      cluster.opened(sd).whenComplete((v, e) -> {
-        if (e != null) {
-          LOG.warn("initial sync of '{}' with other instances failed ({}); serving the stored state", name, e.toString());
-        }
-        slot.ready.complete(sd);
-        maybeUnload(slot); // every user may have left while it loaded
-      });
+      // in a cluster, clients get the document once the instances that have it open sent their
+      // state
+      cluster
+          .opened(sd)
+          .whenComplete(
+              (v, e) -> {
+                if (e != null) {
+                  LOG.warn(
+                      "initial sync of '{}' with other instances failed ({}); serving the stored state",
+                      name,
+                      e.toString());
+                }
+                slot.ready.complete(sd);
+                maybeUnload(slot); // every user may have left while it loaded
+              });
     } catch (RuntimeException | OutOfMemoryError e) {
       if (e instanceof OutOfMemoryError) {
         outOfMemory.accept((OutOfMemoryError) e);
@@ -217,14 +265,17 @@ public final class DocumentRegistry {
       if (!writes.isDone()) {
         CompletableFuture<?> settled = writes.handle((r, e) -> null);
         settling.put(slot.name, settled);
-        settled.whenComplete((r, e) -> {
-          synchronized (docs) {
-            settling.remove(slot.name, settled);
-          }
-        });
+        settled.whenComplete(
+            (r, e) -> {
+              synchronized (docs) {
+                settling.remove(slot.name, settled);
+              }
+            });
       }
     }
-    LOG.info("document '{}' failed and was evicted; the next client loads it again from the store", slot.name);
+    LOG.info(
+        "document '{}' failed and was evicted; the next client loads it again from the store",
+        slot.name);
     cluster.closed(failed); // a fresh copy subscribes again when it loads
     try {
       hooks.onUnload(slot.name);
@@ -236,7 +287,10 @@ public final class DocumentRegistry {
   private void maybeUnload(Slot slot) {
     ServerDocument unloaded;
     synchronized (docs) {
-      if (slot.evicted || slot.refs > 0 || !slot.ready.isDone() || slot.ready.isCompletedExceptionally()) {
+      if (slot.evicted
+          || slot.refs > 0
+          || !slot.ready.isDone()
+          || slot.ready.isCompletedExceptionally()) {
         return;
       }
       ServerDocument d = slot.ready.join();

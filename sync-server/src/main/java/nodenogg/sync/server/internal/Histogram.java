@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Histogram {
   /** 50 µs … 10 s: update applies sit at the low end, store commits (fsync) in the middle. */
   public static final double[] LATENCY_BOUNDS = {
-      0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+    2.5, 5, 10
+  };
 
   private final double[] bounds;
   private final long[] boundNanos;
@@ -56,12 +58,19 @@ public final class Histogram {
     long cumulative = 0;
     for (int i = 0; i < bounds.length; i++) {
       cumulative += buckets[i].sum();
-      out.append(name).append("_bucket{le=\"").append(Prometheus.number(bounds[i])).append("\"} ")
-          .append(cumulative).append('\n');
+      out.append(name)
+          .append("_bucket{le=\"")
+          .append(Prometheus.number(bounds[i]))
+          .append("\"} ")
+          .append(cumulative)
+          .append('\n');
     }
     cumulative += buckets[bounds.length].sum();
     out.append(name).append("_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
-    out.append(name).append("_sum ").append(String.format(Locale.ROOT, "%.9f", sumSeconds())).append('\n');
+    out.append(name)
+        .append("_sum ")
+        .append(String.format(Locale.ROOT, "%.9f", sumSeconds()))
+        .append('\n');
     out.append(name).append("_count ").append(cumulative).append('\n');
   }
 }

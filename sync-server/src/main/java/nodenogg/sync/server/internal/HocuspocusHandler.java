@@ -39,7 +39,13 @@ public final class HocuspocusHandler implements SocketHandler {
     this.ctx = ctx;
   }
 
-  private enum State { PENDING, AUTHENTICATING, JOINING, READY, CLOSED }
+  private enum State {
+    PENDING,
+    AUTHENTICATING,
+    JOINING,
+    READY,
+    CLOSED
+  }
 
   /** Per-socket state. Fields guarded by {@code this}. */
   final class Client {
@@ -101,16 +107,19 @@ public final class HocuspocusHandler implements SocketHandler {
     }
 
     /**
-     * The document failed (its store): the whole socket is closed with 1013, since a Hocuspocus CLOSE
-     * message would leave provider 4.x waiting for ever (it does not re-authenticate) and provider 2.x
-     * does not know that message; both reconnect after a 1013 close and resync every document.
+     * The document failed (its store): the whole socket is closed with 1013, since a Hocuspocus
+     * CLOSE message would leave provider 4.x waiting for ever (it does not re-authenticate) and
+     * provider 2.x does not know that message; both reconnect after a 1013 close and resync every
+     * document.
      */
     @Override
     public void abort(String reason) {
       client.fatal(WebSocketCodes.TRY_AGAIN_LATER, reason);
     }
 
-    /** Ends this document session (the socket stays open), telling the client with CLOSE(reason). */
+    /**
+     * Ends this document session (the socket stays open), telling the client with CLOSE(reason).
+     */
     void end(String reason) {
       synchronized (client) {
         if (state == State.CLOSED) {
@@ -240,7 +249,9 @@ public final class HocuspocusHandler implements SocketHandler {
           }
           if (!ctx.preAuthBudget().tryCharge(bytes.length)) {
             // server-wide: unauthenticated clients together hold their share of the memory budget
-            c.fatal(WebSocketCodes.TRY_AGAIN_LATER, "server busy: too much unauthenticated data; retry later");
+            c.fatal(
+                WebSocketCodes.TRY_AGAIN_LATER,
+                "server busy: too much unauthenticated data; retry later");
             return;
           }
           if (s.queue == null) {
@@ -272,13 +283,14 @@ public final class HocuspocusHandler implements SocketHandler {
       c.fatal(WebSocketCodes.TRY_AGAIN_LATER, "server busy: memory budget exhausted; retry later");
       return;
     }
-    Runnable task = () -> {
-      try {
-        handle(ready, frame);
-      } finally {
-        c.intake.done(size);
-      }
-    };
+    Runnable task =
+        () -> {
+          try {
+            handle(ready, frame);
+          } finally {
+            c.intake.done(size);
+          }
+        };
     if (size >= ServerDocument.HEAVY_MESSAGE_BYTES) {
       d.executor().executeHeavy(task);
     } else {
@@ -292,7 +304,8 @@ public final class HocuspocusHandler implements SocketHandler {
       Lib0Decoder r = frame.body();
       long sub = r.readVarUint();
       if (sub != Hocuspocus.AUTH_TOKEN) {
-        s.client.fatal(WebSocketCodes.POLICY_VIOLATION, "expected an Auth token, got auth subtype " + sub);
+        s.client.fatal(
+            WebSocketCodes.POLICY_VIOLATION, "expected an Auth token, got auth subtype " + sub);
         return;
       }
       token = r.readVarString();
@@ -306,67 +319,85 @@ public final class HocuspocusHandler implements SocketHandler {
     authorize(s, token);
   }
 
-  /** Runs the authenticate hook for a session's token on the pool, then opens or refuses the document. */
+  /**
+   * Runs the authenticate hook for a session's token on the pool, then opens or refuses the
+   * document.
+   */
   private void authorize(Session s, String token) {
     Connection conn = s.client.conn;
-    AuthRequest req = new AuthRequest(s.documentName, token, conn.headers(), conn.query(), conn.remoteAddress(),
-        AuthRequest.Protocol.HOCUSPOCUS);
-    ctx.pool().execute(() -> {
-      AuthResult result;
-      try {
-        result = ctx.hooks().authenticate(req);
-        if (result == null) {
-          result = AuthResult.denied(null);
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("authenticate hook threw; denying", e);
-        result = AuthResult.denied(null);
-      }
-      if (!result.allowed()) {
-        synchronized (s.client) {
-          if (s.state == State.CLOSED) {
-            return;
-          }
-          s.state = State.CLOSED;
-          s.client.sessions.remove(s.address, s);
-          s.dropQueue();
-        }
-        conn.send(Hocuspocus.permissionDenied(s.address, result.reason()));
-        return;
-      }
-      s.readOnly = result.readOnly();
-      DocumentRegistry.Lease lease;
-      synchronized (s.client) {
-        if (s.state == State.CLOSED) {
-          return;
-        }
-        s.state = State.JOINING;
-        lease = ctx.registry().acquire(s.documentName);
-        s.lease = lease;
-        s.client.everAuthenticated = true;
-      }
-      conn.send(Hocuspocus.authenticated(s.address, s.readOnly));
-      lease.document().whenComplete((doc, err) -> {
-        if (err != null) {
-          // as for a failed store: close the socket with 1013 so the provider reconnects and retries
-          s.abort("document could not be loaded; retry");
-          return;
-        }
-        synchronized (s.client) {
-          if (s.state == State.CLOSED) {
-            return; // detach() already released the reference
-          }
-          s.doc = doc;
-          doc.join(s, s.readOnly, () -> {
-            byte[] aw = doc.awarenessSnapshot();
-            if (aw != null) {
-              s.sendAwareness(aw);
-            }
-            drain(s);
-          });
-        }
-      });
-    });
+    AuthRequest req =
+        new AuthRequest(
+            s.documentName,
+            token,
+            conn.headers(),
+            conn.query(),
+            conn.remoteAddress(),
+            AuthRequest.Protocol.HOCUSPOCUS);
+    ctx.pool()
+        .execute(
+            () -> {
+              AuthResult result;
+              try {
+                result = ctx.hooks().authenticate(req);
+                if (result == null) {
+                  result = AuthResult.denied(null);
+                }
+              } catch (RuntimeException e) {
+                LOG.warn("authenticate hook threw; denying", e);
+                result = AuthResult.denied(null);
+              }
+              if (!result.allowed()) {
+                synchronized (s.client) {
+                  if (s.state == State.CLOSED) {
+                    return;
+                  }
+                  s.state = State.CLOSED;
+                  s.client.sessions.remove(s.address, s);
+                  s.dropQueue();
+                }
+                conn.send(Hocuspocus.permissionDenied(s.address, result.reason()));
+                return;
+              }
+              s.readOnly = result.readOnly();
+              DocumentRegistry.Lease lease;
+              synchronized (s.client) {
+                if (s.state == State.CLOSED) {
+                  return;
+                }
+                s.state = State.JOINING;
+                lease = ctx.registry().acquire(s.documentName);
+                s.lease = lease;
+                s.client.everAuthenticated = true;
+              }
+              conn.send(Hocuspocus.authenticated(s.address, s.readOnly));
+              lease
+                  .document()
+                  .whenComplete(
+                      (doc, err) -> {
+                        if (err != null) {
+                          // as for a failed store: close the socket with 1013 so the provider
+                          // reconnects and retries
+                          s.abort("document could not be loaded; retry");
+                          return;
+                        }
+                        synchronized (s.client) {
+                          if (s.state == State.CLOSED) {
+                            return; // detach() already released the reference
+                          }
+                          s.doc = doc;
+                          doc.join(
+                              s,
+                              s.readOnly,
+                              () -> {
+                                byte[] aw = doc.awarenessSnapshot();
+                                if (aw != null) {
+                                  s.sendAwareness(aw);
+                                }
+                                drain(s);
+                              });
+                        }
+                      });
+            });
   }
 
   /** Runs on the document executor: processes queued messages, then turns the session READY. */
@@ -406,20 +437,22 @@ public final class HocuspocusHandler implements SocketHandler {
         case Hocuspocus.AWARENESS:
           d.applyAwareness(s, body.readVarUint8Array());
           break;
-        case Hocuspocus.QUERY_AWARENESS: {
-          byte[] aw = d.awarenessSnapshot();
-          s.sendAwareness(aw != null ? aw : new byte[] {0});
-          break;
-        }
-        case Hocuspocus.STATELESS: {
-          String payload = body.readVarString();
-          try {
-            ctx.hooks().onStateless(s.documentName, payload);
-          } catch (RuntimeException e) {
-            LOG.warn("onStateless hook threw", e);
+        case Hocuspocus.QUERY_AWARENESS:
+          {
+            byte[] aw = d.awarenessSnapshot();
+            s.sendAwareness(aw != null ? aw : new byte[] {0});
+            break;
           }
-          break;
-        }
+        case Hocuspocus.STATELESS:
+          {
+            String payload = body.readVarString();
+            try {
+              ctx.hooks().onStateless(s.documentName, payload);
+            } catch (RuntimeException e) {
+              LOG.warn("onStateless hook threw", e);
+            }
+            break;
+          }
         case Hocuspocus.CLOSE:
           s.end("provider_initiated");
           break;
@@ -437,27 +470,32 @@ public final class HocuspocusHandler implements SocketHandler {
   private void handleSync(Session s, ServerDocument d, SyncProtocol.Message m) {
     switch (m.type()) {
       case SyncProtocol.STEP1:
-        d.afterWrites(() -> {
-          s.client.conn.send(Hocuspocus.syncStep1(s.address, d.doc().stateVector()));
-          if (ServerDocument.isEmptyStateVector(m.payload())) { // a join: one shared encoding for all
-            s.client.conn.send(d.fullStateMessage(s.address, u -> Hocuspocus.syncStep2(s.address, u)));
-          } else {
-            s.client.conn.send(Hocuspocus.syncStep2(s.address, d.doc().diff(m.payload())));
-          }
-        });
+        d.afterWrites(
+            () -> {
+              s.client.conn.send(Hocuspocus.syncStep1(s.address, d.doc().stateVector()));
+              if (ServerDocument.isEmptyStateVector(
+                  m.payload())) { // a join: one shared encoding for all
+                s.client.conn.send(
+                    d.fullStateMessage(s.address, u -> Hocuspocus.syncStep2(s.address, u)));
+              } else {
+                s.client.conn.send(Hocuspocus.syncStep2(s.address, d.doc().diff(m.payload())));
+              }
+            });
         break;
       case SyncProtocol.STEP2:
         if (s.readOnly) {
           s.client.conn.send(Hocuspocus.syncStatus(s.address, d.doc().containsUpdate(m.payload())));
         } else {
-          d.applyResync(s, m.payload(), ok -> s.client.conn.send(Hocuspocus.syncStatus(s.address, ok)));
+          d.applyResync(
+              s, m.payload(), ok -> s.client.conn.send(Hocuspocus.syncStatus(s.address, ok)));
         }
         break;
       default:
         if (s.readOnly) {
           s.client.conn.send(Hocuspocus.syncStatus(s.address, false));
         } else {
-          d.applyUpdate(s, m.payload(), ok -> s.client.conn.send(Hocuspocus.syncStatus(s.address, ok)));
+          d.applyUpdate(
+              s, m.payload(), ok -> s.client.conn.send(Hocuspocus.syncStatus(s.address, ok)));
         }
     }
   }
@@ -471,8 +509,16 @@ public final class HocuspocusHandler implements SocketHandler {
     Connection conn = s.client.conn;
     AuthResult r;
     try {
-      r = ctx.hooks().authenticate(new AuthRequest(s.documentName, token, conn.headers(), conn.query(),
-          conn.remoteAddress(), AuthRequest.Protocol.HOCUSPOCUS));
+      r =
+          ctx.hooks()
+              .authenticate(
+                  new AuthRequest(
+                      s.documentName,
+                      token,
+                      conn.headers(),
+                      conn.query(),
+                      conn.remoteAddress(),
+                      AuthRequest.Protocol.HOCUSPOCUS));
     } catch (RuntimeException e) {
       r = AuthResult.denied(null);
     }

@@ -41,18 +41,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The page lists the microcosms (stored and loaded: stored updates and bytes, connections, last
  * change since the server started) and draws one as the web app lays it out, live: the inspector
- * joins the document as a read-only peer, and after every broadcast or presence change (at most every
- * {@value #SNAPSHOT_DELAY_MILLIS} ms) sends the page a snapshot: the valid entities read with the web
- * app's rules (y-microcosm), who is present, the update history. Nothing the page sends changes a
- * document.
+ * joins the document as a read-only peer, and after every broadcast or presence change (at most
+ * every {@value #SNAPSHOT_DELAY_MILLIS} ms) sends the page a snapshot: the valid entities read with
+ * the web app's rules (y-microcosm), who is present, the update history. Nothing the page sends
+ * changes a document.
  *
- * <p>Access: with an admin token configured, the socket's first message must be
- * {@code {"type":"auth","token":...}} and the export needs {@code Authorization: Bearer <token>}; the
- * page itself holds no data. Thread-safe.
+ * <p>Access: with an admin token configured, the socket's first message must be {@code
+ * {"type":"auth","token":...}} and the export needs {@code Authorization: Bearer <token>}; the page
+ * itself holds no data. Thread-safe.
  *
- * <p>Socket protocol (JSON text): page → server {@code auth}, {@code list}, {@code watch {document}};
- * server → page {@code hello {auth}}, {@code ready}, {@code list {microcosms}}, {@code doc {...}},
- * {@code error {message}}.
+ * <p>Socket protocol (JSON text): page → server {@code auth}, {@code list}, {@code watch
+ * {document}}; server → page {@code hello {auth}}, {@code ready}, {@code list {microcosms}}, {@code
+ * doc {...}}, {@code error {message}}.
  */
 public final class Inspector {
   private static final Logger LOG = LoggerFactory.getLogger(Inspector.class);
@@ -71,8 +71,14 @@ public final class Inspector {
   private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
   private final Set<Page> pages = ConcurrentHashMap.newKeySet();
 
-  public Inspector(DocumentRegistry registry, UpdateStore store, Telemetry telemetry, ExecutorService pool,
-      ScheduledExecutorService timers, String adminToken, Predicate<Map<String, String>> isAdmin) {
+  public Inspector(
+      DocumentRegistry registry,
+      UpdateStore store,
+      Telemetry telemetry,
+      ExecutorService pool,
+      ScheduledExecutorService timers,
+      String adminToken,
+      Predicate<Map<String, String>> isAdmin) {
     this.registry = registry;
     this.store = store;
     this.telemetry = telemetry;
@@ -88,25 +94,41 @@ public final class Inspector {
   public HttpHandler page() {
     byte[] html;
     try (InputStream in = Inspector.class.getResourceAsStream(PAGE_RESOURCE)) {
-      html = in == null ? "inspector page missing from the jar".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
+      html =
+          in == null
+              ? "inspector page missing from the jar".getBytes(StandardCharsets.UTF_8)
+              : in.readAllBytes();
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + PAGE_RESOURCE, e);
     }
-    return (method, path, headers) -> new HttpHandler.Response(200, "text/html; charset=utf-8", html,
-        Map.of("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
-            + " connect-src 'self' ws: wss:; img-src 'self' data:", "X-Frame-Options", "DENY"));
+    return (method, path, headers) ->
+        new HttpHandler.Response(
+            200,
+            "text/html; charset=utf-8",
+            html,
+            Map.of(
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
+                    + " connect-src 'self' ws: wss:; img-src 'self' data:",
+                "X-Frame-Options",
+                "DENY"));
   }
 
   /** {@code GET /inspect/api/export/<format>/<document>} (format json, markdown or rtf). */
   public HttpHandler.Response api(HttpHandler.Request request) {
     if (!isAdmin.test(request.headers())) {
-      telemetry.refused("admin_token", request.remoteAddress(), null, "inspector export without the admin token");
-      return HttpHandler.Response.json(401, "{\"error\":\"unauthorized\",\"message\":\"the inspector needs the admin"
-          + " token: send 'Authorization: Bearer <admin token>'\"}").withHeader("WWW-Authenticate", "Bearer");
+      telemetry.refused(
+          "admin_token", request.remoteAddress(), null, "inspector export without the admin token");
+      return HttpHandler.Response.json(
+              401,
+              "{\"error\":\"unauthorized\",\"message\":\"the inspector needs the admin"
+                  + " token: send 'Authorization: Bearer <admin token>'\"}")
+          .withHeader("WWW-Authenticate", "Bearer");
     }
     String[] parts = request.path().split("/", 6); // "", inspect, api, export, format, name
     if (parts.length != 6 || !parts[3].equals("export") || parts[5].isEmpty()) {
-      return HttpHandler.Response.text(404, "use /inspect/api/export/<json|markdown|rtf>/<document>");
+      return HttpHandler.Response.text(
+          404, "use /inspect/api/export/<json|markdown|rtf>/<document>");
     }
     String format = parts[4];
     String name = URLDecoder.decode(parts[5], StandardCharsets.UTF_8);
@@ -118,37 +140,51 @@ public final class Inspector {
     String id = exportId(name);
     try (YMicrocosm m = read(update)) {
       switch (format) {
-        case "json": {
-          List<String> collections = AppExport.collections(m);
-          if (collections.isEmpty()) {
-            return HttpHandler.Response.text(409, "the document lists no identity to export");
+        case "json":
+          {
+            List<String> collections = AppExport.collections(m);
+            if (collections.isEmpty()) {
+              return HttpHandler.Response.text(409, "the document lists no identity to export");
+            }
+            return new HttpHandler.Response(
+                200,
+                "application/json; charset=utf-8",
+                AppExport.json(m, id, collections.get(0), now).getBytes(StandardCharsets.UTF_8),
+                Map.of(
+                    "Content-Disposition",
+                    "attachment; filename=\"" + AppExport.jsonFileName(id, now) + "\""));
           }
-          return new HttpHandler.Response(200, "application/json; charset=utf-8",
-              AppExport.json(m, id, collections.get(0), now).getBytes(StandardCharsets.UTF_8),
-              Map.of("Content-Disposition", "attachment; filename=\"" + AppExport.jsonFileName(id, now) + "\""));
-        }
         case "markdown":
-        case "rtf": {
-          AppExport.Archive zip = format.equals("rtf") ? AppExport.rtf(m, id, now) : AppExport.markdown(m, id, now);
-          return new HttpHandler.Response(200, "application/zip", zip.zip(),
-              Map.of("Content-Disposition", "attachment; filename=\"" + zip.name() + "\""));
-        }
+        case "rtf":
+          {
+            AppExport.Archive zip =
+                format.equals("rtf") ? AppExport.rtf(m, id, now) : AppExport.markdown(m, id, now);
+            return new HttpHandler.Response(
+                200,
+                "application/zip",
+                zip.zip(),
+                Map.of("Content-Disposition", "attachment; filename=\"" + zip.name() + "\""));
+          }
         default:
-          return HttpHandler.Response.text(404, "export format must be json, markdown or rtf, got " + format);
+          return HttpHandler.Response.text(
+              404, "export format must be json, markdown or rtf, got " + format);
       }
     }
   }
 
-  /** The microcosm id an export names: the document name when it is one, else its letters and digits. */
+  /**
+   * The microcosm id an export names: the document name when it is one, else its letters and
+   * digits.
+   */
   static String exportId(String name) {
     String id = name.replaceAll("[^A-Za-z0-9]", "");
     return id.isEmpty() ? "untitled" : id;
   }
 
   /**
-   * The document's whole state as one update: from memory when loaded, else from the store; null when
-   * unknown. Runs on the calling (event-loop) thread without waiting for the document's executor: a
-   * {@code SyncDocument} serializes calls itself, and a diff only reads.
+   * The document's whole state as one update: from memory when loaded, else from the store; null
+   * when unknown. Runs on the calling (event-loop) thread without waiting for the document's
+   * executor: a {@code SyncDocument} serializes calls itself, and a diff only reads.
    */
   private byte[] fullState(String name) {
     for (ServerDocument d : registry.loadedDocuments()) {
@@ -245,12 +281,19 @@ public final class Inspector {
         }
         String type = m.path("type").asText();
         if (!p.authed) {
-          if (type.equals("auth") && isAdmin.test(Map.of("authorization", "Bearer " + m.path("token").asText()))) {
+          if (type.equals("auth")
+              && isAdmin.test(Map.of("authorization", "Bearer " + m.path("token").asText()))) {
             p.authed = true;
             ready(p);
           } else {
-            telemetry.refused("admin_token", connection.remoteAddress(), null, "inspector without the admin token");
-            send(p, obj("error").put("message", "the admin token is needed (and this one is not it)"));
+            telemetry.refused(
+                "admin_token",
+                connection.remoteAddress(),
+                null,
+                "inspector without the admin token");
+            send(
+                p,
+                obj("error").put("message", "the admin token is needed (and this one is not it)"));
             connection.close(4401, "unauthorized");
           }
           return;
@@ -315,21 +358,29 @@ public final class Inspector {
     watchers.add(w);
     DocumentRegistry.Lease lease = registry.acquire(name);
     w.lease = lease;
-    lease.document().whenComplete((doc, err) -> {
-      if (err != null) {
-        lease.release();
-        send(p, obj("error").put("message", "document " + name + " could not be loaded: " + err.getMessage()));
-        return;
-      }
-      synchronized (w) {
-        if (w.closed) {
-          lease.release();
-          return;
-        }
-        w.doc = doc;
-      }
-      doc.join(w, true, w::changed);
-    });
+    lease
+        .document()
+        .whenComplete(
+            (doc, err) -> {
+              if (err != null) {
+                lease.release();
+                send(
+                    p,
+                    obj("error")
+                        .put(
+                            "message",
+                            "document " + name + " could not be loaded: " + err.getMessage()));
+                return;
+              }
+              synchronized (w) {
+                if (w.closed) {
+                  lease.release();
+                  return;
+                }
+                w.doc = doc;
+              }
+              doc.join(w, true, w::changed);
+            });
   }
 
   private void unwatch(Page p) {
@@ -359,7 +410,9 @@ public final class Inspector {
     }
   }
 
-  /** The inspector's membership in one document: a read-only peer that turns changes into snapshots. */
+  /**
+   * The inspector's membership in one document: a read-only peer that turns changes into snapshots.
+   */
   private final class Watcher implements DocPeer {
     final Page page;
     final String name;
@@ -392,16 +445,18 @@ public final class Inspector {
         }
         d = doc;
       }
-      d.executor().execute(() -> {
-        pending.set(false);
-        byte[] update = d.doc().diff(EMPTY_STATE_VECTOR);
-        byte[] awareness = d.awarenessSnapshot();
-        try {
-          pool.execute(() -> sendSnapshot(this, update, awareness));
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-          // the server is closing
-        }
-      });
+      d.executor()
+          .execute(
+              () -> {
+                pending.set(false);
+                byte[] update = d.doc().diff(EMPTY_STATE_VECTOR);
+                byte[] awareness = d.awarenessSnapshot();
+                try {
+                  pool.execute(() -> sendSnapshot(this, update, awareness));
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                  // the server is closing
+                }
+              });
     }
 
     @Override
@@ -457,10 +512,13 @@ public final class Inspector {
       Telemetry.DocumentActivity a = telemetry.activity(w.name);
       history.put("updates_since_start", a == null ? 0 : a.updates());
       history.put("bytes_since_start", a == null ? 0 : a.bytes());
-      store.info(w.name).ifPresent(i -> {
-        history.put("stored_updates", i.updateCount());
-        history.put("stored_bytes", i.updateBytes());
-      });
+      store
+          .info(w.name)
+          .ifPresent(
+              i -> {
+                history.put("stored_updates", i.updateCount());
+                history.put("stored_bytes", i.updateBytes());
+              });
       send(w.page, o);
     } catch (RuntimeException e) {
       LOG.warn("inspector: reading document {} failed", w.name, e);

@@ -6,8 +6,8 @@ import nodenogg.sync.server.websocket.MemoryBudget;
 /**
  * The messages of one connection handed to document executors and not handled yet. They are charged
  * to the server's memory budget, and while more than {@link #HIGH} bytes wait, reading from the
- * connection pauses (TCP then slows the client down) until they fall to {@link #LOW}: heavy work runs
- * off the event loop, so without this a fast client could queue without bound. Thread-safe.
+ * connection pauses (TCP then slows the client down) until they fall to {@link #LOW}: heavy work
+ * runs off the event loop, so without this a fast client could queue without bound. Thread-safe.
  */
 final class Intake {
   static final long HIGH = 1024 * 1024;
@@ -23,7 +23,10 @@ final class Intake {
     this.budget = budget;
   }
 
-  /** Charges a message about to be handed over; false when it does not fit (close the connection, 1013). */
+  /**
+   * Charges a message about to be handed over; false when it does not fit (close the connection,
+   * 1013).
+   */
   boolean admit(int bytes) {
     if (!budget.tryCharge(bytes)) {
       return false;

@@ -7,10 +7,10 @@ import nodenogg.sync.server.websocket.SharedMessage;
 import nodenogg.sync.server.websocket.SocketHandler;
 
 /**
- * Wraps a protocol handler to count its connections, messages and bytes and to log each connection's
- * opening and closing ({@link Telemetry}). The wrapped handler sees a {@link Metered} connection that
- * counts what is sent through it and keeps the handler's own attachment; the raw connection's
- * attachment holds the wrapper. Thread-safety as the wrapped handler's.
+ * Wraps a protocol handler to count its connections, messages and bytes and to log each
+ * connection's opening and closing ({@link Telemetry}). The wrapped handler sees a {@link Metered}
+ * connection that counts what is sent through it and keeps the handler's own attachment; the raw
+ * connection's attachment holds the wrapper. Thread-safety as the wrapped handler's.
  */
 public final class MeteredHandler implements SocketHandler {
   private final SocketHandler inner;
@@ -127,7 +127,9 @@ public final class MeteredHandler implements SocketHandler {
         n++;
       } else if (c < 0x800) {
         n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         n += 4;
         i++;
       } else {
@@ -167,7 +169,12 @@ public final class MeteredHandler implements SocketHandler {
     try {
       inner.onClose(m, code, reason, remote);
     } finally {
-      telemetry.connectionClosed(protocol, connection.remoteAddress(), code, reason, remote,
+      telemetry.connectionClosed(
+          protocol,
+          connection.remoteAddress(),
+          code,
+          reason,
+          remote,
           System.currentTimeMillis() - m.openedAt);
     }
   }

@@ -5,9 +5,9 @@ import nodenogg.persistence.ForwardingUpdateStore;
 import nodenogg.persistence.UpdateStore;
 
 /**
- * An {@link UpdateStore} that times each append until it is durable and keeps the queue depth and the
- * time of the last commit for {@code /status} and {@code /metrics}. Everything else is forwarded.
- * Thread-safe as the delegate.
+ * An {@link UpdateStore} that times each append until it is durable and keeps the queue depth and
+ * the time of the last commit for {@code /status} and {@code /metrics}. Everything else is
+ * forwarded. Thread-safe as the delegate.
  */
 public final class MeteredStore extends ForwardingUpdateStore {
   private final Telemetry telemetry;

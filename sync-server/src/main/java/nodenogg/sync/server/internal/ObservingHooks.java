@@ -8,9 +8,8 @@ import nodenogg.sync.server.SyncServerHooks;
  * The embedder's hooks with the server's own observation around them: authentication outcomes
  * (logged; refusals counted and logged at WARN without the token), documents loaded and unloaded,
  * and which documents each connection used (for its close line; a document stays listed after the
- * connection leaves it). Delegates every call first and
- * observes after, so a hook that throws still throws to the caller (which then denies). Thread-safe
- * as the delegate.
+ * connection leaves it). Delegates every call first and observes after, so a hook that throws still
+ * throws to the caller (which then denies). Thread-safe as the delegate.
  */
 public final class ObservingHooks implements SyncServerHooks {
   private final SyncServerHooks delegate;
@@ -35,17 +34,30 @@ public final class ObservingHooks implements SyncServerHooks {
     try {
       r = delegate.authenticate(request);
     } catch (RuntimeException e) {
-      telemetry.refused("token", request.remoteAddress(), request.documentName(),
+      telemetry.refused(
+          "token",
+          request.remoteAddress(),
+          request.documentName(),
           "the authenticate hook threw (" + e.getClass().getSimpleName() + "), access denied");
       throw e;
     }
     if (r == null || !r.allowed()) {
       boolean presented = request.token() != null && !request.token().isEmpty();
-      telemetry.refused("token", request.remoteAddress(), request.documentName(),
-          (presented ? "token not accepted" : "no token presented") + " for " + protocolLabel(request.protocol())
-              + " (" + (r == null ? "permission-denied" : r.reason()) + ")");
+      telemetry.refused(
+          "token",
+          request.remoteAddress(),
+          request.documentName(),
+          (presented ? "token not accepted" : "no token presented")
+              + " for "
+              + protocolLabel(request.protocol())
+              + " ("
+              + (r == null ? "permission-denied" : r.reason())
+              + ")");
     } else {
-      telemetry.authenticated(protocolLabel(request.protocol()), request.documentName(), request.remoteAddress(),
+      telemetry.authenticated(
+          protocolLabel(request.protocol()),
+          request.documentName(),
+          request.remoteAddress(),
           r.readOnly());
     }
     return r;

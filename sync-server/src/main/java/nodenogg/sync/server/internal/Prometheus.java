@@ -23,7 +23,10 @@ final class Prometheus {
 
   /** {@code name="value"} with the value escaped as the format requires. */
   static String label(String name, String value) {
-    return name + "=\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    return name
+        + "=\""
+        + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
+        + "\"";
   }
 
   static String number(double v) {

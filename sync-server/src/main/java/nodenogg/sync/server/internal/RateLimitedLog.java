@@ -6,8 +6,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Lets through at most {@code perWindow} log lines per key (a refusal reason) in each window, so a
- * flood of refused connections cannot flood the log; the lines held back are counted and reported by
- * the first line let through in a later window. Thread-safe.
+ * flood of refused connections cannot flood the log; the lines held back are counted and reported
+ * by the first line let through in a later window. Thread-safe.
  */
 public final class RateLimitedLog {
   private final int perWindow;

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * <p>Light work runs where it was submitted from ({@code pool}: in the server, the event loop that
  * read the message, so a small update costs no thread hop). Heavy work never runs on an event loop:
  * a task submitted with {@link #executeHeavy}, and every task while the document is large (see
- * {@link #heavyWhen}), is handed to {@code heavyPool} when it reaches the head of the queue on a loop
- * thread, in order, so one document's big update or big initial sync cannot stall the other
+ * {@link #heavyWhen}), is handed to {@code heavyPool} when it reaches the head of the queue on a
+ * loop thread, in order, so one document's big update or big initial sync cannot stall the other
  * connections of that loop. Thread-safe. A task that throws is logged and the next task runs.
  */
 public final class SerialExecutor implements Executor {
@@ -39,7 +39,7 @@ public final class SerialExecutor implements Executor {
   }
 
   public SerialExecutor(Executor pool) {
-    this(pool, pool, e -> { });
+    this(pool, pool, e -> {});
   }
 
   /**
@@ -53,7 +53,10 @@ public final class SerialExecutor implements Executor {
     this.outOfMemory = outOfMemory;
   }
 
-  /** While {@code isLarge} holds, every task is heavy (a large document's work leaves the event loops). */
+  /**
+   * While {@code isLarge} holds, every task is heavy (a large document's work leaves the event
+   * loops).
+   */
   public void heavyWhen(BooleanSupplier isLarge) {
     this.large = isLarge;
   }
@@ -68,7 +71,10 @@ public final class SerialExecutor implements Executor {
     submit(new Heavy(task), true);
   }
 
-  /** True when tasks wait behind the one running now (a hint: another thread may add more at any time). */
+  /**
+   * True when tasks wait behind the one running now (a hint: another thread may add more at any
+   * time).
+   */
   public boolean hasQueued() {
     synchronized (tasks) {
       return !tasks.isEmpty();

@@ -5,9 +5,10 @@ import java.util.concurrent.ExecutionException;
 import nodenogg.persistence.StoreException;
 
 /**
- * Tells the two kinds of store error apart, in one place: a <em>rejection</em> (the store refuses these
- * bytes as not a valid update, {@link StoreException#isRejection()}: the sender's problem only) and a
- * <em>failure</em> (I/O, disk full, a closed store: the document can no longer be kept durable). Stateless.
+ * Tells the two kinds of store error apart, in one place: a <em>rejection</em> (the store refuses
+ * these bytes as not a valid update, {@link StoreException#isRejection()}: the sender's problem
+ * only) and a <em>failure</em> (I/O, disk full, a closed store: the document can no longer be kept
+ * durable). Stateless.
  */
 final class StoreErrors {
   private StoreErrors() {}
@@ -15,7 +16,8 @@ final class StoreErrors {
   /** The cause behind future wrappers. */
   static Throwable unwrap(Throwable e) {
     Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

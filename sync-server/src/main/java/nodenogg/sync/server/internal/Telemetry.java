@@ -14,15 +14,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the server counts and tells its operator: connections, messages and bytes per protocol, update
- * apply and store commit latencies, refusals by reason; and the log lines for connections (opened,
- * authenticated, closed), documents (loaded, unloaded) and refusals.
+ * What the server counts and tells its operator: connections, messages and bytes per protocol,
+ * update apply and store commit latencies, refusals by reason; and the log lines for connections
+ * (opened, authenticated, closed), documents (loaded, unloaded) and refusals.
  *
- * <p>Logs: activity at INFO on the logger {@value #ACTIVITY_LOGGER} (turn that logger down to silence
- * per-connection lines), refusals at WARN on {@value #REFUSAL_LOGGER}, at most
- * {@value #REFUSAL_LINES_PER_WINDOW} lines per reason every 10 s (the rest are counted and the count is
- * reported with the next line). Log lines carry key-value pairs (SLF4J 2) and name the remote address
- * and document; never a token or a query string.
+ * <p>Logs: activity at INFO on the logger {@value #ACTIVITY_LOGGER} (turn that logger down to
+ * silence per-connection lines), refusals at WARN on {@value #REFUSAL_LOGGER}, at most {@value
+ * #REFUSAL_LINES_PER_WINDOW} lines per reason every 10 s (the rest are counted and the count is
+ * reported with the next line). Log lines carry key-value pairs (SLF4J 2) and name the remote
+ * address and document; never a token or a query string.
  *
  * <p>Thread-safe; recording is lock-free except for the per-connection document sets.
  */
@@ -36,8 +36,12 @@ public final class Telemetry {
 
   /** Connection kinds, one per socket route. */
   public enum Protocol {
-    HOCUSPOCUS("hocuspocus"), Y_WEBSOCKET("y-websocket"), SIGNALLING("signalling"), INSPECTOR("inspector"),
-    TRACKER("tracker"), AUTOMERGE("automerge-repo");
+    HOCUSPOCUS("hocuspocus"),
+    Y_WEBSOCKET("y-websocket"),
+    SIGNALLING("signalling"),
+    INSPECTOR("inspector"),
+    TRACKER("tracker"),
+    AUTOMERGE("automerge-repo");
 
     public final String label;
 
@@ -72,11 +76,15 @@ public final class Telemetry {
   private volatile long lastFailureMillis;
   private final LongAdder documentsLoaded = new LongAdder();
   private final LongAdder documentsUnloaded = new LongAdder();
+
   /** Remote address of an open connection → the documents it joined. */
   private final Map<String, Set<String>> documentsOf = new ConcurrentHashMap<>();
+
   private final RateLimitedLog refusalLog;
+
   /** Remote addresses of open inspector pages (not counted as a document's connections). */
   private final Set<String> inspectors = ConcurrentHashMap.newKeySet();
+
   /** Updates applied per document since start (for the inspector). */
   private final Map<String, DocumentActivity> activity = new ConcurrentHashMap<>();
 
@@ -114,22 +122,36 @@ public final class Telemetry {
     if (p == Protocol.INSPECTOR) {
       inspectors.add(remote);
     }
-    ACTIVITY.atInfo().addKeyValue("protocol", p.label).addKeyValue("remote", remote).addKeyValue("path", path)
+    ACTIVITY
+        .atInfo()
+        .addKeyValue("protocol", p.label)
+        .addKeyValue("remote", remote)
+        .addKeyValue("path", path)
         .log("connection opened");
   }
 
-  void connectionClosed(Protocol p, String remote, int code, String reason, boolean byClient, long openMillis) {
+  void connectionClosed(
+      Protocol p, String remote, int code, String reason, boolean byClient, long openMillis) {
     traffic(p).open.decrementAndGet();
     inspectors.remove(remote);
     Set<String> docs = documentsOf.remove(remote);
     List<String> documents = docs == null ? List.of() : snapshot(docs);
-    ACTIVITY.atInfo().addKeyValue("protocol", p.label).addKeyValue("remote", remote)
-        .addKeyValue("documents", documents).addKeyValue("code", code).addKeyValue("reason", reason)
-        .addKeyValue("by", byClient ? "client" : "server").addKeyValue("duration_ms", openMillis)
+    ACTIVITY
+        .atInfo()
+        .addKeyValue("protocol", p.label)
+        .addKeyValue("remote", remote)
+        .addKeyValue("documents", documents)
+        .addKeyValue("code", code)
+        .addKeyValue("reason", reason)
+        .addKeyValue("by", byClient ? "client" : "server")
+        .addKeyValue("duration_ms", openMillis)
         .log("connection closed");
     String refusal = byClient ? null : refusalOfCloseCode(code);
     if (refusal != null) {
-      refused(refusal, remote, documents.isEmpty() ? null : String.join(",", documents),
+      refused(
+          refusal,
+          remote,
+          documents.isEmpty() ? null : String.join(",", documents),
           "connection closed by the server: " + code + " " + reason);
     }
   }
@@ -141,8 +163,8 @@ public final class Telemetry {
   }
 
   /**
-   * The refusal reason a server-side close code stands for, or null for ordinary closes (1000 normal,
-   * 1001 going away, 1006 the socket dropped, 4401 already logged as a token refusal).
+   * The refusal reason a server-side close code stands for, or null for ordinary closes (1000
+   * normal, 1001 going away, 1006 the socket dropped, 4401 already logged as a token refusal).
    */
   static String refusalOfCloseCode(int code) {
     switch (code) {
@@ -187,14 +209,19 @@ public final class Telemetry {
 
   void authenticated(String protocol, String document, String remote, boolean readOnly) {
     joined(document, remote);
-    ACTIVITY.atInfo().addKeyValue("protocol", protocol).addKeyValue("remote", remote)
-        .addKeyValue("document", document).addKeyValue("access", readOnly ? "read-only" : "read-write")
+    ACTIVITY
+        .atInfo()
+        .addKeyValue("protocol", protocol)
+        .addKeyValue("remote", remote)
+        .addKeyValue("document", document)
+        .addKeyValue("access", readOnly ? "read-only" : "read-write")
         .log("connection authenticated");
   }
 
   /**
-   * Notes that the open connection at {@code remote} uses {@code document} (authenticated or joined);
-   * ignored when that connection is gone (only open connections have an entry, so nothing leaks).
+   * Notes that the open connection at {@code remote} uses {@code document} (authenticated or
+   * joined); ignored when that connection is gone (only open connections have an entry, so nothing
+   * leaks).
    */
   void joined(String document, String remote) {
     Set<String> docs = documentsOf.get(remote);
@@ -207,7 +234,10 @@ public final class Telemetry {
 
   void documentLoaded(String document, int storedUpdates) {
     documentsLoaded.increment();
-    ACTIVITY.atInfo().addKeyValue("document", document).addKeyValue("stored_updates", storedUpdates)
+    ACTIVITY
+        .atInfo()
+        .addKeyValue("document", document)
+        .addKeyValue("stored_updates", storedUpdates)
         .log("document loaded");
   }
 
@@ -219,7 +249,9 @@ public final class Telemetry {
   /** A client's update changed {@code document}. */
   void documentChanged(String document, int bytes) {
     long now = wallClock.getAsLong();
-    activity.merge(document, new DocumentActivity(1, bytes, now),
+    activity.merge(
+        document,
+        new DocumentActivity(1, bytes, now),
         (a, b) -> new DocumentActivity(a.updates() + 1, a.bytes() + b.bytes(), now));
   }
 
@@ -249,7 +281,8 @@ public final class Telemetry {
   /**
    * Counts a refusal and logs it at WARN (rate-limited per reason).
    *
-   * @param document the document concerned, or null when not known (an upgrade refused before any message)
+   * @param document the document concerned, or null when not known (an upgrade refused before any
+   *     message)
    */
   public void refused(String reason, String remote, String document, String what) {
     refusals.computeIfAbsent(reason, r -> new LongAdder()).increment();
@@ -338,47 +371,88 @@ public final class Telemetry {
     Prometheus.sample(o, ns + "uptime_seconds", null, Math.round(uptimeSeconds() * 1000) / 1000.0);
     Prometheus.header(o, ns + "connections", "gauge", "Open WebSocket connections by protocol.");
     for (Protocol p : Protocol.values()) {
-      Prometheus.sample(o, ns + "connections", Prometheus.label("protocol", p.label), traffic(p).open.get());
+      Prometheus.sample(
+          o, ns + "connections", Prometheus.label("protocol", p.label), traffic(p).open.get());
     }
-    counter(o, ns + "connections_opened_total", "WebSocket connections accepted since start, by protocol.",
+    counter(
+        o,
+        ns + "connections_opened_total",
+        "WebSocket connections accepted since start, by protocol.",
         t -> t.opened.sum());
-    counter(o, ns + "messages_received_total", "WebSocket messages received, by protocol.", t -> t.messagesIn.sum());
-    counter(o, ns + "messages_sent_total", "WebSocket messages sent, by protocol.", t -> t.messagesOut.sum());
-    counter(o, ns + "received_bytes_total", "Payload bytes of the messages received, by protocol.",
+    counter(
+        o,
+        ns + "messages_received_total",
+        "WebSocket messages received, by protocol.",
+        t -> t.messagesIn.sum());
+    counter(
+        o,
+        ns + "messages_sent_total",
+        "WebSocket messages sent, by protocol.",
+        t -> t.messagesOut.sum());
+    counter(
+        o,
+        ns + "received_bytes_total",
+        "Payload bytes of the messages received, by protocol.",
         t -> t.bytesIn.sum());
-    counter(o, ns + "sent_bytes_total", "Payload bytes of the messages sent, by protocol.", t -> t.bytesOut.sum());
+    counter(
+        o,
+        ns + "sent_bytes_total",
+        "Payload bytes of the messages sent, by protocol.",
+        t -> t.bytesOut.sum());
     Prometheus.header(o, ns + "documents_open", "gauge", "Documents in memory.");
     Prometheus.sample(o, ns + "documents_open", null, documentsOpen);
-    Prometheus.header(o, ns + "documents_loaded_total", "counter", "Documents loaded from the store since start.");
+    Prometheus.header(
+        o,
+        ns + "documents_loaded_total",
+        "counter",
+        "Documents loaded from the store since start.");
     Prometheus.sample(o, ns + "documents_loaded_total", null, documentsLoaded.sum());
-    Prometheus.header(o, ns + "updates_applied_total", "counter", "Client updates applied to documents.");
+    Prometheus.header(
+        o, ns + "updates_applied_total", "counter", "Client updates applied to documents.");
     Prometheus.sample(o, ns + "updates_applied_total", null, updatesApplied.sum());
-    Prometheus.header(o, ns + "update_bytes_total", "counter", "Bytes of the client updates applied.");
+    Prometheus.header(
+        o, ns + "update_bytes_total", "counter", "Bytes of the client updates applied.");
     Prometheus.sample(o, ns + "update_bytes_total", null, updateBytes.sum());
-    Prometheus.header(o, ns + "update_apply_seconds", "histogram", "Time to apply one client update to its document.");
+    Prometheus.header(
+        o,
+        ns + "update_apply_seconds",
+        "histogram",
+        "Time to apply one client update to its document.");
     applyTime.render(o, ns + "update_apply_seconds");
-    Prometheus.header(o, ns + "store_commit_seconds", "histogram",
+    Prometheus.header(
+        o,
+        ns + "store_commit_seconds",
+        "histogram",
         "Time from handing an update to the store until it is durable.");
     commitTime.render(o, ns + "store_commit_seconds");
-    Prometheus.header(o, ns + "store_queue_depth", "gauge", "Updates handed to the store and not yet durable.");
+    Prometheus.header(
+        o, ns + "store_queue_depth", "gauge", "Updates handed to the store and not yet durable.");
     Prometheus.sample(o, ns + "store_queue_depth", null, storeQueue.get());
     Prometheus.header(o, ns + "store_failures_total", "counter", "Store appends that failed.");
     Prometheus.sample(o, ns + "store_failures_total", null, commitFailures.sum());
-    Prometheus.header(o, ns + "store_last_commit_timestamp_seconds", "gauge",
+    Prometheus.header(
+        o,
+        ns + "store_last_commit_timestamp_seconds",
+        "gauge",
         "Unix time of the last durable append (0: none since start).");
-    Prometheus.sample(o, ns + "store_last_commit_timestamp_seconds", null, lastCommitMillis / 1000.0);
-    Prometheus.header(o, ns + "refusals_total", "counter", "Requests and connections refused, by reason.");
+    Prometheus.sample(
+        o, ns + "store_last_commit_timestamp_seconds", null, lastCommitMillis / 1000.0);
+    Prometheus.header(
+        o, ns + "refusals_total", "counter", "Requests and connections refused, by reason.");
     for (Map.Entry<String, LongAdder> r : new TreeMap<>(refusals).entrySet()) {
-      Prometheus.sample(o, ns + "refusals_total", Prometheus.label("reason", r.getKey()), r.getValue().sum());
+      Prometheus.sample(
+          o, ns + "refusals_total", Prometheus.label("reason", r.getKey()), r.getValue().sum());
     }
     if (signallingRooms >= 0) {
-      Prometheus.header(o, ns + "signalling_rooms", "gauge", "Signalling topics with at least one subscriber.");
+      Prometheus.header(
+          o, ns + "signalling_rooms", "gauge", "Signalling topics with at least one subscriber.");
       Prometheus.sample(o, ns + "signalling_rooms", null, signallingRooms);
     }
     return o.toString();
   }
 
-  private void counter(StringBuilder o, String name, String help, java.util.function.ToLongFunction<Traffic> f) {
+  private void counter(
+      StringBuilder o, String name, String help, java.util.function.ToLongFunction<Traffic> f) {
     Prometheus.header(o, name, "counter", help);
     for (Protocol p : Protocol.values()) {
       Prometheus.sample(o, name, Prometheus.label("protocol", p.label), f.applyAsLong(traffic(p)));

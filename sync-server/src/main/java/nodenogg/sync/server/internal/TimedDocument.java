@@ -6,7 +6,8 @@ import nodenogg.sync.protocol.SyncDocument;
 
 /**
  * A {@link SyncDocument} that times each client update it applies (updates replayed from the store,
- * whose origin is {@link DocumentRegistry#STORE_ORIGIN}, are not counted). Thread-safe as the delegate.
+ * whose origin is {@link DocumentRegistry#STORE_ORIGIN}, are not counted). Thread-safe as the
+ * delegate.
  */
 public final class TimedDocument implements SyncDocument {
   private final SyncDocument delegate;

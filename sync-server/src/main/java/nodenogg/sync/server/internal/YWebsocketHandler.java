@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * The y-websocket protocol ({@code @y/websocket-server} behaviour): one document per socket, named
  * by the path without its leading '/' (not URL-decoded). On join the server sends SyncStep1 and the
  * known awareness states; updates are broadcast to every socket of the document (the sender
- * included) and stored; a SyncStep1 is answered once the socket's earlier updates are durable. The token, if the server requires one, comes in the {@code token} query
- * parameter; a denied socket gets an Auth PermissionDenied message and close code 4401 (the
- * y-websocket client does not reconnect on 44xx). Read-only sockets' updates are dropped.
+ * included) and stored; a SyncStep1 is answered once the socket's earlier updates are durable. The
+ * token, if the server requires one, comes in the {@code token} query parameter; a denied socket
+ * gets an Auth PermissionDenied message and close code 4401 (the y-websocket client does not
+ * reconnect on 44xx). Read-only sockets' updates are dropped.
  */
 public final class YWebsocketHandler implements SocketHandler {
   private static final Logger LOG = LoggerFactory.getLogger(YWebsocketHandler.class);
@@ -113,57 +114,77 @@ public final class YWebsocketHandler implements SocketHandler {
       token = tokenFromQuery(connection.query());
     } catch (IllegalArgumentException e) {
       // a malformed token is a failed authentication, not a server error
-      LOG.debug("refusing {}: malformed token in the query string ({})", connection.remoteAddress(), e.getMessage());
+      LOG.debug(
+          "refusing {}: malformed token in the query string ({})",
+          connection.remoteAddress(),
+          e.getMessage());
       connection.send(YWebsocketProtocol.permissionDenied("malformed token: percent-encode it"));
       connection.close(WebSocketCodes.UNAUTHORIZED, "permission-denied");
       return;
     }
-    AuthRequest req = new AuthRequest(p.documentName, token, connection.headers(),
-        connection.query(), connection.remoteAddress(), AuthRequest.Protocol.Y_WEBSOCKET);
-    ctx.pool().execute(() -> {
-      AuthResult r;
-      try {
-        r = ctx.hooks().authenticate(req);
-      } catch (RuntimeException e) {
-        LOG.warn("authenticate hook threw; denying", e);
-        r = null;
-      }
-      if (r == null || !r.allowed()) {
-        connection.send(YWebsocketProtocol.permissionDenied(r == null ? "permission-denied" : r.reason()));
-        connection.close(WebSocketCodes.UNAUTHORIZED, "permission-denied");
-        return;
-      }
-      p.readOnly = r.readOnly();
-      p.authenticated = true;
-      DocumentRegistry.Lease lease;
-      synchronized (p) {
-        if (p.closed) {
-          return;
-        }
-        lease = ctx.registry().acquire(p.documentName);
-        p.lease = lease;
-      }
-      lease.document().whenComplete((doc, err) -> {
-        if (err != null) {
-          connection.close(WebSocketCodes.TRY_AGAIN_LATER, "document could not be loaded");
-          return;
-        }
-        synchronized (p) {
-          if (p.closed) {
-            return;
-          }
-          p.doc = doc;
-          doc.join(p, p.readOnly, () -> {
-            connection.send(YWebsocketProtocol.step1(doc.doc().stateVector()));
-            byte[] aw = doc.awarenessSnapshot();
-            if (aw != null) {
-              p.sendAwareness(aw);
-            }
-            drain(p);
-          });
-        }
-      });
-    });
+    AuthRequest req =
+        new AuthRequest(
+            p.documentName,
+            token,
+            connection.headers(),
+            connection.query(),
+            connection.remoteAddress(),
+            AuthRequest.Protocol.Y_WEBSOCKET);
+    ctx.pool()
+        .execute(
+            () -> {
+              AuthResult r;
+              try {
+                r = ctx.hooks().authenticate(req);
+              } catch (RuntimeException e) {
+                LOG.warn("authenticate hook threw; denying", e);
+                r = null;
+              }
+              if (r == null || !r.allowed()) {
+                connection.send(
+                    YWebsocketProtocol.permissionDenied(
+                        r == null ? "permission-denied" : r.reason()));
+                connection.close(WebSocketCodes.UNAUTHORIZED, "permission-denied");
+                return;
+              }
+              p.readOnly = r.readOnly();
+              p.authenticated = true;
+              DocumentRegistry.Lease lease;
+              synchronized (p) {
+                if (p.closed) {
+                  return;
+                }
+                lease = ctx.registry().acquire(p.documentName);
+                p.lease = lease;
+              }
+              lease
+                  .document()
+                  .whenComplete(
+                      (doc, err) -> {
+                        if (err != null) {
+                          connection.close(
+                              WebSocketCodes.TRY_AGAIN_LATER, "document could not be loaded");
+                          return;
+                        }
+                        synchronized (p) {
+                          if (p.closed) {
+                            return;
+                          }
+                          p.doc = doc;
+                          doc.join(
+                              p,
+                              p.readOnly,
+                              () -> {
+                                connection.send(YWebsocketProtocol.step1(doc.doc().stateVector()));
+                                byte[] aw = doc.awarenessSnapshot();
+                                if (aw != null) {
+                                  p.sendAwareness(aw);
+                                }
+                                drain(p);
+                              });
+                        }
+                      });
+            });
   }
 
   private void drain(Peer p) {
@@ -196,12 +217,16 @@ public final class YWebsocketHandler implements SocketHandler {
     p.lastMessageAt = System.currentTimeMillis();
     synchronized (p) {
       if (!p.ready) {
-        if (p.queuedBytes + bytes.length > ctx.preAuthMaxBytes() || p.queue.size() + 1 > ctx.preAuthMaxMessages()) {
-          connection.close(WebSocketCodes.RESET_CONNECTION, "too much sent before the document was ready");
+        if (p.queuedBytes + bytes.length > ctx.preAuthMaxBytes()
+            || p.queue.size() + 1 > ctx.preAuthMaxMessages()) {
+          connection.close(
+              WebSocketCodes.RESET_CONNECTION, "too much sent before the document was ready");
           return;
         }
         if (!ctx.preAuthBudget().tryCharge(bytes.length)) {
-          connection.close(WebSocketCodes.TRY_AGAIN_LATER, "server busy: too much unauthenticated data; retry later");
+          connection.close(
+              WebSocketCodes.TRY_AGAIN_LATER,
+              "server busy: too much unauthenticated data; retry later");
           return;
         }
         p.queue.add(bytes);
@@ -211,16 +236,18 @@ public final class YWebsocketHandler implements SocketHandler {
     }
     int size = bytes.length;
     if (!p.intake.admit(size)) {
-      connection.close(WebSocketCodes.TRY_AGAIN_LATER, "server busy: memory budget exhausted; retry later");
+      connection.close(
+          WebSocketCodes.TRY_AGAIN_LATER, "server busy: memory budget exhausted; retry later");
       return;
     }
-    Runnable task = () -> {
-      try {
-        handle(p, bytes);
-      } finally {
-        p.intake.done(size);
-      }
-    };
+    Runnable task =
+        () -> {
+          try {
+            handle(p, bytes);
+          } finally {
+            p.intake.done(size);
+          }
+        };
     if (size >= ServerDocument.HEAVY_MESSAGE_BYTES) {
       p.doc.executor().executeHeavy(task);
     } else {
@@ -237,15 +264,22 @@ public final class YWebsocketHandler implements SocketHandler {
       if (type == YWebsocketProtocol.SYNC) {
         SyncProtocol.Message m = SyncProtocol.read(r);
         if (m.isStep1()) {
-          if (ServerDocument.isEmptyStateVector(m.payload())) { // a join: one shared encoding for all
-            d.afterWrites(() -> p.conn.send(d.fullStateMessage(YWebsocketProtocol.class, YWebsocketProtocol::step2)));
+          if (ServerDocument.isEmptyStateVector(
+              m.payload())) { // a join: one shared encoding for all
+            d.afterWrites(
+                () ->
+                    p.conn.send(
+                        d.fullStateMessage(YWebsocketProtocol.class, YWebsocketProtocol::step2)));
           } else {
             d.afterWrites(() -> p.conn.send(YWebsocketProtocol.step2(d.doc().diff(m.payload()))));
           }
         } else if (!p.readOnly && m.type() == SyncProtocol.STEP2) {
-          d.applyResync(p, m.payload(), ok -> { }); // in a cluster: stores what failed-over clients assume stored
+          d.applyResync(
+              p,
+              m.payload(),
+              ok -> {}); // in a cluster: stores what failed-over clients assume stored
         } else if (!p.readOnly) {
-          d.applyUpdate(p, m.payload(), ok -> { });
+          d.applyUpdate(p, m.payload(), ok -> {});
         }
       } else if (type == YWebsocketProtocol.AWARENESS) {
         d.applyAwareness(p, r.readVarUint8Array());

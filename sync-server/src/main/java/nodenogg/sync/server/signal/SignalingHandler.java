@@ -21,20 +21,20 @@ import nodenogg.sync.server.websocket.SocketHandler;
 import nodenogg.sync.server.websocket.WebServer;
 
 /**
- * The y-webrtc signalling protocol as a {@link SocketHandler}: JSON text frames
- * {@code subscribe}/{@code unsubscribe} (topics), {@code publish} (relayed to every subscriber of
- * the topic, the sender included, with {@code "clients": <subscriber count>} added) and
- * {@code ping} (answered {@code pong}); anything else is ignored. Topics with no subscribers are
- * freed.
+ * The y-webrtc signalling protocol as a {@link SocketHandler}: JSON text frames {@code
+ * subscribe}/{@code unsubscribe} (topics), {@code publish} (relayed to every subscriber of the
+ * topic, the sender included, with {@code "clients": <subscriber count>} added) and {@code ping}
+ * (answered {@code pong}); anything else is ignored. Topics with no subscribers are freed.
  *
- * <p>The {@code data} of a publish is relayed byte for byte: the server never decodes, decrypts
- * or rewrites it, so y-webrtc room passwords stay end-to-end. Hardening: malformed JSON closes
- * that socket (1007); caps on topics per socket, topic length, message size and message rate
- * (see {@link SignalingLimits}) close only the offending socket.
+ * <p>The {@code data} of a publish is relayed byte for byte: the server never decodes, decrypts or
+ * rewrites it, so y-webrtc room passwords stay end-to-end. Hardening: malformed JSON closes that
+ * socket (1007); caps on topics per socket, topic length, message size and message rate (see {@link
+ * SignalingLimits}) close only the offending socket.
  *
- * <p>Mount it on a {@link WebServer}; being also an {@link HttpHandler}, the same mount answers
- * the JSON status page ({@code {"status":"ok"}}) that nodenogg.in clients fetch with a plain GET
- * on the signalling URL before connecting:
+ * <p>Mount it on a {@link WebServer}; being also an {@link HttpHandler}, the same mount answers the
+ * JSON status page ({@code {"status":"ok"}}) that nodenogg.in clients fetch with a plain GET on the
+ * signalling URL before connecting:
+ *
  * <pre>{@code
  * SignalingHandler signaling = new SignalingHandler();
  * WebServer server = WebServer.builder()
@@ -43,15 +43,17 @@ import nodenogg.sync.server.websocket.WebServer;
  *     .build()
  *     .start();
  * }</pre>
+ *
  * or run it standalone with {@link SignalingServer}.
  *
  * <p>Thread-safe: callbacks for different connections may run concurrently.
  */
 public final class SignalingHandler implements SocketHandler, HttpHandler {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final String PONG = "{\"type\":\"pong\"}";
   private static final String STATUS_JSON = "{\"status\":\"ok\"}";
 
@@ -73,8 +75,8 @@ public final class SignalingHandler implements SocketHandler, HttpHandler {
 
   /**
    * Plain HTTP on the signalling path answers the status JSON, so mounting only the socket route
-   * ({@code socket("/signal"::equals, handler)}) already serves {@code GET /signal} (see
-   * {@link WebServer}).
+   * ({@code socket("/signal"::equals, handler)}) already serves {@code GET /signal} (see {@link
+   * WebServer}).
    */
   @Override
   public Response handle(String method, String path, Map<String, String> headers) {
@@ -101,8 +103,8 @@ public final class SignalingHandler implements SocketHandler, HttpHandler {
   }
 
   /**
-   * Delivers a message another instance's client published to {@code topic} to the local subscribers (it is
-   * not relayed again). Text that is not a JSON object is dropped.
+   * Delivers a message another instance's client published to {@code topic} to the local
+   * subscribers (it is not relayed again). Text that is not a JSON object is dropped.
    *
    * @return false if the text was not a JSON object
    */
@@ -152,7 +154,8 @@ public final class SignalingHandler implements SocketHandler, HttpHandler {
     if (message.length() > limits.maxMessageBytes()
         || (message.length() * 3L > limits.maxMessageBytes()
             && message.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes())) {
-      connection.close(1009, "signalling message larger than " + limits.maxMessageBytes() + " bytes");
+      connection.close(
+          1009, "signalling message larger than " + limits.maxMessageBytes() + " bytes");
       return;
     }
     handle(connection, message);
@@ -162,15 +165,19 @@ public final class SignalingHandler implements SocketHandler, HttpHandler {
   @Override
   public void onBinary(Connection connection, ByteBuffer message) {
     if (message.remaining() > limits.maxMessageBytes()) {
-      connection.close(1009, "signalling message larger than " + limits.maxMessageBytes() + " bytes");
+      connection.close(
+          1009, "signalling message larger than " + limits.maxMessageBytes() + " bytes");
       return;
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(message).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(message)
+              .toString();
     } catch (CharacterCodingException e) {
       connection.close(1007, "signalling messages must be UTF-8 JSON");
       return;
@@ -184,8 +191,9 @@ public final class SignalingHandler implements SocketHandler, HttpHandler {
       return;
     }
     if (!peer.rate.tryTake(System.nanoTime())) {
-      connection.close(1008, "too many signalling messages; at most "
-          + limits.messagesPerSecond() + " per second");
+      connection.close(
+          1008,
+          "too many signalling messages; at most " + limits.messagesPerSecond() + " per second");
       return;
     }
     JsonNode root;
@@ -237,17 +245,20 @@ public final class SignalingHandler implements SocketHandler, HttpHandler {
         continue;
       }
       if (peer.topics.size() >= limits.maxTopicsPerSocket()) {
-        connection.close(1008, "more than " + limits.maxTopicsPerSocket() + " topics on one socket");
+        connection.close(
+            1008, "more than " + limits.maxTopicsPerSocket() + " topics on one socket");
         return;
       }
       peer.topics.add(topic);
       boolean[] first = {false};
-      topics.compute(topic, (name, subs) -> {
-        Set<Connection> set = subs == null ? ConcurrentHashMap.newKeySet() : subs;
-        first[0] = subs == null;
-        set.add(connection);
-        return set;
-      });
+      topics.compute(
+          topic,
+          (name, subs) -> {
+            Set<Connection> set = subs == null ? ConcurrentHashMap.newKeySet() : subs;
+            first[0] = subs == null;
+            set.add(connection);
+            return set;
+          });
       Relay r = relay;
       if (first[0] && r != null) {
         r.subscribed(topic);
@@ -268,11 +279,13 @@ public final class SignalingHandler implements SocketHandler, HttpHandler {
 
   private void leave(String topic, Connection connection) {
     boolean[] last = {false};
-    topics.computeIfPresent(topic, (name, subs) -> {
-      subs.remove(connection);
-      last[0] = subs.isEmpty();
-      return subs.isEmpty() ? null : subs;
-    });
+    topics.computeIfPresent(
+        topic,
+        (name, subs) -> {
+          subs.remove(connection);
+          last[0] = subs.isEmpty();
+          return subs.isEmpty() ? null : subs;
+        });
     Relay r = relay;
     if (last[0] && r != null) {
       r.unsubscribed(topic);

@@ -7,9 +7,9 @@ import nodenogg.sync.server.websocket.WebServer;
 
 /**
  * A standalone y-webrtc signalling server, a drop-in for the stock {@code y-webrtc-signaling} and
- * nodenogg.in's {@code y-webrtc-server}: every path accepts signalling WebSockets, and a plain
- * HTTP GET on any path answers JSON {@code {"status":"ok"}}. Both apply the origin allow-list
- * (empty allows all; a disallowed browser Origin gets 403, its upgrade is refused).
+ * nodenogg.in's {@code y-webrtc-server}: every path accepts signalling WebSockets, and a plain HTTP
+ * GET on any path answers JSON {@code {"status":"ok"}}. Both apply the origin allow-list (empty
+ * allows all; a disallowed browser Origin gets 403, its upgrade is refused).
  *
  * <pre>{@code
  * try (SignalingServer signaling = SignalingServer.start("0.0.0.0", 4444, List.of("https://nodenogg.in"))) {
@@ -36,17 +36,19 @@ public final class SignalingServer implements AutoCloseable {
     return start(host, port, allowedOrigins, SignalingLimits.DEFAULT);
   }
 
-  public static SignalingServer start(String host, int port, Collection<String> allowedOrigins,
-      SignalingLimits limits) throws IOException {
+  public static SignalingServer start(
+      String host, int port, Collection<String> allowedOrigins, SignalingLimits limits)
+      throws IOException {
     SignalingHandler handler = new SignalingHandler(limits);
-    WebServer server = WebServer.builder()
-        .bind(host, port)
-        .socket(path -> true, handler)
-        .http(path -> true, SignalingHandler.statusPage())
-        .allowedOrigins(List.copyOf(allowedOrigins))
-        .maxMessageBytes(limits.maxMessageBytes())
-        .build()
-        .start();
+    WebServer server =
+        WebServer.builder()
+            .bind(host, port)
+            .socket(path -> true, handler)
+            .http(path -> true, SignalingHandler.statusPage())
+            .allowedOrigins(List.copyOf(allowedOrigins))
+            .maxMessageBytes(limits.maxMessageBytes())
+            .build()
+            .start();
     return new SignalingServer(handler, server);
   }
 

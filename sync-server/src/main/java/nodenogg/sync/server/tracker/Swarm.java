@@ -32,8 +32,8 @@ final class Swarm {
   }
 
   /**
-   * A peer of this swarm connected to another instance of a cluster (known from its announcements over
-   * Redis): offers and answers for it are forwarded to that instance.
+   * A peer of this swarm connected to another instance of a cluster (known from its announcements
+   * over Redis): offers and answers for it are forwarded to that instance.
    */
   static final class Remote {
     final String peerId;
@@ -61,8 +61,13 @@ final class Swarm {
   int remoteComplete;
   int remoteIncomplete;
   boolean dead;
-  /** Cluster: set while the peers other instances hold are being fetched; announces wait in {@code parked}. */
+
+  /**
+   * Cluster: set while the peers other instances hold are being fetched; announces wait in {@code
+   * parked}.
+   */
   java.util.concurrent.CompletableFuture<Void> opening;
+
   List<Runnable> parked;
 
   Swarm(String infoHash) {
@@ -100,8 +105,8 @@ final class Swarm {
   }
 
   /**
-   * Adds or refreshes a peer of another instance; ignored when the id is a local peer here (the local
-   * one wins). Returns +1 when an entry was added, 0 otherwise.
+   * Adds or refreshes a peer of another instance; ignored when the id is a local peer here (the
+   * local one wins). Returns +1 when an entry was added, 0 otherwise.
    */
   int putRemote(String peerId, String instance, boolean isComplete, long now) {
     if (byPeer.containsKey(peerId)) {
@@ -190,7 +195,10 @@ final class Swarm {
     return byPeer.get(peerId);
   }
 
-  /** Adds a local member; a remote entry with the same peer id is dropped (returns true when one was). */
+  /**
+   * Adds a local member; a remote entry with the same peer id is dropped (returns true when one
+   * was).
+   */
   boolean add(Member m) {
     Remote shadowed = remoteByPeer.get(m.peerId);
     boolean dropped = shadowed != null && removeRemote(shadowed);
@@ -254,10 +262,10 @@ final class Swarm {
   }
 
   /**
-   * Up to {@code want} distinct peers chosen at random among the local members and (in a cluster) the
-   * peers of other instances: {@link Member}s and {@link Remote}s. Never {@code self} (by peer id) and
-   * never a local member whose socket is closed. Floyd's sampling over the other peers, so every subset
-   * of the wanted size is equally likely.
+   * Up to {@code want} distinct peers chosen at random among the local members and (in a cluster)
+   * the peers of other instances: {@link Member}s and {@link Remote}s. Never {@code self} (by peer
+   * id) and never a local member whose socket is closed. Floyd's sampling over the other peers, so
+   * every subset of the wanted size is equally likely.
    */
   List<Object> pick(int want, String self) {
     Member own = byPeer.get(self);

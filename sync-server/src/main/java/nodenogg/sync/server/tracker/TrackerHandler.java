@@ -24,40 +24,43 @@ import nodenogg.sync.server.websocket.WebServer;
  * frames, one swarm per info hash.
  *
  * <ul>
- * <li>{@code {"action":"announce","info_hash":h,"peer_id":p,"offers":[{"offer_id":i,"offer":sdp},...],
- *     "event":e}}: {@code h} and {@code p} are 20-character (binary) strings; {@code event} is
- *     {@code started}, {@code update} (also when missing), {@code completed}, {@code paused} or
- *     {@code stopped}; {@code left: 0} marks a seeder. The sender gets
- *     {@code {"complete":c,"incomplete":n,"action":"announce","interval":s,"info_hash":h}} and
- *     each offer goes to a different, randomly chosen other peer of the swarm as
- *     {@code {"action":"announce","offer":sdp,"offer_id":i,"peer_id":p,"info_hash":h}} (as many
- *     offers as there are other peers, at most 82).
- * <li>An announce carrying {@code answer}, {@code offer_id} and {@code to_peer_id} is routed to that
- *     peer of the swarm as {@code {"action":"announce","answer":sdp,"offer_id":i,"peer_id":p,
- *     "info_hash":h}}; its sender gets no reply.
- * <li>{@code {"action":"scrape","info_hash":h or [h,...]}} answers the swarms' counts.
- * <li>Bad input gets {@code {"failure reason":...}} (with {@code action} and {@code info_hash}
- *     when it concerns one swarm) and the socket stays open; a closed socket leaves all its swarms.
+ *   <li>{@code
+ *       {"action":"announce","info_hash":h,"peer_id":p,"offers":[{"offer_id":i,"offer":sdp},...],
+ *       "event":e}}: {@code h} and {@code p} are 20-character (binary) strings; {@code event} is
+ *       {@code started}, {@code update} (also when missing), {@code completed}, {@code paused} or
+ *       {@code stopped}; {@code left: 0} marks a seeder. The sender gets {@code
+ *       {"complete":c,"incomplete":n,"action":"announce","interval":s,"info_hash":h}} and each
+ *       offer goes to a different, randomly chosen other peer of the swarm as {@code
+ *       {"action":"announce","offer":sdp,"offer_id":i,"peer_id":p,"info_hash":h}} (as many offers
+ *       as there are other peers, at most 82).
+ *   <li>An announce carrying {@code answer}, {@code offer_id} and {@code to_peer_id} is routed to
+ *       that peer of the swarm as {@code
+ *       {"action":"announce","answer":sdp,"offer_id":i,"peer_id":p, "info_hash":h}}; its sender
+ *       gets no reply.
+ *   <li>{@code {"action":"scrape","info_hash":h or [h,...]}} answers the swarms' counts.
+ *   <li>Bad input gets {@code {"failure reason":...}} (with {@code action} and {@code info_hash}
+ *       when it concerns one swarm) and the socket stays open; a closed socket leaves all its
+ *       swarms.
  * </ul>
  *
- * <p>Only these JSON messages pass through the server: SDP offers and answers, relayed as they
- * were sent (trystero encrypts them with the room password), never any application data, which
- * flows peer to peer over WebRTC. Info hashes and peer ids are binary strings: as in
- * bittorrent-tracker, each character stands for its low byte.
+ * <p>Only these JSON messages pass through the server: SDP offers and answers, relayed as they were
+ * sent (trystero encrypts them with the room password), never any application data, which flows
+ * peer to peer over WebRTC. Info hashes and peer ids are binary strings: as in bittorrent-tracker,
+ * each character stands for its low byte.
  *
- * <p>Where bittorrent-tracker is lax this tracker is strict (see docs/torrent.md): offers and answers
- * must be objects with a string {@code offer_id}; a peer id held in a swarm by another open socket
- * is refused; an answer to a peer not in the swarm gets a failure reason; a scrape must name its
- * info hashes (the tracker never lists its swarms); a full swarm refuses newcomers instead of
+ * <p>Where bittorrent-tracker is lax this tracker is strict (see docs/torrent.md): offers and
+ * answers must be objects with a string {@code offer_id}; a peer id held in a swarm by another open
+ * socket is refused; an answer to a peer not in the swarm gets a failure reason; a scrape must name
+ * its info hashes (the tracker never lists its swarms); a full swarm refuses newcomers instead of
  * evicting its oldest peer. Limits: {@link TrackerLimits}.
  *
- * <p>Mount it on a {@link WebServer} ({@code socket("/announce"::equals, tracker)}) and call
- * {@link #sweep()} every second or so (expiry and deadlines), or run {@link TrackerServer}.
+ * <p>Mount it on a {@link WebServer} ({@code socket("/announce"::equals, tracker)}) and call {@link
+ * #sweep()} every second or so (expiry and deadlines), or run {@link TrackerServer}.
  *
- * <p>In a cluster ({@link #relay(Relay)}) a swarm spans the instances: each instance knows the peers the
- * others hold in the swarms it has local peers in, picks offer targets among all of them, and forwards an
- * offer or answer for a peer of another instance to that instance, which sends it to the peer's socket
- * (see docs/scale-out.md).
+ * <p>In a cluster ({@link #relay(Relay)}) a swarm spans the instances: each instance knows the
+ * peers the others hold in the swarms it has local peers in, picks offer targets among all of them,
+ * and forwards an offer or answer for a peer of another instance to that instance, which sends it
+ * to the peer's socket (see docs/scale-out.md).
  *
  * <p>Thread-safe: callbacks for different connections may run concurrently.
  */
@@ -65,8 +68,12 @@ public final class TrackerHandler implements SocketHandler {
 
   /** bittorrent-tracker's MAX_ANNOUNCE_PEERS: offers forwarded from one announce at most. */
   static final int MAX_OFFERS_FORWARDED = 82;
+
   private static final long TTL_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(10);
-  /** A peer of another instance not announced again for this long is dropped (its instance died). */
+
+  /**
+   * A peer of another instance not announced again for this long is dropped (its instance died).
+   */
   static final long REMOTE_STALE_NANOS = TimeUnit.SECONDS.toNanos(100);
 
   private final TrackerLimits limits;
@@ -103,24 +110,36 @@ public final class TrackerHandler implements SocketHandler {
 
   /** The counters now. */
   public TrackerStats stats() {
-    return new TrackerStats(connections.get(), swarmCount.get(), peerCount.get(), announces.sum(),
-        offersRelayed.sum(), answersRelayed.sum(), scrapes.sum(), failures.sum(), closedByLimit.sum(),
-        expired.sum(), relay == null ? null : new TrackerStats.Cluster(remotePeers.get(), forwarded.sum(),
-            fromOtherInstances.sum(), undeliverable.sum()));
+    return new TrackerStats(
+        connections.get(),
+        swarmCount.get(),
+        peerCount.get(),
+        announces.sum(),
+        offersRelayed.sum(),
+        answersRelayed.sum(),
+        scrapes.sum(),
+        failures.sum(),
+        closedByLimit.sum(),
+        expired.sum(),
+        relay == null
+            ? null
+            : new TrackerStats.Cluster(
+                remotePeers.get(), forwarded.sum(), fromOtherInstances.sum(), undeliverable.sum()));
   }
 
   /**
-   * Where swarms span the instances of a cluster (null: this tracker alone). Its methods are called while
-   * a swarm is locked: they must not block. Every instance with local peers in a swarm tells the others
-   * who they are ({@link #joined}, {@link #left}, and the whole list at least every 30 s, from
-   * {@link TrackerHandler#localPeers}); the others feed that to {@link TrackerHandler#remoteJoined},
-   * {@link TrackerHandler#remoteLeft} and {@link TrackerHandler#remoteMembers}.
+   * Where swarms span the instances of a cluster (null: this tracker alone). Its methods are called
+   * while a swarm is locked: they must not block. Every instance with local peers in a swarm tells
+   * the others who they are ({@link #joined}, {@link #left}, and the whole list at least every 30
+   * s, from {@link TrackerHandler#localPeers}); the others feed that to {@link
+   * TrackerHandler#remoteJoined}, {@link TrackerHandler#remoteLeft} and {@link
+   * TrackerHandler#remoteMembers}.
    */
   public interface Relay {
     /**
-     * The first local peer is joining the swarm of {@code infoHash}. The returned future completes once the
-     * peers other instances hold in it are known (or a short timeout passed); announces in that swarm wait
-     * until then, so the first one already reaches peers of other instances.
+     * The first local peer is joining the swarm of {@code infoHash}. The returned future completes
+     * once the peers other instances hold in it are known (or a short timeout passed); announces in
+     * that swarm wait until then, so the first one already reaches peers of other instances.
      */
     CompletableFuture<Void> opened(String infoHash);
 
@@ -133,7 +152,10 @@ public final class TrackerHandler implements SocketHandler {
     /** A local peer left the swarm. */
     void left(String infoHash, String peerId);
 
-    /** An offer or answer ({@code text}, ready to send) for {@code peerId}, a peer of {@code instance}. */
+    /**
+     * An offer or answer ({@code text}, ready to send) for {@code peerId}, a peer of {@code
+     * instance}.
+     */
     void forward(String instance, String infoHash, String peerId, String text);
   }
 
@@ -142,7 +164,10 @@ public final class TrackerHandler implements SocketHandler {
     this.relay = relay;
   }
 
-  /** Cluster: the local peers of a swarm (peer id, complete), for the other instances; empty when none. */
+  /**
+   * Cluster: the local peers of a swarm (peer id, complete), for the other instances; empty when
+   * none.
+   */
   public List<Map.Entry<String, Boolean>> localPeers(String infoHash) {
     Swarm s = swarms.get(infoHash);
     if (s == null) {
@@ -153,42 +178,54 @@ public final class TrackerHandler implements SocketHandler {
     }
   }
 
-  /** Cluster: {@code instance} has peer {@code peerId} in the swarm (ignored when the swarm has no local peer). */
+  /**
+   * Cluster: {@code instance} has peer {@code peerId} in the swarm (ignored when the swarm has no
+   * local peer).
+   */
   public void remoteJoined(String infoHash, String instance, String peerId, boolean complete) {
     withSwarm(infoHash, s -> addRemote(s, instance, peerId, complete, System.nanoTime()));
   }
 
   /** Cluster: peer {@code peerId} of {@code instance} left the swarm. */
   public void remoteLeft(String infoHash, String instance, String peerId) {
-    withSwarm(infoHash, s -> {
-      Swarm.Remote r = s.getRemote(peerId);
-      if (r != null && r.instance.equals(instance) && s.removeRemote(r)) {
-        remotePeers.decrementAndGet();
-      }
-    });
+    withSwarm(
+        infoHash,
+        s -> {
+          Swarm.Remote r = s.getRemote(peerId);
+          if (r != null && r.instance.equals(instance) && s.removeRemote(r)) {
+            remotePeers.decrementAndGet();
+          }
+        });
   }
 
-  /** Cluster: every peer {@code instance} has in the swarm now (its earlier entries not listed are dropped). */
-  public void remoteMembers(String infoHash, String instance, List<Map.Entry<String, Boolean>> peers) {
-    withSwarm(infoHash, s -> {
-      long now = System.nanoTime();
-      java.util.Set<String> listed = new java.util.HashSet<>();
-      for (Map.Entry<String, Boolean> p : peers) {
-        listed.add(p.getKey());
-        addRemote(s, instance, p.getKey(), p.getValue(), now);
-      }
-      for (Swarm.Remote r : s.remotesOf(instance, listed)) {
-        if (s.removeRemote(r)) {
-          remotePeers.decrementAndGet();
-        }
-      }
-    });
+  /**
+   * Cluster: every peer {@code instance} has in the swarm now (its earlier entries not listed are
+   * dropped).
+   */
+  public void remoteMembers(
+      String infoHash, String instance, List<Map.Entry<String, Boolean>> peers) {
+    withSwarm(
+        infoHash,
+        s -> {
+          long now = System.nanoTime();
+          java.util.Set<String> listed = new java.util.HashSet<>();
+          for (Map.Entry<String, Boolean> p : peers) {
+            listed.add(p.getKey());
+            addRemote(s, instance, p.getKey(), p.getValue(), now);
+          }
+          for (Swarm.Remote r : s.remotesOf(instance, listed)) {
+            if (s.removeRemote(r)) {
+              remotePeers.decrementAndGet();
+            }
+          }
+        });
   }
 
   /**
    * Cluster: sends an offer or answer another instance forwarded to local peer {@code peerId}.
    *
-   * @return false when that peer is not here (any more): the message is dropped, as for a closed socket
+   * @return false when that peer is not here (any more): the message is dropped, as for a closed
+   *     socket
    */
   public boolean deliverRemote(String infoHash, String peerId, String text) {
     Swarm s = swarms.get(infoHash);
@@ -224,8 +261,9 @@ public final class TrackerHandler implements SocketHandler {
 
   /** Adds a peer of another instance within the caps (caller holds the swarm's monitor). */
   private void addRemote(Swarm s, String instance, String peerId, boolean complete, long now) {
-    if (s.getRemote(peerId) == null && (s.size() + s.remoteSize() >= limits.maxPeersPerSwarm()
-        || remotePeers.get() >= limits.maxPeers())) {
+    if (s.getRemote(peerId) == null
+        && (s.size() + s.remoteSize() >= limits.maxPeersPerSwarm()
+            || remotePeers.get() >= limits.maxPeers())) {
       return; // full: offers go to the peers already known
     }
     remotePeers.addAndGet(s.putRemote(peerId, instance, complete, now));
@@ -242,7 +280,10 @@ public final class TrackerHandler implements SocketHandler {
     }
   }
 
-  /** Per-connection state. Its memberships are guarded by its monitor (lock order: swarm, then client). */
+  /**
+   * Per-connection state. Its memberships are guarded by its monitor (lock order: swarm, then
+   * client).
+   */
   static final class Client {
     final Connection connection;
     final long openedNanos;
@@ -259,7 +300,9 @@ public final class TrackerHandler implements SocketHandler {
     }
   }
 
-  /** A refused message: the failure reason, and the swarm it concerns (null for malformed input). */
+  /**
+   * A refused message: the failure reason, and the swarm it concerns (null for malformed input).
+   */
   private static final class Refusal extends RuntimeException {
     final String infoHash;
 
@@ -283,7 +326,8 @@ public final class TrackerHandler implements SocketHandler {
     if (message.length() > limits.maxMessageBytes()
         || (message.length() * 3L > limits.maxMessageBytes()
             && message.getBytes(StandardCharsets.UTF_8).length > limits.maxMessageBytes())) {
-      closeForLimit(connection, 1009, "tracker message larger than " + limits.maxMessageBytes() + " bytes");
+      closeForLimit(
+          connection, 1009, "tracker message larger than " + limits.maxMessageBytes() + " bytes");
       return;
     }
     handle(connection, message);
@@ -293,15 +337,19 @@ public final class TrackerHandler implements SocketHandler {
   @Override
   public void onBinary(Connection connection, ByteBuffer message) {
     if (message.remaining() > limits.maxMessageBytes()) {
-      closeForLimit(connection, 1009, "tracker message larger than " + limits.maxMessageBytes() + " bytes");
+      closeForLimit(
+          connection, 1009, "tracker message larger than " + limits.maxMessageBytes() + " bytes");
       return;
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(message).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(message)
+              .toString();
     } catch (CharacterCodingException e) {
       fail(connection, null, "invalid JSON: the message is not UTF-8");
       return;
@@ -322,8 +370,12 @@ public final class TrackerHandler implements SocketHandler {
     Client client = (Client) state;
     long now = System.nanoTime();
     if (!takeToken(client, now)) {
-      closeForLimit(connection, 1008, "too many tracker messages; at most "
-          + Json.numberToString(limits.messagesPerSecond()) + " per second");
+      closeForLimit(
+          connection,
+          1008,
+          "too many tracker messages; at most "
+              + Json.numberToString(limits.messagesPerSecond())
+              + " per second");
       return;
     }
     try {
@@ -348,8 +400,10 @@ public final class TrackerHandler implements SocketHandler {
       } else if ("scrape".equals(action)) {
         scrape(client, m);
       } else {
-        throw new Refusal("invalid action in WS request: "
-            + (m.containsKey("action") ? jsString(action) : "undefined"), null);
+        throw new Refusal(
+            "invalid action in WS request: "
+                + (m.containsKey("action") ? jsString(action) : "undefined"),
+            null);
       }
       if (!client.active) {
         client.active = true;
@@ -361,7 +415,9 @@ public final class TrackerHandler implements SocketHandler {
   }
 
   private boolean takeToken(Client c, long now) {
-    c.tokens = Math.min(limits.burst(), c.tokens + (now - c.lastTokenNanos) * limits.messagesPerSecond() / 1e9);
+    c.tokens =
+        Math.min(
+            limits.burst(), c.tokens + (now - c.lastTokenNanos) * limits.messagesPerSecond() / 1e9);
     c.lastTokenNanos = now;
     if (c.tokens >= 1) {
       c.tokens -= 1;
@@ -375,15 +431,28 @@ public final class TrackerHandler implements SocketHandler {
     if (infoHash == null) {
       connection.send("{\"failure reason\":" + TrackerJson.stringify(reason) + "}");
     } else {
-      connection.send("{\"action\":\"announce\",\"failure reason\":" + TrackerJson.stringify(reason)
-          + ",\"info_hash\":" + TrackerJson.stringify(infoHash) + "}");
+      connection.send(
+          "{\"action\":\"announce\",\"failure reason\":"
+              + TrackerJson.stringify(reason)
+              + ",\"info_hash\":"
+              + TrackerJson.stringify(infoHash)
+              + "}");
     }
   }
 
-  private enum Event { STARTED, UPDATE, COMPLETED, STOPPED }
+  private enum Event {
+    STARTED,
+    UPDATE,
+    COMPLETED,
+    STOPPED
+  }
 
-  /** A message to send once the swarm's lock is released: to a local socket, or forwarded to another instance. */
-  private record Outgoing(Connection to, String text, String instance, String peerId, String infoHash) {
+  /**
+   * A message to send once the swarm's lock is released: to a local socket, or forwarded to another
+   * instance.
+   */
+  private record Outgoing(
+      Connection to, String text, String instance, String peerId, String infoHash) {
     Outgoing(Connection to, String text) {
       this(to, text, null, null, null);
     }
@@ -394,7 +463,8 @@ public final class TrackerHandler implements SocketHandler {
     String peerId = id(m.get("peer_id"), "invalid peer_id");
     Object answer = m.get("answer");
     boolean answering = truthy(answer);
-    String toPeer = answering ? id(m.get("to_peer_id"), "invalid `to_peer_id` (required with `answer`)") : null;
+    String toPeer =
+        answering ? id(m.get("to_peer_id"), "invalid `to_peer_id` (required with `answer`)") : null;
     List<Map<String, Object>> offers = offers(m.get("offers"));
     if (answering && !(answer instanceof Map)) {
       throw new Refusal("invalid answer: an object ({type, sdp}) is expected", null);
@@ -410,7 +480,7 @@ public final class TrackerHandler implements SocketHandler {
     List<Outgoing> out = new ArrayList<>(want + 1);
     String hashJson = TrackerJson.stringify(infoHash);
     String peerJson = TrackerJson.stringify(peerId);
-    for (;;) {
+    for (; ; ) {
       Swarm swarm = swarms.get(infoHash);
       if (swarm == null) {
         if (event == Event.STOPPED) {
@@ -426,7 +496,8 @@ public final class TrackerHandler implements SocketHandler {
           continue;
         }
         if (swarm.opening != null) {
-          // cluster: the other instances' peers of this new swarm are not known yet; answer once they are
+          // cluster: the other instances' peers of this new swarm are not known yet; answer once
+          // they are
           if (swarm.parked == null) {
             swarm.parked = new ArrayList<>(2);
           }
@@ -436,20 +507,24 @@ public final class TrackerHandler implements SocketHandler {
         try {
           join(swarm, client, peerId, event, seeder, now);
           if (!answering) {
-            out.add(new Outgoing(client.connection,
-                reply(swarm.totalComplete(), swarm.totalIncomplete(), hashJson)));
+            out.add(
+                new Outgoing(
+                    client.connection,
+                    reply(swarm.totalComplete(), swarm.totalIncomplete(), hashJson)));
           }
           if (want > 0) {
             List<Object> targets = swarm.pick(want, peerId);
             for (int i = 0; i < targets.size(); i++) {
               Map<String, Object> offer = offers.get(i);
-              String text = relay("offer", offer.get("offer"), offer.get("offer_id"), peerJson, hashJson);
+              String text =
+                  relay("offer", offer.get("offer"), offer.get("offer_id"), peerJson, hashJson);
               out.add(to(targets.get(i), text, infoHash));
             }
           }
           if (answering) {
             Swarm.Member target = swarm.get(toPeer);
-            Object to = target != null && !expiredNow(target, now) ? target : swarm.getRemote(toPeer);
+            Object to =
+                target != null && !expiredNow(target, now) ? target : swarm.getRemote(toPeer);
             if (to == null) {
               throw new Refusal("no peer with that `to_peer_id` in this swarm", infoHash);
             }
@@ -502,7 +577,10 @@ public final class TrackerHandler implements SocketHandler {
     }
   }
 
-  /** Cluster: the other instances' peers of a new swarm are known; the announces that waited run now. */
+  /**
+   * Cluster: the other instances' peers of a new swarm are known; the announces that waited run
+   * now.
+   */
   private void finishOpening(Swarm swarm) {
     List<Runnable> waiting;
     synchronized (swarm) {
@@ -528,7 +606,8 @@ public final class TrackerHandler implements SocketHandler {
     }
     if (swarmCount.incrementAndGet() > limits.maxSwarms()) {
       swarmCount.decrementAndGet();
-      throw new Refusal("tracker is full: it holds " + limits.maxSwarms() + " swarms; try again later", infoHash);
+      throw new Refusal(
+          "tracker is full: it holds " + limits.maxSwarms() + " swarms; try again later", infoHash);
     }
     Swarm fresh = new Swarm(infoHash);
     Relay r = relay;
@@ -557,7 +636,8 @@ public final class TrackerHandler implements SocketHandler {
   }
 
   /** Applies an announce's event to the swarm (caller holds the swarm's monitor). */
-  private void join(Swarm swarm, Client client, String peerId, Event event, boolean seeder, long now) {
+  private void join(
+      Swarm swarm, Client client, String peerId, Event event, boolean seeder, long now) {
     Swarm.Member member = swarm.get(peerId);
     if (member != null && (expiredNow(member, now) || !member.owner.connection.isOpen())) {
       // gone stale (TTL) or its socket is closing: it leaves before this announce is applied
@@ -568,7 +648,8 @@ public final class TrackerHandler implements SocketHandler {
       member = null;
     }
     if (member != null && member.owner != client) {
-      throw new Refusal("peer_id is already announced in this swarm by another connection", swarm.infoHash);
+      throw new Refusal(
+          "peer_id is already announced in this swarm by another connection", swarm.infoHash);
     }
     if (event == Event.STOPPED) {
       if (member != null) {
@@ -579,15 +660,18 @@ public final class TrackerHandler implements SocketHandler {
     if (member == null) {
       synchronized (client) {
         if (client.memberships.size() >= limits.maxSwarmsPerConnection()) {
-          throw new Refusal("more than " + limits.maxSwarmsPerConnection()
-              + " swarms on one connection", swarm.infoHash);
+          throw new Refusal(
+              "more than " + limits.maxSwarmsPerConnection() + " swarms on one connection",
+              swarm.infoHash);
         }
         if (swarm.size() + swarm.remoteSize() >= limits.maxPeersPerSwarm()) {
-          throw new Refusal("swarm is full: it holds " + limits.maxPeersPerSwarm() + " peers", swarm.infoHash);
+          throw new Refusal(
+              "swarm is full: it holds " + limits.maxPeersPerSwarm() + " peers", swarm.infoHash);
         }
         if (peerCount.incrementAndGet() > limits.maxPeers()) {
           peerCount.decrementAndGet();
-          throw new Refusal("tracker is full: it holds " + limits.maxPeers() + " peers; try again later",
+          throw new Refusal(
+              "tracker is full: it holds " + limits.maxPeers() + " peers; try again later",
               swarm.infoHash);
         }
         member = new Swarm.Member(peerId, swarm, client, seeder, now);
@@ -666,31 +750,51 @@ public final class TrackerHandler implements SocketHandler {
       first = false;
       int[] c = e.getValue();
       TrackerJson.quote(sb, e.getKey());
-      sb.append(":{\"complete\":").append(c[0])
-          .append(",\"incomplete\":").append(c[1]).append(",\"downloaded\":").append(c[0]).append('}');
+      sb.append(":{\"complete\":")
+          .append(c[0])
+          .append(",\"incomplete\":")
+          .append(c[1])
+          .append(",\"downloaded\":")
+          .append(c[0])
+          .append('}');
     }
-    sb.append("},\"flags\":{\"min_request_interval\":").append(5L * limits.announceIntervalSeconds()).append("}}");
+    sb.append("},\"flags\":{\"min_request_interval\":")
+        .append(5L * limits.announceIntervalSeconds())
+        .append("}}");
     scrapes.increment();
     client.connection.send(sb.toString());
   }
 
   /** {@code {"action":"announce","offer"|"answer":sdp,"offer_id":i,"peer_id":p,"info_hash":h}}. */
-  private static String relay(String kind, Object sdp, Object offerId, String peerJson, String hashJson) {
-    int size = sdp instanceof TrackerJson.Spanned
-        ? ((TrackerJson.Spanned) sdp).end() - ((TrackerJson.Spanned) sdp).start() + 160 : 2048;
+  private static String relay(
+      String kind, Object sdp, Object offerId, String peerJson, String hashJson) {
+    int size =
+        sdp instanceof TrackerJson.Spanned
+            ? ((TrackerJson.Spanned) sdp).end() - ((TrackerJson.Spanned) sdp).start() + 160
+            : 2048;
     StringBuilder sb = new StringBuilder(size);
     sb.append("{\"action\":\"announce\",\"").append(kind).append("\":");
     TrackerJson.write(sb, sdp);
     sb.append(",\"offer_id\":");
     TrackerJson.write(sb, offerId);
-    return sb.append(",\"peer_id\":").append(peerJson).append(",\"info_hash\":").append(hashJson).append('}')
+    return sb.append(",\"peer_id\":")
+        .append(peerJson)
+        .append(",\"info_hash\":")
+        .append(hashJson)
+        .append('}')
         .toString();
   }
 
   private String reply(int complete, int incomplete, String hashJson) {
-    return "{\"complete\":" + complete + ",\"incomplete\":" + incomplete
-        + ",\"action\":\"announce\",\"interval\":" + limits.announceIntervalSeconds()
-        + ",\"info_hash\":" + hashJson + "}";
+    return "{\"complete\":"
+        + complete
+        + ",\"incomplete\":"
+        + incomplete
+        + ",\"action\":\"announce\",\"interval\":"
+        + limits.announceIntervalSeconds()
+        + ",\"info_hash\":"
+        + hashJson
+        + "}";
   }
 
   /** A 20-character info hash or peer id, as the binary string it stands for. */
@@ -726,9 +830,11 @@ public final class TrackerHandler implements SocketHandler {
     List<?> list = (List<?>) value;
     for (int i = 0; i < list.size(); i++) {
       Object o = list.get(i);
-      if (!(o instanceof Map) || !(((Map<String, Object>) o).get("offer") instanceof Map)
+      if (!(o instanceof Map)
+          || !(((Map<String, Object>) o).get("offer") instanceof Map)
           || !(((Map<String, Object>) o).get("offer_id") instanceof String)) {
-        throw new Refusal("invalid offers[" + i + "]: {offer_id: string, offer: {type, sdp}} is expected", null);
+        throw new Refusal(
+            "invalid offers[" + i + "]: {offer_id: string, offer: {type, sdp}} is expected", null);
       }
     }
     return (List<Map<String, Object>>) list;
@@ -740,14 +846,18 @@ public final class TrackerHandler implements SocketHandler {
     }
     if (value instanceof String) {
       switch ((String) value) {
-        case "started": return Event.STARTED;
+        case "started":
+          return Event.STARTED;
         case "update":
         case "paused":
         case "empty":
           return Event.UPDATE;
-        case "completed": return Event.COMPLETED;
-        case "stopped": return Event.STOPPED;
-        default: break;
+        case "completed":
+          return Event.COMPLETED;
+        case "stopped":
+          return Event.STOPPED;
+        default:
+          break;
       }
     }
     throw new Refusal("invalid event", infoHash);
@@ -883,8 +993,8 @@ public final class TrackerHandler implements SocketHandler {
   }
 
   /**
-   * Housekeeping: closes sockets that have not announced within the deadline (1008) and, every
-   * ten seconds, drops peers past their TTL. Call it about once a second from any thread.
+   * Housekeeping: closes sockets that have not announced within the deadline (1008) and, every ten
+   * seconds, drops peers past their TTL. Call it about once a second from any thread.
    */
   public void sweep() {
     sweep(System.nanoTime());
@@ -895,8 +1005,10 @@ public final class TrackerHandler implements SocketHandler {
     for (Client c : waiting.keySet()) {
       if (now - c.openedNanos > deadline) {
         waiting.remove(c);
-        closeForLimit(c.connection, 1008, "no tracker announce within "
-            + limits.firstAnnounceDeadline().toSeconds() + " s");
+        closeForLimit(
+            c.connection,
+            1008,
+            "no tracker announce within " + limits.firstAnnounceDeadline().toSeconds() + " s");
       }
     }
     if (now - lastTtlSweep < TTL_SWEEP_NANOS) {

@@ -19,8 +19,8 @@ import nodenogg.crdt.Json;
  * <p>Objects and arrays are read as {@link Spanned} maps and lists that remember their place in the
  * text and whether that text is already exactly what {@code JSON.stringify} writes for them (no
  * spacing, canonical escapes and numbers, no repeated or array-index keys); such a value is written
- * back by copying its text, which is what browsers send (their SDP offers are JSON.stringify output).
- * Stateless, thread-safe.
+ * back by copying its text, which is what browsers send (their SDP offers are JSON.stringify
+ * output). Stateless, thread-safe.
  */
 final class TrackerJson {
 
@@ -29,7 +29,10 @@ final class TrackerJson {
 
   private TrackerJson() {}
 
-  /** Where a parsed object or array stands in its text; {@code canonical} when that text is its JSON.stringify. */
+  /**
+   * Where a parsed object or array stands in its text; {@code canonical} when that text is its
+   * JSON.stringify.
+   */
   interface Spanned {
     String source();
 
@@ -46,19 +49,23 @@ final class TrackerJson {
     private int end;
     private boolean canonical;
 
-    @Override public String source() {
+    @Override
+    public String source() {
       return source;
     }
 
-    @Override public int start() {
+    @Override
+    public int start() {
       return start;
     }
 
-    @Override public int end() {
+    @Override
+    public int end() {
       return end;
     }
 
-    @Override public boolean canonical() {
+    @Override
+    public boolean canonical() {
       return canonical;
     }
   }
@@ -69,19 +76,23 @@ final class TrackerJson {
     private int end;
     private boolean canonical;
 
-    @Override public String source() {
+    @Override
+    public String source() {
       return source;
     }
 
-    @Override public int start() {
+    @Override
+    public int start() {
       return start;
     }
 
-    @Override public int end() {
+    @Override
+    public int end() {
       return end;
     }
 
-    @Override public boolean canonical() {
+    @Override
+    public boolean canonical() {
       return canonical;
     }
   }
@@ -178,19 +189,38 @@ final class TrackerJson {
         continue;
       }
       switch (c) {
-        case '"': sb.append("\\\""); break;
-        case '\\': sb.append("\\\\"); break;
-        case '\b': sb.append("\\b"); break;
-        case '\f': sb.append("\\f"); break;
-        case '\n': sb.append("\\n"); break;
-        case '\r': sb.append("\\r"); break;
-        case '\t': sb.append("\\t"); break;
+        case '"':
+          sb.append("\\\"");
+          break;
+        case '\\':
+          sb.append("\\\\");
+          break;
+        case '\b':
+          sb.append("\\b");
+          break;
+        case '\f':
+          sb.append("\\f");
+          break;
+        case '\n':
+          sb.append("\\n");
+          break;
+        case '\r':
+          sb.append("\\r");
+          break;
+        case '\t':
+          sb.append("\\t");
+          break;
         default:
-          if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          if (Character.isHighSurrogate(c)
+              && i + 1 < n
+              && Character.isLowSurrogate(s.charAt(i + 1))) {
             sb.append(c).append(s.charAt(++i));
           } else {
-            sb.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 15])
-                .append(HEX[(c >> 4) & 15]).append(HEX[c & 15]);
+            sb.append("\\u")
+                .append(HEX[c >> 12])
+                .append(HEX[(c >> 8) & 15])
+                .append(HEX[(c >> 4) & 15])
+                .append(HEX[c & 15]);
           }
       }
     }
@@ -204,7 +234,11 @@ final class TrackerJson {
   private static final class Reader {
     final String s;
     int i;
-    /** Things seen so far that JSON.stringify would write differently; a span is canonical when none fell in it. */
+
+    /**
+     * Things seen so far that JSON.stringify would write differently; a span is canonical when none
+     * fell in it.
+     */
     int deviations;
 
     Reader(String s) {
@@ -236,12 +270,18 @@ final class TrackerJson {
       }
       char c = s.charAt(i);
       switch (c) {
-        case '{': return object(depth + 1);
-        case '[': return array(depth + 1);
-        case '"': return string();
-        case 't': return word("true", Boolean.TRUE);
-        case 'f': return word("false", Boolean.FALSE);
-        case 'n': return word("null", null);
+        case '{':
+          return object(depth + 1);
+        case '[':
+          return array(depth + 1);
+        case '"':
+          return string();
+        case 't':
+          return word("true", Boolean.TRUE);
+        case 'f':
+          return word("false", Boolean.FALSE);
+        case 'n':
+          return word("null", null);
         default:
           if (c == '-' || (c >= '0' && c <= '9')) {
             return number();
@@ -276,7 +316,7 @@ final class TrackerJson {
         return span(m, start, before);
       }
       boolean indexKeys = false;
-      for (;;) {
+      for (; ; ) {
         ws();
         if (i >= s.length() || s.charAt(i) != '"') {
           throw err("a string key");
@@ -322,7 +362,7 @@ final class TrackerJson {
       if (i < s.length() && s.charAt(i) == ']') {
         i++;
       } else {
-        for (;;) {
+        for (; ; ) {
           ws();
           l.add(value(depth));
           ws();
@@ -363,7 +403,8 @@ final class TrackerJson {
           throw err("no control character in a string");
         }
         if (c >= 0xD800 && c <= 0xDFFF) {
-          deviations++; // JSON.stringify escapes lone surrogates; pairs are rare enough to take the slow path
+          deviations++; // JSON.stringify escapes lone surrogates; pairs are rare enough to take the
+          // slow path
         }
         i++;
       }
@@ -386,27 +427,49 @@ final class TrackerJson {
         }
         char e = i < n ? s.charAt(i++) : 0;
         switch (e) {
-          case '"': sb.append('"'); break;
-          case '\\': sb.append('\\'); break;
-          case '/': sb.append('/'); deviations++; break;
-          case 'b': sb.append('\b'); break;
-          case 'f': sb.append('\f'); break;
-          case 'n': sb.append('\n'); break;
-          case 'r': sb.append('\r'); break;
-          case 't': sb.append('\t'); break;
-          case 'u': {
-            int at = i;
-            char u = hex4();
-            // JSON.stringify writes a 00xx escape (lowercase) only for the control characters without a short escape
-            boolean canonical = u < 0x20 && "\b\f\n\r\t".indexOf(u) < 0
-                && s.regionMatches(at, "00", 0, 2) && Character.digit(s.charAt(at + 3), 16) == (u & 15)
-                && (s.charAt(at + 3) < 'A' || s.charAt(at + 3) > 'F');
-            if (!canonical) {
-              deviations++;
-            }
-            sb.append(u);
+          case '"':
+            sb.append('"');
             break;
-          }
+          case '\\':
+            sb.append('\\');
+            break;
+          case '/':
+            sb.append('/');
+            deviations++;
+            break;
+          case 'b':
+            sb.append('\b');
+            break;
+          case 'f':
+            sb.append('\f');
+            break;
+          case 'n':
+            sb.append('\n');
+            break;
+          case 'r':
+            sb.append('\r');
+            break;
+          case 't':
+            sb.append('\t');
+            break;
+          case 'u':
+            {
+              int at = i;
+              char u = hex4();
+              // JSON.stringify writes a 00xx escape (lowercase) only for the control characters
+              // without a short escape
+              boolean canonical =
+                  u < 0x20
+                      && "\b\f\n\r\t".indexOf(u) < 0
+                      && s.regionMatches(at, "00", 0, 2)
+                      && Character.digit(s.charAt(at + 3), 16) == (u & 15)
+                      && (s.charAt(at + 3) < 'A' || s.charAt(at + 3) > 'F');
+              if (!canonical) {
+                deviations++;
+              }
+              sb.append(u);
+              break;
+            }
           default:
             i--;
             throw err("a valid escape");

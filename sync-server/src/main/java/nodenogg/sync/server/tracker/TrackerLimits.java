@@ -4,11 +4,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Caps and timings of the WebTorrent tracker. Immutable; {@link #DEFAULT} suits trystero rooms
- * and WebTorrent clients. Per-connection caps answer with a {@code failure reason} and keep the
- * socket; only a frame over {@code maxMessageBytes} (1009), a rate over
- * {@code messagesPerSecond} (1008) and no announce within {@code firstAnnounceDeadline} (1008)
- * close it.
+ * Caps and timings of the WebTorrent tracker. Immutable; {@link #DEFAULT} suits trystero rooms and
+ * WebTorrent clients. Per-connection caps answer with a {@code failure reason} and keep the socket;
+ * only a frame over {@code maxMessageBytes} (1009), a rate over {@code messagesPerSecond} (1008)
+ * and no announce within {@code firstAnnounceDeadline} (1008) close it.
  *
  * @param maxMessageBytes largest accepted tracker message in UTF-8 bytes (larger closes, 1009)
  * @param maxSwarmsPerConnection swarm memberships (info hash, peer id) one socket may hold
@@ -26,36 +25,75 @@ import java.util.Objects;
  * @param maxPeers swarm memberships the whole tracker holds; past it new ones get a failure reason
  * @param maxScrapeHashes info hashes one scrape may ask about
  */
-public record TrackerLimits(int maxMessageBytes, int maxSwarmsPerConnection, int maxPeersPerSwarm,
-    double messagesPerSecond, int burst, Duration firstAnnounceDeadline, Duration peerTtl,
-    int announceIntervalSeconds, int maxSwarms, int maxPeers, int maxScrapeHashes) {
+public record TrackerLimits(
+    int maxMessageBytes,
+    int maxSwarmsPerConnection,
+    int maxPeersPerSwarm,
+    double messagesPerSecond,
+    int burst,
+    Duration firstAnnounceDeadline,
+    Duration peerTtl,
+    int announceIntervalSeconds,
+    int maxSwarms,
+    int maxPeers,
+    int maxScrapeHashes) {
 
   /**
    * 64 KiB messages (an announce with a few SDP offers is 3–15 KiB), 256 swarms per socket (a
    * WebTorrent client shares one socket between its torrents), 1,000 peers per swarm (as
-   * bittorrent-tracker), 20 messages/s with a burst of 200, 30 s to the first announce, a 20
-   * minute peer TTL, a 120 s announce interval (as bittorrent-tracker's WebSocket tracker), and
+   * bittorrent-tracker), 20 messages/s with a burst of 200, 30 s to the first announce, a 20 minute
+   * peer TTL, a 120 s announce interval (as bittorrent-tracker's WebSocket tracker), and
    * server-wide 50,000 swarms and 100,000 memberships (at most about 45 MB of tracker state, at the
    * ~440 bytes a membership measured in TrackerMemoryTest).
    */
-  public static final TrackerLimits DEFAULT = new TrackerLimits(64 * 1024, 256, 1000, 20, 200,
-      Duration.ofSeconds(30), Duration.ofMinutes(20), 120, 50_000, 100_000, 82);
+  public static final TrackerLimits DEFAULT =
+      new TrackerLimits(
+          64 * 1024,
+          256,
+          1000,
+          20,
+          200,
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(20),
+          120,
+          50_000,
+          100_000,
+          82);
 
   public TrackerLimits {
     Objects.requireNonNull(firstAnnounceDeadline, "firstAnnounceDeadline");
     Objects.requireNonNull(peerTtl, "peerTtl");
-    if (maxMessageBytes < 256 || maxSwarmsPerConnection < 1 || maxPeersPerSwarm < 1
-        || !(messagesPerSecond > 0) || burst < 1 || announceIntervalSeconds < 1 || maxSwarms < 1
-        || maxPeers < 1 || maxScrapeHashes < 1 || firstAnnounceDeadline.isNegative()
-        || firstAnnounceDeadline.isZero() || peerTtl.isNegative() || peerTtl.isZero()) {
-      throw new IllegalArgumentException("tracker limits must be positive (maxMessageBytes >= 256)");
+    if (maxMessageBytes < 256
+        || maxSwarmsPerConnection < 1
+        || maxPeersPerSwarm < 1
+        || !(messagesPerSecond > 0)
+        || burst < 1
+        || announceIntervalSeconds < 1
+        || maxSwarms < 1
+        || maxPeers < 1
+        || maxScrapeHashes < 1
+        || firstAnnounceDeadline.isNegative()
+        || firstAnnounceDeadline.isZero()
+        || peerTtl.isNegative()
+        || peerTtl.isZero()) {
+      throw new IllegalArgumentException(
+          "tracker limits must be positive (maxMessageBytes >= 256)");
     }
   }
 
   /** A copy with other server-wide caps (swarms, memberships). */
   public TrackerLimits withServerCaps(int swarms, int peers) {
-    return new TrackerLimits(maxMessageBytes, maxSwarmsPerConnection, maxPeersPerSwarm,
-        messagesPerSecond, burst, firstAnnounceDeadline, peerTtl, announceIntervalSeconds, swarms,
-        peers, maxScrapeHashes);
+    return new TrackerLimits(
+        maxMessageBytes,
+        maxSwarmsPerConnection,
+        maxPeersPerSwarm,
+        messagesPerSecond,
+        burst,
+        firstAnnounceDeadline,
+        peerTtl,
+        announceIntervalSeconds,
+        swarms,
+        peers,
+        maxScrapeHashes);
   }
 }

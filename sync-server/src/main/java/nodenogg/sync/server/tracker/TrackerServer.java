@@ -11,9 +11,9 @@ import nodenogg.sync.server.websocket.WebServer;
 
 /**
  * A standalone WebTorrent tracker ({@code ./microcosm serve --tracker-port N}): every path accepts
- * tracker WebSockets (trackers are announced as {@code wss://host/announce} or just
- * {@code wss://host}), and a plain HTTP GET on any path answers the tracker's counters as JSON
- * ({@code {"status":"ok","tracker":{...}}}). Both apply the origin allow-list (empty allows all).
+ * tracker WebSockets (trackers are announced as {@code wss://host/announce} or just {@code
+ * wss://host}), and a plain HTTP GET on any path answers the tracker's counters as JSON ({@code
+ * {"status":"ok","tracker":{...}}}). Both apply the origin allow-list (empty allows all).
  *
  * <pre>{@code
  * try (TrackerServer tracker = TrackerServer.start("0.0.0.0", 8000, List.of())) {
@@ -37,27 +37,35 @@ public final class TrackerServer implements AutoCloseable {
   }
 
   /** Starts with default limits ({@link TrackerLimits#DEFAULT}). Port 0 picks a free port. */
-  public static TrackerServer start(String host, int port, Collection<String> allowedOrigins) throws IOException {
+  public static TrackerServer start(String host, int port, Collection<String> allowedOrigins)
+      throws IOException {
     return start(host, port, allowedOrigins, TrackerLimits.DEFAULT);
   }
 
-  public static TrackerServer start(String host, int port, Collection<String> allowedOrigins,
-      TrackerLimits limits) throws IOException {
+  public static TrackerServer start(
+      String host, int port, Collection<String> allowedOrigins, TrackerLimits limits)
+      throws IOException {
     TrackerHandler handler = new TrackerHandler(limits);
-    WebServer server = WebServer.builder()
-        .bind(host, port)
-        .socket(path -> true, handler)
-        .http(path -> true, (method, path, headers) -> HttpHandler.Response.json(200,
-            "{\"status\":\"ok\",\"tracker\":" + handler.stats().toJson() + "}"))
-        .allowedOrigins(List.copyOf(allowedOrigins))
-        .maxMessageBytes(limits.maxMessageBytes())
-        .build()
-        .start();
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "tracker-sweep");
-      t.setDaemon(true);
-      return t;
-    });
+    WebServer server =
+        WebServer.builder()
+            .bind(host, port)
+            .socket(path -> true, handler)
+            .http(
+                path -> true,
+                (method, path, headers) ->
+                    HttpHandler.Response.json(
+                        200, "{\"status\":\"ok\",\"tracker\":" + handler.stats().toJson() + "}"))
+            .allowedOrigins(List.copyOf(allowedOrigins))
+            .maxMessageBytes(limits.maxMessageBytes())
+            .build()
+            .start();
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "tracker-sweep");
+              t.setDaemon(true);
+              return t;
+            });
     timer.scheduleWithFixedDelay(handler::sweep, 1, 1, TimeUnit.SECONDS);
     return new TrackerServer(handler, server, timer);
   }

@@ -70,7 +70,8 @@ final class AcceptedSocket implements Connection, IoLoop.Ready {
   private long headBufferCharged; // budget bytes held by the head buffer while the head is read
   private long headCharged; // budget bytes held by rawHead (for the connection's life)
   private SocketHandler handler;
-  private volatile FrameReader reader; // once the socket is a WebSocket (read elsewhere only by heldBytes)
+  private volatile FrameReader
+      reader; // once the socket is a WebSocket (read elsewhere only by heldBytes)
   private boolean opened;
   private boolean reported;
   private String path;
@@ -181,10 +182,14 @@ final class AcceptedSocket implements Connection, IoLoop.Ready {
   @Override
   public void close(int code, String reason) {
     if (code == WebSocketCodes.ABNORMAL) {
-      abort(WebSocketCodes.ABNORMAL, reason); // "abnormal closure" is never sent in a frame: drop the socket
+      abort(
+          WebSocketCodes.ABNORMAL,
+          reason); // "abnormal closure" is never sent in a frame: drop the socket
       return;
     }
-    closeWith(WebSocketCodes.isSendable(code) ? code : WebSocketCodes.INTERNAL_ERROR, Frames.fitCloseReason(reason),
+    closeWith(
+        WebSocketCodes.isSendable(code) ? code : WebSocketCodes.INTERNAL_ERROR,
+        Frames.fitCloseReason(reason),
         false);
   }
 
@@ -219,8 +224,8 @@ final class AcceptedSocket implements Connection, IoLoop.Ready {
 
   /**
    * Writes the frame now if nothing is queued, else queues it (charging the budget). Returns false
-   * when output is closed. A socket with more than maxBufferedBytes behind the frame being written is
-   * cut as a slow consumer (1013), and so is one whose backlog does not fit in the budget.
+   * when output is closed. A socket with more than maxBufferedBytes behind the frame being written
+   * is cut as a slow consumer (1013), and so is one whose backlog does not fit in the budget.
    */
   private synchronized boolean enqueue(ByteBuffer frame, SharedMessage shared, boolean last) {
     int size = frame.remaining();
@@ -237,15 +242,24 @@ final class AcceptedSocket implements Connection, IoLoop.Ready {
         brokenLocked(writer.error());
         return false;
       case OVER_BUDGET:
-        LOG.info("closing {} on {}: {} more bytes of backlog do not fit in the server's memory budget",
-            remoteAddress(), path, size);
-        cutLocked(WebSocketCodes.TRY_AGAIN_LATER, "server busy: memory budget exhausted; try again later");
+        LOG.info(
+            "closing {} on {}: {} more bytes of backlog do not fit in the server's memory budget",
+            remoteAddress(),
+            path,
+            size);
+        cutLocked(
+            WebSocketCodes.TRY_AGAIN_LATER,
+            "server busy: memory budget exhausted; try again later");
         return false;
       case SLOW_CONSUMER:
-        LOG.info("closing slow consumer {} on {}: more than {} bytes queued behind the frame being written",
-            remoteAddress(), path, server.maxBufferedBytes());
-        cutLocked(WebSocketCodes.TRY_AGAIN_LATER, "slow consumer: more than " + server.maxBufferedBytes()
-            + " bytes queued");
+        LOG.info(
+            "closing slow consumer {} on {}: more than {} bytes queued behind the frame being written",
+            remoteAddress(),
+            path,
+            server.maxBufferedBytes());
+        cutLocked(
+            WebSocketCodes.TRY_AGAIN_LATER,
+            "slow consumer: more than " + server.maxBufferedBytes() + " bytes queued");
         return false;
       default: // CLOSED
         return false;
@@ -260,13 +274,16 @@ final class AcceptedSocket implements Connection, IoLoop.Ready {
     updateInterestLocked(on);
   }
 
-  /** Applies the read and write interest to the selection key (wakes the loop when adding interest). */
+  /**
+   * Applies the read and write interest to the selection key (wakes the loop when adding interest).
+   */
   private void updateInterestLocked(boolean wake) {
     if (key == null) {
       return;
     }
     try {
-      key.interestOps((readPaused ? 0 : SelectionKey.OP_READ) | (writeInterest ? SelectionKey.OP_WRITE : 0));
+      key.interestOps(
+          (readPaused ? 0 : SelectionKey.OP_READ) | (writeInterest ? SelectionKey.OP_WRITE : 0));
     } catch (CancelledKeyException e) {
       return;
     }
@@ -294,7 +311,8 @@ final class AcceptedSocket implements Connection, IoLoop.Ready {
   /**
    * Cuts a connection whose output cannot keep up or does not fit: drops the backlog (the rest of a
    * partly written frame must still go out, or the stream would be corrupt), then sends the close
-   * frame; the socket closes once it is flushed, or at the closing deadline if the peer never reads.
+   * frame; the socket closes once it is flushed, or at the closing deadline if the peer never
+   * reads.
    */
   private void cutLocked(int code, String reason) {
     if (state != OPEN) {
@@ -349,7 +367,8 @@ final class AcceptedSocket implements Connection, IoLoop.Ready {
       }
       state = CLOSING;
       closingSinceNanos = System.nanoTime();
-      enqueue(Frames.close(remote && code == WebSocketCodes.NO_STATUS ? -1 : code, reason), null, true);
+      enqueue(
+          Frames.close(remote && code == WebSocketCodes.NO_STATUS ? -1 : code, reason), null, true);
     }
   }
 
@@ -537,7 +556,10 @@ final class AcceptedSocket implements Connection, IoLoop.Ready {
     }
   }
 
-  /** Charges request-head buffer bytes to the budget before they are allocated; false if they do not fit. */
+  /**
+   * Charges request-head buffer bytes to the budget before they are allocated; false if they do not
+   * fit.
+   */
   private boolean chargeHead(long bytes) {
     if (!server.budget().tryCharge(bytes)) {
       return false;
@@ -559,7 +581,9 @@ final class AcceptedSocket implements Connection, IoLoop.Ready {
     close(WebSocketCodes.INTERNAL_ERROR, "internal server error");
   }
 
-  /** What the frame reader decodes, on the loop thread: handler callbacks and the close handshake. */
+  /**
+   * What the frame reader decodes, on the loop thread: handler callbacks and the close handshake.
+   */
   private final class Incoming implements FrameReader.Callbacks {
     @Override
     public void onText(String text) {
@@ -606,7 +630,9 @@ final class AcceptedSocket implements Connection, IoLoop.Ready {
     @Override
     public void onError(int code, String reason) {
       if (code == WebSocketCodes.TRY_AGAIN_LATER) {
-        LOG.info("closing {}: an incoming message does not fit in the server's memory budget", AcceptedSocket.this);
+        LOG.info(
+            "closing {}: an incoming message does not fit in the server's memory budget",
+            AcceptedSocket.this);
       } else {
         LOG.debug("closing {} with {}: {}", AcceptedSocket.this, code, reason);
       }
@@ -629,7 +655,9 @@ final class AcceptedSocket implements Connection, IoLoop.Ready {
     }
   }
 
-  /** Loop thread: tells the handler the connection closed (once), after the close frame went out. */
+  /**
+   * Loop thread: tells the handler the connection closed (once), after the close frame went out.
+   */
   void report() {
     if (reported || !opened) {
       return;

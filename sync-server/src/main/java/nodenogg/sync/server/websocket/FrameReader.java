@@ -11,20 +11,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Decodes what a WebSocket client sends (RFC 6455 5.2, server side: client frames must be masked; no
- * extensions): bytes in, callbacks out, no socket. Bytes may arrive split anywhere, down to one at a
- * time. It checks every rule a server must (masking, reserved bits and opcodes, control frames final
- * and at most 125 bytes, continuation order, close codes, UTF-8 of text and close reasons, the message
- * size limit), reassembles fragmented messages, and unmasks payloads. A violation is reported once
- * through {@link Callbacks#onError} with the close code the RFC names, and the reader stops.
+ * Decodes what a WebSocket client sends (RFC 6455 5.2, server side: client frames must be masked;
+ * no extensions): bytes in, callbacks out, no socket. Bytes may arrive split anywhere, down to one
+ * at a time. It checks every rule a server must (masking, reserved bits and opcodes, control frames
+ * final and at most 125 bytes, continuation order, close codes, UTF-8 of text and close reasons,
+ * the message size limit), reassembles fragmented messages, and unmasks payloads. A violation is
+ * reported once through {@link Callbacks#onError} with the close code the RFC names, and the reader
+ * stops.
  *
  * <p>Memory: every data frame's payload and a fragmented message's reassembly buffer are charged to
- * the {@link MemoryBudget} before they are allocated (at the size the frame header declares, growing
- * the reassembly buffer by doubling) and returned once the message is delivered, dropped, or the
- * reader stops; a charge that does not fit is reported as 1013. Control frames (at most 125 bytes)
- * are not charged.
+ * the {@link MemoryBudget} before they are allocated (at the size the frame header declares,
+ * growing the reassembly buffer by doubling) and returned once the message is delivered, dropped,
+ * or the reader stops; a charge that does not fit is reported as 1013. Control frames (at most 125
+ * bytes) are not charged.
  *
- * <p>Not thread-safe: one thread feeds it (the socket's event loop), and callbacks run on that thread.
+ * <p>Not thread-safe: one thread feeds it (the socket's event loop), and callbacks run on that
+ * thread.
  */
 final class FrameReader {
 
@@ -41,16 +43,25 @@ final class FrameReader {
 
     void onPong();
 
-    /** A close frame: its code ({@link WebSocketCodes#NO_STATUS} when it carried none) and reason. */
+    /**
+     * A close frame: its code ({@link WebSocketCodes#NO_STATUS} when it carried none) and reason.
+     */
     void onClose(int code, String reason);
 
-    /** The client broke a rule (or its message does not fit): close with {@code code}. The reader has stopped. */
+    /**
+     * The client broke a rule (or its message does not fit): close with {@code code}. The reader
+     * has stopped.
+     */
     void onError(int code, String reason);
 
-    /** Whether to go on reading (false drops the rest of the input: the socket is gone or draining). */
+    /**
+     * Whether to go on reading (false drops the rest of the input: the socket is gone or draining).
+     */
     boolean reading();
 
-    /** Whether complete messages are still wanted (false drops them unread: our close frame is out). */
+    /**
+     * Whether complete messages are still wanted (false drops them unread: our close frame is out).
+     */
     boolean acceptingMessages();
   }
 
@@ -151,7 +162,8 @@ final class FrameReader {
     fin = (b0 & 0x80) != 0;
     opcode = b0 & 0x0f;
     if ((b0 & 0x70) != 0) {
-      return error(WebSocketCodes.PROTOCOL_ERROR, "reserved bits set without a negotiated extension");
+      return error(
+          WebSocketCodes.PROTOCOL_ERROR, "reserved bits set without a negotiated extension");
     }
     int len7 = b1 & 0x7f;
     long length;
@@ -172,14 +184,18 @@ final class FrameReader {
       }
       at = 10;
     }
-    mask = ((frameHead[at] & 0xff) << 24) | ((frameHead[at + 1] & 0xff) << 16)
-        | ((frameHead[at + 2] & 0xff) << 8) | (frameHead[at + 3] & 0xff);
+    mask =
+        ((frameHead[at] & 0xff) << 24)
+            | ((frameHead[at + 1] & 0xff) << 16)
+            | ((frameHead[at + 2] & 0xff) << 8)
+            | (frameHead[at + 3] & 0xff);
     if (WebSocketCodes.isControl(opcode)) {
       if (opcode > WebSocketCodes.OP_PONG) {
         return error(WebSocketCodes.PROTOCOL_ERROR, "unknown opcode " + opcode);
       }
       if (!fin || length > 125) {
-        return error(WebSocketCodes.PROTOCOL_ERROR, "control frames must be final and at most 125 bytes");
+        return error(
+            WebSocketCodes.PROTOCOL_ERROR, "control frames must be final and at most 125 bytes");
       }
       payload = length == 0 ? EMPTY : new byte[(int) length];
       payloadPos = 0;
@@ -191,14 +207,18 @@ final class FrameReader {
       return error(WebSocketCodes.PROTOCOL_ERROR, "unknown opcode " + opcode);
     }
     if (opcode == WebSocketCodes.OP_CONTINUATION && messageOpcode == 0) {
-      return error(WebSocketCodes.PROTOCOL_ERROR, "continuation frame without a message to continue");
+      return error(
+          WebSocketCodes.PROTOCOL_ERROR, "continuation frame without a message to continue");
     }
     if (opcode != WebSocketCodes.OP_CONTINUATION && messageOpcode != 0) {
-      return error(WebSocketCodes.PROTOCOL_ERROR, "new message before the previous one was finished");
+      return error(
+          WebSocketCodes.PROTOCOL_ERROR, "new message before the previous one was finished");
     }
     long total = (opcode == WebSocketCodes.OP_CONTINUATION ? messageLength : 0) + length;
     if (total > maxMessageBytes) {
-      return error(WebSocketCodes.MESSAGE_TOO_BIG, "message too big: limit is " + maxMessageBytes + " bytes");
+      return error(
+          WebSocketCodes.MESSAGE_TOO_BIG,
+          "message too big: limit is " + maxMessageBytes + " bytes");
     }
     if (opcode != WebSocketCodes.OP_CONTINUATION && fin) {
       if (!charge(length)) {
@@ -319,8 +339,9 @@ final class FrameReader {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /**
-   * {@code dst[pos..pos+n) = src[off..off+n) ^ mask}, where the first byte is at {@code phase} bytes into the
-   * frame's payload (the mask repeats every 4 bytes, its first byte the most significant). Eight bytes at a time.
+   * {@code dst[pos..pos+n) = src[off..off+n) ^ mask}, where the first byte is at {@code phase}
+   * bytes into the frame's payload (the mask repeats every 4 bytes, its first byte the most
+   * significant). Eight bytes at a time.
    */
   static void unmask(byte[] src, int off, byte[] dst, int pos, int n, int mask, int phase) {
     int m = Integer.rotateLeft(mask, (phase & 3) << 3); // the mask as seen from src[off]
@@ -353,7 +374,8 @@ final class FrameReader {
   }
 
   private boolean overBudget() {
-    return error(WebSocketCodes.TRY_AGAIN_LATER, "server busy: memory budget exhausted; retry later");
+    return error(
+        WebSocketCodes.TRY_AGAIN_LATER, "server busy: memory budget exhausted; retry later");
   }
 
   /** Stops reading and reports the violation. Always false (for {@code return error(...)}). */
@@ -378,10 +400,12 @@ final class FrameReader {
     if (ascii) {
       return new String(b, off, length, StandardCharsets.ISO_8859_1);
     }
-    CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(b, off, length));
+    CharBuffer chars =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(b, off, length));
     return chars.toString();
   }
 }

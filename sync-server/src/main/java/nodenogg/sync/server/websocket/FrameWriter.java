@@ -6,12 +6,12 @@ import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
 
 /**
- * The output side of one socket: encoded frames are written straight to the channel while nothing is
- * queued, and only what the channel does not take is queued, to be written when it becomes writable.
- * Queued frames are charged to the {@link MemoryBudget} (a broadcast frame shared by many sockets
- * through its {@link SharedMessage}, once for all of them); the last frame (a close frame or an HTTP
- * answer) closes the output and is not charged. It says what happened and leaves the reaction (cut,
- * close, interest in writability) to its owner.
+ * The output side of one socket: encoded frames are written straight to the channel while nothing
+ * is queued, and only what the channel does not take is queued, to be written when it becomes
+ * writable. Queued frames are charged to the {@link MemoryBudget} (a broadcast frame shared by many
+ * sockets through its {@link SharedMessage}, once for all of them); the last frame (a close frame
+ * or an HTTP answer) closes the output and is not charged. It says what happened and leaves the
+ * reaction (cut, close, interest in writability) to its owner.
  *
  * <p>Slow consumers: when more than {@code maxBufferedBytes} wait behind the frame being written,
  * {@link #send} reports {@link Outcome#SLOW_CONSUMER}; the owner then {@link #drop}s the backlog,
@@ -33,13 +33,17 @@ final class FrameWriter {
     CLOSED,
     /** The channel failed ({@link #error()}). */
     BROKEN,
-    /** The queued frame does not fit in the budget (a partly written frame stays queued, uncharged). */
+    /**
+     * The queued frame does not fit in the budget (a partly written frame stays queued, uncharged).
+     */
     OVER_BUDGET,
     /** More than {@code maxBufferedBytes} now wait behind the frame being written. */
     SLOW_CONSUMER
   }
 
-  /** One queued frame: its bytes, and what to return to the budget once it is written or dropped. */
+  /**
+   * One queued frame: its bytes, and what to return to the budget once it is written or dropped.
+   */
   private static final class Out {
     final ByteBuffer buf;
     final int start;
@@ -170,8 +174,8 @@ final class FrameWriter {
   }
 
   /**
-   * Drops every queued frame (returning their charges); with {@code keepStartedHead}, a partly written
-   * frame at the head stays (a close frame may follow it), else the output is closed too.
+   * Drops every queued frame (returning their charges); with {@code keepStartedHead}, a partly
+   * written frame at the head stays (a close frame may follow it), else the output is closed too.
    */
   void drop(boolean keepStartedHead) {
     if (!keepStartedHead) {

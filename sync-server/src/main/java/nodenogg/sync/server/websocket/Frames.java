@@ -6,7 +6,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
-/** Server-to-client WebSocket frames (RFC 6455 5.2: final, unmasked) and handshake helpers. Stateless. */
+/**
+ * Server-to-client WebSocket frames (RFC 6455 5.2: final, unmasked) and handshake helpers.
+ * Stateless.
+ */
 final class Frames {
 
   private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -78,7 +81,8 @@ final class Frames {
       byte[] digest = sha1.digest((key + ACCEPT_GUID).getBytes(StandardCharsets.ISO_8859_1));
       return Base64.getEncoder().encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-1, which every Java SE platform must have", e);
+      throw new IllegalStateException(
+          "this JVM has no SHA-1, which every Java SE platform must have", e);
     }
   }
 
@@ -96,10 +100,13 @@ final class Frames {
 
   /** The 101 response completing an upgrade. */
   static ByteBuffer switchingProtocols(String key) {
-    String head = "HTTP/1.1 101 Switching Protocols\r\n"
-        + "Upgrade: websocket\r\n"
-        + "Connection: Upgrade\r\n"
-        + "Sec-WebSocket-Accept: " + acceptKey(key) + "\r\n\r\n";
+    String head =
+        "HTTP/1.1 101 Switching Protocols\r\n"
+            + "Upgrade: websocket\r\n"
+            + "Connection: Upgrade\r\n"
+            + "Sec-WebSocket-Accept: "
+            + acceptKey(key)
+            + "\r\n\r\n";
     return ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1));
   }
 }

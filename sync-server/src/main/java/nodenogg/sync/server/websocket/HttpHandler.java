@@ -11,9 +11,8 @@ public interface HttpHandler {
   Response handle(String method, String path, Map<String, String> headers);
 
   /**
-   * The full request; the server calls this one. By default it calls
-   * {@link #handle(String, String, Map)}; handlers that need the query string or the remote address
-   * override it.
+   * The full request; the server calls this one. By default it calls {@link #handle(String, String,
+   * Map)}; handlers that need the query string or the remote address override it.
    */
   default Response handle(Request request) {
     return handle(request.method(), request.path(), request.headers());
@@ -27,19 +26,25 @@ public interface HttpHandler {
    * @param headers names lower-cased
    * @param remoteAddress the socket's {@code host:port}
    */
-  record Request(String method, String path, String query, Map<String, String> headers, String remoteAddress) {}
+  record Request(
+      String method,
+      String path,
+      String query,
+      Map<String, String> headers,
+      String remoteAddress) {}
 
   /**
    * An HTTP response; bodies are sent from memory (status pages, health checks, small downloads).
-   * {@code headers} are extra response headers (for example {@code Content-Disposition},
-   * {@code WWW-Authenticate}); names and values must not contain CR or LF.
+   * {@code headers} are extra response headers (for example {@code Content-Disposition}, {@code
+   * WWW-Authenticate}); names and values must not contain CR or LF.
    */
   record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
     public Response {
       headers = headers == null ? Map.of() : Map.copyOf(headers);
       for (Map.Entry<String, String> h : headers.entrySet()) {
         if (h.getKey().matches(".*[\\r\\n:].*") || h.getValue().matches("(?s).*[\\r\\n].*")) {
-          throw new IllegalArgumentException("header " + h.getKey() + " contains a line break or colon");
+          throw new IllegalArgumentException(
+              "header " + h.getKey() + " contains a line break or colon");
         }
       }
     }
@@ -53,7 +58,8 @@ public interface HttpHandler {
     }
 
     public static Response text(int status, String text) {
-      return new Response(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+      return new Response(
+          status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** This response with one more header. */

@@ -42,8 +42,10 @@ final class IoLoop implements Runnable {
 
   final Selector selector;
   final Thread thread;
+
   /** Shared by every socket of this loop: bytes are consumed before the next read. */
   final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
+
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private final long tickNanos;
@@ -51,7 +53,8 @@ final class IoLoop implements Runnable {
   private final Failures failures;
   private volatile boolean stopping;
 
-  IoLoop(String name, long tickMillis, Consumer<IoLoop> onTick, Failures failures) throws IOException {
+  IoLoop(String name, long tickMillis, Consumer<IoLoop> onTick, Failures failures)
+      throws IOException {
     this.selector = Selector.open();
     this.tickNanos = tickMillis * 1_000_000L;
     this.onTick = onTick;
@@ -98,9 +101,9 @@ final class IoLoop implements Runnable {
   }
 
   /**
-   * The loop. Nothing ends it but {@link #stop()}: a throwable from one socket's events, a task or the
-   * tick goes to {@link Failures} (an OutOfMemoryError included, which sheds connections), and the
-   * loop carries on with the next event. Only a broken selector ends it, reported as such.
+   * The loop. Nothing ends it but {@link #stop()}: a throwable from one socket's events, a task or
+   * the tick goes to {@link Failures} (an OutOfMemoryError included, which sheds connections), and
+   * the loop carries on with the next event. Only a broken selector ends it, reported as such.
    */
   @Override
   public void run() {

@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A server-wide budget for memory held on behalf of clients: request heads, incoming frames and
  * reassembled messages, outgoing backlogs, and (through {@link #child}) the protocol handlers'
  * queues before authentication. Bytes are charged <em>before</em> they are allocated; a charge that
- * does not fit is refused and the caller closes the connection that asked (1013, try again later), so
- * the newest demand is shed and never the server. A child budget has its own, smaller limit and
- * charges its parent too, so that for example unauthenticated clients can never hold more than their
- * share. Thread-safe (lock-free).
+ * does not fit is refused and the caller closes the connection that asked (1013, try again later),
+ * so the newest demand is shed and never the server. A child budget has its own, smaller limit and
+ * charges its parent too, so that for example unauthenticated clients can never hold more than
+ * their share. Thread-safe (lock-free).
  */
 public final class MemoryBudget {
   private final long limit;
@@ -34,7 +34,9 @@ public final class MemoryBudget {
     return new MemoryBudget(Math.min(limit, this.limit), this);
   }
 
-  /** Charges {@code bytes} if they fit here (and in every parent); false, charging nothing, if not. */
+  /**
+   * Charges {@code bytes} if they fit here (and in every parent); false, charging nothing, if not.
+   */
   public boolean tryCharge(long bytes) {
     if (bytes <= 0) {
       return true;
@@ -80,7 +82,10 @@ public final class MemoryBudget {
     return limit - used.get();
   }
 
-  /** A default server-wide budget for a heap: a quarter of it, at most 256 MiB, at least {@code floor}. */
+  /**
+   * A default server-wide budget for a heap: a quarter of it, at most 256 MiB, at least {@code
+   * floor}.
+   */
   public static long defaultLimit(long floor) {
     long heapQuarter = Runtime.getRuntime().maxMemory() / 4;
     return Math.max(floor, Math.min(256L * 1024 * 1024, heapQuarter));

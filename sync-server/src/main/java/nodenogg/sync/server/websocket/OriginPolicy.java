@@ -24,7 +24,8 @@ public final class OriginPolicy {
 
   /**
    * @param origins the allowed origins; empty allows every origin
-   * @throws IllegalArgumentException when an entry is not an origin (the message says what to write)
+   * @throws IllegalArgumentException when an entry is not an origin (the message says what to
+   *     write)
    */
   public OriginPolicy(Collection<String> origins) {
     Set<String> set = new LinkedHashSet<>();
@@ -56,9 +57,11 @@ public final class OriginPolicy {
       }
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException(what + " is empty (an unset variable?): list the browser origins"
-          + " allowed to connect, e.g. https://nodenogg.in,https://app.nodenogg.in, or leave it out to allow"
-          + " every origin");
+      throw new IllegalArgumentException(
+          what
+              + " is empty (an unset variable?): list the browser origins"
+              + " allowed to connect, e.g. https://nodenogg.in,https://app.nodenogg.in, or leave it out to allow"
+              + " every origin");
     }
     return out;
   }
@@ -66,19 +69,26 @@ public final class OriginPolicy {
   /** Returns {@code origin} trimmed when it is an origin; else throws saying what to write. */
   static String check(String origin) {
     if (origin == null || origin.isBlank()) {
-      throw new IllegalArgumentException("an allowed origin is blank: write each origin as"
-          + " scheme://host[:port], e.g. https://nodenogg.in");
+      throw new IllegalArgumentException(
+          "an allowed origin is blank: write each origin as"
+              + " scheme://host[:port], e.g. https://nodenogg.in");
     }
     String s = origin.trim();
     if (s.contains("*")) {
-      throw new IllegalArgumentException("wildcards are not supported ('" + s + "'): list every origin"
-          + " explicitly, e.g. https://nodenogg.in,https://app.nodenogg.in (leave the list out to allow"
-          + " every origin)");
+      throw new IllegalArgumentException(
+          "wildcards are not supported ('"
+              + s
+              + "'): list every origin"
+              + " explicitly, e.g. https://nodenogg.in,https://app.nodenogg.in (leave the list out to allow"
+              + " every origin)");
     }
     int sep = s.indexOf("://");
     if (sep <= 0 || !validScheme(s.substring(0, sep))) {
-      throw new IllegalArgumentException("'" + s + "' is not an origin: it needs a scheme, e.g. https://"
-          + (sep >= 0 ? s.substring(sep + 3) : s));
+      throw new IllegalArgumentException(
+          "'"
+              + s
+              + "' is not an origin: it needs a scheme, e.g. https://"
+              + (sep >= 0 ? s.substring(sep + 3) : s));
     }
     String rest = s.substring(sep + 3);
     while (rest.endsWith("/")) {
@@ -88,20 +98,39 @@ public final class OriginPolicy {
     if (rest.isEmpty() || rest.contains("/") || rest.contains("?") || rest.contains("#")) {
       int cut = rest.indexOf('/');
       String host = cut < 0 ? rest.replaceAll("[?#].*", "") : rest.substring(0, cut);
-      throw new IllegalArgumentException("'" + s + "' is not an origin: an origin is scheme://host[:port]"
-          + " with no path, query or fragment" + (host.isEmpty() ? "" : "; write " + scheme + "://" + host));
+      throw new IllegalArgumentException(
+          "'"
+              + s
+              + "' is not an origin: an origin is scheme://host[:port]"
+              + " with no path, query or fragment"
+              + (host.isEmpty() ? "" : "; write " + scheme + "://" + host));
     }
     if (rest.contains("@")) {
-      throw new IllegalArgumentException("'" + s + "' is not an origin: it must not contain user"
-          + " information; write " + scheme + "://" + rest.substring(rest.lastIndexOf('@') + 1));
+      throw new IllegalArgumentException(
+          "'"
+              + s
+              + "' is not an origin: it must not contain user"
+              + " information; write "
+              + scheme
+              + "://"
+              + rest.substring(rest.lastIndexOf('@') + 1));
     }
     int colon = rest.lastIndexOf(':');
     if (colon >= 0 && !rest.endsWith("]")) {
       String port = rest.substring(colon + 1);
-      if (port.isEmpty() || !port.chars().allMatch(c -> c >= '0' && c <= '9') || port.length() > 5
+      if (port.isEmpty()
+          || !port.chars().allMatch(c -> c >= '0' && c <= '9')
+          || port.length() > 5
           || Integer.parseInt(port) > 65535) {
-        throw new IllegalArgumentException("'" + s + "' is not an origin: the port must be a number"
-            + " 0-65535, e.g. " + scheme + "://" + rest.substring(0, colon) + ":8080");
+        throw new IllegalArgumentException(
+            "'"
+                + s
+                + "' is not an origin: the port must be a number"
+                + " 0-65535, e.g. "
+                + scheme
+                + "://"
+                + rest.substring(0, colon)
+                + ":8080");
       }
       if (colon == 0) {
         throw new IllegalArgumentException("'" + s + "' is not an origin: the host is missing");

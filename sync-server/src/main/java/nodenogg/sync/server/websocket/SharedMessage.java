@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * One binary message encoded once as a complete server-to-client WebSocket frame (RFC 6455 5.2:
  * FIN, opcode binary, unmasked), so a broadcast to many connections builds and copies the frame
- * once and every connection writes or queues its own view (position, limit) of the same bytes, which nothing
- * changes. Immutable; thread-safe.
+ * once and every connection writes or queues its own view (position, limit) of the same bytes,
+ * which nothing changes. Immutable; thread-safe.
  */
 public final class SharedMessage {
   private final byte[] payload;

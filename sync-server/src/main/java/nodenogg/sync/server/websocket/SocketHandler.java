@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Handles the WebSocket connections that {@link WebServer} routes to it by path. Callbacks for one
- * connection never run concurrently with each other; callbacks for different connections may.
- * A handler that throws from a callback gets that connection closed (1011), never the server.
+ * connection never run concurrently with each other; callbacks for different connections may. A
+ * handler that throws from a callback gets that connection closed (1011), never the server.
  */
 public interface SocketHandler {
 

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,15 +56,20 @@ final class SocketServer implements IoLoop.Failures {
   private final WebServer.Settings settings;
   private final MemoryBudget budget;
   private final List<IoLoop> loops = new ArrayList<>();
+
   /** Every accepted socket not yet finished (for shedding from any thread). */
-  private final java.util.Set<AcceptedSocket> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<AcceptedSocket> accepted =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final Object oomLock = new Object();
   private long lastShedNanos; // guarded by oomLock
   private volatile boolean fatal;
   private final AtomicInteger sockets = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
+
   /** Opened connections whose handler has not yet had onClose. */
   private final AtomicInteger unreported = new AtomicInteger();
+
   private ServerSocketChannel server;
   private int nextLoop;
   private volatile boolean shuttingDown;
@@ -116,8 +120,15 @@ final class SocketServer implements IoLoop.Failures {
       if (server != null) {
         server.close();
       }
-      throw new IOException("cannot listen on " + settings.host + ":" + settings.port + ": "
-          + e.getMessage() + " (is the port in use? choose another port, or 0 for any free one)", e);
+      throw new IOException(
+          "cannot listen on "
+              + settings.host
+              + ":"
+              + settings.port
+              + ": "
+              + e.getMessage()
+              + " (is the port in use? choose another port, or 0 for any free one)",
+          e);
     }
     port = ((InetSocketAddress) server.getLocalAddress()).getPort();
     long tick = settings.tickMillis();
@@ -187,10 +198,12 @@ final class SocketServer implements IoLoop.Failures {
       return;
     }
     CountDownLatch done = new CountDownLatch(1);
-    runOn(loops.get(0), () -> {
-      closeQuietly(server);
-      done.countDown();
-    });
+    runOn(
+        loops.get(0),
+        () -> {
+          closeQuietly(server);
+          done.countDown();
+        });
     try {
       done.await(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -205,18 +218,26 @@ final class SocketServer implements IoLoop.Failures {
       return;
     }
     CountDownLatch stoppedAccepting = new CountDownLatch(1);
-    loops.get(0).execute(() -> {
-      closeQuietly(server);
-      stoppedAccepting.countDown();
-    });
+    loops
+        .get(0)
+        .execute(
+            () -> {
+              closeQuietly(server);
+              stoppedAccepting.countDown();
+            });
     for (IoLoop loop : loops) {
-      runOn(loop, () -> forEachSocket(loop, w -> {
-        if (w.state() == SocketState.OPEN) {
-          w.close(1001, "server shutting down");
-        } else if (w.state() == SocketState.HEAD) {
-          w.abort(1001, "server shutting down");
-        }
-      }));
+      runOn(
+          loop,
+          () ->
+              forEachSocket(
+                  loop,
+                  w -> {
+                    if (w.state() == SocketState.OPEN) {
+                      w.close(1001, "server shutting down");
+                    } else if (w.state() == SocketState.HEAD) {
+                      w.abort(1001, "server shutting down");
+                    }
+                  }));
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
     try {
@@ -228,13 +249,17 @@ final class SocketServer implements IoLoop.Failures {
       Thread.currentThread().interrupt();
     }
     for (IoLoop loop : loops) {
-      runOn(loop, () -> {
-        forEachSocket(loop, w -> {
-          w.abort(1001, "server shut down");
-          w.finish();
-        });
-        loop.stop();
-      });
+      runOn(
+          loop,
+          () -> {
+            forEachSocket(
+                loop,
+                w -> {
+                  w.abort(1001, "server shut down");
+                  w.finish();
+                });
+            loop.stop();
+          });
     }
     for (IoLoop loop : loops) {
       if (loop.inLoop()) {
@@ -252,7 +277,10 @@ final class SocketServer implements IoLoop.Failures {
     }
   }
 
-  /** Runs the task on the loop: inline when called from that loop (e.g. a handler closing the server). */
+  /**
+   * Runs the task on the loop: inline when called from that loop (e.g. a handler closing the
+   * server).
+   */
   private static void runOn(IoLoop loop, Runnable task) {
     if (loop.inLoop()) {
       task.run();
@@ -261,7 +289,8 @@ final class SocketServer implements IoLoop.Failures {
     }
   }
 
-  private static void forEachSocket(IoLoop loop, java.util.function.Consumer<AcceptedSocket> action) {
+  private static void forEachSocket(
+      IoLoop loop, java.util.function.Consumer<AcceptedSocket> action) {
     List<AcceptedSocket> found = new ArrayList<>();
     try {
       for (SelectionKey k : loop.selector.keys()) {
@@ -328,7 +357,10 @@ final class SocketServer implements IoLoop.Failures {
   @Override
   public void failed(Object source, Throwable t) {
     try {
-      LOG.error("WebSocket event handling failed{}", source instanceof AcceptedSocket ? " on " + source + "; closing it" : "", t);
+      LOG.error(
+          "WebSocket event handling failed{}",
+          source instanceof AcceptedSocket ? " on " + source + "; closing it" : "",
+          t);
     } catch (Throwable ignored) {
       // logging itself failed; carry on
     }
@@ -340,8 +372,8 @@ final class SocketServer implements IoLoop.Failures {
   /**
    * An OutOfMemoryError: the socket being handled (if any) is dropped and the newest connections
    * holding memory are shed (1013) so the heap recovers. A second one within 10 s of shedding means
-   * the process cannot recover: the server stops and the fatal-error handler runs (./microcosm serve
-   * then exits non-zero, so a supervisor restarts it instead of it living on as a zombie).
+   * the process cannot recover: the server stops and the fatal-error handler runs (./microcosm
+   * serve then exits non-zero, so a supervisor restarts it instead of it living on as a zombie).
    */
   @Override
   public void outOfMemory(Object source, OutOfMemoryError e) {
@@ -360,8 +392,12 @@ final class SocketServer implements IoLoop.Failures {
     }
     int shed = shed();
     try {
-      LOG.error("out of memory ({}); shed {} connections to recover (memory held for clients now {} of {} bytes)",
-          e.getMessage(), shed, budget.used(), budget.limit());
+      LOG.error(
+          "out of memory ({}); shed {} connections to recover (memory held for clients now {} of {} bytes)",
+          e.getMessage(),
+          shed,
+          budget.used(),
+          budget.limit());
     } catch (Throwable ignored) {
       // nothing more we can do about it here
     }
@@ -454,12 +490,20 @@ final class SocketServer implements IoLoop.Failures {
     }
     if (request.isUpgrade()) {
       RequestGate gate = settings.gate;
-      RequestGate.Refusal no = gate == null ? null : gate.check(request.path, request.headers, socket.remoteAddress());
+      RequestGate.Refusal no =
+          gate == null ? null : gate.check(request.path, request.headers, socket.remoteAddress());
       if (no != null) {
         refused(no.reason(), request, socket, origin);
-        return Route.answer(HttpReply.render(no.status(), "text/plain; charset=utf-8",
-            (no.message() + "\n").getBytes(StandardCharsets.UTF_8), true, null,
-            no.retryAfterSeconds() > 0 ? "Retry-After: " + no.retryAfterSeconds() + "\r\n" : null));
+        return Route.answer(
+            HttpReply.render(
+                no.status(),
+                "text/plain; charset=utf-8",
+                (no.message() + "\n").getBytes(StandardCharsets.UTF_8),
+                true,
+                null,
+                no.retryAfterSeconds() > 0
+                    ? "Retry-After: " + no.retryAfterSeconds() + "\r\n"
+                    : null));
       }
       return upgrade(request);
     }
@@ -467,14 +511,18 @@ final class SocketServer implements IoLoop.Failures {
     String allowOrigin = cors == null ? origin : cors.allowOrigin(origin);
     String corsHeaders = cors == null ? null : cors.responseHeaders();
     if ("OPTIONS".equals(request.method)) {
-      String extra = cors != null ? corsHeaders + cors.preflightHeaders()
-          : "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
-          + "Access-Control-Max-Age: 600\r\n"
-          + (request.headers.containsKey("access-control-request-headers")
-              ? "Access-Control-Allow-Headers: "
-                  + request.headers.get("access-control-request-headers") + "\r\n"
-              : "");
-      return Route.answer(HttpReply.render(204, "text/plain", new byte[0], false, allowOrigin, extra));
+      String extra =
+          cors != null
+              ? corsHeaders + cors.preflightHeaders()
+              : "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
+                  + "Access-Control-Max-Age: 600\r\n"
+                  + (request.headers.containsKey("access-control-request-headers")
+                      ? "Access-Control-Allow-Headers: "
+                          + request.headers.get("access-control-request-headers")
+                          + "\r\n"
+                      : "");
+      return Route.answer(
+          HttpReply.render(204, "text/plain", new byte[0], false, allowOrigin, extra));
     }
     origin = allowOrigin;
     HttpHandler handler = settings.httpRoute(request.path);
@@ -483,36 +531,55 @@ final class SocketServer implements IoLoop.Failures {
       if (socketHandler instanceof HttpHandler) {
         handler = (HttpHandler) socketHandler;
       } else if (socketHandler != null) {
-        return Route.answer(HttpReply.render(426, "text/plain; charset=utf-8",
-            "this path expects a WebSocket upgrade\n".getBytes(StandardCharsets.UTF_8),
-            true, origin, "Upgrade: websocket\r\n"));
+        return Route.answer(
+            HttpReply.render(
+                426,
+                "text/plain; charset=utf-8",
+                "this path expects a WebSocket upgrade\n".getBytes(StandardCharsets.UTF_8),
+                true,
+                origin,
+                "Upgrade: websocket\r\n"));
       } else {
         return Route.answer(HttpReply.text(404, "not found: " + request.path, origin));
       }
     }
     HttpHandler.Response response;
     try {
-      response = handler.handle(new HttpHandler.Request(request.method, request.path, request.query,
-          request.headers, socket.remoteAddress()));
+      response =
+          handler.handle(
+              new HttpHandler.Request(
+                  request.method,
+                  request.path,
+                  request.query,
+                  request.headers,
+                  socket.remoteAddress()));
     } catch (RuntimeException e) {
       LOG.warn("HTTP handler failed for {} {}", request.method, request.path, e);
       return Route.answer(HttpReply.text(500, "internal server error", origin));
     }
     if (response == null) {
-      return Route.answer(HttpReply.text(500, "internal server error: handler returned no response", origin));
+      return Route.answer(
+          HttpReply.text(500, "internal server error: handler returned no response", origin));
     }
     byte[] body = response.body() == null ? new byte[0] : response.body();
     StringBuilder extra = new StringBuilder(corsHeaders == null ? "" : corsHeaders);
     for (java.util.Map.Entry<String, String> h : response.headers().entrySet()) {
       extra.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
     }
-    return Route.answer(HttpReply.render(response.status(), response.contentType(), body,
-        !"HEAD".equals(request.method), origin, extra.length() == 0 ? null : extra.toString()));
+    return Route.answer(
+        HttpReply.render(
+            response.status(),
+            response.contentType(),
+            body,
+            !"HEAD".equals(request.method),
+            origin,
+            extra.length() == 0 ? null : extra.toString()));
   }
 
   private void refused(String reason, HttpHead request, Connection socket, String origin) {
     try {
-      settings.refusals.refused(reason, request.method, request.path, socket.remoteAddress(), origin);
+      settings.refusals.refused(
+          reason, request.method, request.path, socket.remoteAddress(), origin);
     } catch (RuntimeException e) {
       LOG.warn("refusal listener failed", e);
     }
@@ -528,13 +595,20 @@ final class SocketServer implements IoLoop.Failures {
     }
     String version = request.headers.get("sec-websocket-version");
     if (version == null || !version.trim().equals("13")) {
-      return Route.answer(HttpReply.render(426, "text/plain; charset=utf-8",
-          "only WebSocket version 13 (RFC 6455) is supported\n".getBytes(StandardCharsets.UTF_8),
-          true, null, "Sec-WebSocket-Version: 13\r\n"));
+      return Route.answer(
+          HttpReply.render(
+              426,
+              "text/plain; charset=utf-8",
+              "only WebSocket version 13 (RFC 6455) is supported\n"
+                  .getBytes(StandardCharsets.UTF_8),
+              true,
+              null,
+              "Sec-WebSocket-Version: 13\r\n"));
     }
     String connection = request.headers.get("connection");
     if (connection == null || !connection.toLowerCase(Locale.ROOT).contains("upgrade")) {
-      return Route.answer(HttpReply.text(400, "a WebSocket upgrade needs 'Connection: Upgrade'", null));
+      return Route.answer(
+          HttpReply.text(400, "a WebSocket upgrade needs 'Connection: Upgrade'", null));
     }
     String key = request.headers.get("sec-websocket-key");
     if (!Frames.validKey(key == null ? null : key.trim())) {

@@ -29,25 +29,24 @@ import java.util.function.Predicate;
  *
  * <p>Protections: the origin allow-list (a browser request whose Origin is not listed gets 403,
  * upgrade or not; requests without Origin are allowed); a message size cap (close 1009); an
- * outgoing backlog cap per connection (a reader with more than {@code maxBufferedBytes} waiting behind
- * the frame being written is closed with 1013 and its queue dropped; one message of any size always
- * goes out); one server-wide {@link MemoryBudget} for everything held on behalf of clients (request
- * heads, incoming frames and messages, outgoing backlogs), charged before allocation, the socket
- * whose need does not fit closed with 1013; no throwable ends an event loop (an
- * {@link OutOfMemoryError} sheds connections, a second one within 10 s stops the server and calls
- * the fatal-error handler);
- * WebSocket pings every {@code pingInterval}, a connection that has not answered
- * the previous ping by the next one is closed; an optional idle timeout (no message received);
- * a deadline for sockets that do not complete their request; a total connection cap; a request
- * head size cap. A handler that throws gets only that connection closed (1011).
+ * outgoing backlog cap per connection (a reader with more than {@code maxBufferedBytes} waiting
+ * behind the frame being written is closed with 1013 and its queue dropped; one message of any size
+ * always goes out); one server-wide {@link MemoryBudget} for everything held on behalf of clients
+ * (request heads, incoming frames and messages, outgoing backlogs), charged before allocation, the
+ * socket whose need does not fit closed with 1013; no throwable ends an event loop (an {@link
+ * OutOfMemoryError} sheds connections, a second one within 10 s stops the server and calls the
+ * fatal-error handler); WebSocket pings every {@code pingInterval}, a connection that has not
+ * answered the previous ping by the next one is closed; an optional idle timeout (no message
+ * received); a deadline for sockets that do not complete their request; a total connection cap; a
+ * request head size cap. A handler that throws gets only that connection closed (1011).
  *
  * <p>A plain request on a path with no {@code http} route but a {@code socket} route is answered by
- * that socket handler when it also implements {@link HttpHandler} (so one mount serves both, as
- * the signalling status page needs), else with 426 Upgrade Required.
+ * that socket handler when it also implements {@link HttpHandler} (so one mount serves both, as the
+ * signalling status page needs), else with 426 Upgrade Required.
  *
- * <p>Plain HTTP responses always close the connection ({@code Connection: close}); a request with an
- * allowed Origin gets it echoed in {@code Access-Control-Allow-Origin}; {@code OPTIONS} preflights
- * are answered 204; {@code HEAD} gets the headers only.
+ * <p>Plain HTTP responses always close the connection ({@code Connection: close}); a request with
+ * an allowed Origin gets it echoed in {@code Access-Control-Allow-Origin}; {@code OPTIONS}
+ * preflights are answered 204; {@code HEAD} gets the headers only.
  *
  * <p>Threads are daemon threads: a program that only serves must keep its main thread alive.
  * Thread-safe: {@link #start()}, {@link #port()} and {@link #close()} may be called from any
@@ -172,7 +171,7 @@ public final class WebServer implements AutoCloseable {
     OriginPolicy origins = new OriginPolicy(List.of());
     CorsPolicy cors; // null: echo an allowed Origin (no credentials)
     RequestGate gate;
-    RefusalListener refusals = (reason, method, path, remote, origin) -> { };
+    RefusalListener refusals = (reason, method, path, remote, origin) -> {};
     int maxMessageBytes = 16 * 1024 * 1024;
     long maxBufferedBytes = 8L * 1024 * 1024;
     Duration pingInterval = Duration.ofSeconds(30);
@@ -204,7 +203,9 @@ public final class WebServer implements AutoCloseable {
       return null;
     }
 
-    /** The budget given to the builder, else one of maxInFlightBytes, else derived from the heap. */
+    /**
+     * The budget given to the builder, else one of maxInFlightBytes, else derived from the heap.
+     */
     MemoryBudget budget() {
       if (budget != null) {
         return budget;
@@ -234,7 +235,10 @@ public final class WebServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** Bind address and port; port 0 picks a free port (see {@link WebServer#port()}). Default 127.0.0.1:0. */
+    /**
+     * Bind address and port; port 0 picks a free port (see {@link WebServer#port()}). Default
+     * 127.0.0.1:0.
+     */
     public Builder bind(String host, int port) {
       host(host);
       return port(port);
@@ -247,7 +251,8 @@ public final class WebServer implements AutoCloseable {
 
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be 0..65535 (0 = any free port), got " + port);
+        throw new IllegalArgumentException(
+            "port must be 0..65535 (0 = any free port), got " + port);
       }
       s.port = port;
       return this;
@@ -277,8 +282,9 @@ public final class WebServer implements AutoCloseable {
      * Origins allowed to connect, e.g. {@code https://nodenogg.in} (trailing slashes and case are
      * ignored). Empty (the default) allows all.
      *
-     * @throws IllegalArgumentException when an entry is not an origin ({@code scheme://host[:port]}):
-     *     blank, no scheme, a path, a wildcard; the message says what to write instead
+     * @throws IllegalArgumentException when an entry is not an origin ({@code
+     *     scheme://host[:port]}): blank, no scheme, a path, a wildcard; the message says what to
+     *     write instead
      */
     public Builder allowedOrigins(Collection<String> origins) {
       s.origins = new OriginPolicy(Objects.requireNonNull(origins, "origins"));
@@ -286,18 +292,20 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * CORS for plain HTTP responses, as the nodenogg.in server's {@code ALLOWED_DOMAINS}: only these
-     * origins (compared exactly) get {@code Access-Control-Allow-Origin}, with credentials allowed;
-     * preflights get {@code POST,GET,OPTIONS}. It refuses nothing (that is
-     * {@link #allowedOrigins}). Unset (the default): a request whose Origin passed the allow-list
-     * gets it echoed, without credentials.
+     * CORS for plain HTTP responses, as the nodenogg.in server's {@code ALLOWED_DOMAINS}: only
+     * these origins (compared exactly) get {@code Access-Control-Allow-Origin}, with credentials
+     * allowed; preflights get {@code POST,GET,OPTIONS}. It refuses nothing (that is {@link
+     * #allowedOrigins}). Unset (the default): a request whose Origin passed the allow-list gets it
+     * echoed, without credentials.
      */
     public Builder corsOrigins(Collection<String> origins) {
       s.cors = new CorsPolicy(Objects.requireNonNull(origins, "origins"));
       return this;
     }
 
-    /** Checks each WebSocket upgrade before it is answered (see {@link RequestGate}). Default: none. */
+    /**
+     * Checks each WebSocket upgrade before it is answered (see {@link RequestGate}). Default: none.
+     */
     public Builder upgradeGate(RequestGate gate) {
       s.gate = gate;
       return this;
@@ -309,7 +317,10 @@ public final class WebServer implements AutoCloseable {
       return this;
     }
 
-    /** Largest incoming message (all fragments together); larger ones close with 1009. Default 16 MiB. */
+    /**
+     * Largest incoming message (all fragments together); larger ones close with 1009. Default 16
+     * MiB.
+     */
     public Builder maxMessageBytes(int bytes) {
       if (bytes < 125) {
         throw new IllegalArgumentException("maxMessageBytes must be at least 125, got " + bytes);
@@ -318,7 +329,9 @@ public final class WebServer implements AutoCloseable {
       return this;
     }
 
-    /** Outgoing backlog per connection above which it is closed as a slow consumer. Default 8 MiB. */
+    /**
+     * Outgoing backlog per connection above which it is closed as a slow consumer. Default 8 MiB.
+     */
     public Builder maxBufferedBytes(long bytes) {
       if (bytes < 1024) {
         throw new IllegalArgumentException("maxBufferedBytes must be at least 1024, got " + bytes);
@@ -354,8 +367,8 @@ public final class WebServer implements AutoCloseable {
     /**
      * Server-wide budget for memory held on behalf of clients: request heads, incoming frames and
      * messages being reassembled (charged at their declared size, from the frame header to the
-     * delivery), and outgoing backlogs. A socket whose need does not fit is closed with 1013 (HTTP 503
-     * before the upgrade). At least maxMessageBytes. Default min(256 MiB, heap / 4).
+     * delivery), and outgoing backlogs. A socket whose need does not fit is closed with 1013 (HTTP
+     * 503 before the upgrade). At least maxMessageBytes. Default min(256 MiB, heap / 4).
      */
     public Builder maxInFlightBytes(long bytes) {
       if (bytes < 1) {
@@ -366,8 +379,8 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * Shares a budget for memory held on behalf of clients with other parts of the program (the sync
-     * server charges its pre-authentication queues to a child of the same budget); replaces
+     * Shares a budget for memory held on behalf of clients with other parts of the program (the
+     * sync server charges its pre-authentication queues to a child of the same budget); replaces
      * {@link #maxInFlightBytes}.
      */
     public Builder memoryBudget(MemoryBudget budget) {
@@ -376,10 +389,10 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * Called (once, on the thread that found it) when the server cannot go on: an
-     * {@link OutOfMemoryError} came back within 10 s of shedding connections for the previous one.
-     * The server has stopped serving by then; a program that only serves should exit non-zero so
-     * that its supervisor restarts it. Default: log it.
+     * Called (once, on the thread that found it) when the server cannot go on: an {@link
+     * OutOfMemoryError} came back within 10 s of shedding connections for the previous one. The
+     * server has stopped serving by then; a program that only serves should exit non-zero so that
+     * its supervisor restarts it. Default: log it.
      */
     public Builder onFatalError(java.util.function.Consumer<Throwable> handler) {
       s.onFatal = Objects.requireNonNull(handler, "handler");

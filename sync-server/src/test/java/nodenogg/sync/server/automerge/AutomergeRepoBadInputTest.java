@@ -31,8 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bad input on /automerge: each gets an {@code error} message and that connection closed; the server, the document
- * and the other peers are untouched (a good client keeps working throughout).
+ * Bad input on /automerge: each gets an {@code error} message and that connection closed; the
+ * server, the document and the other peers are untouched (a good client keeps working throughout).
  */
 class AutomergeRepoBadInputTest {
   private SyncServer server;
@@ -48,9 +48,12 @@ class AutomergeRepoBadInputTest {
     private final java.io.ByteArrayOutputStream parts = new java.io.ByteArrayOutputStream();
 
     Raw(String query) throws Exception {
-      ws = HttpClient.newHttpClient().newWebSocketBuilder()
-          .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/automerge" + query), this)
-          .get(10, TimeUnit.SECONDS);
+      ws =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .buildAsync(
+                  URI.create("ws://127.0.0.1:" + server.port() + "/automerge" + query), this)
+              .get(10, TimeUnit.SECONDS);
     }
 
     @Override
@@ -97,7 +100,8 @@ class AutomergeRepoBadInputTest {
         m = messages.poll(10, TimeUnit.SECONDS);
       } while (m != null && !(m instanceof RepoMessage.Error));
       assertInstanceOf(RepoMessage.Error.class, m, "an error message before the close");
-      assertTrue(((RepoMessage.Error) m).message().contains(contains), ((RepoMessage.Error) m).message());
+      assertTrue(
+          ((RepoMessage.Error) m).message().contains(contains), ((RepoMessage.Error) m).message());
       assertEquals(code, closed.get(10, TimeUnit.SECONDS));
     }
 
@@ -109,8 +113,14 @@ class AutomergeRepoBadInputTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = SyncServer.builder().port(0).store(new InMemoryUpdateStore()).maxMessageBytes(64 * 1024)
-        .hooks(new TokenAuthHooks(null, "reader", null)).build().start();
+    server =
+        SyncServer.builder()
+            .port(0)
+            .store(new InMemoryUpdateStore())
+            .maxMessageBytes(64 * 1024)
+            .hooks(new TokenAuthHooks(null, "reader", null))
+            .build()
+            .start();
     good = RepoClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/automerge"));
     good.ready().get(20, TimeUnit.SECONDS);
     goodDoc = good.create();
@@ -120,18 +130,24 @@ class AutomergeRepoBadInputTest {
 
   @AfterEach
   void stop() throws Exception {
-    // the good client still works: one more change is acknowledged, and a fresh client reads it back
+    // the good client still works: one more change is acknowledged, and a fresh client reads it
+    // back
     goodDoc.document().change("t", tx -> tx.set(ObjectId.ROOT, "n", 2));
     goodDoc.acknowledged().get(20, TimeUnit.SECONDS);
-    try (RepoClient check = RepoClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/automerge" + query))) {
+    try (RepoClient check =
+        RepoClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/automerge" + query))) {
       RepoClient.Handle h = check.find(goodDoc.url()).get(20, TimeUnit.SECONDS);
-      assertEquals(List.of(goodDoc.document().heads()).toString(), List.of(h.document().heads()).toString());
+      assertEquals(
+          List.of(goodDoc.document().heads()).toString(), List.of(h.document().heads()).toString());
     }
     good.close();
     server.close();
   }
 
-  /** A sync message that carries a change of {@code source} (the third message of a sync with an empty peer). */
+  /**
+   * A sync message that carries a change of {@code source} (the third message of a sync with an
+   * empty peer).
+   */
   private static byte[] syncMessageWithChange(AutomergeDocument source) {
     try (AutomergeDocument empty = AutomergeDocument.create()) {
       SyncState a = new SyncState();
@@ -193,7 +209,8 @@ class AutomergeRepoBadInputTest {
 
   @Test
   void corruptChangeBytesInASyncMessage() throws Exception {
-    try (AutomergeDocument d = AutomergeDocument.create(); Raw r = new Raw("")) {
+    try (AutomergeDocument d = AutomergeDocument.create();
+        Raw r = new Raw("")) {
       d.change("t", tx -> tx.set(ObjectId.ROOT, "title", "x".repeat(300)));
       byte[] msg = syncMessageWithChange(d);
       int at = msg.length - 40; // inside the change: its checksum no longer matches
@@ -215,10 +232,13 @@ class AutomergeRepoBadInputTest {
 
   @Test
   void readOnlyPeersMayReadButNotWrite() throws Exception {
-    try (Raw r = new Raw("?token=reader"); AutomergeDocument d = AutomergeDocument.create()) {
+    try (Raw r = new Raw("?token=reader");
+        AutomergeDocument d = AutomergeDocument.create()) {
       r.join("reader-1");
       SyncState s = new SyncState();
-      r.send(new RepoMessage.Request("reader-1", "s", goodDoc.documentId(), d.generateSyncMessage(s).orElseThrow()));
+      r.send(
+          new RepoMessage.Request(
+              "reader-1", "s", goodDoc.documentId(), d.generateSyncMessage(s).orElseThrow()));
       RepoMessage reply = r.messages.poll(10, TimeUnit.SECONDS);
       assertInstanceOf(RepoMessage.Sync.class, reply, "a reader gets the document");
       d.change("t", tx -> tx.set(ObjectId.ROOT, "vandal", true));
@@ -230,12 +250,22 @@ class AutomergeRepoBadInputTest {
   @Test
   void aWrongTokenGetsDocUnavailable() throws Exception {
     server.close();
-    server = SyncServer.builder().port(0).store(new InMemoryUpdateStore())
-        .hooks(new TokenAuthHooks("secret", null, null)).build().start();
-    try (Raw r = new Raw("?token=nope"); AutomergeDocument d = AutomergeDocument.create()) {
+    server =
+        SyncServer.builder()
+            .port(0)
+            .store(new InMemoryUpdateStore())
+            .hooks(new TokenAuthHooks("secret", null, null))
+            .build()
+            .start();
+    try (Raw r = new Raw("?token=nope");
+        AutomergeDocument d = AutomergeDocument.create()) {
       r.join("p1");
-      r.send(new RepoMessage.Request("p1", "s", goodDoc.documentId(), d.generateSyncMessage(new SyncState())
-          .orElseThrow()));
+      r.send(
+          new RepoMessage.Request(
+              "p1",
+              "s",
+              goodDoc.documentId(),
+              d.generateSyncMessage(new SyncState()).orElseThrow()));
       assertInstanceOf(RepoMessage.DocUnavailable.class, r.messages.poll(10, TimeUnit.SECONDS));
     }
     good.close();

@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A throwaway {@code redis-server} for tests: a free loopback port, no persistence ({@code --save ''
- * --appendonly no}), its files in a temporary directory. {@link #restart()} kills it and starts a new
- * one on the same port (a Redis restart: every connection and subscription is gone). Tests are skipped
- * with a message when {@code redis-server} is not installed ({@code apt-get install redis-server}, or
- * {@code NODENOGG_REDIS_SERVER} naming the binary).
+ * A throwaway {@code redis-server} for tests: a free loopback port, no persistence ({@code --save
+ * '' --appendonly no}), its files in a temporary directory. {@link #restart()} kills it and starts
+ * a new one on the same port (a Redis restart: every connection and subscription is gone). Tests
+ * are skipped with a message when {@code redis-server} is not installed ({@code apt-get install
+ * redis-server}, or {@code NODENOGG_REDIS_SERVER} naming the binary).
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -35,7 +35,8 @@ public final class RedisServer implements AutoCloseable {
     if (bin == null) {
       bin = Files.isExecutable(Path.of("/usr/bin/redis-server")) ? "/usr/bin/redis-server" : null;
     }
-    Assumptions.assumeTrue(bin != null && Files.isExecutable(Path.of(bin)),
+    Assumptions.assumeTrue(
+        bin != null && Files.isExecutable(Path.of(bin)),
         "skipped: redis-server is not installed (apt-get install redis-server, or set NODENOGG_REDIS_SERVER)");
     try {
       Path dir = Files.createTempDirectory("nodenogg-redis");
@@ -52,9 +53,26 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private synchronized void launch() throws IOException {
-    process = new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes"))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).directory(new File("/")).start();
+    process =
+        new ProcessBuilder(
+                List.of(
+                    binary,
+                    "--port",
+                    String.valueOf(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    dir.toString(),
+                    "--protected-mode",
+                    "yes"))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .directory(new File("/"))
+            .start();
     long end = System.currentTimeMillis() + 20_000;
     while (System.currentTimeMillis() < end) {
       try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {

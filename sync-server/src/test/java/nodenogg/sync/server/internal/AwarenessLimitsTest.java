@@ -72,8 +72,15 @@ class AwarenessLimitsTest {
   @BeforeEach
   void setUp() {
     pool = Executors.newFixedThreadPool(2);
-    doc = new ServerDocument("d", DocSync.newDocument(), new SerialExecutor(pool), new InMemoryUpdateStore(),
-        SyncServerHooks.NONE, 7, () -> { });
+    doc =
+        new ServerDocument(
+            "d",
+            DocSync.newDocument(),
+            new SerialExecutor(pool),
+            new InMemoryUpdateStore(),
+            SyncServerHooks.NONE,
+            7,
+            () -> {});
   }
 
   @AfterEach
@@ -83,14 +90,16 @@ class AwarenessLimitsTest {
 
   private void onExec(Runnable r) throws Exception {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    doc.executor().execute(() -> {
-      try {
-        r.run();
-        done.complete(null);
-      } catch (Throwable t) {
-        done.completeExceptionally(t);
-      }
-    });
+    doc.executor()
+        .execute(
+            () -> {
+              try {
+                r.run();
+                done.complete(null);
+              } catch (Throwable t) {
+                done.completeExceptionally(t);
+              }
+            });
     done.get(20, TimeUnit.SECONDS);
   }
 
@@ -124,11 +133,16 @@ class AwarenessLimitsTest {
       onExec(() -> doc.applyAwareness(chatty, u));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    await("the latest state reaches the watcher", () -> Map.of("n", 2999L).equals(watcher.states().get(42L))
-        || Map.of("n", 2999).equals(watcher.states().get(42L)));
+    await(
+        "the latest state reaches the watcher",
+        () ->
+            Map.of("n", 2999L).equals(watcher.states().get(42L))
+                || Map.of("n", 2999).equals(watcher.states().get(42L)));
     double elapsed = (System.nanoTime() - start) / 1e9;
     int relayed = watcher.awareness.size();
-    assertTrue(relayed <= ServerDocument.AWARENESS_BURST + ServerDocument.AWARENESS_PER_SECOND * elapsed + 2,
+    assertTrue(
+        relayed
+            <= ServerDocument.AWARENESS_BURST + ServerDocument.AWARENESS_PER_SECOND * elapsed + 2,
         relayed + " relayed in " + elapsed + " s (sent in " + seconds + " s)");
     assertTrue(relayed < 3000, "was 3,000 of 3,000");
   }
@@ -138,7 +152,8 @@ class AwarenessLimitsTest {
     long now = System.currentTimeMillis();
     Peer watcher = join("10.0.0.9", now);
     Peer victim = join("10.0.0.1", now);
-    // connected a minute ago and silent since: an idle connection waiting for an id, on another host
+    // connected a minute ago and silent since: an idle connection waiting for an id, on another
+    // host
     Peer remoteIdle = join("10.0.0.2", now - 60_000);
     // and one on the victim's own host (a NAT), just as idle
     Peer localIdle = join("10.0.0.1", now - 60_000);
@@ -146,12 +161,15 @@ class AwarenessLimitsTest {
     assertEquals(Map.of("name", "victim"), watcher.states().get(500L));
 
     doc.leave(victim); // the victim's socket dropped; it is reconnecting
-    onExec(() -> { });
+    onExec(() -> {});
     assertTrue(!watcher.states().containsKey(500L), "its state is removed");
-    // both idle connections try to take the freed id, with a high clock that would lock the victim out
+    // both idle connections try to take the freed id, with a high clock that would lock the victim
+    // out
     onExec(() -> doc.applyAwareness(remoteIdle, state(500, 50, "mallory")));
     onExec(() -> doc.applyAwareness(localIdle, state(500, 60, "mallory")));
-    assertTrue(!watcher.states().containsKey(500L), "nobody but the victim takes id 500: " + watcher.states());
+    assertTrue(
+        !watcher.states().containsKey(500L),
+        "nobody but the victim takes id 500: " + watcher.states());
 
     // the victim's reconnection (same host, announces at once, as providers do) gets its id back
     Peer again = join("10.0.0.1", System.currentTimeMillis());

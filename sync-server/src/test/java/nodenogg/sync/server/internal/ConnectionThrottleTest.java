@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /** The throttle extension's rules, on a fake clock. */
 class ConnectionThrottleTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
-  private final ConnectionThrottle t = new ConnectionThrottle(3, 2, p -> !p.equals("/signal"), now::get);
+  private final ConnectionThrottle t =
+      new ConnectionThrottle(3, 2, p -> !p.equals("/signal"), now::get);
 
   private RequestGate.Refusal attempt(String address) {
     return t.check("/sync", Map.of(), address + ":50000");
@@ -60,11 +61,17 @@ class ConnectionThrottleTest {
 
   @Test
   void addressComesFromTheProxyHeadersFirst() {
-    assertEquals("203.0.113.9", ConnectionThrottle.clientAddress(Map.of("x-real-ip", "203.0.113.9",
-        "x-forwarded-for", "1.2.3.4"), "127.0.0.1:1"));
-    assertEquals("1.2.3.4", ConnectionThrottle.clientAddress(Map.of("x-forwarded-for", "1.2.3.4, 10.0.0.1"), "127.0.0.1:1"));
+    assertEquals(
+        "203.0.113.9",
+        ConnectionThrottle.clientAddress(
+            Map.of("x-real-ip", "203.0.113.9", "x-forwarded-for", "1.2.3.4"), "127.0.0.1:1"));
+    assertEquals(
+        "1.2.3.4",
+        ConnectionThrottle.clientAddress(
+            Map.of("x-forwarded-for", "1.2.3.4, 10.0.0.1"), "127.0.0.1:1"));
     assertEquals("127.0.0.1", ConnectionThrottle.clientAddress(Map.of(), "127.0.0.1:4000"));
-    assertEquals("0:0:0:0:0:0:0:1", ConnectionThrottle.clientAddress(Map.of(), "0:0:0:0:0:0:0:1:4000"));
+    assertEquals(
+        "0:0:0:0:0:0:0:1", ConnectionThrottle.clientAddress(Map.of(), "0:0:0:0:0:0:0:1:4000"));
     assertNull(t.check("/signal", Map.of(), "1.1.1.1:1"));
   }
 }

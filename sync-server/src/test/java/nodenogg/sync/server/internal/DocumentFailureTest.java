@@ -58,8 +58,10 @@ class DocumentFailureTest {
     pool = Executors.newFixedThreadPool(2);
     store = new FlakyStore();
     registry = new DocumentRegistry(pool, store, SyncServerHooks.NONE, DocSync::newDocument);
-    hp = new HocuspocusHandler(new ServerContext(registry, SyncServerHooks.NONE, pool, 1 << 20, 100, 10, 10_000,
-        60_000, false));
+    hp =
+        new HocuspocusHandler(
+            new ServerContext(
+                registry, SyncServerHooks.NONE, pool, 1 << 20, 100, 10, 10_000, 60_000, false));
   }
 
   @AfterEach
@@ -87,14 +89,19 @@ class DocumentFailureTest {
     FakeConnection c = new FakeConnection(hp, "/sync", "");
     c.receive(Hocuspocus.authToken(doc, "", null));
     c.receive(Hocuspocus.syncStep1(doc, new byte[] {0}));
-    await("synced", () -> c.sent.stream().anyMatch(m -> {
-      Hocuspocus.Frame f = Hocuspocus.decode(m);
-      if (f.type() != Hocuspocus.SYNC) {
-        return false;
-      }
-      Lib0Decoder r = f.body();
-      return r.readVarUint() == 1; // Step2
-    }));
+    await(
+        "synced",
+        () ->
+            c.sent.stream()
+                .anyMatch(
+                    m -> {
+                      Hocuspocus.Frame f = Hocuspocus.decode(m);
+                      if (f.type() != Hocuspocus.SYNC) {
+                        return false;
+                      }
+                      Lib0Decoder r = f.body();
+                      return r.readVarUint() == 1; // Step2
+                    }));
     return c;
   }
 
@@ -109,7 +116,11 @@ class DocumentFailureTest {
 
     store.failing = true;
     a.receive(Hocuspocus.syncUpdate("d", insert(2, "lost")));
-    await("both closed with 1013", () -> a.closeCode == WebSocketCodes.TRY_AGAIN_LATER && b.closeCode == WebSocketCodes.TRY_AGAIN_LATER);
+    await(
+        "both closed with 1013",
+        () ->
+            a.closeCode == WebSocketCodes.TRY_AGAIN_LATER
+                && b.closeCode == WebSocketCodes.TRY_AGAIN_LATER);
     assertTrue(first.failed());
 
     // a newcomer while the failed copy is still held: it gets a fresh copy, not the failed one
@@ -134,9 +145,12 @@ class DocumentFailureTest {
     DocumentRegistry.Lease check = registry.acquire("d");
     ServerDocument third = check.document().get(10, TimeUnit.SECONDS);
     CompletableFuture<String> text = new CompletableFuture<>();
-    third.executor().execute(() -> text.complete(((DocSync) third.doc()).doc().getText("t").toString()));
+    third
+        .executor()
+        .execute(() -> text.complete(((DocSync) third.doc()).doc().getText("t").toString()));
     String t = text.get(10, TimeUnit.SECONDS);
-    assertTrue(t.contains("kept") && t.contains("back") && !t.contains("lost") && !t.contains("again"), t);
+    assertTrue(
+        t.contains("kept") && t.contains("back") && !t.contains("lost") && !t.contains("again"), t);
     check.release();
   }
 
@@ -152,7 +166,8 @@ class DocumentFailureTest {
     joiner.receive(Hocuspocus.authToken("j", "", null));
     store.failing = true;
     a.receive(Hocuspocus.syncUpdate("j", insert(1, "x")));
-    Thread.sleep(100); // let the joiner's auth and acquire reach the executor queue (either order is fine)
+    Thread.sleep(
+        100); // let the joiner's auth and acquire reach the executor queue (either order is fine)
     gate.complete(null);
     await("the joiner is told to retry", () -> joiner.closeCode == WebSocketCodes.TRY_AGAIN_LATER);
     joiner.receive(Hocuspocus.syncUpdate("j", insert(5, "y")));

@@ -15,8 +15,9 @@ import nodenogg.sync.server.SyncServerHooks;
 /**
  * Not a test (no assertions, not run by surefire): loads {@code n} documents through the Hocuspocus
  * handler, one session each with a small insert, and then waits so a heap histogram can be taken;
- * what the document layer keeps per (document + peer), without any WebSocket transport. Run
- * {@code N} = 0 and 1000 and subtract:
+ * what the document layer keeps per (document + peer), without any WebSocket transport. Run {@code
+ * N} = 0 and 1000 and subtract:
+ *
  * <pre>
  * java -cp sync-server/target/test-classes:cli/target/microcosm.jar \
  *     nodenogg.sync.server.internal.DocumentMemoryProbe 1000 20000 &amp;
@@ -28,8 +29,11 @@ public final class DocumentMemoryProbe {
     int n = Integer.parseInt(a[0]);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     UpdateStore store = new InMemoryUpdateStore();
-    DocumentRegistry registry = new DocumentRegistry(pool, store, SyncServerHooks.NONE, DocSync::newDocument);
-    ServerContext ctx = new ServerContext(registry, SyncServerHooks.NONE, pool, 1 << 20, 1000, 100, 60_000, 600_000, false);
+    DocumentRegistry registry =
+        new DocumentRegistry(pool, store, SyncServerHooks.NONE, DocSync::newDocument);
+    ServerContext ctx =
+        new ServerContext(
+            registry, SyncServerHooks.NONE, pool, 1 << 20, 1000, 100, 60_000, 600_000, false);
     HocuspocusHandler hp = new HocuspocusHandler(ctx);
     List<FakeConnection> conns = new ArrayList<>();
     for (int i = 0; i < n; i++) {

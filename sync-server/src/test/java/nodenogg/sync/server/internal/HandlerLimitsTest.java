@@ -12,10 +12,7 @@ import nodenogg.persistence.InMemoryUpdateStore;
 import nodenogg.persistence.UpdateFormat;
 import nodenogg.persistence.UpdateStore;
 import nodenogg.sync.protocol.Hocuspocus;
-import nodenogg.sync.protocol.Hocuspocus;
 import nodenogg.sync.protocol.ToyDocument;
-import nodenogg.sync.protocol.ToyDocument;
-import nodenogg.sync.protocol.YWebsocketProtocol;
 import nodenogg.sync.protocol.YWebsocketProtocol;
 import nodenogg.sync.server.TokenAuthHooks;
 import nodenogg.sync.server.websocket.WebSocketCodes;
@@ -23,7 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Bad input and limits at the protocol-handler level (no sockets): each case closes only its connection. */
+/**
+ * Bad input and limits at the protocol-handler level (no sockets): each case closes only its
+ * connection.
+ */
 class HandlerLimitsTest {
   private ExecutorService pool;
   private UpdateStore store;
@@ -33,7 +33,9 @@ class HandlerLimitsTest {
   @BeforeEach
   void setUp() {
     pool = Executors.newFixedThreadPool(2);
-    store = new InMemoryUpdateStore(UpdateFormat.opaque()); // toy documents: bytes the store does not interpret
+    store =
+        new InMemoryUpdateStore(
+            UpdateFormat.opaque()); // toy documents: bytes the store does not interpret
     TokenAuthHooks hooks = new TokenAuthHooks("secret", "read", null);
     DocumentRegistry registry = new DocumentRegistry(pool, store, hooks, ToyDocument::new);
     ServerContext ctx = new ServerContext(registry, hooks, pool, 1000, 5, 2, 200, 60_000, false);
@@ -49,8 +51,10 @@ class HandlerLimitsTest {
   private static boolean sentType(FakeConnection c, int type, int sub) {
     for (byte[] m : c.sent) {
       Hocuspocus.Frame f = Hocuspocus.decode(m);
-      if (f.type() == type && (sub < 0 || new Lib0Decoder(m, m.length - f.body().remaining(), m.length)
-          .readVarUint() == sub)) {
+      if (f.type() == type
+          && (sub < 0
+              || new Lib0Decoder(m, m.length - f.body().remaining(), m.length).readVarUint()
+                  == sub)) {
         return true;
       }
     }
@@ -81,14 +85,31 @@ class HandlerLimitsTest {
 
   @Test
   void implicitAuthenticationServesProvidersThatSendNoToken() throws Exception {
-    DocumentRegistry registry = new DocumentRegistry(pool, store, nodenogg.sync.server.SyncServerHooks.NONE,
-        ToyDocument::new);
-    HocuspocusHandler lenient = new HocuspocusHandler(
-        new ServerContext(registry, nodenogg.sync.server.SyncServerHooks.NONE, pool, 1000, 5, 2, 200, 60_000, true));
+    DocumentRegistry registry =
+        new DocumentRegistry(
+            pool, store, nodenogg.sync.server.SyncServerHooks.NONE, ToyDocument::new);
+    HocuspocusHandler lenient =
+        new HocuspocusHandler(
+            new ServerContext(
+                registry,
+                nodenogg.sync.server.SyncServerHooks.NONE,
+                pool,
+                1000,
+                5,
+                2,
+                200,
+                60_000,
+                true));
     FakeConnection c = new FakeConnection(lenient, "/sync", "");
-    c.receive(Hocuspocus.syncStep1("doc", ToyDocument.encode(List.of()))); // no Auth first, as a 2.x provider without token
-    await("authenticated and answered", () -> sentType(c, Hocuspocus.AUTH, Hocuspocus.AUTH_AUTHENTICATED)
-        && sentType(c, Hocuspocus.SYNC, -1));
+    c.receive(
+        Hocuspocus.syncStep1(
+            "doc",
+            ToyDocument.encode(List.of()))); // no Auth first, as a 2.x provider without token
+    await(
+        "authenticated and answered",
+        () ->
+            sentType(c, Hocuspocus.AUTH, Hocuspocus.AUTH_AUTHENTICATED)
+                && sentType(c, Hocuspocus.SYNC, -1));
     FakeConnection strict = new FakeConnection(hp, "/sync", "");
     strict.receive(Hocuspocus.syncStep1("doc", ToyDocument.encode(List.of())));
     Thread.sleep(100);
@@ -101,8 +122,12 @@ class HandlerLimitsTest {
     c.receive(Hocuspocus.syncStatus("doc", true));
     assertEquals(WebSocketCodes.POLICY_VIOLATION, c.closeCode);
     FakeConnection d = new FakeConnection(hp, "/sync", "");
-    d.receive(new nodenogg.crdt.encoding.Lib0Encoder().writeVarString("doc").writeVarUint(Hocuspocus.BROADCAST_STATELESS)
-        .writeVarString("x").toByteArray());
+    d.receive(
+        new nodenogg.crdt.encoding.Lib0Encoder()
+            .writeVarString("doc")
+            .writeVarUint(Hocuspocus.BROADCAST_STATELESS)
+            .writeVarString("x")
+            .toByteArray());
     assertEquals(WebSocketCodes.POLICY_VIOLATION, d.closeCode);
   }
 
@@ -125,7 +150,8 @@ class HandlerLimitsTest {
     slow.receive(Hocuspocus.queryAwareness("doc"));
     Thread.sleep(250);
     hp.sweep(System.currentTimeMillis());
-    assertEquals(WebSocketCodes.CONNECTION_TIMEOUT, slow.closeCode, "no auth within the 200 ms deadline");
+    assertEquals(
+        WebSocketCodes.CONNECTION_TIMEOUT, slow.closeCode, "no auth within the 200 ms deadline");
   }
 
   @Test
@@ -155,7 +181,9 @@ class HandlerLimitsTest {
     nodenogg.sync.protocol.Awareness alice = new nodenogg.sync.protocol.Awareness(100);
     alice.setLocalState(java.util.Map.of("n", "alice"));
     a.receive(YWebsocketProtocol.awareness(alice.encodeUpdate(List.of(100L))));
-    await("alice's entry echoed to her", () -> a.sent.stream().anyMatch(m -> m[0] == YWebsocketProtocol.AWARENESS));
+    await(
+        "alice's entry echoed to her",
+        () -> a.sent.stream().anyMatch(m -> m[0] == YWebsocketProtocol.AWARENESS));
     // b tries to overwrite alice's entry with a higher clock
     nodenogg.sync.protocol.Awareness fake = new nodenogg.sync.protocol.Awareness(100);
     for (int i = 0; i < 5; i++) {
@@ -178,26 +206,31 @@ class HandlerLimitsTest {
 
   @Test
   void unauthenticatedQueuesShareOneServerWideBudget() throws Exception {
-    // issue 12 finding 1: pre-auth queues were capped per connection only, so many sockets exhausted the heap
+    // issue 12 finding 1: pre-auth queues were capped per connection only, so many sockets
+    // exhausted the heap
     java.util.concurrent.CountDownLatch slowAuth = new java.util.concurrent.CountDownLatch(1);
     TokenAuthHooks tokens = new TokenAuthHooks("secret", null, null);
-    nodenogg.sync.server.SyncServerHooks hooks = new nodenogg.sync.server.SyncServerHooks() {
-      @Override
-      public nodenogg.sync.server.AuthResult authenticate(nodenogg.sync.server.AuthRequest r) {
-        if (r.protocol() == nodenogg.sync.server.AuthRequest.Protocol.Y_WEBSOCKET) {
-          try {
-            slowAuth.await(); // keeps the y-websocket socket unauthenticated while it sends
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    nodenogg.sync.server.SyncServerHooks hooks =
+        new nodenogg.sync.server.SyncServerHooks() {
+          @Override
+          public nodenogg.sync.server.AuthResult authenticate(nodenogg.sync.server.AuthRequest r) {
+            if (r.protocol() == nodenogg.sync.server.AuthRequest.Protocol.Y_WEBSOCKET) {
+              try {
+                slowAuth.await(); // keeps the y-websocket socket unauthenticated while it sends
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return tokens.authenticate(r);
           }
-        }
-        return tokens.authenticate(r);
-      }
-    };
-    nodenogg.sync.server.websocket.MemoryBudget server = new nodenogg.sync.server.websocket.MemoryBudget(1 << 20);
+        };
+    nodenogg.sync.server.websocket.MemoryBudget server =
+        new nodenogg.sync.server.websocket.MemoryBudget(1 << 20);
     nodenogg.sync.server.websocket.MemoryBudget preAuth = server.child(10_000);
     DocumentRegistry registry = new DocumentRegistry(pool, store, hooks, ToyDocument::new);
-    ServerContext ctx = new ServerContext(registry, hooks, pool, 4000, 100, 10, 60_000, 60_000, false, preAuth, server);
+    ServerContext ctx =
+        new ServerContext(
+            registry, hooks, pool, 4000, 100, 10, 60_000, 60_000, false, preAuth, server);
     HocuspocusHandler h = new HocuspocusHandler(ctx);
     YWebsocketHandler y = new YWebsocketHandler(ctx);
     List<FakeConnection> attackers = new java.util.ArrayList<>();
@@ -212,7 +245,10 @@ class HandlerLimitsTest {
     }
     assertEquals(-1, attackers.get(0).closeCode);
     assertEquals(-1, attackers.get(1).closeCode);
-    assertEquals(WebSocketCodes.TRY_AGAIN_LATER, attackers.get(2).closeCode, "the newest demand that does not fit: 1013");
+    assertEquals(
+        WebSocketCodes.TRY_AGAIN_LATER,
+        attackers.get(2).closeCode,
+        "the newest demand that does not fit: 1013");
     assertTrue(preAuth.used() <= 10_000 && server.used() == preAuth.used());
     // a y-websocket socket that is not authenticated yet queues into the same share
     FakeConnection yw = new FakeConnection(y, "/room", "token=secret");

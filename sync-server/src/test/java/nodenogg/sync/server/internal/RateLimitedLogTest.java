@@ -16,7 +16,8 @@ class RateLimitedLogTest {
     assertEquals(-1, log.admit("origin"));
     assertEquals(0, log.admit("token"), "each reason has its own budget");
     now.addAndGet(10_000);
-    assertEquals(2, log.admit("origin"), "the first line of the next window says how many were held back");
+    assertEquals(
+        2, log.admit("origin"), "the first line of the next window says how many were held back");
     assertEquals(0, log.admit("origin"));
   }
 }

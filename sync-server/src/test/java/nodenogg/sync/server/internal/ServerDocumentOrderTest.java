@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The order of broadcast and acknowledgement in {@link ServerDocument}: peers get an update as soon
  * as it is applied, the sender's acknowledgement (and the Step1 barrier) waits for the store, and a
- * failed append acknowledges nothing and aborts every peer. The store's futures are completed by hand.
+ * failed append acknowledges nothing and aborts every peer. The store's futures are completed by
+ * hand.
  */
 class ServerDocumentOrderTest {
   private ExecutorService pool;
@@ -80,8 +81,15 @@ class ServerDocumentOrderTest {
   void setUp() throws Exception {
     pool = Executors.newFixedThreadPool(2);
     store = new ManualStore();
-    doc = new ServerDocument("d", DocSync.newDocument(), new SerialExecutor(pool), store, SyncServerHooks.NONE,
-        7, () -> { });
+    doc =
+        new ServerDocument(
+            "d",
+            DocSync.newDocument(),
+            new SerialExecutor(pool),
+            store,
+            SyncServerHooks.NONE,
+            7,
+            () -> {});
   }
 
   @AfterEach
@@ -92,14 +100,16 @@ class ServerDocumentOrderTest {
   /** Runs {@code r} on the document executor and waits for it. */
   private void onExec(Runnable r) throws Exception {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    doc.executor().execute(() -> {
-      try {
-        r.run();
-        done.complete(null);
-      } catch (Throwable t) {
-        done.completeExceptionally(t);
-      }
-    });
+    doc.executor()
+        .execute(
+            () -> {
+              try {
+                r.run();
+                done.complete(null);
+              } catch (Throwable t) {
+                done.completeExceptionally(t);
+              }
+            });
     done.get(20, TimeUnit.SECONDS);
   }
 
@@ -132,7 +142,7 @@ class ServerDocumentOrderTest {
     // a Step1 answered now would claim the update is there: the barrier waits for the store too
     AtomicInteger barrier = new AtomicInteger();
     onExec(() -> doc.afterWrites(barrier::incrementAndGet));
-    onExec(() -> { });
+    onExec(() -> {});
     assertEquals(0, barrier.get(), "afterWrites ran before the write was durable");
 
     append.complete(null);
@@ -150,10 +160,11 @@ class ServerDocumentOrderTest {
     Peer sender = join();
     Peer other = join();
     AtomicInteger acks = new AtomicInteger();
-    onExec(() -> {
-      doc.applyUpdate(sender, textInsert(1, "a"), ok -> acks.incrementAndGet());
-      doc.applyUpdate(sender, textInsert(2, "b"), ok -> acks.incrementAndGet());
-    });
+    onExec(
+        () -> {
+          doc.applyUpdate(sender, textInsert(1, "a"), ok -> acks.incrementAndGet());
+          doc.applyUpdate(sender, textInsert(2, "b"), ok -> acks.incrementAndGet());
+        });
     await("broadcast", () -> other.updates.size() == 1);
     Doc check = new Doc();
     Updates.applyUpdate(check, other.updates.get(0));
@@ -167,19 +178,21 @@ class ServerDocumentOrderTest {
 
   @Test
   void updatesQueuedBehindThePendingFlushJoinItsMessage() throws Exception {
-    // another event loop's reads land on the executor after the flush was queued: they are merged too
+    // another event loop's reads land on the executor after the flush was queued: they are merged
+    // too
     Peer sender = join();
     Peer other = join();
     byte[] a = textInsert(1, "a");
     byte[] b = textInsert(2, "b");
     byte[] c = textInsert(3, "c");
-    onExec(() -> {
-      doc.applyUpdate(sender, a, ok -> { });
-      doc.executor().execute(() -> doc.applyUpdate(sender, b, ok -> { }));
-      doc.executor().execute(() -> doc.applyUpdate(sender, c, ok -> { }));
-    });
+    onExec(
+        () -> {
+          doc.applyUpdate(sender, a, ok -> {});
+          doc.executor().execute(() -> doc.applyUpdate(sender, b, ok -> {}));
+          doc.executor().execute(() -> doc.applyUpdate(sender, c, ok -> {}));
+        });
     await("broadcast", () -> other.updates.size() >= 1);
-    onExec(() -> { });
+    onExec(() -> {});
     assertEquals(1, other.updates.size(), "one message for the three updates");
     // the engine's mergeUpdates (byte-identical to Yjs's: crdt UpdateFunctionsInteropTest)
     assertArrayEquals(Updates.mergeUpdates(List.of(a, b, c)), other.updates.get(0));
@@ -191,28 +204,37 @@ class ServerDocumentOrderTest {
   @Test
   void joinersOfAnUnchangedDocumentShareOneEncodedStateAndAChangeRenewsIt() throws Exception {
     Peer sender = join();
-    onExec(() -> doc.applyUpdate(sender, textInsert(1, "ab"), ok -> { }));
+    onExec(() -> doc.applyUpdate(sender, textInsert(1, "ab"), ok -> {}));
     store.pending.take().complete(null);
-    java.util.concurrent.atomic.AtomicReference<Object[]> got = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<Object[]> got =
+        new java.util.concurrent.atomic.AtomicReference<>();
     AtomicInteger encodes = new AtomicInteger();
-    java.util.function.Function<byte[], byte[]> enc = u -> {
-      encodes.incrementAndGet();
-      return u.clone();
-    };
-    onExec(() -> got.set(new Object[] {doc.fullStateMessage("a", enc), doc.fullStateMessage("a", enc),
-        doc.fullStateMessage("b", enc)}));
+    java.util.function.Function<byte[], byte[]> enc =
+        u -> {
+          encodes.incrementAndGet();
+          return u.clone();
+        };
+    onExec(
+        () ->
+            got.set(
+                new Object[] {
+                  doc.fullStateMessage("a", enc),
+                  doc.fullStateMessage("a", enc),
+                  doc.fullStateMessage("b", enc)
+                }));
     Object[] m = got.get();
     assertTrue(m[0] == m[1], "the second joiner reuses the first joiner's message");
     assertTrue(m[2] != m[0], "another address gets its own");
     Doc check = new Doc();
     Updates.applyUpdate(check, ((nodenogg.sync.server.websocket.SharedMessage) m[0]).payload());
     assertEquals("ab", check.getText("t").toString());
-    onExec(() -> doc.applyUpdate(sender, textInsert(2, "c"), ok -> { }));
+    onExec(() -> doc.applyUpdate(sender, textInsert(2, "c"), ok -> {}));
     store.pending.take().complete(null);
     onExec(() -> got.set(new Object[] {doc.fullStateMessage("b", enc)}));
     assertTrue(got.get()[0] != m[2], "a change drops the shared message");
     Doc after = new Doc();
-    Updates.applyUpdate(after, ((nodenogg.sync.server.websocket.SharedMessage) got.get()[0]).payload());
+    Updates.applyUpdate(
+        after, ((nodenogg.sync.server.websocket.SharedMessage) got.get()[0]).payload());
     assertEquals(3, after.getText("t").length());
     assertEquals(3, encodes.get());
   }
@@ -224,30 +246,43 @@ class ServerDocumentOrderTest {
     AtomicInteger acks = new AtomicInteger();
     onExec(() -> doc.applyUpdate(sender, textInsert(1, "lost"), ok -> acks.incrementAndGet()));
     await("broadcast", () -> other.updates.size() == 1);
-    store.pending.take().completeExceptionally(new java.io.UncheckedIOException(new java.io.IOException("disk full")));
+    store
+        .pending
+        .take()
+        .completeExceptionally(
+            new java.io.UncheckedIOException(new java.io.IOException("disk full")));
     await("aborted", () -> sender.aborted != null && other.aborted != null);
     assertTrue(doc.failed());
-    onExec(() -> { });
+    onExec(() -> {});
     assertEquals(0, acks.get(), "a failed update must not be acknowledged");
     // later updates are refused: neither applied nor broadcast
     onExec(() -> doc.applyUpdate(sender, textInsert(3, "late"), ok -> acks.incrementAndGet()));
-    onExec(() -> { });
+    onExec(() -> {});
     assertEquals(1, other.updates.size());
     assertEquals(0, acks.get());
   }
 
   @Test
   void theInMemoryStoreAcknowledgesAtOnceAndStillBroadcasts() throws Exception {
-    doc = new ServerDocument("m", DocSync.newDocument(), new SerialExecutor(pool), new InMemoryUpdateStore(),
-        SyncServerHooks.NONE, 7, () -> { });
+    doc =
+        new ServerDocument(
+            "m",
+            DocSync.newDocument(),
+            new SerialExecutor(pool),
+            new InMemoryUpdateStore(),
+            SyncServerHooks.NONE,
+            7,
+            () -> {});
     Peer sender = join();
     Peer other = join();
     List<Boolean> acks = new ArrayList<>();
-    onExec(() -> {
-      doc.applyUpdate(sender, textInsert(1, "x"), acks::add);
-      assertEquals(List.of(true), acks, "acknowledged within the same task");
-      assertEquals(0, other.updates.size(), "the broadcast waits for the end of the turn, to merge");
-    });
+    onExec(
+        () -> {
+          doc.applyUpdate(sender, textInsert(1, "x"), acks::add);
+          assertEquals(List.of(true), acks, "acknowledged within the same task");
+          assertEquals(
+              0, other.updates.size(), "the broadcast waits for the end of the turn, to merge");
+        });
     await("broadcast", () -> other.updates.size() == 1);
   }
 
@@ -261,13 +296,17 @@ class ServerDocumentOrderTest {
     byte[] withTrailingByte = java.util.Arrays.copyOf(u, u.length + 1);
     onExec(() -> doc.applyUpdate(sender, withTrailingByte, acks::add));
     await("broadcast", () -> other.updates.size() == 1);
-    store.pending.take().completeExceptionally(
-        new nodenogg.persistence.InvalidUpdateException("trailing byte"));
+    store
+        .pending
+        .take()
+        .completeExceptionally(new nodenogg.persistence.InvalidUpdateException("trailing byte"));
     await("refused to the sender", () -> acks.equals(List.of(false)));
-    // what the engine integrated (and peers already have) is stored in the engine's encoding instead
+    // what the engine integrated (and peers already have) is stored in the engine's encoding
+    // instead
     CompletableFuture<Long> canonical = store.pending.poll(20, TimeUnit.SECONDS);
     assertEquals(2, store.appended.size());
-    assertArrayEquals(other.updates.get(0), store.appended.get(1), "the update the document emitted");
+    assertArrayEquals(
+        other.updates.get(0), store.appended.get(1), "the update the document emitted");
     AtomicInteger barrier = new AtomicInteger();
     onExec(() -> doc.afterWrites(barrier::incrementAndGet));
     assertEquals(0, barrier.get(), "a Step1 answer waits for the stored replacement too");
@@ -289,8 +328,14 @@ class ServerDocumentOrderTest {
     Peer other = join();
     List<Boolean> acks = new CopyOnWriteArrayList<>();
     onExec(() -> doc.applyUpdate(sender, textInsert(1, "x"), acks::add));
-    store.pending.take().completeExceptionally(new nodenogg.persistence.InvalidUpdateException("no"));
-    store.pending.take().completeExceptionally(new nodenogg.persistence.InvalidUpdateException("no"));
+    store
+        .pending
+        .take()
+        .completeExceptionally(new nodenogg.persistence.InvalidUpdateException("no"));
+    store
+        .pending
+        .take()
+        .completeExceptionally(new nodenogg.persistence.InvalidUpdateException("no"));
     await("aborted", () -> sender.aborted != null && other.aborted != null);
     assertTrue(doc.failed());
     assertEquals(List.of(false), acks);
@@ -302,8 +347,12 @@ class ServerDocumentOrderTest {
     AtomicInteger failures = new AtomicInteger();
     doc.onFailure(failures::incrementAndGet);
     Peer sender = join();
-    onExec(() -> doc.applyUpdate(sender, textInsert(1, "x"), ok -> { }));
-    store.pending.take().completeExceptionally(new java.io.UncheckedIOException(new java.io.IOException("disk full")));
+    onExec(() -> doc.applyUpdate(sender, textInsert(1, "x"), ok -> {}));
+    store
+        .pending
+        .take()
+        .completeExceptionally(
+            new java.io.UncheckedIOException(new java.io.IOException("disk full")));
     await("failed", doc::failed);
     // fail() sets the flag, logs, aborts the peers, then tells the registry: wait for the callback
     await("the registry is told", () -> failures.get() > 0);
@@ -311,7 +360,7 @@ class ServerDocumentOrderTest {
     AtomicInteger joined = new AtomicInteger();
     doc.join(late, false, joined::incrementAndGet);
     await("the late peer is aborted", () -> late.aborted != null);
-    onExec(() -> { });
+    onExec(() -> {});
     assertEquals(0, joined.get(), "it never joined");
     assertEquals(1, failures.get(), "the registry is told once");
   }

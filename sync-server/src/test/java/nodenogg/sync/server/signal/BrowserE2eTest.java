@@ -20,20 +20,35 @@ class BrowserE2eTest {
   private static final String CHROMIUM = "/usr/bin/chromium";
 
   private static JsonNode run(String password) throws Exception {
-    Assumptions.assumeTrue(new File(CHROMIUM).canExecute(),
-        "Chromium is not installed at " + CHROMIUM + " (apt-get install -y chromium); browser e2e skipped");
+    Assumptions.assumeTrue(
+        new File(CHROMIUM).canExecute(),
+        "Chromium is not installed at "
+            + CHROMIUM
+            + " (apt-get install -y chromium); browser e2e skipped");
     File js = NodeScript.jsDir();
-    Assumptions.assumeTrue(new File(js, "node_modules/playwright-core").isDirectory()
-        && new File(js, "node_modules/esbuild").isDirectory(), "playwright-core/esbuild not installed in js/");
+    Assumptions.assumeTrue(
+        new File(js, "node_modules/playwright-core").isDirectory()
+            && new File(js, "node_modules/esbuild").isDirectory(),
+        "playwright-core/esbuild not installed in js/");
     // The driver serves the page on these loopback ports (chosen free here, bound there).
     int[] ports = freePorts(3);
     String originA = "http://localhost:" + ports[0];
     String originB = "http://127.0.0.1:" + ports[1];
     String deniedOrigin = "http://127.0.0.1:" + ports[2];
-    try (SignalingServer server = SignalingServer.start("127.0.0.1", 0, List.of(originA, originB))) {
+    try (SignalingServer server =
+        SignalingServer.start("127.0.0.1", 0, List.of(originA, originB))) {
       String url = "ws://127.0.0.1:" + server.port() + "/signal";
-      List<String> args = new java.util.ArrayList<>(List.of("--signal", url, "--chromium", CHROMIUM,
-          "--origins", originA + "," + originB, "--denied", deniedOrigin));
+      List<String> args =
+          new java.util.ArrayList<>(
+              List.of(
+                  "--signal",
+                  url,
+                  "--chromium",
+                  CHROMIUM,
+                  "--origins",
+                  originA + "," + originB,
+                  "--denied",
+                  deniedOrigin));
       if (password != null) {
         args.add("--password");
         args.add(password);
@@ -71,9 +86,13 @@ class BrowserE2eTest {
     assertEquals("reply from B", result.get("seenInA").asText());
     assertTrue(result.get("peersA").get("webrtc").asInt() >= 1);
     assertEquals(0, result.get("peersA").get("bc").asInt());
-    assertEquals(false, result.get("denied").get("fetched").asBoolean(),
+    assertEquals(
+        false,
+        result.get("denied").get("fetched").asBoolean(),
         "a page from a disallowed origin must not read the status page");
-    assertEquals(false, result.get("denied").get("opened").asBoolean(),
+    assertEquals(
+        false,
+        result.get("denied").get("opened").asBoolean(),
         "a page from a disallowed origin must not open a signalling socket");
   }
 

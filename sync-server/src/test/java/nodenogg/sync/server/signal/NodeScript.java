@@ -17,15 +17,19 @@ final class NodeScript {
 
   static File jsDir() {
     String dir = System.getProperty("nodenogg.js.dir");
-    Assumptions.assumeTrue(dir != null, "system property nodenogg.js.dir is not set (run through Maven)");
+    Assumptions.assumeTrue(
+        dir != null, "system property nodenogg.js.dir is not set (run through Maven)");
     File js = new File(dir);
-    Assumptions.assumeTrue(new File(js, "node_modules/y-webrtc").isDirectory(),
+    Assumptions.assumeTrue(
+        new File(js, "node_modules/y-webrtc").isDirectory(),
         "js/node_modules is not installed at " + js + " (run js/install.sh)");
-    Assumptions.assumeTrue(new File("/usr/bin/node").canExecute(), "node is not installed at /usr/bin/node");
+    Assumptions.assumeTrue(
+        new File("/usr/bin/node").canExecute(), "node is not installed at /usr/bin/node");
     return js;
   }
 
-  static Result run(long timeoutSeconds, String script, String... args) throws IOException, InterruptedException {
+  static Result run(long timeoutSeconds, String script, String... args)
+      throws IOException, InterruptedException {
     File js = jsDir();
     List<String> command = new ArrayList<>();
     command.add("/usr/bin/node");
@@ -33,23 +37,30 @@ final class NodeScript {
     command.addAll(List.of(args));
     File err = File.createTempFile("node-stderr", ".txt");
     try {
-      Process process = new ProcessBuilder(command).directory(new File(js, "signal"))
-          .redirectError(err).start();
+      Process process =
+          new ProcessBuilder(command).directory(new File(js, "signal")).redirectError(err).start();
       process.getOutputStream().close();
       byte[] out;
       try {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
           process.descendants().forEach(ProcessHandle::destroyForcibly);
           process.destroyForcibly();
-          throw new AssertionError(script + " did not finish within " + timeoutSeconds + " s; stderr: "
-              + new String(java.nio.file.Files.readAllBytes(err.toPath()), StandardCharsets.UTF_8));
+          throw new AssertionError(
+              script
+                  + " did not finish within "
+                  + timeoutSeconds
+                  + " s; stderr: "
+                  + new String(
+                      java.nio.file.Files.readAllBytes(err.toPath()), StandardCharsets.UTF_8));
         }
         out = process.getInputStream().readAllBytes();
       } finally {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
       }
-      return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8).trim(),
+      return new Result(
+          process.exitValue(),
+          new String(out, StandardCharsets.UTF_8).trim(),
           new String(java.nio.file.Files.readAllBytes(err.toPath()), StandardCharsets.UTF_8));
     } finally {
       err.delete();

@@ -1,7 +1,5 @@
 package nodenogg.sync.server.signal;
 
-import nodenogg.sync.server.TestTime;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import nodenogg.sync.server.TestTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +42,8 @@ class SignalingHandlerTest {
   @Test
   void publishReachesEverySubscriberIncludingTheSenderWithAClientCount() throws Exception {
     server = SignalingServer.start("127.0.0.1", 0, List.of());
-    try (WsClient a = new WsClient(url("/")); WsClient b = new WsClient(url("/any/path"));
+    try (WsClient a = new WsClient(url("/"));
+        WsClient b = new WsClient(url("/any/path"));
         WsClient c = new WsClient(url("/"))) {
       a.send("{\"type\":\"subscribe\",\"topics\":[\"room\",42,\"other\"]}");
       b.send("{\"type\":\"subscribe\",\"topics\":[\"room\"]}");
@@ -53,14 +53,17 @@ class SignalingHandlerTest {
       assertEquals(3, server.handler().topicCount(), "non-string topics are skipped");
 
       // data is relayed byte for byte: number spelling, key order and spacing untouched
-      a.send("{\"type\":\"publish\",\"topic\":\"room\",\"data\":{\"z\":1.50, \"a\":123456789012345678901234567890,\"from\":\"p1\"}}");
-      String expected = "{\"type\":\"publish\",\"topic\":\"room\",\"data\":{\"z\":1.50, \"a\":123456789012345678901234567890,\"from\":\"p1\"},\"clients\":2}";
+      a.send(
+          "{\"type\":\"publish\",\"topic\":\"room\",\"data\":{\"z\":1.50, \"a\":123456789012345678901234567890,\"from\":\"p1\"}}");
+      String expected =
+          "{\"type\":\"publish\",\"topic\":\"room\",\"data\":{\"z\":1.50, \"a\":123456789012345678901234567890,\"from\":\"p1\"},\"clients\":2}";
       assertEquals(expected, a.next());
       assertEquals(expected, b.next());
 
       // an encrypted payload is an opaque base64 string
       b.send("{\"type\":\"publish\",\"topic\":\"room\",\"data\":\"AAdBRVMtR0NNDA==\"}");
-      String enc = "{\"type\":\"publish\",\"topic\":\"room\",\"data\":\"AAdBRVMtR0NNDA==\",\"clients\":2}";
+      String enc =
+          "{\"type\":\"publish\",\"topic\":\"room\",\"data\":\"AAdBRVMtR0NNDA==\",\"clients\":2}";
       assertEquals(enc, a.next());
       assertEquals(enc, b.next());
 
@@ -86,14 +89,16 @@ class SignalingHandlerTest {
   @Test
   void unsubscribeAndCloseFreeTopics() throws Exception {
     server = SignalingServer.start("127.0.0.1", 0, List.of());
-    try (WsClient a = new WsClient(url("/")); WsClient b = new WsClient(url("/"))) {
+    try (WsClient a = new WsClient(url("/"));
+        WsClient b = new WsClient(url("/"))) {
       a.send("{\"type\":\"subscribe\",\"topics\":[\"t1\",\"t2\"]}");
       b.send("{\"type\":\"subscribe\",\"topics\":[\"t1\"]}");
       awaitSubscribers("t1", 2);
       b.send("{\"type\":\"unsubscribe\",\"topics\":[\"t1\"]}");
       awaitSubscribers("t1", 1);
       a.send("{\"type\":\"publish\",\"topic\":\"t1\",\"data\":\"x\"}");
-      assertEquals("{\"type\":\"publish\",\"topic\":\"t1\",\"data\":\"x\",\"clients\":1}", a.next());
+      assertEquals(
+          "{\"type\":\"publish\",\"topic\":\"t1\",\"data\":\"x\",\"clients\":1}", a.next());
       assertNull(b.poll(100));
       a.send("{\"type\":\"unsubscribe\",\"topics\":[\"t1\"]}");
       awaitSubscribers("t1", 0);
@@ -109,7 +114,8 @@ class SignalingHandlerTest {
   void badJsonOversizedFramesAndFloodsCloseOnlyTheirSocket() throws Exception {
     SignalingLimits limits = new SignalingLimits(4, 64, 4096, 50, 20);
     server = SignalingServer.start("127.0.0.1", 0, List.of(), limits);
-    try (WsClient good = new WsClient(url("/")); WsClient peer = new WsClient(url("/"))) {
+    try (WsClient good = new WsClient(url("/"));
+        WsClient peer = new WsClient(url("/"))) {
       good.send("{\"type\":\"subscribe\",\"topics\":[\"r\"]}");
       peer.send("{\"type\":\"subscribe\",\"topics\":[\"r\"]}");
       awaitSubscribers("r", 2);
@@ -152,9 +158,11 @@ class SignalingHandlerTest {
         assertEquals(1008, spam.awaitClose());
       }
       // a binary frame holding JSON is accepted, like Node ws delivers it to the stock server
-      peer.sendBinary("{\"type\":\"publish\",\"topic\":\"r\",\"data\":{\"ok\":true}}"
-          .getBytes(StandardCharsets.UTF_8));
-      String relayed = "{\"type\":\"publish\",\"topic\":\"r\",\"data\":{\"ok\":true},\"clients\":2}";
+      peer.sendBinary(
+          "{\"type\":\"publish\",\"topic\":\"r\",\"data\":{\"ok\":true}}"
+              .getBytes(StandardCharsets.UTF_8));
+      String relayed =
+          "{\"type\":\"publish\",\"topic\":\"r\",\"data\":{\"ok\":true},\"clients\":2}";
       assertEquals(relayed, good.next());
       assertEquals(relayed, peer.next());
       assertEquals(1, server.handler().topicCount(), "only r is left");
@@ -178,11 +186,18 @@ class SignalingHandlerTest {
       for (int i = 0; i < clients; i++) {
         WsClient c = all.get(i);
         int sender = i;
-        Thread t = new Thread(() -> {
-          for (int n = 0; n < each; n++) {
-            c.send("{\"type\":\"publish\",\"topic\":\"busy\",\"data\":{\"s\":" + sender + ",\"n\":" + n + "}}");
-          }
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  for (int n = 0; n < each; n++) {
+                    c.send(
+                        "{\"type\":\"publish\",\"topic\":\"busy\",\"data\":{\"s\":"
+                            + sender
+                            + ",\"n\":"
+                            + n
+                            + "}}");
+                  }
+                });
         threads.add(t);
         t.start();
       }
@@ -209,16 +224,26 @@ class SignalingHandlerTest {
   @Test
   void mountedOnlyAsASocketRouteItAlsoAnswersTheStatusPage() throws Exception {
     SignalingHandler handler = new SignalingHandler();
-    try (nodenogg.sync.server.websocket.WebServer web = nodenogg.sync.server.websocket.WebServer.builder()
-        .socket("/signal"::equals, handler).build().start()) {
+    try (nodenogg.sync.server.websocket.WebServer web =
+        nodenogg.sync.server.websocket.WebServer.builder()
+            .socket("/signal"::equals, handler)
+            .build()
+            .start()) {
       HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> status = http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + web.port() + "/signal")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> status =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + "/signal"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, status.statusCode());
       assertEquals("{\"status\":\"ok\"}", status.body());
-      assertEquals(404, http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + web.port() + "/other")).build(), HttpResponse.BodyHandlers.ofString())
-          .statusCode());
+      assertEquals(
+          404,
+          http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + "/other"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode());
       try (WsClient a = new WsClient("ws://127.0.0.1:" + web.port() + "/signal")) {
         a.send("{\"type\":\"ping\"}");
         assertEquals("{\"type\":\"pong\"}", a.next());
@@ -231,30 +256,42 @@ class SignalingHandlerTest {
     server = SignalingServer.start("127.0.0.1", 0, List.of("https://nodenogg.in"));
     HttpClient http = HttpClient.newHttpClient();
     for (String path : new String[] {"/", "/signal", "/x?y=1"}) {
-      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + server.port() + path))
-          .header("Origin", "https://nodenogg.in").build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> ok =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                  .header("Origin", "https://nodenogg.in")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, ok.statusCode());
       assertEquals("{\"status\":\"ok\"}", ok.body());
       assertEquals("application/json", ok.headers().firstValue("content-type").orElse(""));
-      assertEquals("https://nodenogg.in", ok.headers().firstValue("access-control-allow-origin").orElse(""));
+      assertEquals(
+          "https://nodenogg.in", ok.headers().firstValue("access-control-allow-origin").orElse(""));
     }
-    HttpResponse<String> denied = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.port() + "/"))
-        .header("Origin", "https://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> denied =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                .header("Origin", "https://evil.example")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(403, denied.statusCode());
     Exception refused = null;
     try {
-      http.newWebSocketBuilder().header("Origin", "https://evil.example")
+      http.newWebSocketBuilder()
+          .header("Origin", "https://evil.example")
           .buildAsync(URI.create(url("/")), new java.net.http.WebSocket.Listener() {})
           .get(TestTime.seconds(5), TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       refused = e;
     }
-    assertTrue(refused != null && refused.getCause() instanceof java.net.http.WebSocketHandshakeException,
+    assertTrue(
+        refused != null && refused.getCause() instanceof java.net.http.WebSocketHandshakeException,
         "upgrade from a disallowed origin must fail: " + refused);
-    assertEquals(403,
-        ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+    assertEquals(
+        403,
+        ((java.net.http.WebSocketHandshakeException) refused.getCause())
+            .getResponse()
+            .statusCode());
     assertEquals(0, server.connectionCount());
   }
 }

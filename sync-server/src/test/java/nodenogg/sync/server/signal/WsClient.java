@@ -1,7 +1,5 @@
 package nodenogg.sync.server.signal;
 
-import nodenogg.sync.server.TestTime;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -11,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import nodenogg.sync.server.TestTime;
 
 /** A test WebSocket client (JDK HttpClient) that queues received text messages. */
 final class WsClient implements AutoCloseable {
@@ -23,29 +22,34 @@ final class WsClient implements AutoCloseable {
 
   WsClient(String url) throws Exception {
     StringBuilder partial = new StringBuilder();
-    socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
-      @Override
-      public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-          received.add(partial.toString());
-          partial.setLength(0);
-        }
-        ws.request(1);
-        return null;
-      }
+    socket =
+        HTTP.newWebSocketBuilder()
+            .buildAsync(
+                URI.create(url),
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                    partial.append(data);
+                    if (last) {
+                      received.add(partial.toString());
+                      partial.setLength(0);
+                    }
+                    ws.request(1);
+                    return null;
+                  }
 
-      @Override
-      public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-        closed.complete(statusCode);
-        return null;
-      }
+                  @Override
+                  public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                    closed.complete(statusCode);
+                    return null;
+                  }
 
-      @Override
-      public void onError(WebSocket ws, Throwable error) {
-        closed.complete(-1);
-      }
-    }).get(TestTime.seconds(5), TimeUnit.SECONDS);
+                  @Override
+                  public void onError(WebSocket ws, Throwable error) {
+                    closed.complete(-1);
+                  }
+                })
+            .get(TestTime.seconds(5), TimeUnit.SECONDS);
   }
 
   void send(String text) {

@@ -26,7 +26,8 @@ class YWebrtcSignalingInteropTest {
     try (SignalingServer server = SignalingServer.start("127.0.0.1", 0, List.of())) {
       JsonNode result = runAgainst(server, "/");
       assertTrue(result.get("ok").asBoolean());
-      assertEquals(false, result.get("encrypted").asBoolean(), "without a password data is plain JSON");
+      assertEquals(
+          false, result.get("encrypted").asBoolean(), "without a password data is plain JSON");
       assertEquals(2, result.get("clients").asInt());
       assertEquals(1, result.get("afterLeave").asInt());
       long deadline = System.nanoTime() + 5_000_000_000L;
@@ -37,24 +38,32 @@ class YWebrtcSignalingInteropTest {
     }
   }
 
-  /** The script's expectations hold for the stock y-webrtc server too, so they test the protocol. */
+  /**
+   * The script's expectations hold for the stock y-webrtc server too, so they test the protocol.
+   */
   @Test
   void theSameScriptPassesAgainstTheStockServer() throws Exception {
     java.io.File js = NodeScript.jsDir();
     int port;
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    ProcessBuilder pb = new ProcessBuilder("/usr/bin/node", "node_modules/y-webrtc/bin/server.js")
-        .directory(js).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder("/usr/bin/node", "node_modules/y-webrtc/bin/server.js")
+            .directory(js)
+            .redirectErrorStream(true);
     pb.environment().put("PORT", String.valueOf(port));
     Process stock = pb.start();
     try {
-      java.io.BufferedReader out = new java.io.BufferedReader(
-          new java.io.InputStreamReader(stock.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      java.io.BufferedReader out =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  stock.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
       String line = out.readLine(); // "Signaling server running on localhost: <port>"
       assertTrue(line != null && line.contains("running"), "stock server did not start: " + line);
-      NodeScript.Result r = NodeScript.run(40, "y-webrtc-signaling.mjs", "ws://127.0.0.1:" + port, "pw");
+      NodeScript.Result r =
+          NodeScript.run(40, "y-webrtc-signaling.mjs", "ws://127.0.0.1:" + port, "pw");
       assertEquals(0, r.exitCode(), "against the stock server: " + r.stderr() + r.stdout());
     } finally {
       stock.destroyForcibly();

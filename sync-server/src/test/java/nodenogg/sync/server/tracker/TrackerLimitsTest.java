@@ -20,7 +20,10 @@ import nodenogg.sync.server.TestTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Bad input and limits: a failure reason or a closed socket for that client only; others unaffected. */
+/**
+ * Bad input and limits: a failure reason or a closed socket for that client only; others
+ * unaffected.
+ */
 class TrackerLimitsTest {
 
   private static final String H1 = TrackerHandlerTest.H1;
@@ -35,10 +38,20 @@ class TrackerLimitsTest {
     }
   }
 
-  private static TrackerLimits limits(int perConnection, int perSwarm, double rate, int burst, int maxSwarms,
-      int maxPeers) {
-    return new TrackerLimits(1024, perConnection, perSwarm, rate, burst, Duration.ofSeconds(30),
-        Duration.ofMinutes(20), 120, maxSwarms, maxPeers, 4);
+  private static TrackerLimits limits(
+      int perConnection, int perSwarm, double rate, int burst, int maxSwarms, int maxPeers) {
+    return new TrackerLimits(
+        1024,
+        perConnection,
+        perSwarm,
+        rate,
+        burst,
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(20),
+        120,
+        maxSwarms,
+        maxPeers,
+        4);
   }
 
   private TrackerSocket connect() throws Exception {
@@ -46,46 +59,107 @@ class TrackerLimitsTest {
   }
 
   private static String refusal(String hash, String reason) {
-    return "{\"action\":\"announce\",\"failure reason\":\"" + reason + "\",\"info_hash\":\"" + hash + "\"}";
+    return "{\"action\":\"announce\",\"failure reason\":\""
+        + reason
+        + "\",\"info_hash\":\""
+        + hash
+        + "\"}";
   }
 
-  /** Every bad message gets its failure reason, the socket stays open, and the swarm next door is untouched. */
+  /**
+   * Every bad message gets its failure reason, the socket stays open, and the swarm next door is
+   * untouched.
+   */
   @Test
   void badInputGetsAFailureReasonAndTheConnectionStaysUp() throws Exception {
     server = TrackerServer.start("127.0.0.1", 0, List.of(), limits(8, 100, 1000, 1000, 100, 1000));
     String[][] cases = {
-        {"not json", "{\"failure reason\":\"invalid JSON at position 0: expected a JSON value\"}"},
-        {"{\"action\":\"announce\"", "{\"failure reason\":\"invalid JSON at position 20: expected '}'\"}"},
-        {"\"announce\"", "{\"failure reason\":\"tracker messages are JSON objects\"}"},
-        {"{}", "{\"failure reason\":\"invalid action in WS request: undefined\"}"},
-        {"{\"action\":\"connect\"}", "{\"failure reason\":\"invalid action in WS request: connect\"}"},
-        {"{\"action\":1.5e300}", "{\"failure reason\":\"invalid action in WS request: 1.5e+300\"}"},
-        {"{\"action\":\"announce\",\"info_hash\":[\"" + H1 + "\"],\"peer_id\":\"" + id("p") + "\"}",
-            "{\"failure reason\":\"invalid info_hash\"}"},
-        {"{\"action\":\"announce\",\"info_hash\":\"" + H1 + "x\",\"peer_id\":\"" + id("p") + "\"}",
-            "{\"failure reason\":\"invalid info_hash\"}"},
-        {"{\"action\":\"announce\",\"info_hash\":\"" + H1 + "\",\"peer_id\":null}", "{\"failure reason\":\"invalid peer_id\"}"},
-        {announce(H1, id("p"), "\"answer\":{\"sdp\":\"x\"},\"offer_id\":\"o\",\"to_peer_id\":7"),
-            "{\"failure reason\":\"invalid `to_peer_id` (required with `answer`)\"}"},
-        {announce(H1, id("p"), "\"answer\":\"v=0\",\"offer_id\":\"o\",\"to_peer_id\":\"" + id("q") + "\""),
-            "{\"failure reason\":\"invalid answer: an object ({type, sdp}) is expected\"}"},
-        {announce(H1, id("p"), "\"answer\":{\"sdp\":\"x\"},\"offer_id\":3,\"to_peer_id\":\"" + id("q") + "\""),
-            "{\"failure reason\":\"invalid offer_id: a string is expected with `answer`\"}"},
-        {announce(H1, id("p"), "\"offers\":{}"), "{\"failure reason\":\"invalid offers: an array is expected\"}"},
-        {announce(H1, id("p"), "\"offers\":[{\"offer_id\":\"o\",\"offer\":\"v=0\"}]"),
-            "{\"failure reason\":\"invalid offers[0]: {offer_id: string, offer: {type, sdp}} is expected\"}"},
-        {announce(H1, id("p"), "\"offers\":[{\"offer_id\":\"o\",\"offer\":{}},{\"offer\":{}}]"),
-            "{\"failure reason\":\"invalid offers[1]: {offer_id: string, offer: {type, sdp}} is expected\"}"},
-        {announce(H1, id("p"), "\"event\":\"start\""), refusal(H1, "invalid event")},
-        {announce(H1, id("p"), "\"event\":7"), refusal(H1, "invalid event")},
-        {"{\"action\":\"scrape\"}", "{\"failure reason\":\"scrape needs info_hash: this tracker does not list its swarms\"}"},
-        {"{\"action\":\"scrape\",\"info_hash\":{}}", "{\"failure reason\":\"invalid info_hash\"}"},
-        {"{\"action\":\"scrape\",\"info_hash\":[\"" + H1 + "\",\"" + H1 + "\",\"" + H1 + "\",\"" + H1 + "\",\"" + H1 + "\"]}",
-            "{\"failure reason\":\"scrape of more than 4 info hashes\"}"},
-        {announce(H2, id("b"), "\"answer\":{\"sdp\":\"x\"},\"offer_id\":\"o\",\"to_peer_id\":\"" + id("nobody") + "\""),
-            refusal(H2, "no peer with that `to_peer_id` in this swarm")},
+      {"not json", "{\"failure reason\":\"invalid JSON at position 0: expected a JSON value\"}"},
+      {
+        "{\"action\":\"announce\"",
+        "{\"failure reason\":\"invalid JSON at position 20: expected '}'\"}"
+      },
+      {"\"announce\"", "{\"failure reason\":\"tracker messages are JSON objects\"}"},
+      {"{}", "{\"failure reason\":\"invalid action in WS request: undefined\"}"},
+      {
+        "{\"action\":\"connect\"}", "{\"failure reason\":\"invalid action in WS request: connect\"}"
+      },
+      {"{\"action\":1.5e300}", "{\"failure reason\":\"invalid action in WS request: 1.5e+300\"}"},
+      {
+        "{\"action\":\"announce\",\"info_hash\":[\"" + H1 + "\"],\"peer_id\":\"" + id("p") + "\"}",
+        "{\"failure reason\":\"invalid info_hash\"}"
+      },
+      {
+        "{\"action\":\"announce\",\"info_hash\":\"" + H1 + "x\",\"peer_id\":\"" + id("p") + "\"}",
+        "{\"failure reason\":\"invalid info_hash\"}"
+      },
+      {
+        "{\"action\":\"announce\",\"info_hash\":\"" + H1 + "\",\"peer_id\":null}",
+        "{\"failure reason\":\"invalid peer_id\"}"
+      },
+      {
+        announce(H1, id("p"), "\"answer\":{\"sdp\":\"x\"},\"offer_id\":\"o\",\"to_peer_id\":7"),
+        "{\"failure reason\":\"invalid `to_peer_id` (required with `answer`)\"}"
+      },
+      {
+        announce(
+            H1,
+            id("p"),
+            "\"answer\":\"v=0\",\"offer_id\":\"o\",\"to_peer_id\":\"" + id("q") + "\""),
+        "{\"failure reason\":\"invalid answer: an object ({type, sdp}) is expected\"}"
+      },
+      {
+        announce(
+            H1,
+            id("p"),
+            "\"answer\":{\"sdp\":\"x\"},\"offer_id\":3,\"to_peer_id\":\"" + id("q") + "\""),
+        "{\"failure reason\":\"invalid offer_id: a string is expected with `answer`\"}"
+      },
+      {
+        announce(H1, id("p"), "\"offers\":{}"),
+        "{\"failure reason\":\"invalid offers: an array is expected\"}"
+      },
+      {
+        announce(H1, id("p"), "\"offers\":[{\"offer_id\":\"o\",\"offer\":\"v=0\"}]"),
+        "{\"failure reason\":\"invalid offers[0]: {offer_id: string, offer: {type, sdp}} is expected\"}"
+      },
+      {
+        announce(H1, id("p"), "\"offers\":[{\"offer_id\":\"o\",\"offer\":{}},{\"offer\":{}}]"),
+        "{\"failure reason\":\"invalid offers[1]: {offer_id: string, offer: {type, sdp}} is expected\"}"
+      },
+      {announce(H1, id("p"), "\"event\":\"start\""), refusal(H1, "invalid event")},
+      {announce(H1, id("p"), "\"event\":7"), refusal(H1, "invalid event")},
+      {
+        "{\"action\":\"scrape\"}",
+        "{\"failure reason\":\"scrape needs info_hash: this tracker does not list its swarms\"}"
+      },
+      {"{\"action\":\"scrape\",\"info_hash\":{}}", "{\"failure reason\":\"invalid info_hash\"}"},
+      {
+        "{\"action\":\"scrape\",\"info_hash\":[\""
+            + H1
+            + "\",\""
+            + H1
+            + "\",\""
+            + H1
+            + "\",\""
+            + H1
+            + "\",\""
+            + H1
+            + "\"]}",
+        "{\"failure reason\":\"scrape of more than 4 info hashes\"}"
+      },
+      {
+        announce(
+            H2,
+            id("b"),
+            "\"answer\":{\"sdp\":\"x\"},\"offer_id\":\"o\",\"to_peer_id\":\""
+                + id("nobody")
+                + "\""),
+        refusal(H2, "no peer with that `to_peer_id` in this swarm")
+      },
     };
-    try (TrackerSocket bystander = connect(); TrackerSocket bad = connect()) {
+    try (TrackerSocket bystander = connect();
+        TrackerSocket bad = connect()) {
       bystander.send(announce(H1, id("bystander"), ""));
       assertEquals(reply(0, 1, H1), bystander.next());
       for (String[] c : cases) {
@@ -97,10 +171,12 @@ class TrackerLimitsTest {
       assertTrue(bad.isOpen(), "bad input keeps the connection");
       bad.send(announce(H1, id("now-good"), offers("o1")));
       assertEquals(reply(0, 2, H1), bad.next());
-      assertTrue(bystander.next().contains("\"offer_id\":\"o1\""), "the bystander's swarm works on");
+      assertTrue(
+          bystander.next().contains("\"offer_id\":\"o1\""), "the bystander's swarm works on");
       assertNull(bystander.poll(100), "and saw nothing of the bad input");
       assertEquals(cases.length + 1, server.handler().stats().failures());
-      // the answer to nobody still joined its sender (as bittorrent-tracker does), nothing else was created
+      // the answer to nobody still joined its sender (as bittorrent-tracker does), nothing else was
+      // created
       assertEquals(2, server.handler().stats().swarms());
     }
   }
@@ -108,7 +184,9 @@ class TrackerLimitsTest {
   @Test
   void perConnectionPerSwarmAndServerWideCaps() throws Exception {
     server = TrackerServer.start("127.0.0.1", 0, List.of(), limits(3, 2, 1000, 1000, 4, 6));
-    try (TrackerSocket a = connect(); TrackerSocket b = connect(); TrackerSocket c = connect()) {
+    try (TrackerSocket a = connect();
+        TrackerSocket b = connect();
+        TrackerSocket c = connect()) {
       for (int i = 0; i < 3; i++) {
         a.send(announce(id("s" + i), id("a"), ""));
         assertEquals(reply(0, 1, id("s" + i)), a.next());
@@ -131,24 +209,32 @@ class TrackerLimitsTest {
       c.send(announce(id("t0"), id("c"), ""));
       assertEquals(reply(0, 1, id("t0")), c.next());
       c.send(announce(id("t1"), id("c"), ""));
-      assertEquals(refusal(id("t1"), "tracker is full: it holds 4 swarms; try again later"), c.next());
+      assertEquals(
+          refusal(id("t1"), "tracker is full: it holds 4 swarms; try again later"), c.next());
       b.send(announce(id("t0"), id("b"), ""));
       assertEquals(reply(0, 2, id("t0")), b.next());
       b.send(announce(id("s2"), id("b"), ""));
-      assertEquals(refusal(id("s2"), "tracker is full: it holds 6 peers; try again later"), b.next());
+      assertEquals(
+          refusal(id("s2"), "tracker is full: it holds 6 peers; try again later"), b.next());
       TrackerStats stats = server.handler().stats();
       assertEquals(4, stats.swarms());
       assertEquals(6, stats.peers());
       assertEquals(3, stats.connections());
     }
-    TestTime.await("every swarm freed", () -> server.handler().stats().swarms() == 0
-        && server.handler().stats().peers() == 0 && server.handler().stats().connections() == 0);
+    TestTime.await(
+        "every swarm freed",
+        () ->
+            server.handler().stats().swarms() == 0
+                && server.handler().stats().peers() == 0
+                && server.handler().stats().connections() == 0);
   }
 
   @Test
   void floodsAndOversizedFramesCloseOnlyThatSocket() throws Exception {
     server = TrackerServer.start("127.0.0.1", 0, List.of(), limits(8, 100, 1, 5, 100, 1000));
-    try (TrackerSocket calm = connect(); TrackerSocket flood = connect(); TrackerSocket big = connect()) {
+    try (TrackerSocket calm = connect();
+        TrackerSocket flood = connect();
+        TrackerSocket big = connect()) {
       calm.send(announce(H1, id("calm"), ""));
       assertEquals(reply(0, 1, H1), calm.next());
       for (int i = 0; i < 20; i++) {
@@ -161,8 +247,10 @@ class TrackerLimitsTest {
       calm.send(announce(H1, id("calm"), ""));
       assertEquals(reply(0, 1, H1), calm.next(), "the calm socket is untouched");
       assertTrue(calm.isOpen());
-      // the rate close is the tracker's; the standalone server's WebSocket layer has the same frame cap and
-      // closed the oversized frame before the tracker saw it (on the main port the tracker closes it)
+      // the rate close is the tracker's; the standalone server's WebSocket layer has the same frame
+      // cap and
+      // closed the oversized frame before the tracker saw it (on the main port the tracker closes
+      // it)
       assertEquals(1, server.handler().stats().closedByLimit());
     }
   }
@@ -170,7 +258,9 @@ class TrackerLimitsTest {
   @Test
   void silentSocketsAreClosedAtTheDeadlineAndStalePeersExpire() throws Exception {
     server = TrackerServer.start("127.0.0.1", 0, List.of(), limits(8, 100, 1000, 1000, 100, 1000));
-    try (TrackerSocket silent = connect(); TrackerSocket onlyBad = connect(); TrackerSocket active = connect()) {
+    try (TrackerSocket silent = connect();
+        TrackerSocket onlyBad = connect();
+        TrackerSocket active = connect()) {
       onlyBad.send("{}");
       assertTrue(onlyBad.next().contains("failure reason"));
       active.send(announce(H1, id("active"), ""));
@@ -197,13 +287,21 @@ class TrackerLimitsTest {
   @Test
   void mainServerServesTheTrackerOnAnnounceWithCountersInStatus() throws Exception {
     try (SyncServer sync = SyncServer.builder().host("127.0.0.1").port(0).build().start();
-        TrackerSocket a = new TrackerSocket("ws://127.0.0.1:" + sync.port() + "/announce?from=test")) {
+        TrackerSocket a =
+            new TrackerSocket("ws://127.0.0.1:" + sync.port() + "/announce?from=test")) {
       a.send(announce(H1, id("a"), ""));
       assertEquals(reply(0, 1, H1), a.next());
-      HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + sync.port() + "/status")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> status =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sync.port() + "/status"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(200, status.statusCode());
-      assertTrue(status.body().contains("\"tracker\":{\"connections\":1,\"swarms\":1,\"peers\":1,\"announces\":1,"),
+      assertTrue(
+          status
+              .body()
+              .contains("\"tracker\":{\"connections\":1,\"swarms\":1,\"peers\":1,\"announces\":1,"),
           status.body());
       // the main port takes 16 MiB messages; the tracker's own 64 KiB cap closes this one
       try (TrackerSocket big = new TrackerSocket("ws://127.0.0.1:" + sync.port() + "/announce")) {
@@ -213,10 +311,15 @@ class TrackerLimitsTest {
       assertEquals(1, sync.tracker().stats().closedByLimit());
       assertEquals(1, sync.tracker().swarmSize(H1));
     }
-    try (SyncServer sync = SyncServer.builder().host("127.0.0.1").port(0).tracker(null).build().start()) {
+    try (SyncServer sync =
+        SyncServer.builder().host("127.0.0.1").port(0).tracker(null).build().start()) {
       assertNull(sync.tracker());
-      HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + sync.port() + "/status")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> status =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sync.port() + "/status"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertTrue(!status.body().contains("tracker"), status.body());
     }
   }

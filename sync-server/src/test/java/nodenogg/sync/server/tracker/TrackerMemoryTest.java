@@ -10,11 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Memory stays bounded when clients open many swarms: 200 connections try to open 256 swarms
- * each (51,200 swarms) against a tracker capped at 20,000; exactly the cap is held, the rest is
- * refused with a failure reason, the retained heap per membership is small, and closing the
- * connections frees everything. Drives TrackerHandler directly (no sockets) so only tracker state
- * is measured.
+ * Memory stays bounded when clients open many swarms: 200 connections try to open 256 swarms each
+ * (51,200 swarms) against a tracker capped at 20,000; exactly the cap is held, the rest is refused
+ * with a failure reason, the retained heap per membership is small, and closing the connections
+ * frees everything. Drives TrackerHandler directly (no sockets) so only tracker state is measured.
  */
 class TrackerMemoryTest {
 
@@ -35,11 +34,23 @@ class TrackerMemoryTest {
   @Test
   void manySwarmsAreCappedServerWideAndFreedOnClose() throws Exception {
     int cap = 20_000;
-    // default limits, except the server-wide caps and a message rate that lets one connection announce 256 swarms at once
+    // default limits, except the server-wide caps and a message rate that lets one connection
+    // announce 256 swarms at once
     TrackerLimits d = TrackerLimits.DEFAULT;
-    TrackerHandler tracker = new TrackerHandler(new TrackerLimits(d.maxMessageBytes(), d.maxSwarmsPerConnection(),
-        d.maxPeersPerSwarm(), 1e6, 1000, d.firstAnnounceDeadline(), d.peerTtl(), d.announceIntervalSeconds(),
-        cap, 2 * cap, d.maxScrapeHashes()));
+    TrackerHandler tracker =
+        new TrackerHandler(
+            new TrackerLimits(
+                d.maxMessageBytes(),
+                d.maxSwarmsPerConnection(),
+                d.maxPeersPerSwarm(),
+                1e6,
+                1000,
+                d.firstAnnounceDeadline(),
+                d.peerTtl(),
+                d.announceIntervalSeconds(),
+                cap,
+                2 * cap,
+                d.maxScrapeHashes()));
     List<FakeTrackerConnection> connections = new ArrayList<>();
     long before = usedHeapAfterGc();
     int refused = 0;
@@ -63,8 +74,14 @@ class TrackerMemoryTest {
     assertEquals(200 * 256 - cap, refused);
     long held = usedHeapAfterGc() - before;
     long perMembership = held / cap;
-    System.out.println("tracker memory: " + held + " bytes for " + cap + " swarms = " + perMembership
-        + " bytes per swarm membership (200 fake connections)");
+    System.out.println(
+        "tracker memory: "
+            + held
+            + " bytes for "
+            + cap
+            + " swarms = "
+            + perMembership
+            + " bytes per swarm membership (200 fake connections)");
     assertTrue(perMembership < 1024, "a membership costs " + perMembership + " bytes");
 
     for (FakeTrackerConnection conn : connections) {
@@ -88,7 +105,8 @@ class TrackerMemoryTest {
       tracker.onOpen(conn);
       tracker.onText(conn, announce(h, String.format("peer-%015d", c), ""));
       if (c < 1000) {
-        assertTrue(conn.last.startsWith("{\"complete\":0,\"incomplete\":" + (c + 1) + ","), conn.last);
+        assertTrue(
+            conn.last.startsWith("{\"complete\":0,\"incomplete\":" + (c + 1) + ","), conn.last);
       } else {
         assertTrue(conn.last.contains("swarm is full: it holds 1000 peers"), conn.last);
       }

@@ -18,30 +18,29 @@ final class TrackerSocket implements AutoCloseable {
   private final WebSocketClient client;
 
   TrackerSocket(String url) throws InterruptedException {
-    client = new WebSocketClient(URI.create(url)) {
-      @Override
-      public void onOpen(ServerHandshake handshake) {
-      }
+    client =
+        new WebSocketClient(URI.create(url)) {
+          @Override
+          public void onOpen(ServerHandshake handshake) {}
 
-      @Override
-      public void onMessage(String message) {
-        received.add(message);
-      }
+          @Override
+          public void onMessage(String message) {
+            received.add(message);
+          }
 
-      @Override
-      public void onMessage(ByteBuffer bytes) {
-        received.add("binary:" + bytes.remaining());
-      }
+          @Override
+          public void onMessage(ByteBuffer bytes) {
+            received.add("binary:" + bytes.remaining());
+          }
 
-      @Override
-      public void onClose(int code, String reason, boolean remote) {
-        closed.complete(code);
-      }
+          @Override
+          public void onClose(int code, String reason, boolean remote) {
+            closed.complete(code);
+          }
 
-      @Override
-      public void onError(Exception ex) {
-      }
-    };
+          @Override
+          public void onError(Exception ex) {}
+        };
     if (!client.connectBlocking(TestTime.seconds(5), TimeUnit.SECONDS)) {
       throw new AssertionError("could not connect to " + url);
     }

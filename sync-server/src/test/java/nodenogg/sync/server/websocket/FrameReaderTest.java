@@ -12,10 +12,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * RFC 6455 frame rules on the server side, tested on the {@link FrameReader} alone (no socket), every
- * input fed one byte at a time, all at once, and split at random: fragmentation with control frames in
- * between, UTF-8 across fragments, masking, the size limit, close frames, and each refusal with the
- * code the RFC names. The socket tests ({@link WebSocketProtocolTest}) check the same over TCP.
+ * RFC 6455 frame rules on the server side, tested on the {@link FrameReader} alone (no socket),
+ * every input fed one byte at a time, all at once, and split at random: fragmentation with control
+ * frames in between, UTF-8 across fragments, masking, the size limit, close frames, and each
+ * refusal with the code the RFC names. The socket tests ({@link WebSocketProtocolTest}) check the
+ * same over TCP.
  */
 class FrameReaderTest {
 
@@ -142,7 +143,8 @@ class FrameReaderTest {
       if (seen == null) {
         seen = r.events;
       } else {
-        assertEquals(seen, r.events, "the same events however the bytes are split (way " + way + ")");
+        assertEquals(
+            seen, r.events, "the same events however the bytes are split (way " + way + ")");
       }
     }
     return seen;
@@ -150,42 +152,52 @@ class FrameReaderTest {
 
   @Test
   void fragmentedMessagesAreReassembledWithPingsInBetween() {
-    byte[] input = concat(
-        frame(0x01, true, utf8("hel")), // text, not final
-        frame(0x89, true, utf8("p1")), // ping in the middle of a message
-        frame(0x00, true, utf8("lo ")), // continuation
-        frame(0x8A, true, new byte[0]), // a pong too
-        frame(0x80, true, utf8("wörld"))); // final continuation
+    byte[] input =
+        concat(
+            frame(0x01, true, utf8("hel")), // text, not final
+            frame(0x89, true, utf8("p1")), // ping in the middle of a message
+            frame(0x00, true, utf8("lo ")), // continuation
+            frame(0x8A, true, new byte[0]), // a pong too
+            frame(0x80, true, utf8("wörld"))); // final continuation
     assertEquals(List.of("ping p1", "pong", "text hello wörld"), decode(input, 4096));
   }
 
   @Test
   void aMultiByteCharacterSplitAcrossFragmentsIsValid() {
     byte[] euro = utf8("€");
-    byte[] input = concat(frame(0x01, true, new byte[] {euro[0]}), frame(0x80, true, new byte[] {euro[1], euro[2]}));
+    byte[] input =
+        concat(
+            frame(0x01, true, new byte[] {euro[0]}),
+            frame(0x80, true, new byte[] {euro[1], euro[2]}));
     assertEquals(List.of("text €"), decode(input, 4096));
   }
 
   @Test
   void invalidUtf8TextAndCloseReasonsAre1007() {
-    assertEquals(List.of("error 1007"), decode(frame(0x81, true, new byte[] {(byte) 0xC3, (byte) 0x28}), 4096));
-    assertEquals(List.of("error 1007"), decode(frame(0x88, true, new byte[] {0x03, (byte) 0xE8, (byte) 0xC3}), 4096));
+    assertEquals(
+        List.of("error 1007"),
+        decode(frame(0x81, true, new byte[] {(byte) 0xC3, (byte) 0x28}), 4096));
+    assertEquals(
+        List.of("error 1007"),
+        decode(frame(0x88, true, new byte[] {0x03, (byte) 0xE8, (byte) 0xC3}), 4096));
   }
 
   @Test
   void unmaskedReservedAndUnknownFramesAre1002AndNothingAfterIsRead() {
     byte[][] bad = {
-        frame(0x82, false, new byte[] {1}), // unmasked client frame
-        frame(0xC2, true, new byte[] {1}), // RSV1 without an extension
-        frame(0x83, true, new byte[] {1}), // reserved data opcode 3
-        frame(0x8B, true, new byte[0]), // reserved control opcode 11
-        frame(0x09, true, new byte[0]), // fragmented ping
-        frame(0x80, true, new byte[] {1}), // continuation with no message started
-        frame(0x88, true, new byte[] {3}), // close with a one-byte payload
-        frame(0x88, true, new byte[] {0x03, (byte) 0xED}), // close code 1005 may not be sent
-        frame(0x88, true, new byte[] {0x03, (byte) 0xEC}), // close code 1004 is reserved
-        frame(0x89, true, new byte[126]), // control frames carry at most 125 bytes
-        concat(frame(0x01, true, utf8("a")), frame(0x81, true, utf8("b"))), // a new message before the end
+      frame(0x82, false, new byte[] {1}), // unmasked client frame
+      frame(0xC2, true, new byte[] {1}), // RSV1 without an extension
+      frame(0x83, true, new byte[] {1}), // reserved data opcode 3
+      frame(0x8B, true, new byte[0]), // reserved control opcode 11
+      frame(0x09, true, new byte[0]), // fragmented ping
+      frame(0x80, true, new byte[] {1}), // continuation with no message started
+      frame(0x88, true, new byte[] {3}), // close with a one-byte payload
+      frame(0x88, true, new byte[] {0x03, (byte) 0xED}), // close code 1005 may not be sent
+      frame(0x88, true, new byte[] {0x03, (byte) 0xEC}), // close code 1004 is reserved
+      frame(0x89, true, new byte[126]), // control frames carry at most 125 bytes
+      concat(
+          frame(0x01, true, utf8("a")),
+          frame(0x81, true, utf8("b"))), // a new message before the end
     };
     byte[] after = frame(0x81, true, utf8("never read"));
     for (int i = 0; i < bad.length; i++) {
@@ -202,14 +214,18 @@ class FrameReaderTest {
     }
     input.writeBytes(frame(0x80, true, part)); // 4,100 > 4,096
     assertEquals(List.of("error 1009"), decode(input.toByteArray(), 4096));
-    assertEquals(List.of("error 1009"), decode(frame(0x82, true, new byte[4097]), 4096), "one frame too big");
+    assertEquals(
+        List.of("error 1009"),
+        decode(frame(0x82, true, new byte[4097]), 4096),
+        "one frame too big");
   }
 
   @Test
   void closeFramesCarryTheirCodeAndReason() {
     byte[] body = concat(new byte[] {(byte) (4000 >>> 8), (byte) (4000 & 0xff)}, utf8("bye"));
     assertEquals(List.of("close 4000 bye"), decode(frame(0x88, true, body), 4096));
-    assertEquals(List.of("close 1005 "), decode(frame(0x88, true, new byte[0]), 4096), "no status code");
+    assertEquals(
+        List.of("close 1005 "), decode(frame(0x88, true, new byte[0]), 4096), "no status code");
   }
 
   @Test
@@ -248,7 +264,8 @@ class FrameReaderTest {
     assertEquals(2000, budget.used());
     byte[] tooMuch = frame(0x00, true, new byte[9000]); // the buffer would grow to 11,000 > 10,000
     reader.read(tooMuch, 0, 14);
-    assertEquals(List.of("binary 3000", "error 1013"), r.events, "a buffer that does not fit: 1013");
+    assertEquals(
+        List.of("binary 3000", "error 1013"), r.events, "a buffer that does not fit: 1013");
     assertEquals(0, budget.used(), "and everything it held is returned");
     assertTrue(reader.stopped());
   }
@@ -259,18 +276,22 @@ class FrameReaderTest {
     r.accepting = false; // our close frame is out: data is dropped, not even checked as UTF-8
     MemoryBudget budget = new MemoryBudget(1 << 20);
     FrameReader reader = new FrameReader(4096, budget, r);
-    byte[] input = concat(frame(0x81, true, new byte[] {(byte) 0xC3, (byte) 0x28}), frame(0x88, true, new byte[0]));
+    byte[] input =
+        concat(
+            frame(0x81, true, new byte[] {(byte) 0xC3, (byte) 0x28}),
+            frame(0x88, true, new byte[0]));
     reader.read(input, 0, input.length);
     assertEquals(List.of("close 1005 "), r.events);
     assertEquals(0, budget.used());
 
-    Recorder gone = new Recorder() {
-      @Override
-      public void onText(String text) {
-        super.onText(text);
-        reading = false; // the handler closed the socket during the callback
-      }
-    };
+    Recorder gone =
+        new Recorder() {
+          @Override
+          public void onText(String text) {
+            super.onText(text);
+            reading = false; // the handler closed the socket during the callback
+          }
+        };
     FrameReader second = new FrameReader(4096, budget, gone);
     byte[] two = concat(frame(0x81, true, utf8("first")), frame(0x81, true, utf8("second")));
     second.read(two, 0, two.length);
@@ -291,12 +312,15 @@ class FrameReaderTest {
       byte[] dst = new byte[pos + n + random.nextInt(9)];
       random.nextBytes(dst);
       byte[] expected = dst.clone();
-      byte[] maskBytes = {(byte) (mask >>> 24), (byte) (mask >>> 16), (byte) (mask >>> 8), (byte) mask};
+      byte[] maskBytes = {
+        (byte) (mask >>> 24), (byte) (mask >>> 16), (byte) (mask >>> 8), (byte) mask
+      };
       for (int i = 0; i < n; i++) { // RFC 6455 5.3: j = i MOD 4 of the position in the payload
         expected[pos + i] = (byte) (src[off + i] ^ maskBytes[(phase + i) % 4]);
       }
       FrameReader.unmask(src, off, dst, pos, n, mask, phase);
-      assertArrayEquals(expected, dst, "n=" + n + " off=" + off + " pos=" + pos + " phase=" + phase);
+      assertArrayEquals(
+          expected, dst, "n=" + n + " off=" + off + " pos=" + pos + " phase=" + phase);
     }
   }
 }

@@ -10,10 +10,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import org.junit.jupiter.api.Test;
 
-/** The output queue alone, on a channel that takes what the test allows: writes, queueing, cuts, charges. */
+/**
+ * The output queue alone, on a channel that takes what the test allows: writes, queueing, cuts,
+ * charges.
+ */
 class FrameWriterTest {
 
-  /** A channel that takes at most {@code room} more bytes, then nothing, until the test makes room. */
+  /**
+   * A channel that takes at most {@code room} more bytes, then nothing, until the test makes room.
+   */
   static final class Pipe implements WritableByteChannel {
     final ByteArrayOutputStream written = new ByteArrayOutputStream();
     int room;
@@ -59,9 +64,13 @@ class FrameWriterTest {
     assertEquals(FrameWriter.Outcome.WRITTEN, w.send(frame(100, 1), null, false));
     assertEquals(0, budget.used(), "nothing queued, nothing charged");
     assertEquals(FrameWriter.Outcome.QUEUED, w.send(frame(2000, 2), null, false));
-    assertEquals(2004 - 898, w.queued(), "the channel took 898 of the 2,004-byte frame; the rest waits");
+    assertEquals(
+        2004 - 898, w.queued(), "the channel took 898 of the 2,004-byte frame; the rest waits");
     assertEquals(2004 - 898, budget.used(), "what waits is charged");
-    assertEquals(FrameWriter.Outcome.QUEUED, w.send(frame(10, 3), null, false), "behind a queue, never written first");
+    assertEquals(
+        FrameWriter.Outcome.QUEUED,
+        w.send(frame(10, 3), null, false),
+        "behind a queue, never written first");
     pipe.room = 1 << 20;
     assertEquals(FrameWriter.Outcome.WRITTEN, w.flush());
     assertEquals(0, w.queued());
@@ -77,9 +86,13 @@ class FrameWriterTest {
     FrameWriter w = new FrameWriter(pipe, new MemoryBudget(1 << 20), 10_000);
     assertEquals(FrameWriter.Outcome.QUEUED, w.send(Frames.close(1000, "bye"), null, true));
     assertTrue(w.isClosed());
-    assertEquals(FrameWriter.Outcome.CLOSED, w.send(frame(1, 1), null, false), "nothing after the close frame");
+    assertEquals(
+        FrameWriter.Outcome.CLOSED,
+        w.send(frame(1, 1), null, false),
+        "nothing after the close frame");
     pipe.room = 100;
-    assertEquals(FrameWriter.Outcome.LAST_WRITTEN, w.flush(), "the owner may now shut the output down");
+    assertEquals(
+        FrameWriter.Outcome.LAST_WRITTEN, w.flush(), "the owner may now shut the output down");
   }
 
   @Test
@@ -90,7 +103,10 @@ class FrameWriterTest {
     // one frame far larger than the cap is fine on its own
     assertEquals(FrameWriter.Outcome.QUEUED, w.send(frame(50_000, 1), null, false));
     assertEquals(FrameWriter.Outcome.QUEUED, w.send(frame(900, 2), null, false));
-    assertEquals(FrameWriter.Outcome.SLOW_CONSUMER, w.send(frame(200, 3), null, false), "1,106 + 204 behind it");
+    assertEquals(
+        FrameWriter.Outcome.SLOW_CONSUMER,
+        w.send(frame(200, 3), null, false),
+        "1,106 + 204 behind it");
     w.drop(true); // the cut: the partly written head stays, then a close frame
     assertEquals(50_004 - 10, w.queued());
     assertEquals(50_004 - 10, budget.used(), "only the kept frame is still charged");
@@ -99,7 +115,10 @@ class FrameWriterTest {
     assertEquals(FrameWriter.Outcome.LAST_WRITTEN, w.flush());
     assertEquals(0, budget.used(), "everything returned");
     byte[] all = pipe.written.toByteArray();
-    assertEquals(50_004 + 2 + 2 + 4, all.length, "the whole first frame, then the close frame (code + 'slow')");
+    assertEquals(
+        50_004 + 2 + 2 + 4,
+        all.length,
+        "the whole first frame, then the close frame (code + 'slow')");
     assertEquals((byte) 0x88, all[50_004]);
   }
 
@@ -128,12 +147,18 @@ class FrameWriterTest {
     Pipe pipe = new Pipe(100);
     FrameWriter w = new FrameWriter(pipe, budget, 1 << 20);
     assertEquals(FrameWriter.Outcome.OVER_BUDGET, w.send(frame(5000, 1), null, false));
-    assertEquals(5004 - 100, w.queued(), "its first 100 bytes are out: the rest must follow before anything else");
+    assertEquals(
+        5004 - 100,
+        w.queued(),
+        "its first 100 bytes are out: the rest must follow before anything else");
     w.drop(true);
     w.send(Frames.close(1013, ""), null, true);
     pipe.room = 1 << 20;
     assertEquals(FrameWriter.Outcome.LAST_WRITTEN, w.flush());
-    assertEquals(5004 + 4, pipe.written.size(), "a whole frame, then the close frame: the stream is not torn");
+    assertEquals(
+        5004 + 4,
+        pipe.written.size(),
+        "a whole frame, then the close frame: the stream is not torn");
     assertEquals(0, budget.used());
   }
 

@@ -32,9 +32,13 @@ final class RawClient implements AutoCloseable {
 
   /** Sends an upgrade request and returns the response head (status line and headers). */
   String upgrade(String path, String origin) throws IOException {
-    write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-        + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n");
+    write(
+        "GET "
+            + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + (origin == null ? "" : "Origin: " + origin + "\r\n")
+            + "\r\n");
     return readHead();
   }
 
@@ -68,7 +72,10 @@ final class RawClient implements AutoCloseable {
     return maskedFrame(random, opcode, payload);
   }
 
-  /** One masked client frame with a mask from {@code random}, encoded by hand per RFC 6455 section 5.2. */
+  /**
+   * One masked client frame with a mask from {@code random}, encoded by hand per RFC 6455 section
+   * 5.2.
+   */
   static byte[] maskedFrame(java.util.Random random, int opcode, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write(0x80 | opcode);

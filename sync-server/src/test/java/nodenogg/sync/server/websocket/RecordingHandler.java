@@ -1,11 +1,10 @@
 package nodenogg.sync.server.websocket;
 
-import nodenogg.sync.server.TestTime;
-
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import nodenogg.sync.server.TestTime;
 
 /** Echoes text and binary messages, and records opens and closes for assertions. */
 class RecordingHandler implements SocketHandler {

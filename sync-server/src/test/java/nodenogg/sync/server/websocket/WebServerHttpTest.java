@@ -1,7 +1,5 @@
 package nodenogg.sync.server.websocket;
 
-import nodenogg.sync.server.TestTime;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import nodenogg.sync.server.TestTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -28,21 +27,28 @@ import org.junit.jupiter.api.Test;
 class WebServerHttpTest {
 
   private final RecordingHandler echo = new RecordingHandler();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private WebServer server;
 
   private WebServer start(List<String> origins) throws IOException {
-    server = WebServer.builder()
-        .bind("127.0.0.1", 0)
-        .socket(p -> p.equals("/echo"), echo)
-        .http("/status", (method, path, headers) ->
-            HttpHandler.Response.json(200, "{\"status\":\"ok\",\"method\":\"" + method + "\"}"))
-        .http("/boom", (method, path, headers) -> {
-          throw new IllegalStateException("handler bug");
-        })
-        .allowedOrigins(origins)
-        .build()
-        .start();
+    server =
+        WebServer.builder()
+            .bind("127.0.0.1", 0)
+            .socket(p -> p.equals("/echo"), echo)
+            .http(
+                "/status",
+                (method, path, headers) ->
+                    HttpHandler.Response.json(
+                        200, "{\"status\":\"ok\",\"method\":\"" + method + "\"}"))
+            .http(
+                "/boom",
+                (method, path, headers) -> {
+                  throw new IllegalStateException("handler bug");
+                })
+            .allowedOrigins(origins)
+            .build()
+            .start();
     return server;
   }
 
@@ -54,8 +60,9 @@ class WebServerHttpTest {
   }
 
   private HttpResponse<String> get(String path, String origin) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.port() + path)).timeout(Duration.ofSeconds(5));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .timeout(Duration.ofSeconds(5));
     if (origin != null) {
       request.header("Origin", origin);
     }
@@ -70,19 +77,25 @@ class WebServerHttpTest {
     assertEquals(200, response.statusCode());
     assertEquals("application/json", response.headers().firstValue("content-type").orElse(null));
     assertEquals("{\"status\":\"ok\",\"method\":\"GET\"}", response.body());
-    assertEquals(String.valueOf(response.body().getBytes(StandardCharsets.UTF_8).length),
+    assertEquals(
+        String.valueOf(response.body().getBytes(StandardCharsets.UTF_8).length),
         response.headers().firstValue("content-length").orElse(null));
 
     // The same port still upgrades to WebSocket.
     CompletableFuture<String> reply = new CompletableFuture<>();
-    WebSocket ws = http.newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), new WebSocket.Listener() {
-          @Override
-          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            reply.complete(data.toString());
-            return null;
-          }
-        }).get(TestTime.seconds(5), TimeUnit.SECONDS);
+    WebSocket ws =
+        http.newWebSocketBuilder()
+            .buildAsync(
+                URI.create("ws://127.0.0.1:" + server.port() + "/echo"),
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onText(
+                      WebSocket webSocket, CharSequence data, boolean last) {
+                    reply.complete(data.toString());
+                    return null;
+                  }
+                })
+            .get(TestTime.seconds(5), TimeUnit.SECONDS);
     ws.sendText("hello", true);
     assertEquals("echo:hello", reply.get(TestTime.seconds(5), TimeUnit.SECONDS));
     ws.abort();
@@ -96,9 +109,13 @@ class WebServerHttpTest {
     start(List.of());
     List<CompletableFuture<HttpResponse<String>>> pending = new java.util.ArrayList<>();
     for (int i = 0; i < 150; i++) {
-      pending.add(http.sendAsync(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + server.port() + "/status?i=" + i)).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString()));
+      pending.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + server.port() + "/status?i=" + i))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     }
     for (CompletableFuture<HttpResponse<String>> f : pending) {
       HttpResponse<String> r = f.get(TestTime.seconds(15), TimeUnit.SECONDS);
@@ -109,10 +126,19 @@ class WebServerHttpTest {
 
   @Test
   void curlGetsTheStatusPage() throws Exception {
-    Assumptions.assumeTrue(new File("/usr/bin/curl").canExecute(), "curl is not installed at /usr/bin/curl");
+    Assumptions.assumeTrue(
+        new File("/usr/bin/curl").canExecute(), "curl is not installed at /usr/bin/curl");
     start(List.of());
-    Process curl = new ProcessBuilder("/usr/bin/curl", "-s", "-i", "--max-time", "5",
-        "http://127.0.0.1:" + server.port() + "/status?x=1").redirectErrorStream(true).start();
+    Process curl =
+        new ProcessBuilder(
+                "/usr/bin/curl",
+                "-s",
+                "-i",
+                "--max-time",
+                "5",
+                "http://127.0.0.1:" + server.port() + "/status?x=1")
+            .redirectErrorStream(true)
+            .start();
     String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(curl.waitFor(TestTime.seconds(10), TimeUnit.SECONDS));
     assertEquals(0, curl.exitValue(), out);
@@ -156,7 +182,8 @@ class WebServerHttpTest {
     assertEquals(403, denied.statusCode());
     HttpResponse<String> allowed = get("/status", "https://nodenogg.in");
     assertEquals(200, allowed.statusCode());
-    assertEquals("https://nodenogg.in",
+    assertEquals(
+        "https://nodenogg.in",
         allowed.headers().firstValue("access-control-allow-origin").orElse(null));
     assertEquals(200, get("/status", null).statusCode(), "requests without Origin are allowed");
 
@@ -174,8 +201,12 @@ class WebServerHttpTest {
 
   @Test
   void oversizedRequestHeadAndSlowHeadAreCut() throws Exception {
-    server = WebServer.builder().socket(p -> true, echo)
-        .handshakeTimeout(Duration.ofMillis(300)).build().start();
+    server =
+        WebServer.builder()
+            .socket(p -> true, echo)
+            .handshakeTimeout(Duration.ofMillis(300))
+            .build()
+            .start();
     try (RawClient raw = new RawClient(server.port())) {
       raw.write("GET / HTTP/1.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
       assertTrue(raw.readAll().startsWith("HTTP/1.1 431 "));
@@ -191,7 +222,8 @@ class WebServerHttpTest {
   @Test
   void connectionsOverTheCapGet503() throws Exception {
     server = WebServer.builder().socket(p -> true, echo).maxConnections(2).build().start();
-    try (RawClient a = new RawClient(server.port()); RawClient b = new RawClient(server.port())) {
+    try (RawClient a = new RawClient(server.port());
+        RawClient b = new RawClient(server.port())) {
       assertTrue(a.upgrade("/", null).startsWith("HTTP/1.1 101 "));
       assertTrue(b.upgrade("/", null).startsWith("HTTP/1.1 101 "));
       try (RawClient c = new RawClient(server.port())) {
@@ -211,13 +243,17 @@ class WebServerHttpTest {
     Connection[] seen = new Connection[1];
     CompletableFuture<Integer> clientClose = new CompletableFuture<>();
     http.newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/echo"), new WebSocket.Listener() {
-          @Override
-          public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            clientClose.complete(statusCode);
-            return null;
-          }
-        }).get(TestTime.seconds(5), TimeUnit.SECONDS);
+        .buildAsync(
+            URI.create("ws://127.0.0.1:" + port + "/echo"),
+            new WebSocket.Listener() {
+              @Override
+              public CompletionStage<?> onClose(
+                  WebSocket webSocket, int statusCode, String reason) {
+                clientClose.complete(statusCode);
+                return null;
+              }
+            })
+        .get(TestTime.seconds(5), TimeUnit.SECONDS);
     seen[0] = echo.awaitOpen();
     assertEquals("/echo", seen[0].path());
     assertTrue(seen[0].headers().containsKey("sec-websocket-key"));
@@ -228,8 +264,12 @@ class WebServerHttpTest {
     assertTrue(closed != null, "onClose must run before close() returns");
     assertEquals(1001, closed.code());
     assertEquals(1001, clientClose.get(TestTime.seconds(5), TimeUnit.SECONDS));
-    try (WebServer again = WebServer.builder().bind("127.0.0.1", port)
-        .http("/status", (m, p, h) -> HttpHandler.Response.json(200, "{}")).build().start()) {
+    try (WebServer again =
+        WebServer.builder()
+            .bind("127.0.0.1", port)
+            .http("/status", (m, p, h) -> HttpHandler.Response.json(200, "{}"))
+            .build()
+            .start()) {
       assertEquals(port, again.port());
     }
     assertThrows(IllegalStateException.class, () -> server.start());

@@ -1,7 +1,5 @@
 package nodenogg.sync.server.websocket;
 
-import nodenogg.sync.server.TestTime;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import nodenogg.sync.server.TestTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +38,8 @@ class WebServerSocketTest {
     RecordingHandler echo = new RecordingHandler();
     server = WebServer.builder().socket(p -> true, echo).maxMessageBytes(1000).build().start();
     try (RawClient a = connect("/room?x=1")) {
-      // the server reports an open after answering the upgrade, so connect b only once a's open is seen
+      // the server reports an open after answering the upgrade, so connect b only once a's open is
+      // seen
       Connection ca = echo.awaitOpen();
       RawClient b = connect("/other");
       assertEquals("/room", ca.path());
@@ -76,13 +76,23 @@ class WebServerSocketTest {
   void largeFramesBeingReceivedShareAServerWideBudget() throws Exception {
     RecordingHandler echo = new RecordingHandler();
     int mib = 1024 * 1024;
-    long limit = 2L * mib + 4096; // two 1 MiB frames, plus room for the request heads and small messages
-    server = WebServer.builder().socket(p -> true, echo)
-        .maxMessageBytes(mib).maxInFlightBytes(limit).build().start();
+    long limit =
+        2L * mib + 4096; // two 1 MiB frames, plus room for the request heads and small messages
+    server =
+        WebServer.builder()
+            .socket(p -> true, echo)
+            .maxMessageBytes(mib)
+            .maxInFlightBytes(limit)
+            .build()
+            .start();
     byte[] payload = new byte[mib];
     new java.util.Random(1).nextBytes(payload);
-    try (RawClient a = connect("/"); RawClient b = connect("/"); RawClient c = connect("/")) {
-      long idle = server.inFlightAvailable(); // the three request heads are charged while their sockets live
+    try (RawClient a = connect("/");
+        RawClient b = connect("/");
+        RawClient c = connect("/")) {
+      long idle =
+          server
+              .inFlightAvailable(); // the three request heads are charged while their sockets live
       assertTrue(idle < limit && idle > limit - 3 * 1024, "request heads are charged: " + idle);
       byte[] fa = a.frame(2, payload);
       byte[] fb = b.frame(2, payload);
@@ -111,7 +121,8 @@ class WebServerSocketTest {
         assertArrayEquals(payload, e.readFrame().payload());
       }
       b.socket.close(); // a socket closing mid-frame also returns its reservation
-      try (RawClient f = connect("/"); RawClient g = connect("/")) {
+      try (RawClient f = connect("/");
+          RawClient g = connect("/")) {
         f.sendFrame(2, payload);
         g.sendFrame(2, payload);
         assertArrayEquals(payload, f.readFrame().payload());
@@ -127,8 +138,13 @@ class WebServerSocketTest {
     RecordingHandler echo = new RecordingHandler();
     int mib = 1024 * 1024;
     long limit = 2L * mib;
-    server = WebServer.builder().socket(p -> true, echo)
-        .maxMessageBytes(mib).maxInFlightBytes(limit).build().start();
+    server =
+        WebServer.builder()
+            .socket(p -> true, echo)
+            .maxMessageBytes(mib)
+            .maxInFlightBytes(limit)
+            .build()
+            .start();
     byte[] chunk = new byte[1000];
     List<RawClient> holders = new java.util.ArrayList<>();
     try {
@@ -145,7 +161,8 @@ class WebServerSocketTest {
         r.out.write(frames.toByteArray());
         r.out.flush();
       }
-      // 2 MiB hold two such messages (their buffers grow to 1,024,000 bytes); the others are refused
+      // 2 MiB hold two such messages (their buffers grow to 1,024,000 bytes); the others are
+      // refused
       int refused = 0;
       int open = 0;
       for (RawClient r : holders) {
@@ -171,19 +188,24 @@ class WebServerSocketTest {
 
   @Test
   void anOutOfMemoryErrorShedsConnectionsAndASecondOneStopsTheServer() throws Exception {
-    // issue 12 finding 1: an Error used to end the event loop, leaving a process that never answered again
-    java.util.concurrent.CompletableFuture<Throwable> fatal = new java.util.concurrent.CompletableFuture<>();
-    RecordingHandler echo = new RecordingHandler() {
-      @Override
-      public void onText(Connection connection, String message) {
-        if (message.equals("oom")) {
-          throw new OutOfMemoryError("simulated");
-        }
-        super.onText(connection, message);
-      }
-    };
-    server = WebServer.builder().socket(p -> true, echo).onFatalError(fatal::complete).build().start();
-    try (RawClient victim = connect("/"); RawClient other = connect("/")) {
+    // issue 12 finding 1: an Error used to end the event loop, leaving a process that never
+    // answered again
+    java.util.concurrent.CompletableFuture<Throwable> fatal =
+        new java.util.concurrent.CompletableFuture<>();
+    RecordingHandler echo =
+        new RecordingHandler() {
+          @Override
+          public void onText(Connection connection, String message) {
+            if (message.equals("oom")) {
+              throw new OutOfMemoryError("simulated");
+            }
+            super.onText(connection, message);
+          }
+        };
+    server =
+        WebServer.builder().socket(p -> true, echo).onFatalError(fatal::complete).build().start();
+    try (RawClient victim = connect("/");
+        RawClient other = connect("/")) {
       victim.sendFrame(1, "oom".getBytes(StandardCharsets.UTF_8));
       victim.awaitClose(); // the socket whose event ran out of memory is dropped
       // the loop lives on: other connections and new ones are served
@@ -216,17 +238,19 @@ class WebServerSocketTest {
 
   @Test
   void aThrowingHandlerClosesOnlyItsConnectionWith1011() throws Exception {
-    RecordingHandler handler = new RecordingHandler() {
-      @Override
-      public void onText(Connection connection, String message) {
-        if (message.equals("explode")) {
-          throw new IllegalStateException("deliberate test failure");
-        }
-        super.onText(connection, message);
-      }
-    };
+    RecordingHandler handler =
+        new RecordingHandler() {
+          @Override
+          public void onText(Connection connection, String message) {
+            if (message.equals("explode")) {
+              throw new IllegalStateException("deliberate test failure");
+            }
+            super.onText(connection, message);
+          }
+        };
     server = WebServer.builder().socket(p -> true, handler).build().start();
-    try (RawClient a = connect("/a"); RawClient b = connect("/b")) {
+    try (RawClient a = connect("/a");
+        RawClient b = connect("/b")) {
       a.sendFrame(1, "explode".getBytes(StandardCharsets.UTF_8));
       assertEquals(1011, a.awaitClose());
       assertEquals(1011, handler.awaitClose().code());
@@ -237,15 +261,16 @@ class WebServerSocketTest {
 
   @Test
   void longCloseReasonsAreCutToFitTheCloseFrame() throws Exception {
-    SocketHandler closer = new SocketHandler() {
-      @Override
-      public void onOpen(Connection connection) {
-        connection.close(4000, "é".repeat(100));
-      }
+    SocketHandler closer =
+        new SocketHandler() {
+          @Override
+          public void onOpen(Connection connection) {
+            connection.close(4000, "é".repeat(100));
+          }
 
-      @Override
-      public void onClose(Connection connection, int code, String reason, boolean remote) {}
-    };
+          @Override
+          public void onClose(Connection connection, int code, String reason, boolean remote) {}
+        };
     server = WebServer.builder().socket(p -> true, closer).build().start();
     try (RawClient a = connect("/")) {
       RawClient.Frame f;
@@ -260,13 +285,14 @@ class WebServerSocketTest {
 
   @Test
   void defaultHandlerRefusesTextWith1003() throws Exception {
-    SocketHandler binaryOnly = new SocketHandler() {
-      @Override
-      public void onOpen(Connection connection) {}
+    SocketHandler binaryOnly =
+        new SocketHandler() {
+          @Override
+          public void onOpen(Connection connection) {}
 
-      @Override
-      public void onClose(Connection connection, int code, String reason, boolean remote) {}
-    };
+          @Override
+          public void onClose(Connection connection, int code, String reason, boolean remote) {}
+        };
     server = WebServer.builder().socket(p -> true, binaryOnly).build().start();
     try (RawClient a = connect("/")) {
       a.sendFrame(1, "text".getBytes(StandardCharsets.UTF_8));
@@ -279,7 +305,8 @@ class WebServerSocketTest {
     RecordingHandler handler = new RecordingHandler();
     long cap = 256 * 1024;
     server = WebServer.builder().socket(p -> true, handler).maxBufferedBytes(cap).build().start();
-    try (RawClient stalled = connect("/"); RawClient healthy = connect("/")) {
+    try (RawClient stalled = connect("/");
+        RawClient healthy = connect("/")) {
       stalled.socket.setReceiveBufferSize(4096);
       Connection c = handler.awaitOpen();
       Connection other = handler.awaitOpen();
@@ -316,8 +343,13 @@ class WebServerSocketTest {
   void aSlowConsumerCutGetsA1013CloseFrameAfterTheFrameInProgress() throws Exception {
     // issue 12 finding 4: the cut sent no close frame (clients saw 1006)
     RecordingHandler handler = new RecordingHandler();
-    server = WebServer.builder().socket(p -> true, handler).maxMessageBytes(64 * 1024)
-        .maxBufferedBytes(256 * 1024).build().start();
+    server =
+        WebServer.builder()
+            .socket(p -> true, handler)
+            .maxMessageBytes(64 * 1024)
+            .maxBufferedBytes(256 * 1024)
+            .build()
+            .start();
     try (RawClient stalled = connect("/")) {
       Connection c = handler.awaitOpen();
       byte[] chunk = new byte[16 * 1024];
@@ -334,14 +366,17 @@ class WebServerSocketTest {
       int frames = 0;
       while (true) {
         RawClient.Frame f = stalled.readFrame();
-        assertTrue(f != null, "the stream must end with a close frame, after " + frames + " frames");
+        assertTrue(
+            f != null, "the stream must end with a close frame, after " + frames + " frames");
         if (f.opcode() == 8) {
           assertEquals(1013, f.closeCode());
           break;
         }
         assertEquals(2, f.opcode());
         assertEquals(chunk.length, f.payload().length, "frame " + frames + " is whole");
-        assertEquals(frames, (f.payload()[0] & 0xff) | ((f.payload()[1] & 0xff) << 8),
+        assertEquals(
+            frames,
+            (f.payload()[0] & 0xff) | ((f.payload()[1] & 0xff) << 8),
             "frames arrive in order, none torn");
         frames++;
       }
@@ -352,11 +387,17 @@ class WebServerSocketTest {
 
   @Test
   void oneMessageLargerThanTheBacklogCapIsDeliveredWhole() throws Exception {
-    // issue 12 finding 4: the backlog cap counted a single frame, so large messages were undeliverable
+    // issue 12 finding 4: the backlog cap counted a single frame, so large messages were
+    // undeliverable
     RecordingHandler echo = new RecordingHandler();
     int size = 6 * 1024 * 1024;
-    server = WebServer.builder().socket(p -> true, echo).maxMessageBytes(8 * 1024 * 1024)
-        .maxBufferedBytes(64 * 1024).build().start();
+    server =
+        WebServer.builder()
+            .socket(p -> true, echo)
+            .maxMessageBytes(8 * 1024 * 1024)
+            .maxBufferedBytes(64 * 1024)
+            .build()
+            .start();
     byte[] payload = new byte[size];
     new java.util.Random(7).nextBytes(payload);
     try (RawClient a = connect("/")) {
@@ -373,9 +414,14 @@ class WebServerSocketTest {
   @Test
   void pingsAreSentAndASocketThatMissesThePongIsClosed() throws Exception {
     RecordingHandler handler = new RecordingHandler();
-    server = WebServer.builder().socket(p -> true, handler)
-        .pingInterval(Duration.ofMillis(500)).build().start();
-    try (RawClient silent = connect("/"); RawClient polite = connect("/")) {
+    server =
+        WebServer.builder()
+            .socket(p -> true, handler)
+            .pingInterval(Duration.ofMillis(500))
+            .build()
+            .start();
+    try (RawClient silent = connect("/");
+        RawClient polite = connect("/")) {
       handler.awaitOpen();
       handler.awaitOpen();
       // The polite client answers three pings; the silent one reads them but never answers.
@@ -403,8 +449,13 @@ class WebServerSocketTest {
   @Test
   void idleConnectionsAreClosed() throws Exception {
     RecordingHandler handler = new RecordingHandler();
-    server = WebServer.builder().socket(p -> true, handler)
-        .pingInterval(Duration.ZERO).idleTimeout(Duration.ofMillis(300)).build().start();
+    server =
+        WebServer.builder()
+            .socket(p -> true, handler)
+            .pingInterval(Duration.ZERO)
+            .idleTimeout(Duration.ofMillis(300))
+            .build()
+            .start();
     try (RawClient idle = connect("/")) {
       long t0 = System.nanoTime();
       assertEquals(1000, idle.awaitClose());
@@ -417,29 +468,30 @@ class WebServerSocketTest {
   @Test
   void callbacksForOneConnectionAreSerialAndOnCloseComesLast() throws Exception {
     StringBuffer log = new StringBuffer();
-    SocketHandler handler = new SocketHandler() {
-      volatile boolean inside;
+    SocketHandler handler =
+        new SocketHandler() {
+          volatile boolean inside;
 
-      @Override
-      public void onOpen(Connection connection) {
-        log.append('o');
-      }
+          @Override
+          public void onOpen(Connection connection) {
+            log.append('o');
+          }
 
-      @Override
-      public void onBinary(Connection connection, ByteBuffer message) {
-        if (inside) {
-          log.append('!');
-        }
-        inside = true;
-        log.append('m');
-        inside = false;
-      }
+          @Override
+          public void onBinary(Connection connection, ByteBuffer message) {
+            if (inside) {
+              log.append('!');
+            }
+            inside = true;
+            log.append('m');
+            inside = false;
+          }
 
-      @Override
-      public void onClose(Connection connection, int code, String reason, boolean remote) {
-        log.append('c');
-      }
-    };
+          @Override
+          public void onClose(Connection connection, int code, String reason, boolean remote) {
+            log.append('c');
+          }
+        };
     server = WebServer.builder().socket(p -> true, handler).build().start();
     try (RawClient a = connect("/")) {
       for (int i = 0; i < 50; i++) {

@@ -17,10 +17,10 @@ import nodenogg.sync.server.TestTime;
 import org.junit.jupiter.api.Test;
 
 /**
- * Mutated frame streams against the WebSocket server: whatever a client sends, only that
- * connection is affected. After every case the server must have closed or kept the socket cleanly
- * (never hang past its deadlines), every opened connection gets exactly one onClose with a
- * legitimate code, and a well-behaved client is still served.
+ * Mutated frame streams against the WebSocket server: whatever a client sends, only that connection
+ * is affected. After every case the server must have closed or kept the socket cleanly (never hang
+ * past its deadlines), every opened connection gets exactly one onClose with a legitimate code, and
+ * a well-behaved client is still served.
  */
 class WebSocketFuzzTest {
 
@@ -68,14 +68,15 @@ class WebSocketFuzzTest {
         case 2:
           b = java.util.Arrays.copyOf(b, at); // truncate mid-frame
           break;
-        case 3: {
-          byte[] junk = new byte[1 + r.nextInt(16)];
-          r.nextBytes(junk);
-          byte[] longer = java.util.Arrays.copyOf(b, b.length + junk.length);
-          System.arraycopy(junk, 0, longer, b.length, junk.length);
-          b = longer;
-          break;
-        }
+        case 3:
+          {
+            byte[] junk = new byte[1 + r.nextInt(16)];
+            r.nextBytes(junk);
+            byte[] longer = java.util.Arrays.copyOf(b, b.length + junk.length);
+            System.arraycopy(junk, 0, longer, b.length, junk.length);
+            b = longer;
+            break;
+          }
         default:
           b[at] = (byte) (b[at] & 0x70 | 0x80 | r.nextInt(16)); // odd opcodes / reserved bits
           break;
@@ -90,8 +91,14 @@ class WebSocketFuzzTest {
     int cases = Integer.getInteger("nodenogg.fuzz.cases", 200);
     Random random = new Random(seed);
     RecordingHandler handler = new RecordingHandler();
-    try (WebServer server = WebServer.builder().socket(p -> true, handler).maxMessageBytes(4096)
-        .pingInterval(Duration.ZERO).handshakeTimeout(Duration.ofSeconds(2)).build().start()) {
+    try (WebServer server =
+        WebServer.builder()
+            .socket(p -> true, handler)
+            .maxMessageBytes(4096)
+            .pingInterval(Duration.ZERO)
+            .handshakeTimeout(Duration.ofSeconds(2))
+            .build()
+            .start()) {
       int opened = 0;
       for (int i = 0; i < cases; i++) {
         byte[] stream = mutate(validStream(random), random);
@@ -104,7 +111,9 @@ class WebSocketFuzzTest {
           if (random.nextBoolean()) {
             c.socket.shutdownOutput(); // the peer goes away: the server must close, whatever it got
             c.socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(TestTime.seconds(5)));
-            assertTrue(drain(c), "case " + i + " seed " + seed + ": the server kept a socket whose peer left");
+            assertTrue(
+                drain(c),
+                "case " + i + " seed " + seed + ": the server kept a socket whose peer left");
           } else {
             c.socket.setSoTimeout(100); // the server may still be waiting for the rest of a frame
             drain(c);
@@ -132,10 +141,12 @@ class WebSocketFuzzTest {
           closes.add(c);
         }
       }
-      assertEquals(opened, closes.size(), "every opened connection gets one onClose (seed " + seed + ")");
+      assertEquals(
+          opened, closes.size(), "every opened connection gets one onClose (seed " + seed + ")");
       assertEquals(null, handler.closed.poll(200, TimeUnit.MILLISECONDS), "no second onClose");
       for (RecordingHandler.Closed c : closes) {
-        assertTrue(CODES.contains(c.code()), "unexpected close code " + c.code() + " (seed " + seed + ")");
+        assertTrue(
+            CODES.contains(c.code()), "unexpected close code " + c.code() + " (seed " + seed + ")");
       }
       while (server.connectionCount() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(10);
@@ -144,7 +155,9 @@ class WebSocketFuzzTest {
     }
   }
 
-  /** Reads until the server closes (close frame or EOF): true; false if it stayed open and quiet. */
+  /**
+   * Reads until the server closes (close frame or EOF): true; false if it stayed open and quiet.
+   */
   private static boolean drain(RawClient c) throws IOException {
     try {
       while (true) {

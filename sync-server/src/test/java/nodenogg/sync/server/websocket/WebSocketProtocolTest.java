@@ -12,9 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * RFC 6455 rules on the server side, driven byte by byte with a raw socket: the handshake (with
- * the RFC's own example key), fragmentation, control frames, close codes, UTF-8 and masking.
- * Every refusal must close only the offending connection, with the code the RFC names.
+ * RFC 6455 rules on the server side, driven byte by byte with a raw socket: the handshake (with the
+ * RFC's own example key), fragmentation, control frames, close codes, UTF-8 and masking. Every
+ * refusal must close only the offending connection, with the code the RFC names.
  */
 class WebSocketProtocolTest {
 
@@ -72,15 +72,17 @@ class WebSocketProtocolTest {
   @Test
   void upgradesWithoutVersion13OrWithABadKeyAreRefused() throws Exception {
     try (RawClient c = new RawClient(server.port())) {
-      c.write("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n");
+      c.write(
+          "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n");
       String reply = c.readAll();
       assertTrue(reply.startsWith("HTTP/1.1 426 "), reply);
       assertTrue(reply.contains("Sec-WebSocket-Version: 13"), reply);
     }
     try (RawClient c = new RawClient(server.port())) {
-      c.write("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n");
+      c.write(
+          "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n");
       assertTrue(c.readAll().startsWith("HTTP/1.1 400 "));
     }
     try (RawClient ok = open()) {
@@ -118,7 +120,8 @@ class WebSocketProtocolTest {
   @Test
   void invalidUtf8TextClosesWith1007() throws Exception {
     try (RawClient c = open()) {
-      c.out.write(rawFrame(0x81, true, new byte[] {(byte) 0xC3, (byte) 0x28})); // bad continuation byte
+      c.out.write(
+          rawFrame(0x81, true, new byte[] {(byte) 0xC3, (byte) 0x28})); // bad continuation byte
       c.out.flush();
       assertEquals(1007, c.awaitClose());
     }
@@ -128,15 +131,15 @@ class WebSocketProtocolTest {
   @Test
   void unmaskedReservedAndUnknownFramesCloseWith1002() throws Exception {
     byte[][] bad = {
-        rawFrame(0x82, false, new byte[] {1}), // unmasked client frame
-        rawFrame(0xC2, true, new byte[] {1}), // RSV1 without an extension
-        rawFrame(0x83, true, new byte[] {1}), // reserved data opcode 3
-        rawFrame(0x8B, true, new byte[0]), // reserved control opcode 11
-        rawFrame(0x09, true, new byte[0]), // fragmented ping
-        rawFrame(0x80, true, new byte[] {1}), // continuation with no message started
-        rawFrame(0x88, true, new byte[] {3}), // close with a one-byte payload
-        rawFrame(0x88, true, new byte[] {0x03, (byte) 0xED}), // close code 1005 may not be sent
-        rawFrame(0x88, true, new byte[] {0x03, (byte) 0xEC}), // close code 1004 is reserved
+      rawFrame(0x82, false, new byte[] {1}), // unmasked client frame
+      rawFrame(0xC2, true, new byte[] {1}), // RSV1 without an extension
+      rawFrame(0x83, true, new byte[] {1}), // reserved data opcode 3
+      rawFrame(0x8B, true, new byte[0]), // reserved control opcode 11
+      rawFrame(0x09, true, new byte[0]), // fragmented ping
+      rawFrame(0x80, true, new byte[] {1}), // continuation with no message started
+      rawFrame(0x88, true, new byte[] {3}), // close with a one-byte payload
+      rawFrame(0x88, true, new byte[] {0x03, (byte) 0xED}), // close code 1005 may not be sent
+      rawFrame(0x88, true, new byte[] {0x03, (byte) 0xEC}), // close code 1004 is reserved
     };
     for (int i = 0; i < bad.length; i++) {
       try (RawClient c = open()) {
@@ -246,9 +249,10 @@ class WebSocketProtocolTest {
   @Test
   void framesPipelinedWithTheUpgradeRequestAreNotLost() throws Exception {
     try (RawClient c = new RawClient(server.port())) {
-      byte[] request = ("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1);
+      byte[] request =
+          ("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1);
       byte[] frame = c.frame(1, utf8("early"));
       byte[] both = new byte[request.length + frame.length];
       System.arraycopy(request, 0, both, 0, request.length);

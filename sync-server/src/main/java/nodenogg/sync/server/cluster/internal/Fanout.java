@@ -24,30 +24,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Document fan-out between instances over Redis pub/sub, on the wire of {@code @hocuspocus/extension-redis}
- * 4.7.0, so Java and Node Hocuspocus instances serve one document together:
+ * Document fan-out between instances over Redis pub/sub, on the wire of
+ * {@code @hocuspocus/extension-redis} 4.7.0, so Java and Node Hocuspocus instances serve one
+ * document together:
+ *
  * <ul>
- *   <li>channels: {@code <prefix>:<document>} (every instance that has the document open subscribes) and
- *       {@code <prefix>#reply:<instance id>} (answers addressed to one instance); prefix {@code hocuspocus};</li>
- *   <li>every message: one byte (length of the sender's instance id), the id in UTF-8, then a Hocuspocus
- *       message ({@code varString document, varUint type, ...}): Sync (0) with SyncStep1, SyncStep2 or
- *       Update, SyncReply (4), Awareness (1), QueryAwareness (3);</li>
+ *   <li>channels: {@code <prefix>:<document>} (every instance that has the document open
+ *       subscribes) and {@code <prefix>#reply:<instance id>} (answers addressed to one instance);
+ *       prefix {@code hocuspocus};
+ *   <li>every message: one byte (length of the sender's instance id), the id in UTF-8, then a
+ *       Hocuspocus message ({@code varString document, varUint type, ...}): Sync (0) with
+ *       SyncStep1, SyncStep2 or Update, SyncReply (4), Awareness (1), QueryAwareness (3);
  *   <li>opening a document: subscribe, publish SyncStep1 and QueryAwareness; if another instance is
- *       subscribed ({@code PUBSUB NUMSUB} > 1) wait up to the initial-sync timeout for a SyncStep2 on our
- *       reply channel before clients get the document;</li>
+ *       subscribed ({@code PUBSUB NUMSUB} > 1) wait up to the initial-sync timeout for a SyncStep2
+ *       on our reply channel before clients get the document;
  *   <li>answering: a SyncStep1 on the document channel gets SyncReply(SyncStep1 of ours) then
- *       Sync(SyncStep2 = what the sender lacks) on the sender's reply channel; a SyncReply(SyncStep1) gets
- *       only the SyncStep2; QueryAwareness gets every awareness state we know.</li>
+ *       Sync(SyncStep2 = what the sender lacks) on the sender's reply channel; a
+ *       SyncReply(SyncStep1) gets only the SyncStep2; QueryAwareness gets every awareness state we
+ *       know.
  * </ul>
- * A change one of our clients sends is published as a Sync/Update message (one hop; Node instances apply
- * it as they apply a SyncStep2), where the Node extension publishes a SyncStep1 and lets peers pull. Both
- * directions coalesce bursts, as the extension does per event-loop turn: local changes applied while the
- * document's executor is busy are merged into one Update, and messages that arrive from Redis meanwhile are
- * applied in one task, so their broadcast to this instance's clients is one merged message.
- * Pub/sub is at-most-once: a missed message is repaired by state-vector sync — SyncStep1 for every open
- * document after the Redis link comes back, and every {@code resyncInterval} for documents that changed.
- * Messages that are malformed, carry an identifier that is not a plausible instance id, or a type that
- * has no business on Redis are dropped with a (rate-limited) log line; they never reach a client.
+ *
+ * A change one of our clients sends is published as a Sync/Update message (one hop; Node instances
+ * apply it as they apply a SyncStep2), where the Node extension publishes a SyncStep1 and lets
+ * peers pull. Both directions coalesce bursts, as the extension does per event-loop turn: local
+ * changes applied while the document's executor is busy are merged into one Update, and messages
+ * that arrive from Redis meanwhile are applied in one task, so their broadcast to this instance's
+ * clients is one merged message. Pub/sub is at-most-once: a missed message is repaired by
+ * state-vector sync — SyncStep1 for every open document after the Redis link comes back, and every
+ * {@code resyncInterval} for documents that changed. Messages that are malformed, carry an
+ * identifier that is not a plausible instance id, or a type that has no business on Redis are
+ * dropped with a (rate-limited) log line; they never reach a client.
  */
 public final class Fanout implements ClusterHooks, RedisLink.Listener {
 
@@ -69,8 +75,12 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong resyncs = new AtomicLong();
   private volatile long lastDropLog;
-  /** Handlers of channels other than documents and replies (signalling, tracker), by channel prefix. */
+
+  /**
+   * Handlers of channels other than documents and replies (signalling, tracker), by channel prefix.
+   */
   private final Map<String, BiConsumer<String, byte[]>> extraChannels = new ConcurrentHashMap<>();
+
   private final List<Runnable> onResubscribed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A document open here. */
@@ -78,11 +88,16 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     final ServerDocument doc;
     volatile CompletableFuture<Void> initialSync;
     volatile boolean changed;
+
     /** Local changes not yet published (executor only); null when none is waiting. */
     List<byte[]> outgoing;
+
     /** Messages from Redis waiting for the executor, handled in one task per burst. */
-    final java.util.concurrent.ConcurrentLinkedQueue<Runnable> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    final java.util.concurrent.ConcurrentLinkedQueue<Runnable> inbox =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    final java.util.concurrent.atomic.AtomicBoolean draining =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     Open(ServerDocument doc) {
       this.doc = doc;
@@ -92,11 +107,18 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
   /** At most this many Redis messages are handled in one executor task (then the task yields). */
   private static final int DRAIN_BATCH = 512;
 
-  public Fanout(String id, String prefix, long initialSyncMillis, long resyncMillis, ScheduledExecutorService timer,
-      Executor blocking, boolean sharesStore) {
+  public Fanout(
+      String id,
+      String prefix,
+      long initialSyncMillis,
+      long resyncMillis,
+      ScheduledExecutorService timer,
+      Executor blocking,
+      boolean sharesStore) {
     byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
     if (idBytes.length == 0 || idBytes.length > 255) {
-      throw new IllegalArgumentException("an instance id is 1 to 255 bytes of UTF-8, got '" + id + "'");
+      throw new IllegalArgumentException(
+          "an instance id is 1 to 255 bytes of UTF-8, got '" + id + "'");
     }
     this.id = id;
     this.prefix = prefix;
@@ -117,10 +139,12 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     try {
       link.subscribe(replyChannel).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new java.io.IOException("cannot subscribe to " + replyChannel + ": " + e.getMessage(), e);
+      throw new java.io.IOException(
+          "cannot subscribe to " + replyChannel + ": " + e.getMessage(), e);
     }
     if (resyncMillis > 0) {
-      timer.scheduleWithFixedDelay(this::resyncChanged, resyncMillis, resyncMillis, TimeUnit.MILLISECONDS);
+      timer.scheduleWithFixedDelay(
+          this::resyncChanged, resyncMillis, resyncMillis, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -137,7 +161,9 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     onResubscribed.add(r);
   }
 
-  /** The instance id in a payload's prefix (the payload passed the checks of {@link #onMessage}). */
+  /**
+   * The instance id in a payload's prefix (the payload passed the checks of {@link #onMessage}).
+   */
   public static String sender(byte[] payload) {
     return new String(payload, 1, payload[0] & 0xff, StandardCharsets.UTF_8);
   }
@@ -177,7 +203,8 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     link.publish(channel, frame(message)); // at most once: a failure is repaired by the next resync
   }
 
-  // ---------------------------------------------------------------- ClusterHooks (document executors)
+  // ---------------------------------------------------------------- ClusterHooks (document
+  // executors)
 
   @Override
   public CompletableFuture<Void> opened(ServerDocument doc) {
@@ -187,32 +214,41 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     String ch = docChannel(doc.name());
     link.subscribe(ch)
         .thenCompose(x -> link.command("PUBSUB", "NUMSUB", ch))
-        .whenComplete((numsub, e) -> {
-          boolean others = e == null && subscribers(numsub) > 1;
-          if (e != null) {
-            LOG.warn("cannot subscribe to {} ({}); '{}' is served from the store and resynced when Redis is back",
-                ch, e.getMessage(), doc.name());
-          }
-          if (others && initialSyncMillis > 0) {
-            o.initialSync = ready;
-            timer.schedule(() -> ready.complete(null), initialSyncMillis, TimeUnit.MILLISECONDS);
-          }
-          doc.executor().execute(() -> announce(o));
-          if (!others || initialSyncMillis <= 0) {
-            ready.complete(null);
-          }
-        });
+        .whenComplete(
+            (numsub, e) -> {
+              boolean others = e == null && subscribers(numsub) > 1;
+              if (e != null) {
+                LOG.warn(
+                    "cannot subscribe to {} ({}); '{}' is served from the store and resynced when Redis is back",
+                    ch,
+                    e.getMessage(),
+                    doc.name());
+              }
+              if (others && initialSyncMillis > 0) {
+                o.initialSync = ready;
+                timer.schedule(
+                    () -> ready.complete(null), initialSyncMillis, TimeUnit.MILLISECONDS);
+              }
+              doc.executor().execute(() -> announce(o));
+              if (!others || initialSyncMillis <= 0) {
+                ready.complete(null);
+              }
+            });
     return ready;
   }
 
   private static long subscribers(Object numsub) {
-    if (numsub instanceof List && ((List<?>) numsub).size() >= 2 && ((List<?>) numsub).get(1) instanceof Long) {
+    if (numsub instanceof List
+        && ((List<?>) numsub).size() >= 2
+        && ((List<?>) numsub).get(1) instanceof Long) {
       return (Long) ((List<?>) numsub).get(1);
     }
     return 1;
   }
 
-  /** SyncStep1 (pull what others have, they pull what we have) and QueryAwareness; on the executor. */
+  /**
+   * SyncStep1 (pull what others have, they pull what we have) and QueryAwareness; on the executor.
+   */
   private void announce(Open o) {
     String name = o.doc.name();
     publish(docChannel(name), Hocuspocus.syncStep1(name, o.doc.doc().stateVector()));
@@ -237,12 +273,17 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     o.changed = true;
     if (o.outgoing == null) {
       o.outgoing = new ArrayList<>(4);
-      doc.executor().execute(() -> publishOutgoing(o)); // after the tasks already queued: a burst is one message
+      doc.executor()
+          .execute(
+              () -> publishOutgoing(o)); // after the tasks already queued: a burst is one message
     }
     o.outgoing.add(update);
   }
 
-  /** Publishes the local changes gathered since the last call, merged into one update (on the executor). */
+  /**
+   * Publishes the local changes gathered since the last call, merged into one update (on the
+   * executor).
+   */
   private void publishOutgoing(Open o) {
     List<byte[]> batch = o.outgoing;
     o.outgoing = null;
@@ -255,11 +296,16 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
       try {
         merged = o.doc.doc().merge(batch);
       } catch (RuntimeException e) {
-        LOG.warn("merging {} updates of '{}' for Redis failed; publishing them one by one", batch.size(), name, e);
+        LOG.warn(
+            "merging {} updates of '{}' for Redis failed; publishing them one by one",
+            batch.size(),
+            name,
+            e);
       }
     }
     if (merged != null || batch.size() == 1) {
-      publish(docChannel(name), Hocuspocus.syncUpdate(name, merged != null ? merged : batch.get(0)));
+      publish(
+          docChannel(name), Hocuspocus.syncUpdate(name, merged != null ? merged : batch.get(0)));
     } else {
       for (byte[] u : batch) {
         publish(docChannel(name), Hocuspocus.syncUpdate(name, u));
@@ -307,8 +353,13 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
       if (o.changed) {
         o.changed = false;
         resyncs.incrementAndGet();
-        o.doc.executor().execute(() -> publish(docChannel(o.doc.name()),
-            Hocuspocus.syncStep1(o.doc.name(), o.doc.doc().stateVector())));
+        o.doc
+            .executor()
+            .execute(
+                () ->
+                    publish(
+                        docChannel(o.doc.name()),
+                        Hocuspocus.syncStep1(o.doc.name(), o.doc.doc().stateVector())));
       }
     }
   }
@@ -324,13 +375,20 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     }
     int n = payload[0] & 0xff;
     if (n == 0 || 1 + n >= payload.length) {
-      drop(channel, "instance prefix of " + n + " bytes does not fit a " + payload.length + "-byte message");
+      drop(
+          channel,
+          "instance prefix of " + n + " bytes does not fit a " + payload.length + "-byte message");
       return;
     }
     String sender;
     try {
-      sender = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload, 1, n)).toString();
+      sender =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(payload, 1, n))
+              .toString();
     } catch (CharacterCodingException e) {
       drop(channel, "from an unknown instance (its identifier is not UTF-8)");
       return;
@@ -368,7 +426,9 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     String name = frame.documentName();
     boolean toUs = channel.equals(replyChannel);
     if (!toUs && !channel.equals(docChannel(name))) {
-      drop(channel, "names document '" + name + "' on another document's channel (from " + sender + ")");
+      drop(
+          channel,
+          "names document '" + name + "' on another document's channel (from " + sender + ")");
       return;
     }
     Open o = docs.get(name);
@@ -381,7 +441,9 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     }
   }
 
-  /** Handles the messages waiting for a document (on its executor); their broadcasts merge into one. */
+  /**
+   * Handles the messages waiting for a document (on its executor); their broadcasts merge into one.
+   */
   private void drain(Open o) {
     Runnable r;
     int n = 0;
@@ -411,43 +473,59 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     try {
       switch (frame.type()) {
         case Hocuspocus.SYNC:
-        case Hocuspocus.SYNC_REPLY: {
-          SyncProtocol.Message m = SyncProtocol.read(frame.body());
-          if (m.isStep1()) {
-            String reply = replyChannelOf(prefix, sender);
-            if (frame.type() == Hocuspocus.SYNC) {
-              Lib0Encoder w = new Lib0Encoder().writeVarString(name).writeVarUint(Hocuspocus.SYNC_REPLY);
-              SyncProtocol.writeStep1(w, d.doc().stateVector());
-              publish(reply, w.toByteArray());
+        case Hocuspocus.SYNC_REPLY:
+          {
+            SyncProtocol.Message m = SyncProtocol.read(frame.body());
+            if (m.isStep1()) {
+              String reply = replyChannelOf(prefix, sender);
+              if (frame.type() == Hocuspocus.SYNC) {
+                Lib0Encoder w =
+                    new Lib0Encoder().writeVarString(name).writeVarUint(Hocuspocus.SYNC_REPLY);
+                SyncProtocol.writeStep1(w, d.doc().stateVector());
+                publish(reply, w.toByteArray());
+              }
+              publish(reply, Hocuspocus.syncStep2(name, d.doc().diff(m.payload())));
+            } else {
+              d.applyRemote(m.payload());
+              o.changed = true;
+              CompletableFuture<Void> waiting = o.initialSync;
+              if (toUs && waiting != null) {
+                o.initialSync = null;
+                waiting.complete(null);
+              }
             }
-            publish(reply, Hocuspocus.syncStep2(name, d.doc().diff(m.payload())));
-          } else {
-            d.applyRemote(m.payload());
-            o.changed = true;
-            CompletableFuture<Void> waiting = o.initialSync;
-            if (toUs && waiting != null) {
-              o.initialSync = null;
-              waiting.complete(null);
-            }
+            break;
           }
-          break;
-        }
         case Hocuspocus.AWARENESS:
           d.applyRemoteAwareness(frame.body().readVarUint8Array());
           break;
-        case Hocuspocus.QUERY_AWARENESS: {
-          byte[] aw = d.awarenessSnapshot();
-          publish(replyChannelOf(prefix, sender), Hocuspocus.awareness(name, aw != null ? aw : new byte[] {0}));
-          break;
-        }
+        case Hocuspocus.QUERY_AWARENESS:
+          {
+            byte[] aw = d.awarenessSnapshot();
+            publish(
+                replyChannelOf(prefix, sender),
+                Hocuspocus.awareness(name, aw != null ? aw : new byte[] {0}));
+            break;
+          }
         case Hocuspocus.BROADCAST_STATELESS:
-          LOG.debug("ignoring a stateless broadcast for '{}' from {} (no stateless hooks here)", name, sender);
+          LOG.debug(
+              "ignoring a stateless broadcast for '{}' from {} (no stateless hooks here)",
+              name,
+              sender);
           break;
         default:
-          drop(channel, "message type " + frame.type() + " has no meaning between instances (from " + sender + ")");
+          drop(
+              channel,
+              "message type "
+                  + frame.type()
+                  + " has no meaning between instances (from "
+                  + sender
+                  + ")");
       }
     } catch (RuntimeException e) {
-      drop(channel, "cannot apply a message from " + sender + " to '" + name + "': " + e.getMessage());
+      drop(
+          channel,
+          "cannot apply a message from " + sender + " to '" + name + "': " + e.getMessage());
     }
   }
 
@@ -457,7 +535,11 @@ public final class Fanout implements ClusterHooks, RedisLink.Listener {
     long now = System.currentTimeMillis();
     if (now - lastDropLog > 1000) { // at most one line a second
       lastDropLog = now;
-      LOG.warn("dropped a Redis message on {}: {} ({} dropped since start)", channel, why, dropped.get());
+      LOG.warn(
+          "dropped a Redis message on {}: {} ({} dropped since start)",
+          channel,
+          why,
+          dropped.get());
     }
   }
 

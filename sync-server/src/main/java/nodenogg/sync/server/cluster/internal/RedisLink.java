@@ -15,16 +15,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This instance's link to Redis: a command connection (PUBLISH, PUBSUB NUMSUB, SET, EVAL) and a
- * subscriber connection, both re-established with back-off when either drops (Redis restarted, network
- * cut). The channels wanted are remembered; after a reconnect every one is subscribed again and then
- * {@link Listener#onResubscribed()} runs, so the fan-out can repair what it missed meanwhile (pub/sub
- * delivers at most once and keeps nothing for absent subscribers). Thread-safe.
+ * subscriber connection, both re-established with back-off when either drops (Redis restarted,
+ * network cut). The channels wanted are remembered; after a reconnect every one is subscribed again
+ * and then {@link Listener#onResubscribed()} runs, so the fan-out can repair what it missed
+ * meanwhile (pub/sub delivers at most once and keeps nothing for absent subscribers). Thread-safe.
  */
 public final class RedisLink implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
 
-  /** What the link reports. Called on the subscriber's reader thread or the timer; must not block. */
+  /**
+   * What the link reports. Called on the subscriber's reader thread or the timer; must not block.
+   */
   public interface Listener {
     void onMessage(String channel, byte[] payload);
 
@@ -51,7 +53,8 @@ public final class RedisLink implements AutoCloseable {
 
   public RedisLink(URI uri, Listener listener, ScheduledExecutorService timer) {
     if (uri == null || !"redis".equals(uri.getScheme()) || uri.getHost() == null) {
-      throw new IllegalArgumentException("expected a Redis URL redis://HOST:PORT[/DB], got '" + uri + "'");
+      throw new IllegalArgumentException(
+          "expected a Redis URL redis://HOST:PORT[/DB], got '" + uri + "'");
     }
     this.host = uri.getHost();
     this.port = uri.getPort() < 0 ? 6379 : uri.getPort();
@@ -73,7 +76,8 @@ public final class RedisLink implements AutoCloseable {
     try {
       this.db = path.isEmpty() ? 0 : Integer.parseInt(path);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("the Redis URL's path must be a database number, got '" + path + "'");
+      throw new IllegalArgumentException(
+          "the Redis URL's path must be a database number, got '" + path + "'");
     }
     this.display = "redis://" + host + ":" + port + (db == 0 ? "" : "/" + db);
     this.listener = listener;
@@ -89,7 +93,9 @@ public final class RedisLink implements AutoCloseable {
     return display;
   }
 
-  /** Connects both connections now; throws if Redis cannot be reached (a wrong URL fails at start). */
+  /**
+   * Connects both connections now; throws if Redis cannot be reached (a wrong URL fails at start).
+   */
   public void start() throws IOException {
     connect();
   }
@@ -101,8 +107,12 @@ public final class RedisLink implements AutoCloseable {
     RespConnection c = null;
     RespConnection s = null;
     try {
-      c = RespConnection.open(host, port, 3000, push -> { }, this::dropped, "redis-commands " + display);
-      s = RespConnection.open(host, port, 3000, this::push, this::dropped, "redis-subscriber " + display);
+      c =
+          RespConnection.open(
+              host, port, 3000, push -> {}, this::dropped, "redis-commands " + display);
+      s =
+          RespConnection.open(
+              host, port, 3000, this::push, this::dropped, "redis-subscriber " + display);
       for (RespConnection x : List.of(c, s)) {
         if (password != null) {
           await(user == null ? x.command("AUTH", password) : x.command("AUTH", user, password));
@@ -144,9 +154,13 @@ public final class RedisLink implements AutoCloseable {
 
   private void push(List<Object> push) {
     String kind = new String((byte[]) push.get(0), StandardCharsets.US_ASCII);
-    if (kind.equals("message") && push.size() == 3 && push.get(1) instanceof byte[] && push.get(2) instanceof byte[]) {
+    if (kind.equals("message")
+        && push.size() == 3
+        && push.get(1) instanceof byte[]
+        && push.get(2) instanceof byte[]) {
       try {
-        listener.onMessage(new String((byte[]) push.get(1), StandardCharsets.UTF_8), (byte[]) push.get(2));
+        listener.onMessage(
+            new String((byte[]) push.get(1), StandardCharsets.UTF_8), (byte[]) push.get(2));
       } catch (RuntimeException e) {
         LOG.warn("handling a Redis message failed (dropped): {}", e.toString());
       }
@@ -177,7 +191,10 @@ public final class RedisLink implements AutoCloseable {
       downSince = System.currentTimeMillis();
     }
     if (first) {
-      LOG.warn("lost the connection to Redis at {} ({}); fan-out to other instances paused, reconnecting", display, problem);
+      LOG.warn(
+          "lost the connection to Redis at {} ({}); fan-out to other instances paused, reconnecting",
+          display,
+          problem);
     }
     backoff = 100;
     timer.schedule(this::reconnect, backoff, TimeUnit.MILLISECONDS);
@@ -198,8 +215,11 @@ public final class RedisLink implements AutoCloseable {
     long down = System.currentTimeMillis() - downSince;
     problem = null;
     reconnects++;
-    LOG.info("reconnected to Redis at {} after {} ms; {} channels subscribed again, resyncing open documents",
-        display, down, channels.size());
+    LOG.info(
+        "reconnected to Redis at {} after {} ms; {} channels subscribed again, resyncing open documents",
+        display,
+        down,
+        channels.size());
     try {
       listener.onResubscribed();
     } catch (RuntimeException e) {
@@ -207,7 +227,9 @@ public final class RedisLink implements AutoCloseable {
     }
   }
 
-  /** Subscribes to {@code channel} (now if connected, else on reconnect); completes when confirmed. */
+  /**
+   * Subscribes to {@code channel} (now if connected, else on reconnect); completes when confirmed.
+   */
   public CompletableFuture<Object> subscribe(String channel) {
     channels.add(channel);
     RespConnection s = sub;
@@ -224,7 +246,8 @@ public final class RedisLink implements AutoCloseable {
   }
 
   private IOException down() {
-    return new IOException("Redis at " + display + " is unreachable" + (problem == null ? "" : " (" + problem + ")"));
+    return new IOException(
+        "Redis at " + display + " is unreachable" + (problem == null ? "" : " (" + problem + ")"));
   }
 
   /** Any command on the command connection (PUBLISH, SET, EVAL, PUBSUB ...). */

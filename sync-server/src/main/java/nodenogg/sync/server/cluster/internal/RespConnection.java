@@ -16,17 +16,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * One connection to Redis speaking RESP2: commands are written as arrays of bulk strings and pipelined
- * (any thread may send; replies complete the futures in order on the connection's reader thread). A
- * connection in subscribe mode also receives pushed messages, handed to {@code onPush}. Any I/O error
- * closes the connection, fails every pending command and calls {@code onClosed} once; reconnecting is
- * the owner's business ({@link RedisLink}).
+ * One connection to Redis speaking RESP2: commands are written as arrays of bulk strings and
+ * pipelined (any thread may send; replies complete the futures in order on the connection's reader
+ * thread). A connection in subscribe mode also receives pushed messages, handed to {@code onPush}.
+ * Any I/O error closes the connection, fails every pending command and calls {@code onClosed} once;
+ * reconnecting is the owner's business ({@link RedisLink}).
  *
- * <p>Why our own client: the cluster needs six commands (PUBLISH, SUBSCRIBE, UNSUBSCRIBE, PUBSUB NUMSUB,
- * SET NX PX, EVAL) on two connections, binary-safe, pipelined from many document threads, and an exact
- * "the subscription was lost, resync now" signal. RESP2 is a small, stable wire format; a Jedis or
- * Lettuce dependency (pools, Netty, their own reconnect policies) would be larger than this file and
- * hide the one event the fan-out must act on.
+ * <p>Why our own client: the cluster needs six commands (PUBLISH, SUBSCRIBE, UNSUBSCRIBE, PUBSUB
+ * NUMSUB, SET NX PX, EVAL) on two connections, binary-safe, pipelined from many document threads,
+ * and an exact "the subscription was lost, resync now" signal. RESP2 is a small, stable wire
+ * format; a Jedis or Lettuce dependency (pools, Netty, their own reconnect policies) would be
+ * larger than this file and hide the one event the fan-out must act on.
  *
  * <p>Thread-safe.
  */
@@ -41,8 +41,12 @@ public final class RespConnection implements AutoCloseable {
     }
   }
 
-  /** A reply of the form RESP2 gives: String (simple), Long, byte[] or null (bulk), List (array), RedisError. */
+  /**
+   * A reply of the form RESP2 gives: String (simple), Long, byte[] or null (bulk), List (array),
+   * RedisError.
+   */
   private final Socket socket;
+
   private final OutputStream out;
   private final InputStream in;
   private final ArrayDeque<CompletableFuture<Object>> pending = new ArrayDeque<>();
@@ -51,7 +55,8 @@ public final class RespConnection implements AutoCloseable {
   private final Thread reader;
   private boolean closed; // guarded by this
 
-  private RespConnection(Socket socket, Consumer<List<Object>> onPush, Consumer<Throwable> onClosed, String name)
+  private RespConnection(
+      Socket socket, Consumer<List<Object>> onPush, Consumer<Throwable> onClosed, String name)
       throws IOException {
     this.socket = socket;
     this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
@@ -63,11 +68,18 @@ public final class RespConnection implements AutoCloseable {
   }
 
   /**
-   * Connects (and starts the reader). {@code onPush} gets pub/sub pushes (arrays whose first element is
-   * {@code message}, {@code subscribe}, ...) when the connection is in subscribe mode, on the reader thread.
+   * Connects (and starts the reader). {@code onPush} gets pub/sub pushes (arrays whose first
+   * element is {@code message}, {@code subscribe}, ...) when the connection is in subscribe mode,
+   * on the reader thread.
    */
-  public static RespConnection open(String host, int port, int timeoutMillis, Consumer<List<Object>> onPush,
-      Consumer<Throwable> onClosed, String name) throws IOException {
+  public static RespConnection open(
+      String host,
+      int port,
+      int timeoutMillis,
+      Consumer<List<Object>> onPush,
+      Consumer<Throwable> onClosed,
+      String name)
+      throws IOException {
     Socket s = new Socket();
     try {
       s.setTcpNoDelay(true);
@@ -82,7 +94,10 @@ public final class RespConnection implements AutoCloseable {
     }
   }
 
-  /** Sends one command; the future completes with its reply (exceptionally with {@link RedisError} or I/O). */
+  /**
+   * Sends one command; the future completes with its reply (exceptionally with {@link RedisError}
+   * or I/O).
+   */
   public CompletableFuture<Object> command(Object... args) {
     CompletableFuture<Object> f = new CompletableFuture<>();
     send(f, args);
@@ -118,7 +133,8 @@ public final class RespConnection implements AutoCloseable {
     java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(64);
     writeAscii(b, "*" + args.length + "\r\n");
     for (Object a : args) {
-      byte[] bytes = a instanceof byte[] ? (byte[]) a : String.valueOf(a).getBytes(StandardCharsets.UTF_8);
+      byte[] bytes =
+          a instanceof byte[] ? (byte[]) a : String.valueOf(a).getBytes(StandardCharsets.UTF_8);
       writeAscii(b, "$" + bytes.length + "\r\n");
       b.write(bytes, 0, bytes.length);
       writeAscii(b, "\r\n");
@@ -168,8 +184,12 @@ public final class RespConnection implements AutoCloseable {
       return false;
     }
     String kind = new String((byte[]) reply.get(0), StandardCharsets.US_ASCII);
-    return kind.equals("message") || kind.equals("pmessage") || kind.equals("subscribe")
-        || kind.equals("unsubscribe") || kind.equals("psubscribe") || kind.equals("punsubscribe");
+    return kind.equals("message")
+        || kind.equals("pmessage")
+        || kind.equals("subscribe")
+        || kind.equals("unsubscribe")
+        || kind.equals("psubscribe")
+        || kind.equals("punsubscribe");
   }
 
   private Object read() throws IOException {
@@ -185,28 +205,30 @@ public final class RespConnection implements AutoCloseable {
         return new RedisError(line);
       case ':':
         return Long.parseLong(line);
-      case '$': {
-        int n = Integer.parseInt(line);
-        if (n < 0) {
-          return null;
+      case '$':
+        {
+          int n = Integer.parseInt(line);
+          if (n < 0) {
+            return null;
+          }
+          byte[] data = in.readNBytes(n);
+          if (data.length < n || in.read() != '\r' || in.read() != '\n') {
+            throw new EOFException("truncated bulk reply from Redis");
+          }
+          return data;
         }
-        byte[] data = in.readNBytes(n);
-        if (data.length < n || in.read() != '\r' || in.read() != '\n') {
-          throw new EOFException("truncated bulk reply from Redis");
+      case '*':
+        {
+          int n = Integer.parseInt(line);
+          if (n < 0) {
+            return null;
+          }
+          List<Object> items = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            items.add(read());
+          }
+          return items;
         }
-        return data;
-      }
-      case '*': {
-        int n = Integer.parseInt(line);
-        if (n < 0) {
-          return null;
-        }
-        List<Object> items = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          items.add(read());
-        }
-        return items;
-      }
       default:
         throw new IOException("unexpected RESP type byte " + type + " from Redis");
     }

@@ -21,35 +21,43 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * WebTorrent tracker swarms spanning the instances of a cluster, over Redis pub/sub. A tracker routes each
- * offer to one chosen peer and each answer to one named peer, so instances do not broadcast offers: every
- * instance learns which peers the others hold in the swarms it has local peers in, picks among all of them,
- * and forwards what is meant for another instance's peer to that instance alone.
+ * WebTorrent tracker swarms spanning the instances of a cluster, over Redis pub/sub. A tracker
+ * routes each offer to one chosen peer and each answer to one named peer, so instances do not
+ * broadcast offers: every instance learns which peers the others hold in the swarms it has local
+ * peers in, picks among all of them, and forwards what is meant for another instance's peer to that
+ * instance alone.
  *
- * <p>Channels (instance-id framing as the documents; then one line of JSON, and for {@code forward} a
- * newline and the message to deliver, as text):
+ * <p>Channels (instance-id framing as the documents; then one line of JSON, and for {@code forward}
+ * a newline and the message to deliver, as text):
+ *
  * <ul>
- *   <li>{@code <prefix>#tracker:<info hash as 40 hex digits>}, subscribed while the swarm has a local peer:
- *       {@code {"type":"join","peer":p,"complete":b}} (joined, or became a seeder), {@code {"type":"leave",
- *       "peer":p}}, {@code {"type":"members","peers":[[p,b],...]}} (every local peer; sent every
- *       {@link #REFRESH_SECONDS} s and after a Redis reconnect: repairs lost messages, and peers of an instance
- *       that stops sending them are dropped after 100 s), {@code {"type":"hello"}} (an instance opened the
- *       swarm: answer with {@code members} on its own channel);</li>
- *   <li>{@code <prefix>#tracker-to:<instance id>}: {@code {"type":"members","info_hash":h,"peers":[...]}}
- *       (answers to hello) and {@code {"type":"forward","info_hash":h,"to":p}} + newline + the offer or answer
- *       exactly as the tracker sends it to peer {@code p}.</li>
+ *   <li>{@code <prefix>#tracker:<info hash as 40 hex digits>}, subscribed while the swarm has a
+ *       local peer: {@code {"type":"join","peer":p,"complete":b}} (joined, or became a seeder),
+ *       {@code {"type":"leave", "peer":p}}, {@code {"type":"members","peers":[[p,b],...]}} (every
+ *       local peer; sent every {@link #REFRESH_SECONDS} s and after a Redis reconnect: repairs lost
+ *       messages, and peers of an instance that stops sending them are dropped after 100 s), {@code
+ *       {"type":"hello"}} (an instance opened the swarm: answer with {@code members} on its own
+ *       channel);
+ *   <li>{@code <prefix>#tracker-to:<instance id>}: {@code
+ *       {"type":"members","info_hash":h,"peers":[...]}} (answers to hello) and {@code
+ *       {"type":"forward","info_hash":h,"to":p}} + newline + the offer or answer exactly as the
+ *       tracker sends it to peer {@code p}.
  * </ul>
- * Info hashes and peer ids are the tracker's binary strings (each character one byte). When a swarm opens here
- * and {@code PUBSUB NUMSUB} shows other instances in it, its first announces wait until they answered (at most
- * {@link #OPEN_WAIT_MILLIS} ms), so the very first announce already reaches their peers. Malformed messages
- * are dropped with a log line (counted with the document fan-out's) and never reach a client.
+ *
+ * Info hashes and peer ids are the tracker's binary strings (each character one byte). When a swarm
+ * opens here and {@code PUBSUB NUMSUB} shows other instances in it, its first announces wait until
+ * they answered (at most {@link #OPEN_WAIT_MILLIS} ms), so the very first announce already reaches
+ * their peers. Malformed messages are dropped with a log line (counted with the document fan-out's)
+ * and never reach a client.
  */
 public final class TrackerFanout {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrackerFanout.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** How long a new swarm's announces wait for the other instances' peer lists. */
   static final long OPEN_WAIT_MILLIS = 500;
+
   /** Every this often each instance publishes the full list of its peers of every swarm it has. */
   static final long REFRESH_SECONDS = 30;
 
@@ -60,8 +68,13 @@ public final class TrackerFanout {
   private final String directPrefix;
   private final String directChannel;
   private final TrackerHandler tracker;
-  /** Swarms with a local peer: how many swarm objects of the tracker hold the subscription. Guarded by itself. */
+
+  /**
+   * Swarms with a local peer: how many swarm objects of the tracker hold the subscription. Guarded
+   * by itself.
+   */
   private final Map<String, Integer> open = new HashMap<>();
+
   /** Swarms opening: the instances we still wait for. */
   private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
 
@@ -74,7 +87,11 @@ public final class TrackerFanout {
     }
   }
 
-  public TrackerFanout(Fanout fanout, RedisLink link, ScheduledExecutorService timer, String prefix,
+  public TrackerFanout(
+      Fanout fanout,
+      RedisLink link,
+      ScheduledExecutorService timer,
+      String prefix,
       TrackerHandler tracker) {
     this.fanout = fanout;
     this.link = link;
@@ -96,34 +113,46 @@ public final class TrackerFanout {
     }
     fanout.onResubscribed(this::repair);
     timer.scheduleWithFixedDelay(this::refresh, REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
-    tracker.relay(new TrackerHandler.Relay() {
-      @Override
-      public CompletableFuture<Void> opened(String infoHash) {
-        return openSwarm(infoHash);
-      }
+    tracker.relay(
+        new TrackerHandler.Relay() {
+          @Override
+          public CompletableFuture<Void> opened(String infoHash) {
+            return openSwarm(infoHash);
+          }
 
-      @Override
-      public void closed(String infoHash) {
-        closeSwarm(infoHash);
-      }
+          @Override
+          public void closed(String infoHash) {
+            closeSwarm(infoHash);
+          }
 
-      @Override
-      public void joined(String infoHash, String peerId, boolean complete) {
-        ObjectNode m = JSON.createObjectNode().put("type", "join").put("peer", peerId).put("complete", complete);
-        publish(swarmChannel(infoHash), m, null);
-      }
+          @Override
+          public void joined(String infoHash, String peerId, boolean complete) {
+            ObjectNode m =
+                JSON.createObjectNode()
+                    .put("type", "join")
+                    .put("peer", peerId)
+                    .put("complete", complete);
+            publish(swarmChannel(infoHash), m, null);
+          }
 
-      @Override
-      public void left(String infoHash, String peerId) {
-        publish(swarmChannel(infoHash), JSON.createObjectNode().put("type", "leave").put("peer", peerId), null);
-      }
+          @Override
+          public void left(String infoHash, String peerId) {
+            publish(
+                swarmChannel(infoHash),
+                JSON.createObjectNode().put("type", "leave").put("peer", peerId),
+                null);
+          }
 
-      @Override
-      public void forward(String instance, String infoHash, String peerId, String text) {
-        ObjectNode m = JSON.createObjectNode().put("type", "forward").put("info_hash", infoHash).put("to", peerId);
-        publish(directPrefix + instance, m, text);
-      }
-    });
+          @Override
+          public void forward(String instance, String infoHash, String peerId, String text) {
+            ObjectNode m =
+                JSON.createObjectNode()
+                    .put("type", "forward")
+                    .put("info_hash", infoHash)
+                    .put("to", peerId);
+            publish(directPrefix + instance, m, text);
+          }
+        });
   }
 
   /** The swarm channel: the info hash's bytes in hex. */
@@ -163,7 +192,8 @@ public final class TrackerFanout {
     link.publish(channel, fanout.frame(bytes)); // at most once: repaired by the next members list
   }
 
-  // ------------------------------------------------------------------------------- swarms opening, closing
+  // ------------------------------------------------------------------------------- swarms opening,
+  // closing
 
   private CompletableFuture<Void> openSwarm(String infoHash) {
     String ch = swarmChannel(infoHash);
@@ -173,25 +203,33 @@ public final class TrackerFanout {
       subscribed = link.subscribe(ch);
     }
     Waiting w = new Waiting(0);
-    subscribed.thenCompose(x -> link.command("PUBSUB", "NUMSUB", ch)).whenComplete((numsub, e) -> {
-      long others = e == null ? subscribers(numsub) - 1 : 0;
-      if (others <= 0) {
-        w.done.complete(null);
-        return;
-      }
-      w.missing.set((int) Math.min(others, Integer.MAX_VALUE));
-      waiting.put(infoHash, w);
-      timer.schedule(() -> {
-        waiting.remove(infoHash, w);
-        w.done.complete(null);
-      }, OPEN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-      publish(ch, JSON.createObjectNode().put("type", "hello"), null);
-    });
+    subscribed
+        .thenCompose(x -> link.command("PUBSUB", "NUMSUB", ch))
+        .whenComplete(
+            (numsub, e) -> {
+              long others = e == null ? subscribers(numsub) - 1 : 0;
+              if (others <= 0) {
+                w.done.complete(null);
+                return;
+              }
+              w.missing.set((int) Math.min(others, Integer.MAX_VALUE));
+              waiting.put(infoHash, w);
+              timer.schedule(
+                  () -> {
+                    waiting.remove(infoHash, w);
+                    w.done.complete(null);
+                  },
+                  OPEN_WAIT_MILLIS,
+                  TimeUnit.MILLISECONDS);
+              publish(ch, JSON.createObjectNode().put("type", "hello"), null);
+            });
     return w.done;
   }
 
   private static long subscribers(Object numsub) {
-    if (numsub instanceof List && ((List<?>) numsub).size() >= 2 && ((List<?>) numsub).get(1) instanceof Long) {
+    if (numsub instanceof List
+        && ((List<?>) numsub).size() >= 2
+        && ((List<?>) numsub).get(1) instanceof Long) {
       return (Long) ((List<?>) numsub).get(1);
     }
     return 1;
@@ -255,7 +293,8 @@ public final class TrackerFanout {
     }
   }
 
-  // ------------------------------------------------------------------------------- incoming (subscriber thread)
+  // ------------------------------------------------------------------------------- incoming
+  // (subscriber thread)
 
   /** A parsed message: header and (for forward) the text after the first newline. */
   private record Message(String sender, JsonNode header, String text) {}
@@ -319,38 +358,48 @@ public final class TrackerFanout {
     }
     JsonNode h = m.header();
     switch (h.get("type").textValue()) {
-      case "join": {
-        String peer = id(h.get("peer"));
-        if (peer == null || !h.path("complete").isBoolean()) {
-          fanout.drop(channel, "a tracker join from " + m.sender() + " without a valid peer id and complete flag");
-          return;
+      case "join":
+        {
+          String peer = id(h.get("peer"));
+          if (peer == null || !h.path("complete").isBoolean()) {
+            fanout.drop(
+                channel,
+                "a tracker join from " + m.sender() + " without a valid peer id and complete flag");
+            return;
+          }
+          tracker.remoteJoined(infoHash, m.sender(), peer, h.get("complete").booleanValue());
+          break;
         }
-        tracker.remoteJoined(infoHash, m.sender(), peer, h.get("complete").booleanValue());
-        break;
-      }
-      case "leave": {
-        String peer = id(h.get("peer"));
-        if (peer == null) {
-          fanout.drop(channel, "a tracker leave from " + m.sender() + " without a valid peer id");
-          return;
+      case "leave":
+        {
+          String peer = id(h.get("peer"));
+          if (peer == null) {
+            fanout.drop(channel, "a tracker leave from " + m.sender() + " without a valid peer id");
+            return;
+          }
+          tracker.remoteLeft(infoHash, m.sender(), peer);
+          break;
         }
-        tracker.remoteLeft(infoHash, m.sender(), peer);
-        break;
-      }
-      case "members": {
-        List<Map.Entry<String, Boolean>> peers = peers(h.get("peers"));
-        if (peers == null) {
-          fanout.drop(channel, "a tracker peer list from " + m.sender() + " that is not [[peer id, complete], ...]");
-          return;
+      case "members":
+        {
+          List<Map.Entry<String, Boolean>> peers = peers(h.get("peers"));
+          if (peers == null) {
+            fanout.drop(
+                channel,
+                "a tracker peer list from "
+                    + m.sender()
+                    + " that is not [[peer id, complete], ...]");
+            return;
+          }
+          tracker.remoteMembers(infoHash, m.sender(), peers);
+          break;
         }
-        tracker.remoteMembers(infoHash, m.sender(), peers);
-        break;
-      }
       case "hello":
         publish(directPrefix + m.sender(), members(infoHash, true), null);
         break;
       default:
-        fanout.drop(channel, "tracker message type '" + h.get("type").textValue() + "' from " + m.sender());
+        fanout.drop(
+            channel, "tracker message type '" + h.get("type").textValue() + "' from " + m.sender());
     }
   }
 
@@ -370,34 +419,45 @@ public final class TrackerFanout {
       return;
     }
     switch (h.get("type").textValue()) {
-      case "members": {
-        List<Map.Entry<String, Boolean>> peers = peers(h.get("peers"));
-        if (peers == null) {
-          fanout.drop(channel, "a tracker peer list from " + m.sender() + " that is not [[peer id, complete], ...]");
-          return;
+      case "members":
+        {
+          List<Map.Entry<String, Boolean>> peers = peers(h.get("peers"));
+          if (peers == null) {
+            fanout.drop(
+                channel,
+                "a tracker peer list from "
+                    + m.sender()
+                    + " that is not [[peer id, complete], ...]");
+            return;
+          }
+          tracker.remoteMembers(infoHash, m.sender(), peers);
+          Waiting w = waiting.get(infoHash);
+          if (w != null && w.missing.decrementAndGet() <= 0) {
+            waiting.remove(infoHash, w);
+            w.done.complete(null);
+          }
+          break;
         }
-        tracker.remoteMembers(infoHash, m.sender(), peers);
-        Waiting w = waiting.get(infoHash);
-        if (w != null && w.missing.decrementAndGet() <= 0) {
-          waiting.remove(infoHash, w);
-          w.done.complete(null);
+      case "forward":
+        {
+          String to = id(h.get("to"));
+          if (to == null || m.text() == null || !isTrackerMessage(m.text())) {
+            fanout.drop(
+                channel,
+                "a forwarded tracker message from "
+                    + m.sender()
+                    + " without a peer id or a tracker announce to deliver");
+            return;
+          }
+          if (!tracker.deliverRemote(infoHash, to, m.text())) {
+            LOG.debug(
+                "a forwarded offer or answer from {} found its peer gone; dropped", m.sender());
+          }
+          break;
         }
-        break;
-      }
-      case "forward": {
-        String to = id(h.get("to"));
-        if (to == null || m.text() == null || !isTrackerMessage(m.text())) {
-          fanout.drop(channel, "a forwarded tracker message from " + m.sender()
-              + " without a peer id or a tracker announce to deliver");
-          return;
-        }
-        if (!tracker.deliverRemote(infoHash, to, m.text())) {
-          LOG.debug("a forwarded offer or answer from {} found its peer gone; dropped", m.sender());
-        }
-        break;
-      }
       default:
-        fanout.drop(channel, "tracker message type '" + h.get("type").textValue() + "' from " + m.sender());
+        fanout.drop(
+            channel, "tracker message type '" + h.get("type").textValue() + "' from " + m.sender());
     }
   }
 
