@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import nodenogg.earthstar.internal.sync.AttachmentLink;
+import nodenogg.earthstar.internal.sync.DeferredLink;
 import nodenogg.earthstar.internal.sync.JdkSockets;
 import nodenogg.earthstar.internal.sync.Link;
 import nodenogg.earthstar.internal.sync.SessionHost;
@@ -190,12 +191,20 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
                 JdkSockets.transferUri(base, partner, "upload", share, doc), bytes);
           }
         };
-    SessionRef ref = new SessionRef();
+    // The session starts before the socket is open, behind a link that keeps what is sent until the
+    // socket
+    // arrives: the JDK delivers the server's first messages (its DISCLOSE) as soon as the socket
+    // opens, possibly
+    // before the opening future hands the socket over. Answers sent in that window (our opening
+    // RANGE_MSGs when
+    // we start the reconciliation) used to be dropped, and the once sync then waited forever,
+    // heartbeats flowing.
+    DeferredLink link = new DeferredLink();
     SyncSession session =
         new SyncSession(
-            this, ref, SyncSession.Role.CLIENT, mode, links, fixedSyncerId, "sync with " + url);
-    ref.session = session;
+            this, link, SyncSession.Role.CLIENT, mode, links, fixedSyncerId, "sync with " + url);
     CompletableFuture<Void> done = new CompletableFuture<>();
+    session.start();
     sockets
         .openSync(URI.create(base + mode.path()), session::onText, session::onClosed)
         .whenComplete(
@@ -209,20 +218,21 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
                             + ": "
                             + (t.getCause() != null ? t.getCause().getMessage() : t.getMessage()),
                         t));
+                link.abandon();
+                session.onClosed();
                 return;
               }
-              ref.socket = socket;
-              session.start();
-              session
-                  .finished()
-                  .whenComplete(
-                      (v, t2) -> {
-                        if (t2 != null) {
-                          done.completeExceptionally(t2);
-                        } else {
-                          done.complete(null);
-                        }
-                      });
+              link.attach(socket);
+            });
+    session
+        .finished()
+        .whenComplete(
+            (v, t2) -> {
+              if (t2 != null) {
+                done.completeExceptionally(t2);
+              } else {
+                done.complete(null);
+              }
             });
     return new SyncHandle() {
       @Override
@@ -236,34 +246,15 @@ public final class EarthstarPeer implements AutoCloseable, SessionHost {
       }
 
       @Override
+      public long millisWithoutProgress() {
+        return session.millisWithoutProgress();
+      }
+
+      @Override
       public void cancel() {
         session.cancel("cancelled");
-        if (ref.socket == null) {
-          done.completeExceptionally(new IllegalStateException("cancelled"));
-        }
       }
     };
-  }
-
-  private static final class SessionRef implements Link {
-    volatile SyncSession session;
-    volatile JdkSockets.TextSocket socket;
-
-    @Override
-    public void sendText(String text) {
-      JdkSockets.TextSocket s = socket;
-      if (s != null) {
-        s.sendText(text);
-      }
-    }
-
-    @Override
-    public void close(int code, String reason) {
-      JdkSockets.TextSocket s = socket;
-      if (s != null) {
-        s.close(code, reason);
-      }
-    }
   }
 
   // ---- server

@@ -15,6 +15,17 @@ public interface SyncHandle {
   /** Our syncer id in this sync. */
   String syncerId();
 
+  /**
+   * Milliseconds since this sync last made progress: a message other than a heartbeat from the
+   * other side, or a finished attachment transfer or store commit; 0 while an attachment transfer
+   * is under way (each transfer has its own silence limit). Heartbeats alone are not progress: a
+   * caller waiting for a {@code once} sync can give up on a peer that stays connected but sends
+   * nothing else.
+   */
+  default long millisWithoutProgress() {
+    return 0;
+  }
+
   /** Ends the sync (closes the connection). */
   void cancel();
 }

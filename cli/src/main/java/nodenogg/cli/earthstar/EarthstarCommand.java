@@ -211,11 +211,9 @@ public final class EarthstarCommand implements Command {
         }
         h.cancel();
       } else {
-        try {
-          h.done().get(30, TimeUnit.MINUTES);
-        } catch (java.util.concurrent.ExecutionException e) {
-          err.println(
-              "microcosm earthstar: sync with " + url + " failed: " + e.getCause().getMessage());
+        String failure = awaitOnce(h, url);
+        if (failure != null) {
+          err.println("microcosm earthstar: sync with " + url + " failed: " + failure);
           return 1;
         }
       }
@@ -239,6 +237,45 @@ public final class EarthstarCommand implements Command {
       }
     }
     return 0;
+  }
+
+  /**
+   * Gives up on a once sync after this long without progress (heartbeats alone are not progress).
+   */
+  static final long STALL_MILLIS = 60_000;
+
+  private static final long ONCE_LIMIT_MILLIS = 30 * 60_000L;
+
+  /**
+   * Waits for a once sync: null when it finished, else why not. Bounded by inactivity ({@link
+   * #STALL_MILLIS} without a message other than a heartbeat, a transfer or a commit) and by 30
+   * minutes in all.
+   */
+  static String awaitOnce(SyncHandle h, String url) throws InterruptedException {
+    long start = System.nanoTime();
+    while (true) {
+      try {
+        h.done().get(200, TimeUnit.MILLISECONDS);
+        return null;
+      } catch (java.util.concurrent.ExecutionException e) {
+        return e.getCause().getMessage();
+      } catch (java.util.concurrent.TimeoutException e) {
+        long idle = h.millisWithoutProgress();
+        if (idle >= STALL_MILLIS) {
+          h.cancel();
+          return "no progress from "
+              + url
+              + " for "
+              + idle / 1000
+              + " s (connected, but nothing but heartbeats);"
+              + " try again, and check the server's log";
+        }
+        if ((System.nanoTime() - start) / 1_000_000 > ONCE_LIMIT_MILLIS) {
+          h.cancel();
+          return "not finished after " + ONCE_LIMIT_MILLIS / 60_000 + " minutes";
+        }
+      }
+    }
   }
 
   private static String cause(CompletableFuture<Void> f) {

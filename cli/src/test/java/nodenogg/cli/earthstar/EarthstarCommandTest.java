@@ -125,4 +125,55 @@ class EarthstarCommandTest {
           "a note needs the share secret");
     }
   }
+
+  /** A once sync whose server stays connected but sends nothing but heartbeats. */
+  private static final class StalledHandle implements nodenogg.earthstar.SyncHandle {
+    final java.util.concurrent.CompletableFuture<Void> done =
+        new java.util.concurrent.CompletableFuture<>();
+    long idle;
+    boolean cancelled;
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> done() {
+      return done;
+    }
+
+    @Override
+    public String syncerId() {
+      return "1234567";
+    }
+
+    @Override
+    public long millisWithoutProgress() {
+      return idle;
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+      done.completeExceptionally(new IllegalStateException("cancelled"));
+    }
+  }
+
+  @Test
+  void aOnceSyncWithoutProgressGivesUpWithAClearError() throws Exception {
+    StalledHandle h = new StalledHandle();
+    h.idle = EarthstarCommand.STALL_MILLIS + 1_000;
+    String why = EarthstarCommand.awaitOnce(h, "http://example.invalid/earthstar/");
+    assertEquals(
+        "no progress from http://example.invalid/earthstar/ for 61 s (connected, but nothing but heartbeats);"
+            + " try again, and check the server's log",
+        why);
+    assertTrue(h.cancelled, "the connection is closed");
+
+    StalledHandle failing = new StalledHandle();
+    failing.done.completeExceptionally(
+        new IllegalStateException("the sync ended before it was complete"));
+    assertEquals("the sync ended before it was complete", EarthstarCommand.awaitOnce(failing, "u"));
+
+    StalledHandle finished = new StalledHandle();
+    finished.done.complete(null);
+    assertNull(EarthstarCommand.awaitOnce(finished, "u"));
+    assertTrue(!finished.cancelled);
+  }
 }

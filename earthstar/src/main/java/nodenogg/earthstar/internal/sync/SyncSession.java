@@ -81,6 +81,15 @@ public final class SyncSession {
   private volatile long lastHeard = System.nanoTime();
 
   private volatile boolean closed;
+
+  /**
+   * When the sync last made progress (see {@link #millisWithoutProgress}); written on the executor.
+   */
+  private volatile long lastProgress = System.nanoTime();
+
+  /** {@link #transfersPending}, readable from any thread. */
+  private volatile int transfersInFlight;
+
   private int rejectionsLogged;
   private int rejectionsTotal;
   private ScheduledFuture<?> ticker;
@@ -129,6 +138,22 @@ public final class SyncSession {
    */
   public CompletableFuture<Void> finished() {
     return finished;
+  }
+
+  /**
+   * Milliseconds since the last message other than a heartbeat, or the last finished attachment
+   * transfer or store commit; 0 while an attachment transfer is under way. Any thread.
+   */
+  public long millisWithoutProgress() {
+    if (transfersInFlight > 0) {
+      return 0;
+    }
+    return (System.nanoTime() - lastProgress) / 1_000_000;
+  }
+
+  private void progressed() {
+    transfersInFlight = transfersPending;
+    lastProgress = System.nanoTime();
   }
 
   /** Starts: sends our DISCLOSE and the heartbeats. */
@@ -217,6 +242,9 @@ public final class SyncSession {
       throw new ProtocolException("malformed_message", "a message without a kind");
     }
     String kind = msg.get("kind").asText();
+    if (!kind.equals("HEARTBEAT")) {
+      progressed();
+    }
     switch (kind) {
       case "DISCLOSE" -> onDisclose(msg);
       case "SYNCER_FULFILLED" -> {
@@ -440,6 +468,7 @@ public final class SyncSession {
                     exec.execute(
                         () -> {
                           transfersPending--;
+                          progressed();
                           maybeFinish();
                         }));
           }
@@ -452,6 +481,7 @@ public final class SyncSession {
         () -> {
           if (expectedUploads.remove(share + " " + hash) != null) {
             transfersPending--;
+            progressed();
             maybeFinish();
           }
         });
@@ -707,6 +737,7 @@ public final class SyncSession {
                           () -> {
                             commits--;
                             commitsPending--;
+                            progressed();
                             if (t != null) {
                               fail("store_failed", "the store failed: " + t.getMessage());
                               return;
@@ -765,6 +796,7 @@ public final class SyncSession {
           return;
         }
         transfersPending++;
+        progressed();
         attachments
             .download(partnerId, share, doc, host.limits().maxAttachmentBytes())
             .whenComplete(
@@ -788,6 +820,7 @@ public final class SyncSession {
                                   exec.execute(
                                       () -> {
                                         transfersPending--;
+                                        progressed();
                                         maybeFinish();
                                       }));
                         }));
@@ -802,6 +835,7 @@ public final class SyncSession {
           }
           expectedUploads.put(key, 1);
           transfersPending++;
+          progressed();
           long deadline = host.limits().silenceTimeoutMillis() * 3;
           try {
             host.timers()
