@@ -42,7 +42,7 @@ class ApplyResultTest {
     }
     List<Object> results =
         (List<Object>)
-            Json.parse(NodeReplayTest.runNode("engine/apply.mjs", Json.stringify(inputs)));
+            Json.parse(NodeReplayTest.runNode("oracle/apply.mjs", Json.stringify(inputs)));
     int changedSteps = 0;
     int pendingSteps = 0;
     for (int i = 0; i < inputs.size(); i++) {

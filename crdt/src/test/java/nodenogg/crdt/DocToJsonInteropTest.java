@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Doc.toJSON against Yjs 13.6: roots that only arrived in remote updates and were never defined on
  * the receiving doc are left out (their Yjs type is the base AbstractType, whose toJSON is
  * undefined); roots defined before or after the update appear in the order they were first seen.
- * The Node script {@code js/engine/doc-tojson.mjs} builds the update and prints Yjs's {@code
+ * The Node script {@code js/oracle/doc-tojson.mjs} builds the update and prints Yjs's {@code
  * JSON.stringify(doc.toJSON())}.
  */
 class DocToJsonInteropTest {
@@ -29,7 +29,7 @@ class DocToJsonInteropTest {
         "Node or yjs in js/node_modules missing (looked in "
             + NodeOracle.jsDir()
             + "): skipping the Yjs comparison");
-    Map<?, ?> oracle = (Map<?, ?>) Json.parse(runNode("engine/doc-tojson.mjs"));
+    Map<?, ?> oracle = (Map<?, ?>) Json.parse(runNode("oracle/doc-tojson.mjs"));
 
     Doc b = new Doc(new Doc.Options().clientId(2));
     b.getMap("localFirst").set("z", 0);

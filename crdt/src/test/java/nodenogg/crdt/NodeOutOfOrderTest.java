@@ -98,7 +98,7 @@ class NodeOutOfOrderTest {
     String in = Json.stringify(inputs);
     java.nio.file.Files.writeString(new java.io.File("target/apply-last.json").toPath(), in);
     List<Object> results =
-        (List<Object>) Json.parse(NodeReplayTest.runNode("engine/apply.mjs", in));
+        (List<Object>) Json.parse(NodeReplayTest.runNode("oracle/apply.mjs", in));
     for (int i = 0; i < inputs.size(); i++) {
       long s = base + i;
       verify(s, s % 2 == 0, alls.get(i), (Map<String, Object>) results.get(i));

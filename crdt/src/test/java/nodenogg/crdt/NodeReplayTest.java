@@ -3,7 +3,6 @@ package nodenogg.crdt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,46 +10,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
+import nodenogg.crdt.testing.NodeJs;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * Quick differential check: random op scripts run on our engine and on real Yjs
- * (js/engine/replay.mjs); every update event, the final encodeStateAsUpdate bytes and the JSON must
+ * (js/oracle/replay.mjs); every update event, the final encodeStateAsUpdate bytes and the JSON must
  * be identical. Skips when node or js/node_modules is missing.
  */
 class NodeReplayTest {
   static File jsDir() {
-    String p = System.getProperty("nodenogg.js.dir", "../js");
-    return new File(p);
+    return NodeJs.jsDir().toFile();
   }
 
   static boolean nodeAvailable() {
-    return new File("/usr/bin/node").canExecute()
-        && new File(jsDir(), "node_modules/yjs").isDirectory();
+    return NodeJs.findNode() != null && new File(jsDir(), "node_modules/yjs").isDirectory();
   }
 
   static String runNode(String script, String input) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("node", script).directory(jsDir());
-    File err = File.createTempFile("node-err", ".txt");
-    pb.redirectError(err);
-    Process p = pb.start();
-    try {
-      p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("node timed out");
-      }
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException("node failed: " + Files.readString(err.toPath()));
-      }
-      return new String(out, StandardCharsets.UTF_8);
-    } finally {
-      p.destroyForcibly();
-      err.delete();
-    }
+    return NodeJs.run(jsDir().toPath(), jsDir().toPath().resolve(script), input, 60);
   }
 
   static final String[] WORDS = {"a", "bc", "😀", "x😀y", "hello ", "\n", "é", "12"};
@@ -296,7 +275,7 @@ class NodeReplayTest {
     }
     String in = Json.stringify(inputs);
     Files.writeString(new File("target/replay-last.json").toPath(), in);
-    List<Object> results = (List<Object>) Json.parse(runNode("engine/replay.mjs", in));
+    List<Object> results = (List<Object>) Json.parse(runNode("oracle/replay.mjs", in));
     for (int ci = 0; ci < cases.size(); ci++) {
       Case c = cases.get(ci);
       Map<String, Object> res = (Map<String, Object>) results.get(ci);

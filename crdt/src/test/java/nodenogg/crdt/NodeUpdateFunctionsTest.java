@@ -43,7 +43,7 @@ class NodeUpdateFunctionsTest {
     }
     List<Object> res =
         (List<Object>)
-            Json.parse(NodeReplayTest.runNode("engine/updates.mjs", Json.stringify(cases)));
+            Json.parse(NodeReplayTest.runNode("oracle/updates.mjs", Json.stringify(cases)));
     for (int i = 0; i < cases.size(); i++) {
       Map<String, Object> c = (Map<String, Object>) cases.get(i);
       Map<String, Object> exp = (Map<String, Object>) res.get(i);

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Replays an op script (the format of js/engine/replay.mjs) on our docs; for debugging. */
+/** Replays an op script (the format of js/oracle/replay.mjs) on our docs; for debugging. */
 final class ScriptReplay {
   private ScriptReplay() {}
 

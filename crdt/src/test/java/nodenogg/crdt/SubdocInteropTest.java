@@ -50,7 +50,7 @@ class SubdocInteropTest {
     return Json.stringify(l);
   }
 
-  /** Our side of js/enginev2/oracle.mjs "subdocs". */
+  /** Our side of js/oracle/v2-oracle.mjs "subdocs". */
   @SuppressWarnings("unchecked")
   static List<Object> run(List<Map<String, Object>> ops, boolean gc) {
     Map<String, Doc> parents = new LinkedHashMap<>();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded sessions run on our engine and on real Yjs (js/enginev2/oracle.mjs) with the same client
+ * Seeded sessions run on our engine and on real Yjs (js/oracle/v2-oracle.mjs) with the same client
  * ids: every v1 and v2 update event, encodeStateAsUpdate(V2) and the state vectors must be
  * byte-identical. Some syncs go through encodeStateAsUpdateV2/applyUpdateV2. Seed base:
  * -Dnodenogg.seed.

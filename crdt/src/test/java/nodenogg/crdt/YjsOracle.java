@@ -7,9 +7,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import nodenogg.crdt.testing.NodeJs;
 
 /**
- * One long-lived node process running js/enginev2/oracle.mjs (real yjs 13.6.33): JSON request per
+ * One long-lived node process running js/oracle/v2-oracle.mjs (real yjs 13.6.33): JSON request per
  * line, JSON answer per line. Used by the v2 / update-function / snapshot tests; one per test
  * class.
  */
@@ -21,17 +22,17 @@ final class YjsOracle implements AutoCloseable {
 
   static boolean available() {
     return NodeReplayTest.nodeAvailable()
-        && new File(NodeReplayTest.jsDir(), "enginev2/oracle.mjs").isFile();
+        && new File(NodeReplayTest.jsDir(), "oracle/v2-oracle.mjs").isFile();
   }
 
   static String skipReason() {
-    return "node, js/node_modules/yjs or js/enginev2/oracle.mjs missing: Yjs differential checks skipped";
+    return "node, js/node_modules/yjs or js/oracle/v2-oracle.mjs missing: Yjs differential checks skipped";
   }
 
   YjsOracle() throws Exception {
     err = File.createTempFile("yjs-oracle", ".err");
     ProcessBuilder pb =
-        new ProcessBuilder("node", "enginev2/oracle.mjs").directory(NodeReplayTest.jsDir());
+        new ProcessBuilder(NodeJs.node(), "oracle/v2-oracle.mjs").directory(NodeReplayTest.jsDir());
     pb.redirectError(err);
     process = pb.start();
     in = process.getOutputStream();

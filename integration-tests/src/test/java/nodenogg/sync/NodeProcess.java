@@ -1,17 +1,15 @@
 package nodenogg.sync;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import nodenogg.crdt.testing.NodeJs;
 
 /**
  * A Node process running a script from {@code js/sync/}; stdout lines are collected. Tests skip
@@ -24,16 +22,9 @@ final class NodeProcess implements AutoCloseable {
   private final Thread reader;
 
   static Path jsDir() {
-    String dir = System.getProperty("nodenogg.js.dir");
-    Assumptions.assumeTrue(dir != null, "nodenogg.js.dir is not set: run through Maven");
-    Path p = Path.of(dir);
-    Assumptions.assumeTrue(
-        Files.isDirectory(p.resolve("node_modules/@hocuspocus/server"))
-            && Files.isDirectory(p.resolve("node_modules/y-websocket")),
-        "js/node_modules lacks the Hocuspocus / y-websocket packages (run npm install in js/): skipping");
-    Assumptions.assumeTrue(
-        new File("/usr/bin/node").canExecute() || new File("/usr/local/bin/node").canExecute(),
-        "node is not installed: skipping the JS interop test");
+    Path p = NodeJs.folder("", "node_modules/@hocuspocus/server");
+    NodeJs.folder("", "node_modules/y-websocket");
+    NodeJs.node();
     return p;
   }
 
@@ -53,11 +44,11 @@ final class NodeProcess implements AutoCloseable {
     String folder = folderOnly.get(0);
     this.script = script;
     Path js = jsDir();
-    Assumptions.assumeTrue(
-        folder.equals("sync") || Files.isDirectory(js.resolve(folder).resolve("node_modules")),
-        "js/" + folder + "/node_modules is missing (run bash js/install.sh): skipping");
+    if (!folder.equals("sync")) {
+      NodeJs.folder(folder, "node_modules");
+    }
     List<String> cmd =
-        new ArrayList<>(List.of("node", js.resolve(folder).resolve(script).toString()));
+        new ArrayList<>(List.of(NodeJs.node(), js.resolve(folder).resolve(script).toString()));
     cmd.addAll(List.of(args));
     process =
         new ProcessBuilder(cmd)

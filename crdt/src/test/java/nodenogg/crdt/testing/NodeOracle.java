@@ -2,7 +2,6 @@ package nodenogg.crdt.testing;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -10,7 +9,6 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -46,29 +44,14 @@ public final class NodeOracle implements AutoCloseable {
     t.start();
   }
 
-  /**
-   * The js directory (holding node_modules), from {@code nodenogg.js.dir} or found above the
-   * working dir.
-   */
+  /** The js directory (holding node_modules): {@link NodeJs#jsDir()}. */
   public static Path jsDir() {
-    String p = System.getProperty("nodenogg.js.dir");
-    if (p != null && !p.isBlank() && !p.contains("${"))
-      return Paths.get(p).toAbsolutePath().normalize();
-    Path d = Paths.get("").toAbsolutePath();
-    while (d != null) {
-      if (Files.isDirectory(d.resolve("js").resolve("oracle"))) return d.resolve("js");
-      d = d.getParent();
-    }
-    return Paths.get("js").toAbsolutePath();
+    return NodeJs.jsDir();
   }
 
   /** The node executable, or null when there is none. */
   public static String nodeBinary() {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-      File f = new File(dir, "node");
-      if (f.canExecute()) return f.getPath();
-    }
-    return new File("/usr/bin/node").canExecute() ? "/usr/bin/node" : null;
+    return NodeJs.findNode();
   }
 
   /** Whether node and js/node_modules/yjs are there. */

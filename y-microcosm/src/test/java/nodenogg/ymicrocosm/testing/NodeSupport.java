@@ -1,55 +1,25 @@
 package nodenogg.ymicrocosm.testing;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import java.util.Map;
+import nodenogg.crdt.testing.NodeJs;
 
 /**
  * Runs the Node scripts in {@code js/microcosm/} against the pinned npm packages; skips when
- * absent. Shared with the examples and cli tests through this module's test-jar.
+ * absent. Shared with the examples and cli tests through this module's test-jar. The process
+ * handling is {@link NodeJs}'s.
  */
 public final class NodeSupport {
   private NodeSupport() {}
 
+  /** {@code js/}, or a skipped test when {@code js/node_modules/yjs} is not installed. */
   public static Path jsDir() {
-    String prop = System.getProperty("nodenogg.js.dir");
-    Path dir = prop != null ? Paths.get(prop) : Paths.get("..", "js");
-    Assumptions.assumeTrue(
-        Files.isDirectory(dir.resolve("node_modules").resolve("yjs")),
-        "skipped: js/node_modules with yjs not found at "
-            + dir.toAbsolutePath()
-            + " (run npm install in js/)");
-    return dir;
+    return NodeJs.folder("", "node_modules/yjs");
   }
 
   public static String node() {
-    for (String candidate :
-        new String[] {
-          System.getProperty("nodenogg.node", ""), "/usr/bin/node", "/usr/local/bin/node"
-        }) {
-      if (!candidate.isEmpty() && new File(candidate).canExecute()) {
-        return candidate;
-      }
-    }
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String p : path.split(File.pathSeparator)) {
-        File f = new File(p, "node");
-        if (f.canExecute()) {
-          return f.getPath();
-        }
-      }
-    }
-    Assumptions.abort("skipped: node not found (set -Dnodenogg.node=/path/to/node)");
-    return null;
+    return NodeJs.node();
   }
 
   /**
@@ -59,29 +29,7 @@ public final class NodeSupport {
   public static String run(String script, String stdin, String... args)
       throws IOException, InterruptedException {
     Path dir = jsDir();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(node());
-    cmd.add(dir.resolve("microcosm").resolve(script).toString());
-    cmd.addAll(List.of(args));
-    Path err = Files.createTempFile("node-err", ".txt");
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(err.toFile()).start();
-    try {
-      try (OutputStream in = p.getOutputStream()) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        throw new AssertionError(script + " did not finish within 60 s");
-      }
-      if (p.exitValue() != 0) {
-        throw new AssertionError(
-            script + " exited " + p.exitValue() + ": " + Files.readString(err));
-      }
-      return new String(out, StandardCharsets.UTF_8);
-    } finally {
-      p.destroyForcibly();
-      Files.deleteIfExists(err);
-    }
+    return NodeJs.run(dir, dir.resolve("microcosm").resolve(script), stdin, 60, args);
   }
 
   /**
@@ -89,10 +37,6 @@ public final class NodeSupport {
    */
   public static Process start(String script, Path err, String... args) throws IOException {
     Path dir = jsDir();
-    List<String> cmd = new ArrayList<>();
-    cmd.add(node());
-    cmd.add(dir.resolve("microcosm").resolve(script).toString());
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(err.toFile()).start();
+    return NodeJs.start(dir, dir.resolve("microcosm").resolve(script), Map.of(), err, args);
   }
 }

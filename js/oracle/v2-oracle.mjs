@@ -7,7 +7,7 @@ import * as readline from 'node:readline'
 const hex = u => Buffer.from(u).toString('hex')
 const unhex = h => new Uint8Array(Buffer.from(h, 'hex'))
 
-// runs the op script (format of js/engine/replay.mjs, plus 'syncV2'); afterOp(docs, opIndex) after each op
+// runs the op script (format of js/oracle/replay.mjs, plus 'syncV2'); afterOp(docs, opIndex) after each op
 const run = (input, afterOp = () => {}) => {
   const docs = input.clients.map(() => new Y.Doc({ gc: input.gc }))
   docs.forEach((d, i) => { d.clientID = input.clients[i]; d.getText('t'); d.getMap('m'); d.getArray('a') })
